@@ -1,0 +1,39 @@
+// Stage 1, decode: raw bytes -> the decoded text every span points into.
+// UTF-8 (with or without BOM), UTF-16/32 with BOM, UTF-16 without BOM by its shape,
+// GB18030/GBK, Big5 and others through ICU's charset detector, or a forced encoding.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/span.hpp"
+
+namespace digestx {
+
+struct DecodeOptions {
+  std::string encoding;  // empty or "auto": detect; otherwise an ICU converter name
+};
+
+struct Decoded {
+  std::u32string text;  // BOM removed, line ends as they were
+  std::string encoding;
+  bool bom = false;
+  std::vector<Warning> warnings;
+};
+
+// An input that cannot become a document: its code is the contract's error code.
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
+  const std::string& code() const { return code_; }
+
+ private:
+  std::string code_;
+};
+
+// Throws InputError ("empty", "binary", "undecodable", "unknown_encoding").
+Decoded decode(std::string_view bytes, const DecodeOptions& options = {});
+
+}  // namespace digestx

@@ -1,0 +1,79 @@
+// The document: what the pipeline hands to the output stage. Plain data; every
+// piece of text is a span into the decoded input, sliced at output time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "digestx/decimal.hpp"
+#include "digestx/span.hpp"
+
+namespace digestx {
+
+struct Fact {
+  Span span;
+  std::string kind;  // count, money, percent, percentage_point, multiple, fraction, measure,
+                     // duration, ordinal; date and name for numbers that are not quantities
+  std::optional<Decimal> value;
+  std::string unit;       // empty = null
+  std::string qualifier;  // empty = null
+  std::optional<std::pair<Decimal, Decimal>> range;
+  Pieces subject;         // empty = null
+  Period period = Period::none;
+  std::optional<int> year;
+  // --explain: the rules that produced it, Duckling-style.
+  std::vector<std::string> numeral_rules;
+  std::string unit_rule, qualifier_rule, subject_rule, kind_rule;
+};
+
+struct Sentence {
+  Pieces pieces;
+  Period period = Period::none;
+  std::string period_rule;
+  bool period_marked = false;
+};
+
+struct Paragraph {
+  Pieces pieces;
+  std::vector<Sentence> sentences;
+};
+
+struct Unit {
+  bool has_heading = false;
+  Pieces heading;
+  Span organization, role, name;  // empty = null
+  Pieces headline;                // empty = null
+  std::vector<std::string> rules;
+  std::vector<Paragraph> paragraphs;
+  std::vector<Fact> facts;
+};
+
+struct Sidebar {
+  Span label;  // empty = unlabelled front matter
+  std::string rule;
+  std::vector<Paragraph> paragraphs;
+  std::vector<Fact> facts;
+};
+
+struct SourceInfo {
+  std::string path;  // as given; "-" for stdin
+  std::string encoding;
+  bool bom = false;
+  size_t bytes = 0;
+};
+
+struct Document {
+  SourceInfo source;
+  std::u32string text;  // the decoded input; spans index it
+  Pieces title, subtitle, region;
+  std::string title_rule, subtitle_rule, region_rule, year_rule;
+  std::optional<int> report_year;
+  std::vector<Sidebar> sidebars;
+  std::vector<Unit> units;
+  std::vector<Warning> warnings;
+  std::string id;  // records mode: the input record's id (JSON text), empty otherwise
+};
+
+}  // namespace digestx

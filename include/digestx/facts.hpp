@@ -1,0 +1,31 @@
+// Stage 7, facts: numerals become facts. A numeral with what surrounds it (measure
+// word or unit, 百分之/第/人民币 before it, qualifiers on either side, a range
+// partner after 至/到/-) gets its kind, exact value, normalised unit, qualifier and
+// subject; numerals inside “…”/《…》, set phrases, titles, versions and dates do not
+// become quantities.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "digestx/document.hpp"
+#include "digestx/joined.hpp"
+#include "digestx/numbers.hpp"
+#include "digestx/rules.hpp"
+
+namespace digestx {
+
+// A stretch of one paragraph (or one input line) with its sentences' periods.
+struct FactInput {
+  const Joined* joined = nullptr;        // the paragraph's matching view with source positions
+  std::u32string_view text;              // the decoded source (for units "as written")
+  std::vector<size_t> sentence_starts;   // joined offsets where sentences begin, ascending
+  std::vector<Period> periods;           // one per sentence
+  std::vector<std::string> period_rules; // one per sentence
+  std::optional<int> report_year;
+};
+
+std::vector<Fact> find_facts(const FactInput& input, const Rules& rules);
+
+}  // namespace digestx

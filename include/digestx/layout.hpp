@@ -1,0 +1,33 @@
+// Stage 2, layout: the physical lines of the text and their markup (markdown
+// heading marks, bullets, wrappers such as 【】 or **, list enumerators). Says
+// nothing yet about what a line means; the structure stage (units) decides that.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/rules.hpp"
+#include "digestx/span.hpp"
+
+namespace digestx {
+
+struct Line {
+  Span span;             // the line without its terminator and surrounding white space
+  Pieces content;        // the words of the line with markup removed (may be split by it)
+  bool blank = true;
+  int heading_level = 0; // number of markdown '#'
+  bool bulleted = false; // started with a bullet such as ■ or ●
+  bool wrapped = false;  // markup wrapper such as **…** or 【…】 was removed
+  Span enumerator;       // a leading list mark such as 一、 or (1), inside content; empty if none
+  std::vector<std::string> markup_rules;  // names of the rules that removed markup
+};
+
+struct Layout {
+  std::vector<Line> lines;
+};
+
+// `view` is the matching view of `text` (same length).
+Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules);
+
+}  // namespace digestx

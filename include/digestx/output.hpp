@@ -1,0 +1,35 @@
+// Stage 8, output: the document as the JSON of the contract (format digestx/1),
+// written straight into a string buffer; values printed exactly from their decimals.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "digestx/document.hpp"
+
+namespace digestx {
+
+struct OutputOptions {
+  bool pretty = false;   // indented, for terminals; compact is one line
+  bool explain = false;  // add the names of the rules behind units, periods and facts
+};
+
+// Appends the document's JSON (no trailing newline).
+void write_document(std::string& out, const Document& doc, const OutputOptions& options);
+
+// Appends the contract's error record for an input that could not be read or decoded.
+void write_error(std::string& out, const SourceInfo& source, const std::string& code, const std::string& message,
+                 const OutputOptions& options, const std::string& id = {});
+
+// `digestx numbers`: {"numbers": [{"text", "span", "value"}], "facts": [...]} for one line.
+struct LineAnalysis;
+void write_line(std::string& out, const LineAnalysis& line, const OutputOptions& options);
+
+// Text of pieces of the source, joined.
+std::string slice(std::u32string_view text, const Pieces& pieces);
+std::string slice(std::u32string_view text, Span span);
+
+// A JSON string literal (quoted, escaped).
+void append_json_string(std::string& out, std::string_view utf8);
+
+}  // namespace digestx

@@ -1,0 +1,36 @@
+// Stage 5, periods: each sentence of a unit tagged last year / this year. A marker
+// (去年, 一年来, 今年, 下一步, the report year, the year after) near the start of a
+// sentence sets the period; it holds for the sentences after it until the next.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/rules.hpp"
+#include "digestx/sentences.hpp"
+#include "digestx/span.hpp"
+
+namespace digestx {
+
+struct PeriodMark {
+  Period period = Period::none;
+  std::string rule;   // the marker rule that set it (in this sentence or an earlier one)
+  bool marked = false; // this sentence holds the marker itself
+};
+
+// The marker a sentence holds near its start, if any.
+std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::optional<int> report_year,
+                                             const PeriodRules& rules);
+
+// Periods of the sentences of one unit, in order.
+std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
+                                       std::optional<int> report_year, const PeriodRules& rules);
+
+inline std::optional<int> year_of(Period p, std::optional<int> report_year) {
+  if (!report_year || p == Period::none) return std::nullopt;
+  return p == Period::last_year ? *report_year : *report_year + 1;
+}
+
+}  // namespace digestx

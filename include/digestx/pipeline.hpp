@@ -1,0 +1,38 @@
+// The whole path, top to bottom: decode -> layout -> units -> sentences -> periods
+// -> numbers -> facts. Each call is independent; the rules are shared read-only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/decode.hpp"
+#include "digestx/document.hpp"
+#include "digestx/numbers.hpp"
+#include "digestx/rules.hpp"
+
+namespace digestx {
+
+struct ExtractOptions {
+  DecodeOptions decode;
+  std::optional<int> year;  // --year
+};
+
+// Bytes of one input -> its document. Throws InputError when it cannot be decoded.
+Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
+
+// Already decoded text (records mode) -> its document.
+Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
+
+// `digestx numbers`: one line of text on its own, no structure or periods.
+struct LineAnalysis {
+  std::u32string text;
+  std::vector<Numeral> numerals;
+  std::vector<Fact> facts;
+};
+LineAnalysis analyse_line(std::u32string line, const Rules& rules);
+
+size_t count_facts(const Document& doc);
+
+}  // namespace digestx

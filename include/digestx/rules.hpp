@@ -1,0 +1,269 @@
+// Rules: everything that varies between digests, loaded from rules/*.json (embedded
+// in the binary at build time; `--rules DIR` overrides them file by file). Every
+// rule has a name, which `--explain` reports on what it produced.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "digestx/decimal.hpp"
+#include "digestx/span.hpp"
+
+#include <unicode/uversion.h>
+
+U_NAMESPACE_BEGIN
+class RegexPattern;
+U_NAMESPACE_END
+
+namespace digestx {
+
+struct RulesFile {
+  std::string name;  // e.g. "periods.json"
+  std::string text;
+  std::string path = {};  // where it was read from, for messages; empty = built in
+};
+
+const std::vector<RulesFile>& embedded_rules_files();
+
+// A rules file that cannot be used: names the file and the JSON pointer of the entry.
+class RulesError : public std::runtime_error {
+ public:
+  RulesError(std::string file, std::string pointer, const std::string& message)
+      : std::runtime_error(file + (pointer.empty() ? "" : " at " + pointer) + ": " + message),
+        file_(std::move(file)),
+        pointer_(std::move(pointer)) {}
+  const std::string& file() const { return file_; }
+  const std::string& pointer() const { return pointer_; }
+
+ private:
+  std::string file_, pointer_;
+};
+
+// Words (already folded to the matching view) mapped to an integer payload, with
+// longest-match lookups at a position, without allocating.
+class Lexicon {
+ public:
+  struct Match {
+    uint32_t len = 0;
+    int value = -1;
+    explicit operator bool() const { return len > 0; }
+  };
+  void add(std::u32string_view word, int value);
+  Match longest_at(std::u32string_view text, size_t pos) const;
+  // The longest word occupying [end - len, end).
+  Match longest_ending_at(std::u32string_view text, size_t end) const;
+  bool contains(std::u32string_view word) const { return words_.count(word) > 0; }
+  bool empty() const { return words_.empty(); }
+  size_t max_len() const { return max_len_; }
+
+ private:
+  bool maybe_first(char32_t c) const;
+  bool maybe_last(char32_t c) const;
+  std::vector<std::unique_ptr<std::u32string>> storage_;
+  std::unordered_map<std::u32string_view, int> words_;
+  std::vector<bool> first_bmp_ = std::vector<bool>(0x10000, false);
+  std::vector<bool> last_bmp_ = std::vector<bool>(0x10000, false);
+  bool astral_ = false;
+  size_t max_len_ = 0;
+};
+
+// A compiled ICU regular expression with its rule name.
+struct NamedRegex {
+  std::string name;
+  std::shared_ptr<icu::RegexPattern> pattern;
+};
+
+struct LayoutRules {
+  std::string markdown_rule;
+  char32_t markdown_char = '#';
+  int markdown_max_level = 6;
+  struct Bullet {
+    std::string name;
+    std::u32string chars;
+    bool needs_space = false;
+  };
+  std::vector<Bullet> bullets;
+  struct Wrapper {
+    std::string name;
+    std::u32string open, close;
+  };
+  std::vector<Wrapper> wrappers;
+  struct Enumerator {
+    std::string name;
+    std::vector<std::u32string> open, close, after;
+    std::u32string numerals;
+    int max_numerals = 1;
+  };
+  std::vector<Enumerator> enumerators;
+};
+
+struct StructureRules {
+  struct Named {
+    std::string name;
+    std::u32string text;
+  };
+  std::vector<Named> sidebar_labels;
+  struct Subtitle {
+    std::string name;
+    std::u32string prefix;
+    std::vector<std::u32string> keywords;
+  };
+  std::vector<Subtitle> subtitles;
+  std::vector<NamedRegex> report_year, region;
+  std::vector<Named> roles;
+  Lexicon role_words;  // value: index into roles
+  std::string organization_rule;
+  Lexicon organization_suffixes;
+  size_t organization_max_chars = 30;
+  std::u32string organization_forbidden;
+  std::string person_name_rule;
+  size_t name_min = 2, name_max = 4, name_max_spaces = 2;
+  std::u32string name_extra_chars;
+  std::vector<Named> separators;
+  Lexicon separator_words;  // value: index into separators
+  size_t headline_max_chars = 48, headline_max_lines = 3;
+  std::u32string sentence_end;
+};
+
+struct SentenceRules {
+  std::string rule;
+  std::u32string terminators, ellipsis, closers;
+  std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
+};
+
+struct PeriodRules {
+  struct Marker {
+    std::string name;
+    std::u32string text;        // empty for year markers
+    std::optional<int> year_offset;
+    Period period = Period::none;
+  };
+  std::vector<Marker> markers;
+  Lexicon marker_words;  // value: index into markers
+  size_t max_offset = 16;
+  Lexicon not_after, not_before;
+  std::u32string year_suffix;
+  Lexicon year_not_before;
+};
+
+struct NumberRules {
+  enum class CharType : uint8_t { none, digit, small_unit, big_unit, tens, point };
+  struct CharInfo {
+    CharType type = CharType::none;
+    int value = 0;  // digit value, power of ten for units, value for tens
+    int rule = -1;  // index into rule_names
+  };
+  std::vector<CharInfo> chars = std::vector<CharInfo>(0x10000);  // BMP; numerals are all in it
+  std::vector<std::string> rule_names;
+  std::u32string decimal_digit_chars;  // Chinese digits allowed after 点
+  std::string arabic_rule;
+  std::u32string arabic_points, thousands_separators;
+  size_t arabic_max_digits = 36;
+  std::string negative_rule;
+  Lexicon negative_words;
+  struct Approx {
+    std::string name, qualifier;
+  };
+  std::vector<Approx> approx;
+  Lexicon approx_inside;  // value: index into approx
+
+  const CharInfo* info(char32_t c) const {
+    if (c >= chars.size() || chars[c].type == CharType::none) return nullptr;
+    return &chars[c];
+  }
+};
+
+struct QuantityRules {
+  struct Unit {
+    std::string name;
+    std::string kind;
+    std::string unit;  // normalised unit; empty = null
+    bool as_written = false;
+    std::optional<Decimal> multiply_by, divide_by, max_value;
+  };
+  std::vector<Unit> units;
+  Lexicon unit_words;  // value: index into units
+  std::vector<Unit> prefixes;
+  Lexicon prefix_words;  // value: index into prefixes
+  std::string not_unit_rule;
+  Lexicon not_units;
+  std::string ordinal_rule;
+  Lexicon ordinal_prefixes;
+  std::string fraction_rule;
+  Lexicon fraction_infix;
+  std::string range_rule;
+  Lexicon range_connectors;
+  std::string date_rule;
+  Lexicon year_words, month_words, day_words, after_month;
+  int year_min = 1900, year_max = 2100;
+};
+
+struct QualifierRules {
+  struct Entry {
+    std::string name, qualifier;
+  };
+  std::vector<Entry> entries;
+  Lexicon before, after_numeral, after_unit;  // value: index into entries
+  Lexicon not_before;  // words that end where a "before" qualifier ends and cancel it (最近)
+};
+
+struct ExclusionRules {
+  struct Quote {
+    std::string name;
+    char32_t open = 0, close = 0;
+  };
+  std::vector<Quote> quotes;
+  size_t max_quote_chars = 80;
+  std::vector<std::string> set_phrase_rules;
+  Lexicon set_phrases;  // value: index into set_phrase_rules
+  Lexicon set_phrase_exceptions;
+  std::string title_ordinal_rule;
+  Lexicon title_ordinals;
+  std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
+  Lexicon indefinite_numerals, indefinite_units;
+  std::string version_rule;
+  std::u32string version_before_chars;
+  Lexicon version_after_words;
+  bool version_latin_glued = true;
+};
+
+struct SubjectRules {
+  size_t max_after = 10, max_before = 10;
+  std::u32string boundary_chars;
+  Lexicon hard_stops;           // end a noun phrase on either side, always
+  Lexicon stops_after;          // end a noun phrase after the figure once it has begun
+  Lexicon stops_before;         // end a noun phrase before the figure once it has begun
+  Lexicon verbs_before_figure;  // right before the figure: its object follows, no subject before
+  Lexicon copulas;              // right before the figure and skipped: 达到, 提高, 为 …
+  Lexicon nouns;                // words that look like stops but are nouns: 在职, 对口, 各级, 人均
+  std::u32string noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
+  char32_t head_marker = U'的';
+  std::vector<std::pair<char32_t, char32_t>> quote_pairs;
+};
+
+struct Rules {
+  LayoutRules layout;
+  StructureRules structure;
+  SentenceRules sentences;
+  PeriodRules periods;
+  NumberRules numbers;
+  QuantityRules quantities;
+  QualifierRules qualifiers;
+  ExclusionRules exclusions;
+  SubjectRules subjects;
+};
+
+// The rules compiled into the binary.
+std::shared_ptr<const Rules> default_rules();
+// Built-in rules with the files of `dir` in place of those of the same name; a file
+// that is not one of the rules files is an error. Throws RulesError.
+std::shared_ptr<const Rules> load_rules_dir(const std::string& dir);
+// Compiles a full set of files (every name of embedded_rules_files()). Throws RulesError.
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files);
+
+}  // namespace digestx

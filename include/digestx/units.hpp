@@ -1,0 +1,64 @@
+// Stage 3, units: what the lines mean. Title, subtitle, report year and region;
+// sidebars (■核心提示, 编者按) kept apart; one unit per secretary's report, its
+// heading split into organisation, role, name and headline; paragraphs rejoined
+// where the page layout broke them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/layout.hpp"
+#include "digestx/rules.hpp"
+#include "digestx/span.hpp"
+
+namespace digestx {
+
+struct ParagraphText {
+  Pieces pieces;  // one piece per source line it covers
+};
+
+struct UnitHeading {
+  Pieces heading;   // all heading lines, markup removed
+  Span organization, role, name;  // empty when not found
+  Pieces headline;  // empty when the unit has none
+  std::vector<std::string> rules;
+};
+
+struct UnitText {
+  bool has_heading = false;
+  UnitHeading heading;
+  std::vector<ParagraphText> paragraphs;
+};
+
+struct SidebarText {
+  Span label;  // empty for unlabelled front matter
+  std::string rule;
+  std::vector<ParagraphText> paragraphs;
+};
+
+struct Structure {
+  Pieces title, subtitle;
+  std::string title_rule, subtitle_rule;
+  std::optional<int> report_year;
+  std::string year_rule;
+  Pieces region;  // as written
+  std::string region_rule;
+  std::vector<SidebarText> sidebars;
+  std::vector<UnitText> units;
+  std::vector<Warning> warnings;
+};
+
+struct StructureOptions {
+  std::optional<int> year;  // --year: overrides what the text states
+};
+
+// The heading of a unit in one line of content, or nullopt. Exposed for tests.
+std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pieces& content,
+                                              const StructureRules& rules);
+
+Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules,
+                     const StructureOptions& options = {});
+
+}  // namespace digestx

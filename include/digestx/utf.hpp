@@ -1,0 +1,31 @@
+// UTF-8 <-> UTF-32 helpers used at the edges (rules, output); the pipeline itself
+// works on std::u32string so that spans are plain code-point indices.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace digestx {
+
+// Appends the UTF-8 form of one code point.
+void append_utf8(std::string& out, char32_t c);
+std::string to_utf8(std::u32string_view s);
+// Decodes well-formed UTF-8; invalid sequences become U+FFFD.
+std::u32string from_utf8(std::string_view s);
+
+inline bool is_han(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F) || c == 0x3007;
+}
+
+inline bool is_space(char32_t c) {
+  return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0 || c == 0x2002 || c == 0x2003 ||
+         c == 0x2009 || c == 0x200B || c == 0xFEFF;
+}
+
+inline bool is_line_break(char32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029 || c == 0x85; }
+
+inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+inline bool is_ascii_alpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace digestx

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs, with apt-get, the Debian 12 packages digestx needs and that are missing.
+#   scripts/install-debian-deps.sh          to build and run digestx
+#   scripts/install-debian-deps.sh --test   also what the test suite uses
+set -eu
+packages="g++ cmake ninja-build make pkg-config libicu-dev nlohmann-json3-dev libcli11-dev libgtest-dev python3"
+if [ "${1:-}" = "--test" ]; then
+  packages="$packages python3-jsonschema parallel"
+fi
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi

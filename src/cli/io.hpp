@@ -1,0 +1,44 @@
+// Reading inputs and writing outputs for the command line: stdin as "-", size
+// limits, atomic -o files, quiet exit on a broken pipe.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace digestx::cli {
+
+constexpr size_t kDefaultMaxBytes = size_t(256) << 20;
+
+// Reads a whole input ("-" = stdin). Throws digestx::InputError with codes
+// not_found, is_directory, unreadable, too_large.
+std::string read_input(const std::string& path, size_t max_bytes);
+
+// The reader of stdin hit a closed pipe downstream.
+struct BrokenPipe : std::runtime_error {
+  BrokenPipe() : std::runtime_error("broken pipe") {}
+};
+
+// Data output: stdout, or a file written to a temporary name and renamed into place
+// on commit() so that a crash never leaves half a file.
+class Sink {
+ public:
+  explicit Sink(const std::string& path);  // "" or "-" = stdout
+  ~Sink();
+  void write(std::string_view data);  // throws BrokenPipe, std::runtime_error
+  void commit();
+  bool is_terminal() const;
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+bool stderr_is_terminal();
+// One line on stderr: "digestx: <what>".
+void complain(const std::string& what);
+
+}  // namespace digestx::cli

@@ -1,0 +1,179 @@
+#include "digestx/decimal.hpp"
+
+#include <cstdlib>
+
+namespace digestx {
+
+namespace {
+
+using Int = Decimal::Int;
+
+// Mantissas stay below 10^36 so that sums and alignments cannot wrap the 128 bits.
+constexpr int kMaxDigits = 36;
+constexpr int kMaxScale = 30;
+
+Int pow10(int n) {
+  Int p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+const Int kLimit = pow10(kMaxDigits);
+
+bool fits(Int v) { return v < kLimit && v > -kLimit; }
+
+bool checked_mul(Int a, Int b, Int* out) {
+  if (__builtin_mul_overflow(a, b, out)) return false;
+  return fits(*out);
+}
+
+// Brings two decimals to a common scale; false when that would overflow.
+bool align(Int a, int sa, Int b, int sb, Int* ra, Int* rb, int* scale) {
+  *scale = sa > sb ? sa : sb;
+  return checked_mul(a, pow10(*scale - sa), ra) && checked_mul(b, pow10(*scale - sb), rb);
+}
+
+Int abs128(Int v) { return v < 0 ? -v : v; }
+
+}  // namespace
+
+std::optional<Decimal> Decimal::parse(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  Int m = 0;
+  int scale = 0, digits = 0;
+  bool point = false;
+  for (char c : s) {
+    if (c == '.') {
+      if (point) return std::nullopt;
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    if (m == 0 && c == '0' && !point) continue;  // leading zeros carry nothing
+    if (++digits > kMaxDigits || (point && scale >= kMaxScale)) {
+      // Trailing fractional digits beyond what we keep are dropped only if zero.
+      if (point && c == '0') continue;
+      return std::nullopt;
+    }
+    m = m * 10 + (c - '0');
+    if (point) ++scale;
+  }
+  if (s == ".") return std::nullopt;
+  return Decimal(m, scale).normalized();
+}
+
+Decimal Decimal::normalized() const {
+  Int m = mantissa_;
+  int s = scale_;
+  while (s > 0 && m % 10 == 0) {
+    m /= 10;
+    --s;
+  }
+  if (m == 0) s = 0;
+  return Decimal(m, s);
+}
+
+bool Decimal::is_integer() const { return normalized().scale_ == 0; }
+
+std::optional<Decimal> Decimal::add(const Decimal& o) const {
+  Int a, b;
+  int s;
+  if (!align(mantissa_, scale_, o.mantissa_, o.scale_, &a, &b, &s)) return std::nullopt;
+  Int r = a + b;
+  if (!fits(r)) return std::nullopt;
+  return Decimal(r, s).normalized();
+}
+
+std::optional<Decimal> Decimal::sub(const Decimal& o) const { return add(o.negated()); }
+
+std::optional<Decimal> Decimal::mul(const Decimal& o) const {
+  Int r;
+  if (!checked_mul(mantissa_, o.mantissa_, &r)) return std::nullopt;
+  int s = scale_ + o.scale_;
+  Decimal d = Decimal(r, s).normalized();
+  if (d.scale_ > kMaxScale) return d.rounded(kMaxScale);
+  return d;
+}
+
+std::optional<Decimal> Decimal::shift(int power) const {
+  if (mantissa_ == 0) return Decimal();
+  if (power >= 0) {
+    int from_scale = power < scale_ ? power : scale_;
+    int rest = power - from_scale;
+    if (rest > kMaxDigits) return std::nullopt;
+    Int r;
+    if (!checked_mul(mantissa_, pow10(rest), &r)) return std::nullopt;
+    return Decimal(r, scale_ - from_scale).normalized();
+  }
+  int s = scale_ - power;
+  if (s - kMaxScale > kMaxDigits) return Decimal();
+  Decimal d = Decimal(mantissa_, s).normalized();
+  return d.scale_ > kMaxScale ? d.rounded(kMaxScale) : d;
+}
+
+std::optional<Decimal> Decimal::div(const Decimal& o, int digits) const {
+  if (o.mantissa_ == 0) return std::nullopt;
+  // (a/10^sa) / (b/10^sb) = a * 10^(sb - sa) / b; compute with `digits`+1 places.
+  int exp = o.scale_ - scale_ + digits + 1;
+  Int num = mantissa_;
+  Int den = o.mantissa_;
+  if (exp >= 0) {
+    if (exp > kMaxDigits || !checked_mul(num, pow10(exp), &num)) return std::nullopt;
+  } else {
+    if (-exp > kMaxDigits) return Decimal();
+    den *= pow10(-exp);
+  }
+  Int q = num / den;  // digits+1 places
+  Int last = q % 10;
+  q /= 10;
+  if (last >= 5) q += 1;
+  if (last <= -5) q -= 1;
+  return Decimal(q, digits).normalized();
+}
+
+Decimal Decimal::rounded(int digits) const {
+  if (scale_ <= digits) return *this;
+  Int p = pow10(scale_ - digits);
+  Int q = mantissa_ / p;
+  Int r = mantissa_ % p;
+  if (abs128(r) * 2 >= p) q += mantissa_ < 0 ? -1 : 1;
+  return Decimal(q, digits).normalized();
+}
+
+int Decimal::compare(const Decimal& o) const {
+  Int a, b;
+  int s;
+  if (!align(mantissa_, scale_, o.mantissa_, o.scale_, &a, &b, &s)) {
+    // Only reachable with extreme scales; compare as doubles.
+    double x = to_double(), y = o.to_double();
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+std::string Decimal::str() const {
+  Decimal d = normalized();
+  Int m = abs128(d.mantissa_);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), char('0' + int(m % 10)));
+    m /= 10;
+  } while (m != 0);
+  if (d.scale_ > 0) {
+    if (int(digits.size()) <= d.scale_) digits.insert(0, size_t(d.scale_ - digits.size() + 1), '0');
+    digits.insert(digits.size() - size_t(d.scale_), 1, '.');
+  }
+  if (d.mantissa_ < 0) digits.insert(digits.begin(), '-');
+  return digits;
+}
+
+double Decimal::to_double() const { return std::strtod(str().c_str(), nullptr); }
+
+std::optional<long long> Decimal::to_int64() const {
+  Decimal d = normalized();
+  if (d.scale_ != 0) return std::nullopt;
+  if (d.mantissa_ > Int(INT64_MAX) || d.mantissa_ < Int(INT64_MIN)) return std::nullopt;
+  return static_cast<long long>(d.mantissa_);
+}
+
+}  // namespace digestx

@@ -1,0 +1,342 @@
+#include "digestx/decode.hpp"
+
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <memory>
+
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+constexpr size_t kMaxListedInvalid = 20;  // warnings that name a byte offset
+
+struct Utf8Result {
+  std::u32string text;
+  size_t invalid = 0;     // undecodable sequences
+  size_t multibyte = 0;   // well-formed non-ASCII sequences
+  std::vector<std::pair<size_t, size_t>> bad;  // (byte offset, code point index), first few
+};
+
+// One pass: validates and decodes; each maximal invalid subpart becomes U+FFFD.
+Utf8Result decode_utf8(std::string_view s) {
+  Utf8Result r;
+  r.text.reserve(s.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    // ASCII run fast path.
+    while (i < n && p[i] < 0x80) r.text.push_back(p[i++]);
+    if (i >= n) break;
+    unsigned char b = p[i];
+    int len = 0;
+    char32_t c = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+      c = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      c = b & 0x0F;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      c = b & 0x07;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    size_t k = 1;
+    if (len > 0) {
+      for (; k < size_t(len) && i + k < n; ++k) {
+        unsigned char cb = p[i + k];
+        if (cb < lo || cb > hi) break;
+        lo = 0x80;
+        hi = 0xBF;
+        c = (c << 6) | (cb & 0x3F);
+      }
+    }
+    if (len > 0 && k == size_t(len)) {
+      r.text.push_back(c);
+      ++r.multibyte;
+      i += k;
+    } else {
+      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, r.text.size());
+      ++r.invalid;
+      r.text.push_back(0xFFFD);
+      i += len > 0 ? k : 1;
+    }
+  }
+  return r;
+}
+
+std::u32string utf16_to_utf32(const char16_t* s, size_t n) {
+  std::u32string out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    char16_t c = s[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      out.push_back(0x10000 + ((char32_t(c) - 0xD800) << 10) + (char32_t(s[i + 1]) - 0xDC00));
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      out.push_back(0xFFFD);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+struct IcuResult {
+  std::u32string text;
+  size_t invalid = 0;
+  std::vector<std::pair<size_t, size_t>> bad;
+  bool ok = false;  // converter exists
+};
+
+// Converts with ICU; undecodable bytes become U+FFFD and their byte offsets are kept.
+IcuResult decode_icu(std::string_view bytes, const char* encoding) {
+  IcuResult r;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(encoding, &status), &ucnv_close);
+  if (U_FAILURE(status)) return r;
+  r.ok = true;
+  const UChar sub[] = {0xFFFD};
+  ucnv_setSubstString(conv.get(), sub, 1, &status);
+  status = U_ZERO_ERROR;
+  std::u16string u16(bytes.size() + 16, u'\0');
+  std::vector<int32_t> offsets(u16.size());
+  const char* src = bytes.data();
+  const char* src_end = bytes.data() + bytes.size();
+  UChar* dst = reinterpret_cast<UChar*>(&u16[0]);
+  UChar* dst_begin = dst;
+  UChar* dst_end = dst + u16.size();
+  ucnv_toUnicode(conv.get(), &dst, dst_end, &src, src_end, offsets.data(), true, &status);
+  if (U_FAILURE(status)) {
+    r.ok = false;
+    return r;
+  }
+  size_t units = size_t(dst - dst_begin);
+  // Record replaced positions in code-point terms.
+  size_t cp = 0;
+  for (size_t i = 0; i < units; ++i) {
+    char16_t c = u16[i];
+    if (c == 0xFFFD) {
+      ++r.invalid;
+      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(size_t(std::max(offsets[i], 0)), cp);
+    }
+    if (!(c >= 0xDC00 && c <= 0xDFFF && i > 0 && u16[i - 1] >= 0xD800 && u16[i - 1] <= 0xDBFF)) ++cp;
+  }
+  r.text = utf16_to_utf32(u16.data(), units);
+  return r;
+}
+
+std::u32string decode_utf16(std::string_view b, bool little) {
+  std::u16string u((b.size()) / 2, u'\0');
+  for (size_t i = 0; i + 1 < b.size(); i += 2) {
+    auto lo = static_cast<unsigned char>(b[i]), hi = static_cast<unsigned char>(b[i + 1]);
+    u[i / 2] = little ? char16_t(lo | (hi << 8)) : char16_t(hi | (lo << 8));
+  }
+  return utf16_to_utf32(u.data(), u.size());
+}
+
+std::u32string decode_utf32(std::string_view b, bool little) {
+  std::u32string out;
+  for (size_t i = 0; i + 3 < b.size(); i += 4) {
+    auto at = [&](size_t k) { return char32_t(static_cast<unsigned char>(b[i + k])); };
+    char32_t c = little ? at(0) | at(1) << 8 | at(2) << 16 | at(3) << 24 : at(3) | at(2) << 8 | at(1) << 16 | at(0) << 24;
+    out.push_back(c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c);
+  }
+  return out;
+}
+
+// Share of code points that look like text: Han, CJK punctuation, printable ASCII,
+// whitespace. Used to tell UTF-16 without a BOM and binary files apart.
+double texty_share(const std::u32string& t) {
+  if (t.empty()) return 0;
+  size_t good = 0;
+  for (char32_t c : t) {
+    if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t' || is_han(c) || (c >= 0x3000 && c <= 0x303F) ||
+        (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2000 && c <= 0x206F) || (c >= 0x00A0 && c <= 0x024F))
+      ++good;
+  }
+  return double(good) / double(t.size());
+}
+
+size_t count_control_bytes(std::string_view b) {
+  size_t n = 0;
+  for (char ch : b) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1B) ++n;
+  }
+  return n;
+}
+
+void warn_invalid(Decoded& d, size_t invalid, const std::vector<std::pair<size_t, size_t>>& bad, size_t bom_bytes) {
+  if (invalid == 0) return;
+  for (const auto& [byte, cp] : bad) {
+    Warning w;
+    w.code = "invalid_bytes";
+    w.message = "undecodable byte(s) at byte offset " + std::to_string(byte + bom_bytes) + " replaced with U+FFFD";
+    w.has_span = true;
+    w.span = {uint32_t(cp), uint32_t(cp + 1)};
+    d.warnings.push_back(std::move(w));
+  }
+  if (invalid > bad.size()) {
+    Warning w;
+    w.code = "invalid_bytes";
+    w.message = std::to_string(invalid) + " undecodable byte sequences in all were replaced with U+FFFD";
+    d.warnings.push_back(std::move(w));
+  }
+}
+
+std::string detect_with_icu(std::string_view bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> det(ucsdet_open(&status), &ucsdet_close);
+  if (U_FAILURE(status)) return {};
+  // The head of the file is enough to tell; the detector is slow on megabytes.
+  size_t len = std::min<size_t>(bytes.size(), 64 * 1024);
+  ucsdet_setText(det.get(), bytes.data(), int32_t(len), &status);
+  int32_t found = 0;
+  const UCharsetMatch** matches = ucsdet_detectAll(det.get(), &found, &status);
+  if (U_FAILURE(status)) return {};
+  for (int32_t i = 0; i < found; ++i) {
+    const char* name = ucsdet_getName(matches[i], &status);
+    if (U_FAILURE(status) || !name) continue;
+    std::string n = name;
+    // Chinese digests: take the first Chinese multibyte charset it proposes.
+    if (n == "GB18030" || n == "Big5") return n;
+  }
+  return {};
+}
+
+Decoded from_icu(std::string_view bytes, const std::string& encoding, size_t bom_bytes) {
+  IcuResult r = decode_icu(bytes, encoding.c_str());
+  if (!r.ok) throw InputError("unknown_encoding", "unknown encoding '" + encoding + "'");
+  Decoded d;
+  d.text = std::move(r.text);
+  d.encoding = encoding;
+  warn_invalid(d, r.invalid, r.bad, bom_bytes);
+  return d;
+}
+
+bool starts_with(std::string_view b, const char* prefix, size_t n) { return b.size() >= n && std::memcmp(b.data(), prefix, n) == 0; }
+
+std::string upper(std::string s) {
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+Decoded with_bom(std::string_view bytes) {
+  Decoded d;
+  d.bom = true;
+  if (starts_with(bytes, "\xEF\xBB\xBF", 3)) {
+    Utf8Result r = decode_utf8(bytes.substr(3));
+    d.text = std::move(r.text);
+    d.encoding = "UTF-8";
+    warn_invalid(d, r.invalid, r.bad, 3);
+  } else if (starts_with(bytes, "\xFF\xFE\x00\x00", 4)) {
+    d.text = decode_utf32(bytes.substr(4), true);
+    d.encoding = "UTF-32LE";
+  } else if (starts_with(bytes, "\x00\x00\xFE\xFF", 4)) {
+    d.text = decode_utf32(bytes.substr(4), false);
+    d.encoding = "UTF-32BE";
+  } else if (starts_with(bytes, "\xFF\xFE", 2)) {
+    d.text = decode_utf16(bytes.substr(2), true);
+    d.encoding = "UTF-16LE";
+  } else {
+    d.text = decode_utf16(bytes.substr(2), false);
+    d.encoding = "UTF-16BE";
+  }
+  return d;
+}
+
+bool has_bom(std::string_view b) {
+  return starts_with(b, "\xEF\xBB\xBF", 3) || starts_with(b, "\xFF\xFE", 2) || starts_with(b, "\xFE\xFF", 2) ||
+         starts_with(b, "\x00\x00\xFE\xFF", 4);
+}
+
+void require_text(const Decoded& d) {
+  bool blank = std::all_of(d.text.begin(), d.text.end(), [](char32_t c) { return is_space(c) || is_line_break(c); });
+  if (d.text.empty()) throw InputError("empty", d.bom ? "holds only a byte order mark" : "is empty");
+  if (blank) throw InputError("empty", "holds only white space");
+}
+
+}  // namespace
+
+Decoded decode(std::string_view bytes, const DecodeOptions& options) {
+  if (bytes.empty()) throw InputError("empty", "is empty");
+  std::string forced = upper(options.encoding);
+  if (!forced.empty() && forced != "AUTO") {
+    size_t bom = 0;
+    if ((forced == "UTF-8" || forced == "UTF8") && starts_with(bytes, "\xEF\xBB\xBF", 3)) bom = 3;
+    Decoded d = from_icu(bytes.substr(bom), options.encoding, bom);
+    d.bom = bom > 0;
+    if (!d.text.empty() && d.text[0] == 0xFEFF) {
+      d.text.erase(0, 1);
+      d.bom = true;
+    }
+    require_text(d);
+    return d;
+  }
+  if (has_bom(bytes)) {
+    Decoded d = with_bom(bytes);
+    require_text(d);
+    return d;
+  }
+  Utf8Result u = decode_utf8(bytes);
+  size_t controls = count_control_bytes(bytes);
+  if (u.invalid == 0 && controls * 100 <= bytes.size()) {
+    Decoded d;
+    d.text = std::move(u.text);
+    d.encoding = "UTF-8";
+    require_text(d);
+    return d;
+  }
+  size_t nuls = size_t(std::count(bytes.begin(), bytes.end(), '\0'));
+  if (nuls > 0 && bytes.size() % 2 == 0) {
+    // UTF-16 without a BOM: NULs sit on one parity (the high bytes of ASCII).
+    size_t odd = 0;
+    for (size_t i = 1; i < bytes.size(); i += 2) odd += bytes[i] == '\0';
+    bool little = odd * 2 >= nuls;
+    std::u32string t = decode_utf16(bytes, little);
+    if (texty_share(t) > 0.95) {
+      Decoded d;
+      d.text = std::move(t);
+      d.encoding = little ? "UTF-16LE" : "UTF-16BE";
+      d.warnings.push_back({"utf16_without_bom", "no byte order mark; read as " + d.encoding, false, {}});
+      require_text(d);
+      return d;
+    }
+  }
+  if (controls * 20 > bytes.size() || nuls * 100 > bytes.size()) {
+    throw InputError("binary", "looks like a binary file, not text (" + std::to_string(controls) + " control bytes)");
+  }
+  // Mostly valid UTF-8 with a few bad bytes: keep UTF-8 and mark the damage. GB18030 text
+  // forms a valid UTF-8 sequence for about one character in ten, far below this bar.
+  if (u.multibyte > 0 && u.invalid * 2 <= u.multibyte) {
+    Decoded d;
+    d.text = std::move(u.text);
+    d.encoding = "UTF-8";
+    warn_invalid(d, u.invalid, u.bad, 0);
+    require_text(d);
+    return d;
+  }
+  std::string guess = detect_with_icu(bytes);
+  if (guess.empty()) guess = "GB18030";
+  Decoded d = from_icu(bytes, guess, 0);
+  size_t invalid = 0;
+  for (char32_t c : d.text) invalid += c == 0xFFFD;
+  if (invalid * 20 > d.text.size() || texty_share(d.text) < 0.8) {
+    throw InputError("undecodable", "cannot be decoded as UTF-8, GB18030 or another known Chinese encoding");
+  }
+  require_text(d);
+  return d;
+}
+
+}  // namespace digestx

@@ -1,0 +1,129 @@
+#include "digestx/layout.hpp"
+
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+bool starts_with_at(std::u32string_view view, size_t pos, size_t end, std::u32string_view word) {
+  return !word.empty() && pos + word.size() <= end && view.substr(pos, word.size()) == word;
+}
+
+void trim(std::u32string_view view, Span& s) {
+  while (s.start < s.end && is_space(view[s.start])) ++s.start;
+  while (s.end > s.start && is_space(view[s.end - 1])) --s.end;
+}
+
+// Removes leading markdown marks and bullets, repeatedly ("### ■核心提示").
+void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutRules& rules) {
+  for (bool again = true; again && !s.empty();) {
+    again = false;
+    if (view[s.start] == rules.markdown_char) {
+      uint32_t p = s.start;
+      while (p < s.end && view[p] == rules.markdown_char) ++p;
+      int level = int(p - s.start);
+      if (level <= rules.markdown_max_level && line.heading_level == 0) {
+        line.heading_level = level;
+        line.markup_rules.push_back(rules.markdown_rule);
+        s.start = p;
+        trim(view, s);
+        again = true;
+        continue;
+      }
+    }
+    for (const auto& b : rules.bullets) {
+      if (b.chars.find(view[s.start]) == std::u32string::npos) continue;
+      if (b.needs_space && (s.start + 1 >= s.end || !is_space(view[s.start + 1]))) continue;
+      line.bulleted = true;
+      line.markup_rules.push_back(b.name);
+      ++s.start;
+      trim(view, s);
+      again = true;
+      break;
+    }
+  }
+}
+
+// Removes a wrapper such as **…** or 【…】 at the start of the line; the close may
+// sit mid-line ("**海棠区委书记鲁正兰：**开拓…"), which splits the content in two.
+Pieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+  for (const auto& w : rules.wrappers) {
+    if (!starts_with_at(view, s.start, s.end, w.open)) continue;
+    uint32_t inner = s.start + uint32_t(w.open.size());
+    std::u32string_view rest = view.substr(inner, s.end - inner);
+    size_t close = rest.find(w.close);
+    if (close == std::u32string_view::npos || close == 0) continue;
+    Span first{inner, inner + uint32_t(close)};
+    Span second{first.end + uint32_t(w.close.size()), s.end};
+    trim(view, first);
+    trim(view, second);
+    line.wrapped = true;
+    line.markup_rules.push_back(w.name);
+    Pieces out{first};
+    if (!second.empty()) out.push_back(second);
+    return out;
+  }
+  return {s};
+}
+
+// A leading list mark: 一、 (一) 1. ①
+Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+  for (const auto& e : rules.enumerators) {
+    uint32_t p = s.start;
+    if (!e.open.empty()) {
+      bool opened = false;
+      for (const auto& o : e.open)
+        if (starts_with_at(view, p, s.end, o)) {
+          p += uint32_t(o.size());
+          opened = true;
+          break;
+        }
+      if (!opened) continue;
+    }
+    uint32_t digits_start = p;
+    while (p < s.end && int(p - digits_start) < e.max_numerals && e.numerals.find(view[p]) != std::u32string::npos) ++p;
+    if (p == digits_start) continue;
+    const auto& ends = e.close.empty() ? e.after : e.close;
+    for (const auto& c : ends) {
+      if (c.empty() || starts_with_at(view, p, s.end, c)) {
+        uint32_t end = p + uint32_t(c.size());
+        if (end >= s.end) break;  // nothing after the mark: not a list item
+        line.markup_rules.push_back(e.name);
+        return {s.start, end};
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {
+  Layout out;
+  size_t n = text.size();
+  size_t pos = 0;
+  while (pos <= n) {
+    size_t end = pos;
+    while (end < n && !is_line_break(text[end])) ++end;
+    Line line;
+    line.span = {uint32_t(pos), uint32_t(end)};
+    trim(view, line.span);
+    line.blank = line.span.empty();
+    if (!line.blank) {
+      Span s = line.span;
+      strip_prefixes(view, s, line, rules);
+      line.content = s.empty() ? Pieces{} : strip_wrapper(view, s, line, rules);
+      if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.front(), line, rules);
+      if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
+    }
+    out.lines.push_back(std::move(line));
+    if (end >= n) break;
+    // CRLF counts as one break.
+    pos = end + ((text[end] == '\r' && end + 1 < n && text[end + 1] == '\n') ? 2 : 1);
+    if (pos == n) break;
+  }
+  return out;
+}
+
+}  // namespace digestx

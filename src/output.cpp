@@ -1,0 +1,400 @@
+#include "digestx/output.hpp"
+
+#include <cstdio>
+
+#include "digestx/pipeline.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+// A small streaming JSON writer: objects and arrays, pretty or compact.
+class Json {
+ public:
+  Json(std::string& out, bool pretty) : out_(out), pretty_(pretty) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  Json& key(const char* k) {
+    separator();
+    append_json_string(out_, k);
+    out_ += pretty_ ? ": " : ":";
+    after_key_ = true;
+    return *this;
+  }
+  void string(std::string_view s) {
+    separator();
+    append_json_string(out_, s);
+  }
+  void null() {
+    separator();
+    out_ += "null";
+  }
+  void boolean(bool b) {
+    separator();
+    out_ += b ? "true" : "false";
+  }
+  void integer(long long v) {
+    separator();
+    out_ += std::to_string(v);
+  }
+  void number(const Decimal& d) {
+    separator();
+    out_ += d.str();
+  }
+  void raw(std::string_view json) {
+    separator();
+    out_ += json;
+  }
+  void span(Span s) {
+    separator();
+    out_ += '[';
+    out_ += std::to_string(s.start);
+    out_ += pretty_ ? ", " : ",";
+    out_ += std::to_string(s.end);
+    out_ += ']';
+  }
+  void spans(const Pieces& pieces) {
+    begin_array();
+    for (const Span& s : pieces) span(s);
+    end_array();
+  }
+  void optional_string(const std::string& s) {
+    if (s.empty()) null();
+    else string(s);
+  }
+  void strings(const std::vector<std::string>& list) {
+    begin_array();
+    for (const auto& s : list) string(s);
+    end_array();
+  }
+
+ private:
+  void open(char c) {
+    separator();
+    out_ += c;
+    ++depth_;
+    first_ = true;
+  }
+  void close(char c) {
+    --depth_;
+    if (!first_ && pretty_) newline();
+    out_ += c;
+    first_ = false;
+  }
+  void separator() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (depth_ == 0) return;
+    if (!first_) out_ += ',';
+    if (pretty_) newline();
+    first_ = false;
+  }
+  void newline() {
+    out_ += '\n';
+    out_.append(size_t(depth_) * 2, ' ');
+  }
+  std::string& out_;
+  bool pretty_;
+  int depth_ = 0;
+  bool first_ = true;
+  bool after_key_ = false;
+};
+
+void source_fields(Json& j, const SourceInfo& s) {
+  j.begin_object();
+  j.key("path").string(s.path);
+  j.key("encoding");
+  j.optional_string(s.encoding);
+  j.key("bytes").integer((long long)s.bytes);
+  j.key("bom").boolean(s.bom);
+}
+
+void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOptions& o) {
+  j.begin_object();
+  j.key("text").string(slice(text, f.span));
+  j.key("span").span(f.span);
+  j.key("kind").string(f.kind);
+  j.key("value");
+  if (f.value) j.number(*f.value);
+  else j.null();
+  j.key("unit");
+  j.optional_string(f.unit);
+  j.key("qualifier");
+  j.optional_string(f.qualifier);
+  j.key("range");
+  if (f.range) {
+    j.begin_array();
+    j.number(f.range->first);
+    j.number(f.range->second);
+    j.end_array();
+  } else {
+    j.null();
+  }
+  j.key("subject");
+  if (f.subject.empty()) j.null();
+  else j.string(slice(text, f.subject));
+  j.key("period");
+  if (const char* p = period_name(f.period)) j.string(p);
+  else j.null();
+  j.key("year");
+  if (f.year) j.integer(*f.year);
+  else j.null();
+  if (o.explain) {
+    j.key("rule").begin_object();
+    j.key("kind");
+    j.optional_string(f.kind_rule);
+    j.key("numeral").strings(f.numeral_rules);
+    j.key("unit");
+    j.optional_string(f.unit_rule);
+    j.key("qualifier");
+    j.optional_string(f.qualifier_rule);
+    j.key("subject");
+    j.optional_string(f.subject_rule);
+    j.end_object();
+  }
+  j.end_object();
+}
+
+void write_facts(Json& j, const Document& doc, const std::vector<Fact>& facts, const OutputOptions& o) {
+  j.begin_array();
+  for (const Fact& f : facts) write_fact(j, doc.text, f, o);
+  j.end_array();
+}
+
+void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>& paragraphs, const OutputOptions& o) {
+  j.begin_array();
+  for (const Paragraph& p : paragraphs) {
+    j.begin_object();
+    j.key("text").string(slice(doc.text, p.pieces));
+    j.key("spans").spans(p.pieces);
+    j.key("sentences").begin_array();
+    for (const Sentence& s : p.sentences) {
+      j.begin_object();
+      j.key("text").string(slice(doc.text, s.pieces));
+      j.key("span").span(covering(s.pieces));
+      if (s.pieces.size() > 1) j.key("spans").spans(s.pieces);
+      j.key("period");
+      if (const char* name = period_name(s.period)) j.string(name);
+      else j.null();
+      j.key("year");
+      if (doc.report_year && s.period != Period::none)
+        j.integer(*doc.report_year + (s.period == Period::this_year ? 1 : 0));
+      else
+        j.null();
+      if (o.explain) {
+        j.key("period_rule");
+        j.optional_string(s.period_rule);
+        j.key("period_marked").boolean(s.period_marked);
+      }
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+}
+
+std::string paragraphs_text(const Document& doc, const std::vector<Paragraph>& paragraphs) {
+  std::string out;
+  for (size_t i = 0; i < paragraphs.size(); ++i) {
+    if (i) out += '\n';
+    out += slice(doc.text, paragraphs[i].pieces);
+  }
+  return out;
+}
+
+Span paragraphs_span(const std::vector<Paragraph>& paragraphs) {
+  if (paragraphs.empty()) return {};
+  return {covering(paragraphs.front().pieces).start, covering(paragraphs.back().pieces).end};
+}
+
+void optional_pieces(Json& j, const Document& doc, const Pieces& p) {
+  if (p.empty()) j.null();
+  else j.string(slice(doc.text, p));
+}
+
+void optional_span_text(Json& j, const Document& doc, Span s) {
+  if (s.empty()) j.null();
+  else j.string(slice(doc.text, s));
+}
+
+}  // namespace
+
+std::string slice(std::u32string_view text, Span span) {
+  std::string out;
+  if (span.end > text.size() || span.start >= span.end) return out;
+  out.reserve(span.size() * 3);
+  for (uint32_t i = span.start; i < span.end; ++i) append_utf8(out, text[i]);
+  return out;
+}
+
+std::string slice(std::u32string_view text, const Pieces& pieces) {
+  std::string out;
+  for (const Span& s : pieces) out += slice(text, s);
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void write_document(std::string& out, const Document& doc, const OutputOptions& o) {
+  Json j(out, o.pretty);
+  j.begin_object();
+  if (!doc.id.empty()) j.key("id").raw(doc.id);
+  j.key("format").string("digestx/1");
+  j.key("source");
+  source_fields(j, doc.source);
+  j.key("chars").integer((long long)doc.text.size());
+  j.end_object();
+  j.key("title");
+  optional_pieces(j, doc, doc.title);
+  j.key("subtitle");
+  optional_pieces(j, doc, doc.subtitle);
+  j.key("region");
+  optional_pieces(j, doc, doc.region);
+  j.key("report_year");
+  if (doc.report_year) j.integer(*doc.report_year);
+  else j.null();
+  j.key("periods").begin_object();
+  j.key("last_year");
+  if (doc.report_year) j.integer(*doc.report_year);
+  else j.null();
+  j.key("this_year");
+  if (doc.report_year) j.integer(*doc.report_year + 1);
+  else j.null();
+  j.end_object();
+  if (o.explain) {
+    j.key("rules").begin_object();
+    j.key("title");
+    j.optional_string(doc.title_rule);
+    j.key("subtitle");
+    j.optional_string(doc.subtitle_rule);
+    j.key("region");
+    j.optional_string(doc.region_rule);
+    j.key("report_year");
+    j.optional_string(doc.year_rule);
+    j.end_object();
+  }
+  j.key("sidebars").begin_array();
+  for (const Sidebar& sb : doc.sidebars) {
+    j.begin_object();
+    j.key("label");
+    optional_span_text(j, doc, sb.label);
+    j.key("text").string(paragraphs_text(doc, sb.paragraphs));
+    j.key("span").span(paragraphs_span(sb.paragraphs));
+    if (o.explain) j.key("rule").string(sb.rule);
+    j.key("paragraphs");
+    write_paragraphs(j, doc, sb.paragraphs, o);
+    j.key("facts");
+    write_facts(j, doc, sb.facts, o);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("units").begin_array();
+  for (size_t i = 0; i < doc.units.size(); ++i) {
+    const Unit& u = doc.units[i];
+    j.begin_object();
+    j.key("index").integer((long long)i);
+    j.key("heading");
+    optional_pieces(j, doc, u.heading);
+    j.key("span");
+    if (u.heading.empty()) j.null();
+    else j.span(covering(u.heading));
+    j.key("organization");
+    optional_span_text(j, doc, u.organization);
+    j.key("role");
+    optional_span_text(j, doc, u.role);
+    j.key("name");
+    optional_span_text(j, doc, u.name);
+    j.key("headline");
+    optional_pieces(j, doc, u.headline);
+    if (o.explain) j.key("rules").strings(u.rules);
+    j.key("paragraphs");
+    write_paragraphs(j, doc, u.paragraphs, o);
+    j.key("facts");
+    write_facts(j, doc, u.facts, o);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("warnings").begin_array();
+  for (const Warning& w : doc.warnings) {
+    j.begin_object();
+    j.key("code").string(w.code);
+    j.key("message").string(w.message);
+    j.key("span");
+    if (w.has_span) j.span(w.span);
+    else j.null();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
+void write_line(std::string& out, const LineAnalysis& line, const OutputOptions& o) {
+  Json j(out, o.pretty);
+  j.begin_object();
+  j.key("numbers").begin_array();
+  for (const Numeral& n : line.numerals) {
+    j.begin_object();
+    j.key("text").string(slice(line.text, Span{n.begin, n.end}));
+    j.key("span").span({n.begin, n.end});
+    j.key("value").number(n.value);
+    if (n.low && n.high) {
+      j.key("range").begin_array();
+      j.number(*n.low);
+      j.number(*n.high);
+      j.end_array();
+    }
+    if (o.explain) j.key("rule").strings(n.rules);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("facts").begin_array();
+  for (const Fact& f : line.facts) write_fact(j, line.text, f, o);
+  j.end_array();
+  j.end_object();
+}
+
+void write_error(std::string& out, const SourceInfo& source, const std::string& code, const std::string& message,
+                 const OutputOptions& o, const std::string& id) {
+  Json j(out, o.pretty);
+  j.begin_object();
+  if (!id.empty()) j.key("id").raw(id);
+  j.key("format").string("digestx/1");
+  j.key("source");
+  source_fields(j, source);
+  j.end_object();
+  j.key("error").begin_object();
+  j.key("code").string(code);
+  j.key("message").string(message);
+  j.end_object();
+  j.end_object();
+}
+
+}  // namespace digestx

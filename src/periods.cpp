@@ -1,0 +1,88 @@
+#include "digestx/periods.hpp"
+
+#include "digestx/joined.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+bool is_open_quote(char32_t c) { return c == U'“' || c == U'《' || c == U'「' || c == U'『' || c == U'‘'; }
+bool is_close_quote(char32_t c) { return c == U'”' || c == U'》' || c == U'」' || c == U'』' || c == U'’'; }
+
+// A four-digit year ending at `end` (exclusive), Arabic or Chinese digits.
+std::optional<int> year_ending_at(std::u32string_view s, size_t end) {
+  if (end < 4) return std::nullopt;
+  static const std::u32string zh = U"〇一二三四五六七八九";
+  int year = 0;
+  for (size_t i = end - 4; i < end; ++i) {
+    char32_t c = s[i];
+    int d = is_ascii_digit(c) ? int(c - '0') : (c == U'零' ? 0 : int(zh.find(c)));
+    if (d < 0 || d > 9) return std::nullopt;
+    year = year * 10 + d;
+  }
+  // Not part of a longer number.
+  if (end > 4) {
+    char32_t before = s[end - 5];
+    if (is_ascii_digit(before) || zh.find(before) != std::u32string::npos) return std::nullopt;
+  }
+  return year;
+}
+
+bool blocked(std::u32string_view s, size_t begin, size_t end, const PeriodRules& rules) {
+  return bool(rules.not_after.longest_ending_at(s, begin)) || bool(rules.not_before.longest_at(s, end));
+}
+
+}  // namespace
+
+std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optional<int> report_year,
+                                             const PeriodRules& rules) {
+  size_t limit = std::min(s.size(), rules.max_offset + 1);
+  int quote_depth = 0;
+  for (size_t i = 0; i < limit; ++i) {
+    char32_t c = s[i];
+    if (is_open_quote(c)) ++quote_depth;
+    if (is_close_quote(c) && quote_depth > 0) --quote_depth;
+    if (quote_depth > 0) continue;
+    if (auto m = rules.marker_words.longest_at(s, i)) {
+      if (!blocked(s, i, i + m.len, rules)) {
+        const auto& marker = rules.markers[size_t(m.value)];
+        return PeriodMark{marker.period, marker.name, true};
+      }
+    }
+    // Year markers: "2022年" at the report year or an offset from it.
+    if (report_year && !rules.year_suffix.empty() && s.compare(i, rules.year_suffix.size(), rules.year_suffix) == 0) {
+      auto year = year_ending_at(s, i);
+      size_t after = i + rules.year_suffix.size();
+      if (year && !rules.year_not_before.longest_at(s, after) && !blocked(s, i - 4, after, rules)) {
+        // "2022—2025年" is a span of years, not a marker.
+        bool range = i >= 5 && rules.year_not_before.longest_ending_at(s, i - 4);
+        for (const auto& marker : rules.markers) {
+          if (!range && marker.year_offset && *year == *report_year + *marker.year_offset)
+            return PeriodMark{marker.period, marker.name, true};
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
+                                       std::optional<int> report_year, const PeriodRules& rules) {
+  std::vector<PeriodMark> out;
+  out.reserve(sentences.size());
+  PeriodMark current;
+  for (const auto& sentence : sentences) {
+    Joined j = Joined::of(view, sentence.pieces);
+    if (auto m = find_period_marker(j.chars, report_year, rules)) {
+      current = *m;
+      out.push_back(current);
+      current.marked = false;
+    } else {
+      out.push_back(current);
+    }
+  }
+  return out;
+}
+
+}  // namespace digestx

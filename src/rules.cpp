@@ -1,0 +1,533 @@
+#include "digestx/rules.hpp"
+
+#include <unicode/regex.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "digestx/utf.hpp"
+#include "digestx/view.hpp"
+
+namespace digestx {
+
+// ---------------------------------------------------------------- Lexicon
+
+void Lexicon::add(std::u32string_view word, int value) {
+  if (word.empty()) return;
+  auto it = words_.find(word);
+  if (it != words_.end()) {
+    it->second = value;
+    return;
+  }
+  storage_.push_back(std::make_unique<std::u32string>(word));
+  const std::u32string& stored = *storage_.back();
+  words_.emplace(std::u32string_view(stored), value);
+  max_len_ = std::max(max_len_, stored.size());
+  char32_t first = stored.front(), last = stored.back();
+  if (first < 0x10000) first_bmp_[first] = true; else astral_ = true;
+  if (last < 0x10000) last_bmp_[last] = true; else astral_ = true;
+}
+
+bool Lexicon::maybe_first(char32_t c) const { return c < 0x10000 ? bool(first_bmp_[c]) : astral_; }
+bool Lexicon::maybe_last(char32_t c) const { return c < 0x10000 ? bool(last_bmp_[c]) : astral_; }
+
+Lexicon::Match Lexicon::longest_at(std::u32string_view text, size_t pos) const {
+  if (pos >= text.size() || !maybe_first(text[pos])) return {};
+  size_t longest = std::min(max_len_, text.size() - pos);
+  for (size_t len = longest; len > 0; --len) {
+    auto it = words_.find(text.substr(pos, len));
+    if (it != words_.end()) return {uint32_t(len), it->second};
+  }
+  return {};
+}
+
+Lexicon::Match Lexicon::longest_ending_at(std::u32string_view text, size_t end) const {
+  if (end == 0 || end > text.size() || !maybe_last(text[end - 1])) return {};
+  size_t longest = std::min(max_len_, end);
+  for (size_t len = longest; len > 0; --len) {
+    auto it = words_.find(text.substr(end - len, len));
+    if (it != words_.end()) return {uint32_t(len), it->second};
+  }
+  return {};
+}
+
+namespace {
+
+using nlohmann::json;
+
+// A position in a rules file: the value, the file name and its JSON pointer, so
+// that every complaint names exactly the bad entry.
+class Node {
+ public:
+  Node(const json& value, std::string file, std::string pointer)
+      : value_(value), file_(std::move(file)), pointer_(std::move(pointer)) {}
+
+  [[noreturn]] void fail(const std::string& message) const { throw RulesError(file_, pointer_.empty() ? "/" : pointer_, message); }
+
+  Node at(const std::string& key) const {
+    object();
+    auto it = value_.find(key);
+    if (it == value_.end()) fail("missing key \"" + key + "\"");
+    return Node(*it, file_, pointer_ + "/" + key);
+  }
+  std::optional<Node> opt(const std::string& key) const {
+    object();
+    auto it = value_.find(key);
+    if (it == value_.end() || it->is_null()) return std::nullopt;
+    return Node(*it, file_, pointer_ + "/" + key);
+  }
+  bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
+
+  // Rejects keys outside `allowed` (keys starting with '_' are comments).
+  const Node& keys(std::initializer_list<const char*> allowed) const {
+    object();
+    for (auto it = value_.begin(); it != value_.end(); ++it) {
+      if (!it.key().empty() && it.key()[0] == '_') continue;
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || it.key() == a;
+      if (!ok) Node(it.value(), file_, pointer_ + "/" + it.key()).fail("unknown key \"" + it.key() + "\"");
+    }
+    return *this;
+  }
+
+  void object() const {
+    if (!value_.is_object()) fail("expected an object");
+  }
+  std::vector<Node> list(bool allow_empty = false) const {
+    if (!value_.is_array()) fail("expected an array");
+    if (value_.empty() && !allow_empty) fail("empty list");
+    std::vector<Node> out;
+    for (size_t i = 0; i < value_.size(); ++i) out.emplace_back(value_[i], file_, pointer_ + "/" + std::to_string(i));
+    return out;
+  }
+  std::vector<std::pair<std::string, Node>> items() const {
+    object();
+    std::vector<std::pair<std::string, Node>> out;
+    if (value_.empty()) fail("empty object");
+    for (auto it = value_.begin(); it != value_.end(); ++it)
+      out.emplace_back(it.key(), Node(it.value(), file_, pointer_ + "/" + it.key()));
+    return out;
+  }
+  std::string str(bool allow_empty = false) const {
+    if (!value_.is_string()) fail("expected a string");
+    std::string s = value_.get<std::string>();
+    if (s.empty() && !allow_empty) fail("empty string");
+    return s;
+  }
+  std::u32string text(bool allow_empty = false) const { return fold(from_utf8(str(allow_empty))); }
+  long long integer(long long lo, long long hi) const {
+    if (!value_.is_number_integer()) fail("expected an integer");
+    long long v = value_.get<long long>();
+    if (v < lo || v > hi) fail("expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return v;
+  }
+  bool boolean() const {
+    if (!value_.is_boolean()) fail("expected true or false");
+    return value_.get<bool>();
+  }
+  Decimal decimal() const {
+    if (!value_.is_number()) fail("expected a number");
+    std::string s = value_.dump();
+    auto d = Decimal::parse(s);
+    if (!d) fail("expected a plain positive decimal number");
+    return *d;
+  }
+  std::vector<std::u32string> words() const {
+    std::vector<std::u32string> out;
+    for (const Node& n : list()) out.push_back(n.text());
+    return out;
+  }
+  bool is_null() const { return value_.is_null(); }
+  const std::string& pointer() const { return pointer_; }
+
+ private:
+  const json& value_;
+  std::string file_, pointer_;
+};
+
+Period parse_period(const Node& n) {
+  std::string p = n.str();
+  if (p == "last_year") return Period::last_year;
+  if (p == "this_year") return Period::this_year;
+  n.fail("period must be \"last_year\" or \"this_year\"");
+}
+
+NamedRegex compile_regex(const Node& rule) {
+  rule.keys({"name", "regex"});
+  NamedRegex r;
+  r.name = rule.at("name").str();
+  Node re = rule.at("regex");
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError perr;
+  icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(re.str());
+  r.pattern.reset(icu::RegexPattern::compile(pattern, 0, perr, status));
+  if (U_FAILURE(status)) re.fail(std::string("invalid ICU regular expression: ") + u_errorName(status));
+  std::unique_ptr<icu::RegexMatcher> probe(r.pattern->matcher(status));
+  if (U_FAILURE(status) || probe->groupCount() < 1) re.fail("the regular expression needs one capture group");
+  return r;
+}
+
+void add_words(Lexicon& lex, const Node& words, int value) {
+  for (const auto& w : words.words()) lex.add(w, value);
+}
+
+// ------------------------------------------------------------ per file
+
+void load_layout(const Node& root, LayoutRules& r) {
+  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators"});
+  Node md = root.at("markdown_heading");
+  md.keys({"name", "char", "max_level"});
+  r.markdown_rule = md.at("name").str();
+  std::u32string c = md.at("char").text();
+  if (c.size() != 1) md.at("char").fail("expected one character");
+  r.markdown_char = c[0];
+  r.markdown_max_level = int(md.at("max_level").integer(1, 12));
+  for (const Node& b : root.at("bullets").list()) {
+    b.keys({"name", "chars", "needs_space"});
+    LayoutRules::Bullet bullet{b.at("name").str(), b.at("chars").text(), false};
+    if (auto ns = b.opt("needs_space")) bullet.needs_space = ns->boolean();
+    r.bullets.push_back(std::move(bullet));
+  }
+  for (const Node& w : root.at("wrappers").list()) {
+    w.keys({"name", "open", "close"});
+    r.wrappers.push_back({w.at("name").str(), w.at("open").text(), w.at("close").text()});
+  }
+  for (const Node& e : root.at("enumerators").list()) {
+    e.keys({"name", "open", "numerals", "max_numerals", "close", "after"});
+    LayoutRules::Enumerator en;
+    en.name = e.at("name").str();
+    en.numerals = e.at("numerals").text();
+    en.max_numerals = int(e.at("max_numerals").integer(1, 9));
+    auto strings = [](const Node& n) {
+      std::vector<std::u32string> out;
+      for (const Node& x : n.list()) out.push_back(x.text(true));
+      return out;
+    };
+    if (auto o = e.opt("open")) en.open = strings(*o);
+    if (auto c = e.opt("close")) en.close = strings(*c);
+    if (auto a = e.opt("after")) en.after = strings(*a);
+    if (en.close.empty() && en.after.empty()) e.fail("an enumerator needs \"close\" or \"after\"");
+    r.enumerators.push_back(std::move(en));
+  }
+}
+
+void load_structure(const Node& root, StructureRules& r) {
+  root.keys({"sidebar_labels", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
+             "headline"});
+  for (const Node& n : root.at("sidebar_labels").list()) {
+    n.keys({"name", "label"});
+    r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text()});
+  }
+  for (const Node& n : root.at("subtitle").list()) {
+    n.keys({"name", "prefix", "keywords"});
+    StructureRules::Subtitle s;
+    s.name = n.at("name").str();
+    if (auto p = n.opt("prefix")) s.prefix = p->text();
+    if (auto k = n.opt("keywords")) s.keywords = k->words();
+    if (s.prefix.empty() && s.keywords.empty()) n.fail("a subtitle rule needs \"prefix\" or \"keywords\"");
+    r.subtitles.push_back(std::move(s));
+  }
+  for (const Node& n : root.at("report_year").list()) r.report_year.push_back(compile_regex(n));
+  for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
+  for (const Node& n : root.at("roles").list()) {
+    n.keys({"name", "word"});
+    r.role_words.add(n.at("word").text(), int(r.roles.size()));
+    r.roles.push_back({n.at("name").str(), n.at("word").text()});
+  }
+  Node org = root.at("organization");
+  org.keys({"name", "suffixes", "max_chars", "forbidden_chars"});
+  r.organization_rule = org.at("name").str();
+  add_words(r.organization_suffixes, org.at("suffixes"), 0);
+  r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
+  r.organization_forbidden = org.at("forbidden_chars").text();
+  Node pn = root.at("person_name");
+  pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces"});
+  r.person_name_rule = pn.at("name").str();
+  r.name_min = size_t(pn.at("min_chars").integer(1, 20));
+  r.name_max = size_t(pn.at("max_chars").integer(int64_t(r.name_min), 20));
+  r.name_extra_chars = pn.at("extra_chars").text(true);
+  r.name_max_spaces = size_t(pn.at("max_spaces").integer(0, 10));
+  for (const Node& n : root.at("separators").list()) {
+    n.keys({"name", "text"});
+    r.separator_words.add(n.at("text").text(), int(r.separators.size()));
+    r.separators.push_back({n.at("name").str(), n.at("text").text()});
+  }
+  Node h = root.at("headline");
+  h.keys({"max_chars", "max_lines", "sentence_end"});
+  r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
+  r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
+  r.sentence_end = h.at("sentence_end").text();
+}
+
+void load_sentences(const Node& root, SentenceRules& r) {
+  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues"});
+  r.rule = root.at("name").str();
+  r.terminators = root.at("terminators").text();
+  r.ellipsis = root.at("ellipsis").text(true);
+  r.closers = root.at("closers").text(true);
+  r.ellipsis_continues = root.at("ellipsis_continues").text(true);
+}
+
+void load_periods(const Node& root, PeriodRules& r) {
+  root.keys({"markers", "max_offset", "not_after", "not_before", "year_suffix", "year_not_before"});
+  for (const Node& n : root.at("markers").list()) {
+    n.keys({"name", "text", "year_offset", "period"});
+    PeriodRules::Marker m;
+    m.name = n.at("name").str();
+    m.period = parse_period(n.at("period"));
+    if (auto t = n.opt("text")) m.text = t->text();
+    if (auto y = n.opt("year_offset")) m.year_offset = int(y->integer(-50, 50));
+    if (m.text.empty() == !m.year_offset) n.fail("a marker needs exactly one of \"text\" and \"year_offset\"");
+    if (!m.text.empty()) r.marker_words.add(m.text, int(r.markers.size()));
+    r.markers.push_back(std::move(m));
+  }
+  r.max_offset = size_t(root.at("max_offset").integer(0, 1000));
+  add_words(r.not_after, root.at("not_after"), 0);
+  add_words(r.not_before, root.at("not_before"), 0);
+  r.year_suffix = root.at("year_suffix").text();
+  add_words(r.year_not_before, root.at("year_not_before"), 0);
+}
+
+void load_numbers(const Node& root, NumberRules& r) {
+  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside"});
+  auto char_table = [&](const char* key, NumberRules::CharType type, long long lo, long long hi) {
+    for (const Node& n : root.at(key).list()) {
+      n.keys({"name", "chars"});
+      int rule = int(r.rule_names.size());
+      r.rule_names.push_back(n.at("name").str());
+      for (auto& [ch, val] : n.at("chars").items()) {
+        std::u32string c = fold(from_utf8(ch));
+        if (c.size() != 1 || c[0] >= 0x10000) val.fail("expected a single character of the BMP as key");
+        r.chars[c[0]] = {type, int(val.integer(lo, hi)), rule};
+      }
+    }
+  };
+  char_table("digits", NumberRules::CharType::digit, 0, 9);
+  char_table("small_units", NumberRules::CharType::small_unit, 1, 3);
+  char_table("big_units", NumberRules::CharType::big_unit, 4, 16);
+  char_table("tens", NumberRules::CharType::tens, 10, 90);
+  Node dp = root.at("decimal_point");
+  dp.keys({"name", "chars", "digit_chars"});
+  int rule = int(r.rule_names.size());
+  r.rule_names.push_back(dp.at("name").str());
+  for (char32_t c : dp.at("chars").text()) {
+    if (c >= 0x10000) dp.at("chars").fail("expected characters of the BMP");
+    r.chars[c] = {NumberRules::CharType::point, 0, rule};
+  }
+  r.decimal_digit_chars = dp.at("digit_chars").text();
+  Node ar = root.at("arabic");
+  ar.keys({"name", "decimal_points", "thousands_separators", "max_digits"});
+  r.arabic_rule = ar.at("name").str();
+  r.arabic_points = ar.at("decimal_points").text();
+  r.thousands_separators = ar.at("thousands_separators").text();
+  r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
+  Node neg = root.at("negative");
+  neg.keys({"name", "words"});
+  r.negative_rule = neg.at("name").str();
+  add_words(r.negative_words, neg.at("words"), 0);
+  for (const Node& n : root.at("approximate_inside").list()) {
+    n.keys({"name", "words", "qualifier"});
+    add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
+    r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
+  }
+}
+
+const std::set<std::string> kKinds = {"count",   "money",   "percent", "percentage_point", "multiple",
+                                      "fraction", "measure", "duration", "ordinal"};
+const std::set<std::string> kQualifiers = {"more_than", "nearly", "about", "at_least", "at_most", "less_than"};
+
+QuantityRules::Unit load_unit(const Node& n) {
+  n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value"});
+  QuantityRules::Unit u;
+  u.name = n.at("name").str();
+  u.kind = n.at("kind").str();
+  if (!kKinds.count(u.kind)) n.at("kind").fail("unknown kind \"" + u.kind + "\"");
+  Node unit = n.at("unit");
+  if (!unit.is_null()) {
+    u.unit = unit.str();
+    u.as_written = u.unit == "as_written";
+  }
+  if (auto m = n.opt("multiply_by")) u.multiply_by = m->decimal();
+  if (auto d = n.opt("divide_by")) u.divide_by = d->decimal();
+  if (auto m = n.opt("max_value")) u.max_value = m->decimal();
+  return u;
+}
+
+std::string load_named_words(const Node& n, Lexicon& lex) {
+  n.keys({"name", "words"});
+  add_words(lex, n.at("words"), 0);
+  return n.at("name").str();
+}
+
+void load_quantities(const Node& root, QuantityRules& r) {
+  root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates"});
+  for (const Node& n : root.at("units").list()) {
+    add_words(r.unit_words, n.at("words"), int(r.units.size()));
+    r.units.push_back(load_unit(n));
+  }
+  for (const Node& n : root.at("prefixes").list()) {
+    add_words(r.prefix_words, n.at("words"), int(r.prefixes.size()));
+    r.prefixes.push_back(load_unit(n));
+  }
+  r.not_unit_rule = load_named_words(root.at("not_units"), r.not_units);
+  auto ordinals = root.at("ordinal_prefixes").list();
+  for (const Node& n : ordinals) r.ordinal_rule = load_named_words(n, r.ordinal_prefixes);
+  r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
+  for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
+  Node d = root.at("dates");
+  d.keys({"name", "year_words", "year_min", "year_max", "month_words", "day_words", "after_month"});
+  r.date_rule = d.at("name").str();
+  add_words(r.year_words, d.at("year_words"), 0);
+  add_words(r.month_words, d.at("month_words"), 0);
+  add_words(r.day_words, d.at("day_words"), 0);
+  add_words(r.after_month, d.at("after_month"), 0);
+  r.year_min = int(d.at("year_min").integer(0, 9999));
+  r.year_max = int(d.at("year_max").integer(r.year_min, 9999));
+}
+
+void load_qualifiers(const Node& root, QualifierRules& r) {
+  root.keys({"before", "after_numeral", "after_unit", "not_before"});
+  auto group = [&](const char* key, Lexicon& lex) {
+    for (const Node& n : root.at(key).list()) {
+      n.keys({"name", "words", "qualifier"});
+      std::string q = n.at("qualifier").str();
+      if (!kQualifiers.count(q)) n.at("qualifier").fail("unknown qualifier \"" + q + "\"");
+      add_words(lex, n.at("words"), int(r.entries.size()));
+      r.entries.push_back({n.at("name").str(), q});
+    }
+  };
+  group("before", r.before);
+  group("after_numeral", r.after_numeral);
+  group("after_unit", r.after_unit);
+  add_words(r.not_before, root.at("not_before"), 0);
+}
+
+char32_t single_char(const Node& n) {
+  std::u32string s = n.text();
+  if (s.size() != 1) n.fail("expected a single character");
+  return s[0];
+}
+
+void load_exclusions(const Node& root, ExclusionRules& r) {
+  root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "indefinite_one",
+             "versions"});
+  for (const Node& n : root.at("quotes").list()) {
+    n.keys({"name", "open", "close"});
+    r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
+  }
+  r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
+  for (const Node& n : root.at("set_phrases").list()) {
+    n.keys({"name", "words"});
+    add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
+    r.set_phrase_rules.push_back(n.at("name").str());
+  }
+  add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
+  r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);
+  Node ind = root.at("indefinite_one");
+  ind.keys({"name", "numerals", "units"});
+  r.indefinite_rule = ind.at("name").str();
+  add_words(r.indefinite_numerals, ind.at("numerals"), 0);
+  add_words(r.indefinite_units, ind.at("units"), 0);
+  Node v = root.at("versions");
+  v.keys({"name", "before_chars", "after_words", "latin_glued"});
+  r.version_rule = v.at("name").str();
+  r.version_before_chars = v.at("before_chars").text();
+  add_words(r.version_after_words, v.at("after_words"), 0);
+  r.version_latin_glued = v.at("latin_glued").boolean();
+}
+
+void load_subjects(const Node& root, SubjectRules& r) {
+  root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
+             "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "head_marker", "quote_pairs"});
+  r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
+  r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
+  r.boundary_chars = root.at("boundary_chars").text();
+  add_words(r.hard_stops, root.at("hard_stops"), 0);
+  add_words(r.stops_after, root.at("stops_after"), 0);
+  add_words(r.stops_before, root.at("stops_before"), 0);
+  add_words(r.verbs_before_figure, root.at("verbs_before_figure"), 0);
+  add_words(r.copulas, root.at("copulas"), 0);
+  add_words(r.nouns, root.at("nouns"), 0);
+  r.noun_suffixes = root.at("noun_suffixes").text();
+  r.head_marker = single_char(root.at("head_marker"));
+  for (const Node& pair : root.at("quote_pairs").list()) {
+    auto both = pair.list();
+    if (both.size() != 2) pair.fail("expected [open, close]");
+    r.quote_pairs.emplace_back(single_char(both[0]), single_char(both[1]));
+  }
+}
+
+using Loader = std::function<void(const Node&, Rules&)>;
+
+const std::map<std::string, Loader>& loaders() {
+  static const std::map<std::string, Loader> table = {
+      {"layout.json", [](const Node& n, Rules& r) { load_layout(n, r.layout); }},
+      {"structure.json", [](const Node& n, Rules& r) { load_structure(n, r.structure); }},
+      {"sentences.json", [](const Node& n, Rules& r) { load_sentences(n, r.sentences); }},
+      {"periods.json", [](const Node& n, Rules& r) { load_periods(n, r.periods); }},
+      {"numbers.json", [](const Node& n, Rules& r) { load_numbers(n, r.numbers); }},
+      {"quantities.json", [](const Node& n, Rules& r) { load_quantities(n, r.quantities); }},
+      {"qualifiers.json", [](const Node& n, Rules& r) { load_qualifiers(n, r.qualifiers); }},
+      {"exclusions.json", [](const Node& n, Rules& r) { load_exclusions(n, r.exclusions); }},
+      {"subjects.json", [](const Node& n, Rules& r) { load_subjects(n, r.subjects); }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
+  auto rules = std::make_shared<Rules>();
+  std::set<std::string> seen;
+  for (const RulesFile& f : files) {
+    const std::string& display = f.path.empty() ? f.name : f.path;
+    auto it = loaders().find(f.name);
+    if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of layout.json, structure.json, sentences.json, periods.json, numbers.json, quantities.json, qualifiers.json, exclusions.json, subjects.json)");
+    json doc;
+    try {
+      doc = json::parse(f.text);
+    } catch (const json::parse_error& e) {
+      throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
+    }
+    it->second(Node(doc, display, ""), *rules);
+    seen.insert(f.name);
+  }
+  for (const auto& [name, loader] : loaders())
+    if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
+  return rules;
+}
+
+std::shared_ptr<const Rules> default_rules() {
+  static std::shared_ptr<const Rules> rules = compile_rules(embedded_rules_files());
+  return rules;
+}
+
+std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw RulesError(dir, "", "not a directory");
+  std::map<std::string, RulesFile> files_by_name;
+  for (const RulesFile& f : embedded_rules_files()) files_by_name[f.name] = f;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    std::string name = entry.path().filename().string();
+    if (!loaders().count(name)) throw RulesError((fs::path(dir) / name).string(), "", "not a rules file");
+    std::ifstream in(entry.path(), std::ios::binary);
+    if (!in) throw RulesError((fs::path(dir) / name).string(), "", "cannot be read");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    files_by_name[name] = {name, ss.str(), entry.path().string()};
+  }
+  if (ec) throw RulesError(dir, "", "cannot be listed: " + ec.message());
+  std::vector<RulesFile> files;
+  for (auto& [name, file] : files_by_name) files.push_back(file);
+  return compile_rules(files);
+}
+
+}  // namespace digestx

@@ -1,0 +1,529 @@
+#include "digestx/units.hpp"
+
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "digestx/joined.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+// ------------------------------------------------------------ helpers
+
+bool contains(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
+
+bool is_closing(char32_t c) {
+  return c == U'”' || c == U'’' || c == U'」' || c == U'』' || c == ')' || c == U'）' || c == U'》' || c == '"' ||
+         c == '\'';
+}
+
+// Ends a sentence: 。！？ etc., possibly followed by closing quotes or brackets.
+bool ends_sentence(std::u32string_view s, const StructureRules& rules) {
+  size_t i = s.size();
+  while (i > 0 && (is_closing(s[i - 1]) || is_space(s[i - 1]))) --i;
+  if (i == 0) return false;
+  char32_t c = s[i - 1];
+  return contains(rules.sentence_end, c) || c == U'…';
+}
+
+bool has_text(std::u32string_view s) {
+  for (char32_t c : s)
+    if (is_han(c) || is_ascii_digit(c) || is_ascii_alpha(c)) return true;
+  return false;
+}
+
+void trim(const Joined& j, size_t& b, size_t& e) {
+  while (b < e && is_space(j.chars[b])) ++b;
+  while (e > b && is_space(j.chars[e - 1])) --e;
+}
+
+// Pieces of `line` without its enumerator (一、 (1) …).
+Pieces without_enumerator(const Line& line) {
+  Pieces out = line.content;
+  if (!line.enumerator.empty() && !out.empty() && out.front().start == line.enumerator.start) {
+    out.front().start = line.enumerator.end;
+    while (!out.empty() && out.front().empty()) out.erase(out.begin());
+  }
+  return out;
+}
+
+std::u32string text_of(std::u32string_view view, const Pieces& pieces) { return Joined::of(view, pieces).chars; }
+
+// ------------------------------------------------------------ unit headings
+
+struct NameMatch {
+  size_t begin = 0, end = 0;
+};
+
+bool is_name_char(char32_t c, const StructureRules& rules) { return is_han(c) || contains(rules.name_extra_chars, c); }
+
+// Where markup split the line (【崖州区委书记樊木】探索…): such a break separates too.
+using Breaks = std::vector<size_t>;
+
+// A separator, the end of the text, white space or a markup break must follow a name.
+bool name_boundary(const std::u32string& s, size_t e, const StructureRules& rules, const Breaks& breaks) {
+  return e >= s.size() || is_space(s[e]) || rules.separator_words.longest_at(s, e) ||
+         std::find(breaks.begin(), breaks.end(), e) != breaks.end();
+}
+
+std::optional<NameMatch> parse_name(const std::u32string& s, size_t i, const StructureRules& rules,
+                                    const Breaks& breaks) {
+  size_t n = s.size();
+  size_t spaces = 0;
+  while (i < n && is_space(s[i]) && spaces < 3) ++i, ++spaces;
+  if (i >= n || !is_han(s[i])) return std::nullopt;
+  // Plain name: 2-4 Han characters followed by a boundary; prefer the longest.
+  size_t run = 0;
+  while (i + run < n && run < rules.name_max && is_name_char(s[i + run], rules)) ++run;
+  for (size_t len = run; len >= rules.name_min && len > 0; --len)
+    if (name_boundary(s, i + len, rules, breaks)) return NameMatch{i, i + len};
+  // Name spaced out by the typesetter (樊　木), followed by a real separator or the end.
+  size_t p = i, chars = 0, inner = 0;
+  while (p < n && chars < rules.name_max) {
+    if (is_name_char(s[p], rules)) {
+      ++chars;
+      ++p;
+    } else if (is_space(s[p]) && inner < rules.name_max_spaces && p + 1 < n && is_name_char(s[p + 1], rules) && chars > 0) {
+      ++inner;
+      ++p;
+    } else {
+      break;
+    }
+    if (chars >= rules.name_min && inner > 0) {
+      size_t q = p;
+      while (q < n && is_space(s[q])) ++q;
+      if (q >= n || rules.separator_words.longest_at(s, q) || std::find(breaks.begin(), breaks.end(), q) != breaks.end())
+        return NameMatch{i, p};
+    }
+  }
+  return std::nullopt;
+}
+
+struct HeadingParse {
+  UnitHeading heading;
+  Pieces body;  // text after the name that is a paragraph, not a headline ("…书记张三：去年，…")
+};
+
+std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
+                                               const StructureRules& rules) {
+  Joined j = Joined::of(view, content);
+  const std::u32string& s = j.chars;
+  size_t n = s.size();
+  Breaks breaks;
+  for (size_t i = 1; i < n; ++i)
+    if (j.source[i] != j.source[i - 1] + 1) breaks.push_back(i);
+  size_t limit = std::min(n, rules.organization_max_chars + 1);
+  for (size_t p = 1; p < limit; ++p) {
+    if (contains(rules.organization_forbidden, s[p - 1]) || is_space(s[p - 1])) break;
+    auto role = rules.role_words.longest_at(s, p);
+    if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
+    auto name = parse_name(s, p + role.len, rules, breaks);
+    if (!name) continue;
+    HeadingParse out;
+    UnitHeading& h = out.heading;
+    h.organization = j.span(0, p);
+    h.role = j.span(p, p + role.len);
+    h.name = j.span(name->begin, name->end);
+    h.rules = {rules.organization_rule, rules.roles[size_t(role.value)].name, rules.person_name_rule};
+    size_t q = name->end;
+    while (q < n && is_space(s[q])) ++q;
+    if (auto sep = rules.separator_words.longest_at(s, q)) {
+      h.rules.push_back(rules.separators[size_t(sep.value)].name);
+      q += sep.len;
+    }
+    size_t hb = q, he = n;
+    trim(j, hb, he);
+    std::u32string_view rest(s.data() + hb, he - hb);
+    bool is_body = rest.size() > rules.headline_max_chars ||
+                   std::any_of(rest.begin(), rest.end(), [&](char32_t c) { return c == U'。' || c == '!' || c == '?'; });
+    if (is_body) {
+      out.body = j.pieces(hb, he);
+      h.heading = j.pieces(0, name->end);
+    } else {
+      h.headline = j.pieces(hb, he);
+      h.heading = j.pieces(0, n);
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------ line kinds
+
+enum class Kind { blank, body, unit, sidebar, subtitle, title };
+
+struct Classified {
+  Kind kind = Kind::blank;
+  std::optional<HeadingParse> unit;
+  Span label;       // sidebar label
+  std::string rule; // sidebar or subtitle rule
+  Pieces rest;      // sidebar inline text, subtitle text
+};
+
+std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  Pieces content = without_enumerator(line);
+  if (content.empty()) return std::nullopt;
+  Joined j = Joined::of(view, content);
+  for (const auto& label : rules.sidebar_labels) {
+    const std::u32string& s = j.chars;
+    if (s.compare(0, label.text.size(), label.text) != 0) continue;
+    size_t p = label.text.size();
+    size_t q = p;
+    while (q < s.size() && is_space(s[q])) ++q;
+    bool separated = q == s.size() || s[q] == ':' || s[q] == U'：' || q > p || line.wrapped;
+    if (!separated) continue;
+    if (q < s.size() && (s[q] == ':' || s[q] == U'：')) ++q;
+    Classified c;
+    c.kind = Kind::sidebar;
+    c.label = j.span(0, p);
+    c.rule = label.name;
+    size_t b = q, e = s.size();
+    trim(j, b, e);
+    if (b < e) c.rest = j.pieces(b, e);
+    return c;
+  }
+  return std::nullopt;
+}
+
+std::optional<Classified> as_subtitle(std::u32string_view view, const Line& line, const StructureRules& rules,
+                                      bool prefixed) {
+  Joined j = Joined::of(view, line.content);
+  const std::u32string& s = j.chars;
+  for (const auto& sub : rules.subtitles) {
+    if (prefixed == sub.prefix.empty()) continue;
+    size_t b = 0;
+    if (!sub.prefix.empty()) {
+      if (s.compare(0, sub.prefix.size(), sub.prefix) != 0) continue;
+      b = sub.prefix.size();
+      // A longer run of the same dash is still the prefix.
+      while (b < s.size() && s[b] == sub.prefix.back()) ++b;
+    }
+    if (!sub.keywords.empty() &&
+        std::none_of(sub.keywords.begin(), sub.keywords.end(), [&](const std::u32string& k) { return s.find(k) != std::u32string::npos; }))
+      continue;
+    size_t e = s.size();
+    trim(j, b, e);
+    if (b >= e) continue;
+    Classified c;
+    c.kind = Kind::subtitle;
+    c.rule = sub.name;
+    c.rest = j.pieces(b, e);
+    return c;
+  }
+  return std::nullopt;
+}
+
+Classified classify(std::u32string_view view, const Line& line, const Rules& rules) {
+  Classified c;
+  if (line.blank) return c;
+  std::u32string words = text_of(view, line.content);
+  if (!has_text(words)) return c;  // rules such as --- or *** separate, they say nothing
+  if (auto s = as_sidebar(view, line, rules.structure)) return *s;
+  Pieces content = without_enumerator(line);
+  // A heading may follow a dash when the headline stands above it ("——海棠区委书记鲁正兰").
+  Joined j = Joined::of(view, content);
+  size_t dash = 0;
+  while (dash < j.size() && (j.chars[dash] == U'—' || j.chars[dash] == '-' || is_space(j.chars[dash]))) ++dash;
+  Pieces after_dash = dash > 0 && dash < j.size() ? j.pieces(dash, j.size()) : content;
+  if (auto h = parse_heading_line(view, after_dash, rules.structure)) {
+    c.kind = Kind::unit;
+    c.unit = std::move(h);
+    if (dash > 0) c.rule = "structure.heading_after_dash";
+    return c;
+  }
+  c.kind = Kind::body;
+  return c;
+}
+
+// ------------------------------------------------------------ walking
+
+struct Builder {
+  std::u32string_view view;
+  const Rules& rules;
+  Structure out;
+  SidebarText front;       // unlabelled text before the first unit
+  enum class Where { front, sidebar, unit } where = Where::front;
+  bool interrupted_unit = false;  // the current sidebar interrupted a unit
+  ParagraphText open;
+  bool open_finished = true;
+
+  std::vector<ParagraphText>& target() {
+    switch (where) {
+      case Where::sidebar: return out.sidebars.back().paragraphs;
+      case Where::unit: return out.units.back().paragraphs;
+      default: return front.paragraphs;
+    }
+  }
+  void close() {
+    if (!open.pieces.empty()) target().push_back(std::move(open));
+    open = {};
+    open_finished = true;
+  }
+  void add_body(const Pieces& pieces) {
+    if (pieces.empty()) return;
+    if (open.pieces.empty() || open_finished) {
+      close();
+    }
+    open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
+    open_finished = ends_sentence(Joined::of(view, open.pieces).chars, rules.structure);
+  }
+  bool starts_with_period_marker(const Pieces& pieces) const {
+    std::u32string s = text_of(view, pieces);
+    return bool(rules.periods.marker_words.longest_at(s, 0));
+  }
+};
+
+bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& rules) {
+  std::u32string s = text_of(view, pieces);
+  if (s.empty() || s.size() > rules.structure.headline_max_chars) return false;
+  if (ends_sentence(s, rules.structure)) return false;
+  for (char32_t c : s)
+    if (c == U'。' || c == '!' || c == '?' || c == ';' || c == U'；') return false;
+  if (rules.periods.marker_words.longest_at(s, 0)) return false;
+  return true;
+}
+
+void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const StructureRules& rules) {
+  for (const auto& rule : rules.report_year) {
+    for (const Pieces& place : places) {
+      std::u32string s = text_of(view, place);
+      icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), int32_t(s.size()));
+      UErrorCode status = U_ZERO_ERROR;
+      std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
+      if (U_FAILURE(status) || !m->find()) continue;
+      icu::UnicodeString g = m->group(1, status);
+      int year = 0;
+      for (int32_t i = 0; i < g.length(); ++i) {
+        UChar c = g.charAt(i);
+        int d = c >= '0' && c <= '9' ? c - '0' : -1;
+        if (d < 0) {
+          static const std::u16string zh = u"〇一二三四五六七八九";
+          size_t k = zh.find(char16_t(c));
+          d = c == u'零' ? 0 : (k == std::u16string::npos ? 0 : int(k));
+        }
+        year = year * 10 + d;
+      }
+      st.report_year = year;
+      st.year_rule = rule.name;
+      return;
+    }
+  }
+}
+
+void find_region(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const StructureRules& rules) {
+  for (const Pieces& place : places) {
+    Joined j = Joined::of(view, place);
+    icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(j.chars.data()), int32_t(j.size()));
+    for (const auto& rule : rules.region) {
+      UErrorCode status = U_ZERO_ERROR;
+      std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
+      if (U_FAILURE(status) || !m->find()) continue;
+      int32_t b = m->start(1, status), e = m->end(1, status);
+      if (U_FAILURE(status) || b < 0) continue;
+      size_t cb = size_t(us.countChar32(0, b)), ce = size_t(us.countChar32(0, e));
+      st.region = j.pieces(cb, ce);
+      st.region_rule = rule.name;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pieces& content,
+                                              const StructureRules& rules) {
+  auto h = parse_heading_line(view, content, rules);
+  if (!h) return std::nullopt;
+  return h->heading;
+}
+
+Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
+  const auto& lines = layout.lines;
+  std::vector<Classified> kinds(lines.size());
+  size_t first_unit = lines.size();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    kinds[i] = classify(view, lines[i], rules);
+    if (kinds[i].kind == Kind::unit && first_unit == lines.size()) first_unit = i;
+  }
+  // Subtitle and title only stand before the first unit.
+  size_t subtitle_at = lines.size(), title_at = lines.size();
+  std::string title_rule;
+  // A dash-led line first; a line naming the genre (述职报告摘登) only if it is no sentence.
+  for (int pass = 0; pass < 2 && subtitle_at == lines.size(); ++pass) {
+    for (size_t i = 0; i < first_unit; ++i) {
+      if (kinds[i].kind != Kind::body) continue;
+      auto s = as_subtitle(view, lines[i], rules.structure, pass == 0);
+      if (s && (pass == 0 || headline_like(view, lines[i].content, rules))) {
+        kinds[i] = *s;
+        subtitle_at = i;
+        break;
+      }
+    }
+  }
+  for (size_t i = 0; i < first_unit; ++i)
+    if (kinds[i].kind == Kind::body && lines[i].heading_level == 1) {
+      title_at = i;
+      title_rule = "structure.title.markdown_h1";
+      break;
+    }
+  if (title_at == lines.size() && subtitle_at < lines.size()) {
+    size_t i = subtitle_at;
+    while (i > 0 && kinds[i - 1].kind == Kind::blank) --i;
+    if (i > 0 && kinds[i - 1].kind == Kind::body && headline_like(view, lines[i - 1].content, rules)) {
+      title_at = i - 1;
+      title_rule = "structure.title.above_subtitle";
+    }
+  }
+  if (title_at == lines.size() && first_unit < lines.size()) {
+    for (size_t i = 0; i < first_unit; ++i) {
+      if (kinds[i].kind == Kind::blank) continue;
+      if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules) && lines[i].heading_level <= 2 &&
+          (i + 1 >= lines.size() || lines[i + 1].blank)) {
+        title_at = i;
+        title_rule = "structure.title.first_line";
+      }
+      break;
+    }
+  }
+  if (title_at < lines.size()) kinds[title_at].kind = Kind::title;
+
+  Builder b{view, rules, {}, {}, Builder::Where::front, false, {}, true};
+  Structure& st = b.out;
+  std::vector<bool> consumed(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (consumed[i]) continue;
+    Classified& c = kinds[i];
+    const Line& line = lines[i];
+    switch (c.kind) {
+      case Kind::blank:
+        break;
+      case Kind::title:
+        b.close();
+        st.title = line.content;
+        st.title_rule = title_rule;
+        if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
+        break;
+      case Kind::subtitle:
+        b.close();
+        st.subtitle = c.rest;
+        st.subtitle_rule = c.rule;
+        if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
+        break;
+      case Kind::sidebar: {
+        b.close();
+        b.interrupted_unit = b.where == Builder::Where::unit || (b.where == Builder::Where::sidebar && b.interrupted_unit);
+        SidebarText sb;
+        sb.label = c.label;
+        sb.rule = c.rule;
+        st.sidebars.push_back(std::move(sb));
+        b.where = Builder::Where::sidebar;
+        b.add_body(c.rest);
+        break;
+      }
+      case Kind::unit: {
+        b.close();
+        UnitText unit;
+        unit.has_heading = true;
+        unit.heading = c.unit->heading;
+        if (!c.rule.empty()) unit.heading.rules.push_back(c.rule);
+        UnitHeading& h = unit.heading;
+        // Headline above a dashed heading: take back the short line just before it.
+        if (!c.rule.empty() && h.headline.empty()) {
+          auto& prev = b.target();
+          if (!prev.empty() && prev.back().pieces.size() == 1 && headline_like(view, prev.back().pieces, rules)) {
+            h.headline = prev.back().pieces;
+            h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
+            h.rules.push_back("structure.headline_above");
+            prev.pop_back();
+          }
+        }
+        // Headline wrapped onto the following lines of the same block.
+        size_t k = i + 1;
+        size_t extra = 0;
+        if (c.unit->body.empty()) {
+          while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
+                 headline_like(view, lines[k].content, rules)) {
+            h.headline.insert(h.headline.end(), lines[k].content.begin(), lines[k].content.end());
+            h.heading.insert(h.heading.end(), lines[k].content.begin(), lines[k].content.end());
+            consumed[k++] = true;
+            ++extra;
+          }
+          if (extra > 0) h.rules.push_back("structure.headline_wrapped");
+          // Or standing alone after a blank line.
+          if (h.headline.empty()) {
+            size_t m = k;
+            while (m < lines.size() && kinds[m].kind == Kind::blank) ++m;
+            bool single = m < lines.size() && m > k && kinds[m].kind == Kind::body &&
+                          (m + 1 >= lines.size() || kinds[m + 1].kind == Kind::blank);
+            if (single && headline_like(view, lines[m].content, rules)) {
+              h.headline = lines[m].content;
+              h.heading.insert(h.heading.end(), h.headline.begin(), h.headline.end());
+              h.rules.push_back("structure.headline_own_line");
+              consumed[m] = true;
+            }
+          }
+        }
+        st.units.push_back(std::move(unit));
+        b.where = Builder::Where::unit;
+        b.interrupted_unit = false;
+        b.add_body(c.unit->body);
+        break;
+      }
+      case Kind::body: {
+        // A sidebar that interrupted a unit ends where the report takes up its periods again.
+        if (b.where == Builder::Where::sidebar && b.interrupted_unit && b.open_finished &&
+            b.starts_with_period_marker(line.content)) {
+          b.close();
+          b.where = Builder::Where::unit;
+          b.interrupted_unit = false;
+        }
+        b.add_body(line.content);
+        break;
+      }
+    }
+  }
+  b.close();
+
+  // Places to look for the year and region: title, subtitle, then the front matter.
+  std::vector<Pieces> places;
+  if (!st.subtitle.empty()) places.push_back(st.subtitle);
+  if (!st.title.empty()) places.push_back(st.title);
+  for (const auto& p : b.front.paragraphs) places.push_back(p.pieces);
+  for (const auto& sb : st.sidebars)
+    for (const auto& p : sb.paragraphs) places.push_back(p.pieces);
+  find_year(st, view, places, rules.structure);
+  find_region(st, view, places, rules.structure);
+  if (options.year) {
+    if (st.report_year && *st.report_year != *options.year)
+      st.warnings.push_back({"year_overridden",
+                             "the text states " + std::to_string(*st.report_year) + "; --year " +
+                                 std::to_string(*options.year) + " used instead",
+                             false,
+                             {}});
+    st.report_year = options.year;
+    st.year_rule = "option.year";
+  } else if (!st.report_year) {
+    st.warnings.push_back({"no_report_year", "the text states no report year (NNNN年度); pass --year", false, {}});
+  }
+
+  if (st.units.empty()) {
+    UnitText unit;
+    unit.paragraphs = std::move(b.front.paragraphs);
+    st.units.push_back(std::move(unit));
+    st.warnings.push_back({"no_unit_headings", "no unit heading found; the whole text is one unit", false, {}});
+  } else if (!b.front.paragraphs.empty()) {
+    // Unlabelled front matter goes after the labelled sidebars, which keep their order.
+    SidebarText lead;
+    lead.rule = "structure.front_matter";
+    lead.paragraphs = std::move(b.front.paragraphs);
+    st.sidebars.push_back(std::move(lead));
+  }
+  return st;
+}
+
+}  // namespace digestx

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Command-line behaviour of digestx, as a table: arguments and stdin -> exit status,
+stdout shape, stderr pattern.
+
+usage: cli_test.py DIGESTX_BINARY
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SANYA = os.path.join(ROOT, "samples", "sanya-2022.txt")
+WANNING = os.path.join(ROOT, "samples", "wanning-2021.txt")
+
+
+def run(binary, args, stdin=b"", timeout=60):
+    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+
+def main():
+    binary = sys.argv[1]
+    tmp = tempfile.mkdtemp(prefix="digestx_cli_")
+    empty = os.path.join(tmp, "empty.txt")
+    open(empty, "wb").close()
+    binary_file = os.path.join(tmp, "blob.txt")
+    with open(binary_file, "wb") as fh:
+        fh.write(bytes(range(256)) * 8)
+    rules_bad = os.path.join(tmp, "rules")
+    os.mkdir(rules_bad)
+    with open(os.path.join(rules_bad, "periods.json"), "w") as fh:
+        fh.write('{"markers": [{"name": "x", "text": "去年", "period": "soon"}]}')
+    out_file = os.path.join(tmp, "out.json")
+
+    cases = [
+        # (name, args, stdin, exit, stdout check, stderr regex)
+        ("file", [SANYA], b"", 0, "doc", r"^$"),
+        ("extract_word", ["extract", SANYA], b"", 0, "doc", r"^$"),
+        ("stdin", ["-"], open(SANYA, "rb").read(), 0, "doc", r"^$"),
+        ("gb18030", [WANNING], b"", 0, "doc", r"^$"),
+        ("jsonl", ["--format", "jsonl", SANYA, WANNING], b"", 0, "jsonl2", r"^$"),
+        ("json_many", [SANYA, WANNING], b"", 0, "array2", r"^$"),
+        ("missing", [os.path.join(tmp, "nope.txt")], b"", 2, "empty", r"nope\.txt: no such file"),
+        ("directory", [tmp], b"", 2, "empty", r"is a directory"),
+        ("empty", [empty], b"", 2, "empty", r"empty\.txt: is empty"),
+        ("binary", [binary_file], b"", 2, "empty", r"binary"),
+        ("bad_rules", ["--rules", rules_bad, SANYA], b"", 2, "empty", r"periods\.json at /markers/0/period"),
+        ("no_facts", ["-"], "去年，工作扎实推进。".encode(), 1, "doc", r"^$"),
+        ("version", ["--version"], b"", 0, "any", r"^$"),
+        ("help", ["--help"], b"", 0, "any", r"^$"),
+        ("bad_option", ["--no-such-option", SANYA], b"", 2, "empty", r"."),
+        ("output_file", ["-o", out_file, SANYA], b"", 0, "empty", r"^$"),
+        ("numbers", ["numbers"], "发放慰问金39.6万元\n十余万\n\n".encode(), 0, "lines3", r"^$"),
+        ("numbers_none", ["numbers"], "没有数字\n".encode(), 1, "lines1", r"^$"),
+        ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^$"),
+    ]
+    failed = 0
+    for name, args, stdin, want_rc, shape, err_re in cases:
+        rc, out, err = run(binary, args, stdin)
+        problems = []
+        if rc != want_rc:
+            problems.append(f"exit {rc}, want {want_rc}")
+        if not re.search(err_re, err.strip()):
+            problems.append(f"stderr {err.strip()[:200]!r} !~ {err_re!r}")
+        text = out.decode("utf-8", "replace")
+        try:
+            if shape == "doc":
+                d = json.loads(text)
+                assert d["format"] == "digestx/1"
+            elif shape == "empty":
+                assert text == "", "stdout not empty"
+            elif shape.startswith("jsonl") or shape.startswith("lines"):
+                lines = [json.loads(x) for x in text.splitlines()]
+                assert len(lines) == int(shape[-1]), f"{len(lines)} lines"
+            elif shape.startswith("array"):
+                d = json.loads(text)
+                assert isinstance(d, list) and len(d) == int(shape[-1])
+        except (AssertionError, ValueError, KeyError) as e:
+            problems.append(f"stdout: {e}")
+        if name == "output_file":
+            if not os.path.exists(out_file) or json.load(open(out_file))["format"] != "digestx/1":
+                problems.append("-o did not write the document")
+            if any(f.startswith("out.json.tmp") for f in os.listdir(tmp)):
+                problems.append("temporary file left behind")
+        if name == "year_option" and not problems:
+            d = json.loads(text)
+            if d["report_year"] != 2019 or d["units"][0]["facts"][0]["year"] != 2019:
+                problems.append("--year not applied")
+        print(f"{'ok  ' if not problems else 'FAIL'} {name}" + (": " + "; ".join(problems) if problems else ""))
+        failed += bool(problems)
+
+    # A broken pipe ends quietly: many copies, read one line, close.
+    p = subprocess.Popen([binary, "--format", "jsonl"] + [SANYA] * 200, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    rc = p.wait(timeout=60)
+    ok = rc in (0, 141, -13) and err.strip() == ""
+    print(f"{'ok  ' if ok else 'FAIL'} broken_pipe" + ("" if ok else f": exit {rc}, stderr {err[:200]!r}"))
+    failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

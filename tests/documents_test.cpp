@@ -1,0 +1,116 @@
+// End to end: every digest under samples/ and tests/data/ that has a gold file
+// (annotation format of ../shared/spec/annotation.md) is extracted and checked
+// field by field, the way score.py scores it, so the suite needs no ../shared.
+#include <filesystem>
+
+#include "digestx/output.hpp"
+#include "digestx/pipeline.hpp"
+#include "digestx/utf.hpp"
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> gold_files() {
+  std::vector<std::string> out;
+  for (const char* dir : {"samples", "tests/data"}) {
+    if (!fs::exists(source_path(dir))) continue;
+    for (const auto& e : fs::directory_iterator(source_path(dir))) {
+      std::string p = e.path().string();
+      if (p.size() > 10 && p.substr(p.size() - 10) == ".gold.json") out.push_back(p);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string squeeze(const std::string& s) {
+  std::u32string u = from_utf8(s), out;
+  for (char32_t c : u)
+    if (!is_space(c) && !is_line_break(c)) out += c;
+  return to_utf8(out);
+}
+
+std::string str(const nlohmann::json& j) { return j.is_null() ? "<null>" : j.get<std::string>(); }
+
+class Documents : public testing::TestWithParam<std::string> {};
+
+TEST_P(Documents, MatchGold) {
+  nlohmann::json gold = nlohmann::json::parse(read_file(GetParam()));
+  fs::path txt = fs::path(GetParam()).parent_path() / gold.at("sample").get<std::string>();
+  std::string bytes = read_file(txt.string());
+  Document doc = extract(bytes, {txt.string(), "", false, 0}, rules());
+  std::string out;
+  write_document(out, doc, {});
+  nlohmann::json d = nlohmann::json::parse(out);
+  std::u32string text = doc.text;
+
+  for (const char* key : {"title", "subtitle", "region", "report_year"})
+    if (gold.contains(key)) EXPECT_EQ(d[key], gold[key]) << key;
+  ASSERT_EQ(d["units"].size(), gold["units"].size());
+  for (size_t i = 0; i < gold["units"].size(); ++i)
+    for (const char* key : {"organization", "role", "name", "headline"})
+      EXPECT_EQ(squeeze(str(d["units"][i][key])), squeeze(str(gold["units"][i][key]))) << "unit " << i << " " << key;
+
+  // Each gold fact: found in its owner's facts at the same text position with the same value.
+  size_t subjects = 0, subjects_ok = 0;
+  auto check_block = [&](const nlohmann::json& gold_block, const nlohmann::json& got_block, const std::string& where) {
+    std::vector<bool> used(got_block["facts"].size(), false);
+    for (const auto& g : gold_block.value("facts", nlohmann::json::array())) {
+      std::string gt = g["text"];
+      bool found = false;
+      for (size_t k = 0; k < got_block["facts"].size() && !found; ++k) {
+        const auto& f = got_block["facts"][k];
+        std::string ft = f["text"];
+        if (used[k] || (ft.find(gt) == std::string::npos && gt.find(ft) == std::string::npos)) continue;
+        if (f["value"].is_null() || std::abs(f["value"].get<double>() - g["value"].get<double>()) > 1e-9) continue;
+        used[k] = true;
+        found = true;
+        EXPECT_EQ(f["kind"], g["kind"]) << where << " " << gt;
+        EXPECT_EQ(f["unit"], g["unit"]) << where << " " << gt;
+        EXPECT_EQ(f["qualifier"], g["qualifier"]) << where << " " << gt;
+        EXPECT_EQ(f["period"], g["period"]) << where << " " << gt;
+        if (g.contains("range") && !g["range"].is_null()) EXPECT_EQ(f["range"], g["range"]) << where << " " << gt;
+        if (!g["subject"].is_null()) {
+          ++subjects;
+          std::string ps = f["subject"].is_null() ? "" : f["subject"].get<std::string>();
+          std::string gs = g["subject"];
+          bool ok = !ps.empty() && (ps.find(gs) != std::string::npos || gs.find(ps) != std::string::npos) &&
+                    from_utf8(ps).size() <= from_utf8(gs).size() + 6;
+          subjects_ok += ok;
+        }
+      }
+      EXPECT_TRUE(found) << where << ": missed " << gt;
+    }
+    // Quantities outside the gold facts must sit inside an ignore string.
+    for (size_t k = 0; k < got_block["facts"].size(); ++k) {
+      const auto& f = got_block["facts"][k];
+      std::string kind = f["kind"];
+      if (used[k] || kind == "date" || kind == "name") continue;
+      bool ignored = false;
+      for (const auto& ig : gold_block.value("ignore", nlohmann::json::array()))
+        ignored = ignored || ig.get<std::string>().find(f["text"].get<std::string>()) != std::string::npos;
+      EXPECT_TRUE(ignored) << where << ": false fact " << f["text"] << " (" << kind << ")";
+    }
+  };
+  for (size_t i = 0; i < gold["units"].size(); ++i) check_block(gold["units"][i], d["units"][i], "unit " + std::to_string(i));
+  const auto& gsb = gold.value("sidebars", nlohmann::json::array());
+  for (size_t i = 0; i < gsb.size(); ++i) {
+    ASSERT_LT(i, d["sidebars"].size());
+    check_block(gsb[i], d["sidebars"][i], "sidebar " + std::to_string(i));
+  }
+  if (subjects > 0) EXPECT_GE(double(subjects_ok) / double(subjects), 0.85) << subjects_ok << "/" << subjects;
+}
+
+INSTANTIATE_TEST_SUITE_P(Gold, Documents, testing::ValuesIn(gold_files()), [](const auto& info) {
+  std::string name = fs::path(info.param).filename().string();
+  name = name.substr(0, name.size() - 10);
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+});
+
+}  // namespace
+}  // namespace digestx::test

@@ -1,0 +1,68 @@
+#include "digestx/facts.hpp"
+
+#include "digestx/output.hpp"
+#include "digestx/pipeline.hpp"
+#include "digestx/utf.hpp"
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+bool is_quantity(const std::string& kind) { return kind != "date" && kind != "name"; }
+
+// A case: one sentence ("in") and its facts. Each expected fact names the fields it
+// checks; "only": true (the default) means no other quantity fact may come out, and
+// "none": true that no quantity fact may come out at all.
+class FactTable : public testing::TestWithParam<Case> {};
+
+TEST_P(FactTable, Extracts) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  LineAnalysis line = analyse_line(text, rules());
+  std::vector<const Fact*> got;
+  for (const Fact& f : line.facts)
+    if (is_quantity(f.kind)) got.push_back(&f);
+  auto describe = [&] {
+    std::string s;
+    for (const Fact* f : got) s += slice(text, f->span) + "(" + f->kind + ") ";
+    return s;
+  };
+  if (c.value("none", false)) {
+    EXPECT_TRUE(got.empty()) << describe();
+    return;
+  }
+  const auto& want = c.at("facts");
+  if (c.value("only", true)) {
+    EXPECT_EQ(got.size(), want.size()) << describe();
+  }
+  for (const auto& w : want) {
+    std::string wtext = w.at("text");
+    const Fact* f = nullptr;
+    for (const Fact* g : got)
+      if (slice(text, g->span) == wtext) f = g;
+    ASSERT_NE(f, nullptr) << "no fact '" << wtext << "'; got " << describe();
+    if (w.contains("kind")) EXPECT_EQ(f->kind, w.at("kind").get<std::string>()) << wtext;
+    if (w.contains("value")) {
+      ASSERT_TRUE(f->value) << wtext;
+      EXPECT_EQ(f->value->str(), w.at("value").get<std::string>()) << wtext;
+    }
+    if (w.contains("unit"))
+      EXPECT_EQ(f->unit, w.at("unit").is_null() ? "" : w.at("unit").get<std::string>()) << wtext;
+    if (w.contains("qualifier"))
+      EXPECT_EQ(f->qualifier, w.at("qualifier").is_null() ? "" : w.at("qualifier").get<std::string>()) << wtext;
+    if (w.contains("subject"))
+      EXPECT_EQ(f->subject.empty() ? std::string("<null>") : slice(text, f->subject),
+                w.at("subject").is_null() ? "<null>" : w.at("subject").get<std::string>())
+          << wtext;
+    if (w.contains("range")) {
+      ASSERT_TRUE(f->range) << wtext;
+      EXPECT_EQ(f->range->first.str(), w.at("range")[0].get<std::string>()) << wtext;
+      EXPECT_EQ(f->range->second.str(), w.at("range")[1].get<std::string>()) << wtext;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, FactTable, testing::ValuesIn(load_table("facts.json")), case_name);
+
+}  // namespace
+}  // namespace digestx::test

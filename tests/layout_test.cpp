@@ -1,0 +1,42 @@
+#include "digestx/layout.hpp"
+
+#include "digestx/output.hpp"
+#include "digestx/utf.hpp"
+#include "digestx/view.hpp"
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+class LayoutTable : public testing::TestWithParam<Case> {};
+
+TEST_P(LayoutTable, ReadsMarkup) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  std::u32string view = matching_view(text);
+  Layout l = layout(text, view, rules().layout);
+  ASSERT_FALSE(l.lines.empty());
+  const Line& line = l.lines[0];
+  if (c.contains("content")) EXPECT_EQ(slice(text, line.content), c.at("content").get<std::string>());
+  if (c.contains("blank")) EXPECT_EQ(line.blank, c.at("blank").get<bool>());
+  if (c.contains("level")) EXPECT_EQ(line.heading_level, c.at("level").get<int>());
+  if (c.contains("bulleted")) EXPECT_EQ(line.bulleted, c.at("bulleted").get<bool>());
+  if (c.contains("wrapped")) EXPECT_EQ(line.wrapped, c.at("wrapped").get<bool>());
+  if (c.contains("enumerator")) EXPECT_EQ(slice(text, line.enumerator), c.at("enumerator").get<std::string>());
+  if (c.contains("lines")) EXPECT_EQ(l.lines.size(), c.at("lines").get<size_t>());
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, LayoutTable, testing::ValuesIn(load_table("layout.json")), case_name);
+
+TEST(Layout, SpansPointIntoTheSource) {
+  std::u32string text = U"### ■核心提示\r\n\r\n3月13日，会议召开。";
+  std::u32string view = matching_view(text);
+  Layout l = layout(text, view, rules().layout);
+  ASSERT_EQ(l.lines.size(), 3u);
+  EXPECT_EQ(slice(text, l.lines[0].content), "核心提示");
+  EXPECT_TRUE(l.lines[1].blank);
+  EXPECT_EQ(slice(text, l.lines[2].span), "3月13日，会议召开。");
+}
+
+}  // namespace
+}  // namespace digestx::test

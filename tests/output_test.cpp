@@ -1,0 +1,84 @@
+#include "digestx/output.hpp"
+
+#include "digestx/pipeline.hpp"
+#include "digestx/utf.hpp"
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+nlohmann::json run(const std::string& text, bool pretty = false, bool explain = false) {
+  Document doc = extract_text(from_utf8(text), {"in.txt", "UTF-8", false, 0}, rules());
+  std::string out;
+  write_document(out, doc, {pretty, explain});
+  return nlohmann::json::parse(out);
+}
+
+const char* kDigest =
+    "# 标题\n\n## ——某市2022年度书记述职报告摘登\n\n### 海棠区委书记鲁正兰: 开拓\n\n"
+    "去年,海棠区监测舆情信息17.4万余条，办结率94.93%。今年,将推进\"引号\\和\t制表\"工作。";
+
+TEST(Output, ContractFields) {
+  auto j = run(kDigest);
+  EXPECT_EQ(j["format"], "digestx/1");
+  EXPECT_EQ(j["report_year"], 2022);
+  EXPECT_EQ(j["periods"]["this_year"], 2023);
+  ASSERT_EQ(j["units"].size(), 1u);
+  const auto& u = j["units"][0];
+  EXPECT_EQ(u["organization"], "海棠区委");
+  const auto& facts = u["facts"];
+  ASSERT_GE(facts.size(), 2u);
+  // Exact values: 17.4万 is 174000 as an integer, never 173999.99999999997.
+  EXPECT_TRUE(facts[0]["value"].is_number_integer());
+  EXPECT_EQ(facts[0]["value"], 174000);
+  EXPECT_EQ(facts[1]["value"].dump(), "94.93");
+  for (const char* key : {"text", "span", "kind", "value", "unit", "qualifier", "range", "subject", "period", "year"})
+    EXPECT_TRUE(facts[0].contains(key)) << key;
+}
+
+TEST(Output, SpansGiveBackTheirText) {
+  std::u32string text = from_utf8(kDigest);
+  auto j = run(kDigest);
+  for (const auto& u : j["units"]) {
+    auto hs = u["span"];
+    EXPECT_EQ(to_utf8(text.substr(hs[0], size_t(hs[1]) - size_t(hs[0]))), u["heading"].get<std::string>());
+    for (const auto& f : u["facts"]) {
+      size_t s = f["span"][0], e = f["span"][1];
+      EXPECT_EQ(to_utf8(text.substr(s, e - s)), f["text"].get<std::string>());
+    }
+  }
+}
+
+TEST(Output, PrettyAndCompactAreTheSameJson) {
+  EXPECT_EQ(run(kDigest, true), run(kDigest, false));
+  std::string compact;
+  Document doc = extract_text(from_utf8(kDigest), {}, rules());
+  write_document(compact, doc, {false, false});
+  EXPECT_EQ(compact.find('\n'), std::string::npos);
+}
+
+TEST(Output, ExplainNamesRules) {
+  auto j = run(kDigest, false, true);
+  const auto& f = j["units"][0]["facts"][0];
+  ASSERT_TRUE(f.contains("rule"));
+  EXPECT_EQ(f["rule"]["unit"], "unit.count");
+  EXPECT_EQ(j["units"][0]["paragraphs"][0]["sentences"][0]["period_rule"], "period.qunian");
+  EXPECT_FALSE(j["units"][0]["rules"].empty());
+}
+
+TEST(Output, ErrorRecord) {
+  std::string out;
+  write_error(out, {"missing.txt", "", false, 0}, "not_found", "no such file", {});
+  auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["error"]["code"], "not_found");
+  EXPECT_EQ(j["source"]["path"], "missing.txt");
+}
+
+TEST(Output, EscapesControlCharacters) {
+  std::string out;
+  append_json_string(out, std::string("a\x01\"b\\", 5));
+  EXPECT_EQ(out, "\"a\\u0001\\\"b\\\\\"");
+}
+
+}  // namespace
+}  // namespace digestx::test

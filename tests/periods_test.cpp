@@ -1,0 +1,43 @@
+#include "digestx/periods.hpp"
+
+#include "digestx/utf.hpp"
+#include "digestx/view.hpp"
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+Period parse(const nlohmann::json& j) {
+  if (j.is_null()) return Period::none;
+  return j.get<std::string>() == "last_year" ? Period::last_year : Period::this_year;
+}
+
+class PeriodTable : public testing::TestWithParam<Case> {};
+
+// A case is a list of sentences of one unit and the period each ends up with.
+TEST_P(PeriodTable, Tags) {
+  const auto& c = GetParam().data;
+  std::optional<int> year;
+  if (c.contains("report_year")) year = c.at("report_year").get<int>();
+  std::vector<std::u32string> views;
+  std::u32string all;
+  std::vector<SentenceText> sentences;
+  for (const auto& s : c.at("sentences")) {
+    std::u32string t = from_utf8(s.get<std::string>());
+    uint32_t start = uint32_t(all.size());
+    all += t;
+    sentences.push_back({{Span{start, uint32_t(all.size())}}});
+  }
+  std::u32string view = matching_view(all);
+  auto got = assign_periods(view, sentences, year, rules().periods);
+  ASSERT_EQ(got.size(), c.at("periods").size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_EQ(period_name(got[i].period) ? period_name(got[i].period) : "null",
+              c.at("periods")[i].is_null() ? "null" : c.at("periods")[i].get<std::string>())
+        << "sentence " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, PeriodTable, testing::ValuesIn(load_table("periods.json")), case_name);
+
+}  // namespace
+}  // namespace digestx::test

@@ -1,0 +1,82 @@
+#include "digestx/rules.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+std::vector<RulesFile> with_replaced(const std::string& name, const std::string& text) {
+  std::vector<RulesFile> files = embedded_rules_files();
+  for (auto& f : files)
+    if (f.name == name) f.text = text;
+  return files;
+}
+
+// A case: a rules file replaced by "text"; the error must name "pointer".
+class BadRulesTable : public testing::TestWithParam<Case> {};
+
+TEST_P(BadRulesTable, NamesFileAndPointer) {
+  const auto& c = GetParam().data;
+  std::string file = c.at("file");
+  try {
+    compile_rules(with_replaced(file, c.at("text").get<std::string>()));
+    FAIL() << "accepted bad rules";
+  } catch (const RulesError& e) {
+    EXPECT_EQ(e.file(), file);
+    EXPECT_EQ(e.pointer(), c.at("pointer").get<std::string>()) << e.what();
+    if (c.contains("mentions"))
+      EXPECT_NE(std::string(e.what()).find(c.at("mentions").get<std::string>()), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BadRulesTable, testing::ValuesIn(load_table("bad_rules.json")), case_name);
+
+TEST(Rules, EmbeddedRulesCompile) {
+  auto r = default_rules();
+  EXPECT_FALSE(r->quantities.units.empty());
+  EXPECT_FALSE(r->periods.markers.empty());
+}
+
+TEST(Rules, EveryRuleFileIsEmbedded) {
+  std::set<std::string> embedded;
+  for (const auto& f : embedded_rules_files()) embedded.insert(f.name);
+  for (const auto& entry : std::filesystem::directory_iterator(source_path("rules")))
+    EXPECT_TRUE(embedded.count(entry.path().filename().string())) << entry.path();
+}
+
+TEST(Rules, DirectoryOverridesOneFile) {
+  auto dir = std::filesystem::temp_directory_path() / ("digestx_rules_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "periods.json") << R"({"markers": [{"name": "period.custom", "text": "上年度", "period": "last_year"}],
+    "max_offset": 4, "not_after": ["比"], "not_before": ["同期"], "year_suffix": "年", "year_not_before": ["度"]})";
+  auto r = load_rules_dir(dir.string());
+  EXPECT_EQ(r->periods.markers.size(), 1u);
+  EXPECT_FALSE(r->quantities.units.empty());  // the others stay built in
+  std::ofstream(dir / "periods.json") << "{";
+  try {
+    load_rules_dir(dir.string());
+    FAIL();
+  } catch (const RulesError& e) {
+    EXPECT_NE(e.file().find("periods.json"), std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Lexicon, LongestMatchBothWays) {
+  Lexicon lex;
+  lex.add(U"个", 1);
+  lex.add(U"个百分点", 2);
+  std::u32string s = U"提高5个百分点";
+  auto m = lex.longest_at(s, 3);
+  EXPECT_EQ(m.len, 4u);
+  EXPECT_EQ(m.value, 2);
+  auto e = lex.longest_ending_at(s, 4);
+  EXPECT_EQ(e.len, 1u);
+  EXPECT_FALSE(lex.longest_at(s, 0));
+}
+
+}  // namespace
+}  // namespace digestx::test

@@ -1,0 +1,38 @@
+#include "table.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace digestx::test {
+
+std::string source_path(const std::string& relative) { return std::string(DIGESTX_SOURCE_DIR) + "/" + relative; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<Case> load_table(const std::string& name) {
+  nlohmann::json doc = nlohmann::json::parse(read_file(source_path("tests/tables/" + name)));
+  std::vector<Case> out;
+  for (const auto& group : doc.at("groups")) {
+    size_t i = 0;
+    for (const auto& c : group.at("cases")) out.push_back({group.at("name").get<std::string>(), i++, c});
+  }
+  return out;
+}
+
+const Rules& rules() { return *default_rules(); }
+
+std::string case_name(const testing::TestParamInfo<Case>& info) {
+  std::string name = info.param.group + "_" + std::to_string(info.param.index);
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+}  // namespace digestx::test

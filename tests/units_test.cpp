@@ -1,0 +1,63 @@
+#include "digestx/units.hpp"
+
+#include "digestx/layout.hpp"
+#include "digestx/output.hpp"
+#include "digestx/pipeline.hpp"
+#include "digestx/utf.hpp"
+#include "digestx/view.hpp"
+#include "table.hpp"
+
+namespace digestx::test {
+namespace {
+
+std::string field(const std::u32string& text, Span s) { return s.empty() ? "<null>" : slice(text, s); }
+std::string field(const std::u32string& text, const Pieces& p) { return p.empty() ? "<null>" : slice(text, p); }
+
+std::string expected(const nlohmann::json& c, const char* key) {
+  return c.at(key).is_null() ? "<null>" : c.at(key).get<std::string>();
+}
+
+// Each case is a small digest; the table says what its units and front matter are.
+class StructureTable : public testing::TestWithParam<Case> {};
+
+TEST_P(StructureTable, FindsUnits) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  Document doc = extract_text(text, {}, rules());
+  if (c.contains("units")) {
+    ASSERT_EQ(doc.units.size(), c.at("units").size());
+    for (size_t i = 0; i < doc.units.size(); ++i) {
+      const auto& want = c.at("units")[i];
+      const Unit& u = doc.units[i];
+      if (want.contains("organization")) EXPECT_EQ(field(doc.text, u.organization), expected(want, "organization"));
+      if (want.contains("role")) EXPECT_EQ(field(doc.text, u.role), expected(want, "role"));
+      if (want.contains("name")) EXPECT_EQ(field(doc.text, u.name), expected(want, "name"));
+      if (want.contains("headline")) EXPECT_EQ(field(doc.text, u.headline), expected(want, "headline"));
+      if (want.contains("paragraphs")) EXPECT_EQ(u.paragraphs.size(), want.at("paragraphs").get<size_t>());
+      if (want.contains("first_paragraph"))
+        EXPECT_EQ(slice(doc.text, u.paragraphs.at(0).pieces), want.at("first_paragraph").get<std::string>());
+    }
+  }
+  if (c.contains("title")) EXPECT_EQ(field(doc.text, doc.title), expected(c, "title"));
+  if (c.contains("subtitle")) EXPECT_EQ(field(doc.text, doc.subtitle), expected(c, "subtitle"));
+  if (c.contains("region")) EXPECT_EQ(field(doc.text, doc.region), expected(c, "region"));
+  if (c.contains("report_year")) {
+    if (c.at("report_year").is_null()) EXPECT_FALSE(doc.report_year);
+    else EXPECT_EQ(doc.report_year.value_or(0), c.at("report_year").get<int>());
+  }
+  if (c.contains("sidebars")) {
+    ASSERT_EQ(doc.sidebars.size(), c.at("sidebars").size());
+    for (size_t i = 0; i < doc.sidebars.size(); ++i)
+      EXPECT_EQ(field(doc.text, doc.sidebars[i].label), expected(c.at("sidebars")[i], "label"));
+  }
+  if (c.contains("warning")) {
+    bool found = false;
+    for (const auto& w : doc.warnings) found = found || w.code == c.at("warning").get<std::string>();
+    EXPECT_TRUE(found) << "no warning " << c.at("warning");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, StructureTable, testing::ValuesIn(load_table("structure.json")), case_name);
+
+}  // namespace
+}  // namespace digestx::test
