@@ -402,8 +402,14 @@ class FactFinder {
 
   bool boundary(char32_t c) const { return r_.subjects.boundary_chars.find(c) != std::u32string::npos; }
 
+  // Another figure starts here: Arabic digits, or a Chinese numeral with a unit after it
+  // (not the 一 of 第一书记 or 一线).
   bool numeral_starts_at(size_t p) const {
-    return std::binary_search(numeral_starts_.begin(), numeral_starts_.end(), uint32_t(p)) || is_ascii_digit(s_[p]);
+    if (is_ascii_digit(s_[p])) return true;
+    auto it = std::lower_bound(numeral_starts_.begin(), numeral_starts_.end(), uint32_t(p));
+    if (it == numeral_starts_.end() || *it != p) return false;
+    const Numeral& n = numerals_[size_t(it - numeral_starts_.begin())];
+    return bool(unit_at(n.end));
   }
 
   size_t closing_quote(size_t open, size_t limit) const {
@@ -457,6 +463,8 @@ class FactFinder {
       if (!c || p - c.len < floor) break;
       auto word = sr.hard_stops.longest_ending_at(s_, p);  // 有 inside 所有 is no copula
       if (word && word.len > c.len) break;
+      auto noun = sr.nouns.longest_ending_at(s_, p);  // nor 均 inside 平均
+      if (noun && noun.len > c.len) break;
       p -= c.len;
     }
     *verb = bool(sr.verbs_before_figure.longest_ending_at(s_, p));
@@ -464,14 +472,16 @@ class FactFinder {
     size_t q = p, count = 0;
     while (q > floor && count < sr.max_before) {
       char32_t c = s_[q - 1];
-      if (boundary(c) || is_ascii_digit(c) || ends_a_fact(q)) break;
+      // Digits glued to letters are a name inside the phrase (5G基站).
+      bool in_name = is_ascii_digit(c) && q < p && is_ascii_alpha(s_[q]);
+      if (boundary(c) || (is_ascii_digit(c) && !in_name) || ends_a_fact(q)) break;
       if (auto noun = sr.nouns.longest_ending_at(s_, q); noun && q - noun.len >= floor) {
         q -= noun.len;
         count += noun.len;
         continue;
       }
       if (c == sr.head_marker) break;
-      if (sr.hard_stops.longest_ending_at(s_, q)) break;
+      if (hard_stop_before(q)) break;
       if (count >= 1 && sr.stops_before.longest_ending_at(s_, q) &&
           sr.noun_suffixes.find(s_[q]) == std::u32string::npos)
         break;
@@ -484,7 +494,7 @@ class FactFinder {
         }
         break;
       }
-      if (!is_han(c) && !is_ascii_alpha(c) && c != ')' && c != '(' && c != U'）' && c != U'（') break;
+      if (!is_han(c) && !is_ascii_alpha(c) && !in_name && c != ')' && c != '(' && c != U'）' && c != U'（') break;
       --q;
       ++count;
     }
@@ -493,9 +503,21 @@ class FactFinder {
     return {q, p};
   }
 
+  // A hard stop ending at q, unless it is the tail of a longer verb (与 in 参与) or a
+  // one-character word that usually starts a noun on this side (就 in 就业).
+  bool hard_stop_before(size_t q) const {
+    const auto& sr = r_.subjects;
+    auto h = sr.hard_stops.longest_ending_at(s_, q);
+    if (!h) return false;
+    auto v = sr.stops_before.longest_ending_at(s_, q);
+    if (v && v.len > h.len) return false;
+    if (h.len == 1 && sr.single_char_stops_before.find(s_[q - 1]) == std::u32string::npos) return false;
+    return true;
+  }
+
   bool ends_a_fact(size_t q) const {
     for (auto it = drafts_.rbegin(); it != drafts_.rend(); ++it) {
-      if (it->e == q) return true;
+      if (it->e == q) return it->kind != "name";  // a name (5G) is part of the phrase
       if (it->e < q) break;
     }
     return false;

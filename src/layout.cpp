@@ -113,6 +113,7 @@ Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRu
     if (!line.blank) {
       Span s = line.span;
       strip_prefixes(view, s, line, rules);
+      line.body = s;
       line.content = s.empty() ? Pieces{} : strip_wrapper(view, s, line, rules);
       if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.front(), line, rules);
       if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"

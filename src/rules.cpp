@@ -247,12 +247,13 @@ void load_structure(const Node& root, StructureRules& r) {
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
   r.organization_forbidden = org.at("forbidden_chars").text();
   Node pn = root.at("person_name");
-  pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces"});
+  pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces", "not_words"});
   r.person_name_rule = pn.at("name").str();
   r.name_min = size_t(pn.at("min_chars").integer(1, 20));
   r.name_max = size_t(pn.at("max_chars").integer(int64_t(r.name_min), 20));
   r.name_extra_chars = pn.at("extra_chars").text(true);
   r.name_max_spaces = size_t(pn.at("max_spaces").integer(0, 10));
+  add_words(r.name_not_words, pn.at("not_words"), 0);
   for (const Node& n : root.at("separators").list()) {
     n.keys({"name", "text"});
     r.separator_words.add(n.at("text").text(), int(r.separators.size()));
@@ -444,7 +445,8 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
 
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
-             "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "head_marker", "quote_pairs"});
+             "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
+             "quote_pairs"});
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
   r.boundary_chars = root.at("boundary_chars").text();
@@ -455,6 +457,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   add_words(r.copulas, root.at("copulas"), 0);
   add_words(r.nouns, root.at("nouns"), 0);
   r.noun_suffixes = root.at("noun_suffixes").text();
+  r.single_char_stops_before = root.at("single_char_stops_before").text();
   r.head_marker = single_char(root.at("head_marker"));
   for (const Node& pair : root.at("quote_pairs").list()) {
     auto both = pair.list();

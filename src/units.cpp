@@ -104,6 +104,12 @@ std::optional<NameMatch> parse_name(const std::u32string& s, size_t i, const Str
   return std::nullopt;
 }
 
+bool holds_word(const std::u32string& s, size_t b, size_t e, const Lexicon& words) {
+  for (size_t i = b; i < e; ++i)
+    if (auto m = words.longest_at(s, i); m && i + m.len <= e) return true;
+  return false;
+}
+
 struct HeadingParse {
   UnitHeading heading;
   Pieces body;  // text after the name that is a paragraph, not a headline ("…书记张三：去年，…")
@@ -123,7 +129,7 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
     auto role = rules.role_words.longest_at(s, p);
     if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
     auto name = parse_name(s, p + role.len, rules, breaks);
-    if (!name) continue;
+    if (!name || holds_word(s, name->begin, name->end, rules.name_not_words)) continue;
     HeadingParse out;
     UnitHeading& h = out.heading;
     h.organization = j.span(0, p);
@@ -238,6 +244,28 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
   }
   c.kind = Kind::body;
   return c;
+}
+
+// "文城镇：织密红色网格" above "——文城镇党委书记 符小明": the place before the colon
+// repeats the organisation and is not part of the headline.
+Pieces without_place_label(std::u32string_view view, const Pieces& headline, Span organization) {
+  Joined j = Joined::of(view, headline);
+  size_t colon = j.chars.find_first_of(U":：");
+  if (colon == std::u32string::npos || colon == 0 || colon + 1 >= j.size()) return headline;
+  std::u32string_view label(j.chars.data(), colon);
+  std::u32string_view org = view.substr(organization.start, organization.size());
+  if (org.substr(0, label.size()) != label) return headline;
+  size_t b = colon + 1, e = j.size();
+  while (b < e && is_space(j.chars[b])) ++b;
+  return j.pieces(b, e);
+}
+
+// Where a heading line sits in the source: its words, and its wrappers too when they
+// stand inside (【…】, **…**), so that the heading's span gives back its text.
+Span heading_extent(const Line& line) {
+  Span e = line.wrapped ? line.body : covering(line.content);
+  if (!line.enumerator.empty() && line.enumerator.end > e.start && line.enumerator.end <= e.end) e.start = line.enumerator.end;
+  return e;
 }
 
 // ------------------------------------------------------------ walking
@@ -430,13 +458,14 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
         UnitText unit;
         unit.has_heading = true;
         unit.heading = c.unit->heading;
+        if (c.unit->body.empty()) unit.heading.heading = {heading_extent(line)};
         if (!c.rule.empty()) unit.heading.rules.push_back(c.rule);
         UnitHeading& h = unit.heading;
         // Headline above a dashed heading: take back the short line just before it.
         if (!c.rule.empty() && h.headline.empty()) {
           auto& prev = b.target();
           if (!prev.empty() && prev.back().pieces.size() == 1 && headline_like(view, prev.back().pieces, rules)) {
-            h.headline = prev.back().pieces;
+            h.headline = without_place_label(view, prev.back().pieces, h.organization);
             h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
             h.rules.push_back("structure.headline_above");
             prev.pop_back();
@@ -449,7 +478,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
           while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
                  headline_like(view, lines[k].content, rules)) {
             h.headline.insert(h.headline.end(), lines[k].content.begin(), lines[k].content.end());
-            h.heading.insert(h.heading.end(), lines[k].content.begin(), lines[k].content.end());
+            h.heading.push_back(heading_extent(lines[k]));
             consumed[k++] = true;
             ++extra;
           }
@@ -462,7 +491,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
                           (m + 1 >= lines.size() || kinds[m + 1].kind == Kind::blank);
             if (single && headline_like(view, lines[m].content, rules)) {
               h.headline = lines[m].content;
-              h.heading.insert(h.heading.end(), h.headline.begin(), h.headline.end());
+              h.heading.push_back(heading_extent(lines[m]));
               h.rules.push_back("structure.headline_own_line");
               consumed[m] = true;
             }

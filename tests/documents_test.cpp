@@ -54,6 +54,13 @@ TEST_P(Documents, MatchGold) {
     for (const char* key : {"organization", "role", "name", "headline"})
       EXPECT_EQ(squeeze(str(d["units"][i][key])), squeeze(str(gold["units"][i][key]))) << "unit " << i << " " << key;
 
+  // Provenance: a heading's span gives back the heading once line breaks and spaces go.
+  for (const auto& u : d["units"]) {
+    if (u["span"].is_null()) continue;
+    size_t b = u["span"][0], e = u["span"][1];
+    EXPECT_EQ(squeeze(to_utf8(text.substr(b, e - b))), squeeze(u["heading"].get<std::string>()));
+  }
+
   // Each gold fact: found in its owner's facts at the same text position with the same value.
   size_t subjects = 0, subjects_ok = 0;
   auto check_block = [&](const nlohmann::json& gold_block, const nlohmann::json& got_block, const std::string& where) {

@@ -15,6 +15,7 @@ namespace digestx {
 struct Line {
   Span span;             // the line without its terminator and surrounding white space
   Pieces content;        // the words of the line with markup removed (may be split by it)
+  Span body;             // the line after leading marks (#, bullets) but with its wrappers (【…】, **…**)
   bool blank = true;
   int heading_level = 0; // number of markdown '#'
   bool bulleted = false; // started with a bullet such as ■ or ●

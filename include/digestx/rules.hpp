@@ -124,6 +124,7 @@ struct StructureRules {
   std::string person_name_rule;
   size_t name_min = 2, name_max = 4, name_max_spaces = 2;
   std::u32string name_extra_chars;
+  Lexicon name_not_words;  // a "name" holding one of these is no name (述职摘登)
   std::vector<Named> separators;
   Lexicon separator_words;  // value: index into separators
   size_t headline_max_chars = 48, headline_max_lines = 3;
@@ -236,6 +237,8 @@ struct SubjectRules {
   size_t max_after = 10, max_before = 10;
   std::u32string boundary_chars;
   Lexicon hard_stops;           // end a noun phrase on either side, always
+  std::u32string single_char_stops_before;  // the one-character hard stops that also end a phrase
+                                            // before the figure (others start words: 就业, 在职)
   Lexicon stops_after;          // end a noun phrase after the figure once it has begun
   Lexicon stops_before;         // end a noun phrase before the figure once it has begun
   Lexicon verbs_before_figure;  // right before the figure: its object follows, no subject before
