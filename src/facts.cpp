@@ -321,6 +321,11 @@ class FactFinder {
       if (unit) p = unit_b;
     } else if (unit) {
       if (unit->max_value && *unit->max_value < n.value) return std::nullopt;  // 十二成 is not a share
+      // 八所镇, 三家村: a place named with a numeral.
+      if (n.chinese && n.end - n.begin == 1 &&
+          x_.place_units.contains(std::u32string_view(s_).substr(unit_b, unit_e - unit_b)) &&
+          x_.place_suffixes.longest_at(s_, unit_e))
+        return std::nullopt;
       // 一支(队伍), 一批(项目): the article "a", not a count of one.
       if (!high && x_.indefinite_numerals.contains(std::u32string_view(s_).substr(n.begin, n.end - n.begin)) &&
           x_.indefinite_units.contains(std::u32string_view(s_).substr(unit_b, unit_e - unit_b)))

@@ -1,5 +1,6 @@
 #include "digestx/output.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "digestx/pipeline.hpp"
@@ -273,7 +274,16 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   j.key("chars").integer((long long)doc.text.size());
   j.end_object();
   j.key("title");
-  optional_pieces(j, doc, doc.title);
+  if (doc.title.empty()) {
+    j.null();
+  } else {
+    std::string title;
+    for (size_t i = 0; i < doc.title.size(); ++i) {
+      if (std::find(doc.title_breaks.begin(), doc.title_breaks.end(), i) != doc.title_breaks.end()) title += ' ';
+      title += slice(doc.text, doc.title[i]);
+    }
+    j.string(title);
+  }
   j.key("subtitle");
   optional_pieces(j, doc, doc.subtitle);
   j.key("region");

@@ -62,6 +62,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   so.year = options.year;
   Structure st = find_units(view, lines, rules, so);
   doc.title = st.title;
+  doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
   doc.region = st.region;
   doc.title_rule = st.title_rule;

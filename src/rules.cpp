@@ -417,7 +417,7 @@ char32_t single_char(const Node& n) {
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "indefinite_one",
-             "versions"});
+             "place_names", "versions"});
   for (const Node& n : root.at("quotes").list()) {
     n.keys({"name", "open", "close"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
@@ -430,6 +430,11 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);
+  Node place = root.at("place_names");
+  place.keys({"name", "units", "suffixes"});
+  r.place_rule = place.at("name").str();
+  add_words(r.place_units, place.at("units"), 0);
+  add_words(r.place_suffixes, place.at("suffixes"), 0);
   Node ind = root.at("indefinite_one");
   ind.keys({"name", "numerals", "units"});
   r.indefinite_rule = ind.at("name").str();

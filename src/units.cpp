@@ -399,12 +399,18 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
       title_rule = "structure.title.markdown_h1";
       break;
     }
+  size_t title_lines = 1;
   if (title_at == lines.size() && subtitle_at < lines.size()) {
     size_t i = subtitle_at;
     while (i > 0 && kinds[i - 1].kind == Kind::blank) --i;
     if (i > 0 && kinds[i - 1].kind == Kind::body && headline_like(view, lines[i - 1].content, rules)) {
       title_at = i - 1;
       title_rule = "structure.title.above_subtitle";
+      // A title set over two lines ("强化政治引领\n激发基层活力").
+      if (title_at > 0 && kinds[title_at - 1].kind == Kind::body && headline_like(view, lines[title_at - 1].content, rules)) {
+        --title_at;
+        title_lines = 2;
+      }
     }
   }
   if (title_at == lines.size() && first_unit < lines.size()) {
@@ -418,7 +424,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
       break;
     }
   }
-  if (title_at < lines.size()) kinds[title_at].kind = Kind::title;
+  for (size_t k = 0; k < title_lines && title_at + k < lines.size(); ++k) kinds[title_at + k].kind = Kind::title;
 
   Builder b{view, rules, {}, {}, Builder::Where::front, false, {}, true};
   Structure& st = b.out;
@@ -432,7 +438,8 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
         break;
       case Kind::title:
         b.close();
-        st.title = line.content;
+        if (!st.title.empty()) st.title_breaks.push_back(st.title.size());
+        st.title.insert(st.title.end(), line.content.begin(), line.content.end());
         st.title_rule = title_rule;
         if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
         break;

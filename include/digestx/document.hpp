@@ -68,6 +68,7 @@ struct Document {
   SourceInfo source;
   std::u32string text;  // the decoded input; spans index it
   Pieces title, subtitle, region;
+  std::vector<size_t> title_breaks;  // a title set over lines: where each line starts (joined by a space)
   std::string title_rule, subtitle_rule, region_rule, year_rule;
   std::optional<int> report_year;
   std::vector<Sidebar> sidebars;

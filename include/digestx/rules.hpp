@@ -225,6 +225,8 @@ struct ExclusionRules {
   Lexicon set_phrase_exceptions;
   std::string title_ordinal_rule;
   Lexicon title_ordinals;
+  std::string place_rule;  // 八所镇, 三家村: a single Chinese digit + such a unit + a place suffix
+  Lexicon place_units, place_suffixes;
   std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
   Lexicon indefinite_numerals, indefinite_units;
   std::string version_rule;

@@ -40,6 +40,7 @@ struct SidebarText {
 
 struct Structure {
   Pieces title, subtitle;
+  std::vector<size_t> title_breaks;  // indices into title where a new line starts
   std::string title_rule, subtitle_rule;
   std::optional<int> report_year;
   std::string year_rule;
