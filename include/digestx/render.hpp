@@ -1,0 +1,53 @@
+// Output stage, for people: documents as one self-contained HTML review page (inline
+// CSS and a little vanilla JS from render/, no network). Every piece of input text is
+// escaped; the page carries a Content-Security-Policy that allows no fetch at all.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "digestx/document.hpp"
+
+namespace digestx {
+
+// One input of a review page: its document, or why it could not be read.
+struct RenderInput {
+  const Document* doc = nullptr;  // null: the input failed
+  SourceInfo source;              // of the failed input
+  std::string error_code, error_message;
+};
+
+// Money of one period, in yuan: facts of kind money with unit 元 (other currencies are
+// counted apart, never added to yuan).
+struct MoneyTotal {
+  Decimal yuan;
+  size_t facts = 0;
+  bool approximate = false;   // a summand has a qualifier (余, 近, 约…) or is a range's low end
+  bool overflow = false;      // the sum does not fit; yuan is meaningless then
+  size_t other_currency = 0;  // money facts in 美元, 港元… left out of `yuan`
+};
+
+// What the summary table shows for one unit.
+struct FactSummary {
+  size_t facts = 0;
+  std::map<std::string, size_t> by_kind;
+  MoneyTotal last_year, this_year;
+};
+
+FactSummary summarise(const std::vector<Fact>& facts);
+
+// The whole page, one section per input, in input order.
+std::string render_page(const std::vector<RenderInput>& inputs);
+std::string render_page(const Document& doc);
+
+// Escaping for text and for double-quoted attribute values: & < > " ' become
+// entities; characters that HTML forbids or that could disguise the text (C0/C1
+// controls, lone surrogates, noncharacters, bidi overrides) become visible stand-ins.
+void append_html(std::string& out, std::u32string_view text);
+void append_html(std::string& out, std::string_view utf8);
+
+// Display form of an exact decimal: thousands separators in the integer part.
+std::string grouped(const Decimal& d);
+
+}  // namespace digestx

@@ -1,0 +1,160 @@
+// `digestx render FILE...`: documents as a self-contained HTML review page, on
+// stdout, in one file (-o, all documents in one page) or one NAME.html per input
+// (--output-dir). Files are written atomically; exit 0 facts found, 1 none, 2 error.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "commands.hpp"
+#include "digestx/pipeline.hpp"
+#include "digestx/render.hpp"
+#include "digestx/rules.hpp"
+#include "io.hpp"
+
+namespace digestx::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RenderArgs {
+  std::vector<std::string> inputs;
+  std::string output, output_dir, rules_dir, encoding;
+  std::optional<int> year;
+  size_t max_bytes = kDefaultMaxBytes;
+};
+
+// One input, read and extracted, or the reason it could not be.
+struct Loaded {
+  std::optional<Document> doc;
+  RenderInput input;
+};
+
+Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
+  Loaded out;
+  out.input.source.path = path;
+  try {
+    std::string bytes = read_input(path, a.max_bytes);
+    out.input.source.bytes = bytes.size();
+    ExtractOptions eo;
+    eo.decode.encoding = a.encoding;
+    eo.year = a.year;
+    out.doc = extract(bytes, out.input.source, rules, eo);
+  } catch (const InputError& e) {
+    complain(path + ": " + e.what());
+    out.input.error_code = e.code();
+    out.input.error_message = e.what();
+  }
+  return out;
+}
+
+// NAME.html for an input: its file name without the extension; stdin is "stdin".
+std::string page_name(const std::string& path) {
+  if (path == "-") return "stdin.html";
+  std::string stem = fs::path(path).stem().string();
+  return (stem.empty() ? std::string("input") : stem) + ".html";
+}
+
+// Two inputs with the same name would overwrite each other's page: refuse up front.
+std::optional<std::string> name_clash(const std::vector<std::string>& inputs) {
+  std::map<std::string, std::string> seen;
+  for (const auto& path : inputs) {
+    auto [it, fresh] = seen.emplace(page_name(path), path);
+    if (!fresh) return it->second + " and " + path + " would both be written to " + it->first;
+  }
+  return std::nullopt;
+}
+
+struct Tally {
+  size_t facts = 0;
+  bool any_error = false;
+};
+
+void count(Tally& t, const Loaded& l) {
+  if (l.doc) t.facts += count_facts(*l.doc);
+  else t.any_error = true;
+}
+
+// --output-dir: one page per input; a failed input writes nothing.
+void write_pages(const RenderArgs& a, const Rules& rules, Tally& t) {
+  fs::create_directories(a.output_dir);
+  for (const auto& path : a.inputs) {
+    Loaded l = load(path, a, rules);
+    count(t, l);
+    if (!l.doc) continue;
+    Sink sink((fs::path(a.output_dir) / page_name(path)).string());
+    sink.write(render_page(*l.doc));
+    sink.commit();
+  }
+}
+
+// One page for all inputs. A single input that fails writes nothing, as extract does;
+// among several, it gets a section that says why.
+void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
+  std::vector<Loaded> loaded;
+  for (const auto& path : a.inputs) {
+    loaded.push_back(load(path, a, rules));
+    count(t, loaded.back());
+  }
+  if (loaded.size() == 1 && !loaded[0].doc) return;
+  std::vector<RenderInput> inputs;
+  for (auto& l : loaded) {
+    if (l.doc) l.input.doc = &*l.doc;
+    inputs.push_back(l.input);
+  }
+  Sink sink(a.output);
+  sink.write(render_page(inputs));
+  sink.commit();
+}
+
+}  // namespace
+
+int run_render(std::vector<std::string> args) {
+  CLI::App app{"Render documents as a self-contained HTML review page: summary, source text with the facts "
+               "highlighted, filters and a table of all facts."};
+  app.footer(
+      "Examples:\n  digestx render samples/sanya-2022.txt -o sanya.html\n"
+      "  digestx render --output-dir pages/ samples/*.txt\n");
+  RenderArgs a;
+  app.add_option("inputs", a.inputs, "Digest files; - reads stdin")->required();
+  auto* output = app.add_option("-o,--output", a.output, "Write one page holding every document to FILE (atomically)");
+  app.add_option("--output-dir", a.output_dir, "Write one NAME.html per input into DIR (atomically)")->excludes(output);
+  app.add_option("--rules", a.rules_dir, "Directory of rules/*.json that replace the built-in ones of the same name");
+  app.add_option("--year", a.year, "Report year, when the digest does not state it (overrides the text)")
+      ->check(CLI::Range(1900, 2100));
+  app.add_option("--encoding", a.encoding, "Input encoding (e.g. GB18030); default: detect");
+  app.add_option("--max-bytes", a.max_bytes, "Refuse inputs larger than this many bytes (default 256 MiB)");
+  app.set_version_flag("-V,--version", std::string("digestx ") + DIGESTX_VERSION);
+  std::reverse(args.begin(), args.end());
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (!a.output_dir.empty()) {
+    if (auto clash = name_clash(a.inputs)) {
+      complain("--output-dir: " + *clash);
+      return 2;
+    }
+  }
+
+  std::shared_ptr<const Rules> rules;
+  try {
+    rules = a.rules_dir.empty() ? default_rules() : load_rules_dir(a.rules_dir);
+  } catch (const RulesError& e) {
+    complain(std::string("rules: ") + e.what());
+    return 2;
+  }
+
+  Tally t;
+  if (!a.output_dir.empty()) write_pages(a, *rules, t);
+  else write_one_page(a, *rules, t);
+  if (t.any_error) return 2;
+  return t.facts > 0 ? 0 : 1;
+}
+
+}  // namespace digestx::cli
