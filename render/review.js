@@ -50,11 +50,15 @@
     tip.appendChild(head);
     var dl = el('dl');
     [['value', valueText(d)], ['unit', d.unit], ['qualifier', d.qualifier ? d.qualifier.replace(/_/g, ' ') : null],
-     ['range', rangeText(d)], ['subject', d.subject], ['period', periodText(d)], ['rules', d.rules || null]]
+     ['range', rangeText(d)], ['subject', d.subject], ['period', periodText(d)]]
       .forEach(function (row) {
         dl.appendChild(el('dt', '', row[0]));
         dl.appendChild(el('dd', row[1] ? '' : 'is-null', row[1] || '—'));
       });
+    (d.rules ? d.rules.split(' · ') : ['—']).forEach(function (rule, i) {
+      dl.appendChild(el('dt', '', i ? '' : 'rules'));
+      dl.appendChild(el('dd', 't-rule', rule));
+    });
     tip.appendChild(dl);
     var span = (d.span || '').split(',');
     tip.appendChild(el('div', 't-foot', 'chars [' + span[0] + ', ' + span[1] + ')  ' + d.path));
@@ -102,6 +106,7 @@
       return (!kind || e.dataset.kind === kind) && (!period || e.dataset.period === period);
     }
     section.querySelectorAll('mark.f').forEach(function (m) { m.classList.toggle('is-off', !keep(m)); });
+    section.querySelectorAll('.side li').forEach(function (li) { li.classList.toggle('is-off', !keep(li)); });
     section.querySelectorAll('.text .s').forEach(function (s) {
       s.classList.toggle('is-faded', !!period && s.dataset.period !== period);
     });
@@ -172,6 +177,22 @@
     void mark.offsetWidth;  // restart the animation
     mark.classList.add('is-flash');
   }
+
+  // Side notes: pointing at one outlines its fact; clicking one finds it.
+  document.querySelectorAll('.side').forEach(function (list) {
+    list.addEventListener('click', function (e) {
+      var li = e.target.closest('li');
+      if (li) findInText(li.dataset.fact);
+    });
+    list.addEventListener('mouseover', function (e) {
+      var li = e.target.closest('li'), mark = li && document.getElementById(li.dataset.fact);
+      if (mark) mark.classList.add('is-hot');
+    });
+    list.addEventListener('mouseout', function (e) {
+      var li = e.target.closest('li'), mark = li && document.getElementById(li.dataset.fact);
+      if (mark) mark.classList.remove('is-hot');
+    });
+  });
 
   document.querySelectorAll('table.facts tbody').forEach(function (tbody) {
     tbody.addEventListener('click', function (e) {

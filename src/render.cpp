@@ -336,8 +336,51 @@ std::vector<Stretch> sentence_stretches(const Paragraph& p) {
 // One paragraph: its code points in order, wrapped in sentence spans and fact marks
 // that close and reopen wherever a boundary would otherwise cross, so the markup
 // always nests whatever the spans are.
+// Qualifiers as signs, for the side notes: 3,500 余名 reads "> 3,500 名".
+const char* qualifier_sign(const std::string& q) {
+  if (q == "more_than") return "> ";
+  if (q == "less_than") return "< ";
+  if (q == "at_least") return "≥ ";
+  if (q == "at_most") return "≤ ";
+  if (q == "about") return "≈ ";
+  if (q == "nearly") return "≲ ";
+  return q.empty() ? "" : "? ";
+}
+
+bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
+
+// The paragraph's figures beside it as they were read (value, unit, subject), so
+// that a reader checks the extraction against the sentence at a glance.
+void write_side_notes(Section& s, const Block& b, const std::vector<size_t>& here) {
+  std::string& out = s.out;
+  out += "<ul class=\"side\" aria-label=\"figures of this paragraph\">";
+  for (size_t i : here) {
+    const FactRef& r = b.facts[i];
+    const Fact& f = *r.fact;
+    if (!is_quantity(f)) continue;
+    out += "<li";
+    attr(out, "class", kind_class(f.kind));
+    attr(out, "data-fact", r.id);
+    attr(out, "data-kind", f.kind);
+    attr(out, "data-period", period_key(f.period));
+    if (!f.qualifier.empty()) attr(out, "title", qualifier_label(f.qualifier));
+    out += "><b>";
+    append_html(out, qualifier_sign(f.qualifier) + (f.range ? range_text(f) : value_text(f)));
+    if (!f.unit.empty()) {
+      out += ' ';
+      append_html(out, f.unit);
+    }
+    out += "</b> ";
+    if (f.subject.empty()) out += "<span class=\"none\">no subject</span>";
+    else source_text(out, s.doc, f.subject);
+    out += "</li>";
+  }
+  out += "</ul>";
+}
+
 void write_paragraph(Section& s, Block& b, const Paragraph& p) {
   std::string& out = s.out;
+  std::vector<size_t> here;  // facts that start in this paragraph
   std::vector<Stretch> stretches = sentence_stretches(p);
   size_t si = 0, fi = 0;
   int open_sentence_index = -1, open_fact_index = -1;
@@ -350,7 +393,7 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
     if (open_sentence_index >= 0) out += "</span>";
     open_sentence_index = -1;
   };
-  out += "<p>";
+  out += "<div class=\"para\"><p>";
   for (size_t k = 0; k < p.pieces.size(); ++k) {
     const Span piece = p.pieces[k];
     if (piece.end > s.doc.text.size()) break;
@@ -370,6 +413,7 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
       }
       if (fact != open_fact_index) {
         close_fact();
+        if (fact >= 0 && !b.facts[size_t(fact)].placed) here.push_back(size_t(fact));
         if (fact >= 0) open_fact(out, s, b.facts[size_t(fact)], sentence >= 0 ? &p.sentences[size_t(sentence)] : nullptr);
         open_fact_index = fact;
       }
@@ -377,7 +421,9 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
     }
   }
   close_sentence();
-  out += "</p>\n";
+  out += "</p>";
+  write_side_notes(s, b, here);
+  out += "</div>\n";
 }
 
 // A heading as written, its organisation, role, name and headline marked in place.
