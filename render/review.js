@@ -32,13 +32,13 @@
 
   function valueText(d) {
     if (d.value === undefined) return null;
-    return grouped(d.value) + (d.unit ? ' ' + d.unit : '');
+    return grouped(d.value) + (d.unit || '');
   }
 
   function rangeText(d) {
     if (!d.range) return null;
     var r = d.range.split(',');
-    return grouped(r[0]) + ' – ' + grouped(r[1]) + (d.unit ? ' ' + d.unit : '');
+    return grouped(r[0]) + '–' + grouped(r[1]) + (d.unit || '');
   }
 
   function fillTip(mark) {

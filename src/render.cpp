@@ -1,22 +1,26 @@
-// The review page: header, summary table, source text with sentences tinted by
-// period and facts marked by kind, and a table of all facts. Markup only; the look
-// and the behaviour (filters, tooltips, sorting) are render/review.css and
-// render/review.js, embedded at build time (cmake/embed_render.cmake).
+// The review page: header, warnings, filters, summary table, the source text
+// (render_text.cpp) and a table of all facts. Markup only; the look and the
+// behaviour (filters, tooltips, sorting) are render/review.css and render/review.js,
+// embedded at build time (cmake/embed_render.cmake).
 #include "digestx/render.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "digestx/output.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "render_assets.hpp"
+#include "render_parts.hpp"
 
 namespace digestx {
 
-namespace {
+namespace render_parts {
 
 // ---------------------------------------------------------------- words
+
+namespace {
 
 struct KindInfo {
   const char* kind;
@@ -42,6 +46,8 @@ size_t kind_rank(const std::string& kind) {
     if (kind == kKinds[i].kind) return i;
   return kKinds.size();
 }
+
+}  // namespace
 
 std::string kind_label(const std::string& kind) {
   size_t r = kind_rank(kind);
@@ -107,33 +113,10 @@ void source_text(std::string& out, const Document& doc, const Pieces& pieces) {
   for (const Span& s : pieces) source_text(out, doc, s);
 }
 
-// A table cell; `sort` is the value the column sorts by when it is not the text.
-void cell(std::string& out, std::string_view text, const char* cls = nullptr, std::string_view sort = {}) {
-  out += "<td";
-  if (cls) attr(out, "class", cls);
-  if (!sort.empty()) attr(out, "data-v", sort);
-  out += '>';
-  append_html(out, text);
-  out += "</td>";
-}
-
-// ---------------------------------------------------------------- facts
-
-// A fact as the page refers to it: the id of its mark in the text, its place in
-// the JSON, and which unit or sidebar holds it.
-struct FactRef {
-  const Fact* fact = nullptr;
-  std::string id;
-  std::string path;
-  std::string where;
-  size_t where_rank = 0;
-  bool placed = false;
-};
-
 std::string range_raw(const Fact& f) { return f.range ? f.range->first.str() + "," + f.range->second.str() : ""; }
 
 std::string range_text(const Fact& f) {
-  return f.range ? grouped(f.range->first) + " – " + grouped(f.range->second) : "";
+  return f.range ? grouped(f.range->first) + "–" + grouped(f.range->second) : "";
 }
 
 std::string value_text(const Fact& f) { return f.value ? grouped(*f.value) : ""; }
@@ -158,326 +141,20 @@ std::string rules_text(const Fact& f) {
   return out;
 }
 
-// A unit or a sidebar: what the text shows in source order.
-struct Block {
-  const Unit* unit = nullptr;
-  const Sidebar* sidebar = nullptr;
-  size_t index = 0;  // in doc.units or doc.sidebars
-  uint32_t start = 0;
-  std::string id;
-  std::vector<FactRef> facts;  // in the order of the JSON
-  std::vector<size_t> by_start;  // indices into facts, by position in the text
-};
+}  // namespace render_parts
 
-struct WarningRef {
-  const Warning* warning = nullptr;
-  std::string id;
-  bool placed = false;
-};
+namespace {
 
-// Everything one document section needs while it is written.
-struct Section {
-  const Document& doc;
-  std::string id;  // d0, d1, …
-  std::string out;
-  std::vector<Block> blocks;           // source order
-  std::vector<WarningRef> warnings;    // all of the document's warnings
-  std::vector<size_t> warnings_by_pos;  // the ones with a span, by position
-};
+using namespace render_parts;
 
-uint32_t first_start(const std::vector<Paragraph>& paragraphs, uint32_t fallback) {
-  for (const auto& p : paragraphs)
-    if (!p.pieces.empty()) return p.pieces.front().start;
-  return fallback;
-}
-
-std::string unit_where(const Unit& u, size_t index, const Document& doc) {
-  std::string out = "#" + std::to_string(index);
-  if (!u.organization.empty()) out += " " + slice(doc.text, u.organization);
-  return out;
-}
-
-std::string sidebar_label(const Sidebar& sb, const Document& doc) {
-  return sb.label.empty() ? std::string("front matter") : slice(doc.text, sb.label);
-}
-
-std::vector<FactRef> fact_refs(const std::vector<Fact>& facts, const std::string& block_id, const std::string& path,
-                               const std::string& where) {
-  std::vector<FactRef> out;
-  for (size_t i = 0; i < facts.size(); ++i) {
-    FactRef r;
-    r.fact = &facts[i];
-    r.id = block_id + "-f" + std::to_string(i);
-    r.path = path + ".facts[" + std::to_string(i) + "]";
-    r.where = where;
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-void finish_block(Block& b, size_t rank) {
-  for (auto& r : b.facts) r.where_rank = rank;
-  b.by_start.resize(b.facts.size());
-  for (size_t i = 0; i < b.facts.size(); ++i) b.by_start[i] = i;
-  std::stable_sort(b.by_start.begin(), b.by_start.end(),
-                   [&b](size_t x, size_t y) { return b.facts[x].fact->span.start < b.facts[y].fact->span.start; });
-}
-
-std::vector<Block> blocks_of(const Document& doc, const std::string& section_id) {
-  std::vector<Block> out;
-  for (size_t i = 0; i < doc.units.size(); ++i) {
-    const Unit& u = doc.units[i];
-    Block b;
-    b.unit = &u;
-    b.index = i;
-    b.start = u.heading.empty() ? first_start(u.paragraphs, 0) : u.heading.front().start;
-    b.id = section_id + "-u" + std::to_string(i);
-    b.facts = fact_refs(u.facts, b.id, ".units[" + std::to_string(i) + "]", unit_where(u, i, doc));
-    out.push_back(std::move(b));
-  }
-  for (size_t i = 0; i < doc.sidebars.size(); ++i) {
-    const Sidebar& sb = doc.sidebars[i];
-    Block b;
-    b.sidebar = &sb;
-    b.index = i;
-    b.start = first_start(sb.paragraphs, sb.label.start);
-    b.id = section_id + "-s" + std::to_string(i);
-    b.facts = fact_refs(sb.facts, b.id, ".sidebars[" + std::to_string(i) + "]", sidebar_label(sb, doc));
-    out.push_back(std::move(b));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Block& a, const Block& b) { return a.start < b.start; });
-  for (size_t i = 0; i < out.size(); ++i) finish_block(out[i], i);
-  return out;
-}
-
-// ---------------------------------------------------------------- the text
-
-// The attributes a fact's mark carries: everything the tooltip shows, exactly.
-void fact_attributes(std::string& out, const Section& s, const FactRef& r, const Sentence* sentence) {
-  const Fact& f = *r.fact;
-  attr(out, "id", r.id);
-  attr(out, "tabindex", "0");
-  attr(out, "data-kind", f.kind);
-  attr(out, "data-period", period_key(f.period));
-  if (f.value) attr(out, "data-value", f.value->str());
-  if (!f.unit.empty()) attr(out, "data-unit", f.unit);
-  if (!f.qualifier.empty()) attr(out, "data-qualifier", f.qualifier);
-  if (f.range) attr(out, "data-range", range_raw(f));
-  if (!f.subject.empty()) attr(out, "data-subject", slice(s.doc.text, f.subject));
-  if (f.year) attr(out, "data-year", std::to_string(*f.year));
-  attr(out, "data-span", std::to_string(f.span.start) + "," + std::to_string(f.span.end));
-  attr(out, "data-path", r.path);
-  attr(out, "data-rules", rules_text(f));
-  if (sentence && !sentence->period_rule.empty()) attr(out, "data-period-rule", sentence->period_rule);
-}
-
-void open_fact(std::string& out, const Section& s, FactRef& r, const Sentence* sentence) {
-  out += "<mark";
-  attr(out, "class", "f " + kind_class(r.fact->kind) + (r.placed ? " cont" : ""));
-  if (r.placed) {
-    // The rest of a fact that a sentence or layout boundary interrupted.
-    attr(out, "data-of", r.id);
-    attr(out, "data-kind", r.fact->kind);
-    attr(out, "data-period", period_key(r.fact->period));
-  } else {
-    fact_attributes(out, s, r, sentence);
-    r.placed = true;
-  }
+// A table cell; `sort` is the value the column sorts by when it is not the text.
+void cell(std::string& out, std::string_view text, const char* cls = nullptr, std::string_view sort = {}) {
+  out += "<td";
+  if (cls) attr(out, "class", cls);
+  if (!sort.empty()) attr(out, "data-v", sort);
   out += '>';
-}
-
-void open_sentence(std::string& out, const Section& s, const Sentence& sen) {
-  std::string cls = std::string("s p-") + period_key(sen.period);
-  out += "<span";
-  if (sen.period_marked) {
-    // Where a marker (去年, 今年…) sets the period: a small badge starts the stretch.
-    cls += " mk";
-    auto y = period_year(sen.period, s.doc.report_year);
-    attr(out, "data-badge", y ? std::to_string(*y) : period_label(sen.period, std::nullopt));
-  }
-  attr(out, "class", cls);
-  attr(out, "data-period", period_key(sen.period));
-  out += '>';
-}
-
-void warning_marker(std::string& out, WarningRef& w) {
-  out += "<a class=\"wm\"";
-  attr(out, "id", w.id + "-at");
-  attr(out, "href", "#" + w.id);
-  attr(out, "title", w.warning->code + ": " + w.warning->message);
-  attr(out, "aria-label", "warning " + w.warning->code);
-  out += "></a>";
-  w.placed = true;
-}
-
-// Warnings whose span starts inside `piece`, in order.
-std::vector<size_t> warnings_in(const Section& s, Span piece) {
-  std::vector<size_t> out;
-  for (size_t k : s.warnings_by_pos) {
-    uint32_t at = s.warnings[k].warning->span.start;
-    if (at >= piece.start && at < piece.end && !s.warnings[k].placed) out.push_back(k);
-  }
-  return out;
-}
-
-struct Stretch {
-  Span span;
-  size_t sentence;
-};
-
-std::vector<Stretch> sentence_stretches(const Paragraph& p) {
-  std::vector<Stretch> out;
-  for (size_t i = 0; i < p.sentences.size(); ++i)
-    for (const Span& piece : p.sentences[i].pieces) out.push_back({piece, i});
-  std::stable_sort(out.begin(), out.end(), [](const Stretch& a, const Stretch& b) { return a.span.start < b.span.start; });
-  return out;
-}
-
-// One paragraph: its code points in order, wrapped in sentence spans and fact marks
-// that close and reopen wherever a boundary would otherwise cross, so the markup
-// always nests whatever the spans are.
-// Qualifiers as signs, for the side notes: 3,500 余名 reads "> 3,500 名".
-const char* qualifier_sign(const std::string& q) {
-  if (q == "more_than") return "> ";
-  if (q == "less_than") return "< ";
-  if (q == "at_least") return "≥ ";
-  if (q == "at_most") return "≤ ";
-  if (q == "about") return "≈ ";
-  if (q == "nearly") return "≲ ";
-  return q.empty() ? "" : "? ";
-}
-
-bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
-
-// The paragraph's figures beside it as they were read (value, unit, subject), so
-// that a reader checks the extraction against the sentence at a glance.
-void write_side_notes(Section& s, const Block& b, const std::vector<size_t>& here) {
-  std::string& out = s.out;
-  out += "<ul class=\"side\" aria-label=\"figures of this paragraph\">";
-  for (size_t i : here) {
-    const FactRef& r = b.facts[i];
-    const Fact& f = *r.fact;
-    if (!is_quantity(f)) continue;
-    out += "<li";
-    attr(out, "class", kind_class(f.kind));
-    attr(out, "data-fact", r.id);
-    attr(out, "data-kind", f.kind);
-    attr(out, "data-period", period_key(f.period));
-    if (!f.qualifier.empty()) attr(out, "title", qualifier_label(f.qualifier));
-    out += "><b>";
-    append_html(out, qualifier_sign(f.qualifier) + (f.range ? range_text(f) : value_text(f)));
-    if (!f.unit.empty()) {
-      out += ' ';
-      append_html(out, f.unit);
-    }
-    out += "</b> ";
-    if (f.subject.empty()) out += "<span class=\"none\">no subject</span>";
-    else source_text(out, s.doc, f.subject);
-    out += "</li>";
-  }
-  out += "</ul>";
-}
-
-void write_paragraph(Section& s, Block& b, const Paragraph& p) {
-  std::string& out = s.out;
-  std::vector<size_t> here;  // facts that start in this paragraph
-  std::vector<Stretch> stretches = sentence_stretches(p);
-  size_t si = 0, fi = 0;
-  int open_sentence_index = -1, open_fact_index = -1;
-  auto close_fact = [&] {
-    if (open_fact_index >= 0) out += "</mark>";
-    open_fact_index = -1;
-  };
-  auto close_sentence = [&] {
-    close_fact();
-    if (open_sentence_index >= 0) out += "</span>";
-    open_sentence_index = -1;
-  };
-  out += "<div class=\"para\"><p>";
-  for (size_t k = 0; k < p.pieces.size(); ++k) {
-    const Span piece = p.pieces[k];
-    if (piece.end > s.doc.text.size()) break;
-    if (k > 0) out += "<span class=\"brk\" title=\"the page layout broke the paragraph here\"></span>";
-    std::vector<size_t> warns = warnings_in(s, piece);
-    size_t wi = 0;
-    for (uint32_t pos = piece.start; pos < piece.end; ++pos) {
-      while (wi < warns.size() && s.warnings[warns[wi]].warning->span.start <= pos) warning_marker(out, s.warnings[warns[wi++]]);
-      while (si < stretches.size() && stretches[si].span.end <= pos) ++si;
-      int sentence = si < stretches.size() && stretches[si].span.start <= pos ? int(stretches[si].sentence) : -1;
-      while (fi < b.by_start.size() && b.facts[b.by_start[fi]].fact->span.end <= pos) ++fi;
-      int fact = fi < b.by_start.size() && b.facts[b.by_start[fi]].fact->span.start <= pos ? int(b.by_start[fi]) : -1;
-      if (sentence != open_sentence_index) {
-        close_sentence();
-        if (sentence >= 0) open_sentence(out, s, p.sentences[size_t(sentence)]);
-        open_sentence_index = sentence;
-      }
-      if (fact != open_fact_index) {
-        close_fact();
-        if (fact >= 0 && !b.facts[size_t(fact)].placed) here.push_back(size_t(fact));
-        if (fact >= 0) open_fact(out, s, b.facts[size_t(fact)], sentence >= 0 ? &p.sentences[size_t(sentence)] : nullptr);
-        open_fact_index = fact;
-      }
-      append_html(out, std::u32string_view(s.doc.text).substr(pos, 1));
-    }
-  }
-  close_sentence();
-  out += "</p>";
-  write_side_notes(s, b, here);
-  out += "</div>\n";
-}
-
-// A heading as written, its organisation, role, name and headline marked in place.
-void write_heading(Section& s, const Unit& u) {
-  struct Part {
-    Span span;
-    const char* cls;
-  };
-  std::vector<Part> parts;
-  if (!u.organization.empty()) parts.push_back({u.organization, "organization"});
-  if (!u.role.empty()) parts.push_back({u.role, "role"});
-  if (!u.name.empty()) parts.push_back({u.name, "name"});
-  for (const Span& h : u.headline) parts.push_back({h, "headline"});
-  std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.span.start < b.span.start; });
-  std::string& out = s.out;
-  for (size_t k = 0; k < u.heading.size(); ++k) {
-    if (k > 0) out += ' ';
-    Span piece = u.heading[k];
-    uint32_t pos = piece.start;
-    for (const Part& part : parts) {
-      Span in{std::max(part.span.start, piece.start), std::min(part.span.end, piece.end)};
-      if (in.empty() || in.start < pos) continue;
-      source_text(out, s.doc, Span{pos, in.start});
-      out += "<span";
-      attr(out, "class", part.cls);
-      attr(out, "title", part.cls);
-      out += '>';
-      source_text(out, s.doc, in);
-      out += "</span>";
-      pos = in.end;
-    }
-    source_text(out, s.doc, Span{pos, piece.end});
-  }
-}
-
-void write_block(Section& s, Block& b) {
-  std::string& out = s.out;
-  const std::vector<Paragraph>& paragraphs = b.unit ? b.unit->paragraphs : b.sidebar->paragraphs;
-  if (b.unit) {
-    out += "<article class=\"unit\"";
-    attr(out, "id", b.id);
-    out += "><h3><span class=\"idx\">#" + std::to_string(b.index) + "</span> ";
-    if (b.unit->heading.empty()) out += "<span class=\"none\">no heading: the whole text is one unit</span>";
-    else write_heading(s, *b.unit);
-    out += "</h3>\n";
-  } else {
-    out += "<aside class=\"sidebar\"";
-    attr(out, "id", b.id);
-    out += "><h3>";
-    append_html(out, sidebar_label(*b.sidebar, s.doc));
-    out += " <span class=\"note\">sidebar, not a report</span></h3>\n";
-  }
-  for (const Paragraph& p : paragraphs) write_paragraph(s, b, p);
-  out += b.unit ? "</article>\n" : "</aside>\n";
+  append_html(out, text);
+  out += "</td>";
 }
 
 // ---------------------------------------------------------------- header and warnings
@@ -539,7 +216,7 @@ void write_warnings(Section& s) {
     append_html(out, w.warning->code);
     out += "</code> ";
     append_html(out, w.warning->message);
-    if (w.placed) {
+    if (w.in_text) {
       out += " <a";
       attr(out, "href", "#" + w.id + "-at");
       out += ">show in the text</a>";
@@ -553,11 +230,6 @@ void write_warnings(Section& s) {
 }
 
 // ---------------------------------------------------------------- filters
-
-struct Counted {
-  std::string key;
-  size_t n = 0;
-};
 
 void filter_button(std::string& out, const std::string& value, const std::string& label, size_t n, const char* swatch) {
   out += "<button type=\"button\"";
@@ -601,8 +273,9 @@ void write_toolbar(Section& s) {
 
 // ---------------------------------------------------------------- summary
 
-void money_cell(std::string& out, const MoneyTotal& m, const char* first = nullptr) {
-  std::string cls = std::string("num money") + (first ? " first" : "");
+// A money total; `opens_group` draws the rule that starts the money columns.
+void money_cell(std::string& out, const MoneyTotal& m, bool opens_group = false) {
+  std::string cls = std::string("num money") + (opens_group ? " first" : "");
   if (m.facts == 0 && m.other_currency == 0) {
     cell(out, "—", (cls + " zero").c_str());
     return;
@@ -628,26 +301,21 @@ void summary_row(std::string& out, const Section& s, const Block& b, const FactS
   out += "><td class=\"num\"><a";
   attr(out, "href", href);
   out += ">" + std::to_string(b.index) + "</a></td>";
-  if (u.heading.empty()) {
-    out += "<td colspan=\"3\"><a";
-    attr(out, "href", href);
-    out += "><span class=\"none\">no heading</span></a></td>";
-  } else {
-    out += "<td><a";
-    attr(out, "href", href);
-    out += '>';
-    append_html(out, u.organization.empty() ? std::string("—") : slice(s.doc.text, u.organization));
-    out += "</a></td>";
-    cell(out, u.role.empty() ? "—" : slice(s.doc.text, u.role));
-    cell(out, u.name.empty() ? "—" : slice(s.doc.text, u.name));
-  }
+  out += "<td><a";
+  attr(out, "href", href);
+  out += '>';
+  if (u.heading.empty()) out += "<span class=\"none\">no heading</span>";
+  else append_html(out, u.organization.empty() ? std::string("—") : slice(s.doc.text, u.organization));
+  out += "</a></td>";
+  cell(out, u.role.empty() ? "—" : slice(s.doc.text, u.role));
+  cell(out, u.name.empty() ? "—" : slice(s.doc.text, u.name));
   cell(out, number_text(sum.facts), "num total kinds");
   for (const std::string& k : kinds) {
     auto it = sum.by_kind.find(k);
     size_t n = it == sum.by_kind.end() ? 0 : it->second;
     cell(out, n ? number_text(n) : "·", n ? "num" : "num zero");
   }
-  money_cell(out, sum.last_year, "first");
+  money_cell(out, sum.last_year, true);
   money_cell(out, sum.this_year);
   out += "</tr>\n";
 }
@@ -684,7 +352,7 @@ void write_summary(Section& s) {
     out += "<tfoot><tr><th colspan=\"4\">all units</th>";
     cell(out, number_text(all.facts), "num total kinds");
     for (const std::string& k : kinds) cell(out, number_text(all.by_kind[k]), "num");
-    money_cell(out, all.last_year, "first");
+    money_cell(out, all.last_year, true);
     money_cell(out, all.this_year);
     out += "</tr></tfoot>";
   }
@@ -720,7 +388,7 @@ void fact_row(std::string& out, const Section& s, const FactRef& r, size_t order
   cell(out, f.unit);
   cell(out, qualifier_label(f.qualifier));
   cell(out, range_text(f), "num", f.range ? f.range->first.str() : "");
-  cell(out, f.subject.empty() ? "" : slice(s.doc.text, f.subject));
+  cell(out, f.subject.empty() ? "" : slice(s.doc.text, f.subject), "subject");
   cell(out, rules_text(f), "rules");
   out += "</tr>\n";
 }
@@ -737,7 +405,7 @@ void sort_header(std::string& out, const char* label, const char* type, const ch
 
 void write_fact_table(Section& s) {
   std::string& out = s.out;
-  out += "<h2>All facts</h2><p class=\"note\">Click a column to sort; click a row to find the fact in the text.</p>"
+  out += "<h2>All facts</h2><p class=\"note hint\">Click a column to sort; click a row to find the fact in the text.</p>"
          "<div class=\"scroll\"><table class=\"facts\"><thead><tr>";
   sort_header(out, "#", "num", "num");
   sort_header(out, "where", "num");
@@ -771,8 +439,8 @@ const char* language_of(const Document& doc) {
   return han > 0 && traditional * 20 >= han ? "zh-Hant" : "zh-Hans";
 }
 
-std::string document_section(const Document& doc, size_t index) {
-  Section s{doc, "d" + std::to_string(index), {}, {}, {}, {}};
+void document_section(std::string& out, const Document& doc, size_t index) {
+  Section s{doc, "d" + std::to_string(index), out, {}, {}, {}};
   s.blocks = blocks_of(doc, s.id);
   for (size_t i = 0; i < doc.warnings.size(); ++i) {
     s.warnings.push_back({&doc.warnings[i], s.id + "-w" + std::to_string(i), false});
@@ -781,26 +449,22 @@ std::string document_section(const Document& doc, size_t index) {
   std::stable_sort(s.warnings_by_pos.begin(), s.warnings_by_pos.end(), [&doc](size_t a, size_t b) {
     return doc.warnings[a].span.start < doc.warnings[b].span.start;
   });
-  // The text goes first so that the header knows which warnings it placed.
-  std::string text;
-  for (Block& b : s.blocks) write_block(s, b);
-  text.swap(s.out);
-  s.out += "<section class=\"doc\"";
-  attr(s.out, "id", s.id);
-  attr(s.out, "lang", language_of(doc));
-  attr(s.out, "aria-labelledby", s.id + "-title");
-  s.out += ">\n";
+  find_warnings_in_text(s);
+  out += "<section class=\"doc\"";
+  attr(out, "id", s.id);
+  attr(out, "lang", language_of(doc));
+  attr(out, "aria-labelledby", s.id + "-title");
+  out += ">\n";
   write_header(s);
   write_warnings(s);
   write_toolbar(s);
   write_summary(s);
-  s.out += "<h2>Text</h2><p class=\"note\">Sentences are tinted by period and figures marked by kind; hover over "
-           "or focus a figure (Tab) for its value, unit, qualifier, range, subject and rules.</p>\n<div class=\"text\">\n";
-  s.out += text;
-  s.out += "</div>\n";
+  out += "<h2>Text</h2><p class=\"note hint\">Sentences are tinted by period and figures marked by kind; hover over "
+         "or focus a figure (Tab) for its value, unit, qualifier, range, subject and rules.</p>\n<div class=\"text\">\n";
+  write_text(s);
+  out += "</div>\n";
   write_fact_table(s);
-  s.out += "</section>\n";
-  return std::move(s.out);
+  out += "</section>\n";
 }
 
 std::string error_section(const RenderInput& in, size_t index) {
@@ -890,8 +554,10 @@ std::string render_page(const std::vector<RenderInput>& inputs) {
   out += "</style>\n</head>\n<body>\n";
   if (inputs.size() > 1) write_contents(out, inputs);
   out += "<main>\n";
-  for (size_t i = 0; i < inputs.size(); ++i)
-    out += inputs[i].doc ? document_section(*inputs[i].doc, i) : error_section(inputs[i], i);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].doc) document_section(out, *inputs[i].doc, i);
+    else out += error_section(inputs[i], i);
+  }
   out += "</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>";
   out += render_script().text;
   out += "</script>\n</body>\n</html>\n";
