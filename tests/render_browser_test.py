@@ -130,7 +130,8 @@ def check_row_finds_fact(page, name):
 def check_hover(page, name, shot):
     page.eval("scrollTo(0, 0)")
     box = page.eval("""(() => {
-      const m = document.querySelector('mark.f.k-money[data-path]') || document.querySelector('mark.f[data-path]');
+      const m = document.querySelector('mark.f[data-qualifier][data-subject]') ||
+                document.querySelector('mark.f.k-money[data-path]') || document.querySelector('mark.f[data-path]');
       m.scrollIntoView({block: 'center'});
       const r = m.getClientRects()[0];
       return {x: r.left + r.width / 2, y: r.top + r.height / 2, value: m.dataset.value, unit: m.dataset.unit || ''};
@@ -152,13 +153,14 @@ def facts_of(doc):
 
 def check_page(browser, binary, sample, out_dir):
     name = os.path.basename(sample)[:-4]
-    html = os.path.join(out_dir, name + ".html")
-    code = subprocess.run([binary, "render", "-o", html, sample]).returncode
+    html = os.path.abspath(os.path.join(out_dir, name + ".html"))
+    sample = os.path.relpath(sample, ROOT)  # the page shows the path as given: samples/…
+    code = subprocess.run([binary, "render", "-o", html, sample], cwd=ROOT).returncode
     if not check(code == 0, name + ": render exit %d" % code):
         return
-    doc = json.loads(subprocess.run([binary, sample], capture_output=True).stdout, parse_float=Decimal)
+    doc = json.loads(subprocess.run([binary, sample], cwd=ROOT, capture_output=True).stdout, parse_float=Decimal)
     page = browser.new_page(1366, 900)
-    url = "file://" + os.path.abspath(html)
+    url = "file://" + html
     page.navigate(url)
     page.screenshot(os.path.join(out_dir, name + ".png"))
 
@@ -188,7 +190,7 @@ def check_page(browser, binary, sample, out_dir):
 
 
 def main():
-    binary, out_dir = sys.argv[1], sys.argv[2]
+    binary, out_dir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     chromium = find_chromium()
     if not chromium:
         print("SKIP: no chromium (Debian package chromium; scripts/install-debian-deps.sh --test installs it)")
