@@ -80,12 +80,15 @@
     if (fact.classList.contains('is-off')) return;
     fillTip(fact);
     tip.hidden = false;
+    if (current) current.removeAttribute('aria-describedby');
     current = mark;
+    mark.setAttribute('aria-describedby', 'tip');
     placeTip(mark);
   }
 
   function hideTip() {
     tip.hidden = true;
+    if (current) current.removeAttribute('aria-describedby');
     current = null;
   }
 

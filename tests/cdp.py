@@ -32,7 +32,7 @@ class CdpError(Exception):
 
 
 class Browser:
-    def __init__(self, executable, timeout=30):
+    def __init__(self, executable, timeout=60):
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="digestx_chromium_")
         # Chromium reads commands on fd 3 and writes replies on fd 4, NUL-terminated JSON.
