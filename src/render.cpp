@@ -174,8 +174,16 @@ size_t all_facts(const Document& doc) {
   return n;
 }
 
+// The title as the JSON gives it: a title set over several lines has its lines
+// joined by a space (Document::title_breaks).
 std::string document_title(const Document& doc) {
-  return doc.title.empty() ? doc.source.path : slice(doc.text, doc.title);
+  if (doc.title.empty()) return doc.source.path;
+  std::string title;
+  for (size_t i = 0; i < doc.title.size(); ++i) {
+    if (std::find(doc.title_breaks.begin(), doc.title_breaks.end(), i) != doc.title_breaks.end()) title += ' ';
+    title += slice(doc.text, doc.title[i]);
+  }
+  return title;
 }
 
 void write_header(Section& s) {

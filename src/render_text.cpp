@@ -252,7 +252,8 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
   out += "</div>\n";
 }
 
-// A heading as written, its organisation, role, name and headline marked in place.
+// A heading as written, line by line, its organisation, role, name and headline
+// marked in place.
 void write_heading(Section& s, const Unit& u) {
   struct Part {
     Span span;
@@ -266,7 +267,7 @@ void write_heading(Section& s, const Unit& u) {
   std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.span.start < b.span.start; });
   std::string& out = s.out;
   for (size_t k = 0; k < u.heading.size(); ++k) {
-    if (k > 0) out += ' ';
+    if (k > 0) out += "<br>";
     Span piece = u.heading[k];
     uint32_t pos = piece.start;
     for (const Part& part : parts) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The review page in a real browser: Debian's chromium, headless, no network,
-driven through the Chrome DevTools protocol (tests/cdp.py). For every sample: the
+driven through the Chrome DevTools protocol (tests/cdp.py). For every sample (and
+every digest of tests/data): the
 page loads without a script error or a blocked resource and fetches nothing but
 itself; the summary table has one row per unit; the kind filter and the period
 filter hide the other facts; sorting by value sorts; a row of the facts table
@@ -21,8 +22,13 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from cdp import Browser  # noqa: E402
 
-SAMPLES = sorted(os.path.join(ROOT, "samples", f) for f in os.listdir(os.path.join(ROOT, "samples"))
-                 if f.endswith(".txt"))
+def digests(folder):
+    path = os.path.join(ROOT, folder)
+    return sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".txt")) if os.path.isdir(path) else []
+
+
+# The samples, and our own digests in other layouts.
+DIGESTS = digests("samples") + digests(os.path.join("tests", "data"))
 FAILURES = []
 
 
@@ -197,8 +203,8 @@ def main():
         return 77
     os.makedirs(out_dir, exist_ok=True)
     with Browser(chromium) as browser:
-        for sample in SAMPLES:
-            check_page(browser, binary, sample, out_dir)
+        for digest in DIGESTS:
+            check_page(browser, binary, digest, out_dir)
     if FAILURES:
         print("%d failures" % len(FAILURES))
         return 1
