@@ -59,6 +59,7 @@ STATE = """(() => {
   return {
     marks: [...sec.querySelectorAll('mark.f[data-path]')].map(m => ({kind: m.dataset.kind, period: m.dataset.period, lit: lit(m), off: m.classList.contains('is-off')})),
     rows: [...sec.querySelectorAll('table.facts tbody tr')].map(r => ({kind: r.dataset.kind, period: r.dataset.period, shown: r.getClientRects().length > 0})),
+    side: [...sec.querySelectorAll('.side li')].map(li => ({kind: li.dataset.kind, shown: li.getClientRects().length > 0})),
     faded: [...sec.querySelectorAll('.text .s')].map(s => ({period: s.dataset.period, opacity: parseFloat(getComputedStyle(s).opacity)})),
     shown: sec.querySelector('.shown').textContent,
   };
@@ -82,6 +83,7 @@ def check_filter_kind(page, name, doc, kind):
     check(not any(m["lit"] for m in st["marks"] if m["kind"] != kind), "%s kind=%s: other kinds still highlighted" %
           (name, kind))
     check(all(m["lit"] for m in st["marks"] if m["kind"] == kind), "%s kind=%s: its facts not highlighted" % (name, kind))
+    check(all(li["shown"] == (li["kind"] == kind) for li in st["side"]), "%s kind=%s: side notes" % (name, kind))
     check(st["shown"].startswith("%d of" % n), "%s kind=%s: counter %r" % (name, kind, st["shown"]))
     click(page, '.filter[data-filter="kind"] button[data-value=""]')
     st = page.eval(STATE)

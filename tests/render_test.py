@@ -143,6 +143,11 @@ def check_facts(name, doc, tree):
                 marks[e.attrs.get("data-path")] = e
     facts = list(facts_of(doc))
     check(len(marks) == len(facts), name + ": %d marks for %d facts" % (len(marks), len(facts)))
+    # Beside each paragraph, its quantities (not dates or names), each pointing at its mark.
+    notes = [e for e in tree.root.walk() if e.tag == "li" and e.parent.tag == "ul" and "side" in e.parent.classes()]
+    quantities = [p for p, f in facts if f["kind"] not in ("date", "name")]
+    check(sorted(marks[p].attrs.get("id") for p in quantities if p in marks) ==
+          sorted(e.attrs.get("data-fact") for e in notes), name + ": side notes are the quantities")
     for path, f in facts:
         m = marks.get(path)
         if not check(m is not None, name + ": no mark for " + path):
