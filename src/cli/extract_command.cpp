@@ -232,7 +232,10 @@ int run_extract(std::vector<std::string> args, const char* usage) {
       ->check(CLI::IsMember({"json", "jsonl", "facts-csv", "facts-tsv", "units-csv"}));
   app.add_option("--input", a.input, "text: files of digests (default); jsonl: records {\"id\", \"text\"} one a line")
       ->check(CLI::IsMember({"text", "jsonl"}));
-  app.add_option("--glob", a.globs, "File names to take in directories (default *.txt); repeatable");
+  app.add_option("--glob", a.globs, "File names to take in directories (default *.txt); repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)  // one pattern per --glob: what follows is an input
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("-j,--jobs", a.jobs, "Worker threads (default: the number of cores)")->check(CLI::Range(1, 1024));
   app.add_flag("--pretty", a.pretty, "Indent the JSON whatever stdout is");
   app.add_flag("--compact", a.compact, "One line of JSON whatever stdout is");
