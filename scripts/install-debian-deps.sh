@@ -5,7 +5,7 @@
 set -eu
 packages="g++ cmake ninja-build make pkg-config libicu-dev nlohmann-json3-dev libcli11-dev libgtest-dev python3"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages python3-jsonschema parallel jq"
+  packages="$packages python3-jsonschema python3-pandas parallel jq"
 fi
 missing=""
 for p in $packages; do

@@ -242,6 +242,8 @@ def main():
             n = check_table(out, records, delimiter, newline, columns, expected, fmt)
             if fmt.startswith("facts"):
                 check(n == facts, f"{fmt}: {n} rows, {facts} facts")
+            check_with_pandas(out, delimiter, [row for r in records if "error" not in r for row in expected(r)],
+                              columns, tmp, fmt)
 
         # Parallelism never changes a byte.
         outs = [run(binary, ["-j", j, "--format", "jsonl"] + args)[1] for j in ("1", "2", "5")]
@@ -262,6 +264,31 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{'FAIL' if failures else 'ok'}: batch of {TOTAL} inputs, {len(failures)} problems")
     return 1 if failures else 0
+
+
+PANDAS = r"""
+import json, sys
+import pandas
+df = pandas.read_csv(sys.argv[1], sep=sys.argv[2], keep_default_na=False, dtype=str)
+print(json.dumps({"columns": list(df.columns), "rows": df.values.tolist()}, ensure_ascii=False))
+"""
+
+
+def check_with_pandas(out, delimiter, want_rows, columns, tmp, label):
+    """The table as pandas.read_csv reads it, cell for cell. Debian's python3-pandas
+    serves /usr/bin/python3, which may not be the interpreter running this test."""
+    path = os.path.join(tmp, "table.csv")
+    with open(path, "wb") as fh:
+        fh.write(out)
+    p = subprocess.run(["/usr/bin/python3", "-c", PANDAS, path, delimiter], capture_output=True, timeout=120)
+    if not check(p.returncode == 0, f"{label}: pandas.read_csv failed: {p.stderr.decode()[-300:]}"):
+        return
+    got = json.loads(p.stdout)
+    check(got["columns"] == columns, f"{label}: pandas columns {got['columns']}")
+    check(len(got["rows"]) == len(want_rows), f"{label}: pandas reads {len(got['rows'])} rows")
+    for i, (a, b) in enumerate(zip(got["rows"], want_rows)):
+        if not check(a == b, f"{label}: pandas row {i + 1}: {a} != {b}"):
+            break
 
 
 def check_output_dir(binary, tmp, args, order, records, errors):

@@ -61,6 +61,9 @@ def main():
         ("bad_option", ["--no-such-option", SANYA], b"", 2, "empty", r"."),
         ("output_file", ["-o", out_file, SANYA], b"", 0, "empty", r"^$"),
         ("jobs", ["-j", "3", SANYA, WANNING], b"", 0, "array2", r"^$"),
+        # Progress only on a terminal (stderr is a pipe here) or when asked.
+        ("progress", ["--progress", SANYA, WANNING], b"", 0, "array2", r"2/2 files +[0-9.]+ MB/s +in 0:0\d *$"),
+        ("progress_quiet", ["--quiet", SANYA, WANNING], b"", 0, "array2", r"^$"),
         ("jobs_zero", ["-j", "0", SANYA], b"", 2, "empty", r"."),
         ("facts_csv", ["--format", "facts-csv", SANYA], b"", 0, "csv", r"^$"),
         ("facts_csv_error", ["--format", "facts-csv", os.path.join(tmp, "nope.txt")], b"", 2, "csv0",

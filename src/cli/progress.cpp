@@ -36,7 +36,7 @@ void Progress::done_one(uint64_t bytes) {
 }
 
 void Progress::note(const std::string& what) {
-  if (enabled_ && drawn_ && !finished_) std::fputs("\r\x1b[K", stderr);
+  if (enabled_ && drawn_ && !finished_) std::fprintf(stderr, "\r%*s\r", int(last_width_), "");
   std::fprintf(stderr, "digestx: %s\n", what.c_str());
   if (enabled_ && drawn_ && !finished_) draw(false);
 }
@@ -65,8 +65,12 @@ void Progress::draw(bool final) {
                                            : elapsed / double(done_files_) * double(total_files_ - done_files_);
     line += "  ETA " + clock_time(left);
   }
-  // \r and "erase to end of line": one line redrawn in place.
-  std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+  // One line redrawn in place: \r, and spaces over what a longer line left (no
+  // terminal escapes, so that --progress into a file stays readable).
+  size_t width = line.size();
+  if (line.size() < last_width_) line.append(last_width_ - line.size(), ' ');
+  last_width_ = width;
+  std::fprintf(stderr, "\r%s", line.c_str());
   std::fflush(stderr);
 }
 

@@ -26,6 +26,7 @@ class Progress {
   uint64_t total_bytes_, done_bytes_ = 0;
   std::chrono::steady_clock::time_point start_, last_draw_;
   bool drawn_ = false, finished_ = false;
+  size_t last_width_ = 0;  // of the line on screen
 };
 
 }  // namespace digestx::cli
