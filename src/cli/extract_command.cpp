@@ -100,6 +100,7 @@ Result run_file(const Batch& b, size_t i) {
     r.skipped = true;
     return r;
   }
+  std::string code, message;
   try {
     if (!in.error.empty()) throw InputError("unreadable", in.error);
     std::string bytes = read_input(in.path, b.args.max_bytes);
@@ -108,17 +109,34 @@ Result run_file(const Batch& b, size_t i) {
     r.facts = count_facts(doc);
     r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
   } catch (const InputError& e) {
-    Result bad = failed(b, source, "", e.code(), e.what(), in.path);
+    code = e.code();
+    message = e.what();
+  } catch (const std::exception& e) {
+    // A fault of digestx on this input, not of the input: it still must not
+    // take the rest of the batch down with it.
+    code = "internal_error";
+    message = std::string("digestx failed on it: ") + e.what();
+  }
+  if (!code.empty()) {
+    Result bad = failed(b, source, "", code, message, in.path);
     bad.bytes = r.bytes;
     if (to_dir) {
       // The error file holds the error record, whatever the format of the outputs.
       bad.output.clear();
-      write_error(bad.output, source, e.code(), e.what(), OutputOptions{b.framing.json.pretty, false});
+      write_error(bad.output, source, code, message, OutputOptions{b.framing.json.pretty, false});
       bad.output += '\n';
     }
     r = std::move(bad);
   }
-  if (to_dir) write_target(b, i, r);
+  if (to_dir) {
+    try {
+      write_target(b, i, r);
+    } catch (const std::exception& e) {  // this output cannot be written; the others may
+      r.error = true;
+      r.message = e.what();
+      r.output.clear();
+    }
+  }
   return r;
 }
 
@@ -146,12 +164,17 @@ Result run_record(const Batch& b, Task& task) {
     r.bytes = source.bytes;
     return r;
   }
-  Document doc = extract_text(std::move(text), source, *b.rules, b.extract);
-  doc.id = rec.id;
   Result r;
   r.bytes = source.bytes;
-  r.facts = count_facts(doc);
-  r.output = format_document(doc, b.framing);
+  try {
+    Document doc = extract_text(std::move(text), source, *b.rules, b.extract);
+    doc.id = rec.id;
+    r.facts = count_facts(doc);
+    r.output = format_document(doc, b.framing);
+  } catch (const std::exception& e) {  // see run_file
+    r = failed(b, source, rec.id, "internal_error", std::string("digestx failed on it: ") + e.what(), where);
+    r.bytes = source.bytes;
+  }
   return r;
 }
 

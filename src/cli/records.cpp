@@ -60,8 +60,11 @@ std::string raw_id(const std::string& s) {
 
 }  // namespace
 
-Record parse_record(const std::string& line) {
+Record parse_record(const std::string& raw_line) {
   Record r;
+  // A UTF-8 BOM at the start of a file's first line is no part of the record.
+  std::string_view bom = "\xEF\xBB\xBF";
+  const std::string& line = raw_line.compare(0, bom.size(), bom) == 0 ? raw_line.substr(bom.size()) : raw_line;
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
