@@ -245,6 +245,19 @@ def main():
             check_with_pandas(out, delimiter, [row for r in records if "error" not in r for row in expected(r)],
                               columns, tmp, fmt)
 
+        # The samples themselves, with and without --explain, against the schema.
+        for extra in ([], ["--explain"]):
+            paths = [os.path.join(project, "samples", x + ".txt") for x in SAMPLES]
+            rc, out, err = run(binary, ["--format", "jsonl"] + extra + paths)
+            check(rc == 0, f"samples {extra}: exit {rc} {err}")
+            for line in out.decode("utf-8").splitlines():
+                problems = list(validator.iter_errors(json.loads(line)))
+                check(not problems, f"samples {extra}: not schema-valid: {problems[:1]}")
+        # And a document that breaks it, so that the check above can fail.
+        broken = json.loads(json.dumps(records[0]))
+        broken["units"][0]["facts"][0]["kind"] = "amount"
+        check(not validator.is_valid(broken), "schema accepts an unknown fact kind")
+
         # Parallelism never changes a byte.
         outs = [run(binary, ["-j", j, "--format", "jsonl"] + args)[1] for j in ("1", "2", "5")]
         check(outs[0] == outs[1] == outs[2], "-j 1, -j 2 and -j 5 outputs differ")
