@@ -323,7 +323,9 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   b.args = a;
   if (!a.output_dir.empty()) plan_targets(b);
 
-  bool show = a.progress || (!a.quiet && stderr_is_terminal() && (records || total > 1));
+  // Not over data shown on the same terminal: the progress line would land inside it.
+  bool data_on_screen = sink && sink->is_terminal();
+  bool show = a.progress || (!a.quiet && stderr_is_terminal() && !data_on_screen && (records || total > 1));
   Progress progress(show, total, total_bytes);
   if (!a.output_dir.empty()) remove_temporaries_on_signal();
 
