@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import jsonschema
 
@@ -263,6 +264,7 @@ def main():
         check(outs[0] == outs[1] == outs[2], "-j 1, -j 2 and -j 5 outputs differ")
 
         check_output_dir(binary, tmp, args, order, records, errors)
+        check_memory_is_bounded(binary, tmp, project)
 
         # A reader that goes away: quiet, whatever the workers are doing.
         p = subprocess.Popen([binary, "-j", "2", "--format", "jsonl"] + args, stdout=subprocess.PIPE,
@@ -302,6 +304,39 @@ def check_with_pandas(out, delimiter, want_rows, columns, tmp, label):
     for i, (a, b) in enumerate(zip(got["rows"], want_rows)):
         if not check(a == b, f"{label}: pandas row {i + 1}: {a} != {b}"):
             break
+
+
+def peak_memory_kb(binary, args):
+    """Peak resident memory of one run (VmHWM of its own address space), with a
+    reader that stalls first: workers that did not wait for the writer would pile
+    up results meanwhile. (The rusage of a child would also count the memory of
+    this Python process, which it was forked from.)"""
+    p = subprocess.Popen([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    peak = 0
+    while True:
+        try:
+            with open(f"/proc/{p.pid}/status") as fh:
+                peak = max([peak] + [int(line.split()[1]) for line in fh if line.startswith("VmHWM:")])
+        except OSError:
+            pass
+        if not p.stdout.read(1 << 20):
+            break
+    check(p.wait() == 0, f"memory run {args[:3]}: exit {p.returncode}")
+    return peak
+
+
+def check_memory_is_bounded(binary, tmp, project):
+    """100 times the files, about the same memory: results wait in a bounded window."""
+    sample = os.path.join(project, "samples", "sanya-2022.txt")
+    many = os.path.join(tmp, "many")
+    os.makedirs(many)
+    for i in range(1200):
+        os.link(sample, os.path.join(many, f"{i:04d}.txt"))
+    few = sorted(os.path.join(many, f) for f in os.listdir(many))[:12]
+    small = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl"] + few)
+    big = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl", many])
+    check(big < small + 10240, f"memory: {big} KB for 1200 files, {small} KB for 12")
 
 
 def check_output_dir(binary, tmp, args, order, records, errors):
