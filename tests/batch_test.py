@@ -246,9 +246,12 @@ def main():
             check_with_pandas(out, delimiter, [row for r in records if "error" not in r for row in expected(r)],
                               columns, tmp, fmt)
 
-        # The samples themselves, with and without --explain, against the schema.
+        # The samples and our own digests in tests/data, with and without --explain,
+        # against the schema.
+        data = os.path.join(project, "tests", "data")
+        ours = sorted(os.path.join(data, f) for f in os.listdir(data) if f.endswith(".txt")) if os.path.isdir(data) else []
         for extra in ([], ["--explain"]):
-            paths = [os.path.join(project, "samples", x + ".txt") for x in SAMPLES]
+            paths = [os.path.join(project, "samples", x + ".txt") for x in SAMPLES] + ours
             rc, out, err = run(binary, ["--format", "jsonl"] + extra + paths)
             check(rc == 0, f"samples {extra}: exit {rc} {err}")
             for line in out.decode("utf-8").splitlines():
