@@ -17,6 +17,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -268,6 +269,7 @@ def main():
 
         check_output_dir(binary, tmp, args, order, records, errors)
         check_memory_is_bounded(binary, tmp, project)
+        check_interrupted_output_dir(binary, tmp)
 
         # A reader that goes away: quiet, whatever the workers are doing.
         p = subprocess.Popen([binary, "-j", "2", "--format", "jsonl"] + args, stdout=subprocess.PIPE,
@@ -340,6 +342,25 @@ def check_memory_is_bounded(binary, tmp, project):
     small = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl"] + few)
     big = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl", many])
     check(big < small + 10240, f"memory: {big} KB for 1200 files, {small} KB for 12")
+
+
+def check_interrupted_output_dir(binary, tmp):
+    """Ctrl-C in the middle of --output-dir: whenever it lands, every NAME.json there
+    is whole and no temporary file is left."""
+    out_dir = os.path.join(tmp, "interrupted")
+    p = subprocess.Popen([binary, "-j", "2", "--output-dir", out_dir, os.path.join(tmp, "many")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    rc = p.wait(timeout=60)
+    check(rc in (-signal.SIGINT, 0), f"interrupted: exit {rc}")
+    names = os.listdir(out_dir) if os.path.isdir(out_dir) else []
+    check(not [n for n in names if n.startswith(".")], f"interrupted: temporary files left: {names[:3]}")
+    for n in names:
+        try:
+            check(json.load(open(os.path.join(out_dir, n)))["format"] == "digestx/1", f"interrupted: {n}")
+        except ValueError:
+            check(False, f"interrupted: {n} is not whole JSON")
 
 
 def check_output_dir(binary, tmp, args, order, records, errors):
