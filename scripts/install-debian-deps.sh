@@ -5,7 +5,7 @@
 set -eu
 packages="g++ cmake ninja-build make pkg-config libicu-dev nlohmann-json3-dev libcli11-dev libgtest-dev python3"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages python3-jsonschema parallel"
+  packages="$packages python3-jsonschema python3-pandas parallel jq"
   # The review page's browser test: Debian's chromium, and a font for its screenshots.
   packages="$packages chromium fonts-wqy-microhei"
 fi

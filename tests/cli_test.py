@@ -35,6 +35,8 @@ def main():
     with open(os.path.join(rules_bad, "periods.json"), "w") as fh:
         fh.write('{"markers": [{"name": "x", "text": "去年", "period": "soon"}]}')
     out_file = os.path.join(tmp, "out.json")
+    empty_dir = os.path.join(tmp, "nothing")
+    os.mkdir(empty_dir)
 
     cases = [
         # (name, args, stdin, exit, stdout check, stderr regex)
@@ -45,7 +47,11 @@ def main():
         ("jsonl", ["--format", "jsonl", SANYA, WANNING], b"", 0, "jsonl2", r"^$"),
         ("json_many", [SANYA, WANNING], b"", 0, "array2", r"^$"),
         ("missing", [os.path.join(tmp, "nope.txt")], b"", 2, "empty", r"nope\.txt: no such file"),
-        ("directory", [tmp], b"", 2, "empty", r"is a directory"),
+        # A directory is recursed for *.txt: here an empty and a binary file, so two error records.
+        ("directory", [tmp], b"", 2, "array2", r"empty\.txt: is empty"),
+        ("empty_directory", [empty_dir], b"", 1, "array0", r"no input files found"),
+        ("glob", ["--glob", "*.md", tmp], b"", 1, "array0", r"no input files found"),
+        ("stdin_twice", ["-", "-"], open(SANYA, "rb").read(), 2, "array2", r"-: is empty"),
         ("empty", [empty], b"", 2, "empty", r"empty\.txt: is empty"),
         ("binary", [binary_file], b"", 2, "empty", r"binary"),
         ("bad_rules", ["--rules", rules_bad, SANYA], b"", 2, "empty", r"periods\.json at /markers/0/period"),
@@ -54,6 +60,26 @@ def main():
         ("help", ["--help"], b"", 0, "any", r"^$"),
         ("bad_option", ["--no-such-option", SANYA], b"", 2, "empty", r"."),
         ("output_file", ["-o", out_file, SANYA], b"", 0, "empty", r"^$"),
+        ("jobs", ["-j", "3", SANYA, WANNING], b"", 0, "array2", r"^$"),
+        # Progress only on a terminal (stderr is a pipe here) or when asked.
+        ("progress", ["--progress", SANYA, WANNING], b"", 0, "array2", r"2/2 files +[0-9.]+ MB/s +in 0:0\d *$"),
+        ("progress_quiet", ["--quiet", SANYA, WANNING], b"", 0, "array2", r"^$"),
+        ("jobs_zero", ["-j", "0", SANYA], b"", 2, "empty", r"."),
+        ("facts_csv", ["--format", "facts-csv", SANYA], b"", 0, "csv", r"^$"),
+        ("facts_csv_error", ["--format", "facts-csv", os.path.join(tmp, "nope.txt")], b"", 2, "csv0",
+         r"no such file"),
+        ("bad_format", ["--format", "xml", SANYA], b"", 2, "empty", r"."),
+        ("skip_existing_alone", ["--skip-existing", SANYA], b"", 2, "empty", r"needs --output-dir"),
+        ("records_with_output_dir", ["--input", "jsonl", "--output-dir", tmp], b"", 2, "empty", r"--output-dir"),
+        ("output_dir_and_o", ["--output-dir", tmp, "-o", out_file, SANYA], b"", 2, "empty", r"exclude"),
+        ("no_input", [], b"", 2, "empty", r"no input"),
+        # Outputs that cannot be written are errors of their inputs, not of the batch.
+        ("output_dir_unwritable", ["--output-dir", os.path.join(binary_file, "out"), SANYA, WANNING], b"", 2,
+         "empty", r"cannot be created.*\n.*cannot be created"),
+        ("records", ["--input", "jsonl"], '{"id": 7, "text": "去年，组建突击队5支。"}\n'.encode(), 0, "jsonl1", r"^$"),
+        ("records_no_facts", ["--input", "jsonl"], '{"id": 7, "text": "去年，工作扎实推进。"}\n'.encode(), 1, "jsonl1",
+         r"^$"),
+        ("records_none", ["--input", "jsonl"], b"", 1, "empty", r"^$"),
         ("numbers", ["numbers"], "发放慰问金39.6万元\n十余万\n\n".encode(), 0, "lines3", r"^$"),
         ("numbers_none", ["numbers"], "没有数字\n".encode(), 1, "lines1", r"^$"),
         ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^$"),
@@ -76,6 +102,11 @@ def main():
             elif shape.startswith("jsonl") or shape.startswith("lines"):
                 lines = [json.loads(x) for x in text.splitlines()]
                 assert len(lines) == int(shape[-1]), f"{len(lines)} lines"
+            elif shape.startswith("csv"):
+                rows = text.split("\r\n")
+                assert rows[0].startswith("source,region,report_year,") and rows[-1] == "", "not a facts table"
+                if shape == "csv0":
+                    assert len(rows) == 2, f"{len(rows) - 2} rows"
             elif shape.startswith("array"):
                 d = json.loads(text)
                 assert isinstance(d, list) and len(d) == int(shape[-1])

@@ -35,7 +35,17 @@ class Sink {
   std::string path_, tmp_;
   std::FILE* file_ = nullptr;
   bool committed_ = false;
+  int temp_slot_ = -1;
 };
+
+// Writes a whole file under a hidden temporary name in its folder (created if
+// missing) and renames it into place: readers see the old file or the whole new
+// one, never half of it. Throws std::runtime_error.
+void write_file_atomically(const std::string& path, std::string_view data);
+
+// On SIGINT, SIGTERM or SIGHUP, removes the temporary files being written, then
+// dies of the signal as usual: Ctrl-C leaves neither half files nor litter.
+void remove_temporaries_on_signal();
 
 bool stderr_is_terminal();
 // One line on stderr: "digestx: <what>".

@@ -1,0 +1,35 @@
+// Stage 8, output as tables: the facts or the units of a document as CSV/TSV rows
+// for spreadsheets and pandas. RFC 4180 quoting, UTF-8, one header line; values
+// exactly as in the JSON (Decimal::str()), an empty cell where the JSON has null.
+#pragma once
+
+#include <string>
+
+#include "digestx/document.hpp"
+
+namespace digestx {
+
+struct CsvOptions {
+  char delimiter = ',';          // ',' for CSV, '\t' for TSV
+  const char* newline = "\r\n";  // RFC 4180 ends records with CRLF; TSV uses "\n"
+  bool with_id = false;          // records mode: an `id` column first
+};
+
+// One row per fact, sidebars' facts included (with empty unit columns):
+// [id,] source, region, report_year, unit_index, organization, role, name, period,
+// year, kind, value, unit, qualifier, range_low, range_high, subject, text, start, end
+void write_facts_header(std::string& out, const CsvOptions& options);
+void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& options);
+
+// One row per unit: [id,] source, region, report_year, unit_index, organization,
+// role, name, headline, heading, start, end, paragraphs, sentences, facts
+void write_units_header(std::string& out, const CsvOptions& options);
+void write_units_rows(std::string& out, const Document& doc, const CsvOptions& options);
+
+// One cell, quoted when it holds the delimiter, a quote, CR or LF (quotes doubled).
+void append_csv_cell(std::string& out, std::string_view value, char delimiter);
+
+// The `id` column's text: a JSON string id unquoted, any other JSON value as written.
+std::string id_cell(const std::string& raw_json_id);
+
+}  // namespace digestx

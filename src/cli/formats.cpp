@@ -1,0 +1,90 @@
+#include "formats.hpp"
+
+namespace digestx::cli {
+
+std::optional<Format> parse_format(const std::string& name) {
+  if (name == "json") return Format::json;
+  if (name == "jsonl") return Format::jsonl;
+  if (name == "facts-csv") return Format::facts_csv;
+  if (name == "facts-tsv") return Format::facts_tsv;
+  if (name == "units-csv") return Format::units_csv;
+  return std::nullopt;
+}
+
+const char* file_ending(Format f) {
+  switch (f) {
+    case Format::facts_csv: return ".facts.csv";
+    case Format::facts_tsv: return ".facts.tsv";
+    case Format::units_csv: return ".units.csv";
+    default: return ".json";
+  }
+}
+
+Framing make_framing(Format format, bool several, const OutputOptions& json, bool with_id) {
+  Framing f;
+  f.format = format;
+  f.several = several;
+  f.json = json;
+  // JSON lines are one line each, whatever the terminal.
+  if (format != Format::json) f.json.pretty = false;
+  f.csv.with_id = with_id;
+  if (format == Format::facts_tsv) {
+    f.csv.delimiter = '\t';
+    f.csv.newline = "\n";
+  }
+  return f;
+}
+
+std::string stream_start(const Framing& f) {
+  std::string out;
+  if (f.format == Format::json && f.several) out = f.json.pretty ? "[\n" : "[";
+  else if (f.format == Format::units_csv) write_units_header(out, f.csv);
+  else if (f.is_table()) write_facts_header(out, f.csv);
+  return out;
+}
+
+std::string stream_separator(const Framing& f) {
+  if (f.format == Format::json && f.several) return f.json.pretty ? ",\n" : ",";
+  return {};
+}
+
+std::string stream_end(const Framing& f) {
+  if (f.format == Format::json && f.several) return f.json.pretty ? "\n]\n" : "]\n";
+  return {};
+}
+
+std::string format_document(const Document& doc, const Framing& f) {
+  std::string out;
+  switch (f.format) {
+    case Format::json:
+      write_document(out, doc, f.json);
+      if (!f.several) out += '\n';
+      break;
+    case Format::jsonl:
+      write_document(out, doc, f.json);
+      out += '\n';
+      break;
+    case Format::units_csv: write_units_rows(out, doc, f.csv); break;
+    default: write_facts_rows(out, doc, f.csv); break;
+  }
+  return out;
+}
+
+std::string format_error(const SourceInfo& source, const std::string& id, const std::string& code,
+                         const std::string& message, const Framing& f) {
+  std::string out;
+  if (f.is_table()) return out;
+  write_error(out, source, code, message, f.json, id);
+  if (f.format == Format::jsonl || !f.several) out += '\n';
+  return out;
+}
+
+std::string format_file(const Document& doc, const Framing& f) {
+  Framing one = f;
+  one.several = false;
+  std::string out = stream_start(one);
+  out += format_document(doc, one);
+  return out;
+}
+
+}  // namespace digestx::cli

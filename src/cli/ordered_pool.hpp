@@ -1,0 +1,47 @@
+// Runs tasks on N worker threads and hands their results back in task order, with at
+// most `window` tasks claimed but not yet handed back: memory is bounded by the
+// window, never by the number of tasks, and the output does not depend on N.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace digestx::cli {
+
+// What a task leaves for the writer: its formatted output and what the exit status
+// and progress need.
+struct Result {
+  std::string output;
+  std::string message;  // for stderr, e.g. why the input failed
+  size_t facts = 0;
+  size_t bytes = 0;
+  bool error = false;
+  bool skipped = false;
+};
+
+// What `next` hands to `run`: in records mode the line read; unused for files,
+// which `run` reads itself (in parallel).
+struct Task {
+  std::string text;
+  std::string source;
+  size_t line = 0;
+  bool too_long = false;
+};
+
+struct PoolJob {
+  // Claims the next task; returns false when there is none. Called by one thread
+  // at a time, in task order, so it may read a stream. Fills a context for `run`.
+  std::function<bool(size_t index, Task& task)> next;
+  // Does the work of one task (in parallel, on any worker).
+  std::function<Result(size_t index, Task& task)> run;
+  // Receives the results in task order, on the calling thread; may throw (a broken
+  // pipe), which stops the workers after their current task and is rethrown.
+  std::function<void(size_t index, Result& result)> emit;
+};
+
+// jobs <= 1 runs everything on the calling thread.
+void run_ordered(const PoolJob& job, size_t jobs, size_t window);
+
+}  // namespace digestx::cli
