@@ -454,6 +454,16 @@ class FactFinder {
         q = close + 1;
         continue;
       }
+      // A short bracket inside the phrase: 村(社区)工作者.
+      if ((c == '(' || c == U'（') && count > 0) {
+        size_t k = q + 1;
+        while (k < limit && k < q + 6 && s_[k] != ')' && s_[k] != U'）' && is_han(s_[k])) ++k;
+        if (k < limit && (s_[k] == ')' || s_[k] == U'）') && k > q + 1) {
+          count += k + 1 - q;
+          q = k + 1;
+          continue;
+        }
+      }
       if (!is_han(c) && !is_ascii_alpha(c)) break;
       ++q;
       ++count;
