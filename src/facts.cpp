@@ -441,6 +441,16 @@ class FactFinder {
     size_t q = p, count = 0;
     while (q < limit && count < sr.max_after) {
       char32_t c = s_[q];
+      // A short bracket inside the phrase: 村(社区)工作者.
+      if ((c == '(' || c == U'（') && count > 0) {
+        size_t k = q + 1;
+        while (k < limit && k < q + 6 && s_[k] != ')' && s_[k] != U'）' && is_han(s_[k])) ++k;
+        if (k < limit && (s_[k] == ')' || s_[k] == U'）') && k > q + 1) {
+          count += k + 1 - q;
+          q = k + 1;
+          continue;
+        }
+      }
       if (boundary(c) || numeral_starts_at(q)) break;
       if (auto noun = sr.nouns.longest_at(s_, q)) {
         q += noun.len;
@@ -454,16 +464,7 @@ class FactFinder {
         q = close + 1;
         continue;
       }
-      // A short bracket inside the phrase: 村(社区)工作者.
-      if ((c == '(' || c == U'（') && count > 0) {
-        size_t k = q + 1;
-        while (k < limit && k < q + 6 && s_[k] != ')' && s_[k] != U'）' && is_han(s_[k])) ++k;
-        if (k < limit && (s_[k] == ')' || s_[k] == U'）') && k > q + 1) {
-          count += k + 1 - q;
-          q = k + 1;
-          continue;
-        }
-      }
+
       if (!is_han(c) && !is_ascii_alpha(c)) break;
       ++q;
       ++count;
