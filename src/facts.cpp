@@ -469,6 +469,12 @@ class FactFinder {
       ++q;
       ++count;
     }
+    // Cut by the length limit: end at the last character that ends a noun (者, 站, 率 …).
+    if (count >= sr.max_after && q < limit && !boundary(s_[q])) {
+      size_t k = q;
+      while (k > p + 1 && sr.noun_suffixes.find(s_[k - 1]) == std::u32string::npos) --k;
+      if (k > p + 1) q = k;
+    }
     return {p, q};
   }
 
