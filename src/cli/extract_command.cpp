@@ -246,6 +246,7 @@ int usage_error(const std::string& what) {
 
 int run_extract(std::vector<std::string> args, const char* usage) {
   CLI::App app{"Extract documents: units, sentences with their periods, and numeric facts."};
+  app.name("digestx");
   app.footer(usage);
   ExtractArgs a;
   app.add_option("inputs", a.inputs, "Digest files and directories; - reads stdin");

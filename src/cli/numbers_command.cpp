@@ -14,6 +14,7 @@ namespace digestx::cli {
 
 int run_numbers(std::vector<std::string> args) {
   CLI::App app{"Numerals and facts of every input line, each line on its own: one JSON object per line."};
+  app.name("digestx numbers");
   std::string input = "-", rules_dir, encoding;
   bool explain = false;
   size_t max_bytes = kDefaultMaxBytes;

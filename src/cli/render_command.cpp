@@ -115,6 +115,7 @@ void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
 int run_render(std::vector<std::string> args) {
   CLI::App app{"Render documents as a self-contained HTML review page: summary, source text with the facts "
                "highlighted, filters and a table of all facts."};
+  app.name("digestx render");
   app.footer(
       "Examples:\n  digestx render samples/sanya-2022.txt -o sanya.html\n"
       "  digestx render --output-dir pages/ samples/*.txt\n");
