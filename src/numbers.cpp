@@ -10,59 +10,80 @@ namespace {
 
 using CharType = NumberRules::CharType;
 
+// A numeral holds at most this many tokens: a longer run of numeral characters is no
+// number and is skipped in one step. With the backing off in `core_at` this bounds
+// the work per numeral, so the recogniser stays linear in its input.
+constexpr size_t kMaxTokens = 40;
+// Shorter prefixes tried when a numeral does not evaluate, before the first token alone.
+constexpr size_t kMaxBackoff = 6;
+// Spaces between the tokens of one numeral (一百 五 十 二, 1000  万) and inside 分之.
+constexpr size_t kMaxInnerSpaces = 2;
+constexpr size_t kMaxInfixSpaces = 3;
+// Places kept for the value of a fraction in the numbers list (facts round further).
+constexpr int kFractionDigits = 15;
+
 struct Token {
-  enum class Type { num, small, big, zero, point_digits, approx, ji, pair, tens } type;
-  Decimal value;       // num, point_digits (0.xxx), pair (low digit)
-  Decimal high;        // pair: high digit
-  int power = 0;       // small, big; tens: 1
-  bool single_digit = false;  // one Chinese (or Arabic) digit: may stand for a dropped unit
-  bool arabic = false;
-  bool separators = false, point = false;
+  enum class Type { num, zero, small, big, tens, point_digits, approx, ji, pair } type = Type::num;
+  Decimal value;   // num, tens, point_digits (0.xxx), pair (low digit)
+  Decimal high;    // pair: high digit
+  int power = 0;   // small, big
+  int digit = -1;  // a single Chinese digit 0-9, else -1
+  bool single_digit = false;  // one digit: may stand for a dropped unit (一万三)
+  bool arabic = false, separators = false, point = false;
+  bool leading_only = false;  // 两: before a unit or alone
   int arabic_digits = 0;
   int approx_index = -1;
   uint32_t begin = 0, end = 0;
   int rule = -1;
-};
-
-enum class Mode { stated, low, high };
-
-struct Value {
-  Decimal v;
-  bool ok = true;
+  bool overflow = false;  // Arabic digits too many to hold
 };
 
 bool in(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
+bool is_unit(const Token& t) { return t.type == Token::Type::small || t.type == Token::Type::big; }
+bool is_fullwidth_digit(char32_t c) { return c >= 0xFF10 && c <= 0xFF19; }
 
-const NumberRules::CharInfo* char_info(const NumberRules& r, char32_t c) { return r.info(c); }
+// ------------------------------------------------------------ arithmetic
 
-// ------------------------------------------------------------ evaluation
+enum class Mode { stated, low, high };
+
+// The digit a token stands for in a mode: 几 is 0 as stated, 1..9 as a range.
+Decimal digit_value(const Token& k, Mode mode) {
+  if (k.type == Token::Type::ji) return Decimal::of(mode == Mode::stated ? 0 : mode == Mode::low ? 1 : 9);
+  if (k.type == Token::Type::pair && mode == Mode::high) return k.high;
+  return k.value;
+}
 
 // Value of one section below the smallest big unit in it: digits, 十百千, 零,
-// Arabic numbers, a trailing 点… fraction. Dropped unit: 一千陆 = 1600.
+// Arabic numbers, a trailing 点… fraction. Dropped unit: 一千陆 = 1600, 两千三点一 = 2300.1.
 std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_t e, Mode mode) {
   Decimal total;
   std::optional<Decimal> pending;
   bool pending_single = false;
-  int last_power = -1;       // power of the last small unit
+  int last_power = -1;  // power of the last small unit
   bool zero_since_unit = false;
   int min_power_seen = 99;
+  // A lone digit after a unit stands for the next lower place: 一千陆, 两千三.
+  auto flush = [&]() -> bool {
+    if (!pending) return true;
+    std::optional<Decimal> add = *pending;
+    if (last_power >= 1 && !zero_since_unit && pending_single) add = pending->shift(last_power - 1);
+    if (!add) return false;
+    auto sum = total.add(*add);
+    if (!sum) return false;
+    total = *sum;
+    pending.reset();
+    return true;
+  };
   for (size_t i = b; i < e; ++i) {
     const Token& k = t[i];
     switch (k.type) {
       case Token::Type::num:
       case Token::Type::pair:
-      case Token::Type::ji: {
+      case Token::Type::ji:
         if (pending) return std::nullopt;
-        if (k.type == Token::Type::num) {
-          pending = k.value;
-        } else if (k.type == Token::Type::pair) {
-          pending = mode == Mode::high ? k.high : k.value;
-        } else {
-          pending = Decimal::of(mode == Mode::stated ? 0 : mode == Mode::low ? 1 : 9);
-        }
+        pending = digit_value(k, mode);
         pending_single = k.single_digit || k.type != Token::Type::num;
         break;
-      }
       case Token::Type::zero:
         if (pending) return std::nullopt;
         zero_since_unit = true;
@@ -92,13 +113,7 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
         break;
       }
       case Token::Type::point_digits: {
-        if (i + 1 != e) return std::nullopt;
-        if (pending) {
-          auto sum = total.add(*pending);
-          if (!sum) return std::nullopt;
-          total = *sum;
-          pending.reset();
-        }
+        if (i + 1 != e || !flush()) return std::nullopt;
         auto sum = total.add(k.value);
         if (!sum) return std::nullopt;
         total = *sum;
@@ -109,17 +124,7 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
         return std::nullopt;
     }
   }
-  if (pending) {
-    Decimal add = *pending;
-    if (last_power >= 1 && !zero_since_unit && pending_single) {
-      auto shifted = pending->shift(last_power - 1);
-      if (!shifted) return std::nullopt;
-      add = *shifted;
-    }
-    auto sum = total.add(add);
-    if (!sum) return std::nullopt;
-    total = *sum;
-  }
+  if (!flush()) return std::nullopt;
   return total;
 }
 
@@ -142,11 +147,10 @@ std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t 
   size_t r = at + 1;
   if (r >= e) return scaled;
   // 一万三 = 13000: one digit right after a big unit stands for the next lower place.
-  if (r + 1 == e && t[r].single_digit && (t[r].type == Token::Type::num || t[r].type == Token::Type::pair ||
-                                           t[r].type == Token::Type::ji)) {
-    Decimal d = t[r].type == Token::Type::pair && mode == Mode::high ? t[r].high : t[r].value;
-    if (t[r].type == Token::Type::ji) d = Decimal::of(mode == Mode::stated ? 0 : mode == Mode::low ? 1 : 9);
-    auto tail = d.shift(best - 1);
+  const Token& k = t[r];
+  if (r + 1 == e && k.single_digit &&
+      (k.type == Token::Type::num || k.type == Token::Type::pair || k.type == Token::Type::ji)) {
+    auto tail = digit_value(k, mode).shift(best - 1);
     if (!tail) return std::nullopt;
     return scaled->add(*tail);
   }
@@ -155,44 +159,227 @@ std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t 
   return scaled->add(*right);
 }
 
-// ------------------------------------------------------------ tokens
+// base^exponent by squaring; nullopt on overflow (at most ~7 squarings before that).
+std::optional<Decimal> power_of(const Decimal& base, int exponent) {
+  Decimal result = Decimal::of(1), b = base;
+  for (int e = exponent; e > 0; e >>= 1) {
+    if (e & 1) {
+      auto r = result.mul(b);
+      if (!r) return std::nullopt;
+      result = *r;
+    }
+    if (e > 1) {
+      auto sq = b.mul(b);
+      if (!sq) return std::nullopt;
+      b = *sq;
+    }
+  }
+  return result;
+}
+
+// The local grammar of numerals, checked token by token while collecting: no two
+// digits side by side outside a leading run of digits (二〇二二, 两三百), small units
+// falling within a section (not 十十), nothing but a big unit after 点…, no smaller big
+// unit right after a big one (亿万). Cheap and linear; `evaluate` has the last word.
+class LocalGrammar {
+ public:
+  bool accepts(const Token& t) const {
+    bool leading = all_digits_ && (t.type == Token::Type::num || t.type == Token::Type::zero) && !t.arabic &&
+                   t.digit >= 0;
+    switch (t.type) {
+      case Token::Type::num:
+      case Token::Type::ji:
+      case Token::Type::pair:
+      case Token::Type::zero:
+        return !point_ && (!digit_ || leading);
+      case Token::Type::small:
+      case Token::Type::tens:
+        return !point_ && t.power < last_small_ && !(t.type == Token::Type::tens && digit_);
+      case Token::Type::point_digits:
+        return !point_;
+      case Token::Type::big:
+        return !(prev_big_ && t.power < last_big_);
+      case Token::Type::approx:
+        return true;
+    }
+    return false;
+  }
+
+  void push(const Token& t) {
+    bool chinese_digit = (t.type == Token::Type::num || t.type == Token::Type::zero) && !t.arabic && t.digit >= 0;
+    all_digits_ = all_digits_ && chinese_digit;
+    switch (t.type) {
+      case Token::Type::num:
+      case Token::Type::ji:
+      case Token::Type::pair:
+        digit_ = true;
+        break;
+      case Token::Type::zero:
+        digit_ = all_digits_;
+        break;
+      case Token::Type::small:
+      case Token::Type::tens:
+        last_small_ = t.power;
+        digit_ = false;
+        break;
+      case Token::Type::point_digits:
+        point_ = true;
+        digit_ = false;
+        break;
+      case Token::Type::big:
+        last_small_ = 99;
+        last_big_ = t.power;
+        digit_ = point_ = false;
+        break;
+      case Token::Type::approx:
+        break;
+    }
+    prev_big_ = t.type == Token::Type::big;
+  }
+
+ private:
+  int last_small_ = 99, last_big_ = -1;
+  bool digit_ = false, point_ = false, prev_big_ = false, all_digits_ = true;
+};
+
+// ------------------------------------------------------------ the scanner
+
+// A numeral before signs, fractions and the checks of context.
+struct Core {
+  Numeral n;
+  bool units_only = false;   // 百, 千万, 百万: units with no digit
+  int units_power = 0;       // their power of ten
+  bool starts_with_ten = false;
+  bool arabic_integer = false;  // one Arabic token, no point, no separator
+};
 
 class Scanner {
  public:
-  Scanner(std::u32string_view s, const NumberRules& r) : s_(s), r_(r) {}
+  Scanner(std::u32string_view s, const NumberRules& r, std::u32string_view source)
+      : s_(s), r_(r), src_(source.size() == s.size() ? source : std::u32string_view()) {}
 
-  // Arabic number at i: digits, thousands separators, decimal point.
+  size_t size() const { return s_.size(); }
+
+  // Whether a numeral (or its sign) may start at i; cheap, no lookahead beyond one.
+  bool could_start(size_t i) const {
+    char32_t c = s_[i];
+    if (is_ascii_digit(c)) return true;
+    // A big unit starts a numeral only as a denominator: 万分之三.
+    if (const auto* info = r_.info(c)) return info->type != CharType::point;
+    if (in(r_.arabic_points, c)) return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]);
+    if (in(r_.ji_chars, c) || in(r_.half_chars, c)) return true;
+    return bool(r_.negative_words.longest_at(s_, i));
+  }
+
+  // The end of a not-numeral word (一切, 十四五, 四川) covering i, or 0. Called with
+  // rising i; every start position is looked up once.
+  size_t not_numeral_end(size_t i) {
+    const Lexicon& words = r_.not_numerals;
+    if (phrase_cursor_ + words.max_len() < i) phrase_cursor_ = i - words.max_len();
+    for (; phrase_cursor_ <= i; ++phrase_cursor_) {
+      size_t start = phrase_cursor_;
+      auto m = words.longest_at(s_, start);
+      if (!m || start + m.len <= phrase_cover_end_) continue;
+      auto ex = r_.not_numeral_exceptions.longest_at(s_, start);
+      if (ex && ex.len >= m.len) continue;
+      if (r_.ordinal_prefixes.longest_ending_at(s_, start)) continue;  // 第一批
+      phrase_cover_end_ = start + m.len;
+    }
+    return phrase_cover_end_ > i ? phrase_cover_end_ : 0;
+  }
+
+  // A signed numeral, fraction or mixed number at i; `next` receives where to go on
+  // when there is none.
+  std::optional<Numeral> parse_at(size_t i, size_t* next) const {
+    size_t sign = sign_at(i);
+    auto c = core_at(i + sign, next);
+    if (!c) return std::nullopt;
+    if (auto f = fraction_after(*c, i, sign > 0)) return f;
+    // Units with no digit are no numeral (百, 千万), but 十 and 十万 are.
+    if (c->units_only && !c->starts_with_ten) {
+      *next = c->n.end;
+      return std::nullopt;
+    }
+    Numeral n = std::move(c->n);
+    if (auto m = mixed_after(n, c->arabic_integer)) n = std::move(*m);
+    if (sign) negate(n, i);
+    return n;
+  }
+
+  // A one-character numeral only counts where the next word shows it is one (一只,
+  // 十斤, 第三, 四、) and not where it starts an ordinary word (一切, 四川).
+  bool single_ok(const Numeral& n) const {
+    if (n.end - n.begin != 1 || n.arabic || n.per_power || n.form != Numeral::Form::plain) return true;
+    char32_t c = s_[n.begin];
+    if (in(r_.never_alone, c)) return false;
+    if (in(r_.leading_only, c) && n.begin > 0 && (digit_or_unit(n.begin - 1) || is_ascii_digit(s_[n.begin - 1])))
+      return false;  // 二两, 两万两: the weight unit
+    if (r_.ordinal_prefixes.longest_ending_at(s_, n.begin)) return true;
+    if (r_.single_rule.empty()) return true;
+    if (n.end >= s_.size() || !is_han(s_[n.end])) return true;
+    return bool(r_.single_followers.longest_at(s_, n.end));
+  }
+
+ private:
+  bool is_point(size_t i) const { return i < s_.size() && in(r_.arabic_points, s_[i]); }
+  bool digit_at(size_t i) const { return i < s_.size() && is_ascii_digit(s_[i]); }
+  bool fullwidth_at(size_t i) const { return i < src_.size() && is_fullwidth_digit(src_[i]); }
+
+  size_t skip_spaces(size_t p, size_t max) const {
+    size_t q = p;
+    while (q < s_.size() && is_space(s_[q]) && q - p < max) ++q;
+    return q;
+  }
+
+  // A thousands separator at p followed by exactly three digits: 1,234 and ４，５６５.
+  bool separator_at(size_t p) const {
+    if (p + 3 >= s_.size() + 0 || !digit_at(p + 1) || !digit_at(p + 2) || !digit_at(p + 3)) return false;
+    if (digit_at(p + 4)) return false;
+    if (in(r_.thousands_separators, s_[p])) return true;
+    return in(r_.fullwidth_separators, s_[p]) && fullwidth_at(p - 1) && fullwidth_at(p + 1) && fullwidth_at(p + 2) &&
+           fullwidth_at(p + 3);
+  }
+
+  // Arabic number at i: digits, thousands separators, decimal point; ".5" too. In a
+  // dotted chain (2222.2222.22222, 2022.3.15) every part is an integer.
   std::optional<Token> arabic(size_t i) const {
     size_t n = s_.size(), p = i;
-    while (p < n && is_ascii_digit(s_[p])) ++p;
-    if (p == i) return std::nullopt;
     Token t;
     t.type = Token::Type::num;
     t.arabic = true;
     t.begin = uint32_t(i);
     std::string ascii;
-    ascii.reserve(p - i + 8);
-    for (size_t k = i; k < p; ++k) ascii += char(s_[k]);
-    // Thousands separators: groups of exactly three digits after a first group of 1-3.
-    if (p - i <= 3) {
-      while (p + 3 < n + 0 && in(r_.thousands_separators, s_[p]) && is_ascii_digit(s_[p + 1]) &&
-             is_ascii_digit(s_[p + 2]) && is_ascii_digit(s_[p + 3]) && (p + 4 >= n || !is_ascii_digit(s_[p + 4]))) {
-        for (size_t k = p + 1; k < p + 4; ++k) ascii += char(s_[k]);
-        p += 4;
-        t.separators = true;
+    bool chain = i >= 2 && is_point(i - 1) && digit_at(i - 2);
+    if (is_point(i)) {
+      // .5, -.5; not ...9 or 2.5.5
+      if (!digit_at(i + 1) || (i > 0 && (digit_at(i - 1) || is_point(i - 1)))) return std::nullopt;
+      ascii = "0";
+    } else {
+      while (p < n && is_ascii_digit(s_[p])) ascii += char(s_[p++]);
+      if (p - i <= 3) {
+        while (p < n && separator_at(p)) {
+          for (size_t k = p + 1; k < p + 4; ++k) ascii += char(s_[k]);
+          p += 4;
+          t.separators = true;
+        }
       }
     }
     t.arabic_digits = int(ascii.size());
-    if (p + 1 < n && in(r_.arabic_points, s_[p]) && is_ascii_digit(s_[p + 1])) {
-      ascii += '.';
-      ++p;
-      while (p < n && is_ascii_digit(s_[p])) ascii += char(s_[p++]);
-      t.point = true;
+    if (!chain && is_point(p) && digit_at(p + 1)) {
+      size_t q = p + 1;
+      while (q < n && is_ascii_digit(s_[q])) ++q;
+      if (!(is_point(q) && digit_at(q + 1))) {
+        ascii += '.';
+        for (size_t k = p + 1; k < q; ++k) ascii += char(s_[k]);
+        t.point = true;
+        p = q;
+      }
     }
     t.end = uint32_t(p);
+    if (p == i) return std::nullopt;
     auto v = Decimal::parse(ascii);
     if (!v || size_t(t.arabic_digits) > r_.arabic_max_digits) {
-      t.rule = -2;  // too long to hold: the caller skips it
+      t.overflow = true;  // too long to hold: the caller skips it
       return t;
     }
     t.value = *v;
@@ -200,50 +387,61 @@ class Scanner {
     return t;
   }
 
-  // Chinese decimal digits after 点.
-  std::optional<Token> point_digits(size_t i) const {
-    const auto* info = char_info(r_, s_[i]);
-    if (!info || info->type != CharType::point) return std::nullopt;
-    size_t p = i + 1, n = s_.size();
-    while (p < n && is_space(s_[p]) && p - i < 3) ++p;
+  // Chinese decimal digits after 点 (spaces allowed: 四百 点 五, 十点 五).
+  std::optional<Token> point_digits(size_t i, int rule) const {
+    size_t p = skip_spaces(i + 1, kMaxInnerSpaces), n = s_.size();
+    auto decimal_digit = [&](size_t k) { return k < n && in(r_.decimal_digit_chars, s_[k]); };
     std::string ascii = "0.";
     size_t q = p;
-    while (q < n && in(r_.decimal_digit_chars, s_[q])) {
-      const auto* d = char_info(r_, s_[q]);
+    while (decimal_digit(q) && ascii.size() < 40) {
+      const auto* d = r_.info(s_[q]);
       ascii += char('0' + (d && d->type == CharType::digit ? d->value : 0));
       ++q;
+      size_t r = skip_spaces(q, 1);
+      if (r > q && decimal_digit(r)) q = r;
     }
     if (q == p) return std::nullopt;
     Token t;
     t.type = Token::Type::point_digits;
     t.begin = uint32_t(i);
     t.end = uint32_t(q);
-    t.rule = info->rule;
+    t.rule = rule;
     auto v = Decimal::parse(ascii);
     if (!v) return std::nullopt;
     t.value = *v;
     return t;
   }
 
+  bool digit_or_unit(size_t i) const {
+    const auto* info = r_.info(s_[i]);
+    return info && info->type != CharType::point;
+  }
+
+  bool unit_char_at(size_t i) const {
+    const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
+    return info && (info->type == CharType::small_unit || info->type == CharType::big_unit);
+  }
+
   // One token at i (no white space skipping), or nullopt.
   std::optional<Token> token(size_t i, bool started) const {
     if (i >= s_.size()) return std::nullopt;
     char32_t c = s_[i];
-    if (is_ascii_digit(c)) return arabic(i);
-    const auto* info = char_info(r_, c);
-    if (info) {
-      Token t;
-      t.begin = uint32_t(i);
-      t.end = uint32_t(i + 1);
+    if (is_ascii_digit(c) || (!started && is_point(i))) return arabic(i);
+    Token t;
+    t.begin = uint32_t(i);
+    t.end = uint32_t(i + 1);
+    if (const auto* info = r_.info(c)) {
       t.rule = info->rule;
       switch (info->type) {
         case CharType::digit:
+          t.digit = info->value;
           if (info->value == 0) {
             t.type = Token::Type::zero;
           } else {
             t.type = Token::Type::num;
             t.value = Decimal::of(info->value);
             t.single_digit = true;
+            t.leading_only = in(r_.leading_only, c);
           }
           return t;
         case CharType::small_unit:
@@ -262,286 +460,517 @@ class Scanner {
           return t;
         case CharType::point:
           if (!started) return std::nullopt;
-          return point_digits(i);
+          return point_digits(i, info->rule);
         default:
           return std::nullopt;
       }
     }
-    if (c == U'几' && started) {
-      Token t;
+    if (in(r_.ji_chars, c) && (started || unit_char_at(i + 1))) {
       t.type = Token::Type::ji;
-      t.begin = uint32_t(i);
-      t.end = uint32_t(i + 1);
       t.single_digit = true;
       return t;
     }
-    if (auto m = r_.approx_inside.longest_at(s_, i); m && started) {
-      Token t;
-      t.type = Token::Type::approx;
-      t.begin = uint32_t(i);
-      t.end = uint32_t(i + m.len);
-      t.approx_index = m.value;
+    // 半百 = 50: half of the unit after it.
+    if (!started && in(r_.half_chars, c) && unit_char_at(i + 1)) {
+      t.type = Token::Type::num;
+      t.value = *Decimal::parse("0.5");
+      t.rule = -3;
       return t;
     }
+    if (started) {
+      if (auto m = r_.approx_inside.longest_at(s_, i)) {
+        t.type = Token::Type::approx;
+        t.end = uint32_t(i + m.len);
+        t.approx_index = m.value;
+        return t;
+      }
+    }
     return std::nullopt;
+  }
+
+  // The next token after `p`, white space allowed in between; nullopt if none.
+  std::optional<Token> token_after_spaces(size_t p, const std::vector<Token>& toks) const {
+    auto t = token(p, !toks.empty());
+    if (t || toks.empty()) return t;
+    size_t q = skip_spaces(p, kMaxInnerSpaces);
+    if (q == p) return std::nullopt;
+    t = token(q, true);
+    if (t && toks.back().arabic && t->arabic) return std::nullopt;  // "1, 234" are three numbers
+    return t;
+  }
+
+  // The tokens of the numeral starting at i. `too_long` is set (and `run_end` to where
+  // the run of numeral characters ends) when there are more than a numeral can hold.
+  std::vector<Token> collect(size_t i, bool* too_long, size_t* run_end) const {
+    std::vector<Token> toks;
+    LocalGrammar grammar;
+    size_t p = i;
+    while (p < s_.size()) {
+      auto t = token_after_spaces(p, toks);
+      if (!t) break;
+      if (t->overflow) {
+        *too_long = true;
+        *run_end = t->end;
+        return {};
+      }
+      if (!toks.empty()) {
+        const Token& last = toks.back();
+        // Two numbers never join; nor does an Arabic number follow a Chinese digit.
+        if (t->type == Token::Type::num && last.type == Token::Type::num && (t->arabic || last.arabic)) break;
+        // 余/多 only between a numeral and a unit: 十余万, 五百 余万.
+        if (t->type == Token::Type::approx) {
+          auto next = token_after_spaces(t->end, toks);
+          if (!next || !is_unit(*next)) break;
+        }
+      }
+      if (!grammar.accepts(*t)) break;
+      grammar.push(*t);
+      toks.push_back(*t);
+      p = t->end;
+      if (toks.size() > kMaxTokens) {
+        *too_long = true;
+        while (auto more = token_after_spaces(p, toks)) p = std::max<size_t>(more->end, p + 1);
+        *run_end = p;
+        return {};
+      }
+    }
+    while (!toks.empty() && toks.back().type == Token::Type::approx) toks.pop_back();
+    return toks;
+  }
+
+  // 两 before a unit or alone, or closing a range with 一 (一两); never the last digit.
+  static void cut_leading_only(std::vector<Token>& toks) {
+    for (size_t k = 1; k < toks.size(); ++k) {
+      if (!toks[k].leading_only) continue;
+      bool before_unit = k + 1 < toks.size() && is_unit(toks[k + 1]);
+      bool after_one = toks[k - 1].digit == 1 && (k + 1 == toks.size() || is_unit(toks[k + 1]));
+      if (!before_unit && !after_one) {
+        toks.resize(k);
+        return;
+      }
+    }
+  }
+
+  static bool chinese_digit(const Token& t) {
+    return (t.type == Token::Type::num || t.type == Token::Type::zero) && !t.arabic && t.digit >= 0;
+  }
+
+  static bool consecutive(const Token& a, const Token& b) {
+    return a.digit > 0 && b.digit > 0 && (b.digit == a.digit + 1 || (a.digit == 3 && b.digit == 5));
+  }
+
+  // Reads tokens [b, e) digit by digit: 二〇二二, 七五(折).
+  std::optional<Numeral> digit_string(const std::vector<Token>& toks, size_t b, size_t e) const {
+    std::string ascii;
+    for (size_t k = b; k < e; ++k) {
+      if (toks[k].arabic) {
+        auto v = toks[k].value.to_int64();
+        if (!v) return std::nullopt;
+        ascii += std::to_string(*v);
+      } else {
+        ascii += char('0' + toks[k].digit);
+      }
+    }
+    auto v = Decimal::parse(ascii);
+    if (!v) return std::nullopt;
+    Numeral n;
+    n.begin = toks[b].begin;
+    n.end = toks[e - 1].end;
+    n.value = *v;
+    n.digit_string = true;
+    n.chinese = !toks[b].arabic;
+    n.arabic = toks[b].arabic;
+    add_rules(n, toks, b, e);
+    n.rules.push_back("numeral.digit_string");
+    return n;
+  }
+
+  void add_rules(Numeral& n, const std::vector<Token>& toks, size_t b, size_t e) const {
+    if (toks[b].arabic) n.rules.push_back(r_.arabic_rule);
+    for (size_t k = b; k < e; ++k) {
+      const Token& t = toks[k];
+      std::string name = t.rule >= 0 && size_t(t.rule) < r_.rule_names.size() ? r_.rule_names[size_t(t.rule)]
+                         : t.rule == -3                                       ? r_.half_rule
+                         : t.type == Token::Type::ji                          ? r_.ji_rule
+                                                                              : std::string();
+      if (!name.empty() && std::find(n.rules.begin(), n.rules.end(), name) == n.rules.end()) n.rules.push_back(name);
+    }
+  }
+
+  // Whether one of the two-digit words (折) follows p, white space allowed.
+  bool two_digit_word_at(size_t p) const {
+    return !r_.two_digit_before.empty() && r_.two_digit_before.longest_at(s_, skip_spaces(p, kMaxInnerSpaces));
+  }
+
+  std::optional<Numeral> evaluate(std::vector<Token> toks) const {
+    // 零 alone (清零, 零容忍) says nothing.
+    if (std::all_of(toks.begin(), toks.end(), [](const Token& k) { return k.type == Token::Type::zero; }))
+      return std::nullopt;
+    Numeral n;
+    n.begin = toks.front().begin;
+    n.end = toks.back().end;
+    for (const auto& k : toks) {
+      n.arabic = n.arabic || k.arabic;
+      n.chinese = n.chinese || (!k.arabic && k.type != Token::Type::approx);
+      n.separators = n.separators || k.separators;
+      n.point = n.point || k.point || k.type == Token::Type::point_digits;
+      if (k.arabic && n.arabic_digits == 0) n.arabic_digits = k.arabic_digits;
+    }
+    add_rules(n, toks, 0, toks.size());
+    // 二〇二二, 一九九一: three digits or more are read one by one.
+    if (toks.size() >= 3 && std::all_of(toks.begin(), toks.end(), chinese_digit)) {
+      auto d = digit_string(toks, 0, toks.size());
+      if (d) d->rules = n.rules, d->rules.push_back("numeral.digit_string");
+      return d;
+    }
+    // Approximation markers inside (十余万) carry a qualifier and no value.
+    std::vector<Token> plain;
+    for (const auto& k : toks) {
+      if (k.type == Token::Type::approx) {
+        n.qualifier = r_.approx[size_t(k.approx_index)].qualifier;
+        n.rules.push_back(r_.approx[size_t(k.approx_index)].name);
+      } else {
+        plain.push_back(k);
+      }
+    }
+    // 两三, 五六百: two consecutive digits are a range.
+    std::vector<Token> merged;
+    for (size_t i = 0; i < plain.size(); ++i) {
+      if (i + 1 < plain.size() && chinese_digit(plain[i]) && chinese_digit(plain[i + 1]) &&
+          consecutive(plain[i], plain[i + 1])) {
+        Token p = plain[i];
+        p.type = Token::Type::pair;
+        p.high = plain[i + 1].value;
+        p.end = plain[i + 1].end;
+        merged.push_back(p);
+        ++i;
+        continue;
+      }
+      merged.push_back(plain[i]);
+    }
+    bool ranged = std::any_of(merged.begin(), merged.end(), [](const Token& k) {
+      return k.type == Token::Type::pair || k.type == Token::Type::ji;
+    });
+    auto stated = eval_range(merged, 0, merged.size(), Mode::stated);
+    if (!stated) return std::nullopt;
+    n.value = *stated;
+    if (ranged) {
+      auto lo = eval_range(merged, 0, merged.size(), Mode::low);
+      auto hi = eval_range(merged, 0, merged.size(), Mode::high);
+      if (lo && hi) {
+        n.low = *lo;
+        n.high = *hi;
+        if (n.value.is_zero()) n.value = *lo;
+        n.rules.push_back("numeral.approximate_range");
+      }
+    }
+    return n;
+  }
+
+  // The numeral at i without sign or fraction, or nullopt; `next` receives where
+  // scanning goes on when there is none.
+  std::optional<Core> core_at(size_t i, size_t* next) const {
+    bool too_long = false;
+    size_t run_end = i + 1;
+    std::vector<Token> toks = collect(i, &too_long, &run_end);
+    if (too_long) {
+      *next = std::max(run_end, i + 1);
+      return std::nullopt;
+    }
+    if (toks.empty()) {
+      *next = i + 1;
+      return std::nullopt;
+    }
+    Core c;
+    // 百分之, 万分之, 百万分之: units alone before 分之 are a power of ten.
+    if (std::all_of(toks.begin(), toks.end(), is_unit) && infix_end(toks.back().end)) {
+      c.units_only = true;
+      for (const Token& t : toks) c.units_power += t.power;
+      c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
+      auto v = Decimal::of(1).shift(c.units_power);
+      if (!v) {
+        *next = toks.back().end;
+        return std::nullopt;
+      }
+      c.n.begin = toks.front().begin;
+      c.n.end = toks.back().end;
+      c.n.value = *v;
+      c.n.chinese = true;
+      add_rules(c.n, toks, 0, toks.size());
+      *next = c.n.end;
+      return c;
+    }
+    if (toks.front().type == Token::Type::big) {  // 万宁: no numeral starts with a big unit
+      *next = toks.front().end;
+      return std::nullopt;
+    }
+    cut_leading_only(toks);
+    // Two Chinese digits side by side: 七五(折) is 75, 两三 a range, 九九 no numeral.
+    size_t k = 0;
+    while (k < toks.size() && chinese_digit(toks[k])) ++k;
+    bool done = false;
+    if (k == 2 && two_digit_word_at(toks[1].end)) {
+      if (auto d = digit_string(toks, 0, 2)) c.n = *d, done = true;
+    } else if (k == 2 && toks[0].digit > 0 && toks[1].digit > 0 && !consecutive(toks[0], toks[1]) &&
+               (toks.size() == 2 || !is_unit(toks[2]))) {
+      *next = toks[1].end;
+      return std::nullopt;
+    }
+    // 7 2 折: two Arabic digits apart before a two-digit word.
+    if (!done && toks.size() == 1 && toks[0].arabic && toks[0].single_digit && !r_.two_digit_before.empty()) {
+      size_t q = skip_spaces(toks[0].end, 1);
+      if (q > toks[0].end && q + 1 <= s_.size() && is_ascii_digit(s_[q]) && !digit_at(q + 1) &&
+          two_digit_word_at(q + 1)) {
+        if (auto second = arabic(q)) {
+          toks.push_back(*second);
+          if (auto d = digit_string(toks, 0, 2)) c.n = *d, done = true;
+          else toks.pop_back();
+        }
+      }
+    }
+    // Otherwise the longest prefix that is a numeral: cut where the local grammar
+    // breaks, then back off a few tokens at most (then to the first token alone).
+    size_t used = toks.size();
+    if (!done) {
+      while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
+      for (size_t tries = 0; used > 0; ++tries) {
+        if (auto n = evaluate(std::vector<Token>(toks.begin(), toks.begin() + long(used)))) {
+          c.n = *n;
+          done = true;
+          break;
+        }
+        used = tries + 1 < kMaxBackoff ? used - 1 : std::min<size_t>(used - 1, 1);
+        while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
+      }
+    }
+    if (!done) {
+      *next = i + 1;
+      return std::nullopt;
+    }
+    if (used > 0 && used <= toks.size()) {
+      c.units_only = std::all_of(toks.begin(), toks.begin() + long(used), is_unit);
+      for (size_t u = 0; u < used && c.units_only; ++u) c.units_power += toks[u].power;
+      c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
+      c.arabic_integer = used == 1 && toks[0].arabic && !toks[0].point && !toks[0].separators;
+      if (used == 1 && toks[0].arabic) {
+        exponent_after(c.n);
+        multiplier_after(c.n);
+        if (c.n.end != toks[0].end) c.arabic_integer = false;
+      }
+    }
+    dozen_after(c.n);
+    *next = c.n.end;
+    return c;
+  }
+
+  // 2e5, 1.2E+05, 2^5, 2^-1 after an Arabic number.
+  void exponent_after(Numeral& n) const {
+    size_t p = n.end, len = s_.size();
+    if (p >= len) return;
+    bool power = in(r_.power_chars, s_[p]);
+    if (!power && !in(r_.exponent_chars, s_[p])) return;
+    if (n.begin > 0 && is_ascii_alpha(s_[n.begin - 1])) return;  // a2e5 is a name
+    size_t q = p + 1;
+    int minus = 0;
+    while (q < len && (s_[q] == '-' || s_[q] == '+') && q - p <= 3) minus += s_[q++] == '-';
+    size_t d = q;
+    while (q < len && is_ascii_digit(s_[q]) && q - d < 3) ++q;
+    if (q == d || (q < len && (is_ascii_digit(s_[q]) || is_ascii_alpha(s_[q]) || is_point(q)))) return;
+    int e = 0;
+    for (size_t k = d; k < q; ++k) e = e * 10 + int(s_[k] - '0');
+    if (e > r_.max_exponent) return;
+    bool negative = minus % 2 == 1;
+    std::optional<Decimal> v;
+    if (power) {
+      v = power_of(n.value, e);
+      if (v && negative) v = Decimal::of(1).div(*v, 20);
+    } else {
+      v = n.value.shift(negative ? -e : e);
+    }
+    if (!v) return;
+    n.value = *v;
+    n.end = uint32_t(q);
+    n.rules.push_back(r_.exponent_rule);
+  }
+
+  // 40k, -2.5 M: a Latin multiplier after an Arabic number.
+  void multiplier_after(Numeral& n) const {
+    size_t p = skip_spaces(n.end, 1), len = s_.size();
+    if (p >= len || (p + 1 < len && (is_ascii_alpha(s_[p + 1]) || is_ascii_digit(s_[p + 1])))) return;
+    if (n.begin > 0 && is_ascii_alpha(s_[n.begin - 1])) return;
+    for (const auto& [c, power] : r_.latin_multipliers) {
+      if (s_[p] != c) continue;
+      auto v = n.value.shift(power);
+      if (!v) return;
+      n.value = *v;
+      n.end = uint32_t(p + 1);
+      n.rules.push_back(r_.multiplier_rule);
+      return;
+    }
+  }
+
+  // 十打 = 120.
+  void dozen_after(Numeral& n) const {
+    if (r_.dozen_words.empty() || n.low || n.digit_string || !n.value.is_integer()) return;
+    auto m = r_.dozen_words.longest_at(s_, n.end);
+    if (!m || r_.dozen_not.longest_at(s_, n.end)) return;
+    auto v = n.value.mul(Decimal::of(m.value));
+    if (!v) return;
+    n.value = *v;
+    n.end += m.len;
+    n.rules.push_back(r_.dozen_rule);
+  }
+
+  // A minus sign at i: 负 always, a dash only where it cannot be a range dash or a
+  // second dash (3-5, －－9). Returns its length or 0.
+  size_t sign_at(size_t i) const {
+    auto m = r_.negative_words.longest_at(s_, i);
+    if (!m) return 0;
+    if (s_[i] == '-' && i > 0) {
+      char32_t b = s_[i - 1];
+      if (is_ascii_digit(b) || r_.info(b) || is_ascii_alpha(b) || b == '-') return 0;
+    }
+    size_t j = i + m.len;
+    if (j >= s_.size() || !could_start(j) || r_.negative_words.longest_at(s_, j)) return 0;
+    return m.len;
+  }
+
+  void negate(Numeral& n, size_t begin) const {
+    n.begin = uint32_t(begin);
+    n.value = n.value.negated();
+    if (n.low) n.low = n.low->negated();
+    if (n.high) n.high = n.high->negated();
+    n.rules.insert(n.rules.begin(), r_.negative_rule);
+  }
+
+  // The end of 分之 at p (spaces allowed around and inside), or 0.
+  size_t infix_end(size_t p) const {
+    if (r_.fraction_infix.empty()) return 0;
+    size_t q = skip_spaces(p, kMaxInfixSpaces);
+    for (char32_t c : r_.fraction_infix) {
+      if (q >= s_.size() || s_[q] != c) return 0;
+      q = skip_spaces(q + 1, kMaxInfixSpaces);
+    }
+    // spaces after 之 belong to the numerator only if it follows
+    return q;
+  }
+
+  // a/b between Arabic integers, not in a date such as 2022/3/15.
+  bool slash_at(const Core& den, size_t begin) const {
+    size_t p = den.n.end;
+    if (!den.arabic_integer || p + 1 >= s_.size() || !in(r_.fraction_slash, s_[p]) || !digit_at(p + 1)) return false;
+    if (begin >= 2 && in(r_.fraction_slash, s_[begin - 1]) && digit_at(begin - 2)) return false;
+    size_t q = p + 1;
+    while (digit_at(q)) ++q;
+    if (q + 1 < s_.size() && in(r_.fraction_slash, s_[q]) && digit_at(q + 1)) return false;
+    if (is_point(q) && digit_at(q + 1)) return false;
+    return true;
+  }
+
+  // What follows a numeral that makes it a fraction: 分之 (三分之一, 负３分之负一百五十七,
+  // 百分之五 as a part-per numeral) or a slash (3/5). `den` starts at `begin` (its sign
+  // included when `negative`).
+  std::optional<Numeral> fraction_after(const Core& den, size_t begin, bool negative) const {
+    size_t after = infix_end(den.n.end);
+    bool slash = !after && slash_at(den, begin);
+    if (!after && !slash) return std::nullopt;
+    if (slash) after = den.n.end + 1;
+    size_t sign = slash ? 0 : sign_at(after);
+    size_t ignored = 0;
+    auto num = core_at(after + sign, &ignored);
+    if (!num || (slash && !num->arabic_integer)) return std::nullopt;
+    if (num->units_only && !num->starts_with_ten && !den.units_only) return std::nullopt;
+    Numeral n = num->n;
+    if (sign) negate(n, after);
+    // 百分之五, 千分之五, 百万分之五: the numerator counts parts per 10^k.
+    if (!slash && den.units_only && den.units_power >= 2 && !negative) {
+      n.per_power = den.units_power;
+      n.per_begin = uint32_t(begin);
+      n.rules.push_back(r_.fraction_rule);
+      return n;
+    }
+    if (num->units_only && !num->starts_with_ten) return std::nullopt;
+    Decimal d = negative ? den.n.value.negated() : den.n.value;
+    // 三分之一 names the denominator first, 1/3 the numerator.
+    auto q = slash ? d.div(n.value, kFractionDigits) : n.value.div(d, kFractionDigits);
+    if (!q) return std::nullopt;
+    Numeral f = den.n;
+    f.begin = uint32_t(begin);
+    f.end = n.end;
+    f.value = *q;
+    f.form = Numeral::Form::fraction;
+    f.low.reset();
+    f.high.reset();
+    f.qualifier.clear();
+    f.chinese = f.chinese || n.chinese;
+    f.arabic = f.arabic || n.arabic;
+    f.point = f.point || n.point;
+    f.digit_string = false;
+    f.rules.push_back(r_.fraction_rule);
+    return f;
+  }
+
+  // A whole number and a fraction: 三百五又三分之一, 1 3/5.
+  std::optional<Numeral> mixed_after(const Numeral& whole, bool arabic_integer) const {
+    if (whole.low || !whole.qualifier.empty() || !whole.value.is_integer() || whole.digit_string) return std::nullopt;
+    size_t p = skip_spaces(whole.end, kMaxInfixSpaces), start = 0;
+    if (auto j = r_.mixed_joiners.longest_at(s_, p)) {
+      start = skip_spaces(p + j.len, kMaxInfixSpaces);
+    } else if (arabic_integer && p == whole.end + 1 && digit_at(p)) {
+      start = p;  // 1 3/5: one space, then an Arabic fraction
+    } else {
+      return std::nullopt;
+    }
+    size_t ignored = 0;
+    auto den = core_at(start, &ignored);
+    if (!den) return std::nullopt;
+    auto frac = fraction_after(*den, start, false);
+    if (!frac || frac->form != Numeral::Form::fraction || frac->value.negative()) return std::nullopt;
+    if (start == p && !slash_at(*den, start)) return std::nullopt;  // the space form is for a/b only
+    auto sum = whole.value.add(frac->value);
+    if (!sum) return std::nullopt;
+    Numeral m = whole;
+    m.end = frac->end;
+    m.value = *sum;
+    m.form = Numeral::Form::fraction;
+    m.chinese = m.chinese || frac->chinese;
+    m.arabic = m.arabic || frac->arabic;
+    m.rules.push_back(r_.mixed_rule);
+    return m;
   }
 
   std::u32string_view s_;
   const NumberRules& r_;
+  std::u32string_view src_;
+  size_t phrase_cursor_ = 0, phrase_cover_end_ = 0;
 };
-
-bool is_unit(const Token& t) { return t.type == Token::Type::small || t.type == Token::Type::big; }
-
-// Collects the tokens of the numeral starting at `i`.
-std::vector<Token> collect(const Scanner& sc, size_t i, bool* overflow) {
-  std::vector<Token> toks;
-  size_t p = i, n = sc.s_.size();
-  while (p < n) {
-    auto t = sc.token(p, !toks.empty());
-    size_t q = p;
-    if (!t && !toks.empty()) {
-      // White space inside a numeral: "一百 五 十 二", "7 万5 千4 百".
-      while (q < n && is_space(sc.s_[q]) && q - p < 2) ++q;
-      if (q > p) {
-        t = sc.token(q, true);
-        if (t && toks.back().arabic && t->arabic) t.reset();  // "1, 234" are two numbers
-      }
-    }
-    if (!t) break;
-    if (t->rule == -2) {
-      *overflow = true;
-      toks.push_back(*t);
-      break;
-    }
-    // Two Arabic numbers never join; neither does an Arabic number after a Chinese digit.
-    if (!toks.empty() && t->type == Token::Type::num && t->arabic && toks.back().type == Token::Type::num) break;
-    if (!toks.empty() && t->type == Token::Type::num && !t->arabic && toks.back().arabic &&
-        toks.back().type == Token::Type::num)
-      break;
-    if (t->type == Token::Type::approx) {
-      // 十余万: only between a numeral and a unit.
-      size_t after = t->end;
-      auto next = sc.token(after, true);
-      if (!next || !is_unit(*next)) break;
-    }
-    toks.push_back(*t);
-    p = t->end;
-  }
-  // A numeral does not end in 余/多 or in a bare decimal point.
-  while (!toks.empty() && toks.back().type == Token::Type::approx) toks.pop_back();
-  return toks;
-}
-
-// 二〇二二, 一九九一: digits read one by one; 两三, 五六: a range of two.
-bool digits_only(const std::vector<Token>& t) {
-  if (t.size() < 2) return false;
-  for (const auto& k : t)
-    if (!((k.type == Token::Type::num && k.single_digit && !k.arabic) || k.type == Token::Type::zero)) return false;
-  return true;
-}
-
-void merge_pairs(std::vector<Token>& t) {
-  std::vector<Token> out;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (i + 1 < t.size() && t[i].type == Token::Type::num && t[i + 1].type == Token::Type::num && t[i].single_digit &&
-        t[i + 1].single_digit && !t[i].arabic && !t[i + 1].arabic) {
-      auto a = t[i].value.to_int64(), b = t[i + 1].value.to_int64();
-      if (a && b && (*b == *a + 1 || (*a == 3 && *b == 5))) {
-        Token p = t[i];
-        p.type = Token::Type::pair;
-        p.high = t[i + 1].value;
-        p.end = t[i + 1].end;
-        out.push_back(p);
-        ++i;
-        continue;
-      }
-    }
-    out.push_back(t[i]);
-  }
-  t = std::move(out);
-}
-
-std::optional<Numeral> evaluate(std::vector<Token> toks, const NumberRules& r) {
-  // 零 alone (清零, 零容忍) says nothing.
-  if (std::all_of(toks.begin(), toks.end(), [](const Token& k) { return k.type == Token::Type::zero; })) return std::nullopt;
-  Numeral n;
-  n.begin = toks.front().begin;
-  n.end = toks.back().end;
-  for (const auto& k : toks) {
-    n.arabic = n.arabic || k.arabic;
-    n.chinese = n.chinese || (!k.arabic && k.type != Token::Type::approx);
-    n.separators = n.separators || k.separators;
-    n.point = n.point || k.point || k.type == Token::Type::point_digits;
-    if (k.arabic && n.arabic_digits == 0) n.arabic_digits = k.arabic_digits;
-    if (k.rule >= 0 && size_t(k.rule) < r.rule_names.size()) {
-      const std::string& name = r.rule_names[size_t(k.rule)];
-      if (std::find(n.rules.begin(), n.rules.end(), name) == n.rules.end()) n.rules.push_back(name);
-    }
-  }
-  if (n.arabic) n.rules.insert(n.rules.begin(), r.arabic_rule);
-  if (digits_only(toks) && !(toks.size() == 2 && toks[0].type == Token::Type::num && toks[1].type == Token::Type::num)) {
-    std::string ascii;
-    for (const auto& k : toks) ascii += k.type == Token::Type::zero ? '0' : char('0' + *k.value.to_int64());
-    auto v = Decimal::parse(ascii);
-    if (!v) return std::nullopt;
-    n.value = *v;
-    n.digit_string = true;
-    n.rules.push_back("numeral.digit_string");
-    return n;
-  }
-  // Approximation markers inside (十余万) carry a qualifier and no value.
-  std::vector<Token> plain;
-  for (const auto& k : toks) {
-    if (k.type == Token::Type::approx) {
-      n.qualifier = r.approx[size_t(k.approx_index)].qualifier;
-      n.rules.push_back(r.approx[size_t(k.approx_index)].name);
-    } else {
-      plain.push_back(k);
-    }
-  }
-  merge_pairs(plain);
-  bool ranged = std::any_of(plain.begin(), plain.end(), [](const Token& k) {
-    return k.type == Token::Type::pair || k.type == Token::Type::ji;
-  });
-  auto stated = eval_range(plain, 0, plain.size(), Mode::stated);
-  if (!stated) return std::nullopt;
-  n.value = *stated;
-  if (ranged) {
-    auto lo = eval_range(plain, 0, plain.size(), Mode::low);
-    auto hi = eval_range(plain, 0, plain.size(), Mode::high);
-    if (lo && hi) {
-      n.low = *lo;
-      n.high = *hi;
-      if (n.value.is_zero()) n.value = *lo;
-      n.rules.push_back("numeral.approximate_range");
-    }
-  }
-  return n;
-}
-
-// The numeral at `i`, or nullopt; `next` receives where scanning goes on.
-std::optional<Numeral> numeral_at(const Scanner& sc, size_t i, size_t* next) {
-  bool overflow = false;
-  std::vector<Token> toks = collect(sc, i, &overflow);
-  if (overflow) {
-    *next = toks.back().end;
-    return std::nullopt;
-  }
-  // A numeral cannot start with a big unit (万宁), a lone point or 几 (几 handled as start below).
-  while (!toks.empty() && toks.front().type == Token::Type::big) {
-    *next = toks.front().end;
-    return std::nullopt;
-  }
-  if (toks.empty()) {
-    *next = i + 1;
-    return std::nullopt;
-  }
-  while (!toks.empty()) {
-    if (auto n = evaluate(toks, sc.r_)) {
-      *next = n->end;
-      return n;
-    }
-    toks.pop_back();  // the longest prefix that is a numeral
-  }
-  *next = i + 1;
-  return std::nullopt;
-}
-
-bool starts_numeral(const Scanner& sc, size_t i) {
-  char32_t c = sc.s_[i];
-  if (is_ascii_digit(c)) return true;
-  const auto* info = char_info(sc.r_, c);
-  if (info && info->type != CharType::point && info->type != CharType::big_unit) return true;
-  // 几十, 几百: 几 before a unit.
-  if (c == U'几' && i + 1 < sc.s_.size()) {
-    const auto* next = char_info(sc.r_, sc.s_[i + 1]);
-    return next && next->type == CharType::small_unit;
-  }
-  return false;
-}
-
-// "分之" possibly with spaces: returns the index after it, or 0.
-size_t fraction_infix_end(std::u32string_view s, size_t i) {
-  size_t p = i;
-  auto skip = [&] {
-    while (p < s.size() && is_space(s[p]) && p - i < 6) ++p;
-  };
-  skip();
-  if (p >= s.size() || s[p] != U'分') return 0;
-  ++p;
-  skip();
-  if (p >= s.size() || s[p] != U'之') return 0;
-  ++p;
-  skip();
-  return p;
-}
-
-bool bare_unit(const Numeral& n, std::u32string_view s, const NumberRules& r) {
-  if (n.end - n.begin != 1) return false;
-  const auto* info = char_info(r, s[n.begin]);
-  return info && (info->type == CharType::small_unit || info->type == CharType::big_unit);
-}
-
-std::optional<Numeral> signed_numeral_at(const Scanner& sc, size_t i, size_t* next) {
-  return numeral_at(sc, i, next);
-}
 
 }  // namespace
 
-std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r) {
-  Scanner sc(s, r);
+std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, std::u32string_view source) {
+  Scanner sc(s, r, source);
   std::vector<Numeral> out;
   size_t i = 0, n = s.size();
   while (i < n) {
-    // Negative sign: 负 always; '-' only where it cannot be a range dash.
-    size_t neg_len = 0;
-    if (auto m = r.negative_words.longest_at(s, i)) {
-      bool dash = s[i] == '-';
-      bool after_number = i > 0 && (is_ascii_digit(s[i - 1]) || char_info(r, s[i - 1]) || is_ascii_alpha(s[i - 1]));
-      if (!(dash && after_number) && i + m.len < n && starts_numeral(sc, i + m.len)) neg_len = m.len;
-    }
-    size_t start = i + neg_len;
-    if (start >= n || !starts_numeral(sc, start)) {
+    if (!sc.could_start(i)) {
       ++i;
       continue;
     }
-    size_t next = start + 1;
-    auto num = signed_numeral_at(sc, start, &next);
+    if (size_t end = sc.not_numeral_end(i)) {  // 一切, 十四五, 四川
+      i = end;
+      continue;
+    }
+    size_t next = i + 1;
+    auto num = sc.parse_at(i, &next);
     if (!num) {
       i = std::max(next, i + 1);
       continue;
     }
-    // Fractions: 三分之一, 3又一千分之23; 百分之 alone is the percent prefix, left to facts.
-    if (size_t after = fraction_infix_end(s, num->end); after && after < n && starts_numeral(sc, after)) {
-      size_t next2 = after + 1;
-      if (auto den = numeral_at(sc, after, &next2)) {
-        if (bare_unit(*num, s, r)) {
-          out.push_back(*den);
-          i = den->end;
-          continue;
-        }
-        if (auto q = den->value.div(num->value, 15)) {
-          Numeral f = *num;
-          f.end = den->end;
-          f.value = *q;
-          f.form = Numeral::Form::fraction;
-          f.low.reset();
-          f.high.reset();
-          f.rules.push_back("numeral.fraction");
-          f.chinese = f.chinese || den->chinese;
-          f.arabic = f.arabic || den->arabic;
-          num = f;
-        }
-      }
+    if (!sc.single_ok(*num)) {
+      i = num->begin + 1;
+      continue;
     }
-    if (neg_len) {
-      num->begin = uint32_t(i);
-      num->value = num->value.negated();
-      if (num->low) num->low = num->low->negated();
-      if (num->high) num->high = num->high->negated();
-      num->rules.insert(num->rules.begin(), r.negative_rule);
-    }
-    i = num->end;
+    i = std::max<size_t>(num->end, i + 1);
     out.push_back(std::move(*num));
   }
   return out;

@@ -107,7 +107,7 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules) {
   LineAnalysis out;
   out.text = std::move(line);
   std::u32string view = matching_view(out.text);
-  out.numerals = find_numerals(view, rules.numbers);
+  out.numerals = find_numerals(view, rules.numbers, out.text);
   Joined joined = Joined::of(view, {{0, uint32_t(view.size())}});
   FactInput fi;
   fi.joined = &joined;

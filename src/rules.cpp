@@ -37,6 +37,10 @@ void Lexicon::add(std::u32string_view word, int value) {
 bool Lexicon::maybe_first(char32_t c) const { return c < 0x10000 ? bool(first_bmp_[c]) : astral_; }
 bool Lexicon::maybe_last(char32_t c) const { return c < 0x10000 ? bool(last_bmp_[c]) : astral_; }
 
+void Lexicon::merge(const Lexicon& other, int value) {
+  for (const auto& [word, v] : other.words_) add(word, value);
+}
+
 Lexicon::Match Lexicon::longest_at(std::u32string_view text, size_t pos) const {
   if (pos >= text.size() || !maybe_first(text[pos])) return {};
   size_t longest = std::min(max_len_, text.size() - pos);
@@ -295,8 +299,12 @@ void load_periods(const Node& root, PeriodRules& r) {
   add_words(r.year_not_before, root.at("year_not_before"), 0);
 }
 
+std::string load_named_words(const Node& n, Lexicon& lex);
+
 void load_numbers(const Node& root, NumberRules& r) {
-  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside"});
+  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
+             "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
+             "two_digits", "single_character", "not_numerals"});
   auto char_table = [&](const char* key, NumberRules::CharType type, long long lo, long long hi) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "chars"});
@@ -323,10 +331,11 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   r.decimal_digit_chars = dp.at("digit_chars").text();
   Node ar = root.at("arabic");
-  ar.keys({"name", "decimal_points", "thousands_separators", "max_digits"});
+  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
   r.arabic_rule = ar.at("name").str();
   r.arabic_points = ar.at("decimal_points").text();
   r.thousands_separators = ar.at("thousands_separators").text();
+  if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
   r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
   Node neg = root.at("negative");
   neg.keys({"name", "words"});
@@ -337,6 +346,67 @@ void load_numbers(const Node& root, NumberRules& r) {
     add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
     r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
   }
+  // The rest is optional: a rules directory written before these existed still loads.
+  if (auto n = root.opt("approximate_digit")) {
+    n->keys({"name", "chars"});
+    r.ji_rule = n->at("name").str();
+    r.ji_chars = n->at("chars").text();
+  }
+  if (auto n = root.opt("leading_only")) {
+    n->keys({"name", "chars"});
+    r.leading_only_rule = n->at("name").str();
+    r.leading_only = n->at("chars").text();
+  }
+  if (auto n = root.opt("never_alone")) {
+    n->keys({"name", "chars"});
+    r.never_alone = n->at("chars").text();
+  }
+  if (auto n = root.opt("half")) {
+    n->keys({"name", "chars"});
+    r.half_rule = n->at("name").str();
+    r.half_chars = n->at("chars").text();
+  }
+  if (auto n = root.opt("dozen")) {
+    n->keys({"name", "words", "unless_word"});
+    r.dozen_rule = n->at("name").str();
+    for (auto& [word, val] : n->at("words").items()) r.dozen_words.add(fold(from_utf8(word)), int(val.integer(2, 1000)));
+    add_words(r.dozen_not, n->at("unless_word"), 0);
+  }
+  if (auto n = root.opt("exponent")) {
+    n->keys({"name", "e_chars", "power_chars", "max_exponent"});
+    r.exponent_rule = n->at("name").str();
+    r.exponent_chars = n->at("e_chars").text(true);
+    r.power_chars = n->at("power_chars").text(true);
+    r.max_exponent = int(n->at("max_exponent").integer(0, 30));
+  }
+  if (auto n = root.opt("latin_multipliers")) {
+    n->keys({"name", "chars"});
+    r.multiplier_rule = n->at("name").str();
+    for (auto& [ch, val] : n->at("chars").items()) {
+      std::u32string c = fold(from_utf8(ch));
+      if (c.size() != 1 || !is_ascii_alpha(c[0])) val.fail("expected a single Latin letter as key");
+      r.latin_multipliers.emplace_back(c[0], int(val.integer(1, 12)));
+    }
+  }
+  if (auto n = root.opt("fraction")) {
+    n->keys({"name", "infix", "slash", "mixed_name", "mixed_joiners"});
+    r.fraction_rule = n->at("name").str();
+    r.fraction_infix = n->at("infix").text();
+    r.fraction_slash = n->at("slash").text(true);
+    r.mixed_rule = n->at("mixed_name").str();
+    add_words(r.mixed_joiners, n->at("mixed_joiners"), 0);
+  }
+  if (auto n = root.opt("two_digits")) {
+    n->keys({"name", "before"});
+    r.two_digit_rule = n->at("name").str();
+    add_words(r.two_digit_before, n->at("before"), 0);
+  }
+  if (auto n = root.opt("single_character")) {
+    n->keys({"name", "followers"});
+    r.single_rule = n->at("name").str();
+    add_words(r.single_followers, n->at("followers"), 0);
+  }
+  if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
 }
 
 const std::set<std::string> kKinds = {"count",   "money",   "percent", "percentage_point", "multiple",
@@ -344,7 +414,8 @@ const std::set<std::string> kKinds = {"count",   "money",   "percent", "percenta
 const std::set<std::string> kQualifiers = {"more_than", "nearly", "about", "at_least", "at_most", "less_than"};
 
 QuantityRules::Unit load_unit(const Node& n) {
-  n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value"});
+  n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value", "multiply_if_below", "decimal_after",
+          "value"});
   QuantityRules::Unit u;
   u.name = n.at("name").str();
   u.kind = n.at("kind").str();
@@ -357,6 +428,9 @@ QuantityRules::Unit load_unit(const Node& n) {
   if (auto m = n.opt("multiply_by")) u.multiply_by = m->decimal();
   if (auto d = n.opt("divide_by")) u.divide_by = d->decimal();
   if (auto m = n.opt("max_value")) u.max_value = m->decimal();
+  if (auto m = n.opt("multiply_if_below")) u.multiply_if_below = m->decimal();
+  if (auto m = n.opt("decimal_after")) u.decimal_after = m->boolean();
+  if (auto m = n.opt("value")) u.value = m->decimal();
   return u;
 }
 
@@ -367,7 +441,8 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 }
 
 void load_quantities(const Node& root, QuantityRules& r) {
-  root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates"});
+  root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
+             "parts_per", "money_parts", "fixed", "between"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n));
@@ -390,10 +465,43 @@ void load_quantities(const Node& root, QuantityRules& r) {
   add_words(r.after_month, d.at("after_month"), 0);
   r.year_min = int(d.at("year_min").integer(0, 9999));
   r.year_max = int(d.at("year_max").integer(r.year_min, 9999));
+  if (auto pp = root.opt("parts_per")) {
+    pp->keys({"name", "kind", "unit", "percent_power"});
+    QuantityRules::Unit u;
+    u.name = pp->at("name").str();
+    u.kind = pp->at("kind").str();
+    if (!kKinds.count(u.kind)) pp->at("kind").fail("unknown kind \"" + u.kind + "\"");
+    if (!pp->at("unit").is_null()) u.unit = pp->at("unit").str();
+    r.parts_per = u;
+    r.parts_per_power = int(pp->at("percent_power").integer(0, 16));
+  }
+  if (auto mp = root.opt("money_parts")) {
+    mp->keys({"joiners", "parts"});
+    add_words(r.money_part_joiners, mp->at("joiners"), 0);
+    for (const Node& n : mp->at("parts").list()) {
+      n.keys({"name", "words", "value", "after"});
+      add_words(r.money_part_words, n.at("words"), int(r.money_parts.size()));
+      r.money_parts.push_back({n.at("name").str(), n.at("value").decimal(), n.at("after").words()});
+    }
+  }
+  if (auto fx = root.opt("fixed")) {
+    for (const Node& n : fx->list()) {
+      add_words(r.fixed_words, n.at("words"), int(r.fixed.size()));
+      QuantityRules::Unit u = load_unit(n);
+      if (!u.value) n.fail("a fixed word needs a \"value\"");
+      r.fixed.push_back(u);
+    }
+  }
+  if (auto bw = root.opt("between")) {
+    bw->keys({"name", "connectors", "closers"});
+    r.between_rule = bw->at("name").str();
+    add_words(r.between_connectors, bw->at("connectors"), 0);
+    add_words(r.between_closers, bw->at("closers"), 0);
+  }
 }
 
 void load_qualifiers(const Node& root, QualifierRules& r) {
-  root.keys({"before", "after_numeral", "after_unit", "not_before"});
+  root.keys({"before", "after_numeral", "after_unit", "not_before", "glue", "around", "bounds"});
   auto group = [&](const char* key, Lexicon& lex) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "words", "qualifier"});
@@ -407,6 +515,24 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
   group("after_numeral", r.after_numeral);
   group("after_unit", r.after_unit);
   add_words(r.not_before, root.at("not_before"), 0);
+  if (auto g = root.opt("glue")) add_words(r.glue, *g, 0);
+  if (auto a = root.opt("around")) {
+    for (const Node& n : a->list()) {
+      n.keys({"name", "before", "after", "qualifier"});
+      QualifierRules::Around around;
+      around.name = n.at("name").str();
+      around.qualifier = n.at("qualifier").str();
+      if (!kQualifiers.count(around.qualifier)) n.at("qualifier").fail("unknown qualifier \"" + around.qualifier + "\"");
+      add_words(around.before, n.at("before"), 0);
+      add_words(around.after, n.at("after"), 0);
+      r.around.push_back(std::move(around));
+    }
+  }
+  if (auto b = root.opt("bounds")) {
+    b->keys({"name", "joiners"});
+    r.bounds_rule = b->at("name").str();
+    add_words(r.bound_joiners, b->at("joiners"), 0);
+  }
 }
 
 char32_t single_char(const Node& n) {
@@ -417,7 +543,7 @@ char32_t single_char(const Node& n) {
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "indefinite_one",
-             "place_names", "versions"});
+             "place_names", "versions", "urls"});
   for (const Node& n : root.at("quotes").list()) {
     n.keys({"name", "open", "close"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
@@ -446,6 +572,7 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   r.version_before_chars = v.at("before_chars").text();
   add_words(r.version_after_words, v.at("after_words"), 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
+  if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
 }
 
 void load_subjects(const Node& root, SubjectRules& r) {
@@ -469,6 +596,21 @@ void load_subjects(const Node& root, SubjectRules& r) {
     if (both.size() != 2) pair.fail("expected [open, close]");
     r.quote_pairs.emplace_back(single_char(both[0]), single_char(both[1]));
   }
+}
+
+// What the numeral recogniser needs to know from the other files: the words after
+// which a one-character numeral is a numeral (units, range connectors, qualifiers),
+// the set phrases that hold no numeral, and the ordinal prefixes.
+void link_numbers(Rules& r) {
+  NumberRules& n = r.numbers;
+  n.single_followers.merge(r.quantities.unit_words, 0);
+  n.single_followers.merge(r.quantities.money_part_words, 0);
+  n.single_followers.merge(r.quantities.range_connectors, 0);
+  n.single_followers.merge(r.qualifiers.after_numeral, 0);
+  n.single_followers.merge(r.qualifiers.after_unit, 0);
+  n.not_numerals.merge(r.exclusions.set_phrases, 0);
+  n.not_numeral_exceptions.merge(r.exclusions.set_phrase_exceptions, 0);
+  n.ordinal_prefixes.merge(r.quantities.ordinal_prefixes, 0);
 }
 
 using Loader = std::function<void(const Node&, Rules&)>;
@@ -508,6 +650,7 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) 
   }
   for (const auto& [name, loader] : loaders())
     if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
+  link_numbers(*rules);
   return rules;
 }
 

@@ -1,8 +1,17 @@
 // Stage 6, numbers: every numeral expression in a stretch of text with its exact
-// value. Arabic digits (thousands separators, decimals), Chinese numerals (零/〇,
-// 两, financial forms, 十百千, 万/亿/兆, dropped trailing units such as 一万三),
-// mixed forms (3万4000, 1.5万), approximations (十余万, 两三, 十几) and fractions
-// (三分之一). What the numeral counts is the facts stage's business.
+// value. Arabic digits (thousands separators, decimals, 2e5, 2^5, 40k), Chinese
+// numerals (零/〇, 两, 廿, financial forms, 十百千, 万/亿/兆 and 万万, dropped
+// trailing units such as 一万三 and 两千三点一), mixed forms (3万4000, 1.5万), spaces
+// inside (一百 五 十 二), approximations (十余万, 两三, 十几), fractions (三分之一,
+// 3/5, 三百五又三分之一) and the numerator of 百分之/千分之 forms. What the numeral
+// counts is the facts stage's business.
+//
+// Not numerals: a lone digit that starts an ordinary word (一切, 一看, 四川), set
+// phrases (一肩挑, 十四五), financial characters on their own (队伍, 收拾, 大陆), two
+// digits side by side that are no range (九九, 两两), units with no digit (百, 千万).
+//
+// The work per numeral is bounded (runs longer than a numeral can be are skipped in
+// one step), so the recogniser is linear in its input.
 #pragma once
 
 #include <optional>
@@ -21,6 +30,10 @@ struct Numeral {
   std::optional<Decimal> low, high;  // an approximate range: 两三 -> [2, 3], 十几 -> [11, 19]
   std::string qualifier;        // from inside the numeral: 十余万 -> "more_than"
   enum class Form { plain, fraction } form = Form::plain;
+  // 百分之五 / 千分之五 / 百万分之五: the numeral (五) counts parts of 10^per_power;
+  // per_begin is where the 百分之 starts. 0 when the numeral stands on its own.
+  int per_power = 0;
+  uint32_t per_begin = 0;
   bool chinese = false;         // holds a Chinese numeral character
   bool arabic = false;          // holds an Arabic digit
   bool separators = false;      // thousands separators
@@ -30,8 +43,11 @@ struct Numeral {
   std::vector<std::string> rules;
 };
 
-// All numerals of `text` (a matching view), left to right, not overlapping.
-std::vector<Numeral> find_numerals(std::u32string_view text, const NumberRules& rules);
+// All numerals of `text` (a matching view), left to right, not overlapping. `source`,
+// when given, is the original text aligned with `text` (same length): it tells
+// full-width digits apart (４，５６５ is one number, 4，565 two).
+std::vector<Numeral> find_numerals(std::u32string_view text, const NumberRules& rules,
+                                   std::u32string_view source = {});
 
 // The value of a whole string that is one numeral, or nullopt. For tests and tools.
 std::optional<Decimal> parse_numeral(std::u32string_view text, const NumberRules& rules);

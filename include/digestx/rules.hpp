@@ -58,6 +58,8 @@ class Lexicon {
   // The longest word occupying [end - len, end).
   Match longest_ending_at(std::u32string_view text, size_t end) const;
   bool contains(std::u32string_view word) const { return words_.count(word) > 0; }
+  // Adds every word of `other` with the payload `value`.
+  void merge(const Lexicon& other, int value);
   bool empty() const { return words_.empty(); }
   size_t max_len() const { return max_len_; }
 
@@ -164,6 +166,7 @@ struct NumberRules {
   std::u32string decimal_digit_chars;  // Chinese digits allowed after 点
   std::string arabic_rule;
   std::u32string arabic_points, thousands_separators;
+  std::u32string fullwidth_separators;  // separators only between full-width digits: ４，５６５
   size_t arabic_max_digits = 36;
   std::string negative_rule;
   Lexicon negative_words;
@@ -172,6 +175,48 @@ struct NumberRules {
   };
   std::vector<Approx> approx;
   Lexicon approx_inside;  // value: index into approx
+  // 几: an unknown digit, 十几 = [11, 19], 几十 = [10, 90].
+  std::string ji_rule;
+  std::u32string ji_chars;
+  // 两: a digit before a unit or on its own, never the last digit of a longer numeral
+  // (两万两 is 20000 and the weight unit 两).
+  std::string leading_only_rule;
+  std::u32string leading_only;
+  // Financial characters that are ordinary words on their own: 队伍, 大陆, 收拾, 放肆.
+  std::u32string never_alone;
+  // 半 before a unit: 半百 = 50.
+  std::string half_rule;
+  std::u32string half_chars;
+  // A dozen after a numeral: 十打 = 120; not where the word goes on as another (打造).
+  std::string dozen_rule;
+  Lexicon dozen_words;  // value: the multiplier
+  Lexicon dozen_not;
+  // 2e5, 2.7890e-1, 2^5.
+  std::string exponent_rule;
+  std::u32string exponent_chars, power_chars;
+  int max_exponent = 30;
+  // 40k, -2.5 M.
+  std::string multiplier_rule;
+  std::vector<std::pair<char32_t, int>> latin_multipliers;  // character, power of ten
+  // 三分之一, 3/5, 三百五又三分之一.
+  std::string fraction_rule, mixed_rule;
+  std::u32string fraction_infix, fraction_slash;
+  Lexicon mixed_joiners;
+  // Two digits side by side read as one number before these words: 七五折 = 75.
+  std::string two_digit_rule;
+  Lexicon two_digit_before;
+  // A one-character numeral (一, 四, 十) counts only before these words, a unit, a
+  // range connector, a qualifier, a non-Chinese character or the end (一只, 十斤, 四、;
+  // not 一切, 一看, 四川). Filled from numbers.json and, at compile time, from the
+  // units, connectors and qualifiers of the other files.
+  std::string single_rule;
+  Lexicon single_followers;
+  // Words in which numeral characters are no numerals: numbers.json's own and the set
+  // phrases of exclusions.json (with its exceptions); not after an ordinal prefix
+  // (第一批 is an ordinal).
+  std::string not_numeral_rule;
+  Lexicon not_numerals, not_numeral_exceptions;
+  Lexicon ordinal_prefixes;  // from quantities.json: a lone digit after 第 is a numeral
 
   const CharInfo* info(char32_t c) const {
     if (c >= chars.size() || chars[c].type == CharType::none) return nullptr;
@@ -186,11 +231,33 @@ struct QuantityRules {
     std::string unit;  // normalised unit; empty = null
     bool as_written = false;
     std::optional<Decimal> multiply_by, divide_by, max_value;
+    std::optional<Decimal> multiply_if_below;  // multiply_by only below this: 7折 = 70%, 75折 = 75%
+    bool decimal_after = false;  // a digit or 半 right after is the next place: 七成六, 两米半
+    std::optional<Decimal> value;  // fixed words: 打对折 = 50
   };
   std::vector<Unit> units;
   Lexicon unit_words;  // value: index into units
   std::vector<Unit> prefixes;
   Lexicon prefix_words;  // value: index into prefixes
+  // 百分之五, 千分之五 (numerals with a per_power): kind and unit, and the power of ten
+  // the value is given in (2: percent, so 千分之五 = 0.5).
+  std::optional<Unit> parts_per;
+  int parts_per_power = 2;
+  // Sub-units of money after the main unit: 50元6角三分, 两美元又三美分.
+  struct MoneyPart {
+    std::string name;
+    Decimal value;                     // in main units: 角 = 0.1
+    std::vector<std::u32string> after; // main unit words it follows
+  };
+  std::vector<MoneyPart> money_parts;
+  Lexicon money_part_words;  // value: index into money_parts
+  Lexicon money_part_joiners;
+  // Words that are a figure on their own: 打对折 = 50%.
+  std::vector<Unit> fixed;
+  Lexicon fixed_words;  // value: index into fixed
+  // 20和30之间: a connector that makes a range only with a closer after the second figure.
+  std::string between_rule;
+  Lexicon between_connectors, between_closers;
   std::string not_unit_rule;
   Lexicon not_units;
   std::string ordinal_rule;
@@ -211,6 +278,17 @@ struct QualifierRules {
   std::vector<Entry> entries;
   Lexicon before, after_numeral, after_unit;  // value: index into entries
   Lexicon not_before;  // words that end where a "before" qualifier ends and cancel it (最近)
+  Lexicon glue;        // between a "before" qualifier and the figure: 至少有10, 超过了80
+  // Around the figure: 比三十大 (more_than), 比 170 低 (less_than).
+  struct Around {
+    std::string name, qualifier;
+    Lexicon before, after;
+  };
+  std::vector<Around> around;
+  // A lower and an upper bound side by side make a range (大于10小于20, 1000以上，1500以下)
+  // when nothing but these words stands between them.
+  std::string bounds_rule;
+  Lexicon bound_joiners;
 };
 
 struct ExclusionRules {
@@ -229,6 +307,8 @@ struct ExclusionRules {
   Lexicon place_units, place_suffixes;
   std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
   Lexicon indefinite_numerals, indefinite_units;
+  std::string url_rule;  // numerals inside web addresses are no quantities
+  Lexicon url_starts;
   std::string version_rule;
   std::u32string version_before_chars;
   Lexicon version_after_words;
