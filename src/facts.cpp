@@ -31,7 +31,12 @@ class FactFinder {
   FactFinder(const FactInput& in, const Rules& rules)
       : in_(in), j_(*in.joined), s_(j_.chars), r_(rules), q_(rules.quantities), x_(rules.exclusions) {
     find_quote_zones();
-    numerals_ = find_numerals(s_, rules.numbers);
+    find_url_zones();
+    build_dense();
+    // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
+    std::u32string source(s_.size(), U'\0');
+    for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source[i]];
+    numerals_ = find_numerals(s_, rules.numbers, source);
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
   }
 
@@ -45,6 +50,8 @@ class FactFinder {
       if (d->kind != "date" && d->kind != "name") find_subject(*d);
       drafts_.push_back(*d);
     }
+    add_fixed_words();
+    combine_bounds();
     for (const Draft& d : drafts_) out.push_back(finish(d));
     return out;
   }
@@ -109,10 +116,34 @@ class FactFinder {
   bool is_version(const Numeral& n) const {
     size_t b = n.begin, e = n.end;
     if (b > 0 && x_.version_before_chars.find(s_[b - 1]) != std::u32string::npos) return true;
-    if (x_.version_latin_glued && e < s_.size() && is_ascii_alpha(s_[e]) && n.arabic) return true;
+    // 5G is a name, 168cm a length.
+    if (x_.version_latin_glued && e < s_.size() && is_ascii_alpha(s_[e]) && n.arabic && !unit_at(e)) return true;
     if (x_.version_after_words.longest_at(s_, e)) return true;
-    if (n.point && e + 1 < s_.size() && s_[e] == '.' && is_ascii_digit(s_[e + 1])) return true;
+    // A part of a dotted chain: 3.0.1, 2022.3.15.
+    if (e + 1 < s_.size() && s_[e] == '.' && is_ascii_digit(s_[e + 1])) return true;
+    if (b >= 2 && s_[b - 1] == '.' && is_ascii_digit(s_[b - 2])) return true;
     return false;
+  }
+
+  // Web addresses: from http:// or www. to the next space or non-ASCII character.
+  void find_url_zones() {
+    if (x_.url_starts.empty()) return;
+    for (size_t i = 0; i < s_.size();) {
+      auto m = x_.url_starts.longest_at(s_, i);
+      if (!m) {
+        ++i;
+        continue;
+      }
+      size_t e = i + m.len;
+      while (e < s_.size() && s_[e] > ' ' && s_[e] < 0x7F) ++e;
+      urls_.push_back({i, e});
+      i = e;
+    }
+  }
+
+  bool in_url(size_t pos) const {
+    auto it = std::upper_bound(urls_.begin(), urls_.end(), pos, [](size_t p, const Zone& z) { return p < z.open; });
+    return it != urls_.begin() && pos < (it - 1)->close;
   }
 
   // ---------------------------------------------------------- dates
@@ -165,35 +196,110 @@ class FactFinder {
       d.ne = d.e;
       return d;
     }
-    if (auto dw = q_.day_words.longest_at(s_, e); dw && *v >= 1 && *v <= 31 && !n.point) {
+    if (auto dw = q_.day_words.longest_at(s_, e); dw && *v >= 1 && *v <= 31 && !n.point && unit_at(e).len <= dw.len) {
       d.e = d.ne = e + dw.len;
       return d;
     }
     return std::nullopt;
   }
 
+  // ---------------------------------------------------------- words around a figure
+
+  // Words next to a figure are matched with white space ignored (一百五十 个 百分点,
+  // 小于 或 等于100, 20 - 100): `dense_` is the text without spaces.
+  void build_dense() {
+    dense_at_.assign(s_.size() + 1, 0);
+    for (size_t i = 0; i < s_.size(); ++i) {
+      dense_at_[i] = dense_.size();
+      if (!is_space(s_[i])) {
+        dense_.push_back(s_[i]);
+        dense_pos_.push_back(i);
+      }
+    }
+    dense_at_[s_.size()] = dense_.size();
+  }
+
+  // Spaces allowed between a figure and a word next to it, and inside that word.
+  static constexpr size_t kMaxGap = 4;
+
+  size_t skip_spaces(size_t p) const {
+    size_t q = p;
+    while (q < s_.size() && is_space(s_[q]) && q - p < kMaxGap) ++q;
+    return q;
+  }
+
+  // The longest word of `lex` at p, spaces before and inside it skipped; the length
+  // counts them.
+  Lexicon::Match word_at(const Lexicon& lex, size_t p) const {
+    size_t q = skip_spaces(p);
+    if (q >= s_.size() || is_space(s_[q])) return {};
+    size_t k = dense_at_[q];
+    auto m = lex.longest_at(dense_, k);
+    if (!m) return {};
+    size_t end = dense_pos_[k + m.len - 1] + 1;
+    if (end - q > m.len + kMaxGap) return {};  // too spread out to be one word
+    return {uint32_t(end - p), m.value};
+  }
+
+  // The longest word of `lex` ending at e, likewise.
+  Lexicon::Match word_ending_at(const Lexicon& lex, size_t e) const {
+    size_t q = e;
+    while (q > 0 && is_space(s_[q - 1]) && e - q < kMaxGap) --q;
+    if (q == 0 || is_space(s_[q - 1])) return {};
+    size_t k = dense_at_[q];
+    auto m = lex.longest_ending_at(dense_, k);
+    if (!m) return {};
+    size_t start = dense_pos_[k - m.len];
+    if (q - start > m.len + kMaxGap) return {};
+    return {uint32_t(e - start), m.value};
+  }
+
+  // The numeral starting at p (spaces skipped), or nullptr.
+  const Numeral* numeral_at(size_t p) const {
+    p = skip_spaces(p);
+    auto it = std::lower_bound(numeral_starts_.begin(), numeral_starts_.end(), uint32_t(p));
+    if (it == numeral_starts_.end() || *it != p) return nullptr;
+    return &numerals_[size_t(it - numeral_starts_.begin())];
+  }
+
   // ---------------------------------------------------------- units
 
-  // The unit at p, unless a longer word that is not a unit starts there (支部, 个人).
+  // The unit at p, unless a longer word that is not a unit starts there (支部, 个人),
+  // or a Latin unit runs on into another word (5cmx).
   Lexicon::Match unit_at(size_t p) const {
-    auto u = q_.unit_words.longest_at(s_, p);
+    auto u = word_at(q_.unit_words, p);
     if (!u) return u;
-    auto blocked = q_.not_units.longest_at(s_, p);
+    auto blocked = word_at(q_.not_units, p);
     if (blocked && blocked.len >= u.len) return {};
+    size_t end = p + u.len;
+    if (is_ascii_alpha(s_[end - 1]) && end < s_.size() && is_ascii_alpha(s_[end])) return {};
     return u;
   }
 
   std::string as_written(size_t b, size_t e) const {
     std::string out;
-    for (size_t i = b; i < e; ++i) append_utf8(out, in_.text[j_.source[i]]);
+    for (size_t i = b; i < e; ++i)
+      if (!is_space(s_[i])) append_utf8(out, in_.text[j_.source[i]]);
+    return out;
+  }
+
+  std::u32string folded(size_t b, size_t e) const {
+    std::u32string out;
+    for (size_t i = b; i < e; ++i)
+      if (!is_space(s_[i])) out += s_[i];
     return out;
   }
 
   std::optional<Decimal> scaled(const Decimal& v, const QuantityRules::Unit& u) const {
     std::optional<Decimal> out = v;
-    if (u.multiply_by) out = out->mul(*u.multiply_by);
+    if (u.multiply_by && (!u.multiply_if_below || v < *u.multiply_if_below)) out = out->mul(*u.multiply_by);
     if (out && u.divide_by) out = out->div(*u.divide_by, 12);
     return out;
+  }
+
+  // 百分之五 = 5%, 千分之五 = 0.5%: the value in parts per 10^parts_per_power.
+  std::optional<Decimal> per_value(const Decimal& v, int per_power) const {
+    return v.shift(q_.parts_per_power - per_power);
   }
 
   void apply_unit(Draft& d, const QuantityRules::Unit& u, size_t ub, size_t ue) const {
@@ -204,11 +310,78 @@ class FactFinder {
     d.classifier = u.kind == "count" || u.kind == "ordinal";
   }
 
+  // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes: a unit
+  // character that begins a longer unit word goes back to the unit.
+  void give_back_unit_char(Numeral& n, size_t& p) const {
+    if (n.end - n.begin < 2 || n.form != Numeral::Form::plain || n.per_power) return;
+    const auto* info = r_.numbers.info(s_[n.end - 1]);
+    if (!info || (info->type != NumberRules::CharType::small_unit && info->type != NumberRules::CharType::big_unit))
+      return;
+    auto u = unit_at(n.end - 1);
+    if (!u || u.len < 2) return;
+    auto shorter = parse_numeral(std::u32string_view(s_).substr(n.begin, n.end - 1 - n.begin), r_.numbers);
+    if (!shorter) return;
+    n.end -= 1;
+    n.value = *shorter;
+    p = n.end;
+  }
+
+  // 七成六 = 7.6成, 两米半 = 2.5米: a digit or 半 right after a unit that allows it.
+  // Returns the added fraction and moves p past it.
+  std::optional<Decimal> decimal_after(const Numeral& n, size_t& p) const {
+    if (!n.value.is_integer() || n.low) return std::nullopt;
+    size_t q = p;
+    if (q < s_.size() && is_space(s_[q])) ++q;
+    if (q >= s_.size()) return std::nullopt;
+    if (r_.numbers.half_chars.find(s_[q]) != std::u32string::npos) {
+      auto blocked = word_at(q_.not_units, q);
+      if (blocked) return std::nullopt;
+      p = q + 1;
+      return Decimal::parse("0.5");
+    }
+    const Numeral* m = numeral_at(q);
+    if (!m || m->begin != q || m->end - m->begin != 1 || m->arabic || m->form != Numeral::Form::plain) return std::nullopt;
+    auto v = m->value.to_int64();
+    if (!v || *v < 1 || *v > 9) return std::nullopt;
+    size_t e = m->end;
+    if (e < s_.size() && is_han(s_[e]) && (unit_at(e) || !r_.numbers.single_followers.longest_at(s_, e)))
+      return std::nullopt;  // 三成五个村: the 五 counts the 村
+    p = e;
+    return Decimal::of(*v).shift(-1);
+  }
+
+  // 50元6角三分, 两美元又三美分: sub-units after the main unit of money.
+  std::optional<Decimal> money_parts_after(const Decimal& main, size_t unit_b, size_t unit_e, size_t& p) const {
+    if (q_.money_parts.empty()) return std::nullopt;
+    std::u32string main_unit = folded(unit_b, unit_e);
+    Decimal total = main;
+    bool any = false;
+    for (int parts = 0; parts < 3; ++parts) {
+      size_t q = p;
+      if (auto j = word_at(q_.money_part_joiners, q)) q += j.len;
+      const Numeral* m = numeral_at(q);
+      if (!m || m->form != Numeral::Form::plain || m->low || m->per_power || !m->qualifier.empty()) break;
+      auto part = word_at(q_.money_part_words, m->end);
+      if (!part) break;
+      if (auto u = unit_at(m->end); u && u.len > part.len) break;  // 5分钟
+      const auto& mp = q_.money_parts[size_t(part.value)];
+      if (std::find(mp.after.begin(), mp.after.end(), main_unit) == mp.after.end()) break;
+      auto add = m->value.mul(mp.value);
+      auto sum = add ? total.add(*add) : std::nullopt;
+      if (!sum) break;
+      total = *sum;
+      p = m->end + part.len;
+      any = true;
+    }
+    if (!any) return std::nullopt;
+    return total;
+  }
+
   // ---------------------------------------------------------- one fact
 
   std::optional<Draft> fact_at(size_t i) {
     Numeral n = numerals_[i];
-    if (n.end <= n.begin) return std::nullopt;
+    if (n.end <= n.begin || in_url(n.begin)) return std::nullopt;
     if (in_set_phrase(n.begin, n.end)) return std::nullopt;
     if (auto dt = date_at(i)) return dt;
     Draft d;
@@ -217,34 +390,26 @@ class FactFinder {
     d.numeral_rules = n.rules;
     size_t p = n.end;
 
-    // Before the numeral: 第 (ordinal), 百分之 / 人民币 (prefix units).
+    // Before the numeral: 百分之 (a parts-per numeral), 第 (ordinal), 人民币 (prefix units).
     const QuantityRules::Unit* prefix = nullptr;
     bool ordinal = false;
-    if (auto di = q_.ordinal_prefixes.longest_ending_at(s_, n.begin)) {
+    bool per = n.per_power > 0 && q_.parts_per;
+    if (per) {
+      d.b = n.per_begin;
+    } else if (auto di = q_.ordinal_prefixes.longest_ending_at(s_, n.begin)) {
       size_t at = n.begin - di.len;
       if (auto title = x_.title_ordinals.longest_at(s_, at); title && at + title.len > n.begin) return std::nullopt;
       ordinal = true;
       d.b = at;
       d.kind = "ordinal";
       d.kind_rule = q_.ordinal_rule;
-    } else if (auto pre = q_.prefix_words.longest_ending_at(s_, n.begin)) {
+    } else if (auto pre = word_ending_at(q_.prefix_words, n.begin); pre && n.begin - pre.len >= consumed_until_) {
+      // 4人民币5美元: a word the figure before took as its unit is no prefix.
       prefix = &q_.prefixes[size_t(pre.value)];
       d.b = n.begin - pre.len;
     }
 
-    // 5千米 is five kilometres, not 5000 metres: give the 千 back to the unit.
-    if (n.arabic && n.end - n.begin >= 2) {
-      auto u = unit_at(n.end - 1);
-      const auto* info = r_.numbers.info(s_[n.end - 1]);
-      if (u && u.len >= 2 && info && info->type == NumberRules::CharType::small_unit) {
-        auto shorter = parse_numeral(std::u32string_view(s_).substr(n.begin, n.end - 1 - n.begin), r_.numbers);
-        if (shorter) {
-          n.end -= 1;
-          n.value = *shorter;
-          p = n.end;
-        }
-      }
-    }
+    give_back_unit_char(n, p);
 
     if (quoted(d.b, n.end)) return name_fact(n, d);
     if (is_version(n)) return name_fact(n, d);
@@ -254,7 +419,7 @@ class FactFinder {
     const QuantityRules::Unit* unit = nullptr;
     std::string qualifier = n.qualifier;
     std::string qualifier_rule = qualifier.empty() ? "" : "numeral.approx";
-    if (auto a = r_.qualifiers.after_numeral.longest_at(s_, p)) {
+    if (auto a = word_at(r_.qualifiers.after_numeral, p)) {
       if (unit_at(p + a.len)) {
         qualifier = r_.qualifiers.entries[size_t(a.value)].qualifier;
         qualifier_rule = r_.qualifiers.entries[size_t(a.value)].name;
@@ -268,33 +433,54 @@ class FactFinder {
       p = unit_e;
     }
 
-    // A range: 3至5个, 两到三家, 1万-5万元, 10%-20%.
+    // A range: 3至5个, 两到三家, 1万-5万元, 10%-20%, 第十到第十五, 20和30之间.
     std::optional<Numeral> high;
-    {
-      if (auto conn = q_.range_connectors.longest_at(s_, p); conn && i + 1 < numerals_.size()) {
-        const Numeral& m = numerals_[i + 1];
-        if (m.begin == p + conn.len && m.form == Numeral::Form::plain && !is_year(m)) {
+    if (i + 1 < numerals_.size()) {
+      const Numeral& m = numerals_[i + 1];
+      auto conn = word_at(q_.range_connectors, p);
+      bool between = false;
+      if (!conn && !q_.between_connectors.empty()) {
+        conn = word_at(q_.between_connectors, p);
+        between = bool(conn);
+      }
+      if (conn) {
+        size_t mb = skip_spaces(p + conn.len);
+        if (ordinal)
+          if (auto di = q_.ordinal_prefixes.longest_at(s_, mb)) mb += di.len;
+        bool starts = per ? m.per_power == n.per_power && m.per_begin == mb : m.begin == mb && !m.per_power;
+        if (starts && m.form == Numeral::Form::plain && !is_year(m)) {
           size_t q = m.end;
-          if (auto a = r_.qualifiers.after_numeral.longest_at(s_, q); a && unit_at(q + a.len)) q += a.len;
+          if (auto a = word_at(r_.qualifiers.after_numeral, q); a && unit_at(q + a.len)) q += a.len;
           auto u2 = unit_at(q);
-          bool fits = u2 ? (!unit || q_.units[size_t(u2.value)].kind == unit->kind) : bool(unit);
-          if (u2 && q_.month_words.longest_at(s_, q)) fits = false;
-          if (fits && (prefix || unit || u2 || ordinal)) {
+          // 10000与20000间: the closer, not the unit 间.
+          if (between && u2 && word_at(q_.between_closers, q).len >= u2.len) u2 = {};
+          bool fits = !u2 || !unit || q_.units[size_t(u2.value)].kind == unit->kind;
+          if (u2 && q_.month_words.longest_at(s_, skip_spaces(q))) fits = false;
+          // A range of bare figures: not of years or codes (2021-2022, 0898-1234).
+          if (!prefix && !unit && !u2 && !ordinal && !per && (is_year(n) || code_like(n) || code_like(m)))
+            fits = false;
+          size_t end = u2 ? q + u2.len : m.end;
+          if (between) {
+            auto closer = word_at(q_.between_closers, end);
+            if (closer) end += closer.len;
+            else fits = false;
+          }
+          if (fits) {
             high = m;
             if (u2) {
               unit = &q_.units[size_t(u2.value)];
               unit_b = q;
               unit_e = q + u2.len;
-              p = unit_e;
-            } else {
-              p = m.end;
             }
+            p = end;
             ++consumed_numerals_;
+            if (between) d.numeral_rules.push_back(q_.between_rule);
           }
         }
       }
     }
 
+    bool bare = false;
     if (ordinal) {
       if (unit && (unit->kind == "count")) {
         d.unit = as_written(unit_b, unit_e);
@@ -302,6 +488,13 @@ class FactFinder {
       }
       d.value = n.value;
       d.classifier = true;
+    } else if (per) {
+      d.kind = q_.parts_per->kind;
+      d.unit = q_.parts_per->unit;
+      d.kind_rule = q_.parts_per->name;
+      d.unit_rule = q_.parts_per->name;
+      d.value = per_value(n.value, n.per_power);
+      if (unit) p = high ? p : unit_b;  // the word after 百分之… is not its unit
     } else if (prefix) {
       d.kind = prefix->kind;
       d.unit = prefix->unit;
@@ -312,7 +505,7 @@ class FactFinder {
         d.unit = unit->as_written ? as_written(unit_b, unit_e) : unit->unit;
         d.unit_rule = unit->name;
       } else if (unit) {
-        p = unit_b;  // the word after 百分之… is not its unit
+        p = unit_b;  // the word after 人民币… is not its unit
       }
     } else if (n.form == Numeral::Form::fraction) {
       d.kind = "fraction";
@@ -323,25 +516,44 @@ class FactFinder {
       if (unit->max_value && *unit->max_value < n.value) return std::nullopt;  // 十二成 is not a share
       // 八所镇, 三家村: a place named with a numeral.
       if (n.chinese && n.end - n.begin == 1 &&
-          x_.place_units.contains(std::u32string_view(s_).substr(unit_b, unit_e - unit_b)) &&
+          x_.place_units.contains(folded(unit_b, unit_e)) &&
           x_.place_suffixes.longest_at(s_, unit_e))
         return std::nullopt;
       // 一支(队伍), 一批(项目): the article "a", not a count of one.
       if (!high && x_.indefinite_numerals.contains(std::u32string_view(s_).substr(n.begin, n.end - n.begin)) &&
-          x_.indefinite_units.contains(std::u32string_view(s_).substr(unit_b, unit_e - unit_b)))
+          x_.indefinite_units.contains(folded(unit_b, unit_e)))
         return std::nullopt;
       apply_unit(d, *unit, unit_b, unit_e);
-      d.value = scaled(n.value, *unit);
+      Decimal v = n.value;
+      if (!high && unit->decimal_after) {
+        if (auto frac = decimal_after(n, p)) {
+          if (auto sum = v.add(*frac)) v = *sum;
+          d.numeral_rules.push_back(unit->name + ".decimal_after");
+        }
+      }
+      if (!high && unit->kind == "money") {
+        if (auto total = money_parts_after(v, unit_b, unit_e, p)) {
+          v = *total;
+          d.numeral_rules.push_back("money.parts");
+        }
+      }
+      d.value = scaled(v, *unit);
       if (unit->kind == "duration" && is_year(n)) return std::nullopt;
     } else {
-      return std::nullopt;  // a bare numeral is not a fact
+      // A bare figure is a fact only with a qualifier or a range (超过80, 大于10小于20).
+      if (n.digit_string || code_like(n)) return std::nullopt;
+      bare = true;
+      d.kind = "count";
+      d.kind_rule = "fact.bare";
+      d.value = n.value;
     }
     if (!d.value) return std::nullopt;
 
     // Ranges: stated (3至5个) or inside the numeral (两三个, 十几个).
     const QuantityRules::Unit* scale = prefix ? prefix : unit;
     auto scale_it = [&](const Decimal& v) -> std::optional<Decimal> {
-      if (d.kind == "fraction" || ordinal || !scale) return v;
+      if (per) return per_value(v, n.per_power);
+      if (d.kind == "fraction" || ordinal || !scale || bare) return v;
       return scaled(v, *scale);
     };
     if (high) {
@@ -360,25 +572,57 @@ class FactFinder {
       }
     }
 
-    // Qualifiers after the unit (以上, 左右) and before the figure (近, 约, 不少于).
-    if (auto a = r_.qualifiers.after_unit.longest_at(s_, p)) {
-      qualifier = r_.qualifiers.entries[size_t(a.value)].qualifier;
-      qualifier_rule = r_.qualifiers.entries[size_t(a.value)].name;
-      p += a.len;
+    // Qualifiers around the figure (比三十大), after the unit (以上, 左右) and before
+    // the figure (近, 约, 不少于; 至少有, 超过了).
+    bool around = false;
+    for (const auto& a : r_.qualifiers.around) {
+      auto bw = word_ending_at(a.before, d.b);
+      auto aw = bw ? word_at(a.after, p) : Lexicon::Match{};
+      if (!aw) continue;
+      qualifier = a.qualifier;
+      qualifier_rule = a.name;
+      d.b -= bw.len;
+      p += aw.len;
+      around = true;
+      break;
     }
-    if (auto bq = r_.qualifiers.before.longest_ending_at(s_, d.b)) {
-      auto cancel = r_.qualifiers.not_before.longest_ending_at(s_, d.b);
-      if (!(cancel && cancel.len > bq.len)) {
-        qualifier = r_.qualifiers.entries[size_t(bq.value)].qualifier;
-        qualifier_rule = r_.qualifiers.entries[size_t(bq.value)].name;
-        d.b -= bq.len;
+    if (!around) {
+      if (auto a = word_at(r_.qualifiers.after_unit, p)) {
+        qualifier = r_.qualifiers.entries[size_t(a.value)].qualifier;
+        qualifier_rule = r_.qualifiers.entries[size_t(a.value)].name;
+        p += a.len;
+      }
+      size_t glue = 0;
+      auto bq = word_ending_at(r_.qualifiers.before, d.b);
+      if (!bq) {
+        if (auto g = word_ending_at(r_.qualifiers.glue, d.b); g && g.len < d.b) {
+          bq = word_ending_at(r_.qualifiers.before, d.b - g.len);
+          if (bq) glue = g.len;
+        }
+      }
+      if (bq) {
+        size_t end = d.b - glue;
+        auto cancel = word_ending_at(r_.qualifiers.not_before, end);
+        // 大概有五百多个: a vague "about" does not replace the figure's own 多.
+        bool vague = r_.qualifiers.entries[size_t(bq.value)].qualifier == "about" && !qualifier.empty();
+        if (!(cancel && cancel.len > bq.len) && !vague) {
+          qualifier = r_.qualifiers.entries[size_t(bq.value)].qualifier;
+          qualifier_rule = r_.qualifiers.entries[size_t(bq.value)].name;
+          d.b = end - bq.len;
+        }
       }
     }
+    if (bare && qualifier.empty() && !d.range) return std::nullopt;
     d.qualifier = qualifier;
     d.qualifier_rule = qualifier_rule;
     d.ne = high ? high->end : n.end;
     d.e = std::max(p, d.ne);
     return d;
+  }
+
+  // An Arabic integer with a leading zero (0898) is a code, not a quantity.
+  bool code_like(const Numeral& n) const {
+    return n.arabic && !n.point && n.end - n.begin > 1 && s_[n.begin] == '0';
   }
 
   std::optional<Draft> name_fact(const Numeral& n, Draft d) const {
@@ -392,6 +636,91 @@ class FactFinder {
     d.ne = n.end;
     d.e = n.end;
     return d;
+  }
+
+  // Words that are a figure on their own (打对折 = 50%), where no fact stands.
+  void add_fixed_words() {
+    if (q_.fixed_words.empty()) return;
+    std::vector<Draft> found;
+    size_t next_draft = 0;
+    for (size_t i = 0; i < s_.size(); ++i) {
+      auto m = q_.fixed_words.longest_at(s_, i);
+      if (!m) continue;
+      while (next_draft < drafts_.size() && drafts_[next_draft].e <= i) ++next_draft;
+      bool overlaps = next_draft < drafts_.size() && drafts_[next_draft].b < i + m.len;
+      auto blocked = q_.not_units.longest_at(s_, i);
+      if (overlaps || (blocked && blocked.len > m.len) || quoted(i, i + m.len) || in_url(i)) continue;
+      const QuantityRules::Unit& u = q_.fixed[size_t(m.value)];
+      Draft d;
+      d.b = d.nb = i;
+      d.e = d.ne = i + m.len;
+      d.kind = u.kind;
+      d.unit = u.unit;
+      d.value = u.value;
+      d.kind_rule = d.unit_rule = u.name;
+      find_subject(d);
+      found.push_back(d);
+      i += m.len - 1;
+    }
+    if (found.empty()) return;
+    drafts_.insert(drafts_.end(), found.begin(), found.end());
+    std::stable_sort(drafts_.begin(), drafts_.end(), [](const Draft& a, const Draft& b) { return a.b < b.b; });
+  }
+
+  static bool lower_bound_of(const std::string& q) { return q == "more_than" || q == "at_least"; }
+  static bool upper_bound_of(const std::string& q) { return q == "less_than" || q == "at_most"; }
+
+  // A lower and an upper bound side by side make one range: 大于10小于20,
+  // 最多100最少20个, 1000以上，1500以下.
+  void combine_bounds() {
+    if (r_.qualifiers.bounds_rule.empty() || drafts_.size() < 2) return;
+    std::vector<Draft> out;
+    for (size_t k = 0; k < drafts_.size(); ++k) {
+      if (k + 1 < drafts_.size()) {
+        if (auto m = bounds(drafts_[k], drafts_[k + 1])) {
+          out.push_back(*m);
+          ++k;
+          continue;
+        }
+      }
+      out.push_back(drafts_[k]);
+    }
+    drafts_ = std::move(out);
+  }
+
+  std::optional<Draft> bounds(const Draft& a, const Draft& b) const {
+    if (a.range || b.range || !a.value || !b.value || a.kind != b.kind) return std::nullopt;
+    bool rising = lower_bound_of(a.qualifier) && upper_bound_of(b.qualifier);
+    bool falling = upper_bound_of(a.qualifier) && lower_bound_of(b.qualifier);
+    if (!rising && !falling) return std::nullopt;
+    if (!a.unit.empty() && !b.unit.empty() && a.unit != b.unit) return std::nullopt;
+    size_t p = skip_spaces(a.e);
+    if (p != b.b) {
+      auto j = word_at(r_.qualifiers.bound_joiners, a.e);
+      if (!j || skip_spaces(a.e + j.len) != b.b) return std::nullopt;
+    }
+    const Draft& lo = rising ? a : b;
+    const Draft& hi = rising ? b : a;
+    if (*hi.value < *lo.value) return std::nullopt;
+    Draft m = a;
+    m.e = b.e;
+    m.ne = b.ne;
+    m.range = std::make_pair(*lo.value, *hi.value);
+    m.value = *lo.value;
+    m.qualifier.clear();
+    m.qualifier_rule = r_.qualifiers.bounds_rule;
+    if (m.unit.empty()) {
+      m.unit = b.unit;
+      m.unit_rule = b.unit_rule;
+      m.kind_rule = b.kind_rule;
+    }
+    m.numeral_rules.insert(m.numeral_rules.end(), b.numeral_rules.begin(), b.numeral_rules.end());
+    if (m.se <= m.sb) {
+      m.sb = b.sb;
+      m.se = b.se;
+      m.subject_rule = b.subject_rule;
+    }
+    return m;
   }
 
   // ---------------------------------------------------------- subjects
@@ -561,7 +890,7 @@ class FactFinder {
       }
       break;
     }
-    for (auto it = drafts_.rbegin(); it != drafts_.rend(); ++it)
+    for (auto it = drafts_.rbegin(); it != drafts_.rend() && it->e >= p; ++it)
       if (it->e == p && it->sb < it->se) return std::make_pair(it->sb, it->se);
     return std::nullopt;
   }
@@ -624,6 +953,10 @@ class FactFinder {
   const QuantityRules& q_;
   const ExclusionRules& x_;
   std::vector<Zone> zones_;
+  std::vector<Zone> urls_;
+  std::u32string dense_;           // the text without spaces
+  std::vector<size_t> dense_at_;   // index in dense_ of the first non-space at or after each position
+  std::vector<size_t> dense_pos_;  // position of each character of dense_
   std::vector<Numeral> numerals_;
   std::vector<uint32_t> numeral_starts_;
   std::vector<Draft> drafts_;
