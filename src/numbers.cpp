@@ -283,9 +283,17 @@ class Scanner {
       auto ex = r_.not_numeral_exceptions.longest_at(s_, start);
       if (ex && ex.len >= m.len) continue;
       if (r_.ordinal_prefixes.longest_ending_at(s_, start)) continue;  // 第一批
+      if (m.value == NumberRules::kSetPhrase && numeral_and_unit(start, m.len)) continue;  // 三家村 or 三家企业
       phrase_cover_end_ = start + m.len;
     }
     return phrase_cover_end_ > i ? phrase_cover_end_ : 0;
+  }
+
+  // Whether [b, b + len) is one numeral character and a unit word (三家, 一批).
+  bool numeral_and_unit(size_t b, size_t len) const {
+    if (len < 2 || !r_.info(s_[b])) return false;
+    auto u = r_.unit_words.longest_at(s_, b + 1);
+    return u && u.len == len - 1;
   }
 
   // A signed numeral, fraction or mixed number at i; `next` receives where to go on
@@ -295,8 +303,9 @@ class Scanner {
     auto c = core_at(i + sign, next);
     if (!c) return std::nullopt;
     if (auto f = fraction_after(*c, i, sign > 0)) return f;
-    // Units with no digit are no numeral (百, 千万), but 十 and 十万 are.
-    if (c->units_only && !c->starts_with_ten) {
+    // Units with no digit are no numeral (百分点, 千万不要) except before a unit word
+    // (百吨, 万人); 十 and 十万 are numerals.
+    if (c->units_only && !c->starts_with_ten && !r_.unit_words.longest_at(s_, c->n.end)) {
       *next = c->n.end;
       return std::nullopt;
     }

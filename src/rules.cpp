@@ -38,7 +38,8 @@ bool Lexicon::maybe_first(char32_t c) const { return c < 0x10000 ? bool(first_bm
 bool Lexicon::maybe_last(char32_t c) const { return c < 0x10000 ? bool(last_bmp_[c]) : astral_; }
 
 void Lexicon::merge(const Lexicon& other, int value) {
-  for (const auto& [word, v] : other.words_) add(word, value);
+  for (const auto& [word, v] : other.words_)
+    if (!words_.count(word)) add(word, value);
 }
 
 Lexicon::Match Lexicon::longest_at(std::u32string_view text, size_t pos) const {
@@ -608,9 +609,10 @@ void link_numbers(Rules& r) {
   n.single_followers.merge(r.quantities.range_connectors, 0);
   n.single_followers.merge(r.qualifiers.after_numeral, 0);
   n.single_followers.merge(r.qualifiers.after_unit, 0);
-  n.not_numerals.merge(r.exclusions.set_phrases, 0);
+  n.not_numerals.merge(r.exclusions.set_phrases, NumberRules::kSetPhrase);
   n.not_numeral_exceptions.merge(r.exclusions.set_phrase_exceptions, 0);
   n.ordinal_prefixes.merge(r.quantities.ordinal_prefixes, 0);
+  n.unit_words.merge(r.quantities.unit_words, 0);
 }
 
 using Loader = std::function<void(const Node&, Rules&)>;

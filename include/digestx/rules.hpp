@@ -58,7 +58,7 @@ class Lexicon {
   // The longest word occupying [end - len, end).
   Match longest_ending_at(std::u32string_view text, size_t end) const;
   bool contains(std::u32string_view word) const { return words_.count(word) > 0; }
-  // Adds every word of `other` with the payload `value`.
+  // Adds the words of `other` that it does not hold yet, with the payload `value`.
   void merge(const Lexicon& other, int value);
   bool empty() const { return words_.empty(); }
   size_t max_len() const { return max_len_; }
@@ -215,8 +215,11 @@ struct NumberRules {
   // phrases of exclusions.json (with its exceptions); not after an ordinal prefix
   // (第一批 is an ordinal).
   std::string not_numeral_rule;
-  Lexicon not_numerals, not_numeral_exceptions;
+  Lexicon not_numerals, not_numeral_exceptions;  // value: 0, or kSetPhrase for exclusions.json's
+  static constexpr int kSetPhrase = 1;
   Lexicon ordinal_prefixes;  // from quantities.json: a lone digit after 第 is a numeral
+  Lexicon unit_words;        // from quantities.json: a set phrase that is a numeral and a unit
+                             // (三家, 一批) is left to the facts stage (三家村, 三家企业)
 
   const CharInfo* info(char32_t c) const {
     if (c >= chars.size() || chars[c].type == CharType::none) return nullptr;
