@@ -100,6 +100,7 @@ class FactFinder {
       if (!m || start + m.len <= b) continue;
       auto ex = x_.set_phrase_exceptions.longest_at(s_, start);
       if (ex && ex.len >= m.len) continue;
+      if (q_.ordinal_prefixes.longest_ending_at(s_, start)) continue;  // 第一批 is an ordinal
       return true;
     }
     // Period markers hold numerals too (一年来, 过去一年): they are not quantities.
