@@ -29,14 +29,22 @@ struct Draft {
 class FactFinder {
  public:
   FactFinder(const FactInput& in, const Rules& rules)
-      : in_(in), j_(*in.joined), s_(j_.chars), r_(rules), q_(rules.quantities), x_(rules.exclusions) {
+      : in_(in),
+        j_(*in.joined),
+        s_(j_.chars),
+        r_(rules),
+        q_(rules.quantities),
+        x_(rules.exclusions),
+        numerals_(in.numerals ? *in.numerals : own_numerals_) {
     find_quote_zones();
     find_url_zones();
     build_dense();
-    // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
-    std::u32string source(s_.size(), U'\0');
-    for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source[i]];
-    numerals_ = find_numerals(s_, rules.numbers, source);
+    if (!in.numerals) {
+      // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
+      std::u32string source(s_.size(), U'\0');
+      for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source[i]];
+      own_numerals_ = find_numerals(s_, rules.numbers, source);
+    }
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
   }
 
@@ -958,7 +966,8 @@ class FactFinder {
   std::u32string dense_;           // the text without spaces
   std::vector<size_t> dense_at_;   // index in dense_ of the first non-space at or after each position
   std::vector<size_t> dense_pos_;  // position of each character of dense_
-  std::vector<Numeral> numerals_;
+  std::vector<Numeral> own_numerals_;    // when the caller gave none
+  const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right
   std::vector<uint32_t> numeral_starts_;
   std::vector<Draft> drafts_;
   size_t consumed_until_ = 0;

@@ -512,6 +512,7 @@ class Scanner {
   // the run of numeral characters ends) when there are more than a numeral can hold.
   std::vector<Token> collect(size_t i, bool* too_long, size_t* run_end) const {
     std::vector<Token> toks;
+    toks.reserve(8);
     LocalGrammar grammar;
     size_t p = i;
     while (p < s_.size()) {
@@ -724,6 +725,10 @@ class Scanner {
                (toks.size() == 2 || !is_unit(toks[2]))) {
       *next = toks[1].end;
       return std::nullopt;
+    } else if (k >= 2 && k < toks.size() && is_unit(toks[k]) && !(k == 2 && consecutive(toks[0], toks[1]))) {
+      // 九九八十一: digits before a unit that are no range; the numeral is 八十一.
+      *next = toks[k - 1].begin;
+      return std::nullopt;
     }
     // 7 2 折: two Arabic digits apart before a two-digit word.
     if (!done && toks.size() == 1 && toks[0].arabic && toks[0].single_digit && !r_.two_digit_before.empty()) {
@@ -838,6 +843,11 @@ class Scanner {
     if (s_[i] == '-' && i > 0) {
       char32_t b = s_[i - 1];
       if (is_ascii_digit(b) || r_.info(b) || is_ascii_alpha(b) || b == '-') return 0;
+      // After a figure's unit it is a range dash: 10%-20%, 3个-5个.
+      if (auto u = r_.unit_words.longest_ending_at(s_, i); u && u.len < i) {
+        char32_t f = s_[i - u.len - 1];
+        if (is_ascii_digit(f) || r_.info(f)) return 0;
+      }
     }
     size_t j = i + m.len;
     if (j >= s_.size() || !could_start(j) || r_.negative_words.longest_at(s_, j)) return 0;

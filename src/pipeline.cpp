@@ -112,6 +112,7 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules) {
   FactInput fi;
   fi.joined = &joined;
   fi.text = out.text;
+  fi.numerals = &out.numerals;  // the line is one piece: the same numerals
   out.facts = find_facts(fi, rules);
   return out;
 }

@@ -24,6 +24,9 @@ struct FactInput {
   std::vector<Period> periods;           // one per sentence
   std::vector<std::string> period_rules; // one per sentence
   std::optional<int> report_year;
+  // The numerals of `joined`, when the caller has found them already (a line that is
+  // one piece); otherwise the facts stage finds them.
+  const std::vector<Numeral>* numerals = nullptr;
 };
 
 std::vector<Fact> find_facts(const FactInput& input, const Rules& rules);
