@@ -360,7 +360,8 @@ class FactFinder {
   }
 
   // 50元6角三分, 两美元又三美分: sub-units after the main unit of money.
-  std::optional<Decimal> money_parts_after(const Decimal& main, size_t unit_b, size_t unit_e, size_t& p) const {
+  std::optional<Decimal> money_parts_after(const Decimal& main, size_t unit_b, size_t unit_e, size_t& p,
+                                          std::vector<std::string>& rules) const {
     if (q_.money_parts.empty()) return std::nullopt;
     std::u32string main_unit = folded(unit_b, unit_e);
     Decimal total = main;
@@ -380,6 +381,7 @@ class FactFinder {
       if (!sum) break;
       total = *sum;
       p = m->end + part.len;
+      rules.push_back(mp.name);
       any = true;
     }
     if (!any) return std::nullopt;
@@ -541,10 +543,7 @@ class FactFinder {
         }
       }
       if (!high && unit->kind == "money") {
-        if (auto total = money_parts_after(v, unit_b, unit_e, p)) {
-          v = *total;
-          d.numeral_rules.push_back("money.parts");
-        }
+        if (auto total = money_parts_after(v, unit_b, unit_e, p, d.numeral_rules)) v = *total;
       }
       d.value = scaled(v, *unit);
       if (unit->kind == "duration" && is_year(n)) return std::nullopt;
@@ -724,7 +723,8 @@ class FactFinder {
       m.kind_rule = b.kind_rule;
     }
     m.numeral_rules.insert(m.numeral_rules.end(), b.numeral_rules.begin(), b.numeral_rules.end());
-    if (m.se <= m.sb) {
+    // The second figure's subject, unless it is what stands between the two (并且).
+    if (m.se <= m.sb && b.se > b.sb && (b.sb >= b.e || b.se <= a.b)) {
       m.sb = b.sb;
       m.se = b.se;
       m.subject_rule = b.subject_rule;
