@@ -258,8 +258,6 @@ class Scanner {
   Scanner(std::u32string_view s, const NumberRules& r, std::u32string_view source)
       : s_(s), r_(r), src_(source.size() == s.size() ? source : std::u32string_view()) {}
 
-  size_t size() const { return s_.size(); }
-
   // Whether a numeral (or its sign) may start at i; cheap, no lookahead beyond one.
   bool could_start(size_t i) const {
     char32_t c = s_[i];
@@ -304,7 +302,7 @@ class Scanner {
     if (!c) return std::nullopt;
     if (auto f = fraction_after(*c, i, sign > 0)) return f;
     // Units with no digit are no numeral (百分点, 千万不要) except before a unit word
-    // (百吨, 万人); 十 and 十万 are numerals.
+    // (百吨, 千人); 十 and 十万 are numerals.
     if (c->units_only && !c->starts_with_ten && !r_.unit_words.longest_at(s_, c->n.end)) {
       *next = c->n.end;
       return std::nullopt;
@@ -342,7 +340,7 @@ class Scanner {
 
   // A thousands separator at p followed by exactly three digits: 1,234 and ４，５６５.
   bool separator_at(size_t p) const {
-    if (p + 3 >= s_.size() + 0 || !digit_at(p + 1) || !digit_at(p + 2) || !digit_at(p + 3)) return false;
+    if (p == 0 || !digit_at(p + 1) || !digit_at(p + 2) || !digit_at(p + 3)) return false;
     if (digit_at(p + 4)) return false;
     if (in(r_.thousands_separators, s_[p])) return true;
     return in(r_.fullwidth_separators, s_[p]) && fullwidth_at(p - 1) && fullwidth_at(p + 1) && fullwidth_at(p + 2) &&
