@@ -470,6 +470,8 @@ class FactFinder {
           // A range of bare figures: not of years or codes (2021-2022, 0898-1234).
           if (!prefix && !unit && !u2 && !ordinal && !per && (is_year(n) || code_like(n) || code_like(m)))
             fits = false;
+          // 9到0 is no range.
+          if ((m.high ? *m.high : m.value) < (n.low ? *n.low : n.value)) fits = false;
           size_t end = u2 ? q + u2.len : m.end;
           if (between) {
             auto closer = word_at(q_.between_closers, end);

@@ -855,8 +855,11 @@ class Scanner {
   void negate(Numeral& n, size_t begin) const {
     n.begin = uint32_t(begin);
     n.value = n.value.negated();
-    if (n.low) n.low = n.low->negated();
-    if (n.high) n.high = n.high->negated();
+    if (n.low && n.high) {  // 负两三: [-3, -2]
+      Decimal low = n.high->negated();
+      n.high = n.low->negated();
+      n.low = low;
+    }
     n.rules.insert(n.rules.begin(), r_.negative_rule);
   }
 
