@@ -779,6 +779,12 @@ class FactFinder {
     const auto& sr = r_.subjects;
     if (p < limit && s_[p] == sr.head_marker) ++p;
     size_t q = p, count = 0;
+    std::vector<size_t> ends;  // where a character, a bracket or a quote of the phrase ends
+    auto take = [&](size_t len) {
+      q += len;
+      count += len;
+      ends.push_back(q);
+    };
     while (q < limit && count < sr.max_after) {
       char32_t c = s_[q];
       // A short bracket inside the phrase: 村(社区)工作者.
@@ -786,34 +792,34 @@ class FactFinder {
         size_t k = q + 1;
         while (k < limit && k < q + 6 && s_[k] != ')' && s_[k] != U'）' && is_han(s_[k])) ++k;
         if (k < limit && (s_[k] == ')' || s_[k] == U'）') && k > q + 1) {
-          count += k + 1 - q;
-          q = k + 1;
+          take(k + 1 - q);
           continue;
         }
       }
       if (boundary(c) || numeral_starts_at(q)) break;
       if (auto noun = sr.nouns.longest_at(s_, q)) {
-        q += noun.len;
-        count += noun.len;
+        take(noun.len);
         continue;
       }
       if (c == sr.head_marker) break;
       if (sr.hard_stops.longest_at(s_, q) || sr.stops_after.longest_at(s_, q)) break;
       if (size_t close = closing_quote(q, limit)) {
-        count += close + 1 - q;
-        q = close + 1;
+        take(close + 1 - q);
         continue;
       }
-
       if (!is_han(c) && !is_ascii_alpha(c)) break;
-      ++q;
-      ++count;
+      take(1);
     }
-    // Cut by the length limit: end at the last character that ends a noun (者, 站, 率 …).
+    // Cut by the length limit: end at the last character that ends a noun (者, 站, 率 …),
+    // never inside a bracket or a quote.
     if (count >= sr.max_after && q < limit && !boundary(s_[q])) {
-      size_t k = q;
-      while (k > p + 1 && sr.noun_suffixes.find(s_[k - 1]) == std::u32string::npos) --k;
-      if (k > p + 1) q = k;
+      for (size_t i = ends.size(); i-- > 1;) {
+        size_t e = ends[i - 1];
+        if (sr.noun_suffixes.find(s_[e - 1]) != std::u32string::npos || s_[e - 1] == ')' || s_[e - 1] == U'”') {
+          q = e;
+          break;
+        }
+      }
     }
     return {p, q};
   }
