@@ -31,7 +31,7 @@ class FactFinder {
   FactFinder(const FactInput& in, const Rules& rules)
       : in_(in),
         j_(*in.joined),
-        s_(j_.chars),
+        s_(j_.chars()),
         r_(rules),
         q_(rules.quantities),
         x_(rules.exclusions),
@@ -42,7 +42,7 @@ class FactFinder {
     if (!in.numerals) {
       // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
       std::u32string source(s_.size(), U'\0');
-      for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source[i]];
+      for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source(i)];
       own_numerals_ = find_numerals(s_, rules.numbers, source);
     }
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
@@ -288,7 +288,7 @@ class FactFinder {
   std::string as_written(size_t b, size_t e) const {
     std::string out;
     for (size_t i = b; i < e; ++i)
-      if (!is_space(s_[i])) append_utf8(out, in_.text[j_.source[i]]);
+      if (!is_space(s_[i])) append_utf8(out, in_.text[j_.source(i)]);
     return out;
   }
 
@@ -965,7 +965,7 @@ class FactFinder {
 
   const FactInput& in_;
   const Joined& j_;
-  const std::u32string& s_;
+  std::u32string_view s_;
   const Rules& r_;
   const QuantityRules& q_;
   const ExclusionRules& x_;
@@ -985,7 +985,7 @@ class FactFinder {
 }  // namespace
 
 std::vector<Fact> find_facts(const FactInput& input, const Rules& rules) {
-  if (!input.joined || input.joined->chars.empty()) return {};
+  if (!input.joined || input.joined->size() == 0) return {};
   return FactFinder(input, rules).run();
 }
 

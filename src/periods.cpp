@@ -74,7 +74,7 @@ std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vect
   PeriodMark current;
   for (const auto& sentence : sentences) {
     Joined j = Joined::of(view, sentence.pieces);
-    if (auto m = find_period_marker(j.chars, report_year, rules)) {
+    if (auto m = find_period_marker(j.chars(), report_year, rules)) {
       current = *m;
       out.push_back(current);
       current.marked = false;

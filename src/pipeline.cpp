@@ -39,7 +39,7 @@ void fill(std::u32string_view text, std::u32string_view view, const std::vector<
       const PeriodMark& m = marks[k++];
       para.sentences.push_back({s.pieces, m.period, m.rule, m.marked});
       // Where the sentence starts in the joined paragraph.
-      while (offset < joined.size() && joined.source[offset] != s.pieces.front().start) ++offset;
+      while (offset < joined.size() && joined.source(offset) != s.pieces.front().start) ++offset;
       fi.sentence_starts.push_back(offset);
       fi.periods.push_back(m.period);
       fi.period_rules.push_back(m.rule);

@@ -14,7 +14,7 @@ bool in(std::u32string_view set, char32_t c) { return set.find(c) != std::u32str
 std::vector<SentenceText> split_sentences(std::u32string_view view, const ParagraphText& paragraph,
                                           const SentenceRules& rules) {
   Joined j = Joined::of(view, paragraph.pieces);
-  const std::u32string& s = j.chars;
+  std::u32string_view s = j.chars();
   std::vector<SentenceText> out;
   size_t begin = 0, n = s.size();
   auto emit = [&](size_t end) {

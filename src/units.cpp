@@ -38,8 +38,8 @@ bool has_text(std::u32string_view s) {
 }
 
 void trim(const Joined& j, size_t& b, size_t& e) {
-  while (b < e && is_space(j.chars[b])) ++b;
-  while (e > b && is_space(j.chars[e - 1])) --e;
+  while (b < e && is_space(j.chars()[b])) ++b;
+  while (e > b && is_space(j.chars()[e - 1])) --e;
 }
 
 // Pieces of `line` without its enumerator (一、 (1) …).
@@ -52,7 +52,7 @@ Pieces without_enumerator(const Line& line) {
   return out;
 }
 
-std::u32string text_of(std::u32string_view view, const Pieces& pieces) { return Joined::of(view, pieces).chars; }
+std::u32string text_of(std::u32string_view view, const Pieces& pieces) { return std::u32string(Joined::of(view, pieces).chars()); }
 
 // ------------------------------------------------------------ unit headings
 
@@ -66,12 +66,12 @@ bool is_name_char(char32_t c, const StructureRules& rules) { return is_han(c) ||
 using Breaks = std::vector<size_t>;
 
 // A separator, the end of the text, white space or a markup break must follow a name.
-bool name_boundary(const std::u32string& s, size_t e, const StructureRules& rules, const Breaks& breaks) {
+bool name_boundary(std::u32string_view s, size_t e, const StructureRules& rules, const Breaks& breaks) {
   return e >= s.size() || is_space(s[e]) || rules.separator_words.longest_at(s, e) ||
          std::find(breaks.begin(), breaks.end(), e) != breaks.end();
 }
 
-std::optional<NameMatch> parse_name(const std::u32string& s, size_t i, const StructureRules& rules,
+std::optional<NameMatch> parse_name(std::u32string_view s, size_t i, const StructureRules& rules,
                                     const Breaks& breaks) {
   size_t n = s.size();
   size_t spaces = 0;
@@ -104,7 +104,7 @@ std::optional<NameMatch> parse_name(const std::u32string& s, size_t i, const Str
   return std::nullopt;
 }
 
-bool holds_word(const std::u32string& s, size_t b, size_t e, const Lexicon& words) {
+bool holds_word(std::u32string_view s, size_t b, size_t e, const Lexicon& words) {
   for (size_t i = b; i < e; ++i)
     if (auto m = words.longest_at(s, i); m && i + m.len <= e) return true;
   return false;
@@ -118,11 +118,11 @@ struct HeadingParse {
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules) {
   Joined j = Joined::of(view, content);
-  const std::u32string& s = j.chars;
+  std::u32string_view s = j.chars();
   size_t n = s.size();
   Breaks breaks;
   for (size_t i = 1; i < n; ++i)
-    if (j.source[i] != j.source[i - 1] + 1) breaks.push_back(i);
+    if (j.source(i) != j.source(i - 1) + 1) breaks.push_back(i);
   size_t limit = std::min(n, rules.organization_max_chars + 1);
   for (size_t p = 1; p < limit; ++p) {
     if (contains(rules.organization_forbidden, s[p - 1]) || is_space(s[p - 1])) break;
@@ -176,7 +176,7 @@ std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line,
   if (content.empty()) return std::nullopt;
   Joined j = Joined::of(view, content);
   for (const auto& label : rules.sidebar_labels) {
-    const std::u32string& s = j.chars;
+    std::u32string_view s = j.chars();
     if (s.compare(0, label.text.size(), label.text) != 0) continue;
     size_t p = label.text.size();
     size_t q = p;
@@ -199,7 +199,7 @@ std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line,
 std::optional<Classified> as_subtitle(std::u32string_view view, const Line& line, const StructureRules& rules,
                                       bool prefixed) {
   Joined j = Joined::of(view, line.content);
-  const std::u32string& s = j.chars;
+  std::u32string_view s = j.chars();
   for (const auto& sub : rules.subtitles) {
     if (prefixed == sub.prefix.empty()) continue;
     size_t b = 0;
@@ -234,7 +234,7 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
   // A heading may follow a dash when the headline stands above it ("——海棠区委书记鲁正兰").
   Joined j = Joined::of(view, content);
   size_t dash = 0;
-  while (dash < j.size() && (j.chars[dash] == U'—' || j.chars[dash] == '-' || is_space(j.chars[dash]))) ++dash;
+  while (dash < j.size() && (j.chars()[dash] == U'—' || j.chars()[dash] == '-' || is_space(j.chars()[dash]))) ++dash;
   Pieces after_dash = dash > 0 && dash < j.size() ? j.pieces(dash, j.size()) : content;
   if (auto h = parse_heading_line(view, after_dash, rules.structure)) {
     c.kind = Kind::unit;
@@ -250,13 +250,13 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
 // repeats the organisation and is not part of the headline.
 Pieces without_place_label(std::u32string_view view, const Pieces& headline, Span organization) {
   Joined j = Joined::of(view, headline);
-  size_t colon = j.chars.find_first_of(U":：");
+  size_t colon = j.chars().find_first_of(U":：");
   if (colon == std::u32string::npos || colon == 0 || colon + 1 >= j.size()) return headline;
-  std::u32string_view label(j.chars.data(), colon);
+  std::u32string_view label(j.chars().data(), colon);
   std::u32string_view org = view.substr(organization.start, organization.size());
   if (org.substr(0, label.size()) != label) return headline;
   size_t b = colon + 1, e = j.size();
-  while (b < e && is_space(j.chars[b])) ++b;
+  while (b < e && is_space(j.chars()[b])) ++b;
   return j.pieces(b, e);
 }
 
@@ -298,7 +298,7 @@ struct Builder {
       close();
     }
     open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
-    open_finished = ends_sentence(Joined::of(view, open.pieces).chars, rules.structure);
+    open_finished = ends_sentence(Joined::of(view, open.pieces).chars(), rules.structure);
   }
   bool starts_with_period_marker(const Pieces& pieces) const {
     std::u32string s = text_of(view, pieces);
@@ -346,7 +346,7 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
 void find_region(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const StructureRules& rules) {
   for (const Pieces& place : places) {
     Joined j = Joined::of(view, place);
-    icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(j.chars.data()), int32_t(j.size()));
+    icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(j.chars().data()), int32_t(j.size()));
     for (const auto& rule : rules.region) {
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));

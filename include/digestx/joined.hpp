@@ -1,6 +1,8 @@
 // Text that the page layout split into pieces (a paragraph broken by a blank line,
 // a heading wrapped over lines), joined into one contiguous string of the matching
 // view, with the source position of every character so that spans map back.
+// Pieces that sit end to end (most paragraphs: one piece) are not copied: the
+// joined text is then a slice of the view itself.
 #pragma once
 
 #include <string>
@@ -11,34 +13,48 @@
 
 namespace digestx {
 
-struct Joined {
-  std::u32string chars;          // view characters of all pieces, in order
-  std::vector<uint32_t> source;  // source index of chars[i]
-
+class Joined {
+ public:
   static Joined of(std::u32string_view view, const Pieces& pieces) {
     Joined j;
+    bool contiguous = true;
+    for (size_t i = 1; i < pieces.size(); ++i) contiguous = contiguous && pieces[i].start == pieces[i - 1].end;
+    if (contiguous) {
+      if (!pieces.empty()) {
+        j.base_ = pieces.front().start;
+        j.borrowed_ = view.substr(pieces.front().start, pieces.back().end - pieces.front().start);
+      }
+      return j;
+    }
+    j.copied_ = true;
     size_t n = 0;
     for (const Span& p : pieces) n += p.size();
-    j.chars.reserve(n);
-    j.source.reserve(n);
+    j.owned_.reserve(n);
+    j.map_.reserve(n);
     for (const Span& p : pieces)
       for (uint32_t i = p.start; i < p.end; ++i) {
-        j.chars.push_back(view[i]);
-        j.source.push_back(i);
+        j.owned_.push_back(view[i]);
+        j.map_.push_back(i);
       }
     return j;
   }
 
-  size_t size() const { return chars.size(); }
+  // The joined characters (valid while this Joined and the view live).
+  std::u32string_view chars() const { return copied_ ? std::u32string_view(owned_) : borrowed_; }
+  size_t size() const { return copied_ ? owned_.size() : borrowed_.size(); }
+  // Source index of chars()[i].
+  uint32_t source(size_t i) const { return copied_ ? map_[i] : base_ + uint32_t(i); }
 
   // The source pieces covered by [begin, end) of the joined string.
   Pieces pieces(size_t begin, size_t end) const {
     Pieces out;
+    if (begin >= end) return out;
+    if (!copied_) return {Span{base_ + uint32_t(begin), base_ + uint32_t(end)}};
     for (size_t i = begin; i < end; ++i) {
-      if (!out.empty() && out.back().end == source[i]) {
+      if (!out.empty() && out.back().end == map_[i]) {
         ++out.back().end;
       } else {
-        out.push_back({source[i], source[i] + 1});
+        out.push_back({map_[i], map_[i] + 1});
       }
     }
     return out;
@@ -47,8 +63,15 @@ struct Joined {
   // The source span from the first to the last character of [begin, end).
   Span span(size_t begin, size_t end) const {
     if (begin >= end) return {};
-    return {source[begin], source[end - 1] + 1};
+    return {source(begin), source(end - 1) + 1};
   }
+
+ private:
+  bool copied_ = false;
+  std::u32string_view borrowed_;
+  uint32_t base_ = 0;
+  std::u32string owned_;
+  std::vector<uint32_t> map_;
 };
 
 }  // namespace digestx
