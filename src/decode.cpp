@@ -26,7 +26,10 @@ struct Utf8Result {
 // One pass: validates and decodes; each maximal invalid subpart becomes U+FFFD.
 Utf8Result decode_utf8(std::string_view s) {
   Utf8Result r;
-  r.text.reserve(s.size());
+  // Exactly one code point per byte that does not continue a sequence: no slack.
+  size_t starts = 0;
+  for (char c : s) starts += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  r.text.reserve(starts + 1);
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
   while (i < n) {

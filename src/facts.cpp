@@ -16,9 +16,10 @@ struct Zone {
 struct Draft {
   size_t b = 0, e = 0;  // the fact's text
   size_t nb = 0, ne = 0;  // the numeral(s) inside it
-  std::string kind;
+  std::string_view kind;  // owned by the rules or a literal
   std::optional<Decimal> value;
-  std::string unit, qualifier;
+  std::string unit;
+  std::string_view qualifier;
   std::optional<std::pair<Decimal, Decimal>> range;
   size_t sb = 0, se = 0;  // subject, empty if sb == se
   std::vector<std::string> numeral_rules;
@@ -428,7 +429,7 @@ class FactFinder {
     // Right after the numeral: 余/多 (3500余名), then the unit, then 以上/左右.
     size_t unit_b = 0, unit_e = 0;
     const QuantityRules::Unit* unit = nullptr;
-    std::string qualifier = n.qualifier;
+    std::string_view qualifier = n.qualifier;
     std::string qualifier_rule = qualifier.empty() ? "" : "numeral.approx";
     if (auto a = word_at(r_.qualifiers.after_numeral, p)) {
       if (unit_at(p + a.len)) {
@@ -677,8 +678,8 @@ class FactFinder {
     std::stable_sort(drafts_.begin(), drafts_.end(), [](const Draft& a, const Draft& b) { return a.b < b.b; });
   }
 
-  static bool lower_bound_of(const std::string& q) { return q == "more_than" || q == "at_least"; }
-  static bool upper_bound_of(const std::string& q) { return q == "less_than" || q == "at_most"; }
+  static bool lower_bound_of(std::string_view q) { return q == "more_than" || q == "at_least"; }
+  static bool upper_bound_of(std::string_view q) { return q == "less_than" || q == "at_most"; }
 
   // A lower and an upper bound side by side make one range: 大于10小于20,
   // 最多100最少20个, 1000以上，1500以下.
@@ -717,7 +718,7 @@ class FactFinder {
     m.ne = b.ne;
     m.range = std::make_pair(*lo.value, *hi.value);
     m.value = *lo.value;
-    m.qualifier.clear();
+    m.qualifier = {};
     m.qualifier_rule = r_.qualifiers.bounds_rule;
     if (m.unit.empty()) {
       m.unit = b.unit;
@@ -944,7 +945,7 @@ class FactFinder {
     f.value = d.value;
     f.unit = d.unit;
     f.qualifier = d.qualifier;
-    f.range = d.range;
+    if (d.range) f.range = *d.range;
     if (d.se > d.sb) f.subject = j_.pieces(d.sb, d.se);
     size_t k = 0;
     if (!in_.sentence_starts.empty()) {
@@ -955,11 +956,14 @@ class FactFinder {
     f.year = f.period == Period::none || !in_.report_year
                  ? std::nullopt
                  : std::optional<int>(*in_.report_year + (f.period == Period::this_year ? 1 : 0));
-    f.numeral_rules = d.numeral_rules;
-    f.unit_rule = d.unit_rule;
-    f.qualifier_rule = d.qualifier_rule;
-    f.subject_rule = d.subject_rule;
-    f.kind_rule = d.kind_rule;
+    if (in_.explain) {
+      FactRules& r = f.rules.mut();
+      r.numeral = d.numeral_rules;
+      r.unit = d.unit_rule;
+      r.qualifier = d.qualifier_rule;
+      r.subject = d.subject_rule;
+      r.kind = d.kind_rule;
+    }
     return f;
   }
 

@@ -921,7 +921,7 @@ class Scanner {
     f.form = Numeral::Form::fraction;
     f.low.reset();
     f.high.reset();
-    f.qualifier.clear();
+    f.qualifier = {};
     f.chinese = f.chinese || n.chinese;
     f.arabic = f.arabic || n.arabic;
     f.point = f.point || n.point;

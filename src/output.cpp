@@ -13,7 +13,12 @@ namespace {
 // A small streaming JSON writer: objects and arrays, pretty or compact.
 class Json {
  public:
-  Json(std::string& out, bool pretty) : out_(out), pretty_(pretty) {}
+  Json(std::string& out, bool pretty, const Flush* flush = nullptr) : out_(out), pretty_(pretty), flush_(flush) {}
+
+  // Hands a full buffer on; called between values, so any cut is harmless.
+  void maybe_flush() {
+    if (flush_ && *flush_ && out_.size() >= kFlushBytes) (*flush_)(out_);
+  }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -64,7 +69,7 @@ class Json {
     for (const Span& s : pieces) span(s);
     end_array();
   }
-  void optional_string(const std::string& s) {
+  void optional_string(std::string_view s) {
     if (s.empty()) null();
     else string(s);
   }
@@ -103,6 +108,7 @@ class Json {
   }
   std::string& out_;
   bool pretty_;
+  const Flush* flush_ = nullptr;
   int depth_ = 0;
   bool first_ = true;
   bool after_key_ = false;
@@ -148,16 +154,18 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   if (f.year) j.integer(*f.year);
   else j.null();
   if (o.explain) {
+    static const FactRules none;
+    const FactRules& r = f.rules ? *f.rules : none;
     j.key("rule").begin_object();
     j.key("kind");
-    j.optional_string(f.kind_rule);
-    j.key("numeral").strings(f.numeral_rules);
+    j.optional_string(r.kind);
+    j.key("numeral").strings(r.numeral);
     j.key("unit");
-    j.optional_string(f.unit_rule);
+    j.optional_string(r.unit);
     j.key("qualifier");
-    j.optional_string(f.qualifier_rule);
+    j.optional_string(r.qualifier);
     j.key("subject");
-    j.optional_string(f.subject_rule);
+    j.optional_string(r.subject);
     j.end_object();
   }
   j.end_object();
@@ -165,13 +173,17 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
 
 void write_facts(Json& j, const Document& doc, const std::vector<Fact>& facts, const OutputOptions& o) {
   j.begin_array();
-  for (const Fact& f : facts) write_fact(j, doc.text, f, o);
+  for (const Fact& f : facts) {
+    write_fact(j, doc.text, f, o);
+    j.maybe_flush();
+  }
   j.end_array();
 }
 
 void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>& paragraphs, const OutputOptions& o) {
   j.begin_array();
   for (const Paragraph& p : paragraphs) {
+    j.maybe_flush();
     j.begin_object();
     j.key("text").string(slice(doc.text, p.pieces));
     j.key("spans").spans(p.pieces);
@@ -264,8 +276,8 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void write_document(std::string& out, const Document& doc, const OutputOptions& o) {
-  Json j(out, o.pretty);
+void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush) {
+  Json j(out, o.pretty, &flush);
   j.begin_object();
   if (!doc.id.empty()) j.key("id").raw(doc.id);
   j.key("format").string("digestx/1");

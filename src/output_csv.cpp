@@ -108,16 +108,30 @@ std::string id_cell(const std::string& raw) {
 void write_facts_header(std::string& out, const CsvOptions& o) { write_header(out, kFactColumns, o); }
 void write_units_header(std::string& out, const CsvOptions& o) { write_header(out, kUnitColumns, o); }
 
-void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o) {
+namespace {
+
+void maybe_flush(std::string& out, const Flush& flush) {
+  if (flush && out.size() >= kFlushBytes) flush(out);
+}
+
+}  // namespace
+
+void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush) {
   DocumentCells d = document_cells(doc);
   // Sidebars first, as in the JSON, so that rows follow the order of the document.
   for (const Sidebar& sb : doc.sidebars)
-    for (const Fact& f : sb.facts) fact_row(out, doc, d, nullptr, 0, f, o);
+    for (const Fact& f : sb.facts) {
+      fact_row(out, doc, d, nullptr, 0, f, o);
+      maybe_flush(out, flush);
+    }
   for (size_t i = 0; i < doc.units.size(); ++i)
-    for (const Fact& f : doc.units[i].facts) fact_row(out, doc, d, &doc.units[i], i, f, o);
+    for (const Fact& f : doc.units[i].facts) {
+      fact_row(out, doc, d, &doc.units[i], i, f, o);
+      maybe_flush(out, flush);
+    }
 }
 
-void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o) {
+void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush) {
   DocumentCells d = document_cells(doc);
   for (size_t i = 0; i < doc.units.size(); ++i) {
     const Unit& u = doc.units[i];
@@ -132,6 +146,7 @@ void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o
     else row.number(covering(u.heading).start).number(covering(u.heading).end);
     row.number((long long)u.paragraphs.size()).number((long long)sentences).number((long long)u.facts.size());
     row.end();
+    maybe_flush(out, flush);
   }
 }
 

@@ -15,7 +15,7 @@ namespace {
 // Sentences, periods and facts of the paragraphs of one unit or sidebar. Periods run
 // on across the paragraphs of a unit; sidebars are not reports and have none.
 void fill(std::u32string_view text, std::u32string_view view, const std::vector<ParagraphText>& in, bool with_periods,
-          std::optional<int> report_year, const Rules& rules, std::vector<Paragraph>& paragraphs,
+          std::optional<int> report_year, bool explain, const Rules& rules, std::vector<Paragraph>& paragraphs,
           std::vector<Fact>& facts) {
   std::vector<std::vector<SentenceText>> sentences;
   std::vector<SentenceText> all;
@@ -34,6 +34,7 @@ void fill(std::u32string_view text, std::u32string_view view, const std::vector<
     fi.joined = &joined;
     fi.text = text;
     fi.report_year = report_year;
+    fi.explain = explain;
     size_t offset = 0;
     for (const SentenceText& s : sentences[i]) {
       const PeriodMark& m = marks[k++];
@@ -45,7 +46,7 @@ void fill(std::u32string_view text, std::u32string_view view, const std::vector<
       fi.period_rules.push_back(m.rule);
     }
     std::vector<Fact> found = find_facts(fi, rules);
-    facts.insert(facts.end(), found.begin(), found.end());
+    facts.insert(facts.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     paragraphs.push_back(std::move(para));
   }
 }
@@ -57,10 +58,10 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.source = std::move(source);
   doc.text = std::move(text);
   std::u32string view = matching_view(doc.text);
-  Layout lines = layout(doc.text, view, rules.layout);
   StructureOptions so;
   so.year = options.year;
-  Structure st = find_units(view, lines, rules, so);
+  // The lines are needed only to find the structure.
+  Structure st = find_units(view, layout(doc.text, view, rules.layout), rules, so);
   doc.title = st.title;
   doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
@@ -75,7 +76,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     Sidebar out;
     out.label = sb.label;
     out.rule = sb.rule;
-    fill(doc.text, view, sb.paragraphs, false, doc.report_year, rules, out.paragraphs, out.facts);
+    fill(doc.text, view, sb.paragraphs, false, doc.report_year, options.explain, rules, out.paragraphs, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
   for (const UnitText& ut : st.units) {
@@ -87,29 +88,44 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     u.name = ut.heading.name;
     u.headline = ut.heading.headline;
     u.rules = ut.heading.rules;
-    fill(doc.text, view, ut.paragraphs, true, doc.report_year, rules, u.paragraphs, u.facts);
+    fill(doc.text, view, ut.paragraphs, true, doc.report_year, options.explain, rules, u.paragraphs, u.facts);
     doc.units.push_back(std::move(u));
   }
   return doc;
 }
 
-Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
-  Decoded d = decode(bytes, options.decode);
+namespace {
+
+Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
   source.encoding = d.encoding;
   source.bom = d.bom;
-  source.bytes = bytes.size();
+  source.bytes = bytes;
   Document doc = extract_text(std::move(d.text), std::move(source), rules, options);
   doc.warnings.insert(doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return doc;
 }
 
-LineAnalysis analyse_line(std::u32string line, const Rules& rules) {
+}  // namespace
+
+Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  return from_decoded(decode(bytes, options.decode), bytes.size(), std::move(source), rules, options);
+}
+
+Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  Decoded d = decode(bytes, options.decode);
+  size_t size = bytes.size();
+  std::string().swap(bytes);
+  return from_decoded(std::move(d), size, std::move(source), rules, options);
+}
+
+LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain) {
   LineAnalysis out;
   out.text = std::move(line);
   std::u32string view = matching_view(out.text);
   out.numerals = find_numerals(view, rules.numbers, out.text);
   Joined joined = Joined::of(view, {{0, uint32_t(view.size())}});
   FactInput fi;
+  fi.explain = explain;
   fi.joined = &joined;
   fi.text = out.text;
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals

@@ -41,7 +41,7 @@ constexpr std::array<KindInfo, 11> kKinds = {{{"count", "count"},
                                               {"date", "date"},
                                               {"name", "name"}}};
 
-size_t kind_rank(const std::string& kind) {
+size_t kind_rank(std::string_view kind) {
   for (size_t i = 0; i < kKinds.size(); ++i)
     if (kind == kKinds[i].kind) return i;
   return kKinds.size();
@@ -49,13 +49,13 @@ size_t kind_rank(const std::string& kind) {
 
 }  // namespace
 
-std::string kind_label(const std::string& kind) {
+std::string kind_label(std::string_view kind) {
   size_t r = kind_rank(kind);
-  return r < kKinds.size() ? kKinds[r].label : kind;
+  return r < kKinds.size() ? kKinds[r].label : std::string(kind);
 }
 
 // Kinds come from rules files, which users may replace: keep class names tame.
-std::string kind_class(const std::string& kind) {
+std::string kind_class(std::string_view kind) {
   std::string out = "k-";
   for (char c : kind) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
   return out;
@@ -86,8 +86,8 @@ std::string period_label(Period p, std::optional<int> report_year) {
   return out;
 }
 
-std::string qualifier_label(const std::string& q) {
-  std::string out = q;
+std::string qualifier_label(std::string_view q) {
+  std::string out(q);
   std::replace(out.begin(), out.end(), '_', ' ');
   return out;
 }
@@ -131,13 +131,14 @@ std::string rules_text(const Fact& f) {
     out += ' ';
     out += rule;
   };
-  add("kind", f.kind_rule);
+  if (!f.rules) return out;
+  add("kind", f.rules->kind);
   std::string numerals;
-  for (const auto& r : f.numeral_rules) numerals += (numerals.empty() ? "" : " + ") + r;
+  for (const auto& r : f.rules->numeral) numerals += (numerals.empty() ? "" : " + ") + r;
   add("numeral", numerals);
-  add("unit", f.unit_rule);
-  add("qualifier", f.qualifier_rule);
-  add("subject", f.subject_rule);
+  add("unit", f.rules->unit);
+  add("qualifier", f.rules->qualifier);
+  add("subject", f.rules->subject);
   return out;
 }
 
@@ -259,7 +260,7 @@ void write_toolbar(Section& s) {
   size_t total = 0;
   for (const Block& b : s.blocks)
     for (const FactRef& r : b.facts) {
-      ++kinds[r.fact->kind];
+      ++kinds[std::string(r.fact->kind)];
       ++periods[size_t(r.fact->period)];
       ++total;
     }
@@ -333,7 +334,7 @@ void write_summary(Section& s) {
   std::vector<std::string> names;
   std::vector<Fact> unit_facts;
   for (const Unit& u : doc.units) {
-    for (const Fact& f : u.facts) names.push_back(f.kind);
+    for (const Fact& f : u.facts) names.push_back(std::string(f.kind));
     unit_facts.insert(unit_facts.end(), u.facts.begin(), u.facts.end());
   }
   std::vector<std::string> kinds = kinds_in_order(names);
@@ -533,7 +534,7 @@ FactSummary summarise(const std::vector<Fact>& facts) {
   FactSummary out;
   for (const Fact& f : facts) {
     ++out.facts;
-    ++out.by_kind[f.kind];
+    ++out.by_kind[std::string(f.kind)];
     if (f.kind != "money" || !f.value || f.period == Period::none) continue;
     MoneyTotal& m = f.period == Period::last_year ? out.last_year : out.this_year;
     if (f.unit != "元") {

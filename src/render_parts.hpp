@@ -14,13 +14,13 @@ namespace digestx::render_parts {
 
 // ---------------------------------------------------------------- words
 
-std::string kind_label(const std::string& kind);
-std::string kind_class(const std::string& kind);  // k-money: CSS colours by kind
+std::string kind_label(std::string_view kind);
+std::string kind_class(std::string_view kind);  // k-money: CSS colours by kind
 std::vector<std::string> kinds_in_order(std::vector<std::string> kinds);
 const char* period_key(Period p);  // last_year, this_year, none
 std::optional<int> period_year(Period p, std::optional<int> report_year);
 std::string period_label(Period p, std::optional<int> report_year);  // "last year 2022"
-std::string qualifier_label(const std::string& q);                  // "more than"
+std::string qualifier_label(std::string_view q);                  // "more than"
 std::string number_text(size_t n);                                   // "4,979"
 
 // ---------------------------------------------------------------- markup

@@ -162,7 +162,7 @@ std::vector<Stretch> sentence_stretches(const Paragraph& p) {
 }
 
 // Qualifiers as signs, for the side notes: 3,500 余名 reads "> 3,500 名".
-const char* qualifier_sign(const std::string& q) {
+const char* qualifier_sign(std::string_view q) {
   if (q == "more_than") return "> ";
   if (q == "less_than") return "< ";
   if (q == "at_least") return "≥ ";

@@ -8,7 +8,7 @@
 namespace digestx::test {
 namespace {
 
-bool is_quantity(const std::string& kind) { return kind != "date" && kind != "name"; }
+bool is_quantity(std::string_view kind) { return kind != "date" && kind != "name"; }
 
 // A case: one sentence ("in") and its facts. Each expected fact names the fields it
 // checks; "only": true (the default) means no other quantity fact may come out, and
@@ -24,7 +24,7 @@ TEST_P(FactTable, Extracts) {
     if (is_quantity(f.kind)) got.push_back(&f);
   auto describe = [&] {
     std::string s;
-    for (const Fact* f : got) s += slice(text, f->span) + "(" + f->kind + ") ";
+    for (const Fact* f : got) s += slice(text, f->span) + "(" + std::string(f->kind) + ") ";
     return s;
   };
   if (c.value("none", false)) {

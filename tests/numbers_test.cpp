@@ -51,7 +51,7 @@ class NumberFactTable : public testing::TestWithParam<Case> {};
 
 std::string show(const std::u32string& text, const std::vector<const Fact*>& facts) {
   std::string s;
-  for (const Fact* f : facts) s += slice(text, f->span) + "(" + f->kind + ") ";
+  for (const Fact* f : facts) s += slice(text, f->span) + "(" + std::string(f->kind) + ") ";
   return s;
 }
 

@@ -8,7 +8,9 @@ namespace digestx::test {
 namespace {
 
 nlohmann::json run(const std::string& text, bool pretty = false, bool explain = false) {
-  Document doc = extract_text(from_utf8(text), {"in.txt", "UTF-8", false, 0}, rules());
+  ExtractOptions eo;
+  eo.explain = explain;  // the rule names are kept only when asked for
+  Document doc = extract_text(from_utf8(text), {"in.txt", "UTF-8", false, 0}, rules(), eo);
   std::string out;
   write_document(out, doc, {pretty, explain});
   return nlohmann::json::parse(out);

@@ -7,31 +7,38 @@
 #include <utility>
 #include <vector>
 
+#include "digestx/boxed.hpp"
 #include "digestx/decimal.hpp"
 #include "digestx/span.hpp"
 
 namespace digestx {
 
+// --explain: the rules that produced a fact, Duckling-style.
+struct FactRules {
+  std::vector<std::string> numeral;
+  std::string unit, qualifier, subject, kind;
+};
+
+// Archives hold hundreds of thousands of facts: a fact stays small. Names (kind,
+// qualifier) point into the rules or into string literals, which outlive documents.
 struct Fact {
   Span span;
-  std::string kind;  // count, money, percent, percentage_point, multiple, fraction, measure,
-                     // duration, ordinal; date and name for numbers that are not quantities
+  std::string_view kind;  // count, money, percent, percentage_point, multiple, fraction, measure,
+                          // duration, ordinal; date and name for numbers that are not quantities
   std::optional<Decimal> value;
-  std::string unit;       // empty = null
-  std::string qualifier;  // empty = null
-  std::optional<std::pair<Decimal, Decimal>> range;
-  Pieces subject;         // empty = null
+  std::string unit;            // empty = null
+  std::string_view qualifier;  // empty = null
+  Boxed<std::pair<Decimal, Decimal>> range;
+  ShortPieces subject;  // empty = null
   Period period = Period::none;
   std::optional<int> year;
-  // --explain: the rules that produced it, Duckling-style.
-  std::vector<std::string> numeral_rules;
-  std::string unit_rule, qualifier_rule, subject_rule, kind_rule;
+  Boxed<FactRules> rules;  // only when asked for (--explain, render)
 };
 
 struct Sentence {
   Pieces pieces;
   Period period = Period::none;
-  std::string period_rule;
+  std::string_view period_rule;  // a marker rule's name (owned by the rules)
   bool period_marked = false;
 };
 

@@ -22,8 +22,9 @@ struct FactInput {
   std::u32string_view text;              // the decoded source (for units "as written")
   std::vector<size_t> sentence_starts;   // joined offsets where sentences begin, ascending
   std::vector<Period> periods;           // one per sentence
-  std::vector<std::string> period_rules; // one per sentence
+  std::vector<std::string_view> period_rules;  // one per sentence (owned by the rules)
   std::optional<int> report_year;
+  bool explain = false;                  // keep the names of the rules behind each fact
   // The numerals of `joined`, when the caller has found them already (a line that is
   // one piece); otherwise the facts stage finds them.
   const std::vector<Numeral>* numerals = nullptr;

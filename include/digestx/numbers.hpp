@@ -28,7 +28,7 @@ struct Numeral {
   uint32_t begin = 0, end = 0;  // [begin, end) in the text given
   Decimal value;                // exact; for approximate ranges the stated part (二十几万 -> 200000)
   std::optional<Decimal> low, high;  // an approximate range: 两三 -> [2, 3], 十几 -> [11, 19]
-  std::string qualifier;        // from inside the numeral: 十余万 -> "more_than"
+  std::string_view qualifier;   // from inside the numeral: 十余万 -> "more_than" (owned by the rules)
   enum class Form { plain, fraction } form = Form::plain;
   // 百分之五 / 千分之五 / 百万分之五: the numeral (五) counts parts of 10^per_power;
   // per_begin is where the 百分之 starts. 0 when the numeral stands on its own.

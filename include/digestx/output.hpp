@@ -2,6 +2,7 @@
 // written straight into a string buffer; values printed exactly from their decimals.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -14,8 +15,14 @@ struct OutputOptions {
   bool explain = false;  // add the names of the rules behind units, periods and facts
 };
 
-// Appends the document's JSON (no trailing newline).
-void write_document(std::string& out, const Document& doc, const OutputOptions& options);
+// Called with the buffer when it has grown past kFlushBytes: the callee writes it
+// out and clears it. Large documents are so written in bounded memory.
+using Flush = std::function<void(std::string& buffer)>;
+constexpr size_t kFlushBytes = size_t(1) << 20;
+
+// Appends the document's JSON (no trailing newline), handing the buffer to `flush`
+// (when given) whenever it passes kFlushBytes.
+void write_document(std::string& out, const Document& doc, const OutputOptions& options, const Flush& flush = {});
 
 // Appends the contract's error record for an input that could not be read or decoded.
 void write_error(std::string& out, const SourceInfo& source, const std::string& code, const std::string& message,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <string_view>
 #include <vector>
 
 #include "digestx/rules.hpp"
@@ -16,7 +17,7 @@ namespace digestx {
 
 struct PeriodMark {
   Period period = Period::none;
-  std::string rule;   // the marker rule that set it (in this sentence or an earlier one)
+  std::string_view rule;  // the marker rule that set it (in this sentence or an earlier one); owned by the rules
   bool marked = false; // this sentence holds the marker itself
 };
 

@@ -17,10 +17,13 @@ namespace digestx {
 struct ExtractOptions {
   DecodeOptions decode;
   std::optional<int> year;  // --year
+  bool explain = false;     // keep the rule names behind each fact (--explain, render)
 };
 
 // Bytes of one input -> its document. Throws InputError when it cannot be decoded.
 Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
+// The same, releasing the bytes as soon as they are decoded (large inputs).
+Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
 
 // Already decoded text (records mode) -> its document.
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
@@ -31,7 +34,7 @@ struct LineAnalysis {
   std::vector<Numeral> numerals;
   std::vector<Fact> facts;
 };
-LineAnalysis analyse_line(std::u32string line, const Rules& rules);
+LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false);
 
 size_t count_facts(const Document& doc);
 

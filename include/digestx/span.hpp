@@ -21,6 +21,26 @@ struct Span {
 // its text is the concatenation of its pieces.
 using Pieces = std::vector<Span>;
 
+// A short stretch of text that may cross one page break (a fact's subject): at most
+// two pieces, without a heap allocation. Of a stretch crossing more breaks only the
+// last two pieces are kept (the head of a phrase is at its end).
+struct ShortPieces {
+  Span first, second;
+  ShortPieces() = default;
+  ShortPieces(const Pieces& p) {  // NOLINT: converts where Pieces are built
+    if (p.empty()) return;
+    first = p.size() > 2 ? p[p.size() - 2] : p.front();
+    if (p.size() > 1) second = p.back();
+  }
+  bool empty() const { return first.empty(); }
+  operator Pieces() const {  // NOLINT: reads as Pieces
+    Pieces p;
+    if (!first.empty()) p.push_back(first);
+    if (!second.empty()) p.push_back(second);
+    return p;
+  }
+};
+
 inline Span covering(const Pieces& pieces) {
   if (pieces.empty()) return {};
   return {pieces.front().start, pieces.back().end};

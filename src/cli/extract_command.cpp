@@ -51,6 +51,9 @@ struct Batch {
   std::vector<std::string> conflicts;  // --output-dir: why an input has no target of its own
 };
 
+// Inputs from this size on are formatted by the writer, streaming, not by the worker.
+constexpr size_t kDeferBytes = size_t(4) << 20;
+
 size_t cores() {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
@@ -105,9 +108,11 @@ Result run_file(const Batch& b, size_t i) {
     if (!in.error.empty()) throw InputError("unreadable", in.error);
     std::string bytes = read_input(in.path, b.args.max_bytes);
     r.bytes = bytes.size();
-    Document doc = extract(bytes, source, *b.rules, b.extract);
+    bool large = bytes.size() >= kDeferBytes;
+    Document doc = extract_owned(std::move(bytes), source, *b.rules, b.extract);
     r.facts = count_facts(doc);
-    r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
+    if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
+    else r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
   } catch (const InputError& e) {
     code = e.code();
     message = e.what();
@@ -300,6 +305,7 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   }
   b.extract.decode.encoding = a.encoding;
   b.extract.year = a.year;
+  b.extract.explain = a.explain;
 
   std::unique_ptr<Sink> sink;
   if (a.output_dir.empty()) sink = std::make_unique<Sink>(a.output);
@@ -343,7 +349,15 @@ int run_extract(std::vector<std::string> args, const char* usage) {
     }
     facts += r.facts;
     skipped += r.skipped;
-    if (sink && !r.output.empty() && (several || !r.error)) {
+    if (sink && r.deferred) {
+      if (any_output) sink->write(stream_separator(b.framing));
+      stream_document(*r.deferred, b.framing, [&](std::string& chunk) {
+        sink->write(chunk);
+        chunk.clear();
+      });
+      r.deferred.reset();
+      any_output = true;
+    } else if (sink && !r.output.empty() && (several || !r.error)) {
       if (any_output) sink->write(stream_separator(b.framing));
       sink->write(r.output);
       any_output = true;

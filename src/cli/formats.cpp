@@ -53,21 +53,36 @@ std::string stream_end(const Framing& f) {
   return {};
 }
 
-std::string format_document(const Document& doc, const Framing& f) {
-  std::string out;
+namespace {
+
+void format_into(std::string& out, const Document& doc, const Framing& f, const Flush& flush) {
   switch (f.format) {
     case Format::json:
-      write_document(out, doc, f.json);
+      write_document(out, doc, f.json, flush);
       if (!f.several) out += '\n';
       break;
     case Format::jsonl:
-      write_document(out, doc, f.json);
+      write_document(out, doc, f.json, flush);
       out += '\n';
       break;
-    case Format::units_csv: write_units_rows(out, doc, f.csv); break;
-    default: write_facts_rows(out, doc, f.csv); break;
+    case Format::units_csv: write_units_rows(out, doc, f.csv, flush); break;
+    default: write_facts_rows(out, doc, f.csv, flush); break;
   }
+}
+
+}  // namespace
+
+std::string format_document(const Document& doc, const Framing& f) {
+  std::string out;
+  format_into(out, doc, f, {});
   return out;
+}
+
+void stream_document(const Document& doc, const Framing& f, const Flush& flush) {
+  std::string out;
+  out.reserve(kFlushBytes + (kFlushBytes >> 2));
+  format_into(out, doc, f, flush);
+  if (!out.empty()) flush(out);
 }
 
 std::string format_error(const SourceInfo& source, const std::string& id, const std::string& code,

@@ -36,6 +36,8 @@ std::string stream_end(const Framing& f);
 // One document, or one input's error record, ready to be framed. A table has no
 // place for an error record: it gives no rows (the message goes to stderr).
 std::string format_document(const Document& doc, const Framing& f);
+// The same, written in pieces of about kFlushBytes through `flush` (a large document).
+void stream_document(const Document& doc, const Framing& f, const Flush& flush);
 std::string format_error(const SourceInfo& source, const std::string& id, const std::string& code,
                          const std::string& message, const Framing& f);
 

@@ -62,7 +62,7 @@ int run_numbers(std::vector<std::string> args) {
     size_t end = text.find(U'\n', pos);
     if (end == std::u32string::npos) end = text.size();
     size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
-    LineAnalysis line = analyse_line(text.substr(pos, stop - pos), *rules);
+    LineAnalysis line = analyse_line(text.substr(pos, stop - pos), *rules, explain);
     found += line.numerals.size();
     write_line(out, line, oo);
     out += '\n';

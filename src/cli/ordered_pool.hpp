@@ -5,8 +5,11 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "digestx/document.hpp"
 
 namespace digestx::cli {
 
@@ -14,6 +17,9 @@ namespace digestx::cli {
 // and progress need.
 struct Result {
   std::string output;
+  // A large document is kept and formatted by the writer straight into the output,
+  // so that its text never sits in memory twice (output is empty then).
+  std::shared_ptr<const Document> deferred;
   std::string message;  // for stderr, e.g. why the input failed
   size_t facts = 0;
   size_t bytes = 0;

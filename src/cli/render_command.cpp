@@ -42,6 +42,7 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
     ExtractOptions eo;
     eo.decode.encoding = a.encoding;
     eo.year = a.year;
+    eo.explain = true;  // the page shows the rule behind each fact
     out.doc = extract(bytes, out.input.source, rules, eo);
   } catch (const InputError& e) {
     complain(path + ": " + e.what());

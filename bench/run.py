@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""One benchmark run: digestx against `wc -m` on the same bytes, as ratios.
+
+usage: run.py DIGESTX [CORPUS_DIR] [--repeat 3] [--no-huge]
+
+Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
+  big.txt (20 MB)        digestx -j 1 and `wc -m`: wall time, MB/s, ratio; peak RSS
+  huge.txt (200 MB)      digestx -j 1 wall time and its ratio to big.txt (linearity)
+  small/ (1,500 files)   digestx -j 1 and -j 2: MB/s and the speed-up; `wc -m` on them
+Each figure is the best of --repeat runs. Output goes to /dev/null (compact JSON).
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def timed(cmd, repeat):
+    best, rss = None, 0
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t = time.perf_counter()
+        with open(os.devnull, "wb") as null:
+            rc = subprocess.run(cmd, stdout=null, stderr=subprocess.DEVNULL).returncode
+        dt = time.perf_counter() - t
+        if rc not in (0, 1):
+            sys.exit(f"{' '.join(cmd)}: exit {rc}")
+        best = dt if best is None else min(best, dt)
+        rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    return best, rss
+
+
+def peak_rss(cmd):
+    """Peak RSS (KB) of one run, measured with /usr/bin/time -v when present."""
+    if not os.path.exists("/usr/bin/time"):
+        return None
+    with open(os.devnull, "wb") as null:
+        r = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=null, stderr=subprocess.PIPE, text=True)
+    for line in r.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.split(":")[1])
+    return None
+
+
+def size_of(path):
+    if os.path.isdir(path):
+        return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+    return os.path.getsize(path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("digestx")
+    ap.add_argument("corpus", nargs="?", default=os.path.join(HERE, "corpus"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-huge", action="store_true")
+    a = ap.parse_args()
+    if not os.path.exists(os.path.join(a.corpus, "big.txt")):
+        subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), a.corpus]
+                       + (["--huge-mb", "0"] if a.no_huge else []), check=True)
+    big = os.path.join(a.corpus, "big.txt")
+    huge = os.path.join(a.corpus, "huge.txt")
+    small = os.path.join(a.corpus, "small")
+    files = sorted(os.path.join(small, f) for f in os.listdir(small))
+    mb = lambda p: size_of(p) / 1e6
+    rows = []
+
+    wc_big, _ = timed(["wc", "-m", big], a.repeat)
+    dx_big, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", big], a.repeat)
+    rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
+    rows.append(("big.txt wc -m", wc_big, mb(big) / wc_big, ""))
+    rows.append(("big.txt digestx -j 1", dx_big, mb(big) / dx_big, f"{dx_big / wc_big:.2f}x wc -m"))
+    bar_rss = 4 * size_of(big) / 1024 + 64 * 1024
+    rss_note = f"peak RSS {rss / 1024:.0f} MiB (bar {bar_rss / 1024:.0f} MiB)" if rss else ""
+
+    if not a.no_huge and os.path.exists(huge):
+        dx_huge, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", huge], 1)
+        rows.append(("huge.txt digestx -j 1", dx_huge, mb(huge) / dx_huge,
+                     f"{dx_huge / dx_big:.2f}x big.txt for {size_of(huge) / size_of(big):.1f}x the bytes"))
+
+    wc_small, _ = timed(["wc", "-m"] + files, a.repeat)
+    j1, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", small], a.repeat)
+    j2, _ = timed([a.digestx, "-j", "2", "--format", "jsonl", small], a.repeat)
+    rows.append((f"small/ ({len(files)} files) wc -m", wc_small, mb(small) / wc_small, ""))
+    rows.append(("small/ digestx -j 1", j1, mb(small) / j1, f"{j1 / wc_small:.2f}x wc -m"))
+    rows.append(("small/ digestx -j 2", j2, mb(small) / j2, f"-j 2 = {j1 / j2:.2f}x the throughput of -j 1"))
+
+    print(f"{'run':34} {'seconds':>8} {'MB/s':>8}  note")
+    for name, secs, rate, note in rows:
+        print(f"{name:34} {secs:8.3f} {rate:8.1f}  {note}")
+    if rss_note:
+        print(rss_note)
+
+
+if __name__ == "__main__":
+    main()
