@@ -115,7 +115,7 @@ Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRu
       strip_prefixes(view, s, line, rules);
       line.body = s;
       line.content = s.empty() ? Pieces{} : strip_wrapper(view, s, line, rules);
-      if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.front(), line, rules);
+      if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
       if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
     }
     out.lines.push_back(std::move(line));

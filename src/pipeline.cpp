@@ -12,41 +12,59 @@ namespace digestx {
 
 namespace {
 
+Span shifted(Span s, uint32_t by) { return {s.start + by, s.end + by}; }
+
+Pieces shifted(const Pieces& pieces, int64_t by) {
+  Pieces out;
+  out.reserve(pieces.size());
+  for (const Span& p : pieces) out.push_back({uint32_t(int64_t(p.start) + by), uint32_t(int64_t(p.end) + by)});
+  return out;
+}
+
 // Sentences, periods and facts of the paragraphs of one unit or sidebar. Periods run
 // on across the paragraphs of a unit; sidebars are not reports and have none.
-void fill(std::u32string_view text, std::u32string_view view, const std::vector<ParagraphText>& in, bool with_periods,
-          std::optional<int> report_year, bool explain, const Rules& rules, std::vector<Paragraph>& paragraphs,
-          std::vector<Fact>& facts) {
-  std::vector<std::vector<SentenceText>> sentences;
-  std::vector<SentenceText> all;
-  for (const auto& p : in) {
-    sentences.push_back(split_sentences(view, p, rules.sentences));
-    all.insert(all.end(), sentences.back().begin(), sentences.back().end());
-  }
-  std::vector<PeriodMark> marks = with_periods ? assign_periods(view, all, report_year, rules.periods)
-                                               : std::vector<PeriodMark>(all.size());
-  size_t k = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    Paragraph para;
-    para.pieces = in[i].pieces;
-    Joined joined = Joined::of(view, in[i].pieces);
+// Each paragraph is folded to its matching view on its own (the view of the whole
+// text is gone by now): the stages see the paragraph's stretch of the text, and
+// spans are shifted back to the whole text afterwards.
+void fill(std::u32string_view text, std::vector<ParagraphText>&& in, bool with_periods, std::optional<int> report_year,
+          bool explain, const Rules& rules, std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts) {
+  PeriodMark current;
+  for (ParagraphText& paragraph : in) {
+    Span whole = covering(paragraph.pieces);
+    std::u32string_view local_text = text.substr(whole.start, whole.size());
+    std::u32string local_view = matching_view(local_text);
+    ParagraphText local{shifted(paragraph.pieces, -int64_t(whole.start))};
+    std::vector<SentenceText> sentences = split_sentences(local_view, local, rules.sentences);
+    Joined joined = Joined::of(local_view, local.pieces);
     FactInput fi;
     fi.joined = &joined;
-    fi.text = text;
+    fi.text = local_text;
     fi.report_year = report_year;
     fi.explain = explain;
+    Paragraph para;
+    para.pieces = std::move(paragraph.pieces);
+    para.sentences.reserve(sentences.size());
     size_t offset = 0;
-    for (const SentenceText& s : sentences[i]) {
-      const PeriodMark& m = marks[k++];
-      para.sentences.push_back({s.pieces, m.period, m.rule, m.marked});
+    for (const SentenceText& st : sentences) {
+      if (with_periods) {
+        Joined sj = Joined::of(local_view, st.pieces);
+        if (auto m = find_period_marker(sj.chars(), report_year, rules.periods)) current = *m;
+      }
+      para.sentences.push_back({shifted(st.pieces, whole.start), current.period, current.rule, false});
+      if (with_periods && !current.rule.empty() && current.marked) para.sentences.back().period_marked = true;
+      current.marked = false;
       // Where the sentence starts in the joined paragraph.
-      while (offset < joined.size() && joined.source(offset) != s.pieces.front().start) ++offset;
+      while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
       fi.sentence_starts.push_back(offset);
-      fi.periods.push_back(m.period);
-      fi.period_rules.push_back(m.rule);
+      fi.periods.push_back(current.period);
+      fi.period_rules.push_back(current.rule);
     }
-    std::vector<Fact> found = find_facts(fi, rules);
-    facts.insert(facts.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    for (Fact& f : find_facts(fi, rules)) {
+      f.span = shifted(f.span, whole.start);
+      if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
+      if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
+      facts.push_back(std::move(f));
+    }
     paragraphs.push_back(std::move(para));
   }
 }
@@ -57,11 +75,14 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   Document doc;
   doc.source = std::move(source);
   doc.text = std::move(text);
-  std::u32string view = matching_view(doc.text);
   StructureOptions so;
   so.year = options.year;
-  // The lines are needed only to find the structure.
-  Structure st = find_units(view, layout(doc.text, view, rules.layout), rules, so);
+  Structure st;
+  {
+    // The view of the whole text and its lines are needed only to find the structure.
+    std::u32string view = matching_view(doc.text);
+    st = find_units(view, layout(doc.text, view, rules.layout), rules, so);
+  }
   doc.title = st.title;
   doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
@@ -72,23 +93,23 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.year_rule = st.year_rule;
   doc.report_year = st.report_year;
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
-  for (const SidebarText& sb : st.sidebars) {
+  for (SidebarText& sb : st.sidebars) {
     Sidebar out;
     out.label = sb.label;
     out.rule = sb.rule;
-    fill(doc.text, view, sb.paragraphs, false, doc.report_year, options.explain, rules, out.paragraphs, out.facts);
+    fill(doc.text, std::move(sb.paragraphs), false, doc.report_year, options.explain, rules, out.paragraphs, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
-  for (const UnitText& ut : st.units) {
+  for (UnitText& ut : st.units) {
     Unit u;
     u.has_heading = ut.has_heading;
-    u.heading = ut.heading.heading;
+    u.heading = std::move(ut.heading.heading);
     u.organization = ut.heading.organization;
     u.role = ut.heading.role;
     u.name = ut.heading.name;
-    u.headline = ut.heading.headline;
-    u.rules = ut.heading.rules;
-    fill(doc.text, view, ut.paragraphs, true, doc.report_year, options.explain, rules, u.paragraphs, u.facts);
+    u.headline = std::move(ut.heading.headline);
+    u.rules = std::move(ut.heading.rules);
+    fill(doc.text, std::move(ut.paragraphs), true, doc.report_year, options.explain, rules, u.paragraphs, u.facts);
     doc.units.push_back(std::move(u));
   }
   return doc;

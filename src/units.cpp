@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "digestx/boxed.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/utf.hpp"
 
@@ -163,12 +164,14 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
 
 enum class Kind { blank, body, unit, sidebar, subtitle, title };
 
+// What one line is. Kept for every line of the text, so small: the heading of a
+// unit (rare) is boxed.
 struct Classified {
   Kind kind = Kind::blank;
-  std::optional<HeadingParse> unit;
-  Span label;       // sidebar label
-  std::string rule; // sidebar or subtitle rule
-  Pieces rest;      // sidebar inline text, subtitle text
+  Boxed<HeadingParse> unit;
+  Span label;             // sidebar label
+  std::string_view rule;  // sidebar or subtitle rule (owned by the rules, or a literal)
+  ShortPieces rest;       // sidebar inline text, subtitle text
 };
 
 std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line, const StructureRules& rules) {
@@ -238,7 +241,7 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
   Pieces after_dash = dash > 0 && dash < j.size() ? j.pieces(dash, j.size()) : content;
   if (auto h = parse_heading_line(view, after_dash, rules.structure)) {
     c.kind = Kind::unit;
-    c.unit = std::move(h);
+    c.unit = std::move(*h);
     if (dash > 0) c.rule = "structure.heading_after_dash";
     return c;
   }
@@ -387,7 +390,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
       if (kinds[i].kind != Kind::body) continue;
       auto s = as_subtitle(view, lines[i], rules.structure, pass == 0);
       if (s && (pass == 0 || headline_like(view, lines[i].content, rules))) {
-        kinds[i] = *s;
+        kinds[i] = std::move(*s);
         subtitle_at = i;
         break;
       }
@@ -436,13 +439,15 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
     switch (c.kind) {
       case Kind::blank:
         break;
-      case Kind::title:
+      case Kind::title: {
         b.close();
         if (!st.title.empty()) st.title_breaks.push_back(st.title.size());
-        st.title.insert(st.title.end(), line.content.begin(), line.content.end());
+        Pieces words = line.content;
+        st.title.insert(st.title.end(), words.begin(), words.end());
         st.title_rule = title_rule;
         if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
         break;
+      }
       case Kind::subtitle:
         b.close();
         st.subtitle = c.rest;
@@ -466,7 +471,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
         unit.has_heading = true;
         unit.heading = c.unit->heading;
         if (c.unit->body.empty()) unit.heading.heading = {heading_extent(line)};
-        if (!c.rule.empty()) unit.heading.rules.push_back(c.rule);
+        if (!c.rule.empty()) unit.heading.rules.push_back(std::string(c.rule));
         UnitHeading& h = unit.heading;
         // Headline above a dashed heading: take back the short line just before it.
         if (!c.rule.empty() && h.headline.empty()) {
@@ -484,7 +489,8 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
         if (c.unit->body.empty()) {
           while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
                  headline_like(view, lines[k].content, rules)) {
-            h.headline.insert(h.headline.end(), lines[k].content.begin(), lines[k].content.end());
+            Pieces words = lines[k].content;
+            h.headline.insert(h.headline.end(), words.begin(), words.end());
             h.heading.push_back(heading_extent(lines[k]));
             consumed[k++] = true;
             ++extra;

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <string_view>
 #include <vector>
 
 #include "digestx/rules.hpp"
@@ -14,14 +15,14 @@ namespace digestx {
 
 struct Line {
   Span span;             // the line without its terminator and surrounding white space
-  Pieces content;        // the words of the line with markup removed (may be split by it)
+  ShortPieces content;   // the words of the line with markup removed (a wrapper may split it in two)
   Span body;             // the line after leading marks (#, bullets) but with its wrappers (【…】, **…**)
   bool blank = true;
   int heading_level = 0; // number of markdown '#'
   bool bulleted = false; // started with a bullet such as ■ or ●
   bool wrapped = false;  // markup wrapper such as **…** or 【…】 was removed
   Span enumerator;       // a leading list mark such as 一、 or (1), inside content; empty if none
-  std::vector<std::string> markup_rules;  // names of the rules that removed markup
+  std::vector<std::string_view> markup_rules;  // names of the rules that removed markup (owned by the rules)
 };
 
 struct Layout {
