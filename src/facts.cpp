@@ -39,12 +39,15 @@ class FactFinder {
         numerals_(in.numerals ? *in.numerals : own_numerals_) {
     find_quote_zones();
     find_url_zones();
-    build_dense();
     if (!in.numerals) {
       // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
-      std::u32string source(s_.size(), U'\0');
-      for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source(i)];
-      own_numerals_ = find_numerals(s_, rules.numbers, source);
+      if (j_.contiguous() && s_.size() > 0) {
+        own_numerals_ = find_numerals(s_, rules.numbers, in_.text.substr(j_.source(0), s_.size()));
+      } else {
+        std::u32string source(s_.size(), U'\0');
+        for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source(i)];
+        own_numerals_ = find_numerals(s_, rules.numbers, source);
+      }
     }
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
   }
@@ -72,6 +75,7 @@ class FactFinder {
     std::vector<std::pair<size_t, size_t>> stack;  // (quote rule index, position)
     for (size_t i = 0; i < s_.size(); ++i) {
       char32_t c = s_[i];
+      if (c < x_.quote_chars.size() && !x_.quote_chars[c]) continue;
       for (size_t k = 0; k < x_.quotes.size(); ++k) {
         const auto& q = x_.quotes[k];
         if (c != q.open && c != q.close) continue;
@@ -215,20 +219,6 @@ class FactFinder {
 
   // ---------------------------------------------------------- words around a figure
 
-  // Words next to a figure are matched with white space ignored (一百五十 个 百分点,
-  // 小于 或 等于100, 20 - 100): `dense_` is the text without spaces.
-  void build_dense() {
-    dense_at_.assign(s_.size() + 1, 0);
-    for (size_t i = 0; i < s_.size(); ++i) {
-      dense_at_[i] = dense_.size();
-      if (!is_space(s_[i])) {
-        dense_.push_back(s_[i]);
-        dense_pos_.push_back(i);
-      }
-    }
-    dense_at_[s_.size()] = dense_.size();
-  }
-
   // Spaces allowed between a figure and a word next to it, and inside that word.
   static constexpr size_t kMaxGap = 4;
 
@@ -243,12 +233,9 @@ class FactFinder {
   Lexicon::Match word_at(const Lexicon& lex, size_t p) const {
     size_t q = skip_spaces(p);
     if (q >= s_.size() || is_space(s_[q])) return {};
-    size_t k = dense_at_[q];
-    auto m = lex.longest_at(dense_, k);
+    auto m = lex.longest_at_spaced(s_, q, kMaxGap);
     if (!m) return {};
-    size_t end = dense_pos_[k + m.len - 1] + 1;
-    if (end - q > m.len + kMaxGap) return {};  // too spread out to be one word
-    return {uint32_t(end - p), m.value};
+    return {uint32_t(q + m.len - p), m.value};
   }
 
   // The longest word of `lex` ending at e, likewise.
@@ -256,12 +243,9 @@ class FactFinder {
     size_t q = e;
     while (q > 0 && is_space(s_[q - 1]) && e - q < kMaxGap) --q;
     if (q == 0 || is_space(s_[q - 1])) return {};
-    size_t k = dense_at_[q];
-    auto m = lex.longest_ending_at(dense_, k);
+    auto m = lex.longest_ending_at_spaced(s_, q, kMaxGap);
     if (!m) return {};
-    size_t start = dense_pos_[k - m.len];
-    if (q - start > m.len + kMaxGap) return {};
-    return {uint32_t(e - start), m.value};
+    return {uint32_t(e - (q - m.len)), m.value};
   }
 
   // The numeral starting at p (spaces skipped), or nullptr.
@@ -975,9 +959,6 @@ class FactFinder {
   const ExclusionRules& x_;
   std::vector<Zone> zones_;
   std::vector<Zone> urls_;
-  std::u32string dense_;           // the text without spaces
-  std::vector<size_t> dense_at_;   // index in dense_ of the first non-space at or after each position
-  std::vector<size_t> dense_pos_;  // position of each character of dense_
   std::vector<Numeral> own_numerals_;    // when the caller gave none
   const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right
   std::vector<uint32_t> numeral_starts_;

@@ -10,6 +10,67 @@ namespace digestx {
 
 namespace {
 
+// A JSON string of source text, straight from code points to escaped UTF-8 through a
+// small buffer: the hot path of the output (paragraph and sentence texts).
+class TextWriter {
+ public:
+  explicit TextWriter(std::string& out) : out_(out) { put('"'); }
+  ~TextWriter() {
+    put('"');
+    out_.append(buf_, n_);
+  }
+  void add(std::u32string_view s) {
+    for (char32_t c : s) {
+      if (n_ + 12 > sizeof buf_) {
+        out_.append(buf_, n_);
+        n_ = 0;
+      }
+      if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
+          buf_[n_++] = char(c);
+        } else {
+          escape(c);
+        }
+      } else if (c < 0x800) {
+        buf_[n_++] = char(0xC0 | (c >> 6));
+        buf_[n_++] = char(0x80 | (c & 0x3F));
+      } else if (c < 0x10000) {
+        if (c >= 0xD800 && c <= 0xDFFF) c = 0xFFFD;
+        buf_[n_++] = char(0xE0 | (c >> 12));
+        buf_[n_++] = char(0x80 | ((c >> 6) & 0x3F));
+        buf_[n_++] = char(0x80 | (c & 0x3F));
+      } else if (c < 0x110000) {
+        buf_[n_++] = char(0xF0 | (c >> 18));
+        buf_[n_++] = char(0x80 | ((c >> 12) & 0x3F));
+        buf_[n_++] = char(0x80 | ((c >> 6) & 0x3F));
+        buf_[n_++] = char(0x80 | (c & 0x3F));
+      } else {
+        add(U"\uFFFD");
+      }
+    }
+  }
+
+ private:
+  void put(char c) {
+    if (n_ + 1 > sizeof buf_) {
+      out_.append(buf_, n_);
+      n_ = 0;
+    }
+    buf_[n_++] = c;
+  }
+  void escape(char32_t c) {
+    const char* e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+    if (e) {
+      while (*e) buf_[n_++] = *e++;
+      return;
+    }
+    n_ += size_t(std::snprintf(buf_ + n_, 8, "\\u%04x", unsigned(c)));
+  }
+  std::string& out_;
+  char buf_[4096];
+  size_t n_ = 0;
+};
+
 // A small streaming JSON writer: objects and arrays, pretty or compact.
 class Json {
  public:
@@ -35,6 +96,18 @@ class Json {
   void string(std::string_view s) {
     separator();
     append_json_string(out_, s);
+  }
+  // The source text of pieces (or one span) as a JSON string.
+  void text(std::u32string_view source, const Pieces& pieces) {
+    separator();
+    TextWriter w(out_);
+    for (const Span& p : pieces)
+      if (p.end <= source.size()) w.add(source.substr(p.start, p.size()));
+  }
+  void text(std::u32string_view source, Span span) {
+    separator();
+    TextWriter w(out_);
+    if (span.end <= source.size() && span.start < span.end) w.add(source.substr(span.start, span.size()));
   }
   void null() {
     separator();
@@ -125,7 +198,7 @@ void source_fields(Json& j, const SourceInfo& s) {
 
 void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOptions& o) {
   j.begin_object();
-  j.key("text").string(slice(text, f.span));
+  j.key("text").text(text, f.span);
   j.key("span").span(f.span);
   j.key("kind").string(f.kind);
   j.key("value");
@@ -146,7 +219,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   }
   j.key("subject");
   if (f.subject.empty()) j.null();
-  else j.string(slice(text, f.subject));
+  else j.text(text, f.subject);
   j.key("period");
   if (const char* p = period_name(f.period)) j.string(p);
   else j.null();
@@ -185,12 +258,12 @@ void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>
   for (const Paragraph& p : paragraphs) {
     j.maybe_flush();
     j.begin_object();
-    j.key("text").string(slice(doc.text, p.pieces));
+    j.key("text").text(doc.text, p.pieces);
     j.key("spans").spans(p.pieces);
     j.key("sentences").begin_array();
     for (const Sentence& s : p.sentences) {
       j.begin_object();
-      j.key("text").string(slice(doc.text, s.pieces));
+      j.key("text").text(doc.text, s.pieces);
       j.key("span").span(covering(s.pieces));
       if (s.pieces.size() > 1) j.key("spans").spans(s.pieces);
       j.key("period");
@@ -230,12 +303,12 @@ Span paragraphs_span(const std::vector<Paragraph>& paragraphs) {
 
 void optional_pieces(Json& j, const Document& doc, const Pieces& p) {
   if (p.empty()) j.null();
-  else j.string(slice(doc.text, p));
+  else j.text(doc.text, p);
 }
 
 void optional_span_text(Json& j, const Document& doc, Span s) {
   if (s.empty()) j.null();
-  else j.string(slice(doc.text, s));
+  else j.text(doc.text, s);
 }
 
 }  // namespace
@@ -384,7 +457,7 @@ void write_line(std::string& out, const LineAnalysis& line, const OutputOptions&
   j.key("numbers").begin_array();
   for (const Numeral& n : line.numerals) {
     j.begin_object();
-    j.key("text").string(slice(line.text, Span{n.begin, n.end}));
+    j.key("text").text(line.text, Span{n.begin, n.end});
     j.key("span").span({n.begin, n.end});
     j.key("value").number(n.value);
     if (n.low && n.high) {

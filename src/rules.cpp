@@ -18,46 +18,113 @@ namespace digestx {
 
 // ---------------------------------------------------------------- Lexicon
 
-void Lexicon::add(std::u32string_view word, int value) {
-  if (word.empty()) return;
-  auto it = words_.find(word);
-  if (it != words_.end()) {
-    it->second = value;
-    return;
-  }
-  storage_.push_back(std::make_unique<std::u32string>(word));
-  const std::u32string& stored = *storage_.back();
-  words_.emplace(std::u32string_view(stored), value);
-  max_len_ = std::max(max_len_, stored.size());
-  char32_t first = stored.front(), last = stored.back();
-  if (first < 0x10000) first_bmp_[first] = true; else astral_ = true;
-  if (last < 0x10000) last_bmp_[last] = true; else astral_ = true;
+void Lexicon::file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index) {
+  Bucket& b = buckets[c];
+  size_t len = words_[index].text.size();
+  auto at = std::find_if(b.begin(), b.end(), [&](uint32_t i) { return words_[i].text.size() < len; });
+  b.insert(at, index);
 }
 
-bool Lexicon::maybe_first(char32_t c) const { return c < 0x10000 ? bool(first_bmp_[c]) : astral_; }
-bool Lexicon::maybe_last(char32_t c) const { return c < 0x10000 ? bool(last_bmp_[c]) : astral_; }
+void Lexicon::add(std::u32string_view word, int value) {
+  if (word.empty()) return;
+  auto it = index_.find(word);
+  if (it != index_.end()) {
+    words_[it->second].value = value;
+    return;
+  }
+  words_.push_back({std::u32string(word), value});
+  uint32_t i = uint32_t(words_.size() - 1);
+  index_.emplace(std::u32string_view(words_[i].text), i);
+  const std::u32string& w = words_[i].text;
+  max_len_ = std::max(max_len_, w.size());
+  if (w.front() < 0x10000) first_bmp_[w.front()] = true;
+  if (w.back() < 0x10000) last_bmp_[w.back()] = true;
+  file(by_first_, w.front(), i);
+  file(by_last_, w.back(), i);
+}
+
+const Lexicon::Bucket* Lexicon::bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
+                                       char32_t c) const {
+  if (c < 0x10000 && !bmp[c]) return nullptr;
+  auto it = buckets.find(c);
+  return it == buckets.end() ? nullptr : &it->second;
+}
 
 void Lexicon::merge(const Lexicon& other, int value) {
-  for (const auto& [word, v] : other.words_)
-    if (!words_.count(word)) add(word, value);
+  for (const Word& w : other.words_)
+    if (!contains(w.text)) add(w.text, value);
 }
 
 Lexicon::Match Lexicon::longest_at(std::u32string_view text, size_t pos) const {
-  if (pos >= text.size() || !maybe_first(text[pos])) return {};
-  size_t longest = std::min(max_len_, text.size() - pos);
-  for (size_t len = longest; len > 0; --len) {
-    auto it = words_.find(text.substr(pos, len));
-    if (it != words_.end()) return {uint32_t(len), it->second};
+  if (pos >= text.size()) return {};
+  const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
+  if (!b) return {};
+  for (uint32_t i : *b) {
+    const std::u32string& w = words_[i].text;
+    if (w.size() <= text.size() - pos && text.compare(pos, w.size(), w) == 0) return {uint32_t(w.size()), words_[i].value};
   }
   return {};
 }
 
 Lexicon::Match Lexicon::longest_ending_at(std::u32string_view text, size_t end) const {
-  if (end == 0 || end > text.size() || !maybe_last(text[end - 1])) return {};
-  size_t longest = std::min(max_len_, end);
-  for (size_t len = longest; len > 0; --len) {
-    auto it = words_.find(text.substr(end - len, len));
-    if (it != words_.end()) return {uint32_t(len), it->second};
+  if (end == 0 || end > text.size()) return {};
+  const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
+  if (!b) return {};
+  for (uint32_t i : *b) {
+    const std::u32string& w = words_[i].text;
+    if (w.size() <= end && text.compare(end - w.size(), w.size(), w) == 0) return {uint32_t(w.size()), words_[i].value};
+  }
+  return {};
+}
+
+namespace {
+
+bool is_gap(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0; }
+
+}  // namespace
+
+Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
+  if (pos >= text.size()) return {};
+  const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
+  if (!b) return {};
+  for (uint32_t i : *b) {
+    const std::u32string& w = words_[i].text;
+    size_t p = pos, gaps = 0, k = 0;
+    while (k < w.size() && p < text.size()) {
+      if (text[p] == w[k]) {
+        ++p;
+        ++k;
+      } else if (k > 0 && is_gap(text[p]) && gaps < max_gap) {
+        ++p;
+        ++gaps;
+      } else {
+        break;
+      }
+    }
+    if (k == w.size()) return {uint32_t(p - pos), words_[i].value};
+  }
+  return {};
+}
+
+Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
+  if (end == 0 || end > text.size()) return {};
+  const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
+  if (!b) return {};
+  for (uint32_t i : *b) {
+    const std::u32string& w = words_[i].text;
+    size_t p = end, gaps = 0, k = w.size();
+    while (k > 0 && p > 0) {
+      if (text[p - 1] == w[k - 1]) {
+        --p;
+        --k;
+      } else if (k < w.size() && is_gap(text[p - 1]) && gaps < max_gap) {
+        --p;
+        ++gaps;
+      } else {
+        break;
+      }
+    }
+    if (k == 0) return {uint32_t(end - p), words_[i].value};
   }
   return {};
 }
@@ -548,6 +615,8 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   for (const Node& n : root.at("quotes").list()) {
     n.keys({"name", "open", "close"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
+    for (char32_t c : {r.quotes.back().open, r.quotes.back().close})
+      if (c < r.quote_chars.size()) r.quote_chars[c] = true;
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
   for (const Node& n : root.at("set_phrases").list()) {

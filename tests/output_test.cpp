@@ -68,6 +68,15 @@ TEST(Output, ExplainNamesRules) {
   EXPECT_FALSE(j["units"][0]["rules"].empty());
 }
 
+TEST(Output, TextsAreEscapedExactly) {
+  // Quotes, backslashes, control characters, BMP and astral characters.
+  std::string digest = "去年，组建\"突击队\"\\5支\x01\t，€\xF0\xA0\x80\x80。";
+  auto j = run(digest);
+  const auto& p = j["units"][0]["paragraphs"][0];
+  EXPECT_EQ(p["text"].get<std::string>(), digest);
+  EXPECT_EQ(p["sentences"][0]["text"].get<std::string>(), digest);
+}
+
 TEST(Output, ErrorRecord) {
   std::string out;
   write_error(out, {"missing.txt", "", false, 0}, "not_found", "no such file", {});

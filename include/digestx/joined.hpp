@@ -42,6 +42,8 @@ class Joined {
   // The joined characters (valid while this Joined and the view live).
   std::u32string_view chars() const { return copied_ ? std::u32string_view(owned_) : borrowed_; }
   size_t size() const { return copied_ ? owned_.size() : borrowed_.size(); }
+  // Whether the characters are one stretch of the view (source(i) = source(0) + i).
+  bool contiguous() const { return !copied_; }
   // Source index of chars()[i].
   uint32_t source(size_t i) const { return copied_ ? map_[i] : base_ + uint32_t(i); }
 

@@ -3,6 +3,7 @@
 // rule has a name, which `--explain` reports on what it produced.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -45,11 +46,13 @@ class RulesError : public std::runtime_error {
 };
 
 // Words (already folded to the matching view) mapped to an integer payload, with
-// longest-match lookups at a position, without allocating.
+// longest-match lookups at a position, without allocating. Words are bucketed by
+// their first and by their last character, longest first, so a lookup compares only
+// the few words that can match there.
 class Lexicon {
  public:
   struct Match {
-    uint32_t len = 0;
+    uint32_t len = 0;  // characters of the text covered (skipped spaces included)
     int value = -1;
     explicit operator bool() const { return len > 0; }
   };
@@ -57,20 +60,30 @@ class Lexicon {
   Match longest_at(std::u32string_view text, size_t pos) const;
   // The longest word occupying [end - len, end).
   Match longest_ending_at(std::u32string_view text, size_t end) const;
-  bool contains(std::u32string_view word) const { return words_.count(word) > 0; }
+  // The same, with white space in the text allowed inside the word ("百 分 之"), at
+  // most `max_gap` spaces in all; the word must start (end) with a non-space.
+  Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const;
+  Match longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const;
+  bool contains(std::u32string_view word) const { return index_.count(word) > 0; }
   // Adds the words of `other` that it does not hold yet, with the payload `value`.
   void merge(const Lexicon& other, int value);
   bool empty() const { return words_.empty(); }
   size_t max_len() const { return max_len_; }
 
  private:
-  bool maybe_first(char32_t c) const;
-  bool maybe_last(char32_t c) const;
-  std::vector<std::unique_ptr<std::u32string>> storage_;
-  std::unordered_map<std::u32string_view, int> words_;
+  struct Word {
+    std::u32string text;
+    int value;
+  };
+  using Bucket = std::vector<uint32_t>;  // indices into words_, longest first
+  const Bucket* bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
+                       char32_t c) const;
+  void file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index);
+  std::deque<Word> words_;  // a deque: adding keeps the addresses the index views into
+  std::unordered_map<std::u32string_view, uint32_t> index_;
+  std::unordered_map<char32_t, Bucket> by_first_, by_last_;
   std::vector<bool> first_bmp_ = std::vector<bool>(0x10000, false);
   std::vector<bool> last_bmp_ = std::vector<bool>(0x10000, false);
-  bool astral_ = false;
   size_t max_len_ = 0;
 };
 
@@ -300,6 +313,7 @@ struct ExclusionRules {
     char32_t open = 0, close = 0;
   };
   std::vector<Quote> quotes;
+  std::vector<bool> quote_chars = std::vector<bool>(0x10000, false);  // BMP characters that open or close a quote
   size_t max_quote_chars = 80;
   std::vector<std::string> set_phrase_rules;
   Lexicon set_phrases;  // value: index into set_phrase_rules
