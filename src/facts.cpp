@@ -22,7 +22,7 @@ struct Draft {
   std::string_view qualifier;
   std::optional<std::pair<Decimal, Decimal>> range;
   size_t sb = 0, se = 0;  // subject, empty if sb == se
-  std::vector<std::string> numeral_rules;
+  std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
   std::string unit_rule, qualifier_rule, subject_rule, kind_rule;
   bool classifier = false;  // a measure word: the subject is looked for after it first
 };
@@ -60,7 +60,7 @@ class FactFinder {
       if (!d) continue;
       consumed_until_ = d->e;
       if (d->kind != "date" && d->kind != "name") find_subject(*d);
-      drafts_.push_back(*d);
+      drafts_.push_back(std::move(*d));
     }
     add_fixed_words();
     combine_bounds();
@@ -346,7 +346,7 @@ class FactFinder {
 
   // 50元6角三分, 两美元又三美分: sub-units after the main unit of money.
   std::optional<Decimal> money_parts_after(const Decimal& main, size_t unit_b, size_t unit_e, size_t& p,
-                                          std::vector<std::string>& rules) const {
+                                          std::vector<std::string_view>& rules) const {
     if (q_.money_parts.empty()) return std::nullopt;
     std::u32string main_unit = folded(unit_b, unit_e);
     Decimal total = main;
@@ -526,7 +526,7 @@ class FactFinder {
       if (!high && unit->decimal_after) {
         if (auto frac = decimal_after(n, p)) {
           if (auto sum = v.add(*frac)) v = *sum;
-          d.numeral_rules.push_back(unit->name + ".decimal_after");
+          d.numeral_rules.push_back(unit->decimal_after_rule);
         }
       }
       if (!high && unit->kind == "money") {
@@ -942,7 +942,7 @@ class FactFinder {
                  : std::optional<int>(*in_.report_year + (f.period == Period::this_year ? 1 : 0));
     if (in_.explain) {
       FactRules& r = f.rules.mut();
-      r.numeral = d.numeral_rules;
+      r.numeral.assign(d.numeral_rules.begin(), d.numeral_rules.end());
       r.unit = d.unit_rule;
       r.qualifier = d.qualifier_rule;
       r.subject = d.subject_rule;

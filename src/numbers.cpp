@@ -261,6 +261,7 @@ class Scanner {
   // Whether a numeral (or its sign) may start at i; cheap, no lookahead beyond one.
   bool could_start(size_t i) const {
     char32_t c = s_[i];
+    if (c < r_.may_start.size() && !r_.may_start[c]) return false;
     if (is_ascii_digit(c)) return true;
     // A big unit starts a numeral only as a denominator: 万分之三.
     if (const auto* info = r_.info(c)) return info->type != CharType::point;
@@ -597,10 +598,12 @@ class Scanner {
     if (toks[b].arabic) n.rules.push_back(r_.arabic_rule);
     for (size_t k = b; k < e; ++k) {
       const Token& t = toks[k];
-      std::string name = t.rule >= 0 && size_t(t.rule) < r_.rule_names.size() ? r_.rule_names[size_t(t.rule)]
-                         : t.rule == -3                                       ? r_.half_rule
-                         : t.type == Token::Type::ji                          ? r_.ji_rule
-                                                                              : std::string();
+      // A view of a name the rules own.
+      std::string_view name = t.rule >= 0 && size_t(t.rule) < r_.rule_names.size()
+                                  ? std::string_view(r_.rule_names[size_t(t.rule)])
+                              : t.rule == -3              ? std::string_view(r_.half_rule)
+                              : t.type == Token::Type::ji ? std::string_view(r_.ji_rule)
+                                                          : std::string_view();
       if (!name.empty() && std::find(n.rules.begin(), n.rules.end(), name) == n.rules.end()) n.rules.push_back(name);
     }
   }

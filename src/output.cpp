@@ -86,9 +86,12 @@ class Json {
   void begin_array() { open('['); }
   void end_array() { close(']'); }
 
+  // Keys are the contract's names: plain ASCII, no escaping needed.
   Json& key(const char* k) {
     separator();
-    append_json_string(out_, k);
+    out_ += '"';
+    out_ += k;
+    out_ += '"';
     out_ += pretty_ ? ": " : ":";
     after_key_ = true;
     return *this;
@@ -146,7 +149,8 @@ class Json {
     if (s.empty()) null();
     else string(s);
   }
-  void strings(const std::vector<std::string>& list) {
+  template <class S>
+  void strings(const std::vector<S>& list) {
     begin_array();
     for (const auto& s : list) string(s);
     end_array();

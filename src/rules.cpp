@@ -50,13 +50,18 @@ const Lexicon::Bucket* Lexicon::bucket(const std::unordered_map<char32_t, Bucket
   return it == buckets.end() ? nullptr : &it->second;
 }
 
+std::vector<char32_t> Lexicon::first_chars() const {
+  std::vector<char32_t> out;
+  for (const auto& [c, bucket] : by_first_) out.push_back(c);
+  return out;
+}
+
 void Lexicon::merge(const Lexicon& other, int value) {
   for (const Word& w : other.words_)
     if (!contains(w.text)) add(w.text, value);
 }
 
-Lexicon::Match Lexicon::longest_at(std::u32string_view text, size_t pos) const {
-  if (pos >= text.size()) return {};
+Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
   for (uint32_t i : *b) {
@@ -66,8 +71,7 @@ Lexicon::Match Lexicon::longest_at(std::u32string_view text, size_t pos) const {
   return {};
 }
 
-Lexicon::Match Lexicon::longest_ending_at(std::u32string_view text, size_t end) const {
-  if (end == 0 || end > text.size()) return {};
+Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
   const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
   if (!b) return {};
   for (uint32_t i : *b) {
@@ -345,6 +349,14 @@ void load_sentences(const Node& root, SentenceRules& r) {
   r.ellipsis = root.at("ellipsis").text(true);
   r.closers = root.at("closers").text(true);
   r.ellipsis_continues = root.at("ellipsis_continues").text(true);
+  auto mark = [&r](const std::u32string& chars, uint8_t bit) {
+    for (char32_t c : chars)
+      if (c < r.classes.size()) r.classes[c] |= bit;
+  };
+  mark(r.terminators, SentenceRules::kTerminator);
+  mark(r.ellipsis, SentenceRules::kEllipsis);
+  mark(r.closers, SentenceRules::kCloser);
+  mark(r.ellipsis_continues, SentenceRules::kContinues);
 }
 
 void load_periods(const Node& root, PeriodRules& r) {
@@ -498,6 +510,7 @@ QuantityRules::Unit load_unit(const Node& n) {
   if (auto m = n.opt("max_value")) u.max_value = m->decimal();
   if (auto m = n.opt("multiply_if_below")) u.multiply_if_below = m->decimal();
   if (auto m = n.opt("decimal_after")) u.decimal_after = m->boolean();
+  u.decimal_after_rule = u.name + ".decimal_after";
   if (auto m = n.opt("value")) u.value = m->decimal();
   return u;
 }
@@ -682,6 +695,18 @@ void link_numbers(Rules& r) {
   n.not_numeral_exceptions.merge(r.exclusions.set_phrase_exceptions, 0);
   n.ordinal_prefixes.merge(r.quantities.ordinal_prefixes, 0);
   n.unit_words.merge(r.quantities.unit_words, 0);
+  // The characters a numeral can start with, so that the scan rejects the others at
+  // the cost of one bit: digits, numeral characters, points, 几, 半, minus signs.
+  auto mark = [&n](char32_t c) {
+    if (c < n.may_start.size()) n.may_start[c] = true;
+  };
+  for (char32_t c = '0'; c <= '9'; ++c) mark(c);
+  for (size_t c = 0; c < n.chars.size(); ++c)
+    if (n.chars[c].type != NumberRules::CharType::none) mark(char32_t(c));
+  for (char32_t c : n.arabic_points) mark(c);
+  for (char32_t c : n.ji_chars) mark(c);
+  for (char32_t c : n.half_chars) mark(c);
+  for (char32_t c : n.negative_words.first_chars()) mark(c);
 }
 
 using Loader = std::function<void(const Node&, Rules&)>;

@@ -5,12 +5,6 @@
 
 namespace digestx {
 
-namespace {
-
-bool in(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
-
-}  // namespace
-
 std::vector<SentenceText> split_sentences(std::u32string_view view, const ParagraphText& paragraph,
                                           const SentenceRules& rules) {
   Joined j = Joined::of(view, paragraph.pieces);
@@ -25,18 +19,21 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
     if (b < e) out.push_back({j.pieces(b, e)});
     begin = end;
   };
+  using R = SentenceRules;
+  auto is = [&rules](char32_t c, uint8_t what) { return (rules.class_of(c) & what) != 0; };
   for (size_t i = 0; i < n; ++i) {
-    bool ends = in(rules.terminators, s[i]);
-    if (!ends && in(rules.ellipsis, s[i])) {
+    uint8_t cls = rules.class_of(s[i]);
+    if (cls == 0) continue;
+    bool ends = cls & R::kTerminator;
+    if (!ends && (cls & R::kEllipsis)) {
       // "……" ends a sentence only where something new starts after it.
-      while (i + 1 < n && in(rules.ellipsis, s[i + 1])) ++i;
-      ends = i + 1 < n && !in(rules.closers, s[i + 1]) && !in(rules.terminators, s[i + 1]) &&
-             !in(rules.ellipsis_continues, s[i + 1]);
+      while (i + 1 < n && is(s[i + 1], R::kEllipsis)) ++i;
+      ends = i + 1 < n && !is(s[i + 1], R::kCloser | R::kTerminator | R::kContinues);
       if (!ends) continue;
     }
     if (!ends) continue;
     size_t end = i + 1;
-    while (end < n && (in(rules.terminators, s[end]) || in(rules.closers, s[end]))) ++end;
+    while (end < n && is(s[end], R::kTerminator | R::kCloser)) ++end;
     emit(end);
     i = end - 1;
   }

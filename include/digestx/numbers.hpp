@@ -40,7 +40,7 @@ struct Numeral {
   bool point = false;           // a decimal point
   bool digit_string = false;    // read digit by digit (二〇二二)
   int arabic_digits = 0;        // number of Arabic digits before any point
-  std::vector<std::string> rules;
+  std::vector<std::string_view> rules;  // names owned by the rules (or literals)
 };
 
 // All numerals of `text` (a matching view), left to right, not overlapping. `source`,

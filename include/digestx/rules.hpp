@@ -57,9 +57,16 @@ class Lexicon {
     explicit operator bool() const { return len > 0; }
   };
   void add(std::u32string_view word, int value);
-  Match longest_at(std::u32string_view text, size_t pos) const;
+  // Inline fast paths: most positions hold no word's first (last) character.
+  Match longest_at(std::u32string_view text, size_t pos) const {
+    if (pos >= text.size() || (text[pos] < 0x10000 && !first_bmp_[text[pos]])) return {};
+    return longest_at_slow(text, pos);
+  }
   // The longest word occupying [end - len, end).
-  Match longest_ending_at(std::u32string_view text, size_t end) const;
+  Match longest_ending_at(std::u32string_view text, size_t end) const {
+    if (end == 0 || end > text.size() || (text[end - 1] < 0x10000 && !last_bmp_[text[end - 1]])) return {};
+    return longest_ending_at_slow(text, end);
+  }
   // The same, with white space in the text allowed inside the word ("百 分 之"), at
   // most `max_gap` spaces in all; the word must start (end) with a non-space.
   Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const;
@@ -69,12 +76,16 @@ class Lexicon {
   void merge(const Lexicon& other, int value);
   bool empty() const { return words_.empty(); }
   size_t max_len() const { return max_len_; }
+  // The characters that words start with.
+  std::vector<char32_t> first_chars() const;
 
  private:
   struct Word {
     std::u32string text;
     int value;
   };
+  Match longest_at_slow(std::u32string_view text, size_t pos) const;
+  Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
   using Bucket = std::vector<uint32_t>;  // indices into words_, longest first
   const Bucket* bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
                        char32_t c) const;
@@ -147,6 +158,10 @@ struct StructureRules {
 };
 
 struct SentenceRules {
+  // What a character is to the splitter, one byte per BMP character (filled at load).
+  enum : uint8_t { kTerminator = 1, kEllipsis = 2, kCloser = 4, kContinues = 8 };
+  std::vector<uint8_t> classes = std::vector<uint8_t>(0x10000, 0);
+  uint8_t class_of(char32_t c) const { return c < classes.size() ? classes[c] : 0; }
   std::string rule;
   std::u32string terminators, ellipsis, closers;
   std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
@@ -183,6 +198,7 @@ struct NumberRules {
   size_t arabic_max_digits = 36;
   std::string negative_rule;
   Lexicon negative_words;
+  std::vector<bool> may_start = std::vector<bool>(0x10000, false);  // BMP characters a numeral may start with
   struct Approx {
     std::string name, qualifier;
   };
@@ -249,6 +265,7 @@ struct QuantityRules {
     std::optional<Decimal> multiply_by, divide_by, max_value;
     std::optional<Decimal> multiply_if_below;  // multiply_by only below this: 7折 = 70%, 75折 = 75%
     bool decimal_after = false;  // a digit or 半 right after is the next place: 七成六, 两米半
+    std::string decimal_after_rule;  // its name for --explain: NAME.decimal_after
     std::optional<Decimal> value;  // fixed words: 打对折 = 50
   };
   std::vector<Unit> units;
