@@ -153,18 +153,37 @@ int Decimal::compare(const Decimal& o) const {
 
 std::string Decimal::str() const {
   Decimal d = normalized();
+  // Filled from the right: the digits (the point placed once `scale` digits are
+  // written), zeros in front of a value below one, then the sign.
+  char buf[96];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  int written = 0;
+  auto put_digit = [&](int digit) {
+    if (d.scale_ > 0 && written == d.scale_) *--p = '.';
+    *--p = char('0' + digit);
+    ++written;
+  };
   Int m = abs128(d.mantissa_);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), char('0' + int(m % 10)));
+  while (m > Int(UINT64_MAX)) {
+    put_digit(int(m % 10));
     m /= 10;
-  } while (m != 0);
-  if (d.scale_ > 0) {
-    if (int(digits.size()) <= d.scale_) digits.insert(0, size_t(d.scale_ - digits.size() + 1), '0');
-    digits.insert(digits.size() - size_t(d.scale_), 1, '.');
   }
-  if (d.mantissa_ < 0) digits.insert(digits.begin(), '-');
-  return digits;
+  uint64_t small = uint64_t(m);  // the cheaper 64-bit division for the rest
+  do {
+    put_digit(int(small % 10));
+    small /= 10;
+  } while (small != 0);
+  if (d.scale_ > 0 && written <= d.scale_) {
+    while (written < d.scale_) {
+      *--p = '0';
+      ++written;
+    }
+    *--p = '.';
+    *--p = '0';
+  }
+  if (d.mantissa_ < 0) *--p = '-';
+  return std::string(p, size_t(end - p));
 }
 
 double Decimal::to_double() const { return std::strtod(str().c_str(), nullptr); }

@@ -1,6 +1,7 @@
 #include "digestx/output.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "digestx/pipeline.hpp"
@@ -122,7 +123,8 @@ class Json {
   }
   void integer(long long v) {
     separator();
-    out_ += std::to_string(v);
+    char buf[24];
+    out_.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
   }
   void number(const Decimal& d) {
     separator();
@@ -134,11 +136,15 @@ class Json {
   }
   void span(Span s) {
     separator();
-    out_ += '[';
-    out_ += std::to_string(s.start);
-    out_ += pretty_ ? ", " : ",";
-    out_ += std::to_string(s.end);
-    out_ += ']';
+    char buf[32];
+    char* p = buf;
+    *p++ = '[';
+    p = std::to_chars(p, buf + sizeof buf, s.start).ptr;
+    *p++ = ',';
+    if (pretty_) *p++ = ' ';
+    p = std::to_chars(p, buf + sizeof buf, s.end).ptr;
+    *p++ = ']';
+    out_.append(buf, size_t(p - buf));
   }
   void spans(const Pieces& pieces) {
     begin_array();

@@ -565,7 +565,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
     lead.paragraphs = std::move(b.front.paragraphs);
     st.sidebars.push_back(std::move(lead));
   }
-  return st;
+  return std::move(b.out);
 }
 
 }  // namespace digestx
