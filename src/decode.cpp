@@ -37,6 +37,15 @@ Utf8Result decode_utf8(std::string_view s) {
     while (i < n && p[i] < 0x80) r.text.push_back(p[i++]);
     if (i >= n) break;
     unsigned char b = p[i];
+    // Fast path for the common case, a well-formed three-byte character (all of CJK):
+    // leads E1..EC and EE..EF take any continuation bytes.
+    if (((b >= 0xE1 && b <= 0xEC) || b >= 0xEE) && b <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+        (p[i + 2] & 0xC0) == 0x80) {
+      r.text.push_back(char32_t(b & 0x0F) << 12 | char32_t(p[i + 1] & 0x3F) << 6 | char32_t(p[i + 2] & 0x3F));
+      ++r.multibyte;
+      i += 3;
+      continue;
+    }
     int len = 0;
     char32_t c = 0;
     unsigned char lo = 0x80, hi = 0xBF;

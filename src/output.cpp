@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
@@ -90,9 +91,16 @@ class Json {
   // Keys are the contract's names: plain ASCII, no escaping needed.
   Json& key(const char* k) {
     separator();
-    out_ += '"';
-    out_ += k;
-    out_ += '"';
+    char buf[48];
+    size_t n = std::strlen(k);
+    if (n + 4 > sizeof buf) {
+      append_json_string(out_, k);
+    } else {
+      buf[0] = '"';
+      std::memcpy(buf + 1, k, n);
+      buf[n + 1] = '"';
+      out_.append(buf, n + 2);
+    }
     out_ += pretty_ ? ": " : ":";
     after_key_ = true;
     return *this;
