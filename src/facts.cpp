@@ -180,7 +180,7 @@ class FactFinder {
     d.b = d.nb = n.begin;
     d.kind = "date";
     d.kind_rule = q_.date_rule;
-    d.numeral_rules = n.rules;
+    if (in_.explain) d.numeral_rules = n.rules;
     auto year_word = q_.year_words.longest_at(s_, e);
     // A span of years: 2023—2025年.
     if (is_year(n) && !year_word && i + 1 < numerals_.size()) {
@@ -366,7 +366,7 @@ class FactFinder {
       if (!sum) break;
       total = *sum;
       p = m->end + part.len;
-      rules.push_back(mp.name);
+      if (in_.explain) rules.push_back(mp.name);
       any = true;
     }
     if (!any) return std::nullopt;
@@ -383,7 +383,7 @@ class FactFinder {
     Draft d;
     d.nb = n.begin;
     d.b = n.begin;
-    d.numeral_rules = n.rules;
+    if (in_.explain) d.numeral_rules = n.rules;
     size_t p = n.end;
 
     // Before the numeral: 百分之 (a parts-per numeral), 第 (ordinal), 人民币 (prefix units).
@@ -472,7 +472,7 @@ class FactFinder {
             }
             p = end;
             ++consumed_numerals_;
-            if (between) d.numeral_rules.push_back(q_.between_rule);
+            if (between && in_.explain) d.numeral_rules.push_back(q_.between_rule);
           }
         }
       }
@@ -526,7 +526,7 @@ class FactFinder {
       if (!high && unit->decimal_after) {
         if (auto frac = decimal_after(n, p)) {
           if (auto sum = v.add(*frac)) v = *sum;
-          d.numeral_rules.push_back(unit->decimal_after_rule);
+          if (in_.explain) d.numeral_rules.push_back(unit->decimal_after_rule);
         }
       }
       if (!high && unit->kind == "money") {
@@ -558,7 +558,7 @@ class FactFinder {
         d.range = std::make_pair(*lo, *hi);
         d.value = *lo;
       }
-      d.numeral_rules.push_back(q_.range_rule);
+      if (in_.explain) d.numeral_rules.push_back(q_.range_rule);
     } else if (n.low && n.high) {
       auto lo = scale_it(*n.low), hi = scale_it(*n.high);
       if (lo && hi) {

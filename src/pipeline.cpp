@@ -1,5 +1,11 @@
 #include "digestx/pipeline.hpp"
 
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
 #include "digestx/facts.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/layout.hpp"
@@ -69,6 +75,32 @@ void fill(std::u32string_view text, std::vector<ParagraphText>&& in, bool with_p
   }
 }
 
+// Below this many characters a document is not worth the threads.
+constexpr size_t kParallelChars = size_t(1) << 20;
+
+// Calls work(0..n-1), on `threads` threads taking the next index in turn; an
+// exception on any thread is rethrown once all have stopped.
+void run_each(size_t n, size_t threads, const std::function<void(size_t)>& work) {
+  threads = std::max<size_t>(1, std::min(threads, n));
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto loop = [&] {
+    try {
+      for (size_t i; (i = next.fetch_add(1)) < n;) work(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next.store(n);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(loop);
+  loop();
+  for (std::thread& t : helpers) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
@@ -100,8 +132,10 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     fill(doc.text, std::move(sb.paragraphs), false, doc.report_year, options.explain, rules, out.paragraphs, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
-  for (UnitText& ut : st.units) {
-    Unit u;
+  doc.units.resize(st.units.size());
+  auto fill_unit = [&](size_t i) {
+    UnitText& ut = st.units[i];
+    Unit& u = doc.units[i];
     u.has_heading = ut.has_heading;
     u.heading = std::move(ut.heading.heading);
     u.organization = ut.heading.organization;
@@ -110,8 +144,8 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     u.headline = std::move(ut.heading.headline);
     u.rules = std::move(ut.heading.rules);
     fill(doc.text, std::move(ut.paragraphs), true, doc.report_year, options.explain, rules, u.paragraphs, u.facts);
-    doc.units.push_back(std::move(u));
-  }
+  };
+  run_each(st.units.size(), doc.text.size() >= kParallelChars ? options.threads : 1, fill_unit);
   return doc;
 }
 

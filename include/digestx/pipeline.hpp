@@ -18,6 +18,9 @@ struct ExtractOptions {
   DecodeOptions decode;
   std::optional<int> year;  // --year
   bool explain = false;     // keep the rule names behind each fact (--explain, render)
+  // Threads for the units of one large document (units are independent once the
+  // structure is found); 1 = all on the calling thread.
+  size_t threads = 1;
 };
 
 // Bytes of one input -> its document. Throws InputError when it cannot be decoded.

@@ -109,7 +109,9 @@ Result run_file(const Batch& b, size_t i) {
     std::string bytes = read_input(in.path, b.args.max_bytes);
     r.bytes = bytes.size();
     bool large = bytes.size() >= kDeferBytes;
-    Document doc = extract_owned(std::move(bytes), source, *b.rules, b.extract);
+    ExtractOptions options = b.extract;
+    if (large) options.threads = b.args.jobs ? b.args.jobs : cores();  // one large file: its units in parallel
+    Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
     r.facts = count_facts(doc);
     if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
     else r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
