@@ -16,7 +16,9 @@ namespace {
 // small buffer: the hot path of the output (paragraph and sentence texts).
 class TextWriter {
  public:
-  explicit TextWriter(std::string& out) : out_(out) { put('"'); }
+  // `flush`, when given, takes the output whenever it passes kFlushBytes, even in the
+  // middle of the string (a paragraph can be a whole file on one line).
+  explicit TextWriter(std::string& out, const Flush* flush = nullptr) : out_(out), flush_(flush) { put('"'); }
   ~TextWriter() {
     put('"');
     out_.append(buf_, n_);
@@ -26,6 +28,7 @@ class TextWriter {
       if (n_ + 12 > sizeof buf_) {
         out_.append(buf_, n_);
         n_ = 0;
+        if (flush_ && *flush_ && out_.size() >= kFlushBytes) (*flush_)(out_);
       }
       if (c < 0x80) {
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
@@ -69,6 +72,7 @@ class TextWriter {
     n_ += size_t(std::snprintf(buf_ + n_, 8, "\\u%04x", unsigned(c)));
   }
   std::string& out_;
+  const Flush* flush_;
   char buf_[4096];
   size_t n_ = 0;
 };
@@ -112,13 +116,13 @@ class Json {
   // The source text of pieces (or one span) as a JSON string.
   void text(std::u32string_view source, const Pieces& pieces) {
     separator();
-    TextWriter w(out_);
+    TextWriter w(out_, flush_);
     for (const Span& p : pieces)
       if (p.end <= source.size()) w.add(source.substr(p.start, p.size()));
   }
   void text(std::u32string_view source, Span span) {
     separator();
-    TextWriter w(out_);
+    TextWriter w(out_, flush_);
     if (span.end <= source.size() && span.start < span.end) w.add(source.substr(span.start, span.size()));
   }
   void null() {
@@ -280,6 +284,7 @@ void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>
     j.key("spans").spans(p.pieces);
     j.key("sentences").begin_array();
     for (const Sentence& s : p.sentences) {
+      j.maybe_flush();  // one paragraph can be a whole file on one line
       j.begin_object();
       j.key("text").text(doc.text, s.pieces);
       j.key("span").span(covering(s.pieces));

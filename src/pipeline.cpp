@@ -27,50 +27,100 @@ Pieces shifted(const Pieces& pieces, int64_t by) {
   return out;
 }
 
+// A paragraph longer than this (a whole file on one line) goes through the stages in
+// pieces cut after a sentence end, so that their working data stays small.
+constexpr uint32_t kChunkChars = 1 << 16;
+
+// The stretches of a paragraph that the stages take one at a time: the paragraph
+// itself, or for a very long one, pieces of at most kChunkChars cut after the last
+// sentence terminator (and its closers) in each, or hard where there is none.
+std::vector<Pieces> chunks_of(std::u32string_view text, Pieces pieces, const SentenceRules& rules) {
+  Span whole = covering(pieces);
+  if (whole.size() <= kChunkChars) return {std::move(pieces)};
+  std::vector<Pieces> out;
+  Pieces current;
+  uint32_t budget = kChunkChars;
+  for (Span p : pieces) {
+    while (!p.empty()) {
+      uint32_t take = std::min(p.size(), budget);
+      uint32_t cut = p.start + take;
+      if (take == budget) {
+        // Back to just after the last terminator in the second half of this stretch.
+        for (uint32_t i = cut; i > p.start + take / 2; --i) {
+          if (rules.class_of(fold_char(text[i - 1])) & SentenceRules::kTerminator) {
+            cut = i;
+            while (cut < p.end && (rules.class_of(fold_char(text[cut])) & (SentenceRules::kTerminator | SentenceRules::kCloser)))
+              ++cut;
+            break;
+          }
+        }
+      }
+      current.push_back({p.start, cut});
+      budget -= std::min(budget, cut - p.start);
+      p.start = cut;
+      if (budget == 0 || !p.empty()) {
+        out.push_back(std::move(current));
+        current.clear();
+        budget = kChunkChars;
+      }
+    }
+  }
+  if (!current.empty()) out.push_back(std::move(current));
+  return out;
+}
+
+// Sentences, periods and facts of one stretch of a paragraph, added to `para` and
+// `facts`; `current` is the period running on from the sentences before. The stretch
+// is folded to its matching view on its own (the view of the whole text is gone by
+// now): the stages see that stretch of the text, and spans are shifted back to the
+// whole text afterwards.
+void fill_stretch(std::u32string_view text, const Pieces& pieces, bool with_periods, std::optional<int> report_year,
+                  bool explain, const Rules& rules, PeriodMark& current, Paragraph& para, std::vector<Fact>& facts) {
+  Span whole = covering(pieces);
+  std::u32string_view local_text = text.substr(whole.start, whole.size());
+  std::u32string local_view = matching_view(local_text);
+  ParagraphText local{shifted(pieces, -int64_t(whole.start))};
+  std::vector<SentenceText> sentences = split_sentences(local_view, local, rules.sentences);
+  Joined joined = Joined::of(local_view, local.pieces);
+  FactInput fi;
+  fi.joined = &joined;
+  fi.text = local_text;
+  fi.report_year = report_year;
+  fi.explain = explain;
+  if (para.sentences.empty()) para.sentences.reserve(sentences.size());
+  size_t offset = 0;
+  for (const SentenceText& st : sentences) {
+    if (with_periods) {
+      Joined sj = Joined::of(local_view, st.pieces);
+      if (auto m = find_period_marker(sj.chars(), report_year, rules.periods)) current = *m;
+    }
+    para.sentences.push_back({shifted(st.pieces, whole.start), current.period, current.rule, false});
+    if (with_periods && !current.rule.empty() && current.marked) para.sentences.back().period_marked = true;
+    current.marked = false;
+    // Where the sentence starts in the joined stretch.
+    while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
+    fi.sentence_starts.push_back(offset);
+    fi.periods.push_back(current.period);
+    fi.period_rules.push_back(current.rule);
+  }
+  for (Fact& f : find_facts(fi, rules)) {
+    f.span = shifted(f.span, whole.start);
+    if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
+    if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
+    facts.push_back(std::move(f));
+  }
+}
+
 // Sentences, periods and facts of the paragraphs of one unit or sidebar. Periods run
 // on across the paragraphs of a unit; sidebars are not reports and have none.
-// Each paragraph is folded to its matching view on its own (the view of the whole
-// text is gone by now): the stages see the paragraph's stretch of the text, and
-// spans are shifted back to the whole text afterwards.
 void fill(std::u32string_view text, std::vector<ParagraphText>&& in, bool with_periods, std::optional<int> report_year,
           bool explain, const Rules& rules, std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts) {
   PeriodMark current;
   for (ParagraphText& paragraph : in) {
-    Span whole = covering(paragraph.pieces);
-    std::u32string_view local_text = text.substr(whole.start, whole.size());
-    std::u32string local_view = matching_view(local_text);
-    ParagraphText local{shifted(paragraph.pieces, -int64_t(whole.start))};
-    std::vector<SentenceText> sentences = split_sentences(local_view, local, rules.sentences);
-    Joined joined = Joined::of(local_view, local.pieces);
-    FactInput fi;
-    fi.joined = &joined;
-    fi.text = local_text;
-    fi.report_year = report_year;
-    fi.explain = explain;
     Paragraph para;
+    for (const Pieces& stretch : chunks_of(text, paragraph.pieces, rules.sentences))
+      fill_stretch(text, stretch, with_periods, report_year, explain, rules, current, para, facts);
     para.pieces = std::move(paragraph.pieces);
-    para.sentences.reserve(sentences.size());
-    size_t offset = 0;
-    for (const SentenceText& st : sentences) {
-      if (with_periods) {
-        Joined sj = Joined::of(local_view, st.pieces);
-        if (auto m = find_period_marker(sj.chars(), report_year, rules.periods)) current = *m;
-      }
-      para.sentences.push_back({shifted(st.pieces, whole.start), current.period, current.rule, false});
-      if (with_periods && !current.rule.empty() && current.marked) para.sentences.back().period_marked = true;
-      current.marked = false;
-      // Where the sentence starts in the joined paragraph.
-      while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
-      fi.sentence_starts.push_back(offset);
-      fi.periods.push_back(current.period);
-      fi.period_rules.push_back(current.rule);
-    }
-    for (Fact& f : find_facts(fi, rules)) {
-      f.span = shifted(f.span, whole.start);
-      if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
-      if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
-      facts.push_back(std::move(f));
-    }
     paragraphs.push_back(std::move(para));
   }
 }
