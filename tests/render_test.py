@@ -324,6 +324,11 @@ def check_cli(binary, tmp):
     check(code == 2 and "would both be written" in err and not os.path.exists(os.path.join(tmp, "clash")),
           "cli --output-dir name clash: %d %r" % (code, err))
 
+    # A directory stands for its *.txt files, as for extract.
+    from_dir = os.path.join(tmp, "from-dir")
+    code, out, err = run(binary, ["render", "--output-dir", from_dir, os.path.join(ROOT, "samples")])
+    got = sorted(os.listdir(from_dir)) if os.path.isdir(from_dir) else []
+    check(code == 0 and got == want, "cli render of a directory: %d %r %s" % (code, err, got))
     code, out, err = run(binary, ["render", "-o", page, "--output-dir", tmp, sanya])
     check(code == 2 and err, "cli -o with --output-dir: %d" % code)
 

@@ -12,6 +12,7 @@
 #include "digestx/pipeline.hpp"
 #include "digestx/render.hpp"
 #include "digestx/rules.hpp"
+#include "inputs.hpp"
 #include "io.hpp"
 
 namespace digestx::cli {
@@ -21,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct RenderArgs {
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, globs;
   std::string output, output_dir, rules_dir, encoding;
   std::optional<int> year;
   size_t max_bytes = kDefaultMaxBytes;
@@ -121,7 +122,11 @@ int run_render(std::vector<std::string> args) {
       "Examples:\n  digestx render samples/sanya-2022.txt -o sanya.html\n"
       "  digestx render --output-dir pages/ samples/*.txt\n");
   RenderArgs a;
-  app.add_option("inputs", a.inputs, "Digest files; - reads stdin")->required();
+  app.add_option("inputs", a.inputs, "Digest files and directories; - reads stdin")->required();
+  app.add_option("--glob", a.globs, "File names to take in directories (default *.txt); repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   auto* output = app.add_option("-o,--output", a.output, "Write one page holding every document to FILE (atomically)");
   app.add_option("--output-dir", a.output_dir, "Write one NAME.html per input into DIR (atomically)")->excludes(output);
   app.add_option("--rules", a.rules_dir, "Directory of rules/*.json that replace the built-in ones of the same name");
@@ -136,6 +141,22 @@ int run_render(std::vector<std::string> args) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  // Directories stand for their files, as for extract.
+  InputList list = collect_inputs(a.inputs, a.globs);
+  a.inputs.clear();
+  bool walk_failed = false;
+  for (const Input& in : list.inputs) {
+    if (!in.error.empty()) {
+      complain(in.path + ": " + in.error);
+      walk_failed = true;
+      continue;
+    }
+    a.inputs.push_back(in.path);
+  }
+  if (a.inputs.empty()) {
+    if (!walk_failed) complain("no input files found (directories take *.txt files, or --glob)");
+    return 2;
   }
   if (!a.output_dir.empty()) {
     if (auto clash = name_clash(a.inputs)) {
@@ -155,7 +176,7 @@ int run_render(std::vector<std::string> args) {
   Tally t;
   if (!a.output_dir.empty()) write_pages(a, *rules, t);
   else write_one_page(a, *rules, t);
-  if (t.any_error) return 2;
+  if (t.any_error || walk_failed) return 2;
   return t.facts > 0 ? 0 : 1;
 }
 
