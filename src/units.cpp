@@ -125,15 +125,22 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
   for (size_t i = 1; i < n; ++i)
     if (j.source(i) != j.source(i - 1) + 1) breaks.push_back(i);
   size_t limit = std::min(n, rules.organization_max_chars + 1);
+  size_t org_start = 0;
   for (size_t p = 1; p < limit; ++p) {
+    if (contains(rules.organization_title_separators, s[p - 1]) && p - org_start > 1) {
+      org_start = p;  // 县委常委、嘉积镇党委书记: the post before the separator is another one
+      limit = std::min(n, org_start + rules.organization_max_chars + 1);
+      continue;
+    }
     if (contains(rules.organization_forbidden, s[p - 1]) || is_space(s[p - 1])) break;
+    if (p == org_start) continue;
     auto role = rules.role_words.longest_at(s, p);
     if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
     auto name = parse_name(s, p + role.len, rules, breaks);
     if (!name || holds_word(s, name->begin, name->end, rules.name_not_words)) continue;
     HeadingParse out;
     UnitHeading& h = out.heading;
-    h.organization = j.span(0, p);
+    h.organization = j.span(org_start, p);
     h.role = j.span(p, p + role.len);
     h.name = j.span(name->begin, name->end);
     h.rules = {rules.organization_rule, rules.roles[size_t(role.value)].name, rules.person_name_rule};

@@ -147,6 +147,9 @@ struct StructureRules {
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
   std::u32string organization_forbidden;
+  // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
+  // one after the last of them.
+  std::u32string organization_title_separators;
   std::string person_name_rule;
   size_t name_min = 2, name_max = 4, name_max_spaces = 2;
   std::u32string name_extra_chars;
