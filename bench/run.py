@@ -71,9 +71,11 @@ def main():
 
     wc_big, _ = timed(["wc", "-m", big], a.repeat)
     dx_big, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", big], a.repeat)
+    dx_big2, _ = timed([a.digestx, "-j", "2", "--format", "jsonl", big], a.repeat)
     rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
     rows.append(("big.txt wc -m", wc_big, mb(big) / wc_big, ""))
     rows.append(("big.txt digestx -j 1", dx_big, mb(big) / dx_big, f"{dx_big / wc_big:.2f}x wc -m"))
+    rows.append(("big.txt digestx -j 2", dx_big2, mb(big) / dx_big2, f"{dx_big2 / wc_big:.2f}x wc -m (units on 2 threads)"))
     bar_rss = 4 * size_of(big) / 1024 + 64 * 1024
     rss_note = f"peak RSS {rss / 1024:.0f} MiB (bar {bar_rss / 1024:.0f} MiB)" if rss else ""
 
