@@ -353,8 +353,9 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
     return d;
   }
   size_t nuls = size_t(std::count(bytes.begin(), bytes.end(), '\0'));
-  if (nuls > 0 && bytes.size() % 2 == 0) {
-    // UTF-16 without a BOM: NULs sit on one parity (the high bytes of ASCII).
+  if (nuls > 0) {
+    // UTF-16 without a BOM: NULs sit on one parity (the high bytes of ASCII). An odd
+    // length is a cut-off last unit, replaced and reported like any damage.
     size_t odd = 0;
     for (size_t i = 1; i < bytes.size(); i += 2) odd += bytes[i] == '\0';
     bool little = odd * 2 >= nuls;
