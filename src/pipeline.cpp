@@ -154,6 +154,10 @@ void run_each(size_t n, size_t threads, const std::function<void(size_t)>& work)
 }  // namespace
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
+  // would get spans that wrap around.
+  if (text.size() > kMaxChars)
+    throw InputError("too_large", "holds more than " + std::to_string(kMaxChars) + " characters, more than spans can index");
   Document doc;
   doc.source = std::move(source);
   doc.text = std::move(text);
