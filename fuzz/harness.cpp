@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -70,6 +71,16 @@ void expect_facts(const std::vector<Fact>& facts, size_t chars, const std::strin
   }
 }
 
+// The facts of a unit or sidebar come from its paragraphs: none lies outside them.
+void expect_facts_inside(const std::vector<Fact>& facts, const std::vector<Paragraph>& paragraphs,
+                         const std::string& where) {
+  if (facts.empty()) return;
+  expect(!paragraphs.empty(), where + " has facts but no paragraph");
+  uint32_t first = covering(paragraphs.front().pieces).start, last = covering(paragraphs.back().pieces).end;
+  for (const Fact& f : facts)
+    expect(f.span.start >= first && f.span.end <= last, where + " fact " + show(f.span) + " outside its paragraphs");
+}
+
 void expect_paragraphs(const std::vector<Paragraph>& paragraphs, size_t chars, const std::string& where) {
   for (size_t i = 0; i < paragraphs.size(); ++i) {
     const Paragraph& p = paragraphs[i];
@@ -77,10 +88,13 @@ void expect_paragraphs(const std::vector<Paragraph>& paragraphs, size_t chars, c
     expect(!p.pieces.empty(), what + " has no text");
     expect_pieces(p.pieces, chars, what);
     Span whole = covering(p.pieces);
+    uint32_t after = whole.start;
     for (const Sentence& s : p.sentences) {
       expect_pieces(s.pieces, chars, what + " sentence");
       Span in = covering(s.pieces);
       expect(in.start >= whole.start && in.end <= whole.end, what + " sentence " + show(in) + " outside it");
+      expect(in.start >= after, what + " sentences overlap or are out of order at " + show(in));
+      after = in.end;
     }
   }
 }
@@ -98,6 +112,7 @@ void expect_document(const Document& doc) {
     expect_optional_span(sb.label, n, where + " label");
     expect_paragraphs(sb.paragraphs, n, where);
     expect_facts(sb.facts, n, where);
+    expect_facts_inside(sb.facts, sb.paragraphs, where);
   }
   expect(!doc.units.empty(), "a document with no unit");
   for (size_t i = 0; i < doc.units.size(); ++i) {
@@ -111,6 +126,7 @@ void expect_document(const Document& doc) {
     expect_optional_span(u.name, n, where + " name");
     expect_paragraphs(u.paragraphs, n, where);
     expect_facts(u.facts, n, where);
+    expect_facts_inside(u.facts, u.paragraphs, where);
   }
   for (const Warning& w : doc.warnings) {
     if (!w.has_span) continue;
@@ -144,12 +160,12 @@ void expect_json(const Document& doc, const nlohmann::json& j) {
   }
 }
 
-void run_extract(std::string_view bytes, const ExtractOptions& options) {
+void run_extract(std::string_view bytes, const ExtractOptions& options, const Rules& with = rules()) {
   SourceInfo source;
   source.path = "fuzz-input";
   Document doc;
   try {
-    doc = extract(bytes, source, rules(), options);
+    doc = extract(bytes, source, with, options);
   } catch (const InputError&) {
     return;  // a clear error is a fine answer to bad bytes
   }
@@ -182,7 +198,59 @@ void expect_line(const LineAnalysis& a) {
   expect_facts(a.facts, n, "line");
 }
 
+void numbers_of_lines(std::u32string_view text, const Rules& with) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(U'\n', pos);
+    if (end == std::u32string::npos) end = text.size();
+    size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
+    std::u32string line(text.substr(pos, stop - pos));
+    parse_numeral(line, with.numbers);
+    LineAnalysis a = analyse_line(std::move(line), with);
+    expect_line(a);
+    out.clear();
+    write_line(out, a, OutputOptions{false, true});
+    nlohmann::json j = parse_json(out, "a numbers line");
+    expect(j.at("numbers").size() == a.numerals.size(), "JSON numbers differ from the numerals");
+    pos = end + 1;
+  }
+}
+
+// What the rules target runs with the rules it made: a digest with the usual shapes
+// (title, subtitle with a year, sidebar, headings in three markups, figures of every
+// kind, quotes, periods), and the same lines one by one.
+const char kRulesProbe[] =
+    "# 强根铸魂抓党建 凝心聚力促发展\n\n"
+    "## ——三亚市2022年度区、市直党(工)委书记抓基层党建工作述职评议会述职报告摘登\n\n"
+    "■核心提示 一年来，全市新建党群服务中心12个。\n\n"
+    "### 海棠区委书记鲁正兰: 开拓党建引领基层治理“海棠路径”\n\n"
+    "去年,海棠区重建村(社区)101个网格;组建党员突击队54支,拨付专项经费100万元,发放慰问金39.6万余元。"
+    "党员参训率达百分之八十五，增长2.5个百分点，约三成，翻了两番，第一批3至5个，大于100并且小于300。\n"
+    "今年,海棠区将新增公办学位10,344个、“一肩挑”比例提高到95%以上，投入50元6角三分，2023年3月15日完成。\n\n"
+    "【吉阳区委书记孙德震】\n\n"
+    "过去一年，吉阳区3500余名党员下沉一线，十余万群众受益，两三个村、二十几万元、三分之一。\n"
+    "**天涯区委书记王大明：抓党建促发展**\n下一步，天涯区将建设15分钟生活圈，www.sanya.gov.cn 4G 5G 3.0.1版。\n";
+
 }  // namespace
+
+void run_rules(std::string_view bytes) {
+  if (bytes.empty()) return;
+  std::vector<RulesFile> files = embedded_rules_files();
+  std::sort(files.begin(), files.end(), [](const RulesFile& a, const RulesFile& b) { return a.name < b.name; });
+  RulesFile& replaced = files[static_cast<unsigned char>(bytes[0]) % files.size()];
+  replaced.text = std::string(bytes.substr(1));
+  std::shared_ptr<const Rules> made;
+  try {
+    made = compile_rules(files);
+  } catch (const RulesError&) {
+    return;  // refused with the file and the JSON pointer: a fine answer
+  }
+  run_extract(kRulesProbe, ExtractOptions{}, *made);
+  numbers_of_lines(from_utf8(kRulesProbe), *made);
+}
+
+void run_numbers(std::string_view bytes) { numbers_of_lines(from_utf8(bytes), rules()); }
 
 void run_pipeline(std::string_view bytes) {
   run_extract(bytes, ExtractOptions{});
@@ -191,26 +259,6 @@ void run_pipeline(std::string_view bytes) {
     forced.decode.encoding = kForcedEncodings[bytes.size() % std::size(kForcedEncodings)];
     forced.year = 2021;
     run_extract(bytes, forced);
-  }
-}
-
-void run_numbers(std::string_view bytes) {
-  std::u32string text = from_utf8(bytes);
-  std::string out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(U'\n', pos);
-    if (end == std::u32string::npos) end = text.size();
-    size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
-    std::u32string line = text.substr(pos, stop - pos);
-    parse_numeral(line, rules().numbers);
-    LineAnalysis a = analyse_line(std::move(line), rules());
-    expect_line(a);
-    out.clear();
-    write_line(out, a, OutputOptions{false, true});
-    nlohmann::json j = parse_json(out, "a numbers line");
-    expect(j.at("numbers").size() == a.numerals.size(), "JSON numbers differ from the numerals");
-    pos = end + 1;
   }
 }
 

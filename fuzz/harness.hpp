@@ -19,4 +19,11 @@ void run_pipeline(std::string_view bytes);
 // end is not above its high end.
 void run_numbers(std::string_view bytes);
 
+// A rules file (`--rules DIR`): the first byte picks which of the built-in files is
+// replaced (its index among them sorted by name, modulo their number), the rest is its
+// text. Refused rules (RulesError) are a fine answer; rules that are accepted must
+// then run a digest and its lines through the pipeline with no crash and no broken
+// promise.
+void run_rules(std::string_view bytes);
+
 }  // namespace digestx::fuzz

@@ -6,8 +6,10 @@ usage: fuzz/seeds.py OUT_DIR
                       tests/bad-inputs/ and the regression inputs of tests/fuzz-corpus/pipeline/
   OUT_DIR/numbers/    every line of those digests, every input of the numeral and fact
                       tables (tests/tables/), and tests/fuzz-corpus/numbers/
-  OUT_DIR/digestx.dict  the words of rules/*.json (numerals, units, qualifiers, markers),
-                      quote marks and heading marks, as libFuzzer dictionary entries
+  OUT_DIR/rules/      each rules/*.json after the byte that picks it (its index in name
+                      order), and tests/fuzz-corpus/rules/
+  OUT_DIR/digestx.dict  the words of rules/*.json (numerals, units, qualifiers, markers)
+                      and their keys, quote marks and heading marks, as libFuzzer entries
 """
 import glob
 import hashlib
@@ -37,6 +39,16 @@ def strings(value):
                 yield from strings(v)
 
 
+def keys(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from keys(v)
+
+
 def dict_entry(word):
     return '"' + "".join(f"\\x{b:02x}" for b in word.encode("utf-8")) + '"'
 
@@ -61,16 +73,26 @@ def main():
     for path in glob.glob(os.path.join(ROOT, "tests", "fuzz-corpus", "numbers", "*")):
         put(numbers, open(path, "rb").read())
 
+    # Rules: the byte that picks the file (its index in name order), then the file.
+    rules_files = sorted(glob.glob(os.path.join(ROOT, "rules", "*.json")))
+    for index, path in enumerate(rules_files):
+        put(os.path.join(out, "rules"), bytes([index]) + open(path, "rb").read())
+    for path in glob.glob(os.path.join(ROOT, "tests", "fuzz-corpus", "rules", "*")):
+        put(os.path.join(out, "rules"), open(path, "rb").read())
+
     words = {"“", "”", "《", "》", "「", "」", "(", ")", "（", "）", "# ", "## ", "### ", "■", "【", "】", "\r\n",
              "\ufeff", "\u3000", "\u2028", "去年", "今年", "2022年度"}
     for path in glob.glob(os.path.join(ROOT, "rules", "*.json")):
-        for s in strings(json.load(open(path, encoding="utf-8"))):
+        rules = json.load(open(path, encoding="utf-8"))
+        for s in strings(rules):
             if 0 < len(s) <= 8 and not s.isascii() or 0 < len(s) <= 3:
                 words.add(s)
+        words.update(f'"{k}"' for k in keys(rules))  # for the rules target
     with open(os.path.join(out, "digestx.dict"), "w") as fh:
         for w in sorted(words):
             fh.write(dict_entry(w) + "\n")
     print(f"{len(os.listdir(os.path.join(out, 'pipeline')))} pipeline seeds, {len(os.listdir(numbers))} numbers seeds, "
+          f"{len(os.listdir(os.path.join(out, 'rules')))} rules seeds, "
           f"{len(words)} dictionary words", file=sys.stderr)
 
 

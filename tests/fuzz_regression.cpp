@@ -4,6 +4,7 @@
 // usage: fuzz_regression CORPUS_DIR
 //   CORPUS_DIR/pipeline/*  -> digestx::fuzz::run_pipeline
 //   CORPUS_DIR/numbers/*   -> digestx::fuzz::run_numbers
+//   CORPUS_DIR/rules/*     -> digestx::fuzz::run_rules
 // A broken promise aborts with the input's name on stderr just before.
 #include <algorithm>
 #include <filesystem>
@@ -43,7 +44,8 @@ int main(int argc, char** argv) {
   fs::path root = argv[1];
   size_t replayed = 0;
   for (const auto& [name, run] : {std::pair{"pipeline", &digestx::fuzz::run_pipeline},
-                                  std::pair{"numbers", &digestx::fuzz::run_numbers}}) {
+                                  std::pair{"numbers", &digestx::fuzz::run_numbers},
+                                  std::pair{"rules", &digestx::fuzz::run_rules}}) {
     for (const fs::path& p : files_in(root / name)) {
       std::cerr << name << ": " << p.filename().string() << std::endl;
       run(contents(p));
