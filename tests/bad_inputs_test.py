@@ -207,6 +207,11 @@ def check_document(doc, path, want, problems):
             problems.append(f"{len(doc['units'])} units, want {units}")
     if "facts_min" in want and len(facts) < want["facts_min"]:
         problems.append(f"{len(facts)} facts, want at least {want['facts_min']}")
+    if "every_fact" in want:  # the same figure repeated: each fact must read it whole
+        bad = [f for f in facts if any(f[k] != v for k, v in want["every_fact"].items())]
+        if bad:
+            problems.append(f"{len(bad)} of {len(facts)} facts are not {want['every_fact']}: "
+                            f"{[(f['text'], f['value']) for f in bad[:3]]}")
     if "facts" in want and len(facts) != want["facts"]:
         problems.append(f"{len(facts)} facts, want {want['facts']}")
 

@@ -83,7 +83,21 @@ def many_lines(folder, size):
     return write(folder, "many-lines.txt", repeat_to("去年，新增党员突击队1支。\n", size))
 
 
+def figures_without_sentence_end(folder, size):
+    """One figure after another, commas between them and no sentence end anywhere: a
+    long paragraph must be cut between figures, never inside one."""
+    return write(folder, "no-sentence-end.txt", repeat_to("发放慰问金39.6万元，", size))
+
+
+def full_width_figures_without_sentence_end(folder, size):
+    """The same with full-width figures whose thousands separator is the full-width
+    comma (１２，３４５．６万元): no cut after that comma either."""
+    return write(folder, "no-sentence-end-full-width.txt", repeat_to("发放慰问金１２，３４５．６万元，", size))
+
+
 GENERATORS = {
+    "figures_without_sentence_end": figures_without_sentence_end,
+    "full_width_figures_without_sentence_end": full_width_figures_without_sentence_end,
     "long_line": long_line,
     "headings": headings,
     "digits": digits,
