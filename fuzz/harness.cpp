@@ -160,21 +160,22 @@ void expect_json(const Document& doc, const nlohmann::json& j) {
   }
 }
 
-void run_extract(std::string_view bytes, const ExtractOptions& options, const Rules& with = rules()) {
+// Returns the compact JSON of the document ("" for an InputError).
+std::string run_extract(std::string_view bytes, const ExtractOptions& options, const Rules& with = rules()) {
   SourceInfo source;
   source.path = "fuzz-input";
   Document doc;
   try {
     doc = extract(bytes, source, with, options);
   } catch (const InputError&) {
-    return;  // a clear error is a fine answer to bad bytes
+    return {};  // a clear error is a fine answer to bad bytes
   }
   expect_document(doc);
-  std::string json;
-  write_document(json, doc, OutputOptions{false, true});
-  expect_json(doc, parse_json(json, "the document"));
-  json.clear();
-  write_document(json, doc, OutputOptions{true, false});  // --pretty: the same writer, indented
+  std::string compact;
+  write_document(compact, doc, OutputOptions{false, options.explain});
+  expect_json(doc, parse_json(compact, "the document"));
+  std::string pretty;
+  write_document(pretty, doc, OutputOptions{true, false});  // --pretty: the same writer, indented
   std::string table;
   write_facts_header(table, CsvOptions{});
   write_facts_rows(table, doc, CsvOptions{});
@@ -182,6 +183,7 @@ void run_extract(std::string_view bytes, const ExtractOptions& options, const Ru
   write_units_rows(table, doc, CsvOptions{});
   std::string page = render_page(doc);
   expect(page.find("</html>") != std::string::npos, "the review page is not whole");
+  return compact;
 }
 
 void expect_line(const LineAnalysis& a) {
@@ -207,7 +209,7 @@ void numbers_of_lines(std::u32string_view text, const Rules& with) {
     size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
     std::u32string line(text.substr(pos, stop - pos));
     parse_numeral(line, with.numbers);
-    LineAnalysis a = analyse_line(std::move(line), with);
+    LineAnalysis a = analyse_line(std::move(line), with, true);
     expect_line(a);
     out.clear();
     write_line(out, a, OutputOptions{false, true});
@@ -246,15 +248,23 @@ void run_rules(std::string_view bytes) {
   } catch (const RulesError&) {
     return;  // refused with the file and the JSON pointer: a fine answer
   }
-  run_extract(kRulesProbe, ExtractOptions{}, *made);
+  ExtractOptions explained;
+  explained.explain = true;
+  run_extract(kRulesProbe, explained, *made);
   numbers_of_lines(from_utf8(kRulesProbe), *made);
 }
 
 void run_numbers(std::string_view bytes) { numbers_of_lines(from_utf8(bytes), rules()); }
 
 void run_pipeline(std::string_view bytes) {
-  run_extract(bytes, ExtractOptions{});
+  ExtractOptions plain;
+  plain.explain = true;
+  std::string one_thread = run_extract(bytes, plain);
   if (bytes.size() <= kSmallInput) {
+    // Units on two threads (-j 2): the same document, byte for byte.
+    ExtractOptions threaded = plain;
+    threaded.threads = 2;
+    expect(run_extract(bytes, threaded) == one_thread, "the document differs on two threads");
     ExtractOptions forced;
     forced.decode.encoding = kForcedEncodings[bytes.size() % std::size(kForcedEncodings)];
     forced.year = 2021;

@@ -30,7 +30,11 @@ Pieces shifted(const Pieces& pieces, int64_t by) {
 
 // A paragraph longer than this (a whole file on one line) goes through the stages in
 // pieces cut after a sentence end, so that their working data stays small.
-constexpr uint32_t kChunkChars = 1 << 16;
+// (Fuzz builds make it small, so that short inputs reach the cuts.)
+#ifndef DIGESTX_CHUNK_CHARS
+#define DIGESTX_CHUNK_CHARS (1 << 16)
+#endif
+constexpr uint32_t kChunkChars = DIGESTX_CHUNK_CHARS;
 
 // With no sentence end to cut after: after the last comma, enumeration comma, colon,
 // semicolon or space in (floor, cut] that no digit follows, or else before the run of
