@@ -2,8 +2,12 @@
 # Installs, with apt-get, the Debian 12 packages digestx needs and that are missing.
 #   scripts/install-debian-deps.sh          to build and run digestx
 #   scripts/install-debian-deps.sh --test   also what the test suite uses
+#   scripts/install-debian-deps.sh --fuzz   also clang and libFuzzer (fuzz/README.md)
 set -eu
 packages="g++ cmake ninja-build make pkg-config libicu-dev nlohmann-json3-dev libcli11-dev libgtest-dev python3"
+if [ "${1:-}" = "--fuzz" ]; then
+  packages="$packages clang-14 libclang-rt-14-dev"
+fi
 if [ "${1:-}" = "--test" ]; then
   packages="$packages python3-jsonschema python3-pandas parallel jq"
   # The review page's browser test: Debian's chromium, and a font for its screenshots.

@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kMaxListedInvalid = 20;  // warnings that name a byte offset
 
+// Decoded text and where it was damaged (UTF-8, and UTF-16/32 read by hand).
 struct Utf8Result {
   std::u32string text;
   size_t invalid = 0;     // undecodable sequences
@@ -148,23 +149,56 @@ IcuResult decode_icu(std::string_view bytes, const char* encoding) {
   return r;
 }
 
-std::u32string decode_utf16(std::string_view b, bool little) {
-  std::u16string u((b.size()) / 2, u'\0');
-  for (size_t i = 0; i + 1 < b.size(); i += 2) {
-    auto lo = static_cast<unsigned char>(b[i]), hi = static_cast<unsigned char>(b[i + 1]);
-    u[i / 2] = little ? char16_t(lo | (hi << 8)) : char16_t(hi | (lo << 8));
+// UTF-16 and UTF-32 bytes -> code points. A lone surrogate, a code point beyond
+// U+10FFFF or a cut-off last unit becomes U+FFFD, noted with its byte offset as bad
+// UTF-8 is, so that a damaged file says where it is damaged.
+Utf8Result decode_utf16(std::string_view b, bool little) {
+  Utf8Result r;
+  size_t units = b.size() / 2;
+  r.text.reserve(units + 1);
+  auto unit = [&](size_t k) {
+    auto lo = static_cast<unsigned char>(b[2 * k]), hi = static_cast<unsigned char>(b[2 * k + 1]);
+    return little ? char16_t(lo | (hi << 8)) : char16_t(hi | (lo << 8));
+  };
+  auto replace = [&](size_t byte) {
+    if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(byte, r.text.size());
+    ++r.invalid;
+    r.text.push_back(0xFFFD);
+  };
+  for (size_t k = 0; k < units; ++k) {
+    char16_t c = unit(k);
+    if (c >= 0xD800 && c <= 0xDBFF && k + 1 < units && unit(k + 1) >= 0xDC00 && unit(k + 1) <= 0xDFFF) {
+      r.text.push_back(0x10000 + ((char32_t(c) - 0xD800) << 10) + (char32_t(unit(k + 1)) - 0xDC00));
+      ++k;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      replace(2 * k);
+    } else {
+      r.text.push_back(c);
+    }
   }
-  return utf16_to_utf32(u.data(), u.size());
+  if (b.size() % 2 != 0) replace(b.size() - 1);
+  return r;
 }
 
-std::u32string decode_utf32(std::string_view b, bool little) {
-  std::u32string out;
+Utf8Result decode_utf32(std::string_view b, bool little) {
+  Utf8Result r;
+  r.text.reserve(b.size() / 4 + 1);
   for (size_t i = 0; i + 3 < b.size(); i += 4) {
     auto at = [&](size_t k) { return char32_t(static_cast<unsigned char>(b[i + k])); };
     char32_t c = little ? at(0) | at(1) << 8 | at(2) << 16 | at(3) << 24 : at(3) | at(2) << 8 | at(1) << 16 | at(0) << 24;
-    out.push_back(c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c);
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, r.text.size());
+      ++r.invalid;
+      c = 0xFFFD;
+    }
+    r.text.push_back(c);
   }
-  return out;
+  if (b.size() % 4 != 0) {
+    if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(b.size() - b.size() % 4, r.text.size());
+    ++r.invalid;
+    r.text.push_back(0xFFFD);
+  }
+  return r;
 }
 
 // Share of code points that look like text: Han, CJK punctuation, printable ASCII,
@@ -247,24 +281,29 @@ std::string upper(std::string s) {
 Decoded with_bom(std::string_view bytes) {
   Decoded d;
   d.bom = true;
+  size_t bom_bytes = 2;
+  Utf8Result r;
   if (starts_with(bytes, "\xEF\xBB\xBF", 3)) {
-    Utf8Result r = decode_utf8(bytes.substr(3));
-    d.text = std::move(r.text);
+    bom_bytes = 3;
+    r = decode_utf8(bytes.substr(3));
     d.encoding = "UTF-8";
-    warn_invalid(d, r.invalid, r.bad, 3);
   } else if (starts_with(bytes, "\xFF\xFE\x00\x00", 4)) {
-    d.text = decode_utf32(bytes.substr(4), true);
+    bom_bytes = 4;
+    r = decode_utf32(bytes.substr(4), true);
     d.encoding = "UTF-32LE";
   } else if (starts_with(bytes, "\x00\x00\xFE\xFF", 4)) {
-    d.text = decode_utf32(bytes.substr(4), false);
+    bom_bytes = 4;
+    r = decode_utf32(bytes.substr(4), false);
     d.encoding = "UTF-32BE";
   } else if (starts_with(bytes, "\xFF\xFE", 2)) {
-    d.text = decode_utf16(bytes.substr(2), true);
+    r = decode_utf16(bytes.substr(2), true);
     d.encoding = "UTF-16LE";
   } else {
-    d.text = decode_utf16(bytes.substr(2), false);
+    r = decode_utf16(bytes.substr(2), false);
     d.encoding = "UTF-16BE";
   }
+  d.text = std::move(r.text);
+  warn_invalid(d, r.invalid, r.bad, bom_bytes);
   return d;
 }
 
@@ -292,6 +331,9 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
     if (!d.text.empty() && d.text[0] == 0xFEFF) {
       d.text.erase(0, 1);
       d.bom = true;
+      // The warnings' spans index the text: they move back with it.
+      for (Warning& w : d.warnings)
+        if (w.has_span) w.span = {w.span.start - 1, w.span.end - 1};
     }
     require_text(d);
     return d;
@@ -311,17 +353,19 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
     return d;
   }
   size_t nuls = size_t(std::count(bytes.begin(), bytes.end(), '\0'));
-  if (nuls > 0 && bytes.size() % 2 == 0) {
-    // UTF-16 without a BOM: NULs sit on one parity (the high bytes of ASCII).
+  if (nuls > 0) {
+    // UTF-16 without a BOM: NULs sit on one parity (the high bytes of ASCII). An odd
+    // length is a cut-off last unit, replaced and reported like any damage.
     size_t odd = 0;
     for (size_t i = 1; i < bytes.size(); i += 2) odd += bytes[i] == '\0';
     bool little = odd * 2 >= nuls;
-    std::u32string t = decode_utf16(bytes, little);
-    if (texty_share(t) > 0.95) {
+    Utf8Result t = decode_utf16(bytes, little);
+    if (texty_share(t.text) > 0.95) {
       Decoded d;
-      d.text = std::move(t);
+      d.text = std::move(t.text);
       d.encoding = little ? "UTF-16LE" : "UTF-16BE";
       d.warnings.push_back({"utf16_without_bom", "no byte order mark; read as " + d.encoding, false, {}});
+      warn_invalid(d, t.invalid, t.bad, 0);
       require_text(d);
       return d;
     }

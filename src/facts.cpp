@@ -95,14 +95,17 @@ class FactFinder {
       if (stack.size() > 64) stack.erase(stack.begin());  // unbalanced marks cannot pile up
     }
     std::sort(zones_.begin(), zones_.end(), [](const Zone& a, const Zone& b) { return a.open < b.open; });
+    // The furthest close of the zones up to each one: a lookup is then a binary
+    // search, not a walk over every zone before it (quadratic on a long paragraph).
+    size_t reach = 0;
+    for (const Zone& z : zones_) zone_reach_.push_back(reach = std::max(reach, z.close));
   }
 
+  // Inside a quote zone that opens before b and closes at or after e.
   bool quoted(size_t b, size_t e) const {
-    for (const Zone& z : zones_) {
-      if (z.open >= b) break;
-      if (z.open < b && e <= z.close) return true;
-    }
-    return false;
+    auto it = std::lower_bound(zones_.begin(), zones_.end(), b, [](const Zone& z, size_t p) { return z.open < p; });
+    size_t before = size_t(it - zones_.begin());
+    return before > 0 && e <= zone_reach_[before - 1];
   }
 
   bool in_set_phrase(size_t b, size_t e) const {
@@ -958,6 +961,7 @@ class FactFinder {
   const QuantityRules& q_;
   const ExclusionRules& x_;
   std::vector<Zone> zones_;
+  std::vector<size_t> zone_reach_;  // zone_reach_[k]: the largest close of zones_[0..k]
   std::vector<Zone> urls_;
   std::vector<Numeral> own_numerals_;    // when the caller gave none
   const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right

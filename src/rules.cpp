@@ -739,7 +739,7 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) 
     json doc;
     try {
       doc = json::parse(f.text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
     it->second(Node(doc, display, ""), *rules);
@@ -766,6 +766,8 @@ std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
     if (entry.path().extension() != ".json") continue;
     std::string name = entry.path().filename().string();
     if (!loaders().count(name)) throw RulesError((fs::path(dir) / name).string(), "", "not a rules file");
+    std::error_code type_ec;
+    if (entry.is_directory(type_ec)) throw RulesError((fs::path(dir) / name).string(), "", "is a directory");
     std::ifstream in(entry.path(), std::ios::binary);
     if (!in) throw RulesError((fs::path(dir) / name).string(), "", "cannot be read");
     std::stringstream ss;

@@ -334,10 +334,14 @@ def peak_memory_kb(binary, args):
 def check_memory_is_bounded(binary, tmp, project):
     """100 times the files, about the same memory: results wait in a bounded window."""
     sample = os.path.join(project, "samples", "sanya-2022.txt")
-    many = os.path.join(tmp, "many")
+    many = os.path.join(tmp, "many")  # also the input of check_interrupted_output_dir
     os.makedirs(many)
     for i in range(1200):
         os.link(sample, os.path.join(many, f"{i:04d}.txt"))
+    if os.environ.get("DIGESTX_SANITIZED"):
+        # ASan holds freed memory in quarantine: the peak grows with the work done.
+        print("skip memory: a sanitizer build's memory is not digestx's")
+        return
     few = sorted(os.path.join(many, f) for f in os.listdir(many))[:12]
     small = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl"] + few)
     big = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl", many])

@@ -63,6 +63,22 @@ TEST_P(DecodeTable, Decodes) {
   if (c.contains("expect")) EXPECT_EQ(to_utf8(d.text), c.at("expect").get<std::string>());
   if (c.contains("bom")) EXPECT_EQ(d.bom, c.at("bom").get<bool>());
   if (c.contains("warnings")) EXPECT_EQ(d.warnings.size(), c.at("warnings").get<size_t>());
+  // Each replaced sequence: [byte offset named by the warning, code point of its U+FFFD].
+  if (c.contains("invalid")) {
+    std::vector<const Warning*> invalid;
+    for (const Warning& w : d.warnings)
+      if (w.code == "invalid_bytes") invalid.push_back(&w);
+    ASSERT_EQ(invalid.size(), c.at("invalid").size());
+    for (size_t i = 0; i < invalid.size(); ++i) {
+      size_t byte = c.at("invalid")[i][0], cp = c.at("invalid")[i][1];
+      EXPECT_NE(invalid[i]->message.find("byte offset " + std::to_string(byte) + " "), std::string::npos)
+          << invalid[i]->message;
+      EXPECT_TRUE(invalid[i]->has_span);
+      EXPECT_EQ(invalid[i]->span.start, cp);
+      ASSERT_LT(invalid[i]->span.start, d.text.size());
+      EXPECT_EQ(d.text[invalid[i]->span.start], U'\uFFFD');
+    }
+  }
   if (c.contains("warning_mentions")) {
     ASSERT_FALSE(d.warnings.empty());
     EXPECT_NE(d.warnings[0].message.find(c.at("warning_mentions").get<std::string>()), std::string::npos)

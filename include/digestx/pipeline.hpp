@@ -23,7 +23,11 @@ struct ExtractOptions {
   size_t threads = 1;
 };
 
-// Bytes of one input -> its document. Throws InputError when it cannot be decoded.
+// The longest text a document can hold: spans are 32-bit code point offsets.
+constexpr size_t kMaxChars = 0xFFFFFFFFu;
+
+// Bytes of one input -> its document. Throws InputError when it cannot be decoded,
+// or ("too_large") when it decodes to more than kMaxChars code points.
 Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
 // The same, releasing the bytes as soon as they are decoded (large inputs).
 Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});

@@ -52,6 +52,10 @@ int run_numbers(std::vector<std::string> args) {
       return 2;
     }
   }
+  if (text.size() > kMaxChars) {  // before any output: never half a stream
+    complain(input + ": holds more than " + std::to_string(kMaxChars) + " characters, more than spans can index");
+    return 2;
+  }
   Sink sink("");
   OutputOptions oo;
   oo.explain = explain;

@@ -1,0 +1,10 @@
+// libFuzzer target: `digestx numbers`, line by line. See harness.hpp.
+#include <cstddef>
+#include <cstdint>
+
+#include "harness.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  digestx::fuzz::run_numbers({reinterpret_cast<const char*>(data), size});
+  return 0;
+}
