@@ -111,6 +111,17 @@ bool holds_word(std::u32string_view s, size_t b, size_t e, const Lexicon& words)
   return false;
 }
 
+// The end of the posts held together with the first (党组书记、局长, 书记、主任): each
+// after a title separator, each a role word.
+size_t posts_end(std::u32string_view s, size_t e, const StructureRules& rules) {
+  while (e + 1 < s.size() && contains(rules.organization_title_separators, s[e])) {
+    auto more = rules.role_words.longest_at(s, e + 1);
+    if (!more) break;
+    e += 1 + more.len;
+  }
+  return e;
+}
+
 struct HeadingParse {
   UnitHeading heading;
   Pieces body;  // text after the name that is a paragraph, not a headline ("…书记张三：去年，…")
@@ -136,12 +147,13 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
     if (p == org_start) continue;
     auto role = rules.role_words.longest_at(s, p);
     if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
-    auto name = parse_name(s, p + role.len, rules, breaks);
+    size_t role_end = posts_end(s, p + role.len, rules);
+    auto name = parse_name(s, role_end, rules, breaks);
     if (!name || holds_word(s, name->begin, name->end, rules.name_not_words)) continue;
     HeadingParse out;
     UnitHeading& h = out.heading;
     h.organization = j.span(org_start, p);
-    h.role = j.span(p, p + role.len);
+    h.role = j.span(p, role_end);
     h.name = j.span(name->begin, name->end);
     h.rules = {rules.organization_rule, rules.roles[size_t(role.value)].name, rules.person_name_rule};
     size_t q = name->end;
@@ -391,8 +403,10 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
   // Subtitle and title only stand before the first unit.
   size_t subtitle_at = lines.size(), title_at = lines.size();
   std::string title_rule;
+  bool subtitle_by_keyword = false;
   // A dash-led line first; a line naming the genre (述职报告摘登) only if it is no sentence.
   for (int pass = 0; pass < 2 && subtitle_at == lines.size(); ++pass) {
+    subtitle_by_keyword = pass == 1;
     for (size_t i = 0; i < first_unit; ++i) {
       if (kinds[i].kind != Kind::body) continue;
       auto s = as_subtitle(view, lines[i], rules.structure, pass == 0);
@@ -433,6 +447,14 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
       }
       break;
     }
+  }
+  // A line naming the genre with no title above it and no dash is the title itself
+  // ("市直机关…2024年度…述职报告摘登" heading the page on its own).
+  if (title_at == lines.size() && subtitle_at < lines.size() && subtitle_by_keyword) {
+    title_at = subtitle_at;
+    title_rule = "structure.title.genre_line";
+    subtitle_at = lines.size();
+    kinds[title_at] = Classified{};
   }
   for (size_t k = 0; k < title_lines && title_at + k < lines.size(); ++k) kinds[title_at + k].kind = Kind::title;
 

@@ -7,6 +7,7 @@ usage: cli_test.py DIGESTX_BINARY
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -124,6 +125,8 @@ def main():
         print(f"{'ok  ' if not problems else 'FAIL'} {name}" + (": " + "; ".join(problems) if problems else ""))
         failed += bool(problems)
 
+    failed += not special_outputs(binary, tmp)
+
     # A broken pipe ends quietly: many copies, read one line, close.
     p = subprocess.Popen([binary, "--format", "jsonl"] + [SANYA] * 200, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdout.readline()
@@ -134,6 +137,33 @@ def main():
     print(f"{'ok  ' if ok else 'FAIL'} broken_pipe" + ("" if ok else f": exit {rc}, stderr {err[:200]!r}"))
     failed += not ok
     return 1 if failed else 0
+
+
+def special_outputs(binary, tmp):
+    """-o onto a FIFO writes into it (renaming a file onto it would replace it, as it
+    would /dev/null); -o onto a symbolic link replaces the file it points to."""
+    import threading
+    ok = True
+    fifo = os.path.join(tmp, "pipe.json")
+    os.mkfifo(fifo)
+    got = {}
+    reader = threading.Thread(target=lambda: got.setdefault("data", open(fifo, "rb").read()))
+    reader.start()
+    rc, _, err = run(binary, ["-o", fifo, SANYA])
+    reader.join(timeout=60)
+    fifo_ok = (rc == 0 and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+               and json.loads(got.get("data", b"null") or b"null") is not None)
+    print(f"{'ok  ' if fifo_ok else 'FAIL'} output_fifo" + ("" if fifo_ok else f": exit {rc}, {err[:200]!r}"))
+    ok &= fifo_ok
+    real = os.path.join(tmp, "real.json")
+    link = os.path.join(tmp, "link.json")
+    open(real, "w").write("old")
+    os.symlink(real, link)
+    rc, _, err = run(binary, ["-o", link, SANYA])
+    link_ok = rc == 0 and os.path.islink(link) and json.load(open(real))["format"] == "digestx/1"
+    print(f"{'ok  ' if link_ok else 'FAIL'} output_symlink" + ("" if link_ok else f": exit {rc}, {err[:200]!r}"))
+    ok &= link_ok
+    return ok
 
 
 if __name__ == "__main__":

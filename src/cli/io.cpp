@@ -87,13 +87,48 @@ void write_all(int fd, std::string_view data, const std::string& path) {
   }
 }
 
+// Where an output named `path` really goes. A device, a FIFO or a socket
+// (`-o /dev/null`, `-o /dev/stderr`, a named pipe) is written in place: renaming a file
+// onto it would replace the device. A symbolic link is followed, so that the file it
+// points to is replaced, not the link.
+struct OutputTarget {
+  std::string path;
+  bool in_place = false;
+};
+
+OutputTarget output_target(const std::string& path) {
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) return {path, false};
+  if (!std::filesystem::is_regular_file(st)) return {path, !std::filesystem::is_directory(st)};
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) {
+    auto real = std::filesystem::canonical(path, ec);
+    if (!ec) return {real.string(), false};
+  }
+  return {path, false};
+}
+
 }  // namespace
 
 void remove_temporaries_on_signal() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, remove_temporaries_and_die);
 }
 
-void write_file_atomically(const std::string& path, std::string_view data) {
+void write_file_atomically(const std::string& given_path, std::string_view data) {
+  OutputTarget target = output_target(given_path);
+  const std::string& path = target.path;
+  if (target.in_place) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(path + ": cannot be written: " + std::strerror(errno));
+    try {
+      write_all(fd, data, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    return;
+  }
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -155,6 +190,14 @@ Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {
     file_ = stdout;
     return;
   }
+  OutputTarget target = output_target(path_);
+  path_ = target.path;
+  if (target.in_place) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_) throw std::runtime_error(path_ + ": cannot be written: " + std::strerror(errno));
+    in_place_ = true;
+    return;
+  }
   tmp_ = path_ + ".tmp." + std::to_string(::getpid());
   temp_slot_ = register_temp(tmp_);
   file_ = std::fopen(tmp_.c_str(), "wb");
@@ -163,6 +206,10 @@ Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {
 }
 
 Sink::~Sink() {
+  if (in_place_) {
+    if (file_) std::fclose(file_);
+    return;
+  }
   if (!path_.empty() && !committed_) {
     if (file_) std::fclose(file_);
     std::remove(tmp_.c_str());
@@ -189,6 +236,7 @@ void Sink::commit() {
     throw std::runtime_error(path_ + ": write failed: " + std::strerror(errno));
   }
   file_ = nullptr;
+  if (in_place_) return;
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
     throw std::runtime_error(path_ + ": cannot be written: " + std::strerror(errno));
   committed_ = true;

@@ -22,7 +22,8 @@ struct BrokenPipe : std::runtime_error {
 };
 
 // Data output: stdout, or a file written to a temporary name and renamed into place
-// on commit() so that a crash never leaves half a file.
+// on commit() so that a crash never leaves half a file; a device or a FIFO
+// (-o /dev/null) is written in place.
 class Sink {
  public:
   explicit Sink(const std::string& path);  // "" or "-" = stdout
@@ -35,6 +36,7 @@ class Sink {
   std::string path_, tmp_;
   std::FILE* file_ = nullptr;
   bool committed_ = false;
+  bool in_place_ = false;  // a device or a FIFO, written as it comes
   int temp_slot_ = -1;
 };
 
