@@ -241,12 +241,32 @@ void warn_invalid(Decoded& d, size_t invalid, const std::vector<std::pair<size_t
   }
 }
 
+constexpr size_t kDetectBytes = 64 * 1024;  // the head of a file that tells its encoding
+
+bool is_chinese_multibyte(std::string_view name) { return name == "GB18030" || name == "Big5"; }
+
+// GB18030 text read as Big5 breaks on several characters in a hundred (GB2312 uses
+// byte pairs that Big5 leaves unassigned: ICU's Big5, windows-950, gives U+FFFD,
+// U+001A or a private-use character for them), while Big5 text, even with some
+// damage, reads as Big5: such text needs no detector, which costs more than the rest
+// of the pipeline on a small file. Only the head is tried, as for the detector.
+bool clearly_not_big5(std::string_view head) {
+  IcuResult big5 = decode_icu(head, "Big5");
+  if (!big5.ok) return false;
+  size_t wide = 0, unassigned = 0;
+  for (char32_t c : big5.text) {
+    wide += c >= 0x80;
+    unassigned += c == 0xFFFD || c == 0x1A || (c >= 0xE000 && c <= 0xF8FF);
+  }
+  return wide >= 50 && unassigned * 50 >= wide;  // 2% of the non-ASCII characters
+}
+
 std::string detect_with_icu(std::string_view bytes) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> det(ucsdet_open(&status), &ucsdet_close);
   if (U_FAILURE(status)) return {};
   // The head of the file is enough to tell; the detector is slow on megabytes.
-  size_t len = std::min<size_t>(bytes.size(), 64 * 1024);
+  size_t len = std::min<size_t>(bytes.size(), kDetectBytes);
   ucsdet_setText(det.get(), bytes.data(), int32_t(len), &status);
   int32_t found = 0;
   const UCharsetMatch** matches = ucsdet_detectAll(det.get(), &found, &status);
@@ -256,7 +276,7 @@ std::string detect_with_icu(std::string_view bytes) {
     if (U_FAILURE(status) || !name) continue;
     std::string n = name;
     // Chinese digests: take the first Chinese multibyte charset it proposes.
-    if (n == "GB18030" || n == "Big5") return n;
+    if (is_chinese_multibyte(n)) return n;
   }
   return {};
 }
@@ -383,7 +403,7 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
     require_text(d);
     return d;
   }
-  std::string guess = detect_with_icu(bytes);
+  std::string guess = clearly_not_big5(bytes.substr(0, kDetectBytes)) ? "GB18030" : detect_with_icu(bytes);
   if (guess.empty()) guess = "GB18030";
   Decoded d = from_icu(bytes, guess, 0);
   size_t invalid = 0;
