@@ -1,54 +1,34 @@
 #include "digestx/view.hpp"
 
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
-
-#include <atomic>
-#include <memory>
-#include <mutex>
+#include <array>
 
 #include "digestx/utf.hpp"
 
 namespace digestx {
 
+namespace generated {
+extern const char32_t kSimplifiedPairs[][2];  // (traditional, simplified), from ICU at build time
+extern const size_t kSimplifiedPairCount;
+}  // namespace generated
+
 namespace {
 
-// Simplified forms of BMP characters, filled lazily: 0 = not looked up yet.
-// Lookups are lock-free; misses take the mutex and ask ICU once per character.
 constexpr size_t kBmp = 0x10000;
-std::atomic<char32_t> g_simplified[kBmp];
-std::mutex g_translit_mutex;
 
-icu::Transliterator* transliterator() {
-  static std::unique_ptr<icu::Transliterator> t = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> tr(
-        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
-    if (U_FAILURE(status)) tr.reset();
-    return tr;
+// The simplified form of every BMP character (itself where ICU changes nothing),
+// made once from the generated pairs: a lookup per character, no lock, no ICU call.
+const std::array<char32_t, kBmp>& simplified_table() {
+  static const auto* table = [] {
+    auto* t = new std::array<char32_t, kBmp>;
+    for (size_t c = 0; c < kBmp; ++c) (*t)[c] = char32_t(c);
+    for (size_t i = 0; i < generated::kSimplifiedPairCount; ++i)
+      (*t)[generated::kSimplifiedPairs[i][0]] = generated::kSimplifiedPairs[i][1];
+    return t;
   }();
-  return t.get();
+  return *table;
 }
 
-char32_t simplify_slow(char32_t c) {
-  std::lock_guard<std::mutex> lock(g_translit_mutex);
-  char32_t known = g_simplified[c].load(std::memory_order_relaxed);
-  if (known != 0) return known;
-  char32_t result = c;
-  if (icu::Transliterator* t = transliterator()) {
-    icu::UnicodeString s{UChar32(c)};
-    t->transliterate(s);
-    if (s.countChar32() == 1) result = char32_t(s.char32At(0));
-  }
-  g_simplified[c].store(result, std::memory_order_relaxed);
-  return result;
-}
-
-char32_t simplify(char32_t c) {
-  if (c >= kBmp || !is_han(c)) return c;
-  char32_t known = g_simplified[c].load(std::memory_order_relaxed);
-  return known != 0 ? known : simplify_slow(c);
-}
+char32_t simplify(char32_t c) { return c < kBmp ? simplified_table()[c] : c; }
 
 }  // namespace
 
