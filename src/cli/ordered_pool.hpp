@@ -42,12 +42,14 @@ struct PoolJob {
   std::function<bool(size_t index, Task& task)> next;
   // Does the work of one task (in parallel, on any worker).
   std::function<Result(size_t index, Task& task)> run;
-  // Receives the results in task order, on the calling thread; may throw (a broken
-  // pipe), which stops the workers after their current task and is rethrown.
+  // Receives the results in task order, one call at a time (on whichever worker
+  // finished the task next in order); may throw (a broken pipe), which stops the
+  // workers after their current task and is rethrown by run_ordered.
   std::function<void(size_t index, Result& result)> emit;
 };
 
-// jobs <= 1 runs everything on the calling thread.
+// jobs <= 1 runs everything on the calling thread; otherwise the calling thread is
+// one of the `jobs` workers.
 void run_ordered(const PoolJob& job, size_t jobs, size_t window);
 
 }  // namespace digestx::cli
