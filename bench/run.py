@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """One benchmark run: digestx against `wc -m` on the same bytes, as ratios.
 
-usage: run.py DIGESTX [CORPUS_DIR] [--repeat 3] [--no-huge]
+usage: run.py DIGESTX [CORPUS_DIR] [--repeat 5] [--no-huge]
 
 Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
   big.txt (20 MB)        digestx -j 1 and `wc -m`: wall time, MB/s, ratio; peak RSS
   huge.txt (200 MB)      digestx -j 1 wall time and its ratio to big.txt (linearity)
   small/ (1,500 files)   digestx -j 1 and -j 2: MB/s and the speed-up; `wc -m` on them
-Each figure is the best of --repeat runs. Output goes to /dev/null (compact JSON).
+Each figure is the best of --repeat rounds, the commands of a row group run in
+turn in every round (so a slow spell of a shared machine falls on all of them). Output goes to /dev/null (compact JSON).
 """
 import argparse
 import os
@@ -34,6 +35,23 @@ def timed(cmd, repeat):
     return best, rss
 
 
+def interleaved(cmds, repeat):
+    """Best wall time of each command over `repeat` rounds of all of them in turn."""
+    best = [None] * len(cmds)
+    for _ in range(repeat):
+        for i, cmd in enumerate(cmds):
+            dt, _ = timed(cmd, 1)
+            best[i] = dt if best[i] is None else min(best[i], dt)
+    return best
+
+
+def warm(path):
+    """Reads a file once so that the page cache holds it for every run."""
+    with open(path, "rb") as fh:
+        while fh.read(1 << 24):
+            pass
+
+
 def peak_rss(cmd):
     """Peak RSS (KB) of one run, measured with /usr/bin/time -v when present."""
     if not os.path.exists("/usr/bin/time"):
@@ -56,7 +74,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("digestx")
     ap.add_argument("corpus", nargs="?", default=os.path.join(HERE, "corpus"))
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-huge", action="store_true")
     a = ap.parse_args()
     if not os.path.exists(os.path.join(a.corpus, "big.txt")):
@@ -69,9 +87,11 @@ def main():
     mb = lambda p: size_of(p) / 1e6
     rows = []
 
-    wc_big, _ = timed(["wc", "-m", big], a.repeat)
-    dx_big, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", big], a.repeat)
-    dx_big2, _ = timed([a.digestx, "-j", "2", "--format", "jsonl", big], a.repeat)
+    # Side by side: each round runs every command once, so that a slow spell of the
+    # machine falls on all of them; each figure is the best round.
+    wc_big, dx_big, dx_big2 = interleaved([["wc", "-m", big],
+                                           [a.digestx, "-j", "1", "--format", "jsonl", big],
+                                           [a.digestx, "-j", "2", "--format", "jsonl", big]], a.repeat)
     rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
     rows.append(("big.txt wc -m", wc_big, mb(big) / wc_big, ""))
     rows.append(("big.txt digestx -j 1", dx_big, mb(big) / dx_big, f"{dx_big / wc_big:.2f}x wc -m"))
@@ -80,13 +100,14 @@ def main():
     rss_note = f"peak RSS {rss / 1024:.0f} MiB (bar {bar_rss / 1024:.0f} MiB)" if rss else ""
 
     if not a.no_huge and os.path.exists(huge):
-        dx_huge, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", huge], 1)
+        warm(huge)
+        dx_huge, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", huge], min(a.repeat, 2))
         rows.append(("huge.txt digestx -j 1", dx_huge, mb(huge) / dx_huge,
                      f"{dx_huge / dx_big:.2f}x big.txt for {size_of(huge) / size_of(big):.1f}x the bytes"))
 
-    wc_small, _ = timed(["wc", "-m"] + files, a.repeat)
-    j1, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", small], a.repeat)
-    j2, _ = timed([a.digestx, "-j", "2", "--format", "jsonl", small], a.repeat)
+    wc_small, j1, j2 = interleaved([["wc", "-m"] + files,
+                                    [a.digestx, "-j", "1", "--format", "jsonl", small],
+                                    [a.digestx, "-j", "2", "--format", "jsonl", small]], a.repeat)
     rows.append((f"small/ ({len(files)} files) wc -m", wc_small, mb(small) / wc_small, ""))
     rows.append(("small/ digestx -j 1", j1, mb(small) / j1, f"{j1 / wc_small:.2f}x wc -m"))
     rows.append(("small/ digestx -j 2", j2, mb(small) / j2, f"-j 2 = {j1 / j2:.2f}x the throughput of -j 1"))

@@ -27,26 +27,40 @@ struct Utf8Result {
 // One pass: validates and decodes; each maximal invalid subpart becomes U+FFFD.
 Utf8Result decode_utf8(std::string_view s) {
   Utf8Result r;
-  // Exactly one code point per byte that does not continue a sequence: no slack.
+  // One code point per byte that does not continue a sequence, written straight into
+  // place; only stray continuation bytes (each a U+FFFD) can need more room.
   size_t starts = 0;
   for (char c : s) starts += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  r.text.reserve(starts + 1);
+  std::u32string& text = r.text;
+  text.resize(starts + 16);
+  char32_t* out = &text[0];
+  size_t m = 0;
+  auto put = [&](char32_t c) {
+    if (m == text.size()) {
+      text.resize(text.size() + text.size() / 8 + 16);
+      out = &text[0];
+    }
+    out[m++] = c;
+  };
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
   while (i < n) {
     // ASCII run fast path.
-    while (i < n && p[i] < 0x80) r.text.push_back(p[i++]);
+    while (i < n && p[i] < 0x80) put(p[i++]);
     if (i >= n) break;
-    unsigned char b = p[i];
-    // Fast path for the common case, a well-formed three-byte character (all of CJK):
-    // leads E1..EC and EE..EF take any continuation bytes.
-    if (((b >= 0xE1 && b <= 0xEC) || b >= 0xEE) && b <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
-        (p[i + 2] & 0xC0) == 0x80) {
-      r.text.push_back(char32_t(b & 0x0F) << 12 | char32_t(p[i + 1] & 0x3F) << 6 | char32_t(p[i + 2] & 0x3F));
+    // The common case, well-formed three-byte characters (all of CJK) one after the
+    // other: leads E1..EC and EE..EF take any continuation bytes.
+    while (i + 2 < n) {
+      unsigned char b = p[i];
+      if (!(((b >= 0xE1 && b <= 0xEC) || b >= 0xEE) && b <= 0xEF) || (p[i + 1] & 0xC0) != 0x80 ||
+          (p[i + 2] & 0xC0) != 0x80)
+        break;
+      put(char32_t(b & 0x0F) << 12 | char32_t(p[i + 1] & 0x3F) << 6 | char32_t(p[i + 2] & 0x3F));
       ++r.multibyte;
       i += 3;
-      continue;
     }
+    if (i >= n || p[i] < 0x80) continue;
+    unsigned char b = p[i];
     int len = 0;
     char32_t c = 0;
     unsigned char lo = 0x80, hi = 0xBF;
@@ -75,16 +89,18 @@ Utf8Result decode_utf8(std::string_view s) {
       }
     }
     if (len > 0 && k == size_t(len)) {
-      r.text.push_back(c);
+      put(c);
       ++r.multibyte;
       i += k;
     } else {
-      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, r.text.size());
+      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, m);
       ++r.invalid;
-      r.text.push_back(0xFFFD);
+      put(0xFFFD);
       i += len > 0 ? k : 1;
     }
   }
+  text.resize(m);
+  if (text.capacity() > m + m / 4 + 64) text.shrink_to_fit();  // after many stray bytes
   return r;
 }
 

@@ -15,33 +15,35 @@ namespace {
 
 constexpr size_t kBmp = 0x10000;
 
-// The simplified form of every BMP character (itself where ICU changes nothing),
-// made once from the generated pairs: a lookup per character, no lock, no ICU call.
-const std::array<char32_t, kBmp>& simplified_table() {
+// The matching form of every BMP character, made once: full-width ASCII
+// (U+FF01..U+FF5E, except U+FF0C, which stays distinct from the thousands separator)
+// -> ASCII, U+3000 -> space, traditional -> simplified from the pairs ICU gave at build
+// time, anything else itself. One lookup per character, no lock, no ICU call.
+const std::array<char32_t, kBmp>& folded_table() {
   static const auto* table = [] {
     auto* t = new std::array<char32_t, kBmp>;
     for (size_t c = 0; c < kBmp; ++c) (*t)[c] = char32_t(c);
     for (size_t i = 0; i < generated::kSimplifiedPairCount; ++i)
       (*t)[generated::kSimplifiedPairs[i][0]] = generated::kSimplifiedPairs[i][1];
+    for (char32_t c = 0xFF01; c <= 0xFF5E; ++c)
+      if (c != 0xFF0C) (*t)[c] = c - 0xFEE0;
+    (*t)[0x3000] = ' ';
     return t;
   }();
   return *table;
 }
 
-char32_t simplify(char32_t c) { return c < kBmp ? simplified_table()[c] : c; }
-
 }  // namespace
 
-char32_t fold_char(char32_t c) {
-  if (c < 0x80) return c;
-  if (c >= 0xFF01 && c <= 0xFF5E && c != 0xFF0C) return c - 0xFEE0;
-  if (c == 0x3000) return ' ';
-  return simplify(c);
-}
+char32_t fold_char(char32_t c) { return c < kBmp ? folded_table()[c] : c; }
 
 std::u32string matching_view(std::u32string_view text) {
+  const auto& table = folded_table();
   std::u32string v(text.size(), U'\0');
-  for (size_t i = 0; i < text.size(); ++i) v[i] = fold_char(text[i]);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char32_t c = text[i];
+    v[i] = c < kBmp ? table[c] : c;
+  }
   return v;
 }
 
