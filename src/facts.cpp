@@ -183,7 +183,7 @@ class FactFinder {
     d.b = d.nb = n.begin;
     d.kind = "date";
     d.kind_rule = q_.date_rule;
-    if (in_.explain) d.numeral_rules = n.rules;
+    if (in_.explain) d.numeral_rules.assign(n.rules.begin(), n.rules.end());
     auto year_word = q_.year_words.longest_at(s_, e);
     // A span of years: 2023—2025年.
     if (is_year(n) && !year_word && i + 1 < numerals_.size()) {
@@ -386,7 +386,7 @@ class FactFinder {
     Draft d;
     d.nb = n.begin;
     d.b = n.begin;
-    if (in_.explain) d.numeral_rules = n.rules;
+    if (in_.explain) d.numeral_rules.assign(n.rules.begin(), n.rules.end());
     size_t p = n.end;
 
     // Before the numeral: 百分之 (a parts-per numeral), 第 (ordinal), 人民币 (prefix units).

@@ -863,7 +863,7 @@ class Scanner {
       n.high = n.low->negated();
       n.low = low;
     }
-    n.rules.insert(n.rules.begin(), r_.negative_rule);
+    n.rules.push_front(r_.negative_rule);
   }
 
   // The end of 分之 at p (spaces allowed around and inside), or 0.

@@ -167,8 +167,8 @@ class Json {
     if (s.empty()) null();
     else string(s);
   }
-  template <class S>
-  void strings(const std::vector<S>& list) {
+  template <class List>
+  void strings(const List& list) {
     begin_array();
     for (const auto& s : list) string(s);
     end_array();

@@ -24,6 +24,44 @@
 
 namespace digestx {
 
+// The names of the rules that read a numeral, most often two or three: kept inline,
+// so that the numerals of a text (tens of thousands) cost no allocation for them; a
+// longer list goes on the heap.
+class RuleNames {
+ public:
+  using iterator = const std::string_view*;
+  void push_back(std::string_view name) {
+    if (!spill_.empty()) {
+      spill_.push_back(name);
+    } else if (size_ < kInline) {
+      inline_[size_++] = name;
+    } else {
+      spill_.assign(inline_, inline_ + size_);
+      spill_.push_back(name);
+    }
+  }
+  void push_front(std::string_view name) {
+    std::vector<std::string_view> all{name};
+    all.insert(all.end(), begin(), end());
+    clear();
+    for (auto n : all) push_back(n);
+  }
+  void clear() {
+    size_ = 0;
+    spill_.clear();
+  }
+  iterator begin() const { return spill_.empty() ? inline_ : spill_.data(); }
+  iterator end() const { return spill_.empty() ? inline_ + size_ : spill_.data() + spill_.size(); }
+  size_t size() const { return size_t(end() - begin()); }
+  bool empty() const { return size() == 0; }
+
+ private:
+  static constexpr size_t kInline = 4;
+  std::string_view inline_[kInline];
+  size_t size_ = 0;
+  std::vector<std::string_view> spill_;
+};
+
 struct Numeral {
   uint32_t begin = 0, end = 0;  // [begin, end) in the text given
   Decimal value;                // exact; for approximate ranges the stated part (二十几万 -> 200000)
@@ -40,7 +78,7 @@ struct Numeral {
   bool point = false;           // a decimal point
   bool digit_string = false;    // read digit by digit (二〇二二)
   int arabic_digits = 0;        // number of Arabic digits before any point
-  std::vector<std::string_view> rules;  // names owned by the rules (or literals)
+  RuleNames rules;               // names owned by the rules (or literals)
 };
 
 // All numerals of `text` (a matching view), left to right, not overlapping. `source`,
