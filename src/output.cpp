@@ -24,52 +24,74 @@ class TextWriter {
     out_.append(buf_, n_);
   }
   void add(std::u32string_view s) {
-    for (char32_t c : s) {
-      if (n_ + 12 > sizeof buf_) {
-        out_.append(buf_, n_);
-        n_ = 0;
-        if (flush_ && *flush_ && out_.size() >= kFlushBytes) (*flush_)(out_);
-      }
-      if (c < 0x80) {
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
-          buf_[n_++] = char(c);
-        } else {
-          escape(c);
+    size_t i = 0;
+    while (i < s.size()) {
+      // Room for the whole stretch at the worst (6 bytes: \u001f) checked once.
+      if (n_ + 64 > sizeof buf_) spill();
+      size_t end = std::min(s.size(), i + (sizeof buf_ - n_) / 6);
+      char* o = buf_ + n_;
+      for (; i < end; ++i) {
+        char32_t c = s[i];
+        if (c >= 0x800 && c < 0xD800) {  // most of CJK: first
+          o[0] = char(0xE0 | (c >> 12));
+          o[1] = char(0x80 | ((c >> 6) & 0x3F));
+          o[2] = char(0x80 | (c & 0x3F));
+          o += 3;
+        } else if (c < 0x80) {
+          if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) *o++ = char(c);
+          else o = escape(o, c);
+        } else if (c < 0x800) {
+          o[0] = char(0xC0 | (c >> 6));
+          o[1] = char(0x80 | (c & 0x3F));
+          o += 2;
+        } else if (c < 0x10000 && (c < 0xD800 || c > 0xDFFF)) {
+          o[0] = char(0xE0 | (c >> 12));
+          o[1] = char(0x80 | ((c >> 6) & 0x3F));
+          o[2] = char(0x80 | (c & 0x3F));
+          o += 3;
+        } else if (c >= 0x10000 && c < 0x110000) {
+          o[0] = char(0xF0 | (c >> 18));
+          o[1] = char(0x80 | ((c >> 12) & 0x3F));
+          o[2] = char(0x80 | ((c >> 6) & 0x3F));
+          o[3] = char(0x80 | (c & 0x3F));
+          o += 4;
+        } else {  // a lone surrogate or no code point at all: U+FFFD
+          o[0] = char(0xEF);
+          o[1] = char(0xBF);
+          o[2] = char(0xBD);
+          o += 3;
         }
-      } else if (c < 0x800) {
-        buf_[n_++] = char(0xC0 | (c >> 6));
-        buf_[n_++] = char(0x80 | (c & 0x3F));
-      } else if (c < 0x10000) {
-        if (c >= 0xD800 && c <= 0xDFFF) c = 0xFFFD;
-        buf_[n_++] = char(0xE0 | (c >> 12));
-        buf_[n_++] = char(0x80 | ((c >> 6) & 0x3F));
-        buf_[n_++] = char(0x80 | (c & 0x3F));
-      } else if (c < 0x110000) {
-        buf_[n_++] = char(0xF0 | (c >> 18));
-        buf_[n_++] = char(0x80 | ((c >> 12) & 0x3F));
-        buf_[n_++] = char(0x80 | ((c >> 6) & 0x3F));
-        buf_[n_++] = char(0x80 | (c & 0x3F));
-      } else {
-        add(U"\uFFFD");
       }
+      n_ = size_t(o - buf_);
     }
   }
 
  private:
+  // The buffer goes to the output; `flush`, when given, takes the output whenever it
+  // passes kFlushBytes.
+  void spill() {
+    out_.append(buf_, n_);
+    n_ = 0;
+    if (flush_ && *flush_ && out_.size() >= kFlushBytes) (*flush_)(out_);
+  }
   void put(char c) {
-    if (n_ + 1 > sizeof buf_) {
-      out_.append(buf_, n_);
-      n_ = 0;
-    }
+    if (n_ + 1 > sizeof buf_) spill();
     buf_[n_++] = c;
   }
-  void escape(char32_t c) {
+  static char* escape(char* o, char32_t c) {
     const char* e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
     if (e) {
-      while (*e) buf_[n_++] = *e++;
-      return;
+      while (*e) *o++ = *e++;
+      return o;
     }
-    n_ += size_t(std::snprintf(buf_ + n_, 8, "\\u%04x", unsigned(c)));
+    static const char hex[] = "0123456789abcdef";
+    o[0] = '\\';
+    o[1] = 'u';
+    o[2] = '0';
+    o[3] = '0';
+    o[4] = hex[(c >> 4) & 0xF];
+    o[5] = hex[c & 0xF];
+    return o + 6;
   }
   std::string& out_;
   const Flush* flush_;
