@@ -21,10 +21,15 @@ struct Utf8Result {
   std::u32string text;
   size_t invalid = 0;     // undecodable sequences
   size_t multibyte = 0;   // well-formed non-ASCII sequences
+  size_t controls = 0;    // control bytes other than line ends, tab, form feed, escape
   std::vector<std::pair<size_t, size_t>> bad;  // (byte offset, code point index), first few
 };
 
 // One pass: validates and decodes; each maximal invalid subpart becomes U+FFFD.
+bool is_control_byte(unsigned char c) {
+  return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1B;
+}
+
 Utf8Result decode_utf8(std::string_view s) {
   Utf8Result r;
   // One code point per byte that does not continue a sequence, written straight into
@@ -45,8 +50,13 @@ Utf8Result decode_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
   while (i < n) {
-    // ASCII run fast path.
-    while (i < n && p[i] < 0x80) put(p[i++]);
+    // ASCII run fast path; control bytes are counted here, where every byte below
+    // 0x80 passes (they tell a binary file).
+    while (i < n && p[i] < 0x80) {
+      unsigned char c = p[i++];
+      r.controls += c < 0x20 && is_control_byte(c);
+      put(c);
+    }
     if (i >= n) break;
     // The common case, well-formed three-byte characters (all of CJK) one after the
     // other: leads E1..EC and EE..EF take any continuation bytes.
@@ -230,15 +240,6 @@ double texty_share(const std::u32string& t) {
   return double(good) / double(t.size());
 }
 
-size_t count_control_bytes(std::string_view b) {
-  size_t n = 0;
-  for (char ch : b) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1B) ++n;
-  }
-  return n;
-}
-
 void warn_invalid(Decoded& d, size_t invalid, const std::vector<std::pair<size_t, size_t>>& bad, size_t bom_bytes) {
   if (invalid == 0) return;
   for (const auto& [byte, cp] : bad) {
@@ -380,7 +381,7 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
     return d;
   }
   Utf8Result u = decode_utf8(bytes);
-  size_t controls = count_control_bytes(bytes);
+  size_t controls = u.controls;
   if (u.invalid == 0 && controls * 100 <= bytes.size()) {
     Decoded d;
     d.text = std::move(u.text);

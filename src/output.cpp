@@ -116,18 +116,25 @@ class Json {
 
   // Keys are the contract's names: plain ASCII, no escaping needed.
   Json& key(const char* k) {
-    separator();
-    char buf[48];
     size_t n = std::strlen(k);
-    if (n + 4 > sizeof buf) {
+    if (pretty_ || n + 8 > 64) {
+      separator();
       append_json_string(out_, k);
+      out_ += pretty_ ? ": " : ":";
     } else {
-      buf[0] = '"';
-      std::memcpy(buf + 1, k, n);
-      buf[n + 1] = '"';
-      out_.append(buf, n + 2);
+      // Compact output, the usual case: the comma, the key and its colon in one append.
+      char buf[64];
+      size_t m = 0;
+      if (after_key_) after_key_ = false;
+      else if (depth_ > 0 && !first_) buf[m++] = ',';
+      if (depth_ > 0) first_ = false;
+      buf[m++] = '"';
+      std::memcpy(buf + m, k, n);
+      m += n;
+      buf[m++] = '"';
+      buf[m++] = ':';
+      out_.append(buf, m);
     }
-    out_ += pretty_ ? ": " : ":";
     after_key_ = true;
     return *this;
   }
@@ -374,23 +381,26 @@ std::string slice(std::u32string_view text, const Pieces& pieces) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
+  size_t run = 0;  // start of the stretch that needs no escaping, appended in one go
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += char(c);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
