@@ -733,7 +733,10 @@ class FactFinder {
     return it == in_.sentence_starts.end() ? s_.size() : *it;
   }
 
-  bool boundary(char32_t c) const { return r_.subjects.boundary_chars.find(c) != std::u32string::npos; }
+  bool boundary(char32_t c) const {
+    const auto& set = r_.subjects.is_boundary;
+    return c < set.size() ? bool(set[c]) : r_.subjects.boundary_chars.find(c) != std::u32string::npos;
+  }
 
   // Another figure starts here: Arabic digits, or a Chinese numeral with a unit after it
   // (not the 一 of 第一书记 or 一线).

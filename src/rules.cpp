@@ -666,6 +666,8 @@ void load_subjects(const Node& root, SubjectRules& r) {
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
   r.boundary_chars = root.at("boundary_chars").text();
+  for (char32_t c : r.boundary_chars)
+    if (c < r.is_boundary.size()) r.is_boundary[c] = true;
   add_words(r.hard_stops, root.at("hard_stops"), 0);
   add_words(r.stops_after, root.at("stops_after"), 0);
   add_words(r.stops_before, root.at("stops_before"), 0);

@@ -355,6 +355,7 @@ struct ExclusionRules {
 struct SubjectRules {
   size_t max_after = 10, max_before = 10;
   std::u32string boundary_chars;
+  std::vector<bool> is_boundary = std::vector<bool>(0x10000, false);  // the BMP ones of boundary_chars, for lookups
   Lexicon hard_stops;           // end a noun phrase on either side, always
   std::u32string single_char_stops_before;  // the one-character hard stops that also end a phrase
                                             // before the figure (others start words: 就业, 在职)
