@@ -61,12 +61,24 @@ void Lexicon::merge(const Lexicon& other, int value) {
     if (!contains(w.text)) add(w.text, value);
 }
 
+namespace {
+
+// Whether the text at `at` holds `word` (its length checked by the caller): words are a
+// few characters long, compared in place rather than through string_view::compare.
+bool same_chars(const char32_t* at, const std::u32string& word) {
+  for (size_t k = 0; k < word.size(); ++k)
+    if (at[k] != word[k]) return false;
+  return true;
+}
+
+}  // namespace
+
 Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
   for (uint32_t i : *b) {
     const std::u32string& w = words_[i].text;
-    if (w.size() <= text.size() - pos && text.compare(pos, w.size(), w) == 0) return {uint32_t(w.size()), words_[i].value};
+    if (w.size() <= text.size() - pos && same_chars(text.data() + pos, w)) return {uint32_t(w.size()), words_[i].value};
   }
   return {};
 }
@@ -76,7 +88,7 @@ Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t 
   if (!b) return {};
   for (uint32_t i : *b) {
     const std::u32string& w = words_[i].text;
-    if (w.size() <= end && text.compare(end - w.size(), w.size(), w) == 0) return {uint32_t(w.size()), words_[i].value};
+    if (w.size() <= end && same_chars(text.data() + end - w.size(), w)) return {uint32_t(w.size()), words_[i].value};
   }
   return {};
 }
