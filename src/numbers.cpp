@@ -303,8 +303,10 @@ class Scanner {
     if (!c) return std::nullopt;
     if (auto f = fraction_after(*c, i, sign > 0)) return f;
     // Units with no digit are no numeral (百分点, 千万不要) except before a unit word
-    // (百吨, 千人); 十 and 十万 are numerals.
-    if (c->units_only && !c->starts_with_ten && !r_.unit_words.longest_at(s_, c->n.end)) {
+    // (百吨, 千人), also after an approximation mark (百余个, 万余人次); 十 and 十万
+    // are numerals.
+    if (c->units_only && !c->starts_with_ten && !r_.unit_words.longest_at(s_, c->n.end) &&
+        !approx_then_unit(c->n.end)) {
       *next = c->n.end;
       return std::nullopt;
     }
@@ -418,6 +420,30 @@ class Scanner {
     if (!v) return std::nullopt;
     t.value = *v;
     return t;
+  }
+
+  // A big unit standing alone for its power of ten, only where an approximation mark
+  // and a unit word follow (万余人次, 万多名); 万人, 万众 stay words.
+  std::optional<Core> bare_big_unit(size_t i) const {
+    const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
+    if (!info || info->type != CharType::big_unit || !approx_then_unit(i + 1)) return std::nullopt;
+    auto v = Decimal::of(1).shift(info->value);
+    if (!v) return std::nullopt;
+    Core c;
+    c.units_only = true;
+    c.units_power = info->value;
+    c.n.begin = uint32_t(i);
+    c.n.end = uint32_t(i + 1);
+    c.n.value = *v;
+    c.n.chinese = true;
+    if (info->rule >= 0 && size_t(info->rule) < r_.rule_names.size()) c.n.rules.push_back(r_.rule_names[size_t(info->rule)]);
+    return c;
+  }
+
+  // 余个, 多名: an approximation mark, then a unit word.
+  bool approx_then_unit(size_t i) const {
+    auto mark = r_.approx_inside.longest_at(s_, i);
+    return mark && bool(r_.unit_words.longest_at(s_, i + mark.len));
   }
 
   bool digit_or_unit(size_t i) const {
@@ -681,6 +707,10 @@ class Scanner {
   // The numeral at i without sign or fraction, or nullopt; `next` receives where
   // scanning goes on when there is none.
   std::optional<Core> core_at(size_t i, size_t* next) const {
+    if (auto bare = bare_big_unit(i)) {
+      *next = bare->n.end;
+      return bare;
+    }
     bool too_long = false;
     size_t run_end = i + 1;
     std::vector<Token> toks = collect(i, &too_long, &run_end);
