@@ -307,7 +307,7 @@ void load_layout(const Node& root, LayoutRules& r) {
 
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
-             "headline"});
+             "headline", "name_first"});
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
     r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text()});
@@ -347,6 +347,14 @@ void load_structure(const Node& root, StructureRules& r) {
     n.keys({"name", "text"});
     r.separator_words.add(n.at("text").text(), int(r.separators.size()));
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
+  }
+  if (auto nf = root.opt("name_first")) {
+    nf->keys({"name", "open", "close"});
+    r.name_first_rule = nf->at("name").str();
+    r.name_first_open = nf->at("open").text();
+    r.name_first_close = nf->at("close").text();
+    if (r.name_first_open.size() != r.name_first_close.size())
+      nf->at("close").fail("needs one closing bracket for each opening one");
   }
   Node h = root.at("headline");
   h.keys({"max_chars", "max_lines", "sentence_end"});

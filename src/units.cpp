@@ -127,6 +127,71 @@ struct HeadingParse {
   Pieces body;  // text after the name that is a paragraph, not a headline ("…书记张三：去年，…")
 };
 
+// After the person (at `q` in the joined line): an optional separator, then the
+// headline, or the first paragraph where the rest is a sentence ("…书记张三：去年，…").
+void add_headline(const Joined& j, size_t q, const StructureRules& rules, HeadingParse& out) {
+  std::u32string_view s = j.chars();
+  size_t n = s.size();
+  size_t person_end = q;
+  UnitHeading& h = out.heading;
+  while (q < n && is_space(s[q])) ++q;
+  if (auto sep = rules.separator_words.longest_at(s, q)) {
+    h.rules.push_back(rules.separators[size_t(sep.value)].name);
+    q += sep.len;
+  }
+  size_t hb = q, he = n;
+  trim(j, hb, he);
+  std::u32string_view rest(s.data() + hb, he - hb);
+  bool is_body = rest.size() > rules.headline_max_chars ||
+                 std::any_of(rest.begin(), rest.end(), [&](char32_t c) { return c == U'。' || c == '!' || c == '?'; });
+  if (is_body) {
+    out.body = j.pieces(hb, he);
+    h.heading = j.pieces(0, person_end);
+  } else {
+    h.headline = j.pieces(hb, he);
+    h.heading = j.pieces(0, n);
+  }
+}
+
+// The name first, the post in brackets after it: "王大力（海棠区委书记）：强基固本".
+// The brackets hold the organisation and the role(s) and nothing else, and a headline
+// or nothing follows.
+std::optional<HeadingParse> parse_name_first(const Joined& j, const StructureRules& rules) {
+  if (rules.name_first_rule.empty()) return std::nullopt;
+  std::u32string_view s = j.chars();
+  size_t n = s.size();
+  size_t run = 0;
+  while (run < n && run < rules.name_max && is_name_char(s[run], rules)) ++run;
+  for (size_t len = run; len >= rules.name_min && len > 0; --len) {
+    size_t open = len;
+    while (open < n && is_space(s[open])) ++open;
+    if (open >= n) continue;
+    size_t kind = rules.name_first_open.find(s[open]);
+    if (kind == std::u32string::npos) continue;
+    size_t close = s.find(rules.name_first_close[kind], open + 1);
+    if (close == std::u32string::npos || close - open - 1 > rules.organization_max_chars + 8) continue;
+    if (holds_word(s, 0, len, rules.name_not_words)) continue;
+    for (size_t p = open + 2; p < close; ++p) {
+      auto role = rules.role_words.longest_at(s, p);
+      if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
+      size_t role_end = posts_end(s, p + role.len, rules);
+      if (role_end != close) continue;
+      HeadingParse out;
+      UnitHeading& h = out.heading;
+      h.name = j.span(0, len);
+      h.organization = j.span(open + 1, p);
+      h.role = j.span(p, role_end);
+      h.rules = {rules.name_first_rule, rules.organization_rule, rules.roles[size_t(role.value)].name,
+                 rules.person_name_rule};
+      add_headline(j, close + 1, rules, out);
+      // "李四（市委组织部部长）指出，……。" is a sentence about someone, not a heading.
+      if (!out.body.empty()) return std::nullopt;
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules) {
   Joined j = Joined::of(view, content);
@@ -156,27 +221,10 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
     h.role = j.span(p, role_end);
     h.name = j.span(name->begin, name->end);
     h.rules = {rules.organization_rule, rules.roles[size_t(role.value)].name, rules.person_name_rule};
-    size_t q = name->end;
-    while (q < n && is_space(s[q])) ++q;
-    if (auto sep = rules.separator_words.longest_at(s, q)) {
-      h.rules.push_back(rules.separators[size_t(sep.value)].name);
-      q += sep.len;
-    }
-    size_t hb = q, he = n;
-    trim(j, hb, he);
-    std::u32string_view rest(s.data() + hb, he - hb);
-    bool is_body = rest.size() > rules.headline_max_chars ||
-                   std::any_of(rest.begin(), rest.end(), [&](char32_t c) { return c == U'。' || c == '!' || c == '?'; });
-    if (is_body) {
-      out.body = j.pieces(hb, he);
-      h.heading = j.pieces(0, name->end);
-    } else {
-      h.headline = j.pieces(hb, he);
-      h.heading = j.pieces(0, n);
-    }
+    add_headline(j, name->end, rules, out);
     return out;
   }
-  return std::nullopt;
+  return parse_name_first(j, rules);
 }
 
 // ------------------------------------------------------------ line kinds
@@ -536,6 +584,19 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
               h.heading.push_back(heading_extent(lines[m]));
               h.rules.push_back("structure.headline_own_line");
               consumed[m] = true;
+            }
+          }
+          // Or set right above the heading line, with no blank line between
+          // ("【强基固本】" over "营根镇党委书记 王大力").
+          if (h.headline.empty() && i > 0 && kinds[i - 1].kind == Kind::body) {
+            auto& prev = b.target();
+            if (!prev.empty() && prev.back().pieces.size() == 1 &&
+                covering(prev.back().pieces) == covering(lines[i - 1].content) &&
+                headline_like(view, prev.back().pieces, rules)) {
+              h.headline = prev.back().pieces;
+              h.heading.insert(h.heading.begin(), heading_extent(lines[i - 1]));
+              h.rules.push_back("structure.headline_above");
+              prev.pop_back();
             }
           }
         }

@@ -156,6 +156,9 @@ struct StructureRules {
   Lexicon name_not_words;  // a "name" holding one of these is no name (述职摘登)
   std::vector<Named> separators;
   Lexicon separator_words;  // value: index into separators
+  // Headings that give the name first and the post in brackets after it.
+  std::string name_first_rule;                        // empty: no such headings
+  std::u32string name_first_open, name_first_close;   // bracket pairs, k-th with k-th
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
 };
