@@ -196,6 +196,20 @@ class FactFinder {
         }
       }
     }
+    // A span of months: 1至9月, 3—5月份 (not 3至5个月, where the measure word comes first).
+    if (*v >= 1 && *v <= 12 && !n.point && !year_word && i + 1 < numerals_.size()) {
+      auto conn = q_.range_connectors.longest_at(s_, e);
+      const Numeral& m = numerals_[i + 1];
+      auto mv = m.value.to_int64();
+      if (conn && m.begin == e + conn.len && mv && *mv > *v && *mv <= 12 && !m.point) {
+        if (auto mw = q_.month_words.longest_at(s_, m.end)) {
+          d.e = m.end + mw.len;
+          if (auto after = q_.after_month.longest_at(s_, d.e)) d.e += after.len;
+          d.ne = d.e;
+          return d;
+        }
+      }
+    }
     if (year_word && is_year(n)) {
       d.e = d.ne = e + year_word.len;
       e = d.e;
