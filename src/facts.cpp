@@ -781,6 +781,19 @@ class FactFinder {
   }
 
   std::pair<size_t, size_t> after(size_t p, size_t limit) const {
+    auto direct = phrase_after(p, limit);
+    if (direct.second > direct.first) return direct;
+    // 400余册不适合青少年阅读的课外读物: a clause that starts with a stop word describes
+    // the head noun after its 的.
+    const auto& sr = r_.subjects;
+    for (size_t k = p; k < limit && k < p + sr.max_after + sr.max_after; ++k) {
+      if (boundary(s_[k]) || numeral_starts_at(k)) break;
+      if (s_[k] == sr.head_marker && k > p) return phrase_after(k + 1, limit);
+    }
+    return direct;
+  }
+
+  std::pair<size_t, size_t> phrase_after(size_t p, size_t limit) const {
     const auto& sr = r_.subjects;
     if (p < limit && s_[p] == sr.head_marker) ++p;
     size_t q = p, count = 0;
