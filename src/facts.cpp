@@ -23,7 +23,7 @@ struct Draft {
   std::optional<std::pair<Decimal, Decimal>> range;
   size_t sb = 0, se = 0;  // subject, empty if sb == se
   std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
-  std::string unit_rule, qualifier_rule, subject_rule, kind_rule;
+  std::string_view unit_rule, qualifier_rule, subject_rule, kind_rule;  // names owned by the rules (or literals)
   bool classifier = false;  // a measure word: the subject is looked for after it first
 };
 
@@ -431,7 +431,7 @@ class FactFinder {
     size_t unit_b = 0, unit_e = 0;
     const QuantityRules::Unit* unit = nullptr;
     std::string_view qualifier = n.qualifier;
-    std::string qualifier_rule = qualifier.empty() ? "" : "numeral.approx";
+    std::string_view qualifier_rule = qualifier.empty() ? "" : "numeral.approx";
     if (auto a = word_at(r_.qualifiers.after_numeral, p)) {
       if (unit_at(p + a.len)) {
         qualifier = r_.qualifiers.entries[size_t(a.value)].qualifier;
