@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
@@ -30,20 +31,36 @@ bool is_control_byte(unsigned char c) {
   return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1B;
 }
 
+// Bytes 10xxxxxx, eight at a time: a byte continues a sequence where its top bit is
+// set and the next one is not.
+size_t continuation_bytes(std::string_view s) {
+  size_t count = 0, i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    uint64_t ones = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;  // 1 in each such byte
+    count += size_t((ones * 0x0101010101010101ull) >> 56);           // their sum, at most 8
+  }
+  for (; i < s.size(); ++i) count += (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  return count;
+}
+
 Utf8Result decode_utf8(std::string_view s) {
   Utf8Result r;
   // One code point per byte that does not continue a sequence, written straight into
   // place; only stray continuation bytes (each a U+FFFD) can need more room.
-  size_t starts = 0;
-  for (char c : s) starts += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  size_t starts = s.size() - continuation_bytes(s);
   std::u32string& text = r.text;
   text.resize(starts + 16);
+  // Counters in locals, not in `r`: a store through a size_t& would make the compiler
+  // reload the string's size after every character.
   char32_t* out = &text[0];
-  size_t m = 0;
+  size_t m = 0, room = text.size(), controls = 0, multibyte = 0;
   auto put = [&](char32_t c) {
-    if (m == text.size()) {
-      text.resize(text.size() + text.size() / 8 + 16);
+    if (m == room) {
+      text.resize(room + room / 8 + 16);
       out = &text[0];
+      room = text.size();
     }
     out[m++] = c;
   };
@@ -54,7 +71,7 @@ Utf8Result decode_utf8(std::string_view s) {
     // 0x80 passes (they tell a binary file).
     while (i < n && p[i] < 0x80) {
       unsigned char c = p[i++];
-      r.controls += c < 0x20 && is_control_byte(c);
+      controls += c < 0x20 && is_control_byte(c);
       put(c);
     }
     if (i >= n) break;
@@ -66,7 +83,7 @@ Utf8Result decode_utf8(std::string_view s) {
           (p[i + 2] & 0xC0) != 0x80)
         break;
       put(char32_t(b & 0x0F) << 12 | char32_t(p[i + 1] & 0x3F) << 6 | char32_t(p[i + 2] & 0x3F));
-      ++r.multibyte;
+      ++multibyte;
       i += 3;
     }
     if (i >= n || p[i] < 0x80) continue;
@@ -100,7 +117,7 @@ Utf8Result decode_utf8(std::string_view s) {
     }
     if (len > 0 && k == size_t(len)) {
       put(c);
-      ++r.multibyte;
+      ++multibyte;
       i += k;
     } else {
       if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, m);
@@ -109,6 +126,8 @@ Utf8Result decode_utf8(std::string_view s) {
       i += len > 0 ? k : 1;
     }
   }
+  r.controls = controls;
+  r.multibyte = multibyte;
   text.resize(m);
   if (text.capacity() > m + m / 4 + 64) text.shrink_to_fit();  // after many stray bytes
   return r;
