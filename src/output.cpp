@@ -99,14 +99,22 @@ class TextWriter {
   size_t n_ = 0;
 };
 
-// A small streaming JSON writer: objects and arrays, pretty or compact.
+// A small streaming JSON writer: objects and arrays, pretty or compact. Small values
+// gather in a buffer that goes to the output in one append when full, before source
+// text (written by TextWriter straight to the output) and at the end: a document is
+// hundreds of thousands of small values.
 class Json {
  public:
   Json(std::string& out, bool pretty, const Flush* flush = nullptr) : out_(out), pretty_(pretty), flush_(flush) {}
+  ~Json() { spill(); }
+  Json(const Json&) = delete;
+  Json& operator=(const Json&) = delete;
 
   // Hands a full buffer on; called between values, so any cut is harmless.
   void maybe_flush() {
-    if (flush_ && *flush_ && out_.size() >= kFlushBytes) (*flush_)(out_);
+    if (!flush_ || !*flush_ || out_.size() + n_ < kFlushBytes) return;
+    spill();
+    (*flush_)(out_);
   }
 
   void begin_object() { open('{'); }
@@ -119,73 +127,73 @@ class Json {
     size_t n = std::strlen(k);
     if (pretty_ || n + 8 > 64) {
       separator();
-      append_json_string(out_, k);
-      out_ += pretty_ ? ": " : ":";
+      json_string(k);
+      put(pretty_ ? ": " : ":");
     } else {
-      // Compact output, the usual case: the comma, the key and its colon in one append.
-      char buf[64];
-      size_t m = 0;
+      // Compact output, the usual case: the comma, the key and its colon at once.
+      char* o = room(n + 4);
       if (after_key_) after_key_ = false;
-      else if (depth_ > 0 && !first_) buf[m++] = ',';
+      else if (depth_ > 0 && !first_) *o++ = ',';
       if (depth_ > 0) first_ = false;
-      buf[m++] = '"';
-      std::memcpy(buf + m, k, n);
-      m += n;
-      buf[m++] = '"';
-      buf[m++] = ':';
-      out_.append(buf, m);
+      *o++ = '"';
+      std::memcpy(o, k, n);
+      o += n;
+      *o++ = '"';
+      *o++ = ':';
+      n_ = size_t(o - buf_);
     }
     after_key_ = true;
     return *this;
   }
   void string(std::string_view s) {
     separator();
-    append_json_string(out_, s);
+    json_string(s);
   }
   // The source text of pieces (or one span) as a JSON string.
   void text(std::u32string_view source, const Pieces& pieces) {
     separator();
+    spill();
     TextWriter w(out_, flush_);
     for (const Span& p : pieces)
       if (p.end <= source.size()) w.add(source.substr(p.start, p.size()));
   }
   void text(std::u32string_view source, Span span) {
     separator();
+    spill();
     TextWriter w(out_, flush_);
     if (span.end <= source.size() && span.start < span.end) w.add(source.substr(span.start, span.size()));
   }
   void null() {
     separator();
-    out_ += "null";
+    put("null");
   }
   void boolean(bool b) {
     separator();
-    out_ += b ? "true" : "false";
+    put(b ? "true" : "false");
   }
   void integer(long long v) {
     separator();
-    char buf[24];
-    out_.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+    char* o = room(24);
+    n_ = size_t(std::to_chars(o, o + 24, v).ptr - buf_);
   }
   void number(const Decimal& d) {
     separator();
-    out_ += d.str();
+    put(d.str());
   }
   void raw(std::string_view json) {
     separator();
-    out_ += json;
+    put(json);
   }
   void span(Span s) {
     separator();
-    char buf[32];
-    char* p = buf;
+    char* p = room(48);
     *p++ = '[';
-    p = std::to_chars(p, buf + sizeof buf, s.start).ptr;
+    p = std::to_chars(p, p + 20, s.start).ptr;
     *p++ = ',';
     if (pretty_) *p++ = ' ';
-    p = std::to_chars(p, buf + sizeof buf, s.end).ptr;
+    p = std::to_chars(p, p + 20, s.end).ptr;
     *p++ = ']';
-    out_.append(buf, size_t(p - buf));
+    n_ = size_t(p - buf_);
   }
   void spans(const Pieces& pieces) {
     begin_array();
@@ -204,16 +212,69 @@ class Json {
   }
 
  private:
+  void spill() {
+    out_.append(buf_, n_);
+    n_ = 0;
+  }
+  // Room for `k` more bytes (k well below the buffer's size) at the end of the buffer.
+  char* room(size_t k) {
+    if (n_ + k > sizeof buf_) spill();
+    return buf_ + n_;
+  }
+  void put(char c) { *room(1) = c, ++n_; }
+  void put(std::string_view s) {
+    if (s.size() > sizeof buf_ / 4) {
+      spill();
+      out_ += s;
+      return;
+    }
+    std::memcpy(room(s.size()), s.data(), s.size());
+    n_ += s.size();
+  }
+  void json_string(std::string_view s) {
+    if (s.size() > sizeof buf_ / 16) {  // long: escaped straight into the output
+      spill();
+      append_json_string(out_, s);
+      return;
+    }
+    char* o = room(s.size() * 6 + 2);
+    *o++ = '"';
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
+        *o++ = ch;
+        continue;
+      }
+      *o++ = '\\';
+      switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default: {
+          static const char hex[] = "0123456789abcdef";
+          *o++ = 'u';
+          *o++ = '0';
+          *o++ = '0';
+          *o++ = hex[c >> 4];
+          *o++ = hex[c & 0xF];
+        }
+      }
+    }
+    *o++ = '"';
+    n_ = size_t(o - buf_);
+  }
   void open(char c) {
     separator();
-    out_ += c;
+    put(c);
     ++depth_;
     first_ = true;
   }
   void close(char c) {
     --depth_;
     if (!first_ && pretty_) newline();
-    out_ += c;
+    put(c);
     first_ = false;
   }
   void separator() {
@@ -222,13 +283,13 @@ class Json {
       return;
     }
     if (depth_ == 0) return;
-    if (!first_) out_ += ',';
+    if (!first_) put(',');
     if (pretty_) newline();
     first_ = false;
   }
   void newline() {
-    out_ += '\n';
-    out_.append(size_t(depth_) * 2, ' ');
+    put('\n');
+    for (int i = 0; i < depth_; ++i) put("  ");
   }
   std::string& out_;
   bool pretty_;
@@ -236,6 +297,8 @@ class Json {
   int depth_ = 0;
   bool first_ = true;
   bool after_key_ = false;
+  char buf_[8192];
+  size_t n_ = 0;
 };
 
 void source_fields(Json& j, const SourceInfo& s) {
