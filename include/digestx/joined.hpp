@@ -29,13 +29,20 @@ class Joined {
     j.copied_ = true;
     size_t n = 0;
     for (const Span& p : pieces) n += p.size();
-    j.owned_.reserve(n);
-    j.map_.reserve(n);
-    for (const Span& p : pieces)
-      for (uint32_t i = p.start; i < p.end; ++i) {
-        j.owned_.push_back(view[i]);
-        j.map_.push_back(i);
+    j.owned_.resize(n);
+    j.map_.resize(n);
+    char32_t* chars = &j.owned_[0];
+    uint32_t* map = j.map_.data();
+    size_t k = 0;
+    for (const Span& p : pieces) {
+      if (p.end > view.size() || p.start > p.end) continue;  // never so from the stages; kept safe
+      for (uint32_t i = p.start; i < p.end; ++i, ++k) {
+        chars[k] = view[i];
+        map[k] = i;
       }
+    }
+    j.owned_.resize(k);
+    j.map_.resize(k);
     return j;
   }
 
