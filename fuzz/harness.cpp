@@ -202,12 +202,8 @@ void expect_line(const LineAnalysis& a) {
 
 void numbers_of_lines(std::u32string_view text, const Rules& with) {
   std::string out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(U'\n', pos);
-    if (end == std::u32string::npos) end = text.size();
-    size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
-    std::u32string line(text.substr(pos, stop - pos));
+  for_each_line(text, [&](std::u32string_view text_line) {
+    std::u32string line(text_line);
     parse_numeral(line, with.numbers);
     LineAnalysis a = analyse_line(std::move(line), with, true);
     expect_line(a);
@@ -215,8 +211,7 @@ void numbers_of_lines(std::u32string_view text, const Rules& with) {
     write_line(out, a, OutputOptions{false, true});
     nlohmann::json j = parse_json(out, "a numbers line");
     expect(j.at("numbers").size() == a.numerals.size(), "JSON numbers differ from the numerals");
-    pos = end + 1;
-  }
+  });
 }
 
 // What the rules target runs with the rules it made: a digest with the usual shapes

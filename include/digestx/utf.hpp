@@ -26,6 +26,20 @@ inline bool is_space(char32_t c) {
 inline bool is_line_break(char32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029 || c == 0x85; }
 
 inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+
+// Calls fn with each line of `text`, without its \n or \r\n (the lines of
+// `digestx numbers`, each an independent text).
+template <class Fn>
+void for_each_line(std::u32string_view text, Fn fn) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(U'\n', pos);
+    if (end == std::u32string_view::npos) end = text.size();
+    size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
+    fn(text.substr(pos, stop - pos));
+    pos = end + 1;
+  }
+}
 inline bool is_ascii_alpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 }  // namespace digestx

@@ -61,12 +61,8 @@ int run_numbers(std::vector<std::string> args) {
   oo.explain = explain;
   size_t found = 0;
   std::string out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(U'\n', pos);
-    if (end == std::u32string::npos) end = text.size();
-    size_t stop = end > pos && text[end - 1] == U'\r' ? end - 1 : end;
-    LineAnalysis line = analyse_line(text.substr(pos, stop - pos), *rules, explain);
+  for_each_line(text, [&](std::u32string_view text_line) {
+    LineAnalysis line = analyse_line(std::u32string(text_line), *rules, explain);
     found += line.numerals.size();
     write_line(out, line, oo);
     out += '\n';
@@ -74,8 +70,7 @@ int run_numbers(std::vector<std::string> args) {
       sink.write(out);
       out.clear();
     }
-    pos = end + 1;
-  }
+  });
   sink.write(out);
   sink.commit();
   return found > 0 ? 0 : 1;
