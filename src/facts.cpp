@@ -568,20 +568,22 @@ class FactFinder {
       if (d.kind == "fraction" || ordinal || !scale || bare) return v;
       return scaled(v, *scale);
     };
+    // A unit that scales only small figures (七折 = 70%, 75折 = 75%) scales both ends of a
+    // range alike where one end alone would put them out of order: 一两十折 is [10%, 20%],
+    // not [100%, 20%].
+    auto set_range = [&](const Decimal& low, const Decimal& high_end) {
+      auto lo = scale_it(low), hi = scale_it(high_end);
+      if (lo && hi && *hi < *lo && scale && scale->multiply_if_below && !(high_end < *scale->multiply_if_below)) lo = low;
+      if (!lo || !hi) return;
+      if (*hi < *lo) std::swap(*lo, *hi);
+      d.range = std::make_pair(*lo, *hi);
+      d.value = *lo;
+    };
     if (high) {
-      auto lo = scale_it(n.low ? *n.low : n.value);
-      auto hi = scale_it(high->high ? *high->high : high->value);
-      if (lo && hi) {
-        d.range = std::make_pair(*lo, *hi);
-        d.value = *lo;
-      }
+      set_range(n.low ? *n.low : n.value, high->high ? *high->high : high->value);
       if (in_.explain) d.numeral_rules.push_back(q_.range_rule);
     } else if (n.low && n.high) {
-      auto lo = scale_it(*n.low), hi = scale_it(*n.high);
-      if (lo && hi) {
-        d.range = std::make_pair(*lo, *hi);
-        d.value = *lo;
-      }
+      set_range(*n.low, *n.high);
     }
 
     // Qualifiers around the figure (比三十大), after the unit (以上, 左右) and before
