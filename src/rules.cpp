@@ -402,6 +402,15 @@ void load_periods(const Node& root, PeriodRules& r) {
 
 std::string load_named_words(const Node& n, Lexicon& lex);
 
+// An optional {"name", "chars"} section of numbers.json: a named class of characters.
+void load_char_class(const Node& root, const char* key, std::string& rule, std::u32string& chars) {
+  auto n = root.opt(key);
+  if (!n) return;
+  n->keys({"name", "chars"});
+  rule = n->at("name").str();
+  chars = n->at("chars").text();
+}
+
 void load_numbers(const Node& root, NumberRules& r) {
   root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
              "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
@@ -448,25 +457,11 @@ void load_numbers(const Node& root, NumberRules& r) {
     r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
   }
   // The rest is optional: a rules directory written before these existed still loads.
-  if (auto n = root.opt("approximate_digit")) {
-    n->keys({"name", "chars"});
-    r.ji_rule = n->at("name").str();
-    r.ji_chars = n->at("chars").text();
-  }
-  if (auto n = root.opt("leading_only")) {
-    n->keys({"name", "chars"});
-    r.leading_only_rule = n->at("name").str();
-    r.leading_only = n->at("chars").text();
-  }
-  if (auto n = root.opt("never_alone")) {
-    n->keys({"name", "chars"});
-    r.never_alone = n->at("chars").text();
-  }
-  if (auto n = root.opt("half")) {
-    n->keys({"name", "chars"});
-    r.half_rule = n->at("name").str();
-    r.half_chars = n->at("chars").text();
-  }
+  std::string never_alone_rule;  // named in the file, reported by no fact
+  load_char_class(root, "approximate_digit", r.ji_rule, r.ji_chars);
+  load_char_class(root, "leading_only", r.leading_only_rule, r.leading_only);
+  load_char_class(root, "never_alone", never_alone_rule, r.never_alone);
+  load_char_class(root, "half", r.half_rule, r.half_chars);
   if (auto n = root.opt("dozen")) {
     n->keys({"name", "words", "unless_word"});
     r.dozen_rule = n->at("name").str();
