@@ -27,6 +27,13 @@ struct Utf8Result {
 };
 
 // One pass: validates and decodes; each maximal invalid subpart becomes U+FFFD.
+// Notes an undecodable sequence at byte offset `byte`, code point `cp` of the text (the
+// first few are listed with their offsets).
+void note_invalid(Utf8Result& r, size_t byte, size_t cp) {
+  if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(byte, cp);
+  ++r.invalid;
+}
+
 bool is_control_byte(unsigned char c) {
   return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1B;
 }
@@ -120,8 +127,7 @@ Utf8Result decode_utf8(std::string_view s) {
       ++multibyte;
       i += k;
     } else {
-      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, m);
-      ++r.invalid;
+      note_invalid(r, i, m);
       put(0xFFFD);
       i += len > 0 ? k : 1;
     }
@@ -206,8 +212,7 @@ Utf8Result decode_utf16(std::string_view b, bool little) {
     return little ? char16_t(lo | (hi << 8)) : char16_t(hi | (lo << 8));
   };
   auto replace = [&](size_t byte) {
-    if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(byte, r.text.size());
-    ++r.invalid;
+    note_invalid(r, byte, r.text.size());
     r.text.push_back(0xFFFD);
   };
   for (size_t k = 0; k < units; ++k) {
@@ -232,15 +237,13 @@ Utf8Result decode_utf32(std::string_view b, bool little) {
     auto at = [&](size_t k) { return char32_t(static_cast<unsigned char>(b[i + k])); };
     char32_t c = little ? at(0) | at(1) << 8 | at(2) << 16 | at(3) << 24 : at(3) | at(2) << 8 | at(1) << 16 | at(0) << 24;
     if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-      if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(i, r.text.size());
-      ++r.invalid;
+      note_invalid(r, i, r.text.size());
       c = 0xFFFD;
     }
     r.text.push_back(c);
   }
   if (b.size() % 4 != 0) {
-    if (r.bad.size() < kMaxListedInvalid) r.bad.emplace_back(b.size() - b.size() % 4, r.text.size());
-    ++r.invalid;
+    note_invalid(r, b.size() - b.size() % 4, r.text.size());
     r.text.push_back(0xFFFD);
   }
   return r;

@@ -550,14 +550,24 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
         if (c.unit->body.empty()) unit.heading.heading = {heading_extent(line)};
         if (!c.rule.empty()) unit.heading.rules.push_back(std::string(c.rule));
         UnitHeading& h = unit.heading;
+        // The short one-line paragraph just before the heading, if any: a headline set
+        // above it, taken back from the text before with take_headline_above().
+        auto headline_above = [&]() -> const ParagraphText* {
+          const auto& prev = b.target();
+          if (prev.empty() || prev.back().pieces.size() != 1 || !headline_like(view, prev.back().pieces, rules))
+            return nullptr;
+          return &prev.back();
+        };
+        auto take_headline_above = [&] {
+          b.target().pop_back();
+          h.rules.push_back("structure.headline_above");
+        };
         // Headline above a dashed heading: take back the short line just before it.
         if (!c.rule.empty() && h.headline.empty()) {
-          auto& prev = b.target();
-          if (!prev.empty() && prev.back().pieces.size() == 1 && headline_like(view, prev.back().pieces, rules)) {
-            h.headline = without_place_label(view, prev.back().pieces, h.organization);
+          if (const ParagraphText* above = headline_above()) {
+            h.headline = without_place_label(view, above->pieces, h.organization);
             h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
-            h.rules.push_back("structure.headline_above");
-            prev.pop_back();
+            take_headline_above();
           }
         }
         // Headline wrapped onto the following lines of the same block.
@@ -589,14 +599,11 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
           // Or set right above the heading line, with no blank line between
           // ("【强基固本】" over "营根镇党委书记 王大力").
           if (h.headline.empty() && i > 0 && kinds[i - 1].kind == Kind::body) {
-            auto& prev = b.target();
-            if (!prev.empty() && prev.back().pieces.size() == 1 &&
-                covering(prev.back().pieces) == covering(lines[i - 1].content) &&
-                headline_like(view, prev.back().pieces, rules)) {
-              h.headline = prev.back().pieces;
+            const ParagraphText* above = headline_above();
+            if (above && covering(above->pieces) == covering(lines[i - 1].content)) {
+              h.headline = above->pieces;
               h.heading.insert(h.heading.begin(), heading_extent(lines[i - 1]));
-              h.rules.push_back("structure.headline_above");
-              prev.pop_back();
+              take_headline_above();
             }
           }
         }
