@@ -185,29 +185,28 @@ class FactFinder {
     d.kind_rule = q_.date_rule;
     if (in_.explain) d.numeral_rules.assign(n.rules.begin(), n.rules.end());
     auto year_word = q_.year_words.longest_at(s_, e);
-    // A span of years: 2023—2025年.
-    if (is_year(n) && !year_word && i + 1 < numerals_.size()) {
+    // The numeral joined to this one by a range connector (2023—2025, 1至9), if any.
+    const Numeral* to = nullptr;
+    if (!year_word && i + 1 < numerals_.size()) {
       auto conn = q_.range_connectors.longest_at(s_, e);
-      const Numeral& m = numerals_[i + 1];
-      if (conn && m.begin == e + conn.len && is_year(m)) {
-        if (auto yw = q_.year_words.longest_at(s_, m.end)) {
-          d.e = d.ne = m.end + yw.len;
-          return d;
-        }
+      if (conn && numerals_[i + 1].begin == e + conn.len) to = &numerals_[i + 1];
+    }
+    // A span of years: 2023—2025年.
+    if (to && is_year(n) && is_year(*to)) {
+      if (auto yw = q_.year_words.longest_at(s_, to->end)) {
+        d.e = d.ne = to->end + yw.len;
+        return d;
       }
     }
     // A span of months: 1至9月, 3—5月份 (not 3至5个月, where the measure word comes first).
-    if (*v >= 1 && *v <= 12 && !n.point && !year_word && i + 1 < numerals_.size()) {
-      auto conn = q_.range_connectors.longest_at(s_, e);
-      const Numeral& m = numerals_[i + 1];
-      auto mv = m.value.to_int64();
-      if (conn && m.begin == e + conn.len && mv && *mv > *v && *mv <= 12 && !m.point) {
-        if (auto mw = q_.month_words.longest_at(s_, m.end)) {
-          d.e = m.end + mw.len;
-          if (auto after = q_.after_month.longest_at(s_, d.e)) d.e += after.len;
-          d.ne = d.e;
-          return d;
-        }
+    if (to && *v >= 1 && *v <= 12 && !n.point && !to->point) {
+      auto last = to->value.to_int64();
+      auto mw = q_.month_words.longest_at(s_, to->end);
+      if (last && *last > *v && *last <= 12 && mw) {
+        d.e = to->end + mw.len;
+        if (auto after = q_.after_month.longest_at(s_, d.e)) d.e += after.len;
+        d.ne = d.e;
+        return d;
       }
     }
     if (year_word && is_year(n)) {
