@@ -12,6 +12,26 @@ namespace digestx {
 
 namespace {
 
+// Whether an ASCII character must be escaped inside a JSON string.
+inline bool needs_escape(unsigned c) { return c < 0x20 || c == '"' || c == '\\' || c == 0x7F; }
+
+// Writes the escape of such a character at `o` (at most 6 bytes); returns the end.
+char* write_escape(char* o, unsigned c) {
+  const char* e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+  if (e) {
+    while (*e) *o++ = *e++;
+    return o;
+  }
+  static const char hex[] = "0123456789abcdef";
+  o[0] = '\\';
+  o[1] = 'u';
+  o[2] = '0';
+  o[3] = '0';
+  o[4] = hex[(c >> 4) & 0xF];
+  o[5] = hex[c & 0xF];
+  return o + 6;
+}
+
 // A JSON string of source text, straight from code points to escaped UTF-8 through a
 // small buffer: the hot path of the output (paragraph and sentence texts).
 class TextWriter {
@@ -38,8 +58,8 @@ class TextWriter {
           o[2] = char(0x80 | (c & 0x3F));
           o += 3;
         } else if (c < 0x80) {
-          if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) *o++ = char(c);
-          else o = escape(o, c);
+          if (!needs_escape(c)) *o++ = char(c);
+          else o = write_escape(o, c);
         } else if (c < 0x800) {
           o[0] = char(0xC0 | (c >> 6));
           o[1] = char(0x80 | (c & 0x3F));
@@ -77,21 +97,6 @@ class TextWriter {
   void put(char c) {
     if (n_ + 1 > sizeof buf_) spill();
     buf_[n_++] = c;
-  }
-  static char* escape(char* o, char32_t c) {
-    const char* e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
-    if (e) {
-      while (*e) *o++ = *e++;
-      return o;
-    }
-    static const char hex[] = "0123456789abcdef";
-    o[0] = '\\';
-    o[1] = 'u';
-    o[2] = '0';
-    o[3] = '0';
-    o[4] = hex[(c >> 4) & 0xF];
-    o[5] = hex[c & 0xF];
-    return o + 6;
   }
   std::string& out_;
   const Flush* flush_;
@@ -241,26 +246,8 @@ class Json {
     *o++ = '"';
     for (char ch : s) {
       auto c = static_cast<unsigned char>(ch);
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
-        *o++ = ch;
-        continue;
-      }
-      *o++ = '\\';
-      switch (c) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        default: {
-          static const char hex[] = "0123456789abcdef";
-          *o++ = 'u';
-          *o++ = '0';
-          *o++ = '0';
-          *o++ = hex[c >> 4];
-          *o++ = hex[c & 0xF];
-        }
-      }
+      if (needs_escape(c)) o = write_escape(o, c);
+      else *o++ = ch;
     }
     *o++ = '"';
     n_ = size_t(o - buf_);
@@ -447,21 +434,11 @@ void append_json_string(std::string& out, std::string_view s) {
   size_t run = 0;  // start of the stretch that needs no escaping, appended in one go
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
+    if (!needs_escape(c)) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
+    char buf[8];
+    out.append(buf, size_t(write_escape(buf, c) - buf));
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
