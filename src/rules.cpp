@@ -1,8 +1,10 @@
 #include "digestx/rules.hpp"
+#include "digestx/sha256.hpp"
 
 #include <unicode/regex.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -744,6 +746,15 @@ const std::map<std::string, Loader>& loaders() {
   return table;
 }
 
+std::string fingerprint_of(const std::vector<RulesFile>& files) {
+  std::vector<const RulesFile*> by_name;
+  for (const RulesFile& f : files) by_name.push_back(&f);
+  std::sort(by_name.begin(), by_name.end(), [](const RulesFile* a, const RulesFile* b) { return a->name < b->name; });
+  std::string all;
+  for (const RulesFile* f : by_name) all += f->text;
+  return "sha256:" + sha256_hex(all);
+}
+
 }  // namespace
 
 std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
@@ -765,6 +776,7 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) 
   for (const auto& [name, loader] : loaders())
     if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
   link_numbers(*rules);
+  rules->fingerprint = fingerprint_of(files);
   return rules;
 }
 

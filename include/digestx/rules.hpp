@@ -382,6 +382,9 @@ struct Rules {
   QualifierRules qualifiers;
   ExclusionRules exclusions;
   SubjectRules subjects;
+  // "sha256:" and the SHA-256 of the effective rules files concatenated in the order
+  // of their names: which rules made a document (`cat rules/*.json | sha256sum`).
+  std::string fingerprint;
 };
 
 // The rules compiled into the binary.
