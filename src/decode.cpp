@@ -377,10 +377,47 @@ void require_text(const Decoded& d) {
   if (blank) throw InputError("empty", "holds only white space");
 }
 
+// A file of another kind saved (or renamed) as .txt, told by its first bytes: what it
+// is and what to do, rather than a count of control bytes.
+struct Signature {
+  std::string_view magic;
+  size_t at;
+  const char* what;
+};
+
+const char* other_format(std::string_view b) {
+  static const Signature signatures[] = {
+      {"%PDF-", 0, "a PDF file: save its text as a .txt file (pdftotext, or Save As text)"},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 0, "an old Word, WPS or Excel file (OLE2): save it as text"},
+      {"{\\rtf", 0, "an RTF file: save it as text"},
+      {"\x89PNG", 0, "a PNG image: the text must first be recognised (OCR)"},
+      {"\xFF\xD8\xFF", 0, "a JPEG image: the text must first be recognised (OCR)"},
+      {"GIF8", 0, "a GIF image: the text must first be recognised (OCR)"},
+      {std::string_view("II*\0", 4), 0, "a TIFF image: the text must first be recognised (OCR)"},
+      {std::string_view("MM\0*", 4), 0, "a TIFF image: the text must first be recognised (OCR)"},
+      {"WEBP", 8, "a WebP image: the text must first be recognised (OCR)"},
+      {"\x1F\x8B", 0, "a gzip-compressed file: uncompress it first (gunzip)"},
+      {"7z\xBC\xAF\x27\x1C", 0, "a 7-Zip archive: extract its files first"},
+      {"Rar!\x1A\x07", 0, "a RAR archive: extract its files first"},
+      {"\x7F" "ELF", 0, "an executable program, not text"},
+  };
+  for (const Signature& s : signatures)
+    if (b.size() >= s.at + s.magic.size() && b.substr(s.at, s.magic.size()) == s.magic) return s.what;
+  if (b.substr(0, 4) != std::string_view("PK\x03\x04", 4)) return nullptr;
+  // ZIP: Office Open XML and OpenDocument files name their parts near the start.
+  std::string_view head = b.substr(0, 4096);
+  if (head.find("word/") != std::string_view::npos) return "a Word (ZIP) file: save it as text";
+  if (head.find("xl/") != std::string_view::npos) return "an Excel (ZIP) file: save it as text";
+  if (head.find("ppt/") != std::string_view::npos) return "a PowerPoint (ZIP) file: save its text as a .txt file";
+  if (head.find("opendocument") != std::string_view::npos) return "an OpenDocument (ZIP) file: save it as text";
+  return "a ZIP archive: extract its files first";
+}
+
 }  // namespace
 
 Decoded decode(std::string_view bytes, const DecodeOptions& options) {
   if (bytes.empty()) throw InputError("empty", "is empty");
+  if (const char* what = other_format(bytes)) throw InputError("binary", std::string("is ") + what);
   std::string forced = upper(options.encoding);
   if (!forced.empty() && forced != "AUTO") {
     size_t bom = 0;
