@@ -444,11 +444,20 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+std::string region_of(const Document& doc) {
+  if (!doc.region_given.empty()) return doc.region_given;
+  return doc.region.empty() ? std::string() : slice(doc.text, doc.region);
+}
+
 void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush) {
   Json j(out, o.pretty, &flush);
   j.begin_object();
   if (!doc.id.empty()) j.key("id").raw(doc.id);
   j.key("format").string("digestx/1");
+  j.key("digestx").begin_object();
+  j.key("version").string(DIGESTX_VERSION);
+  j.key("rules").string(doc.rules_fingerprint);
+  j.end_object();
   j.key("source");
   source_fields(j, doc.source);
   j.key("chars").integer((long long)doc.text.size());
@@ -467,7 +476,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   j.key("subtitle");
   optional_pieces(j, doc, doc.subtitle);
   j.key("region");
-  optional_pieces(j, doc, doc.region);
+  j.optional_string(region_of(doc));
   j.key("report_year");
   if (doc.report_year) j.integer(*doc.report_year);
   else j.null();

@@ -52,7 +52,7 @@ struct DocumentCells {
 };
 
 DocumentCells document_cells(const Document& doc) {
-  return {id_cell(doc.id), doc.source.path, slice(doc.text, doc.region), doc.report_year};
+  return {id_cell(doc.id), doc.source.path, region_of(doc), doc.report_year};
 }
 
 void start_row(Row& row, const DocumentCells& d, const CsvOptions& o) {

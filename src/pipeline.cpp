@@ -9,6 +9,7 @@
 #include "digestx/facts.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/layout.hpp"
+#include "digestx/output.hpp"
 #include "digestx/periods.hpp"
 #include "digestx/sentences.hpp"
 #include "digestx/units.hpp"
@@ -177,6 +178,20 @@ void run_each(size_t n, size_t threads, const std::function<void(size_t)>& work)
 
 }  // namespace
 
+namespace {
+
+// --region (or the path) wins over the region the text states; a difference is told.
+void give_region(Document& doc, const std::string& region, const std::string& from) {
+  std::string stated = doc.region.empty() ? std::string() : slice(doc.text, doc.region);
+  if (!stated.empty() && stated != region)
+    doc.warnings.push_back({"region_overridden", "the text states " + stated + "; " + from + " " + region + " used instead",
+                            true, covering(doc.region)});
+  doc.region_given = region;
+  doc.region_rule = from == "--region" ? "option.region" : "path.region";
+}
+
+}  // namespace
+
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
   // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
   // would get spans that wrap around.
@@ -185,8 +200,10 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   Document doc;
   doc.source = std::move(source);
   doc.text = std::move(text);
+  doc.rules_fingerprint = rules.fingerprint;
   StructureOptions so;
   so.year = options.year;
+  so.year_from = options.year_from;
   Structure st;
   {
     // The view of the whole text and its lines are needed only to find the structure.
@@ -197,6 +214,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
   doc.region = st.region;
+  if (options.region) give_region(doc, *options.region, options.region_from);
   doc.title_rule = st.title_rule;
   doc.subtitle_rule = st.subtitle_rule;
   doc.region_rule = st.region_rule;
@@ -264,6 +282,11 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain)
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals
   out.facts = find_facts(fi, rules);
   return out;
+}
+
+bool counts_in_money_total(const Fact& f) {
+  // Facts do not carry their aspect yet: every money fact with a value counts.
+  return f.kind == "money" && f.value.has_value();
 }
 
 size_t count_facts(const Document& doc) {

@@ -640,7 +640,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
   if (options.year) {
     if (st.report_year && *st.report_year != *options.year)
       st.warnings.push_back({"year_overridden",
-                             "the text states " + std::to_string(*st.report_year) + "; --year " +
+                             "the text states " + std::to_string(*st.report_year) + "; " + options.year_from + " " +
                                  std::to_string(*options.year) + " used instead",
                              false,
                              {}});

@@ -75,12 +75,14 @@ struct Document {
   SourceInfo source;
   std::u32string text;  // the decoded input; spans index it
   Pieces title, subtitle, region;
+  std::string region_given;  // --region or the path's: wins over `region` (see region_of)
   std::vector<size_t> title_breaks;  // a title set over lines: where each line starts (joined by a space)
   std::string title_rule, subtitle_rule, region_rule, year_rule;
   std::optional<int> report_year;
   std::vector<Sidebar> sidebars;
   std::vector<Unit> units;
   std::vector<Warning> warnings;
+  std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
   std::string id;  // records mode: the input record's id (JSON text), empty otherwise
 };
 

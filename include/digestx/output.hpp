@@ -36,6 +36,9 @@ void write_line(std::string& out, const LineAnalysis& line, const OutputOptions&
 std::string slice(std::u32string_view text, const Pieces& pieces);
 std::string slice(std::u32string_view text, Span span);
 
+// The document's region: the one given (--region, the path) or the text's; empty = null.
+std::string region_of(const Document& doc);
+
 // A JSON string literal (quoted, escaped).
 void append_json_string(std::string& out, std::string_view utf8);
 

@@ -16,7 +16,11 @@ namespace digestx {
 
 struct ExtractOptions {
   DecodeOptions decode;
-  std::optional<int> year;  // --year
+  // The report year and region given for the input (--year, --region, or its path by
+  // --path-fields): they win over what the text states, with a warning when they differ.
+  std::optional<int> year;
+  std::optional<std::string> region;
+  std::string year_from = "--year", region_from = "--region";  // who gave them, for the warnings
   bool explain = false;     // keep the rule names behind each fact (--explain, render)
   // Threads for the units of one large document (units are independent once the
   // structure is found); 1 = all on the calling thread.
@@ -44,5 +48,10 @@ struct LineAnalysis {
 LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false);
 
 size_t count_facts(const Document& doc);
+
+// The one rule of what a money total adds (the contract's "Totals"): money facts of
+// aspect amount, never per-capita figures, rates, changes, thresholds or cumulative
+// totals. Callers add those in 元 and count other currencies apart.
+bool counts_in_money_total(const Fact& f);
 
 }  // namespace digestx

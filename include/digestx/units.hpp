@@ -53,6 +53,7 @@ struct Structure {
 
 struct StructureOptions {
   std::optional<int> year;  // --year: overrides what the text states
+  std::string year_from = "--year";  // who gave it ("the path's year"), for the warning
 };
 
 // The heading of a unit in one line of content, or nullopt. Exposed for tests.
