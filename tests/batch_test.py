@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -220,9 +221,12 @@ def main():
         rc, out, err = run(binary, ["-j", "2", "--format", "jsonl"] + args)
         check(rc == 2, f"jsonl: exit {rc}, want 2")
         lines = err.strip().splitlines()
-        check(len(lines) == 2 and "missing.txt: no such file" in lines[0] and "blob.bin" in lines[1],
-              f"jsonl: stderr {err!r}")
         records = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+        # The failures, then what the walk left out (notes.md) and the closing count.
+        check(len(lines) == 4 and "missing.txt: no such file" in lines[0] and "blob.bin" in lines[1]
+              and re.fullmatch(r"digestx: 1 other file skipped, not \*\.txt \(\S+/notes\.md\)", lines[2])
+              and lines[3] == "digestx: %d documents, 2 failed, 1 skipped" % (len(records) - 2),
+              f"jsonl: stderr {err!r}")
         check_records(records, order, content_of, errors, singles, validator, "jsonl")
         facts = sum(len(u["facts"]) for r in records if "error" not in r for u in r["units"] + r["sidebars"])
         check(facts > 1000, f"only {facts} facts in the batch")
@@ -240,7 +244,7 @@ def main():
         for fmt, delimiter, newline, columns, expected in tables:
             rc, out, err = run(binary, ["-j", "2", "--format", fmt] + args)
             check(rc == 2, f"{fmt}: exit {rc}")
-            check(len(err.strip().splitlines()) == 2, f"{fmt}: stderr {err!r}")
+            check(len(err.strip().splitlines()) == 4 and "2 failed, 1 skipped" in err, f"{fmt}: stderr {err!r}")
             n = check_table(out, records, delimiter, newline, columns, expected, fmt)
             if fmt.startswith("facts"):
                 check(n == facts, f"{fmt}: {n} rows, {facts} facts")

@@ -1,6 +1,5 @@
 // `digestx [extract]`: documents of one or many inputs (files, directories, stdin, or
 // JSON-lines records), in parallel, written in input order in the chosen format.
-#include <CLI/CLI.hpp>
 #include <sched.h>
 
 #include <algorithm>
@@ -22,27 +21,18 @@
 #include "io.hpp"
 #include "ordered_pool.hpp"
 #include "progress.hpp"
+#include "path_fields.hpp"
 #include "records.hpp"
+#include "summary.hpp"
+#include "color.hpp"
 
 namespace digestx::cli {
 
 namespace {
 
-struct ExtractArgs {
-  std::vector<std::string> inputs;
-  std::string format = "json", input = "text";
-  bool pretty = false, compact = false, explain = false;
-  std::string output, output_dir, rules_dir, encoding;
-  std::vector<std::string> globs;
-  std::optional<int> year;
-  size_t max_bytes = kDefaultMaxBytes;
-  size_t jobs = 0;  // 0: the number of cores
-  bool skip_existing = false, quiet = false, progress = false;
-};
-
 // Everything a worker needs, shared read-only.
 struct Batch {
-  ExtractArgs args;
+  Options args;
   std::shared_ptr<const Rules> rules;
   ExtractOptions extract;
   Framing framing;
@@ -85,6 +75,12 @@ void write_target(const Batch& b, size_t i, Result& r) {
   r.output.clear();
 }
 
+// --summary: the document's counts, as text, in place of the document.
+void summarise(Result& r, const Document& doc, const std::string& title) {
+  r.stats = std::make_shared<const Stats>(stats_of(doc));
+  r.output = format_stats(*r.stats, title);
+}
+
 Result run_file(const Batch& b, size_t i) {
   const Input& in = b.inputs[i];
   SourceInfo source;
@@ -110,10 +106,13 @@ Result run_file(const Batch& b, size_t i) {
     r.bytes = bytes.size();
     bool large = bytes.size() >= kDeferBytes;
     ExtractOptions options = b.extract;
+    std::vector<Warning> notes = give_fields(options, b.args, in.path);
     if (large) options.threads = b.args.jobs ? b.args.jobs : cores();  // one large file: its units in parallel
     Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
+    doc.warnings.insert(doc.warnings.end(), notes.begin(), notes.end());
     r.facts = count_facts(doc);
-    if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
+    if (b.args.summary) summarise(r, doc, in.path);
+    else if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
     else r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
   } catch (const InputError& e) {
     code = e.code();
@@ -177,7 +176,8 @@ Result run_record(const Batch& b, Task& task) {
     Document doc = extract_text(std::move(text), source, *b.rules, b.extract);
     doc.id = rec.id;
     r.facts = count_facts(doc);
-    r.output = format_document(doc, b.framing);
+    if (b.args.summary) summarise(r, doc, where);
+    else r.output = format_document(doc, b.framing);
   } catch (const std::exception& e) {  // see run_file
     r = failed(b, source, rec.id, "internal_error", std::string("digestx failed on it: ") + e.what(), where);
     r.bytes = source.bytes;
@@ -244,6 +244,43 @@ void plan_targets(Batch& b) {
   }
 }
 
+// What a file of a directory that was not taken is, by its extension; nullptr for
+// names that are no document (a .json, a .md), which are only counted.
+const char* document_kind(const std::string& path) {
+  static const std::pair<const char*, const char*> kinds[] = {
+      {".docx", "a Word file"}, {".doc", "a Word file"}, {".wps", "a WPS file"}, {".pdf", "a PDF file"},
+      {".rtf", "an RTF file"},  {".odt", "an OpenDocument file"}, {".html", "a web page"}, {".htm", "a web page"},
+      {".xlsx", "an Excel file"}, {".xls", "an Excel file"}, {".jpg", "an image"}, {".jpeg", "an image"},
+      {".png", "an image"}, {".tif", "an image"}, {".tiff", "an image"}};
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [e, what] : kinds)
+    if (ext == e) return what;
+  return nullptr;
+}
+
+// The end of a batch on stderr: each document-like file left out of a directory,
+// a count of the others, then "N documents, M failed, K skipped".
+void report_batch(std::vector<std::string> not_taken, const std::vector<std::string>& globs, size_t documents,
+                  size_t failed, size_t skipped) {
+  std::sort(not_taken.begin(), not_taken.end());
+  std::string pattern = globs.empty() ? std::string("*.txt") : "--glob";
+  size_t others = 0;
+  std::string example;
+  for (const std::string& path : not_taken) {
+    if (const char* what = document_kind(path)) {
+      complain(path + ": skipped, " + what + " (save it as text to include it)");
+    } else {
+      if (!others++) example = path;
+    }
+  }
+  if (others)
+    complain(std::to_string(others) + " other file" + (others > 1 ? "s" : "") + " skipped, not " + pattern + " (" +
+             example + (others > 1 ? ", ..." : "") + ")");
+  complain(std::to_string(documents) + " document" + (documents == 1 ? "" : "s") + ", " + std::to_string(failed) +
+           " failed, " + std::to_string(skipped) + " skipped");
+}
+
 int usage_error(const std::string& what) {
   complain(what);
   return 2;
@@ -251,62 +288,25 @@ int usage_error(const std::string& what) {
 
 }  // namespace
 
-int run_extract(std::vector<std::string> args, const char* usage) {
-  CLI::App app{"Extract documents: units, sentences with their periods, and numeric facts."};
-  app.name("digestx");
-  app.footer(usage);
-  ExtractArgs a;
-  app.add_option("inputs", a.inputs, "Digest files and directories; - reads stdin");
-  app.add_option("--format", a.format,
-                 "json (one document, an array for several; pretty on a terminal), jsonl (one document a line), "
-                 "facts-csv, facts-tsv (one row a fact), units-csv (one row a unit)")
-      ->check(CLI::IsMember({"json", "jsonl", "facts-csv", "facts-tsv", "units-csv"}));
-  app.add_option("--input", a.input, "text: files of digests (default); jsonl: records {\"id\", \"text\"} one a line")
-      ->check(CLI::IsMember({"text", "jsonl"}));
-  app.add_option("--glob", a.globs, "File names to take in directories (default *.txt); repeatable")
-      ->expected(1)
-      ->allow_extra_args(false)  // one pattern per --glob: what follows is an input
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("-j,--jobs", a.jobs, "Worker threads (default: the number of cores)")->check(CLI::Range(1, 1024));
-  app.add_flag("--pretty", a.pretty, "Indent the JSON whatever stdout is");
-  app.add_flag("--compact", a.compact, "One line of JSON whatever stdout is");
-  app.add_option("-o,--output", a.output, "Write to FILE (atomically) instead of stdout");
-  app.add_option("--output-dir", a.output_dir, "One file per input in DIR (NAME.json, NAME.facts.csv, ...)");
-  app.add_flag("--skip-existing", a.skip_existing, "With --output-dir: leave inputs whose output exists");
-  app.add_flag("-q,--quiet", a.quiet, "No progress line");
-  app.add_flag("--progress", a.progress, "A progress line on stderr even when it is not a terminal");
-  app.add_option("--rules", a.rules_dir, "Directory of rules/*.json that replace the built-in ones of the same name");
-  app.add_option("--year", a.year, "Report year, when the digest does not state it (overrides the text)")
-      ->check(CLI::Range(1900, 2100));
-  app.add_option("--encoding", a.encoding, "Input encoding (e.g. GB18030); default: detect");
-  app.add_flag("--explain", a.explain, "Name the rule behind each unit, period and fact");
-  app.add_option("--max-bytes", a.max_bytes, "Refuse inputs (or records) larger than this many bytes (default 256 MiB)");
-  app.set_version_flag("-V,--version", std::string("digestx ") + DIGESTX_VERSION);
-  std::reverse(args.begin(), args.end());
-  try {
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+int run_extract(Options a, std::shared_ptr<const Rules> rules) {
   bool records = a.input == "jsonl";
-  if (a.inputs.empty() && !records) return usage_error("no input given (use - for stdin); see digestx --help");
   if (records && a.inputs.empty()) a.inputs.push_back("-");
   if (!a.output_dir.empty() && !a.output.empty()) return usage_error("--output-dir and -o exclude each other");
   if (!a.output_dir.empty() && records) return usage_error("--output-dir takes files, not --input jsonl records");
   if (a.skip_existing && a.output_dir.empty()) return usage_error("--skip-existing needs --output-dir");
+  if (a.summary && !a.output_dir.empty()) return usage_error("--summary writes to stdout or -o, not --output-dir");
+  if (a.path_fields) {
+    std::string bad = check_path_template(*a.path_fields);
+    if (!bad.empty()) return usage_error("--path-fields " + *a.path_fields + ": " + bad);
+  }
   // A mapper writes one record per line unless asked otherwise.
-  if (records && app.count("--format") == 0) a.format = "jsonl";
+  if (records && !a.format_given) a.format = "jsonl";
 
   Batch b;
-  try {
-    b.rules = a.rules_dir.empty() ? default_rules() : load_rules_dir(a.rules_dir);
-  } catch (const RulesError& e) {
-    complain(std::string("rules: ") + e.what());
-    return 2;
-  }
+  b.rules = std::move(rules);
   b.extract.decode.encoding = a.encoding;
   b.extract.year = a.year;
+  b.extract.region = a.region;
   b.extract.explain = a.explain;
 
   std::unique_ptr<Sink> sink;
@@ -318,8 +318,10 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   size_t total = 0;
   uint64_t total_bytes = 0;
   bool several = records;
+  std::vector<std::string> not_taken;  // files of directories that match no glob
   if (!records) {
     InputList list = collect_inputs(a.inputs, a.globs);
+    not_taken = std::move(list.skipped);
     // The shape of the output follows the command line, not what a folder holds.
     several = a.inputs.size() > 1 || list.from_directory;
     b.inputs = std::move(list.inputs);
@@ -339,7 +341,14 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   if (!a.output_dir.empty()) remove_temporaries_on_signal();
 
   bool any_error = false, any_output = false;
-  size_t facts = 0, skipped = 0;
+  size_t facts = 0, skipped = 0, documents = 0, failed = 0;
+  Stats all;
+  std::optional<JsonColor> color;
+  if (sink && !a.summary && !b.framing.is_table() && use_color(a.color, sink->is_terminal())) color.emplace();
+  auto put = [&](std::string_view data) {
+    if (color) sink->write(color->paint(data));
+    else sink->write(data);
+  };
   RecordReader reader(a.inputs, a.max_bytes);
   PoolJob job;
   job.next = [&](size_t i, Task& task) { return records ? reader.next(task) : i < b.inputs.size(); };
@@ -351,28 +360,34 @@ int run_extract(std::vector<std::string> args, const char* usage) {
     }
     facts += r.facts;
     skipped += r.skipped;
-    if (sink && r.deferred) {
-      if (any_output) sink->write(stream_separator(b.framing));
+    failed += r.error;
+    documents += !r.error && !r.skipped;
+    if (r.stats) add(all, *r.stats);
+    if (a.summary) {
+      if (sink && !r.error) sink->write(r.output);
+    } else if (sink && r.deferred) {
+      if (any_output) put(stream_separator(b.framing));
       stream_document(*r.deferred, b.framing, [&](std::string& chunk) {
-        sink->write(chunk);
+        put(chunk);
         chunk.clear();
       });
       r.deferred.reset();
       any_output = true;
     } else if (sink && !r.output.empty() && (several || !r.error)) {
-      if (any_output) sink->write(stream_separator(b.framing));
-      sink->write(r.output);
+      if (any_output) put(stream_separator(b.framing));
+      put(r.output);
       any_output = true;
     }
     progress.done_one(r.bytes);
   };
-  if (sink) sink->write(stream_start(b.framing));
+  if (sink && !a.summary) put(stream_start(b.framing));
   run_ordered(job, a.jobs ? a.jobs : cores(), 4 * (a.jobs ? a.jobs : cores()));
-  if (sink) {
-    sink->write(stream_end(b.framing));
-    sink->commit();
-  }
+  if (sink && a.summary && several) sink->write(format_stats(all, "all " + std::to_string(all.documents) + " documents"));
+  if (sink && !a.summary) put(stream_end(b.framing));
+  if (sink) sink->commit();
   progress.finish();
+  // Not in records mode: a mapper under GNU parallel or Hadoop stays quiet.
+  if (several && !records && !a.quiet) report_batch(not_taken, a.globs, documents, failed, skipped + not_taken.size());
   if (any_error) return 2;
   return facts > 0 || skipped > 0 ? 0 : 1;
 }

@@ -12,10 +12,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Case-insensitive, so that *.txt takes SANYA.TXT as archives from Windows name it.
 bool matches(const std::string& name, const std::vector<std::string>& globs) {
-  if (globs.empty()) return ::fnmatch("*.txt", name.c_str(), 0) == 0;
+  if (globs.empty()) return ::fnmatch("*.txt", name.c_str(), FNM_CASEFOLD) == 0;
   return std::any_of(globs.begin(), globs.end(),
-                     [&](const std::string& g) { return ::fnmatch(g.c_str(), name.c_str(), 0) == 0; });
+                     [&](const std::string& g) { return ::fnmatch(g.c_str(), name.c_str(), FNM_CASEFOLD) == 0; });
 }
 
 // NAME without its last extension: "a/b.txt" -> "a/b".
@@ -28,7 +29,8 @@ uint64_t size_of(const fs::path& p) {
 }
 
 // The matching files under `dir`, sorted by their path relative to it.
-void walk(const std::string& arg, const std::vector<std::string>& globs, std::vector<Input>& out) {
+void walk(const std::string& arg, const std::vector<std::string>& globs, std::vector<Input>& out,
+          std::vector<std::string>& skipped) {
   std::vector<Input> found;
   std::error_code ec;
   fs::path root(arg);
@@ -41,7 +43,11 @@ void walk(const std::string& arg, const std::vector<std::string>& globs, std::ve
       continue;
     }
     std::error_code type_ec;
-    if (!it->is_regular_file(type_ec) || !matches(name, globs)) continue;
+    if (!it->is_regular_file(type_ec)) continue;
+    if (!matches(name, globs)) {
+      skipped.push_back(p.generic_string());
+      continue;
+    }
     fs::path rel = p.lexically_relative(root);
     Input in;
     in.path = (root / rel).generic_string();
@@ -69,7 +75,7 @@ InputList collect_inputs(const std::vector<std::string>& args, const std::vector
     std::error_code ec;
     if (arg != "-" && fs::is_directory(arg, ec)) {
       list.from_directory = true;
-      walk(arg, globs, list.inputs);
+      walk(arg, globs, list.inputs, list.skipped);
       continue;
     }
     Input in;

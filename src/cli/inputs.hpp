@@ -19,11 +19,12 @@ struct Input {
 struct InputList {
   std::vector<Input> inputs;
   bool from_directory = false;  // some argument was a directory
+  std::vector<std::string> skipped;  // files in directories whose name matches no glob
 };
 
 // Expands the arguments. Hidden files and directories (".name") inside a directory
 // are skipped, as ripgrep does; a file named on the command line is taken whatever
-// its name. `globs` match the file name (fnmatch); empty means "*.txt".
+// its name. `globs` match the file name (fnmatch, ignoring case); empty means "*.txt".
 InputList collect_inputs(const std::vector<std::string>& args, const std::vector<std::string>& globs);
 
 }  // namespace digestx::cli

@@ -1,5 +1,3 @@
-#include <CLI/CLI.hpp>
-
 #include <algorithm>
 
 #include "commands.hpp"
@@ -12,31 +10,11 @@
 
 namespace digestx::cli {
 
-int run_numbers(std::vector<std::string> args) {
-  CLI::App app{"Numerals and facts of every input line, each line on its own: one JSON object per line."};
-  app.name("digestx numbers");
-  std::string input = "-", rules_dir, encoding;
-  bool explain = false;
-  size_t max_bytes = kDefaultMaxBytes;
-  app.add_option("input", input, "A text file; - (default) reads stdin");
-  app.add_option("--rules", rules_dir, "Directory of rules/*.json that replace the built-in ones");
-  app.add_option("--encoding", encoding, "Input encoding; default: detect");
-  app.add_flag("--explain", explain, "Name the rules behind each numeral and fact");
-  app.add_option("--max-bytes", max_bytes, "Refuse inputs larger than this many bytes");
-  std::reverse(args.begin(), args.end());
-  try {
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
-  std::shared_ptr<const Rules> rules;
-  try {
-    rules = rules_dir.empty() ? default_rules() : load_rules_dir(rules_dir);
-  } catch (const RulesError& e) {
-    complain(std::string("rules: ") + e.what());
-    return 2;
-  }
+int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
+  std::string input = o.inputs.empty() ? "-" : o.inputs[0];
+  const std::string& encoding = o.encoding;
+  bool explain = o.explain;
+  size_t max_bytes = o.max_bytes;
   std::u32string text;
   try {
     std::string bytes = read_input(input, max_bytes);

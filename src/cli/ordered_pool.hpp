@@ -13,6 +13,8 @@
 
 namespace digestx::cli {
 
+struct Stats;  // summary.hpp
+
 // What a task leaves for the writer: its formatted output and what the exit status
 // and progress need.
 struct Result {
@@ -21,6 +23,7 @@ struct Result {
   // so that its text never sits in memory twice (output is empty then).
   std::shared_ptr<const Document> deferred;
   std::string message;  // for stderr, e.g. why the input failed
+  std::shared_ptr<const Stats> stats;  // --summary: what the document holds
   size_t facts = 0;
   size_t bytes = 0;
   bool error = false;

@@ -1,8 +1,6 @@
 // `digestx render FILE...`: documents as a self-contained HTML review page, on
 // stdout, in one file (-o, all documents in one page) or one NAME.html per input
 // (--output-dir). Files are written atomically; exit 0 facts found, 1 none, 2 error.
-#include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -14,6 +12,7 @@
 #include "digestx/rules.hpp"
 #include "inputs.hpp"
 #include "io.hpp"
+#include "path_fields.hpp"
 
 namespace digestx::cli {
 
@@ -21,12 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RenderArgs {
-  std::vector<std::string> inputs, globs;
-  std::string output, output_dir, rules_dir, encoding;
-  std::optional<int> year;
-  size_t max_bytes = kDefaultMaxBytes;
-};
+using RenderArgs = Options;
 
 // One input, read and extracted, or the reason it could not be.
 struct Loaded {
@@ -42,9 +36,10 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
     out.input.source.bytes = bytes.size();
     ExtractOptions eo;
     eo.decode.encoding = a.encoding;
-    eo.year = a.year;
+    std::vector<Warning> notes = give_fields(eo, a, path);
     eo.explain = true;  // the page shows the rule behind each fact
     out.doc = extract(bytes, out.input.source, rules, eo);
+    out.doc->warnings.insert(out.doc->warnings.end(), notes.begin(), notes.end());
   } catch (const InputError& e) {
     complain(path + ": " + e.what());
     out.input.error_code = e.code();
@@ -114,33 +109,14 @@ void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
 
 }  // namespace
 
-int run_render(std::vector<std::string> args) {
-  CLI::App app{"Render documents as a self-contained HTML review page: summary, source text with the facts "
-               "highlighted, filters and a table of all facts."};
-  app.name("digestx render");
-  app.footer(
-      "Examples:\n  digestx render samples/sanya-2022.txt -o sanya.html\n"
-      "  digestx render --output-dir pages/ samples/*.txt\n");
-  RenderArgs a;
-  app.add_option("inputs", a.inputs, "Digest files and directories; - reads stdin")->required();
-  app.add_option("--glob", a.globs, "File names to take in directories (default *.txt); repeatable")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  auto* output = app.add_option("-o,--output", a.output, "Write one page holding every document to FILE (atomically)");
-  app.add_option("--output-dir", a.output_dir, "Write one NAME.html per input into DIR (atomically)")->excludes(output);
-  app.add_option("--rules", a.rules_dir, "Directory of rules/*.json that replace the built-in ones of the same name");
-  app.add_option("--year", a.year, "Report year, when the digest does not state it (overrides the text)")
-      ->check(CLI::Range(1900, 2100));
-  app.add_option("--encoding", a.encoding, "Input encoding (e.g. GB18030); default: detect");
-  app.add_option("--max-bytes", a.max_bytes, "Refuse inputs larger than this many bytes (default 256 MiB)");
-  app.set_version_flag("-V,--version", std::string("digestx ") + DIGESTX_VERSION);
-  std::reverse(args.begin(), args.end());
-  try {
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+int run_render(Options a, std::shared_ptr<const Rules> rules) {
+  if (!a.output_dir.empty() && !a.output.empty()) {
+    complain("--output-dir and -o exclude each other");
+    return 2;
+  }
+  if (a.path_fields && !check_path_template(*a.path_fields).empty()) {
+    complain("--path-fields " + *a.path_fields + ": " + check_path_template(*a.path_fields));
+    return 2;
   }
   // Directories stand for their files, as for extract.
   InputList list = collect_inputs(a.inputs, a.globs);
@@ -163,14 +139,6 @@ int run_render(std::vector<std::string> args) {
       complain("--output-dir: " + *clash);
       return 2;
     }
-  }
-
-  std::shared_ptr<const Rules> rules;
-  try {
-    rules = a.rules_dir.empty() ? default_rules() : load_rules_dir(a.rules_dir);
-  } catch (const RulesError& e) {
-    complain(std::string("rules: ") + e.what());
-    return 2;
   }
 
   Tally t;

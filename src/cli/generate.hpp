@@ -1,0 +1,18 @@
+// Texts made from the options table (src/cli/options.cpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "digestx/rules.hpp"
+
+namespace digestx::cli {
+
+// The foot of `digestx --help`: the commands, examples, exit status, the format's doc.
+std::string usage_text();
+// `digestx --version`: the version and the fingerprint of the effective rules.
+std::string version_text(const Rules& rules);
+// `digestx __generate man|bash|zsh|fish FILE` (run by the build).
+int run_generate(const std::vector<std::string>& args);
+
+}  // namespace digestx::cli
