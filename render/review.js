@@ -171,6 +171,47 @@
     });
   });
 
+  // ------------------------------------------------------------ export
+
+  // The facts table as shown (filtered, in its current order) as CSV: RFC 4180
+  // quoting, CRLF, UTF-8; values exact (the cell's data-v), not as grouped for reading.
+  function csvCell(s) { return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; }
+
+  function factsCsv(section) {
+    var table = section.querySelector('table.facts');
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+    var exact = heads.indexOf('value');
+    var lines = [['source'].concat(heads).map(csvCell).join(',')];
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+      if (tr.classList.contains('is-off')) return;
+      var cells = Array.prototype.map.call(tr.cells, function (td, i) {
+        return i === exact && td.dataset.v !== undefined ? td.dataset.v : td.textContent.trim();
+      });
+      lines.push([section.dataset.source || ''].concat(cells).map(csvCell).join(','));
+    });
+    return lines.join('\r\n') + '\r\n';
+  }
+
+  function fileName(section) {
+    var base = (section.dataset.source || 'stdin').split('/').pop().replace(/\.[^.]*$/, '') || 'facts';
+    var filters = [section.dataset.kind, section.dataset.period].filter(Boolean);
+    return base + (filters.length ? '.' + filters.join('.') : '') + '.facts.csv';
+  }
+
+  document.querySelectorAll('section.doc .export').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var section = button.closest('section.doc');
+      var url = URL.createObjectURL(new Blob([factsCsv(section)], { type: 'text/csv;charset=utf-8' }));
+      var a = el('a');
+      a.href = url;
+      a.download = fileName(section);
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+  });
+
   function findInText(id) {
     var mark = document.getElementById(id);
     if (!mark) return;

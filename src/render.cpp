@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "digestx/output.hpp"
+#include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "render_assets.hpp"
@@ -202,7 +203,7 @@ void write_header(Section& s) {
     out += "</p>";
   }
   out += "<dl class=\"meta\">";
-  meta_item(out, "region", doc.region.empty() ? "unknown" : slice(doc.text, doc.region));
+  meta_item(out, "region", region_of(doc).empty() ? "unknown" : region_of(doc));
   meta_item(out, "report year",
             doc.report_year ? std::to_string(*doc.report_year) + " (last year " + std::to_string(*doc.report_year) +
                                   ", this year " + std::to_string(*doc.report_year + 1) + ")"
@@ -277,7 +278,10 @@ void write_toolbar(Section& s) {
   for (Period p : {Period::last_year, Period::this_year, Period::none})
     filter_button(out, period_key(p), period_label(p, s.doc.report_year), periods[size_t(p)],
                   (std::string("sw p-") + period_key(p)).c_str());
-  out += "</div><output class=\"shown\">" + number_text(total) + " facts</output></div>\n";
+  out += "</div><output class=\"shown\">" + number_text(total) + " facts</output>";
+  // Ways through the page, and the facts shown as a CSV file (made by the page's script).
+  out += "<nav class=\"jump\" aria-label=\"sections\"><a href=\"#" + s.id + "-text\">Text</a><a href=\"#" + s.id +
+         "-facts\">All facts</a></nav><button type=\"button\" class=\"export\">CSV of the facts shown</button></div>\n";
 }
 
 // ---------------------------------------------------------------- summary
@@ -380,7 +384,7 @@ void fact_row(std::string& out, const Section& s, const FactRef& r, size_t order
   attr(out, "data-period", period_key(f.period));
   out += '>';
   cell(out, std::to_string(order), "num", std::to_string(order));
-  cell(out, r.where, nullptr, std::to_string(r.where_rank));
+  cell(out, r.where, "where", std::to_string(r.where_rank));
   cell(out, period_label(f.period, s.doc.report_year), (std::string("p p-") + period_key(f.period)).c_str());
   out += "<td><i";
   attr(out, "class", "sw " + kind_class(f.kind));
@@ -414,7 +418,7 @@ void sort_header(std::string& out, const char* label, const char* type, const ch
 
 void write_fact_table(Section& s) {
   std::string& out = s.out;
-  out += "<h2>All facts</h2><p class=\"note hint\">Click a column to sort; click a row to find the fact in the text.</p>"
+  out += "<h2 id=\"" + s.id + "-facts\">All facts</h2><p class=\"note hint\">Click a column to sort; click a row to find the fact in the text.</p>"
          "<div class=\"scroll\"><table class=\"facts\"><thead><tr>";
   sort_header(out, "#", "num", "num");
   sort_header(out, "where", "num");
@@ -462,13 +466,14 @@ void document_section(std::string& out, const Document& doc, size_t index) {
   out += "<section class=\"doc\"";
   attr(out, "id", s.id);
   attr(out, "lang", language_of(doc));
+  attr(out, "data-source", doc.source.path);
   attr(out, "aria-labelledby", s.id + "-title");
   out += ">\n";
   write_header(s);
   write_warnings(s);
   write_toolbar(s);
   write_summary(s);
-  out += "<h2>Text</h2><p class=\"note hint\">Sentences are tinted by period and figures marked by kind; hover over "
+  out += "<h2 id=\"" + s.id + "-text\">Text</h2><p class=\"note hint\">Sentences are tinted by period and figures marked by kind; hover over "
          "or focus a figure (Tab) for its value, unit, qualifier, range, subject and rules.</p>\n<div class=\"text\">\n";
   write_text(s);
   out += "</div>\n";
@@ -500,7 +505,7 @@ void write_contents(std::string& out, const std::vector<RenderInput>& inputs) {
     out += "</a> <span class=\"note\">";
     if (in.doc) {
       std::string about = in.doc->source.path;
-      if (!in.doc->region.empty()) about += " · " + slice(in.doc->text, in.doc->region);
+      if (!region_of(*in.doc).empty()) about += " · " + region_of(*in.doc);
       if (in.doc->report_year) about += " · " + std::to_string(*in.doc->report_year);
       about += " · " + std::to_string(in.doc->units.size()) + " units · " + number_text(all_facts(*in.doc)) + " facts";
       append_html(out, about);
@@ -535,7 +540,7 @@ FactSummary summarise(const std::vector<Fact>& facts) {
   for (const Fact& f : facts) {
     ++out.facts;
     ++out.by_kind[std::string(f.kind)];
-    if (f.kind != "money" || !f.value || f.period == Period::none) continue;
+    if (!counts_in_money_total(f) || f.period == Period::none) continue;
     MoneyTotal& m = f.period == Period::last_year ? out.last_year : out.this_year;
     if (f.unit != "元") {
       ++m.other_currency;

@@ -13,8 +13,11 @@ usage: render_browser_test.py DIGESTX_BINARY OUT_DIR
 import json
 import os
 import shutil
+import csv
+import io
 import subprocess
 import sys
+import time
 from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -155,6 +158,64 @@ def check_hover(page, name, shot):
     check(page.eval("document.getElementById('tip').hidden"), name + ": tooltip hides when the pointer leaves")
 
 
+def check_layout(page, name, out_dir):
+    """At 1366 px the facts table fits: its last column (rules) is not cut off; the
+    toolbar's links bring the "Text" and "All facts" headings into view below the
+    sticky toolbar, not under it."""
+    page.eval("scrollTo(0, 0)")
+    fit = page.eval("""(() => {
+      const scroll = document.querySelector('table.facts').closest('.scroll');
+      const rules = document.querySelector('table.facts thead th:last-child').getBoundingClientRect();
+      const box = scroll.getBoundingClientRect();
+      return {scrollWidth: scroll.scrollWidth, clientWidth: scroll.clientWidth, rulesRight: rules.right, boxRight: box.right};
+    })()""")
+    check(fit["scrollWidth"] <= fit["clientWidth"] and fit["rulesRight"] <= fit["boxRight"] + 0.5,
+          name + ": the facts table is wider than the page at 1366 px: %s" % fit)
+    for which in ("text", "facts"):
+        click(page, '.toolbar .jump a[href$="-%s"]' % which)
+        seen = page.eval("""(() => {
+          const h = document.getElementById(document.querySelector('section.doc').id + '-%s');
+          const bar = document.querySelector('section.doc .toolbar').getBoundingClientRect();
+          const r = h.getBoundingClientRect();
+          return {top: r.top, bottom: r.bottom, barBottom: bar.bottom, height: innerHeight};
+        })()""" % which)
+        check(seen["top"] >= seen["barBottom"] - 0.5 and seen["bottom"] <= seen["height"],
+              name + ": the %s heading is hidden by the toolbar: %s" % (which, seen))
+        if which == "facts":
+            page.screenshot(os.path.join(out_dir, name + "-facts.png"))
+    page.eval("scrollTo(0, 0)")
+
+
+def check_export(browser, page, name, doc, out_dir):
+    """The CSV export holds the facts shown: after a kind filter, those of that kind,
+    with their exact values, in the table's order."""
+    downloads = os.path.join(out_dir, name + "-downloads")
+    shutil.rmtree(downloads, ignore_errors=True)
+    os.makedirs(downloads)
+    browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    kinds = sorted({f["kind"] for _, f in facts_of(doc)})
+    kind = "money" if "money" in kinds else kinds[0]
+    click(page, '.filter[data-filter="kind"] button[data-value="%s"]' % kind)
+    click(page, "section.doc .export")
+    want_file = os.path.join(downloads, os.path.basename(doc["source"]["path"])[:-4] + "." + kind + ".facts.csv")
+    deadline = time.time() + 20
+    while time.time() < deadline and not os.path.exists(want_file):
+        time.sleep(0.1)
+    click(page, '.filter[data-filter="kind"] button[data-value=""]')
+    if not check(os.path.exists(want_file), name + ": no download %s (got %s)" % (want_file, os.listdir(downloads))):
+        return
+    text = open(want_file, encoding="utf-8", newline="").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    check(text.endswith("\r\n") and rows[0][:2] == ["source", "#"] and rows[0][-1] == "rules",
+          name + ": CSV header %s" % rows[0])
+    facts = [f for _, f in facts_of(doc) if f["kind"] == kind]
+    value = rows[0].index("value")
+    by_order = sorted(facts, key=lambda f: f["span"][0])
+    got = [(r[0], r[rows[0].index("kind")], Decimal(r[value]) if r[value] else None) for r in rows[1:]]
+    want = [(doc["source"]["path"], kind, f["value"]) for f in by_order]
+    check(sorted(got, key=str) == sorted(want, key=str), name + ": CSV rows %s, want %s" % (got[:3], want[:3]))
+
+
 def facts_of(doc):
     for holder in doc["units"] + doc["sidebars"]:
         for f in holder["facts"]:
@@ -196,6 +257,8 @@ def check_page(browser, binary, sample, out_dir):
     problems += [p["exceptionDetails"].get("text", "") for p in page.events("Runtime.exceptionThrown")]
     problems += [str(p["args"]) for p in page.events("Runtime.consoleAPICalled") if p["type"] in ("error", "warning")]
     check(not problems, name + ": console errors %s" % problems)
+    check_layout(page, name, out_dir)
+    check_export(browser, page, name, doc, out_dir)
     print("ok %s: %d units, %d facts, kinds %s" % (name, rows, marks, ", ".join(kinds)))
 
 

@@ -108,7 +108,8 @@ def check_no_outside_reference(name, page, tree):
     check(not re.search(r"(?i)\b(?:https?|ftp|wss?|file):", page), name + ": a URL in the file")
     check(not re.search(r"(?i)<(?:link|img|iframe|object|embed|base|form|audio|video|source)\b", page),
           name + ": an element that loads something")
-    check(not re.search(r"(?i)@import|url\(", page), name + ": a CSS fetch")
+    # CSS url(...) (the script's URL.createObjectURL makes a download, not a fetch).
+    check(not re.search(r"(?i)@import|(?<![A-Za-z.])url\(", page), name + ": a CSS fetch")
     elements = list(tree.root.walk())
     scripts = [e for e in elements if e.tag == "script"]
     check(len(scripts) == 1 and "src" not in scripts[0].attrs, name + ": one inline script")
@@ -298,7 +299,8 @@ def check_cli(binary, tmp):
     check(code == 0 and out == b"" and names == want, "cli --output-dir: %d %r %s" % (code, err, names))
     if names:
         one = open(os.path.join(pages, names[0]), encoding="utf-8").read()
-        check(one.count("<section class=\"doc\"") == 1 and "<nav" not in one, "cli --output-dir: one document a page")
+        check(one.count("<section class=\"doc\"") == 1 and "<nav class=\"toc\"" not in one,
+              "cli --output-dir: one document a page")
 
     code, out, err = run(binary, ["render", "--output-dir", os.path.join(tmp, "stdin"), "-"], open(sanya, "rb").read())
     check(code == 0 and os.path.exists(os.path.join(tmp, "stdin", "stdin.html")), "cli --output-dir stdin.html")
