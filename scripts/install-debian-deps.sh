@@ -12,6 +12,8 @@ if [ "${1:-}" = "--test" ]; then
   packages="$packages python3-jsonschema python3-pandas parallel jq"
   # The review page's browser test: Debian's chromium, and a font for its screenshots.
   packages="$packages chromium fonts-wqy-microhei"
+  # The packaging check (scripts/check-install.sh): cpack's dpkg-shlibdeps, man-db and groff for `man digestx`.
+  packages="$packages dpkg-dev man-db groff-base"
 fi
 missing=""
 for p in $packages; do
