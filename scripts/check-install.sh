@@ -25,7 +25,7 @@ dpkg -x "$dev" "$root"
 
 # The installed tool, from another folder, on a sample.
 out=$(cd "$work" && "$root/usr/bin/digestx" "$OLDPWD/samples/sanya-2022.txt" --format jsonl)
-echo "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["units"] and d["digestx"]["rules"].startswith("sha256:")' \
+printf "%s\n" "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["units"] and d["digestx"]["rules"].startswith("sha256:")' \
   || fail "the installed digestx gave no document"
 "$root/usr/bin/digestx" --version | grep -q '^rules sha256:' || fail "--version names no rules"
 for f in usr/share/digestx/digestx.schema.json usr/share/doc/digestx/format.md \
@@ -38,7 +38,7 @@ done
 # man digestx, rendered by man-db and groff.
 page=$(MANPATH="$root/usr/share/man" MANPAGER=cat MANWIDTH=80 LC_ALL=C.UTF-8 man digestx 2>&1) || fail "man digestx: $page"
 for section in SYNOPSIS OPTIONS "EXIT STATUS" EXAMPLES "OUTPUT FORMAT" "--path-fields"; do
-  echo "$page" | grep -q -- "$section" || fail "man digestx has no $section"
+  printf "%s\n" "$page" | grep -q -- "$section" || fail "man digestx has no $section"
 done
 
 # Tab after `digestx --fo` offers --format; after `--format ` the formats.
@@ -54,6 +54,7 @@ if command -v fish >/dev/null; then fish -n "$root/usr/share/fish/vendor_complet
 cmake -S tests/consumer -B "$work/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$root/usr" >/dev/null
 cmake --build "$work/consumer" >/dev/null
 "$work/consumer/consumer" samples/sanya-2022.txt | grep -q '^money ' || fail "the find_package consumer found no money"
+# (No build type: -O0 without debug information, the quickest build of the sources.)
 cmake -S tests/consumer -B "$work/consumer-sub" -G Ninja -DDIGESTX_SOURCE_DIR="$PWD" >/dev/null
 cmake --build "$work/consumer-sub" --target consumer >/dev/null
 "$work/consumer-sub/consumer" samples/sanya-2022.txt | grep -q '^money ' || fail "the add_subdirectory consumer found no money"

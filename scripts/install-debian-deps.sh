@@ -5,6 +5,8 @@
 #   scripts/install-debian-deps.sh --fuzz   also clang and libFuzzer (fuzz/README.md)
 set -eu
 packages="g++ cmake ninja-build make pkg-config libicu-dev nlohmann-json3-dev libcli11-dev libgtest-dev python3"
+# What the installed digestx is used with: `man digestx` and tab completion in bash.
+packages="$packages man-db groff-base bash-completion"
 if [ "${1:-}" = "--fuzz" ]; then
   packages="$packages clang-14 libclang-rt-14-dev"
 fi
@@ -12,8 +14,8 @@ if [ "${1:-}" = "--test" ]; then
   packages="$packages python3-jsonschema python3-pandas parallel jq"
   # The review page's browser test: Debian's chromium, and a font for its screenshots.
   packages="$packages chromium fonts-wqy-microhei"
-  # The packaging check (scripts/check-install.sh): cpack's dpkg-shlibdeps, man-db and groff for `man digestx`.
-  packages="$packages dpkg-dev man-db groff-base"
+  # The packaging check (scripts/check-install.sh): cpack's dpkg-shlibdeps.
+  packages="$packages dpkg-dev"
 fi
 missing=""
 for p in $packages; do

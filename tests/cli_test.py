@@ -270,6 +270,12 @@ def other_formats(binary, tmp):
         path = os.path.join(tmp, f"renamed-{name}.txt")
         open(path, "wb").write(data)
         ok &= expect(binary, f"renamed_{name}", [path], 2, r"^digestx: \S+renamed-" + name + r"\.txt: " + pattern)
+    # A wrong encoding: one clear line on stderr (the document still comes, with its warnings).
+    ok &= expect(binary, "wrong_encoding", ["--encoding", "GB18030", SANYA], 0,
+                 r"^digestx: \S+sanya-2022\.txt: \d+ undecodable byte sequences replaced with U\+FFFD, read as GB18030 "
+                 r"\(is --encoding right\?\)\n$")
+    ok &= expect(binary, "unknown_encoding", ["--encoding", "KLINGON", SANYA], 2,
+                 r"^digestx: \S+sanya-2022\.txt: unknown encoding 'KLINGON'\n$")
     return ok
 
 

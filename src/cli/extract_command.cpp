@@ -110,6 +110,7 @@ Result run_file(const Batch& b, size_t i) {
     if (large) options.threads = b.args.jobs ? b.args.jobs : cores();  // one large file: its units in parallel
     Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
     doc.warnings.insert(doc.warnings.end(), notes.begin(), notes.end());
+    r.note = decoding_note(doc, !b.args.encoding.empty());
     r.facts = count_facts(doc);
     if (b.args.summary) summarise(r, doc, in.path);
     else if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
@@ -358,6 +359,7 @@ int run_extract(Options a, std::shared_ptr<const Rules> rules) {
       any_error = true;
       progress.note(r.message);
     }
+    if (!r.note.empty()) progress.note(r.note);
     facts += r.facts;
     skipped += r.skipped;
     failed += r.error;

@@ -75,12 +75,13 @@ std::string roff(const std::string& s) {
 std::string man_page() {
   std::ostringstream m;
   m << ".TH DIGESTX 1 \"\" \"digestx " << DIGESTX_VERSION << "\" \"User Commands\"\n";
-  m << ".SH NAME\ndigestx \\- Chinese work\\-report digests (述职报告摘登) to JSON facts\n";
+  m << ".SH NAME\ndigestx \\- Chinese work\\-report digests to JSON facts\n";
   m << ".SH SYNOPSIS\n";
   for (const CommandSpec& c : command_table())
     m << ".B digestx\n" << (c.id == kExtract ? "[\\fBextract\\fR]" : std::string("\\fB") + c.name + "\\fR")
       << " [\\fIOPTIONS\\fR] \\fI" << roff(c.positional) << "\\fR\n.br\n";
-  m << ".SH DESCRIPTION\ndigestx reads Chinese newspaper digests of officials' yearly work reports and writes, "
+  m << ".SH DESCRIPTION\ndigestx reads Chinese newspaper digests of officials' yearly work reports (述职报告摘登) and "
+       "writes, "
        "for each, its units (organisation, role, name, headline), sentences tagged with their period and "
        "calendar year, and numeric facts with their kind, exact value, unit, qualifier, subject and the span of "
        "the text they were read from. Data goes to stdout, messages to stderr, each beginning with "

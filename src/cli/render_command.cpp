@@ -13,6 +13,7 @@
 #include "inputs.hpp"
 #include "io.hpp"
 #include "path_fields.hpp"
+#include "summary.hpp"
 
 namespace digestx::cli {
 
@@ -40,6 +41,8 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
     eo.explain = true;  // the page shows the rule behind each fact
     out.doc = extract(bytes, out.input.source, rules, eo);
     out.doc->warnings.insert(out.doc->warnings.end(), notes.begin(), notes.end());
+    std::string note = decoding_note(*out.doc, !a.encoding.empty());
+    if (!note.empty()) complain(note);
   } catch (const InputError& e) {
     complain(path + ": " + e.what());
     out.input.error_code = e.code();
