@@ -47,8 +47,10 @@ completes=$(bash -c '. "$1"; COMP_WORDS=(digestx --fo); COMP_CWORD=1; _digestx; 
             _ "$root/usr/share/bash-completion/completions/digestx")
 [ "$completes" = "--format
 json jsonl" ] || fail "bash completion gave: $completes"
-if command -v zsh >/dev/null; then zsh -n "$root/usr/share/zsh/vendor-completions/_digestx" || fail "zsh syntax"; fi
-if command -v fish >/dev/null; then fish -n "$root/usr/share/fish/vendor_completions.d/digestx.fish" || fail "fish syntax"; fi
+zsh -n "$root/usr/share/zsh/vendor-completions/_digestx" || fail "zsh completion: bad syntax"
+formats=$(PATH="$root/usr/bin:$PATH" fish -c 'source $argv[1]; complete -C "digestx --format "' \
+          "$root/usr/share/fish/vendor_completions.d/digestx.fish" | cut -f1 | tr '\n' ' ')
+[ "$formats" = "facts-csv facts-tsv json jsonl units-csv " ] || fail "fish completion gave: $formats"
 
 # A consumer of the installed package, and one that takes the sources as a subdirectory.
 cmake -S tests/consumer -B "$work/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$root/usr" >/dev/null

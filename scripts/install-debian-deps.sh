@@ -14,8 +14,9 @@ if [ "${1:-}" = "--test" ]; then
   packages="$packages python3-jsonschema python3-pandas parallel jq"
   # The review page's browser test: Debian's chromium, and a font for its screenshots.
   packages="$packages chromium fonts-wqy-microhei"
-  # The packaging check (scripts/check-install.sh): cpack's dpkg-shlibdeps.
-  packages="$packages dpkg-dev"
+  # The packaging check (scripts/check-install.sh): cpack's dpkg-shlibdeps; zsh and fish
+  # to try the completions.
+  packages="$packages dpkg-dev zsh fish"
 fi
 missing=""
 for p in $packages; do

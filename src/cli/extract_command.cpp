@@ -287,11 +287,9 @@ int usage_error(const std::string& what) {
   return 2;
 }
 
-}  // namespace
 
-int run_extract(Options a, std::shared_ptr<const Rules> rules) {
-  bool records = a.input == "jsonl";
-  if (records && a.inputs.empty()) a.inputs.push_back("-");
+// The command lines that make no sense; nullopt when this one does.
+std::optional<int> check_usage(const Options& a, bool records) {
   if (!a.output_dir.empty() && !a.output.empty()) return usage_error("--output-dir and -o exclude each other");
   if (!a.output_dir.empty() && records) return usage_error("--output-dir takes files, not --input jsonl records");
   if (a.skip_existing && a.output_dir.empty()) return usage_error("--skip-existing needs --output-dir");
@@ -300,6 +298,82 @@ int run_extract(Options a, std::shared_ptr<const Rules> rules) {
     std::string bad = check_path_template(*a.path_fields);
     if (!bad.empty()) return usage_error("--path-fields " + *a.path_fields + ": " + bad);
   }
+  return std::nullopt;
+}
+
+// The writer's end of a batch: results in input order to the sink (coloured, or as
+// summaries), their messages to stderr, and the counts behind the exit status and
+// the closing line.
+class Writer {
+ public:
+  Writer(const Batch& b, Sink* sink, Progress& progress, bool several)
+      : b_(b), sink_(sink), progress_(progress), several_(several) {
+    const Options& a = b.args;
+    if (sink && !a.summary && !b.framing.is_table() && use_color(a.color, sink->is_terminal())) color_.emplace();
+  }
+
+  void start() {
+    if (sink_ && !b_.args.summary) put(stream_start(b_.framing));
+  }
+
+  void take(Result& r) {
+    if (r.error) progress_.note(r.message);
+    if (!r.note.empty()) progress_.note(r.note);
+    facts += r.facts;
+    skipped += r.skipped;
+    failed += r.error;
+    documents += !r.error && !r.skipped;
+    if (r.stats) add(all_, *r.stats);
+    if (!sink_) return;
+    if (b_.args.summary) {
+      if (!r.error) sink_->write(r.output);
+    } else if (r.deferred) {
+      separate();
+      stream_document(*r.deferred, b_.framing, [&](std::string& chunk) {
+        put(chunk);
+        chunk.clear();
+      });
+      r.deferred.reset();
+    } else if (!r.output.empty() && (several_ || !r.error)) {
+      separate();
+      put(r.output);
+    }
+  }
+
+  void finish() {
+    if (sink_ && b_.args.summary && several_)
+      sink_->write(format_stats(all_, "all " + std::to_string(all_.documents) + " documents"));
+    if (sink_ && !b_.args.summary) put(stream_end(b_.framing));
+    if (sink_) sink_->commit();
+  }
+
+  size_t facts = 0, skipped = 0, documents = 0, failed = 0;
+
+ private:
+  void put(std::string_view data) {
+    if (color_) sink_->write(color_->paint(data));
+    else sink_->write(data);
+  }
+  void separate() {
+    if (any_output_) put(stream_separator(b_.framing));
+    any_output_ = true;
+  }
+
+  const Batch& b_;
+  Sink* sink_;
+  Progress& progress_;
+  bool several_;
+  bool any_output_ = false;
+  std::optional<JsonColor> color_;
+  Stats all_;
+};
+
+}  // namespace
+
+int run_extract(Options a, std::shared_ptr<const Rules> rules) {
+  bool records = a.input == "jsonl";
+  if (records && a.inputs.empty()) a.inputs.push_back("-");
+  if (auto status = check_usage(a, records)) return *status;
   // A mapper writes one record per line unless asked otherwise.
   if (records && !a.format_given) a.format = "jsonl";
 
@@ -341,57 +415,24 @@ int run_extract(Options a, std::shared_ptr<const Rules> rules) {
   Progress progress(show, total, total_bytes);
   if (!a.output_dir.empty()) remove_temporaries_on_signal();
 
-  bool any_error = false, any_output = false;
-  size_t facts = 0, skipped = 0, documents = 0, failed = 0;
-  Stats all;
-  std::optional<JsonColor> color;
-  if (sink && !a.summary && !b.framing.is_table() && use_color(a.color, sink->is_terminal())) color.emplace();
-  auto put = [&](std::string_view data) {
-    if (color) sink->write(color->paint(data));
-    else sink->write(data);
-  };
+  Writer writer(b, sink.get(), progress, several);
   RecordReader reader(a.inputs, a.max_bytes);
   PoolJob job;
   job.next = [&](size_t i, Task& task) { return records ? reader.next(task) : i < b.inputs.size(); };
   job.run = [&](size_t i, Task& task) { return records ? run_record(b, task) : run_file(b, i); };
   job.emit = [&](size_t, Result& r) {
-    if (r.error) {
-      any_error = true;
-      progress.note(r.message);
-    }
-    if (!r.note.empty()) progress.note(r.note);
-    facts += r.facts;
-    skipped += r.skipped;
-    failed += r.error;
-    documents += !r.error && !r.skipped;
-    if (r.stats) add(all, *r.stats);
-    if (a.summary) {
-      if (sink && !r.error) sink->write(r.output);
-    } else if (sink && r.deferred) {
-      if (any_output) put(stream_separator(b.framing));
-      stream_document(*r.deferred, b.framing, [&](std::string& chunk) {
-        put(chunk);
-        chunk.clear();
-      });
-      r.deferred.reset();
-      any_output = true;
-    } else if (sink && !r.output.empty() && (several || !r.error)) {
-      if (any_output) put(stream_separator(b.framing));
-      put(r.output);
-      any_output = true;
-    }
+    writer.take(r);
     progress.done_one(r.bytes);
   };
-  if (sink && !a.summary) put(stream_start(b.framing));
+  writer.start();
   run_ordered(job, a.jobs ? a.jobs : cores(), 4 * (a.jobs ? a.jobs : cores()));
-  if (sink && a.summary && several) sink->write(format_stats(all, "all " + std::to_string(all.documents) + " documents"));
-  if (sink && !a.summary) put(stream_end(b.framing));
-  if (sink) sink->commit();
+  writer.finish();
   progress.finish();
   // Not in records mode: a mapper under GNU parallel or Hadoop stays quiet.
-  if (several && !records && !a.quiet) report_batch(not_taken, a.globs, documents, failed, skipped + not_taken.size());
-  if (any_error) return 2;
-  return facts > 0 || skipped > 0 ? 0 : 1;
+  if (several && !records && !a.quiet)
+    report_batch(not_taken, a.globs, writer.documents, writer.failed, writer.skipped + not_taken.size());
+  if (writer.failed > 0) return 2;
+  return writer.facts > 0 || writer.skipped > 0 ? 0 : 1;
 }
 
 }  // namespace digestx::cli

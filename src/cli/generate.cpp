@@ -3,6 +3,7 @@
 // FILE` for each (CMakeLists.txt), so none of them is a hand-written copy.
 #include "generate.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -167,7 +168,25 @@ std::string zsh_quote(const std::string& s) {
   return out;
 }
 
-std::string first_clause(const std::string& help) { return help.substr(0, help.find_first_of(";(")); }
+// A help text made short for a completion menu: without its parentheses, up to its
+// first ';' ("json (one document...), jsonl (...)" -> "json, jsonl").
+std::string first_clause(const std::string& help) {
+  std::string out;
+  int depth = 0;
+  for (char c : help) {
+    if (c == '(') ++depth;
+    else if (c == ')') depth = std::max(0, depth - 1);
+    else if (depth == 0) out += c;
+  }
+  out = out.substr(0, out.find(';'));
+  std::string squeezed;
+  for (char c : out) {
+    if (c == ',' && !squeezed.empty() && squeezed.back() == ' ') squeezed.pop_back();
+    if (!(c == ' ' && (squeezed.empty() || squeezed.back() == ' '))) squeezed += c;
+  }
+  while (!squeezed.empty() && (squeezed.back() == ' ' || squeezed.back() == ',')) squeezed.pop_back();
+  return squeezed;
+}
 
 std::string zsh_completion() {
   std::ostringstream z;
