@@ -380,6 +380,9 @@ def color(binary, tmp):
     ok &= expect(binary, "color_never", ["--color", "never", SANYA], 0, r"^$", out_check=none)
     ok &= expect(binary, "color_tables_never", ["--color", "always", "--format", "facts-csv", SANYA], 0, r"^$",
                  out_check=none)
+    ok &= expect(binary, "color_numbers", ["numbers", "--color", "always"], 0, r"^$", stdin="发放慰问金39.6万元\n".encode(),
+                 out_check=lambda out: json.loads(ANSI.sub("", out))["facts"][0]["value"] == 396000 and "\x1b[34;1m" in out
+                 or (_ for _ in ()).throw(AssertionError(out)))
     ok &= expect(binary, "color_bad", ["--color", "sometimes", SANYA], 2, r"^digestx: .*sometimes")
     # On a terminal: colour unless NO_COLOR.
     import pty

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 
 #include "commands.hpp"
 #include "digestx/decode.hpp"
@@ -6,6 +7,7 @@
 #include "digestx/pipeline.hpp"
 #include "digestx/rules.hpp"
 #include "digestx/utf.hpp"
+#include "color.hpp"
 #include "io.hpp"
 
 namespace digestx::cli {
@@ -35,6 +37,12 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     return 2;
   }
   Sink sink("");
+  std::optional<JsonColor> color;
+  if (use_color(o.color, sink.is_terminal())) color.emplace();
+  auto put = [&](const std::string& data) {
+    if (color) sink.write(color->paint(data));
+    else sink.write(data);
+  };
   OutputOptions oo;
   oo.explain = explain;
   size_t found = 0;
@@ -45,11 +53,11 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     write_line(out, line, oo);
     out += '\n';
     if (out.size() > (1 << 16)) {
-      sink.write(out);
+      put(out);
       out.clear();
     }
   });
-  sink.write(out);
+  put(out);
   sink.commit();
   return found > 0 ? 0 : 1;
 }
