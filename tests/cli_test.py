@@ -422,7 +422,7 @@ def summary(binary, tmp):
 
     ok = expect(binary, "summary", ["--summary", SANYA], 0, r"^$", out_check=one)
     ok &= expect(binary, "summary_many", ["--summary", SANYA, WANNING], 0, r"2 documents, 0 failed",
-                 out_check=lambda out: out.index("all 2 documents: ") > out.index(WANNING))
+                 out_check=lambda out: out.index("all 2 documents together: ") > out.index(WANNING))
     ok &= expect(binary, "summary_stdin", ["--summary"], 0, r"^$", stdin=open(SANYA, "rb").read(),
                  out_check=lambda out: out.startswith("-: "))
     return ok

@@ -342,7 +342,7 @@ class Writer {
 
   void finish() {
     if (sink_ && b_.args.summary && several_)
-      sink_->write(format_stats(all_, "all " + std::to_string(all_.documents) + " documents"));
+      sink_->write(format_stats(all_, "all " + std::to_string(all_.documents) + " documents together"));
     if (sink_ && !b_.args.summary) put(stream_end(b_.framing));
     if (sink_) sink_->commit();
   }

@@ -22,6 +22,10 @@ void count_fact(Stats& s, const Fact& f) {
   else m.overflow = true;
 }
 
+std::string plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
 std::string counts(const std::map<std::string, size_t>& by) {
   std::string out;
   for (const auto& [name, n] : by) out += (out.empty() ? "" : ", ") + name + " " + std::to_string(n);
@@ -66,14 +70,14 @@ void add(Stats& total, const Stats& one) {
 }
 
 std::string format_stats(const Stats& s, const std::string& title) {
-  std::string out = title + ": " + std::to_string(s.units) + " units, " + std::to_string(s.facts) + " facts\n";
+  std::string out = title + ": " + plural(s.units, "unit") + ", " + plural(s.facts, "fact") + "\n";
   out += "  facts by kind:    " + counts(s.by_kind) + "\n";
   out += "  facts by aspect:  " + counts(s.by_aspect) + "\n";
   out += "  money by period (元, money facts of aspect amount):";
   if (s.money.empty()) out += " none";
   for (const auto& [period, m] : s.money)
     out += "\n    " + period + ": " + (m.overflow ? std::string("too large to add") : m.yuan.str()) + " 元 (" +
-           std::to_string(m.facts) + " facts)";
+           plural(m.facts, "fact") + ")";
   return out + "\n";
 }
 
