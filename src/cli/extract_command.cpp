@@ -342,7 +342,8 @@ class Writer {
 
   void finish() {
     if (sink_ && b_.args.summary && several_)
-      sink_->write(format_stats(all_, "all " + std::to_string(all_.documents) + " documents together"));
+      sink_->write(format_stats(all_, all_.documents == 1 ? std::string("the one document")
+                                                       : "all " + std::to_string(all_.documents) + " documents together"));
     if (sink_ && !b_.args.summary) put(stream_end(b_.framing));
     if (sink_) sink_->commit();
   }
