@@ -1,8 +1,10 @@
 // The one table of the command line's options, shared by the subcommands: each
 // option is declared once (names, value, help, the commands that take it, the values
 // completions offer); --help, the man page and the bash/zsh/fish completions are all
-// made from it (src/cli/generate.cpp). A new subcommand adds a row to the command
-// table and its bit to the options it takes.
+// made from it (src/cli/generate.cpp). A new subcommand (panel) adds a row to
+// command_table(), its bit to the options it takes (kPanel is already on those a
+// panel shares: --rules, --year, --glob, -o, --color...), rows for its own options,
+// and a case to run_command's switch (commands.cpp).
 #pragma once
 
 #include <CLI/CLI.hpp>
