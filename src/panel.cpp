@@ -1,0 +1,177 @@
+// The panel: organisations keyed across years, one row per organisation and year,
+// plans of Y-1 linked to the outcomes reported for Y, changes of secretary. Works on
+// PanelDigests only (see digest_for_panel): a join over facts, not over texts.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+#include "digestx/panel.hpp"
+
+namespace digestx {
+
+namespace {
+
+// One spelling of an organisation (normal form) in one region, wherever it occurs.
+struct Spelling {
+  std::string region;
+  std::u32string normal;
+  std::map<std::string, std::pair<size_t, int>> written;  // as written -> (times, latest year)
+  std::set<size_t> digests;
+  std::set<int> years;
+  std::set<std::u32string> roles;
+  size_t group = 0;  // union-find parent
+};
+
+struct Spellings {
+  std::vector<Spelling> all;
+  std::map<std::pair<std::string, std::u32string>, size_t> index;
+  size_t find(size_t i) {
+    while (all[i].group != i) i = all[i].group = all[all[i].group].group;
+    return i;
+  }
+};
+
+Spellings collect_spellings(const std::vector<PanelDigest>& digests, const PanelRules& rules) {
+  Spellings s;
+  for (size_t d = 0; d < digests.size(); ++d)
+    for (const PanelUnit& u : digests[d].units) {
+      auto key = std::make_pair(digests[d].region, panel_normal(u.organization, rules));
+      auto [it, fresh] = s.index.emplace(key, s.all.size());
+      if (fresh) s.all.push_back({key.first, key.second, {}, {}, {}, {}, s.all.size()});
+      Spelling& sp = s.all[it->second];
+      auto& w = sp.written[u.organization];
+      ++w.first;
+      w.second = std::max(w.second, digests[d].year.value_or(0));
+      sp.digests.insert(d);
+      if (digests[d].year) sp.years.insert(*digests[d].year);
+      sp.roles.insert(panel_normal(u.role, rules));
+    }
+  return s;
+}
+
+template <class T>
+bool overlap(const std::set<T>& a, const std::set<T>& b) {
+  for (const T& x : a)
+    if (b.count(x)) return true;
+  return false;
+}
+
+// Learns variants: two spellings of one region join when variant_spellings holds,
+// they share a role, and their groups never meet in one digest nor in one year (a
+// digest that names both holds two organisations).
+void learn_variants(Spellings& s, const PanelRules& rules) {
+  std::vector<std::set<size_t>> digests(s.all.size());
+  std::vector<std::set<int>> years(s.all.size());
+  for (size_t i = 0; i < s.all.size(); ++i) digests[i] = s.all[i].digests, years[i] = s.all[i].years;
+  for (size_t i = 0; i < s.all.size(); ++i)
+    for (size_t j = i + 1; j < s.all.size(); ++j) {
+      const Spelling &a = s.all[i], &b = s.all[j];
+      if (a.region != b.region || !overlap(a.roles, b.roles)) continue;
+      if (!variant_spellings(a.normal, b.normal, rules)) continue;
+      size_t ga = s.find(i), gb = s.find(j);
+      if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
+      s.all[gb].group = ga;
+      digests[ga].insert(digests[gb].begin(), digests[gb].end());
+      years[ga].insert(years[gb].begin(), years[gb].end());
+    }
+}
+
+// The key is the spelling written most often (the latest on a tie); the others are
+// its aliases, each with the rule that joined it.
+PanelOrg make_org(Spellings& s, const std::vector<size_t>& members, const PanelRules& rules) {
+  PanelOrg org;
+  org.region = s.all[members[0]].region;
+  std::tuple<size_t, int, std::string> best{0, 0, ""};
+  const std::u32string* key_normal = nullptr;
+  for (size_t m : members)
+    for (const auto& [written, seen] : s.all[m].written) {
+      std::tuple<size_t, int, std::string> t{seen.first, seen.second, written};
+      if (!key_normal || t > best) best = t, key_normal = &s.all[m].normal;
+    }
+  org.key = std::get<2>(best);
+  for (size_t m : members)
+    for (const auto& [written, seen] : s.all[m].written) {
+      if (written == org.key) continue;
+      org.aliases.push_back(written);
+      org.alias_rules.push_back(s.all[m].normal == *key_normal ? rules.same_spelling_rule : rules.variant_rule);
+    }
+  return org;
+}
+
+// Orgs, and for each (region, normal spelling) the org it belongs to.
+std::map<std::pair<std::string, std::u32string>, size_t> key_orgs(Panel& p, const PanelRules& rules) {
+  Spellings s = collect_spellings(p.digests, rules);
+  learn_variants(s, rules);
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < s.all.size(); ++i) groups[s.find(i)].push_back(i);
+  std::map<std::pair<std::string, std::u32string>, size_t> org_of;
+  for (auto& [root, members] : groups) {
+    for (size_t m : members) org_of[{s.all[m].region, s.all[m].normal}] = p.orgs.size();
+    p.orgs.push_back(make_org(s, members, rules));
+  }
+  return org_of;
+}
+
+void make_rows(Panel& p, const PanelRules& rules) {
+  auto org_of = key_orgs(p, rules);
+  for (size_t d = 0; d < p.digests.size(); ++d)
+    for (size_t u = 0; u < p.digests[d].units.size(); ++u) {
+      const PanelUnit& unit = p.digests[d].units[u];
+      p.rows.push_back({org_of.at({p.digests[d].region, panel_normal(unit.organization, rules)}), d, u});
+    }
+  auto order = [&](const PanelRow& r) {
+    const PanelOrg& o = p.orgs[r.org];
+    return std::make_tuple(o.region, o.key, p.digests[r.digest].year.value_or(0), p.digests[r.digest].source,
+                           p.digests[r.digest].units[r.unit].index);
+  };
+  std::stable_sort(p.rows.begin(), p.rows.end(), [&](const PanelRow& a, const PanelRow& b) { return order(a) < order(b); });
+}
+
+}  // namespace
+
+void link_plans(Panel& p, const PanelRules& rules);  // panel_links.cpp
+
+namespace {
+
+const PanelUnit& unit_of(const Panel& p, const PanelRow& r) { return p.digests[r.digest].units[r.unit]; }
+
+void find_secretary_changes(Panel& p, const PanelRules& rules) {
+  for (size_t i = 1; i < p.rows.size(); ++i) {
+    const PanelRow &a = p.rows[i - 1], &b = p.rows[i];
+    auto ya = p.digests[a.digest].year, yb = p.digests[b.digest].year;
+    if (a.org != b.org || !ya || !yb || *ya == *yb) continue;
+    std::u32string from = panel_normal(unit_of(p, a).name, rules), to = panel_normal(unit_of(p, b).name, rules);
+    if (from.empty() || to.empty() || from == to) continue;
+    p.secretary_changes.push_back({a.org, i - 1, i, rules.same_name_rule});
+  }
+}
+
+void warn_duplicates(Panel& p) {
+  for (size_t i = 1; i < p.rows.size(); ++i) {
+    const PanelRow &a = p.rows[i - 1], &b = p.rows[i];
+    auto ya = p.digests[a.digest].year, yb = p.digests[b.digest].year;
+    if (a.org == b.org && ya && yb && *ya == *yb)
+      p.warnings.push_back(p.orgs[a.org].key + " has several rows for " + std::to_string(*ya) + " (" +
+                           p.digests[a.digest].source + ", " + p.digests[b.digest].source +
+                           "): plans are linked from and to each of them");
+  }
+  for (const PanelDigest& d : p.digests)
+    if (!d.year) p.warnings.push_back(d.source + ": no report year (give --year): its rows are not linked");
+}
+
+}  // namespace
+
+Panel build_panel(std::vector<PanelDigest> digests, const PanelRules& rules) {
+  Panel p;
+  p.digests = std::move(digests);
+  make_rows(p, rules);
+  warn_duplicates(p);
+  link_plans(p, rules);
+  find_secretary_changes(p, rules);
+  return p;
+}
+
+}  // namespace digestx
