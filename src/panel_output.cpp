@@ -41,7 +41,9 @@ class Json {
   Json& num(size_t v) { return raw(std::to_string(v)); }
   Json& dec(const std::optional<Decimal>& d) { return raw(d ? d->str() : "null"); }
   Json& flag(bool b) { return raw(b ? "true" : "false"); }
-  Json& span(Span s) { return open('[').num(s.start).num(s.end).close(']'); }
+  Json& span(Span s) {  // on one line, as the documents' spans
+    return raw("[" + std::to_string(s.start) + (pretty_ ? ", " : ",") + std::to_string(s.end) + "]");
+  }
 
  private:
   template <class F>

@@ -33,7 +33,7 @@ std::string wan(const Decimal& yuan) {
 struct YearPoint {
   int year = 0;
   Decimal amount;  // amount money reported for the year (last_year of its digest)
-  size_t facts = 0;
+  size_t amount_facts = 0, facts = 0;
 };
 
 std::vector<YearPoint> points_of(const Panel& p, const std::vector<size_t>& rows) {
@@ -45,6 +45,7 @@ std::vector<YearPoint> points_of(const Panel& p, const std::vector<size_t>& rows
     YearPoint& y = by_year[*d.year];
     y.year = *d.year;
     if (auto s = y.amount.add(u.money_last_year.yuan)) y.amount = *s;
+    y.amount_facts += u.money_last_year.facts;
     y.facts += u.facts;
   }
   std::vector<YearPoint> out;
@@ -76,8 +77,9 @@ void chart(std::string& out, const std::vector<YearPoint>& points) {
     out += "<rect class=\"bar-facts\" fill=\"#9aa4b2\" x=\"" + num(x + 38) + "\" y=\"" + num(top + height - hf) +
            "\" width=\"34\" height=\"" + num(hf) + "\"><title>" + std::to_string(y.year) + ": " +
            std::to_string(y.facts) + " facts</title></rect>";
-    out += "<text x=\"" + num(x + 17) + "\" y=\"" + num(top + height - ha - 3) +
-           "\" font-size=\"10\" text-anchor=\"middle\">" + wan(y.amount) + "</text>";
+    if (y.amount_facts > 0)  // no amount stated is not an amount of 0
+      out += "<text x=\"" + num(x + 17) + "\" y=\"" + num(top + height - ha - 3) +
+             "\" font-size=\"10\" text-anchor=\"middle\">" + wan(y.amount) + "</text>";
     out += "<text x=\"" + num(x + 55) + "\" y=\"" + num(top + height - hf - 3) +
            "\" font-size=\"10\" text-anchor=\"middle\">" + std::to_string(y.facts) + "</text>";
     out += "<text x=\"" + num(x + 36) + "\" y=\"" + num(top + height + 14) +
@@ -121,7 +123,7 @@ void links_table(std::string& out, const Panel& p, size_t org) {
   size_t unmatched = std::count_if(p.unmatched_plans.begin(), p.unmatched_plans.end(),
                                    [&](const UnmatchedPlan& u) { return u.org == org; });
   if (links.empty()) {
-    out += "<p class=\"note\">No plan matched to an outcome; " + std::to_string(unmatched) + " plans unmatched.</p>";
+    out += "<p class=\"note\">No plan matched to an outcome; plans without one: " + std::to_string(unmatched) + ".</p>";
     return;
   }
   out += "<table class=\"panel-links\"><thead><tr><th>year</th><th>subject</th><th>planned</th><th>achieved</th>"
@@ -144,7 +146,7 @@ void links_table(std::string& out, const Panel& p, size_t org) {
     ratio_bar(out, l->ratio);
     out += "</td></tr>";
   }
-  out += "</tbody></table><p class=\"note\">" + std::to_string(unmatched) + " plans without a matched outcome.</p>";
+  out += "</tbody></table><p class=\"note\">Plans without a matched outcome: " + std::to_string(unmatched) + ".</p>";
 }
 
 void org_article(std::string& out, const Panel& p, size_t org, const std::vector<size_t>& rows) {
