@@ -22,7 +22,9 @@ struct Spelling {
   std::set<size_t> digests;
   std::set<int> years;
   std::set<std::u32string> roles;
+  std::vector<std::pair<size_t, size_t>> units;  // (digest, unit)
   size_t group = 0;  // union-find parent
+  const std::string* rule = nullptr;  // the rule that joined it to its group
 };
 
 struct Spellings {
@@ -40,7 +42,7 @@ Spellings collect_spellings(const std::vector<PanelDigest>& digests, const Panel
     for (const PanelUnit& u : digests[d].units) {
       auto key = std::make_pair(digests[d].region, panel_normal(u.organization, rules));
       auto [it, fresh] = s.index.emplace(key, s.all.size());
-      if (fresh) s.all.push_back({key.first, key.second, {}, {}, {}, {}, s.all.size()});
+      if (fresh) s.all.push_back({key.first, key.second, {}, {}, {}, {}, {}, s.all.size(), nullptr});
       Spelling& sp = s.all[it->second];
       auto& w = sp.written[u.organization];
       ++w.first;
@@ -48,6 +50,7 @@ Spellings collect_spellings(const std::vector<PanelDigest>& digests, const Panel
       sp.digests.insert(d);
       if (digests[d].year) sp.years.insert(*digests[d].year);
       sp.roles.insert(panel_normal(u.role, rules));
+      sp.units.push_back({d, size_t(&u - digests[d].units.data())});
     }
   return s;
 }
@@ -59,21 +62,56 @@ bool overlap(const std::set<T>& a, const std::set<T>& b) {
   return false;
 }
 
-// Learns variants: two spellings of one region join when variant_spellings holds,
-// they share a role, and their groups never meet in one digest nor in one year (a
-// digest that names both holds two organisations).
-void learn_variants(Spellings& s, const PanelRules& rules) {
+// Plans of one spelling's year reported, with the very same subject, kind and unit,
+// by the other spelling's next year (市住房城乡建设局党组 plans 改造城镇老旧小区70个,
+// 保障性租赁住房3000套; 市住建局党组 reports both a year later).
+size_t plans_reported(const std::vector<PanelDigest>& d, const Spelling& a, const Spelling& b, const PanelRules& rules) {
+  size_t n = 0;
+  for (auto [da, ua] : a.units)
+    for (auto [db, ub] : b.units) {
+      if (!d[da].year || !d[db].year || *d[db].year != *d[da].year + 1) continue;
+      for (const PanelFact& plan : d[da].units[ua].plans)
+        for (const PanelFact& outcome : d[db].units[ub].outcomes)
+          if (plan.kind == outcome.kind && plan.unit == outcome.unit &&
+              panel_normal(plan.subject, rules) == panel_normal(outcome.subject, rules)) {
+            ++n;
+            break;
+          }
+    }
+  return n;
+}
+
+// The rule that makes a and b one organisation, or nullptr.
+const std::string* variant_rule(const std::vector<PanelDigest>& d, const Spelling& a, const Spelling& b,
+                                const PanelRules& rules) {
+  double ratio = variant_ratio(a.normal, b.normal, rules);
+  if (ratio >= rules.variant_min_ratio) return &rules.variant_rule;
+  if (ratio < rules.evidence_min_ratio || ratio == 0) return nullptr;
+  size_t shared = std::max(plans_reported(d, a, b, rules), plans_reported(d, b, a, rules));
+  return shared >= rules.evidence_min_plans ? &rules.evidence_rule : nullptr;
+}
+
+// Learns variants: two spellings of one region join when variant_rule holds, they
+// share a role, and their groups never meet in one digest nor in one year (a digest
+// that names both holds two organisations).
+void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const PanelRules& rules) {
   std::vector<std::set<size_t>> digests(s.all.size());
   std::vector<std::set<int>> years(s.all.size());
   for (size_t i = 0; i < s.all.size(); ++i) digests[i] = s.all[i].digests, years[i] = s.all[i].years;
-  for (size_t i = 0; i < s.all.size(); ++i)
-    for (size_t j = i + 1; j < s.all.size(); ++j) {
+  // s.index is ordered by (region, spelling): the spellings of a region are adjacent.
+  std::vector<size_t> order;
+  for (const auto& [key, i] : s.index) order.push_back(i);
+  for (size_t x = 0; x < order.size(); ++x)
+    for (size_t y = x + 1; y < order.size() && s.all[order[y]].region == s.all[order[x]].region; ++y) {
+      size_t i = order[x], j = order[y];
       const Spelling &a = s.all[i], &b = s.all[j];
-      if (a.region != b.region || !overlap(a.roles, b.roles)) continue;
-      if (!variant_spellings(a.normal, b.normal, rules)) continue;
+      if (!overlap(a.roles, b.roles)) continue;
       size_t ga = s.find(i), gb = s.find(j);
       if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
+      const std::string* rule = variant_rule(d, a, b, rules);
+      if (!rule) continue;
       s.all[gb].group = ga;
+      s.all[j].rule = rule;
       digests[ga].insert(digests[gb].begin(), digests[gb].end());
       years[ga].insert(years[gb].begin(), years[gb].end());
     }
@@ -96,7 +134,8 @@ PanelOrg make_org(Spellings& s, const std::vector<size_t>& members, const PanelR
     for (const auto& [written, seen] : s.all[m].written) {
       if (written == org.key) continue;
       org.aliases.push_back(written);
-      org.alias_rules.push_back(s.all[m].normal == *key_normal ? rules.same_spelling_rule : rules.variant_rule);
+      bool same = s.all[m].normal == *key_normal;
+      org.alias_rules.push_back(same ? rules.same_spelling_rule : s.all[m].rule ? *s.all[m].rule : rules.variant_rule);
     }
   return org;
 }
@@ -104,13 +143,19 @@ PanelOrg make_org(Spellings& s, const std::vector<size_t>& members, const PanelR
 // Orgs, and for each (region, normal spelling) the org it belongs to.
 std::map<std::pair<std::string, std::u32string>, size_t> key_orgs(Panel& p, const PanelRules& rules) {
   Spellings s = collect_spellings(p.digests, rules);
-  learn_variants(s, rules);
+  learn_variants(s, p.digests, rules);
   std::map<size_t, std::vector<size_t>> groups;
   for (size_t i = 0; i < s.all.size(); ++i) groups[s.find(i)].push_back(i);
+  std::vector<std::pair<PanelOrg, const std::vector<size_t>*>> made;
+  for (auto& [root, members] : groups) made.push_back({make_org(s, members, rules), &members});
+  // Orgs in the order of (region, key): the rows, and so every list, follow it.
+  std::sort(made.begin(), made.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.region, a.first.key) < std::tie(b.first.region, b.first.key);
+  });
   std::map<std::pair<std::string, std::u32string>, size_t> org_of;
-  for (auto& [root, members] : groups) {
-    for (size_t m : members) org_of[{s.all[m].region, s.all[m].normal}] = p.orgs.size();
-    p.orgs.push_back(make_org(s, members, rules));
+  for (auto& [org, members] : made) {
+    for (size_t m : *members) org_of[{s.all[m].region, s.all[m].normal}] = p.orgs.size();
+    p.orgs.push_back(std::move(org));
   }
   return org_of;
 }
@@ -122,12 +167,11 @@ void make_rows(Panel& p, const PanelRules& rules) {
       const PanelUnit& unit = p.digests[d].units[u];
       p.rows.push_back({org_of.at({p.digests[d].region, panel_normal(unit.organization, rules)}), d, u});
     }
+  // Orgs come ordered by (region, spelling) already; digests by input order.
   auto order = [&](const PanelRow& r) {
-    const PanelOrg& o = p.orgs[r.org];
-    return std::make_tuple(o.region, o.key, p.digests[r.digest].year.value_or(0), p.digests[r.digest].source,
-                           p.digests[r.digest].units[r.unit].index);
+    return std::make_tuple(r.org, p.digests[r.digest].year.value_or(0), r.digest, r.unit);
   };
-  std::stable_sort(p.rows.begin(), p.rows.end(), [&](const PanelRow& a, const PanelRow& b) { return order(a) < order(b); });
+  std::sort(p.rows.begin(), p.rows.end(), [&](const PanelRow& a, const PanelRow& b) { return order(a) < order(b); });
 }
 
 }  // namespace
@@ -149,14 +193,25 @@ void find_secretary_changes(Panel& p, const PanelRules& rules) {
   }
 }
 
+// One line per organisation with several rows in a year (the same digest given
+// twice, or two digests of one year): its links are drawn from and to each row.
 void warn_duplicates(Panel& p) {
+  std::map<size_t, std::vector<int>> years;  // org -> years with several rows
+  std::map<size_t, std::string> example;
   for (size_t i = 1; i < p.rows.size(); ++i) {
     const PanelRow &a = p.rows[i - 1], &b = p.rows[i];
     auto ya = p.digests[a.digest].year, yb = p.digests[b.digest].year;
-    if (a.org == b.org && ya && yb && *ya == *yb)
-      p.warnings.push_back(p.orgs[a.org].key + " has several rows for " + std::to_string(*ya) + " (" +
-                           p.digests[a.digest].source + ", " + p.digests[b.digest].source +
-                           "): plans are linked from and to each of them");
+    if (a.org != b.org || !ya || !yb || *ya != *yb) continue;
+    auto& list = years[a.org];
+    if (list.empty()) example[a.org] = p.digests[a.digest].source + ", " + p.digests[b.digest].source;
+    if (list.empty() || list.back() != *ya) list.push_back(*ya);
+  }
+  for (const auto& [org, list] : years) {
+    std::string which;
+    for (size_t i = 0; i < list.size() && i < 5; ++i) which += (i ? ", " : "") + std::to_string(list[i]);
+    if (list.size() > 5) which += " and " + std::to_string(list.size() - 5) + " more years";
+    p.warnings.push_back(p.orgs[org].key + " has several rows for " + which + " (" + example[org] +
+                         "): plans are linked from and to each of them");
   }
   for (const PanelDigest& d : p.digests)
     if (!d.year) p.warnings.push_back(d.source + ": no report year (give --year): its rows are not linked");

@@ -81,6 +81,7 @@ void link_row(Panel& p, size_t from_row, const std::vector<size_t>& to, const Pa
   const PanelUnit& a = p.digests[p.rows[from_row].digest].units[p.rows[from_row].unit];
   std::vector<bool> planned(a.plans.size(), false);
   std::set<std::pair<size_t, size_t>> achieved;
+  std::vector<PanelLink> links;
   for (const Candidate& c : cands) {
     if (planned[c.plan] || achieved.count({c.row, c.outcome})) continue;
     bool tie = std::any_of(cands.begin(), cands.end(), [&](const Candidate& o) {
@@ -88,8 +89,11 @@ void link_row(Panel& p, size_t from_row, const std::vector<size_t>& to, const Pa
     });
     planned[c.plan] = true;
     achieved.insert({c.row, c.outcome});
-    p.links.push_back(make_link(p, from_row, c, tie, rules));
+    links.push_back(make_link(p, from_row, c, tie, rules));
   }
+  // In the order of the plans in the text, whatever order they were matched in.
+  std::sort(links.begin(), links.end(), [](const PanelLink& x, const PanelLink& y) { return x.planned.fact < y.planned.fact; });
+  p.links.insert(p.links.end(), links.begin(), links.end());
   const PanelRow& r = p.rows[from_row];
   for (size_t i = 0; i < planned.size(); ++i)
     if (!planned[i]) p.unmatched_plans.push_back({r.org, {r.digest, r.unit, i}, "no_matching_outcome"});

@@ -82,13 +82,17 @@ const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_vi
   return best;
 }
 
-bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules) {
-  if (a == b || a.empty() || b.empty()) return false;
+double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRules& rules) {
+  if (a == b || a.empty() || b.empty()) return 0;
   std::u32string_view s = a.size() <= b.size() ? a : b, l = a.size() <= b.size() ? b : a;
   // The place name leads and the kind of body ends a spelling: both must agree.
-  if (s.size() < rules.variant_min_chars || s.front() != l.front()) return false;
-  if (double(s.size()) < rules.variant_min_ratio * double(l.size())) return false;
-  return ends_alike(s, l, rules.variant_same_suffix) && runs_through(s, l);
+  if (s.size() < rules.variant_min_chars || s.front() != l.front()) return 0;
+  if (!ends_alike(s, l, rules.variant_same_suffix) || !runs_through(s, l)) return 0;
+  return double(s.size()) / double(l.size());
+}
+
+bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules) {
+  return variant_ratio(a, b, rules) >= rules.variant_min_ratio;
 }
 
 }  // namespace digestx

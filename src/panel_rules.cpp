@@ -95,6 +95,10 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   r.variant_min_ratio = variant.at("min_ratio").number(0, 1);
   r.variant_min_chars = variant.at("min_chars").count();
   r.variant_same_suffix = variant.at("same_suffix_chars").count();
+  At evidence = org.at("variant_by_plans");
+  r.evidence_rule = evidence.at("name").text();
+  r.evidence_min_ratio = evidence.at("min_ratio").number(0, 1);
+  r.evidence_min_plans = evidence.at("min_plans").count();
   r.same_name_rule = root.at("name").at("name").text();
   At subjects = root.at("subjects");
   for (size_t i = 0, n = subjects.size(); i < n; ++i) r.subject_rules.push_back(subject_rule(subjects.item(i)));

@@ -104,7 +104,8 @@ def score_aliases(panel, gold):
             print(f"  alias not found: {a['region']} {a['spellings']}")
     for d in gold.get("distinct_organizations", []):
         ids = [groups.get((d["region"], squeeze(s))) for s in d["spellings"]]
-        if len(set(ids)) != len(ids):
+        found = [i for i in ids if i is not None]
+        if len(set(found)) != len(found):
             right -= 1
             print(f"  merged but distinct: {d['region']} {d['spellings']}")
     total = len(gold.get("aliases", []))

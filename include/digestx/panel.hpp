@@ -34,6 +34,11 @@ struct PanelRules {
   double variant_min_ratio = 0.7;  // the shorter spelling's share of the longer one
   size_t variant_min_chars = 4;
   size_t variant_same_suffix = 2;  // last characters that must agree (工委, 党委, 区委)
+  // A shorter abbreviation (市住建局党组 / 市住房城乡建设局党组) joins only when the
+  // plans of one are reported by the other a year later.
+  std::string evidence_rule;
+  double evidence_min_ratio = 0.5;
+  size_t evidence_min_plans = 2;
   std::vector<SubjectRule> subject_rules;
   std::vector<std::string> linkable_kinds;      // kinds a plan can have (count, money, …)
   std::vector<std::string> unlinkable_aspects;  // threshold, rank, …: never plans
@@ -141,7 +146,10 @@ std::u32string panel_normal(std::string_view utf8, const PanelRules& rules);
 // The subject rule that relates two subjects (nullptr: none), with its score.
 const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_view achieved,
                                   const PanelRules& rules);
-// Two spellings of one organisation (already normalised, never seen in one digest)?
+// The shorter spelling's share of the longer when it runs through it in order and
+// both start and end alike; 0 otherwise.
+double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
+// Two spellings of one organisation by their letters alone (variant_ratio >= min_ratio)?
 bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
 // A name without its spaces (陈　光 -> 陈光), as rows and changes give it.
 std::string without_spaces(std::string_view utf8);
