@@ -5,7 +5,6 @@
 #include "digestx/output_csv.hpp"
 #include "digestx/panel.hpp"
 #include "digestx/utf.hpp"
-#include "render_parts.hpp"
 
 namespace digestx {
 
