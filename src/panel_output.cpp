@@ -123,6 +123,9 @@ void row(Json& j, const Panel& p, const PanelRow& r, const PanelOutputOptions& o
 void fact(Json& j, const Panel& p, const PanelRef& r, const PanelFact& f) {
   const PanelDigest& d = p.digests[r.digest];
   j.open('{').key("text").str(f.text).key("value").dec(f.value).key("qualifier").null_or(f.qualifier);
+  j.key("range");
+  if (f.range_high) j.open('[').dec(f.value).dec(f.range_high).close(']');
+  else j.raw("null");
   j.key("subject").null_or(f.subject).key("year").num(size_t(f.year)).key("source").str(d.source);
   j.key("unit_index").num(d.units[r.unit].index).key("span").span(f.span).close('}');
 }
