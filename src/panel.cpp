@@ -213,8 +213,13 @@ void warn_duplicates(Panel& p) {
     p.warnings.push_back(p.orgs[org].key + " has several rows for " + which + " (" + example[org] +
                          "): plans are linked from and to each of them");
   }
-  for (const PanelDigest& d : p.digests)
-    if (!d.year) p.warnings.push_back(d.source + ": no report year (give --year): its rows are not linked");
+  size_t no_region = 0;
+  for (const PanelDigest& d : p.digests) {
+    if (!d.year) p.warnings.push_back(d.source + ": no report year: its rows are not linked");
+    if (d.region.empty() && !no_region++)
+      p.warnings.push_back(d.source + " (and any other digest without a region): no region found, so its "
+                           "organisations are keyed by their spelling alone (市财政局党组 of two cities would be one)");
+  }
 }
 
 }  // namespace
