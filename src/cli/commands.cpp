@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "digestx/panel.hpp"
 #include "generate.hpp"
 #include "io.hpp"
 
@@ -39,6 +40,8 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
   std::shared_ptr<const Rules> rules;
   try {
     rules = o.rules_dir.empty() ? default_rules() : load_rules_dir(o.rules_dir);
+    // A broken panel.json fails here, before any work, for the commands that read it.
+    if (command.id == kRender || command.id == kPanel) load_panel_rules(o.rules_dir);
   } catch (const RulesError& e) {
     complain(std::string("rules: ") + e.what());
     return 2;
@@ -61,6 +64,7 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
   switch (command.id) {
     case kNumbers: return run_numbers(std::move(o), rules);
     case kRender: return run_render(std::move(o), rules);
+    case kPanel: return run_panel(std::move(o), rules);
     default: return run_extract(std::move(o), rules);
   }
 }

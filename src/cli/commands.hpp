@@ -17,5 +17,6 @@ int run_command(const CommandSpec& command, std::vector<std::string> args);
 int run_extract(Options o, std::shared_ptr<const Rules> rules);
 int run_numbers(Options o, std::shared_ptr<const Rules> rules);
 int run_render(Options o, std::shared_ptr<const Rules> rules);
+int run_panel(Options o, std::shared_ptr<const Rules> rules);
 
 }  // namespace digestx::cli

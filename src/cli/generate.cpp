@@ -139,10 +139,14 @@ std::string bash_completion() {
        "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" cmd=extract i\n"
        "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
        "    case \"${COMP_WORDS[i]}\" in " << join(split(command_names(), ' '), "|") << ") cmd=\"${COMP_WORDS[i]}\"; break ;; esac\n"
-       "  done\n  case \"$prev\" in\n";
+       "  done\n  case \"$cmd:$prev\" in\n";
   for (const OptionSpec& s : option_table()) {
     if (!s.value) continue;
-    b << "    " << join(split(s.names, ','), "|") << ")\n";
+    std::vector<std::string> patterns;  // command:name, as an option's values may differ by command (--format)
+    for (const CommandSpec& c : command_table())
+      if (s.commands & c.id)
+        for (const std::string& name : split(s.names, ',')) patterns.push_back(std::string(c.name) + ":" + name);
+    b << "    " << join(patterns, "|") << ")\n";
     if (!s.choices.empty()) b << "      COMPREPLY=($(compgen -W \"" << join(s.choices, " ") << "\" -- \"$cur\"))\n";
     else if (s.complete && std::string(s.complete) == "dir") b << "      COMPREPLY=($(compgen -d -- \"$cur\"))\n";
     else if (s.complete) b << "      COMPREPLY=($(compgen -f -- \"$cur\"))\n";

@@ -41,6 +41,9 @@ const char* const kExamples =
     "digestx archive/ --path-fields '{region}/{year}.txt' --format jsonl\tregion and year from archive/三亚市/2022.txt\n"
     "digestx archive/ --output-dir out/ --skip-existing\tone file per input, resumable\n"
     "digestx render samples/sanya-2022.txt -o sanya.html\ta page to review the facts in the text\n"
+    "digestx panel archive/ > panel.json\tthe same organisations across the years of an archive\n"
+    "digestx panel --format links-csv 2021.txt 2022.txt\tplans of one year against the outcomes of the next\n"
+    "digestx panel --render -o panel.html archive/\ta page of the panel\n"
     "echo '发放慰问金39.6万元，惠及3500余名党员' | digestx numbers\tthe numerals and facts of each line\n";
 
 const char* const kExitStatus =
@@ -61,6 +64,8 @@ const std::vector<CommandSpec>& command_table() {
        "A text file; - (the default) reads stdin"},
       {"render", kRender, "an HTML page to review documents and their facts", "[INPUT...]",
        "Digest files and directories; - reads stdin (the default when stdin is not a terminal)"},
+      {"panel", kPanel, "the same organisations across yearly digests (plans against outcomes)", "[INPUT...]",
+       "Digest files and directories of several years; - reads stdin (the default when stdin is not a terminal)"},
   };
   return commands;
 }
@@ -74,7 +79,8 @@ const CommandSpec* find_command(const std::string& name) {
 const std::vector<OptionSpec>& option_table() {
   static const std::vector<OptionSpec> options = {
       // Input
-      {"--input", "KIND", "text: files of digests (default); jsonl: records {\"id\", \"text\"} one a line", kExtract,
+      {"--input", "KIND", "text: files of digests (default); jsonl: records {\"id\", \"text\"} one a line",
+       kExtract | kPanel,
        "Input", {"text", "jsonl"}, nullptr, DIGESTX_BIND(app.add_option(s.names, o.input, s.help))},
       {"--glob", "PATTERN",
        "File names to take in directories (default *.txt; case-insensitive); repeatable", kFiles, "Input", {},
@@ -105,6 +111,13 @@ const std::vector<OptionSpec>& option_table() {
        "facts-csv, facts-tsv (one row a fact), units-csv (one row a unit)",
        kExtract, "Output", {"json", "jsonl", "facts-csv", "facts-tsv", "units-csv"}, nullptr,
        DIGESTX_BIND(app.add_option(s.names, o.format, s.help))},
+      {"--format", "FORMAT",
+       "json (one digestx-panel/1 object), jsonl (one item a line, with \"type\"), panel-csv (one row per "
+       "organisation and year), links-csv (one row per plan and outcome)",
+       kPanel, "Output", {"json", "jsonl", "panel-csv", "links-csv"}, nullptr,
+       DIGESTX_BIND(app.add_option(s.names, o.format, s.help))},
+      {"--render", nullptr, "An HTML page of the panel (charts, plans against outcomes, secretaries)", kPanel,
+       "Output", {}, nullptr, DIGESTX_BIND(app.add_flag(s.names, o.render, s.help))},
       {"-o,--output", "FILE", "Write to FILE (atomically) instead of stdout; render: one page for every input", kFiles,
        "Output", {}, "file", DIGESTX_BIND(app.add_option(s.names, o.output, s.help))},
       {"--output-dir", "DIR", "One file per input in DIR (NAME.json, NAME.facts.csv, NAME.html, ...)",
@@ -120,14 +133,17 @@ const std::vector<OptionSpec>& option_table() {
        DIGESTX_BIND(app.add_option(s.names, o.color, s.help))},
       {"--summary", nullptr, "Instead of the documents: units, facts by kind and aspect, money by period", kExtract,
        "Output", {}, nullptr, DIGESTX_BIND(app.add_flag(s.names, o.summary, s.help))},
-      {"--explain", nullptr, "Name the rule behind each unit, period and fact", kExtract | kNumbers, "Output", {},
+      {"--explain", nullptr, "Name the rule behind each item (unit, period, fact; panel: link, alias, secretary change)",
+       kExtract | kNumbers | kPanel, "Output", {},
        nullptr, DIGESTX_BIND(app.add_flag(s.names, o.explain, s.help))},
       // Running
-      {"-j,--jobs", "N", "Worker threads (default: the number of cores)", kExtract, "Running", {}, nullptr,
+      {"-j,--jobs", "N", "Worker threads (default: the number of cores)", kExtract | kPanel, "Running", {}, nullptr,
        DIGESTX_BIND(app.add_option(s.names, o.jobs, s.help)->check(CLI::Range(1, 1024)))},
-      {"-q,--quiet", nullptr, "No progress line and no closing count on stderr", kExtract, "Running", {}, nullptr,
+      {"-q,--quiet", nullptr, "No progress line and no closing count on stderr", kExtract | kPanel, "Running", {},
+       nullptr,
        DIGESTX_BIND(app.add_flag(s.names, o.quiet, s.help))},
-      {"--progress", nullptr, "A progress line on stderr even when it is not a terminal", kExtract, "Running", {},
+      {"--progress", nullptr, "A progress line on stderr even when it is not a terminal", kExtract | kPanel, "Running",
+       {},
        nullptr, DIGESTX_BIND(app.add_flag(s.names, o.progress, s.help))},
       {"-V,--version", nullptr, "Print the version and the fingerprint of the rules, then exit", kAll, "Running", {},
        nullptr, DIGESTX_BIND(app.add_flag(s.names, o.version, s.help))},
