@@ -20,6 +20,7 @@
 #include "formats.hpp"
 #include "inputs.hpp"
 #include "io.hpp"
+#include "validators.hpp"
 #include "ordered_pool.hpp"
 #include "progress.hpp"
 #include "records.hpp"
@@ -37,7 +38,7 @@ struct ExtractArgs {
   std::optional<int> year;
   size_t max_bytes = kDefaultMaxBytes;
   size_t jobs = 0;  // 0: the number of cores
-  bool skip_existing = false, quiet = false, progress = false;
+  bool skip_existing = false, quiet = false, progress = false, csv_raw = false;
 };
 
 // Everything a worker needs, shared read-only.
@@ -47,8 +48,8 @@ struct Batch {
   ExtractOptions extract;
   Framing framing;
   std::vector<Input> inputs;         // files mode
-  std::vector<std::string> targets;  // --output-dir: each input's output file
-  std::vector<std::string> conflicts;  // --output-dir: why an input has no target of its own
+  std::unique_ptr<OutputDir> out_dir;  // --output-dir
+  OutputPlan plan;                     // --output-dir: each input's files, or why it has none
 };
 
 // Inputs from this size on are formatted by the writer, streaming, not by the worker.
@@ -70,18 +71,15 @@ Result failed(const Batch& b, const SourceInfo& source, const std::string& id, c
 }
 
 // --output-dir: the document (or the error record) goes to its own file; nothing
-// to stdout. A stale error record of an earlier run goes once the input succeeds.
+// to stdout. What an earlier run left of the other outcome goes: the error record
+// once the input succeeds, the old document once it fails (a reader must never take
+// last month's x.json for the x.txt that now fails).
 void write_target(const Batch& b, size_t i, Result& r) {
-  const std::string& target = b.targets[i];
-  std::string error_file = target.substr(0, target.size() - std::strlen(file_ending(b.framing.format))) + ".error.json";
-  if (r.error) {
-    if (!b.conflicts[i].empty()) return;  // the file is another input's
-    write_file_atomically(error_file, r.output);
-  } else {
-    write_file_atomically(target, r.output);
-    std::error_code ec;
-    std::filesystem::remove(error_file, ec);
-  }
+  if (!b.plan.conflicts[i].empty()) return;  // the names are another input's
+  const std::string& file = b.plan.files[i];
+  const std::string& error_file = b.plan.error_files[i];
+  b.out_dir->write(r.error ? error_file : file, r.output);
+  b.out_dir->remove(r.error ? file : error_file);
   r.output.clear();
 }
 
@@ -94,12 +92,12 @@ Result run_file(const Batch& b, size_t i) {
   if (to_dir) one.several = false;
   Result r;
   r.bytes = in.bytes;
-  if (to_dir && !b.conflicts[i].empty()) {
+  if (to_dir && !b.plan.conflicts[i].empty()) {
     r.error = true;
-    r.message = in.path + ": " + b.conflicts[i];
+    r.message = in.path + ": " + b.plan.conflicts[i];
     return r;
   }
-  if (to_dir && b.args.skip_existing && std::filesystem::exists(b.targets[i])) {
+  if (to_dir && b.args.skip_existing && b.out_dir->exists(b.plan.files[i])) {
     r.skipped = true;
     return r;
   }
@@ -125,6 +123,7 @@ Result run_file(const Batch& b, size_t i) {
     message = std::string("digestx failed on it: ") + e.what();
   }
   if (!code.empty()) {
+    source.bytes = r.bytes;  // as read, or the size on disk of a file refused unread
     Result bad = failed(b, source, "", code, message, in.path);
     bad.bytes = r.bytes;
     if (to_dir) {
@@ -157,15 +156,15 @@ Result run_record(const Batch& b, Task& task) {
   SourceInfo source;
   source.path = task.source;
   source.encoding = "UTF-8";
-  if (task.too_long)
-    return failed(b, source, "", "too_large",
-                  "record is longer than --max-bytes (" + std::to_string(b.args.max_bytes) + " bytes)", where);
+  source.bytes = task.bytes;
+  if (task.line == 0) where = task.source;  // the whole input failed
+  if (!task.error_code.empty()) return failed(b, source, "", task.error_code, task.error_message, where);
   Record rec = parse_record(task.text);
-  task.text.clear();
-  task.text.shrink_to_fit();
+  std::string().swap(task.text);
   if (!rec.error_code.empty()) return failed(b, source, rec.id, rec.error_code, rec.error_message, where);
   source.bytes = rec.text.size();
   std::u32string text = from_utf8(rec.text);
+  std::string().swap(rec.text);
   if (is_blank(text)) {
     Result r = failed(b, source, rec.id, "empty", text.empty() ? "is empty" : "holds only white space", where);
     r.bytes = source.bytes;
@@ -183,65 +182,6 @@ Result run_record(const Batch& b, Task& task) {
     r.bytes = source.bytes;
   }
   return r;
-}
-
-// Records mode reads the lines of its inputs one after the other ("-" = stdin).
-class RecordReader {
- public:
-  RecordReader(std::vector<std::string> inputs, size_t max_bytes) : inputs_(std::move(inputs)), max_(max_bytes) {}
-  ~RecordReader() { close(); }
-
-  // The next non-blank line; throws std::runtime_error for an input that cannot be opened.
-  bool next(Task& task) {
-    for (;;) {
-      if (!file_) {
-        if (at_ >= inputs_.size()) return false;
-        open(inputs_[at_]);
-      }
-      std::optional<Line> line = read_line(file_, max_);
-      if (!line) {
-        close();
-        ++at_;
-        continue;
-      }
-      ++line_no_;
-      if (!line->too_long && line->text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      task.text = std::move(line->text);
-      task.too_long = line->too_long;
-      task.source = inputs_[at_];
-      task.line = line_no_;
-      return true;
-    }
-  }
-
- private:
-  void open(const std::string& path) {
-    line_no_ = 0;
-    file_ = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-    if (!file_) throw std::runtime_error(path + ": cannot be opened: " + std::strerror(errno));
-  }
-  void close() {
-    if (file_ && file_ != stdin) std::fclose(file_);
-    file_ = nullptr;
-  }
-  std::vector<std::string> inputs_;
-  size_t max_;
-  size_t at_ = 0, line_no_ = 0;
-  std::FILE* file_ = nullptr;
-};
-
-// --output-dir: each input's file; a second input with the same output name gets
-// an error rather than overwriting the first one's.
-void plan_targets(Batch& b) {
-  std::map<std::string, size_t> taken;
-  const char* ending = file_ending(b.framing.format);
-  for (size_t i = 0; i < b.inputs.size(); ++i) {
-    std::string target = (std::filesystem::path(b.args.output_dir) / (b.inputs[i].out_name + ending)).string();
-    auto [it, fresh] = taken.emplace(target, i);
-    b.targets.push_back(target);
-    b.conflicts.push_back(fresh ? std::string()
-                                : "its output " + target + " is already that of " + b.inputs[it->second].path);
-  }
 }
 
 int usage_error(const std::string& what) {
@@ -270,6 +210,8 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   app.add_option("-j,--jobs", a.jobs, "Worker threads (default: the number of cores)")->check(CLI::Range(1, 1024));
   app.add_flag("--pretty", a.pretty, "Indent the JSON whatever stdout is");
   app.add_flag("--compact", a.compact, "One line of JSON whatever stdout is");
+  app.add_flag("--csv-raw", a.csv_raw,
+               "Tables: cells as they are, even those a spreadsheet takes for a formula (=, +, -, @)");
   app.add_option("-o,--output", a.output, "Write to FILE (atomically) instead of stdout");
   app.add_option("--output-dir", a.output_dir, "One file per input in DIR (NAME.json, NAME.facts.csv, ...)");
   app.add_flag("--skip-existing", a.skip_existing, "With --output-dir: leave inputs whose output exists");
@@ -280,7 +222,8 @@ int run_extract(std::vector<std::string> args, const char* usage) {
       ->check(CLI::Range(1900, 2100));
   app.add_option("--encoding", a.encoding, "Input encoding (e.g. GB18030); default: detect");
   app.add_flag("--explain", a.explain, "Name the rule behind each unit, period and fact");
-  app.add_option("--max-bytes", a.max_bytes, "Refuse inputs (or records) larger than this many bytes (default 256 MiB)");
+  app.add_option("--max-bytes", a.max_bytes, "Refuse inputs (or records) larger than this many bytes (default 256 MiB)")
+      ->check(byte_count());
   app.set_version_flag("-V,--version", std::string("digestx ") + DIGESTX_VERSION);
   std::reverse(args.begin(), args.end());
   try {
@@ -295,6 +238,7 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   if (!a.output_dir.empty() && !a.output.empty()) return usage_error("--output-dir and -o exclude each other");
   if (!a.output_dir.empty() && records) return usage_error("--output-dir takes files, not --input jsonl records");
   if (a.skip_existing && a.output_dir.empty()) return usage_error("--skip-existing needs --output-dir");
+  if (a.pretty && a.compact) return usage_error("--pretty and --compact exclude each other");
   // A mapper writes one record per line unless asked otherwise.
   if (records && app.count("--format") == 0) a.format = "jsonl";
 
@@ -323,14 +267,24 @@ int run_extract(std::vector<std::string> args, const char* usage) {
     // The shape of the output follows the command line, not what a folder holds.
     several = a.inputs.size() > 1 || list.from_directory;
     b.inputs = std::move(list.inputs);
-    if (b.inputs.empty()) complain("no input files found (directories take " +
+    for (const std::string& n : list.notes) note(n);
+    if (b.inputs.empty()) note("no input files found (directories take " +
                                    std::string(a.globs.empty() ? "*.txt" : "--glob") + " files)");
     total = b.inputs.size();
     for (const Input& in : b.inputs) total_bytes += in.bytes;
   }
   b.framing = make_framing(*parse_format(a.format), several, oo, records);
+  b.framing.csv.neutralise_formulas = !a.csv_raw;
   b.args = a;
-  if (!a.output_dir.empty()) plan_targets(b);
+  if (!a.output_dir.empty()) {
+    try {
+      b.out_dir = std::make_unique<OutputDir>(a.output_dir);
+    } catch (const std::runtime_error& e) {
+      complain(e.what());
+      return 2;
+    }
+    b.plan = plan_outputs(b.inputs, file_ending(b.framing.format), true);
+  }
 
   // Not over data shown on the same terminal: the progress line would land inside it.
   bool data_on_screen = sink && sink->is_terminal();
@@ -342,7 +296,18 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   size_t facts = 0, skipped = 0;
   RecordReader reader(a.inputs, a.max_bytes);
   PoolJob job;
-  job.next = [&](size_t i, Task& task) { return records ? reader.next(task) : i < b.inputs.size(); };
+  job.next = [&](size_t i, Task& task) {
+    if (!records) return i < b.inputs.size();
+    RecordLine line;
+    if (!reader.next(line)) return false;
+    task.text = std::move(line.text);
+    task.source = std::move(line.source);
+    task.line = line.line;
+    task.bytes = line.bytes;
+    task.error_code = std::move(line.error_code);
+    task.error_message = std::move(line.error_message);
+    return true;
+  };
   job.run = [&](size_t i, Task& task) { return records ? run_record(b, task) : run_file(b, i); };
   job.emit = [&](size_t, Result& r) {
     if (r.error) {

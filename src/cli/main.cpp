@@ -33,6 +33,7 @@ bool is_command(const std::string& s) { return s == "extract" || s == "numbers" 
 int main(int argc, char** argv) {
   // A closed pipe downstream shows up as EPIPE on write, handled quietly.
   std::signal(SIGPIPE, SIG_IGN);
+  digestx::cli::guard_standard_fds();
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command = "extract";
   if (!args.empty() && is_command(args[0])) {
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
     if (command == "render") return digestx::cli::run_render(args);
     return digestx::cli::run_extract(args, kUsage);
   } catch (const digestx::cli::BrokenPipe&) {
-    return 0;
+    // Quiet, but an input that failed before the reader went away still counts.
+    return digestx::cli::any_failure() ? 2 : 0;
   } catch (const std::exception& e) {
     digestx::cli::complain(e.what());
     return 2;

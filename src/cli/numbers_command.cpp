@@ -9,6 +9,7 @@
 #include "digestx/rules.hpp"
 #include "digestx/utf.hpp"
 #include "io.hpp"
+#include "validators.hpp"
 
 namespace digestx::cli {
 
@@ -22,7 +23,7 @@ int run_numbers(std::vector<std::string> args) {
   app.add_option("--rules", rules_dir, "Directory of rules/*.json that replace the built-in ones");
   app.add_option("--encoding", encoding, "Input encoding; default: detect");
   app.add_flag("--explain", explain, "Name the rules behind each numeral and fact");
-  app.add_option("--max-bytes", max_bytes, "Refuse inputs larger than this many bytes");
+  app.add_option("--max-bytes", max_bytes, "Refuse inputs larger than this many bytes")->check(byte_count());
   std::reverse(args.begin(), args.end());
   try {
     app.parse(args);
