@@ -74,9 +74,9 @@ def main():
         ("records_with_output_dir", ["--input", "jsonl", "--output-dir", tmp], b"", 2, "empty", r"--output-dir"),
         ("output_dir_and_o", ["--output-dir", tmp, "-o", out_file, SANYA], b"", 2, "empty", r"exclude"),
         ("no_input", [], b"", 2, "empty", r"no input"),
-        # Outputs that cannot be written are errors of their inputs, not of the batch.
+        # An output folder that cannot be made is said once, before any input is read.
         ("output_dir_unwritable", ["--output-dir", os.path.join(binary_file, "out"), SANYA, WANNING], b"", 2,
-         "empty", r"cannot be created.*\n.*cannot be created"),
+         "empty", r"^digestx: [^\n]*out: cannot be used as the output folder: Not a directory\n$"),
         ("records", ["--input", "jsonl"], '{"id": 7, "text": "去年，组建突击队5支。"}\n'.encode(), 0, "jsonl1", r"^$"),
         ("records_no_facts", ["--input", "jsonl"], '{"id": 7, "text": "去年，工作扎实推进。"}\n'.encode(), 1, "jsonl1",
          r"^$"),

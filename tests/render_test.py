@@ -320,8 +320,10 @@ def check_cli(binary, tmp):
     clash = os.path.join(other, "sanya-2022.txt")
     with open(clash, "wb") as fh:
         fh.write(open(sanya, "rb").read())
+    # Names are planned as extract plans them: the second input of one name is an
+    # error in its place, never an overwrite; the first one's page is written.
     code, out, err = run(binary, ["render", "--output-dir", os.path.join(tmp, "clash"), sanya, clash])
-    check(code == 2 and "would both be written" in err and not os.path.exists(os.path.join(tmp, "clash")),
+    check(code == 2 and "is already that of" in err and os.listdir(os.path.join(tmp, "clash")) == ["sanya-2022.html"],
           "cli --output-dir name clash: %d %r" % (code, err))
 
     # A directory stands for its *.txt files, as for extract.
