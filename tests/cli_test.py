@@ -76,7 +76,7 @@ def main():
         ("no_input", [], b"", 2, "empty", r"no input"),
         # An output folder that cannot be made is said once, before any input is read.
         ("output_dir_unwritable", ["--output-dir", os.path.join(binary_file, "out"), SANYA, WANNING], b"", 2,
-         "empty", r"^digestx: [^\n]*out: cannot be used as the output folder: Not a directory\n$"),
+         "empty", r"^digestx: [^\n]*out: cannot be used as the output folder: Not a directory$"),
         ("records", ["--input", "jsonl"], '{"id": 7, "text": "去年，组建突击队5支。"}\n'.encode(), 0, "jsonl1", r"^$"),
         ("records_no_facts", ["--input", "jsonl"], '{"id": 7, "text": "去年，工作扎实推进。"}\n'.encode(), 1, "jsonl1",
          r"^$"),
