@@ -338,7 +338,7 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   bool data_on_screen = sink && sink->is_terminal();
   bool show = a.progress || (!a.quiet && stderr_is_terminal() && !data_on_screen && (records || total > 1));
   Progress progress(show, total, total_bytes);
-  if (!a.output_dir.empty()) remove_temporaries_on_signal();
+  if (!a.output_dir.empty() || !a.output.empty()) remove_temporaries_on_signal();
 
   bool any_error = false, any_output = false;
   size_t facts = 0, skipped = 0;

@@ -166,6 +166,7 @@ int run_render(std::vector<std::string> args) {
   }
 
   Tally t;
+  if (!a.output_dir.empty() || !a.output.empty()) remove_temporaries_on_signal();
   if (!a.output_dir.empty()) write_pages(a, inputs, *rules, t);
   else write_one_page(a, *rules, t);
   if (t.any_error || walk_failed) return 2;
