@@ -232,6 +232,75 @@ Result run_record(const Batch& b, Task& task) {
   return r;
 }
 
+// What the writer has seen of a batch, for the exit status.
+struct Tally {
+  bool any_error = false, any_output = false;
+  size_t facts = 0, skipped = 0;
+};
+
+// Hands one result to the output (none under --output-dir), in input order.
+void write_result(const Batch& b, Sink* sink, bool several, Result& r, Tally& t, Progress& progress) {
+  if (r.error) {
+    t.any_error = true;
+    progress.note(r.message);
+  }
+  t.facts += r.facts;
+  t.skipped += r.skipped;
+  if (sink && r.deferred) {
+    if (t.any_output) sink->write(stream_separator(b.framing));
+    stream_document(*r.deferred, b.framing, [&](std::string& chunk) {
+      sink->write(chunk);
+      chunk.clear();
+    });
+    r.deferred.reset();
+    t.any_output = true;
+  } else if (sink && !r.output.empty() && (several || !r.error)) {
+    if (t.any_output) sink->write(stream_separator(b.framing));
+    sink->write(r.output);
+    t.any_output = true;
+  }
+  progress.done_one(r.bytes);
+}
+
+// Records mode: the next line of the inputs as a task.
+bool next_record(RecordReader& reader, Task& task) {
+  RecordLine line;
+  if (!reader.next(line)) return false;
+  task.text = std::move(line.text);
+  task.source = std::move(line.source);
+  task.line = line.line;
+  task.bytes = line.bytes;
+  task.error_code = std::move(line.error_code);
+  task.error_message = std::move(line.error_message);
+  return true;
+}
+
+// Runs the batch on the workers and writes the results; returns the exit status.
+int run_batch(const Batch& b, Sink* sink, Progress& progress, bool records, bool several) {
+  Tally t;
+  RecordReader reader(b.args.inputs, b.args.max_bytes);
+  LargeSlot large;
+  PoolJob job;
+  job.next = [&](size_t i, Task& task) {
+    return records ? next_record(reader, task) : i < b.inputs.size() && large.admit(i, b.inputs[i].bytes);
+  };
+  job.run = [&](size_t i, Task& task) { return records ? run_record(b, task) : run_file(b, i); };
+  job.emit = [&](size_t i, Result& r) {
+    LargeSlot::Release release{large, i};
+    write_result(b, sink, several, r, t, progress);
+  };
+  if (sink) sink->write(stream_start(b.framing));
+  size_t jobs = b.args.jobs ? b.args.jobs : cores();
+  run_ordered(job, jobs, 4 * jobs);
+  if (sink) {
+    sink->write(stream_end(b.framing));
+    sink->commit();
+  }
+  progress.finish();
+  if (t.any_error) return 2;
+  return t.facts > 0 || t.skipped > 0 ? 0 : 1;
+}
+
 int usage_error(const std::string& what) {
   complain(what);
   return 2;
@@ -340,56 +409,7 @@ int run_extract(std::vector<std::string> args, const char* usage) {
   Progress progress(show, total, total_bytes);
   if (!a.output_dir.empty() || !a.output.empty()) remove_temporaries_on_signal();
 
-  bool any_error = false, any_output = false;
-  size_t facts = 0, skipped = 0;
-  RecordReader reader(a.inputs, a.max_bytes);
-  LargeSlot large;
-  PoolJob job;
-  job.next = [&](size_t i, Task& task) {
-    if (!records) return i < b.inputs.size() && large.admit(i, b.inputs[i].bytes);
-    RecordLine line;
-    if (!reader.next(line)) return false;
-    task.text = std::move(line.text);
-    task.source = std::move(line.source);
-    task.line = line.line;
-    task.bytes = line.bytes;
-    task.error_code = std::move(line.error_code);
-    task.error_message = std::move(line.error_message);
-    return true;
-  };
-  job.run = [&](size_t i, Task& task) { return records ? run_record(b, task) : run_file(b, i); };
-  job.emit = [&](size_t i, Result& r) {
-    LargeSlot::Release release{large, i};
-    if (r.error) {
-      any_error = true;
-      progress.note(r.message);
-    }
-    facts += r.facts;
-    skipped += r.skipped;
-    if (sink && r.deferred) {
-      if (any_output) sink->write(stream_separator(b.framing));
-      stream_document(*r.deferred, b.framing, [&](std::string& chunk) {
-        sink->write(chunk);
-        chunk.clear();
-      });
-      r.deferred.reset();
-      any_output = true;
-    } else if (sink && !r.output.empty() && (several || !r.error)) {
-      if (any_output) sink->write(stream_separator(b.framing));
-      sink->write(r.output);
-      any_output = true;
-    }
-    progress.done_one(r.bytes);
-  };
-  if (sink) sink->write(stream_start(b.framing));
-  run_ordered(job, a.jobs ? a.jobs : cores(), 4 * (a.jobs ? a.jobs : cores()));
-  if (sink) {
-    sink->write(stream_end(b.framing));
-    sink->commit();
-  }
-  progress.finish();
-  if (any_error) return 2;
-  return facts > 0 || skipped > 0 ? 0 : 1;
+  return run_batch(b, sink.get(), progress, records, several);
 }
 
 }  // namespace digestx::cli
