@@ -262,19 +262,6 @@ void write_result(const Batch& b, Sink* sink, bool several, Result& r, Tally& t,
   progress.done_one(r.bytes);
 }
 
-// Records mode: the next line of the inputs as a task.
-bool next_record(RecordReader& reader, Task& task) {
-  RecordLine line;
-  if (!reader.next(line)) return false;
-  task.text = std::move(line.text);
-  task.source = std::move(line.source);
-  task.line = line.line;
-  task.bytes = line.bytes;
-  task.error_code = std::move(line.error_code);
-  task.error_message = std::move(line.error_message);
-  return true;
-}
-
 // Runs the batch on the workers and writes the results; returns the exit status.
 int run_batch(const Batch& b, Sink* sink, Progress& progress, bool records, bool several) {
   Tally t;
@@ -282,7 +269,7 @@ int run_batch(const Batch& b, Sink* sink, Progress& progress, bool records, bool
   LargeSlot large;
   PoolJob job;
   job.next = [&](size_t i, Task& task) {
-    return records ? next_record(reader, task) : i < b.inputs.size() && large.admit(i, b.inputs[i].bytes);
+    return records ? next_task(reader, task) : i < b.inputs.size() && large.admit(i, b.inputs[i].bytes);
   };
   job.run = [&](size_t i, Task& task) { return records ? run_record(b, task) : run_file(b, i); };
   job.emit = [&](size_t i, Result& r) {

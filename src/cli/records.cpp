@@ -10,6 +10,7 @@
 
 #include "digestx/decode.hpp"
 #include "io.hpp"
+#include "ordered_pool.hpp"
 
 namespace digestx::cli {
 
@@ -298,6 +299,18 @@ bool RecordReader::next(RecordLine& out) {
     out.text = std::move(line->text);
     return true;
   }
+}
+
+bool next_task(RecordReader& reader, Task& task) {
+  RecordLine line;
+  if (!reader.next(line)) return false;
+  task.text = std::move(line.text);
+  task.source = std::move(line.source);
+  task.line = line.line;
+  task.bytes = line.bytes;
+  task.error_code = std::move(line.error_code);
+  task.error_message = std::move(line.error_message);
+  return true;
 }
 
 }  // namespace digestx::cli

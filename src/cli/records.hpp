@@ -83,4 +83,8 @@ class RecordReader {
   std::optional<LineReader> reader_;
 };
 
+// The next record line as a task of the worker pool (extract and panel alike).
+struct Task;
+bool next_task(RecordReader& reader, Task& task);
+
 }  // namespace digestx::cli
