@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "digestx/aspects.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -24,6 +25,7 @@ struct Draft {
   size_t sb = 0, se = 0;  // subject, empty if sb == se
   std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
   std::string_view unit_rule, qualifier_rule, subject_rule, kind_rule;  // names owned by the rules (or literals)
+  std::string_view aspect, aspect_rule;  // owned by the rules
   bool classifier = false;  // a measure word: the subject is looked for after it first
 };
 
@@ -59,11 +61,12 @@ class FactFinder {
       std::optional<Draft> d = fact_at(i);
       if (!d) continue;
       consumed_until_ = d->e;
-      if (d->kind != "date" && d->kind != "name") find_subject(*d);
+      if (r_.kinds.is_quantity(d->kind)) find_subject(*d);
       drafts_.push_back(std::move(*d));
     }
     add_fixed_words();
     combine_bounds();
+    find_aspects();
     for (const Draft& d : drafts_) out.push_back(finish(d));
     return out;
   }
@@ -317,7 +320,7 @@ class FactFinder {
     d.unit = u.as_written ? as_written(ub, ue) : u.unit;
     d.unit_rule = u.name;
     d.kind_rule = u.name;
-    d.classifier = u.kind == "count" || u.kind == "ordinal";
+    d.classifier = subject_after(u.kind);
   }
 
   // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes: a unit
@@ -737,6 +740,35 @@ class FactFinder {
     return m;
   }
 
+  // ---------------------------------------------------------- aspects
+
+  // The counted noun comes after the figure (101个网格, 第三批试点): the registry says
+  // which kinds count things.
+  bool subject_after(std::string_view kind) const {
+    const KindInfo* k = r_.kinds.kind(kind);
+    return k && k->subject_after;
+  }
+
+  // Each fact's aspect (amount, per_capita, rate, …) from the cues of aspects.json.
+  void find_aspects() {
+    for (size_t k = 0; k < drafts_.size(); ++k) {
+      Draft& d = drafts_[k];
+      AspectInput in;
+      in.text = s_;
+      in.begin = d.b;
+      in.end = d.e;
+      in.kind = d.kind;
+      in.qualifier = d.qualifier;
+      in.unit = d.unit;
+      size_t clause = clause_begin(s_, d.b, r_.aspects);
+      for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;)
+        if (subject_after(drafts_[m].kind)) in.count_before_in_clause = true;
+      AspectPick pick = find_aspect(in, r_);
+      d.aspect = pick.aspect;
+      d.aspect_rule = pick.rule;
+    }
+  }
+
   // ---------------------------------------------------------- subjects
 
   size_t sentence_begin(size_t pos) const {
@@ -965,6 +997,7 @@ class FactFinder {
     f.qualifier = d.qualifier;
     if (d.range) f.range = *d.range;
     if (d.se > d.sb) f.subject = j_.pieces(d.sb, d.se);
+    f.aspect = d.aspect;
     size_t k = 0;
     if (!in_.sentence_starts.empty()) {
       auto it = std::upper_bound(in_.sentence_starts.begin(), in_.sentence_starts.end(), d.nb);
@@ -981,6 +1014,7 @@ class FactFinder {
       r.qualifier = d.qualifier_rule;
       r.subject = d.subject_rule;
       r.kind = d.kind_rule;
+      r.aspect = d.aspect_rule;
     }
     return f;
   }

@@ -15,6 +15,7 @@ namespace digestx::render_parts {
 // ---------------------------------------------------------------- words
 
 std::string kind_label(std::string_view kind);
+bool is_quantity_kind(std::string_view kind);  // rules/kinds.json: not date, name
 std::string kind_class(std::string_view kind);  // k-money: CSS colours by kind
 std::vector<std::string> kinds_in_order(std::vector<std::string> kinds);
 const char* period_key(Period p);  // last_year, this_year, none
