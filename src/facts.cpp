@@ -52,6 +52,7 @@ class FactFinder {
       }
     }
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
+    find_institution_names();
   }
 
   std::vector<Fact> run() {
@@ -143,6 +144,40 @@ class FactFinder {
     if (e + 1 < s_.size() && s_[e] == '.' && is_ascii_digit(s_[e + 1])) return true;
     if (b >= 2 && s_[b - 1] == '.' && is_ascii_digit(s_[b - 2])) return true;
     return false;
+  }
+
+  // Session and edition numbers inside the names of meetings and events
+  // (exclusions.json institution_names): 第十二届全省少数民族传统体育运动会,
+  // 十四届人大一次会议. A bare 一次 counts only right after such a name.
+  void find_institution_names() {
+    for (const auto& rule : x_.institution_names) {
+      for (const Numeral& n : numerals_) {
+        auto unit = rule.units.longest_at(s_, n.end);
+        if (!unit) continue;
+        auto di = q_.ordinal_prefixes.longest_ending_at(s_, n.begin);
+        bool bare_ok = bool(rule.bare_units.longest_at(s_, n.end));
+        bool after_name = !institutions_.empty() && institutions_.back().close == n.begin;
+        if (!di && !bare_ok && !after_name) continue;
+        if (size_t end = institution_word_end(rule, n.end + unit.len))
+          institutions_.push_back({di ? n.begin - di.len : n.begin, end});
+      }
+    }
+    std::sort(institutions_.begin(), institutions_.end(), [](const Zone& a, const Zone& b) { return a.open < b.open; });
+  }
+
+  // Where the name that starts at p ends with one of the rule's words, or 0.
+  size_t institution_word_end(const ExclusionRules::InstitutionName& rule, size_t p) const {
+    for (size_t k = p; k < s_.size() && k <= p + rule.max_chars; ++k) {
+      if (auto w = rule.words.longest_at(s_, k)) return k + w.len;
+      if (!is_han(s_[k]) || boundary(s_[k])) break;
+    }
+    return 0;
+  }
+
+  bool in_institution_name(size_t pos) const {
+    auto it = std::upper_bound(institutions_.begin(), institutions_.end(), pos,
+                               [](size_t p, const Zone& z) { return p < z.open; });
+    return it != institutions_.begin() && pos < (it - 1)->close;
   }
 
   // Web addresses: from http:// or www. to the next space or non-ASCII character.
@@ -323,20 +358,28 @@ class FactFinder {
     d.classifier = subject_after(u.kind);
   }
 
-  // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes: a unit
-  // character that begins a longer unit word goes back to the unit.
+  // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes; 20万千瓦 is
+  // 20 (unit 万千瓦), not 200000 千瓦: unit characters at the end of the numeral that
+  // begin a longer unit word go back to the unit (two of them at most, longest first).
   void give_back_unit_char(Numeral& n, size_t& p) const {
     if (n.end - n.begin < 2 || n.form != Numeral::Form::plain || n.per_power) return;
-    const auto* info = r_.numbers.info(s_[n.end - 1]);
-    if (!info || (info->type != NumberRules::CharType::small_unit && info->type != NumberRules::CharType::big_unit))
+    for (size_t back = std::min<size_t>(2, n.end - n.begin - 1); back >= 1; --back) {
+      size_t at = n.end - back;
+      bool units = true;
+      for (size_t k = at; k < n.end; ++k) {
+        const auto* info = r_.numbers.info(s_[k]);
+        units = units && info &&
+                (info->type == NumberRules::CharType::small_unit || info->type == NumberRules::CharType::big_unit);
+      }
+      auto u = units ? unit_at(at) : Lexicon::Match{};
+      if (!u || u.len <= back) continue;
+      auto shorter = parse_numeral(std::u32string_view(s_).substr(n.begin, at - n.begin), r_.numbers);
+      if (!shorter) continue;
+      n.end = uint32_t(at);
+      n.value = *shorter;
+      p = n.end;
       return;
-    auto u = unit_at(n.end - 1);
-    if (!u || u.len < 2) return;
-    auto shorter = parse_numeral(std::u32string_view(s_).substr(n.begin, n.end - 1 - n.begin), r_.numbers);
-    if (!shorter) return;
-    n.end -= 1;
-    n.value = *shorter;
-    p = n.end;
+    }
   }
 
   // 七成六 = 7.6成, 两米半 = 2.5米: a digit or 半 right after a unit that allows it.
@@ -396,7 +439,7 @@ class FactFinder {
 
   std::optional<Draft> fact_at(size_t i) {
     Numeral n = numerals_[i];
-    if (n.end <= n.begin || in_url(n.begin)) return std::nullopt;
+    if (n.end <= n.begin || in_url(n.begin) || in_institution_name(n.begin)) return std::nullopt;
     if (in_set_phrase(n.begin, n.end)) return std::nullopt;
     if (auto dt = date_at(i)) return dt;
     Draft d;
@@ -582,7 +625,12 @@ class FactFinder {
       d.value = *lo;
     };
     if (high) {
-      set_range(n.low ? *n.low : n.value, high->high ? *high->high : high->value);
+      Decimal low = n.low ? *n.low : n.value;
+      if (auto power = multiplier_power(n, *high)) {
+        low = low.shift(*power).value_or(low);
+        if (in_.explain) d.numeral_rules.push_back("range.shared_multiplier");
+      }
+      set_range(low, high->high ? *high->high : high->value);
       if (in_.explain) d.numeral_rules.push_back(q_.range_rule);
     } else if (n.low && n.high) {
       set_range(*n.low, *n.high);
@@ -634,6 +682,24 @@ class FactFinder {
     d.ne = high ? high->end : n.end;
     d.e = std::max(p, d.ne);
     return d;
+  }
+
+  // The multiplier written once for both ends of a range: 3至5万元 is [30000, 50000],
+  // 10-500万元 [100000, 5000000], 1.5—2万亩 [15000, 20000]. The high end ends with
+  // 万/亿/千 and the low end holds no unit character of its own (1万-5万元 is read
+  // already; 5000-2万元 stays as written: scaled, its low end would pass its high end).
+  std::optional<int> multiplier_power(const Numeral& low, const Numeral& high) const {
+    if (high.end <= high.begin || low.form != Numeral::Form::plain || high.form != Numeral::Form::plain) return std::nullopt;
+    const auto* last = r_.numbers.info(s_[high.end - 1]);
+    using T = NumberRules::CharType;
+    if (!last || (last->type != T::big_unit && last->type != T::small_unit)) return std::nullopt;
+    for (size_t k = low.begin; k < low.end; ++k)
+      if (const auto* c = r_.numbers.info(s_[k]); c && (c->type == T::big_unit || c->type == T::small_unit)) return std::nullopt;
+    Decimal base = low.low ? *low.low : low.value;
+    auto scaled = base.shift(last->value);
+    Decimal top = high.high ? *high.high : high.value;
+    if (!scaled || top < *scaled) return std::nullopt;
+    return last->value;
   }
 
   // An Arabic integer with a leading zero (0898) is a code, not a quantity.
@@ -1028,6 +1094,7 @@ class FactFinder {
   std::vector<Zone> zones_;
   std::vector<size_t> zone_reach_;  // zone_reach_[k]: the largest close of zones_[0..k]
   std::vector<Zone> urls_;
+  std::vector<Zone> institutions_;  // names of meetings and events holding session numbers
   std::vector<Numeral> own_numerals_;    // when the caller gave none
   const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right
   std::vector<uint32_t> numeral_starts_;

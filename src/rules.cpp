@@ -679,7 +679,19 @@ char32_t single_char(const Node& n) {
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "indefinite_one",
-             "place_names", "versions", "urls"});
+             "place_names", "versions", "urls", "institution_names"});
+  if (auto names = root.opt("institution_names")) {
+    for (const Node& n : names->list()) {
+      n.keys({"name", "units", "bare_units", "words", "max_chars"});
+      ExclusionRules::InstitutionName in;
+      in.name = n.at("name").str();
+      add_words(in.units, n.at("units"), 0);
+      if (auto b = n.opt("bare_units")) add_words(in.bare_units, *b, 0);
+      add_words(in.words, n.at("words"), 0);
+      in.max_chars = size_t(n.at("max_chars").integer(1, 64));
+      r.institution_names.push_back(std::move(in));
+    }
+  }
   for (const Node& n : root.at("quotes").list()) {
     n.keys({"name", "open", "close"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});

@@ -341,6 +341,13 @@ struct ExclusionRules {
   std::vector<std::string> set_phrase_rules;
   Lexicon set_phrases;  // value: index into set_phrase_rules
   Lexicon set_phrase_exceptions;
+  // 第十二届…运动会, 十四届人大一次会议: session numbers inside a name.
+  struct InstitutionName {
+    std::string name;
+    Lexicon units, bare_units, words;
+    size_t max_chars = 16;
+  };
+  std::vector<InstitutionName> institution_names;
   std::string title_ordinal_rule;
   Lexicon title_ordinals;
   std::string place_rule;  // 八所镇, 三家村: a single Chinese digit + such a unit + a place suffix
