@@ -53,7 +53,10 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
     case Where::near: return near(in, c, clause_begin(in.text, in.begin, rules));
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
-    case Where::after_count: return in.count_before_in_clause;
+    case Where::after_count:
+      for (std::string_view k : in.kinds_before)
+        if (listed(c.after_kinds, k)) return true;
+      return false;
   }
   return false;
 }

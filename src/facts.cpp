@@ -23,6 +23,7 @@ struct Draft {
   std::string_view qualifier;
   std::optional<std::pair<Decimal, Decimal>> range;
   size_t sb = 0, se = 0;  // subject, empty if sb == se
+  size_t hb = 0, he = 0;  // a head shared with a later noun of a list (一产、…三产增加值: 增加值)
   std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
   std::string_view unit_rule, qualifier_rule, subject_rule, kind_rule;  // names owned by the rules (or literals)
   std::string_view aspect, aspect_rule;  // owned by the rules
@@ -67,6 +68,7 @@ class FactFinder {
     }
     add_fixed_words();
     combine_bounds();
+    split_respectively();
     find_aspects();
     for (const Draft& d : drafts_) out.push_back(finish(d));
     return out;
@@ -806,6 +808,76 @@ class FactFinder {
     return m;
   }
 
+  // ---------------------------------------------------------- 分别为 lists
+
+  // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: pairs the figures after
+  // the word with the nouns of the list before it.
+  void split_respectively() {
+    const auto& sr = r_.subjects;
+    if (sr.respectively_words.empty()) return;
+    for (size_t k = 0; k < drafts_.size(); ++k) {
+      auto w = sr.respectively_words.longest_ending_at(s_, drafts_[k].b);
+      if (!w) continue;
+      size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
+      while (last + 1 < drafts_.size() && drafts_[last + 1].b == drafts_[last].e + 1 &&
+             sr.respectively_separators.find(s_[drafts_[last].e]) != std::u32string::npos)
+        ++last;
+      auto items = list_before(drafts_[k].b - w.len, sentence_begin(drafts_[k].b));
+      size_t n = last - k + 1;
+      for (size_t i = 0; i < n; ++i) pair_with_item(drafts_[k + i], items.size() == n ? &items : nullptr, i);
+      k = last;
+    }
+  }
+
+  // The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
+  // first one as the subject rules read it before its separator.
+  std::vector<std::pair<size_t, size_t>> list_before(size_t end, size_t floor) const {
+    const auto& seps = r_.subjects.respectively_separators;
+    std::vector<std::pair<size_t, size_t>> items;
+    size_t e = end;
+    for (size_t q = end; q > floor && end - q < 40; --q) {
+      char32_t c = s_[q - 1];
+      if (seps.find(c) != std::u32string::npos) {
+        if (q < e) items.insert(items.begin(), {q, e});
+        e = q - 1;
+        continue;
+      }
+      if (!is_han(c) && !is_ascii_alpha(c)) break;
+    }
+    if (items.empty()) return items;
+    bool verb = false;
+    auto first = before(e, floor, &verb);
+    // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产.
+    if (items.size() >= 2) {
+      size_t len = items.front().second - items.front().first;
+      bool alike = true;
+      for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
+      if (alike && first.second - first.first > len) first.first = first.second - len;
+    }
+    if (first.second > first.first) items.insert(items.begin(), first);
+    return items;
+  }
+
+  // The i-th figure gets the i-th noun and the head of the last one when the others
+  // are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
+  void pair_with_item(Draft& d, const std::vector<std::pair<size_t, size_t>>* items, size_t i) const {
+    d.subject_rule = r_.subjects.respectively_rule;
+    d.hb = d.he = 0;
+    if (!items) {
+      d.sb = d.se = 0;
+      return;
+    }
+    d.sb = (*items)[i].first;
+    d.se = (*items)[i].second;
+    const auto& lastn = items->back();
+    size_t mine = d.se - d.sb, lastlen = lastn.second - lastn.first;
+    size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
+    if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other) {
+      d.hb = lastn.first + other;
+      d.he = lastn.second;
+    }
+  }
+
   // ---------------------------------------------------------- aspects
 
   // The counted noun comes after the figure (101个网格, 第三批试点): the registry says
@@ -827,8 +899,7 @@ class FactFinder {
       in.qualifier = d.qualifier;
       in.unit = d.unit;
       size_t clause = clause_begin(s_, d.b, r_.aspects);
-      for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;)
-        if (subject_after(drafts_[m].kind)) in.count_before_in_clause = true;
+      for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;) in.kinds_before.push_back(drafts_[m].kind);
       AspectPick pick = find_aspect(in, r_);
       d.aspect = pick.aspect;
       d.aspect_rule = pick.rule;
@@ -918,6 +989,10 @@ class FactFinder {
         take(noun.len);
         continue;
       }
+      if (auto noun = sr.nouns_after.longest_at(s_, q)) {
+        take(noun.len);
+        continue;
+      }
       if (c == sr.head_marker) break;
       if (sr.hard_stops.longest_at(s_, q) || sr.stops_after.longest_at(s_, q)) break;
       if (size_t close = closing_quote(q, limit)) {
@@ -967,8 +1042,10 @@ class FactFinder {
       }
       if (c == sr.head_marker) break;
       if (hard_stop_before(q)) break;
+      // A verb before a noun suffix makes a noun (办结率, 慰问金), not before the first
+      // character of a longer noun (配备网格员: 网 is no suffix there).
       if (count >= 1 && sr.stops_before.longest_ending_at(s_, q) &&
-          sr.noun_suffixes.find(s_[q]) == std::u32string::npos)
+          (sr.noun_suffixes.find(s_[q]) == std::u32string::npos || q + 1 < p))
         break;
       if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
         if (count >= 2) break;
@@ -1050,9 +1127,56 @@ class FactFinder {
     }
     d.sb = pick.first;
     d.se = pick.second;
+    trim_phrase_start(d);
+    share_coordinated_head(d, hi);
+  }
+
+  // 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
+  // the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记.
+  void trim_phrase_start(Draft& d) const {
+    const auto& sr = r_.subjects;
+    for (size_t k = d.se; k-- > d.sb + 1;) {
+      if (!sr.phrase_starts.longest_at(s_, k)) continue;
+      d.sb = k;
+      d.subject_rule = sr.phrase_start_rule;
+      break;
+    }
+    while (d.se > d.sb + 1 && sr.never_first.find(s_[d.sb]) != std::u32string::npos) {
+      ++d.sb;
+      d.subject_rule = sr.phrase_start_rule;
+    }
+  }
+
+  // 3个市级和8个区级美丽乡村示范村: the subject after a count that stops at a coordinator
+  // followed by another count takes the head of that one's phrase (市级 + 美丽乡村示范村)
+  // when both modifiers are alike (same length, same last character: 级).
+  void share_coordinated_head(Draft& d, size_t hi) const {
+    const auto& sr = r_.subjects;
+    if (!d.classifier || d.se <= d.sb || d.sb < d.e || d.se >= hi) return;
+    if (sr.coordinators.find(s_[d.se]) == std::u32string::npos) return;
+    const Numeral* m = numeral_at(d.se + 1);
+    if (!m || m->begin != d.se + 1) return;
+    auto u = unit_at(m->end);
+    if (!u) return;
+    auto next = phrase_after(m->end + u.len, hi);
+    size_t mine = d.se - d.sb;
+    if (next.second - next.first <= mine || s_[next.first + mine - 1] != s_[d.se - 1]) return;
+    d.hb = next.first + mine;
+    d.he = next.second;
+    d.subject_rule = sr.coordinated_rule;
   }
 
   // ---------------------------------------------------------- output
+
+  // The subject's text, with the head it shares with a later noun (一产 + 增加值).
+  Pieces subject_pieces(const Draft& d) const {
+    Pieces p = j_.pieces(d.sb, d.se);
+    if (d.he > d.hb) {
+      Pieces head = j_.pieces(d.hb, d.he);
+      p.insert(p.end(), head.begin(), head.end());
+    }
+    return p;
+  }
 
   Fact finish(const Draft& d) const {
     Fact f;
@@ -1062,7 +1186,7 @@ class FactFinder {
     f.unit = d.unit;
     f.qualifier = d.qualifier;
     if (d.range) f.range = *d.range;
-    if (d.se > d.sb) f.subject = j_.pieces(d.sb, d.se);
+    if (d.se > d.sb) f.subject = subject_pieces(d);
     f.aspect = d.aspect;
     size_t k = 0;
     if (!in_.sentence_starts.empty()) {

@@ -737,7 +737,7 @@ AspectRules::Where parse_where(const Node& n) {
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   using Where = AspectRules::Where;
   n.keys({"name", "aspect", "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units", "qualifiers",
-          "followed_by", "followed_by_han", "text_ends", "gap_chars"});
+          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds"});
   AspectRules::Cue c;
   c.name = n.at("name").str();
   c.aspect = kinds.aspect_index(n.at("aspect").str());
@@ -759,7 +759,8 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
       c.qualifiers.push_back(q.str());
     }
   }
-  if (c.where == Where::after_count && c.qualifiers.empty()) n.fail("an after_count cue needs \"qualifiers\"");
+  if (c.where == Where::after_count)
+    for (const Node& k : n.at("after_kinds").list()) c.after_kinds.push_back(known_kind(k, kinds));
   if (c.where == Where::follows) {
     if (auto f = n.opt("followed_by")) add_words(c.followed_by, *f, 0);
     if (auto f = n.opt("followed_by_han")) c.followed_by_han = f->boolean();
@@ -778,7 +779,25 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs"});
+             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after"});
+  if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
+  if (auto ps = root.opt("phrase_starts")) {
+    ps->keys({"name", "words", "never_first"});
+    r.phrase_start_rule = ps->at("name").str();
+    add_words(r.phrase_starts, ps->at("words"), 0);
+    r.never_first = ps->at("never_first").text();
+  }
+  if (auto ch = root.opt("coordinated_heads")) {
+    ch->keys({"name", "coordinators"});
+    r.coordinated_rule = ch->at("name").str();
+    r.coordinators = ch->at("coordinators").text();
+  }
+  if (auto rs = root.opt("respectively")) {
+    rs->keys({"name", "words", "separators"});
+    r.respectively_rule = rs->at("name").str();
+    add_words(r.respectively_words, rs->at("words"), 0);
+    r.respectively_separators = rs->at("separators").text();
+  }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
   r.boundary_chars = root.at("boundary_chars").text();

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "digestx/rules.hpp"
 
@@ -16,7 +17,7 @@ struct AspectInput {
   size_t begin = 0, end = 0; // the fact's text in it, qualifiers included
   std::string_view kind, qualifier;
   std::string_view unit;     // normalised, UTF-8; empty = none
-  bool count_before_in_clause = false;  // a count of the same clause stands before it (12个村…超100万元)
+  std::vector<std::string_view> kinds_before;  // of the figures before it in its clause (12个村…超100万元)
 };
 
 struct AspectPick {

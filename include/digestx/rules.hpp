@@ -376,6 +376,15 @@ struct SubjectRules {
   Lexicon nouns;                // words that look like stops but are nouns: 在职, 对口, 各级, 人均
   std::u32string noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
   char32_t head_marker = U'的';
+  Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)
+  std::string phrase_start_rule;   // 人均, 按期: the subject begins at them; 型: never its first character
+  Lexicon phrase_starts;
+  std::u32string never_first;
+  std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
+  std::u32string coordinators;
+  std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it
+  Lexicon respectively_words;
+  std::u32string respectively_separators;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
 };
 
@@ -435,6 +444,7 @@ struct AspectRules {
     Lexicon followed_by;                  // follows: words right after the figure
     bool followed_by_han = false;         // follows: any Chinese character right after it
     Lexicon text_ends;                    // follows: the figure's text ends with one of these
+    std::vector<std::string> after_kinds; // after_count: a figure of one of these kinds before it in its clause
   };
   std::vector<Cue> cues;
   std::u32string clause_breaks;
