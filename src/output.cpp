@@ -323,6 +323,8 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   j.key("subject");
   if (f.subject.empty()) j.null();
   else j.text(text, f.subject);
+  j.key("aspect");
+  j.optional_string(f.aspect);
   j.key("period");
   if (const char* p = period_name(f.period)) j.string(p);
   else j.null();
@@ -342,6 +344,8 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     j.optional_string(r.qualifier);
     j.key("subject");
     j.optional_string(r.subject);
+    j.key("aspect");
+    j.optional_string(r.aspect);
     j.end_object();
   }
   j.end_object();

@@ -12,7 +12,7 @@ namespace {
 const char* const kFactColumns[] = {"source", "region", "report_year", "unit_index", "organization",
                                     "role",   "name",   "period",      "year",       "kind",
                                     "value",  "unit",   "qualifier",   "range_low",  "range_high",
-                                    "subject", "text",  "start",       "end"};
+                                    "subject", "aspect", "text",       "start",      "end"};
 const char* const kUnitColumns[] = {"source",  "region",  "report_year", "unit_index", "organization",
                                     "role",    "name",    "headline",    "heading",    "start",
                                     "end",     "paragraphs", "sentences", "facts"};
@@ -83,7 +83,7 @@ void fact_row(std::string& out, const Document& doc, const DocumentCells& d, con
   row.cell(period ? period : "").year(f.year).cell(f.kind).decimal(f.value).cell(f.unit).cell(f.qualifier);
   if (f.range) row.decimal(f.range->first).decimal(f.range->second);
   else row.cell("").cell("");
-  row.cell(slice(doc.text, f.subject)).cell(slice(doc.text, f.span));
+  row.cell(slice(doc.text, f.subject)).cell(f.aspect).cell(slice(doc.text, f.span));
   row.number(f.span.start).number(f.span.end);
   row.end();
 }

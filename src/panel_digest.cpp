@@ -6,19 +6,21 @@
 
 #include "digestx/output.hpp"
 #include "digestx/panel.hpp"
+#include "registry_generated.hpp"
 
 namespace digestx {
 
-std::string_view fact_aspect(const Fact&) {
-  // Facts carry no aspect yet (contract: amount, per_capita, rate, change, threshold,
-  // cumulative, rank); until they do, every aspect is unknown.
-  return {};
-}
+std::string_view fact_aspect(const Fact& f) { return f.aspect; }
 
 bool is_summable_money(const Fact& f) {
   if (f.kind != "money" || !f.value || f.unit != "元") return false;
   std::string_view aspect = fact_aspect(f);
-  if (!aspect.empty()) return aspect == "amount";
+  // Only the aspects the registry (rules/kinds.json) lets totals add: amount.
+  if (!aspect.empty()) {
+    for (const GeneratedAspect& a : generated_aspects())
+      if (aspect == a.name) return a.summable;
+    return false;
+  }
   // Without an aspect, a bound (10万元以上的村, 5万元以下) qualifies a noun more often
   // than it reports an amount: such figures stay out of the sums.
   return f.qualifier != "at_least" && f.qualifier != "at_most" && f.qualifier != "less_than";

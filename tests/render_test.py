@@ -17,6 +17,10 @@ import sys
 import tempfile
 from decimal import Decimal
 
+# The kinds that are quantities, from the one registry of kinds (rules/kinds.json).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rules", "kinds.json"), encoding="utf-8") as _fh:
+    QUANTITY_KINDS = {k["name"] for k in json.load(_fh)["kinds"] if k["quantity"]}
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SAMPLES = sorted(os.path.join(ROOT, "samples", f) for f in os.listdir(os.path.join(ROOT, "samples"))
@@ -145,7 +149,7 @@ def check_facts(name, doc, tree):
     check(len(marks) == len(facts), name + ": %d marks for %d facts" % (len(marks), len(facts)))
     # Beside each paragraph, its quantities (not dates or names), each pointing at its mark.
     notes = [e for e in tree.root.walk() if e.tag == "li" and e.parent.tag == "ul" and "side" in e.parent.classes()]
-    quantities = [p for p, f in facts if f["kind"] not in ("date", "name")]
+    quantities = [p for p, f in facts if f["kind"] in QUANTITY_KINDS]
     check(sorted(marks[p].attrs.get("id") for p in quantities if p in marks) ==
           sorted(e.attrs.get("data-fact") for e in notes), name + ": side notes are the quantities")
     for path, f in facts:
