@@ -22,7 +22,7 @@ install(CODE "
        TYPE FILE FILES \"${DIGESTX_GENERATED}/_digestx\")" COMPONENT runtime)
 install(FILES ${DIGESTX_GENERATED}/digestx.fish DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/fish/vendor_completions.d
         COMPONENT runtime)
-install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/schema/digestx.schema.json ${CMAKE_CURRENT_SOURCE_DIR}/schema/panel.schema.json DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/digestx
+install(FILES ${DIGESTX_SCHEMA} ${CMAKE_CURRENT_SOURCE_DIR}/schema/panel.schema.json DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/digestx
         COMPONENT runtime)
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/docs/format.md ${CMAKE_CURRENT_SOURCE_DIR}/README.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT runtime)

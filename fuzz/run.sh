@@ -2,7 +2,7 @@
 # Fuzzes one target for a while with one worker, ASan and UBSan on.
 #   CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DDIGESTX_FUZZ=ON -DDIGESTX_BUILD_TESTS=OFF
 #   cmake --build build-fuzz -j2
-#   fuzz/run.sh pipeline 600        # or: numbers, rules; SECONDS; [BUILD_DIR, default build-fuzz]
+#   fuzz/run.sh pipeline 600        # or: numbers, rules, records, walk, outputs; SECONDS; [BUILD_DIR, default build-fuzz]
 # The corpus grows in BUILD_DIR/fuzz-work/corpus/TARGET (kept between runs, never
 # committed); crashing inputs land in BUILD_DIR/fuzz-work/crashes/TARGET/ — copy each
 # one into tests/fuzz-corpus/TARGET/ with its fix. The log is fuzz-work/TARGET.log.
@@ -16,7 +16,9 @@ case $target in
   pipeline) max_len=32768 ;;
   numbers) max_len=4096 ;;
   rules) max_len=16384 ;;
-  *) echo "fuzz/run.sh: unknown target $target (pipeline, numbers, rules)" >&2; exit 2 ;;
+  records) max_len=8192 ;;
+  walk|outputs) max_len=1024 ;;
+  *) echo "fuzz/run.sh: unknown target $target (pipeline, numbers, rules, records, walk, outputs)" >&2; exit 2 ;;
 esac
 rm -rf "$work/seeds"
 python3 "$root/fuzz/seeds.py" "$work/seeds"

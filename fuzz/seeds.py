@@ -8,6 +8,9 @@ usage: fuzz/seeds.py OUT_DIR
                       tables (tests/tables/), and tests/fuzz-corpus/numbers/
   OUT_DIR/rules/      each rules/*.json after the byte that picks it (its index in name
                       order), and tests/fuzz-corpus/rules/
+  OUT_DIR/records/    records lines (samples as {"id", "text"}, odd JSON) after the
+                      --max-bytes byte, and tests/fuzz-corpus/records/
+  OUT_DIR/walk/, OUT_DIR/outputs/   a few scripts and name lists, and the corpus's
   OUT_DIR/digestx.dict  the words of rules/*.json (numerals, units, qualifiers, markers)
                       and their keys, quote marks and heading marks, as libFuzzer entries
 """
@@ -80,8 +83,20 @@ def main():
     for path in glob.glob(os.path.join(ROOT, "tests", "fuzz-corpus", "rules", "*")):
         put(os.path.join(out, "rules"), open(path, "rb").read())
 
+    # Records: the byte that sets --max-bytes, then lines.
+    records = os.path.join(out, "records")
+    for path in digests[:6]:
+        text = open(path, "rb").read().decode("utf-8", "replace")[:2000]
+        put(records, bytes([255]) + json.dumps({"id": os.path.basename(path), "text": text}, ensure_ascii=False).encode())
+    put(records, b'\x08{"id": [1, {"a": "\\u00e9"}], "text": "x\\ud83d\\ude00", "more": [1e5, -0.5, null]}\r\n\n[]\n"s"\n')
+    put(walk_dir := os.path.join(out, "walk"), bytes([3, 2]) + b"ab" + bytes([0, 1]) + b"x" + bytes([4, 0, 1, 1]) + b"y")
+    put(outputs := os.path.join(out, "outputs"), bytes([4]) + b"a\nb/c\na.error\nb\n")
+    for target, folder in (("records", records), ("walk", walk_dir), ("outputs", outputs)):
+        for path in glob.glob(os.path.join(ROOT, "tests", "fuzz-corpus", target, "*")):
+            put(folder, open(path, "rb").read())
+
     words = {"“", "”", "《", "》", "「", "」", "(", ")", "（", "）", "# ", "## ", "### ", "■", "【", "】", "\r\n",
-             "\ufeff", "\u3000", "\u2028", "去年", "今年", "2022年度"}
+             "\ufeff", "\u3000", "\u2028", "去年", "今年", "2022年度", '"id"', '"text"', '{"text": "', "\\u"}
     for path in glob.glob(os.path.join(ROOT, "rules", "*.json")):
         rules = json.load(open(path, encoding="utf-8"))
         for s in strings(rules):

@@ -50,7 +50,7 @@
     tip.appendChild(head);
     var dl = el('dl');
     [['value', valueText(d)], ['unit', d.unit], ['qualifier', d.qualifier ? d.qualifier.replace(/_/g, ' ') : null],
-     ['range', rangeText(d)], ['subject', d.subject], ['period', periodText(d)]]
+     ['range', rangeText(d)], ['subject', d.subject], ['aspect', d.aspect], ['period', periodText(d)]]
       .forEach(function (row) {
         dl.appendChild(el('dt', '', row[0]));
         dl.appendChild(el('dd', row[1] ? '' : 'is-null', row[1] || '—'));

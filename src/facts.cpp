@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "digestx/aspects.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -22,8 +23,10 @@ struct Draft {
   std::string_view qualifier;
   std::optional<std::pair<Decimal, Decimal>> range;
   size_t sb = 0, se = 0;  // subject, empty if sb == se
+  size_t hb = 0, he = 0;  // a head shared with a later noun of a list (一产、…三产增加值: 增加值)
   std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
   std::string_view unit_rule, qualifier_rule, subject_rule, kind_rule;  // names owned by the rules (or literals)
+  std::string_view aspect, aspect_rule;  // owned by the rules
   bool classifier = false;  // a measure word: the subject is looked for after it first
 };
 
@@ -50,6 +53,7 @@ class FactFinder {
       }
     }
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
+    find_institution_names();
   }
 
   std::vector<Fact> run() {
@@ -59,11 +63,13 @@ class FactFinder {
       std::optional<Draft> d = fact_at(i);
       if (!d) continue;
       consumed_until_ = d->e;
-      if (d->kind != "date" && d->kind != "name") find_subject(*d);
+      if (r_.kinds.is_quantity(d->kind)) find_subject(*d);
       drafts_.push_back(std::move(*d));
     }
     add_fixed_words();
     combine_bounds();
+    split_respectively();
+    find_aspects();
     for (const Draft& d : drafts_) out.push_back(finish(d));
     return out;
   }
@@ -140,6 +146,40 @@ class FactFinder {
     if (e + 1 < s_.size() && s_[e] == '.' && is_ascii_digit(s_[e + 1])) return true;
     if (b >= 2 && s_[b - 1] == '.' && is_ascii_digit(s_[b - 2])) return true;
     return false;
+  }
+
+  // Session and edition numbers inside the names of meetings and events
+  // (exclusions.json institution_names): 第十二届全省少数民族传统体育运动会,
+  // 十四届人大一次会议. A bare 一次 counts only right after such a name.
+  void find_institution_names() {
+    for (const auto& rule : x_.institution_names) {
+      for (const Numeral& n : numerals_) {
+        auto unit = rule.units.longest_at(s_, n.end);
+        if (!unit) continue;
+        auto di = q_.ordinal_prefixes.longest_ending_at(s_, n.begin);
+        bool bare_ok = bool(rule.bare_units.longest_at(s_, n.end));
+        bool after_name = !institutions_.empty() && institutions_.back().close == n.begin;
+        if (!di && !bare_ok && !after_name) continue;
+        if (size_t end = institution_word_end(rule, n.end + unit.len))
+          institutions_.push_back({di ? n.begin - di.len : n.begin, end});
+      }
+    }
+    std::sort(institutions_.begin(), institutions_.end(), [](const Zone& a, const Zone& b) { return a.open < b.open; });
+  }
+
+  // Where the name that starts at p ends with one of the rule's words, or 0.
+  size_t institution_word_end(const ExclusionRules::InstitutionName& rule, size_t p) const {
+    for (size_t k = p; k < s_.size() && k <= p + rule.max_chars; ++k) {
+      if (auto w = rule.words.longest_at(s_, k)) return k + w.len;
+      if (!is_han(s_[k]) || boundary(s_[k])) break;
+    }
+    return 0;
+  }
+
+  bool in_institution_name(size_t pos) const {
+    auto it = std::upper_bound(institutions_.begin(), institutions_.end(), pos,
+                               [](size_t p, const Zone& z) { return p < z.open; });
+    return it != institutions_.begin() && pos < (it - 1)->close;
   }
 
   // Web addresses: from http:// or www. to the next space or non-ASCII character.
@@ -317,23 +357,31 @@ class FactFinder {
     d.unit = u.as_written ? as_written(ub, ue) : u.unit;
     d.unit_rule = u.name;
     d.kind_rule = u.name;
-    d.classifier = u.kind == "count" || u.kind == "ordinal";
+    d.classifier = subject_after(u.kind);
   }
 
-  // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes: a unit
-  // character that begins a longer unit word goes back to the unit.
+  // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes; 20万千瓦 is
+  // 20 (unit 万千瓦), not 200000 千瓦: unit characters at the end of the numeral that
+  // begin a longer unit word go back to the unit (two of them at most, longest first).
   void give_back_unit_char(Numeral& n, size_t& p) const {
     if (n.end - n.begin < 2 || n.form != Numeral::Form::plain || n.per_power) return;
-    const auto* info = r_.numbers.info(s_[n.end - 1]);
-    if (!info || (info->type != NumberRules::CharType::small_unit && info->type != NumberRules::CharType::big_unit))
+    for (size_t back = std::min<size_t>(2, n.end - n.begin - 1); back >= 1; --back) {
+      size_t at = n.end - back;
+      bool units = true;
+      for (size_t k = at; k < n.end; ++k) {
+        const auto* info = r_.numbers.info(s_[k]);
+        units = units && info &&
+                (info->type == NumberRules::CharType::small_unit || info->type == NumberRules::CharType::big_unit);
+      }
+      auto u = units ? unit_at(at) : Lexicon::Match{};
+      if (!u || u.len <= back) continue;
+      auto shorter = parse_numeral(std::u32string_view(s_).substr(n.begin, at - n.begin), r_.numbers);
+      if (!shorter) continue;
+      n.end = uint32_t(at);
+      n.value = *shorter;
+      p = n.end;
       return;
-    auto u = unit_at(n.end - 1);
-    if (!u || u.len < 2) return;
-    auto shorter = parse_numeral(std::u32string_view(s_).substr(n.begin, n.end - 1 - n.begin), r_.numbers);
-    if (!shorter) return;
-    n.end -= 1;
-    n.value = *shorter;
-    p = n.end;
+    }
   }
 
   // 七成六 = 7.6成, 两米半 = 2.5米: a digit or 半 right after a unit that allows it.
@@ -393,7 +441,7 @@ class FactFinder {
 
   std::optional<Draft> fact_at(size_t i) {
     Numeral n = numerals_[i];
-    if (n.end <= n.begin || in_url(n.begin)) return std::nullopt;
+    if (n.end <= n.begin || in_url(n.begin) || in_institution_name(n.begin)) return std::nullopt;
     if (in_set_phrase(n.begin, n.end)) return std::nullopt;
     if (auto dt = date_at(i)) return dt;
     Draft d;
@@ -579,7 +627,12 @@ class FactFinder {
       d.value = *lo;
     };
     if (high) {
-      set_range(n.low ? *n.low : n.value, high->high ? *high->high : high->value);
+      Decimal low = n.low ? *n.low : n.value;
+      if (auto power = multiplier_power(n, *high)) {
+        low = low.shift(*power).value_or(low);
+        if (in_.explain) d.numeral_rules.push_back("range.shared_multiplier");
+      }
+      set_range(low, high->high ? *high->high : high->value);
       if (in_.explain) d.numeral_rules.push_back(q_.range_rule);
     } else if (n.low && n.high) {
       set_range(*n.low, *n.high);
@@ -631,6 +684,24 @@ class FactFinder {
     d.ne = high ? high->end : n.end;
     d.e = std::max(p, d.ne);
     return d;
+  }
+
+  // The multiplier written once for both ends of a range: 3至5万元 is [30000, 50000],
+  // 10-500万元 [100000, 5000000], 1.5—2万亩 [15000, 20000]. The high end ends with
+  // 万/亿/千 and the low end holds no unit character of its own (1万-5万元 is read
+  // already; 5000-2万元 stays as written: scaled, its low end would pass its high end).
+  std::optional<int> multiplier_power(const Numeral& low, const Numeral& high) const {
+    if (high.end <= high.begin || low.form != Numeral::Form::plain || high.form != Numeral::Form::plain) return std::nullopt;
+    const auto* last = r_.numbers.info(s_[high.end - 1]);
+    using T = NumberRules::CharType;
+    if (!last || (last->type != T::big_unit && last->type != T::small_unit)) return std::nullopt;
+    for (size_t k = low.begin; k < low.end; ++k)
+      if (const auto* c = r_.numbers.info(s_[k]); c && (c->type == T::big_unit || c->type == T::small_unit)) return std::nullopt;
+    Decimal base = low.low ? *low.low : low.value;
+    auto scaled = base.shift(last->value);
+    Decimal top = high.high ? *high.high : high.value;
+    if (!scaled || top < *scaled) return std::nullopt;
+    return last->value;
   }
 
   // An Arabic integer with a leading zero (0898) is a code, not a quantity.
@@ -737,6 +808,104 @@ class FactFinder {
     return m;
   }
 
+  // ---------------------------------------------------------- 分别为 lists
+
+  // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: pairs the figures after
+  // the word with the nouns of the list before it.
+  void split_respectively() {
+    const auto& sr = r_.subjects;
+    if (sr.respectively_words.empty()) return;
+    for (size_t k = 0; k < drafts_.size(); ++k) {
+      auto w = sr.respectively_words.longest_ending_at(s_, drafts_[k].b);
+      if (!w) continue;
+      size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
+      while (last + 1 < drafts_.size() && drafts_[last + 1].b == drafts_[last].e + 1 &&
+             sr.respectively_separators.find(s_[drafts_[last].e]) != std::u32string::npos)
+        ++last;
+      auto items = list_before(drafts_[k].b - w.len, sentence_begin(drafts_[k].b));
+      size_t n = last - k + 1;
+      for (size_t i = 0; i < n; ++i) pair_with_item(drafts_[k + i], items.size() == n ? &items : nullptr, i);
+      k = last;
+    }
+  }
+
+  // The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
+  // first one as the subject rules read it before its separator.
+  std::vector<std::pair<size_t, size_t>> list_before(size_t end, size_t floor) const {
+    const auto& seps = r_.subjects.respectively_separators;
+    std::vector<std::pair<size_t, size_t>> items;
+    size_t e = end;
+    for (size_t q = end; q > floor && end - q < 40; --q) {
+      char32_t c = s_[q - 1];
+      if (seps.find(c) != std::u32string::npos) {
+        if (q < e) items.insert(items.begin(), {q, e});
+        e = q - 1;
+        continue;
+      }
+      if (!is_han(c) && !is_ascii_alpha(c)) break;
+    }
+    if (items.empty()) return items;
+    bool verb = false;
+    auto first = before(e, floor, &verb);
+    // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产.
+    if (items.size() >= 2) {
+      size_t len = items.front().second - items.front().first;
+      bool alike = true;
+      for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
+      if (alike && first.second - first.first > len) first.first = first.second - len;
+    }
+    if (first.second > first.first) items.insert(items.begin(), first);
+    return items;
+  }
+
+  // The i-th figure gets the i-th noun and the head of the last one when the others
+  // are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
+  void pair_with_item(Draft& d, const std::vector<std::pair<size_t, size_t>>* items, size_t i) const {
+    d.subject_rule = r_.subjects.respectively_rule;
+    d.hb = d.he = 0;
+    if (!items) {
+      d.sb = d.se = 0;
+      return;
+    }
+    d.sb = (*items)[i].first;
+    d.se = (*items)[i].second;
+    const auto& lastn = items->back();
+    size_t mine = d.se - d.sb, lastlen = lastn.second - lastn.first;
+    size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
+    if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other) {
+      d.hb = lastn.first + other;
+      d.he = lastn.second;
+    }
+  }
+
+  // ---------------------------------------------------------- aspects
+
+  // The counted noun comes after the figure (101个网格, 第三批试点): the registry says
+  // which kinds count things.
+  bool subject_after(std::string_view kind) const {
+    const KindInfo* k = r_.kinds.kind(kind);
+    return k && k->subject_after;
+  }
+
+  // Each fact's aspect (amount, per_capita, rate, …) from the cues of aspects.json.
+  void find_aspects() {
+    for (size_t k = 0; k < drafts_.size(); ++k) {
+      Draft& d = drafts_[k];
+      AspectInput in;
+      in.text = s_;
+      in.begin = d.b;
+      in.end = d.e;
+      in.kind = d.kind;
+      in.qualifier = d.qualifier;
+      in.unit = d.unit;
+      size_t clause = clause_begin(s_, d.b, r_.aspects);
+      for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;) in.kinds_before.push_back(drafts_[m].kind);
+      AspectPick pick = find_aspect(in, r_);
+      d.aspect = pick.aspect;
+      d.aspect_rule = pick.rule;
+    }
+  }
+
   // ---------------------------------------------------------- subjects
 
   size_t sentence_begin(size_t pos) const {
@@ -820,6 +989,10 @@ class FactFinder {
         take(noun.len);
         continue;
       }
+      if (auto noun = sr.nouns_after.longest_at(s_, q)) {
+        take(noun.len);
+        continue;
+      }
       if (c == sr.head_marker) break;
       if (sr.hard_stops.longest_at(s_, q) || sr.stops_after.longest_at(s_, q)) break;
       if (size_t close = closing_quote(q, limit)) {
@@ -869,8 +1042,10 @@ class FactFinder {
       }
       if (c == sr.head_marker) break;
       if (hard_stop_before(q)) break;
+      // A verb before a noun suffix makes a noun (办结率, 慰问金), not before the first
+      // character of a longer noun (配备网格员: 网 is no suffix there).
       if (count >= 1 && sr.stops_before.longest_ending_at(s_, q) &&
-          sr.noun_suffixes.find(s_[q]) == std::u32string::npos)
+          (sr.noun_suffixes.find(s_[q]) == std::u32string::npos || q + 1 < p))
         break;
       if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
         if (count >= 2) break;
@@ -952,9 +1127,56 @@ class FactFinder {
     }
     d.sb = pick.first;
     d.se = pick.second;
+    trim_phrase_start(d);
+    share_coordinated_head(d, hi);
+  }
+
+  // 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
+  // the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记.
+  void trim_phrase_start(Draft& d) const {
+    const auto& sr = r_.subjects;
+    for (size_t k = d.se; k-- > d.sb + 1;) {
+      if (!sr.phrase_starts.longest_at(s_, k)) continue;
+      d.sb = k;
+      d.subject_rule = sr.phrase_start_rule;
+      break;
+    }
+    while (d.se > d.sb + 1 && sr.never_first.find(s_[d.sb]) != std::u32string::npos) {
+      ++d.sb;
+      d.subject_rule = sr.phrase_start_rule;
+    }
+  }
+
+  // 3个市级和8个区级美丽乡村示范村: the subject after a count that stops at a coordinator
+  // followed by another count takes the head of that one's phrase (市级 + 美丽乡村示范村)
+  // when both modifiers are alike (same length, same last character: 级).
+  void share_coordinated_head(Draft& d, size_t hi) const {
+    const auto& sr = r_.subjects;
+    if (!d.classifier || d.se <= d.sb || d.sb < d.e || d.se >= hi) return;
+    if (sr.coordinators.find(s_[d.se]) == std::u32string::npos) return;
+    const Numeral* m = numeral_at(d.se + 1);
+    if (!m || m->begin != d.se + 1) return;
+    auto u = unit_at(m->end);
+    if (!u) return;
+    auto next = phrase_after(m->end + u.len, hi);
+    size_t mine = d.se - d.sb;
+    if (next.second - next.first <= mine || s_[next.first + mine - 1] != s_[d.se - 1]) return;
+    d.hb = next.first + mine;
+    d.he = next.second;
+    d.subject_rule = sr.coordinated_rule;
   }
 
   // ---------------------------------------------------------- output
+
+  // The subject's text, with the head it shares with a later noun (一产 + 增加值).
+  Pieces subject_pieces(const Draft& d) const {
+    Pieces p = j_.pieces(d.sb, d.se);
+    if (d.he > d.hb) {
+      Pieces head = j_.pieces(d.hb, d.he);
+      p.insert(p.end(), head.begin(), head.end());
+    }
+    return p;
+  }
 
   Fact finish(const Draft& d) const {
     Fact f;
@@ -964,7 +1186,8 @@ class FactFinder {
     f.unit = d.unit;
     f.qualifier = d.qualifier;
     if (d.range) f.range = *d.range;
-    if (d.se > d.sb) f.subject = j_.pieces(d.sb, d.se);
+    if (d.se > d.sb) f.subject = subject_pieces(d);
+    f.aspect = d.aspect;
     size_t k = 0;
     if (!in_.sentence_starts.empty()) {
       auto it = std::upper_bound(in_.sentence_starts.begin(), in_.sentence_starts.end(), d.nb);
@@ -981,6 +1204,7 @@ class FactFinder {
       r.qualifier = d.qualifier_rule;
       r.subject = d.subject_rule;
       r.kind = d.kind_rule;
+      r.aspect = d.aspect_rule;
     }
     return f;
   }
@@ -994,6 +1218,7 @@ class FactFinder {
   std::vector<Zone> zones_;
   std::vector<size_t> zone_reach_;  // zone_reach_[k]: the largest close of zones_[0..k]
   std::vector<Zone> urls_;
+  std::vector<Zone> institutions_;  // names of meetings and events holding session numbers
   std::vector<Numeral> own_numerals_;    // when the caller gave none
   const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right
   std::vector<uint32_t> numeral_starts_;

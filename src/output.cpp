@@ -237,6 +237,8 @@ class Json {
     n_ += s.size();
   }
   void json_string(std::string_view s) {
+    std::string fixed;  // JSON is UTF-8: a file name's stray 0xFF becomes U+FFFD
+    if (!is_valid_utf8(s)) s = fixed = valid_utf8(s);
     if (s.size() > sizeof buf_ / 16) {  // long: escaped straight into the output
       spill();
       append_json_string(out_, s);
@@ -321,6 +323,8 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   j.key("subject");
   if (f.subject.empty()) j.null();
   else j.text(text, f.subject);
+  j.key("aspect");
+  j.optional_string(f.aspect);
   j.key("period");
   if (const char* p = period_name(f.period)) j.string(p);
   else j.null();
@@ -340,6 +344,8 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     j.optional_string(r.qualifier);
     j.key("subject");
     j.optional_string(r.subject);
+    j.key("aspect");
+    j.optional_string(r.aspect);
     j.end_object();
   }
   j.end_object();
@@ -430,6 +436,8 @@ std::string slice(std::u32string_view text, const Pieces& pieces) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+  std::string fixed;
+  if (!is_valid_utf8(s)) s = fixed = valid_utf8(s);
   out += '"';
   size_t run = 0;  // start of the stretch that needs no escaping, appended in one go
   for (size_t i = 0; i < s.size(); ++i) {

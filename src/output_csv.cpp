@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "digestx/output.hpp"
+#include "digestx/utf.hpp"
 
 namespace digestx {
 
@@ -11,24 +12,29 @@ namespace {
 const char* const kFactColumns[] = {"source", "region", "report_year", "unit_index", "organization",
                                     "role",   "name",   "period",      "year",       "kind",
                                     "value",  "unit",   "qualifier",   "range_low",  "range_high",
-                                    "subject", "text",  "start",       "end"};
+                                    "subject", "aspect", "text",       "start",      "end"};
 const char* const kUnitColumns[] = {"source",  "region",  "report_year", "unit_index", "organization",
                                     "role",    "name",    "headline",    "heading",    "start",
                                     "end",     "paragraphs", "sentences", "facts"};
 
-// Builds one record cell by cell; empty strings are the null cells.
+// Builds one record cell by cell; empty strings are the null cells. Text cells go
+// through cell() (neutralised when they look like a formula), numbers through raw().
 class Row {
  public:
   Row(std::string& out, const CsvOptions& o) : out_(out), o_(o) {}
   Row& cell(std::string_view v) {
+    if (!o_.neutralise_formulas || !looks_like_formula(v)) return raw(v);
+    return raw("'" + std::string(v));
+  }
+  Row& raw(std::string_view v) {
     if (!first_) out_ += o_.delimiter;
     first_ = false;
     append_csv_cell(out_, v, o_.delimiter);
     return *this;
   }
-  Row& number(long long v) { return cell(std::to_string(v)); }
-  Row& decimal(const std::optional<Decimal>& d) { return cell(d ? d->str() : std::string()); }
-  Row& year(const std::optional<int>& y) { return cell(y ? std::to_string(*y) : std::string()); }
+  Row& number(long long v) { return raw(std::to_string(v)); }
+  Row& decimal(const std::optional<Decimal>& d) { return raw(d ? d->str() : std::string()); }
+  Row& year(const std::optional<int>& y) { return raw(y ? std::to_string(*y) : std::string()); }
   void end() { out_ += o_.newline; }
 
  private:
@@ -49,14 +55,16 @@ void write_header(std::string& out, const char* const (&columns)[N], const CsvOp
 struct DocumentCells {
   std::string id, source, region;
   std::optional<int> report_year;
+  bool id_is_text = false;  // a JSON string id; any other is a JSON value as written
 };
 
 DocumentCells document_cells(const Document& doc) {
-  return {id_cell(doc.id), doc.source.path, region_of(doc), doc.report_year};
+  return {id_cell(doc.id), valid_utf8(doc.source.path), region_of(doc), doc.report_year,
+          !doc.id.empty() && doc.id[0] == '"'};
 }
 
 void start_row(Row& row, const DocumentCells& d, const CsvOptions& o) {
-  if (o.with_id) row.cell(d.id);
+  if (o.with_id) d.id_is_text ? row.cell(d.id) : row.raw(d.id);  // a number id stays a number
   row.cell(d.source).cell(d.region).year(d.report_year);
 }
 
@@ -75,7 +83,7 @@ void fact_row(std::string& out, const Document& doc, const DocumentCells& d, con
   row.cell(period ? period : "").year(f.year).cell(f.kind).decimal(f.value).cell(f.unit).cell(f.qualifier);
   if (f.range) row.decimal(f.range->first).decimal(f.range->second);
   else row.cell("").cell("");
-  row.cell(slice(doc.text, f.subject)).cell(slice(doc.text, f.span));
+  row.cell(slice(doc.text, f.subject)).cell(f.aspect).cell(slice(doc.text, f.span));
   row.number(f.span.start).number(f.span.end);
   row.end();
 }
@@ -94,6 +102,10 @@ void append_csv_cell(std::string& out, std::string_view v, char delimiter) {
     out += c;
   }
   out += '"';
+}
+
+bool looks_like_formula(std::string_view v) {
+  return !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r');
 }
 
 std::string id_cell(const std::string& raw) {

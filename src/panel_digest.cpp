@@ -6,23 +6,15 @@
 
 #include "digestx/output.hpp"
 #include "digestx/panel.hpp"
+#include "digestx/pipeline.hpp"
+#include "registry_generated.hpp"
 
 namespace digestx {
 
-std::string_view fact_aspect(const Fact&) {
-  // Facts carry no aspect yet (contract: amount, per_capita, rate, change, threshold,
-  // cumulative, rank); until they do, every aspect is unknown.
-  return {};
-}
+std::string_view fact_aspect(const Fact& f) { return f.aspect; }
 
-bool is_summable_money(const Fact& f) {
-  if (f.kind != "money" || !f.value || f.unit != "元") return false;
-  std::string_view aspect = fact_aspect(f);
-  if (!aspect.empty()) return aspect == "amount";
-  // Without an aspect, a bound (10万元以上的村, 5万元以下) qualifies a noun more often
-  // than it reports an amount: such figures stay out of the sums.
-  return f.qualifier != "at_least" && f.qualifier != "at_most" && f.qualifier != "less_than";
-}
+// Money in 元 that totals may add; what may be added is decided once, in the pipeline.
+bool is_summable_money(const Fact& f) { return counts_in_money_total(f) && f.unit == "元"; }
 
 namespace {
 

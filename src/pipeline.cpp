@@ -15,6 +15,7 @@
 #include "digestx/units.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
+#include "registry_generated.hpp"
 
 namespace digestx {
 
@@ -284,9 +285,17 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain)
   return out;
 }
 
+// The one answer to "may a total add this figure?" (contract, Totals): a kind that
+// rules/kinds.json marks totalled (money) and an aspect it marks summable (amount).
+// 人均可支配收入23977元 (per_capita) or 10万元以下的村 (threshold) never join a sum.
 bool counts_in_money_total(const Fact& f) {
-  // Facts do not carry their aspect yet: every money fact with a value counts.
-  return f.kind == "money" && f.value.has_value();
+  if (!f.value) return false;
+  bool kind_totalled = false, aspect_summable = false;
+  for (const GeneratedKind& k : generated_kinds())
+    if (f.kind == k.name) kind_totalled = k.totalled;
+  for (const GeneratedAspect& a : generated_aspects())
+    if (f.aspect == a.name) aspect_summable = a.summable;
+  return kind_totalled && aspect_summable;
 }
 
 size_t count_facts(const Document& doc) {

@@ -15,6 +15,7 @@
 #include "digestx/view.hpp"
 #include "render_assets.hpp"
 #include "render_parts.hpp"
+#include "registry_generated.hpp"
 
 namespace digestx {
 
@@ -24,36 +25,36 @@ namespace render_parts {
 
 namespace {
 
-struct KindInfo {
-  const char* kind;
-  const char* label;
-};
-
-// The order of kinds in the filter, the legend and the summary: quantities first,
-// then the numbers that are not quantities.
-constexpr std::array<KindInfo, 11> kKinds = {{{"count", "count"},
-                                              {"money", "money"},
-                                              {"percent", "percent"},
-                                              {"percentage_point", "pct point"},
-                                              {"multiple", "multiple"},
-                                              {"fraction", "fraction"},
-                                              {"measure", "measure"},
-                                              {"duration", "duration"},
-                                              {"ordinal", "ordinal"},
-                                              {"date", "date"},
-                                              {"name", "name"}}};
-
+// The kinds in the order of the registry (rules/kinds.json, generated into the
+// build): quantities first, then the numbers that are not quantities.
 size_t kind_rank(std::string_view kind) {
-  for (size_t i = 0; i < kKinds.size(); ++i)
-    if (kind == kKinds[i].kind) return i;
-  return kKinds.size();
+  const auto& kinds = generated_kinds();
+  for (size_t i = 0; i < kinds.size(); ++i)
+    if (kind == kinds[i].name) return i;
+  return kinds.size();
+}
+
+bool summed_aspect(std::string_view aspect) {
+  for (const GeneratedAspect& a : generated_aspects())
+    if (aspect == a.name) return a.summable;
+  return false;
 }
 
 }  // namespace
 
 std::string kind_label(std::string_view kind) {
   size_t r = kind_rank(kind);
-  return r < kKinds.size() ? kKinds[r].label : std::string(kind);
+  return r < generated_kinds().size() ? generated_kinds()[r].label : std::string(kind);
+}
+
+bool is_quantity_kind(std::string_view kind) {
+  size_t r = kind_rank(kind);
+  return r < generated_kinds().size() && generated_kinds()[r].quantity;
+}
+
+bool is_totalled_kind(std::string_view kind) {
+  size_t r = kind_rank(kind);
+  return r < generated_kinds().size() && generated_kinds()[r].totalled;
 }
 
 // Kinds come from rules files, which users may replace: keep class names tame.
@@ -65,7 +66,7 @@ std::string kind_class(std::string_view kind) {
 
 std::vector<std::string> all_kinds() {
   std::vector<std::string> out;
-  for (const KindInfo& k : kKinds) out.push_back(k.kind);
+  for (const GeneratedKind& k : generated_kinds()) out.push_back(k.name);
   return out;
 }
 
@@ -296,7 +297,7 @@ void write_toolbar(Section& s) {
 // A money total; `opens_group` draws the rule that starts the money columns.
 void money_cell(std::string& out, const MoneyTotal& m, bool opens_group = false) {
   std::string cls = std::string("num money") + (opens_group ? " first" : "");
-  if (m.facts == 0 && m.other_currency == 0) {
+  if (m.facts == 0 && m.other_currency == 0 && m.other_aspects == 0) {
     cell(out, "—", (cls + " zero").c_str());
     return;
   }
@@ -309,6 +310,8 @@ void money_cell(std::string& out, const MoneyTotal& m, bool opens_group = false)
   append_html(out, text);
   if (m.other_currency > 0)
     out += "<small> + " + std::to_string(m.other_currency) + " in other currencies</small>";
+  if (m.other_aspects > 0)
+    out += "<small>" + std::to_string(m.other_aspects) + " not amounts, not added</small>";
   out += "</td>";
 }
 
@@ -353,7 +356,7 @@ void write_summary(Section& s) {
   out += "<h2>Summary</h2><div class=\"scroll\"><table class=\"summary\"><thead><tr class=\"groups\">"
          "<th colspan=\"4\">unit</th><th colspan=\"" +
          std::to_string(kinds.size() + 1) +
-         "\" class=\"kinds\">facts by kind</th><th colspan=\"2\" class=\"money\">money (元)</th></tr><tr>"
+         "\" class=\"kinds\">facts by kind</th><th colspan=\"2\" class=\"money\">money (元), amounts only</th></tr><tr>"
          "<th class=\"num\">index</th><th>organization</th><th>role</th><th>name</th><th class=\"num kinds\">all</th>";
   for (const std::string& k : kinds) {
     out += "<th";
@@ -376,7 +379,8 @@ void write_summary(Section& s) {
     money_cell(out, all.this_year);
     out += "</tr></tfoot>";
   }
-  out += "</table></div>\n<p class=\"note\">Money sums the facts of kind money in 元 by the period of their sentence. "
+  out += "</table></div>\n<p class=\"note\">Money sums only the facts of kind money and aspect amount, in 元, by the "
+         "period of their sentence: per-capita figures, rates, changes, thresholds and cumulative totals are never added. "
          "≈ marks a sum that includes a figure with a qualifier (余, 近, 约…) or a range, counted at its low end; "
          "other currencies are never added to 元.</p>\n";
 }
@@ -547,8 +551,12 @@ FactSummary summarise(const std::vector<Fact>& facts) {
   for (const Fact& f : facts) {
     ++out.facts;
     ++out.by_kind[std::string(f.kind)];
-    if (!counts_in_money_total(f) || f.period == Period::none) continue;
+    if (!is_totalled_kind(f.kind) || !f.value || f.period == Period::none) continue;
     MoneyTotal& m = f.period == Period::last_year ? out.last_year : out.this_year;
+    if (!summed_aspect(f.aspect)) {
+      ++m.other_aspects;
+      continue;
+    }
     if (f.unit != "元") {
       ++m.other_currency;
       continue;

@@ -15,6 +15,7 @@ namespace digestx::render_parts {
 // ---------------------------------------------------------------- words
 
 std::string kind_label(std::string_view kind);
+bool is_quantity_kind(std::string_view kind);  // rules/kinds.json: not date, name
 std::string kind_class(std::string_view kind);  // k-money: CSS colours by kind
 std::vector<std::string> kinds_in_order(std::vector<std::string> kinds);
 std::vector<std::string> all_kinds();  // every kind, in that order (the panel's table columns)

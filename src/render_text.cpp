@@ -93,6 +93,7 @@ void fact_attributes(std::string& out, const Section& s, const FactRef& r, const
   if (!f.qualifier.empty()) attr(out, "data-qualifier", f.qualifier);
   if (f.range) attr(out, "data-range", range_raw(f));
   if (!f.subject.empty()) attr(out, "data-subject", slice(s.doc.text, f.subject));
+  if (!f.aspect.empty()) attr(out, "data-aspect", f.aspect);
   if (f.year) attr(out, "data-year", std::to_string(*f.year));
   attr(out, "data-span", std::to_string(f.span.start) + "," + std::to_string(f.span.end));
   attr(out, "data-path", r.path);
@@ -102,7 +103,8 @@ void fact_attributes(std::string& out, const Section& s, const FactRef& r, const
 
 void open_fact(std::string& out, const Section& s, FactRef& r, const Sentence* sentence) {
   out += "<mark";
-  attr(out, "class", "f " + kind_class(r.fact->kind) + (r.placed ? " cont" : ""));
+  attr(out, "class", "f " + kind_class(r.fact->kind) + (is_quantity_kind(r.fact->kind) ? "" : " nq") +
+                         (r.placed ? " cont" : ""));
   if (r.placed) {
     // The rest of a fact that a sentence or layout boundary interrupted.
     attr(out, "data-of", r.id);
@@ -172,7 +174,7 @@ const char* qualifier_sign(std::string_view q) {
   return q.empty() ? "" : "? ";
 }
 
-bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
+bool is_quantity(const Fact& f) { return is_quantity_kind(f.kind); }
 
 // The paragraph's figures beside it as they were read (value, unit, subject), so
 // that a reader checks the extraction against the sentence at a glance.

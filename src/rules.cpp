@@ -3,8 +3,8 @@
 
 #include <unicode/regex.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -507,17 +507,56 @@ void load_numbers(const Node& root, NumberRules& r) {
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
 }
 
-const std::set<std::string> kKinds = {"count",   "money",   "percent", "percentage_point", "multiple",
-                                      "fraction", "measure", "duration", "ordinal"};
+// kinds.json: the registry of kinds and aspects, loaded before every other file.
+void load_kinds(const Node& root, KindRegistry& r) {
+  root.keys({"kinds", "aspects"});
+  for (const Node& n : root.at("aspects").list()) {
+    n.keys({"name", "label", "summable"});
+    AspectInfo a{n.at("name").str(), n.at("label").str(), n.at("summable").boolean()};
+    if (r.aspect_index(a.name) >= 0) n.at("name").fail("aspect \"" + a.name + "\" declared twice");
+    r.aspects.push_back(std::move(a));
+  }
+  for (const Node& n : root.at("kinds").list()) {
+    n.keys({"name", "label", "colour", "background", "quantity", "subject_side", "summable", "default_aspect", "totalled"});
+    KindInfo k;
+    k.name = n.at("name").str();
+    if (r.kind(k.name)) n.at("name").fail("kind \"" + k.name + "\" declared twice");
+    k.label = n.at("label").str();
+    k.colour = n.at("colour").str();
+    k.background = n.at("background").str();
+    for (const std::string& c : {k.colour, k.background})
+      if (c.find_first_of(";{}<>\"'\\") != std::string::npos) n.fail("a colour holds no ; { } < > quotes or backslashes");
+    k.quantity = n.at("quantity").boolean();
+    std::string side = n.at("subject_side").str();
+    if (side != "after" && side != "before" && side != "none")
+      n.at("subject_side").fail("subject_side must be \"after\", \"before\" or \"none\"");
+    k.subject_after = side == "after";
+    k.summable = n.at("summable").boolean();
+    if (auto t = n.opt("totalled")) k.totalled = t->boolean();
+    if (auto a = n.opt("default_aspect")) {
+      k.default_aspect = r.aspect_index(a->str());
+      if (k.default_aspect < 0) a->fail("unknown aspect \"" + a->str() + "\"");
+      if (!k.quantity) a->fail("a kind that is no quantity has no aspect");
+      k.default_aspect_rule = "kind." + k.name + ".default_aspect";
+    }
+    r.kinds.push_back(std::move(k));
+  }
+}
+
+std::string known_kind(const Node& n, const KindRegistry& kinds) {
+  std::string kind = n.str();
+  if (!kinds.is_quantity(kind)) n.fail("unknown kind \"" + kind + "\" (kinds.json declares the quantity kinds)");
+  return kind;
+}
+
 const std::set<std::string> kQualifiers = {"more_than", "nearly", "about", "at_least", "at_most", "less_than"};
 
-QuantityRules::Unit load_unit(const Node& n) {
+QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value", "multiply_if_below", "decimal_after",
           "value"});
   QuantityRules::Unit u;
   u.name = n.at("name").str();
-  u.kind = n.at("kind").str();
-  if (!kKinds.count(u.kind)) n.at("kind").fail("unknown kind \"" + u.kind + "\"");
+  u.kind = known_kind(n.at("kind"), kinds);
   Node unit = n.at("unit");
   if (!unit.is_null()) {
     u.unit = unit.str();
@@ -539,16 +578,16 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
   return n.at("name").str();
 }
 
-void load_quantities(const Node& root, QuantityRules& r) {
+void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
              "parts_per", "money_parts", "fixed", "between"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
-    r.units.push_back(load_unit(n));
+    r.units.push_back(load_unit(n, kinds));
   }
   for (const Node& n : root.at("prefixes").list()) {
     add_words(r.prefix_words, n.at("words"), int(r.prefixes.size()));
-    r.prefixes.push_back(load_unit(n));
+    r.prefixes.push_back(load_unit(n, kinds));
   }
   r.not_unit_rule = load_named_words(root.at("not_units"), r.not_units);
   auto ordinals = root.at("ordinal_prefixes").list();
@@ -568,8 +607,7 @@ void load_quantities(const Node& root, QuantityRules& r) {
     pp->keys({"name", "kind", "unit", "percent_power"});
     QuantityRules::Unit u;
     u.name = pp->at("name").str();
-    u.kind = pp->at("kind").str();
-    if (!kKinds.count(u.kind)) pp->at("kind").fail("unknown kind \"" + u.kind + "\"");
+    u.kind = known_kind(pp->at("kind"), kinds);
     if (!pp->at("unit").is_null()) u.unit = pp->at("unit").str();
     r.parts_per = u;
     r.parts_per_power = int(pp->at("percent_power").integer(0, 16));
@@ -586,7 +624,7 @@ void load_quantities(const Node& root, QuantityRules& r) {
   if (auto fx = root.opt("fixed")) {
     for (const Node& n : fx->list()) {
       add_words(r.fixed_words, n.at("words"), int(r.fixed.size()));
-      QuantityRules::Unit u = load_unit(n);
+      QuantityRules::Unit u = load_unit(n, kinds);
       if (!u.value) n.fail("a fixed word needs a \"value\"");
       r.fixed.push_back(u);
     }
@@ -642,7 +680,19 @@ char32_t single_char(const Node& n) {
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "indefinite_one",
-             "place_names", "versions", "urls"});
+             "place_names", "versions", "urls", "institution_names"});
+  if (auto names = root.opt("institution_names")) {
+    for (const Node& n : names->list()) {
+      n.keys({"name", "units", "bare_units", "words", "max_chars"});
+      ExclusionRules::InstitutionName in;
+      in.name = n.at("name").str();
+      add_words(in.units, n.at("units"), 0);
+      if (auto b = n.opt("bare_units")) add_words(in.bare_units, *b, 0);
+      add_words(in.words, n.at("words"), 0);
+      in.max_chars = size_t(n.at("max_chars").integer(1, 64));
+      r.institution_names.push_back(std::move(in));
+    }
+  }
   for (const Node& n : root.at("quotes").list()) {
     n.keys({"name", "open", "close"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
@@ -676,10 +726,79 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
 }
 
+AspectRules::Where parse_where(const Node& n) {
+  static const std::map<std::string, AspectRules::Where> names = {
+      {"clause", AspectRules::Where::clause}, {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
+      {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count}};
+  auto it = names.find(n.str());
+  if (it == names.end()) n.fail("where must be clause, near, unit, follows or after_count");
+  return it->second;
+}
+
+AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
+  using Where = AspectRules::Where;
+  n.keys({"name", "aspect", "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units", "qualifiers",
+          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds"});
+  AspectRules::Cue c;
+  c.name = n.at("name").str();
+  c.aspect = kinds.aspect_index(n.at("aspect").str());
+  if (c.aspect < 0) n.at("aspect").fail("unknown aspect \"" + n.at("aspect").str() + "\" (kinds.json declares the aspects)");
+  for (const Node& k : n.at("kinds").list()) c.kinds.push_back(known_kind(k, kinds));
+  c.where = parse_where(n.at("where"));
+  if (c.where == Where::clause || c.where == Where::near) add_words(c.words, n.at("words"), 0);
+  if (c.where == Where::near) {
+    c.max_gap = size_t(n.at("max_gap").integer(0, 20));
+    if (auto g = n.opt("gap_chars")) c.gap_chars = g->text();
+  }
+  if (auto w = n.opt("not_after_cue")) add_words(c.not_after_cue, *w, 0);
+  if (auto w = n.opt("not_before_cue")) add_words(c.not_before_cue, *w, 0);
+  if (c.where == Where::unit)
+    for (const Node& u : n.at("units").list()) c.units.push_back(u.str());
+  if (auto qs = n.opt("qualifiers")) {
+    for (const Node& q : qs->list()) {
+      if (!kQualifiers.count(q.str())) q.fail("unknown qualifier \"" + q.str() + "\"");
+      c.qualifiers.push_back(q.str());
+    }
+  }
+  if (c.where == Where::after_count)
+    for (const Node& k : n.at("after_kinds").list()) c.after_kinds.push_back(known_kind(k, kinds));
+  if (c.where == Where::follows) {
+    if (auto f = n.opt("followed_by")) add_words(c.followed_by, *f, 0);
+    if (auto f = n.opt("followed_by_han")) c.followed_by_han = f->boolean();
+    if (auto t = n.opt("text_ends")) add_words(c.text_ends, *t, 0);
+    if (c.followed_by.empty() && !c.followed_by_han) n.fail("a follows cue needs \"followed_by\" or \"followed_by_han\"");
+  }
+  return c;
+}
+
+void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
+  root.keys({"clause_breaks", "cues"});
+  r.clause_breaks = root.at("clause_breaks").text();
+  for (const Node& n : root.at("cues").list(true)) r.cues.push_back(load_aspect_cue(n, kinds));
+}
+
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs"});
+             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after"});
+  if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
+  if (auto ps = root.opt("phrase_starts")) {
+    ps->keys({"name", "words", "never_first"});
+    r.phrase_start_rule = ps->at("name").str();
+    add_words(r.phrase_starts, ps->at("words"), 0);
+    r.never_first = ps->at("never_first").text();
+  }
+  if (auto ch = root.opt("coordinated_heads")) {
+    ch->keys({"name", "coordinators"});
+    r.coordinated_rule = ch->at("name").str();
+    r.coordinators = ch->at("coordinators").text();
+  }
+  if (auto rs = root.opt("respectively")) {
+    rs->keys({"name", "words", "separators"});
+    r.respectively_rule = rs->at("name").str();
+    add_words(r.respectively_words, rs->at("words"), 0);
+    r.respectively_separators = rs->at("separators").text();
+  }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
   r.boundary_chars = root.at("boundary_chars").text();
@@ -738,7 +857,9 @@ const std::map<std::string, Loader>& loaders() {
       {"sentences.json", [](const Node& n, Rules& r) { load_sentences(n, r.sentences); }},
       {"periods.json", [](const Node& n, Rules& r) { load_periods(n, r.periods); }},
       {"numbers.json", [](const Node& n, Rules& r) { load_numbers(n, r.numbers); }},
-      {"quantities.json", [](const Node& n, Rules& r) { load_quantities(n, r.quantities); }},
+      {"kinds.json", [](const Node& n, Rules& r) { load_kinds(n, r.kinds); }},
+      {"aspects.json", [](const Node& n, Rules& r) { load_aspects(n, r.aspects, r.kinds); }},
+      {"quantities.json", [](const Node& n, Rules& r) { load_quantities(n, r.quantities, r.kinds); }},
       {"qualifiers.json", [](const Node& n, Rules& r) { load_qualifiers(n, r.qualifiers); }},
       {"exclusions.json", [](const Node& n, Rules& r) { load_exclusions(n, r.exclusions); }},
       {"subjects.json", [](const Node& n, Rules& r) { load_subjects(n, r.subjects); }},
@@ -754,19 +875,29 @@ std::string fingerprint_of(const std::vector<RulesFile>& files) {
   for (const RulesFile* f : by_name) all += f->text;
   return "sha256:" + sha256_hex(all);
 }
+
+std::string rules_file_names() {
+  std::string out;
+  for (const auto& [name, loader] : loaders()) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 // Rules files that their own command loads (panel.json: `digestx panel`), not the pipeline.
 bool loaded_elsewhere(const std::string& name) { return name == "panel.json"; }
 
 }  // namespace
 
-std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files_given) {
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
+  // The registry first: the other files name its kinds and aspects.
+  std::vector<RulesFile> files = files_given;
+  std::stable_partition(files.begin(), files.end(), [](const RulesFile& f) { return f.name == "kinds.json"; });
   for (const RulesFile& f : files) {
     const std::string& display = f.path.empty() ? f.name : f.path;
     if (loaded_elsewhere(f.name)) continue;
     auto it = loaders().find(f.name);
-    if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of layout.json, structure.json, sentences.json, periods.json, numbers.json, quantities.json, qualifiers.json, exclusions.json, subjects.json)");
+    if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
     json doc;
     try {
       doc = json::parse(f.text);

@@ -6,7 +6,7 @@ spread over a directory and explicit files, plus a missing file and a binary fil
 Checks, for every format: 300 records in input order, the two error records (or, in
 tables, no rows and a line on stderr), exit status 2; each record equal to a
 single run of the same content; CSV/TSV rows = facts (and units), cell for cell
-against the JSON; every JSON record valid against schema/digestx.schema.json. Then
+against the JSON; every JSON record valid against the JSON Schema (generated at build time). Then
 --output-dir (one file each, no temporary left, --skip-existing), -j 1 = -j 2 byte
 for byte, and a broken pipe under -j 2.
 
@@ -28,7 +28,7 @@ import jsonschema
 
 SAMPLES = ["sanya-2022", "wanning-2021", "haibin-2022-hant"]
 FACT_COLUMNS = ["source", "region", "report_year", "unit_index", "organization", "role", "name", "period", "year",
-                "kind", "value", "unit", "qualifier", "range_low", "range_high", "subject", "text", "start", "end"]
+                "kind", "value", "unit", "qualifier", "range_low", "range_high", "subject", "aspect", "text", "start", "end"]
 UNIT_COLUMNS = ["source", "region", "report_year", "unit_index", "organization", "role", "name", "headline",
                 "heading", "start", "end", "paragraphs", "sentences", "facts"]
 TOTAL = 300
@@ -166,7 +166,7 @@ def expected_fact_rows(doc):
             rng = f.get("range") or [None, None]
             rows.append(base + u + [cell(f["period"]), cell(f["year"]), f["kind"], raw_number(f["value"]),
                                     cell(f["unit"]), cell(f["qualifier"]), raw_number(rng[0]), raw_number(rng[1]),
-                                    cell(f["subject"]), f["text"], str(f["span"][0]), str(f["span"][1])])
+                                    cell(f["subject"]), cell(f.get("aspect")), f["text"], str(f["span"][0]), str(f["span"][1])])
     return rows
 
 
@@ -208,7 +208,13 @@ def check_table(out, records, delimiter, newline, columns, expected_rows, label)
 
 def main():
     binary, project = sys.argv[1], sys.argv[2]
-    schema = json.load(open(os.path.join(project, "schema", "digestx.schema.json")))
+    # Generated beside the binary from schema/digestx.schema.json.in and rules/kinds.json.
+    schema = json.load(open(os.path.join(os.path.dirname(os.path.abspath(binary)), "digestx.schema.json")))
+    with open(os.path.join(project, "rules", "kinds.json"), encoding="utf-8") as fh:
+        registry = json.load(fh)
+    fact = schema["$defs"]["fact"]["properties"]
+    check(fact["kind"]["enum"] == [k["name"] for k in registry["kinds"]], "schema kinds are not the registry's")
+    check(fact["aspect"]["enum"] == [a["name"] for a in registry["aspects"]] + [None], "schema aspects are not the registry's")
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     tmp = tempfile.mkdtemp(prefix="digestx_batch_")

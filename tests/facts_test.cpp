@@ -8,7 +8,8 @@
 namespace digestx::test {
 namespace {
 
-bool is_quantity(std::string_view kind) { return kind != "date" && kind != "name"; }
+// The registry (rules/kinds.json) says which kinds are quantities.
+bool is_quantity(std::string_view kind) { return rules().kinds.is_quantity(kind); }
 
 // A case: one sentence ("in") and its facts. Each expected fact names the fields it
 // checks; "only": true (the default) means no other quantity fact may come out, and
@@ -54,6 +55,8 @@ TEST_P(FactTable, Extracts) {
       EXPECT_EQ(f->subject.empty() ? std::string("<null>") : slice(text, f->subject),
                 w.at("subject").is_null() ? "<null>" : w.at("subject").get<std::string>())
           << wtext;
+    if (w.contains("aspect"))
+      EXPECT_EQ(f->aspect, w.at("aspect").is_null() ? "" : w.at("aspect").get<std::string>()) << wtext;
     if (w.contains("range")) {
       ASSERT_TRUE(f->range) << wtext;
       EXPECT_EQ(f->range->first.str(), w.at("range")[0].get<std::string>()) << wtext;

@@ -5,6 +5,7 @@
 //   CORPUS_DIR/pipeline/*  -> digestx::fuzz::run_pipeline
 //   CORPUS_DIR/numbers/*   -> digestx::fuzz::run_numbers
 //   CORPUS_DIR/rules/*     -> digestx::fuzz::run_rules
+//   CORPUS_DIR/records/*   -> digestx::fuzz::run_records (and walk, outputs: see fuzz/cli_harness.hpp)
 // A broken promise aborts with the input's name on stderr just before.
 #include <algorithm>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../fuzz/cli_harness.hpp"
 #include "../fuzz/harness.hpp"
 
 namespace fs = std::filesystem;
@@ -45,7 +47,10 @@ int main(int argc, char** argv) {
   size_t replayed = 0;
   for (const auto& [name, run] : {std::pair{"pipeline", &digestx::fuzz::run_pipeline},
                                   std::pair{"numbers", &digestx::fuzz::run_numbers},
-                                  std::pair{"rules", &digestx::fuzz::run_rules}}) {
+                                  std::pair{"rules", &digestx::fuzz::run_rules},
+                                  std::pair{"records", &digestx::fuzz::run_records},
+                                  std::pair{"walk", &digestx::fuzz::run_walk},
+                                  std::pair{"outputs", &digestx::fuzz::run_outputs}}) {
     for (const fs::path& p : files_in(root / name)) {
       std::cerr << name << ": " << p.filename().string() << std::endl;
       run(contents(p));

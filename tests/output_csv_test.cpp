@@ -85,8 +85,9 @@ TEST(OutputCsv, OneRowPerFactWithTheJsonValues) {
       EXPECT_EQ(row[3], facts[i].first ? "0" : "");  // sidebars have no unit
       EXPECT_EQ(row[10], f.value ? f.value->str() : "");
       EXPECT_EQ(row[13], f.range ? f.range->first.str() : "");
-      EXPECT_EQ(row[16], slice(doc.text, f.span));
-      EXPECT_EQ(row[17], std::to_string(f.span.start));
+      EXPECT_EQ(row[16], std::string(f.aspect));
+      EXPECT_EQ(row[17], slice(doc.text, f.span));
+      EXPECT_EQ(row[18], std::to_string(f.span.start));
     }
   }
 }

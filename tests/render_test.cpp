@@ -65,11 +65,13 @@ void expect_total(const MoneyTotal& m, const nlohmann::json& c, const std::strin
   const auto& want = c.at(period + "_year");
   if (want.is_null()) {
     EXPECT_EQ(m.facts, 0u) << period;
+    EXPECT_EQ(m.other_aspects, c.value(period + "_other_aspects", 0u)) << period;
     return;
   }
   EXPECT_EQ(m.yuan.str(), want.get<std::string>()) << period;
   EXPECT_EQ(m.approximate, c.value(period + "_approx", false)) << period;
   EXPECT_EQ(m.other_currency, c.value(period + "_other", 0u)) << period;
+  EXPECT_EQ(m.other_aspects, c.value(period + "_other_aspects", 0u)) << period;
   EXPECT_FALSE(m.overflow);
 }
 

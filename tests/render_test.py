@@ -17,6 +17,10 @@ import sys
 import tempfile
 from decimal import Decimal
 
+# The kinds that are quantities, from the one registry of kinds (rules/kinds.json).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rules", "kinds.json"), encoding="utf-8") as _fh:
+    QUANTITY_KINDS = {k["name"] for k in json.load(_fh)["kinds"] if k["quantity"]}
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SAMPLES = sorted(os.path.join(ROOT, "samples", f) for f in os.listdir(os.path.join(ROOT, "samples"))
@@ -146,7 +150,7 @@ def check_facts(name, doc, tree):
     check(len(marks) == len(facts), name + ": %d marks for %d facts" % (len(marks), len(facts)))
     # Beside each paragraph, its quantities (not dates or names), each pointing at its mark.
     notes = [e for e in tree.root.walk() if e.tag == "li" and e.parent.tag == "ul" and "side" in e.parent.classes()]
-    quantities = [p for p, f in facts if f["kind"] not in ("date", "name")]
+    quantities = [p for p, f in facts if f["kind"] in QUANTITY_KINDS]
     check(sorted(marks[p].attrs.get("id") for p in quantities if p in marks) ==
           sorted(e.attrs.get("data-fact") for e in notes), name + ": side notes are the quantities")
     for path, f in facts:
@@ -322,8 +326,10 @@ def check_cli(binary, tmp):
     clash = os.path.join(other, "sanya-2022.txt")
     with open(clash, "wb") as fh:
         fh.write(open(sanya, "rb").read())
+    # Names are planned as extract plans them: the second input of one name is an
+    # error in its place, never an overwrite; the first one's page is written.
     code, out, err = run(binary, ["render", "--output-dir", os.path.join(tmp, "clash"), sanya, clash])
-    check(code == 2 and "would both be written" in err and not os.path.exists(os.path.join(tmp, "clash")),
+    check(code == 2 and "is already that of" in err and os.listdir(os.path.join(tmp, "clash")) == ["sanya-2022.html"],
           "cli --output-dir name clash: %d %r" % (code, err))
 
     # A directory stands for its *.txt files, as for extract.

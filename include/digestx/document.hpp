@@ -16,7 +16,7 @@ namespace digestx {
 // --explain: the rules that produced a fact, Duckling-style.
 struct FactRules {
   std::vector<std::string> numeral;
-  std::string unit, qualifier, subject, kind;
+  std::string unit, qualifier, subject, kind, aspect;
 };
 
 // Archives hold hundreds of thousands of facts: a fact stays small. Names (kind,
@@ -30,6 +30,7 @@ struct Fact {
   std::string_view qualifier;  // empty = null
   Boxed<std::pair<Decimal, Decimal>> range;
   ShortPieces subject;  // empty = null
+  std::string_view aspect;  // amount, per_capita, rate, change, threshold, cumulative, rank; empty = null
   Period period = Period::none;
   std::optional<int> year;
   Boxed<FactRules> rules;  // only when asked for (--explain, render)

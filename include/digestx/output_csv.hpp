@@ -14,6 +14,12 @@ struct CsvOptions {
   char delimiter = ',';          // ',' for CSV, '\t' for TSV
   const char* newline = "\r\n";  // RFC 4180 ends records with CRLF; TSV uses "\n"
   bool with_id = false;          // records mode: an `id` column first
+  // A text cell that starts with = + - @ (or a tab or CR) gets a ' in front, so that
+  // a spreadsheet shows it rather than running it as a formula (OWASP's advice on
+  // CSV injection: a headline "=HYPERLINK(...)" or a file named "-2+3.txt" would
+  // run). Numbers (value, range, year, start, end) are never changed: -3.5 stays a
+  // number. Off with --csv-raw.
+  bool neutralise_formulas = true;
 };
 
 // One row per fact, sidebars' facts included (with empty unit columns):
@@ -29,6 +35,8 @@ void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o
 
 // One cell, quoted when it holds the delimiter, a quote, CR or LF (quotes doubled).
 void append_csv_cell(std::string& out, std::string_view value, char delimiter);
+// Whether a spreadsheet may take a text cell for a formula (see neutralise_formulas).
+bool looks_like_formula(std::string_view value);
 
 // The `id` column's text: a JSON string id unquoted, any other JSON value as written.
 std::string id_cell(const std::string& raw_json_id);

@@ -18,11 +18,13 @@ struct RenderInput {
   std::string error_code, error_message;
 };
 
-// Money of one period, in yuan: facts of kind money with unit 元 (other currencies are
-// counted apart, never added to yuan).
+// Money of one period, in yuan: facts of a totalled kind (money, rules/kinds.json) with
+// unit 元 and a summable aspect (amount). Other currencies and the other aspects (人均
+// 23977元, 10万元以下的村, 增加300万元, 累计…) are counted apart, never added to yuan.
 struct MoneyTotal {
   Decimal yuan;
   size_t facts = 0;
+  size_t other_aspects = 0;   // money facts of an aspect that is not summed (per_capita, threshold…)
   bool approximate = false;   // a summand has a qualifier (余, 近, 约…) or is a range's low end
   bool overflow = false;      // the sum does not fit; yuan is meaningless then
   size_t other_currency = 0;  // money facts in 美元, 港元… left out of `yuan`

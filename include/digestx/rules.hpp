@@ -341,6 +341,13 @@ struct ExclusionRules {
   std::vector<std::string> set_phrase_rules;
   Lexicon set_phrases;  // value: index into set_phrase_rules
   Lexicon set_phrase_exceptions;
+  // 第十二届…运动会, 十四届人大一次会议: session numbers inside a name.
+  struct InstitutionName {
+    std::string name;
+    Lexicon units, bare_units, words;
+    size_t max_chars = 16;
+  };
+  std::vector<InstitutionName> institution_names;
   std::string title_ordinal_rule;
   Lexicon title_ordinals;
   std::string place_rule;  // 八所镇, 三家村: a single Chinese digit + such a unit + a place suffix
@@ -369,10 +376,83 @@ struct SubjectRules {
   Lexicon nouns;                // words that look like stops but are nouns: 在职, 对口, 各级, 人均
   std::u32string noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
   char32_t head_marker = U'的';
+  Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)
+  std::string phrase_start_rule;   // 人均, 按期: the subject begins at them; 型: never its first character
+  Lexicon phrase_starts;
+  std::u32string never_first;
+  std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
+  std::u32string coordinators;
+  std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it
+  Lexicon respectively_words;
+  std::u32string respectively_separators;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
 };
 
+// The one registry of fact kinds and aspects (kinds.json): what each kind is and
+// how it behaves, declared once; the other rules files, the schema's enums, the review
+// page and the tests take kinds and aspects from here.
+struct KindInfo {
+  std::string name, label, colour, background;
+  bool quantity = true;       // false: a number that is no quantity (date, name): value null, no subject
+  bool subject_after = false; // the counted noun is looked for after the figure first (101个网格)
+  bool summable = false;      // figures of the kind may be added up at all
+  bool totalled = false;      // the review page and the tables total it (money)
+  int default_aspect = -1;    // index into aspects; -1 = null
+  std::string default_aspect_rule;  // its name for --explain: kind.NAME.default_aspect
+};
+
+struct AspectInfo {
+  std::string name, label;
+  bool summable = false;  // totals may add it (amount)
+};
+
+struct KindRegistry {
+  std::vector<KindInfo> kinds;
+  std::vector<AspectInfo> aspects;
+  // nullptr for a kind the registry does not declare.
+  const KindInfo* kind(std::string_view name) const {
+    for (const KindInfo& k : kinds)
+      if (k.name == name) return &k;
+    return nullptr;
+  }
+  int aspect_index(std::string_view name) const {
+    for (size_t i = 0; i < aspects.size(); ++i)
+      if (aspects[i].name == name) return int(i);
+    return -1;
+  }
+  // A quantity: a kind of the registry whose figures have a value.
+  bool is_quantity(std::string_view name) const {
+    const KindInfo* k = kind(name);
+    return k && k->quantity;
+  }
+};
+
+// Cues of a figure's aspect (aspects.json): the first cue that fits gives it.
+struct AspectRules {
+  enum class Where { clause, near, unit, follows, after_count };
+  struct Cue {
+    std::string name;
+    int aspect = -1;                // index into the registry's aspects
+    std::vector<std::string> kinds; // the kinds it applies to
+    Where where = Where::clause;
+    Lexicon words;                  // clause, near
+    size_t max_gap = 0;             // near: characters between the cue and the figure,
+    std::u32string gap_chars;       // all of these (增长了一倍)
+    Lexicon not_after_cue, not_before_cue;
+    std::vector<std::string> units;       // unit: the fact's normalised unit
+    std::vector<std::string> qualifiers;  // any: only figures with one of these (empty: any)
+    Lexicon followed_by;                  // follows: words right after the figure
+    bool followed_by_han = false;         // follows: any Chinese character right after it
+    Lexicon text_ends;                    // follows: the figure's text ends with one of these
+    std::vector<std::string> after_kinds; // after_count: a figure of one of these kinds before it in its clause
+  };
+  std::vector<Cue> cues;
+  std::u32string clause_breaks;
+};
+
 struct Rules {
+  KindRegistry kinds;
+  AspectRules aspects;
   LayoutRules layout;
   StructureRules structure;
   SentenceRules sentences;

@@ -12,6 +12,13 @@ void append_utf8(std::string& out, char32_t c);
 std::string to_utf8(std::u32string_view s);
 // Decodes well-formed UTF-8; invalid sequences become U+FFFD.
 std::u32string from_utf8(std::string_view s);
+// The length of the well-formed UTF-8 sequence at s[i] (1 to 4), or 0 when the bytes
+// there are not one (a stray 0xFF, an overlong form, a surrogate, a cut sequence).
+size_t utf8_sequence_length(std::string_view s, size_t i);
+// `s` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD: what
+// goes into JSON and tables (a file name holding 0xFF, a parser's message).
+std::string valid_utf8(std::string_view s);
+bool is_valid_utf8(std::string_view s);
 
 inline bool is_han(char32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||

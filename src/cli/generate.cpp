@@ -293,7 +293,9 @@ int run_generate(const std::vector<std::string>& args) {
     complain("__generate: unknown kind " + kind);
     return 2;
   }
-  write_file_atomically(args[1], text);
+  Sink out(args[1]);
+  out.write(text);
+  out.commit();
   return 0;
 }
 

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   using namespace digestx::cli;
   // A closed pipe downstream shows up as EPIPE on write, handled quietly.
   std::signal(SIGPIPE, SIG_IGN);
+  digestx::cli::guard_standard_fds();
   std::vector<std::string> args(argv + 1, argv + argc);
   const CommandSpec* command = find_command("extract");
   if (!args.empty() && find_command(args[0])) {
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "__generate") return run_generate({args.begin() + 1, args.end()});
     return run_command(*command, args);
   } catch (const BrokenPipe&) {
-    return 0;
+    // Quiet, but an input that failed before the reader went away still counts.
+    return any_failure() ? 2 : 0;
   } catch (const std::exception& e) {
     complain(e.what());
     return 2;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,7 +38,8 @@ struct Task {
   std::string text;
   std::string source;
   size_t line = 0;
-  bool too_long = false;
+  uint64_t bytes = 0;
+  std::string error_code, error_message;  // a line or an input that gives an error record
 };
 
 struct PoolJob {

@@ -61,7 +61,8 @@ Result run_one(Job& job, size_t i, Task& task) {
   try {
     if (records) {
       source.path = task.source + ":" + std::to_string(task.line);
-      if (task.too_long) throw InputError("too_large", "record is longer than --max-bytes");
+      if (task.line == 0) source.path = task.source;  // the whole input failed
+      if (!task.error_code.empty()) throw InputError(task.error_code, task.error_message);
       Record rec = parse_record(task.text);
       if (!rec.error_code.empty()) throw InputError(rec.error_code, rec.error_message);
       if (rec.id.size() > 2 && rec.id.front() == '"') source.path = rec.id.substr(1, rec.id.size() - 2);
@@ -95,7 +96,7 @@ bool collect(Job& job, Progress& progress) {
   RecordReader reader(job.args.inputs, job.args.max_bytes);
   bool any_error = false;
   PoolJob pool;
-  pool.next = [&](size_t i, Task& task) { return records ? reader.next(task) : i < job.inputs.size(); };
+  pool.next = [&](size_t i, Task& task) { return records ? next_task(reader, task) : i < job.inputs.size(); };
   pool.run = [&](size_t i, Task& task) { return run_one(job, i, task); };
   pool.emit = [&](size_t i, Result& r) {
     if (r.error) {

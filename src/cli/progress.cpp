@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "io.hpp"
+
 namespace digestx::cli {
 
 namespace {
@@ -37,7 +39,8 @@ void Progress::done_one(uint64_t bytes) {
 
 void Progress::note(const std::string& what) {
   if (enabled_ && drawn_ && !finished_) std::fprintf(stderr, "\r%*s\r", int(last_width_), "");
-  std::fprintf(stderr, "digestx: %s\n", what.c_str());
+  note_failure();  // notes here are inputs that failed
+  std::fprintf(stderr, "digestx: %s\n", printable(what).c_str());
   if (enabled_ && drawn_ && !finished_) draw(false);
 }
 

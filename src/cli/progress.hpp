@@ -15,7 +15,7 @@ class Progress {
   Progress(bool enabled, size_t total_files, uint64_t total_bytes);
   ~Progress();
   void done_one(uint64_t bytes);
-  // A message on stderr ("digestx: what"), clear of the progress line.
+  // A failure on stderr ("digestx: what", printable), clear of the progress line.
   void note(const std::string& what);
   void finish();  // the last figures, then a newline
 

@@ -3,7 +3,6 @@
 // (--output-dir). Files are written atomically; exit 0 facts found, 1 none, 2 error.
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -21,7 +20,6 @@ namespace digestx::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 using RenderArgs = Options;
 
@@ -53,23 +51,6 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
   return out;
 }
 
-// NAME.html for an input: its file name without the extension; stdin is "stdin".
-std::string page_name(const std::string& path) {
-  if (path == "-") return "stdin.html";
-  std::string stem = fs::path(path).stem().string();
-  return (stem.empty() ? std::string("input") : stem) + ".html";
-}
-
-// Two inputs with the same name would overwrite each other's page: refuse up front.
-std::optional<std::string> name_clash(const std::vector<std::string>& inputs) {
-  std::map<std::string, std::string> seen;
-  for (const auto& path : inputs) {
-    auto [it, fresh] = seen.emplace(page_name(path), path);
-    if (!fresh) return it->second + " and " + path + " would both be written to " + it->first;
-  }
-  return std::nullopt;
-}
-
 struct Tally {
   size_t facts = 0;
   bool any_error = false;
@@ -80,16 +61,28 @@ void count(Tally& t, const Loaded& l) {
   else t.any_error = true;
 }
 
-// --output-dir: one page per input; a failed input writes nothing.
-void write_pages(const RenderArgs& a, const Rules& rules, Tally& t) {
-  fs::create_directories(a.output_dir);
-  for (const auto& path : a.inputs) {
-    Loaded l = load(path, a, rules);
+// --output-dir: one page per input, named as extract names its outputs (NAME.html,
+// archive/2021/x.txt -> DIR/2021/x.html). An input that fails writes no page and
+// removes the page an earlier run left for it; a page that cannot be written is
+// reported and the batch goes on.
+void write_pages(const RenderArgs& a, const std::vector<Input>& inputs, const Rules& rules, Tally& t) {
+  OutputDir dir(a.output_dir);
+  OutputPlan plan = plan_outputs(inputs, ".html", false);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!plan.conflicts[i].empty()) {
+      complain(inputs[i].path + ": " + plan.conflicts[i]);
+      t.any_error = true;
+      continue;
+    }
+    Loaded l = load(inputs[i].path, a, rules);
     count(t, l);
-    if (!l.doc) continue;
-    Sink sink((fs::path(a.output_dir) / page_name(path)).string());
-    sink.write(render_page(*l.doc));
-    sink.commit();
+    try {
+      if (l.doc) dir.write(plan.files[i], render_page(*l.doc));
+      else dir.remove(plan.files[i]);
+    } catch (const std::runtime_error& e) {
+      complain(e.what());
+      t.any_error = true;
+    }
   }
 }
 
@@ -139,29 +132,27 @@ int run_render(Options a, std::shared_ptr<const Rules> rules) {
   }
   // Directories stand for their files, as for extract.
   InputList list = collect_inputs(a.inputs, a.globs);
+  for (const std::string& n : list.notes) note(n);
+  std::vector<Input> inputs;
   a.inputs.clear();
   bool walk_failed = false;
-  for (const Input& in : list.inputs) {
+  for (Input& in : list.inputs) {
     if (!in.error.empty()) {
       complain(in.path + ": " + in.error);
       walk_failed = true;
       continue;
     }
     a.inputs.push_back(in.path);
+    inputs.push_back(std::move(in));
   }
   if (a.inputs.empty()) {
     if (!walk_failed) complain("no input files found (directories take *.txt files, or --glob)");
     return 2;
   }
-  if (!a.output_dir.empty()) {
-    if (auto clash = name_clash(a.inputs)) {
-      complain("--output-dir: " + *clash);
-      return 2;
-    }
-  }
 
   Tally t;
-  if (!a.output_dir.empty()) write_pages(a, *rules, t);
+  if (!a.output_dir.empty() || !a.output.empty()) remove_temporaries_on_signal();
+  if (!a.output_dir.empty()) write_pages(a, inputs, *rules, t);
   else write_one_page(a, *rules, t);
   if (t.any_error || walk_failed) return 2;
   return t.facts > 0 ? 0 : 1;

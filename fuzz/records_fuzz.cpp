@@ -1,0 +1,10 @@
+// libFuzzer target: the command line's records code. See cli_harness.hpp.
+#include <cstddef>
+#include <cstdint>
+
+#include "cli_harness.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  digestx::fuzz::run_records({reinterpret_cast<const char*>(data), size});
+  return 0;
+}

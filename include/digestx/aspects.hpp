@@ -1,0 +1,33 @@
+// A figure's aspect (what it is, so that figures can be added up honestly): amount,
+// per_capita, rate, change, threshold, cumulative, rank, or null. Read from cues in
+// the words around the figure (rules/aspects.json), else the kind's default
+// (rules/kinds.json). Part of the facts stage: it sees the paragraph's matching view.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/rules.hpp"
+
+namespace digestx {
+
+struct AspectInput {
+  std::u32string_view text;  // the matching view of the paragraph
+  size_t begin = 0, end = 0; // the fact's text in it, qualifiers included
+  std::string_view kind, qualifier;
+  std::string_view unit;     // normalised, UTF-8; empty = none
+  std::vector<std::string_view> kinds_before;  // of the figures before it in its clause (12个村…超100万元)
+};
+
+struct AspectPick {
+  std::string_view aspect;  // owned by the rules; empty = null
+  std::string_view rule;    // the cue's name, or the kind's default_aspect rule (kind.KIND.default_aspect)
+};
+
+AspectPick find_aspect(const AspectInput& in, const Rules& rules);
+
+// Where the clause holding position `pos` begins (after the last clause break).
+size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rules);
+
+}  // namespace digestx

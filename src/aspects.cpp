@@ -1,0 +1,81 @@
+#include "digestx/aspects.hpp"
+
+#include <algorithm>
+
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+using Where = AspectRules::Where;
+
+bool listed(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// A cue word anywhere in the clause before the figure: 人均纯收入达23977元.
+bool in_clause(const AspectInput& in, const AspectRules::Cue& c, size_t from) {
+  for (size_t p = from; p < in.begin; ++p)
+    if (auto m = c.words.longest_at(in.text, p); m && p + m.len <= in.begin) return true;
+  return false;
+}
+
+// A cue word ending at most max_gap characters before the figure, the gap all of
+// gap_chars (同比增长13.8%, 较上年增长了一倍; not 减税降费3.2亿元), and not a level reached
+// (提高到95%: not_after_cue) nor things added (新增8条: not_before_cue).
+bool near(const AspectInput& in, const AspectRules::Cue& c, size_t from) {
+  for (size_t gap = 0; gap <= c.max_gap && in.begin >= from + gap; ++gap) {
+    size_t end = in.begin - gap;
+    if (gap > 0 && c.gap_chars.find(in.text[end]) == std::u32string::npos) return false;
+    auto m = c.words.longest_ending_at(in.text, end);
+    if (!m || end - m.len < from) continue;
+    if (c.not_after_cue.longest_at(in.text, end) && gap > 0) return false;
+    if (c.not_before_cue.longest_ending_at(in.text, end - m.len)) return false;
+    return true;
+  }
+  return false;
+}
+
+// Right after the figure: 10万元以下的村 (followed_by), 百吨以上渔船 (followed_by_han, with
+// text_ends: the figure ends in 以上).
+bool follows(const AspectInput& in, const AspectRules::Cue& c) {
+  if (!c.text_ends.empty() && !c.text_ends.longest_ending_at(in.text, in.end)) return false;
+  if (c.followed_by.longest_at(in.text, in.end)) return true;
+  return c.followed_by_han && in.end < in.text.size() && is_han(in.text[in.end]);
+}
+
+bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules) {
+  if (!listed(c.kinds, in.kind)) return false;
+  if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
+  switch (c.where) {
+    case Where::clause: return in_clause(in, c, clause_begin(in.text, in.begin, rules));
+    case Where::near: return near(in, c, clause_begin(in.text, in.begin, rules));
+    case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
+    case Where::follows: return follows(in, c);
+    case Where::after_count:
+      for (std::string_view k : in.kinds_before)
+        if (listed(c.after_kinds, k)) return true;
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rules) {
+  for (size_t p = std::min(pos, text.size()); p > 0; --p)
+    if (rules.clause_breaks.find(text[p - 1]) != std::u32string::npos) return p;
+  return 0;
+}
+
+AspectPick find_aspect(const AspectInput& in, const Rules& rules) {
+  const KindInfo* kind = rules.kinds.kind(in.kind);
+  if (!kind || !kind->quantity) return {};
+  for (const AspectRules::Cue& c : rules.aspects.cues)
+    if (fits(in, c, rules.aspects)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
+  if (kind->default_aspect < 0) return {};
+  return {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
+}
+
+}  // namespace digestx
