@@ -65,7 +65,7 @@ std::string kind_class(std::string_view kind) {
 
 std::vector<std::string> all_kinds() {
   std::vector<std::string> out;
-  for (const KindInfo& k : kKinds) out.push_back(k.kind);
+  for (const GeneratedKind& k : generated_kinds()) out.push_back(k.name);
   return out;
 }
 
