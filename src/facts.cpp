@@ -1042,11 +1042,9 @@ class FactFinder {
       }
       if (c == sr.head_marker) break;
       if (hard_stop_before(q)) break;
-      // A verb before a noun suffix makes a noun (办结率, 慰问金), not before the first
-      // character of a longer noun (配备网格员: 网 is no suffix there).
-      if (count >= 1 && sr.stops_before.longest_ending_at(s_, q) &&
-          (sr.noun_suffixes.find(s_[q]) == std::u32string::npos || q + 1 < p))
-        break;
+      // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
+      // first character of a longer noun (配备网格员: 格 is no suffix).
+      if (count >= 1 && sr.stops_before.longest_ending_at(s_, q) && !suffixes_only(q, p)) break;
       if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
         if (count >= 2) break;
         if (size_t open = opening_quote(q - 1, floor)) {
@@ -1063,6 +1061,13 @@ class FactFinder {
     // A lone opening bracket left at the start is not part of the phrase.
     while (q < p && (s_[q] == ')' || s_[q] == U'）')) ++q;
     return {q, p};
+  }
+
+  // Whether [q, p) is made of noun suffixes alone (率, 金, 站点).
+  bool suffixes_only(size_t q, size_t p) const {
+    for (size_t k = q; k < p; ++k)
+      if (r_.subjects.noun_suffixes.find(s_[k]) == std::u32string::npos) return false;
+    return q < p;
   }
 
   // A hard stop ending at q, unless it is the tail of a longer verb (与 in 参与) or a
