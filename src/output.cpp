@@ -327,6 +327,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   j.key("year");
   if (f.year) j.integer(*f.year);
   else j.null();
+  if (f.joined) j.key("joined").boolean(true);
   if (o.explain) {
     static const FactRules none;
     const FactRules& r = f.rules ? *f.rules : none;
@@ -479,6 +480,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   if (doc.report_year) j.integer(*doc.report_year + 1);
   else j.null();
   j.end_object();
+  j.key("genre").string(doc.genre);
   if (o.explain) {
     j.key("rules").begin_object();
     j.key("title");
@@ -489,7 +491,18 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
     j.optional_string(doc.region_rule);
     j.key("report_year");
     j.optional_string(doc.year_rule);
+    j.key("genre");
+    j.optional_string(doc.genre_rule);
     j.end_object();
+    j.key("furniture").begin_array();
+    for (const Document::Furniture& f : doc.furniture) {
+      j.begin_object();
+      j.key("text").text(doc.text, f.span);
+      j.key("span").span(f.span);
+      j.key("rule").string(f.rule);
+      j.end_object();
+    }
+    j.end_array();
   }
   j.key("sidebars").begin_array();
   for (const Sidebar& sb : doc.sidebars) {

@@ -45,4 +45,8 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain 
 
 size_t count_facts(const Document& doc);
 
+// One line for stderr that sums up a document's warnings ("5674 undecodable byte
+// sequences; wrong encoding? try --encoding GB18030; 1 numerals_apart"), or "" if none.
+std::string warnings_summary(const Document& doc);
+
 }  // namespace digestx

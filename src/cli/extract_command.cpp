@@ -38,6 +38,7 @@ struct ExtractArgs {
   size_t max_bytes = kDefaultMaxBytes;
   size_t jobs = 0;  // 0: the number of cores
   bool skip_existing = false, quiet = false, progress = false;
+  bool strict = false;  // any warning makes the document an error (exit 2)
 };
 
 // Everything a worker needs, shared read-only.
@@ -112,6 +113,9 @@ Result run_file(const Batch& b, size_t i) {
     ExtractOptions options = b.extract;
     if (large) options.threads = b.args.jobs ? b.args.jobs : cores();  // one large file: its units in parallel
     Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
+    r.note = warnings_summary(doc);
+    if (b.args.strict && !r.note.empty()) throw InputError("strict", "--strict: " + r.note);
+    if (!r.note.empty()) r.note = in.path + ": " + r.note;
     r.facts = count_facts(doc);
     if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
     else r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
@@ -176,6 +180,9 @@ Result run_record(const Batch& b, Task& task) {
   try {
     Document doc = extract_text(std::move(text), source, *b.rules, b.extract);
     doc.id = rec.id;
+    std::string note = warnings_summary(doc);
+    if (b.args.strict && !note.empty()) return failed(b, source, rec.id, "strict", "--strict: " + note, where);
+    if (!note.empty()) r.note = where + ": " + note;
     r.facts = count_facts(doc);
     r.output = format_document(doc, b.framing);
   } catch (const std::exception& e) {  // see run_file
@@ -280,6 +287,7 @@ int run_extract(std::vector<std::string> args, const char* usage) {
       ->check(CLI::Range(1900, 2100));
   app.add_option("--encoding", a.encoding, "Input encoding (e.g. GB18030); default: detect");
   app.add_flag("--explain", a.explain, "Name the rule behind each unit, period and fact");
+  app.add_flag("--strict", a.strict, "Any warning makes the document an error record (exit 2)");
   app.add_option("--max-bytes", a.max_bytes, "Refuse inputs (or records) larger than this many bytes (default 256 MiB)");
   app.set_version_flag("-V,--version", std::string("digestx ") + DIGESTX_VERSION);
   std::reverse(args.begin(), args.end());
@@ -349,6 +357,7 @@ int run_extract(std::vector<std::string> args, const char* usage) {
       any_error = true;
       progress.note(r.message);
     }
+    if (!r.note.empty()) progress.note(r.note);
     facts += r.facts;
     skipped += r.skipped;
     if (sink && r.deferred) {

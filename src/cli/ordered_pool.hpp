@@ -21,6 +21,7 @@ struct Result {
   // so that its text never sits in memory twice (output is empty then).
   std::shared_ptr<const Document> deferred;
   std::string message;  // for stderr, e.g. why the input failed
+  std::string note;     // for stderr: the summary of a document's warnings
   size_t facts = 0;
   size_t bytes = 0;
   bool error = false;
