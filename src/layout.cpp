@@ -119,10 +119,16 @@ struct Matchers {
   }
 };
 
-// Page furniture: the rule whose regex covers the whole line, if any.
-std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms) {
-  if (line.blank || line.body.size() > rules.furniture_max_chars) return {};
+// Page furniture: the rule whose regex covers the whole line, if any. All rules at once
+// first (one match a line; most lines are text), then the one that matched.
+std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms,
+                                icu::RegexMatcher* any) {
+  if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
+  if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
   icu::UnicodeString us = unicode_of(view, line.body);
+  UErrorCode status = U_ZERO_ERROR;
+  any->reset(us);
+  if (!any->matches(status) || U_FAILURE(status)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
     if (!ms.of[k]) continue;
     UErrorCode status = U_ZERO_ERROR;
@@ -150,10 +156,11 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
     return rules.section_heading_rule;
   if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
   // The end of the line is enough for these rules: a time, a date, a table cell.
+  if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
   icu::UnicodeString us = unicode_of(view, tail);
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
-    if (!ms.of[k]) continue;
+    if (!ms.of[k] || rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
     ms.of[k]->reset(us);
     if (ms.of[k]->find()) return rules.complete_patterns[k].name;
   }
@@ -163,11 +170,14 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
 // Furniture and completeness of every line (they look at the line after).
 void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules) {
   Matchers furniture(rules.furniture), complete(rules.complete_patterns);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> any(rules.furniture_any ? rules.furniture_any->matcher(status) : nullptr);
+  if (U_FAILURE(status)) any.reset();
   const Line* next = nullptr;
   for (size_t i = out.lines.size(); i-- > 0;) {
     Line& line = out.lines[i];
     if (line.blank) continue;
-    line.furniture = furniture_rule(view, line, rules, furniture);
+    line.furniture = furniture_rule(view, line, rules, furniture, any.get());
     if (!line.furniture.empty()) continue;  // furniture ends paragraphs anyway
     line.complete = complete_rule(view, line, next, rules, complete);
     next = &line;

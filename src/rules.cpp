@@ -274,14 +274,27 @@ void add_words(Lexicon& lex, const Node& words, int value) {
 // Page furniture and complete lines (layout.json "furniture", "complete_line").
 void load_line_rules(const Node& root, LayoutRules& r) {
   if (auto f = root.opt("furniture")) {
-    f->keys({"max_chars", "rules"});
+    f->keys({"max_chars", "not_ending_with", "rules"});
     r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
-    for (const Node& n : f->at("rules").list()) r.furniture.push_back(compile_regex(n));
+    if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
+    std::string any;
+    for (const Node& n : f->at("rules").list()) {
+      r.furniture.push_back(compile_regex(n));
+      any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError perr;
+    if (!any.empty()) r.furniture_any.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(any), 0, perr, status));
+    if (U_FAILURE(status)) f->at("rules").fail(std::string("the rules do not combine: ") + u_errorName(status));
   }
   auto c = root.opt("complete_line");
   if (!c) return;
   c->keys({"rules", "section_heading", "next_enumerated", "numerals_apart"});
-  for (const Node& n : c->at("rules").list()) r.complete_patterns.push_back(compile_regex(n));
+  for (const Node& n : c->at("rules").list()) {
+    n.keys({"name", "regex", "ends_with"});
+    r.complete_patterns.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
+    r.complete_ends.push_back(n.at("ends_with").text());
+  }
   Node sh = c->at("section_heading");
   sh.keys({"name", "max_chars"});
   r.section_heading_rule = sh.at("name").str();

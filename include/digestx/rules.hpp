@@ -128,9 +128,12 @@ struct LayoutRules {
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
+  std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
   size_t furniture_max_chars = 120;
+  std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
+  std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
   size_t section_heading_max_chars = 30;
   std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
