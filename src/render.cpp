@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "digestx/output.hpp"
+#include "digestx/panel.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "render_assets.hpp"
@@ -58,6 +59,12 @@ std::string kind_label(std::string_view kind) {
 std::string kind_class(std::string_view kind) {
   std::string out = "k-";
   for (char c : kind) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+  return out;
+}
+
+std::vector<std::string> all_kinds() {
+  std::vector<std::string> out;
+  for (const KindInfo& k : kKinds) out.push_back(k.kind);
   return out;
 }
 
@@ -550,19 +557,20 @@ FactSummary summarise(const std::vector<Fact>& facts) {
   return out;
 }
 
-std::string render_page(const std::vector<RenderInput>& inputs) {
+std::string render_page(const std::vector<RenderInput>& inputs, const Panel* panel) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"" +
       content_security_policy() +
       "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"digestx " DIGESTX_VERSION "\">\n<title>";
-  append_html(out, page_title(inputs));
+  append_html(out, inputs.empty() ? std::string("digestx panel") : page_title(inputs));
   out += "</title>\n<style>";
   out += render_style().text;
   out += "</style>\n</head>\n<body>\n";
   if (inputs.size() > 1) write_contents(out, inputs);
   out += "<main>\n";
+  if (panel) write_panel_view(out, *panel);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].doc) document_section(out, *inputs[i].doc, i);
     else out += error_section(inputs[i], i);
@@ -572,6 +580,8 @@ std::string render_page(const std::vector<RenderInput>& inputs) {
   out += "</script>\n</body>\n</html>\n";
   return out;
 }
+
+std::string render_panel_page(const Panel& panel) { return render_page({}, &panel); }
 
 std::string render_page(const Document& doc) { return render_page(std::vector<RenderInput>{{&doc, {}, {}, {}}}); }
 
