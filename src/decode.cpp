@@ -263,6 +263,7 @@ double texty_share(const std::u32string& t) {
 }
 
 void warn_invalid(Decoded& d, size_t invalid, const std::vector<std::pair<size_t, size_t>>& bad, size_t bom_bytes) {
+  d.invalid += invalid;
   if (invalid == 0) return;
   for (const auto& [byte, cp] : bad) {
     Warning w;
@@ -371,6 +372,15 @@ bool has_bom(std::string_view b) {
          starts_with(b, "\x00\x00\xFE\xFF", 4);
 }
 
+// A forced encoding still meets binary detection: control characters other than line
+// breaks and tabs in more than one character in twenty tell a binary file.
+void require_not_binary(const Decoded& d) {
+  size_t controls = 0;
+  for (char32_t c : d.text) controls += (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7F;
+  if (controls * 20 > d.text.size())
+    throw InputError("binary", "looks like a binary file, not text (" + std::to_string(controls) + " control characters)");
+}
+
 void require_text(const Decoded& d) {
   bool blank = std::all_of(d.text.begin(), d.text.end(), [](char32_t c) { return is_space(c) || is_line_break(c); });
   if (d.text.empty()) throw InputError("empty", d.bom ? "holds only a byte order mark" : "is empty");
@@ -431,6 +441,7 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
       for (Warning& w : d.warnings)
         if (w.has_span) w.span = {w.span.start - 1, w.span.end - 1};
     }
+    require_not_binary(d);
     require_text(d);
     return d;
   }

@@ -1,5 +1,10 @@
 #include "digestx/layout.hpp"
 
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
+
+#include <memory>
+
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -97,6 +102,88 @@ Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutR
   return {};
 }
 
+icu::UnicodeString unicode_of(std::u32string_view view, Span s) {
+  return icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(view.data() + s.start), int32_t(s.size()));
+}
+
+// One matcher per rule, made once for all lines (making them per line costs more
+// than matching).
+struct Matchers {
+  std::vector<std::unique_ptr<icu::RegexMatcher>> of;
+  explicit Matchers(const std::vector<NamedRegex>& rules) {
+    for (const auto& rule : rules) {
+      UErrorCode status = U_ZERO_ERROR;
+      of.emplace_back(rule.pattern->matcher(status));
+      if (U_FAILURE(status)) of.back().reset();
+    }
+  }
+};
+
+// Page furniture: the rule whose regex covers the whole line, if any. All rules at once
+// first (one match a line; most lines are text), then the one that matched.
+std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms,
+                                icu::RegexMatcher* any) {
+  if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
+  if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
+  icu::UnicodeString us = unicode_of(view, line.body);
+  UErrorCode status = U_ZERO_ERROR;
+  any->reset(us);
+  if (!any->matches(status) || U_FAILURE(status)) return {};
+  for (size_t k = 0; k < rules.furniture.size(); ++k) {
+    if (!ms.of[k]) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    ms.of[k]->reset(us);
+    if (ms.of[k]->matches(status) && U_SUCCESS(status)) return rules.furniture[k].name;
+  }
+  return {};
+}
+
+// Why the paragraph ends after `line` although no sentence end closes it, given the
+// next line that holds text (nullptr at the end): a time or a table cell at its end,
+// a short section heading (一、主要工作及成效), a list item after it, or a numeral on
+// either side of the break (完成任务3 / 5个村 is never 35个).
+std::string_view complete_rule(std::u32string_view view, const Line& line, const Line* next, const LayoutRules& rules,
+                               Matchers& ms) {
+  if (line.content.empty()) return {};
+  Span last = line.content.second.empty() ? line.content.first : line.content.second;
+  if (next && !next->content.empty() && !last.empty()) {
+    char32_t before = view[last.end - 1], after = view[next->content.first.start];
+    if (rules.numerals_apart_chars.find(before) != std::u32string::npos &&
+        rules.numerals_apart_chars.find(after) != std::u32string::npos)
+      return rules.numerals_apart_rule;
+  }
+  if (!line.enumerator.empty() && covering(line.content).size() <= rules.section_heading_max_chars)
+    return rules.section_heading_rule;
+  if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
+  // The end of the line is enough for these rules: a time, a date, a table cell.
+  if (last.empty()) return {};
+  Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
+  icu::UnicodeString us = unicode_of(view, tail);
+  for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
+    if (!ms.of[k] || rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
+    ms.of[k]->reset(us);
+    if (ms.of[k]->find()) return rules.complete_patterns[k].name;
+  }
+  return {};
+}
+
+// Furniture and completeness of every line (they look at the line after).
+void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules) {
+  Matchers furniture(rules.furniture), complete(rules.complete_patterns);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> any(rules.furniture_any ? rules.furniture_any->matcher(status) : nullptr);
+  if (U_FAILURE(status)) any.reset();
+  const Line* next = nullptr;
+  for (size_t i = out.lines.size(); i-- > 0;) {
+    Line& line = out.lines[i];
+    if (line.blank) continue;
+    line.furniture = furniture_rule(view, line, rules, furniture, any.get());
+    if (!line.furniture.empty()) continue;  // furniture ends paragraphs anyway
+    line.complete = complete_rule(view, line, next, rules, complete);
+    next = &line;
+  }
+}
+
 }  // namespace
 
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {
@@ -124,6 +211,7 @@ Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRu
     pos = end + ((text[end] == '\r' && end + 1 < n && text[end + 1] == '\n') ? 2 : 1);
     if (pos == n) break;
   }
+  mark_lines(view, out, rules);
   return out;
 }
 

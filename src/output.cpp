@@ -331,6 +331,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   j.key("year");
   if (f.year) j.integer(*f.year);
   else j.null();
+  if (f.joined) j.key("joined").boolean(true);
   if (o.explain) {
     static const FactRules none;
     const FactRules& r = f.rules ? *f.rules : none;
@@ -457,6 +458,31 @@ std::string region_of(const Document& doc) {
   return doc.region.empty() ? std::string() : slice(doc.text, doc.region);
 }
 
+// --explain: the rules behind the document's fields, and the page furniture left out.
+void write_document_rules(Json& j, const Document& doc) {
+  j.key("rules").begin_object();
+  j.key("title");
+  j.optional_string(doc.title_rule);
+  j.key("subtitle");
+  j.optional_string(doc.subtitle_rule);
+  j.key("region");
+  j.optional_string(doc.region_rule);
+  j.key("report_year");
+  j.optional_string(doc.year_rule);
+  j.key("genre");
+  j.optional_string(doc.genre_rule);
+  j.end_object();
+  j.key("furniture").begin_array();
+  for (const Document::Furniture& f : doc.furniture) {
+    j.begin_object();
+    j.key("text").text(doc.text, f.span);
+    j.key("span").span(f.span);
+    j.key("rule").string(f.rule);
+    j.end_object();
+  }
+  j.end_array();
+}
+
 void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush) {
   Json j(out, o.pretty, &flush);
   j.begin_object();
@@ -496,18 +522,8 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   if (doc.report_year) j.integer(*doc.report_year + 1);
   else j.null();
   j.end_object();
-  if (o.explain) {
-    j.key("rules").begin_object();
-    j.key("title");
-    j.optional_string(doc.title_rule);
-    j.key("subtitle");
-    j.optional_string(doc.subtitle_rule);
-    j.key("region");
-    j.optional_string(doc.region_rule);
-    j.key("report_year");
-    j.optional_string(doc.year_rule);
-    j.end_object();
-  }
+  j.key("genre").string(doc.genre);
+  if (o.explain) write_document_rules(j, doc);
   j.key("sidebars").begin_array();
   for (const Sidebar& sb : doc.sidebars) {
     j.begin_object();

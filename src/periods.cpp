@@ -33,10 +33,16 @@ bool blocked(std::u32string_view s, size_t begin, size_t end, const PeriodRules&
   return bool(rules.not_after.longest_ending_at(s, begin)) || bool(rules.not_before.longest_at(s, end));
 }
 
+// A marker word's period in the frame of the document.
+PeriodMark mark_of(const PeriodRules::Marker& marker, PeriodFrame frame) {
+  if (frame == PeriodFrame::digest) return PeriodMark{marker.period, marker.name, true};
+  return PeriodMark{marker.full_report_period, marker.name, true, marker.full_report_sentence_only};
+}
+
 }  // namespace
 
 std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optional<int> report_year,
-                                             const PeriodRules& rules) {
+                                             const PeriodRules& rules, PeriodFrame frame) {
   size_t limit = std::min(s.size(), rules.max_offset + 1);
   int quote_depth = 0;
   for (size_t i = 0; i < limit; ++i) {
@@ -46,8 +52,7 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
       if (!blocked(s, i, i + m.len, rules)) {
-        const auto& marker = rules.markers[size_t(m.value)];
-        return PeriodMark{marker.period, marker.name, true};
+        return mark_of(rules.markers[size_t(m.value)], frame);
       }
     }
     // Year markers: "2022年" at the report year or an offset from it.
@@ -67,20 +72,22 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
   return std::nullopt;
 }
 
+PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mark) {
+  if (mark && mark->sentence_only) return *mark;
+  if (mark) current = *mark;
+  PeriodMark out = current;
+  current.marked = false;
+  return out;
+}
+
 std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
-                                       std::optional<int> report_year, const PeriodRules& rules) {
+                                       std::optional<int> report_year, const PeriodRules& rules, PeriodFrame frame) {
   std::vector<PeriodMark> out;
   out.reserve(sentences.size());
   PeriodMark current;
   for (const auto& sentence : sentences) {
     Joined j = Joined::of(view, sentence.pieces);
-    if (auto m = find_period_marker(j.chars(), report_year, rules)) {
-      current = *m;
-      out.push_back(current);
-      current.marked = false;
-    } else {
-      out.push_back(current);
-    }
+    out.push_back(next_period(current, find_period_marker(j.chars(), report_year, rules, frame)));
   }
   return out;
 }

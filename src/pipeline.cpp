@@ -1,5 +1,6 @@
 #include "digestx/pipeline.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <functional>
@@ -100,8 +101,23 @@ std::vector<Pieces> chunks_of(std::u32string_view text, Pieces pieces, const Sen
 // is folded to its matching view on its own (the view of the whole text is gone by
 // now): the stages see that stretch of the text, and spans are shifted back to the
 // whole text afterwards.
-void fill_stretch(std::u32string_view text, const Pieces& pieces, bool with_periods, std::optional<int> report_year,
-                  bool explain, const Rules& rules, PeriodMark& current, Paragraph& para, std::vector<Fact>& facts) {
+struct StretchContext {
+  bool with_periods = false;
+  PeriodFrame frame = PeriodFrame::digest;
+  std::optional<int> report_year;
+  bool explain = false;
+};
+
+// Whether the source text of `span` holds a line break: the layout joined the figure
+// over two lines ("全年发放渔业补贴\n320万元" does not; "39.6万\n元" does).
+bool crosses_break(std::u32string_view text, Span span) {
+  for (uint32_t i = span.start; i < span.end && i < text.size(); ++i)
+    if (is_line_break(text[i])) return true;
+  return false;
+}
+
+void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchContext& cx, const Rules& rules,
+                  PeriodMark& current, Paragraph& para, std::vector<Fact>& facts) {
   Span whole = covering(pieces);
   std::u32string_view local_text = text.substr(whole.start, whole.size());
   std::u32string local_view = matching_view(local_text);
@@ -111,25 +127,26 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, bool with_peri
   FactInput fi;
   fi.joined = &joined;
   fi.text = local_text;
-  fi.report_year = report_year;
-  fi.explain = explain;
+  fi.report_year = cx.report_year;
+  fi.explain = cx.explain;
   if (para.sentences.empty()) para.sentences.reserve(sentences.size());
   size_t offset = 0;
   for (const SentenceText& st : sentences) {
-    if (with_periods) {
+    PeriodMark here = current;
+    if (cx.with_periods) {
       Joined sj = Joined::of(local_view, st.pieces);
-      if (auto m = find_period_marker(sj.chars(), report_year, rules.periods)) current = *m;
+      here = next_period(current, find_period_marker(sj.chars(), cx.report_year, rules.periods, cx.frame));
     }
-    para.sentences.push_back({shifted(st.pieces, whole.start), current.period, current.rule, false});
-    if (with_periods && !current.rule.empty() && current.marked) para.sentences.back().period_marked = true;
-    current.marked = false;
+    bool marked = cx.with_periods && !here.rule.empty() && here.marked;
+    para.sentences.push_back({shifted(st.pieces, whole.start), here.period, here.rule, marked});
     // Where the sentence starts in the joined stretch.
     while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
     fi.sentence_starts.push_back(offset);
-    fi.periods.push_back(current.period);
-    fi.period_rules.push_back(current.rule);
+    fi.periods.push_back(here.period);
+    fi.period_rules.push_back(here.rule);
   }
   for (Fact& f : find_facts(fi, rules)) {
+    f.joined = crosses_break(local_text, f.span);
     f.span = shifted(f.span, whole.start);
     if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
@@ -139,16 +156,23 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, bool with_peri
 
 // Sentences, periods and facts of the paragraphs of one unit or sidebar. Periods run
 // on across the paragraphs of a unit; sidebars are not reports and have none.
-void fill(std::u32string_view text, std::vector<ParagraphText>&& in, bool with_periods, std::optional<int> report_year,
-          bool explain, const Rules& rules, std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts) {
+void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const StretchContext& cx, const Rules& rules,
+          std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts) {
   PeriodMark current;
   for (ParagraphText& paragraph : in) {
     Paragraph para;
     for (const Pieces& stretch : chunks_of(text, paragraph.pieces, rules.sentences))
-      fill_stretch(text, stretch, with_periods, report_year, explain, rules, current, para, facts);
+      fill_stretch(text, stretch, cx, rules, current, para, facts);
     para.pieces = std::move(paragraph.pieces);
     paragraphs.push_back(std::move(para));
   }
+}
+
+// A warning for each figure read across a line break, so that a reader can check it.
+void warn_joined(Document& doc, const std::vector<Fact>& facts) {
+  for (const Fact& f : facts)
+    if (f.joined)
+      doc.warnings.push_back({"figure_joined", "a figure read across a line break (layout joined the lines)", true, f.span});
 }
 
 // Below this many characters a document is not worth the threads.
@@ -221,14 +245,23 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.region_rule = st.region_rule;
   doc.year_rule = st.year_rule;
   doc.report_year = st.report_year;
+  doc.genre = st.genre;
+  doc.genre_rule = st.genre_rule;
+  for (const FurnitureLine& f : st.furniture) doc.furniture.push_back({f.span, f.rule});
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
+  StretchContext cx;
+  cx.frame = st.genre == "full_report" ? PeriodFrame::full_report : PeriodFrame::digest;
+  cx.report_year = doc.report_year;
+  cx.explain = options.explain;
   for (SidebarText& sb : st.sidebars) {
     Sidebar out;
     out.label = sb.label;
     out.rule = sb.rule;
-    fill(doc.text, std::move(sb.paragraphs), false, doc.report_year, options.explain, rules, out.paragraphs, out.facts);
+    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, out.facts);
+    warn_joined(doc, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
+  cx.with_periods = true;
   doc.units.resize(st.units.size());
   auto fill_unit = [&](size_t i) {
     UnitText& ut = st.units[i];
@@ -240,15 +273,32 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     u.name = ut.heading.name;
     u.headline = std::move(ut.heading.headline);
     u.rules = std::move(ut.heading.rules);
-    fill(doc.text, std::move(ut.paragraphs), true, doc.report_year, options.explain, rules, u.paragraphs, u.facts);
+    fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, u.facts);
   };
   run_each(st.units.size(), doc.text.size() >= kParallelChars ? options.threads : 1, fill_unit);
+  for (const Unit& u : doc.units) warn_joined(doc, u.facts);
   return doc;
 }
 
 namespace {
 
+// What to try instead of the encoding that failed.
+std::string encoding_hint(const std::string& used) {
+  bool utf8 = used == "UTF-8" || used == "utf-8" || used == "UTF8" || used == "utf8";
+  return utf8 ? "wrong encoding? try --encoding GB18030" : "wrong encoding? try --encoding UTF-8";
+}
+
+// Text with more undecodable sequences than one character in a hundred, and at least
+// this many, read in the wrong encoding: a document of junk facts. Below the count, a
+// short file cut inside its last character is damage to report, not an error.
+constexpr size_t kMinUndecodableForError = 10;
+
 Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  if (d.invalid >= kMinUndecodableForError && d.invalid * 100 > d.text.size())
+    throw InputError("undecodable", std::to_string(d.invalid) + " undecodable byte sequences in " +
+                                        std::to_string(d.text.size()) + " characters (read as " + d.encoding + "); " +
+                                        encoding_hint(d.encoding));
+  source.undecodable = d.invalid;
   source.encoding = d.encoding;
   source.bom = d.bom;
   source.bytes = bytes;
@@ -296,6 +346,22 @@ bool counts_in_money_total(const Fact& f) {
   for (const GeneratedAspect& a : generated_aspects())
     if (f.aspect == a.name) aspect_summable = a.summable;
   return kind_totalled && aspect_summable;
+}
+
+std::string warnings_summary(const Document& doc) {
+  if (doc.warnings.empty()) return {};
+  std::vector<std::pair<std::string, size_t>> counts;  // in order of first appearance
+  for (const Warning& w : doc.warnings) {
+    if (w.code == "invalid_bytes") continue;  // summed up from the decoder's count below
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == w.code; });
+    if (it == counts.end()) counts.push_back({w.code, 1});
+    else ++it->second;
+  }
+  std::string out;
+  if (doc.source.undecodable > 0)
+    out = std::to_string(doc.source.undecodable) + " undecodable byte sequences; " + encoding_hint(doc.source.encoding);
+  for (const auto& [code, n] : counts) out += (out.empty() ? "" : "; ") + std::to_string(n) + " " + code;
+  return out;
 }
 
 size_t count_facts(const Document& doc) {

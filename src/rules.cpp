@@ -248,18 +248,22 @@ Period parse_period(const Node& n) {
   n.fail("period must be \"last_year\" or \"this_year\"");
 }
 
+std::shared_ptr<icu::RegexPattern> compile_pattern(const Node& re) {
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError perr;
+  icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(re.str());
+  std::shared_ptr<icu::RegexPattern> out(icu::RegexPattern::compile(pattern, 0, perr, status));
+  if (U_FAILURE(status)) re.fail(std::string("invalid ICU regular expression: ") + u_errorName(status));
+  std::unique_ptr<icu::RegexMatcher> probe(out->matcher(status));
+  if (U_FAILURE(status) || probe->groupCount() < 1) re.fail("the regular expression needs one capture group");
+  return out;
+}
+
 NamedRegex compile_regex(const Node& rule) {
   rule.keys({"name", "regex"});
   NamedRegex r;
   r.name = rule.at("name").str();
-  Node re = rule.at("regex");
-  UErrorCode status = U_ZERO_ERROR;
-  UParseError perr;
-  icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(re.str());
-  r.pattern.reset(icu::RegexPattern::compile(pattern, 0, perr, status));
-  if (U_FAILURE(status)) re.fail(std::string("invalid ICU regular expression: ") + u_errorName(status));
-  std::unique_ptr<icu::RegexMatcher> probe(r.pattern->matcher(status));
-  if (U_FAILURE(status) || probe->groupCount() < 1) re.fail("the regular expression needs one capture group");
+  r.pattern = compile_pattern(rule.at("regex"));
   return r;
 }
 
@@ -269,8 +273,46 @@ void add_words(Lexicon& lex, const Node& words, int value) {
 
 // ------------------------------------------------------------ per file
 
+// Page furniture and complete lines (layout.json "furniture", "complete_line").
+void load_line_rules(const Node& root, LayoutRules& r) {
+  if (auto f = root.opt("furniture")) {
+    f->keys({"max_chars", "not_ending_with", "rules"});
+    r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
+    if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
+    std::string any;
+    for (const Node& n : f->at("rules").list()) {
+      r.furniture.push_back(compile_regex(n));
+      any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError perr;
+    if (!any.empty()) r.furniture_any.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(any), 0, perr, status));
+    if (U_FAILURE(status)) f->at("rules").fail(std::string("the rules do not combine: ") + u_errorName(status));
+  }
+  auto c = root.opt("complete_line");
+  if (!c) return;
+  c->keys({"rules", "section_heading", "next_enumerated", "numerals_apart"});
+  for (const Node& n : c->at("rules").list()) {
+    n.keys({"name", "regex", "ends_with"});
+    r.complete_patterns.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
+    r.complete_ends.push_back(n.at("ends_with").text());
+  }
+  Node sh = c->at("section_heading");
+  sh.keys({"name", "max_chars"});
+  r.section_heading_rule = sh.at("name").str();
+  r.section_heading_max_chars = size_t(sh.at("max_chars").integer(1, 1000));
+  Node ne = c->at("next_enumerated");
+  ne.keys({"name"});
+  r.next_enumerated_rule = ne.at("name").str();
+  Node na = c->at("numerals_apart");
+  na.keys({"name", "numerals"});
+  r.numerals_apart_rule = na.at("name").str();
+  r.numerals_apart_chars = na.at("numerals").text();
+}
+
 void load_layout(const Node& root, LayoutRules& r) {
-  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators"});
+  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators", "furniture", "complete_line"});
+  load_line_rules(root, r);
   Node md = root.at("markdown_heading");
   md.keys({"name", "char", "max_level"});
   r.markdown_rule = md.at("name").str();
@@ -307,9 +349,36 @@ void load_layout(const Node& root, LayoutRules& r) {
   }
 }
 
+// The optional heading layouts and genres of structure.json.
+void load_heading_extras(const Node& root, StructureRules& r) {
+  if (auto nf = root.opt("name_first_spaced")) {
+    nf->keys({"name"});
+    r.name_first_spaced_rule = nf->at("name").str();
+  }
+  if (auto u = root.opt("unknown_heading")) {
+    u->keys({"name", "max_chars"});
+    r.unknown_heading_rule = u->at("name").str();
+    r.unknown_heading_max_chars = size_t(u->at("max_chars").integer(1, 1000));
+  }
+  if (auto g = root.opt("genres")) {
+    for (const Node& n : g->list()) {
+      n.keys({"name", "genre", "title_regex", "max_units", "no_subtitle"});
+      StructureRules::Genre genre;
+      genre.name = n.at("name").str();
+      genre.genre = n.at("genre").str();
+      if (genre.genre != "full_report") n.at("genre").fail("the only genre besides digest is \"full_report\"");
+      genre.title = compile_pattern(n.at("title_regex"));
+      genre.max_units = size_t(n.at("max_units").integer(0, 1000));
+      if (auto ns = n.opt("no_subtitle")) genre.no_subtitle = ns->boolean();
+      r.genres.push_back(std::move(genre));
+    }
+  }
+}
+
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
-             "headline", "name_first"});
+             "headline", "name_first", "name_first_spaced", "unknown_heading", "genres"});
+  load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
     r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text()});
@@ -385,10 +454,15 @@ void load_sentences(const Node& root, SentenceRules& r) {
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "not_after", "not_before", "year_suffix", "year_not_before"});
   for (const Node& n : root.at("markers").list()) {
-    n.keys({"name", "text", "year_offset", "period"});
+    n.keys({"name", "text", "year_offset", "period", "in_full_report"});
     PeriodRules::Marker m;
     m.name = n.at("name").str();
     m.period = parse_period(n.at("period"));
+    m.full_report_period = m.period;
+    if (auto f = n.opt("in_full_report")) {
+      m.full_report_sentence_only = f->str() == "sentence_only";
+      m.full_report_period = m.full_report_sentence_only ? Period::none : parse_period(*f);
+    }
     if (auto t = n.opt("text")) m.text = t->text();
     if (auto y = n.opt("year_offset")) m.year_offset = int(y->integer(-50, 50));
     if (m.text.empty() == !m.year_offset) n.fail("a marker needs exactly one of \"text\" and \"year_offset\"");

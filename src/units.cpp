@@ -192,6 +192,39 @@ std::optional<HeadingParse> parse_name_first(const Joined& j, const StructureRul
   return std::nullopt;
 }
 
+// The name, white space, then the post up to a separator or the end of the line:
+// "符小明 会文镇党委书记：织密网格强治理". A sentence after the post is no headline.
+std::optional<HeadingParse> parse_name_first_spaced(const Joined& j, const StructureRules& rules) {
+  if (rules.name_first_spaced_rule.empty()) return std::nullopt;
+  std::u32string_view s = j.chars();
+  size_t n = s.size(), len = 0;
+  while (len < n && len < rules.name_max && is_name_char(s[len], rules)) ++len;
+  if (len < rules.name_min || len >= n || !is_space(s[len]) || holds_word(s, 0, len, rules.name_not_words))
+    return std::nullopt;
+  size_t org = len;
+  while (org < n && is_space(s[org])) ++org;
+  size_t limit = std::min(n, org + rules.organization_max_chars + 1);
+  for (size_t p = org + 1; p < limit; ++p) {
+    if (contains(rules.organization_forbidden, s[p - 1]) || is_space(s[p - 1])) break;
+    auto role = rules.role_words.longest_at(s, p);
+    if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
+    size_t role_end = posts_end(s, p + role.len, rules);
+    bool at_end = role_end >= n || (rules.separator_words.longest_at(s, role_end) && !is_space(s[role_end]));
+    if (!at_end) continue;
+    HeadingParse out;
+    UnitHeading& h = out.heading;
+    h.name = j.span(0, len);
+    h.organization = j.span(org, p);
+    h.role = j.span(p, role_end);
+    h.rules = {rules.name_first_spaced_rule, rules.organization_rule, rules.roles[size_t(role.value)].name,
+               rules.person_name_rule};
+    add_headline(j, role_end, rules, out);
+    if (!out.body.empty()) return std::nullopt;
+    return out;
+  }
+  return std::nullopt;
+}
+
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules) {
   Joined j = Joined::of(view, content);
@@ -224,12 +257,13 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
     add_headline(j, name->end, rules, out);
     return out;
   }
-  return parse_name_first(j, rules);
+  if (auto h = parse_name_first(j, rules)) return h;
+  return parse_name_first_spaced(j, rules);
 }
 
 // ------------------------------------------------------------ line kinds
 
-enum class Kind { blank, body, unit, sidebar, subtitle, title };
+enum class Kind { blank, body, unit, sidebar, subtitle, title, furniture };
 
 // What one line is. Kept for every line of the text, so small: the heading of a
 // unit (rare) is boxed.
@@ -297,6 +331,11 @@ std::optional<Classified> as_subtitle(std::u32string_view view, const Line& line
 Classified classify(std::u32string_view view, const Line& line, const Rules& rules) {
   Classified c;
   if (line.blank) return c;
+  if (!line.furniture.empty()) {
+    c.kind = Kind::furniture;
+    c.rule = line.furniture;
+    return c;
+  }
   std::u32string words = text_of(view, line.content);
   if (!has_text(words)) return c;  // rules such as --- or *** separate, they say nothing
   if (auto s = as_sidebar(view, line, rules.structure)) return *s;
@@ -386,48 +425,425 @@ bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& 
   return true;
 }
 
-void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const StructureRules& rules) {
-  for (const auto& rule : rules.report_year) {
+// ------------------------------------------------------------ report year and region
+
+// The text of a place with every quoted or bracketed name blanked out (same length), so
+// that a year inside it (获评“2019年度全省先进集体”) never sets the report year.
+std::u32string without_quoted(std::u32string_view s, const ExclusionRules& ex) {
+  std::u32string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (const auto& q : ex.quotes) {
+      if (out[i] != q.open) continue;
+      size_t close = out.find(q.close, i + 1);
+      if (close == std::u32string::npos || close - i > ex.max_quote_chars) break;
+      std::fill(out.begin() + long(i) + 1, out.begin() + long(close), U'□');
+      i = close;
+      break;
+    }
+  }
+  return out;
+}
+
+icu::UnicodeString unicode_of(std::u32string_view s) {
+  return icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), int32_t(s.size()));
+}
+
+int year_of_digits(const icu::UnicodeString& g) {
+  static const std::u16string zh = u"〇一二三四五六七八九";
+  int year = 0;
+  for (int32_t i = 0; i < g.length(); ++i) {
+    UChar c = g.charAt(i);
+    int d = c >= '0' && c <= '9' ? c - '0' : -1;
+    if (d < 0) {
+      size_t k = zh.find(char16_t(c));
+      d = c == u'零' ? 0 : (k == std::u16string::npos ? 0 : int(k));
+    }
+    year = year * 10 + d;
+  }
+  return year;
+}
+
+void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
+  for (const auto& rule : rules.structure.report_year) {
     for (const Pieces& place : places) {
-      std::u32string s = text_of(view, place);
-      icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), int32_t(s.size()));
+      icu::UnicodeString us = unicode_of(without_quoted(text_of(view, place), rules.exclusions));
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
       if (U_FAILURE(status) || !m->find()) continue;
-      icu::UnicodeString g = m->group(1, status);
-      int year = 0;
-      for (int32_t i = 0; i < g.length(); ++i) {
-        UChar c = g.charAt(i);
-        int d = c >= '0' && c <= '9' ? c - '0' : -1;
-        if (d < 0) {
-          static const std::u16string zh = u"〇一二三四五六七八九";
-          size_t k = zh.find(char16_t(c));
-          d = c == u'零' ? 0 : (k == std::u16string::npos ? 0 : int(k));
-        }
-        year = year * 10 + d;
-      }
-      st.report_year = year;
+      st.report_year = year_of_digits(m->group(1, status));
       st.year_rule = rule.name;
       return;
     }
   }
 }
 
-void find_region(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const StructureRules& rules) {
+// Where clauses start in a place: its start and after each clause mark, so that a
+// region heading a clause of a sidebar (1月18日，琼南市2023年度…) is read too.
+std::vector<size_t> clause_starts(std::u32string_view s) {
+  std::vector<size_t> out{0};
+  for (size_t i = 0; i + 1 < s.size(); ++i)
+    if (contains(U"，,。；;：:！？!?", s[i])) out.push_back(i + 1);
+  return out;
+}
+
+void find_region(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
   for (const Pieces& place : places) {
     Joined j = Joined::of(view, place);
-    icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(j.chars().data()), int32_t(j.size()));
-    for (const auto& rule : rules.region) {
-      UErrorCode status = U_ZERO_ERROR;
-      std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !m->find()) continue;
-      int32_t b = m->start(1, status), e = m->end(1, status);
-      if (U_FAILURE(status) || b < 0) continue;
-      size_t cb = size_t(us.countChar32(0, b)), ce = size_t(us.countChar32(0, e));
-      st.region = j.pieces(cb, ce);
-      st.region_rule = rule.name;
-      return;
+    std::u32string masked = without_quoted(j.chars(), rules.exclusions);
+    for (size_t from : clause_starts(masked)) {
+      icu::UnicodeString us = unicode_of(std::u32string_view(masked).substr(from));
+      for (const auto& rule : rules.structure.region) {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
+        if (U_FAILURE(status) || !m->find()) continue;
+        int32_t b = m->start(1, status), e = m->end(1, status);
+        if (U_FAILURE(status) || b < 0) continue;
+        size_t cb = from + size_t(us.countChar32(0, b)), ce = from + size_t(us.countChar32(0, e));
+        st.region = j.pieces(cb, ce);
+        st.region_rule = rule.name;
+        return;
+      }
     }
+  }
+}
+
+// ------------------------------------------------------------ title and subtitle
+
+// Kinds of all lines; returns the index of the first unit heading (lines.size() if none).
+size_t classify_lines(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
+                      std::vector<Classified>& kinds) {
+  size_t first_unit = lines.size();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    kinds[i] = classify(view, lines[i], rules);
+    if (kinds[i].kind == Kind::unit && first_unit == lines.size()) first_unit = i;
+  }
+  return first_unit;
+}
+
+struct FrontPlaces {
+  size_t subtitle_at, title_at, title_lines = 1;
+  bool subtitle_by_keyword = false;
+  std::string title_rule;
+};
+
+// A dash-led line first; a line naming the genre (述职报告摘登) only if it is no sentence.
+void place_subtitle(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
+                    std::vector<Classified>& kinds, FrontPlaces& fp) {
+  for (int pass = 0; pass < 2 && fp.subtitle_at == lines.size(); ++pass) {
+    fp.subtitle_by_keyword = pass == 1;
+    for (size_t i = 0; i < first_unit; ++i) {
+      if (kinds[i].kind != Kind::body) continue;
+      auto s = as_subtitle(view, lines[i], rules.structure, pass == 0);
+      if (s && (pass == 0 || headline_like(view, lines[i].content, rules))) {
+        kinds[i] = std::move(*s);
+        fp.subtitle_at = i;
+        break;
+      }
+    }
+  }
+}
+
+// The title above the subtitle, possibly set over two lines ("强化政治引领\n激发基层活力").
+void title_above_subtitle(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
+                          const std::vector<Classified>& kinds, FrontPlaces& fp) {
+  size_t i = fp.subtitle_at;
+  while (i > 0 && kinds[i - 1].kind == Kind::blank) --i;
+  if (i == 0 || kinds[i - 1].kind != Kind::body || !headline_like(view, lines[i - 1].content, rules)) return;
+  fp.title_at = i - 1;
+  fp.title_rule = "structure.title.above_subtitle";
+  if (fp.title_at > 0 && kinds[fp.title_at - 1].kind == Kind::body &&
+      headline_like(view, lines[fp.title_at - 1].content, rules)) {
+    --fp.title_at;
+    fp.title_lines = 2;
+  }
+}
+
+// The first line of text (page furniture aside) when it stands alone and reads as a title.
+void title_first_line(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
+                      const std::vector<Classified>& kinds, FrontPlaces& fp) {
+  for (size_t i = 0; i < first_unit; ++i) {
+    if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
+    if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules) && lines[i].heading_level <= 2 &&
+        (i + 1 >= lines.size() || lines[i + 1].blank)) {
+      fp.title_at = i;
+      fp.title_rule = "structure.title.first_line";
+    }
+    break;
+  }
+}
+
+FrontPlaces place_title(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
+                        std::vector<Classified>& kinds) {
+  FrontPlaces fp{lines.size(), lines.size()};
+  place_subtitle(view, lines, rules, first_unit, kinds, fp);
+  for (size_t i = 0; i < first_unit; ++i)
+    if (kinds[i].kind == Kind::body && lines[i].heading_level == 1) {
+      fp.title_at = i;
+      fp.title_rule = "structure.title.markdown_h1";
+      break;
+    }
+  if (fp.title_at == lines.size() && fp.subtitle_at < lines.size()) title_above_subtitle(view, lines, rules, kinds, fp);
+  if (fp.title_at == lines.size() && first_unit < lines.size()) title_first_line(view, lines, rules, first_unit, kinds, fp);
+  // A line naming the genre with no title above it and no dash is the title itself
+  // ("市直机关…2024年度…述职报告摘登" heading the page on its own).
+  if (fp.title_at == lines.size() && fp.subtitle_at < lines.size() && fp.subtitle_by_keyword) {
+    fp.title_at = fp.subtitle_at;
+    fp.title_rule = "structure.title.genre_line";
+    fp.subtitle_at = lines.size();
+    kinds[fp.title_at] = Classified{};
+  }
+  for (size_t k = 0; k < fp.title_lines && fp.title_at + k < lines.size(); ++k) kinds[fp.title_at + k].kind = Kind::title;
+  return fp;
+}
+
+// ------------------------------------------------------------ walking the lines
+
+// A line set as a heading (### …, a short line wholly in **…** or 【…】) with no list mark.
+bool heading_like(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  if (rules.unknown_heading_rule.empty() || !line.enumerator.empty()) return false;
+  if (line.heading_level == 0 && !(line.wrapped && line.content.second.empty())) return false;
+  return covering(line.content).size() <= rules.unknown_heading_max_chars && !ends_sentence(text_of(view, line.content), rules);
+}
+
+struct Walk {
+  std::u32string_view view;
+  const std::vector<Line>& lines;
+  const Rules& rules;
+  std::vector<Classified>& kinds;
+  const FrontPlaces& fp;
+  Builder b;
+  std::vector<bool> consumed;
+  std::vector<size_t> unknown_headings;  // lines that looked like headings and matched no rule
+
+  Walk(std::u32string_view v, const std::vector<Line>& l, const Rules& r, std::vector<Classified>& k, const FrontPlaces& f)
+      : view(v), lines(l), rules(r), kinds(k), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true},
+        consumed(l.size(), false) {}
+
+  void leave_sidebar() {
+    if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
+  }
+
+  void title(const Line& line) {
+    b.close();
+    Structure& st = b.out;
+    if (!st.title.empty()) st.title_breaks.push_back(st.title.size());
+    Pieces words = line.content;
+    st.title.insert(st.title.end(), words.begin(), words.end());
+    st.title_rule = fp.title_rule;
+    leave_sidebar();
+  }
+
+  void subtitle(const Classified& c) {
+    b.close();
+    b.out.subtitle = c.rest;
+    b.out.subtitle_rule = std::string(c.rule);
+    leave_sidebar();
+  }
+
+  void sidebar(const Classified& c) {
+    b.close();
+    b.interrupted_unit = b.where == Builder::Where::unit || (b.where == Builder::Where::sidebar && b.interrupted_unit);
+    SidebarText sb;
+    sb.label = c.label;
+    sb.rule = std::string(c.rule);
+    b.out.sidebars.push_back(std::move(sb));
+    b.where = Builder::Where::sidebar;
+    b.add_body(c.rest);
+  }
+
+  // Page furniture: kept out of the text, and ends the paragraph before it.
+  void furniture(const Line& line, const Classified& c) {
+    b.close();
+    b.out.furniture.push_back({line.span, std::string(c.rule)});
+  }
+
+  void body(size_t i) {
+    const Line& line = lines[i];
+    // A sidebar that interrupted a unit ends where the report takes up its periods again.
+    if (b.where == Builder::Where::sidebar && b.interrupted_unit && b.open_finished &&
+        b.starts_with_period_marker(line.content)) {
+      b.close();
+      b.where = Builder::Where::unit;
+      b.interrupted_unit = false;
+    }
+    if (!line.enumerator.empty()) b.close();  // a list item starts a paragraph
+    if (heading_like(view, line, rules.structure)) unknown_headings.push_back(i);
+    b.add_body(line.content);
+    if (!line.complete.empty() && !b.open_finished) {
+      if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
+      b.close();
+    }
+  }
+
+  void warn_numerals_apart(size_t i) {
+    size_t j = i + 1;
+    while (j < lines.size() && (lines[j].blank || !lines[j].furniture.empty())) ++j;
+    if (j >= lines.size()) return;
+    Span at{lines[i].span.end - 1, lines[j].span.start + 1};
+    b.out.warnings.push_back({"numerals_apart", "a line ends and the next begins with a numeral: read as two figures, not one ("
+                              + std::string(rules.layout.numerals_apart_rule) + ")", true, at});
+  }
+
+  void unit(size_t i);
+  bool headline_wrapped(size_t i, UnitHeading& h, size_t& k);
+  void headline_own_line(size_t k, UnitHeading& h);
+  void headline_right_above(size_t i, UnitHeading& h);
+  const ParagraphText* headline_above();
+  void take_headline_above(UnitHeading& h, size_t line_index);
+
+  void run() {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (consumed[i]) continue;
+      switch (kinds[i].kind) {
+        case Kind::blank: break;
+        case Kind::title: title(lines[i]); break;
+        case Kind::subtitle: subtitle(kinds[i]); break;
+        case Kind::sidebar: sidebar(kinds[i]); break;
+        case Kind::furniture: furniture(lines[i], kinds[i]); break;
+        case Kind::unit: unit(i); break;
+        case Kind::body: body(i); break;
+      }
+    }
+    b.close();
+    warn_unknown_headings();
+  }
+
+  void warn_unknown_headings() {
+    for (size_t i : unknown_headings) {
+      if (consumed[i]) continue;
+      std::string words = to_utf8(text_of(view, lines[i].content));
+      b.out.warnings.push_back({"unknown_heading",
+                                "a line set as a heading matches no heading rule (" + rules.structure.unknown_heading_rule +
+                                    "): \"" + words + "\"; its text stays with the unit before",
+                                true, lines[i].span});
+    }
+  }
+};
+
+// The short one-line paragraph just before the heading, if any: a headline set above it.
+const ParagraphText* Walk::headline_above() {
+  const auto& prev = b.target();
+  if (prev.empty() || prev.back().pieces.size() != 1 || !headline_like(view, prev.back().pieces, rules)) return nullptr;
+  return &prev.back();
+}
+
+void Walk::take_headline_above(UnitHeading& h, size_t line_index) {
+  b.target().pop_back();
+  h.rules.push_back("structure.headline_above");
+  if (line_index < consumed.size()) consumed[line_index] = true;
+}
+
+// Headline wrapped onto the following lines of the same block; `k` ends after them.
+bool Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
+  size_t extra = 0;
+  k = i + 1;
+  while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
+         headline_like(view, lines[k].content, rules)) {
+    Pieces words = lines[k].content;
+    h.headline.insert(h.headline.end(), words.begin(), words.end());
+    h.heading.push_back(heading_extent(lines[k]));
+    consumed[k++] = true;
+    ++extra;
+  }
+  if (extra > 0) h.rules.push_back("structure.headline_wrapped");
+  return extra > 0;
+}
+
+// Or standing alone after a blank line.
+void Walk::headline_own_line(size_t k, UnitHeading& h) {
+  size_t m = k;
+  while (m < lines.size() && kinds[m].kind == Kind::blank) ++m;
+  bool single = m < lines.size() && m > k && kinds[m].kind == Kind::body && lines[m].enumerator.empty() &&
+                (m + 1 >= lines.size() || kinds[m + 1].kind == Kind::blank);
+  if (!single || !headline_like(view, lines[m].content, rules)) return;
+  h.headline = lines[m].content;
+  h.heading.push_back(heading_extent(lines[m]));
+  h.rules.push_back("structure.headline_own_line");
+  consumed[m] = true;
+}
+
+// Or set right above the heading line, with no blank line between ("【强基固本】" over
+// "营根镇党委书记 王大力").
+void Walk::headline_right_above(size_t i, UnitHeading& h) {
+  if (i == 0 || kinds[i - 1].kind != Kind::body) return;
+  const ParagraphText* above = headline_above();
+  if (!above || covering(above->pieces) != covering(lines[i - 1].content)) return;
+  h.headline = above->pieces;
+  h.heading.insert(h.heading.begin(), heading_extent(lines[i - 1]));
+  take_headline_above(h, i - 1);
+}
+
+void Walk::unit(size_t i) {
+  Classified& c = kinds[i];
+  b.close();
+  UnitText unit;
+  unit.has_heading = true;
+  unit.heading = c.unit->heading;
+  if (c.unit->body.empty()) unit.heading.heading = {heading_extent(lines[i])};
+  if (!c.rule.empty()) unit.heading.rules.push_back(std::string(c.rule));
+  UnitHeading& h = unit.heading;
+  // Headline above a dashed heading: take back the short line just before it.
+  if (!c.rule.empty() && h.headline.empty()) {
+    if (const ParagraphText* above = headline_above()) {
+      Span where = covering(above->pieces);
+      h.headline = without_place_label(view, above->pieces, h.organization);
+      h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
+      size_t at = i;
+      while (at > 0 && !(lines[at - 1].span.start <= where.start && where.end <= lines[at - 1].span.end)) --at;
+      take_headline_above(h, at > 0 ? at - 1 : lines.size());
+    }
+  }
+  if (c.unit->body.empty()) {
+    size_t k = i + 1;
+    headline_wrapped(i, h, k);
+    if (h.headline.empty()) headline_own_line(k, h);
+    if (h.headline.empty()) headline_right_above(i, h);
+  }
+  b.out.units.push_back(std::move(unit));
+  b.where = Builder::Where::unit;
+  b.interrupted_unit = false;
+  b.add_body(c.unit->body);
+}
+
+// Year and region from the front matter: subtitle, title, the unlabelled text before
+// the first unit, then the sidebars (核心提示: 琼南市2023年度…述职评议会).
+void read_front_matter(Structure& st, std::u32string_view view, const std::vector<ParagraphText>& front,
+                       const Rules& rules, const StructureOptions& options) {
+  std::vector<Pieces> places;
+  if (!st.subtitle.empty()) places.push_back(st.subtitle);
+  if (!st.title.empty()) places.push_back(st.title);
+  for (const auto& p : front) places.push_back(p.pieces);
+  for (const auto& sb : st.sidebars)
+    for (const auto& p : sb.paragraphs) places.push_back(p.pieces);
+  find_year(st, view, places, rules);
+  find_region(st, view, places, rules);
+  if (options.year) {
+    if (st.report_year && *st.report_year != *options.year)
+      st.warnings.push_back({"year_overridden",
+                             "the text states " + std::to_string(*st.report_year) + "; " + options.year_from + " " +
+                                 std::to_string(*options.year) + " used instead",
+                             false,
+                             {}});
+    st.report_year = options.year;
+    st.year_rule = "option.year";
+  } else if (!st.report_year) {
+    st.warnings.push_back({"no_report_year", "the text states no report year (NNNN年度); pass --year", false, {}});
+  }
+}
+
+// A digest, or an official's full report (genres of structure.json, first match wins).
+void find_genre(Structure& st, std::u32string_view view, const StructureRules& rules) {
+  st.genre = "digest";
+  if (st.title.empty()) return;
+  icu::UnicodeString title = unicode_of(text_of(view, st.title));
+  for (const auto& g : rules.genres) {
+    if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
+    if (U_FAILURE(status) || !m->find()) continue;
+    st.genre = g.genre;
+    st.genre_rule = g.name;
+    return;
   }
 }
 
@@ -443,226 +859,27 @@ std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pi
 Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
   const auto& lines = layout.lines;
   std::vector<Classified> kinds(lines.size());
-  size_t first_unit = lines.size();
-  for (size_t i = 0; i < lines.size(); ++i) {
-    kinds[i] = classify(view, lines[i], rules);
-    if (kinds[i].kind == Kind::unit && first_unit == lines.size()) first_unit = i;
-  }
-  // Subtitle and title only stand before the first unit.
-  size_t subtitle_at = lines.size(), title_at = lines.size();
-  std::string title_rule;
-  bool subtitle_by_keyword = false;
-  // A dash-led line first; a line naming the genre (述职报告摘登) only if it is no sentence.
-  for (int pass = 0; pass < 2 && subtitle_at == lines.size(); ++pass) {
-    subtitle_by_keyword = pass == 1;
-    for (size_t i = 0; i < first_unit; ++i) {
-      if (kinds[i].kind != Kind::body) continue;
-      auto s = as_subtitle(view, lines[i], rules.structure, pass == 0);
-      if (s && (pass == 0 || headline_like(view, lines[i].content, rules))) {
-        kinds[i] = std::move(*s);
-        subtitle_at = i;
-        break;
-      }
-    }
-  }
-  for (size_t i = 0; i < first_unit; ++i)
-    if (kinds[i].kind == Kind::body && lines[i].heading_level == 1) {
-      title_at = i;
-      title_rule = "structure.title.markdown_h1";
-      break;
-    }
-  size_t title_lines = 1;
-  if (title_at == lines.size() && subtitle_at < lines.size()) {
-    size_t i = subtitle_at;
-    while (i > 0 && kinds[i - 1].kind == Kind::blank) --i;
-    if (i > 0 && kinds[i - 1].kind == Kind::body && headline_like(view, lines[i - 1].content, rules)) {
-      title_at = i - 1;
-      title_rule = "structure.title.above_subtitle";
-      // A title set over two lines ("强化政治引领\n激发基层活力").
-      if (title_at > 0 && kinds[title_at - 1].kind == Kind::body && headline_like(view, lines[title_at - 1].content, rules)) {
-        --title_at;
-        title_lines = 2;
-      }
-    }
-  }
-  if (title_at == lines.size() && first_unit < lines.size()) {
-    for (size_t i = 0; i < first_unit; ++i) {
-      if (kinds[i].kind == Kind::blank) continue;
-      if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules) && lines[i].heading_level <= 2 &&
-          (i + 1 >= lines.size() || lines[i + 1].blank)) {
-        title_at = i;
-        title_rule = "structure.title.first_line";
-      }
-      break;
-    }
-  }
-  // A line naming the genre with no title above it and no dash is the title itself
-  // ("市直机关…2024年度…述职报告摘登" heading the page on its own).
-  if (title_at == lines.size() && subtitle_at < lines.size() && subtitle_by_keyword) {
-    title_at = subtitle_at;
-    title_rule = "structure.title.genre_line";
-    subtitle_at = lines.size();
-    kinds[title_at] = Classified{};
-  }
-  for (size_t k = 0; k < title_lines && title_at + k < lines.size(); ++k) kinds[title_at + k].kind = Kind::title;
-
-  Builder b{view, rules, {}, {}, Builder::Where::front, false, {}, true};
-  Structure& st = b.out;
-  std::vector<bool> consumed(lines.size(), false);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (consumed[i]) continue;
-    Classified& c = kinds[i];
-    const Line& line = lines[i];
-    switch (c.kind) {
-      case Kind::blank:
-        break;
-      case Kind::title: {
-        b.close();
-        if (!st.title.empty()) st.title_breaks.push_back(st.title.size());
-        Pieces words = line.content;
-        st.title.insert(st.title.end(), words.begin(), words.end());
-        st.title_rule = title_rule;
-        if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
-        break;
-      }
-      case Kind::subtitle:
-        b.close();
-        st.subtitle = c.rest;
-        st.subtitle_rule = c.rule;
-        if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
-        break;
-      case Kind::sidebar: {
-        b.close();
-        b.interrupted_unit = b.where == Builder::Where::unit || (b.where == Builder::Where::sidebar && b.interrupted_unit);
-        SidebarText sb;
-        sb.label = c.label;
-        sb.rule = c.rule;
-        st.sidebars.push_back(std::move(sb));
-        b.where = Builder::Where::sidebar;
-        b.add_body(c.rest);
-        break;
-      }
-      case Kind::unit: {
-        b.close();
-        UnitText unit;
-        unit.has_heading = true;
-        unit.heading = c.unit->heading;
-        if (c.unit->body.empty()) unit.heading.heading = {heading_extent(line)};
-        if (!c.rule.empty()) unit.heading.rules.push_back(std::string(c.rule));
-        UnitHeading& h = unit.heading;
-        // The short one-line paragraph just before the heading, if any: a headline set
-        // above it, taken back from the text before with take_headline_above().
-        auto headline_above = [&]() -> const ParagraphText* {
-          const auto& prev = b.target();
-          if (prev.empty() || prev.back().pieces.size() != 1 || !headline_like(view, prev.back().pieces, rules))
-            return nullptr;
-          return &prev.back();
-        };
-        auto take_headline_above = [&] {
-          b.target().pop_back();
-          h.rules.push_back("structure.headline_above");
-        };
-        // Headline above a dashed heading: take back the short line just before it.
-        if (!c.rule.empty() && h.headline.empty()) {
-          if (const ParagraphText* above = headline_above()) {
-            h.headline = without_place_label(view, above->pieces, h.organization);
-            h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
-            take_headline_above();
-          }
-        }
-        // Headline wrapped onto the following lines of the same block.
-        size_t k = i + 1;
-        size_t extra = 0;
-        if (c.unit->body.empty()) {
-          while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
-                 headline_like(view, lines[k].content, rules)) {
-            Pieces words = lines[k].content;
-            h.headline.insert(h.headline.end(), words.begin(), words.end());
-            h.heading.push_back(heading_extent(lines[k]));
-            consumed[k++] = true;
-            ++extra;
-          }
-          if (extra > 0) h.rules.push_back("structure.headline_wrapped");
-          // Or standing alone after a blank line.
-          if (h.headline.empty()) {
-            size_t m = k;
-            while (m < lines.size() && kinds[m].kind == Kind::blank) ++m;
-            bool single = m < lines.size() && m > k && kinds[m].kind == Kind::body &&
-                          (m + 1 >= lines.size() || kinds[m + 1].kind == Kind::blank);
-            if (single && headline_like(view, lines[m].content, rules)) {
-              h.headline = lines[m].content;
-              h.heading.push_back(heading_extent(lines[m]));
-              h.rules.push_back("structure.headline_own_line");
-              consumed[m] = true;
-            }
-          }
-          // Or set right above the heading line, with no blank line between
-          // ("【强基固本】" over "营根镇党委书记 王大力").
-          if (h.headline.empty() && i > 0 && kinds[i - 1].kind == Kind::body) {
-            const ParagraphText* above = headline_above();
-            if (above && covering(above->pieces) == covering(lines[i - 1].content)) {
-              h.headline = above->pieces;
-              h.heading.insert(h.heading.begin(), heading_extent(lines[i - 1]));
-              take_headline_above();
-            }
-          }
-        }
-        st.units.push_back(std::move(unit));
-        b.where = Builder::Where::unit;
-        b.interrupted_unit = false;
-        b.add_body(c.unit->body);
-        break;
-      }
-      case Kind::body: {
-        // A sidebar that interrupted a unit ends where the report takes up its periods again.
-        if (b.where == Builder::Where::sidebar && b.interrupted_unit && b.open_finished &&
-            b.starts_with_period_marker(line.content)) {
-          b.close();
-          b.where = Builder::Where::unit;
-          b.interrupted_unit = false;
-        }
-        b.add_body(line.content);
-        break;
-      }
-    }
-  }
-  b.close();
-
-  // Places to look for the year and region: title, subtitle, then the front matter.
-  std::vector<Pieces> places;
-  if (!st.subtitle.empty()) places.push_back(st.subtitle);
-  if (!st.title.empty()) places.push_back(st.title);
-  for (const auto& p : b.front.paragraphs) places.push_back(p.pieces);
-  for (const auto& sb : st.sidebars)
-    for (const auto& p : sb.paragraphs) places.push_back(p.pieces);
-  find_year(st, view, places, rules.structure);
-  find_region(st, view, places, rules.structure);
-  if (options.year) {
-    if (st.report_year && *st.report_year != *options.year)
-      st.warnings.push_back({"year_overridden",
-                             "the text states " + std::to_string(*st.report_year) + "; " + options.year_from + " " +
-                                 std::to_string(*options.year) + " used instead",
-                             false,
-                             {}});
-    st.report_year = options.year;
-    st.year_rule = "option.year";
-  } else if (!st.report_year) {
-    st.warnings.push_back({"no_report_year", "the text states no report year (NNNN年度); pass --year", false, {}});
-  }
-
+  size_t first_unit = classify_lines(view, lines, rules, kinds);
+  FrontPlaces fp = place_title(view, lines, rules, first_unit, kinds);
+  Walk walk(view, lines, rules, kinds, fp);
+  walk.run();
+  Structure& st = walk.b.out;
+  SidebarText& front = walk.b.front;
+  read_front_matter(st, view, front.paragraphs, rules, options);
+  find_genre(st, view, rules.structure);
   if (st.units.empty()) {
     UnitText unit;
-    unit.paragraphs = std::move(b.front.paragraphs);
+    unit.paragraphs = std::move(front.paragraphs);
     st.units.push_back(std::move(unit));
     st.warnings.push_back({"no_unit_headings", "no unit heading found; the whole text is one unit", false, {}});
-  } else if (!b.front.paragraphs.empty()) {
+  } else if (!front.paragraphs.empty()) {
     // Unlabelled front matter goes after the labelled sidebars, which keep their order.
     SidebarText lead;
     lead.rule = "structure.front_matter";
-    lead.paragraphs = std::move(b.front.paragraphs);
+    lead.paragraphs = std::move(front.paragraphs);
     st.sidebars.push_back(std::move(lead));
   }
-  return std::move(b.out);
+  return std::move(st);
 }
 
 }  // namespace digestx

@@ -56,7 +56,8 @@ def main():
         ("empty", [empty], b"", 2, "empty", r"empty\.txt: is empty"),
         ("binary", [binary_file], b"", 2, "empty", r"binary"),
         ("bad_rules", ["--rules", rules_bad, SANYA], b"", 2, "empty", r"periods\.json at /markers/0/period"),
-        ("no_facts", ["-"], "去年，工作扎实推进。".encode(), 1, "doc", r"^$"),
+        # Every document's warnings: one summary line on stderr.
+        ("no_facts", ["-"], "去年，工作扎实推进。".encode(), 1, "doc", r"^digestx: -: 1 no_report_year; 1 no_unit_headings$"),
         ("version", ["--version"], b"", 0, "any", r"^$"),
         ("help", ["--help"], b"", 0, "any", r"^$"),
         ("bad_option", ["--no-such-option", SANYA], b"", 2, "empty", r"."),
@@ -80,13 +81,17 @@ def main():
         # An output folder that cannot be made is said once, before any input is read.
         ("output_dir_unwritable", ["--output-dir", os.path.join(binary_file, "out"), SANYA, WANNING], b"", 2,
          "empty", r"^digestx: [^\n]*out: cannot be used as the output folder: Not a directory$"),
-        ("records", ["--input", "jsonl"], '{"id": 7, "text": "去年，组建突击队5支。"}\n'.encode(), 0, "jsonl1", r"^$"),
+        ("records", ["--input", "jsonl"], '{"id": 7, "text": "去年，组建突击队5支。"}\n'.encode(), 0, "jsonl1",
+         r"^digestx: -:1: 1 no_report_year; 1 no_unit_headings$"),
         ("records_no_facts", ["--input", "jsonl"], '{"id": 7, "text": "去年，工作扎实推进。"}\n'.encode(), 1, "jsonl1",
-         r"^$"),
+         r"^digestx: -:1: 1 no_report_year; 1 no_unit_headings$"),
         ("records_none", ["--input", "jsonl"], b"", 1, "empty", r"^$"),
         ("numbers", ["numbers"], "发放慰问金39.6万元\n十余万\n\n".encode(), 0, "lines3", r"^$"),
         ("numbers_none", ["numbers"], "没有数字\n".encode(), 1, "lines1", r"^$"),
-        ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^$"),
+        ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^digestx: -: 1 no_unit_headings$"),
+        # --strict: any warning makes the document an error record.
+        ("strict", ["--strict", "-"], "去年，组建突击队5支。".encode(), 2, "empty", r"^digestx: -: --strict: 1 no_report_year"),
+        ("strict_clean", ["--strict", SANYA], b"", 0, "doc", r"^$"),
     ]
     failed = 0
     for name, args, stdin, want_rc, shape, err_re in cases:

@@ -24,6 +24,8 @@ TEST_P(LayoutTable, ReadsMarkup) {
   if (c.contains("wrapped")) EXPECT_EQ(line.wrapped, c.at("wrapped").get<bool>());
   if (c.contains("enumerator")) EXPECT_EQ(slice(text, line.enumerator), c.at("enumerator").get<std::string>());
   if (c.contains("lines")) EXPECT_EQ(l.lines.size(), c.at("lines").get<size_t>());
+  if (c.contains("furniture")) EXPECT_EQ(std::string(line.furniture), c.at("furniture").get<std::string>());
+  if (c.contains("complete")) EXPECT_EQ(std::string(line.complete), c.at("complete").get<std::string>());
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, LayoutTable, testing::ValuesIn(load_table("layout.json")), case_name);

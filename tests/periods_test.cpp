@@ -29,7 +29,8 @@ TEST_P(PeriodTable, Tags) {
     sentences.push_back({{Span{start, uint32_t(all.size())}}});
   }
   std::u32string view = matching_view(all);
-  auto got = assign_periods(view, sentences, year, rules().periods);
+  PeriodFrame frame = c.value("frame", "digest") == "full_report" ? PeriodFrame::full_report : PeriodFrame::digest;
+  auto got = assign_periods(view, sentences, year, rules().periods, frame);
   ASSERT_EQ(got.size(), c.at("periods").size());
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_EQ(period_name(got[i].period) ? period_name(got[i].period) : "null",

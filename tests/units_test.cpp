@@ -55,6 +55,28 @@ TEST_P(StructureTable, FindsUnits) {
     for (const auto& w : doc.warnings) found = found || w.code == c.at("warning").get<std::string>();
     EXPECT_TRUE(found) << "no warning " << c.at("warning");
   }
+  if (c.contains("no_warning"))
+    for (const auto& w : doc.warnings) EXPECT_NE(w.code, c.at("no_warning").get<std::string>());
+  if (c.contains("genre")) EXPECT_EQ(doc.genre, c.at("genre").get<std::string>());
+  if (c.contains("furniture")) EXPECT_EQ(doc.furniture.size(), c.at("furniture").get<size_t>());
+  if (c.contains("facts")) {  // the texts of all quantities (no dates, no names), sidebars first
+    std::vector<std::string> got;
+    auto add = [&](const Fact& f) {
+      if (f.kind != "date" && f.kind != "name") got.push_back(slice(doc.text, f.span));
+    };
+    for (const auto& sb : doc.sidebars)
+      for (const auto& f : sb.facts) add(f);
+    for (const auto& u : doc.units)
+      for (const auto& f : u.facts) add(f);
+    EXPECT_EQ(got, c.at("facts").get<std::vector<std::string>>());
+  }
+  if (c.contains("periods")) {  // the periods of the sentences of the units, in order
+    std::vector<std::string> got;
+    for (const auto& u : doc.units)
+      for (const auto& p : u.paragraphs)
+        for (const auto& st : p.sentences) got.push_back(period_name(st.period) ? period_name(st.period) : "null");
+    EXPECT_EQ(got, c.at("periods").get<std::vector<std::string>>());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, StructureTable, testing::ValuesIn(load_table("structure.json")), case_name);

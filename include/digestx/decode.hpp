@@ -20,6 +20,7 @@ struct Decoded {
   std::u32string text;  // BOM removed, line ends as they were
   std::string encoding;
   bool bom = false;
+  size_t invalid = 0;  // undecodable byte sequences (each became U+FFFD)
   std::vector<Warning> warnings;
 };
 

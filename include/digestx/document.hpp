@@ -33,6 +33,7 @@ struct Fact {
   std::string_view aspect;  // amount, per_capita, rate, change, threshold, cumulative, rank; empty = null
   Period period = Period::none;
   std::optional<int> year;
+  bool joined = false;     // the figure's text runs across a line break the layout joined
   Boxed<FactRules> rules;  // only when asked for (--explain, render)
 };
 
@@ -70,6 +71,7 @@ struct SourceInfo {
   std::string encoding;
   bool bom = false;
   size_t bytes = 0;
+  size_t undecodable = 0;  // byte sequences the encoding could not decode
 };
 
 struct Document {
@@ -82,6 +84,13 @@ struct Document {
   std::optional<int> report_year;
   std::vector<Sidebar> sidebars;
   std::vector<Unit> units;
+  std::string genre = "digest";  // or "full_report" (an official's whole report: its period frame)
+  std::string genre_rule;        // the rule that found the genre; empty for a digest
+  struct Furniture {
+    Span span;
+    std::string rule;
+  };
+  std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;
   std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
   std::string id;  // records mode: the input record's id (JSON text), empty otherwise

@@ -23,6 +23,8 @@ struct Line {
   bool wrapped = false;  // markup wrapper such as **…** or 【…】 was removed
   Span enumerator;       // a leading list mark such as 一、 or (1), inside content; empty if none
   std::vector<std::string_view> markup_rules;  // names of the rules that removed markup (owned by the rules)
+  std::string_view furniture;  // the rule that found page furniture (发布时间:…); empty if none
+  std::string_view complete;   // the rule that ends the paragraph after this line without a sentence end
 };
 
 struct Layout {

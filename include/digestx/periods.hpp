@@ -19,15 +19,26 @@ struct PeriodMark {
   Period period = Period::none;
   std::string_view rule;  // the marker rule that set it (in this sentence or an earlier one); owned by the rules
   bool marked = false; // this sentence holds the marker itself
+  bool sentence_only = false;  // dates its own sentence only and starts no period (去年10月份我…调至…)
 };
+
+// Which reading of the period words: a digest is published the year after the year it
+// reviews; an official's full report is written during it (今年 = the year under review).
+enum class PeriodFrame { digest, full_report };
 
 // The marker a sentence holds near its start, if any.
 std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::optional<int> report_year,
-                                             const PeriodRules& rules);
+                                             const PeriodRules& rules, PeriodFrame frame = PeriodFrame::digest);
 
 // Periods of the sentences of one unit, in order.
 std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
-                                       std::optional<int> report_year, const PeriodRules& rules);
+                                       std::optional<int> report_year, const PeriodRules& rules,
+                                       PeriodFrame frame = PeriodFrame::digest);
+
+// The period of the sentence after `mark` (found in it, or nullopt), with `current` the
+// period running on from the sentences before, which the mark updates unless it dates
+// its own sentence only.
+PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mark);
 
 inline std::optional<int> year_of(Period p, std::optional<int> report_year) {
   if (!report_year || p == Period::none) return std::nullopt;

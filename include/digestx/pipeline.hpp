@@ -54,4 +54,8 @@ size_t count_facts(const Document& doc);
 // totals. Callers add those in 元 and count other currencies apart.
 bool counts_in_money_total(const Fact& f);
 
+// One line for stderr that sums up a document's warnings ("5674 undecodable byte
+// sequences; wrong encoding? try --encoding GB18030; 1 numerals_apart"), or "" if none.
+std::string warnings_summary(const Document& doc);
+
 }  // namespace digestx

@@ -126,6 +126,17 @@ struct LayoutRules {
     int max_numerals = 1;
   };
   std::vector<Enumerator> enumerators;
+  // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
+  std::vector<NamedRegex> furniture;
+  std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
+  size_t furniture_max_chars = 120;
+  std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
+  // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
+  std::vector<NamedRegex> complete_patterns;
+  std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
+  std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
+  size_t section_heading_max_chars = 30;
+  std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
 };
 
 struct StructureRules {
@@ -159,6 +170,20 @@ struct StructureRules {
   // Headings that give the name first and the post in brackets after it.
   std::string name_first_rule;                        // empty: no such headings
   std::u32string name_first_open, name_first_close;   // bracket pairs, k-th with k-th
+  // The name, white space, then the post: 符小明 会文镇党委书记：…
+  std::string name_first_spaced_rule;  // empty: no such headings
+  // Heading-like lines that no rule parses get a warning (never a silent merge).
+  std::string unknown_heading_rule;
+  size_t unknown_heading_max_chars = 40;
+  // What kind of document: the first genre whose conditions hold; none = a digest.
+  struct Genre {
+    std::string name;
+    std::string genre;  // e.g. "full_report"; also the period frame of periods.json
+    std::shared_ptr<icu::RegexPattern> title;
+    size_t max_units = 1;
+    bool no_subtitle = true;
+  };
+  std::vector<Genre> genres;
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
 };
@@ -179,6 +204,10 @@ struct PeriodRules {
     std::u32string text;        // empty for year markers
     std::optional<int> year_offset;
     Period period = Period::none;
+    // In a full report (written during the year it reviews): its period there, and
+    // whether it dates its own sentence only (去年10月份我从X镇调至Y镇).
+    Period full_report_period = Period::none;
+    bool full_report_sentence_only = false;
   };
   std::vector<Marker> markers;
   Lexicon marker_words;  // value: index into markers

@@ -38,6 +38,12 @@ struct SidebarText {
   std::vector<ParagraphText> paragraphs;
 };
 
+// A line of page furniture (发布时间:…, 责任编辑:…) left out of the text.
+struct FurnitureLine {
+  Span span;
+  std::string rule;
+};
+
 struct Structure {
   Pieces title, subtitle;
   std::vector<size_t> title_breaks;  // indices into title where a new line starts
@@ -48,6 +54,9 @@ struct Structure {
   std::string region_rule;
   std::vector<SidebarText> sidebars;
   std::vector<UnitText> units;
+  std::vector<FurnitureLine> furniture;
+  std::string genre = "digest";  // or "full_report": an official's whole report (its period frame)
+  std::string genre_rule;        // the genre rule that decided; empty for a digest
   std::vector<Warning> warnings;
 };
 

@@ -155,7 +155,9 @@ Result run_file(const Batch& b, size_t i) {
     if (large) options.threads = b.args.jobs ? b.args.jobs : cores();  // one large file: its units in parallel
     Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
     doc.warnings.insert(doc.warnings.end(), notes.begin(), notes.end());
-    r.note = decoding_note(doc, !b.args.encoding.empty());
+    r.note = warnings_summary(doc);
+    if (b.args.strict && !r.note.empty()) throw InputError("strict", "--strict: " + r.note);
+    if (!r.note.empty()) r.note = in.path + ": " + r.note;
     r.facts = count_facts(doc);
     if (b.args.summary) summarise(r, doc, in.path);
     else if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
@@ -222,6 +224,9 @@ Result run_record(const Batch& b, Task& task) {
   try {
     Document doc = extract_text(std::move(text), source, *b.rules, b.extract);
     doc.id = rec.id;
+    std::string note = warnings_summary(doc);
+    if (b.args.strict && !note.empty()) return failed(b, source, rec.id, "strict", "--strict: " + note, where);
+    if (!note.empty()) r.note = where + ": " + note;
     r.facts = count_facts(doc);
     if (b.args.summary) summarise(r, doc, where);
     else r.output = format_document(doc, b.framing);

@@ -128,6 +128,8 @@ const std::vector<OptionSpec>& option_table() {
        DIGESTX_BIND(app.add_flag(s.names, o.pretty, s.help))},
       {"--compact", nullptr, "One line of JSON whatever stdout is", kExtract | kPanel, "Output", {}, nullptr,
        DIGESTX_BIND(app.add_flag(s.names, o.compact, s.help))},
+      {"--strict", nullptr, "Any warning makes the document an error record (exit 2)", kExtract, "Output", {},
+       nullptr, DIGESTX_BIND(app.add_flag(s.names, o.strict, s.help))},
       {"--csv-raw", nullptr, "Tables: cells as they are, even those a spreadsheet takes for a formula (=, +, -, @)",
        kExtract, "Output", {}, nullptr, DIGESTX_BIND(app.add_flag(s.names, o.csv_raw, s.help))},
       {"--color", "WHEN", "Colour the JSON: auto (when stdout is a terminal and NO_COLOR is unset), always, never",

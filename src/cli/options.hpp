@@ -32,7 +32,8 @@ struct Options {
   size_t jobs = 0;  // 0: the number of cores
   bool pretty = false, compact = false, explain = false, summary = false;
   bool skip_existing = false, quiet = false, progress = false, version = false;
-  bool csv_raw = false;  // tables: cells a spreadsheet would run as formulas left as they are
+  bool csv_raw = false;
+  bool strict = false;   // any warning makes the document an error record (exit 2)  // tables: cells a spreadsheet would run as formulas left as they are
   bool render = false;  // panel: an HTML page rather than data
   bool format_given = false;
 };

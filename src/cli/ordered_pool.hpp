@@ -24,7 +24,7 @@ struct Result {
   // so that its text never sits in memory twice (output is empty then).
   std::shared_ptr<const Document> deferred;
   std::string message;  // for stderr, e.g. why the input failed
-  std::string note;     // for stderr too, about an input that did not fail (undecodable bytes)
+  std::string note;     // for stderr too, about an input that did not fail: the summary of its warnings
   std::shared_ptr<const Stats> stats;  // --summary: what the document holds
   size_t facts = 0;
   size_t bytes = 0;
