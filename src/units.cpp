@@ -368,7 +368,11 @@ struct Builder {
       close();
     }
     open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
-    open_finished = ends_sentence(Joined::of(view, open.pieces).chars(), rules.structure);
+    // Only the new line is looked at: the text before it ends no sentence (else the
+    // paragraph was closed), and ends_sentence skips closers back into it only to find
+    // that. Joining the whole open paragraph per line was quadratic on a table of
+    // 40,000 rows without a 。 ("海棠区第N网格 发放慰问金 39.6万元 惠及党员3500名").
+    open_finished = ends_sentence(Joined::of(view, pieces).chars(), rules.structure);
   }
   bool starts_with_period_marker(const Pieces& pieces) const {
     std::u32string s = text_of(view, pieces);
