@@ -16,6 +16,10 @@ namespace {
 
 // ------------------------------------------------------------ helpers
 
+// The longest run of text without a sentence end that lines are joined into: real
+// paragraphs broken by the page layout end a sentence within a few hundred characters.
+constexpr size_t kMaxRunChars = 500;
+
 bool contains(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
 
 bool is_closing(char32_t c) {
@@ -349,6 +353,7 @@ struct Builder {
   bool interrupted_unit = false;  // the current sidebar interrupted a unit
   ParagraphText open;
   bool open_finished = true;
+  size_t open_run = 0;  // characters of the open paragraph after its last sentence terminator
 
   std::vector<ParagraphText>& target() {
     switch (where) {
@@ -361,18 +366,30 @@ struct Builder {
     if (!open.pieces.empty()) target().push_back(std::move(open));
     open = {};
     open_finished = true;
+    open_run = 0;
   }
+  // Whether the line break before `line` falls between two Arabic digits: "党员 35" over
+  // "12个网格" are two rows, not the figure 3512 that joining them would make.
+  bool digits_meet(std::u32string_view line) const {
+    return !open.pieces.empty() && !line.empty() && open.pieces.back().end > 0 &&
+           is_ascii_digit(view[open.pieces.back().end - 1]) && is_ascii_digit(line.front());
+  }
+  // A line goes on the open paragraph when that ends no sentence (the page layout broke
+  // it), unless the paragraph already runs kMaxRunChars past its last sentence end: such
+  // a run is a table or a list (thousands of rows of "海棠区第N网格 发放慰问金 39.6万元"),
+  // not one sentence, and goes into paragraphs of about that length, cut at line breaks.
   void add_body(const Pieces& pieces) {
     if (pieces.empty()) return;
-    if (open.pieces.empty() || open_finished) {
-      close();
-    }
+    Joined line = Joined::of(view, pieces);
+    if (open.pieces.empty() || open_finished || open_run > kMaxRunChars || digits_meet(line.chars())) close();
     open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
     // Only the new line is looked at: the text before it ends no sentence (else the
     // paragraph was closed), and ends_sentence skips closers back into it only to find
     // that. Joining the whole open paragraph per line was quadratic on a table of
     // 40,000 rows without a 。 ("海棠区第N网格 发放慰问金 39.6万元 惠及党员3500名").
-    open_finished = ends_sentence(Joined::of(view, pieces).chars(), rules.structure);
+    open_finished = ends_sentence(line.chars(), rules.structure);
+    size_t last_end = line.chars().find_last_of(rules.structure.sentence_end);
+    open_run = last_end == std::u32string_view::npos ? open_run + line.size() : line.size() - last_end - 1;
   }
   bool starts_with_period_marker(const Pieces& pieces) const {
     std::u32string s = text_of(view, pieces);
