@@ -1,7 +1,12 @@
 #include "digestx/rules.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unicode/regex.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -20,9 +25,15 @@ namespace digestx {
 
 void Lexicon::file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index) {
   Bucket& b = buckets[c];
-  size_t len = words_[index].text.size();
-  auto at = std::find_if(b.begin(), b.end(), [&](uint32_t i) { return words_[i].text.size() < len; });
-  b.insert(at, index);
+  uint32_t len = uint32_t(words_[index].text.size());
+  if (b.words.size() < kSortedMax) {
+    auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
+    b.words.insert(std::partition_point(b.words.begin(), b.words.end(), longer), index);
+  } else {
+    b.words.push_back(index);  // past kSortedMax the order no longer counts
+  }
+  auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t l) { return l > len; });
+  if (at == b.lengths.end() || *at != len) b.lengths.insert(at, len);
 }
 
 void Lexicon::add(std::u32string_view word, int value) {
@@ -76,7 +87,15 @@ bool same_chars(const char32_t* at, const std::u32string& word) {
 Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  if (b->words.size() > kSortedMax) {
+    for (uint32_t len : b->lengths) {
+      if (len > text.size() - pos) continue;
+      auto it = index_.find(text.substr(pos, len));
+      if (it != index_.end()) return {len, words_[it->second].value};
+    }
+    return {};
+  }
+  for (uint32_t i : b->words) {
     const std::u32string& w = words_[i].text;
     if (w.size() <= text.size() - pos && same_chars(text.data() + pos, w)) return {uint32_t(w.size()), words_[i].value};
   }
@@ -86,7 +105,15 @@ Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) co
 Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
   const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  if (b->words.size() > kSortedMax) {
+    for (uint32_t len : b->lengths) {
+      if (len > end) continue;
+      auto it = index_.find(text.substr(end - len, len));
+      if (it != index_.end()) return {len, words_[it->second].value};
+    }
+    return {};
+  }
+  for (uint32_t i : b->words) {
     const std::u32string& w = words_[i].text;
     if (w.size() <= end && same_chars(text.data() + end - w.size(), w)) return {uint32_t(w.size()), words_[i].value};
   }
@@ -103,7 +130,12 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
   if (pos >= text.size()) return {};
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  // A sorted bucket gives the longest match first; a big one is walked whole (the
+  // spaced lookups serve short rule lists: units, qualifiers, connectors).
+  bool sorted = b->words.size() <= kSortedMax;
+  Match best;
+  size_t best_len = 0;
+  for (uint32_t i : b->words) {
     const std::u32string& w = words_[i].text;
     size_t p = pos, gaps = 0, k = 0;
     while (k < w.size() && p < text.size()) {
@@ -117,16 +149,23 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
         break;
       }
     }
-    if (k == w.size()) return {uint32_t(p - pos), words_[i].value};
+    if (k == w.size() && w.size() > best_len) {
+      best = {uint32_t(p - pos), words_[i].value};
+      best_len = w.size();
+      if (sorted) break;
+    }
   }
-  return {};
+  return best;
 }
 
 Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
   if (end == 0 || end > text.size()) return {};
   const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  bool sorted = b->words.size() <= kSortedMax;
+  Match best;
+  size_t best_len = 0;
+  for (uint32_t i : b->words) {
     const std::u32string& w = words_[i].text;
     size_t p = end, gaps = 0, k = w.size();
     while (k > 0 && p > 0) {
@@ -140,9 +179,13 @@ Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_
         break;
       }
     }
-    if (k == 0) return {uint32_t(end - p), words_[i].value};
+    if (k == 0 && w.size() > best_len) {
+      best = {uint32_t(end - p), words_[i].value};
+      best_len = w.size();
+      if (sorted) break;
+    }
   }
-  return {};
+  return best;
 }
 
 namespace {
@@ -773,6 +816,42 @@ std::shared_ptr<const Rules> default_rules() {
   return rules;
 }
 
+namespace {
+
+// A rules file is a regular file of at most kMaxRulesFileBytes: a FIFO would block
+// the run, a device (a symlink to /dev/zero) would fill the memory. Opened without
+// blocking, checked with fstat on the descriptor read from (no race with a swap),
+// and read no further than the limit even if it grows meanwhile.
+std::string read_rules_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw RulesError(path, "", "is a directory");
+  if (!S_ISREG(st.st_mode)) throw RulesError(path, "", "is not a regular file (a FIFO, a device or a socket)");
+  auto too_large = [&] {
+    return RulesError(path, "", "is larger than " + std::to_string(kMaxRulesFileBytes >> 20) + " MiB");
+  };
+  if (uint64_t(st.st_size) > kMaxRulesFileBytes) throw too_large();
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
+    if (n == 0) break;
+    if (text.size() + size_t(n) > kMaxRulesFileBytes) throw too_large();
+    text.append(buf, size_t(n));
+  }
+  return text;
+}
+
+}  // namespace
+
 std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -785,11 +864,7 @@ std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
     if (!loaders().count(name)) throw RulesError((fs::path(dir) / name).string(), "", "not a rules file");
     std::error_code type_ec;
     if (entry.is_directory(type_ec)) throw RulesError((fs::path(dir) / name).string(), "", "is a directory");
-    std::ifstream in(entry.path(), std::ios::binary);
-    if (!in) throw RulesError((fs::path(dir) / name).string(), "", "cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    files_by_name[name] = {name, ss.str(), entry.path().string()};
+    files_by_name[name] = {name, read_rules_file(entry.path().string()), entry.path().string()};
   }
   if (ec) throw RulesError(dir, "", "cannot be listed: " + ec.message());
   std::vector<RulesFile> files;

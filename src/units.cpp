@@ -20,6 +20,9 @@ namespace {
 // paragraphs broken by the page layout end a sentence within a few hundred characters.
 constexpr size_t kMaxRunChars = 500;
 
+// The time limit of a rule's regular expression on a short text, in ICU's steps.
+constexpr int32_t kRegexBaseSteps = 300;
+
 bool contains(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
 
 bool is_closing(char32_t c) {
@@ -407,6 +410,25 @@ bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& 
   return true;
 }
 
+// A rule's regular expression searched with a time limit: a pattern that backtracks
+// catastrophically (--rules with "(\\d+)+x") would otherwise hang the run. ICU counts
+// the limit in steps of its engine (roughly milliseconds); a plain pattern takes about
+// one step per ten thousand characters, so the limit grows with the text. A search that
+// runs out is a miss, with a warning that names the rule.
+bool bounded_find(icu::RegexMatcher& m, int32_t length, const std::string& rule, Structure& st) {
+  std::string message = "the regular expression of rule " + rule + " ran out of time and was skipped";
+  auto said = [&] { return std::any_of(st.warnings.begin(), st.warnings.end(), [&](const Warning& w) { return w.message == message; }); };
+  if (said()) return false;  // once per document: the next place would take as long
+  UErrorCode status = U_ZERO_ERROR;
+  m.setTimeLimit(kRegexBaseSteps + length / 100, status);
+  bool found = m.find(0, status);
+  if (status == U_REGEX_TIME_OUT) {
+    st.warnings.push_back({"rule_timed_out", message, false, {}});
+    return false;
+  }
+  return U_SUCCESS(status) && found;
+}
+
 void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const StructureRules& rules) {
   for (const auto& rule : rules.report_year) {
     for (const Pieces& place : places) {
@@ -414,7 +436,7 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
       icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), int32_t(s.size()));
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !m->find()) continue;
+      if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
       icu::UnicodeString g = m->group(1, status);
       int year = 0;
       for (int32_t i = 0; i < g.length(); ++i) {
@@ -441,7 +463,7 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
     for (const auto& rule : rules.region) {
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !m->find()) continue;
+      if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
       int32_t b = m->start(1, status), e = m->end(1, status);
       if (U_FAILURE(status) || b < 0) continue;
       size_t cb = size_t(us.countChar32(0, b)), ce = size_t(us.countChar32(0, e));
