@@ -26,6 +26,7 @@ struct RenderArgs {
   std::string output, output_dir, rules_dir, encoding;
   std::optional<int> year;
   size_t max_bytes = kDefaultMaxBytes;
+  size_t max_page_bytes = kDefaultMaxPageBytes;
 };
 
 // One input, read and extracted, or the reason it could not be.
@@ -54,10 +55,11 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
 }
 
 // NAME.html for an input: its file name without the extension; stdin is "stdin".
-std::string page_name(const std::string& path) {
-  if (path == "-") return "stdin.html";
-  std::string stem = fs::path(path).stem().string();
-  return (stem.empty() ? std::string("input") : stem) + ".html";
+// Part k > 0 of a page split by size is NAME.part<k+1>.html.
+std::string page_name(const std::string& path, size_t part = 0) {
+  std::string stem = path == "-" ? std::string("stdin") : fs::path(path).stem().string();
+  if (stem.empty()) stem = "input";
+  return stem + (part > 0 ? ".part" + std::to_string(part + 1) : std::string()) + ".html";
 }
 
 // Two inputs with the same name would overwrite each other's page: refuse up front.
@@ -87,9 +89,27 @@ void write_pages(const RenderArgs& a, const Rules& rules, Tally& t) {
     Loaded l = load(path, a, rules);
     count(t, l);
     if (!l.doc) continue;
-    Sink sink((fs::path(a.output_dir) / page_name(path)).string());
-    sink.write(render_page(*l.doc));
-    sink.commit();
+    // A page too big for a browser comes in parts: NAME.html, NAME.part2.html, …
+    std::vector<std::string> pages =
+        render_pages(*l.doc, a.max_page_bytes, [&path](size_t k) { return page_name(path, k); });
+    size_t largest = 0;
+    for (const std::string& page : pages) largest = std::max(largest, page.size());
+    if (largest > a.max_page_bytes) {  // one unit (or the whole text, without headings) is that big
+      complain(path + ": a single unit makes a page of " + std::to_string(largest >> 20) +
+               " MiB, larger than --max-page-bytes (" + std::to_string(a.max_page_bytes) +
+               "), which a browser opens slowly or not at all; no page written (raise --max-page-bytes to write it)");
+      t.any_error = true;
+      continue;
+    }
+    for (size_t k = 0; k < pages.size(); ++k) {
+      Sink sink((fs::path(a.output_dir) / page_name(path, k)).string());
+      sink.write(pages[k]);
+      sink.commit();
+    }
+    if (pages.size() > 1)
+      complain(path + ": the page would be larger than --max-page-bytes (" + std::to_string(a.max_page_bytes) +
+               "): written in " + std::to_string(pages.size()) + " parts, " + page_name(path, 0) + " to " +
+               page_name(path, pages.size() - 1));
   }
 }
 
@@ -107,8 +127,17 @@ void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
     if (l.doc) l.input.doc = &*l.doc;
     inputs.push_back(l.input);
   }
+  std::string page = render_page(inputs);
+  if (page.size() > a.max_page_bytes) {
+    // Nothing is written: a browser would take minutes over it, or never open it.
+    complain("the page would be " + std::to_string(page.size() >> 20) + " MiB, larger than --max-page-bytes (" +
+             std::to_string(a.max_page_bytes) + "), which a browser opens slowly or not at all: use --output-dir DIR "
+             "(one page per input, a big one split into parts of whole units) or raise --max-page-bytes");
+    t.any_error = true;
+    return;
+  }
   Sink sink(a.output);
-  sink.write(render_page(inputs));
+  sink.write(page);
   sink.commit();
 }
 
@@ -134,6 +163,10 @@ int run_render(std::vector<std::string> args) {
       ->check(CLI::Range(1900, 2100));
   app.add_option("--encoding", a.encoding, "Input encoding (e.g. GB18030); default: detect");
   app.add_option("--max-bytes", a.max_bytes, "Refuse inputs larger than this many bytes (default 256 MiB)");
+  app.add_option("--max-page-bytes", a.max_page_bytes,
+                 "Largest page written (default 16 MiB): with --output-dir a bigger page is split into parts "
+                 "of whole units, otherwise refused")
+      ->check(CLI::PositiveNumber);
   app.set_version_flag("-V,--version", std::string("digestx ") + DIGESTX_VERSION);
   std::reverse(args.begin(), args.end());
   try {
