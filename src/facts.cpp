@@ -528,6 +528,7 @@ class FactFinder {
       d.kind = "fraction";
       d.kind_rule = "numeral.fraction";
       d.value = n.value.rounded(6);
+      if (d.value->is_zero() && !n.value.is_zero()) exact = false;  // 10000000分之1 is not 0
       if (unit) p = unit_b;
     } else if (unit) {
       if (unit->max_value && *unit->max_value < n.value) return std::nullopt;  // 十二成 is not a share
