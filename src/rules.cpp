@@ -126,16 +126,41 @@ bool is_gap(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000 || c == 0x
 
 }  // namespace
 
+// A big bucket, probed by its lengths: the word as written (it may hold a space) or the
+// text with the gaps taken out, the longer of the two. `chars` holds the text's
+// characters from the word's first (last) one on, gaps left out, `at[k]` where the
+// (k+1)-th ends (starts, going back); `forward` says which way they were read.
+Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at,
+                                     size_t from, bool forward, Match exact) const {
+  for (uint32_t len : b.lengths) {
+    if (len <= exact.len) break;
+    if (len > chars.size()) continue;
+    std::u32string word(chars.substr(0, len));
+    if (!forward) std::reverse(word.begin(), word.end());
+    auto it = index_.find(word);
+    if (it != index_.end()) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[it->second].value};
+  }
+  return exact;
+}
+
 Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
   if (pos >= text.size()) return {};
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
-  // A sorted bucket gives the longest match first; a big one is walked whole (the
-  // spaced lookups serve short rule lists: units, qualifiers, connectors).
-  bool sorted = b->words.size() <= kSortedMax;
-  Match best;
-  size_t best_len = 0;
-  for (uint32_t i : b->words) {
+  if (b->words.size() > kSortedMax) {
+    std::u32string chars;
+    std::vector<size_t> at;
+    for (size_t p = pos, gaps = 0; p < text.size() && chars.size() < max_len_; ++p) {
+      if (!chars.empty() && is_gap(text[p])) {
+        if (gaps++ == max_gap) break;
+        continue;
+      }
+      chars += text[p];
+      at.push_back(p + 1);
+    }
+    return probe_spaced(*b, chars, at, pos, true, longest_at_slow(text, pos));
+  }
+  for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
     size_t p = pos, gaps = 0, k = 0;
     while (k < w.size() && p < text.size()) {
@@ -149,23 +174,29 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
         break;
       }
     }
-    if (k == w.size() && w.size() > best_len) {
-      best = {uint32_t(p - pos), words_[i].value};
-      best_len = w.size();
-      if (sorted) break;
-    }
+    if (k == w.size()) return {uint32_t(p - pos), words_[i].value};
   }
-  return best;
+  return {};
 }
 
 Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
   if (end == 0 || end > text.size()) return {};
   const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
   if (!b) return {};
-  bool sorted = b->words.size() <= kSortedMax;
-  Match best;
-  size_t best_len = 0;
-  for (uint32_t i : b->words) {
+  if (b->words.size() > kSortedMax) {
+    std::u32string chars;  // backwards
+    std::vector<size_t> at;
+    for (size_t p = end, gaps = 0; p > 0 && chars.size() < max_len_; --p) {
+      if (!chars.empty() && is_gap(text[p - 1])) {
+        if (gaps++ == max_gap) break;
+        continue;
+      }
+      chars += text[p - 1];
+      at.push_back(p - 1);
+    }
+    return probe_spaced(*b, chars, at, end, false, longest_ending_at_slow(text, end));
+  }
+  for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
     size_t p = end, gaps = 0, k = w.size();
     while (k > 0 && p > 0) {
@@ -179,13 +210,9 @@ Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_
         break;
       }
     }
-    if (k == 0 && w.size() > best_len) {
-      best = {uint32_t(end - p), words_[i].value};
-      best_len = w.size();
-      if (sorted) break;
-    }
+    if (k == 0) return {uint32_t(end - p), words_[i].value};
   }
-  return best;
+  return {};
 }
 
 namespace {

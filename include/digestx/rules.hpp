@@ -98,6 +98,8 @@ class Lexicon {
   const Bucket* bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
                        char32_t c) const;
   void file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index);
+  Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
+                     bool forward, Match exact) const;
   std::deque<Word> words_;  // a deque: adding keeps the addresses the index views into
   std::unordered_map<std::u32string_view, uint32_t> index_;
   std::unordered_map<char32_t, Bucket> by_first_, by_last_;
