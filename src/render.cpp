@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "digestx/output.hpp"
+#include "digestx/panel.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "render_assets.hpp"
@@ -58,6 +59,12 @@ std::string kind_label(std::string_view kind) {
 std::string kind_class(std::string_view kind) {
   std::string out = "k-";
   for (char c : kind) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+  return out;
+}
+
+std::vector<std::string> all_kinds() {
+  std::vector<std::string> out;
+  for (const KindInfo& k : kKinds) out.push_back(k.kind);
   return out;
 }
 
@@ -604,21 +611,22 @@ FactSummary summarise(const std::vector<Fact>& facts) {
 
 namespace {
 
-std::string page_of(const std::vector<RenderInput>& inputs, const PagePart* part) {
+std::string page_of(const std::vector<RenderInput>& inputs, const Panel* panel, const PagePart* part) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"" +
       content_security_policy() +
       "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"digestx " DIGESTX_VERSION "\">\n<title>";
-  append_html(out, page_title(inputs) + (part ? " · part " + std::to_string(part->index + 1) + " of " +
-                                                    std::to_string(part->files.size())
-                                              : std::string()));
+  append_html(out, (inputs.empty() ? std::string("digestx panel") : page_title(inputs)) +
+                       (part ? " · part " + std::to_string(part->index + 1) + " of " + std::to_string(part->files.size())
+                             : std::string()));
   out += "</title>\n<style>";
   out += render_style().text;
   out += "</style>\n</head>\n<body>\n";
   if (inputs.size() > 1) write_contents(out, inputs);
   out += "<main>\n";
+  if (panel) write_panel_view(out, *panel);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].doc) document_section(out, *inputs[i].doc, i, part);
     else out += error_section(inputs[i], i);
@@ -640,12 +648,16 @@ double block_weight(const Block& b) {
 
 }  // namespace
 
-std::string render_page(const std::vector<RenderInput>& inputs) { return page_of(inputs, nullptr); }
+std::string render_page(const std::vector<RenderInput>& inputs, const Panel* panel) {
+  return page_of(inputs, panel, nullptr);
+}
+
+std::string render_panel_page(const Panel& panel) { return render_page({}, &panel); }
 
 std::vector<std::string> render_pages(const Document& doc, size_t max_bytes,
                                       const std::function<std::string(size_t)>& file_name) {
   std::vector<RenderInput> inputs{{&doc, {}, {}, {}}};
-  std::string whole = page_of(inputs, nullptr);
+  std::string whole = page_of(inputs, nullptr, nullptr);
   std::vector<Block> blocks = blocks_of(doc, "d0");
   if (whole.size() <= max_bytes || blocks.size() < 2) return {std::move(whole)};
   // Blocks in order into parts of about 80% of the limit (the estimate is rough), less
@@ -671,7 +683,7 @@ std::vector<std::string> render_pages(const Document& doc, size_t max_bytes,
   std::vector<std::string> pages;
   for (PagePart& part : parts) {
     part.files = files;
-    pages.push_back(page_of(inputs, &part));
+    pages.push_back(page_of(inputs, nullptr, &part));
   }
   return pages;
 }

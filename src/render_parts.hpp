@@ -17,6 +17,7 @@ namespace digestx::render_parts {
 std::string kind_label(std::string_view kind);
 std::string kind_class(std::string_view kind);  // k-money: CSS colours by kind
 std::vector<std::string> kinds_in_order(std::vector<std::string> kinds);
+std::vector<std::string> all_kinds();  // every kind, in that order (the panel's table columns)
 const char* period_key(Period p);  // last_year, this_year, none
 std::optional<int> period_year(Period p, std::optional<int> report_year);
 std::string period_label(Period p, std::optional<int> report_year);  // "last year 2022"

@@ -814,6 +814,9 @@ const std::map<std::string, Loader>& loaders() {
   return table;
 }
 
+// Rules files that their own command loads (panel.json: `digestx panel`), not the pipeline.
+bool loaded_elsewhere(const std::string& name) { return name == "panel.json"; }
+
 }  // namespace
 
 std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
@@ -821,6 +824,7 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) 
   std::set<std::string> seen;
   for (const RulesFile& f : files) {
     const std::string& display = f.path.empty() ? f.name : f.path;
+    if (loaded_elsewhere(f.name)) continue;
     auto it = loaders().find(f.name);
     if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of layout.json, structure.json, sentences.json, periods.json, numbers.json, quantities.json, qualifiers.json, exclusions.json, subjects.json)");
     json doc;
@@ -888,7 +892,7 @@ std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().extension() != ".json") continue;
     std::string name = entry.path().filename().string();
-    if (!loaders().count(name)) throw RulesError((fs::path(dir) / name).string(), "", "not a rules file");
+    if (!loaders().count(name) && !loaded_elsewhere(name)) throw RulesError((fs::path(dir) / name).string(), "", "not a rules file");
     std::error_code type_ec;
     if (entry.is_directory(type_ec)) throw RulesError((fs::path(dir) / name).string(), "", "is a directory");
     files_by_name[name] = {name, read_rules_file(entry.path().string()), entry.path().string()};

@@ -38,8 +38,12 @@ struct FactSummary {
 
 FactSummary summarise(const std::vector<Fact>& facts);
 
-// The whole page, one section per input, in input order.
-std::string render_page(const std::vector<RenderInput>& inputs);
+// The whole page, one section per input, in input order; with a panel (documents of
+// several years), its view comes first.
+struct Panel;
+std::string render_page(const std::vector<RenderInput>& inputs, const Panel* panel = nullptr);
+// The panel view alone (`digestx panel --render`: the documents are not kept).
+std::string render_panel_page(const Panel& panel);
 std::string render_page(const Document& doc);
 
 // A page above this many bytes takes a browser minutes to open (10,000 units made a

@@ -9,5 +9,6 @@ namespace digestx::cli {
 int run_extract(std::vector<std::string> args, const char* usage);
 int run_numbers(std::vector<std::string> args);
 int run_render(std::vector<std::string> args);
+int run_panel(std::vector<std::string> args);
 
 }  // namespace digestx::cli

@@ -185,51 +185,6 @@ Result run_record(const Batch& b, Task& task) {
   return r;
 }
 
-// Records mode reads the lines of its inputs one after the other ("-" = stdin).
-class RecordReader {
- public:
-  RecordReader(std::vector<std::string> inputs, size_t max_bytes) : inputs_(std::move(inputs)), max_(max_bytes) {}
-  ~RecordReader() { close(); }
-
-  // The next non-blank line; throws std::runtime_error for an input that cannot be opened.
-  bool next(Task& task) {
-    for (;;) {
-      if (!file_) {
-        if (at_ >= inputs_.size()) return false;
-        open(inputs_[at_]);
-      }
-      std::optional<Line> line = read_line(file_, max_);
-      if (!line) {
-        close();
-        ++at_;
-        continue;
-      }
-      ++line_no_;
-      if (!line->too_long && line->text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      task.text = std::move(line->text);
-      task.too_long = line->too_long;
-      task.source = inputs_[at_];
-      task.line = line_no_;
-      return true;
-    }
-  }
-
- private:
-  void open(const std::string& path) {
-    line_no_ = 0;
-    file_ = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-    if (!file_) throw std::runtime_error(path + ": cannot be opened: " + std::strerror(errno));
-  }
-  void close() {
-    if (file_ && file_ != stdin) std::fclose(file_);
-    file_ = nullptr;
-  }
-  std::vector<std::string> inputs_;
-  size_t max_;
-  size_t at_ = 0, line_no_ = 0;
-  std::FILE* file_ = nullptr;
-};
-
 // --output-dir: each input's file; a second input with the same output name gets
 // an error rather than overwriting the first one's.
 void plan_targets(Batch& b) {

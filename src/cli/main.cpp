@@ -18,6 +18,7 @@ Usage:
   digestx [extract] [OPTIONS] FILE...     extract documents (FILE "-" reads stdin)
   digestx numbers [OPTIONS] [FILE|-]      numerals and facts of each line on its own
   digestx render [OPTIONS] FILE...        an HTML page to review documents (-o FILE, --output-dir DIR)
+  digestx panel [OPTIONS] INPUT...        the same organisations across yearly digests (plans against outcomes)
   digestx COMMAND --help                  options of a command
 
 Examples:
@@ -26,7 +27,7 @@ Examples:
   echo '发放慰问金39.6万元，惠及3500余名党员' | digestx numbers
 )";
 
-bool is_command(const std::string& s) { return s == "extract" || s == "numbers" || s == "render"; }
+bool is_command(const std::string& s) { return s == "extract" || s == "numbers" || s == "render" || s == "panel"; }
 
 }  // namespace
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "numbers") return digestx::cli::run_numbers(args);
     if (command == "render") return digestx::cli::run_render(args);
+    if (command == "panel") return digestx::cli::run_panel(args);
     return digestx::cli::run_extract(args, kUsage);
   } catch (const digestx::cli::BrokenPipe&) {
     return 0;

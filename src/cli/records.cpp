@@ -1,5 +1,11 @@
 #include "records.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "ordered_pool.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace digestx::cli {
@@ -108,6 +114,39 @@ std::optional<Line> read_line(std::FILE* in, size_t max_bytes) {
   if (!any) return std::nullopt;
   if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
   return line;
+}
+
+bool RecordReader::next(Task& task) {
+  for (;;) {
+    if (!file_) {
+      if (at_ >= inputs_.size()) return false;
+      open(inputs_[at_]);
+    }
+    std::optional<Line> line = read_line(file_, max_);
+    if (!line) {
+      close();
+      ++at_;
+      continue;
+    }
+    ++line_no_;
+    if (!line->too_long && line->text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    task.text = std::move(line->text);
+    task.too_long = line->too_long;
+    task.source = inputs_[at_];
+    task.line = line_no_;
+    return true;
+  }
+}
+
+void RecordReader::open(const std::string& path) {
+  line_no_ = 0;
+  file_ = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file_) throw std::runtime_error(path + ": cannot be opened: " + std::strerror(errno));
+}
+
+void RecordReader::close() {
+  if (file_ && file_ != stdin) std::fclose(file_);
+  file_ = nullptr;
 }
 
 }  // namespace digestx::cli

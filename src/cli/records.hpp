@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace digestx::cli {
 
@@ -26,5 +27,26 @@ struct Line {
   bool too_long = false;
 };
 std::optional<Line> read_line(std::FILE* in, size_t max_bytes);
+
+// Records mode reads the lines of its inputs one after the other ("-" = stdin).
+struct Task;
+class RecordReader {
+ public:
+  RecordReader(std::vector<std::string> inputs, size_t max_bytes) : inputs_(std::move(inputs)), max_(max_bytes) {}
+  ~RecordReader() { close(); }
+  RecordReader(const RecordReader&) = delete;
+  RecordReader& operator=(const RecordReader&) = delete;
+
+  // The next non-blank line; throws std::runtime_error for an input that cannot be opened.
+  bool next(Task& task);
+
+ private:
+  void open(const std::string& path);
+  void close();
+  std::vector<std::string> inputs_;
+  size_t max_;
+  size_t at_ = 0, line_no_ = 0;
+  std::FILE* file_ = nullptr;
+};
 
 }  // namespace digestx::cli

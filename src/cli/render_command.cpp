@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "commands.hpp"
+#include "digestx/panel.hpp"
 #include "digestx/pipeline.hpp"
 #include "digestx/render.hpp"
 #include "digestx/rules.hpp"
@@ -113,6 +115,19 @@ void write_pages(const RenderArgs& a, const Rules& rules, Tally& t) {
   }
 }
 
+// Documents of several report years: the page opens with their panel.
+std::optional<Panel> panel_of(const std::vector<Loaded>& loaded, const RenderArgs& a) {
+  std::set<int> years;
+  for (const auto& l : loaded)
+    if (l.doc && l.doc->report_year) years.insert(*l.doc->report_year);
+  if (years.size() < 2) return std::nullopt;
+  PanelRules rules = load_panel_rules(a.rules_dir);
+  std::vector<PanelDigest> digests;
+  for (const auto& l : loaded)
+    if (l.doc) digests.push_back(digest_for_panel(*l.doc, rules));
+  return build_panel(std::move(digests), rules);
+}
+
 // One page for all inputs. A single input that fails writes nothing, as extract does;
 // among several, it gets a section that says why.
 void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
@@ -127,7 +142,8 @@ void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
     if (l.doc) l.input.doc = &*l.doc;
     inputs.push_back(l.input);
   }
-  std::string page = render_page(inputs);
+  std::optional<Panel> panel = panel_of(loaded, a);
+  std::string page = render_page(inputs, panel ? &*panel : nullptr);
   if (page.size() > a.max_page_bytes) {
     // Nothing is written: a browser would take minutes over it, or never open it.
     complain("the page would be " + std::to_string(page.size() >> 20) + " MiB, larger than --max-page-bytes (" +
@@ -201,6 +217,7 @@ int run_render(std::vector<std::string> args) {
   std::shared_ptr<const Rules> rules;
   try {
     rules = a.rules_dir.empty() ? default_rules() : load_rules_dir(a.rules_dir);
+    load_panel_rules(a.rules_dir);  // a broken panel.json fails here, before any work
   } catch (const RulesError& e) {
     complain(std::string("rules: ") + e.what());
     return 2;

@@ -1,0 +1,174 @@
+// `digestx panel`: the same organisations across yearly digests. A join over the
+// facts, not a second pass over the text: each document is reduced, as soon as it is
+// extracted, to the compact per-unit facts below (PanelDigest); the panel is then
+// built from those alone (rows, plan-against-outcome links, secretary changes).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "digestx/decimal.hpp"
+#include "digestx/document.hpp"
+
+namespace digestx {
+
+// rules/panel.json: how spellings, names and subjects are compared; every rule named.
+struct SubjectRule {
+  enum class Method { equal, contained, head_noun, shared_chars };
+  std::string name;
+  Method method = Method::equal;
+  size_t min_chars = 2;     // all but equal: the shorter subject has at least this many
+  size_t head_chars = 2;    // head_noun: the last characters that must agree
+  double min_shared = 0.0;  // head_noun, shared_chars: Dice coefficient of the characters
+  double score = 1.0;       // the better score wins when a plan has several candidates
+};
+
+struct PanelRules {
+  std::u32string ignore_chars;  // dropped before comparing (spaces, quotes, brackets)
+  std::string same_spelling_rule, same_name_rule;
+  // Learning a variant spelling of an organisation (市委两新工委 / 市委两新组织工委).
+  std::string variant_rule;
+  double variant_min_ratio = 0.7;  // the shorter spelling's share of the longer one
+  size_t variant_min_chars = 4;
+  size_t variant_same_suffix = 2;  // last characters that must agree (工委, 党委, 区委)
+  // A shorter abbreviation (市住建局党组 / 市住房城乡建设局党组) joins only when the
+  // plans of one are reported by the other a year later.
+  std::string evidence_rule;
+  double evidence_min_ratio = 0.5;
+  size_t evidence_min_plans = 2;
+  std::vector<SubjectRule> subject_rules;
+  std::vector<std::string> linkable_kinds;      // kinds a plan can have (count, money, …)
+  std::vector<std::string> unlinkable_aspects;  // threshold, rank, …: never plans
+  std::string tie_rule;  // among equal subject scores, the outcome closest to the plan
+};
+
+// Built-in rules/panel.json, or DIR/panel.json when it exists. Throws RulesError.
+PanelRules load_panel_rules(const std::string& rules_dir = {});
+PanelRules parse_panel_rules(const std::string& json_text, const std::string& file);
+
+// Money that may be added up (contract, Totals): the one place that decides it.
+bool is_summable_money(const Fact& f);
+// What the figure is (amount, per_capita, …), empty while facts carry no aspect.
+std::string_view fact_aspect(const Fact& f);
+
+// Money of one period summed by is_summable_money.
+struct MoneySum {
+  Decimal yuan;
+  size_t facts = 0;
+  bool approximate = false;  // a summand had a qualifier or a range
+  bool overflow = false;
+};
+
+// A fact kept by the panel: a plan (this_year) or an outcome (last_year).
+struct PanelFact {
+  std::string text, subject, unit;
+  std::string_view kind, qualifier, aspect;
+  Decimal value;
+  std::optional<Decimal> range_high;
+  int year = 0;
+  Span span;
+};
+
+struct PanelUnit {
+  size_t index = 0;  // in the document's units
+  std::string organization, role, name, headline;
+  Span span;  // the heading
+  size_t facts = 0;
+  std::map<std::string, size_t> by_kind;
+  MoneySum money_last_year, money_this_year;
+  std::vector<PanelFact> plans, outcomes;
+};
+
+struct PanelDigest {
+  std::string source, region;
+  std::optional<int> year;  // report_year
+  std::vector<PanelUnit> units;
+};
+
+// Keeps of a document what the panel needs; the document can go right after.
+PanelDigest digest_for_panel(const Document& doc, const PanelRules& rules);
+
+// ---------------------------------------------------------------- the panel
+
+struct PanelOrg {
+  std::string region, key;           // the key: the spelling used most (latest on a tie)
+  std::vector<std::string> aliases;  // the other spellings seen
+  std::vector<std::string> alias_rules;  // the rule that joined each alias
+};
+
+struct PanelRow {
+  size_t org = 0, digest = 0, unit = 0;  // into Panel::orgs, digests, digests[].units
+};
+
+struct PanelRef {  // one side of a link
+  size_t digest = 0, unit = 0, fact = 0;
+};
+
+struct PanelLink {
+  size_t org = 0;
+  PanelRef planned, achieved;
+  std::optional<Decimal> ratio;  // achieved / planned, 4 decimals
+  std::string rule;              // the subject rule that matched
+  std::string tie_rule;          // set when several outcomes scored alike and the nearest value won
+};
+
+struct UnmatchedPlan {
+  size_t org = 0;
+  PanelRef planned;
+  std::string reason;  // no_digest (no digest of that year given), no_row, no_matching_outcome
+};
+
+struct SecretaryChange {
+  size_t org = 0;
+  size_t from_row = 0, to_row = 0;  // into Panel::rows
+  std::string rule;
+};
+
+struct Panel {
+  std::vector<PanelDigest> digests;
+  std::vector<PanelOrg> orgs;
+  std::vector<PanelRow> rows;  // by region, organisation key, year
+  std::vector<PanelLink> links;
+  std::vector<UnmatchedPlan> unmatched_plans;
+  std::vector<SecretaryChange> secretary_changes;
+  std::vector<std::string> warnings;  // for stderr
+};
+
+Panel build_panel(std::vector<PanelDigest> digests, const PanelRules& rules);
+
+// ---------------------------------------------------------------- comparing (panel_match.cpp)
+
+// Width folded, traditional -> simplified, ignore_chars dropped.
+std::u32string panel_normal(std::string_view utf8, const PanelRules& rules);
+// The subject rule that relates two subjects (nullptr: none), with its score.
+const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_view achieved,
+                                  const PanelRules& rules);
+// The shorter spelling's share of the longer when it runs through it in order and
+// both start and end alike; 0 otherwise.
+double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
+// Two spellings of one organisation by their letters alone (variant_ratio >= min_ratio)?
+bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
+// A name without its spaces (陈　光 -> 陈光), as rows and changes give it.
+std::string without_spaces(std::string_view utf8);
+// Dice coefficient of the two strings' characters (as multisets).
+double shared_chars(std::u32string_view a, std::u32string_view b);
+
+// ---------------------------------------------------------------- output (panel_output.cpp)
+
+struct PanelOutputOptions {
+  bool pretty = false;
+  bool explain = false;
+};
+
+void write_panel_json(std::string& out, const Panel& p, const PanelOutputOptions& o);
+void write_panel_jsonl(std::string& out, const Panel& p, const PanelOutputOptions& o);
+void write_panel_rows_csv(std::string& out, const Panel& p);
+void write_panel_links_csv(std::string& out, const Panel& p);
+
+// The review page's panel view (render): charts, links table, secretary timeline.
+void write_panel_view(std::string& out, const Panel& p);
+
+}  // namespace digestx

@@ -1,0 +1,237 @@
+// The panel: organisations keyed across years, one row per organisation and year,
+// plans of Y-1 linked to the outcomes reported for Y, changes of secretary. Works on
+// PanelDigests only (see digest_for_panel): a join over facts, not over texts.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+#include "digestx/panel.hpp"
+
+namespace digestx {
+
+namespace {
+
+// One spelling of an organisation (normal form) in one region, wherever it occurs.
+struct Spelling {
+  std::string region;
+  std::u32string normal;
+  std::map<std::string, std::pair<size_t, int>> written;  // as written -> (times, latest year)
+  std::set<size_t> digests;
+  std::set<int> years;
+  std::set<std::u32string> roles;
+  std::vector<std::pair<size_t, size_t>> units;  // (digest, unit)
+  size_t group = 0;  // union-find parent
+  const std::string* rule = nullptr;  // the rule that joined it to its group
+};
+
+struct Spellings {
+  std::vector<Spelling> all;
+  std::map<std::pair<std::string, std::u32string>, size_t> index;
+  size_t find(size_t i) {
+    while (all[i].group != i) i = all[i].group = all[all[i].group].group;
+    return i;
+  }
+};
+
+Spellings collect_spellings(const std::vector<PanelDigest>& digests, const PanelRules& rules) {
+  Spellings s;
+  for (size_t d = 0; d < digests.size(); ++d)
+    for (const PanelUnit& u : digests[d].units) {
+      auto key = std::make_pair(digests[d].region, panel_normal(u.organization, rules));
+      auto [it, fresh] = s.index.emplace(key, s.all.size());
+      if (fresh) s.all.push_back({key.first, key.second, {}, {}, {}, {}, {}, s.all.size(), nullptr});
+      Spelling& sp = s.all[it->second];
+      auto& w = sp.written[u.organization];
+      ++w.first;
+      w.second = std::max(w.second, digests[d].year.value_or(0));
+      sp.digests.insert(d);
+      if (digests[d].year) sp.years.insert(*digests[d].year);
+      sp.roles.insert(panel_normal(u.role, rules));
+      sp.units.push_back({d, size_t(&u - digests[d].units.data())});
+    }
+  return s;
+}
+
+template <class T>
+bool overlap(const std::set<T>& a, const std::set<T>& b) {
+  for (const T& x : a)
+    if (b.count(x)) return true;
+  return false;
+}
+
+// Plans of one spelling's year reported, with the very same subject, kind and unit,
+// by the other spelling's next year (市住房城乡建设局党组 plans 改造城镇老旧小区70个,
+// 保障性租赁住房3000套; 市住建局党组 reports both a year later).
+size_t plans_reported(const std::vector<PanelDigest>& d, const Spelling& a, const Spelling& b, const PanelRules& rules) {
+  size_t n = 0;
+  for (auto [da, ua] : a.units)
+    for (auto [db, ub] : b.units) {
+      if (!d[da].year || !d[db].year || *d[db].year != *d[da].year + 1) continue;
+      for (const PanelFact& plan : d[da].units[ua].plans)
+        for (const PanelFact& outcome : d[db].units[ub].outcomes)
+          if (plan.kind == outcome.kind && plan.unit == outcome.unit &&
+              panel_normal(plan.subject, rules) == panel_normal(outcome.subject, rules)) {
+            ++n;
+            break;
+          }
+    }
+  return n;
+}
+
+// The rule that makes a and b one organisation, or nullptr.
+const std::string* variant_rule(const std::vector<PanelDigest>& d, const Spelling& a, const Spelling& b,
+                                const PanelRules& rules) {
+  double ratio = variant_ratio(a.normal, b.normal, rules);
+  if (ratio >= rules.variant_min_ratio) return &rules.variant_rule;
+  if (ratio < rules.evidence_min_ratio || ratio == 0) return nullptr;
+  size_t shared = std::max(plans_reported(d, a, b, rules), plans_reported(d, b, a, rules));
+  return shared >= rules.evidence_min_plans ? &rules.evidence_rule : nullptr;
+}
+
+// Learns variants: two spellings of one region join when variant_rule holds, they
+// share a role, and their groups never meet in one digest nor in one year (a digest
+// that names both holds two organisations).
+void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const PanelRules& rules) {
+  std::vector<std::set<size_t>> digests(s.all.size());
+  std::vector<std::set<int>> years(s.all.size());
+  for (size_t i = 0; i < s.all.size(); ++i) digests[i] = s.all[i].digests, years[i] = s.all[i].years;
+  // s.index is ordered by (region, spelling): the spellings of a region are adjacent.
+  std::vector<size_t> order;
+  for (const auto& [key, i] : s.index) order.push_back(i);
+  for (size_t x = 0; x < order.size(); ++x)
+    for (size_t y = x + 1; y < order.size() && s.all[order[y]].region == s.all[order[x]].region; ++y) {
+      size_t i = order[x], j = order[y];
+      const Spelling &a = s.all[i], &b = s.all[j];
+      if (!overlap(a.roles, b.roles)) continue;
+      size_t ga = s.find(i), gb = s.find(j);
+      if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
+      const std::string* rule = variant_rule(d, a, b, rules);
+      if (!rule) continue;
+      s.all[gb].group = ga;
+      s.all[j].rule = rule;
+      digests[ga].insert(digests[gb].begin(), digests[gb].end());
+      years[ga].insert(years[gb].begin(), years[gb].end());
+    }
+}
+
+// The key is the spelling written most often (the latest on a tie); the others are
+// its aliases, each with the rule that joined it.
+PanelOrg make_org(Spellings& s, const std::vector<size_t>& members, const PanelRules& rules) {
+  PanelOrg org;
+  org.region = s.all[members[0]].region;
+  std::tuple<size_t, int, std::string> best{0, 0, ""};
+  const std::u32string* key_normal = nullptr;
+  for (size_t m : members)
+    for (const auto& [written, seen] : s.all[m].written) {
+      std::tuple<size_t, int, std::string> t{seen.first, seen.second, written};
+      if (!key_normal || t > best) best = t, key_normal = &s.all[m].normal;
+    }
+  org.key = std::get<2>(best);
+  for (size_t m : members)
+    for (const auto& [written, seen] : s.all[m].written) {
+      if (written == org.key) continue;
+      org.aliases.push_back(written);
+      bool same = s.all[m].normal == *key_normal;
+      org.alias_rules.push_back(same ? rules.same_spelling_rule : s.all[m].rule ? *s.all[m].rule : rules.variant_rule);
+    }
+  return org;
+}
+
+// Orgs, and for each (region, normal spelling) the org it belongs to.
+std::map<std::pair<std::string, std::u32string>, size_t> key_orgs(Panel& p, const PanelRules& rules) {
+  Spellings s = collect_spellings(p.digests, rules);
+  learn_variants(s, p.digests, rules);
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < s.all.size(); ++i) groups[s.find(i)].push_back(i);
+  std::vector<std::pair<PanelOrg, const std::vector<size_t>*>> made;
+  for (auto& [root, members] : groups) made.push_back({make_org(s, members, rules), &members});
+  // Orgs in the order of (region, key): the rows, and so every list, follow it.
+  std::sort(made.begin(), made.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.region, a.first.key) < std::tie(b.first.region, b.first.key);
+  });
+  std::map<std::pair<std::string, std::u32string>, size_t> org_of;
+  for (auto& [org, members] : made) {
+    for (size_t m : *members) org_of[{s.all[m].region, s.all[m].normal}] = p.orgs.size();
+    p.orgs.push_back(std::move(org));
+  }
+  return org_of;
+}
+
+void make_rows(Panel& p, const PanelRules& rules) {
+  auto org_of = key_orgs(p, rules);
+  for (size_t d = 0; d < p.digests.size(); ++d)
+    for (size_t u = 0; u < p.digests[d].units.size(); ++u) {
+      const PanelUnit& unit = p.digests[d].units[u];
+      p.rows.push_back({org_of.at({p.digests[d].region, panel_normal(unit.organization, rules)}), d, u});
+    }
+  // Orgs come ordered by (region, spelling) already; digests by input order.
+  auto order = [&](const PanelRow& r) {
+    return std::make_tuple(r.org, p.digests[r.digest].year.value_or(0), r.digest, r.unit);
+  };
+  std::sort(p.rows.begin(), p.rows.end(), [&](const PanelRow& a, const PanelRow& b) { return order(a) < order(b); });
+}
+
+}  // namespace
+
+void link_plans(Panel& p, const PanelRules& rules);  // panel_links.cpp
+
+namespace {
+
+const PanelUnit& unit_of(const Panel& p, const PanelRow& r) { return p.digests[r.digest].units[r.unit]; }
+
+void find_secretary_changes(Panel& p, const PanelRules& rules) {
+  for (size_t i = 1; i < p.rows.size(); ++i) {
+    const PanelRow &a = p.rows[i - 1], &b = p.rows[i];
+    auto ya = p.digests[a.digest].year, yb = p.digests[b.digest].year;
+    if (a.org != b.org || !ya || !yb || *ya == *yb) continue;
+    std::u32string from = panel_normal(unit_of(p, a).name, rules), to = panel_normal(unit_of(p, b).name, rules);
+    if (from.empty() || to.empty() || from == to) continue;
+    p.secretary_changes.push_back({a.org, i - 1, i, rules.same_name_rule});
+  }
+}
+
+// One line per organisation with several rows in a year (the same digest given
+// twice, or two digests of one year): its links are drawn from and to each row.
+void warn_duplicates(Panel& p) {
+  std::map<size_t, std::vector<int>> years;  // org -> years with several rows
+  std::map<size_t, std::string> example;
+  for (size_t i = 1; i < p.rows.size(); ++i) {
+    const PanelRow &a = p.rows[i - 1], &b = p.rows[i];
+    auto ya = p.digests[a.digest].year, yb = p.digests[b.digest].year;
+    if (a.org != b.org || !ya || !yb || *ya != *yb) continue;
+    auto& list = years[a.org];
+    if (list.empty()) example[a.org] = p.digests[a.digest].source + ", " + p.digests[b.digest].source;
+    if (list.empty() || list.back() != *ya) list.push_back(*ya);
+  }
+  for (const auto& [org, list] : years) {
+    std::string which;
+    for (size_t i = 0; i < list.size() && i < 5; ++i) which += (i ? ", " : "") + std::to_string(list[i]);
+    if (list.size() > 5) which += " and " + std::to_string(list.size() - 5) + " more years";
+    p.warnings.push_back(p.orgs[org].key + " has several rows for " + which + " (" + example[org] +
+                         "): plans are linked from and to each of them");
+  }
+  size_t no_region = 0;
+  for (const PanelDigest& d : p.digests) {
+    if (!d.year) p.warnings.push_back(d.source + ": no report year: its rows are not linked");
+    if (d.region.empty() && !no_region++)
+      p.warnings.push_back(d.source + " (and any other digest without a region): no region found, so its "
+                           "organisations are keyed by their spelling alone (市财政局党组 of two cities would be one)");
+  }
+}
+
+}  // namespace
+
+Panel build_panel(std::vector<PanelDigest> digests, const PanelRules& rules) {
+  Panel p;
+  p.digests = std::move(digests);
+  make_rows(p, rules);
+  warn_duplicates(p);
+  link_plans(p, rules);
+  find_secretary_changes(p, rules);
+  return p;
+}
+
+}  // namespace digestx

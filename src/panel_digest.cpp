@@ -1,0 +1,100 @@
+// What the panel keeps of one document: per unit its heading fields, fact counts,
+// summed money and the facts that can be plans or outcomes, as plain strings. The
+// document (its text, paragraphs and sentences) can be dropped right after, so a
+// panel of a thousand digests holds their facts, not their texts.
+#include <algorithm>
+
+#include "digestx/output.hpp"
+#include "digestx/panel.hpp"
+
+namespace digestx {
+
+std::string_view fact_aspect(const Fact&) {
+  // Facts carry no aspect yet (contract: amount, per_capita, rate, change, threshold,
+  // cumulative, rank); until they do, every aspect is unknown.
+  return {};
+}
+
+bool is_summable_money(const Fact& f) {
+  if (f.kind != "money" || !f.value || f.unit != "元") return false;
+  std::string_view aspect = fact_aspect(f);
+  if (!aspect.empty()) return aspect == "amount";
+  // Without an aspect, a bound (10万元以上的村, 5万元以下) qualifies a noun more often
+  // than it reports an amount: such figures stay out of the sums.
+  return f.qualifier != "at_least" && f.qualifier != "at_most" && f.qualifier != "less_than";
+}
+
+namespace {
+
+void add_money(MoneySum& m, const Fact& f) {
+  ++m.facts;
+  if (!f.qualifier.empty() || f.range) m.approximate = true;
+  auto sum = m.yuan.add(*f.value);
+  if (sum) m.yuan = *sum;
+  else m.overflow = true;
+}
+
+bool can_link(const Fact& f, const PanelRules& rules) {
+  if (!f.value || f.subject.empty() || !f.year) return false;
+  if (std::find(rules.linkable_kinds.begin(), rules.linkable_kinds.end(), f.kind) == rules.linkable_kinds.end())
+    return false;
+  std::string_view aspect = fact_aspect(f);
+  return std::find(rules.unlinkable_aspects.begin(), rules.unlinkable_aspects.end(), aspect) ==
+         rules.unlinkable_aspects.end();
+}
+
+PanelFact keep(const Document& doc, const Fact& f) {
+  PanelFact p;
+  p.text = slice(doc.text, f.span);
+  p.subject = slice(doc.text, f.subject);
+  p.unit = f.unit;
+  p.kind = f.kind;
+  p.qualifier = f.qualifier;
+  p.aspect = fact_aspect(f);
+  p.value = *f.value;
+  if (f.range) p.range_high = f.range->second;
+  p.year = *f.year;
+  p.span = f.span;
+  return p;
+}
+
+PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const PanelRules& rules) {
+  PanelUnit pu;
+  pu.index = index;
+  pu.organization = slice(doc.text, u.organization);
+  pu.role = slice(doc.text, u.role);
+  pu.name = slice(doc.text, u.name);
+  pu.headline = slice(doc.text, u.headline);
+  pu.span = covering(u.heading);
+  for (const Fact& f : u.facts) {
+    ++pu.facts;
+    ++pu.by_kind[std::string(f.kind)];
+    if (is_summable_money(f) && f.period != Period::none)
+      add_money(f.period == Period::last_year ? pu.money_last_year : pu.money_this_year, f);
+    if (!can_link(f, rules)) continue;
+    // A plan of the digest of Y-1 is a this_year fact of year Y; an outcome of the
+    // digest of Y a last_year fact of year Y.
+    bool plan = f.period == Period::this_year && doc.report_year && *f.year == *doc.report_year + 1;
+    bool outcome = f.period == Period::last_year && doc.report_year && *f.year == *doc.report_year;
+    if (plan) pu.plans.push_back(keep(doc, f));
+    if (outcome) pu.outcomes.push_back(keep(doc, f));
+  }
+  return pu;
+}
+
+}  // namespace
+
+PanelDigest digest_for_panel(const Document& doc, const PanelRules& rules) {
+  PanelDigest d;
+  d.source = doc.source.path;
+  d.region = slice(doc.text, doc.region);
+  d.year = doc.report_year;
+  for (size_t i = 0; i < doc.units.size(); ++i) {
+    const Unit& u = doc.units[i];
+    if (u.organization.empty()) continue;  // no heading: nothing to follow across years
+    d.units.push_back(unit_for_panel(doc, u, i, rules));
+  }
+  return d;
+}
+
+}  // namespace digestx

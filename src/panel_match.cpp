@@ -1,0 +1,98 @@
+// Comparing across years: spellings of organisations, names and subjects, all on a
+// normal form (width folded, simplified, without spaces, quotes and brackets), so that
+// 陈　光 is 陈光 and 暖“新”驿站 is 暖新驿站.
+#include <algorithm>
+#include <map>
+
+#include "digestx/panel.hpp"
+#include "digestx/utf.hpp"
+#include "digestx/view.hpp"
+
+namespace digestx {
+
+std::u32string panel_normal(std::string_view utf8, const PanelRules& rules) {
+  std::u32string folded = fold(from_utf8(utf8));
+  std::u32string out;
+  out.reserve(folded.size());
+  for (char32_t c : folded) {
+    if (is_space(c) || is_line_break(c) || rules.ignore_chars.find(c) != std::u32string::npos) continue;
+    out += c;
+  }
+  return out;
+}
+
+std::string without_spaces(std::string_view utf8) {
+  std::string out;
+  for (char32_t c : from_utf8(utf8))
+    if (!is_space(c)) append_utf8(out, c);
+  return out;
+}
+
+double shared_chars(std::u32string_view a, std::u32string_view b) {
+  if (a.empty() || b.empty()) return 0;
+  std::map<char32_t, int> left;
+  for (char32_t c : a) ++left[c];
+  size_t common = 0;
+  for (char32_t c : b) {
+    auto it = left.find(c);
+    if (it != left.end() && it->second > 0) {
+      --it->second;
+      ++common;
+    }
+  }
+  return 2.0 * double(common) / double(a.size() + b.size());
+}
+
+namespace {
+
+bool ends_alike(std::u32string_view a, std::u32string_view b, size_t n) {
+  return a.size() >= n && b.size() >= n && a.substr(a.size() - n) == b.substr(b.size() - n);
+}
+
+// `shorter` runs through `longer` in order (两新工委 through 两新组织工委).
+bool runs_through(std::u32string_view shorter, std::u32string_view longer) {
+  size_t at = 0;
+  for (char32_t c : longer)
+    if (at < shorter.size() && shorter[at] == c) ++at;
+  return at == shorter.size();
+}
+
+bool rule_holds(const SubjectRule& r, std::u32string_view a, std::u32string_view b) {
+  using M = SubjectRule::Method;
+  if (r.method != M::equal && std::min(a.size(), b.size()) < r.min_chars) return false;
+  switch (r.method) {
+    case M::equal: return a == b;
+    case M::contained: {
+      std::u32string_view s = a.size() <= b.size() ? a : b, l = a.size() <= b.size() ? b : a;
+      return s.size() >= r.min_chars && l.find(s) != std::u32string_view::npos;
+    }
+    case M::head_noun: return ends_alike(a, b, r.head_chars) && shared_chars(a, b) >= r.min_shared;
+    case M::shared_chars: return shared_chars(a, b) >= r.min_shared;
+  }
+  return false;
+}
+
+}  // namespace
+
+const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_view achieved, const PanelRules& rules) {
+  if (planned.empty() || achieved.empty()) return nullptr;
+  const SubjectRule* best = nullptr;
+  for (const SubjectRule& r : rules.subject_rules)
+    if ((!best || r.score > best->score) && rule_holds(r, planned, achieved)) best = &r;
+  return best;
+}
+
+double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRules& rules) {
+  if (a == b || a.empty() || b.empty()) return 0;
+  std::u32string_view s = a.size() <= b.size() ? a : b, l = a.size() <= b.size() ? b : a;
+  // The place name leads and the kind of body ends a spelling: both must agree.
+  if (s.size() < rules.variant_min_chars || s.front() != l.front()) return 0;
+  if (!ends_alike(s, l, rules.variant_same_suffix) || !runs_through(s, l)) return 0;
+  return double(s.size()) / double(l.size());
+}
+
+bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules) {
+  return variant_ratio(a, b, rules) >= rules.variant_min_ratio;
+}
+
+}  // namespace digestx
