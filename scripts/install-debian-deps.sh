@@ -12,6 +12,8 @@ if [ "${1:-}" = "--fuzz" ]; then
 fi
 if [ "${1:-}" = "--test" ]; then
   packages="$packages python3-jsonschema python3-pandas parallel jq"
+  # readelf, for the check of the hardening flags on the built binary.
+  packages="$packages binutils"
   # The review page's browser test: Debian's chromium, and a font for its screenshots.
   packages="$packages chromium fonts-wqy-microhei"
   # The packaging check (scripts/check-install.sh): cpack's dpkg-shlibdeps; zsh and fish

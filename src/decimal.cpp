@@ -12,9 +12,10 @@ using Int = Decimal::Int;
 constexpr int kMaxDigits = 36;
 constexpr int kMaxScale = 30;
 
+// 10^n for 0 <= n <= kMaxDigits; callers check n first (10^39 does not fit 128 bits).
 Int pow10(int n) {
   Int p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
+  for (int i = 0; i < n && i < kMaxDigits; ++i) p *= 10;
   return p;
 }
 
@@ -30,7 +31,15 @@ bool checked_mul(Int a, Int b, Int* out) {
 // Brings two decimals to a common scale; false when that would overflow.
 bool align(Int a, int sa, Int b, int sb, Int* ra, Int* rb, int* scale) {
   *scale = sa > sb ? sa : sb;
+  if (*scale - sa > kMaxDigits || *scale - sb > kMaxDigits) return false;
   return checked_mul(a, pow10(*scale - sa), ra) && checked_mul(b, pow10(*scale - sb), rb);
+}
+
+// A value rounded to kMaxScale places, or nullopt where a value that is not zero
+// would become 0 (1e-40): a figure read as 0 would be wrong, not rounded.
+std::optional<Decimal> kept(const Decimal& exact, const Decimal& rounded) {
+  if (rounded.is_zero() && !exact.is_zero()) return std::nullopt;
+  return rounded;
 }
 
 Int abs128(Int v) { return v < 0 ? -v : v; }
@@ -91,7 +100,7 @@ std::optional<Decimal> Decimal::mul(const Decimal& o) const {
   if (!checked_mul(mantissa_, o.mantissa_, &r)) return std::nullopt;
   int s = scale_ + o.scale_;
   Decimal d = Decimal(r, s).normalized();
-  if (d.scale_ > kMaxScale) return d.rounded(kMaxScale);
+  if (d.scale_ > kMaxScale) return kept(d, d.rounded(kMaxScale));
   return d;
 }
 
@@ -105,14 +114,16 @@ std::optional<Decimal> Decimal::shift(int power) const {
     if (!checked_mul(mantissa_, pow10(rest), &r)) return std::nullopt;
     return Decimal(r, scale_ - from_scale).normalized();
   }
+  if (power < -(kMaxScale + kMaxDigits)) return std::nullopt;  // below 10^-30 whatever the mantissa
   int s = scale_ - power;
-  if (s - kMaxScale > kMaxDigits) return Decimal();
+  if (s - kMaxScale > kMaxDigits) return std::nullopt;
   Decimal d = Decimal(mantissa_, s).normalized();
-  return d.scale_ > kMaxScale ? d.rounded(kMaxScale) : d;
+  return d.scale_ > kMaxScale ? kept(d, d.rounded(kMaxScale)) : d;
 }
 
 std::optional<Decimal> Decimal::div(const Decimal& o, int digits) const {
-  if (o.mantissa_ == 0) return std::nullopt;
+  if (o.mantissa_ == 0 || digits < 0 || digits > kMaxScale) return std::nullopt;
+  if (mantissa_ == 0) return Decimal();
   // (a/10^sa) / (b/10^sb) = a * 10^(sb - sa) / b; compute with `digits`+1 places.
   int exp = o.scale_ - scale_ + digits + 1;
   Int num = mantissa_;
@@ -120,19 +131,23 @@ std::optional<Decimal> Decimal::div(const Decimal& o, int digits) const {
   if (exp >= 0) {
     if (exp > kMaxDigits || !checked_mul(num, pow10(exp), &num)) return std::nullopt;
   } else {
-    if (-exp > kMaxDigits) return Decimal();
-    den *= pow10(-exp);
+    // A denominator scaled past 10^36 exceeds every numerator: the quotient is 0 at
+    // `digits` places, which the value (not 0) is not. 1e-30 / 12345678901234567890123456
+    // once multiplied here past 128 bits.
+    if (-exp > kMaxDigits || !checked_mul(den, pow10(-exp), &den)) return std::nullopt;
   }
   Int q = num / den;  // digits+1 places
   Int last = q % 10;
   q /= 10;
   if (last >= 5) q += 1;
   if (last <= -5) q -= 1;
+  if (q == 0) return std::nullopt;  // not 0, but below the last place kept
   return Decimal(q, digits).normalized();
 }
 
 Decimal Decimal::rounded(int digits) const {
   if (scale_ <= digits) return *this;
+  if (scale_ - digits > kMaxDigits) return Decimal();  // below half the last place: 0
   Int p = pow10(scale_ - digits);
   Int q = mantissa_ / p;
   Int r = mantissa_ % p;

@@ -44,13 +44,15 @@ class FactFinder {
     find_url_zones();
     if (!in.numerals) {
       // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
+      std::vector<Span> too_large;
       if (j_.contiguous() && s_.size() > 0) {
-        own_numerals_ = find_numerals(s_, rules.numbers, in_.text.substr(j_.source(0), s_.size()));
+        own_numerals_ = find_numerals(s_, rules.numbers, in_.text.substr(j_.source(0), s_.size()), &too_large);
       } else {
         std::u32string source(s_.size(), U'\0');
         for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source(i)];
-        own_numerals_ = find_numerals(s_, rules.numbers, source);
+        own_numerals_ = find_numerals(s_, rules.numbers, source, &too_large);
       }
+      for (Span t : too_large) unrepresentable(t.start, t.end);
     }
     for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
     find_institution_names();
@@ -449,6 +451,7 @@ class FactFinder {
     d.b = n.begin;
     if (in_.explain) d.numeral_rules.assign(n.rules.begin(), n.rules.end());
     size_t p = n.end;
+    bool exact = true;  // false once arithmetic on the figure overflowed
 
     // Before the numeral: 百分之 (a parts-per numeral), 第 (ordinal), 人民币 (prefix units).
     const QuantityRules::Unit* prefix = nullptr;
@@ -573,6 +576,7 @@ class FactFinder {
       d.kind = "fraction";
       d.kind_rule = "numeral.fraction";
       d.value = n.value.rounded(6);
+      if (d.value->is_zero() && !n.value.is_zero()) exact = false;  // 10000000分之1 is not 0
       if (unit) p = unit_b;
     } else if (unit) {
       if (unit->max_value && *unit->max_value < n.value) return std::nullopt;  // 十二成 is not a share
@@ -589,7 +593,9 @@ class FactFinder {
       Decimal v = n.value;
       if (!high && unit->decimal_after) {
         if (auto frac = decimal_after(n, p)) {
-          if (auto sum = v.add(*frac)) v = *sum;
+          auto sum = v.add(*frac);
+          if (sum) v = *sum;
+          else exact = false;
           if (in_.explain) d.numeral_rules.push_back(unit->decimal_after_rule);
         }
       }
@@ -606,7 +612,10 @@ class FactFinder {
       d.kind_rule = "fact.bare";
       d.value = n.value;
     }
-    if (!d.value) return std::nullopt;
+    if (!d.value || !exact) {  // scaled past 10^36 (or below 10^-30): left out, and said
+      unrepresentable(d.b, p);
+      return std::nullopt;
+    }
 
     // Ranges: stated (3至5个) or inside the numeral (两三个, 十几个).
     const QuantityRules::Unit* scale = prefix ? prefix : unit;
@@ -621,7 +630,10 @@ class FactFinder {
     auto set_range = [&](const Decimal& low, const Decimal& high_end) {
       auto lo = scale_it(low), hi = scale_it(high_end);
       if (lo && hi && *hi < *lo && scale && scale->multiply_if_below && !(high_end < *scale->multiply_if_below)) lo = low;
-      if (!lo || !hi) return;
+      if (!lo || !hi) {
+        exact = false;
+        return;
+      }
       if (*hi < *lo) std::swap(*lo, *hi);
       d.range = std::make_pair(*lo, *hi);
       d.value = *lo;
@@ -636,6 +648,10 @@ class FactFinder {
       if (in_.explain) d.numeral_rules.push_back(q_.range_rule);
     } else if (n.low && n.high) {
       set_range(*n.low, *n.high);
+    }
+    if (!exact) {  // a range without its ends would be one figure where the text gives two
+      unrepresentable(d.b, p);
+      return std::nullopt;
     }
 
     // Qualifiers around the figure (比三十大), after the unit (以上, 左右) and before
@@ -1169,6 +1185,12 @@ class FactFinder {
     d.hb = next.first + mine;
     d.he = next.second;
     d.subject_rule = sr.coordinated_rule;
+  }
+
+  // A figure in [b, e) of the joined text whose value cannot be held: reported to the
+  // caller (in source positions), never given a value it does not have.
+  void unrepresentable(size_t b, size_t e) const {
+    if (in_.unrepresentable && b < e) in_.unrepresentable->push_back(j_.span(b, std::min(e, s_.size())));
   }
 
   // ---------------------------------------------------------- output

@@ -53,9 +53,16 @@ Decimal digit_value(const Token& k, Mode mode) {
   return k.value;
 }
 
+// Arithmetic that fails in the evaluation overflows (一亿亿亿亿亿 is 10^40): `overflow`
+// tells that apart from a grammar that does not hold (十百), where a shorter reading may.
+std::nullopt_t overflowed(bool& overflow) {
+  overflow = true;
+  return std::nullopt;
+}
+
 // Value of one section below the smallest big unit in it: digits, 十百千, 零,
 // Arabic numbers, a trailing 点… fraction. Dropped unit: 一千陆 = 1600, 两千三点一 = 2300.1.
-std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_t e, Mode mode) {
+std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_t e, Mode mode, bool& overflow) {
   Decimal total;
   std::optional<Decimal> pending;
   bool pending_single = false;
@@ -67,9 +74,8 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
     if (!pending) return true;
     std::optional<Decimal> add = *pending;
     if (last_power >= 1 && !zero_since_unit && pending_single) add = pending->shift(last_power - 1);
-    if (!add) return false;
-    auto sum = total.add(*add);
-    if (!sum) return false;
+    auto sum = add ? total.add(*add) : std::nullopt;
+    if (!sum) return overflow = true, false;
     total = *sum;
     pending.reset();
     return true;
@@ -92,7 +98,7 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
         if (pending || k.power >= min_power_seen) return std::nullopt;
         min_power_seen = k.power;
         auto sum = total.add(k.value);
-        if (!sum) return std::nullopt;
+        if (!sum) return overflowed(overflow);
         total = *sum;
         last_power = k.power;
         zero_since_unit = false;
@@ -103,9 +109,8 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
         min_power_seen = k.power;
         Decimal mult = pending ? *pending : Decimal::of(1);
         auto add = mult.shift(k.power);
-        if (!add) return std::nullopt;
-        auto sum = total.add(*add);
-        if (!sum) return std::nullopt;
+        auto sum = add ? total.add(*add) : std::nullopt;
+        if (!sum) return overflowed(overflow);
         total = *sum;
         pending.reset();
         last_power = k.power;
@@ -115,7 +120,7 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
       case Token::Type::point_digits: {
         if (i + 1 != e || !flush()) return std::nullopt;
         auto sum = total.add(k.value);
-        if (!sum) return std::nullopt;
+        if (!sum) return overflowed(overflow);
         total = *sum;
         last_power = -1;
         break;
@@ -129,7 +134,7 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
 }
 
 // Splits at the last occurrence of the largest big unit: left × unit + right.
-std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t e, Mode mode) {
+std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t e, Mode mode, bool& overflow) {
   if (b >= e) return std::nullopt;
   int best = -1;
   size_t at = e;
@@ -138,12 +143,12 @@ std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t 
       best = t[i].power;
       at = i;
     }
-  if (at == e) return eval_section(t, b, e, mode);
+  if (at == e) return eval_section(t, b, e, mode, overflow);
   if (at == b) return std::nullopt;  // 万 with nothing before it
-  auto left = eval_range(t, b, at, mode);
+  auto left = eval_range(t, b, at, mode, overflow);
   if (!left) return std::nullopt;
   auto scaled = left->shift(best);
-  if (!scaled) return std::nullopt;
+  if (!scaled) return overflowed(overflow);
   size_t r = at + 1;
   if (r >= e) return scaled;
   // 一万三 = 13000: one digit right after a big unit stands for the next lower place.
@@ -151,12 +156,13 @@ std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t 
   if (r + 1 == e && k.single_digit &&
       (k.type == Token::Type::num || k.type == Token::Type::pair || k.type == Token::Type::ji)) {
     auto tail = digit_value(k, mode).shift(best - 1);
-    if (!tail) return std::nullopt;
-    return scaled->add(*tail);
+    auto sum = tail ? scaled->add(*tail) : std::nullopt;
+    return sum ? sum : overflowed(overflow);
   }
-  auto right = eval_range(t, r, e, mode);
+  auto right = eval_range(t, r, e, mode, overflow);
   if (!right) return std::nullopt;
-  return scaled->add(*right);
+  auto sum = scaled->add(*right);
+  return sum ? sum : overflowed(overflow);
 }
 
 // base^exponent by squaring; nullopt on overflow (at most ~7 squarings before that).
@@ -301,6 +307,10 @@ class Scanner {
     size_t sign = sign_at(i);
     auto c = core_at(i + sign, next);
     if (!c) return std::nullopt;
+    if (c->n.unrepresentable) {
+      c->n.begin = uint32_t(i);
+      return c->n;
+    }
     if (auto f = fraction_after(*c, i, sign > 0)) return f;
     // Units with no digit are no numeral (百分点, 千万不要) except before a unit word
     // (百吨, 千人), also after an approximation mark (百余个, 万余人次); 十 and 十万
@@ -535,7 +545,7 @@ class Scanner {
 
   // The tokens of the numeral starting at i. `too_long` is set (and `run_end` to where
   // the run of numeral characters ends) when there are more than a numeral can hold.
-  std::vector<Token> collect(size_t i, bool* too_long, size_t* run_end) const {
+  std::vector<Token> collect(size_t i, bool* too_long, size_t* run_end, bool* overflow) const {
     std::vector<Token> toks;
     toks.reserve(8);
     LocalGrammar grammar;
@@ -545,6 +555,7 @@ class Scanner {
       if (!t) break;
       if (t->overflow) {
         *too_long = true;
+        *overflow = true;
         *run_end = t->end;
         return {};
       }
@@ -607,11 +618,11 @@ class Scanner {
       }
     }
     auto v = Decimal::parse(ascii);
-    if (!v) return std::nullopt;
     Numeral n;
     n.begin = toks[b].begin;
     n.end = toks[e - 1].end;
-    n.value = *v;
+    if (v) n.value = *v;
+    else n.unrepresentable = true;  // more digits than are held: not its first 36
     n.digit_string = true;
     n.chinese = !toks[b].arabic;
     n.arabic = toks[b].arabic;
@@ -688,12 +699,17 @@ class Scanner {
     bool ranged = std::any_of(merged.begin(), merged.end(), [](const Token& k) {
       return k.type == Token::Type::pair || k.type == Token::Type::ji;
     });
-    auto stated = eval_range(merged, 0, merged.size(), Mode::stated);
-    if (!stated) return std::nullopt;
+    bool overflow = false;
+    auto stated = eval_range(merged, 0, merged.size(), Mode::stated, overflow);
+    if (!stated) {
+      if (!overflow) return std::nullopt;
+      n.unrepresentable = true;  // no shorter reading: 一亿亿亿亿亿 is not 一亿亿亿
+      return n;
+    }
     n.value = *stated;
     if (ranged) {
-      auto lo = eval_range(merged, 0, merged.size(), Mode::low);
-      auto hi = eval_range(merged, 0, merged.size(), Mode::high);
+      auto lo = eval_range(merged, 0, merged.size(), Mode::low, overflow);
+      auto hi = eval_range(merged, 0, merged.size(), Mode::high, overflow);
       if (lo && hi) {
         n.low = *lo;
         n.high = *hi;
@@ -711,12 +727,13 @@ class Scanner {
       *next = bare->n.end;
       return bare;
     }
-    bool too_long = false;
+    bool too_long = false, overflow = false;
     size_t run_end = i + 1;
-    std::vector<Token> toks = collect(i, &too_long, &run_end);
+    std::vector<Token> toks = collect(i, &too_long, &run_end, &overflow);
     if (too_long) {
       *next = std::max(run_end, i + 1);
-      return std::nullopt;
+      if (!overflow) return std::nullopt;
+      return unrepresentable(i, *next);  // 40 digits: a figure, too long to hold
     }
     if (toks.empty()) {
       *next = i + 1;
@@ -731,7 +748,7 @@ class Scanner {
       auto v = Decimal::of(1).shift(c.units_power);
       if (!v) {
         *next = toks.back().end;
-        return std::nullopt;
+        return unrepresentable(toks.front().begin, *next);
       }
       c.n.begin = toks.front().begin;
       c.n.end = toks.back().end;
@@ -797,7 +814,7 @@ class Scanner {
       for (size_t u = 0; u < used && c.units_only; ++u) c.units_power += toks[u].power;
       c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
       c.arabic_integer = used == 1 && toks[0].arabic && !toks[0].point && !toks[0].separators;
-      if (used == 1 && toks[0].arabic) {
+      if (used == 1 && toks[0].arabic && !c.n.unrepresentable) {
         exponent_after(c.n);
         multiplier_after(c.n);
         if (c.n.end != toks[0].end) c.arabic_integer = false;
@@ -806,6 +823,24 @@ class Scanner {
     dozen_after(c.n);
     *next = c.n.end;
     return c;
+  }
+
+  // A figure whose value cannot be held, over [b, e): find_numerals reports it.
+  static std::optional<Core> unrepresentable(size_t b, size_t e) {
+    Core c;
+    c.n.begin = uint32_t(b);
+    c.n.end = uint32_t(e);
+    c.n.unrepresentable = true;
+    return c;
+  }
+
+  static std::optional<Numeral> unrepresentable_fraction(const Core& den, size_t begin, size_t end) {
+    Numeral f = den.n;
+    f.begin = uint32_t(begin);
+    f.end = uint32_t(end);
+    f.form = Numeral::Form::fraction;
+    f.unrepresentable = true;
+    return f;
   }
 
   // 2e5, 1.2E+05, 2^5, 2^-1 after an Arabic number.
@@ -823,7 +858,11 @@ class Scanner {
     if (q == d || (q < len && (is_ascii_digit(s_[q]) || is_ascii_alpha(s_[q]) || is_point(q)))) return;
     int e = 0;
     for (size_t k = d; k < q; ++k) e = e * 10 + int(s_[k] - '0');
-    if (e > r_.max_exponent) return;
+    if (e > r_.max_exponent) {
+      n.end = uint32_t(q);
+      n.unrepresentable = true;  // 2e50 is not 2
+      return;
+    }
     bool negative = minus % 2 == 1;
     std::optional<Decimal> v;
     if (power) {
@@ -832,9 +871,12 @@ class Scanner {
     } else {
       v = n.value.shift(negative ? -e : e);
     }
-    if (!v) return;
-    n.value = *v;
     n.end = uint32_t(q);
+    if (!v) {
+      n.unrepresentable = true;
+      return;
+    }
+    n.value = *v;
     n.rules.push_back(r_.exponent_rule);
   }
 
@@ -846,9 +888,12 @@ class Scanner {
     for (const auto& [c, power] : r_.latin_multipliers) {
       if (s_[p] != c) continue;
       auto v = n.value.shift(power);
-      if (!v) return;
-      n.value = *v;
       n.end = uint32_t(p + 1);
+      if (!v) {
+        n.unrepresentable = true;
+        return;
+      }
+      n.value = *v;
       n.rules.push_back(r_.multiplier_rule);
       return;
     }
@@ -856,13 +901,16 @@ class Scanner {
 
   // 十打 = 120.
   void dozen_after(Numeral& n) const {
-    if (r_.dozen_words.empty() || n.low || n.digit_string || !n.value.is_integer()) return;
+    if (r_.dozen_words.empty() || n.unrepresentable || n.low || n.digit_string || !n.value.is_integer()) return;
     auto m = r_.dozen_words.longest_at(s_, n.end);
     if (!m || r_.dozen_not.longest_at(s_, n.end)) return;
     auto v = n.value.mul(Decimal::of(m.value));
-    if (!v) return;
-    n.value = *v;
     n.end += m.len;
+    if (!v) {
+      n.unrepresentable = true;
+      return;
+    }
+    n.value = *v;
     n.rules.push_back(r_.dozen_rule);
   }
 
@@ -931,7 +979,8 @@ class Scanner {
     size_t sign = slash ? 0 : sign_at(after);
     size_t ignored = 0;
     auto num = core_at(after + sign, &ignored);
-    if (!num || (slash && !num->arabic_integer)) return std::nullopt;
+    if (!num || (slash && !num->arabic_integer && !num->n.unrepresentable)) return std::nullopt;
+    if (num->n.unrepresentable) return unrepresentable_fraction(den, begin, num->n.end);
     if (num->units_only && !num->starts_with_ten && !den.units_only) return std::nullopt;
     Numeral n = num->n;
     if (sign) negate(n, after);
@@ -946,6 +995,7 @@ class Scanner {
     Decimal d = negative ? den.n.value.negated() : den.n.value;
     // 三分之一 names the denominator first, 1/3 the numerator.
     auto q = slash ? d.div(n.value, kFractionDigits) : n.value.div(d, kFractionDigits);
+    if (!q && !(slash ? n.value : d).is_zero()) return unrepresentable_fraction(den, begin, n.end);
     if (!q) return std::nullopt;
     Numeral f = den.n;
     f.begin = uint32_t(begin);
@@ -980,10 +1030,13 @@ class Scanner {
     auto frac = fraction_after(*den, start, false);
     if (!frac || frac->form != Numeral::Form::fraction || frac->value.negative()) return std::nullopt;
     if (start == p && !slash_at(*den, start)) return std::nullopt;  // the space form is for a/b only
-    auto sum = whole.value.add(frac->value);
-    if (!sum) return std::nullopt;
+    auto sum = frac->unrepresentable ? std::nullopt : whole.value.add(frac->value);
     Numeral m = whole;
     m.end = frac->end;
+    if (!sum) {
+      m.unrepresentable = true;
+      return m;
+    }
     m.value = *sum;
     m.form = Numeral::Form::fraction;
     m.chinese = m.chinese || frac->chinese;
@@ -1000,7 +1053,8 @@ class Scanner {
 
 }  // namespace
 
-std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, std::u32string_view source) {
+std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, std::u32string_view source,
+                                   std::vector<Span>* unrepresentable) {
   Scanner sc(s, r, source);
   std::vector<Numeral> out;
   size_t i = 0, n = s.size();
@@ -1017,6 +1071,11 @@ std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, 
     auto num = sc.parse_at(i, &next);
     if (!num) {
       i = std::max(next, i + 1);
+      continue;
+    }
+    if (num->unrepresentable) {  // left out, never cut down to a part that fits
+      if (unrepresentable) unrepresentable->push_back({num->begin, std::max(num->end, num->begin + 1)});
+      i = std::max<size_t>(num->end, i + 1);
       continue;
     }
     if (!sc.single_ok(*num)) {

@@ -117,7 +117,8 @@ bool crosses_break(std::u32string_view text, Span span) {
 }
 
 void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchContext& cx, const Rules& rules,
-                  PeriodMark& current, Paragraph& para, std::vector<Fact>& facts) {
+                  PeriodMark& current, Paragraph& para, std::vector<Fact>& facts,
+                  std::vector<Span>& unrepresentable) {
   Span whole = covering(pieces);
   std::u32string_view local_text = text.substr(whole.start, whole.size());
   std::u32string local_view = matching_view(local_text);
@@ -129,6 +130,8 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.text = local_text;
   fi.report_year = cx.report_year;
   fi.explain = cx.explain;
+  std::vector<Span> too_large;
+  fi.unrepresentable = &too_large;
   if (para.sentences.empty()) para.sentences.reserve(sentences.size());
   size_t offset = 0;
   for (const SentenceText& st : sentences) {
@@ -152,17 +155,19 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
     facts.push_back(std::move(f));
   }
+  for (Span s : too_large) unrepresentable.push_back(shifted(s, whole.start));
 }
 
 // Sentences, periods and facts of the paragraphs of one unit or sidebar. Periods run
 // on across the paragraphs of a unit; sidebars are not reports and have none.
 void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const StretchContext& cx, const Rules& rules,
-          std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts) {
+          std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts,
+          std::vector<Span>& unrepresentable) {
   PeriodMark current;
   for (ParagraphText& paragraph : in) {
     Paragraph para;
     for (const Pieces& stretch : chunks_of(text, paragraph.pieces, rules.sentences))
-      fill_stretch(text, stretch, cx, rules, current, para, facts);
+      fill_stretch(text, stretch, cx, rules, current, para, facts, unrepresentable);
     para.pieces = std::move(paragraph.pieces);
     paragraphs.push_back(std::move(para));
   }
@@ -173,6 +178,25 @@ void warn_joined(Document& doc, const std::vector<Fact>& facts) {
   for (const Fact& f : facts)
     if (f.joined)
       doc.warnings.push_back({"figure_joined", "a figure read across a line break (layout joined the lines)", true, f.span});
+}
+
+// Figures left out because their value cannot be represented, as warnings with their
+// spans: the first kMaxFigureWarnings, then one that counts the rest (a file of a
+// million 40-digit codes must not give a million warnings).
+constexpr size_t kMaxFigureWarnings = 100;
+
+void warn_unrepresentable(const std::vector<Span>& spans, std::vector<Warning>& warnings) {
+  for (size_t i = 0; i < spans.size() && i < kMaxFigureWarnings; ++i)
+    warnings.push_back({"figure_unrepresentable",
+                        "a figure left out: its value cannot be represented exactly (more than 36 digits, "
+                        "beyond 10^36, or below 10^-30 where it would read as 0)",
+                        true, spans[i]});
+  if (spans.size() > kMaxFigureWarnings)
+    warnings.push_back({"figure_unrepresentable",
+                        std::to_string(spans.size() - kMaxFigureWarnings) +
+                            " more figures left out for the same reason (only the first " +
+                            std::to_string(kMaxFigureWarnings) + " are listed)",
+                        false, {}});
 }
 
 // Below this many characters a document is not worth the threads.
@@ -253,16 +277,18 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   cx.frame = st.genre == "full_report" ? PeriodFrame::full_report : PeriodFrame::digest;
   cx.report_year = doc.report_year;
   cx.explain = options.explain;
+  std::vector<Span> too_large;
   for (SidebarText& sb : st.sidebars) {
     Sidebar out;
     out.label = sb.label;
     out.rule = sb.rule;
-    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, out.facts);
+    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, out.facts, too_large);
     warn_joined(doc, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
   cx.with_periods = true;
   doc.units.resize(st.units.size());
+  std::vector<std::vector<Span>> too_large_in_unit(st.units.size());
   auto fill_unit = [&](size_t i) {
     UnitText& ut = st.units[i];
     Unit& u = doc.units[i];
@@ -273,10 +299,12 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     u.name = ut.heading.name;
     u.headline = std::move(ut.heading.headline);
     u.rules = std::move(ut.heading.rules);
-    fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, u.facts);
+    fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, u.facts, too_large_in_unit[i]);
   };
   run_each(st.units.size(), doc.text.size() >= kParallelChars ? options.threads : 1, fill_unit);
   for (const Unit& u : doc.units) warn_joined(doc, u.facts);
+  for (const auto& spans : too_large_in_unit) too_large.insert(too_large.end(), spans.begin(), spans.end());
+  warn_unrepresentable(too_large, doc.warnings);
   return doc;
 }
 
@@ -324,13 +352,14 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain)
   LineAnalysis out;
   out.text = std::move(line);
   std::u32string view = matching_view(out.text);
-  out.numerals = find_numerals(view, rules.numbers, out.text);
+  out.numerals = find_numerals(view, rules.numbers, out.text, &out.unrepresentable);
   Joined joined = Joined::of(view, {{0, uint32_t(view.size())}});
   FactInput fi;
   fi.explain = explain;
   fi.joined = &joined;
   fi.text = out.text;
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals
+  fi.unrepresentable = &out.unrepresentable;
   out.facts = find_facts(fi, rules);
   return out;
 }

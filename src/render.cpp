@@ -463,9 +463,60 @@ const char* language_of(const Document& doc) {
   return han > 0 && traditional * 20 >= han ? "zh-Hant" : "zh-Hans";
 }
 
-void document_section(std::string& out, const Document& doc, size_t index) {
+// One part of a document's page split by size: the units and sidebars it shows, and
+// the files of all the parts, which each part links.
+struct PagePart {
+  size_t first = 0, last = 0;  // blocks [first, last), in source order
+  size_t index = 0;
+  std::vector<std::string> files;
+};
+
+// A file name as a relative link: every byte but letters, digits and ._- escaped, so
+// that a name holding # or ? stays one file.
+std::string file_href(const std::string& name) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '_' || c == '-') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+void write_part_nav(Section& s, const PagePart& part) {
+  std::string& out = s.out;
+  out += "<nav class=\"toc parts\" aria-label=\"parts of this page\"><h2>Part " + std::to_string(part.index + 1) + " of " +
+         std::to_string(part.files.size()) + "</h2><p>The page of this document is split into parts of whole units, "
+         "each below the size a browser opens readily (--max-page-bytes); this part shows ";
+  std::vector<size_t> units;
+  for (const Block& b : s.blocks)
+    if (b.unit) units.push_back(b.index);
+  out += units.empty() ? std::string("sidebars only")
+                       : "units #" + std::to_string(units.front()) +
+                             (units.size() > 1 ? "–#" + std::to_string(units.back()) : std::string());
+  out += ". Parts:";
+  for (size_t k = 0; k < part.files.size(); ++k) {
+    out += ' ';
+    if (k == part.index) {
+      out += "<b>" + std::to_string(k + 1) + "</b>";
+      continue;
+    }
+    out += "<a";
+    attr(out, "href", file_href(part.files[k]));
+    out += '>' + std::to_string(k + 1) + "</a>";
+  }
+  out += "</p></nav>\n";
+}
+
+void document_section(std::string& out, const Document& doc, size_t index, const PagePart* part = nullptr) {
   Section s{doc, "d" + std::to_string(index), out, {}, {}, {}};
   s.blocks = blocks_of(doc, s.id);
+  if (part) s.blocks = std::vector<Block>(s.blocks.begin() + long(part->first), s.blocks.begin() + long(part->last));
   for (size_t i = 0; i < doc.warnings.size(); ++i) {
     s.warnings.push_back({&doc.warnings[i], s.id + "-w" + std::to_string(i), false});
     if (doc.warnings[i].has_span) s.warnings_by_pos.push_back(i);
@@ -481,6 +532,7 @@ void document_section(std::string& out, const Document& doc, size_t index) {
   attr(out, "aria-labelledby", s.id + "-title");
   out += ">\n";
   write_header(s);
+  if (part) write_part_nav(s, *part);
   write_warnings(s);
   write_toolbar(s);
   write_summary(s);
@@ -570,14 +622,18 @@ FactSummary summarise(const std::vector<Fact>& facts) {
   return out;
 }
 
-std::string render_page(const std::vector<RenderInput>& inputs, const Panel* panel) {
+namespace {
+
+std::string page_of(const std::vector<RenderInput>& inputs, const Panel* panel, const PagePart* part) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"" +
       content_security_policy() +
       "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"digestx " DIGESTX_VERSION "\">\n<title>";
-  append_html(out, inputs.empty() ? std::string("digestx panel") : page_title(inputs));
+  append_html(out, (inputs.empty() ? std::string("digestx panel") : page_title(inputs)) +
+                       (part ? " · part " + std::to_string(part->index + 1) + " of " + std::to_string(part->files.size())
+                             : std::string()));
   out += "</title>\n<style>";
   out += render_style().text;
   out += "</style>\n</head>\n<body>\n";
@@ -585,7 +641,7 @@ std::string render_page(const std::vector<RenderInput>& inputs, const Panel* pan
   out += "<main>\n";
   if (panel) write_panel_view(out, *panel);
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].doc) document_section(out, *inputs[i].doc, i);
+    if (inputs[i].doc) document_section(out, *inputs[i].doc, i, part);
     else out += error_section(inputs[i], i);
   }
   out += "</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>";
@@ -594,7 +650,56 @@ std::string render_page(const std::vector<RenderInput>& inputs, const Panel* pan
   return out;
 }
 
+// How much of a page one block makes, in the page's own proportion of characters and
+// facts to bytes (a fact's mark, side note and table row weigh about 150 characters).
+double block_weight(const Block& b) {
+  double chars = 0;
+  for (const Paragraph& p : b.unit ? b.unit->paragraphs : b.sidebar->paragraphs)
+    for (const Span& piece : p.pieces) chars += piece.size();
+  return chars + 150.0 * double(b.facts.size()) + 200;
+}
+
+}  // namespace
+
+std::string render_page(const std::vector<RenderInput>& inputs, const Panel* panel) {
+  return page_of(inputs, panel, nullptr);
+}
+
 std::string render_panel_page(const Panel& panel) { return render_page({}, &panel); }
+
+std::vector<std::string> render_pages(const Document& doc, size_t max_bytes,
+                                      const std::function<std::string(size_t)>& file_name) {
+  std::vector<RenderInput> inputs{{&doc, {}, {}, {}}};
+  std::string whole = page_of(inputs, nullptr, nullptr);
+  std::vector<Block> blocks = blocks_of(doc, "d0");
+  if (whole.size() <= max_bytes || blocks.size() < 2) return {std::move(whole)};
+  // Blocks in order into parts of about 80% of the limit (the estimate is rough), less
+  // the style sheet and script that every part carries; a block never splits.
+  double total = 0;
+  for (const Block& b : blocks) total += block_weight(b);
+  double per_weight = double(whole.size()) / total;
+  std::string().swap(whole);
+  double budget = 0.8 * double(max_bytes) - double(render_style().text.size() + render_script().text.size());
+  std::vector<PagePart> parts;
+  double filled = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    double bytes = block_weight(blocks[i]) * per_weight;
+    if (parts.empty() || (filled > 0 && filled + bytes > budget)) {
+      parts.push_back({i, i, parts.size(), {}});
+      filled = 0;
+    }
+    parts.back().last = i + 1;
+    filled += bytes;
+  }
+  std::vector<std::string> files;
+  for (size_t k = 0; k < parts.size(); ++k) files.push_back(file_name(k));
+  std::vector<std::string> pages;
+  for (PagePart& part : parts) {
+    part.files = files;
+    pages.push_back(page_of(inputs, nullptr, &part));
+  }
+  return pages;
+}
 
 std::string render_page(const Document& doc) { return render_page(std::vector<RenderInput>{{&doc, {}, {}, {}}}); }
 

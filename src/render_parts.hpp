@@ -60,6 +60,11 @@ struct Block {
   std::string id;
   std::vector<FactRef> facts;  // in the order of the JSON
   std::vector<size_t> by_start;  // indices into facts, by position in the text
+  // Where write_paragraph left off in by_start, and at which text position: the next
+  // paragraph goes on from there rather than from the first fact (160,000 paragraphs
+  // of one unit were quadratic).
+  size_t fact_cursor = 0;
+  uint32_t cursor_pos = 0;
 };
 
 struct WarningRef {

@@ -209,7 +209,11 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
   std::string& out = s.out;
   std::vector<size_t> here;  // facts that start in this paragraph
   std::vector<Stretch> stretches = sentence_stretches(p);
-  size_t si = 0, fi = 0;
+  size_t si = 0;
+  // The facts before the cursor end before this paragraph when it comes after the last
+  // one, as paragraphs do; else (never so from the stages) start over.
+  if (p.pieces.empty() || p.pieces.front().start < b.cursor_pos) b.fact_cursor = 0;
+  size_t fi = b.fact_cursor;
   int open_sentence_index = -1, open_fact_index = -1;
   auto close_fact = [&] {
     if (open_fact_index >= 0) out += "</mark>";
@@ -249,6 +253,8 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
     }
   }
   close_sentence();
+  b.fact_cursor = fi;
+  if (!p.pieces.empty()) b.cursor_pos = p.pieces.back().end;
   out += "</p>";
   write_side_notes(s, b, here);
   out += "</div>\n";

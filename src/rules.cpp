@@ -1,9 +1,14 @@
 #include "digestx/rules.hpp"
 #include "digestx/sha256.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unicode/regex.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -22,9 +27,15 @@ namespace digestx {
 
 void Lexicon::file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index) {
   Bucket& b = buckets[c];
-  size_t len = words_[index].text.size();
-  auto at = std::find_if(b.begin(), b.end(), [&](uint32_t i) { return words_[i].text.size() < len; });
-  b.insert(at, index);
+  uint32_t len = uint32_t(words_[index].text.size());
+  if (b.words.size() < kSortedMax) {
+    auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
+    b.words.insert(std::partition_point(b.words.begin(), b.words.end(), longer), index);
+  } else {
+    b.words.push_back(index);  // past kSortedMax the order no longer counts
+  }
+  auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t l) { return l > len; });
+  if (at == b.lengths.end() || *at != len) b.lengths.insert(at, len);
 }
 
 void Lexicon::add(std::u32string_view word, int value) {
@@ -78,7 +89,15 @@ bool same_chars(const char32_t* at, const std::u32string& word) {
 Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  if (b->words.size() > kSortedMax) {
+    for (uint32_t len : b->lengths) {
+      if (len > text.size() - pos) continue;
+      auto it = index_.find(text.substr(pos, len));
+      if (it != index_.end()) return {len, words_[it->second].value};
+    }
+    return {};
+  }
+  for (uint32_t i : b->words) {
     const std::u32string& w = words_[i].text;
     if (w.size() <= text.size() - pos && same_chars(text.data() + pos, w)) return {uint32_t(w.size()), words_[i].value};
   }
@@ -88,7 +107,15 @@ Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) co
 Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
   const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  if (b->words.size() > kSortedMax) {
+    for (uint32_t len : b->lengths) {
+      if (len > end) continue;
+      auto it = index_.find(text.substr(end - len, len));
+      if (it != index_.end()) return {len, words_[it->second].value};
+    }
+    return {};
+  }
+  for (uint32_t i : b->words) {
     const std::u32string& w = words_[i].text;
     if (w.size() <= end && same_chars(text.data() + end - w.size(), w)) return {uint32_t(w.size()), words_[i].value};
   }
@@ -101,11 +128,41 @@ bool is_gap(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000 || c == 0x
 
 }  // namespace
 
+// A big bucket, probed by its lengths: the word as written (it may hold a space) or the
+// text with the gaps taken out, the longer of the two. `chars` holds the text's
+// characters from the word's first (last) one on, gaps left out, `at[k]` where the
+// (k+1)-th ends (starts, going back); `forward` says which way they were read.
+Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at,
+                                     size_t from, bool forward, Match exact) const {
+  for (uint32_t len : b.lengths) {
+    if (len <= exact.len) break;
+    if (len > chars.size()) continue;
+    std::u32string word(chars.substr(0, len));
+    if (!forward) std::reverse(word.begin(), word.end());
+    auto it = index_.find(word);
+    if (it != index_.end()) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[it->second].value};
+  }
+  return exact;
+}
+
 Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
   if (pos >= text.size()) return {};
   const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  if (b->words.size() > kSortedMax) {
+    std::u32string chars;
+    std::vector<size_t> at;
+    for (size_t p = pos, gaps = 0; p < text.size() && chars.size() < max_len_; ++p) {
+      if (!chars.empty() && is_gap(text[p])) {
+        if (gaps++ == max_gap) break;
+        continue;
+      }
+      chars += text[p];
+      at.push_back(p + 1);
+    }
+    return probe_spaced(*b, chars, at, pos, true, longest_at_slow(text, pos));
+  }
+  for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
     size_t p = pos, gaps = 0, k = 0;
     while (k < w.size() && p < text.size()) {
@@ -128,7 +185,20 @@ Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_
   if (end == 0 || end > text.size()) return {};
   const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
   if (!b) return {};
-  for (uint32_t i : *b) {
+  if (b->words.size() > kSortedMax) {
+    std::u32string chars;  // backwards
+    std::vector<size_t> at;
+    for (size_t p = end, gaps = 0; p > 0 && chars.size() < max_len_; --p) {
+      if (!chars.empty() && is_gap(text[p - 1])) {
+        if (gaps++ == max_gap) break;
+        continue;
+      }
+      chars += text[p - 1];
+      at.push_back(p - 1);
+    }
+    return probe_spaced(*b, chars, at, end, false, longest_ending_at_slow(text, end));
+  }
+  for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
     size_t p = end, gaps = 0, k = w.size();
     while (k > 0 && p > 0) {
@@ -993,6 +1063,42 @@ std::shared_ptr<const Rules> default_rules() {
   return rules;
 }
 
+namespace {
+
+// A rules file is a regular file of at most kMaxRulesFileBytes: a FIFO would block
+// the run, a device (a symlink to /dev/zero) would fill the memory. Opened without
+// blocking, checked with fstat on the descriptor read from (no race with a swap),
+// and read no further than the limit even if it grows meanwhile.
+std::string read_rules_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw RulesError(path, "", "is a directory");
+  if (!S_ISREG(st.st_mode)) throw RulesError(path, "", "is not a regular file (a FIFO, a device or a socket)");
+  auto too_large = [&] {
+    return RulesError(path, "", "is larger than " + std::to_string(kMaxRulesFileBytes >> 20) + " MiB");
+  };
+  if (uint64_t(st.st_size) > kMaxRulesFileBytes) throw too_large();
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
+    if (n == 0) break;
+    if (text.size() + size_t(n) > kMaxRulesFileBytes) throw too_large();
+    text.append(buf, size_t(n));
+  }
+  return text;
+}
+
+}  // namespace
+
 std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -1005,11 +1111,7 @@ std::shared_ptr<const Rules> load_rules_dir(const std::string& dir) {
     if (!loaders().count(name) && !loaded_elsewhere(name)) throw RulesError((fs::path(dir) / name).string(), "", "not a rules file");
     std::error_code type_ec;
     if (entry.is_directory(type_ec)) throw RulesError((fs::path(dir) / name).string(), "", "is a directory");
-    std::ifstream in(entry.path(), std::ios::binary);
-    if (!in) throw RulesError((fs::path(dir) / name).string(), "", "cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    files_by_name[name] = {name, ss.str(), entry.path().string()};
+    files_by_name[name] = {name, read_rules_file(entry.path().string()), entry.path().string()};
   }
   if (ec) throw RulesError(dir, "", "cannot be listed: " + ec.message());
   std::vector<RulesFile> files;

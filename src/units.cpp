@@ -16,6 +16,13 @@ namespace {
 
 // ------------------------------------------------------------ helpers
 
+// The longest run of text without a sentence end that lines are joined into: real
+// paragraphs broken by the page layout end a sentence within a few hundred characters.
+constexpr size_t kMaxRunChars = 500;
+
+// The time limit of a rule's regular expression on a short text, in ICU's steps.
+constexpr int32_t kRegexBaseSteps = 300;
+
 bool contains(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
 
 bool is_closing(char32_t c) {
@@ -388,6 +395,7 @@ struct Builder {
   bool interrupted_unit = false;  // the current sidebar interrupted a unit
   ParagraphText open;
   bool open_finished = true;
+  size_t open_run = 0;  // characters of the open paragraph after its last sentence terminator
 
   std::vector<ParagraphText>& target() {
     switch (where) {
@@ -400,14 +408,30 @@ struct Builder {
     if (!open.pieces.empty()) target().push_back(std::move(open));
     open = {};
     open_finished = true;
+    open_run = 0;
   }
+  // Whether the line break before `line` falls between two Arabic digits: "党员 35" over
+  // "12个网格" are two rows, not the figure 3512 that joining them would make.
+  bool digits_meet(std::u32string_view line) const {
+    return !open.pieces.empty() && !line.empty() && open.pieces.back().end > 0 &&
+           is_ascii_digit(view[open.pieces.back().end - 1]) && is_ascii_digit(line.front());
+  }
+  // A line goes on the open paragraph when that ends no sentence (the page layout broke
+  // it), unless the paragraph already runs kMaxRunChars past its last sentence end: such
+  // a run is a table or a list (thousands of rows of "海棠区第N网格 发放慰问金 39.6万元"),
+  // not one sentence, and goes into paragraphs of about that length, cut at line breaks.
   void add_body(const Pieces& pieces) {
     if (pieces.empty()) return;
-    if (open.pieces.empty() || open_finished) {
-      close();
-    }
+    Joined line = Joined::of(view, pieces);
+    if (open.pieces.empty() || open_finished || open_run > kMaxRunChars || digits_meet(line.chars())) close();
     open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
-    open_finished = ends_sentence(Joined::of(view, open.pieces).chars(), rules.structure);
+    // Only the new line is looked at: the text before it ends no sentence (else the
+    // paragraph was closed), and ends_sentence skips closers back into it only to find
+    // that. Joining the whole open paragraph per line was quadratic on a table of
+    // 40,000 rows without a 。 ("海棠区第N网格 发放慰问金 39.6万元 惠及党员3500名").
+    open_finished = ends_sentence(line.chars(), rules.structure);
+    size_t last_end = line.chars().find_last_of(rules.structure.sentence_end);
+    open_run = last_end == std::u32string_view::npos ? open_run + line.size() : line.size() - last_end - 1;
   }
   bool starts_with_period_marker(const Pieces& pieces) const {
     std::u32string s = text_of(view, pieces);
@@ -463,13 +487,32 @@ int year_of_digits(const icu::UnicodeString& g) {
   return year;
 }
 
+// A rule's regular expression searched with a time limit: a pattern that backtracks
+// catastrophically (--rules with "(\\d+)+x") would otherwise hang the run. ICU counts
+// the limit in steps of its engine (roughly milliseconds); a plain pattern takes about
+// one step per ten thousand characters, so the limit grows with the text. A search that
+// runs out is a miss, with a warning that names the rule.
+bool bounded_find(icu::RegexMatcher& m, int32_t length, const std::string& rule, Structure& st) {
+  std::string message = "the regular expression of rule " + rule + " ran out of time and was skipped";
+  auto said = [&] { return std::any_of(st.warnings.begin(), st.warnings.end(), [&](const Warning& w) { return w.message == message; }); };
+  if (said()) return false;  // once per document: the next place would take as long
+  UErrorCode status = U_ZERO_ERROR;
+  m.setTimeLimit(kRegexBaseSteps + length / 100, status);
+  bool found = m.find(0, status);
+  if (status == U_REGEX_TIME_OUT) {
+    st.warnings.push_back({"rule_timed_out", message, false, {}});
+    return false;
+  }
+  return U_SUCCESS(status) && found;
+}
+
 void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
   for (const auto& rule : rules.structure.report_year) {
     for (const Pieces& place : places) {
       icu::UnicodeString us = unicode_of(without_quoted(text_of(view, place), rules.exclusions));
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !m->find()) continue;
+      if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
       st.report_year = year_of_digits(m->group(1, status));
       st.year_rule = rule.name;
       return;
@@ -495,7 +538,7 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
       for (const auto& rule : rules.structure.region) {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-        if (U_FAILURE(status) || !m->find()) continue;
+        if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
         int32_t b = m->start(1, status), e = m->end(1, status);
         if (U_FAILURE(status) || b < 0) continue;
         size_t cb = from + size_t(us.countChar32(0, b)), ce = from + size_t(us.countChar32(0, e));

@@ -11,15 +11,27 @@
 namespace digestx::test {
 namespace {
 
+// The texts of the figures left out as unrepresentable, against the case's
+// "left_out" (none when it has no such key).
+void expect_left_out(const std::u32string& text, const std::vector<Span>& spans, const nlohmann::json& c) {
+  std::vector<std::string> got, want;
+  for (Span s : spans) got.push_back(slice(text, s));
+  if (c.contains("left_out")) want = c.at("left_out").get<std::vector<std::string>>();
+  EXPECT_EQ(got, want) << "figures left out as unrepresentable";
+}
+
 // A case: "in" text and the numerals expected in it, as [{"text", "value", "range"}],
-// or "value" when the whole text is one numeral, or "none" when it holds no numeral.
+// or "value" when the whole text is one numeral, or "none" when it holds no numeral;
+// "left_out": the figures whose value cannot be represented (none by default).
 class NumberTable : public testing::TestWithParam<Case> {};
 
 TEST_P(NumberTable, Recognises) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
   std::u32string view = matching_view(text);
-  auto got = find_numerals(view, rules().numbers, text);
+  std::vector<Span> left_out;
+  auto got = find_numerals(view, rules().numbers, text, &left_out);
+  expect_left_out(text, left_out, c);
   if (c.contains("none")) {
     EXPECT_TRUE(got.empty()) << "found " << slice(text, Span{got[0].begin, got[0].end});
     return;
@@ -59,6 +71,7 @@ TEST_P(NumberFactTable, Extracts) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
   LineAnalysis line = analyse_line(text, rules());
+  expect_left_out(text, line.unrepresentable, c);
   std::vector<const Fact*> got;
   for (const Fact& f : line.facts)
     if (rules().kinds.is_quantity(f.kind)) got.push_back(&f);

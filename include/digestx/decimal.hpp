@@ -1,6 +1,8 @@
 // Exact decimal numbers for extracted values: `17.4万` is 174000, never
 // 173999.99999999997. A value is mantissa × 10^-scale with a 128-bit mantissa;
-// every operation is checked and reports overflow instead of wrapping.
+// every operation is checked and gives nullopt instead of wrapping (overflow past
+// 10^36) or instead of rounding a value that is not zero to 0 (underflow below the
+// last place kept): a figure that cannot be represented is reported, never bent.
 #pragma once
 
 #include <cstdint>

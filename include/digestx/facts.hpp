@@ -28,6 +28,9 @@ struct FactInput {
   // The numerals of `joined`, when the caller has found them already (a line that is
   // one piece); otherwise the facts stage finds them.
   const std::vector<Numeral>* numerals = nullptr;
+  // Receives the source spans of figures left out because their value cannot be
+  // represented (see find_numerals), and of facts whose scaling overflows.
+  std::vector<Span>* unrepresentable = nullptr;
 };
 
 std::vector<Fact> find_facts(const FactInput& input, const Rules& rules);

@@ -21,6 +21,7 @@
 
 #include "digestx/decimal.hpp"
 #include "digestx/rules.hpp"
+#include "digestx/span.hpp"
 
 namespace digestx {
 
@@ -79,13 +80,19 @@ struct Numeral {
   bool digit_string = false;    // read digit by digit (二〇二二)
   int arabic_digits = 0;        // number of Arabic digits before any point
   RuleNames rules;               // names owned by the rules (or literals)
+  // Its value cannot be held exactly (more than 36 digits, past 10^36, a value below
+  // 10^-30 that would read as 0): while parsing only; find_numerals leaves it out.
+  bool unrepresentable = false;
 };
 
 // All numerals of `text` (a matching view), left to right, not overlapping. `source`,
 // when given, is the original text aligned with `text` (same length): it tells
-// full-width digits apart (４，５６５ is one number, 4，565 two).
+// full-width digits apart (４，５６５ is one number, 4，565 two). A figure whose value
+// cannot be represented (12345678901234567890123456分之0.000000000000000000000000000001,
+// 一亿亿亿亿亿, 2e50, forty digits) is left out whole, never read in part, and its span
+// is added to `unrepresentable` when given.
 std::vector<Numeral> find_numerals(std::u32string_view text, const NumberRules& rules,
-                                   std::u32string_view source = {});
+                                   std::u32string_view source = {}, std::vector<Span>* unrepresentable = nullptr);
 
 // The value of a whole string that is one numeral, or nullopt. For tests and tools.
 std::optional<Decimal> parse_numeral(std::u32string_view text, const NumberRules& rules);

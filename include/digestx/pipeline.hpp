@@ -44,6 +44,7 @@ struct LineAnalysis {
   std::u32string text;
   std::vector<Numeral> numerals;
   std::vector<Fact> facts;
+  std::vector<Span> unrepresentable;  // figures left out: their value cannot be represented
 };
 LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false);
 

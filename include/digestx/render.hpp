@@ -3,6 +3,7 @@
 // escaped; the page carries a Content-Security-Policy that allows no fetch at all.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -46,6 +47,18 @@ std::string render_page(const std::vector<RenderInput>& inputs, const Panel* pan
 // The panel view alone (`digestx panel --render`: the documents are not kept).
 std::string render_panel_page(const Panel& panel);
 std::string render_page(const Document& doc);
+
+// A page above this many bytes takes a browser minutes to open (10,000 units made a
+// 42 MB page that Chromium took 50 s over; 50 MB of input, 471 MB): `digestx render`
+// splits it into parts (--output-dir) or refuses it (one page), see docs/render.md.
+constexpr size_t kDefaultMaxPageBytes = size_t(16) << 20;
+
+// One document's review page, or when that is larger than max_bytes, parts of it that
+// hold whole units and sidebars in source order, each of about 80% of max_bytes at
+// most (a unit larger than that has a part of its own). Each part links the others by
+// file_name(k), the name its caller writes part k (from 0) under.
+std::vector<std::string> render_pages(const Document& doc, size_t max_bytes,
+                                      const std::function<std::string(size_t)>& file_name);
 
 // Escaping for text and for double-quoted attribute values: & < > " ' become
 // entities; characters that HTML forbids or that could disguise the text (C0/C1

@@ -86,10 +86,20 @@ class Lexicon {
   };
   Match longest_at_slow(std::u32string_view text, size_t pos) const;
   Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
-  using Bucket = std::vector<uint32_t>;  // indices into words_, longest first
+  // The words that start (end) with one character. Up to kSortedMax words are kept
+  // longest first and compared in turn; a bigger bucket (80,000 set phrases, many
+  // starting with 一) is searched by its words' lengths in the index instead, so that
+  // neither filing a word nor a lookup walks the whole bucket.
+  static constexpr size_t kSortedMax = 32;
+  struct Bucket {
+    std::vector<uint32_t> words;    // indices into words_, longest first while at most kSortedMax
+    std::vector<uint32_t> lengths;  // the distinct lengths of its words, longest first
+  };
   const Bucket* bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
                        char32_t c) const;
   void file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index);
+  Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
+                     bool forward, Match exact) const;
   std::deque<Word> words_;  // a deque: adding keeps the addresses the index views into
   std::unordered_map<std::u32string_view, uint32_t> index_;
   std::unordered_map<char32_t, Bucket> by_first_, by_last_;
@@ -498,8 +508,12 @@ struct Rules {
 
 // The rules compiled into the binary.
 std::shared_ptr<const Rules> default_rules();
+// The largest rules file read (the built-in ones are a few KiB; 80,000 set phrases
+// are about 2 MiB).
+constexpr size_t kMaxRulesFileBytes = size_t(32) << 20;
 // Built-in rules with the files of `dir` in place of those of the same name; a file
-// that is not one of the rules files is an error. Throws RulesError.
+// that is not one of the rules files, or not a regular file of at most
+// kMaxRulesFileBytes (a FIFO, /dev/zero through a symlink), is an error. Throws RulesError.
 std::shared_ptr<const Rules> load_rules_dir(const std::string& dir);
 // Compiles a full set of files (every name of embedded_rules_files()). Throws RulesError.
 std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files);

@@ -12,6 +12,12 @@
 
 namespace digestx::cli {
 
+namespace {
+
+constexpr size_t kMaxLeftOutMessages = 100;
+
+}  // namespace
+
 int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   std::string input = o.inputs.empty() ? "-" : o.inputs[0];
   const std::string& encoding = o.encoding;
@@ -45,11 +51,18 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   };
   OutputOptions oo;
   oo.explain = explain;
-  size_t found = 0;
+  size_t found = 0, line_number = 0, left_out = 0;
   std::string out;
   for_each_line(text, [&](std::u32string_view text_line) {
     LineAnalysis line = analyse_line(std::u32string(text_line), *rules, explain);
+    ++line_number;
     found += line.numerals.size();
+    // A figure too large (or too small) to represent is missing from the line's
+    // numbers: say where, for the first kMaxLeftOutMessages of them.
+    for (Span s : line.unrepresentable)
+      if (++left_out <= kMaxLeftOutMessages)
+        complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
+                 std::to_string(s.end) + "): figure_unrepresentable: left out, its value cannot be represented exactly");
     write_line(out, line, oo);
     out += '\n';
     if (out.size() > (1 << 16)) {
@@ -59,6 +72,8 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   });
   put(out);
   sink.commit();
+  if (left_out > kMaxLeftOutMessages)
+    complain(input + ": " + std::to_string(left_out - kMaxLeftOutMessages) + " more figures left out for the same reason");
   return found > 0 ? 0 : 1;
 }
 

@@ -29,6 +29,7 @@ struct Options {
   std::optional<int> year;
   std::optional<std::string> region, path_fields;
   size_t max_bytes = kDefaultMaxBytes;
+  size_t max_page_bytes = size_t(16) << 20;  // render: kDefaultMaxPageBytes of render.hpp
   size_t jobs = 0;  // 0: the number of cores
   bool pretty = false, compact = false, explain = false, summary = false;
   bool skip_existing = false, quiet = false, progress = false, version = false;

@@ -21,6 +21,7 @@ namespace digestx::cli {
 namespace {
 
 
+namespace fs = std::filesystem;
 using RenderArgs = Options;
 
 // One input, read and extracted, or the reason it could not be.
@@ -61,6 +62,37 @@ void count(Tally& t, const Loaded& l) {
   else t.any_error = true;
 }
 
+// NAME.html, or for part k > 0 of a page split by size NAME.part<k+1>.html, in the
+// folder of `file` (an output path below --output-dir such as 2021/x.html).
+std::string part_name(const std::string& file, size_t part) {
+  if (part == 0) return file;
+  std::string stem = file.size() > 5 ? file.substr(0, file.size() - 5) : file;  // without ".html"
+  return stem + ".part" + std::to_string(part + 1) + ".html";
+}
+
+// One input's page under --output-dir; a page too big for a browser comes in parts
+// of whole units: NAME.html, NAME.part2.html, … (they link each other by file name).
+void write_page_parts(const RenderArgs& a, const OutputDir& dir, const std::string& file, const Document& doc,
+                      Tally& t) {
+  const std::string& path = doc.source.path;
+  std::vector<std::string> pages = render_pages(
+      doc, a.max_page_bytes, [&file](size_t k) { return fs::path(part_name(file, k)).filename().string(); });
+  size_t largest = 0;
+  for (const std::string& page : pages) largest = std::max(largest, page.size());
+  if (largest > a.max_page_bytes) {  // one unit (or the whole text, without headings) is that big
+    complain(path + ": a single unit makes a page of " + std::to_string(largest >> 20) +
+             " MiB, larger than --max-page-bytes (" + std::to_string(a.max_page_bytes) +
+             "), which a browser opens slowly or not at all; no page written (raise --max-page-bytes to write it)");
+    t.any_error = true;
+    return;
+  }
+  for (size_t k = 0; k < pages.size(); ++k) dir.write(part_name(file, k), pages[k]);
+  if (pages.size() > 1)
+    complain(path + ": the page would be larger than --max-page-bytes (" + std::to_string(a.max_page_bytes) +
+             "): written in " + std::to_string(pages.size()) + " parts, " + part_name(file, 0) + " to " +
+             part_name(file, pages.size() - 1));
+}
+
 // --output-dir: one page per input, named as extract names its outputs (NAME.html,
 // archive/2021/x.txt -> DIR/2021/x.html). An input that fails writes no page and
 // removes the page an earlier run left for it; a page that cannot be written is
@@ -77,8 +109,11 @@ void write_pages(const RenderArgs& a, const std::vector<Input>& inputs, const Ru
     Loaded l = load(inputs[i].path, a, rules);
     count(t, l);
     try {
-      if (l.doc) dir.write(plan.files[i], render_page(*l.doc));
-      else dir.remove(plan.files[i]);
+      if (!l.doc) {
+        dir.remove(plan.files[i]);
+        continue;
+      }
+      write_page_parts(a, dir, plan.files[i], *l.doc, t);
     } catch (const std::runtime_error& e) {
       complain(e.what());
       t.any_error = true;
@@ -114,8 +149,17 @@ void write_one_page(const RenderArgs& a, const Rules& rules, Tally& t) {
     inputs.push_back(l.input);
   }
   std::optional<Panel> panel = panel_of(loaded, a);
+  std::string page = render_page(inputs, panel ? &*panel : nullptr);
+  if (page.size() > a.max_page_bytes) {
+    // Nothing is written: a browser would take minutes over it, or never open it.
+    complain("the page would be " + std::to_string(page.size() >> 20) + " MiB, larger than --max-page-bytes (" +
+             std::to_string(a.max_page_bytes) + "), which a browser opens slowly or not at all: use --output-dir DIR "
+             "(one page per input, a big one split into parts of whole units) or raise --max-page-bytes");
+    t.any_error = true;
+    return;
+  }
   Sink sink(a.output);
-  sink.write(render_page(inputs, panel ? &*panel : nullptr));
+  sink.write(page);
   sink.commit();
 }
 
