@@ -119,21 +119,31 @@ struct Matchers {
   }
 };
 
+// A rules regex run under ICU's time limit: a pattern of `--rules` that backtracks
+// catastrophically ("(\\d+)+x" on a long line) must not hang the run. One that runs
+// out of time is dropped for the rest of the document (it would on every line again).
+constexpr int32_t kLineRegexSteps = 300;
+
+bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us, bool whole) {
+  if (!m) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  m->reset(us);
+  m->setTimeLimit(kLineRegexSteps, status);
+  bool hit = whole ? m->matches(status) : m->find(0, status);
+  if (status == U_REGEX_TIME_OUT) m.reset();
+  return hit && U_SUCCESS(status);
+}
+
 // Page furniture: the rule whose regex covers the whole line, if any. All rules at once
 // first (one match a line; most lines are text), then the one that matched.
 std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms,
-                                icu::RegexMatcher* any) {
+                                std::unique_ptr<icu::RegexMatcher>& any) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
   if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
   icu::UnicodeString us = unicode_of(view, line.body);
-  UErrorCode status = U_ZERO_ERROR;
-  any->reset(us);
-  if (!any->matches(status) || U_FAILURE(status)) return {};
+  if (!bounded(any, us, true)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
-    if (!ms.of[k]) continue;
-    UErrorCode status = U_ZERO_ERROR;
-    ms.of[k]->reset(us);
-    if (ms.of[k]->matches(status) && U_SUCCESS(status)) return rules.furniture[k].name;
+    if (bounded(ms.of[k], us, true)) return rules.furniture[k].name;
   }
   return {};
 }
@@ -161,8 +171,7 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   icu::UnicodeString us = unicode_of(view, tail);
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
     if (!ms.of[k] || rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
-    ms.of[k]->reset(us);
-    if (ms.of[k]->find()) return rules.complete_patterns[k].name;
+    if (bounded(ms.of[k], us, false)) return rules.complete_patterns[k].name;
   }
   return {};
 }
@@ -177,7 +186,7 @@ void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules)
   for (size_t i = out.lines.size(); i-- > 0;) {
     Line& line = out.lines[i];
     if (line.blank) continue;
-    line.furniture = furniture_rule(view, line, rules, furniture, any.get());
+    line.furniture = furniture_rule(view, line, rules, furniture, any);
     if (!line.furniture.empty()) continue;  // furniture ends paragraphs anyway
     line.complete = complete_rule(view, line, next, rules, complete);
     next = &line;

@@ -883,7 +883,7 @@ void find_genre(Structure& st, std::u32string_view view, const StructureRules& r
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
-    if (U_FAILURE(status) || !m->find()) continue;
+    if (U_FAILURE(status) || !bounded_find(*m, title.length(), g.name, st)) continue;
     st.genre = g.genre;
     st.genre_rule = g.name;
     return;

@@ -83,6 +83,23 @@ def main():
         except subprocess.TimeoutExpired:
             check("catastrophic_regex", False, "no answer within 60 s: the regex hangs")
 
+        # The same in a line rule of layout.json (page furniture, tried on every short
+        # line): dropped for the document once it runs out of time, never a hang.
+        folder = os.path.join(tmp, "catastrophic_layout")
+        os.mkdir(folder)
+        layout = json.load(open(os.path.join(root, "rules", "layout.json"), encoding="utf-8"))
+        layout["furniture"]["rules"].insert(0, {"name": "furniture.backtracking", "regex": "(([^X]|[^X])+)+X"})
+        json.dump(layout, open(os.path.join(folder, "layout.json"), "w", encoding="utf-8"), ensure_ascii=False)
+        try:
+            _, plain_out, _, _ = run(binary, [sample])
+            code, out, err, cpu = run(binary, ["--rules", folder, sample], timeout=60)
+            facts = lambda text: sum(len(u["facts"]) for u in json.loads(text)["units"]) if text else -1
+            check("catastrophic_layout_regex", code == 0 and facts(out) == facts(plain_out),
+                  f"exit {code}, facts {facts(out)} (plain {facts(plain_out)}), stderr {err.strip()[:200]!r}")
+            print(f"     catastrophic layout regex: {cpu:.2f} s CPU", flush=True)
+        except subprocess.TimeoutExpired:
+            check("catastrophic_layout_regex", False, "no answer within 60 s: the regex hangs")
+
         # 80,000 set phrases sharing their first character.
         folder = os.path.join(tmp, "phrases")
         os.mkdir(folder)

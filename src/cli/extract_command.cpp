@@ -226,7 +226,7 @@ Result run_record(const Batch& b, Task& task) {
     doc.id = rec.id;
     std::string note = warnings_summary(doc);
     if (b.args.strict && !note.empty()) return failed(b, source, rec.id, "strict", "--strict: " + note, where);
-    if (!note.empty()) r.note = where + ": " + note;
+    // Records: the warnings stay in each record's output; a mapper's stderr carries errors only.
     r.facts = count_facts(doc);
     if (b.args.summary) summarise(r, doc, where);
     else r.output = format_document(doc, b.framing);
@@ -311,7 +311,7 @@ class Writer {
 
   void take(Result& r) {
     if (r.error) progress_.note(r.message);
-    if (!r.note.empty()) progress_.note(r.note);
+    if (!r.note.empty() && !b_.args.quiet) progress_.note(r.note);  // -q: errors only
     facts += r.facts;
     skipped += r.skipped;
     failed += r.error;

@@ -4,7 +4,7 @@
 
 namespace digestx::cli {
 
-std::string aspect_of(const Fact&) { return {}; }
+std::string aspect_of(const Fact& f) { return std::string(f.aspect); }
 
 namespace {
 
