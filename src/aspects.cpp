@@ -63,10 +63,17 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
 
 }  // namespace
 
+// A cue further back than this does not describe the figure, and a sentence of hundreds
+// of figures joined by 、 (建成站点3个、驿站3至5家、…) would make every look-back
+// scan the whole sentence: time quadratic in its length (scaling_test facts_in_a_sentence).
+constexpr size_t kMaxClauseChars = 120;
+
 size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rules) {
-  for (size_t p = std::min(pos, text.size()); p > 0; --p)
+  size_t end = std::min(pos, text.size());
+  size_t floor = end > kMaxClauseChars ? end - kMaxClauseChars : 0;
+  for (size_t p = end; p > floor; --p)
     if (rules.clause_breaks.find(text[p - 1]) != std::u32string::npos) return p;
-  return 0;
+  return floor;
 }
 
 AspectPick find_aspect(const AspectInput& in, const Rules& rules) {

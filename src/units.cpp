@@ -458,8 +458,11 @@ std::u32string without_quoted(std::u32string_view s, const ExclusionRules& ex) {
   for (size_t i = 0; i < out.size(); ++i) {
     for (const auto& q : ex.quotes) {
       if (out[i] != q.open) continue;
-      size_t close = out.find(q.close, i + 1);
-      if (close == std::u32string::npos || close - i > ex.max_quote_chars) break;
+      // Only as far as a quote may reach: an opening mark that never closes must not
+      // send a search to the end of a 5 MB text for each of its thousands of copies.
+      size_t close = std::u32string_view(out).substr(i + 1, ex.max_quote_chars).find(q.close);
+      if (close == std::u32string::npos) break;
+      close += i + 1;
       std::fill(out.begin() + long(i) + 1, out.begin() + long(close), U'□');
       i = close;
       break;
@@ -522,6 +525,8 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
 
 // Where clauses start in a place: its start and after each clause mark, so that a
 // region heading a clause of a sidebar (1月18日，琼南市2023年度…) is read too.
+constexpr size_t kRegionWindowChars = 48;
+
 std::vector<size_t> clause_starts(std::u32string_view s) {
   std::vector<size_t> out{0};
   for (size_t i = 0; i + 1 < s.size(); ++i)
@@ -534,7 +539,9 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
     Joined j = Joined::of(view, place);
     std::u32string masked = without_quoted(j.chars(), rules.exclusions);
     for (size_t from : clause_starts(masked)) {
-      icu::UnicodeString us = unicode_of(std::u32string_view(masked).substr(from));
+      // A region heads its clause: a window of the clause's first characters is enough, and
+      // copying the rest of the text at every comma would be quadratic in its length.
+      icu::UnicodeString us = unicode_of(std::u32string_view(masked).substr(from, kRegionWindowChars));
       for (const auto& rule : rules.structure.region) {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
