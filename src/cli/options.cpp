@@ -19,27 +19,16 @@ constexpr unsigned kAll = kExtract | kNumbers | kRender | kPanel;
 #define DIGESTX_BIND(...) \
   [](CLI::App & app, const OptionSpec& s, Options& o) -> CLI::Option* { return __VA_ARGS__; }
 
-CLI::Option* bind_max_bytes(CLI::App& app, const OptionSpec& s, Options& o) {
+// A size option (512K, 1M, 256MiB, 1.5G; see parse_size) into the member `Field`.
+template <size_t Options::*Field>
+CLI::Option* bind_size(CLI::App& app, const OptionSpec& s, Options& o) {
   return app.add_option_function<std::string>(
       s.names,
-      [&o](const std::string& v) {
+      [&o, name = std::string(s.names)](const std::string& v) {
         try {
-          o.max_bytes = parse_size(v);
+          o.*Field = parse_size(v);
         } catch (const std::invalid_argument& e) {
-          throw CLI::ValidationError("--max-bytes", e.what());
-        }
-      },
-      s.help);
-}
-
-CLI::Option* bind_max_page_bytes(CLI::App& app, const OptionSpec& s, Options& o) {
-  return app.add_option_function<std::string>(
-      s.names,
-      [&o](const std::string& v) {
-        try {
-          o.max_page_bytes = parse_size(v);
-        } catch (const std::invalid_argument& e) {
-          throw CLI::ValidationError("--max-page-bytes", e.what());
+          throw CLI::ValidationError(name, e.what());
         }
       },
       s.help);
@@ -106,10 +95,10 @@ const std::vector<OptionSpec>& option_table() {
        nullptr, DIGESTX_BIND(app.add_option(s.names, o.encoding, s.help))},
       {"--max-bytes", "SIZE",
        "Refuse inputs (or records) larger than SIZE: bytes, or 512K, 1M, 256MiB, 1.5G (default 256MiB)", kAll,
-       "Input", {}, nullptr, bind_max_bytes},
+       "Input", {}, nullptr, bind_size<&Options::max_bytes>},
       {"--max-page-bytes", "SIZE",
        "Largest review page written (default 16MiB): with --output-dir a bigger page is split into parts of whole "
-       "units, otherwise refused", kRender, "Output", {}, nullptr, bind_max_page_bytes},
+       "units, otherwise refused", kRender, "Output", {}, nullptr, bind_size<&Options::max_page_bytes>},
       {"--rules", "DIR", "Directory of rules/*.json that replace the built-in ones of the same name", kAll, "Input",
        {}, "dir", DIGESTX_BIND(app.add_option(s.names, o.rules_dir, s.help))},
       {"--year", "N", "Report year of every input (wins over the path and the text, with a warning if they differ)",
