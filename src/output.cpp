@@ -347,9 +347,24 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     j.optional_string(r.subject);
     j.key("aspect");
     j.optional_string(r.aspect);
+    j.key("pattern");
+    j.optional_string(r.pattern);
     j.end_object();
   }
   j.end_object();
+}
+
+// --explain: the numerals not taken as facts, each with the rule that refused it.
+void write_refused(Json& j, std::u32string_view text, const std::vector<Refusal>& refused) {
+  j.key("refused").begin_array();
+  for (const Refusal& r : refused) {
+    j.begin_object();
+    j.key("text").text(text, r.span);
+    j.key("span").span(r.span);
+    j.key("rule").string(r.rule);
+    j.end_object();
+  }
+  j.end_array();
 }
 
 void write_facts(Json& j, const Document& doc, const std::vector<Fact>& facts, const OutputOptions& o) {
@@ -536,6 +551,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
     write_paragraphs(j, doc, sb.paragraphs, o);
     j.key("facts");
     write_facts(j, doc, sb.facts, o);
+    if (o.explain) write_refused(j, doc.text, sb.refused);
     j.end_object();
   }
   j.end_array();
@@ -562,6 +578,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
     write_paragraphs(j, doc, u.paragraphs, o);
     j.key("facts");
     write_facts(j, doc, u.facts, o);
+    if (o.explain) write_refused(j, doc.text, u.refused);
     j.end_object();
   }
   j.end_array();
@@ -601,6 +618,7 @@ void write_line(std::string& out, const LineAnalysis& line, const OutputOptions&
   j.key("facts").begin_array();
   for (const Fact& f : line.facts) write_fact(j, line.text, f, o);
   j.end_array();
+  if (o.explain) write_refused(j, line.text, line.refused);
   j.end_object();
 }
 

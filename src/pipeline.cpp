@@ -116,9 +116,16 @@ bool crosses_break(std::u32string_view text, Span span) {
   return false;
 }
 
+// What the facts stage gives one unit or sidebar: its facts, the figures left out as
+// unrepresentable, and (--explain) the numerals refused with their rules.
+struct FactsOut {
+  std::vector<Fact>& facts;
+  std::vector<Span>& unrepresentable;
+  std::vector<Refusal>& refused;
+};
+
 void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchContext& cx, const Rules& rules,
-                  PeriodMark& current, Paragraph& para, std::vector<Fact>& facts,
-                  std::vector<Span>& unrepresentable) {
+                  PeriodMark& current, Paragraph& para, FactsOut out) {
   Span whole = covering(pieces);
   std::u32string_view local_text = text.substr(whole.start, whole.size());
   std::u32string local_view = matching_view(local_text);
@@ -132,6 +139,8 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.explain = cx.explain;
   std::vector<Span> too_large;
   fi.unrepresentable = &too_large;
+  std::vector<Refusal> refused;
+  if (cx.explain) fi.refused = &refused;
   if (para.sentences.empty()) para.sentences.reserve(sentences.size());
   size_t offset = 0;
   for (const SentenceText& st : sentences) {
@@ -153,21 +162,21 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
     f.span = shifted(f.span, whole.start);
     if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
-    facts.push_back(std::move(f));
+    out.facts.push_back(std::move(f));
   }
-  for (Span s : too_large) unrepresentable.push_back(shifted(s, whole.start));
+  for (Span s : too_large) out.unrepresentable.push_back(shifted(s, whole.start));
+  for (Refusal r : refused) out.refused.push_back({shifted(r.span, whole.start), r.rule});
 }
 
 // Sentences, periods and facts of the paragraphs of one unit or sidebar. Periods run
 // on across the paragraphs of a unit; sidebars are not reports and have none.
 void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const StretchContext& cx, const Rules& rules,
-          std::vector<Paragraph>& paragraphs, std::vector<Fact>& facts,
-          std::vector<Span>& unrepresentable) {
+          std::vector<Paragraph>& paragraphs, FactsOut out) {
   PeriodMark current;
   for (ParagraphText& paragraph : in) {
     Paragraph para;
     for (const Pieces& stretch : chunks_of(text, paragraph.pieces, rules.sentences))
-      fill_stretch(text, stretch, cx, rules, current, para, facts, unrepresentable);
+      fill_stretch(text, stretch, cx, rules, current, para, out);
     para.pieces = std::move(paragraph.pieces);
     paragraphs.push_back(std::move(para));
   }
@@ -282,7 +291,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     Sidebar out;
     out.label = sb.label;
     out.rule = sb.rule;
-    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, out.facts, too_large);
+    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, {out.facts, too_large, out.refused});
     warn_joined(doc, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
@@ -299,7 +308,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     u.name = ut.heading.name;
     u.headline = std::move(ut.heading.headline);
     u.rules = std::move(ut.heading.rules);
-    fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, u.facts, too_large_in_unit[i]);
+    fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[i], u.refused});
   };
   run_each(st.units.size(), doc.text.size() >= kParallelChars ? options.threads : 1, fill_unit);
   for (const Unit& u : doc.units) warn_joined(doc, u.facts);
@@ -360,6 +369,7 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain)
   fi.text = out.text;
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals
   fi.unrepresentable = &out.unrepresentable;
+  if (explain) fi.refused = &out.refused;
   out.facts = find_facts(fi, rules);
   return out;
 }

@@ -304,6 +304,7 @@ class Node {
     return out;
   }
   bool is_null() const { return value_.is_null(); }
+  bool is_string() const { return value_.is_string(); }
   const std::string& pointer() const { return pointer_; }
 
  private:
@@ -712,6 +713,7 @@ QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   if (auto m = n.opt("multiply_if_below")) u.multiply_if_below = m->decimal();
   if (auto m = n.opt("decimal_after")) u.decimal_after = m->boolean();
   u.decimal_after_rule = u.name + ".decimal_after";
+  u.max_value_rule = u.name + ".max_value";
   if (auto m = n.opt("value")) u.value = m->decimal();
   return u;
 }
@@ -870,6 +872,103 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
 }
 
+// ------------------------------------------------------------ facts.json
+
+using FP = FactPatternRules;
+
+// "unit:money?" -> the unit item, checked for money, optional.
+FP::PatternItem parse_pattern_item(const Node& n) {
+  static const std::map<std::string, FP::Item> items = {
+      {"numeral", FP::Item::numeral},       {"ordinal_prefix", FP::Item::ordinal_prefix},
+      {"currency_prefix", FP::Item::currency_prefix}, {"qualifier_after_numeral", FP::Item::qualifier_after_numeral},
+      {"unit", FP::Item::unit},             {"range", FP::Item::range},
+      {"range_connector", FP::Item::range_connector}, {"year_word", FP::Item::year_word},
+      {"month_word", FP::Item::month_word}, {"day_word", FP::Item::day_word},
+      {"after_month", FP::Item::after_month}, {"money_part", FP::Item::money_part}};
+  static const std::map<std::string, FP::Check> checks = {
+      {"year", FP::Check::year},   {"month", FP::Check::month},         {"later_month", FP::Check::later_month},
+      {"day", FP::Check::day},     {"parts_per", FP::Check::parts_per}, {"fraction", FP::Check::fraction},
+      {"money", FP::Check::money}, {"count", FP::Check::count},         {"not_unit", FP::Check::not_unit}};
+  FP::PatternItem item;
+  if (!n.is_string()) {  // {"words": [...], "optional": true}: a literal
+    n.keys({"words", "optional"});
+    item.item = FP::Item::words;
+    add_words(item.words, n.at("words"), 0);
+    if (auto o = n.opt("optional")) item.optional = o->boolean();
+    return item;
+  }
+  std::string s = n.str();
+  if (s.back() == '?') {
+    item.optional = true;
+    s.pop_back();
+  }
+  std::string check;
+  if (auto colon = s.find(':'); colon != std::string::npos) {
+    check = s.substr(colon + 1);
+    s.resize(colon);
+  }
+  auto it = items.find(s);
+  if (it == items.end()) n.fail("unknown item \"" + s + "\" (numeral, ordinal_prefix, currency_prefix, unit, range, …)");
+  item.item = it->second;
+  if (!check.empty()) {
+    auto c = checks.find(check);
+    if (c == checks.end()) n.fail("unknown check \"" + check + "\"");
+    item.check = c->second;
+  }
+  return item;
+}
+
+FP::Production parse_production(const Node& n) {
+  static const std::map<std::string, FP::Production> names = {
+      {"date", FP::Production::date},           {"parts_per", FP::Production::parts_per},
+      {"ordinal", FP::Production::ordinal},     {"prefix_unit", FP::Production::prefix_unit},
+      {"fraction", FP::Production::fraction},   {"scale_by_unit", FP::Production::scale_by_unit},
+      {"money_sub_units", FP::Production::money_sub_units}, {"bare", FP::Production::bare}};
+  auto it = names.find(n.str());
+  if (it == names.end())
+    n.fail("unknown production \"" + n.str() +
+           "\" (date, parts_per, ordinal, prefix_unit, fraction, scale_by_unit, money_sub_units, bare)");
+  return it->second;
+}
+
+FP::Pattern load_fact_pattern(const Node& n) {
+  n.keys({"name", "pattern", "produce", "spaces", "qualifier"});
+  FP::Pattern p;
+  p.name = n.at("name").str();
+  p.produce = parse_production(n.at("produce"));
+  if (auto sp = n.opt("spaces")) p.spaces = sp->boolean();
+  if (auto q = n.opt("qualifier")) {
+    p.qualifier = q->str();
+    if (!kQualifiers.count(p.qualifier)) q->fail("unknown qualifier \"" + p.qualifier + "\"");
+  }
+  bool anchored = false;
+  for (const Node& item : n.at("pattern").list()) {
+    p.items.push_back(parse_pattern_item(item));
+    const FP::PatternItem& it = p.items.back();
+    if (it.item == FP::Item::numeral && !anchored) {
+      if (it.optional) item.fail("the first numeral is the figure itself: it cannot be optional");
+      p.anchor = p.items.size() - 1;
+      anchored = true;
+    } else if (!anchored && it.item != FP::Item::ordinal_prefix && it.item != FP::Item::currency_prefix &&
+               it.item != FP::Item::words) {
+      item.fail("before the numeral only ordinal_prefix, currency_prefix or words may stand");
+    }
+  }
+  if (!anchored) n.at("pattern").fail("a pattern needs a numeral");
+  return p;
+}
+
+void load_facts(const Node& root, FactPatternRules& r) {
+  root.keys({"patterns", "refusals"});
+  for (const Node& n : root.at("patterns").list()) r.patterns.push_back(load_fact_pattern(n));
+  Node ref = root.at("refusals");
+  ref.keys({"bare_figure", "code", "year_as_duration", "unrepresentable"});
+  r.refuse_bare = ref.at("bare_figure").str();
+  r.refuse_code = ref.at("code").str();
+  r.refuse_year_duration = ref.at("year_as_duration").str();
+  r.refuse_unrepresentable = ref.at("unrepresentable").str();
+}
+
 AspectRules::Where parse_where(const Node& n) {
   static const std::map<std::string, AspectRules::Where> names = {
       {"clause", AspectRules::Where::clause}, {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
@@ -1007,6 +1106,7 @@ const std::map<std::string, Loader>& loaders() {
       {"qualifiers.json", [](const Node& n, Rules& r) { load_qualifiers(n, r.qualifiers); }},
       {"exclusions.json", [](const Node& n, Rules& r) { load_exclusions(n, r.exclusions); }},
       {"subjects.json", [](const Node& n, Rules& r) { load_subjects(n, r.subjects); }},
+      {"facts.json", [](const Node& n, Rules& r) { load_facts(n, r.facts); }},
   };
   return table;
 }

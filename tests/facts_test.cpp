@@ -1,5 +1,7 @@
 #include "digestx/facts.hpp"
 
+#include <algorithm>
+
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
@@ -66,6 +68,35 @@ TEST_P(FactTable, Extracts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, FactTable, testing::ValuesIn(load_table("facts.json")), case_name);
+
+// --explain's refusals (tests/tables/refusals.json): every numeral not taken, with the
+// rule that refused it, and nothing listed for the numerals that became facts.
+class RefusalTable : public testing::TestWithParam<Case> {};
+
+TEST_P(RefusalTable, NamesTheRule) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  LineAnalysis line = analyse_line(text, rules(), true);
+  std::vector<std::pair<std::string, std::string>> got, want;
+  for (const Refusal& r : line.refused) got.emplace_back(slice(text, r.span), std::string(r.rule));
+  for (const auto& w : c.at("refused")) want.emplace_back(w.at("text"), w.at("rule"));
+  EXPECT_EQ(got, want);
+  std::vector<std::string> facts;
+  for (const Fact& f : line.facts) facts.push_back(slice(text, f.span));
+  for (const auto& w : c.at("facts"))
+    EXPECT_NE(std::find(facts.begin(), facts.end(), w.get<std::string>()), facts.end()) << w;
+  if (c.at("facts").empty()) {
+    for (const Fact& f : line.facts) EXPECT_FALSE(is_quantity(f.kind)) << slice(text, f.span);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, RefusalTable, testing::ValuesIn(load_table("refusals.json")), case_name);
+
+// Without --explain nothing is kept about refusals.
+TEST(Refusals, OnlyWhenExplaining) {
+  LineAnalysis line = analyse_line(from_utf8("长度100"), rules(), false);
+  EXPECT_TRUE(line.refused.empty());
+}
 
 }  // namespace
 }  // namespace digestx::test

@@ -17,6 +17,7 @@ namespace digestx {
 struct FactRules {
   std::vector<std::string> numeral;
   std::string unit, qualifier, subject, kind, aspect;
+  std::string pattern;  // the facts.json pattern that composed the fact
 };
 
 // Archives hold hundreds of thousands of facts: a fact stays small. Names (kind,
@@ -35,6 +36,13 @@ struct Fact {
   std::optional<int> year;
   bool joined = false;     // the figure's text runs across a line break the layout joined
   Boxed<FactRules> rules;  // only when asked for (--explain, render)
+};
+
+// --explain: a numeral that was not taken as a fact, and the rule that refused it
+// (exclusion.url, set.slogan, quote.book, refusal.bare_figure, …).
+struct Refusal {
+  Span span;
+  std::string_view rule;  // owned by the rules the document shares
 };
 
 struct Sentence {
@@ -57,6 +65,7 @@ struct Unit {
   std::vector<std::string> rules;
   std::vector<Paragraph> paragraphs;
   std::vector<Fact> facts;
+  std::vector<Refusal> refused;  // --explain only
 };
 
 struct Sidebar {
@@ -64,6 +73,7 @@ struct Sidebar {
   std::string rule;
   std::vector<Paragraph> paragraphs;
   std::vector<Fact> facts;
+  std::vector<Refusal> refused;  // --explain only
 };
 
 struct SourceInfo {

@@ -31,6 +31,8 @@ struct FactInput {
   // Receives the source spans of figures left out because their value cannot be
   // represented (see find_numerals), and of facts whose scaling overflows.
   std::vector<Span>* unrepresentable = nullptr;
+  // --explain: receives each numeral not taken, with the rule that refused it.
+  std::vector<Refusal>* refused = nullptr;
 };
 
 std::vector<Fact> find_facts(const FactInput& input, const Rules& rules);

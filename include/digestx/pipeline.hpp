@@ -45,6 +45,7 @@ struct LineAnalysis {
   std::vector<Numeral> numerals;
   std::vector<Fact> facts;
   std::vector<Span> unrepresentable;  // figures left out: their value cannot be represented
+  std::vector<Refusal> refused;       // explain: numerals not taken, with the refusing rule
 };
 LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false);
 

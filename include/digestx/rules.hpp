@@ -311,6 +311,7 @@ struct QuantityRules {
     std::optional<Decimal> multiply_if_below;  // multiply_by only below this: 7折 = 70%, 75折 = 75%
     bool decimal_after = false;  // a digit or 半 right after is the next place: 七成六, 两米半
     std::string decimal_after_rule;  // its name for --explain: NAME.decimal_after
+    std::string max_value_rule;      // the refusal of a larger figure (十二成): NAME.max_value
     std::optional<Decimal> value;  // fixed words: 打对折 = 50
   };
   std::vector<Unit> units;
@@ -489,7 +490,58 @@ struct AspectRules {
   std::u32string clause_breaks;
 };
 
-struct Rules {
+// facts.json: recognise, then compose. The recognisers of the facts stage emit typed
+// spans around each numeral (the numeral itself, 第, 人民币, 余, a unit word, a range
+// tail, 年/月/日 …); a pattern is a sequence of such items, and the first pattern that
+// matches at a numeral hands what it matched to its production, one of a closed set
+// registered in C++ (src/fact_patterns.cpp). Duckling's rules, Recognizers-Text's split
+// of extraction from resolution.
+struct FactPatternRules {
+  // The typed spans a pattern can ask for.
+  enum class Item : uint8_t {
+    numeral,                 // a numeral (the first one is the anchor: the figure itself)
+    ordinal_prefix,          // 第, before the anchor
+    currency_prefix,         // 人民币, ￥, $, before the anchor
+    qualifier_after_numeral, // 余, 多 between the figure and its unit (3500余名)
+    unit,                    // a unit or measure word (quantities.json units)
+    range,                   // a range tail: 至/到/-/和…之间 and the high end with its unit
+    range_connector,         // 至, 到, - alone (date spans: 2023—2025年)
+    year_word,               // 年
+    month_word,              // 月
+    day_word,                // 日, 号
+    after_month,             // 初, 中旬, 底, 份
+    money_part,              // 6角, 三分 after a main unit of money
+    words,                   // one of the pattern's own words (a literal)
+  };
+  // Conditions on an item: numerals (year, month, later_month, day, parts_per,
+  // fraction), units (money, count), day words (not_unit: 5日元 is money).
+  enum class Check : uint8_t { any, year, month, later_month, day, parts_per, fraction, money, count, not_unit };
+  // The closed set of productions.
+  enum class Production : uint8_t { date, parts_per, ordinal, prefix_unit, fraction, scale_by_unit, money_sub_units, bare };
+  struct PatternItem {
+    Item item = Item::numeral;
+    Check check = Check::any;
+    bool optional = false;
+    Lexicon words;  // Item::words
+  };
+  struct Pattern {
+    std::string name;
+    std::vector<PatternItem> items;
+    size_t anchor = 0;  // index of the first numeral item
+    Production produce = Production::bare;
+    bool spaces = true;        // spaces may stand between the items (dates: no)
+    std::string qualifier;     // given to the fact when nothing else qualifies it (前三名: at_most)
+  };
+  std::vector<Pattern> patterns;
+  // Refusals the code decides, named here so that --explain can say why a numeral was
+  // not taken: a bare figure without qualifier or range, a code (0898), a year read
+  // as a duration, a value that cannot be represented.
+  std::string refuse_bare, refuse_code, refuse_year_duration, refuse_unrepresentable;
+};
+
+// Shared, never copied: a Document keeps the Rules its names point into alive
+// (shared_from_this), so extract(b, s, *load_rules_dir(d)) cannot dangle.
+struct Rules : std::enable_shared_from_this<Rules> {
   KindRegistry kinds;
   AspectRules aspects;
   LayoutRules layout;
@@ -501,6 +553,7 @@ struct Rules {
   QualifierRules qualifiers;
   ExclusionRules exclusions;
   SubjectRules subjects;
+  FactPatternRules facts;
   // "sha256:" and the SHA-256 of the effective rules files concatenated in the order
   // of their names: which rules made a document (`cat rules/*.json | sha256sum`).
   std::string fingerprint;

@@ -1,0 +1,631 @@
+// The composer of the facts stage: the patterns of facts.json over the typed spans
+// around a numeral, and the closed set of productions they name. Recognisers (the
+// match_* functions) only say where a typed span is; productions decide what the
+// fact is. A production either gives a fact, refuses the numeral with a named rule,
+// or passes (scale_by_unit without a unit), and then the next pattern is tried.
+#include "fact_text.hpp"
+
+namespace digestx::facts {
+namespace {
+
+using FP = FactPatternRules;
+
+// What the items of one pattern matched.
+struct Matched {
+  Numeral n;       // the figure (unit characters at its end may go back to the unit)
+  size_t b = 0;    // where the fact starts: 第, 人民币, 百分之 included
+  size_t p = 0;    // where the match ends so far
+  bool ordinal = false, per = false;
+  const QuantityRules::Unit* prefix = nullptr;
+  const QuantityRules::Unit* unit = nullptr;
+  size_t unit_b = 0, unit_e = 0;
+  std::string_view qualifier, qualifier_rule;
+  std::optional<Numeral> high;          // the high end of a range
+  const Numeral* last = nullptr;        // the numeral matched last (1至9月: 9 after 1)
+  bool between = false;                 // 20和30之间
+  struct Part {
+    Decimal add;  // in main units
+    size_t end;
+    std::string_view rule;
+  };
+  std::vector<Part> parts;  // money sub-units: 6角, 三分
+};
+
+// What a production made of a match.
+struct Outcome {
+  bool passed = false;  // the production does not apply: try the next pattern
+  Composed result;
+};
+
+Outcome refused(std::string_view rule) { return {false, {std::nullopt, rule}}; }
+Outcome made(Draft d) { return {false, {std::move(d), {}}}; }
+
+bool is_quantity_production(FP::Production p) { return p != FP::Production::date; }
+
+class Composer {
+ public:
+  Composer(const FactText& t, const ExclusionZones& z, size_t i, size_t consumed_until)
+      : t_(t), z_(z), q_(t.q_), s_(t.s_), i_(i), consumed_until_(consumed_until) {}
+
+  Composed run() {
+    const Numeral& n = t_.numerals_[i_];
+    if (n.end <= n.begin) return {};
+    if (auto rule = z_.refusal(n); !rule.empty()) return {std::nullopt, rule};
+    for (const FP::Pattern& p : t_.r_.facts.patterns) {
+      Matched m;
+      m.n = n;
+      m.b = n.begin;
+      m.p = n.end;
+      m.last = &n;
+      std::optional<Outcome> o = try_pattern(p, m);
+      if (o && !o->passed) return std::move(o->result);
+    }
+    return {};
+  }
+
+ private:
+  // nullopt: the pattern does not match here.
+  std::optional<Outcome> try_pattern(const FP::Pattern& p, Matched& m) const {
+    for (size_t k = p.anchor; k-- > 0;)
+      if (!match_before(p.items[k], m) && !p.items[k].optional) return std::nullopt;
+    if (!numeral_fits(p.items[p.anchor].check, m.n, nullptr)) return std::nullopt;
+    if (p.items[p.anchor].check == FP::Check::parts_per) {
+      m.per = true;
+      m.b = m.n.per_begin;
+    }
+    if (is_quantity_production(p.produce)) {
+      // 第一书记: a title, not an ordinal.
+      if (auto title = t_.x_.title_ordinals.longest_at(s_, m.b); m.ordinal && title && m.b + title.len > m.n.begin)
+        return refused(t_.x_.title_ordinal_rule);
+      give_back_unit_char(m);
+      m.p = m.n.end;
+      if (auto rule = z_.name_rule(m.n, m.b); !rule.empty()) return name_fact(m, rule);
+    }
+    for (size_t k = p.anchor + 1; k < p.items.size(); ++k)
+      if (!match_after(p.items[k], p.spaces, m) && !p.items[k].optional) return std::nullopt;
+    Outcome o = produce(p, m);
+    if (o.result.fact && t_.in_.explain) o.result.fact->pattern_rule = p.name;
+    return o;
+  }
+
+  // ------------------------------------------------------------ recognisers
+
+  bool match_before(const FP::PatternItem& it, Matched& m) const {
+    switch (it.item) {
+      case FP::Item::ordinal_prefix:
+        if (auto di = q_.ordinal_prefixes.longest_ending_at(s_, m.b)) {
+          m.b -= di.len;
+          m.ordinal = true;
+          return true;
+        }
+        return false;
+      case FP::Item::currency_prefix:
+        // 4人民币5美元: a word the figure before took as its unit is no prefix.
+        if (auto pre = t_.word_ending_at(q_.prefix_words, m.b); pre && m.b - pre.len >= consumed_until_) {
+          m.prefix = &q_.prefixes[size_t(pre.value)];
+          m.b -= pre.len;
+          return true;
+        }
+        return false;
+      case FP::Item::words:
+        if (auto w = t_.word_ending_at(it.words, m.b)) {
+          m.b -= w.len;
+          return true;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  Lexicon::Match word(const Lexicon& lex, bool spaces, size_t p) const {
+    return spaces ? t_.word_at(lex, p) : lex.longest_at(s_, p);
+  }
+
+  bool match_after(const FP::PatternItem& it, bool spaces, Matched& m) const {
+    Lexicon::Match w;
+    switch (it.item) {
+      case FP::Item::numeral: return match_numeral(it.check, spaces, m);
+      case FP::Item::qualifier_after_numeral: return match_qualifier_after(m);
+      case FP::Item::unit: return match_unit(it.check, m);
+      case FP::Item::range: return match_range(m);
+      case FP::Item::money_part: return match_money_parts(m);
+      case FP::Item::range_connector: w = word(q_.range_connectors, spaces, m.p); break;
+      case FP::Item::year_word: w = word(q_.year_words, spaces, m.p); break;
+      case FP::Item::month_word: w = word(q_.month_words, spaces, m.p); break;
+      case FP::Item::after_month: w = word(q_.after_month, spaces, m.p); break;
+      case FP::Item::words: w = word(it.words, spaces, m.p); break;
+      case FP::Item::day_word:
+        w = word(q_.day_words, spaces, m.p);
+        if (w && it.check == FP::Check::not_unit && t_.unit_at(m.p).len > w.len) w = {};  // 5日元
+        break;
+      default: return false;
+    }
+    if (w) m.p += w.len;
+    return bool(w);
+  }
+
+  // A numeral fits a check: a calendar year, a month (1至9月: later than the one
+  // before), a day, a parts-per numeral, a fraction.
+  bool numeral_fits(FP::Check check, const Numeral& n, const Numeral* before) const {
+    auto v = n.value.to_int64();
+    switch (check) {
+      case FP::Check::year: return t_.is_year(n);
+      case FP::Check::month: return v && *v >= 1 && *v <= 12 && !n.point;
+      case FP::Check::later_month: {
+        auto first = before ? before->value.to_int64() : std::nullopt;
+        return v && first && *v > *first && *v <= 12 && !n.point;
+      }
+      case FP::Check::day: return v && *v >= 1 && *v <= 31 && !n.point;
+      case FP::Check::parts_per: return n.per_power > 0 && q_.parts_per;
+      case FP::Check::fraction: return n.form == Numeral::Form::fraction;
+      default: return true;
+    }
+  }
+
+  bool match_numeral(FP::Check check, bool spaces, Matched& m) const {
+    const Numeral* next = t_.numeral_at(m.p);
+    if (!next || (!spaces && next->begin != m.p) || !numeral_fits(check, *next, m.last)) return false;
+    m.last = next;
+    m.p = next->end;
+    return true;
+  }
+
+  // 余/多 between the figure and its unit (3500余名), only when a unit follows.
+  bool match_qualifier_after(Matched& m) const {
+    const QualifierRules& qr = t_.r_.qualifiers;
+    auto a = t_.word_at(qr.after_numeral, m.p);
+    if (!a || !t_.unit_at(m.p + a.len)) return false;
+    m.qualifier = qr.entries[size_t(a.value)].qualifier;
+    m.qualifier_rule = qr.entries[size_t(a.value)].name;
+    m.p += a.len;
+    return true;
+  }
+
+  bool match_unit(FP::Check check, Matched& m) const {
+    auto u = t_.unit_at(m.p);
+    if (!u) return false;
+    const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
+    if ((check == FP::Check::money && unit.kind != "money") || (check == FP::Check::count && unit.kind != "count"))
+      return false;
+    m.unit = &unit;
+    m.unit_b = m.p;
+    m.unit_e = m.p + u.len;
+    m.p = m.unit_e;
+    return true;
+  }
+
+  bool match_range(Matched& m) const;
+  bool range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const;
+  bool match_money_parts(Matched& m) const;
+  void give_back_unit_char(Matched& m) const;
+
+  // ------------------------------------------------------------ productions
+
+  Outcome produce(const FP::Pattern& p, Matched& m) const;
+  Outcome produce_date(Matched& m) const;
+  Outcome produce_quantity(const FP::Pattern& p, Matched& m) const;
+  bool produce_head(const FP::Pattern& p, Matched& m, Draft& d, bool& exact, std::string_view& refusal) const;
+  bool produce_unit(const FP::Pattern& p, Matched& m, Draft& d, bool& exact, std::string_view& refusal) const;
+  void set_range(const Matched& m, Draft& d, bool& exact, bool bare) const;
+  void qualify(Matched& m, Draft& d) const;
+  Outcome name_fact(const Matched& m, std::string_view rule) const;
+  std::optional<Decimal> decimal_after(const Numeral& n, size_t& p) const;
+  std::optional<Decimal> scaled(const Decimal& v, const QuantityRules::Unit& u) const {
+    std::optional<Decimal> out = v;
+    if (u.multiply_by && (!u.multiply_if_below || v < *u.multiply_if_below)) out = out->mul(*u.multiply_by);
+    if (out && u.divide_by) out = out->div(*u.divide_by, 12);
+    return out;
+  }
+  // 百分之五 = 5%, 千分之五 = 0.5%: the value in parts per 10^parts_per_power.
+  std::optional<Decimal> per_value(const Decimal& v, int per_power) const {
+    return v.shift(q_.parts_per_power - per_power);
+  }
+  std::optional<int> multiplier_power(const Numeral& low, const Numeral& high) const;
+  Draft start_draft(const Matched& m) const {
+    Draft d;
+    d.b = m.b;
+    d.nb = m.n.begin;
+    if (t_.in_.explain) {
+      d.numeral_rules.assign(m.n.rules.begin(), m.n.rules.end());
+      if (m.between) d.numeral_rules.push_back(q_.between_rule);
+    }
+    return d;
+  }
+
+  const FactText& t_;
+  const ExclusionZones& z_;
+  const QuantityRules& q_;
+  std::u32string_view s_;
+  size_t i_;
+  size_t consumed_until_;
+};
+
+// ------------------------------------------------------------ recognisers
+
+// A range tail: 3至5个, 两到三家, 1万-5万元, 10%-20%, 第十到第十五, 20和30之间.
+bool Composer::match_range(Matched& m) const {
+  if (i_ + 1 >= t_.numerals_.size()) return false;
+  const Numeral& high = t_.numerals_[i_ + 1];
+  auto conn = t_.word_at(q_.range_connectors, m.p);
+  bool between = false;
+  if (!conn && !q_.between_connectors.empty()) {
+    conn = t_.word_at(q_.between_connectors, m.p);
+    between = bool(conn);
+  }
+  if (!conn) return false;
+  size_t hb = t_.skip_spaces(m.p + conn.len);
+  if (m.ordinal)
+    if (auto di = q_.ordinal_prefixes.longest_at(s_, hb)) hb += di.len;
+  bool starts = m.per ? high.per_power == m.n.per_power && high.per_begin == hb : high.begin == hb && !high.per_power;
+  if (!starts || high.form != Numeral::Form::plain || t_.is_year(high)) return false;
+  size_t q = high.end;
+  if (auto a = t_.word_at(t_.r_.qualifiers.after_numeral, q); a && t_.unit_at(q + a.len)) q += a.len;
+  auto u2 = t_.unit_at(q);
+  // 10000与20000间: the closer, not the unit 间.
+  if (between && u2 && t_.word_at(q_.between_closers, q).len >= u2.len) u2 = {};
+  if (!range_end_fits(m, high, q, u2, between)) return false;
+  size_t end = u2 ? q + u2.len : high.end;
+  if (between) end += t_.word_at(q_.between_closers, end).len;
+  m.high = high;
+  m.between = between;
+  if (u2) {
+    m.unit = &q_.units[size_t(u2.value)];
+    m.unit_b = q;
+    m.unit_e = q + u2.len;
+  }
+  m.p = end;
+  return true;
+}
+
+// Whether the high end at q (its unit u2) closes a range with the figure of m.
+bool Composer::range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const {
+  const Numeral& n = m.n;
+  if (u2 && m.unit && q_.units[size_t(u2.value)].kind != m.unit->kind) return false;
+  if (u2 && q_.month_words.longest_at(s_, t_.skip_spaces(q))) return false;
+  // A range of bare figures: not of years or codes (2021-2022, 0898-1234).
+  if (!m.prefix && !m.unit && !u2 && !m.ordinal && !m.per && (t_.is_year(n) || t_.code_like(n) || t_.code_like(high)))
+    return false;
+  // 9到0 is no range.
+  if ((high.high ? *high.high : high.value) < (n.low ? *n.low : n.value)) return false;
+  size_t end = u2 ? q + u2.len : high.end;
+  return !between || bool(t_.word_at(q_.between_closers, end));
+}
+
+// 50元6角三分, 两美元又三美分: sub-units after the main unit of money.
+bool Composer::match_money_parts(Matched& m) const {
+  if (q_.money_parts.empty() || !m.unit) return false;
+  std::u32string main_unit = t_.folded(m.unit_b, m.unit_e);
+  size_t p = m.p;
+  for (int parts = 0; parts < 3; ++parts) {
+    size_t q = p;
+    if (auto j = t_.word_at(q_.money_part_joiners, q)) q += j.len;
+    const Numeral* n = t_.numeral_at(q);
+    if (!n || n->form != Numeral::Form::plain || n->low || n->per_power || !n->qualifier.empty()) break;
+    auto part = t_.word_at(q_.money_part_words, n->end);
+    if (!part) break;
+    if (auto u = t_.unit_at(n->end); u && u.len > part.len) break;  // 5分钟
+    const auto& mp = q_.money_parts[size_t(part.value)];
+    if (std::find(mp.after.begin(), mp.after.end(), main_unit) == mp.after.end()) break;
+    auto add = n->value.mul(mp.value);
+    if (!add) break;
+    p = n->end + part.len;
+    m.parts.push_back({*add, p, mp.name});
+  }
+  return !m.parts.empty();
+}
+
+// 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes; 20万千瓦 is
+// 20 (unit 万千瓦), not 200000 千瓦: unit characters at the end of the numeral that
+// begin a longer unit word go back to the unit (two of them at most, longest first).
+void Composer::give_back_unit_char(Matched& m) const {
+  Numeral& n = m.n;
+  if (n.end - n.begin < 2 || n.form != Numeral::Form::plain || n.per_power) return;
+  for (size_t back = std::min<size_t>(2, n.end - n.begin - 1); back >= 1; --back) {
+    size_t at = n.end - back;
+    bool units = true;
+    for (size_t k = at; k < n.end; ++k) {
+      const auto* info = t_.r_.numbers.info(s_[k]);
+      units = units && info &&
+              (info->type == NumberRules::CharType::small_unit || info->type == NumberRules::CharType::big_unit);
+    }
+    auto u = units ? t_.unit_at(at) : Lexicon::Match{};
+    if (!u || u.len <= back) continue;
+    auto shorter = parse_numeral(s_.substr(n.begin, at - n.begin), t_.r_.numbers);
+    if (!shorter) continue;
+    n.end = uint32_t(at);
+    n.value = *shorter;
+    return;
+  }
+}
+
+// ------------------------------------------------------------ productions
+
+Outcome Composer::produce(const FP::Pattern& p, Matched& m) const {
+  if (p.produce == FP::Production::date) return produce_date(m);
+  return produce_quantity(p, m);
+}
+
+// Dates and calendar years: 2022年, 2023—2025年, 3月13日, 6月底.
+Outcome Composer::produce_date(Matched& m) const {
+  Draft d = start_draft(m);
+  d.kind = "date";
+  d.kind_rule = q_.date_rule;
+  d.e = d.ne = m.p;
+  return made(std::move(d));
+}
+
+Outcome Composer::name_fact(const Matched& m, std::string_view rule) const {
+  // Only figures worth showing: Arabic digits, or a numeral with a measure word.
+  if (!m.n.arabic && !t_.unit_at(m.n.end)) return refused(rule);
+  Draft d = start_draft(m);
+  d.kind = "name";
+  d.kind_rule = rule;
+  d.b = d.nb = m.n.begin;
+  d.e = d.ne = m.n.end;
+  return made(std::move(d));
+}
+
+Outcome Composer::produce_quantity(const FP::Pattern& p, Matched& m) const {
+  Draft d = start_draft(m);
+  bool exact = true;  // false once arithmetic on the figure overflowed
+  std::string_view refusal;
+  if (!produce_head(p, m, d, exact, refusal)) return refusal.empty() ? Outcome{true, {}} : refused(refusal);
+  const std::string_view unrepresentable = t_.r_.facts.refuse_unrepresentable;
+  if (!d.value || !exact) {  // scaled past 10^36 (or below 10^-30): left out, and said
+    t_.unrepresentable(d.b, m.p);
+    return refused(unrepresentable);
+  }
+  bool bare = p.produce == FP::Production::bare;
+  set_range(m, d, exact, bare);
+  if (!exact) {  // a range without its ends would be one figure where the text gives two
+    t_.unrepresentable(d.b, m.p);
+    return refused(unrepresentable);
+  }
+  qualify(m, d);
+  if (m.qualifier.empty() && !p.qualifier.empty()) {  // 前三名: at most third
+    m.qualifier = p.qualifier;
+    m.qualifier_rule = p.name;
+  }
+  if (bare && m.qualifier.empty() && !d.range) return refused(t_.r_.facts.refuse_bare);
+  d.qualifier = m.qualifier;
+  d.qualifier_rule = m.qualifier_rule;
+  d.ne = m.high ? m.high->end : m.n.end;
+  d.e = std::max(m.p, d.ne);
+  return made(std::move(d));
+}
+
+// The kind, unit and value the production gives the figure; false when it passes
+// (refusal empty) or refuses.
+bool Composer::produce_head(const FP::Pattern& p, Matched& m, Draft& d, bool& exact, std::string_view& refusal) const {
+  const Numeral& n = m.n;
+  if (m.qualifier.empty() && !n.qualifier.empty()) {
+    m.qualifier = n.qualifier;
+    m.qualifier_rule = "numeral.approx";
+  }
+  switch (p.produce) {
+    case FP::Production::ordinal:
+      d.kind = "ordinal";
+      d.kind_rule = q_.ordinal_rule;
+      if (m.unit && m.unit->kind == "count") {
+        d.unit = t_.as_written(m.unit_b, m.unit_e);
+        d.unit_rule = m.unit->name;
+      }
+      d.value = n.value;
+      d.classifier = true;
+      return true;
+    case FP::Production::parts_per:
+      d.kind = q_.parts_per->kind;
+      d.unit = q_.parts_per->unit;
+      d.kind_rule = d.unit_rule = q_.parts_per->name;
+      d.value = per_value(n.value, n.per_power);
+      if (m.unit && !m.high) m.p = m.unit_b;  // the word after 百分之… is not its unit
+      return true;
+    case FP::Production::prefix_unit:
+      d.kind = m.prefix->kind;
+      d.unit = m.prefix->unit;
+      d.kind_rule = d.unit_rule = m.prefix->name;
+      d.value = scaled(n.value, *m.prefix);
+      if (m.unit && m.unit->kind == "money" && m.prefix->kind == "money") {
+        d.unit = m.unit->as_written ? t_.as_written(m.unit_b, m.unit_e) : m.unit->unit;
+        d.unit_rule = m.unit->name;
+      } else if (m.unit) {
+        m.p = m.unit_b;  // the word after 人民币… is not its unit
+      }
+      return true;
+    case FP::Production::fraction:
+      d.kind = "fraction";
+      d.kind_rule = "numeral.fraction";
+      d.value = n.value.rounded(6);
+      if (d.value->is_zero() && !n.value.is_zero()) exact = false;  // 10000000分之1 is not 0
+      if (m.unit) m.p = m.unit_b;
+      return true;
+    case FP::Production::bare:
+      if (n.digit_string || t_.code_like(n)) {
+        refusal = t_.r_.facts.refuse_code;
+        return false;
+      }
+      d.kind = "count";
+      d.kind_rule = p.name;
+      d.value = n.value;
+      return true;
+    default:
+      return produce_unit(p, m, d, exact, refusal);
+  }
+}
+
+// scale_by_unit and money_sub_units: 39.6万元, 七成六, 50元6角三分.
+bool Composer::produce_unit(const FP::Pattern& p, Matched& m, Draft& d, bool& exact, std::string_view& refusal) const {
+  const Numeral& n = m.n;
+  const QuantityRules::Unit* unit = m.unit;
+  if (!unit) return false;  // no unit: the next pattern (a bare figure)
+  const ExclusionRules& x = t_.x_;
+  if (unit->max_value && *unit->max_value < n.value) {  // 十二成 is not a share
+    refusal = unit->max_value_rule;
+    return false;
+  }
+  // 八所镇, 三家村: a place named with a numeral.
+  if (n.chinese && n.end - n.begin == 1 && x.place_units.contains(t_.folded(m.unit_b, m.unit_e)) &&
+      x.place_suffixes.longest_at(s_, m.unit_e)) {
+    refusal = x.place_rule;
+    return false;
+  }
+  // 一支(队伍), 一批(项目): the article "a", not a count of one.
+  if (!m.high && x.indefinite_numerals.contains(s_.substr(n.begin, n.end - n.begin)) &&
+      x.indefinite_units.contains(t_.folded(m.unit_b, m.unit_e))) {
+    refusal = x.indefinite_rule;
+    return false;
+  }
+  d.kind = unit->kind;
+  d.unit = unit->as_written ? t_.as_written(m.unit_b, m.unit_e) : unit->unit;
+  d.unit_rule = d.kind_rule = unit->name;
+  const KindInfo* k = t_.r_.kinds.kind(unit->kind);
+  d.classifier = k && k->subject_after;
+  Decimal v = n.value;
+  if (!m.high && unit->decimal_after) {
+    if (auto frac = decimal_after(n, m.p)) {
+      auto sum = v.add(*frac);
+      if (sum) v = *sum;
+      else exact = false;
+      if (t_.in_.explain) d.numeral_rules.push_back(unit->decimal_after_rule);
+    }
+  }
+  if (p.produce == FP::Production::money_sub_units && !m.high) {
+    for (const Matched::Part& part : m.parts) {
+      auto sum = v.add(part.add);
+      if (!sum) break;
+      v = *sum;
+      m.p = part.end;
+      if (t_.in_.explain) d.numeral_rules.push_back(part.rule);
+    }
+  }
+  d.value = scaled(v, *unit);
+  if (unit->kind == "duration" && t_.is_year(n)) {
+    refusal = t_.r_.facts.refuse_year_duration;
+    return false;
+  }
+  return true;
+}
+
+// 七成六 = 7.6成, 两米半 = 2.5米: a digit or 半 right after a unit that allows it.
+// Returns the added fraction and moves p past it.
+std::optional<Decimal> Composer::decimal_after(const Numeral& n, size_t& p) const {
+  if (!n.value.is_integer() || n.low) return std::nullopt;
+  size_t q = p;
+  if (q < s_.size() && is_space(s_[q])) ++q;
+  if (q >= s_.size()) return std::nullopt;
+  if (t_.r_.numbers.half_chars.find(s_[q]) != std::u32string::npos) {
+    if (t_.word_at(q_.not_units, q)) return std::nullopt;
+    p = q + 1;
+    return Decimal::parse("0.5");
+  }
+  const Numeral* m = t_.numeral_at(q);
+  if (!m || m->begin != q || m->end - m->begin != 1 || m->arabic || m->form != Numeral::Form::plain) return std::nullopt;
+  auto v = m->value.to_int64();
+  if (!v || *v < 1 || *v > 9) return std::nullopt;
+  size_t e = m->end;
+  if (e < s_.size() && is_han(s_[e]) && (t_.unit_at(e) || !t_.r_.numbers.single_followers.longest_at(s_, e)))
+    return std::nullopt;  // 三成五个村: the 五 counts the 村
+  p = e;
+  return Decimal::of(*v).shift(-1);
+}
+
+// Ranges: stated (3至5个) or inside the numeral (两三个, 十几个). A unit that scales only
+// small figures (七折 = 70%, 75折 = 75%) scales both ends alike where one end alone would
+// put them out of order: 一两十折 is [10%, 20%], not [100%, 20%].
+void Composer::set_range(const Matched& m, Draft& d, bool& exact, bool bare) const {
+  const Numeral& n = m.n;
+  const QuantityRules::Unit* scale = m.prefix ? m.prefix : m.unit;
+  bool plain = d.kind == "fraction" || m.ordinal || !scale || bare;
+  auto scale_it = [&](const Decimal& v) -> std::optional<Decimal> {
+    if (m.per) return per_value(v, n.per_power);
+    if (plain) return v;
+    return scaled(v, *scale);
+  };
+  auto set = [&](const Decimal& low, const Decimal& high_end) {
+    auto lo = scale_it(low), hi = scale_it(high_end);
+    if (lo && hi && *hi < *lo && scale && scale->multiply_if_below && !(high_end < *scale->multiply_if_below)) lo = low;
+    if (!lo || !hi) {
+      exact = false;
+      return;
+    }
+    if (*hi < *lo) std::swap(*lo, *hi);
+    d.range = std::make_pair(*lo, *hi);
+    d.value = *lo;
+  };
+  if (m.high) {
+    Decimal low = n.low ? *n.low : n.value;
+    if (auto power = multiplier_power(n, *m.high)) {
+      low = low.shift(*power).value_or(low);
+      if (t_.in_.explain) d.numeral_rules.push_back("range.shared_multiplier");
+    }
+    set(low, m.high->high ? *m.high->high : m.high->value);
+    if (t_.in_.explain) d.numeral_rules.push_back(q_.range_rule);
+  } else if (n.low && n.high) {
+    set(*n.low, *n.high);
+  }
+}
+
+// The multiplier written once for both ends of a range: 3至5万元 is [30000, 50000],
+// 10-500万元 [100000, 5000000], 1.5—2万亩 [15000, 20000]. The high end ends with
+// 万/亿/千 and the low end holds no unit character of its own (1万-5万元 is read
+// already; 5000-2万元 stays as written: scaled, its low end would pass its high end).
+std::optional<int> Composer::multiplier_power(const Numeral& low, const Numeral& high) const {
+  if (high.end <= high.begin || low.form != Numeral::Form::plain || high.form != Numeral::Form::plain) return std::nullopt;
+  const auto* last = t_.r_.numbers.info(s_[high.end - 1]);
+  using T = NumberRules::CharType;
+  if (!last || (last->type != T::big_unit && last->type != T::small_unit)) return std::nullopt;
+  for (size_t k = low.begin; k < low.end; ++k)
+    if (const auto* c = t_.r_.numbers.info(s_[k]); c && (c->type == T::big_unit || c->type == T::small_unit)) return std::nullopt;
+  Decimal base = low.low ? *low.low : low.value;
+  auto scaled = base.shift(last->value);
+  Decimal top = high.high ? *high.high : high.value;
+  if (!scaled || top < *scaled) return std::nullopt;
+  return last->value;
+}
+
+// Qualifiers around the figure (比三十大), after the unit (以上, 左右) and before the
+// figure (近, 约, 不少于; 至少有, 超过了).
+void Composer::qualify(Matched& m, Draft& d) const {
+  const QualifierRules& qr = t_.r_.qualifiers;
+  for (const auto& a : qr.around) {
+    auto bw = t_.word_ending_at(a.before, d.b);
+    auto aw = bw ? t_.word_at(a.after, m.p) : Lexicon::Match{};
+    if (!aw) continue;
+    m.qualifier = a.qualifier;
+    m.qualifier_rule = a.name;
+    d.b -= bw.len;
+    m.p += aw.len;
+    return;
+  }
+  if (auto a = t_.word_at(qr.after_unit, m.p)) {
+    m.qualifier = qr.entries[size_t(a.value)].qualifier;
+    m.qualifier_rule = qr.entries[size_t(a.value)].name;
+    m.p += a.len;
+  }
+  size_t glue = 0;
+  auto bq = t_.word_ending_at(qr.before, d.b);
+  if (!bq) {
+    if (auto g = t_.word_ending_at(qr.glue, d.b); g && g.len < d.b) {
+      bq = t_.word_ending_at(qr.before, d.b - g.len);
+      if (bq) glue = g.len;
+    }
+  }
+  if (!bq) return;
+  size_t end = d.b - glue;
+  auto cancel = t_.word_ending_at(qr.not_before, end);
+  // 大概有五百多个: a vague "about" does not replace the figure's own 多.
+  bool vague = qr.entries[size_t(bq.value)].qualifier == "about" && !m.qualifier.empty();
+  if ((cancel && cancel.len > bq.len) || vague) return;
+  m.qualifier = qr.entries[size_t(bq.value)].qualifier;
+  m.qualifier_rule = qr.entries[size_t(bq.value)].name;
+  d.b = end - bq.len;
+}
+
+}  // namespace
+
+Composed compose_fact(const FactText& t, const ExclusionZones& zones, size_t i, size_t consumed_until) {
+  return Composer(t, zones, i, consumed_until).run();
+}
+
+}  // namespace digestx::facts

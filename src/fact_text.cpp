@@ -1,0 +1,86 @@
+// The paragraph as the facts stage reads it: its numerals and the lookups of the words
+// next to a figure, shared by the exclusion zones, the composer and the subjects.
+#include "fact_text.hpp"
+
+namespace digestx::facts {
+
+FactText::FactText(const FactInput& in, const Rules& rules)
+    : in_(in),
+      j_(*in.joined),
+      s_(j_.chars()),
+      r_(rules),
+      q_(rules.quantities),
+      x_(rules.exclusions),
+      numerals_(in.numerals ? *in.numerals : own_numerals_) {
+  if (!in.numerals) {
+    // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
+    std::vector<Span> too_large;
+    if (j_.contiguous() && s_.size() > 0) {
+      own_numerals_ = find_numerals(s_, rules.numbers, in_.text.substr(j_.source(0), s_.size()), &too_large);
+    } else {
+      std::u32string source(s_.size(), U'\0');
+      for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source(i)];
+      own_numerals_ = find_numerals(s_, rules.numbers, source, &too_large);
+    }
+    for (Span t : too_large) unrepresentable(t.start, t.end);
+  }
+  for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
+}
+
+Lexicon::Match FactText::word_at(const Lexicon& lex, size_t p) const {
+  size_t q = skip_spaces(p);
+  if (q >= s_.size() || is_space(s_[q])) return {};
+  auto m = lex.longest_at_spaced(s_, q, kMaxGap);
+  if (!m) return {};
+  return {uint32_t(q + m.len - p), m.value};
+}
+
+Lexicon::Match FactText::word_ending_at(const Lexicon& lex, size_t e) const {
+  size_t q = e;
+  while (q > 0 && is_space(s_[q - 1]) && e - q < kMaxGap) --q;
+  if (q == 0 || is_space(s_[q - 1])) return {};
+  auto m = lex.longest_ending_at_spaced(s_, q, kMaxGap);
+  if (!m) return {};
+  return {uint32_t(e - (q - m.len)), m.value};
+}
+
+const Numeral* FactText::numeral_at(size_t p) const {
+  p = skip_spaces(p);
+  auto it = std::lower_bound(numeral_starts_.begin(), numeral_starts_.end(), uint32_t(p));
+  if (it == numeral_starts_.end() || *it != p) return nullptr;
+  return &numerals_[size_t(it - numeral_starts_.begin())];
+}
+
+Lexicon::Match FactText::unit_at(size_t p) const {
+  auto u = word_at(q_.unit_words, p);
+  if (!u) return u;
+  auto blocked = word_at(q_.not_units, p);
+  if (blocked && blocked.len >= u.len) return {};
+  size_t end = p + u.len;
+  if (is_ascii_alpha(s_[end - 1]) && end < s_.size() && is_ascii_alpha(s_[end])) return {};
+  return u;
+}
+
+std::string FactText::as_written(size_t b, size_t e) const {
+  std::string out;
+  for (size_t i = b; i < e; ++i)
+    if (!is_space(s_[i])) append_utf8(out, in_.text[j_.source(i)]);
+  return out;
+}
+
+std::u32string FactText::folded(size_t b, size_t e) const {
+  std::u32string out;
+  for (size_t i = b; i < e; ++i)
+    if (!is_space(s_[i])) out += s_[i];
+  return out;
+}
+
+bool FactText::is_year(const Numeral& n) const {
+  if (n.chinese && !n.digit_string) return false;
+  if (n.arabic && (n.separators || n.point || n.arabic_digits != 4)) return false;
+  if (n.digit_string && n.end - n.begin != 4) return false;
+  auto v = n.value.to_int64();
+  return v && *v >= q_.year_min && *v <= q_.year_max;
+}
+
+}  // namespace digestx::facts

@@ -1,0 +1,135 @@
+// Internal to the facts stage (facts.cpp, fact_zones.cpp, fact_patterns.cpp): the
+// paragraph the stage reads, its numerals, the word lookups every part of the stage
+// shares, and the draft a fact is built in.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "digestx/facts.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx::facts {
+
+// What one numeral became, in joined coordinates.
+struct Draft {
+  size_t b = 0, e = 0;  // the fact's text
+  size_t nb = 0, ne = 0;  // the numeral(s) inside it
+  std::string_view kind;  // owned by the rules or a literal
+  std::optional<Decimal> value;
+  std::string unit;
+  std::string_view qualifier;
+  std::optional<std::pair<Decimal, Decimal>> range;
+  size_t sb = 0, se = 0;  // subject, empty if sb == se
+  size_t hb = 0, he = 0;  // a head shared with a later noun of a list (一产、…三产增加值: 增加值)
+  std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
+  std::string_view unit_rule, qualifier_rule, subject_rule, kind_rule;  // names owned by the rules (or literals)
+  std::string_view pattern_rule;  // the facts.json pattern that composed it
+  std::string_view aspect, aspect_rule;  // owned by the rules
+  bool classifier = false;  // a measure word: the subject is looked for after it first
+};
+
+// The paragraph as the facts stage sees it: the matching view, its numerals, and the
+// lookups of words next to a figure.
+class FactText {
+ public:
+  FactText(const FactInput& in, const Rules& rules);
+
+  // Spaces allowed between a figure and a word next to it, and inside that word.
+  static constexpr size_t kMaxGap = 4;
+
+  size_t skip_spaces(size_t p) const {
+    size_t q = p;
+    while (q < s_.size() && is_space(s_[q]) && q - p < kMaxGap) ++q;
+    return q;
+  }
+  // The longest word of `lex` at p, spaces before and inside it skipped; the length
+  // counts them.
+  Lexicon::Match word_at(const Lexicon& lex, size_t p) const;
+  // The longest word of `lex` ending at e, likewise.
+  Lexicon::Match word_ending_at(const Lexicon& lex, size_t e) const;
+  // The numeral starting at p (spaces skipped), or nullptr.
+  const Numeral* numeral_at(size_t p) const;
+  // The unit at p, unless a longer word that is not a unit starts there (支部, 个人),
+  // or a Latin unit runs on into another word (5cmx).
+  Lexicon::Match unit_at(size_t p) const;
+  std::string as_written(size_t b, size_t e) const;
+  std::u32string folded(size_t b, size_t e) const;
+  bool is_year(const Numeral& n) const;
+  // A character that ends a noun phrase (subjects.json boundary_chars).
+  bool boundary(char32_t c) const {
+    const auto& set = r_.subjects.is_boundary;
+    return c < set.size() ? bool(set[c]) : r_.subjects.boundary_chars.find(c) != std::u32string::npos;
+  }
+  // An Arabic integer with a leading zero (0898) is a code, not a quantity.
+  bool code_like(const Numeral& n) const {
+    return n.arabic && !n.point && n.end - n.begin > 1 && s_[n.begin] == '0';
+  }
+  // A figure in [b, e) of the joined text whose value cannot be held: reported to the
+  // caller (in source positions), never given a value it does not have.
+  void unrepresentable(size_t b, size_t e) const {
+    if (in_.unrepresentable && b < e) in_.unrepresentable->push_back(j_.span(b, std::min(e, s_.size())));
+  }
+  // A numeral that was not taken, and the rule that refused it (--explain).
+  void refuse(const Numeral& n, std::string_view rule) const {
+    if (in_.refused && !rule.empty()) in_.refused->push_back({j_.span(n.begin, n.end), rule});
+  }
+
+  const FactInput& in_;
+  const Joined& j_;
+  std::u32string_view s_;
+  const Rules& r_;
+  const QuantityRules& q_;
+  const ExclusionRules& x_;
+  std::vector<Numeral> own_numerals_;    // when the caller gave none
+  const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right
+  std::vector<uint32_t> numeral_starts_;
+};
+
+// Exclusion zones (exclusions.json): where a numeral is no quantity, and the rule that
+// says so. Found once per paragraph, looked up per numeral.
+class ExclusionZones {
+ public:
+  explicit ExclusionZones(const FactText& t);
+  // The rule that refuses numeral n before any pattern is tried (a web address, the
+  // name of a meeting, a set phrase, a period marker), or "".
+  std::string_view refusal(const Numeral& n) const;
+  // The rule that makes [b, e) a name, not a quantity (inside quotes, a version), or "".
+  std::string_view name_rule(const Numeral& n, size_t b) const;
+  bool quoted(size_t b, size_t e) const { return !quote_rule(b, e).empty(); }
+  bool in_url(size_t pos) const { return zone_at(urls_, pos) != nullptr; }
+
+ private:
+  struct Zone {
+    size_t open, close;  // positions of the quote marks, or [begin, end) of a name
+    size_t rule;         // index of the rule that made it
+  };
+  void find_quote_zones();
+  void find_url_zones();
+  void find_institution_names();
+  size_t institution_word_end(const ExclusionRules::InstitutionName& rule, size_t p) const;
+  std::string_view quote_rule(size_t b, size_t e) const;
+  std::string_view set_phrase_rule(size_t b, size_t e) const;
+  bool is_version(const Numeral& n) const;
+  static const Zone* zone_at(const std::vector<Zone>& zones, size_t pos);
+
+  const FactText& t_;
+  std::vector<Zone> zones_;
+  std::vector<size_t> zone_reach_;  // zone_reach_[k]: the zone of zones_[0..k] that closes last
+  std::vector<Zone> urls_;
+  std::vector<Zone> institutions_;  // names of meetings and events holding session numbers
+};
+
+// The composer (fact_patterns.cpp): the first pattern of facts.json that matches at
+// numeral i gives the fact, or the rule that refused the numeral.
+struct Composed {
+  std::optional<Draft> fact;
+  std::string_view refusal;  // when no fact: the rule that refused it
+};
+Composed compose_fact(const FactText& t, const ExclusionZones& zones, size_t i, size_t consumed_until);
+
+}  // namespace digestx::facts

@@ -1,0 +1,166 @@
+// Exclusion zones of the facts stage (exclusions.json): quotes, web addresses, names
+// of meetings, set phrases, period markers, versions. Each lookup answers with the
+// name of the rule that refuses the numeral, so that --explain can say why a figure
+// was not taken.
+#include "fact_text.hpp"
+
+namespace digestx::facts {
+
+ExclusionZones::ExclusionZones(const FactText& t) : t_(t) {
+  find_quote_zones();
+  find_url_zones();
+  find_institution_names();
+}
+
+std::string_view ExclusionZones::refusal(const Numeral& n) const {
+  const ExclusionRules& x = t_.x_;
+  if (zone_at(urls_, n.begin)) return x.url_rule;
+  if (const Zone* z = zone_at(institutions_, n.begin)) return x.institution_names[z->rule].name;
+  return set_phrase_rule(n.begin, n.end);
+}
+
+std::string_view ExclusionZones::name_rule(const Numeral& n, size_t b) const {
+  if (auto q = quote_rule(b, n.end); !q.empty()) return q;
+  if (is_version(n)) return t_.x_.version_rule;
+  return {};
+}
+
+// The zone that holds pos: the last one opening at or before it, if it closes after.
+const ExclusionZones::Zone* ExclusionZones::zone_at(const std::vector<Zone>& zones, size_t pos) {
+  auto it = std::upper_bound(zones.begin(), zones.end(), pos, [](size_t p, const Zone& z) { return p < z.open; });
+  return it != zones.begin() && pos < (it - 1)->close ? &*(it - 1) : nullptr;
+}
+
+void ExclusionZones::find_quote_zones() {
+  const ExclusionRules& x = t_.x_;
+  std::u32string_view s = t_.s_;
+  std::vector<std::pair<size_t, size_t>> stack;  // (quote rule index, position)
+  for (size_t i = 0; i < s.size(); ++i) {
+    char32_t c = s[i];
+    if (c < x.quote_chars.size() && !x.quote_chars[c]) continue;
+    for (size_t k = 0; k < x.quotes.size(); ++k) {
+      const auto& q = x.quotes[k];
+      if (c != q.open && c != q.close) continue;
+      bool closes = false;
+      if (c == q.close) {
+        for (size_t m = stack.size(); m-- > 0;) {
+          if (stack[m].first != k) continue;
+          if (i - stack[m].second <= x.max_quote_chars) zones_.push_back({stack[m].second, i, k});
+          stack.resize(m);
+          closes = true;
+          break;
+        }
+      }
+      if (!closes && c == q.open) stack.emplace_back(k, i);
+      break;
+    }
+    if (stack.size() > 64) stack.erase(stack.begin());  // unbalanced marks cannot pile up
+  }
+  std::sort(zones_.begin(), zones_.end(), [](const Zone& a, const Zone& b) { return a.open < b.open; });
+  // The zone that closes last among those up to each one: a lookup is then a binary
+  // search, not a walk over every zone before it (quadratic on a long paragraph).
+  size_t reach = 0;
+  for (size_t k = 0; k < zones_.size(); ++k) {
+    if (k == 0 || zones_[k].close > zones_[reach].close) reach = k;
+    zone_reach_.push_back(reach);
+  }
+}
+
+// Inside a quote zone that opens before b and closes at or after e: that zone's rule.
+std::string_view ExclusionZones::quote_rule(size_t b, size_t e) const {
+  auto it = std::lower_bound(zones_.begin(), zones_.end(), b, [](const Zone& z, size_t p) { return z.open < p; });
+  size_t before = size_t(it - zones_.begin());
+  if (before == 0) return {};
+  const Zone& z = zones_[zone_reach_[before - 1]];
+  return e <= z.close ? std::string_view(t_.x_.quotes[z.rule].name) : std::string_view();
+}
+
+std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
+  const ExclusionRules& x = t_.x_;
+  std::u32string_view s = t_.s_;
+  size_t max = x.set_phrases.max_len();
+  for (size_t k = 0; k <= max && k <= b; ++k) {
+    size_t start = b - k;
+    auto m = x.set_phrases.longest_at(s, start);
+    if (!m || start + m.len <= b) continue;
+    auto ex = x.set_phrase_exceptions.longest_at(s, start);
+    if (ex && ex.len >= m.len) continue;
+    if (t_.q_.ordinal_prefixes.longest_ending_at(s, start)) continue;  // 第一批 is an ordinal
+    return x.set_phrase_rules[size_t(m.value)];
+  }
+  // Period markers hold numerals too (一年来, 过去一年): they are not quantities.
+  const Lexicon& markers = t_.r_.periods.marker_words;
+  for (size_t k = 0; k <= markers.max_len() && k <= b; ++k) {
+    auto m = markers.longest_at(s, b - k);
+    if (m && b - k + m.len > b) return t_.r_.periods.markers[size_t(m.value)].name;
+  }
+  // A name that starts right after the numeral: 十五分钟生活圈.
+  if (auto m = x.set_phrases.longest_at(s, e); m && !t_.r_.numbers.info(s[e]) && !is_ascii_digit(s[e]))
+    return x.set_phrase_rules[size_t(m.value)];
+  return {};
+}
+
+bool ExclusionZones::is_version(const Numeral& n) const {
+  const ExclusionRules& x = t_.x_;
+  std::u32string_view s = t_.s_;
+  size_t b = n.begin, e = n.end;
+  if (b > 0 && x.version_before_chars.find(s[b - 1]) != std::u32string::npos) return true;
+  // 5G is a name, 168cm a length.
+  if (x.version_latin_glued && e < s.size() && is_ascii_alpha(s[e]) && n.arabic && !t_.unit_at(e)) return true;
+  if (x.version_after_words.longest_at(s, e)) return true;
+  // A part of a dotted chain: 3.0.1, 2022.3.15.
+  if (e + 1 < s.size() && s[e] == '.' && is_ascii_digit(s[e + 1])) return true;
+  if (b >= 2 && s[b - 1] == '.' && is_ascii_digit(s[b - 2])) return true;
+  return false;
+}
+
+// Session and edition numbers inside the names of meetings and events
+// (exclusions.json institution_names): 第十二届全省少数民族传统体育运动会,
+// 十四届人大一次会议. A bare 一次 counts only right after such a name.
+void ExclusionZones::find_institution_names() {
+  const auto& rules = t_.x_.institution_names;
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const auto& rule = rules[r];
+    for (const Numeral& n : t_.numerals_) {
+      auto unit = rule.units.longest_at(t_.s_, n.end);
+      if (!unit) continue;
+      auto di = t_.q_.ordinal_prefixes.longest_ending_at(t_.s_, n.begin);
+      bool bare_ok = bool(rule.bare_units.longest_at(t_.s_, n.end));
+      bool after_name = !institutions_.empty() && institutions_.back().close == n.begin;
+      if (!di && !bare_ok && !after_name) continue;
+      if (size_t end = institution_word_end(rule, n.end + unit.len))
+        institutions_.push_back({di ? n.begin - di.len : n.begin, end, r});
+    }
+  }
+  std::sort(institutions_.begin(), institutions_.end(), [](const Zone& a, const Zone& b) { return a.open < b.open; });
+}
+
+// Where the name that starts at p ends with one of the rule's words, or 0.
+size_t ExclusionZones::institution_word_end(const ExclusionRules::InstitutionName& rule, size_t p) const {
+  std::u32string_view s = t_.s_;
+  for (size_t k = p; k < s.size() && k <= p + rule.max_chars; ++k) {
+    if (auto w = rule.words.longest_at(s, k)) return k + w.len;
+    if (!is_han(s[k]) || t_.boundary(s[k])) break;
+  }
+  return 0;
+}
+
+// Web addresses: from http:// or www. to the next space or non-ASCII character.
+void ExclusionZones::find_url_zones() {
+  const ExclusionRules& x = t_.x_;
+  std::u32string_view s = t_.s_;
+  if (x.url_starts.empty()) return;
+  for (size_t i = 0; i < s.size();) {
+    auto m = x.url_starts.longest_at(s, i);
+    if (!m) {
+      ++i;
+      continue;
+    }
+    size_t e = i + m.len;
+    while (e < s.size() && s[e] > ' ' && s[e] < 0x7F) ++e;
+    urls_.push_back({i, e, 0});
+    i = e;
+  }
+}
+
+}  // namespace digestx::facts
