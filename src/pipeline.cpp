@@ -259,6 +259,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.source = std::move(source);
   doc.text = std::move(text);
   doc.rules_fingerprint = rules.fingerprint;
+  doc.rules = rules.weak_from_this().lock();
   StructureOptions so;
   so.year = options.year;
   so.year_from = options.year_from;
@@ -359,6 +360,7 @@ Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rule
 
 LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain) {
   LineAnalysis out;
+  out.rules = rules.weak_from_this().lock();
   out.text = std::move(line);
   std::u32string view = matching_view(out.text);
   out.numerals = find_numerals(view, rules.numbers, out.text, &out.unrepresentable);

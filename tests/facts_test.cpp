@@ -98,5 +98,46 @@ TEST(Refusals, OnlyWhenExplaining) {
   EXPECT_TRUE(line.refused.empty());
 }
 
+// A document keeps the rules its names point into (Fact::kind, qualifier, aspect,
+// Sentence::period_rule, Refusal::rule): made with rules that nothing else holds, as in
+// extract(b, s, *load_rules_dir(d)), they outlive the call (ASan would catch a
+// dangling view here).
+TEST(DocumentRules, KeepTheRulesTheNamesPointInto) {
+  std::weak_ptr<const Rules> watch;
+  ExtractOptions options;
+  options.explain = true;
+  SourceInfo source;
+  source.path = "x.txt";
+  std::string text = "### 吉阳区委书记孙德震：着力构建大党建体系\n\n去年，发放慰问金39.6万元，3500余名党员下沉一线，长度100。\n";
+  Document doc = extract(text, source, *compile_rules(embedded_rules_files()), options);
+  watch = doc.rules;
+  ASSERT_FALSE(watch.expired());
+  ASSERT_EQ(doc.units.size(), 1u);
+  const Unit& u = doc.units[0];
+  ASSERT_EQ(u.facts.size(), 2u);
+  EXPECT_EQ(u.facts[0].kind, "money");
+  EXPECT_EQ(u.facts[1].kind, "count");
+  EXPECT_EQ(u.facts[1].qualifier, "more_than");
+  EXPECT_EQ(u.facts[0].aspect, "amount");
+  EXPECT_EQ(u.paragraphs.at(0).sentences.at(0).period_rule.empty(), false);
+  ASSERT_EQ(u.refused.size(), 1u);
+  EXPECT_EQ(u.refused[0].rule, "refusal.bare_figure");
+  // The last owner is the document (and its copies).
+  Document copy = doc;
+  doc = Document();
+  EXPECT_FALSE(watch.expired());
+  EXPECT_EQ(copy.units[0].facts[0].kind, "money");
+  copy = Document();
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(DocumentRules, LineAnalysisKeepsItsRules) {
+  LineAnalysis line = analyse_line(from_utf8("保险70余万元"), *compile_rules(embedded_rules_files()), true);
+  ASSERT_TRUE(line.rules);
+  ASSERT_EQ(line.facts.size(), 1u);
+  EXPECT_EQ(line.facts[0].kind, "money");
+  EXPECT_EQ(line.facts[0].qualifier, "more_than");
+}
+
 }  // namespace
 }  // namespace digestx::test

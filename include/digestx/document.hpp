@@ -2,6 +2,7 @@
 // piece of text is a span into the decoded input, sliced at output time.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,8 @@
 #include "digestx/span.hpp"
 
 namespace digestx {
+
+struct Rules;
 
 // --explain: the rules that produced a fact, Duckling-style.
 struct FactRules {
@@ -103,6 +106,11 @@ struct Document {
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;
   std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
+  // The rules that made it, shared: Fact::kind, qualifier, aspect, Sentence::period_rule
+  // and Refusal::rule are views into them, so the document keeps them alive
+  // (extract(b, s, *load_rules_dir(d)) leaves no dangling name). Null only for Rules
+  // that no shared_ptr owns (built on the stack by a caller who keeps them).
+  std::shared_ptr<const Rules> rules;
   std::string id;  // records mode: the input record's id (JSON text), empty otherwise
 };
 

@@ -41,6 +41,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
 
 // `digestx numbers`: one line of text on its own, no structure or periods.
 struct LineAnalysis {
+  std::shared_ptr<const Rules> rules;  // the rules its facts' names point into (see Document::rules)
   std::u32string text;
   std::vector<Numeral> numerals;
   std::vector<Fact> facts;
