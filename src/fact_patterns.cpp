@@ -109,6 +109,7 @@ class Composer {
         return false;
       case FP::Item::words:
         if (auto w = t_.word_ending_at(it.words, m.b)) {
+          if (auto longer = it.unless.longest_ending_at(s_, m.b); longer && longer.len > w.len) return false;  // 目前
           m.b -= w.len;
           return true;
         }
@@ -127,7 +128,7 @@ class Composer {
     switch (it.item) {
       case FP::Item::numeral: return match_numeral(it.check, spaces, m);
       case FP::Item::qualifier_after_numeral: return match_qualifier_after(m);
-      case FP::Item::unit: return match_unit(it.check, m);
+      case FP::Item::unit: return match_unit(it, m);
       case FP::Item::range: return match_range(m);
       case FP::Item::money_part: return match_money_parts(m);
       case FP::Item::range_connector: w = word(q_.range_connectors, spaces, m.p); break;
@@ -182,12 +183,14 @@ class Composer {
     return true;
   }
 
-  bool match_unit(FP::Check check, Matched& m) const {
+  // A unit word, of a kind (unit:money) or one of the pattern's own ({"unit": ["名"]}).
+  bool match_unit(const FP::PatternItem& it, Matched& m) const {
     auto u = t_.unit_at(m.p);
     if (!u) return false;
     const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
-    if ((check == FP::Check::money && unit.kind != "money") || (check == FP::Check::count && unit.kind != "count"))
+    if ((it.check == FP::Check::money && unit.kind != "money") || (it.check == FP::Check::count && unit.kind != "count"))
       return false;
+    if (!it.words.empty() && !it.words.contains(t_.folded(m.p, m.p + u.len))) return false;
     m.unit = &unit;
     m.unit_b = m.p;
     m.unit_e = m.p + u.len;

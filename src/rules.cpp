@@ -890,10 +890,16 @@ FP::PatternItem parse_pattern_item(const Node& n) {
       {"day", FP::Check::day},     {"parts_per", FP::Check::parts_per}, {"fraction", FP::Check::fraction},
       {"money", FP::Check::money}, {"count", FP::Check::count},         {"not_unit", FP::Check::not_unit}};
   FP::PatternItem item;
-  if (!n.is_string()) {  // {"words": [...], "optional": true}: a literal
-    n.keys({"words", "optional"});
-    item.item = FP::Item::words;
-    add_words(item.words, n.at("words"), 0);
+  if (!n.is_string()) {  // {"words": [...], "unless": [...], "optional": true}: a literal; {"unit": [...]}: those units
+    n.keys({"words", "unless", "unit", "optional"});
+    if (auto u = n.opt("unit")) {
+      item.item = FP::Item::unit;
+      add_words(item.words, *u, 0);
+    } else {
+      item.item = FP::Item::words;
+      add_words(item.words, n.at("words"), 0);
+      if (auto un = n.opt("unless")) add_words(item.unless, *un, 0);
+    }
     if (auto o = n.opt("optional")) item.optional = o->boolean();
     return item;
   }
