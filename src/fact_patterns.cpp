@@ -438,7 +438,7 @@ bool Composer::produce_head(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
       return true;
     case FP::Production::fraction:
       d.kind = "fraction";
-      d.kind_rule = "numeral.fraction";
+      d.kind_rule = t_.r_.numbers.fraction_rule;  // numbers.json fraction
       d.value = n.value.rounded(6);
       if (d.value->is_zero() && !n.value.is_zero()) exact = false;  // 10000000分之1 is not 0
       if (m.unit) m.p = m.unit_b;
