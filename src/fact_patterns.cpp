@@ -3,6 +3,8 @@
 // match_* functions) only say where a typed span is; productions decide what the
 // fact is. A production either gives a fact, refuses the numeral with a named rule,
 // or passes (scale_by_unit without a unit), and then the next pattern is tried.
+#include <cstdint>
+
 #include "fact_text.hpp"
 
 namespace digestx::facts {
@@ -20,7 +22,7 @@ struct Matched {
   const QuantityRules::Unit* unit = nullptr;
   size_t unit_b = 0, unit_e = 0;
   std::string_view qualifier, qualifier_rule;
-  std::optional<Numeral> high;          // the high end of a range
+  const Numeral* high = nullptr;        // the high end of a range
   const Numeral* last = nullptr;        // the numeral matched last (1至9月: 9 after 1)
   bool between = false;                 // 20和30之间
   struct Part {
@@ -74,18 +76,47 @@ class Composer {
       m.b = m.n.per_begin;
     }
     if (is_quantity_production(p.produce)) {
-      // 第一书记: a title, not an ordinal.
-      if (auto title = t_.x_.title_ordinals.longest_at(s_, m.b); m.ordinal && title && m.b + title.len > m.n.begin)
-        return refused(t_.x_.title_ordinal_rule);
-      give_back_unit_char(m);
+      const Anchor& a = anchor(m);
+      if (a.title) return refused(t_.x_.title_ordinal_rule);
+      m.n.end = a.end;
+      m.n.value = a.value;
       m.p = m.n.end;
-      if (auto rule = z_.name_rule(m.n, m.b); !rule.empty()) return name_fact(m, rule);
+      if (!a.name_rule.empty()) return name_fact(m, a.name_rule);
     }
     for (size_t k = p.anchor + 1; k < p.items.size(); ++k)
       if (!match_after(p.items[k], p.spaces, m) && !p.items[k].optional) return std::nullopt;
     Outcome o = produce(p, m);
     if (o.result.fact && t_.in_.explain) o.result.fact->pattern_rule = p.name;
     return o;
+  }
+
+  // What the figure is once its prefixes are known, the same for every pattern that
+  // reaches it with the same start: a title (第一书记), its end after giving unit
+  // characters back (5千米), a name zone (in quotes, a version).
+  struct Anchor {
+    size_t b = SIZE_MAX;
+    bool ordinal = false, title = false;
+    uint32_t end = 0;
+    Decimal value;
+    std::string_view name_rule;
+  };
+
+  const Anchor& anchor(const Matched& m) const {
+    if (anchor_.b == m.b && anchor_.ordinal == m.ordinal) return anchor_;
+    anchor_ = Anchor();
+    anchor_.b = m.b;
+    anchor_.ordinal = m.ordinal;
+    // 第一书记: a title, not an ordinal.
+    if (auto title = t_.x_.title_ordinals.longest_at(s_, m.b); m.ordinal && title && m.b + title.len > m.n.begin) {
+      anchor_.title = true;
+      return anchor_;
+    }
+    Matched given = m;
+    give_back_unit_char(given);
+    anchor_.end = given.n.end;
+    anchor_.value = given.n.value;
+    anchor_.name_rule = z_.name_rule(given.n, m.b);
+    return anchor_;
   }
 
   // ------------------------------------------------------------ recognisers
@@ -108,8 +139,9 @@ class Composer {
         }
         return false;
       case FP::Item::words:
-        if (auto w = t_.word_ending_at(it.words, m.b)) {
-          if (auto longer = it.unless.longest_ending_at(s_, m.b); longer && longer.len > w.len) return false;  // 目前
+        if (auto w = t_.word_ending_at(*it.words, m.b)) {
+          if (auto longer = it.unless ? it.unless->longest_ending_at(s_, m.b) : Lexicon::Match{}; longer && longer.len > w.len)
+            return false;  // 目前
           m.b -= w.len;
           return true;
         }
@@ -135,7 +167,7 @@ class Composer {
       case FP::Item::year_word: w = word(q_.year_words, spaces, m.p); break;
       case FP::Item::month_word: w = word(q_.month_words, spaces, m.p); break;
       case FP::Item::after_month: w = word(q_.after_month, spaces, m.p); break;
-      case FP::Item::words: w = word(it.words, spaces, m.p); break;
+      case FP::Item::words: w = word(*it.words, spaces, m.p); break;
       case FP::Item::day_word:
         w = word(q_.day_words, spaces, m.p);
         if (w && it.check == FP::Check::not_unit && t_.unit_at(m.p).len > w.len) w = {};  // 5日元
@@ -190,7 +222,7 @@ class Composer {
     const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
     if ((it.check == FP::Check::money && unit.kind != "money") || (it.check == FP::Check::count && unit.kind != "count"))
       return false;
-    if (!it.words.empty() && !it.words.contains(t_.folded(m.p, m.p + u.len))) return false;
+    if (it.words && !it.words->contains(t_.folded(m.p, m.p + u.len))) return false;
     m.unit = &unit;
     m.unit_b = m.p;
     m.unit_e = m.p + u.len;
@@ -242,6 +274,7 @@ class Composer {
   std::u32string_view s_;
   size_t i_;
   size_t consumed_until_;
+  mutable Anchor anchor_;
 };
 
 // ------------------------------------------------------------ recognisers
@@ -270,7 +303,7 @@ bool Composer::match_range(Matched& m) const {
   if (!range_end_fits(m, high, q, u2, between)) return false;
   size_t end = u2 ? q + u2.len : high.end;
   if (between) end += t_.word_at(q_.between_closers, end).len;
-  m.high = high;
+  m.high = &high;
   m.between = between;
   if (u2) {
     m.unit = &q_.units[size_t(u2.value)];

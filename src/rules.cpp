@@ -894,11 +894,11 @@ FP::PatternItem parse_pattern_item(const Node& n) {
     n.keys({"words", "unless", "unit", "optional"});
     if (auto u = n.opt("unit")) {
       item.item = FP::Item::unit;
-      add_words(item.words, *u, 0);
+      add_words(item.words.emplace(), *u, 0);
     } else {
       item.item = FP::Item::words;
-      add_words(item.words, n.at("words"), 0);
-      if (auto un = n.opt("unless")) add_words(item.unless, *un, 0);
+      add_words(item.words.emplace(), n.at("words"), 0);
+      if (auto un = n.opt("unless")) add_words(item.unless.emplace(), *un, 0);
     }
     if (auto o = n.opt("optional")) item.optional = o->boolean();
     return item;

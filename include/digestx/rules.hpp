@@ -522,8 +522,9 @@ struct FactPatternRules {
     Item item = Item::numeral;
     Check check = Check::any;
     bool optional = false;
-    Lexicon words;   // Item::words: the literal; Item::unit: the unit words allowed (empty: any)
-    Lexicon unless;  // Item::words before the figure: longer words ending there that are not it (目前 for 前)
+    // Only where a pattern has them (a Lexicon holds 16 KiB of tables).
+    std::optional<Lexicon> words;   // Item::words: the literal; Item::unit: the unit words allowed (none: any)
+    std::optional<Lexicon> unless;  // Item::words before the figure: longer words ending there that are not it (目前 for 前)
   };
   struct Pattern {
     std::string name;
