@@ -684,10 +684,8 @@ void load_char_class(const Node& root, const char* key, std::string& rule, std::
   chars = n->at("chars").text();
 }
 
-void load_numbers(const Node& root, NumberRules& r) {
-  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
-             "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
-             "two_digits", "single_character", "not_numerals"});
+// The numeral alphabet of numbers.json: digits, small and big units, tens, decimal points.
+void load_numeral_chars(const Node& root, NumberRules& r) {
   auto char_table = [&](const char* key, NumberRules::CharType type, long long lo, long long hi) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "chars"});
@@ -713,28 +711,11 @@ void load_numbers(const Node& root, NumberRules& r) {
     r.chars[c] = {NumberRules::CharType::point, 0, rule};
   }
   r.decimal_digit_chars = dp.at("digit_chars").text();
-  Node ar = root.at("arabic");
-  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
-  r.arabic_rule = ar.at("name").str();
-  r.arabic_points = ar.at("decimal_points").text();
-  r.thousands_separators = ar.at("thousands_separators").text();
-  if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
-  r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
-  Node neg = root.at("negative");
-  neg.keys({"name", "words"});
-  r.negative_rule = neg.at("name").str();
-  add_words(r.negative_words, neg.at("words"), 0);
-  for (const Node& n : root.at("approximate_inside").list()) {
-    n.keys({"name", "words", "qualifier"});
-    add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
-    r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
-  }
-  // The rest is optional: a rules directory written before these existed still loads.
-  std::string never_alone_rule;  // named in the file, reported by no fact
-  load_char_class(root, "approximate_digit", r.ji_rule, r.ji_chars);
-  load_char_class(root, "leading_only", r.leading_only_rule, r.leading_only);
-  load_char_class(root, "never_alone", never_alone_rule, r.never_alone);
-  load_char_class(root, "half", r.half_rule, r.half_chars);
+}
+
+// The optional sections of numbers.json that write a figure in other notations:
+// 十打, 2e5, 40k, 三分之一.
+void load_numeral_notations(const Node& root, NumberRules& r) {
   if (auto n = root.opt("dozen")) {
     n->keys({"name", "words", "unless_word"});
     r.dozen_rule = n->at("name").str();
@@ -765,6 +746,36 @@ void load_numbers(const Node& root, NumberRules& r) {
     r.mixed_rule = n->at("mixed_name").str();
     add_words(r.mixed_joiners, n->at("mixed_joiners"), 0);
   }
+}
+
+void load_numbers(const Node& root, NumberRules& r) {
+  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
+             "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
+             "two_digits", "single_character", "not_numerals"});
+  load_numeral_chars(root, r);
+  Node ar = root.at("arabic");
+  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
+  r.arabic_rule = ar.at("name").str();
+  r.arabic_points = ar.at("decimal_points").text();
+  r.thousands_separators = ar.at("thousands_separators").text();
+  if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
+  r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
+  Node neg = root.at("negative");
+  neg.keys({"name", "words"});
+  r.negative_rule = neg.at("name").str();
+  add_words(r.negative_words, neg.at("words"), 0);
+  for (const Node& n : root.at("approximate_inside").list()) {
+    n.keys({"name", "words", "qualifier"});
+    add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
+    r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
+  }
+  // The rest is optional: a rules directory written before these existed still loads.
+  std::string never_alone_rule;  // named in the file, reported by no fact
+  load_char_class(root, "approximate_digit", r.ji_rule, r.ji_chars);
+  load_char_class(root, "leading_only", r.leading_only_rule, r.leading_only);
+  load_char_class(root, "never_alone", never_alone_rule, r.never_alone);
+  load_char_class(root, "half", r.half_rule, r.half_chars);
+  load_numeral_notations(root, r);
   if (auto n = root.opt("two_digits")) {
     n->keys({"name", "before"});
     r.two_digit_rule = n->at("name").str();

@@ -1,12 +1,10 @@
 #include "digestx/units.hpp"
 
-#include <unicode/regex.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "digestx/boxed.hpp"
+#include "digestx/bounded_regex.hpp"
 #include "digestx/headings.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/utf.hpp"
@@ -20,9 +18,6 @@ namespace {
 // The longest run of text without a sentence end that lines are joined into: real
 // paragraphs broken by the page layout end a sentence within a few hundred characters.
 constexpr size_t kMaxRunChars = 500;
-
-// The time limit of a rule's regular expression on a short text, in ICU's steps.
-constexpr int32_t kRegexBaseSteps = 300;
 
 bool is_closing(char32_t c) {
   return c == U'”' || c == U'’' || c == U'」' || c == U'』' || c == ')' || c == U'）' || c == U'》' || c == '"' ||
@@ -284,10 +279,6 @@ std::u32string without_quoted(std::u32string_view s, const ExclusionRules& ex) {
   return out;
 }
 
-icu::UnicodeString unicode_of(std::u32string_view s) {
-  return icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), int32_t(s.size()));
-}
-
 int year_of_digits(const icu::UnicodeString& g) {
   static const std::u16string zh = u"〇一二三四五六七八九";
   int year = 0;
@@ -303,23 +294,15 @@ int year_of_digits(const icu::UnicodeString& g) {
   return year;
 }
 
-// A rule's regular expression searched with a time limit: a pattern that backtracks
-// catastrophically (--rules with "(\\d+)+x") would otherwise hang the run. ICU counts
-// the limit in steps of its engine (roughly milliseconds); a plain pattern takes about
-// one step per ten thousand characters, so the limit grows with the text. A search that
-// runs out is a miss, with a warning that names the rule.
-bool bounded_find(icu::RegexMatcher& m, int32_t length, const std::string& rule, Structure& st) {
+// A rule's regular expression searched under the time limit: a search that runs out
+// is a miss, with a warning that names the rule (once per document).
+bool bounded_find(icu::RegexMatcher& m, const std::string& rule, Structure& st) {
   std::string message = "the regular expression of rule " + rule + " ran out of time and was skipped";
   auto said = [&] { return std::any_of(st.warnings.begin(), st.warnings.end(), [&](const Warning& w) { return w.message == message; }); };
   if (said()) return false;  // once per document: the next place would take as long
-  UErrorCode status = U_ZERO_ERROR;
-  m.setTimeLimit(kRegexBaseSteps + length / 100, status);
-  bool found = m.find(0, status);
-  if (status == U_REGEX_TIME_OUT) {
-    st.warnings.push_back({"rule_timed_out", message, false, {}});
-    return false;
-  }
-  return U_SUCCESS(status) && found;
+  RegexRun run = run_bounded(m, false);
+  if (run == RegexRun::timed_out) st.warnings.push_back({"rule_timed_out", message, false, {}});
+  return run == RegexRun::hit;
 }
 
 void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
@@ -328,7 +311,7 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
       icu::UnicodeString us = unicode_of(without_quoted(text_of(view, place), rules.exclusions));
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
+      if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
       st.report_year = year_of_digits(m->group(1, status));
       st.year_rule = rule.name;
       return;
@@ -358,7 +341,7 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
       for (const auto& rule : rules.structure.region) {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-        if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
+        if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
         int32_t b = m->start(1, status), e = m->end(1, status);
         if (U_FAILURE(status) || b < 0) continue;
         size_t cb = from + size_t(us.countChar32(0, b)), ce = from + size_t(us.countChar32(0, e));
@@ -737,7 +720,7 @@ void find_genre(Structure& st, std::u32string_view view, const StructureRules& r
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
-    if (U_FAILURE(status) || !bounded_find(*m, title.length(), g.name, st)) continue;
+    if (U_FAILURE(status) || !bounded_find(*m, g.name, st)) continue;
     st.genre = g.genre;
     st.genre_rule = g.name;
     return;
