@@ -579,12 +579,16 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 }
 
 void load_structure(const Node& root, StructureRules& r) {
-  root.keys({"sidebar_labels", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
+  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
              "headline", "heading_layouts", "headline_placements", "heading_leads", "titles", "unknown_heading", "genres"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
     r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text()});
+  }
+  if (auto fm = root.opt("front_matter")) {
+    fm->keys({"name"});
+    r.front_matter_rule = fm->at("name").str();
   }
   for (const Node& n : root.at("subtitle").list()) {
     n.keys({"name", "prefix", "keywords"});

@@ -755,7 +755,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
   } else if (!front.paragraphs.empty()) {
     // Unlabelled front matter goes after the labelled sidebars, which keep their order.
     SidebarText lead;
-    lead.rule = "structure.front_matter";
+    lead.rule = rules.structure.front_matter_rule;
     lead.paragraphs = std::move(front.paragraphs);
     st.sidebars.push_back(std::move(lead));
   }

@@ -186,6 +186,7 @@ struct StructureRules {
     std::u32string text;
   };
   std::vector<Named> sidebar_labels;
+  std::string front_matter_rule;  // the sidebar of unlabelled text before the first unit
   struct Subtitle {
     std::string name;
     std::u32string prefix;
