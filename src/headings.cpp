@@ -1,7 +1,6 @@
 #include "digestx/headings.hpp"
 
 #include <algorithm>
-#include <functional>
 
 #include "digestx/joined.hpp"
 #include "digestx/utf.hpp"
@@ -23,7 +22,18 @@ struct Found {
   bool body = false;              // the headline item read a sentence: the unit's first paragraph
 };
 
-using Next = std::function<bool(const Found&)>;
+// The rest of the pattern after an item, called with each of the item's candidates:
+// a reference to a callable, never copied nor allocated (this runs on every line).
+class Next {
+ public:
+  template <class F>
+  Next(const F& f) : obj_(&f), call_([](const void* o, const Found& g) { return (*static_cast<const F*>(o))(g); }) {}  // NOLINT
+  bool operator()(const Found& g) const { return call_(obj_, g); }
+
+ private:
+  const void* obj_;
+  bool (*call_)(const void*, const Found&);
+};
 
 // One line matched against the layouts: each item tries its candidates in order and
 // hands each to the rest of the pattern (`next`); the first way the whole pattern
@@ -37,20 +47,42 @@ class HeadingMatcher {
   }
 
   std::optional<HeadingParse> parse(const HeadingLayout& layout) {
+    if (!layout.pattern.empty() && layout.pattern[0].type == Item::Type::headline && !may_hold(layout)) return std::nullopt;
     Found found;
-    bool hit = items(layout.pattern, 0, s_.size(), Found{}, [&](const Found& f) {
+    auto at_end = [&](const Found& f) {
       if (f.pos != s_.size()) return false;
       found = f;
       return true;
-    });
+    };
+    bool hit = items(layout.pattern, 0, s_.size(), Found{}, at_end);
     if (!hit) return std::nullopt;
     return produce_unit(layout, found);
   }
 
  private:
+  // A layout that starts with a headline (tried at every length) and needs a bracket or
+  // a literal is not tried on a line without it: most lines are text, and this runs
+  // on every line.
+  bool may_hold(const HeadingLayout& layout) const {
+    for (const Item& it : layout.pattern) {
+      if (it.optional) continue;
+      if (it.type == Item::Type::bracket && !holds_any(it.open)) return false;
+      if (it.type == Item::Type::literal && s_.find(it.text) == std::u32string_view::npos) return false;
+    }
+    return true;
+  }
+
+  bool holds_any(std::u32string_view chars) const {
+    for (char32_t c : s_)
+      for (char32_t o : chars)
+        if (c == o) return true;
+    return false;
+  }
+
   bool items(const Items& list, size_t k, size_t end, const Found& f, const Next& then) {
     if (k == list.size()) return then(f);
-    Next next = [&](const Found& g) { return items(list, k + 1, end, g, then); };
+    auto rest = [&](const Found& g) { return items(list, k + 1, end, g, then); };
+    Next next(rest);
     if (item(list, k, end, f, next)) return true;
     return list[k].optional && next(f);
   }
@@ -200,37 +232,61 @@ class HeadingMatcher {
     if (close == std::u32string_view::npos || (it.max_chars > 0 && close - f.pos - 1 > it.max_chars)) return false;
     Found inside = f;
     inside.pos = f.pos + 1;
-    return items(it.items, 0, close, inside, [&](const Found& g) {
+    auto after_close = [&](const Found& g) {
       if (g.pos != close) return false;
       Found after = g;
       after.pos = after.heading_end = close + 1;
       return next(after);
-    });
+    };
+    return items(it.items, 0, close, inside, after_close);
   }
 
-  bool is_sentence(size_t b, size_t e) const {
-    return e - b > r_.headline_max_chars ||
-           std::any_of(s_.begin() + long(b), s_.begin() + long(e), [](char32_t c) { return c == U'。' || c == '!' || c == '?'; });
-  }
+  static bool is_stop(char32_t c) { return c == U'。' || c == '!' || c == '?'; }
 
   // A headline: at the end of its list, the rest (a sentence there is the unit's first
   // paragraph, or refuses the line); elsewhere, text of at most headline.max_chars,
-  // shortest first, up to where the rest of the pattern goes on.
+  // shortest first, up to where the rest of the pattern goes on. A headline reads as a
+  // sentence when it is longer than headline.max_chars or holds 。!?.
   bool headline(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t hb = f.pos;
     while (hb < end && is_space(s_[hb])) ++hb;
+    if (hb >= end) return false;
     bool last = k + 1 == list.size();
-    size_t first = last ? end : hb + 1, stop = last ? end : std::min(end, hb + r_.headline_max_chars);
-    for (size_t e = first; e <= stop && hb < e; ++e) {
-      size_t he = e;
+    if (last) {
+      size_t he = end;
       while (he > hb && is_space(s_[he - 1])) --he;
-      bool sentence = is_sentence(hb, he);
-      if (he == hb || (sentence && !(last && it.sentence_is_paragraph))) continue;
-      Found g = f;
-      g.pos = e, g.head_b = hb, g.head_e = he, g.body = sentence;
-      if (next(g)) return true;
+      bool sentence = he - hb > r_.headline_max_chars || std::any_of(s_.begin() + long(hb), s_.begin() + long(he), is_stop);
+      return (!sentence || it.sentence_is_paragraph) && take_headline(f, hb, he, end, sentence, next);
+    }
+    size_t stop = std::min(end, hb + r_.headline_max_chars);
+    for (size_t e = hb + 1; e <= stop; ++e) {
+      if (is_stop(s_[e - 1])) return false;  // and so are all longer ones
+      if (!is_space(s_[e - 1]) && may_start_at(list, k + 1, e, end) && take_headline(f, hb, e, e, false, next)) return true;
     }
     return false;
+  }
+
+  // Whether the items from list[n] on may start at `e`, by their first character: a
+  // headline inside a pattern is handed on only where what follows it can begin.
+  bool may_start_at(const Items& list, size_t n, size_t e, size_t end) const {
+    for (; n < list.size(); ++n) {
+      const Item& it = list[n];
+      bool space_here = e < end && is_space(s_[e]);
+      if (it.type == Item::Type::space && (space_here || !it.optional)) return space_here;
+      if (it.type == Item::Type::space) continue;
+      if (e >= end) return false;
+      if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
+      if (it.type == Item::Type::literal) return s_.substr(e, it.text.size()) == it.text;
+      if (it.type == Item::Type::separator) return bool(r_.separator_words.longest_at(s_, e));
+      return true;
+    }
+    return true;
+  }
+
+  bool take_headline(const Found& f, size_t hb, size_t he, size_t pos, bool sentence, const Next& next) {
+    Found g = f;
+    g.pos = pos, g.head_b = hb, g.head_e = he, g.body = sentence;
+    return next(g);
   }
 
   // The production "unit": organisation, role, name and headline (or the first
