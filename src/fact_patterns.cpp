@@ -54,6 +54,9 @@ class Composer {
     if (n.end <= n.begin) return {};
     if (auto rule = z_.refusal(n); !rule.empty()) return {std::nullopt, rule};
     for (const FP::Pattern& p : t_.r_.facts.patterns) {
+      // Most numerals are no year, month or fraction: the anchor's check first, before
+      // anything is copied.
+      if (!numeral_fits(p.items[p.anchor].check, n, nullptr)) continue;
       Matched m;
       m.n = n;
       m.b = n.begin;
