@@ -498,7 +498,8 @@ void load_structure(const Node& root, StructureRules& r) {
       nf->at("close").fail("needs one closing bracket for each opening one");
   }
   Node h = root.at("headline");
-  h.keys({"max_chars", "max_lines", "sentence_end"});
+  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars"});
+  if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
   r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
   r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
   r.sentence_end = h.at("sentence_end").text();

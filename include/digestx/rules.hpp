@@ -196,6 +196,7 @@ struct StructureRules {
   std::vector<Genre> genres;
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
+  std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
 };
 
 struct SentenceRules {
