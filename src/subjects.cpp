@@ -56,10 +56,17 @@ size_t SubjectFinder::opening_quote(size_t close, size_t floor) const {
 
 SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit) const {
   auto direct = phrase_after(p, limit);
+  const auto& s = in_.text;
+  // 两个验收合格的县级融媒体中心: a phrase with a verb in it that stops at 的 describes
+  // the head noun after the 的 (not 12个村的…, where the phrase is a noun).
+  if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker &&
+      holds_verb(direct.first, direct.second)) {
+    auto head = phrase_after(direct.second + 1, limit);
+    if (head.second > head.first) return head;
+  }
   if (direct.second > direct.first) return direct;
   // 400余册不适合青少年阅读的课外读物: a clause that starts with a stop word describes
   // the head noun after its 的.
-  const auto& s = in_.text;
   for (size_t k = p; k < limit && k < p + r_.max_after + r_.max_after; ++k) {
     if (boundary(s[k]) || figure_starts_at(k)) break;
     if (s[k] == r_.head_marker && k > p) return phrase_after(k + 1, limit);
@@ -99,6 +106,7 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
     }
     if (c == r_.head_marker) break;
     if (r_.hard_stops.longest_at(s, q) || r_.stops_after.longest_at(s, q)) break;
+    if (count > 0 && verb_starts_at(q, limit)) break;
     if (size_t close = closing_quote(q, limit)) {
       take(close + 1 - q);
       continue;
@@ -167,6 +175,22 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   return {q, p};
 }
 
+// A verb that takes an object starts at q (近800户困难群众发放临时救助金: 发放), unless
+// a noun suffix follows it and makes it part of a noun (便民服务站, 水质监测点).
+bool SubjectFinder::verb_starts_at(size_t q, size_t limit) const {
+  auto v = r_.verbs_before_figure.longest_at(in_.text, q);
+  if (!v) return false;
+  size_t after = q + v.len;
+  return after >= limit || r_.noun_suffixes.find(in_.text[after]) == std::u32string::npos;
+}
+
+// Whether a verb (stops_before: 验收, 建设, 服务…) starts anywhere in [b, e).
+bool SubjectFinder::holds_verb(size_t b, size_t e) const {
+  for (size_t k = b; k < e; ++k)
+    if (auto v = r_.stops_before.longest_at(in_.text, k); v && k + v.len <= e) return true;
+  return false;
+}
+
 // Whether [q, p) is made of noun suffixes alone (率, 金, 站点).
 bool SubjectFinder::suffixes_only(size_t q, size_t p) const {
   for (size_t k = q; k < p; ++k)
@@ -198,15 +222,21 @@ bool SubjectFinder::ends_a_fact(size_t q) const {
 // 由5个增加到12个, 6期、800余人次.
 std::optional<SubjectFinder::Range> SubjectFinder::inherited(size_t p, size_t floor) const {
   const auto& s = in_.text;
+  bool preposition = false;  // 为, 共: also a hard stop
   for (int guard = 0; guard < 4; ++guard) {
     auto c = r_.copulas.longest_ending_at(s, p);
     if (c && p - c.len >= floor) {
+      auto h = r_.hard_stops.longest_ending_at(s, p);
+      preposition = preposition || (h && h.len == c.len);
       p -= c.len;
       continue;
     }
     if (p > floor && (s[p - 1] == U'、' || s[p - 1] == ',' || s[p - 1] == U'，')) {
+      // 组建医疗队12支，为近500人提供免费体检: a clause of its own (not the list 6期、
+      // 800余人次, nor 签约率65.3%，比上年提高4.2个百分点).
+      if (preposition) return std::nullopt;
       --p;
-      continue;
+      break;
     }
     break;
   }
@@ -237,8 +267,30 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   s.b = pick.first;
   s.e = pick.second;
   trim_phrase_start(s);
-  if (classifier) share_coordinated_head(s, e, hi);
+  if (classifier) {
+    share_coordinated_head(s, e, hi);
+    count_owner(s, e, hi);
+  }
   return s;
+}
+
+// 12个村集体经济收入超过20万元, 4个村集体经济收入仍低于10万元: the phrase after the
+// count is what the next figure measures (copulas and qualifiers between), so the count
+// counts the owner it begins with (村).
+void SubjectFinder::count_owner(Subject& s, size_t figure_end, size_t hi) const {
+  const auto& t = in_.text;
+  if (s.empty() || s.b < figure_end || s.he > s.hb) return;
+  auto owner = r_.count_owners.longest_at(t, s.b);
+  if (!owner || s.b + owner.len >= s.e) return;
+  size_t q = s.e;
+  for (int guard = 0; guard < 4 && q < hi; ++guard) {
+    auto c = r_.copulas.longest_at(t, q);
+    if (!c) break;
+    q += c.len;
+  }
+  if (q == s.e || q >= hi || !figure_starts_at(q)) return;
+  s.e = s.b + owner.len;
+  s.rule = r_.count_owner_rule;
 }
 
 void SubjectFinder::note(size_t b, size_t e, bool named, const Subject& s) {
@@ -268,12 +320,31 @@ void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t
   const auto& t = in_.text;
   if (s.empty() || s.b < figure_end || s.e >= hi) return;
   if (r_.coordinators.find(t[s.e]) == std::u32string::npos) return;
-  size_t unit_end = counted_unit_end(s.e + 1);
+  size_t next_count = s.e + 1;
+  if (!counted_unit_end(next_count)) {
+    // 镇海等8个: examples named before the count.
+    for (size_t k = s.e + 2; k < hi && k < s.e + 10 && is_han(t[k - 1]); ++k) {
+      auto ex = r_.coordinated_examples.longest_ending_at(t, k);
+      if (ex && counted_unit_end(k)) {
+        next_count = k;
+        break;
+      }
+    }
+  }
+  size_t unit_end = counted_unit_end(next_count);
   if (!unit_end) return;
   auto next = phrase_after(unit_end, hi);
-  size_t mine = s.e - s.b;
-  if (next.second - next.first <= mine || t[next.first + mine - 1] != t[s.e - 1]) return;
-  s.hb = next.first + mine;
+  // The other modifier ends like this one (市级 / 区级, 国家级 / 省级): the head follows it.
+  // Modifiers are short and the head is a noun of its own: not 4个临时党总支和19个临时党支部.
+  size_t mine = s.e - s.b, head = 0;
+  if (mine > r_.coordinated_max_modifier) return;
+  for (size_t k = next.first; k < next.second && k <= next.first + mine + 1; ++k)
+    if (t[k] == t[s.e - 1]) {
+      head = k + 1;
+      break;
+    }
+  if (!head || head + 2 > next.second) return;
+  s.hb = head;
   s.he = next.second;
   s.rule = r_.coordinated_rule;
 }
@@ -339,7 +410,8 @@ void SubjectFinder::pair_with_item(Subject& s, const std::vector<Range>* items, 
   const auto& lastn = items->back();
   size_t mine = s.e - s.b, lastlen = lastn.second - lastn.first;
   size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
-  if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other) {
+  bool complete = in_.text[s.e - 1] == in_.text[lastn.second - 1];  // 农村党员、城市社区党员
+  if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
     s.hb = lastn.first + other;
     s.he = lastn.second;
   }

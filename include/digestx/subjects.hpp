@@ -77,6 +77,9 @@ class SubjectFinder {
   Range phrase_after(size_t p, size_t limit) const;
   Range before(size_t p, size_t floor, bool* verb) const;
   bool suffixes_only(size_t q, size_t p) const;
+  bool holds_verb(size_t b, size_t e) const;
+  bool verb_starts_at(size_t q, size_t limit) const;
+  void count_owner(Subject& s, size_t figure_end, size_t hi) const;
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
   std::optional<Range> inherited(size_t p, size_t floor) const;
