@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "digestx/facts.hpp"
+#include "digestx/subjects.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx::facts {
@@ -24,10 +25,9 @@ struct Draft {
   std::string unit;
   std::string_view qualifier;
   std::optional<std::pair<Decimal, Decimal>> range;
-  size_t sb = 0, se = 0;  // subject, empty if sb == se
-  size_t hb = 0, he = 0;  // a head shared with a later noun of a list (一产、…三产增加值: 增加值)
+  Subject subject;  // with a head shared with a later noun of a list (一产、…三产增加值: 增加值)
   std::vector<std::string_view> numeral_rules;  // names owned by the rules (or literals)
-  std::string_view unit_rule, qualifier_rule, subject_rule, kind_rule;  // names owned by the rules (or literals)
+  std::string_view unit_rule, qualifier_rule, kind_rule;  // names owned by the rules (or literals)
   std::string_view pattern_rule;  // the facts.json pattern that composed it
   std::string_view aspect, aspect_rule;  // owned by the rules
   bool classifier = false;  // a measure word: the subject is looked for after it first
@@ -62,8 +62,7 @@ class FactText {
   bool is_year(const Numeral& n) const;
   // A character that ends a noun phrase (subjects.json boundary_chars).
   bool boundary(char32_t c) const {
-    const auto& set = r_.subjects.is_boundary;
-    return c < set.size() ? bool(set[c]) : r_.subjects.boundary_chars.find(c) != std::u32string::npos;
+    return subject_boundary(r_.subjects, c);
   }
   // An Arabic integer with a leading zero (0898) is a code, not a quantity.
   bool code_like(const Numeral& n) const {

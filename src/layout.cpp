@@ -92,6 +92,7 @@ Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutR
       if (c.empty() || starts_with_at(view, p, s.end, c)) {
         uint32_t end = p + uint32_t(c.size());
         if (end >= s.end) break;  // nothing after the mark: not a list item
+        if (e.not_followed_by.find(view[end]) != std::u32string::npos) break;  // 12.6万元
         line.markup_rules.push_back(e.name);
         return {s.start, end};
       }

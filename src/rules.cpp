@@ -402,7 +402,7 @@ void load_layout(const Node& root, LayoutRules& r) {
     r.wrappers.push_back({w.at("name").str(), w.at("open").text(), w.at("close").text()});
   }
   for (const Node& e : root.at("enumerators").list()) {
-    e.keys({"name", "open", "numerals", "max_numerals", "close", "after"});
+    e.keys({"name", "open", "numerals", "max_numerals", "close", "after", "not_followed_by"});
     LayoutRules::Enumerator en;
     en.name = e.at("name").str();
     en.numerals = e.at("numerals").text();
@@ -415,6 +415,7 @@ void load_layout(const Node& root, LayoutRules& r) {
     if (auto o = e.opt("open")) en.open = strings(*o);
     if (auto c = e.opt("close")) en.close = strings(*c);
     if (auto a = e.opt("after")) en.after = strings(*a);
+    if (auto nf = e.opt("not_followed_by")) en.not_followed_by = nf->text();
     if (en.close.empty() && en.after.empty()) e.fail("an enumerator needs \"close\" or \"after\"");
     r.enumerators.push_back(std::move(en));
   }
@@ -628,7 +629,8 @@ void load_structure(const Node& root, StructureRules& r) {
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
   }
   Node h = root.at("headline");
-  h.keys({"max_chars", "max_lines", "sentence_end"});
+  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars"});
+  if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
   r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
   r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
   r.sentence_end = h.at("sentence_end").text();
@@ -1171,7 +1173,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after"});
+             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners"});
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto ps = root.opt("phrase_starts")) {
     ps->keys({"name", "words", "never_first"});
@@ -1180,9 +1182,16 @@ void load_subjects(const Node& root, SubjectRules& r) {
     r.never_first = ps->at("never_first").text();
   }
   if (auto ch = root.opt("coordinated_heads")) {
-    ch->keys({"name", "coordinators"});
+    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars"});
+    if (auto mm = ch->opt("max_modifier_chars")) r.coordinated_max_modifier = size_t(mm->integer(1, 20));
     r.coordinated_rule = ch->at("name").str();
     r.coordinators = ch->at("coordinators").text();
+    if (auto ex = ch->opt("examples_before_count")) add_words(r.coordinated_examples, *ex, 0);
+  }
+  if (auto co = root.opt("count_owners")) {
+    co->keys({"name", "words"});
+    r.count_owner_rule = co->at("name").str();
+    add_words(r.count_owners, co->at("words"), 0);
   }
   if (auto rs = root.opt("respectively")) {
     rs->keys({"name", "words", "separators"});

@@ -254,7 +254,9 @@ bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& 
   for (char32_t c : s)
     if (c == U'。' || c == '!' || c == '?' || c == ';' || c == U'；') return false;
   if (rules.periods.marker_words.longest_at(s, 0)) return false;
-  return true;
+  // （2023年12月28日） under a full report's author is its date.
+  const auto& date = rules.structure.dateline_chars;
+  return date.empty() || s.find_first_not_of(date) != std::u32string::npos;
 }
 
 // ------------------------------------------------------------ report year and region

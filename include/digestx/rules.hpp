@@ -134,6 +134,7 @@ struct LayoutRules {
     std::vector<std::u32string> open, close, after;
     std::u32string numerals;
     int max_numerals = 1;
+    std::u32string not_followed_by;  // 12.6万元 is a decimal, not item 12 of a list
   };
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
@@ -243,6 +244,7 @@ struct StructureRules {
   std::vector<Genre> genres;
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
+  std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
 };
 
 struct SentenceRules {
@@ -469,6 +471,10 @@ struct SubjectRules {
   std::u32string never_first;
   std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
   std::u32string coordinators;
+  Lexicon coordinated_examples;
+  size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
+  std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
+  Lexicon count_owners;
   std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it
   Lexicon respectively_words;
   std::u32string respectively_separators;

@@ -1,0 +1,96 @@
+// Part of stage 7, facts: the subject of a figure, the noun phrase it counts or
+// measures (101个网格 -> 网格, 组建党员突击队54支 -> 党员突击队). Plain positions in,
+// plain positions out: the facts stage says where each figure is, this file says
+// where its subject is. The words it goes by are rules/subjects.json.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <string_view>
+#include <vector>
+
+#include "digestx/rules.hpp"
+
+namespace digestx {
+
+// A subject in the matching view: [b, e), plus a head [hb, he) it shares with a later
+// noun (一产 + 增加值, 市级 + 美丽乡村示范村). Empty when b == e.
+struct Subject {
+  size_t b = 0, e = 0;
+  size_t hb = 0, he = 0;
+  std::string_view rule;  // owned by the rules or a literal
+  bool empty() const { return e <= b; }
+};
+
+// A figure as the subject search sees it.
+struct SubjectFigure {
+  size_t b = 0, e = 0;  // the figure's text with its unit and qualifier
+  Subject subject;
+};
+
+struct SubjectInput {
+  std::u32string_view text;                // the matching view of one paragraph
+  const std::vector<size_t>* sentence_starts = nullptr;  // ascending offsets in `text`
+  // Where a figure with a measure word or unit starts (a numeral followed by its
+  // unit) and where that unit ends, ascending by start: 8个 in 3个市级和8个区级….
+  std::vector<std::pair<size_t, size_t>> counted;
+};
+
+// A character that ends a noun phrase (punctuation, spaces: subjects.json boundary_chars).
+inline bool subject_boundary(const SubjectRules& r, char32_t c) {
+  return c < r.is_boundary.size() ? bool(r.is_boundary[c]) : r.boundary_chars.find(c) != std::u32string::npos;
+}
+
+class SubjectFinder {
+ public:
+  SubjectFinder(SubjectInput in, const SubjectRules& rules) : in_(std::move(in)), r_(rules) {}
+
+  // The subject of the figure [b, e). `classifier`: the figure counts with a measure
+  // word, so the noun after it comes first (101个网格). Figures are found left to
+  // right; each one found is told with note() before the next one is looked at.
+  Subject find(size_t b, size_t e, bool classifier) const;
+  // A figure found (a quantity with its subject, or a date or name: `named` when it is
+  // a name such as 5G, which stays part of a noun phrase).
+  void note(size_t b, size_t e, bool named, const Subject& s);
+
+  // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: the k-th figure after the
+  // word gets the k-th noun of the list before it. `figures` left to right.
+  void split_respectively(std::vector<SubjectFigure>& figures) const;
+
+ private:
+  struct Seen {
+    size_t b, e;
+    bool named;
+    size_t sb, se;
+  };
+  using Range = std::pair<size_t, size_t>;
+
+  size_t sentence_begin(size_t pos) const;
+  size_t sentence_end(size_t pos) const;
+  bool boundary(char32_t c) const;
+  bool figure_starts_at(size_t p) const;
+  size_t counted_unit_end(size_t p) const;
+  size_t closing_quote(size_t open, size_t limit) const;
+  size_t opening_quote(size_t close, size_t floor) const;
+  Range after(size_t p, size_t limit) const;
+  Range phrase_after(size_t p, size_t limit) const;
+  Range before(size_t p, size_t floor, bool* verb) const;
+  bool suffixes_only(size_t q, size_t p) const;
+  bool holds_verb(size_t b, size_t e) const;
+  bool verb_starts_at(size_t q, size_t limit) const;
+  void count_owner(Subject& s, size_t figure_end, size_t hi) const;
+  bool hard_stop_before(size_t q) const;
+  bool ends_a_fact(size_t q) const;
+  std::optional<Range> inherited(size_t p, size_t floor) const;
+  void trim_phrase_start(Subject& s) const;
+  void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
+  std::vector<Range> list_before(size_t end, size_t floor) const;
+  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i) const;
+
+  SubjectInput in_;
+  const SubjectRules& r_;
+  std::vector<Seen> seen_;  // the figures noted so far, left to right
+};
+
+}  // namespace digestx

@@ -1,0 +1,420 @@
+#include "digestx/subjects.hpp"
+
+#include <algorithm>
+
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+size_t SubjectFinder::sentence_begin(size_t pos) const {
+  const auto& starts = *in_.sentence_starts;
+  auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+  return it == starts.begin() ? 0 : *(it - 1);
+}
+
+size_t SubjectFinder::sentence_end(size_t pos) const {
+  const auto& starts = *in_.sentence_starts;
+  auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+  return it == starts.end() ? in_.text.size() : *it;
+}
+
+bool SubjectFinder::boundary(char32_t c) const {
+  return subject_boundary(r_, c);
+}
+
+// Where the unit of a counted figure starting at p ends, or 0.
+size_t SubjectFinder::counted_unit_end(size_t p) const {
+  auto it = std::lower_bound(in_.counted.begin(), in_.counted.end(), std::make_pair(p, size_t(0)));
+  return it != in_.counted.end() && it->first == p ? it->second : 0;
+}
+
+// Another figure starts here: Arabic digits, or a Chinese numeral with a unit after it
+// (not the 一 of 第一书记 or 一线).
+bool SubjectFinder::figure_starts_at(size_t p) const {
+  return is_ascii_digit(in_.text[p]) || counted_unit_end(p) != 0;
+}
+
+size_t SubjectFinder::closing_quote(size_t open, size_t limit) const {
+  const auto& s = in_.text;
+  for (const auto& [o, c] : r_.quote_pairs) {
+    if (s[open] != o) continue;
+    for (size_t k = open + 1; k < limit && k < open + 20; ++k)
+      if (s[k] == c) return k;
+  }
+  return 0;
+}
+
+size_t SubjectFinder::opening_quote(size_t close, size_t floor) const {
+  const auto& s = in_.text;
+  for (const auto& [o, c] : r_.quote_pairs) {
+    if (s[close] != c) continue;
+    for (size_t k = close; k-- > floor && k + 20 > close;)
+      if (s[k] == o) return k + 1;
+  }
+  return 0;
+}
+
+SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit) const {
+  auto direct = phrase_after(p, limit);
+  const auto& s = in_.text;
+  // 两个验收合格的县级融媒体中心: a phrase with a verb in it that stops at 的 describes
+  // the head noun after the 的 (not 12个村的…, where the phrase is a noun).
+  if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker &&
+      holds_verb(direct.first, direct.second)) {
+    auto head = phrase_after(direct.second + 1, limit);
+    if (head.second > head.first) return head;
+  }
+  if (direct.second > direct.first) return direct;
+  // 400余册不适合青少年阅读的课外读物: a clause that starts with a stop word describes
+  // the head noun after its 的.
+  for (size_t k = p; k < limit && k < p + r_.max_after + r_.max_after; ++k) {
+    if (boundary(s[k]) || figure_starts_at(k)) break;
+    if (s[k] == r_.head_marker && k > p) return phrase_after(k + 1, limit);
+  }
+  return direct;
+}
+
+SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
+  const auto& s = in_.text;
+  if (p < limit && s[p] == r_.head_marker) ++p;
+  size_t q = p, count = 0;
+  std::vector<size_t> ends;  // where a character, a bracket or a quote of the phrase ends
+  auto take = [&](size_t len) {
+    q += len;
+    count += len;
+    ends.push_back(q);
+  };
+  while (q < limit && count < r_.max_after) {
+    char32_t c = s[q];
+    // A short bracket inside the phrase: 村(社区)工作者.
+    if ((c == '(' || c == U'（') && count > 0) {
+      size_t k = q + 1;
+      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' && is_han(s[k])) ++k;
+      if (k < limit && (s[k] == ')' || s[k] == U'）') && k > q + 1) {
+        take(k + 1 - q);
+        continue;
+      }
+    }
+    if (boundary(c) || figure_starts_at(q)) break;
+    if (auto noun = r_.nouns.longest_at(s, q)) {
+      take(noun.len);
+      continue;
+    }
+    if (auto noun = r_.nouns_after.longest_at(s, q)) {
+      take(noun.len);
+      continue;
+    }
+    if (c == r_.head_marker) break;
+    if (r_.hard_stops.longest_at(s, q) || r_.stops_after.longest_at(s, q)) break;
+    if (count > 0 && verb_starts_at(q, limit)) break;
+    if (size_t close = closing_quote(q, limit)) {
+      take(close + 1 - q);
+      continue;
+    }
+    if (!is_han(c) && !is_ascii_alpha(c)) break;
+    take(1);
+  }
+  // Cut by the length limit: end at the last character that ends a noun (者, 站, 率 …),
+  // never inside a bracket or a quote.
+  if (count >= r_.max_after && q < limit && !boundary(s[q])) {
+    for (size_t i = ends.size(); i-- > 1;) {
+      size_t e = ends[i - 1];
+      if (r_.noun_suffixes.find(s[e - 1]) != std::u32string::npos || s[e - 1] == ')' || s[e - 1] == U'”') {
+        q = e;
+        break;
+      }
+    }
+  }
+  return {p, q};
+}
+
+SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) const {
+  const auto& s = in_.text;
+  for (int guard = 0; guard < 4; ++guard) {
+    auto c = r_.copulas.longest_ending_at(s, p);
+    if (!c || p - c.len < floor) break;
+    auto word = r_.hard_stops.longest_ending_at(s, p);  // 有 inside 所有 is no copula
+    if (word && word.len > c.len) break;
+    auto noun = r_.nouns.longest_ending_at(s, p);  // nor 均 inside 平均
+    if (noun && noun.len > c.len) break;
+    p -= c.len;
+  }
+  *verb = bool(r_.verbs_before_figure.longest_ending_at(s, p));
+  if (*verb) return {p, p};
+  size_t q = p, count = 0;
+  while (q > floor && count < r_.max_before) {
+    char32_t c = s[q - 1];
+    // Digits glued to letters are a name inside the phrase (5G基站).
+    bool in_name = is_ascii_digit(c) && q < p && is_ascii_alpha(s[q]);
+    if (boundary(c) || (is_ascii_digit(c) && !in_name) || ends_a_fact(q)) break;
+    if (auto noun = r_.nouns.longest_ending_at(s, q); noun && q - noun.len >= floor) {
+      q -= noun.len;
+      count += noun.len;
+      continue;
+    }
+    if (c == r_.head_marker) break;
+    if (hard_stop_before(q)) break;
+    // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
+    // first character of a longer noun (配备网格员: 格 is no suffix).
+    if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(q, p)) break;
+    if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
+      if (count >= 2) break;
+      if (size_t open = opening_quote(q - 1, floor)) {
+        count += q - (open - 1);
+        q = open - 1;
+        continue;
+      }
+      break;
+    }
+    if (!is_han(c) && !is_ascii_alpha(c) && !in_name && c != ')' && c != '(' && c != U'）' && c != U'（') break;
+    --q;
+    ++count;
+  }
+  // A lone opening bracket left at the start is not part of the phrase.
+  while (q < p && (s[q] == ')' || s[q] == U'）')) ++q;
+  return {q, p};
+}
+
+// A verb that takes an object starts at q (近800户困难群众发放临时救助金: 发放), unless
+// a noun suffix follows it and makes it part of a noun (便民服务站, 水质监测点).
+bool SubjectFinder::verb_starts_at(size_t q, size_t limit) const {
+  auto v = r_.verbs_before_figure.longest_at(in_.text, q);
+  if (!v) return false;
+  size_t after = q + v.len;
+  return after >= limit || r_.noun_suffixes.find(in_.text[after]) == std::u32string::npos;
+}
+
+// Whether a verb (stops_before: 验收, 建设, 服务…) starts anywhere in [b, e).
+bool SubjectFinder::holds_verb(size_t b, size_t e) const {
+  for (size_t k = b; k < e; ++k)
+    if (auto v = r_.stops_before.longest_at(in_.text, k); v && k + v.len <= e) return true;
+  return false;
+}
+
+// Whether [q, p) is made of noun suffixes alone (率, 金, 站点).
+bool SubjectFinder::suffixes_only(size_t q, size_t p) const {
+  for (size_t k = q; k < p; ++k)
+    if (r_.noun_suffixes.find(in_.text[k]) == std::u32string::npos) return false;
+  return q < p;
+}
+
+// A hard stop ending at q, unless it is the tail of a longer verb (与 in 参与) or a
+// one-character word that usually starts a noun on this side (就 in 就业).
+bool SubjectFinder::hard_stop_before(size_t q) const {
+  const auto& s = in_.text;
+  auto h = r_.hard_stops.longest_ending_at(s, q);
+  if (!h) return false;
+  auto v = r_.stops_before.longest_ending_at(s, q);
+  if (v && v.len > h.len) return false;
+  if (h.len == 1 && r_.single_char_stops_before.find(s[q - 1]) == std::u32string::npos) return false;
+  return true;
+}
+
+bool SubjectFinder::ends_a_fact(size_t q) const {
+  for (auto it = seen_.rbegin(); it != seen_.rend(); ++it) {
+    if (it->e == q) return !it->named;  // a name (5G) is part of the phrase
+    if (it->e < q) break;
+  }
+  return false;
+}
+
+// The subject of the figure before this one, when this one only continues it:
+// 由5个增加到12个, 6期、800余人次.
+std::optional<SubjectFinder::Range> SubjectFinder::inherited(size_t p, size_t floor) const {
+  const auto& s = in_.text;
+  bool preposition = false;  // 为, 共: also a hard stop
+  for (int guard = 0; guard < 4; ++guard) {
+    auto c = r_.copulas.longest_ending_at(s, p);
+    if (c && p - c.len >= floor) {
+      auto h = r_.hard_stops.longest_ending_at(s, p);
+      preposition = preposition || (h && h.len == c.len);
+      p -= c.len;
+      continue;
+    }
+    if (p > floor && (s[p - 1] == U'、' || s[p - 1] == ',' || s[p - 1] == U'，')) {
+      // 组建医疗队12支，为近500人提供免费体检: a clause of its own (not the list 6期、
+      // 800余人次, nor 签约率65.3%，比上年提高4.2个百分点).
+      if (preposition) return std::nullopt;
+      --p;
+      break;
+    }
+    break;
+  }
+  for (auto it = seen_.rbegin(); it != seen_.rend() && it->e >= p; ++it)
+    if (it->e == p && it->sb < it->se) return std::make_pair(it->sb, it->se);
+  return std::nullopt;
+}
+
+Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
+  size_t lo = sentence_begin(b), hi = sentence_end(b);
+  bool verb = false;
+  auto fwd = after(e, hi);
+  auto back = before(b, lo, &verb);
+  bool fwd_ok = fwd.second > fwd.first, back_ok = back.second > back.first;
+  bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
+  Range pick{0, 0};
+  Subject s;
+  if (classifier) {
+    if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? "subject.after_de" : "subject.after";
+    else if (back_ok) pick = back, s.rule = "subject.before";
+  } else {
+    if (back_ok) pick = back, s.rule = "subject.before";
+    else if (fwd_ok) pick = fwd, s.rule = "subject.after";
+  }
+  if (pick.second <= pick.first && !verb) {
+    if (auto inh = inherited(b, lo)) pick = *inh, s.rule = "subject.inherited";
+  }
+  s.b = pick.first;
+  s.e = pick.second;
+  trim_phrase_start(s);
+  if (classifier) {
+    share_coordinated_head(s, e, hi);
+    count_owner(s, e, hi);
+  }
+  return s;
+}
+
+// 12个村集体经济收入超过20万元, 4个村集体经济收入仍低于10万元: the phrase after the
+// count is what the next figure measures (copulas and qualifiers between), so the count
+// counts the owner it begins with (村).
+void SubjectFinder::count_owner(Subject& s, size_t figure_end, size_t hi) const {
+  const auto& t = in_.text;
+  if (s.empty() || s.b < figure_end || s.he > s.hb) return;
+  auto owner = r_.count_owners.longest_at(t, s.b);
+  if (!owner || s.b + owner.len >= s.e) return;
+  size_t q = s.e;
+  for (int guard = 0; guard < 4 && q < hi; ++guard) {
+    auto c = r_.copulas.longest_at(t, q);
+    if (!c) break;
+    q += c.len;
+  }
+  if (q == s.e || q >= hi || !figure_starts_at(q)) return;
+  s.e = s.b + owner.len;
+  s.rule = r_.count_owner_rule;
+}
+
+void SubjectFinder::note(size_t b, size_t e, bool named, const Subject& s) {
+  seen_.push_back({b, e, named, s.b, s.e});
+}
+
+// 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
+// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记.
+void SubjectFinder::trim_phrase_start(Subject& s) const {
+  const auto& t = in_.text;
+  for (size_t k = s.e; k-- > s.b + 1;) {
+    if (!r_.phrase_starts.longest_at(t, k)) continue;
+    s.b = k;
+    s.rule = r_.phrase_start_rule;
+    break;
+  }
+  while (s.e > s.b + 1 && r_.never_first.find(t[s.b]) != std::u32string::npos) {
+    ++s.b;
+    s.rule = r_.phrase_start_rule;
+  }
+}
+
+// 3个市级和8个区级美丽乡村示范村: the subject after a count that stops at a coordinator
+// followed by another count takes the head of that one's phrase (市级 + 美丽乡村示范村)
+// when both modifiers are alike (same length, same last character: 级).
+void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const {
+  const auto& t = in_.text;
+  if (s.empty() || s.b < figure_end || s.e >= hi) return;
+  if (r_.coordinators.find(t[s.e]) == std::u32string::npos) return;
+  size_t next_count = s.e + 1;
+  if (!counted_unit_end(next_count)) {
+    // 镇海等8个: examples named before the count.
+    for (size_t k = s.e + 2; k < hi && k < s.e + 10 && is_han(t[k - 1]); ++k) {
+      auto ex = r_.coordinated_examples.longest_ending_at(t, k);
+      if (ex && counted_unit_end(k)) {
+        next_count = k;
+        break;
+      }
+    }
+  }
+  size_t unit_end = counted_unit_end(next_count);
+  if (!unit_end) return;
+  auto next = phrase_after(unit_end, hi);
+  // The other modifier ends like this one (市级 / 区级, 国家级 / 省级): the head follows it.
+  // Modifiers are short and the head is a noun of its own: not 4个临时党总支和19个临时党支部.
+  size_t mine = s.e - s.b, head = 0;
+  if (mine > r_.coordinated_max_modifier) return;
+  for (size_t k = next.first; k < next.second && k <= next.first + mine + 1; ++k)
+    if (t[k] == t[s.e - 1]) {
+      head = k + 1;
+      break;
+    }
+  if (!head || head + 2 > next.second) return;
+  s.hb = head;
+  s.he = next.second;
+  s.rule = r_.coordinated_rule;
+}
+
+void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures) const {
+  const auto& t = in_.text;
+  if (r_.respectively_words.empty()) return;
+  for (size_t k = 0; k < figures.size(); ++k) {
+    auto w = r_.respectively_words.longest_ending_at(t, figures[k].b);
+    if (!w) continue;
+    size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
+    while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
+           r_.respectively_separators.find(t[figures[last].e]) != std::u32string::npos)
+      ++last;
+    auto items = list_before(figures[k].b - w.len, sentence_begin(figures[k].b));
+    size_t n = last - k + 1;
+    for (size_t i = 0; i < n; ++i) pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i);
+    k = last;
+  }
+}
+
+// The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
+// first one as the subject rules read it before its separator.
+std::vector<SubjectFinder::Range> SubjectFinder::list_before(size_t end, size_t floor) const {
+  const auto& t = in_.text;
+  const auto& seps = r_.respectively_separators;
+  std::vector<Range> items;
+  size_t e = end;
+  for (size_t q = end; q > floor && end - q < 40; --q) {
+    char32_t c = t[q - 1];
+    if (seps.find(c) != std::u32string::npos) {
+      if (q < e) items.insert(items.begin(), {q, e});
+      e = q - 1;
+      continue;
+    }
+    if (!is_han(c) && !is_ascii_alpha(c)) break;
+  }
+  if (items.empty()) return items;
+  bool verb = false;
+  auto first = before(e, floor, &verb);
+  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产.
+  if (items.size() >= 2) {
+    size_t len = items.front().second - items.front().first;
+    bool alike = true;
+    for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
+    if (alike && first.second - first.first > len) first.first = first.second - len;
+  }
+  if (first.second > first.first) items.insert(items.begin(), first);
+  return items;
+}
+
+// The i-th figure gets the i-th noun and the head of the last one when the others
+// are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
+void SubjectFinder::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i) const {
+  s.rule = r_.respectively_rule;
+  s.hb = s.he = 0;
+  if (!items) {
+    s.b = s.e = 0;
+    return;
+  }
+  s.b = (*items)[i].first;
+  s.e = (*items)[i].second;
+  const auto& lastn = items->back();
+  size_t mine = s.e - s.b, lastlen = lastn.second - lastn.first;
+  size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
+  bool complete = in_.text[s.e - 1] == in_.text[lastn.second - 1];  // 农村党员、城市社区党员
+  if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
+    s.hb = lastn.first + other;
+    s.he = lastn.second;
+  }
+}
+
+}  // namespace digestx
