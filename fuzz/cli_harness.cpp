@@ -1,4 +1,4 @@
-#include "cli_harness.hpp"
+#include "harness.hpp"
 
 #include <sys/mman.h>
 #include <sys/stat.h>

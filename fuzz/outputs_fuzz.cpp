@@ -1,8 +1,8 @@
-// libFuzzer target: the command line's outputs code. See cli_harness.hpp.
+// libFuzzer target: the command line's outputs code. See harness.hpp.
 #include <cstddef>
 #include <cstdint>
 
-#include "cli_harness.hpp"
+#include "harness.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   digestx::fuzz::run_outputs({reinterpret_cast<const char*>(data), size});

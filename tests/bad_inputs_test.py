@@ -35,33 +35,13 @@ import threading
 import time
 
 # The one line on stderr that sums up a document's warnings.
-WARNINGS_LINE = re.compile(r"digestx: \S+: \d+ [a-z_0-9]+(; \d+ [a-z_0-9]+)*")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import hostile_inputs  # noqa: E402
+from testlib import NOBODY, WARNINGS_LINE, unprivileged_prefix  # noqa: E402
 
-NOBODY = 65534  # nobody / nogroup on Debian
 CHECKED_SLICES = []  # inputs whose facts were checked against Python's decoding
-
-
-def unprivileged_prefix(binary):
-    """A command prefix that drops root for the 0-permission case, or None.
-
-    Root reads a file whatever its mode, so as root the case runs digestx as nobody
-    through setpriv (util-linux, on every Debian). If that is impossible (no setpriv,
-    or nobody cannot reach the binary), the case accepts either outcome and says so."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        return None
-    prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    try:
-        ok = subprocess.run(prefix + [binary, "--version"], capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        ok = False
-    return prefix if ok else None
 
 
 class Setup:

@@ -20,21 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-
-NOBODY = 65534
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL " + what)
-    return ok
-
-
-def run(binary, args, stdin=b"", timeout=120, prefix=()):
-    p = subprocess.run(list(prefix) + [binary] + args, input=stdin, capture_output=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+from testlib import NOBODY, check, failures, run, unprivileged_prefix  # noqa: E402
 
 
 def write(path, data):
@@ -49,21 +35,6 @@ def jsonl(out):
 
 def record(i, text):
     return json.dumps({"id": i, "text": text}, ensure_ascii=False).encode() + b"\n"
-
-
-def unprivileged_prefix(binary):
-    """setpriv to nobody when running as root (root lists any folder), else nothing."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        return None
-    prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    try:
-        ok = subprocess.run(prefix + [binary, "--version"], capture_output=True, timeout=30).returncode == 0
-    except OSError:
-        ok = False
-    return prefix if ok else None
 
 
 def case_endless_record(binary):

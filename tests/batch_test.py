@@ -26,25 +26,14 @@ import time
 
 import jsonschema
 
+from testlib import WARNINGS_LINE, check, failures
+
 SAMPLES = ["sanya-2022", "wanning-2021", "haibin-2022-hant"]
 FACT_COLUMNS = ["source", "region", "report_year", "unit_index", "organization", "role", "name", "period", "year",
                 "kind", "value", "unit", "qualifier", "range_low", "range_high", "subject", "aspect", "text", "start", "end"]
 UNIT_COLUMNS = ["source", "region", "report_year", "unit_index", "organization", "role", "name", "headline",
                 "heading", "start", "end", "paragraphs", "sentences", "facts"]
 TOTAL = 300
-
-failures = []
-
-
-# The one line on stderr that sums up a document's warnings ("digestx: x.txt: 1 no_unit_headings").
-WARNINGS_LINE = re.compile(r"digestx: \S+: \d+ [a-z_0-9]+(; \d+ [a-z_0-9]+)*")
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL " + what)
-    return ok
 
 
 def run(binary, args, cwd=None):

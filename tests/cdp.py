@@ -16,8 +16,7 @@ import subprocess
 import tempfile
 import time
 
-# What works for Debian's chromium as root, without a display or network (see
-# /work/.library/env/machines/cpp.md), plus a resolver that resolves nothing, so a
+# What works for Debian's chromium as root, without a display or network, plus a resolver that resolves nothing, so a
 # page that tried to fetch anything from the network could not.
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

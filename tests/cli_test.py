@@ -11,16 +11,12 @@ import stat
 import subprocess
 import sys
 import tempfile
+from testlib import run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SANYA = os.path.join(ROOT, "samples", "sanya-2022.txt")
 WANNING = os.path.join(ROOT, "samples", "wanning-2021.txt")
-
-
-def run(binary, args, stdin=b"", timeout=60):
-    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
 def main():

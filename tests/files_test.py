@@ -23,20 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL " + what)
-    return ok
-
-
-def run(binary, args, stdin=b"", **kw):
-    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=120, **kw)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+from testlib import check, failures, run  # noqa: E402
 
 
 def sh(script, cwd, env):

@@ -5,7 +5,7 @@
 //   CORPUS_DIR/pipeline/*  -> digestx::fuzz::run_pipeline
 //   CORPUS_DIR/numbers/*   -> digestx::fuzz::run_numbers
 //   CORPUS_DIR/rules/*     -> digestx::fuzz::run_rules
-//   CORPUS_DIR/records/*   -> digestx::fuzz::run_records (and walk, outputs: see fuzz/cli_harness.hpp)
+//   CORPUS_DIR/records/*   -> digestx::fuzz::run_records (and walk, outputs: see fuzz/harness.hpp)
 // A broken promise aborts with the input's name on stderr just before.
 #include <algorithm>
 #include <filesystem>
@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "../fuzz/cli_harness.hpp"
 #include "../fuzz/harness.hpp"
 
 namespace fs = std::filesystem;

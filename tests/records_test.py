@@ -18,18 +18,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from testlib import check, failures, run  # noqa: E402
 
 SAMPLES = ["sanya-2022", "wanning-2021", "haibin-2022-hant"]
 MARK = "<!-- tested by tests/records_test.py -->"
-
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL " + what)
-    return ok
 
 
 def readme_example(project):
@@ -42,11 +34,6 @@ def readme_example(project):
 
 def facts_of(doc):
     return [f for holder in doc["sidebars"] + doc["units"] for f in holder["facts"]]
-
-
-def run(binary, args, stdin=b""):
-    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
 def check_readme_example(binary, project, tmp):

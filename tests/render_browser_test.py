@@ -24,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from cdp import Browser  # noqa: E402
+from testlib import check  # noqa: E402
+from testlib import failures as FAILURES  # noqa: E402
 
 def digests(folder):
     path = os.path.join(ROOT, folder)
@@ -32,14 +34,6 @@ def digests(folder):
 
 # The samples, and our own digests in other layouts.
 DIGESTS = digests("samples") + digests(os.path.join("tests", "data"))
-FAILURES = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILURES.append(what)
-        print("FAIL " + what)
-    return ok
 
 
 def find_chromium():

@@ -6,13 +6,15 @@
 For each shape below, a digest of size n and one of size 2n go through `digestx`
 (extract), `digestx numbers` and `digestx render`; the CPU time (user + system) of
 the child, less that of a run on a one-line digest (the start-up: rules, ICU), must
-grow by at most 2 × 1.3 = 2.6 times. A quadratic stage gives 4, n log n about 2.1.
+grow by at most 2 × 1.5 = 3 times. A quadratic stage gives 4, n log n about 2.1; a
+linear one was seen at up to 2.5 on a loaded machine (caches, page faults of the
+larger run), so the bar sits between the two.
 
 CPU time rather than wall-clock time, and the least of two to six runs of each size
 (taken in turn, n and 2n; more only while the ratio is over the bar), because the
 machine is shared: other jobs slow a run down but never speed it up. The sizes make
-the smaller run take about 0.1 s of CPU, well above the start-up (10-15 ms); the
-whole test takes about 35 s of CPU (more wall-clock time on a busy machine).
+the smaller run take about 0.15 s of CPU, well above the start-up (10-15 ms); the
+whole test takes about 50 s of CPU (more wall-clock time on a busy machine).
 Under the sanitizers (--sanitized) it is skipped (exit 77): their own costs are
 not digestx's.
 """
@@ -23,8 +25,8 @@ import subprocess
 import sys
 import tempfile
 
-RATIO = 2.0 * 1.3
-TARGET = 0.1  # seconds of CPU for the smaller run, beyond the start-up
+RATIO = 2.0 * 1.5
+TARGET = 0.15  # seconds of CPU for the smaller run, beyond the start-up
 HEAD = "# 某市2022年度乡镇党委书记述职报告摘登\n\n"
 HAN = [chr(0x6C5F + i) for i in range(100)]
 

@@ -42,8 +42,9 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
     eo.explain = true;  // the page shows the rule behind each fact
     out.doc = extract(bytes, out.input.source, rules, eo);
     out.doc->warnings.insert(out.doc->warnings.end(), notes.begin(), notes.end());
-    std::string note = decoding_note(*out.doc, !a.encoding.empty());
-    if (!note.empty()) complain(note);
+    // The same one line per document as extract's (decoding damage, then warnings).
+    std::string note = warnings_summary(*out.doc);
+    if (!note.empty()) complain(path + ": " + note);
   } catch (const InputError& e) {
     complain(path + ": " + e.what());
     out.input.error_code = e.code();

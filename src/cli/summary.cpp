@@ -34,15 +34,6 @@ std::string counts(const std::map<std::string, size_t>& by) {
 
 }  // namespace
 
-std::string decoding_note(const Document& doc, bool encoding_forced) {
-  size_t bad = 0;
-  for (const Warning& w : doc.warnings) bad += w.code == "invalid_bytes";
-  if (bad == 0) return {};
-  return doc.source.path + ": " + std::to_string(bad) + " undecodable byte sequence" + (bad > 1 ? "s" : "") +
-         " replaced with U+FFFD, read as " + doc.source.encoding +
-         (encoding_forced ? " (is --encoding right?)" : " (a damaged file, or another encoding: see --encoding)");
-}
-
 Stats stats_of(const Document& doc) {
   Stats s;
   s.documents = 1;

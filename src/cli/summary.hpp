@@ -24,10 +24,6 @@ struct Stats {
   std::map<std::string, Money> money;  // by "period year", e.g. "last_year 2022"
 };
 
-// One line for stderr when the text had undecodable bytes (a wrong or missing
-// --encoding, most often): how many, and as what it was read; empty otherwise.
-std::string decoding_note(const Document& doc, bool encoding_forced);
-
 Stats stats_of(const Document& doc);
 void add(Stats& total, const Stats& one);
 // A few lines headed by `title` (a path, or "all N documents").
