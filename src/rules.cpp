@@ -93,7 +93,17 @@ bool same_chars(const char32_t* at, const std::u32string& word) {
 
 }  // namespace
 
-Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos, const Bucket& b) const {
+Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
+  const Bucket* b = by_first_.find(text[pos]);
+  return b ? longest_at_in(text, pos, *b) : Match{};
+}
+
+Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
+  const Bucket* b = by_last_.find(text[end - 1]);
+  return b ? longest_ending_at_in(text, end, *b) : Match{};
+}
+
+Lexicon::Match Lexicon::longest_at_in(std::u32string_view text, size_t pos, const Bucket& b) const {
   if (b.words.size() > kSortedMax) {
     for (uint32_t len : b.lengths) {
       if (len > text.size() - pos) continue;
@@ -109,7 +119,7 @@ Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos, co
   return {};
 }
 
-Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end, const Bucket& b) const {
+Lexicon::Match Lexicon::longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const {
   if (b.words.size() > kSortedMax) {
     for (uint32_t len : b.lengths) {
       if (len > end) continue;
@@ -163,7 +173,7 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
       chars += text[p];
       at.push_back(p + 1);
     }
-    return probe_spaced(*b, chars, at, pos, true, longest_at_slow(text, pos, *b));
+    return probe_spaced(*b, chars, at, pos, true, longest_at_in(text, pos, *b));
   }
   for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
@@ -199,7 +209,7 @@ Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_
       chars += text[p - 1];
       at.push_back(p - 1);
     }
-    return probe_spaced(*b, chars, at, end, false, longest_ending_at_slow(text, end, *b));
+    return probe_spaced(*b, chars, at, end, false, longest_ending_at_in(text, end, *b));
   }
   for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;

@@ -61,15 +61,13 @@ class Lexicon {
   void add(std::u32string_view word, int value);
   // Inline fast paths: most positions hold no word's first (last) character.
   Match longest_at(std::u32string_view text, size_t pos) const {
-    if (pos >= text.size()) return {};
-    const Bucket* b = by_first_.find(text[pos]);
-    return b ? longest_at_slow(text, pos, *b) : Match{};
+    if (pos >= text.size() || !by_first_.may_hold(text[pos])) return {};
+    return longest_at_slow(text, pos);
   }
   // The longest word occupying [end - len, end).
   Match longest_ending_at(std::u32string_view text, size_t end) const {
-    if (end == 0 || end > text.size()) return {};
-    const Bucket* b = by_last_.find(text[end - 1]);
-    return b ? longest_ending_at_slow(text, end, *b) : Match{};
+    if (end == 0 || end > text.size() || !by_last_.may_hold(text[end - 1])) return {};
+    return longest_ending_at_slow(text, end);
   }
   // The same, with white space in the text allowed inside the word ("百 分 之"), at
   // most `max_gap` spaces in all; the word must start (end) with a non-space.
@@ -104,8 +102,10 @@ class Lexicon {
   // of 256: a lookup is a few loads, no hashing.
   class Side {
    public:
+    // False when no word has c there (the BMP bit); true is checked by find.
+    bool may_hold(char32_t c) const { return c >= 0x10000 || ((bits_[c >> 6] >> (c & 63)) & 1); }
     const Bucket* find(char32_t c) const {
-      if (c < 0x10000 && !((bits_[c >> 6] >> (c & 63)) & 1)) return nullptr;
+      if (!may_hold(c)) return nullptr;
       size_t page = size_t(c) >> 8;
       if (page >= pages_.size()) return nullptr;
       uint32_t b = cells_[(size_t(pages_[page]) << 8) | (c & 0xFF)];
@@ -120,8 +120,10 @@ class Lexicon {
     std::vector<uint32_t> cells_ = std::vector<uint32_t>(256, 0);  // 1 + index into buckets_, or 0
     std::vector<Bucket> buckets_;
   };
-  Match longest_at_slow(std::u32string_view text, size_t pos, const Bucket& b) const;
-  Match longest_ending_at_slow(std::u32string_view text, size_t end, const Bucket& b) const;
+  Match longest_at_slow(std::u32string_view text, size_t pos) const;
+  Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
+  Match longest_at_in(std::u32string_view text, size_t pos, const Bucket& b) const;
+  Match longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const;
   void file(Side& side, char32_t c, uint32_t index);
   Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
                      bool forward, Match exact) const;
