@@ -52,6 +52,46 @@ size_t continuation_bytes(std::string_view s) {
   return count;
 }
 
+// The multibyte sequence at p[i] (a lead byte of 0x80 or more): its code point and
+// length when well-formed; else the bytes one U+FFFD stands for (the lead and the
+// continuation bytes that fit it, or the lone byte).
+struct Sequence {
+  char32_t c = 0;
+  size_t bytes = 1;
+  bool ok = false;
+};
+
+inline Sequence read_multibyte(const unsigned char* p, size_t i, size_t n) {
+  unsigned char b = p[i];
+  size_t len = 0;
+  char32_t c = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    len = 2;
+    c = b & 0x1F;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    len = 3;
+    c = b & 0x0F;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    len = 4;
+    c = b & 0x07;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  }
+  if (len == 0) return {};
+  size_t k = 1;
+  for (; k < len && i + k < n; ++k) {
+    unsigned char cb = p[i + k];
+    if (cb < lo || cb > hi) break;
+    lo = 0x80;
+    hi = 0xBF;
+    c = (c << 6) | (cb & 0x3F);
+  }
+  return {c, k, k == len};
+}
+
 Utf8Result decode_utf8(std::string_view s) {
   Utf8Result r;
   // One code point per byte that does not continue a sequence, written straight into
@@ -94,43 +134,15 @@ Utf8Result decode_utf8(std::string_view s) {
       i += 3;
     }
     if (i >= n || p[i] < 0x80) continue;
-    unsigned char b = p[i];
-    int len = 0;
-    char32_t c = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      len = 2;
-      c = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      c = b & 0x0F;
-      if (b == 0xE0) lo = 0xA0;
-      if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      c = b & 0x07;
-      if (b == 0xF0) lo = 0x90;
-      if (b == 0xF4) hi = 0x8F;
-    }
-    size_t k = 1;
-    if (len > 0) {
-      for (; k < size_t(len) && i + k < n; ++k) {
-        unsigned char cb = p[i + k];
-        if (cb < lo || cb > hi) break;
-        lo = 0x80;
-        hi = 0xBF;
-        c = (c << 6) | (cb & 0x3F);
-      }
-    }
-    if (len > 0 && k == size_t(len)) {
-      put(c);
+    Sequence seq = read_multibyte(p, i, n);
+    if (seq.ok) {
+      put(seq.c);
       ++multibyte;
-      i += k;
     } else {
       note_invalid(r, i, m);
       put(0xFFFD);
-      i += len > 0 ? k : 1;
     }
+    i += seq.bytes;
   }
   r.controls = controls;
   r.multibyte = multibyte;

@@ -1,10 +1,8 @@
 #include "digestx/layout.hpp"
 
-#include <unicode/regex.h>
-#include <unicode/unistr.h>
-
 #include <memory>
 
+#include "digestx/bounded_regex.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -102,10 +100,6 @@ Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutR
   return {};
 }
 
-icu::UnicodeString unicode_of(std::u32string_view view, Span s) {
-  return icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(view.data() + s.start), int32_t(s.size()));
-}
-
 // One matcher per rule, made once for all lines (making them per line costs more
 // than matching).
 struct Matchers {
@@ -119,19 +113,14 @@ struct Matchers {
   }
 };
 
-// A rules regex run under ICU's time limit: a pattern of `--rules` that backtracks
-// catastrophically ("(\\d+)+x" on a long line) must not hang the run. One that runs
-// out of time is dropped for the rest of the document (it would on every line again).
-constexpr int32_t kLineRegexSteps = 300;
-
+// A line rule's regex under the time limit; one that runs out of time is dropped for
+// the rest of the document (it would on every line again).
 bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us, bool whole) {
   if (!m) return false;
-  UErrorCode status = U_ZERO_ERROR;
   m->reset(us);
-  m->setTimeLimit(kLineRegexSteps, status);
-  bool hit = whole ? m->matches(status) : m->find(0, status);
-  if (status == U_REGEX_TIME_OUT) m.reset();
-  return hit && U_SUCCESS(status);
+  RegexRun run = run_bounded(*m, whole);
+  if (run == RegexRun::timed_out) m.reset();
+  return run == RegexRun::hit;
 }
 
 // Page furniture: the rule whose regex covers the whole line, if any. All rules at once
@@ -140,7 +129,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
                                 std::unique_ptr<icu::RegexMatcher>& any) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
   if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
-  icu::UnicodeString us = unicode_of(view, line.body);
+  icu::UnicodeString us = unicode_of(view.substr(line.body.start, line.body.size()));
   if (!bounded(any, us, true)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
     if (bounded(ms.of[k], us, true)) return rules.furniture[k].name;
@@ -168,7 +157,7 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   // The end of the line is enough for these rules: a time, a date, a table cell.
   if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
-  icu::UnicodeString us = unicode_of(view, tail);
+  icu::UnicodeString us = unicode_of(view.substr(tail.start, tail.size()));
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
     if (!ms.of[k] || rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
     if (bounded(ms.of[k], us, false)) return rules.complete_patterns[k].name;

@@ -483,19 +483,8 @@ void write_document_rules(Json& j, const Document& doc) {
   j.end_array();
 }
 
-void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush) {
-  Json j(out, o.pretty, &flush);
-  j.begin_object();
-  if (!doc.id.empty()) j.key("id").raw(doc.id);
-  j.key("format").string("digestx/1");
-  j.key("digestx").begin_object();
-  j.key("version").string(DIGESTX_VERSION);
-  j.key("rules").string(doc.rules_fingerprint);
-  j.end_object();
-  j.key("source");
-  source_fields(j, doc.source);
-  j.key("chars").integer((long long)doc.text.size());
-  j.end_object();
+// Title, subtitle, region, report year, periods and genre.
+void write_front(Json& j, const Document& doc) {
   j.key("title");
   if (doc.title.empty()) {
     j.null();
@@ -523,50 +512,49 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   else j.null();
   j.end_object();
   j.key("genre").string(doc.genre);
-  if (o.explain) write_document_rules(j, doc);
-  j.key("sidebars").begin_array();
-  for (const Sidebar& sb : doc.sidebars) {
-    j.begin_object();
-    j.key("label");
-    optional_span_text(j, doc, sb.label);
-    j.key("text").string(paragraphs_text(doc, sb.paragraphs));
-    j.key("span").span(paragraphs_span(sb.paragraphs));
-    if (o.explain) j.key("rule").string(sb.rule);
-    j.key("paragraphs");
-    write_paragraphs(j, doc, sb.paragraphs, o);
-    j.key("facts");
-    write_facts(j, doc, sb.facts, o);
-    j.end_object();
-  }
-  j.end_array();
-  j.key("units").begin_array();
-  for (size_t i = 0; i < doc.units.size(); ++i) {
-    const Unit& u = doc.units[i];
-    j.begin_object();
-    j.key("index").integer((long long)i);
-    j.key("heading");
-    optional_pieces(j, doc, u.heading);
-    j.key("span");
-    if (u.heading.empty()) j.null();
-    else j.span(covering(u.heading));
-    j.key("organization");
-    optional_span_text(j, doc, u.organization);
-    j.key("role");
-    optional_span_text(j, doc, u.role);
-    j.key("name");
-    optional_span_text(j, doc, u.name);
-    j.key("headline");
-    optional_pieces(j, doc, u.headline);
-    if (o.explain) j.key("rules").strings(u.rules);
-    j.key("paragraphs");
-    write_paragraphs(j, doc, u.paragraphs, o);
-    j.key("facts");
-    write_facts(j, doc, u.facts, o);
-    j.end_object();
-  }
-  j.end_array();
+}
+
+void write_sidebar(Json& j, const Document& doc, const Sidebar& sb, const OutputOptions& o) {
+  j.begin_object();
+  j.key("label");
+  optional_span_text(j, doc, sb.label);
+  j.key("text").string(paragraphs_text(doc, sb.paragraphs));
+  j.key("span").span(paragraphs_span(sb.paragraphs));
+  if (o.explain) j.key("rule").string(sb.rule);
+  j.key("paragraphs");
+  write_paragraphs(j, doc, sb.paragraphs, o);
+  j.key("facts");
+  write_facts(j, doc, sb.facts, o);
+  j.end_object();
+}
+
+void write_unit(Json& j, const Document& doc, const Unit& u, size_t index, const OutputOptions& o) {
+  j.begin_object();
+  j.key("index").integer((long long)index);
+  j.key("heading");
+  optional_pieces(j, doc, u.heading);
+  j.key("span");
+  if (u.heading.empty()) j.null();
+  else j.span(covering(u.heading));
+  j.key("organization");
+  optional_span_text(j, doc, u.organization);
+  j.key("role");
+  optional_span_text(j, doc, u.role);
+  j.key("name");
+  optional_span_text(j, doc, u.name);
+  j.key("headline");
+  optional_pieces(j, doc, u.headline);
+  if (o.explain) j.key("rules").strings(u.rules);
+  j.key("paragraphs");
+  write_paragraphs(j, doc, u.paragraphs, o);
+  j.key("facts");
+  write_facts(j, doc, u.facts, o);
+  j.end_object();
+}
+
+void write_warnings(Json& j, const std::vector<Warning>& warnings) {
   j.key("warnings").begin_array();
-  for (const Warning& w : doc.warnings) {
+  for (const Warning& w : warnings) {
     j.begin_object();
     j.key("code").string(w.code);
     j.key("message").string(w.message);
@@ -576,6 +564,30 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
     j.end_object();
   }
   j.end_array();
+}
+
+void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush) {
+  Json j(out, o.pretty, &flush);
+  j.begin_object();
+  if (!doc.id.empty()) j.key("id").raw(doc.id);
+  j.key("format").string("digestx/1");
+  j.key("digestx").begin_object();
+  j.key("version").string(DIGESTX_VERSION);
+  j.key("rules").string(doc.rules_fingerprint);
+  j.end_object();
+  j.key("source");
+  source_fields(j, doc.source);
+  j.key("chars").integer((long long)doc.text.size());
+  j.end_object();
+  write_front(j, doc);
+  if (o.explain) write_document_rules(j, doc);
+  j.key("sidebars").begin_array();
+  for (const Sidebar& sb : doc.sidebars) write_sidebar(j, doc, sb, o);
+  j.end_array();
+  j.key("units").begin_array();
+  for (size_t i = 0; i < doc.units.size(); ++i) write_unit(j, doc, doc.units[i], i, o);
+  j.end_array();
+  write_warnings(j, doc.warnings);
   j.end_object();
 }
 

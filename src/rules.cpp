@@ -432,12 +432,145 @@ void load_layout(const Node& root, LayoutRules& r) {
   }
 }
 
-// The optional heading layouts and genres of structure.json.
-void load_heading_extras(const Node& root, StructureRules& r) {
-  if (auto nf = root.opt("name_first_spaced")) {
-    nf->keys({"name"});
-    r.name_first_spaced_rule = nf->at("name").str();
+// ------------------------------------------------------------ heading layouts
+
+HeadlinePlacement::Produce parse_placement(const Node& n) {
+  static const std::map<std::string, HeadlinePlacement::Produce> names = {
+      {"paragraph_above", HeadlinePlacement::Produce::paragraph_above},
+      {"wrapped", HeadlinePlacement::Produce::wrapped},
+      {"own_line", HeadlinePlacement::Produce::own_line},
+      {"line_above", HeadlinePlacement::Produce::line_above}};
+  auto it = names.find(n.str());
+  if (it == names.end()) n.fail("a headline placement is one of paragraph_above, wrapped, own_line, line_above");
+  return it->second;
+}
+
+HeadingItem::Type parse_item_type(const Node& n) {
+  static const std::map<std::string, HeadingItem::Type> names = {
+      {"organization", HeadingItem::Type::organization}, {"role", HeadingItem::Type::role},
+      {"name", HeadingItem::Type::name},                 {"space", HeadingItem::Type::space},
+      {"separator", HeadingItem::Type::separator},       {"literal", HeadingItem::Type::literal},
+      {"bracket", HeadingItem::Type::bracket},           {"headline", HeadingItem::Type::headline},
+      {"group", HeadingItem::Type::group}};
+  auto it = names.find(n.str());
+  if (it == names.end())
+    n.fail("an item is one of organization, role, name, space, separator, literal, bracket, headline, group");
+  return it->second;
+}
+
+std::vector<HeadingItem> load_pattern(const Node& list);
+
+// The options of one item; each is allowed on the items it means something to.
+void load_item_options(const Node& n, HeadingItem& item) {
+  using T = HeadingItem::Type;
+  auto only = [&](const char* key, bool allowed) {
+    auto v = n.opt(key);
+    if (v && !allowed) v->fail(std::string("\"") + key + "\" does not apply to this item");
+    return v;
+  };
+  if (auto o = n.opt("optional")) item.optional = o->boolean();
+  if (auto m = only("max", item.type == T::space)) item.max = size_t(m->integer(1, 100));
+  if (auto a = only("after_posts", item.type == T::organization)) item.after_posts = a->boolean();
+  if (auto sp = only("spaced", item.type == T::name)) item.spaced = sp->boolean();
+  if (auto t = only("text", item.type == T::literal)) item.text = t->text();
+  if (auto o = only("open", item.type == T::bracket)) item.open = o->text();
+  if (auto c = only("close", item.type == T::bracket)) item.close = c->text();
+  if (auto m = only("max_chars", item.type == T::bracket)) item.max_chars = size_t(m->integer(1, 1000));
+  if (auto s = only("sentence", item.type == T::headline)) {
+    std::string v = s->str();
+    if (v != "first_paragraph" && v != "no_heading") s->fail("\"sentence\" is \"first_paragraph\" or \"no_heading\"");
+    item.sentence_is_paragraph = v == "first_paragraph";
   }
+  if (auto p = only("pattern", item.type == T::bracket || item.type == T::group)) item.items = load_pattern(*p);
+}
+
+// An item: its type alone ("role"), or an object {"item": TYPE, options...}.
+HeadingItem load_item(const Node& n) {
+  HeadingItem item;
+  if (!n.has("item")) {
+    item.type = parse_item_type(n);
+    if (item.type == HeadingItem::Type::literal || item.type == HeadingItem::Type::bracket ||
+        item.type == HeadingItem::Type::group)
+      n.fail("this item needs its options: write it as an object");
+    return item;
+  }
+  n.keys({"item", "optional", "max", "after_posts", "spaced", "text", "open", "close", "max_chars", "sentence", "pattern"});
+  item.type = parse_item_type(n.at("item"));
+  load_item_options(n, item);
+  if (item.type == HeadingItem::Type::literal && item.text.empty()) n.fail("a literal needs \"text\"");
+  if (item.type == HeadingItem::Type::bracket && (item.open.empty() || item.open.size() != item.close.size()))
+    n.fail("a bracket needs \"open\" and \"close\", one closing bracket for each opening one");
+  if ((item.type == HeadingItem::Type::bracket || item.type == HeadingItem::Type::group) && item.items.empty())
+    n.fail("a bracket or a group needs a \"pattern\"");
+  return item;
+}
+
+std::vector<HeadingItem> load_pattern(const Node& list) {
+  std::vector<HeadingItem> out;
+  for (const Node& n : list.list()) out.push_back(load_item(n));
+  return out;
+}
+
+// The organisation ends where the role begins: a unit's pattern holds each of
+// organisation, role and name once, the role right after the organisation.
+void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) {
+  std::map<HeadingItem::Type, int> count;
+  std::function<void(const std::vector<HeadingItem>&)> walk = [&](const std::vector<HeadingItem>& items) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      ++count[items[i].type];
+      bool role_next = i + 1 < items.size() && items[i + 1].type == HeadingItem::Type::role;
+      if (items[i].type == HeadingItem::Type::organization && !role_next) n.fail("the role must follow the organization");
+      walk(items[i].items);
+    }
+  };
+  walk(pattern);
+  for (auto t : {HeadingItem::Type::organization, HeadingItem::Type::role, HeadingItem::Type::name})
+    if (count[t] != 1) n.fail("a unit's pattern holds one organization, one role and one name");
+}
+
+void load_layouts(const Node& list, StructureRules& r) {
+  for (const Node& n : list.list()) {
+    n.keys({"name", "pattern", "produce", "headline"});
+    HeadingLayout layout;
+    layout.name = n.at("name").str();
+    if (n.at("produce").str() != "unit") n.at("produce").fail("a heading layout produces \"unit\"");
+    layout.pattern = load_pattern(n.at("pattern"));
+    check_unit_pattern(n.at("pattern"), layout.pattern);
+    for (const Node& h : n.at("headline").list(true)) layout.headline.push_back(parse_placement(h));
+    r.layouts.push_back(std::move(layout));
+  }
+}
+
+StructureRules::Title::Produce parse_title(const Node& n) {
+  using P = StructureRules::Title::Produce;
+  static const std::map<std::string, P> names = {{"markdown_h1", P::markdown_h1},
+                                                 {"above_subtitle", P::above_subtitle},
+                                                 {"first_line", P::first_line},
+                                                 {"genre_line", P::genre_line}};
+  auto it = names.find(n.str());
+  if (it == names.end()) n.fail("a title rule produces markdown_h1, above_subtitle, first_line or genre_line");
+  return it->second;
+}
+
+// Headline placements, leads and titles of structure.json: named rules, each producing
+// one of the registered placements or title strategies.
+void load_heading_places(const Node& root, StructureRules& r) {
+  for (const Node& n : root.at("headline_placements").list()) {
+    n.keys({"name", "produce"});
+    r.placements.push_back({n.at("name").str(), parse_placement(n.at("produce"))});
+  }
+  for (const Node& n : root.at("heading_leads").list(true)) {
+    n.keys({"name", "chars", "headline"});
+    r.leads.push_back({n.at("name").str(), n.at("chars").text(), parse_placement(n.at("headline"))});
+  }
+  for (const Node& n : root.at("titles").list(true)) {
+    n.keys({"name", "produce"});
+    r.titles.push_back({n.at("name").str(), parse_title(n.at("produce"))});
+  }
+}
+
+// The unknown-heading warning and the genres of structure.json.
+void load_heading_extras(const Node& root, StructureRules& r) {
   if (auto u = root.opt("unknown_heading")) {
     u->keys({"name", "max_chars"});
     r.unknown_heading_rule = u->at("name").str();
@@ -459,12 +592,16 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 }
 
 void load_structure(const Node& root, StructureRules& r) {
-  root.keys({"sidebar_labels", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
-             "headline", "name_first", "name_first_spaced", "unknown_heading", "genres"});
+  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
+             "headline", "heading_layouts", "headline_placements", "heading_leads", "titles", "unknown_heading", "genres"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
     r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text()});
+  }
+  if (auto fm = root.opt("front_matter")) {
+    fm->keys({"name"});
+    r.front_matter_rule = fm->at("name").str();
   }
   for (const Node& n : root.at("subtitle").list()) {
     n.keys({"name", "prefix", "keywords"});
@@ -502,19 +639,13 @@ void load_structure(const Node& root, StructureRules& r) {
     r.separator_words.add(n.at("text").text(), int(r.separators.size()));
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
   }
-  if (auto nf = root.opt("name_first")) {
-    nf->keys({"name", "open", "close"});
-    r.name_first_rule = nf->at("name").str();
-    r.name_first_open = nf->at("open").text();
-    r.name_first_close = nf->at("close").text();
-    if (r.name_first_open.size() != r.name_first_close.size())
-      nf->at("close").fail("needs one closing bracket for each opening one");
-  }
   Node h = root.at("headline");
   h.keys({"max_chars", "max_lines", "sentence_end"});
   r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
   r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
   r.sentence_end = h.at("sentence_end").text();
+  load_heading_places(root, r);
+  load_layouts(root.at("heading_layouts"), r);
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
@@ -570,10 +701,8 @@ void load_char_class(const Node& root, const char* key, std::string& rule, std::
   chars = n->at("chars").text();
 }
 
-void load_numbers(const Node& root, NumberRules& r) {
-  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
-             "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
-             "two_digits", "single_character", "not_numerals"});
+// The numeral alphabet of numbers.json: digits, small and big units, tens, decimal points.
+void load_numeral_chars(const Node& root, NumberRules& r) {
   auto char_table = [&](const char* key, NumberRules::CharType type, long long lo, long long hi) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "chars"});
@@ -599,28 +728,11 @@ void load_numbers(const Node& root, NumberRules& r) {
     r.chars[c] = {NumberRules::CharType::point, 0, rule};
   }
   r.decimal_digit_chars = dp.at("digit_chars").text();
-  Node ar = root.at("arabic");
-  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
-  r.arabic_rule = ar.at("name").str();
-  r.arabic_points = ar.at("decimal_points").text();
-  r.thousands_separators = ar.at("thousands_separators").text();
-  if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
-  r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
-  Node neg = root.at("negative");
-  neg.keys({"name", "words"});
-  r.negative_rule = neg.at("name").str();
-  add_words(r.negative_words, neg.at("words"), 0);
-  for (const Node& n : root.at("approximate_inside").list()) {
-    n.keys({"name", "words", "qualifier"});
-    add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
-    r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
-  }
-  // The rest is optional: a rules directory written before these existed still loads.
-  std::string never_alone_rule;  // named in the file, reported by no fact
-  load_char_class(root, "approximate_digit", r.ji_rule, r.ji_chars);
-  load_char_class(root, "leading_only", r.leading_only_rule, r.leading_only);
-  load_char_class(root, "never_alone", never_alone_rule, r.never_alone);
-  load_char_class(root, "half", r.half_rule, r.half_chars);
+}
+
+// The optional sections of numbers.json that write a figure in other notations:
+// 十打, 2e5, 40k, 三分之一.
+void load_numeral_notations(const Node& root, NumberRules& r) {
   if (auto n = root.opt("dozen")) {
     n->keys({"name", "words", "unless_word"});
     r.dozen_rule = n->at("name").str();
@@ -651,6 +763,36 @@ void load_numbers(const Node& root, NumberRules& r) {
     r.mixed_rule = n->at("mixed_name").str();
     add_words(r.mixed_joiners, n->at("mixed_joiners"), 0);
   }
+}
+
+void load_numbers(const Node& root, NumberRules& r) {
+  root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
+             "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
+             "two_digits", "single_character", "not_numerals"});
+  load_numeral_chars(root, r);
+  Node ar = root.at("arabic");
+  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
+  r.arabic_rule = ar.at("name").str();
+  r.arabic_points = ar.at("decimal_points").text();
+  r.thousands_separators = ar.at("thousands_separators").text();
+  if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
+  r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
+  Node neg = root.at("negative");
+  neg.keys({"name", "words"});
+  r.negative_rule = neg.at("name").str();
+  add_words(r.negative_words, neg.at("words"), 0);
+  for (const Node& n : root.at("approximate_inside").list()) {
+    n.keys({"name", "words", "qualifier"});
+    add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
+    r.approx.push_back({n.at("name").str(), n.at("qualifier").str()});
+  }
+  // The rest is optional: a rules directory written before these existed still loads.
+  std::string never_alone_rule;  // named in the file, reported by no fact
+  load_char_class(root, "approximate_digit", r.ji_rule, r.ji_chars);
+  load_char_class(root, "leading_only", r.leading_only_rule, r.leading_only);
+  load_char_class(root, "never_alone", never_alone_rule, r.never_alone);
+  load_char_class(root, "half", r.half_rule, r.half_chars);
+  load_numeral_notations(root, r);
   if (auto n = root.opt("two_digits")) {
     n->keys({"name", "before"});
     r.two_digit_rule = n->at("name").str();
@@ -1034,6 +1176,13 @@ std::string rules_file_names() {
 bool loaded_elsewhere(const std::string& name) { return name == "panel.json"; }
 
 }  // namespace
+
+const std::string& StructureRules::placement_name(HeadlinePlacement::Produce p) const {
+  static const std::string none;
+  for (const HeadlinePlacement& h : placements)
+    if (h.produce == p) return h.name;
+  return none;
+}
 
 std::string rules_fingerprint(const std::vector<RulesFile>& files) {
   std::vector<const RulesFile*> by_name;

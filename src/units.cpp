@@ -1,12 +1,11 @@
 #include "digestx/units.hpp"
 
-#include <unicode/regex.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "digestx/boxed.hpp"
+#include "digestx/bounded_regex.hpp"
+#include "digestx/headings.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/utf.hpp"
 
@@ -20,11 +19,6 @@ namespace {
 // paragraphs broken by the page layout end a sentence within a few hundred characters.
 constexpr size_t kMaxRunChars = 500;
 
-// The time limit of a rule's regular expression on a short text, in ICU's steps.
-constexpr int32_t kRegexBaseSteps = 300;
-
-bool contains(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
-
 bool is_closing(char32_t c) {
   return c == U'”' || c == U'’' || c == U'」' || c == U'』' || c == ')' || c == U'）' || c == U'》' || c == '"' ||
          c == '\'';
@@ -36,7 +30,7 @@ bool ends_sentence(std::u32string_view s, const StructureRules& rules) {
   while (i > 0 && (is_closing(s[i - 1]) || is_space(s[i - 1]))) --i;
   if (i == 0) return false;
   char32_t c = s[i - 1];
-  return contains(rules.sentence_end, c) || c == U'…';
+  return in_set(rules.sentence_end, c) || c == U'…';
 }
 
 bool has_text(std::u32string_view s) {
@@ -50,223 +44,19 @@ void trim(const Joined& j, size_t& b, size_t& e) {
   while (e > b && is_space(j.chars()[e - 1])) --e;
 }
 
-// Pieces of `line` without its enumerator (一、 (1) …).
-Pieces without_enumerator(const Line& line) {
+// Pieces of `line` without its enumerator (一、 (1) …) and the white space after it
+// ("3. 天涯区委书记黄兴武": a numbered list of units).
+Pieces without_enumerator(std::u32string_view view, const Line& line) {
   Pieces out = line.content;
   if (!line.enumerator.empty() && !out.empty() && out.front().start == line.enumerator.start) {
     out.front().start = line.enumerator.end;
+    while (out.front().start < out.front().end && is_space(view[out.front().start])) ++out.front().start;
     while (!out.empty() && out.front().empty()) out.erase(out.begin());
   }
   return out;
 }
 
 std::u32string text_of(std::u32string_view view, const Pieces& pieces) { return std::u32string(Joined::of(view, pieces).chars()); }
-
-// ------------------------------------------------------------ unit headings
-
-struct NameMatch {
-  size_t begin = 0, end = 0;
-};
-
-bool is_name_char(char32_t c, const StructureRules& rules) { return is_han(c) || contains(rules.name_extra_chars, c); }
-
-// Where markup split the line (【崖州区委书记樊木】探索…): such a break separates too.
-using Breaks = std::vector<size_t>;
-
-// A separator, the end of the text, white space or a markup break must follow a name.
-bool name_boundary(std::u32string_view s, size_t e, const StructureRules& rules, const Breaks& breaks) {
-  return e >= s.size() || is_space(s[e]) || rules.separator_words.longest_at(s, e) ||
-         std::find(breaks.begin(), breaks.end(), e) != breaks.end();
-}
-
-std::optional<NameMatch> parse_name(std::u32string_view s, size_t i, const StructureRules& rules,
-                                    const Breaks& breaks) {
-  size_t n = s.size();
-  size_t spaces = 0;
-  while (i < n && is_space(s[i]) && spaces < 3) ++i, ++spaces;
-  if (i >= n || !is_han(s[i])) return std::nullopt;
-  // Plain name: 2-4 Han characters followed by a boundary; prefer the longest.
-  size_t run = 0;
-  while (i + run < n && run < rules.name_max && is_name_char(s[i + run], rules)) ++run;
-  for (size_t len = run; len >= rules.name_min && len > 0; --len)
-    if (name_boundary(s, i + len, rules, breaks)) return NameMatch{i, i + len};
-  // Name spaced out by the typesetter (樊　木), followed by a real separator or the end.
-  size_t p = i, chars = 0, inner = 0;
-  while (p < n && chars < rules.name_max) {
-    if (is_name_char(s[p], rules)) {
-      ++chars;
-      ++p;
-    } else if (is_space(s[p]) && inner < rules.name_max_spaces && p + 1 < n && is_name_char(s[p + 1], rules) && chars > 0) {
-      ++inner;
-      ++p;
-    } else {
-      break;
-    }
-    if (chars >= rules.name_min && inner > 0) {
-      size_t q = p;
-      while (q < n && is_space(s[q])) ++q;
-      if (q >= n || rules.separator_words.longest_at(s, q) || std::find(breaks.begin(), breaks.end(), q) != breaks.end())
-        return NameMatch{i, p};
-    }
-  }
-  return std::nullopt;
-}
-
-bool holds_word(std::u32string_view s, size_t b, size_t e, const Lexicon& words) {
-  for (size_t i = b; i < e; ++i)
-    if (auto m = words.longest_at(s, i); m && i + m.len <= e) return true;
-  return false;
-}
-
-// The end of the posts held together with the first (党组书记、局长, 书记、主任): each
-// after a title separator, each a role word.
-size_t posts_end(std::u32string_view s, size_t e, const StructureRules& rules) {
-  while (e + 1 < s.size() && contains(rules.organization_title_separators, s[e])) {
-    auto more = rules.role_words.longest_at(s, e + 1);
-    if (!more) break;
-    e += 1 + more.len;
-  }
-  return e;
-}
-
-struct HeadingParse {
-  UnitHeading heading;
-  Pieces body;  // text after the name that is a paragraph, not a headline ("…书记张三：去年，…")
-};
-
-// After the person (at `q` in the joined line): an optional separator, then the
-// headline, or the first paragraph where the rest is a sentence ("…书记张三：去年，…").
-void add_headline(const Joined& j, size_t q, const StructureRules& rules, HeadingParse& out) {
-  std::u32string_view s = j.chars();
-  size_t n = s.size();
-  size_t person_end = q;
-  UnitHeading& h = out.heading;
-  while (q < n && is_space(s[q])) ++q;
-  if (auto sep = rules.separator_words.longest_at(s, q)) {
-    h.rules.push_back(rules.separators[size_t(sep.value)].name);
-    q += sep.len;
-  }
-  size_t hb = q, he = n;
-  trim(j, hb, he);
-  std::u32string_view rest(s.data() + hb, he - hb);
-  bool is_body = rest.size() > rules.headline_max_chars ||
-                 std::any_of(rest.begin(), rest.end(), [&](char32_t c) { return c == U'。' || c == '!' || c == '?'; });
-  if (is_body) {
-    out.body = j.pieces(hb, he);
-    h.heading = j.pieces(0, person_end);
-  } else {
-    h.headline = j.pieces(hb, he);
-    h.heading = j.pieces(0, n);
-  }
-}
-
-// The name first, the post in brackets after it: "王大力（海棠区委书记）：强基固本".
-// The brackets hold the organisation and the role(s) and nothing else, and a headline
-// or nothing follows.
-std::optional<HeadingParse> parse_name_first(const Joined& j, const StructureRules& rules) {
-  if (rules.name_first_rule.empty()) return std::nullopt;
-  std::u32string_view s = j.chars();
-  size_t n = s.size();
-  size_t run = 0;
-  while (run < n && run < rules.name_max && is_name_char(s[run], rules)) ++run;
-  for (size_t len = run; len >= rules.name_min && len > 0; --len) {
-    size_t open = len;
-    while (open < n && is_space(s[open])) ++open;
-    if (open >= n) continue;
-    size_t kind = rules.name_first_open.find(s[open]);
-    if (kind == std::u32string::npos) continue;
-    size_t close = s.find(rules.name_first_close[kind], open + 1);
-    if (close == std::u32string::npos || close - open - 1 > rules.organization_max_chars + 8) continue;
-    if (holds_word(s, 0, len, rules.name_not_words)) continue;
-    for (size_t p = open + 2; p < close; ++p) {
-      auto role = rules.role_words.longest_at(s, p);
-      if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
-      size_t role_end = posts_end(s, p + role.len, rules);
-      if (role_end != close) continue;
-      HeadingParse out;
-      UnitHeading& h = out.heading;
-      h.name = j.span(0, len);
-      h.organization = j.span(open + 1, p);
-      h.role = j.span(p, role_end);
-      h.rules = {rules.name_first_rule, rules.organization_rule, rules.roles[size_t(role.value)].name,
-                 rules.person_name_rule};
-      add_headline(j, close + 1, rules, out);
-      // "李四（市委组织部部长）指出，……。" is a sentence about someone, not a heading.
-      if (!out.body.empty()) return std::nullopt;
-      return out;
-    }
-  }
-  return std::nullopt;
-}
-
-// The name, white space, then the post up to a separator or the end of the line:
-// "符小明 会文镇党委书记：织密网格强治理". A sentence after the post is no headline.
-std::optional<HeadingParse> parse_name_first_spaced(const Joined& j, const StructureRules& rules) {
-  if (rules.name_first_spaced_rule.empty()) return std::nullopt;
-  std::u32string_view s = j.chars();
-  size_t n = s.size(), len = 0;
-  while (len < n && len < rules.name_max && is_name_char(s[len], rules)) ++len;
-  if (len < rules.name_min || len >= n || !is_space(s[len]) || holds_word(s, 0, len, rules.name_not_words))
-    return std::nullopt;
-  size_t org = len;
-  while (org < n && is_space(s[org])) ++org;
-  size_t limit = std::min(n, org + rules.organization_max_chars + 1);
-  for (size_t p = org + 1; p < limit; ++p) {
-    if (contains(rules.organization_forbidden, s[p - 1]) || is_space(s[p - 1])) break;
-    auto role = rules.role_words.longest_at(s, p);
-    if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
-    size_t role_end = posts_end(s, p + role.len, rules);
-    bool at_end = role_end >= n || (rules.separator_words.longest_at(s, role_end) && !is_space(s[role_end]));
-    if (!at_end) continue;
-    HeadingParse out;
-    UnitHeading& h = out.heading;
-    h.name = j.span(0, len);
-    h.organization = j.span(org, p);
-    h.role = j.span(p, role_end);
-    h.rules = {rules.name_first_spaced_rule, rules.organization_rule, rules.roles[size_t(role.value)].name,
-               rules.person_name_rule};
-    add_headline(j, role_end, rules, out);
-    if (!out.body.empty()) return std::nullopt;
-    return out;
-  }
-  return std::nullopt;
-}
-
-std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
-                                               const StructureRules& rules) {
-  Joined j = Joined::of(view, content);
-  std::u32string_view s = j.chars();
-  size_t n = s.size();
-  Breaks breaks;
-  for (size_t i = 1; i < n; ++i)
-    if (j.source(i) != j.source(i - 1) + 1) breaks.push_back(i);
-  size_t limit = std::min(n, rules.organization_max_chars + 1);
-  size_t org_start = 0;
-  for (size_t p = 1; p < limit; ++p) {
-    if (contains(rules.organization_title_separators, s[p - 1]) && p - org_start > 1) {
-      org_start = p;  // 县委常委、嘉积镇党委书记: the post before the separator is another one
-      limit = std::min(n, org_start + rules.organization_max_chars + 1);
-      continue;
-    }
-    if (contains(rules.organization_forbidden, s[p - 1]) || is_space(s[p - 1])) break;
-    if (p == org_start) continue;
-    auto role = rules.role_words.longest_at(s, p);
-    if (!role || !rules.organization_suffixes.longest_ending_at(s, p)) continue;
-    size_t role_end = posts_end(s, p + role.len, rules);
-    auto name = parse_name(s, role_end, rules, breaks);
-    if (!name || holds_word(s, name->begin, name->end, rules.name_not_words)) continue;
-    HeadingParse out;
-    UnitHeading& h = out.heading;
-    h.organization = j.span(org_start, p);
-    h.role = j.span(p, role_end);
-    h.name = j.span(name->begin, name->end);
-    h.rules = {rules.organization_rule, rules.roles[size_t(role.value)].name, rules.person_name_rule};
-    add_headline(j, name->end, rules, out);
-    return out;
-  }
-  if (auto h = parse_name_first(j, rules)) return h;
-  return parse_name_first_spaced(j, rules);
-}
 
 // ------------------------------------------------------------ line kinds
 
@@ -278,12 +68,13 @@ struct Classified {
   Kind kind = Kind::blank;
   Boxed<HeadingParse> unit;
   Span label;             // sidebar label
-  std::string_view rule;  // sidebar or subtitle rule (owned by the rules, or a literal)
+  std::string_view rule;  // sidebar, subtitle or lead rule (owned by the rules)
+  const StructureRules::Lead* lead = nullptr;  // what led the unit heading (——), if anything
   ShortPieces rest;       // sidebar inline text, subtitle text
 };
 
 std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line, const StructureRules& rules) {
-  Pieces content = without_enumerator(line);
+  Pieces content = without_enumerator(view, line);
   if (content.empty()) return std::nullopt;
   Joined j = Joined::of(view, content);
   for (const auto& label : rules.sidebar_labels) {
@@ -335,6 +126,23 @@ std::optional<Classified> as_subtitle(std::u32string_view view, const Line& line
   return std::nullopt;
 }
 
+// The line after its lead, if a lead of the rules starts it: a heading may follow
+// dashes when its headline stands above it ("——海棠区委书记鲁正兰").
+Pieces after_lead(std::u32string_view view, const Pieces& content, const StructureRules& rules,
+                  const StructureRules::Lead*& lead) {
+  Joined j = Joined::of(view, content);
+  std::u32string_view s = j.chars();
+  for (const auto& l : rules.leads) {
+    size_t p = 0;
+    while (p < s.size() && (in_set(l.chars, s[p]) || (p > 0 && is_space(s[p])))) ++p;
+    if (p == 0) continue;
+    if (p == s.size()) return content;
+    lead = &l;
+    return j.pieces(p, s.size());
+  }
+  return content;
+}
+
 Classified classify(std::u32string_view view, const Line& line, const Rules& rules) {
   Classified c;
   if (line.blank) return c;
@@ -346,16 +154,14 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
   std::u32string words = text_of(view, line.content);
   if (!has_text(words)) return c;  // rules such as --- or *** separate, they say nothing
   if (auto s = as_sidebar(view, line, rules.structure)) return *s;
-  Pieces content = without_enumerator(line);
-  // A heading may follow a dash when the headline stands above it ("——海棠区委书记鲁正兰").
-  Joined j = Joined::of(view, content);
-  size_t dash = 0;
-  while (dash < j.size() && (j.chars()[dash] == U'—' || j.chars()[dash] == '-' || is_space(j.chars()[dash]))) ++dash;
-  Pieces after_dash = dash > 0 && dash < j.size() ? j.pieces(dash, j.size()) : content;
-  if (auto h = parse_heading_line(view, after_dash, rules.structure)) {
+  Pieces content = without_enumerator(view, line);
+  const StructureRules::Lead* lead = nullptr;
+  Pieces heading = after_lead(view, content, rules.structure, lead);
+  if (auto h = parse_heading_line(view, heading, rules.structure)) {
     c.kind = Kind::unit;
     c.unit = std::move(*h);
-    if (dash > 0) c.rule = "structure.heading_after_dash";
+    c.lead = lead;
+    if (lead) c.rule = lead->name;
     return c;
   }
   c.kind = Kind::body;
@@ -378,9 +184,11 @@ Pieces without_place_label(std::u32string_view view, const Pieces& headline, Spa
 
 // Where a heading line sits in the source: its words, and its wrappers too when they
 // stand inside (【…】, **…**), so that the heading's span gives back its text.
-Span heading_extent(const Line& line) {
+Span heading_extent(std::u32string_view view, const Line& line) {
   Span e = line.wrapped ? line.body : covering(line.content);
-  if (!line.enumerator.empty() && line.enumerator.end > e.start && line.enumerator.end <= e.end) e.start = line.enumerator.end;
+  if (line.enumerator.empty() || line.enumerator.end <= e.start || line.enumerator.end > e.end) return e;
+  e.start = line.enumerator.end;
+  while (e.start < e.end && is_space(view[e.start])) ++e.start;
   return e;
 }
 
@@ -471,10 +279,6 @@ std::u32string without_quoted(std::u32string_view s, const ExclusionRules& ex) {
   return out;
 }
 
-icu::UnicodeString unicode_of(std::u32string_view s) {
-  return icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), int32_t(s.size()));
-}
-
 int year_of_digits(const icu::UnicodeString& g) {
   static const std::u16string zh = u"〇一二三四五六七八九";
   int year = 0;
@@ -490,23 +294,15 @@ int year_of_digits(const icu::UnicodeString& g) {
   return year;
 }
 
-// A rule's regular expression searched with a time limit: a pattern that backtracks
-// catastrophically (--rules with "(\\d+)+x") would otherwise hang the run. ICU counts
-// the limit in steps of its engine (roughly milliseconds); a plain pattern takes about
-// one step per ten thousand characters, so the limit grows with the text. A search that
-// runs out is a miss, with a warning that names the rule.
-bool bounded_find(icu::RegexMatcher& m, int32_t length, const std::string& rule, Structure& st) {
+// A rule's regular expression searched under the time limit: a search that runs out
+// is a miss, with a warning that names the rule (once per document).
+bool bounded_find(icu::RegexMatcher& m, const std::string& rule, Structure& st) {
   std::string message = "the regular expression of rule " + rule + " ran out of time and was skipped";
   auto said = [&] { return std::any_of(st.warnings.begin(), st.warnings.end(), [&](const Warning& w) { return w.message == message; }); };
   if (said()) return false;  // once per document: the next place would take as long
-  UErrorCode status = U_ZERO_ERROR;
-  m.setTimeLimit(kRegexBaseSteps + length / 100, status);
-  bool found = m.find(0, status);
-  if (status == U_REGEX_TIME_OUT) {
-    st.warnings.push_back({"rule_timed_out", message, false, {}});
-    return false;
-  }
-  return U_SUCCESS(status) && found;
+  RegexRun run = run_bounded(m, false);
+  if (run == RegexRun::timed_out) st.warnings.push_back({"rule_timed_out", message, false, {}});
+  return run == RegexRun::hit;
 }
 
 void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
@@ -515,7 +311,7 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
       icu::UnicodeString us = unicode_of(without_quoted(text_of(view, place), rules.exclusions));
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
+      if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
       st.report_year = year_of_digits(m->group(1, status));
       st.year_rule = rule.name;
       return;
@@ -530,7 +326,7 @@ constexpr size_t kRegionWindowChars = 48;
 std::vector<size_t> clause_starts(std::u32string_view s) {
   std::vector<size_t> out{0};
   for (size_t i = 0; i + 1 < s.size(); ++i)
-    if (contains(U"，,。；;：:！？!?", s[i])) out.push_back(i + 1);
+    if (in_set(U"，,。；;：:！？!?", s[i])) out.push_back(i + 1);
   return out;
 }
 
@@ -545,7 +341,7 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
       for (const auto& rule : rules.structure.region) {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-        if (U_FAILURE(status) || !bounded_find(*m, us.length(), rule.name, st)) continue;
+        if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
         int32_t b = m->start(1, status), e = m->end(1, status);
         if (U_FAILURE(status) || b < 0) continue;
         size_t cb = from + size_t(us.countChar32(0, b)), ce = from + size_t(us.countChar32(0, e));
@@ -593,14 +389,24 @@ void place_subtitle(std::u32string_view view, const std::vector<Line>& lines, co
   }
 }
 
+// The first line before the first unit set as "# …".
+void title_markdown_h1(const std::vector<Line>& lines, size_t first_unit, const std::vector<Classified>& kinds,
+                       FrontPlaces& fp) {
+  for (size_t i = 0; i < first_unit; ++i)
+    if (kinds[i].kind == Kind::body && lines[i].heading_level == 1) {
+      fp.title_at = i;
+      return;
+    }
+}
+
 // The title above the subtitle, possibly set over two lines ("强化政治引领\n激发基层活力").
 void title_above_subtitle(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
                           const std::vector<Classified>& kinds, FrontPlaces& fp) {
+  if (fp.subtitle_at == lines.size()) return;
   size_t i = fp.subtitle_at;
   while (i > 0 && kinds[i - 1].kind == Kind::blank) --i;
   if (i == 0 || kinds[i - 1].kind != Kind::body || !headline_like(view, lines[i - 1].content, rules)) return;
   fp.title_at = i - 1;
-  fp.title_rule = "structure.title.above_subtitle";
   if (fp.title_at > 0 && kinds[fp.title_at - 1].kind == Kind::body &&
       headline_like(view, lines[fp.title_at - 1].content, rules)) {
     --fp.title_at;
@@ -611,36 +417,42 @@ void title_above_subtitle(std::u32string_view view, const std::vector<Line>& lin
 // The first line of text (page furniture aside) when it stands alone and reads as a title.
 void title_first_line(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
                       const std::vector<Classified>& kinds, FrontPlaces& fp) {
+  if (first_unit == lines.size()) return;
   for (size_t i = 0; i < first_unit; ++i) {
     if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
     if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules) && lines[i].heading_level <= 2 &&
-        (i + 1 >= lines.size() || lines[i + 1].blank)) {
+        (i + 1 >= lines.size() || lines[i + 1].blank))
       fp.title_at = i;
-      fp.title_rule = "structure.title.first_line";
-    }
     break;
   }
 }
 
+// A line naming the genre with no title above it and no dash is the title itself
+// ("市直机关…2024年度…述职报告摘登" heading the page on its own).
+void title_genre_line(const std::vector<Line>& lines, std::vector<Classified>& kinds, FrontPlaces& fp) {
+  if (fp.subtitle_at == lines.size() || !fp.subtitle_by_keyword) return;
+  fp.title_at = fp.subtitle_at;
+  fp.subtitle_at = lines.size();
+  kinds[fp.title_at] = Classified{};
+}
+
+// The title rules of structure.json in order, until one places the title.
 FrontPlaces place_title(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
                         std::vector<Classified>& kinds) {
-  FrontPlaces fp{lines.size(), lines.size()};
+  FrontPlaces fp;
+  fp.subtitle_at = fp.title_at = lines.size();
   place_subtitle(view, lines, rules, first_unit, kinds, fp);
-  for (size_t i = 0; i < first_unit; ++i)
-    if (kinds[i].kind == Kind::body && lines[i].heading_level == 1) {
-      fp.title_at = i;
-      fp.title_rule = "structure.title.markdown_h1";
-      break;
+  using P = StructureRules::Title::Produce;
+  for (const auto& t : rules.structure.titles) {
+    switch (t.produce) {
+      case P::markdown_h1: title_markdown_h1(lines, first_unit, kinds, fp); break;
+      case P::above_subtitle: title_above_subtitle(view, lines, rules, kinds, fp); break;
+      case P::first_line: title_first_line(view, lines, rules, first_unit, kinds, fp); break;
+      case P::genre_line: title_genre_line(lines, kinds, fp); break;
     }
-  if (fp.title_at == lines.size() && fp.subtitle_at < lines.size()) title_above_subtitle(view, lines, rules, kinds, fp);
-  if (fp.title_at == lines.size() && first_unit < lines.size()) title_first_line(view, lines, rules, first_unit, kinds, fp);
-  // A line naming the genre with no title above it and no dash is the title itself
-  // ("市直机关…2024年度…述职报告摘登" heading the page on its own).
-  if (fp.title_at == lines.size() && fp.subtitle_at < lines.size() && fp.subtitle_by_keyword) {
-    fp.title_at = fp.subtitle_at;
-    fp.title_rule = "structure.title.genre_line";
-    fp.subtitle_at = lines.size();
-    kinds[fp.title_at] = Classified{};
+    if (fp.title_at == lines.size()) continue;
+    fp.title_rule = t.name;
+    break;
   }
   for (size_t k = 0; k < fp.title_lines && fp.title_at + k < lines.size(); ++k) kinds[fp.title_at + k].kind = Kind::title;
   return fp;
@@ -735,11 +547,13 @@ struct Walk {
   }
 
   void unit(size_t i);
-  bool headline_wrapped(size_t i, UnitHeading& h, size_t& k);
+  void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
+  void headline_paragraph_above(size_t i, UnitHeading& h);
+  void headline_wrapped(size_t i, UnitHeading& h, size_t& k);
   void headline_own_line(size_t k, UnitHeading& h);
-  void headline_right_above(size_t i, UnitHeading& h);
+  void headline_line_above(size_t i, UnitHeading& h);
   const ParagraphText* headline_above();
-  void take_headline_above(UnitHeading& h, size_t line_index);
+  void take_headline_above(UnitHeading& h, size_t line_index, HeadlinePlacement::Produce how);
 
   void run() {
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -777,26 +591,39 @@ const ParagraphText* Walk::headline_above() {
   return &prev.back();
 }
 
-void Walk::take_headline_above(UnitHeading& h, size_t line_index) {
+void Walk::take_headline_above(UnitHeading& h, size_t line_index, HeadlinePlacement::Produce how) {
   b.target().pop_back();
-  h.rules.push_back("structure.headline_above");
+  h.rules.push_back(rules.structure.placement_name(how));
   if (line_index < consumed.size()) consumed[line_index] = true;
 }
 
-// Headline wrapped onto the following lines of the same block; `k` ends after them.
-bool Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
+// The short paragraph above the heading, without a place label repeating the
+// organisation: the headline of a heading led by dashes ("——海棠区委书记鲁正兰").
+void Walk::headline_paragraph_above(size_t i, UnitHeading& h) {
+  const ParagraphText* above = headline_above();
+  if (!above) return;
+  Span where = covering(above->pieces);
+  h.headline = without_place_label(view, above->pieces, h.organization);
+  h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
+  size_t at = i;
+  while (at > 0 && !(lines[at - 1].span.start <= where.start && where.end <= lines[at - 1].span.end)) --at;
+  take_headline_above(h, at > 0 ? at - 1 : lines.size(), HeadlinePlacement::Produce::paragraph_above);
+}
+
+// Headline wrapped onto the following lines of the same block (or its continuation
+// there); `k` ends after them.
+void Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
   size_t extra = 0;
   k = i + 1;
   while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
          headline_like(view, lines[k].content, rules)) {
     Pieces words = lines[k].content;
     h.headline.insert(h.headline.end(), words.begin(), words.end());
-    h.heading.push_back(heading_extent(lines[k]));
+    h.heading.push_back(heading_extent(view, lines[k]));
     consumed[k++] = true;
     ++extra;
   }
-  if (extra > 0) h.rules.push_back("structure.headline_wrapped");
-  return extra > 0;
+  if (extra > 0) h.rules.push_back(rules.structure.placement_name(HeadlinePlacement::Produce::wrapped));
 }
 
 // Or standing alone after a blank line.
@@ -807,20 +634,33 @@ void Walk::headline_own_line(size_t k, UnitHeading& h) {
                 (m + 1 >= lines.size() || kinds[m + 1].kind == Kind::blank);
   if (!single || !headline_like(view, lines[m].content, rules)) return;
   h.headline = lines[m].content;
-  h.heading.push_back(heading_extent(lines[m]));
-  h.rules.push_back("structure.headline_own_line");
+  h.heading.push_back(heading_extent(view, lines[m]));
+  h.rules.push_back(rules.structure.placement_name(HeadlinePlacement::Produce::own_line));
   consumed[m] = true;
 }
 
 // Or set right above the heading line, with no blank line between ("【强基固本】" over
 // "营根镇党委书记 王大力").
-void Walk::headline_right_above(size_t i, UnitHeading& h) {
+void Walk::headline_line_above(size_t i, UnitHeading& h) {
   if (i == 0 || kinds[i - 1].kind != Kind::body) return;
   const ParagraphText* above = headline_above();
   if (!above || covering(above->pieces) != covering(lines[i - 1].content)) return;
   h.headline = above->pieces;
-  h.heading.insert(h.heading.begin(), heading_extent(lines[i - 1]));
-  take_headline_above(h, i - 1);
+  h.heading.insert(h.heading.begin(), heading_extent(view, lines[i - 1]));
+  take_headline_above(h, i - 1, HeadlinePlacement::Produce::line_above);
+}
+
+// One placement of the headline; `k` is the first line after the heading and the
+// lines it took. Only a wrapped headline goes on one found already.
+void Walk::place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k) {
+  using P = HeadlinePlacement::Produce;
+  if (how != P::wrapped && !h.headline.empty()) return;
+  switch (how) {
+    case P::paragraph_above: headline_paragraph_above(i, h); break;
+    case P::wrapped: headline_wrapped(i, h, k); break;
+    case P::own_line: headline_own_line(k, h); break;
+    case P::line_above: headline_line_above(i, h); break;
+  }
 }
 
 void Walk::unit(size_t i) {
@@ -829,26 +669,16 @@ void Walk::unit(size_t i) {
   UnitText unit;
   unit.has_heading = true;
   unit.heading = c.unit->heading;
-  if (c.unit->body.empty()) unit.heading.heading = {heading_extent(lines[i])};
-  if (!c.rule.empty()) unit.heading.rules.push_back(std::string(c.rule));
+  if (c.unit->body.empty()) unit.heading.heading = {heading_extent(view, lines[i])};
   UnitHeading& h = unit.heading;
-  // Headline above a dashed heading: take back the short line just before it.
-  if (!c.rule.empty() && h.headline.empty()) {
-    if (const ParagraphText* above = headline_above()) {
-      Span where = covering(above->pieces);
-      h.headline = without_place_label(view, above->pieces, h.organization);
-      h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
-      size_t at = i;
-      while (at > 0 && !(lines[at - 1].span.start <= where.start && where.end <= lines[at - 1].span.end)) --at;
-      take_headline_above(h, at > 0 ? at - 1 : lines.size());
-    }
+  size_t k = i + 1;
+  if (c.lead) {
+    h.rules.push_back(c.lead->name);
+    place_headline(c.lead->headline, i, h, k);
   }
-  if (c.unit->body.empty()) {
-    size_t k = i + 1;
-    headline_wrapped(i, h, k);
-    if (h.headline.empty()) headline_own_line(k, h);
-    if (h.headline.empty()) headline_right_above(i, h);
-  }
+  // A heading whose line goes on with the first paragraph has no headline elsewhere.
+  if (c.unit->body.empty())
+    for (HeadlinePlacement::Produce how : c.unit->layout->headline) place_headline(how, i, h, k);
   b.out.units.push_back(std::move(unit));
   b.where = Builder::Where::unit;
   b.interrupted_unit = false;
@@ -890,7 +720,7 @@ void find_genre(Structure& st, std::u32string_view view, const StructureRules& r
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
-    if (U_FAILURE(status) || !bounded_find(*m, title.length(), g.name, st)) continue;
+    if (U_FAILURE(status) || !bounded_find(*m, g.name, st)) continue;
     st.genre = g.genre;
     st.genre_rule = g.name;
     return;
@@ -903,7 +733,7 @@ std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pi
                                               const StructureRules& rules) {
   auto h = parse_heading_line(view, content, rules);
   if (!h) return std::nullopt;
-  return h->heading;
+  return std::move(h->heading);
 }
 
 Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
@@ -925,7 +755,7 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
   } else if (!front.paragraphs.empty()) {
     // Unlabelled front matter goes after the labelled sidebars, which keep their order.
     SidebarText lead;
-    lead.rule = "structure.front_matter";
+    lead.rule = rules.structure.front_matter_rule;
     lead.paragraphs = std::move(front.paragraphs);
     st.sidebars.push_back(std::move(lead));
   }

@@ -174,12 +174,44 @@ struct LayoutRules {
   std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
 };
 
+// One typed item of a heading layout's pattern (structure.json heading_layouts).
+struct HeadingItem {
+  enum class Type { organization, role, name, space, separator, literal, bracket, headline, group };
+  Type type = Type::literal;
+  bool optional = false;
+  size_t max = 0;              // space: at most this many characters (0: any)
+  bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
+  bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
+  std::u32string text;         // literal
+  std::u32string open, close;  // bracket: pairs, k-th with k-th
+  size_t max_chars = 0;        // bracket: what it holds, at most (0: any)
+  bool sentence_is_paragraph = false;  // headline: a sentence there is the unit's first paragraph, not a refusal
+  std::vector<HeadingItem> items;      // bracket, group: the items inside
+};
+
+// Where a unit's headline may stand besides its heading line: the registered C++
+// placements, each named in structure.json.
+struct HeadlinePlacement {
+  enum class Produce { paragraph_above, wrapped, own_line, line_above };
+  std::string name;
+  Produce produce = Produce::wrapped;
+};
+
+struct HeadingLayout {
+  std::string name;
+  std::vector<HeadingItem> pattern;
+  // produce: "unit" (the only production of a heading line so far): organisation,
+  // role, name and headline from the items, then the headline placements in order.
+  std::vector<HeadlinePlacement::Produce> headline;
+};
+
 struct StructureRules {
   struct Named {
     std::string name;
     std::u32string text;
   };
   std::vector<Named> sidebar_labels;
+  std::string front_matter_rule;  // the sidebar of unlabelled text before the first unit
   struct Subtitle {
     std::string name;
     std::u32string prefix;
@@ -202,11 +234,26 @@ struct StructureRules {
   Lexicon name_not_words;  // a "name" holding one of these is no name (述职摘登)
   std::vector<Named> separators;
   Lexicon separator_words;  // value: index into separators
-  // Headings that give the name first and the post in brackets after it.
-  std::string name_first_rule;                        // empty: no such headings
-  std::u32string name_first_open, name_first_close;   // bracket pairs, k-th with k-th
-  // The name, white space, then the post: 符小明 会文镇党委书记：…
-  std::string name_first_spaced_rule;  // empty: no such headings
+  // Heading layouts: each a named pattern of typed items (heading_layouts of
+  // structure.json), tried in order on every line; the first that covers the line wins.
+  std::vector<HeadingLayout> layouts;
+  std::vector<HeadlinePlacement> placements;  // where a headline may stand, by production
+  // What may lead a heading line and says where its headline is (——海棠区委书记鲁正兰,
+  // headline above it).
+  struct Lead {
+    std::string name;
+    std::u32string chars;
+    HeadlinePlacement::Produce headline = HeadlinePlacement::Produce::paragraph_above;
+  };
+  std::vector<Lead> leads;
+  // Where the title is, tried in order until one places it.
+  struct Title {
+    std::string name;
+    enum class Produce { markdown_h1, above_subtitle, first_line, genre_line } produce = Produce::markdown_h1;
+  };
+  std::vector<Title> titles;
+  // The name of the placement that produces `p` (empty when none is declared).
+  const std::string& placement_name(HeadlinePlacement::Produce p) const;
   // Heading-like lines that no rule parses get a warning (never a silent merge).
   std::string unknown_heading_rule;
   size_t unknown_heading_max_chars = 40;

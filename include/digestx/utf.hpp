@@ -34,6 +34,9 @@ inline bool is_line_break(char32_t c) { return c == '\n' || c == '\r' || c == 0x
 
 inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
 
+// Whether `c` is one of the characters of `set` (a rules string such as "、" or "，,。").
+inline bool in_set(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
+
 // Calls fn with each line of `text`, without its \n or \r\n (the lines of
 // `digestx numbers`, each an independent text).
 template <class Fn>

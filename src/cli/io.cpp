@@ -71,12 +71,38 @@ void unregister_temp(int slot) {
   if (slot >= 0) g_temps[slot].state.store(0);
 }
 
-extern "C" void remove_temporaries_and_die(int sig) {
+// A signal that lands between the creation of a temporary and its registration would
+// leave that file behind (seen: Ctrl-C under -j 2 left `.0010.json.tmp…`). While a
+// thread is in that window the handler only notes the signal; the last thread to leave
+// the window removes the temporaries and dies of it. Each side checks the other's flag
+// after setting its own, so one of them always acts.
+std::atomic<int> g_creating{0};
+std::atomic<int> g_pending_signal{0};
+
+void remove_temporaries_and_raise(int sig) {
   for (auto& t : g_temps)
     if (t.state.load() == 1) ::unlink(t.path);
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
+
+extern "C" void remove_temporaries_and_die(int sig) {
+  g_pending_signal.store(sig);
+  if (g_creating.load() > 0) return;  // the thread creating a temporary acts on it
+  remove_temporaries_and_raise(sig);
+}
+
+// The window from creating a temporary to registering it (or giving it up).
+class CreatingTemporary {
+ public:
+  CreatingTemporary() { g_creating.fetch_add(1); }
+  ~CreatingTemporary() {
+    if (g_creating.fetch_sub(1) != 1) return;
+    if (int sig = g_pending_signal.load()) remove_temporaries_and_raise(sig);
+  }
+  CreatingTemporary(const CreatingTemporary&) = delete;
+  CreatingTemporary& operator=(const CreatingTemporary&) = delete;
+};
 
 void write_all(int fd, std::string_view data, const std::string& shown) {
   while (!data.empty()) {
@@ -253,15 +279,18 @@ Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {
   if (dir_fd < 0) throw std::runtime_error(path_ + ": cannot be written: " + error_text(errno));
   std::string leaf;
   int tmp_fd = -1;
-  try {
-    tmp_fd = create_temporary(dir_fd, target.filename().string(), leaf, path_);
-  } catch (...) {
+  {
+    CreatingTemporary window;
+    try {
+      tmp_fd = create_temporary(dir_fd, target.filename().string(), leaf, path_);
+    } catch (...) {
+      ::close(dir_fd);
+      throw;
+    }
     ::close(dir_fd);
-    throw;
+    tmp_ = (std::filesystem::path(dir) / leaf).string();
+    temp_slot_ = register_temp(tmp_);
   }
-  ::close(dir_fd);
-  tmp_ = (std::filesystem::path(dir) / leaf).string();
-  temp_slot_ = register_temp(tmp_);
   if (exists) keep_mode(tmp_fd, st);
   file_ = ::fdopen(tmp_fd, "wb");
   if (!file_) {
@@ -356,8 +385,11 @@ void OutputDir::write(const std::string& rel, std::string_view data) const {
   }
   int fd = -1, slot = -1;
   try {
-    fd = create_temporary(parent, leaf, tmp, shown(rel));
-    slot = register_temp(shown(std::filesystem::path(rel).replace_filename(tmp).string()));
+    {
+      CreatingTemporary window;
+      fd = create_temporary(parent, leaf, tmp, shown(rel));
+      slot = register_temp(shown(std::filesystem::path(rel).replace_filename(tmp).string()));
+    }
     if (had && S_ISREG(old.st_mode)) keep_mode(fd, old);
     write_all(fd, data, shown(rel));
     int closed = ::close(fd);

@@ -1,0 +1,330 @@
+#include "digestx/headings.hpp"
+
+#include <algorithm>
+
+#include "digestx/joined.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+namespace {
+
+using Item = HeadingItem;
+using Items = std::vector<HeadingItem>;
+
+// What the items of a layout found so far, in positions of the joined line.
+struct Found {
+  size_t pos = 0;          // where the next item starts
+  size_t heading_end = 0;  // the end of the last item of the heading proper (no space, separator, headline)
+  size_t org_b = 0, org_e = 0, role_b = 0, role_e = 0, name_b = 0, name_e = 0;
+  int role = -1, separator = -1;  // indices into the rules' roles and separators
+  size_t head_b = 0, head_e = 0;  // the headline; empty when none
+  bool body = false;              // the headline item read a sentence: the unit's first paragraph
+};
+
+// The rest of the pattern after an item, called with each of the item's candidates:
+// a reference to a callable, never copied nor allocated (this runs on every line).
+class Next {
+ public:
+  template <class F>
+  Next(const F& f) : obj_(&f), call_([](const void* o, const Found& g) { return (*static_cast<const F*>(o))(g); }) {}  // NOLINT
+  bool operator()(const Found& g) const { return call_(obj_, g); }
+
+ private:
+  const void* obj_;
+  bool (*call_)(const void*, const Found&);
+};
+
+// One line matched against the layouts: each item tries its candidates in order and
+// hands each to the rest of the pattern (`next`); the first way the whole pattern
+// covers the line wins. Optional items are tried with, then without.
+class HeadingMatcher {
+ public:
+  HeadingMatcher(const Joined& j, const StructureRules& rules) : j_(j), s_(j.chars()), r_(rules) {
+    // Where markup split the line (【崖州区委书记樊木】探索…): such a break separates too.
+    for (size_t i = 1; !j.contiguous() && i < s_.size(); ++i)
+      if (j.source(i) != j.source(i - 1) + 1) breaks_.push_back(i);
+  }
+
+  std::optional<HeadingParse> parse(const HeadingLayout& layout) {
+    if (!layout.pattern.empty() && layout.pattern[0].type == Item::Type::headline && !may_hold(layout)) return std::nullopt;
+    Found found;
+    auto at_end = [&](const Found& f) {
+      if (f.pos != s_.size()) return false;
+      found = f;
+      return true;
+    };
+    bool hit = items(layout.pattern, 0, s_.size(), Found{}, at_end);
+    if (!hit) return std::nullopt;
+    return produce_unit(layout, found);
+  }
+
+ private:
+  // A layout that starts with a headline (tried at every length) and needs a bracket or
+  // a literal is not tried on a line without it: most lines are text, and this runs
+  // on every line.
+  bool may_hold(const HeadingLayout& layout) const {
+    for (const Item& it : layout.pattern) {
+      if (it.optional) continue;
+      if (it.type == Item::Type::bracket && !holds_any(it.open)) return false;
+      if (it.type == Item::Type::literal && s_.find(it.text) == std::u32string_view::npos) return false;
+    }
+    return true;
+  }
+
+  bool holds_any(std::u32string_view chars) const {
+    for (char32_t c : s_)
+      for (char32_t o : chars)
+        if (c == o) return true;
+    return false;
+  }
+
+  bool items(const Items& list, size_t k, size_t end, const Found& f, const Next& then) {
+    if (k == list.size()) return then(f);
+    auto rest = [&](const Found& g) { return items(list, k + 1, end, g, then); };
+    Next next(rest);
+    if (item(list, k, end, f, next)) return true;
+    return list[k].optional && next(f);
+  }
+
+  bool item(const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
+    const Item& it = list[k];
+    switch (it.type) {
+      case Item::Type::organization: return organization(it, end, f, next);
+      case Item::Type::role: return role(end, f, next);
+      case Item::Type::name: return name(it, list, k, end, f, next);
+      case Item::Type::space: return space(it, end, f, next);
+      case Item::Type::separator: return separator(end, f, next);
+      case Item::Type::literal: return literal(it, end, f, next);
+      case Item::Type::bracket: return bracket(it, end, f, next);
+      case Item::Type::headline: return headline(it, list, k, end, f, next);
+      case Item::Type::group: return items(it.items, 0, end, f, next);
+    }
+    return false;
+  }
+
+  // Candidates end where an organisation suffix ends (the role item checks what follows),
+  // nearest first; never across white space or a forbidden character (，。0-9). After
+  // other posts and 、 (县委常委、嘉积镇党委书记) the organisation starts after the 、.
+  bool organization(const Item& it, size_t end, const Found& f, const Next& next) {
+    size_t b = f.pos, limit = std::min(end, b + r_.organization_max_chars + 1);
+    for (size_t p = b + 1; p < limit; ++p) {
+      if (it.after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
+        b = p;
+        limit = std::min(end, b + r_.organization_max_chars + 1);
+        continue;
+      }
+      if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
+      if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
+      Found g = f;
+      g.org_b = b, g.org_e = g.pos = g.heading_end = p;
+      if (next(g)) return true;
+    }
+    return false;
+  }
+
+  // A role word, with the posts held together with it (党组书记、局长, 书记、主任).
+  bool role(size_t end, const Found& f, const Next& next) {
+    auto m = r_.role_words.longest_at(s_, f.pos);
+    if (!m || f.pos + m.len > end) return false;
+    size_t e = f.pos + m.len;
+    while (e + 1 < end && in_set(r_.organization_title_separators, s_[e])) {
+      auto more = r_.role_words.longest_at(s_, e + 1);
+      if (!more || e + 1 + more.len > end) break;
+      e += 1 + more.len;
+    }
+    Found g = f;
+    g.role_b = f.pos, g.role_e = g.pos = g.heading_end = e, g.role = m.value;
+    return next(g);
+  }
+
+  bool is_name_char(char32_t c) const { return is_han(c) || in_set(r_.name_extra_chars, c); }
+  bool is_break(size_t e) const { return std::find(breaks_.begin(), breaks_.end(), e) != breaks_.end(); }
+  bool holds_not_word(size_t b, size_t e) const {
+    for (size_t i = b; i < e; ++i)
+      if (auto m = r_.name_not_words.longest_at(s_, i); m && i + m.len <= e) return true;
+    return false;
+  }
+
+  // What may follow a name: white space, a separator, a markup break, the end, or
+  // the next item of the pattern that is no white space (a bracket: 王大力（…）).
+  bool name_boundary(size_t e, const Items& list, size_t k, size_t end) const {
+    if (e >= end || is_space(s_[e]) || r_.separator_words.longest_at(s_, e) || is_break(e)) return true;
+    for (size_t n = k + 1; n < list.size(); ++n) {
+      const Item& it = list[n];
+      if (it.type == Item::Type::space && it.optional) continue;
+      if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
+      if (it.type == Item::Type::literal) return s_.substr(e, it.text.size()) == it.text;
+      return false;
+    }
+    return false;
+  }
+
+  bool take_name(size_t b, size_t e, const Found& f, const Next& next) {
+    if (holds_not_word(b, e)) return false;  // 述职, 摘登: a word, not a name
+    Found g = f;
+    g.name_b = b, g.name_e = g.pos = g.heading_end = e;
+    return next(g);
+  }
+
+  // A name: name_min to name_max Han characters, the longest first; then, where the
+  // item allows it, a name the typesetter spaced out (樊　木) before a separator or the end.
+  bool name(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
+    size_t i = f.pos, run = 0;
+    if (i >= end || !is_han(s_[i])) return false;
+    while (i + run < end && run < r_.name_max && is_name_char(s_[i + run])) ++run;
+    for (size_t len = run; len >= r_.name_min && len > 0; --len)
+      if (name_boundary(i + len, list, k, end) && take_name(i, i + len, f, next)) return true;
+    return it.spaced && spaced_name(end, f, next);
+  }
+
+  bool spaced_name(size_t end, const Found& f, const Next& next) {
+    size_t i = f.pos, p = i, chars = 0, inner = 0;
+    while (p < end && chars < r_.name_max) {
+      if (is_name_char(s_[p])) {
+        ++chars, ++p;
+      } else if (is_space(s_[p]) && inner < r_.name_max_spaces && p + 1 < end && is_name_char(s_[p + 1]) && chars > 0) {
+        ++inner, ++p;
+      } else {
+        break;
+      }
+      if (chars < r_.name_min || inner == 0) continue;
+      size_t q = p;
+      while (q < end && is_space(s_[q])) ++q;
+      if ((q >= end || r_.separator_words.longest_at(s_, q) || is_break(q)) && take_name(i, p, f, next)) return true;
+    }
+    return false;
+  }
+
+  bool space(const Item& it, size_t end, const Found& f, const Next& next) {
+    size_t p = f.pos;
+    while (p < end && is_space(s_[p]) && (it.max == 0 || p - f.pos < it.max)) ++p;
+    if (p == f.pos) return false;
+    Found g = f;
+    g.pos = p;
+    return next(g);
+  }
+
+  // A separator word (：, ——, |); white space is the space item's.
+  bool separator(size_t end, const Found& f, const Next& next) {
+    if (f.pos >= end || is_space(s_[f.pos])) return false;
+    auto m = r_.separator_words.longest_at(s_, f.pos);
+    if (!m || f.pos + m.len > end) return false;
+    Found g = f;
+    g.pos += m.len, g.separator = m.value;
+    return next(g);
+  }
+
+  bool literal(const Item& it, size_t end, const Found& f, const Next& next) {
+    if (f.pos + it.text.size() > end || s_.substr(f.pos, it.text.size()) != it.text) return false;
+    Found g = f;
+    g.pos = g.heading_end = f.pos + it.text.size();
+    return next(g);
+  }
+
+  // An opening bracket of the item, the items inside covering it exactly, and its
+  // closing bracket (the first one after it).
+  bool bracket(const Item& it, size_t end, const Found& f, const Next& next) {
+    if (f.pos >= end) return false;
+    size_t kind = it.open.find(s_[f.pos]);
+    if (kind == std::u32string::npos) return false;
+    size_t close = s_.substr(0, end).find(it.close[kind], f.pos + 1);
+    if (close == std::u32string_view::npos || (it.max_chars > 0 && close - f.pos - 1 > it.max_chars)) return false;
+    Found inside = f;
+    inside.pos = f.pos + 1;
+    auto after_close = [&](const Found& g) {
+      if (g.pos != close) return false;
+      Found after = g;
+      after.pos = after.heading_end = close + 1;
+      return next(after);
+    };
+    return items(it.items, 0, close, inside, after_close);
+  }
+
+  static bool is_stop(char32_t c) { return c == U'。' || c == '!' || c == '?'; }
+
+  // A headline: at the end of its list, the rest (a sentence there is the unit's first
+  // paragraph, or refuses the line); elsewhere, text of at most headline.max_chars,
+  // shortest first, up to where the rest of the pattern goes on. A headline reads as a
+  // sentence when it is longer than headline.max_chars or holds 。!?.
+  bool headline(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
+    size_t hb = f.pos;
+    while (hb < end && is_space(s_[hb])) ++hb;
+    if (hb >= end) return false;
+    bool last = k + 1 == list.size();
+    if (last) {
+      size_t he = end;
+      while (he > hb && is_space(s_[he - 1])) --he;
+      bool sentence = he - hb > r_.headline_max_chars || std::any_of(s_.begin() + long(hb), s_.begin() + long(he), is_stop);
+      return (!sentence || it.sentence_is_paragraph) && take_headline(f, hb, he, end, sentence, next);
+    }
+    size_t stop = std::min(end, hb + r_.headline_max_chars);
+    for (size_t e = hb + 1; e <= stop; ++e) {
+      if (is_stop(s_[e - 1])) return false;  // and so are all longer ones
+      if (!is_space(s_[e - 1]) && may_start_at(list, k + 1, e, end) && take_headline(f, hb, e, e, false, next)) return true;
+    }
+    return false;
+  }
+
+  // Whether the items from list[n] on may start at `e`, by their first character: a
+  // headline inside a pattern is handed on only where what follows it can begin.
+  bool may_start_at(const Items& list, size_t n, size_t e, size_t end) const {
+    for (; n < list.size(); ++n) {
+      const Item& it = list[n];
+      bool space_here = e < end && is_space(s_[e]);
+      if (it.type == Item::Type::space && (space_here || !it.optional)) return space_here;
+      if (it.type == Item::Type::space) continue;
+      if (e >= end) return false;
+      if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
+      if (it.type == Item::Type::literal) return s_.substr(e, it.text.size()) == it.text;
+      if (it.type == Item::Type::separator) return bool(r_.separator_words.longest_at(s_, e));
+      return true;
+    }
+    return true;
+  }
+
+  bool take_headline(const Found& f, size_t hb, size_t he, size_t pos, bool sentence, const Next& next) {
+    Found g = f;
+    g.pos = pos, g.head_b = hb, g.head_e = he, g.body = sentence;
+    return next(g);
+  }
+
+  // The production "unit": organisation, role, name and headline (or the first
+  // paragraph) from what the items found; the rules behind them for --explain.
+  HeadingParse produce_unit(const HeadingLayout& layout, const Found& f) const {
+    HeadingParse out;
+    out.layout = &layout;
+    UnitHeading& h = out.heading;
+    h.organization = j_.span(f.org_b, f.org_e);
+    h.role = j_.span(f.role_b, f.role_e);
+    h.name = j_.span(f.name_b, f.name_e);
+    h.rules = {layout.name, r_.organization_rule, r_.roles[size_t(f.role)].name, r_.person_name_rule};
+    if (f.separator >= 0) h.rules.push_back(r_.separators[size_t(f.separator)].name);
+    if (f.body) {
+      out.body = j_.pieces(f.head_b, f.head_e);
+      h.heading = j_.pieces(0, f.heading_end);
+    } else {
+      h.headline = j_.pieces(f.head_b, f.head_e);
+      h.heading = j_.pieces(0, s_.size());
+    }
+    return out;
+  }
+
+  const Joined& j_;
+  std::u32string_view s_;
+  const StructureRules& r_;
+  std::vector<size_t> breaks_;
+};
+
+}  // namespace
+
+std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
+                                               const StructureRules& rules) {
+  Joined j = Joined::of(view, content);
+  HeadingMatcher matcher(j, rules);
+  for (const HeadingLayout& layout : rules.layouts)
+    if (auto h = matcher.parse(layout)) return h;
+  return std::nullopt;
+}
+
+}  // namespace digestx
