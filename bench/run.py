@@ -4,8 +4,11 @@
 usage: run.py DIGESTX [CORPUS_DIR] [--repeat 5] [--no-huge]
 
 Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
-  big.txt (20 MB)        digestx -j 1 and `wc -m`: wall time, MB/s, ratio; peak RSS
-  huge.txt (200 MB)      digestx -j 1 wall time and its ratio to big.txt (linearity)
+  big.txt (20 MB)        the floor (`cat`: reading, `iconv` to UTF-32: decoding, `wc -m`:
+                         reading and counting characters), digestx -j 1 and -j 2 beside
+                         `wc -m`: wall time, MB/s, ratio, the -j 2 speed-up; peak RSS
+  huge.txt (200 MB)      digestx -j 1 wall time and its ratio to big.txt (linearity); peak
+                         RSS at -j 2 against 2 x its size + 64 MiB
   small/ (1,500 files)   digestx -j 1 and -j 2: MB/s and the speed-up; `wc -m` on them
 Each figure is the best of --repeat rounds, the commands of a row group run in
 turn in every round (so a slow spell of a shared machine falls on all of them). Output goes to /dev/null (compact JSON).
@@ -89,13 +92,17 @@ def main():
 
     # Side by side: each round runs every command once, so that a slow spell of the
     # machine falls on all of them; each figure is the best round.
-    wc_big, dx_big, dx_big2 = interleaved([["wc", "-m", big],
-                                           [a.digestx, "-j", "1", "--format", "jsonl", big],
-                                           [a.digestx, "-j", "2", "--format", "jsonl", big]], a.repeat)
+    cat_big, iconv_big, wc_big, dx_big, dx_big2 = interleaved(
+        [["cat", big], ["iconv", "-f", "UTF-8", "-t", "UTF-32LE", big], ["wc", "-m", big],
+         [a.digestx, "-j", "1", "--format", "jsonl", big],
+         [a.digestx, "-j", "2", "--format", "jsonl", big]], a.repeat)
     rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
+    rows.append(("big.txt cat (floor: reading)", cat_big, mb(big) / cat_big, f"{cat_big / wc_big:.2f}x wc -m"))
+    rows.append(("big.txt iconv (floor: decoding)", iconv_big, mb(big) / iconv_big, f"{iconv_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt wc -m", wc_big, mb(big) / wc_big, ""))
     rows.append(("big.txt digestx -j 1", dx_big, mb(big) / dx_big, f"{dx_big / wc_big:.2f}x wc -m"))
-    rows.append(("big.txt digestx -j 2", dx_big2, mb(big) / dx_big2, f"{dx_big2 / wc_big:.2f}x wc -m (units on 2 threads)"))
+    rows.append(("big.txt digestx -j 2", dx_big2, mb(big) / dx_big2,
+                 f"{dx_big2 / wc_big:.2f}x wc -m; -j 2 = {dx_big / dx_big2:.2f}x the throughput of -j 1"))
     bar_rss = 4 * size_of(big) / 1024 + 64 * 1024
     rss_note = f"peak RSS {rss / 1024:.0f} MiB (bar {bar_rss / 1024:.0f} MiB)" if rss else ""
 
@@ -104,6 +111,10 @@ def main():
         dx_huge, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", huge], min(a.repeat, 2))
         rows.append(("huge.txt digestx -j 1", dx_huge, mb(huge) / dx_huge,
                      f"{dx_huge / dx_big:.2f}x big.txt for {size_of(huge) / size_of(big):.1f}x the bytes"))
+        huge_rss = peak_rss([a.digestx, "-j", "2", "--format", "jsonl", huge])
+        if huge_rss:
+            bar = 2 * size_of(huge) / 1024 + 64 * 1024
+            rss_note += f"; huge.txt -j 2: peak RSS {huge_rss / 1024:.0f} MiB (bar {bar / 1024:.0f} MiB)"
 
     wc_small, j1, j2 = interleaved([["wc", "-m"] + files,
                                     [a.digestx, "-j", "1", "--format", "jsonl", small],

@@ -1,6 +1,9 @@
 #include "digestx/numbers.hpp"
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
+#include <type_traits>
 
 #include "digestx/utf.hpp"
 
@@ -37,6 +40,54 @@ struct Token {
   int rule = -1;
   bool overflow = false;  // Arabic digits too many to hold
 };
+static_assert(std::is_trivially_copyable_v<Token> && std::is_trivially_destructible_v<Token>);
+
+// A read-only run of tokens: a numeral's, or a prefix of them.
+struct TokenSpan {
+  const Token* data = nullptr;
+  size_t count = 0;
+  size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  const Token& operator[](size_t k) const { return data[k]; }
+  const Token& front() const { return data[0]; }
+  const Token& back() const { return data[count - 1]; }
+  const Token* begin() const { return data; }
+  const Token* end() const { return data + count; }
+};
+
+// The tokens of one numeral, at most kMaxTokens + 1, held in place and left
+// uninitialised until pushed: collecting them, and trying shorter readings of them,
+// allocates and copies nothing (a vector per candidate and a copy per retry were
+// 135,000 allocations per 2 MB of text).
+class Tokens {
+ public:
+  static constexpr size_t kCapacity = kMaxTokens + 1;
+  Tokens() {}  // the buffer stays uninitialised
+  void push_back(const Token& t) {
+    if (size_ == kCapacity) throw std::logic_error("more numeral tokens than kMaxTokens + 1");
+    new (buf_ + size_ * sizeof(Token)) Token(t);
+    ++size_;
+  }
+  void pop_back() { --size_; }
+  void shrink_to(size_t n) { size_ = std::min(n, size_); }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Token& operator[](size_t k) { return data()[k]; }
+  const Token& operator[](size_t k) const { return data()[k]; }
+  const Token& front() const { return data()[0]; }
+  const Token& back() const { return data()[size_ - 1]; }
+  const Token* begin() const { return data(); }
+  const Token* end() const { return data() + size_; }
+  TokenSpan prefix(size_t n) const { return {data(), std::min(n, size_)}; }
+  operator TokenSpan() const { return {data(), size_}; }
+
+ private:
+  Token* data() { return std::launder(reinterpret_cast<Token*>(buf_)); }
+  const Token* data() const { return std::launder(reinterpret_cast<const Token*>(buf_)); }
+  alignas(Token) unsigned char buf_[kCapacity * sizeof(Token)];
+  size_t size_ = 0;
+};
 
 bool in(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
 bool is_unit(const Token& t) { return t.type == Token::Type::small || t.type == Token::Type::big; }
@@ -62,7 +113,7 @@ std::nullopt_t overflowed(bool& overflow) {
 
 // Value of one section below the smallest big unit in it: digits, 十百千, 零,
 // Arabic numbers, a trailing 点… fraction. Dropped unit: 一千陆 = 1600, 两千三点一 = 2300.1.
-std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_t e, Mode mode, bool& overflow) {
+std::optional<Decimal> eval_section(TokenSpan t, size_t b, size_t e, Mode mode, bool& overflow) {
   Decimal total;
   std::optional<Decimal> pending;
   bool pending_single = false;
@@ -134,7 +185,7 @@ std::optional<Decimal> eval_section(const std::vector<Token>& t, size_t b, size_
 }
 
 // Splits at the last occurrence of the largest big unit: left × unit + right.
-std::optional<Decimal> eval_range(const std::vector<Token>& t, size_t b, size_t e, Mode mode, bool& overflow) {
+std::optional<Decimal> eval_range(TokenSpan t, size_t b, size_t e, Mode mode, bool& overflow) {
   if (b >= e) return std::nullopt;
   int best = -1;
   size_t at = e;
@@ -533,7 +584,7 @@ class Scanner {
   }
 
   // The next token after `p`, white space allowed in between; nullopt if none.
-  std::optional<Token> token_after_spaces(size_t p, const std::vector<Token>& toks) const {
+  std::optional<Token> token_after_spaces(size_t p, TokenSpan toks) const {
     auto t = token(p, !toks.empty());
     if (t || toks.empty()) return t;
     size_t q = skip_spaces(p, kMaxInnerSpaces);
@@ -543,11 +594,11 @@ class Scanner {
     return t;
   }
 
-  // The tokens of the numeral starting at i. `too_long` is set (and `run_end` to where
-  // the run of numeral characters ends) when there are more than a numeral can hold.
-  std::vector<Token> collect(size_t i, bool* too_long, size_t* run_end, bool* overflow) const {
-    std::vector<Token> toks;
-    toks.reserve(8);
+  // The tokens of the numeral starting at i, into `toks`. `too_long` is set (and
+  // `run_end` to where the run of numeral characters ends, `toks` left empty) when
+  // there are more than a numeral can hold.
+  void collect(size_t i, Tokens& toks, bool* too_long, size_t* run_end, bool* overflow) const {
+    toks.clear();
     LocalGrammar grammar;
     size_t p = i;
     while (p < s_.size()) {
@@ -557,7 +608,8 @@ class Scanner {
         *too_long = true;
         *overflow = true;
         *run_end = t->end;
-        return {};
+        toks.clear();
+        return;
       }
       if (!toks.empty()) {
         const Token& last = toks.back();
@@ -577,21 +629,21 @@ class Scanner {
         *too_long = true;
         while (auto more = token_after_spaces(p, toks)) p = std::max<size_t>(more->end, p + 1);
         *run_end = p;
-        return {};
+        toks.clear();
+        return;
       }
     }
     while (!toks.empty() && toks.back().type == Token::Type::approx) toks.pop_back();
-    return toks;
   }
 
   // 两 before a unit or alone, or closing a range with 一 (一两); never the last digit.
-  static void cut_leading_only(std::vector<Token>& toks) {
+  static void cut_leading_only(Tokens& toks) {
     for (size_t k = 1; k < toks.size(); ++k) {
       if (!toks[k].leading_only) continue;
       bool before_unit = k + 1 < toks.size() && is_unit(toks[k + 1]);
       bool after_one = toks[k - 1].digit == 1 && (k + 1 == toks.size() || is_unit(toks[k + 1]));
       if (!before_unit && !after_one) {
-        toks.resize(k);
+        toks.shrink_to(k);
         return;
       }
     }
@@ -606,7 +658,7 @@ class Scanner {
   }
 
   // Reads tokens [b, e) digit by digit: 二〇二二, 七五(折).
-  std::optional<Numeral> digit_string(const std::vector<Token>& toks, size_t b, size_t e) const {
+  std::optional<Numeral> digit_string(TokenSpan toks, size_t b, size_t e) const {
     std::string ascii;
     for (size_t k = b; k < e; ++k) {
       if (toks[k].arabic) {
@@ -631,7 +683,7 @@ class Scanner {
     return n;
   }
 
-  void add_rules(Numeral& n, const std::vector<Token>& toks, size_t b, size_t e) const {
+  void add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) const {
     if (toks[b].arabic) n.rules.push_back(r_.arabic_rule);
     for (size_t k = b; k < e; ++k) {
       const Token& t = toks[k];
@@ -650,7 +702,7 @@ class Scanner {
     return !r_.two_digit_before.empty() && r_.two_digit_before.longest_at(s_, skip_spaces(p, kMaxInnerSpaces));
   }
 
-  std::optional<Numeral> evaluate(std::vector<Token> toks) const {
+  std::optional<Numeral> evaluate(TokenSpan toks) const {
     // 零 alone (清零, 零容忍) says nothing.
     if (std::all_of(toks.begin(), toks.end(), [](const Token& k) { return k.type == Token::Type::zero; }))
       return std::nullopt;
@@ -672,7 +724,7 @@ class Scanner {
       return d;
     }
     // Approximation markers inside (十余万) carry a qualifier and no value.
-    std::vector<Token> plain;
+    Tokens plain;
     for (const auto& k : toks) {
       if (k.type == Token::Type::approx) {
         n.qualifier = r_.approx[size_t(k.approx_index)].qualifier;
@@ -682,7 +734,7 @@ class Scanner {
       }
     }
     // 两三, 五六百: two consecutive digits are a range.
-    std::vector<Token> merged;
+    Tokens merged;
     for (size_t i = 0; i < plain.size(); ++i) {
       if (i + 1 < plain.size() && chinese_digit(plain[i]) && chinese_digit(plain[i + 1]) &&
           consecutive(plain[i], plain[i + 1])) {
@@ -729,7 +781,8 @@ class Scanner {
     }
     bool too_long = false, overflow = false;
     size_t run_end = i + 1;
-    std::vector<Token> toks = collect(i, &too_long, &run_end, &overflow);
+    Tokens toks;
+    collect(i, toks, &too_long, &run_end, &overflow);
     if (too_long) {
       *next = std::max(run_end, i + 1);
       if (!overflow) return std::nullopt;
@@ -739,78 +792,23 @@ class Scanner {
       *next = i + 1;
       return std::nullopt;
     }
-    Core c;
     // 百分之, 万分之, 百万分之: units alone before 分之 are a power of ten.
-    if (std::all_of(toks.begin(), toks.end(), is_unit) && infix_end(toks.back().end)) {
-      c.units_only = true;
-      for (const Token& t : toks) c.units_power += t.power;
-      c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
-      auto v = Decimal::of(1).shift(c.units_power);
-      if (!v) {
-        *next = toks.back().end;
-        return unrepresentable(toks.front().begin, *next);
-      }
-      c.n.begin = toks.front().begin;
-      c.n.end = toks.back().end;
-      c.n.value = *v;
-      c.n.chinese = true;
-      add_rules(c.n, toks, 0, toks.size());
-      *next = c.n.end;
-      return c;
-    }
+    if (std::all_of(toks.begin(), toks.end(), is_unit) && infix_end(toks.back().end)) return units_alone(toks, next);
     if (toks.front().type == Token::Type::big) {  // 万宁: no numeral starts with a big unit
       *next = toks.front().end;
       return std::nullopt;
     }
     cut_leading_only(toks);
-    // Two Chinese digits side by side: 七五(折) is 75, 两三 a range, 九九 no numeral.
-    size_t k = 0;
-    while (k < toks.size() && chinese_digit(toks[k])) ++k;
-    bool done = false;
-    if (k == 2 && two_digit_word_at(toks[1].end)) {
-      if (auto d = digit_string(toks, 0, 2)) c.n = *d, done = true;
-    } else if (k == 2 && toks[0].digit > 0 && toks[1].digit > 0 && !consecutive(toks[0], toks[1]) &&
-               (toks.size() == 2 || !is_unit(toks[2]))) {
-      *next = toks[1].end;
-      return std::nullopt;
-    } else if (k >= 2 && k < toks.size() && is_unit(toks[k]) && !(k == 2 && consecutive(toks[0], toks[1]))) {
-      // 九九八十一: digits before a unit that are no range; the numeral is 八十一.
-      *next = toks[k - 1].begin;
-      return std::nullopt;
-    }
-    // 7 2 折: two Arabic digits apart before a two-digit word.
-    if (!done && toks.size() == 1 && toks[0].arabic && toks[0].single_digit && !r_.two_digit_before.empty()) {
-      size_t q = skip_spaces(toks[0].end, 1);
-      if (q > toks[0].end && q + 1 <= s_.size() && is_ascii_digit(s_[q]) && !digit_at(q + 1) &&
-          two_digit_word_at(q + 1)) {
-        if (auto second = arabic(q)) {
-          toks.push_back(*second);
-          if (auto d = digit_string(toks, 0, 2)) c.n = *d, done = true;
-          else toks.pop_back();
-        }
-      }
-    }
-    // Otherwise the longest prefix that is a numeral: cut where the local grammar
-    // breaks, then back off a few tokens at most (then to the first token alone).
+    Core c;
+    Reading first = digit_pairs(toks, c.n, next);
+    if (first == Reading::none) return std::nullopt;
     size_t used = toks.size();
-    if (!done) {
-      while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
-      for (size_t tries = 0; used > 0; ++tries) {
-        if (auto n = evaluate(std::vector<Token>(toks.begin(), toks.begin() + long(used)))) {
-          c.n = *n;
-          done = true;
-          break;
-        }
-        used = tries + 1 < kMaxBackoff ? used - 1 : std::min<size_t>(used - 1, 1);
-        while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
-      }
-    }
-    if (!done) {
+    if (first == Reading::open && !longest_prefix(toks, c.n, used)) {
       *next = i + 1;
       return std::nullopt;
     }
     if (used > 0 && used <= toks.size()) {
-      c.units_only = std::all_of(toks.begin(), toks.begin() + long(used), is_unit);
+      c.units_only = std::all_of(toks.begin(), toks.begin() + used, is_unit);
       for (size_t u = 0; u < used && c.units_only; ++u) c.units_power += toks[u].power;
       c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
       c.arabic_integer = used == 1 && toks[0].arabic && !toks[0].point && !toks[0].separators;
@@ -823,6 +821,83 @@ class Scanner {
     dozen_after(c.n);
     *next = c.n.end;
     return c;
+  }
+
+  // Units with no digit before 分之 (百分之, 万分之): a power of ten.
+  std::optional<Core> units_alone(const Tokens& toks, size_t* next) const {
+    Core c;
+    c.units_only = true;
+    for (const Token& t : toks) c.units_power += t.power;
+    c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
+    auto v = Decimal::of(1).shift(c.units_power);
+    if (!v) {
+      *next = toks.back().end;
+      return unrepresentable(toks.front().begin, *next);
+    }
+    c.n.begin = toks.front().begin;
+    c.n.end = toks.back().end;
+    c.n.value = *v;
+    c.n.chinese = true;
+    add_rules(c.n, toks, 0, toks.size());
+    *next = c.n.end;
+    return c;
+  }
+
+  // What the leading digits say: read as a two-digit number (`n` set), no numeral
+  // here (`next` set), or open (the grammar decides).
+  enum class Reading { read, none, open };
+
+  // Two Chinese digits side by side: 七五(折) is 75, 两三 a range, 九九 no numeral;
+  // 7 2 折, two Arabic digits apart before a two-digit word, is 72 (the second digit
+  // is added to `toks`).
+  Reading digit_pairs(Tokens& toks, Numeral& n, size_t* next) const {
+    size_t k = 0;
+    while (k < toks.size() && chinese_digit(toks[k])) ++k;
+    if (k == 2 && two_digit_word_at(toks[1].end)) {
+      if (auto d = digit_string(toks, 0, 2)) {
+        n = *d;
+        return Reading::read;
+      }
+    } else if (k == 2 && toks[0].digit > 0 && toks[1].digit > 0 && !consecutive(toks[0], toks[1]) &&
+               (toks.size() == 2 || !is_unit(toks[2]))) {
+      *next = toks[1].end;
+      return Reading::none;
+    } else if (k >= 2 && k < toks.size() && is_unit(toks[k]) && !(k == 2 && consecutive(toks[0], toks[1]))) {
+      // 九九八十一: digits before a unit that are no range; the numeral is 八十一.
+      *next = toks[k - 1].begin;
+      return Reading::none;
+    }
+    if (toks.size() != 1 || !toks[0].arabic || !toks[0].single_digit || r_.two_digit_before.empty())
+      return Reading::open;
+    size_t q = skip_spaces(toks[0].end, 1);
+    if (q > toks[0].end && q + 1 <= s_.size() && is_ascii_digit(s_[q]) && !digit_at(q + 1) && two_digit_word_at(q + 1)) {
+      if (auto second = arabic(q)) {
+        toks.push_back(*second);
+        if (auto d = digit_string(toks, 0, 2)) {
+          n = *d;
+          return Reading::read;
+        }
+        toks.pop_back();
+      }
+    }
+    return Reading::open;
+  }
+
+  // The longest prefix of `toks` that is a numeral, into `n`, its token count into
+  // `used`: cut where the local grammar breaks, then back off a few tokens at most
+  // (then to the first token alone). The prefixes are views of `toks`, never copies.
+  bool longest_prefix(const Tokens& toks, Numeral& n, size_t& used) const {
+    used = toks.size();
+    while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
+    for (size_t tries = 0; used > 0; ++tries) {
+      if (auto read = evaluate(toks.prefix(used))) {
+        n = std::move(*read);
+        return true;
+      }
+      used = tries + 1 < kMaxBackoff ? used - 1 : std::min<size_t>(used - 1, 1);
+      while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
+    }
+    return false;
   }
 
   // A figure whose value cannot be held, over [b, e): find_numerals reports it.

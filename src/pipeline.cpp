@@ -311,7 +311,9 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     u.rules = std::move(ut.heading.rules);
     fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[i], u.refused});
   };
-  run_each(st.units.size(), doc.text.size() >= kParallelChars ? options.threads : 1, fill_unit);
+  bool parallel = doc.text.size() >= kParallelChars;
+  if (parallel && options.parallel) options.parallel(st.units.size(), fill_unit);
+  else run_each(st.units.size(), parallel ? options.threads : 1, fill_unit);
   for (const Unit& u : doc.units) warn_joined(doc, u.facts);
   for (const auto& spans : too_large_in_unit) too_large.insert(too_large.end(), spans.begin(), spans.end());
   warn_unrepresentable(too_large, doc.warnings);

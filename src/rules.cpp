@@ -25,8 +25,24 @@ namespace digestx {
 
 // ---------------------------------------------------------------- Lexicon
 
-void Lexicon::file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index) {
-  Bucket& b = buckets[c];
+Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
+  size_t page = size_t(c) >> 8;
+  if (page >= pages_.size()) pages_.resize(page + 1, 0);
+  if (pages_[page] == 0) {
+    pages_[page] = uint32_t(cells_.size() >> 8);
+    cells_.resize(cells_.size() + 256, 0);
+  }
+  uint32_t& cell = cells_[(size_t(pages_[page]) << 8) | (c & 0xFF)];
+  if (cell == 0) {
+    buckets_.push_back({c, {}, {}});
+    cell = uint32_t(buckets_.size());
+    if (c < 0x10000) bits_[c >> 6] |= uint64_t(1) << (c & 63);
+  }
+  return buckets_[cell - 1];
+}
+
+void Lexicon::file(Side& side, char32_t c, uint32_t index) {
+  Bucket& b = side.make(c);
   uint32_t len = uint32_t(words_[index].text.size());
   if (b.words.size() < kSortedMax) {
     auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
@@ -50,22 +66,13 @@ void Lexicon::add(std::u32string_view word, int value) {
   index_.emplace(std::u32string_view(words_[i].text), i);
   const std::u32string& w = words_[i].text;
   max_len_ = std::max(max_len_, w.size());
-  if (w.front() < 0x10000) first_bmp_[w.front()] = true;
-  if (w.back() < 0x10000) last_bmp_[w.back()] = true;
   file(by_first_, w.front(), i);
   file(by_last_, w.back(), i);
 }
 
-const Lexicon::Bucket* Lexicon::bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
-                                       char32_t c) const {
-  if (c < 0x10000 && !bmp[c]) return nullptr;
-  auto it = buckets.find(c);
-  return it == buckets.end() ? nullptr : &it->second;
-}
-
 std::vector<char32_t> Lexicon::first_chars() const {
   std::vector<char32_t> out;
-  for (const auto& [c, bucket] : by_first_) out.push_back(c);
+  for (const Bucket& b : by_first_.buckets()) out.push_back(b.c);
   return out;
 }
 
@@ -87,35 +94,41 @@ bool same_chars(const char32_t* at, const std::u32string& word) {
 }  // namespace
 
 Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
-  const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
-  if (!b) return {};
-  if (b->words.size() > kSortedMax) {
-    for (uint32_t len : b->lengths) {
+  const Bucket* b = by_first_.find(text[pos]);
+  return b ? longest_at_in(text, pos, *b) : Match{};
+}
+
+Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
+  const Bucket* b = by_last_.find(text[end - 1]);
+  return b ? longest_ending_at_in(text, end, *b) : Match{};
+}
+
+Lexicon::Match Lexicon::longest_at_in(std::u32string_view text, size_t pos, const Bucket& b) const {
+  if (b.words.size() > kSortedMax) {
+    for (uint32_t len : b.lengths) {
       if (len > text.size() - pos) continue;
       auto it = index_.find(text.substr(pos, len));
       if (it != index_.end()) return {len, words_[it->second].value};
     }
     return {};
   }
-  for (uint32_t i : b->words) {
+  for (uint32_t i : b.words) {
     const std::u32string& w = words_[i].text;
     if (w.size() <= text.size() - pos && same_chars(text.data() + pos, w)) return {uint32_t(w.size()), words_[i].value};
   }
   return {};
 }
 
-Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
-  const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
-  if (!b) return {};
-  if (b->words.size() > kSortedMax) {
-    for (uint32_t len : b->lengths) {
+Lexicon::Match Lexicon::longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const {
+  if (b.words.size() > kSortedMax) {
+    for (uint32_t len : b.lengths) {
       if (len > end) continue;
       auto it = index_.find(text.substr(end - len, len));
       if (it != index_.end()) return {len, words_[it->second].value};
     }
     return {};
   }
-  for (uint32_t i : b->words) {
+  for (uint32_t i : b.words) {
     const std::u32string& w = words_[i].text;
     if (w.size() <= end && same_chars(text.data() + end - w.size(), w)) return {uint32_t(w.size()), words_[i].value};
   }
@@ -147,7 +160,7 @@ Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars,
 
 Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
   if (pos >= text.size()) return {};
-  const Bucket* b = bucket(by_first_, first_bmp_, text[pos]);
+  const Bucket* b = by_first_.find(text[pos]);
   if (!b) return {};
   if (b->words.size() > kSortedMax) {
     std::u32string chars;
@@ -160,7 +173,7 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
       chars += text[p];
       at.push_back(p + 1);
     }
-    return probe_spaced(*b, chars, at, pos, true, longest_at_slow(text, pos));
+    return probe_spaced(*b, chars, at, pos, true, longest_at_in(text, pos, *b));
   }
   for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
@@ -183,7 +196,7 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
 
 Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
   if (end == 0 || end > text.size()) return {};
-  const Bucket* b = bucket(by_last_, last_bmp_, text[end - 1]);
+  const Bucket* b = by_last_.find(text[end - 1]);
   if (!b) return {};
   if (b->words.size() > kSortedMax) {
     std::u32string chars;  // backwards
@@ -196,7 +209,7 @@ Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_
       chars += text[p - 1];
       at.push_back(p - 1);
     }
-    return probe_spaced(*b, chars, at, end, false, longest_ending_at_slow(text, end));
+    return probe_spaced(*b, chars, at, end, false, longest_ending_at_in(text, end, *b));
   }
   for (uint32_t i : b->words) {  // longest first
     const std::u32string& w = words_[i].text;
@@ -1268,15 +1281,6 @@ const std::map<std::string, Loader>& loaders() {
   return table;
 }
 
-std::string fingerprint_of(const std::vector<RulesFile>& files) {
-  std::vector<const RulesFile*> by_name;
-  for (const RulesFile& f : files) by_name.push_back(&f);
-  std::sort(by_name.begin(), by_name.end(), [](const RulesFile* a, const RulesFile* b) { return a->name < b->name; });
-  std::string all;
-  for (const RulesFile* f : by_name) all += f->text;
-  return "sha256:" + sha256_hex(all);
-}
-
 std::string rules_file_names() {
   std::string out;
   for (const auto& [name, loader] : loaders()) out += (out.empty() ? "" : ", ") + name;
@@ -1295,7 +1299,19 @@ const std::string& StructureRules::placement_name(HeadlinePlacement::Produce p) 
   return none;
 }
 
-std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files_given) {
+std::string rules_fingerprint(const std::vector<RulesFile>& files) {
+  std::vector<const RulesFile*> by_name;
+  for (const RulesFile& f : files) by_name.push_back(&f);
+  std::sort(by_name.begin(), by_name.end(), [](const RulesFile* a, const RulesFile* b) { return a->name < b->name; });
+  std::string all;
+  for (const RulesFile* f : by_name) all += f->text;
+  return "sha256:" + sha256_hex(all);
+}
+
+namespace {
+
+// `fingerprint`: that of the files when known (the built-in ones), else computed.
+std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& files_given, const char* fingerprint) {
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
   // The registry first: the other files name its kinds and aspects.
@@ -1318,12 +1334,18 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files_g
   for (const auto& [name, loader] : loaders())
     if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
   link_numbers(*rules);
-  rules->fingerprint = fingerprint_of(files);
+  rules->fingerprint = fingerprint ? std::string(fingerprint) : rules_fingerprint(files);
   return rules;
 }
 
+}  // namespace
+
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
+  return compile_rules_with(files, nullptr);
+}
+
 std::shared_ptr<const Rules> default_rules() {
-  static std::shared_ptr<const Rules> rules = compile_rules(embedded_rules_files());
+  static std::shared_ptr<const Rules> rules = compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint());
   return rules;
 }
 

@@ -65,6 +65,34 @@ TEST(Rules, DirectoryOverridesOneFile) {
   std::filesystem::remove_all(dir);
 }
 
+// The built-in rules carry a fingerprint computed at build time: it must be the one
+// computed from their texts at run time (as --rules computes it).
+TEST(Rules, EmbeddedFingerprintIsTheComputedOne) {
+  EXPECT_EQ(default_rules()->fingerprint, rules_fingerprint(embedded_rules_files()));
+  EXPECT_EQ(std::string(embedded_rules_fingerprint()).rfind("sha256:", 0), 0u);
+}
+
+// The character table: words starting or ending outside the BMP (𠀀, U+20000) and in
+// far apart pages, characters past every page, and a bucket past the sorted size.
+TEST(Lexicon, CharactersOfEveryPlane) {
+  Lexicon lex;
+  lex.add(U"\U00020000村", 1);
+  lex.add(U"大\U00020001", 2);
+  lex.add(U"a", 3);
+  for (int k = 0; k < 40; ++k) lex.add(U"一" + std::u32string(size_t(k % 7 + 1), char32_t(U'二' + k)), 10 + k);
+  std::u32string s = U"\U00020000村大\U00020001a\U0010FFFF";
+  EXPECT_EQ(lex.longest_at(s, 0).value, 1);
+  EXPECT_EQ(lex.longest_ending_at(s, 4).value, 2);
+  EXPECT_EQ(lex.longest_at(s, 4).value, 3);
+  EXPECT_FALSE(lex.longest_at(s, 5));
+  EXPECT_FALSE(lex.longest_ending_at(s, 6));
+  std::u32string big = U"一" + std::u32string(3, char32_t(U'二' + 2));
+  EXPECT_EQ(lex.longest_at(big, 0).value, 12);
+  EXPECT_EQ(lex.longest_at(big, 0).len, 4u);
+  auto firsts = lex.first_chars();
+  EXPECT_EQ(firsts.size(), 4u);
+}
+
 TEST(Lexicon, LongestMatchBothWays) {
   Lexicon lex;
   lex.add(U"个", 1);

@@ -2,6 +2,7 @@
 // -> numbers -> facts. Each call is independent; the rules are shared read-only.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,11 @@ struct ExtractOptions {
   // Threads for the units of one large document (units are independent once the
   // structure is found); 1 = all on the calling thread.
   size_t threads = 1;
+  // When set, the units of a large document go through it instead of `threads`
+  // threads of their own: it calls work(0..n-1), the calling thread taking part. A
+  // batch passes its own scheduler, so that its files and the units of a large one
+  // share one set of threads (no pool inside a pool).
+  std::function<void(size_t n, const std::function<void(size_t)>& work)> parallel;
 };
 
 // The longest text a document can hold: spans are 32-bit code point offsets.

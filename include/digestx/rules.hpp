@@ -30,6 +30,8 @@ struct RulesFile {
 };
 
 const std::vector<RulesFile>& embedded_rules_files();
+// The fingerprint of embedded_rules_files() ("sha256:…"), computed at build time.
+const char* embedded_rules_fingerprint();
 
 // A rules file that cannot be used: names the file and the JSON pointer of the entry.
 class RulesError : public std::runtime_error {
@@ -59,12 +61,12 @@ class Lexicon {
   void add(std::u32string_view word, int value);
   // Inline fast paths: most positions hold no word's first (last) character.
   Match longest_at(std::u32string_view text, size_t pos) const {
-    if (pos >= text.size() || (text[pos] < 0x10000 && !first_bmp_[text[pos]])) return {};
+    if (pos >= text.size() || !by_first_.may_hold(text[pos])) return {};
     return longest_at_slow(text, pos);
   }
   // The longest word occupying [end - len, end).
   Match longest_ending_at(std::u32string_view text, size_t end) const {
-    if (end == 0 || end > text.size() || (text[end - 1] < 0x10000 && !last_bmp_[text[end - 1]])) return {};
+    if (end == 0 || end > text.size() || !by_last_.may_hold(text[end - 1])) return {};
     return longest_ending_at_slow(text, end);
   }
   // The same, with white space in the text allowed inside the word ("百 分 之"), at
@@ -84,27 +86,50 @@ class Lexicon {
     std::u32string text;
     int value;
   };
-  Match longest_at_slow(std::u32string_view text, size_t pos) const;
-  Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
   // The words that start (end) with one character. Up to kSortedMax words are kept
   // longest first and compared in turn; a bigger bucket (80,000 set phrases, many
   // starting with 一) is searched by its words' lengths in the index instead, so that
   // neither filing a word nor a lookup walks the whole bucket.
   static constexpr size_t kSortedMax = 32;
   struct Bucket {
+    char32_t c = 0;                 // the character
     std::vector<uint32_t> words;    // indices into words_, longest first while at most kSortedMax
     std::vector<uint32_t> lengths;  // the distinct lengths of its words, longest first
   };
-  const Bucket* bucket(const std::unordered_map<char32_t, Bucket>& buckets, const std::vector<bool>& bmp,
-                       char32_t c) const;
-  void file(std::unordered_map<char32_t, Bucket>& buckets, char32_t c, uint32_t index);
+  // The buckets of one side (first or last characters) and which bucket a character
+  // has: one bit per BMP character first (most positions of a text hold no word's
+  // first or last character), then a two-level table over the characters seen, pages
+  // of 256: a lookup is a few loads, no hashing.
+  class Side {
+   public:
+    // False when no word has c there (the BMP bit); true is checked by find.
+    bool may_hold(char32_t c) const { return c >= 0x10000 || ((bits_[c >> 6] >> (c & 63)) & 1); }
+    const Bucket* find(char32_t c) const {
+      if (!may_hold(c)) return nullptr;
+      size_t page = size_t(c) >> 8;
+      if (page >= pages_.size()) return nullptr;
+      uint32_t b = cells_[(size_t(pages_[page]) << 8) | (c & 0xFF)];
+      return b ? &buckets_[b - 1] : nullptr;
+    }
+    Bucket& make(char32_t c);
+    const std::vector<Bucket>& buckets() const { return buckets_; }
+
+   private:
+    std::vector<uint64_t> bits_ = std::vector<uint64_t>(0x10000 / 64, 0);  // BMP characters with a bucket
+    std::vector<uint32_t> pages_;                                  // page of c >> 8; 0: the empty page
+    std::vector<uint32_t> cells_ = std::vector<uint32_t>(256, 0);  // 1 + index into buckets_, or 0
+    std::vector<Bucket> buckets_;
+  };
+  Match longest_at_slow(std::u32string_view text, size_t pos) const;
+  Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
+  Match longest_at_in(std::u32string_view text, size_t pos, const Bucket& b) const;
+  Match longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const;
+  void file(Side& side, char32_t c, uint32_t index);
   Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
                      bool forward, Match exact) const;
   std::deque<Word> words_;  // a deque: adding keeps the addresses the index views into
   std::unordered_map<std::u32string_view, uint32_t> index_;
-  std::unordered_map<char32_t, Bucket> by_first_, by_last_;
-  std::vector<bool> first_bmp_ = std::vector<bool>(0x10000, false);
-  std::vector<bool> last_bmp_ = std::vector<bool>(0x10000, false);
+  Side by_first_, by_last_;
   size_t max_len_ = 0;
 };
 
@@ -625,5 +650,7 @@ constexpr size_t kMaxRulesFileBytes = size_t(32) << 20;
 std::shared_ptr<const Rules> load_rules_dir(const std::string& dir);
 // Compiles a full set of files (every name of embedded_rules_files()). Throws RulesError.
 std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files);
+// The fingerprint of a set of rules files, as Rules::fingerprint holds it.
+std::string rules_fingerprint(const std::vector<RulesFile>& files);
 
 }  // namespace digestx

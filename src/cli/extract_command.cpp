@@ -59,10 +59,14 @@ constexpr size_t kDeferBytes = size_t(4) << 20;
 class LargeSlot {
  public:
   static constexpr size_t kSlots = 2;
+  // The worker waiting for a slot runs units of the large inputs in flight meanwhile.
   bool admit(size_t index, uint64_t bytes) {
     if (bytes < kDeferBytes) return true;
-    std::unique_lock<std::mutex> lock(mutex_);
-    free_.wait(lock, [&] { return holders_.size() < kSlots; });
+    wait_helping([&] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return holders_.size() < kSlots;
+    });
+    std::lock_guard<std::mutex> lock(mutex_);
     holders_.push_back(index);
     return true;
   }
@@ -72,8 +76,8 @@ class LargeSlot {
       auto it = std::find(holders_.begin(), holders_.end(), index);
       if (it == holders_.end()) return;
       holders_.erase(it);
-      free_.notify_all();
     }
+    wake_workers();
     // The document's memory, freed on every worker's malloc arena, goes back to the
     // system: else each of the -j arenas keeps its high-water mark (303 MB rather
     // than 73 MB for the eight files above at -j 8, one at a time).
@@ -88,7 +92,6 @@ class LargeSlot {
 
  private:
   std::mutex mutex_;
-  std::condition_variable free_;
   std::vector<size_t> holders_;
 };
 
@@ -152,7 +155,7 @@ Result run_file(const Batch& b, size_t i) {
     bool large = bytes.size() >= kDeferBytes;
     ExtractOptions options = b.extract;
     std::vector<Warning> notes = give_fields(options, b.args, in.path);
-    if (large) options.threads = b.args.jobs ? b.args.jobs : cores();  // one large file: its units in parallel
+    if (large) options.parallel = run_shared;  // one large file: its units on the batch's workers
     Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
     doc.warnings.insert(doc.warnings.end(), notes.begin(), notes.end());
     r.note = warnings_summary(doc);

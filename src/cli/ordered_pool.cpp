@@ -1,8 +1,10 @@
 #include "ordered_pool.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -10,56 +12,80 @@ namespace digestx::cli {
 
 namespace {
 
+// The units of one large input, handed out one index at a time (run_shared).
+struct Units {
+  size_t n = 0;
+  const std::function<void(size_t)>* work = nullptr;
+  size_t claimed = 0, done = 0;
+  std::exception_ptr error;  // the first; no index is handed out after it
+};
+
 // The shared state of one run: results parked in a ring of `window` slots until
 // their turn comes. The thread that parks the result next in order hands it (and any
 // that follow, already parked) to `emit` itself: no writer thread to wake for every
 // document, which on small files cost as much as a tenth of the work in switches.
+// The same workers run the units of a large input (run_shared) whenever they would
+// wait otherwise: one set of threads for files and units (-j 4 on a 20 MB file ran
+// 4 workers and 3 threads more per large file in flight before).
 class Ordered {
  public:
-  Ordered(const PoolJob& job, size_t window) : job_(job), slots_(window) {}
+  Ordered(const PoolJob& job, size_t window, size_t workers) : job_(job), slots_(window), active_(workers) {}
 
   void work() {
     Task payload;
     for (;;) {
-      size_t index;
       {
-        std::unique_lock<std::mutex> lock(claim_);
-        {
-          // Wait for room in the window before claiming, so a slow document ahead
-          // of the others cannot let finished ones pile up without bound.
-          std::unique_lock<std::mutex> state(state_);
-          room_.wait(state, [&] { return stop_ || claimed_ < emitted_ + slots_.size(); });
-          if (stop_) return;
-        }
-        // Once `next` said there is no more, it is not asked again: a terminal on
-        // stdin would wait for a second end of file.
-        if (exhausted_) return;
-        payload = Task();
-        try {
-          if (!job_.next(claimed_, payload)) {
-            exhausted_ = true;
-            return;
-          }
-        } catch (...) {
-          fail(std::current_exception());
-          return;
-        }
-        std::lock_guard<std::mutex> state(state_);
-        index = claimed_++;
+        // Wait for room in the window before claiming, so a slow document ahead of
+        // the others cannot let finished ones pile up without bound; one claimer at a
+        // time, in order. Units of a large input are run meanwhile.
+        std::unique_lock<std::mutex> state(state_);
+        wait(state, [&] { return stop_ || (!claiming_ && claimed_ < emitted_ + slots_.size()); });
+        if (stop_) return;
+        claiming_ = true;
       }
+      std::optional<size_t> index = claim(payload);
+      if (!index) return help_to_the_end();
       Result r;
       try {
-        r = job_.run(index, payload);
+        r = job_.run(*index, payload);
       } catch (...) {
         fail(std::current_exception());
         return;
       }
       {
         std::lock_guard<std::mutex> state(state_);
-        slots_[index % slots_.size()] = std::move(r);
+        slots_[*index % slots_.size()] = std::move(r);
       }
       emit_ready();
     }
+  }
+
+  // Calls work(0..n-1) here and on the idle workers; see run_shared.
+  void run_units(size_t n, const std::function<void(size_t)>& work) {
+    if (n == 0) return;
+    Units u;
+    u.n = n;
+    u.work = &work;
+    std::unique_lock<std::mutex> state(state_);
+    units_.push_back(&u);
+    room_.notify_all();
+    while (run_one(state, &u)) {
+    }
+    // The indices are all handed out: wait for those on other workers, helping
+    // with the units of other inputs meanwhile.
+    wait(state, [&] { return u.done == u.claimed; });
+    if (u.error) std::rethrow_exception(u.error);
+  }
+
+  // Waits under state_ until ready(), running units meanwhile.
+  void wait_until(const std::function<bool()>& ready) {
+    std::unique_lock<std::mutex> state(state_);
+    wait(state, ready);
+  }
+
+  void wake() {
+    std::lock_guard<std::mutex> state(state_);
+    room_.notify_all();
   }
 
   // Hands the parked results that are next in order to `emit`, one thread at a
@@ -102,6 +128,71 @@ class Ordered {
   }
 
  private:
+  // The next task, claimed by this worker alone (claiming_ set), or nullopt when there
+  // is none (or `next` failed). Once `next` said there is no more, it is not asked
+  // again: a terminal on stdin would wait for a second end of file.
+  std::optional<size_t> claim(Task& payload) {
+    bool got = false;
+    if (!exhausted_) {
+      payload = Task();
+      try {
+        got = job_.next(claimed_, payload);
+      } catch (...) {
+        fail(std::current_exception());
+      }
+      if (!got) exhausted_ = true;
+    }
+    std::lock_guard<std::mutex> state(state_);
+    claiming_ = false;
+    room_.notify_all();
+    if (!got) return std::nullopt;
+    return claimed_++;
+  }
+
+  // Past the last task: runs units until no worker is left that could post more.
+  void help_to_the_end() {
+    std::unique_lock<std::mutex> state(state_);
+    --active_;
+    room_.notify_all();
+    wait(state, [&] { return stop_ || active_ == 0; });
+  }
+
+  // Waits until ready() (checked under state_), running units while there are any.
+  template <class Ready>
+  void wait(std::unique_lock<std::mutex>& state, const Ready& ready) {
+    while (!ready()) {
+      if (!run_one(state, nullptr)) room_.wait(state);
+    }
+  }
+
+  // Runs one unit (of `only`, else of any input), unlocking state_ meanwhile; false
+  // when there is none to hand out.
+  bool run_one(std::unique_lock<std::mutex>& state, Units* only) {
+    Units* u = only;
+    if (!u) {
+      if (stop_ || units_.empty()) return false;
+      u = units_.front();
+    }
+    if (u->claimed == u->n || u->error) return false;
+    size_t i = u->claimed++;
+    if (u->claimed == u->n) units_.erase(std::find(units_.begin(), units_.end(), u));
+    state.unlock();
+    std::exception_ptr error;
+    try {
+      (*u->work)(i);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    state.lock();
+    if (error && !u->error) {
+      u->error = error;
+      auto at = std::find(units_.begin(), units_.end(), u);
+      if (at != units_.end()) units_.erase(at);
+    }
+    if (++u->done == u->claimed) room_.notify_all();
+    return true;
+  }
+
   void fail(std::exception_ptr e) {
     std::lock_guard<std::mutex> state(state_);
     if (!error_) error_ = e;
@@ -110,16 +201,21 @@ class Ordered {
   }
 
   const PoolJob& job_;
-  std::mutex claim_;  // held while claiming, so `next` sees one caller at a time, in order
-  bool exhausted_ = false;  // guarded by claim_
+  bool exhausted_ = false;  // read and written by the claiming worker only
   std::mutex emit_;   // held while emitting, so `emit` sees one caller at a time, in order
   std::mutex state_;  // guards everything below
-  std::condition_variable room_;
+  std::condition_variable room_;  // any change a waiting worker may wait for
   std::vector<std::optional<Result>> slots_;
   size_t claimed_ = 0, emitted_ = 0;
+  bool claiming_ = false;  // a worker is in `next`: the others wait (and run units)
+  size_t active_;          // workers not yet past the last task: they may post units
+  std::vector<Units*> units_;  // inputs whose units are not all handed out yet
   bool stop_ = false;
   std::exception_ptr error_;
 };
+
+// The run this thread is a worker of, if any.
+thread_local Ordered* current = nullptr;
 
 void run_inline(const PoolJob& job) {
   Task payload;
@@ -135,13 +231,32 @@ void run_inline(const PoolJob& job) {
 
 void run_ordered(const PoolJob& job, size_t jobs, size_t window) {
   if (jobs <= 1) return run_inline(job);
-  Ordered state(job, window < jobs ? jobs : window);
+  Ordered state(job, window < jobs ? jobs : window, jobs);
+  auto worker = [&state] {
+    current = &state;
+    state.work();
+    current = nullptr;
+  };
   // The calling thread is one of the workers.
   std::vector<std::thread> workers;
-  for (size_t i = 1; i < jobs; ++i) workers.emplace_back([&] { state.work(); });
-  state.work();
+  for (size_t i = 1; i < jobs; ++i) workers.emplace_back(worker);
+  worker();
   for (auto& w : workers) w.join();
   state.finish();
+}
+
+void run_shared(size_t n, const std::function<void(size_t)>& work) {
+  if (current) return current->run_units(n, work);
+  for (size_t i = 0; i < n; ++i) work(i);
+}
+
+void wait_helping(const std::function<bool()>& ready) {
+  if (current) return current->wait_until(ready);
+  if (!ready()) throw std::logic_error("wait_helping: nothing to wait for outside the workers");
+}
+
+void wake_workers() {
+  if (current) current->wake();
 }
 
 }  // namespace digestx::cli

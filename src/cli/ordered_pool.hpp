@@ -58,4 +58,16 @@ struct PoolJob {
 // one of the `jobs` workers.
 void run_ordered(const PoolJob& job, size_t jobs, size_t window);
 
+// For `run` (the units of a large input): calls work(0..n-1) on this thread and on
+// the workers of the same run_ordered that have nothing else to do (waiting for room
+// in the window, or past the last task). Outside run_ordered's workers, all on this
+// thread. The first exception of `work` is rethrown once every call has ended.
+void run_shared(size_t n, const std::function<void(size_t)>& work);
+
+// For `next`: waits until ready() holds, running units of run_shared meanwhile;
+// ready() is checked again whenever wake_workers() is called. Outside run_ordered's
+// workers (jobs <= 1) ready() must already hold.
+void wait_helping(const std::function<bool()>& ready);
+void wake_workers();
+
 }  // namespace digestx::cli
