@@ -209,6 +209,11 @@ class Json {
     if (s.empty()) null();
     else string(s);
   }
+  // "key": "value", or "key": null when the value is empty (a rule name, a unit…).
+  void optional_field(const char* k, std::string_view s) {
+    key(k);
+    optional_string(s);
+  }
   template <class List>
   void strings(const List& list) {
     begin_array();
@@ -293,8 +298,7 @@ class Json {
 void source_fields(Json& j, const SourceInfo& s) {
   j.begin_object();
   j.key("path").string(s.path);
-  j.key("encoding");
-  j.optional_string(s.encoding);
+  j.optional_field("encoding", s.encoding);
   j.key("bytes").integer((long long)s.bytes);
   j.key("bom").boolean(s.bom);
 }
@@ -307,10 +311,8 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   j.key("value");
   if (f.value) j.number(*f.value);
   else j.null();
-  j.key("unit");
-  j.optional_string(f.unit);
-  j.key("qualifier");
-  j.optional_string(f.qualifier);
+  j.optional_field("unit", f.unit);
+  j.optional_field("qualifier", f.qualifier);
   j.key("range");
   if (f.range) {
     j.begin_array();
@@ -323,8 +325,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   j.key("subject");
   if (f.subject.empty()) j.null();
   else j.text(text, f.subject);
-  j.key("aspect");
-  j.optional_string(f.aspect);
+  j.optional_field("aspect", f.aspect);
   j.key("period");
   if (const char* p = period_name(f.period)) j.string(p);
   else j.null();
@@ -336,19 +337,13 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     static const FactRules none;
     const FactRules& r = f.rules ? *f.rules : none;
     j.key("rule").begin_object();
-    j.key("kind");
-    j.optional_string(r.kind);
+    j.optional_field("kind", r.kind);
     j.key("numeral").strings(r.numeral);
-    j.key("unit");
-    j.optional_string(r.unit);
-    j.key("qualifier");
-    j.optional_string(r.qualifier);
-    j.key("subject");
-    j.optional_string(r.subject);
-    j.key("aspect");
-    j.optional_string(r.aspect);
-    j.key("pattern");
-    j.optional_string(r.pattern);
+    j.optional_field("unit", r.unit);
+    j.optional_field("qualifier", r.qualifier);
+    j.optional_field("subject", r.subject);
+    j.optional_field("aspect", r.aspect);
+    j.optional_field("pattern", r.pattern);
     j.end_object();
   }
   j.end_object();
@@ -399,8 +394,7 @@ void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>
       else
         j.null();
       if (o.explain) {
-        j.key("period_rule");
-        j.optional_string(s.period_rule);
+        j.optional_field("period_rule", s.period_rule);
         j.key("period_marked").boolean(s.period_marked);
       }
       j.end_object();
@@ -476,16 +470,11 @@ std::string region_of(const Document& doc) {
 // --explain: the rules behind the document's fields, and the page furniture left out.
 void write_document_rules(Json& j, const Document& doc) {
   j.key("rules").begin_object();
-  j.key("title");
-  j.optional_string(doc.title_rule);
-  j.key("subtitle");
-  j.optional_string(doc.subtitle_rule);
-  j.key("region");
-  j.optional_string(doc.region_rule);
-  j.key("report_year");
-  j.optional_string(doc.year_rule);
-  j.key("genre");
-  j.optional_string(doc.genre_rule);
+  j.optional_field("title", doc.title_rule);
+  j.optional_field("subtitle", doc.subtitle_rule);
+  j.optional_field("region", doc.region_rule);
+  j.optional_field("report_year", doc.year_rule);
+  j.optional_field("genre", doc.genre_rule);
   j.end_object();
   j.key("furniture").begin_array();
   for (const Document::Furniture& f : doc.furniture) {
@@ -513,8 +502,7 @@ void write_front(Json& j, const Document& doc) {
   }
   j.key("subtitle");
   optional_pieces(j, doc, doc.subtitle);
-  j.key("region");
-  j.optional_string(region_of(doc));
+  j.optional_field("region", region_of(doc));
   j.key("report_year");
   if (doc.report_year) j.integer(*doc.report_year);
   else j.null();
