@@ -434,6 +434,15 @@ void load_layout(const Node& root, LayoutRules& r) {
   }
 }
 
+// The value a word of a rules file names, or a failure at its node saying which words
+// are allowed (`what`).
+template <class E>
+E named(const Node& n, const std::map<std::string, E>& names, const std::string& what) {
+  auto it = names.find(n.str());
+  if (it == names.end()) n.fail(what);
+  return it->second;
+}
+
 // ------------------------------------------------------------ heading layouts
 
 HeadlinePlacement::Produce parse_placement(const Node& n) {
@@ -442,9 +451,7 @@ HeadlinePlacement::Produce parse_placement(const Node& n) {
       {"wrapped", HeadlinePlacement::Produce::wrapped},
       {"own_line", HeadlinePlacement::Produce::own_line},
       {"line_above", HeadlinePlacement::Produce::line_above}};
-  auto it = names.find(n.str());
-  if (it == names.end()) n.fail("a headline placement is one of paragraph_above, wrapped, own_line, line_above");
-  return it->second;
+  return named(n, names, "a headline placement is one of paragraph_above, wrapped, own_line, line_above");
 }
 
 HeadingItem::Type parse_item_type(const Node& n) {
@@ -454,10 +461,8 @@ HeadingItem::Type parse_item_type(const Node& n) {
       {"separator", HeadingItem::Type::separator},       {"literal", HeadingItem::Type::literal},
       {"bracket", HeadingItem::Type::bracket},           {"headline", HeadingItem::Type::headline},
       {"group", HeadingItem::Type::group}};
-  auto it = names.find(n.str());
-  if (it == names.end())
-    n.fail("an item is one of organization, role, name, space, separator, literal, bracket, headline, group");
-  return it->second;
+  return named(n, names,
+               "an item is one of organization, role, name, space, separator, literal, bracket, headline, group");
 }
 
 std::vector<HeadingItem> load_pattern(const Node& list);
@@ -549,9 +554,7 @@ StructureRules::Title::Produce parse_title(const Node& n) {
                                                  {"above_subtitle", P::above_subtitle},
                                                  {"first_line", P::first_line},
                                                  {"genre_line", P::genre_line}};
-  auto it = names.find(n.str());
-  if (it == names.end()) n.fail("a title rule produces markdown_h1, above_subtitle, first_line or genre_line");
-  return it->second;
+  return named(n, names, "a title rule produces markdown_h1, above_subtitle, first_line or genre_line");
 }
 
 // Headline placements, leads and titles of structure.json: named rules, each producing
@@ -1087,11 +1090,9 @@ FP::Production parse_production(const Node& n) {
       {"ordinal", FP::Production::ordinal},     {"prefix_unit", FP::Production::prefix_unit},
       {"fraction", FP::Production::fraction},   {"scale_by_unit", FP::Production::scale_by_unit},
       {"money_sub_units", FP::Production::money_sub_units}, {"bare", FP::Production::bare}};
-  auto it = names.find(n.str());
-  if (it == names.end())
-    n.fail("unknown production \"" + n.str() +
-           "\" (date, parts_per, ordinal, prefix_unit, fraction, scale_by_unit, money_sub_units, bare)");
-  return it->second;
+  return named(n, names,
+               "unknown production \"" + n.str() +
+                   "\" (date, parts_per, ordinal, prefix_unit, fraction, scale_by_unit, money_sub_units, bare)");
 }
 
 FP::Pattern load_fact_pattern(const Node& n) {
@@ -1136,9 +1137,7 @@ AspectRules::Where parse_where(const Node& n) {
   static const std::map<std::string, AspectRules::Where> names = {
       {"clause", AspectRules::Where::clause}, {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
       {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count}};
-  auto it = names.find(n.str());
-  if (it == names.end()) n.fail("where must be clause, near, unit, follows or after_count");
-  return it->second;
+  return named(n, names, "where must be clause, near, unit, follows or after_count");
 }
 
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
