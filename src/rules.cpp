@@ -1346,9 +1346,12 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) 
   return compile_rules_with(files, nullptr);
 }
 
+// Never freed: the built-in rules live until the process ends, and freeing their word
+// lists at exit cost 2.2 M instructions, 5% of a run on a one-line file.
 std::shared_ptr<const Rules> default_rules() {
-  static std::shared_ptr<const Rules> rules = compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint());
-  return rules;
+  static const auto* rules =
+      new std::shared_ptr<const Rules>(compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint()));
+  return *rules;
 }
 
 namespace {
