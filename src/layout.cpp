@@ -152,10 +152,12 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
                                 std::unique_ptr<icu::RegexMatcher>& any) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
   if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
+  char32_t first = view[line.body.start];
+  if (!rules.furniture_first_any.may_start(first)) return {};  // most lines: no ICU at all
   icu::UnicodeString us = unicode_of(view.substr(line.body.start, line.body.size()));
   if (!bounded(any, us, true)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
-    if (bounded(ms.of[k], us, true)) return rules.furniture[k].name;
+    if (rules.furniture_first[k].may_start(first) && bounded(ms.of[k], us, true)) return rules.furniture[k].name;
   }
   return {};
 }

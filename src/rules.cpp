@@ -364,9 +364,12 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
     if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
     std::string any;
+    r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
       r.furniture.push_back(compile_regex(n));
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
+      r.furniture_first.push_back(first_chars(n.at("regex").text()));
+      r.furniture_first_any.add(r.furniture_first.back());
     }
     UErrorCode status = U_ZERO_ERROR;
     UParseError perr;
@@ -1358,9 +1361,12 @@ std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) 
   return compile_rules_with(files, nullptr);
 }
 
+// Never freed: the built-in rules live until the process ends, and freeing their word
+// lists at exit cost 2.2 M instructions, 5% of a run on a one-line file.
 std::shared_ptr<const Rules> default_rules() {
-  static std::shared_ptr<const Rules> rules = compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint());
-  return rules;
+  static const auto* rules =
+      new std::shared_ptr<const Rules>(compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint()));
+  return *rules;
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "digestx/layout.hpp"
 
 #include "digestx/output.hpp"
+#include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "table.hpp"
@@ -38,6 +39,27 @@ TEST(Layout, SpansPointIntoTheSource) {
   EXPECT_EQ(slice(text, l.lines[0].content), "核心提示");
   EXPECT_TRUE(l.lines[1].blank);
   EXPECT_EQ(slice(text, l.lines[2].span), "3月13日，会议召开。");
+}
+
+class RegexFirstTable : public testing::TestWithParam<Case> {};
+
+TEST_P(RegexFirstTable, ReadsWhatAMatchStartsWith) {
+  const auto& c = GetParam().data;
+  FirstChars first = first_chars(from_utf8(c.at("regex").get<std::string>()));
+  EXPECT_EQ(first.any, c.value("any", false));
+  for (char32_t ch : from_utf8(c.value("starts", ""))) EXPECT_TRUE(first.may_start(ch)) << to_utf8(std::u32string(1, ch));
+  for (char32_t ch : from_utf8(c.value("never", ""))) EXPECT_FALSE(first.may_start(ch)) << to_utf8(std::u32string(1, ch));
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, RegexFirstTable, testing::ValuesIn(load_table("regex_first.json")), case_name);
+
+// The built-in furniture rules keep their prefilter: a rule the reader gives up on
+// would send every short line to ICU again (15% of a run).
+TEST(Layout, EveryFurnitureRuleHasAPrefilter) {
+  const LayoutRules& r = rules().layout;
+  ASSERT_EQ(r.furniture_first.size(), r.furniture.size());
+  for (size_t k = 0; k < r.furniture.size(); ++k) EXPECT_FALSE(r.furniture_first[k].any) << r.furniture[k].name;
+  EXPECT_FALSE(r.furniture_first_any.may_start(U'全'));
 }
 
 }  // namespace

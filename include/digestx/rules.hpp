@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "digestx/decimal.hpp"
+#include "digestx/regex_first.hpp"
 #include "digestx/span.hpp"
 
 #include <unicode/uversion.h>
@@ -165,6 +166,8 @@ struct LayoutRules {
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
   std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
+  std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
+  FirstChars furniture_first_any;           // what a line any of them covers starts with
   size_t furniture_max_chars = 120;
   std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.

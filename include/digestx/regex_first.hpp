@@ -1,0 +1,39 @@
+// The characters a match of a rule's regular expression can start with, read from its
+// pattern, so that a line rule runs ICU only on lines that can match: page furniture
+// (发布时间:…, 责任编辑:…) is tried on every short line, and ICU's matches() cost 15%
+// of a run on lines that start with none of 首 发 来 责 (【 ….
+#pragma once
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace digestx {
+
+struct FirstChars {
+  bool any = true;  // unknown, or the pattern matches the empty string: every line may match
+  bool space = false;  // \s
+  bool digit = false;  // \d
+  std::vector<std::pair<char32_t, char32_t>> ranges;  // sorted, inclusive
+
+  bool may_start(char32_t c) const {
+    if (any) return true;
+    for (const auto& [lo, hi] : ranges)
+      if (c >= lo && c <= hi) return true;
+    return (space && is_regex_space(c)) || (digit && is_regex_digit(c));
+  }
+  // Where either may start (the alternation of both).
+  void add(const FirstChars& other);
+
+  static bool is_regex_space(char32_t c);
+  static bool is_regex_digit(char32_t c);
+};
+
+// A superset of the first characters of `pattern` (ICU syntax, no flags): literals,
+// escapes \s \d and escaped punctuation, [classes] without set operations, (groups)
+// and (?:groups), alternation, quantifiers ? * + {m,n} (lazy or possessive), ^ and $;
+// ., [^…], \w and the like stand for any character. A pattern that starts with one, or
+// holds anything else (\p{…}, lookaround, inline flags), gives `any`.
+FirstChars first_chars(std::u32string_view pattern);
+
+}  // namespace digestx
