@@ -317,6 +317,7 @@ struct NumberRules {
   size_t arabic_max_digits = 36;
   std::string negative_rule;
   Lexicon negative_words;
+  Lexicon negative_not;  // words that end in a sign's character: 减负, 担负 (为企业减负11.8亿元)
   std::vector<bool> may_start = std::vector<bool>(0x10000, false);  // BMP characters a numeral may start with
   struct Approx {
     std::string name, qualifier;
@@ -326,6 +327,10 @@ struct NumberRules {
   // 几: an unknown digit, 十几 = [11, 19], 几十 = [10, 90].
   std::string ji_rule;
   std::u32string ji_chars;
+  // 亿元以上项目: a big unit alone before a unit word and one of these bounds is 1 of it
+  // (100000000 元), not after the words of not_after (数亿元以上 is no 1亿).
+  std::string bare_big_rule;
+  Lexicon bare_big_bounds, bare_big_not_after;
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
