@@ -359,11 +359,38 @@ void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures) cons
     while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
            r_.respectively_separators.find(t[figures[last].e]) != std::u32string::npos)
       ++last;
-    auto items = list_before(figures[k].b - w.len, sentence_begin(figures[k].b));
+    size_t end = figures[k].b - w.len, floor = sentence_begin(figures[k].b);
     size_t n = last - k + 1;
-    for (size_t i = 0; i < n; ++i) pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i);
+    if (auto shared = noun_after_de(end, floor)) {
+      for (size_t i = 0; i < n; ++i) {
+        Subject& s = figures[k + i].subject;
+        s.b = shared->first;
+        s.e = shared->second;
+        s.hb = s.he = 0;
+        s.rule = r_.respectively_rule;
+      }
+    } else {
+      auto items = list_before(end, floor);
+      for (size_t i = 0; i < n; ++i) pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i);
+    }
     k = last;
   }
+}
+
+// 红枫、桂香、锦园3个社区的居民满意度分别为…: what comes before the last 的 names the
+// owners, the noun after it is what every figure of the list measures (居民满意度).
+std::optional<SubjectFinder::Range> SubjectFinder::noun_after_de(size_t end, size_t floor) const {
+  const auto& t = in_.text;
+  for (size_t q = end; q > floor && end - q < r_.max_before; --q) {
+    char32_t c = t[q - 1];
+    if (boundary(c)) break;
+    if (c != r_.head_marker) continue;
+    bool verb = false;
+    auto noun = before(end, q, &verb);
+    if (noun.second > noun.first && noun.first == q) return noun;
+    break;
+  }
+  return std::nullopt;
 }
 
 // The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
