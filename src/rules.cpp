@@ -1192,8 +1192,9 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners"});
+             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners", "share_of"});
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
+  if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
   if (auto ps = root.opt("phrase_starts")) {
     ps->keys({"name", "words", "never_first"});
     r.phrase_start_rule = ps->at("name").str();

@@ -261,6 +261,9 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     if (back_ok) pick = back, s.rule = "subject.before";
     else if (fwd_ok) pick = fwd, s.rule = "subject.after";
   }
+  if (pick.second <= pick.first) {
+    if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
+  }
   if (pick.second <= pick.first && !verb) {
     if (auto inh = inherited(b, lo)) pick = *inh, s.rule = "subject.inherited";
   }
@@ -272,6 +275,23 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     count_owner(s, e, hi);
   }
   return s;
+}
+
+// 入股农户占全村农户的三分之二: a figure right after a 的 whose clause reads X占Y is
+// the share of X (入股农户), not of the whole Y.
+std::optional<SubjectFinder::Range> SubjectFinder::share_owner(size_t b, size_t floor) const {
+  const auto& s = in_.text;
+  if (r_.share_words.empty() || b <= floor || s[b - 1] != r_.head_marker) return std::nullopt;
+  for (size_t k = b - 1; k > floor && b - k <= r_.max_before + r_.max_before; --k) {
+    if (boundary(s[k - 1])) break;
+    auto w = r_.share_words.longest_ending_at(s, k);
+    if (!w) continue;
+    bool verb = false;
+    auto owner = before(k - w.len, floor, &verb);
+    if (owner.second > owner.first) return owner;
+    break;
+  }
+  return std::nullopt;
 }
 
 // 12个村集体经济收入超过20万元, 4个村集体经济收入仍低于10万元: the phrase after the

@@ -503,6 +503,8 @@ struct SubjectRules {
   std::u32string coordinators;
   Lexicon coordinated_examples;
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
+  std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
+  Lexicon share_words;
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
   std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it
