@@ -484,10 +484,13 @@ class Scanner {
   }
 
   // A big unit standing alone for its power of ten, only where an approximation mark
-  // and a unit word follow (万余人次, 万多名); 万人, 万众 stay words.
+  // and a unit word follow (万余人次, 万多名) or a unit word and a bound (亿元以上项目);
+  // 万人, 万众, 数亿元以上 stay words.
   std::optional<Core> bare_big_unit(size_t i) const {
     const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
-    if (!info || info->type != CharType::big_unit || !approx_then_unit(i + 1)) return std::nullopt;
+    if (!info || info->type != CharType::big_unit) return std::nullopt;
+    bool bounded = !approx_then_unit(i + 1) && unit_then_bound(i + 1);
+    if (!bounded && !approx_then_unit(i + 1)) return std::nullopt;
     auto v = Decimal::of(1).shift(info->value);
     if (!v) return std::nullopt;
     Core c;
@@ -498,7 +501,16 @@ class Scanner {
     c.n.value = *v;
     c.n.chinese = true;
     if (info->rule >= 0 && size_t(info->rule) < r_.rule_names.size()) c.n.rules.push_back(r_.rule_names[size_t(info->rule)]);
+    if (bounded) c.n.rules.push_back(r_.bare_big_rule);
     return c;
+  }
+
+  // 元以上, 亩以下: a unit word, then a bound; not after 数, 几, 上 (数亿元以上, 上万人以上).
+  bool unit_then_bound(size_t i) const {
+    if (r_.bare_big_rule.empty() || (i >= 2 && r_.bare_big_not_after.longest_ending_at(s_, i - 1))) return false;
+    if (i >= 2 && (r_.info(s_[i - 2]) || is_ascii_digit(s_[i - 2]))) return false;  // 3亿元: no bare unit
+    auto unit = r_.unit_words.longest_at(s_, i);
+    return unit && bool(r_.bare_big_bounds.longest_at(s_, i + unit.len));
   }
 
   // 余个, 多名: an approximation mark, then a unit word.
@@ -994,6 +1006,8 @@ class Scanner {
   size_t sign_at(size_t i) const {
     auto m = r_.negative_words.longest_at(s_, i);
     if (!m) return 0;
+    // 负 closing a word of its own is no sign: 为企业减负11.8亿元 is 11.8亿元.
+    if (auto w = r_.negative_not.longest_ending_at(s_, i + m.len); w && w.len > m.len) return 0;
     if (s_[i] == '-' && i > 0) {
       char32_t b = s_[i - 1];
       if (is_ascii_digit(b) || r_.info(b) || is_ascii_alpha(b) || b == '-') return 0;

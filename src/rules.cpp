@@ -790,7 +790,7 @@ void load_numeral_notations(const Node& root, NumberRules& r) {
 void load_numbers(const Node& root, NumberRules& r) {
   root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
              "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
-             "two_digits", "single_character", "not_numerals"});
+             "two_digits", "single_character", "not_numerals", "bare_big_unit"});
   load_numeral_chars(root, r);
   Node ar = root.at("arabic");
   ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
@@ -800,9 +800,10 @@ void load_numbers(const Node& root, NumberRules& r) {
   if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
   r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
   Node neg = root.at("negative");
-  neg.keys({"name", "words"});
+  neg.keys({"name", "words", "not_in_words"});
   r.negative_rule = neg.at("name").str();
   add_words(r.negative_words, neg.at("words"), 0);
+  if (auto no = neg.opt("not_in_words")) add_words(r.negative_not, *no, 0);
   for (const Node& n : root.at("approximate_inside").list()) {
     n.keys({"name", "words", "qualifier"});
     add_words(r.approx_inside, n.at("words"), int(r.approx.size()));
@@ -826,6 +827,12 @@ void load_numbers(const Node& root, NumberRules& r) {
     add_words(r.single_followers, n->at("followers"), 0);
   }
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
+  if (auto n = root.opt("bare_big_unit")) {
+    n->keys({"name", "bounds_after_unit", "not_after"});
+    r.bare_big_rule = n->at("name").str();
+    add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
+    add_words(r.bare_big_not_after, n->at("not_after"), 0);
+  }
 }
 
 // kinds.json: the registry of kinds and aspects, loaded before every other file.
@@ -1203,8 +1210,9 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners"});
+             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners", "share_of"});
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
+  if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
   if (auto ps = root.opt("phrase_starts")) {
     ps->keys({"name", "words", "never_first"});
     r.phrase_start_rule = ps->at("name").str();

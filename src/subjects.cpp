@@ -270,6 +270,9 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     if (back_ok) pick = back, s.rule = "subject.before";
     else if (fwd_ok) pick = fwd, s.rule = "subject.after";
   }
+  if (pick.second <= pick.first) {
+    if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
+  }
   if (pick.second <= pick.first && !verb) {
     if (auto inh = inherited(b, lo)) pick = *inh, s.rule = "subject.inherited";
   }
@@ -281,6 +284,23 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     count_owner(s, e, hi);
   }
   return s;
+}
+
+// 入股农户占全村农户的三分之二: a figure right after a 的 whose clause reads X占Y is
+// the share of X (入股农户), not of the whole Y.
+std::optional<SubjectFinder::Range> SubjectFinder::share_owner(size_t b, size_t floor) const {
+  const auto& s = in_.text;
+  if (r_.share_words.empty() || b <= floor || s[b - 1] != r_.head_marker) return std::nullopt;
+  for (size_t k = b - 1; k > floor && b - k <= r_.max_before + r_.max_before; --k) {
+    if (boundary(s[k - 1])) break;
+    auto w = r_.share_words.longest_ending_at(s, k);
+    if (!w) continue;
+    bool verb = false;
+    auto owner = before(k - w.len, floor, &verb);
+    if (owner.second > owner.first) return owner;
+    break;
+  }
+  return std::nullopt;
 }
 
 // 12个村集体经济收入超过20万元, 4个村集体经济收入仍低于10万元: the phrase after the
@@ -368,11 +388,38 @@ void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures) cons
     while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
            r_.respectively_separators.find(t[figures[last].e]) != std::u32string::npos)
       ++last;
-    auto items = list_before(figures[k].b - w.len, sentence_begin(figures[k].b));
+    size_t end = figures[k].b - w.len, floor = sentence_begin(figures[k].b);
     size_t n = last - k + 1;
-    for (size_t i = 0; i < n; ++i) pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i);
+    if (auto shared = noun_after_de(end, floor)) {
+      for (size_t i = 0; i < n; ++i) {
+        Subject& s = figures[k + i].subject;
+        s.b = shared->first;
+        s.e = shared->second;
+        s.hb = s.he = 0;
+        s.rule = r_.respectively_rule;
+      }
+    } else {
+      auto items = list_before(end, floor);
+      for (size_t i = 0; i < n; ++i) pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i);
+    }
     k = last;
   }
+}
+
+// 红枫、桂香、锦园3个社区的居民满意度分别为…: what comes before the last 的 names the
+// owners, the noun after it is what every figure of the list measures (居民满意度).
+std::optional<SubjectFinder::Range> SubjectFinder::noun_after_de(size_t end, size_t floor) const {
+  const auto& t = in_.text;
+  for (size_t q = end; q > floor && end - q < r_.max_before; --q) {
+    char32_t c = t[q - 1];
+    if (boundary(c)) break;
+    if (c != r_.head_marker) continue;
+    bool verb = false;
+    auto noun = before(end, q, &verb);
+    if (noun.second > noun.first && noun.first == q) return noun;
+    break;
+  }
+  return std::nullopt;
 }
 
 // The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the

@@ -327,6 +327,7 @@ struct NumberRules {
   size_t arabic_max_digits = 36;
   std::string negative_rule;
   Lexicon negative_words;
+  Lexicon negative_not;  // words that end in a sign's character: 减负, 担负 (为企业减负11.8亿元)
   std::vector<bool> may_start = std::vector<bool>(0x10000, false);  // BMP characters a numeral may start with
   struct Approx {
     std::string name, qualifier;
@@ -336,6 +337,10 @@ struct NumberRules {
   // 几: an unknown digit, 十几 = [11, 19], 几十 = [10, 90].
   std::string ji_rule;
   std::u32string ji_chars;
+  // 亿元以上项目: a big unit alone before a unit word and one of these bounds is 1 of it
+  // (100000000 元), not after the words of not_after (数亿元以上 is no 1亿).
+  std::string bare_big_rule;
+  Lexicon bare_big_bounds, bare_big_not_after;
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
@@ -508,6 +513,8 @@ struct SubjectRules {
   std::u32string coordinators;
   Lexicon coordinated_examples;
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
+  std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
+  Lexicon share_words;
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
   std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it

@@ -87,6 +87,8 @@ class SubjectFinder {
   void trim_phrase_start(Subject& s) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   std::vector<Range> list_before(size_t end, size_t floor) const;
+  std::optional<Range> noun_after_de(size_t end, size_t floor) const;
+  std::optional<Range> share_owner(size_t b, size_t floor) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i) const;
 
   SubjectInput in_;
