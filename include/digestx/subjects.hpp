@@ -85,6 +85,7 @@ class SubjectFinder {
   std::optional<Range> inherited(size_t p, size_t floor) const;
   void trim_phrase_start(Subject& s) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
+  void share_modifiers_before(Subject& s, size_t lo) const;
   std::vector<Range> list_before(size_t end, size_t floor) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i) const;
 
