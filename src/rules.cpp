@@ -1210,7 +1210,8 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners", "share_of"});
+             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners", "share_of",
+             "max_chars_after_quote"});
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
   if (auto ps = root.opt("phrase_starts")) {
@@ -1220,7 +1221,10 @@ void load_subjects(const Node& root, SubjectRules& r) {
     r.never_first = ps->at("never_first").text();
   }
   if (auto ch = root.opt("coordinated_heads")) {
-    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars"});
+    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "shared_modifiers",
+              "shared_modifier_endings"});
+    if (auto sm = ch->opt("shared_modifiers")) add_words(r.shared_modifiers, *sm, 0);
+    if (auto se = ch->opt("shared_modifier_endings")) r.shared_modifier_endings = se->text();
     if (auto mm = ch->opt("max_modifier_chars")) r.coordinated_max_modifier = size_t(mm->integer(1, 20));
     r.coordinated_rule = ch->at("name").str();
     r.coordinators = ch->at("coordinators").text();
@@ -1239,6 +1243,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
+  if (auto mq = root.opt("max_chars_after_quote")) r.max_after_quote = size_t(mq->integer(0, 20));
   r.boundary_chars = root.at("boundary_chars").text();
   for (char32_t c : r.boundary_chars)
     if (c < r.is_boundary.size()) r.is_boundary[c] = true;

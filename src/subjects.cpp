@@ -141,7 +141,7 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   }
   *verb = bool(r_.verbs_before_figure.longest_ending_at(s, p));
   if (*verb) return {p, p};
-  size_t q = p, count = 0;
+  size_t q = p, count = 0, head_only = 0;  // head_only: where the head after a quoted name begins
   while (q > floor && count < r_.max_before) {
     char32_t c = s[q - 1];
     // Digits glued to letters are a name inside the phrase (5G基站).
@@ -158,8 +158,9 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
     // first character of a longer noun (配备网格员: 格 is no suffix).
     if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(q, p)) break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
-      if (count >= 2) break;
+      if (count > r_.max_after_quote) break;
       if (size_t open = opening_quote(q - 1, floor)) {
+        if (!head_only) head_only = q;
         count += q - (open - 1);
         q = open - 1;
         continue;
@@ -170,6 +171,11 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
     --q;
     ++count;
   }
+  // Cut past a quoted name by the length limit or inside a word by a bracket
+  // (村（居）委会主任“一肩挑”比例达100%): the phrase may have begun anywhere, the head
+  // after the quote is sure (比例).
+  bool cut = q > floor && (count >= r_.max_before ? !boundary(s[q - 1]) : s[q - 1] == ')' || s[q - 1] == U'）');
+  if (head_only && cut) q = head_only;
   // A lone opening bracket left at the start is not part of the phrase.
   while (q < p && (s[q] == ')' || s[q] == U'）')) ++q;
   return {q, p};
@@ -279,6 +285,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   s.b = pick.first;
   s.e = pick.second;
   trim_phrase_start(s);
+  if (pick == back) share_modifiers_before(s, lo);
   if (classifier) {
     share_coordinated_head(s, e, hi);
     count_owner(s, e, hi);
@@ -340,6 +347,29 @@ void SubjectFinder::trim_phrase_start(Subject& s) const {
     ++s.b;
     s.rule = r_.phrase_start_rule;
   }
+}
+
+// 中央和省级衔接资金1200万元: modifiers coordinated before a noun share it, so the
+// subject before the figure reaches back over the coordinator to the first modifier
+// (中央) when that one is short and begins the phrase (a stop, a verb or a break before
+// it). Not 以及 (a word of its own), nor the 与 of 参与, nor a figure before (厂房4栋和仓库2个).
+void SubjectFinder::share_modifiers_before(Subject& s, size_t lo) const {
+  const auto& t = in_.text;
+  if (s.empty() || s.b < lo + 3) return;
+  size_t c = s.b - 1;
+  if (boundary(t[c]) || r_.coordinators.find(t[c]) == std::u32string::npos) return;
+  for (const Lexicon* words : {&r_.hard_stops, &r_.stops_before, &r_.verbs_before_figure, &r_.nouns})
+    if (auto w = words->longest_ending_at(t, s.b); w && w.len > 1) return;
+  bool verb = false;
+  auto mod = before(c, lo, &verb);
+  size_t len = mod.second - mod.first;
+  if (verb || mod.second != c || len == 0 || len > r_.coordinated_max_modifier) return;
+  // Only a modifier (中央, 省级, 市县) shares the head; a noun (第一书记和驻村工作队员) counts apart.
+  bool ending = len >= 2 && r_.shared_modifier_endings.find(t[c - 1]) != std::u32string::npos;
+  auto word = r_.shared_modifiers.longest_ending_at(t, c);
+  if (!ending && !(word && word.len == len)) return;
+  s.b = mod.first;
+  s.rule = r_.coordinated_rule;
 }
 
 // 3个市级和8个区级美丽乡村示范村: the subject after a count that stops at a coordinator

@@ -493,6 +493,7 @@ struct ExclusionRules {
 
 struct SubjectRules {
   size_t max_after = 10, max_before = 10;
+  size_t max_after_quote = 1;  // 村“两委”干部, “红色物业”覆盖率: the head a quoted name before it modifies
   std::u32string boundary_chars;
   std::vector<bool> is_boundary = std::vector<bool>(0x10000, false);  // the BMP ones of boundary_chars, for lookups
   Lexicon hard_stops;           // end a noun phrase on either side, always
@@ -512,6 +513,8 @@ struct SubjectRules {
   std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
   std::u32string coordinators;
   Lexicon coordinated_examples;
+  Lexicon shared_modifiers;                 // 中央和省级衔接资金: modifiers before a noun that share it
+  std::u32string shared_modifier_endings;   // 市级和县级…: a modifier ending in 级
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;

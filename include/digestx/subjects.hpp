@@ -86,6 +86,7 @@ class SubjectFinder {
   std::optional<Range> inherited(size_t p, size_t floor) const;
   void trim_phrase_start(Subject& s) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
+  void share_modifiers_before(Subject& s, size_t lo) const;
   std::vector<Range> list_before(size_t end, size_t floor) const;
   std::optional<Range> noun_after_de(size_t end, size_t floor) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
