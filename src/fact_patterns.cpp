@@ -440,7 +440,7 @@ bool Composer::produce_head(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
   const Numeral& n = m.n;
   if (m.qualifier.empty() && !n.qualifier.empty()) {
     m.qualifier = n.qualifier;
-    m.qualifier_rule = "numeral.approx";
+    m.qualifier_rule = t_.r_.facts.inside_qualifier_rule;
   }
   switch (p.produce) {
     case FP::Production::ordinal:
@@ -596,7 +596,7 @@ void Composer::set_range(const Matched& m, Draft& d, bool& exact, bool bare) con
     Decimal low = n.low ? *n.low : n.value;
     if (auto power = multiplier_power(n, *m.high)) {
       low = low.shift(*power).value_or(low);
-      if (t_.in_.explain) d.numeral_rules.push_back("range.shared_multiplier");
+      if (t_.in_.explain && !q_.shared_multiplier_rule.empty()) d.numeral_rules.push_back(q_.shared_multiplier_rule);
     }
     set(low, m.high->high ? *m.high->high : m.high->value);
     if (t_.in_.explain) d.numeral_rules.push_back(q_.range_rule);

@@ -187,7 +187,7 @@ std::optional<Numeral> NumeralReader::digit_string(TokenSpan toks, size_t b, siz
   n.chinese = !toks[b].arabic;
   n.arabic = toks[b].arabic;
   add_rules(n, toks, b, e);
-  n.rules.push_back("numeral.digit_string");
+  if (!r_.digit_string_rule.empty()) n.rules.push_back(r_.digit_string_rule);
   return n;
 }
 
@@ -223,7 +223,10 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
   // 二〇二二, 一九九一: three digits or more are read one by one.
   if (toks.size() >= 3 && std::all_of(toks.begin(), toks.end(), chinese_digit)) {
     auto d = digit_string(toks, 0, toks.size());
-    if (d) d->rules = n.rules, d->rules.push_back("numeral.digit_string");
+    if (d) {
+      d->rules = n.rules;
+      if (!r_.digit_string_rule.empty()) d->rules.push_back(r_.digit_string_rule);
+    }
     return d;
   }
   // Approximation markers inside (十余万) carry a qualifier and no value.
@@ -269,7 +272,7 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
       n.low = *lo;
       n.high = *hi;
       if (n.value.is_zero()) n.value = *lo;
-      n.rules.push_back("numeral.approximate_range");
+      if (!r_.approximate_range_rule.empty()) n.rules.push_back(r_.approximate_range_rule);
     }
   }
   return n;

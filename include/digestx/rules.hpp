@@ -220,6 +220,9 @@ struct StructureRules {
   };
   std::vector<Subtitle> subtitles;
   std::vector<NamedRegex> report_year, region;
+  // The report year and region given on the command line (--year, --region) or by the
+  // input's path (--path-fields) rather than read in the text.
+  std::string year_option_rule, region_option_rule, region_path_rule;
   std::vector<Named> roles;
   Lexicon role_words;  // value: index into roles
   std::string organization_rule;
@@ -323,6 +326,8 @@ struct NumberRules {
   };
   std::vector<Approx> approx;
   Lexicon approx_inside;  // value: index into approx
+  // 二〇二二: digits read one by one; 两三, 五六百, 十几: a numeral that is a range.
+  std::string digit_string_rule, approximate_range_rule;
   // 几: an unknown digit, 十几 = [11, 19], 几十 = [10, 90].
   std::string ji_rule;
   std::u32string ji_chars;
@@ -419,6 +424,8 @@ struct QuantityRules {
   Lexicon fraction_infix;
   std::string range_rule;
   Lexicon range_connectors;
+  // 3至5万元: the multiplier written once for both ends of a range.
+  std::string shared_multiplier_rule;
   std::string date_rule;
   Lexicon year_words, month_words, day_words, after_month;
   int year_min = 1900, year_max = 2100;
@@ -438,10 +445,6 @@ struct QualifierRules {
     Lexicon before, after;
   };
   std::vector<Around> around;
-  // A lower and an upper bound side by side make a range (大于10小于20, 1000以上，1500以下)
-  // when nothing but these words stands between them.
-  std::string bounds_rule;
-  Lexicon bound_joiners;
 };
 
 struct ExclusionRules {
@@ -500,9 +503,10 @@ struct SubjectRules {
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
-  std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it
-  Lexicon respectively_words;
-  std::u32string respectively_separators;
+  std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)
+  // Where the subject was found: after the figure (101个网格), after it and 的, before it
+  // (党员突击队54支), inherited from the figure before (由5个增加到12个).
+  std::string after_rule, after_de_rule, before_rule, inherited_rule;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
 };
 
@@ -613,6 +617,29 @@ struct FactPatternRules {
     std::string qualifier;     // given to the fact when nothing else qualifies it (前三名: at_most)
   };
   std::vector<Pattern> patterns;
+
+  // Rules over the facts of a paragraph once every numeral is composed, applied in
+  // file order, each over the whole paragraph. Their items: a fact whose qualifier is
+  // one of `qualifiers`, a word of `words`, a fixed word (quantities.json fixed: 打对折),
+  // the list of nouns before a word and the list of facts after it (一产、二产、三产增加值
+  // 分别为8.08亿元、2.08亿元、6.68亿元). Each production takes one shape of items.
+  enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list };
+  enum class Combination : uint8_t { fixed_figure, bounds, respectively };
+  struct CombineItemRule {
+    CombineItem item = CombineItem::fact;
+    bool optional = false;
+    std::vector<std::string> qualifiers;  // fact: the qualifiers it may have (none: any)
+    std::optional<Lexicon> words;         // words
+  };
+  struct CombineRule {
+    std::string name;
+    std::vector<CombineItemRule> items;
+    Combination produce = Combination::bounds;
+  };
+  std::vector<CombineRule> combinations;
+  // The qualifier a numeral carries inside (十余万: more_than) given to its fact.
+  std::string inside_qualifier_rule;
+
   // Refusals the code decides, named here so that --explain can say why a numeral was
   // not taken: a bare figure without qualifier or range, a code (0898), a year read
   // as a duration, a value that cannot be represented.
