@@ -1,6 +1,7 @@
 #include "digestx/facts.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "digestx/aspects.hpp"
 #include "digestx/utf.hpp"
@@ -103,20 +104,32 @@ class FactFinder : private facts::FactText {
   // bounds: a lower and an upper bound side by side make one range: 大于10小于20,
   // 最多100最少20个, 1000以上，1500以下.
   void combine_bounds(const FP::CombineRule* first, const FP::CombineRule* last) {
-    if (drafts_.size() < 2) return;
-    std::vector<Draft> out;
+    std::vector<Draft> out;  // filled from the first merge on: most paragraphs have none
+    bool merging = false;
     for (size_t k = 0; k < drafts_.size(); ++k) {
       std::optional<Draft> merged;
-      for (const FP::CombineRule* r = first; r != last && k + 1 < drafts_.size() && !merged; ++r)
-        if (side_by_side(*r, drafts_[k], drafts_[k + 1])) merged = bounds(drafts_[k], drafts_[k + 1], r->name);
-      if (merged) {
-        out.push_back(*merged);
-        ++k;
-        continue;
+      if (k + 1 < drafts_.size() && may_bound(drafts_[k], drafts_[k + 1]))
+        for (const FP::CombineRule* r = first; r != last && !merged; ++r)
+          if (side_by_side(*r, drafts_[k], drafts_[k + 1])) merged = bounds(drafts_[k], drafts_[k + 1], r->name);
+      if (merged && !merging) {
+        out.reserve(drafts_.size());
+        std::move(drafts_.begin(), drafts_.begin() + std::ptrdiff_t(k), std::back_inserter(out));
+        merging = true;
       }
-      out.push_back(drafts_[k]);
+      if (merged) {
+        out.push_back(std::move(*merged));
+        ++k;
+      } else if (merging) {
+        out.push_back(std::move(drafts_[k]));
+      }
     }
-    drafts_ = std::move(out);
+    if (merging) drafts_ = std::move(out);
+  }
+
+  // What the bounds production asks of any two facts, before their words are looked at.
+  static bool may_bound(const Draft& a, const Draft& b) {
+    return !a.range && !b.range && a.value && b.value && a.kind == b.kind && !a.qualifier.empty() &&
+           !b.qualifier.empty();
   }
 
   static bool has_qualifier(const FP::CombineItemRule& item, const Draft& d) {
