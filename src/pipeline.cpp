@@ -273,10 +273,11 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
   doc.region = st.region;
-  if (options.region) give_region(doc, *options.region, options.region_from, rules.structure);
   doc.title_rule = st.title_rule;
   doc.subtitle_rule = st.subtitle_rule;
   doc.region_rule = st.region_rule;
+  // After the text's rule: --explain names the option or the path that won.
+  if (options.region) give_region(doc, *options.region, options.region_from, rules.structure);
   doc.year_rule = st.year_rule;
   doc.report_year = st.report_year;
   doc.genre = st.genre;
