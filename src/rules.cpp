@@ -1153,13 +1153,35 @@ FP::CombineItemRule parse_combine_item(const Node& n) {
   return item;
 }
 
+// The item shapes each combination production takes (F a fact, W words, w optional
+// words, X a fixed word, N a noun list, L a fact list), and how to write them.
+struct CombineShape {
+  FP::Combination produce;
+  std::vector<std::string> shapes;
+  const char* how;
+};
+
+char shape_letter(const FP::CombineItemRule& it) {
+  switch (it.item) {
+    case FP::CombineItem::fact: return 'F';
+    case FP::CombineItem::words: return it.optional ? 'w' : 'W';
+    case FP::CombineItem::fixed_word: return 'X';
+    case FP::CombineItem::noun_list: return 'N';
+    case FP::CombineItem::fact_list: return 'L';
+  }
+  return '?';
+}
+
 // A combination rule: its production takes one shape of items, checked here so that
 // a rules edit that does not fit says so when the rules load.
 FP::CombineRule load_combination(const Node& n) {
-  using CI = FP::CombineItem;
-  static const std::map<std::string, FP::Combination> names = {{"fixed_figure", FP::Combination::fixed_figure},
-                                                               {"bounds", FP::Combination::bounds},
-                                                               {"respectively", FP::Combination::respectively}};
+  using C = FP::Combination;
+  static const std::map<std::string, C> names = {
+      {"fixed_figure", C::fixed_figure}, {"bounds", C::bounds}, {"respectively", C::respectively}};
+  static const CombineShape shapes[] = {
+      {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
+      {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
+      {C::respectively, {"NWL"}, "respectively takes [\"noun_list\", {\"words\": [...]}, \"fact_list\"]"}};
   n.keys({"name", "pattern", "produce"});
   FP::CombineRule c;
   c.name = n.at("name").str();
@@ -1167,16 +1189,11 @@ FP::CombineRule load_combination(const Node& n) {
   std::string shape;
   for (const Node& item : n.at("pattern").list()) {
     c.items.push_back(parse_combine_item(item));
-    const FP::CombineItemRule& it = c.items.back();
-    shape += it.item == CI::fact ? "F" : it.item == CI::words ? (it.optional ? "w" : "W")
-           : it.item == CI::fixed_word ? "X" : it.item == CI::noun_list ? "N" : "L";
+    shape += shape_letter(c.items.back());
   }
-  const char* want = c.produce == FP::Combination::fixed_figure ? "X" : c.produce == FP::Combination::bounds ? "FwF" : "NWL";
-  if (shape != want && !(c.produce == FP::Combination::bounds && shape == "FF"))
-    n.at("pattern").fail(c.produce == FP::Combination::fixed_figure ? "fixed_figure takes [\"fixed_word\"]"
-                         : c.produce == FP::Combination::bounds
-                             ? "bounds takes [{\"fact\": [...]}, {\"words\": [...], \"optional\": true}, {\"fact\": [...]}]"
-                             : "respectively takes [\"noun_list\", {\"words\": [...]}, \"fact_list\"]");
+  for (const CombineShape& s : shapes)
+    if (s.produce == c.produce && std::find(s.shapes.begin(), s.shapes.end(), shape) == s.shapes.end())
+      n.at("pattern").fail(s.how);
   return c;
 }
 
