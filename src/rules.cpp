@@ -1224,7 +1224,7 @@ AspectRules::Where parse_where(const Node& n) {
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   using Where = AspectRules::Where;
   n.keys({"name", "aspect", "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units", "qualifiers",
-          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds"});
+          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds", "not_in_text", "not_in_clause"});
   AspectRules::Cue c;
   c.name = n.at("name").str();
   c.aspect = kinds.aspect_index(n.at("aspect").str());
@@ -1246,6 +1246,8 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
       c.qualifiers.push_back(q.str());
     }
   }
+  if (auto w = n.opt("not_in_text")) add_words(c.not_in_text, *w, 0);
+  if (auto w = n.opt("not_in_clause")) add_words(c.not_in_clause, *w, 0);
   if (c.where == Where::after_count)
     for (const Node& k : n.at("after_kinds").list()) c.after_kinds.push_back(known_kind(k, kinds));
   if (c.where == Where::follows) {
