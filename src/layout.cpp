@@ -18,6 +18,28 @@ void trim(std::u32string_view view, Span& s) {
   while (s.end > s.start && is_space(view[s.end - 1])) --s.end;
 }
 
+// Display columns of a character: 2 for the wide ones (Chinese characters, full-width
+// forms and punctuation), 1 for the rest; a tab is 4.
+uint32_t columns_of(char32_t c) {
+  if (c == '\t') return 4;
+  bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+              (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+              (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
+  return wide ? 2 : 1;
+}
+
+// The width of a line from its first character (indent included) to its end, and the
+// width of its indent.
+void measure(std::u32string_view text, size_t from, Line& line, const LayoutRules& rules) {
+  uint32_t indent = 0, all = 0;
+  for (size_t k = from; k < line.span.end; ++k) {
+    all += columns_of(text[k]);
+    if (k < line.span.start) indent += columns_of(text[k]);
+  }
+  line.columns = all;
+  line.indented = !line.blank && !rules.paragraph_indent_rule.empty() && indent >= rules.paragraph_indent_columns;
+}
+
 // Removes leading markdown marks and bullets, repeatedly ("### ■核心提示").
 void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutRules& rules) {
   for (bool again = true; again && !s.empty();) {
@@ -146,7 +168,7 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
                                Matchers& ms) {
   if (line.content.empty()) return {};
   Span last = line.content.second.empty() ? line.content.first : line.content.second;
-  if (next && !next->content.empty() && !last.empty()) {
+  if (next && !next->content.empty() && !last.empty() && !line.full_width) {
     char32_t before = view[last.end - 1], after = view[next->content.first.start];
     if (rules.numerals_apart_chars.find(before) != std::u32string::npos &&
         rules.numerals_apart_chars.find(after) != std::u32string::npos)
@@ -166,18 +188,63 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   return {};
 }
 
+// A line that may belong to a page set at a fixed width: text, no table gaps in it.
+bool measurable(std::u32string_view view, const Line& line) {
+  if (line.blank || !line.furniture.empty()) return false;
+  for (uint32_t k = line.span.start; k + 1 < line.span.end; ++k)
+    if (view[k] == '\t' || view[k] == '|' || (view[k] == ' ' && view[k + 1] == ' ')) return false;
+  return true;
+}
+
+// The lines of the run [b, e) as wide as most of its lines (all but its last, which
+// ends the paragraph short): the page's fixed width broke them.
+void mark_run_width(std::vector<Line>& lines, size_t b, size_t e, bool run_ends, const LayoutRules::FixedWidth& fw) {
+  if (e - b < fw.min_lines) return;
+  size_t last = run_ends ? e - 1 : e;  // the lines that may be full
+  size_t best_width = 0, best_count = 0;
+  for (size_t i = b; i < last; ++i) {
+    size_t count = 0;
+    for (size_t k = b; k < last; ++k)
+      if (lines[k].columns + fw.tolerance_columns >= lines[i].columns && lines[k].columns <= lines[i].columns + fw.tolerance_columns)
+        ++count;
+    if (count > best_count || (count == best_count && lines[i].columns > best_width))
+      best_width = lines[i].columns, best_count = count;
+  }
+  if (best_width < fw.min_columns || best_count * 100 < (last - b) * fw.share_percent) return;
+  for (size_t i = b; i < last; ++i)
+    lines[i].full_width = lines[i].columns + fw.tolerance_columns >= best_width;
+}
+
+// Runs of text lines (no blank line between) of the fixed width a PDF is set at.
+// A run of hundreds of lines is measured in windows, so that the time stays linear.
+void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, const LayoutRules& rules) {
+  constexpr size_t kWindow = 24;
+  if (rules.fixed_width.name.empty()) return;
+  for (size_t b = 0; b < lines.size();) {
+    if (!measurable(view, lines[b])) {
+      ++b;
+      continue;
+    }
+    size_t e = b;
+    while (e < lines.size() && e - b < kWindow && measurable(view, lines[e])) ++e;
+    mark_run_width(lines, b, e, e == lines.size() || !measurable(view, lines[e]), rules.fixed_width);
+    b = e;
+  }
+}
+
 // Furniture and completeness of every line (they look at the line after).
 void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules) {
   Matchers furniture(rules.furniture), complete(rules.complete_patterns);
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexMatcher> any(rules.furniture_any ? rules.furniture_any->matcher(status) : nullptr);
   if (U_FAILURE(status)) any.reset();
+  for (Line& line : out.lines)
+    if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, any);
+  mark_fixed_width(view, out.lines, rules);
   const Line* next = nullptr;
   for (size_t i = out.lines.size(); i-- > 0;) {
     Line& line = out.lines[i];
-    if (line.blank) continue;
-    line.furniture = furniture_rule(view, line, rules, furniture, any);
-    if (!line.furniture.empty()) continue;  // furniture ends paragraphs anyway
+    if (line.blank || !line.furniture.empty()) continue;  // furniture ends paragraphs anyway
     line.complete = complete_rule(view, line, next, rules, complete);
     next = &line;
   }
@@ -204,6 +271,7 @@ Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRu
       if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
       if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
     }
+    measure(text, pos, line, rules);
     out.lines.push_back(std::move(line));
     if (end >= n) break;
     // CRLF counts as one break.

@@ -375,7 +375,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   }
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "next_enumerated", "numerals_apart"});
+  c->keys({"rules", "section_heading", "next_enumerated", "numerals_apart", "fixed_width"});
   for (const Node& n : c->at("rules").list()) {
     n.keys({"name", "regex", "ends_with"});
     r.complete_patterns.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
@@ -392,11 +392,24 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   na.keys({"name", "numerals"});
   r.numerals_apart_rule = na.at("name").str();
   r.numerals_apart_chars = na.at("numerals").text();
+  if (auto fw = c->opt("fixed_width")) {
+    fw->keys({"name", "min_lines", "min_columns", "tolerance_columns", "share_percent"});
+    r.fixed_width.name = fw->at("name").str();
+    r.fixed_width.min_lines = size_t(fw->at("min_lines").integer(2, 1000));
+    r.fixed_width.min_columns = size_t(fw->at("min_columns").integer(1, 10000));
+    r.fixed_width.tolerance_columns = size_t(fw->at("tolerance_columns").integer(0, 100));
+    r.fixed_width.share_percent = size_t(fw->at("share_percent").integer(1, 100));
+  }
 }
 
 void load_layout(const Node& root, LayoutRules& r) {
-  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators", "furniture", "complete_line"});
+  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators", "furniture", "complete_line", "paragraph_indent"});
   load_line_rules(root, r);
+  if (auto pi = root.opt("paragraph_indent")) {
+    pi->keys({"name", "min_columns"});
+    r.paragraph_indent_rule = pi->at("name").str();
+    r.paragraph_indent_columns = size_t(pi->at("min_columns").integer(1, 100));
+  }
   Node md = root.at("markdown_heading");
   md.keys({"name", "char", "max_level"});
   r.markdown_rule = md.at("name").str();

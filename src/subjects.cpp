@@ -191,6 +191,14 @@ bool SubjectFinder::holds_verb(size_t b, size_t e) const {
   return false;
 }
 
+// Whether the phrase is a verb and nothing else: 计划建设5万千瓦光伏电站 gives 建设 before
+// the figure, and the noun after it is the subject (完成5G基站建设46座 keeps 5G基站建设,
+// 完成投资85.6亿元 keeps 投资: nothing after it).
+bool SubjectFinder::bare_verb(const Range& r) const {
+  auto v = r_.stops_before.longest_at(in_.text, r.first);
+  return v && r.first + v.len == r.second;
+}
+
 // Whether [q, p) is made of noun suffixes alone (率, 金, 站点).
 bool SubjectFinder::suffixes_only(size_t q, size_t p) const {
   for (size_t k = q; k < p; ++k)
@@ -250,7 +258,8 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   bool verb = false;
   auto fwd = after(e, hi);
   auto back = before(b, lo, &verb);
-  bool fwd_ok = fwd.second > fwd.first, back_ok = back.second > back.first;
+  bool fwd_ok = fwd.second > fwd.first;
+  bool back_ok = back.second > back.first && !(fwd_ok && bare_verb(back));
   bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
   Range pick{0, 0};
   Subject s;

@@ -218,12 +218,6 @@ struct Builder {
     open_finished = true;
     open_run = 0;
   }
-  // Whether the line break before `line` falls between two Arabic digits: "党员 35" over
-  // "12个网格" are two rows, not the figure 3512 that joining them would make.
-  bool digits_meet(std::u32string_view line) const {
-    return !open.pieces.empty() && !line.empty() && open.pieces.back().end > 0 &&
-           is_ascii_digit(view[open.pieces.back().end - 1]) && is_ascii_digit(line.front());
-  }
   // A line goes on the open paragraph when that ends no sentence (the page layout broke
   // it), unless the paragraph already runs kMaxRunChars past its last sentence end: such
   // a run is a table or a list (thousands of rows of "海棠区第N网格 发放慰问金 39.6万元"),
@@ -231,7 +225,9 @@ struct Builder {
   void add_body(const Pieces& pieces) {
     if (pieces.empty()) return;
     Joined line = Joined::of(view, pieces);
-    if (open.pieces.empty() || open_finished || open_run > kMaxRunChars || digits_meet(line.chars())) close();
+    // A break between two numerals that the page did not make closes the paragraph too
+    // (layout.json numerals_apart, see body()).
+    if (open.pieces.empty() || open_finished || open_run > kMaxRunChars) close();
     open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
     // Only the new line is looked at: the text before it ends no sentence (else the
     // paragraph was closed), and ends_sentence skips closers back into it only to find
@@ -617,8 +613,11 @@ void Walk::headline_paragraph_above(size_t i, UnitHeading& h) {
 void Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
   size_t extra = 0;
   k = i + 1;
+  // A line set in under a heading that has its headline (…许文涛：做实网格 服务到家 over
+  // 　　2022年，长桥街道将…) starts the text; set in under one without (■ 城关镇党委书记
+  // 韩立新 over 　　“小网格”撬动“大治理”) it is the headline.
   while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
-         headline_like(view, lines[k].content, rules)) {
+         !(lines[k].indented && !h.headline.empty()) && headline_like(view, lines[k].content, rules)) {
     Pieces words = lines[k].content;
     h.headline.insert(h.headline.end(), words.begin(), words.end());
     h.heading.push_back(heading_extent(view, lines[k]));

@@ -173,6 +173,13 @@ struct LayoutRules {
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
   size_t section_heading_max_chars = 30;
   std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
+  // A page set at a fixed width (from a PDF) breaks figures too: its full lines join.
+  struct FixedWidth {
+    std::string name;
+    size_t min_lines = 3, min_columns = 30, tolerance_columns = 2, share_percent = 66;
+  } fixed_width;
+  std::string paragraph_indent_rule;  // a line set in by white space starts a paragraph
+  size_t paragraph_indent_columns = 2;
 };
 
 // One typed item of a heading layout's pattern (structure.json heading_layouts).

@@ -77,6 +77,7 @@ class SubjectFinder {
   Range after(size_t p, size_t limit) const;
   Range phrase_after(size_t p, size_t limit) const;
   Range before(size_t p, size_t floor, bool* verb) const;
+  bool bare_verb(const Range& r) const;
   bool suffixes_only(size_t q, size_t p) const;
   bool holds_verb(size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
