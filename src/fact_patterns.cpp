@@ -44,86 +44,14 @@ Outcome made(Draft d) { return {false, {std::move(d), {}}}; }
 
 bool is_quantity_production(FP::Production p) { return p != FP::Production::date; }
 
-class Composer {
+// The recognisers: where the typed spans a pattern asks for are, around the numeral
+// i; plain positions in a Matched, nothing decided about the fact.
+class Recogniser {
  public:
-  Composer(const FactText& t, const ExclusionZones& z, size_t i, size_t consumed_until)
+  Recogniser(const FactText& t, const ExclusionZones& z, size_t i, size_t consumed_until)
       : t_(t), z_(z), q_(t.q_), s_(t.s_), i_(i), consumed_until_(consumed_until) {}
 
-  Composed run() {
-    const Numeral& n = t_.numerals_[i_];
-    if (n.end <= n.begin) return {};
-    if (auto rule = z_.refusal(n); !rule.empty()) return {std::nullopt, rule};
-    for (const FP::Pattern& p : t_.r_.facts.patterns) {
-      // Most numerals are no year, month or fraction: the anchor's check first, before
-      // anything is copied.
-      if (!numeral_fits(p.items[p.anchor].check, n, nullptr)) continue;
-      Matched m;
-      m.n = n;
-      m.b = n.begin;
-      m.p = n.end;
-      m.last = &n;
-      std::optional<Outcome> o = try_pattern(p, m);
-      if (o && !o->passed) return std::move(o->result);
-    }
-    return {};
-  }
-
- private:
-  // nullopt: the pattern does not match here.
-  std::optional<Outcome> try_pattern(const FP::Pattern& p, Matched& m) const {
-    for (size_t k = p.anchor; k-- > 0;)
-      if (!match_before(p.items[k], m) && !p.items[k].optional) return std::nullopt;
-    if (!numeral_fits(p.items[p.anchor].check, m.n, nullptr)) return std::nullopt;
-    if (p.items[p.anchor].check == FP::Check::parts_per) {
-      m.per = true;
-      m.b = m.n.per_begin;
-    }
-    if (is_quantity_production(p.produce)) {
-      const Anchor& a = anchor(m);
-      if (a.title) return refused(t_.x_.title_ordinal_rule);
-      m.n.end = a.end;
-      m.n.value = a.value;
-      m.p = m.n.end;
-      if (!a.name_rule.empty()) return name_fact(m, a.name_rule);
-    }
-    for (size_t k = p.anchor + 1; k < p.items.size(); ++k)
-      if (!match_after(p.items[k], p.spaces, m) && !p.items[k].optional) return std::nullopt;
-    Outcome o = produce(p, m);
-    if (o.result.fact && t_.in_.explain) o.result.fact->pattern_rule = p.name;
-    return o;
-  }
-
-  // What the figure is once its prefixes are known, the same for every pattern that
-  // reaches it with the same start: a title (第一书记), its end after giving unit
-  // characters back (5千米), a name zone (in quotes, a version).
-  struct Anchor {
-    size_t b = SIZE_MAX;
-    bool ordinal = false, title = false;
-    uint32_t end = 0;
-    Decimal value;
-    std::string_view name_rule;
-  };
-
-  const Anchor& anchor(const Matched& m) const {
-    if (anchor_.b == m.b && anchor_.ordinal == m.ordinal) return anchor_;
-    anchor_ = Anchor();
-    anchor_.b = m.b;
-    anchor_.ordinal = m.ordinal;
-    // 第一书记: a title, not an ordinal.
-    if (auto title = t_.x_.title_ordinals.longest_at(s_, m.b); m.ordinal && title && m.b + title.len > m.n.begin) {
-      anchor_.title = true;
-      return anchor_;
-    }
-    Matched given = m;
-    give_back_unit_char(given);
-    anchor_.end = given.n.end;
-    anchor_.value = given.n.value;
-    anchor_.name_rule = z_.name_rule(given.n, m.b);
-    return anchor_;
-  }
-
-  // ------------------------------------------------------------ recognisers
-
+ protected:
   bool match_before(const FP::PatternItem& it, Matched& m) const {
     switch (it.item) {
       case FP::Item::ordinal_prefix:
@@ -238,6 +166,95 @@ class Composer {
   bool match_money_parts(Matched& m) const;
   void give_back_unit_char(Matched& m) const;
 
+
+  const FactText& t_;
+  const ExclusionZones& z_;
+  const QuantityRules& q_;
+  std::u32string_view s_;
+  size_t i_;
+  size_t consumed_until_;
+};
+
+// The composer: the patterns of facts.json over the recognisers, and the productions
+// that make a fact of what a pattern matched.
+class Composer : private Recogniser {
+ public:
+  using Recogniser::Recogniser;
+
+
+  Composed run() {
+    const Numeral& n = t_.numerals_[i_];
+    if (n.end <= n.begin) return {};
+    if (auto rule = z_.refusal(n); !rule.empty()) return {std::nullopt, rule};
+    for (const FP::Pattern& p : t_.r_.facts.patterns) {
+      // Most numerals are no year, month or fraction: the anchor's check first, before
+      // anything is copied.
+      if (!numeral_fits(p.items[p.anchor].check, n, nullptr)) continue;
+      Matched m;
+      m.n = n;
+      m.b = n.begin;
+      m.p = n.end;
+      m.last = &n;
+      std::optional<Outcome> o = try_pattern(p, m);
+      if (o && !o->passed) return std::move(o->result);
+    }
+    return {};
+  }
+
+ private:
+  // nullopt: the pattern does not match here.
+  std::optional<Outcome> try_pattern(const FP::Pattern& p, Matched& m) const {
+    for (size_t k = p.anchor; k-- > 0;)
+      if (!match_before(p.items[k], m) && !p.items[k].optional) return std::nullopt;
+    if (!numeral_fits(p.items[p.anchor].check, m.n, nullptr)) return std::nullopt;
+    if (p.items[p.anchor].check == FP::Check::parts_per) {
+      m.per = true;
+      m.b = m.n.per_begin;
+    }
+    if (is_quantity_production(p.produce)) {
+      const Anchor& a = anchor(m);
+      if (a.title) return refused(t_.x_.title_ordinal_rule);
+      m.n.end = a.end;
+      m.n.value = a.value;
+      m.p = m.n.end;
+      if (!a.name_rule.empty()) return name_fact(m, a.name_rule);
+    }
+    for (size_t k = p.anchor + 1; k < p.items.size(); ++k)
+      if (!match_after(p.items[k], p.spaces, m) && !p.items[k].optional) return std::nullopt;
+    Outcome o = produce(p, m);
+    if (o.result.fact && t_.in_.explain) o.result.fact->pattern_rule = p.name;
+    return o;
+  }
+
+  // What the figure is once its prefixes are known, the same for every pattern that
+  // reaches it with the same start: a title (第一书记), its end after giving unit
+  // characters back (5千米), a name zone (in quotes, a version).
+  struct Anchor {
+    size_t b = SIZE_MAX;
+    bool ordinal = false, title = false;
+    uint32_t end = 0;
+    Decimal value;
+    std::string_view name_rule;
+  };
+
+  const Anchor& anchor(const Matched& m) const {
+    if (anchor_.b == m.b && anchor_.ordinal == m.ordinal) return anchor_;
+    anchor_ = Anchor();
+    anchor_.b = m.b;
+    anchor_.ordinal = m.ordinal;
+    // 第一书记: a title, not an ordinal.
+    if (auto title = t_.x_.title_ordinals.longest_at(s_, m.b); m.ordinal && title && m.b + title.len > m.n.begin) {
+      anchor_.title = true;
+      return anchor_;
+    }
+    Matched given = m;
+    give_back_unit_char(given);
+    anchor_.end = given.n.end;
+    anchor_.value = given.n.value;
+    anchor_.name_rule = z_.name_rule(given.n, m.b);
+    return anchor_;
+  }
+
   // ------------------------------------------------------------ productions
 
   Outcome produce(const FP::Pattern& p, Matched& m) const;
@@ -271,19 +288,13 @@ class Composer {
     return d;
   }
 
-  const FactText& t_;
-  const ExclusionZones& z_;
-  const QuantityRules& q_;
-  std::u32string_view s_;
-  size_t i_;
-  size_t consumed_until_;
   mutable Anchor anchor_;
 };
 
 // ------------------------------------------------------------ recognisers
 
 // A range tail: 3至5个, 两到三家, 1万-5万元, 10%-20%, 第十到第十五, 20和30之间.
-bool Composer::match_range(Matched& m) const {
+bool Recogniser::match_range(Matched& m) const {
   if (i_ + 1 >= t_.numerals_.size()) return false;
   const Numeral& high = t_.numerals_[i_ + 1];
   auto conn = t_.word_at(q_.range_connectors, m.p);
@@ -318,7 +329,7 @@ bool Composer::match_range(Matched& m) const {
 }
 
 // Whether the high end at q (its unit u2) closes a range with the figure of m.
-bool Composer::range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const {
+bool Recogniser::range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const {
   const Numeral& n = m.n;
   if (u2 && m.unit && q_.units[size_t(u2.value)].kind != m.unit->kind) return false;
   if (u2 && q_.month_words.longest_at(s_, t_.skip_spaces(q))) return false;
@@ -332,7 +343,7 @@ bool Composer::range_end_fits(const Matched& m, const Numeral& high, size_t q, L
 }
 
 // 50元6角三分, 两美元又三美分: sub-units after the main unit of money.
-bool Composer::match_money_parts(Matched& m) const {
+bool Recogniser::match_money_parts(Matched& m) const {
   if (q_.money_parts.empty() || !m.unit) return false;
   std::u32string main_unit = t_.folded(m.unit_b, m.unit_e);
   size_t p = m.p;
@@ -357,7 +368,7 @@ bool Composer::match_money_parts(Matched& m) const {
 // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes; 20万千瓦 is
 // 20 (unit 万千瓦), not 200000 千瓦: unit characters at the end of the numeral that
 // begin a longer unit word go back to the unit (two of them at most, longest first).
-void Composer::give_back_unit_char(Matched& m) const {
+void Recogniser::give_back_unit_char(Matched& m) const {
   Numeral& n = m.n;
   if (n.end - n.begin < 2 || n.form != Numeral::Form::plain || n.per_power) return;
   for (size_t back = std::min<size_t>(2, n.end - n.begin - 1); back >= 1; --back) {
@@ -440,7 +451,7 @@ bool Composer::produce_head(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
   const Numeral& n = m.n;
   if (m.qualifier.empty() && !n.qualifier.empty()) {
     m.qualifier = n.qualifier;
-    m.qualifier_rule = "numeral.approx";
+    m.qualifier_rule = t_.r_.facts.inside_qualifier_rule;
   }
   switch (p.produce) {
     case FP::Production::ordinal:
@@ -596,7 +607,7 @@ void Composer::set_range(const Matched& m, Draft& d, bool& exact, bool bare) con
     Decimal low = n.low ? *n.low : n.value;
     if (auto power = multiplier_power(n, *m.high)) {
       low = low.shift(*power).value_or(low);
-      if (t_.in_.explain) d.numeral_rules.push_back("range.shared_multiplier");
+      if (t_.in_.explain && !q_.shared_multiplier_rule.empty()) d.numeral_rules.push_back(q_.shared_multiplier_rule);
     }
     set(low, m.high->high ? *m.high->high : m.high->value);
     if (t_.in_.explain) d.numeral_rules.push_back(q_.range_rule);

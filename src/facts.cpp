@@ -1,6 +1,7 @@
 #include "digestx/facts.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "digestx/aspects.hpp"
 #include "digestx/utf.hpp"
@@ -36,17 +37,38 @@ class FactFinder : private facts::FactText {
       subjects_->note(d.b, d.e, d.kind == "name", d.subject);
       drafts_.push_back(std::move(d));
     }
-    add_fixed_words();
-    combine_bounds();
-    split_respectively();
+    combine();
     find_aspects();
     for (const Draft& d : drafts_) out.push_back(finish(d));
     return out;
   }
 
  private:
-  // Words that are a figure on their own (打对折 = 50%), where no fact stands.
-  void add_fixed_words() {
+  // ---------------------------------------------------------- combinations
+
+  using FP = FactPatternRules;
+
+  // The combination rules of facts.json, in file order; bounds rules that stand
+  // together are one pass (the first that matches two facts wins).
+  void combine() {
+    const auto& rules = r_.facts.combinations;
+    for (size_t k = 0; k < rules.size(); ++k) {
+      switch (rules[k].produce) {
+        case FP::Combination::fixed_figure: add_fixed_words(rules[k].name); break;
+        case FP::Combination::respectively: split_respectively(rules[k]); break;
+        case FP::Combination::bounds: {
+          size_t e = k + 1;
+          while (e < rules.size() && rules[e].produce == FP::Combination::bounds) ++e;
+          combine_bounds(rules.data() + k, rules.data() + e);
+          k = e - 1;
+          break;
+        }
+      }
+    }
+  }
+
+  // fixed_figure: words that are a figure on their own (打对折 = 50%), where no fact stands.
+  void add_fixed_words(std::string_view rule) {
     if (q_.fixed_words.empty()) return;
     std::vector<Draft> found;
     size_t next_draft = 0;
@@ -65,6 +87,7 @@ class FactFinder : private facts::FactText {
       d.unit = u.unit;
       d.value = u.value;
       d.kind_rule = d.unit_rule = u.name;
+      d.pattern_rule = rule;
       find_subject(d);
       found.push_back(d);
       i += m.len - 1;
@@ -74,38 +97,63 @@ class FactFinder : private facts::FactText {
     std::stable_sort(drafts_.begin(), drafts_.end(), [](const Draft& a, const Draft& b) { return a.b < b.b; });
   }
 
+  // What a qualifier says of the figure: at least it (more_than, at_least) or at most.
   static bool lower_bound_of(std::string_view q) { return q == "more_than" || q == "at_least"; }
   static bool upper_bound_of(std::string_view q) { return q == "less_than" || q == "at_most"; }
 
-  // A lower and an upper bound side by side make one range: 大于10小于20,
+  // bounds: a lower and an upper bound side by side make one range: 大于10小于20,
   // 最多100最少20个, 1000以上，1500以下.
-  void combine_bounds() {
-    if (r_.qualifiers.bounds_rule.empty() || drafts_.size() < 2) return;
-    std::vector<Draft> out;
+  void combine_bounds(const FP::CombineRule* first, const FP::CombineRule* last) {
+    std::vector<Draft> out;  // filled from the first merge on: most paragraphs have none
+    bool merging = false;
     for (size_t k = 0; k < drafts_.size(); ++k) {
-      if (k + 1 < drafts_.size()) {
-        if (auto m = bounds(drafts_[k], drafts_[k + 1])) {
-          out.push_back(*m);
-          ++k;
-          continue;
-        }
+      std::optional<Draft> merged;
+      if (k + 1 < drafts_.size() && may_bound(drafts_[k], drafts_[k + 1]))
+        for (const FP::CombineRule* r = first; r != last && !merged; ++r)
+          if (side_by_side(*r, drafts_[k], drafts_[k + 1])) merged = bounds(drafts_[k], drafts_[k + 1], r->name);
+      if (merged && !merging) {
+        out.reserve(drafts_.size());
+        std::move(drafts_.begin(), drafts_.begin() + std::ptrdiff_t(k), std::back_inserter(out));
+        merging = true;
       }
-      out.push_back(drafts_[k]);
+      if (merged) {
+        out.push_back(std::move(*merged));
+        ++k;
+      } else if (merging) {
+        out.push_back(std::move(drafts_[k]));
+      }
     }
-    drafts_ = std::move(out);
+    if (merging) drafts_ = std::move(out);
   }
 
-  std::optional<Draft> bounds(const Draft& a, const Draft& b) const {
+  // What the bounds production asks of any two facts, before their words are looked at.
+  static bool may_bound(const Draft& a, const Draft& b) {
+    return !a.range && !b.range && a.value && b.value && a.kind == b.kind && !a.qualifier.empty() &&
+           !b.qualifier.empty();
+  }
+
+  static bool has_qualifier(const FP::CombineItemRule& item, const Draft& d) {
+    const auto& qs = item.qualifiers;
+    return qs.empty() || std::find(qs.begin(), qs.end(), d.qualifier) != qs.end();
+  }
+
+  // The items of a bounds rule over two facts: the first, the words between them (an
+  // optional item may be absent), the second right after (spaces allowed).
+  bool side_by_side(const FP::CombineRule& rule, const Draft& a, const Draft& b) const {
+    const auto& items = rule.items;
+    if (!has_qualifier(items.front(), a) || !has_qualifier(items.back(), b)) return false;
+    if (skip_spaces(a.e) == b.b && (items.size() == 2 || items[1].optional)) return true;
+    if (items.size() == 2) return false;
+    auto j = word_at(*items[1].words, a.e);
+    return j && skip_spaces(a.e + j.len) == b.b;
+  }
+
+  std::optional<Draft> bounds(const Draft& a, const Draft& b, std::string_view rule) const {
     if (a.range || b.range || !a.value || !b.value || a.kind != b.kind) return std::nullopt;
     bool rising = lower_bound_of(a.qualifier) && upper_bound_of(b.qualifier);
     bool falling = upper_bound_of(a.qualifier) && lower_bound_of(b.qualifier);
     if (!rising && !falling) return std::nullopt;
     if (!a.unit.empty() && !b.unit.empty() && a.unit != b.unit) return std::nullopt;
-    size_t p = skip_spaces(a.e);
-    if (p != b.b) {
-      auto j = word_at(r_.qualifiers.bound_joiners, a.e);
-      if (!j || skip_spaces(a.e + j.len) != b.b) return std::nullopt;
-    }
     const Draft& lo = rising ? a : b;
     const Draft& hi = rising ? b : a;
     if (*hi.value < *lo.value) return std::nullopt;
@@ -115,7 +163,7 @@ class FactFinder : private facts::FactText {
     m.range = std::make_pair(*lo.value, *hi.value);
     m.value = *lo.value;
     m.qualifier = {};
-    m.qualifier_rule = r_.qualifiers.bounds_rule;
+    m.qualifier_rule = rule;
     if (m.unit.empty()) {
       m.unit = b.unit;
       m.unit_rule = b.unit_rule;
@@ -127,14 +175,13 @@ class FactFinder : private facts::FactText {
     return m;
   }
 
-  // ---------------------------------------------------------- 分别为 lists
-
-  // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: see SubjectFinder.
-  void split_respectively() {
+  // respectively: 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元 (SubjectFinder
+  // reads the lists).
+  void split_respectively(const FP::CombineRule& rule) {
     std::vector<SubjectFigure> figures;
     figures.reserve(drafts_.size());
     for (const Draft& d : drafts_) figures.push_back({d.b, d.e, d.subject});
-    subjects_->split_respectively(figures);
+    subjects_->split_respectively(figures, *rule.items[1].words, rule.name);
     for (size_t k = 0; k < drafts_.size(); ++k) drafts_[k].subject = figures[k].subject;
   }
 

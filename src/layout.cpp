@@ -153,11 +153,18 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
   if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
   char32_t first = view[line.body.start];
-  if (!rules.furniture_first_any.may_start(first)) return {};  // most lines: no ICU at all
-  icu::UnicodeString us = unicode_of(view.substr(line.body.start, line.body.size()));
+  std::u32string_view body = view.substr(line.body.start, line.body.size());
+  auto holds = [&](std::u32string_view chars) {
+    return !chars.empty() && body.find_first_of(chars) != std::u32string_view::npos;
+  };
+  // Most lines: no ICU at all.
+  if (!rules.furniture_first_any.may_start(first) && !holds(rules.furniture_contains_any)) return {};
+  icu::UnicodeString us = unicode_of(body);
   if (!bounded(any, us, true)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
-    if (rules.furniture_first[k].may_start(first) && bounded(ms.of[k], us, true)) return rules.furniture[k].name;
+    const std::u32string& needs = rules.furniture_contains[k];
+    bool candidate = rules.furniture_first[k].any && !needs.empty() ? holds(needs) : rules.furniture_first[k].may_start(first);
+    if (candidate && bounded(ms.of[k], us, true)) return rules.furniture[k].name;
   }
   return {};
 }

@@ -239,13 +239,13 @@ void run_each(size_t n, size_t threads, const std::function<void(size_t)>& work)
 namespace {
 
 // --region (or the path) wins over the region the text states; a difference is told.
-void give_region(Document& doc, const std::string& region, const std::string& from) {
+void give_region(Document& doc, const std::string& region, const std::string& from, const StructureRules& rules) {
   std::string stated = doc.region.empty() ? std::string() : slice(doc.text, doc.region);
   if (!stated.empty() && stated != region)
     doc.warnings.push_back({"region_overridden", "the text states " + stated + "; " + from + " " + region + " used instead",
                             true, covering(doc.region)});
   doc.region_given = region;
-  doc.region_rule = from == "--region" ? "option.region" : "path.region";
+  doc.region_rule = from == "--region" ? rules.region_option_rule : rules.region_path_rule;
 }
 
 }  // namespace
@@ -273,10 +273,11 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
   doc.region = st.region;
-  if (options.region) give_region(doc, *options.region, options.region_from);
   doc.title_rule = st.title_rule;
   doc.subtitle_rule = st.subtitle_rule;
   doc.region_rule = st.region_rule;
+  // After the text's rule: --explain names the option or the path that won.
+  if (options.region) give_region(doc, *options.region, options.region_from, rules.structure);
   doc.year_rule = st.year_rule;
   doc.report_year = st.report_year;
   doc.genre = st.genre;

@@ -366,10 +366,17 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      r.furniture.push_back(compile_regex(n));
+      n.keys({"name", "regex", "contains"});
+      r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
-      r.furniture_first_any.add(r.furniture_first.back());
+      r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
+      // A rule that may start anywhere but needs one of a few characters is tried on
+      // the lines that hold one; the others keep the first-character prefilter.
+      if (r.furniture_first.back().any && !r.furniture_contains.back().empty())
+        r.furniture_contains_any += r.furniture_contains.back();
+      else
+        r.furniture_first_any.add(r.furniture_first.back());
     }
     UErrorCode status = U_ZERO_ERROR;
     UParseError perr;
@@ -614,7 +621,8 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
-             "headline", "heading_layouts", "headline_placements", "heading_leads", "titles", "unknown_heading", "genres"});
+             "headline", "heading_layouts", "headline_placements", "heading_leads", "titles", "unknown_heading", "genres",
+             "given"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
@@ -635,6 +643,12 @@ void load_structure(const Node& root, StructureRules& r) {
   }
   for (const Node& n : root.at("report_year").list()) r.report_year.push_back(compile_regex(n));
   for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
+  if (auto g = root.opt("given")) {
+    g->keys({"year_option", "region_option", "region_path"});
+    r.year_option_rule = g->at("year_option").str();
+    r.region_option_rule = g->at("region_option").str();
+    r.region_path_rule = g->at("region_path").str();
+  }
   for (const Node& n : root.at("roles").list()) {
     n.keys({"name", "word"});
     r.role_words.add(n.at("word").text(), int(r.roles.size()));
@@ -790,7 +804,7 @@ void load_numeral_notations(const Node& root, NumberRules& r) {
 void load_numbers(const Node& root, NumberRules& r) {
   root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
              "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
-             "two_digits", "single_character", "not_numerals", "bare_big_unit"});
+             "two_digits", "single_character", "not_numerals", "bare_big_unit", "digit_string", "approximate_range"});
   load_numeral_chars(root, r);
   Node ar = root.at("arabic");
   ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
@@ -833,6 +847,8 @@ void load_numbers(const Node& root, NumberRules& r) {
     add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
     add_words(r.bare_big_not_after, n->at("not_after"), 0);
   }
+  if (auto n = root.opt("digit_string")) r.digit_string_rule = n->keys({"name"}).at("name").str();
+  if (auto n = root.opt("approximate_range")) r.approximate_range_rule = n->keys({"name"}).at("name").str();
 }
 
 // kinds.json: the registry of kinds and aspects, loaded before every other file.
@@ -909,7 +925,7 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between"});
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n, kinds));
@@ -923,6 +939,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   for (const Node& n : ordinals) r.ordinal_rule = load_named_words(n, r.ordinal_prefixes);
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
   for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
+  if (auto sm = root.opt("shared_multiplier")) r.shared_multiplier_rule = sm->keys({"name"}).at("name").str();
   Node d = root.at("dates");
   d.keys({"name", "year_words", "year_min", "year_max", "month_words", "day_words", "after_month"});
   r.date_rule = d.at("name").str();
@@ -967,7 +984,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
 }
 
 void load_qualifiers(const Node& root, QualifierRules& r) {
-  root.keys({"before", "after_numeral", "after_unit", "not_before", "glue", "around", "bounds"});
+  root.keys({"before", "after_numeral", "after_unit", "not_before", "glue", "around"});
   auto group = [&](const char* key, Lexicon& lex) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "words", "qualifier"});
@@ -993,11 +1010,6 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
       add_words(around.after, n.at("after"), 0);
       r.around.push_back(std::move(around));
     }
-  }
-  if (auto b = root.opt("bounds")) {
-    b->keys({"name", "joiners"});
-    r.bounds_rule = b->at("name").str();
-    add_words(r.bound_joiners, b->at("joiners"), 0);
   }
 }
 
@@ -1145,9 +1157,85 @@ FP::Pattern load_fact_pattern(const Node& n) {
   return p;
 }
 
+// {"fact": ["more_than", "at_least"]}, {"words": [...], "optional": true}, "fixed_word",
+// "noun_list", "fact_list".
+FP::CombineItemRule parse_combine_item(const Node& n) {
+  FP::CombineItemRule item;
+  if (n.is_string()) {
+    static const std::map<std::string, FP::CombineItem> items = {{"fact", FP::CombineItem::fact},
+                                                                 {"fixed_word", FP::CombineItem::fixed_word},
+                                                                 {"noun_list", FP::CombineItem::noun_list},
+                                                                 {"fact_list", FP::CombineItem::fact_list}};
+    item.item = named(n, items, "unknown item \"" + n.str() + "\" (fact, fixed_word, noun_list, fact_list)");
+    return item;
+  }
+  n.keys({"fact", "words", "optional"});
+  if (auto f = n.opt("fact")) {
+    for (const Node& q : f->list()) {
+      if (!kQualifiers.count(q.str())) q.fail("unknown qualifier \"" + q.str() + "\"");
+      item.qualifiers.push_back(q.str());
+    }
+  } else {
+    item.item = FP::CombineItem::words;
+    add_words(item.words.emplace(), n.at("words"), 0);
+  }
+  if (auto o = n.opt("optional")) item.optional = o->boolean();
+  return item;
+}
+
+// The item shapes each combination production takes (F a fact, W words, w optional
+// words, X a fixed word, N a noun list, L a fact list), and how to write them.
+struct CombineShape {
+  FP::Combination produce;
+  std::vector<std::string> shapes;
+  const char* how;
+};
+
+char shape_letter(const FP::CombineItemRule& it) {
+  switch (it.item) {
+    case FP::CombineItem::fact: return 'F';
+    case FP::CombineItem::words: return it.optional ? 'w' : 'W';
+    case FP::CombineItem::fixed_word: return 'X';
+    case FP::CombineItem::noun_list: return 'N';
+    case FP::CombineItem::fact_list: return 'L';
+  }
+  return '?';
+}
+
+// A combination rule: its production takes one shape of items, checked here so that
+// a rules edit that does not fit says so when the rules load.
+FP::CombineRule load_combination(const Node& n) {
+  using C = FP::Combination;
+  static const std::map<std::string, C> names = {
+      {"fixed_figure", C::fixed_figure}, {"bounds", C::bounds}, {"respectively", C::respectively}};
+  static const CombineShape shapes[] = {
+      {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
+      {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
+      {C::respectively, {"NWL"}, "respectively takes [\"noun_list\", {\"words\": [...]}, \"fact_list\"]"}};
+  n.keys({"name", "pattern", "produce"});
+  FP::CombineRule c;
+  c.name = n.at("name").str();
+  c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively)");
+  std::string shape;
+  for (const Node& item : n.at("pattern").list()) {
+    c.items.push_back(parse_combine_item(item));
+    shape += shape_letter(c.items.back());
+  }
+  for (const CombineShape& s : shapes)
+    if (s.produce == c.produce && std::find(s.shapes.begin(), s.shapes.end(), shape) == s.shapes.end())
+      n.at("pattern").fail(s.how);
+  return c;
+}
+
 void load_facts(const Node& root, FactPatternRules& r) {
-  root.keys({"patterns", "refusals"});
+  root.keys({"patterns", "combinations", "inside_qualifier", "refusals"});
   for (const Node& n : root.at("patterns").list()) r.patterns.push_back(load_fact_pattern(n));
+  if (auto cs = root.opt("combinations"))
+    for (const Node& n : cs->list()) r.combinations.push_back(load_combination(n));
+  if (auto iq = root.opt("inside_qualifier")) {
+    iq->keys({"name"});
+    r.inside_qualifier_rule = iq->at("name").str();
+  }
   Node ref = root.at("refusals");
   ref.keys({"bare_figure", "code", "year_as_duration", "unrepresentable"});
   r.refuse_bare = ref.at("bare_figure").str();
@@ -1210,8 +1298,8 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
-             "quote_pairs", "respectively", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners", "share_of",
-             "max_chars_after_quote"});
+             "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
+             "share_of", "max_chars_after_quote"});
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
   if (auto ps = root.opt("phrase_starts")) {
@@ -1235,11 +1323,13 @@ void load_subjects(const Node& root, SubjectRules& r) {
     r.count_owner_rule = co->at("name").str();
     add_words(r.count_owners, co->at("words"), 0);
   }
-  if (auto rs = root.opt("respectively")) {
-    rs->keys({"name", "words", "separators"});
-    r.respectively_rule = rs->at("name").str();
-    add_words(r.respectively_words, rs->at("words"), 0);
-    r.respectively_separators = rs->at("separators").text();
+  if (auto ls = root.opt("list_separators")) r.list_separators = ls->text();
+  if (auto pk = root.opt("picks")) {
+    pk->keys({"after", "after_de", "before", "inherited"});
+    r.after_rule = pk->at("after").str();
+    r.after_de_rule = pk->at("after_de").str();
+    r.before_rule = pk->at("before").str();
+    r.inherited_rule = pk->at("inherited").str();
   }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));

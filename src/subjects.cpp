@@ -270,17 +270,17 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   Range pick{0, 0};
   Subject s;
   if (classifier) {
-    if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? "subject.after_de" : "subject.after";
-    else if (back_ok) pick = back, s.rule = "subject.before";
+    if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
+    else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else {
-    if (back_ok) pick = back, s.rule = "subject.before";
-    else if (fwd_ok) pick = fwd, s.rule = "subject.after";
+    if (back_ok) pick = back, s.rule = r_.before_rule;
+    else if (fwd_ok) pick = fwd, s.rule = r_.after_rule;
   }
   if (pick.second <= pick.first) {
     if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
   }
   if (pick.second <= pick.first && !verb) {
-    if (auto inh = inherited(b, lo)) pick = *inh, s.rule = "subject.inherited";
+    if (auto inh = inherited(b, lo)) pick = *inh, s.rule = r_.inherited_rule;
   }
   s.b = pick.first;
   s.e = pick.second;
@@ -408,15 +408,16 @@ void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t
   s.rule = r_.coordinated_rule;
 }
 
-void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures) const {
+void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words,
+                                       std::string_view rule) const {
   const auto& t = in_.text;
-  if (r_.respectively_words.empty()) return;
+  if (words.empty()) return;
   for (size_t k = 0; k < figures.size(); ++k) {
-    auto w = r_.respectively_words.longest_ending_at(t, figures[k].b);
+    auto w = words.longest_ending_at(t, figures[k].b);
     if (!w) continue;
     size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
     while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
-           r_.respectively_separators.find(t[figures[last].e]) != std::u32string::npos)
+           r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
       ++last;
     size_t end = figures[k].b - w.len, floor = sentence_begin(figures[k].b);
     size_t n = last - k + 1;
@@ -426,11 +427,12 @@ void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures) cons
         s.b = shared->first;
         s.e = shared->second;
         s.hb = s.he = 0;
-        s.rule = r_.respectively_rule;
+        s.rule = rule;
       }
     } else {
       auto items = list_before(end, floor);
-      for (size_t i = 0; i < n; ++i) pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i);
+      for (size_t i = 0; i < n; ++i)
+        pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
     }
     k = last;
   }
@@ -456,7 +458,7 @@ std::optional<SubjectFinder::Range> SubjectFinder::noun_after_de(size_t end, siz
 // first one as the subject rules read it before its separator.
 std::vector<SubjectFinder::Range> SubjectFinder::list_before(size_t end, size_t floor) const {
   const auto& t = in_.text;
-  const auto& seps = r_.respectively_separators;
+  const auto& seps = r_.list_separators;
   std::vector<Range> items;
   size_t e = end;
   for (size_t q = end; q > floor && end - q < 40; --q) {
@@ -484,8 +486,8 @@ std::vector<SubjectFinder::Range> SubjectFinder::list_before(size_t end, size_t 
 
 // The i-th figure gets the i-th noun and the head of the last one when the others
 // are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
-void SubjectFinder::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i) const {
-  s.rule = r_.respectively_rule;
+void SubjectFinder::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const {
+  s.rule = rule;
   s.hb = s.he = 0;
   if (!items) {
     s.b = s.e = 0;

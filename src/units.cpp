@@ -706,7 +706,7 @@ void read_front_matter(Structure& st, std::u32string_view view, const std::vecto
                              false,
                              {}});
     st.report_year = options.year;
-    st.year_rule = "option.year";
+    st.year_rule = rules.structure.year_option_rule;
   } else if (!st.report_year) {
     st.warnings.push_back({"no_report_year", "the text states no report year (NNNN年度); pass --year", false, {}});
   }

@@ -313,6 +313,18 @@ def region_and_year(binary, tmp):
     ok &= expect(binary, "path_fields_options_win", ["--path-fields", tmpl, "--year", "2019", "--region", "琼海市", path],
                  0, said, out_check=options_win)
     ok &= expect(binary, "region_option", ["--region", "三亚市", SANYA], 0, r"^$", out_check=text_only)
+
+    # --explain names where the region and year came from: the option or the path, not
+    # the text's rule they won over.
+    def given_rules(region_rule):
+        def check(out):
+            r = json.loads(out)["rules"]
+            assert (r["region"], r["report_year"]) == (region_rule, "option.year"), r
+        return check
+    ok &= expect(binary, "path_fields_explain", ["--path-fields", tmpl, "--explain", path], 0, said,
+                 out_check=given_rules("path.region"))
+    ok &= expect(binary, "options_explain", ["--path-fields", tmpl, "--year", "2019", "--region", "琼海市", "--explain", path],
+                 0, said, out_check=given_rules("option.region"))
     ok &= expect(binary, "path_fields_bad", ["--path-fields", "{city}/{year}.txt", path], 2,
                  r"^digestx: --path-fields \{city\}/\{year\}\.txt: unknown field \{city\}")
 

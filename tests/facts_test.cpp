@@ -69,6 +69,55 @@ TEST_P(FactTable, Extracts) {
 
 INSTANTIATE_TEST_SUITE_P(Table, FactTable, testing::ValuesIn(load_table("facts.json")), case_name);
 
+// The combination rules of facts.json (tests/tables/combinations.json): the facts they
+// make or leave alone, and the rule names --explain gives them.
+class CombinationTable : public testing::TestWithParam<Case> {};
+
+TEST_P(CombinationTable, NamesTheRule) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  LineAnalysis line = analyse_line(text, rules(), true);
+  std::vector<const Fact*> got;
+  std::string all;
+  for (const Fact& f : line.facts)
+    if (is_quantity(f.kind)) got.push_back(&f), all += slice(text, f.span) + " ";
+  if (c.value("none", false)) {
+    EXPECT_TRUE(got.empty()) << all;
+    return;
+  }
+  const auto& want = c.at("facts");
+  if (c.value("only", true)) EXPECT_EQ(got.size(), want.size()) << all;
+  for (const auto& w : want) {
+    std::string wtext = w.at("text");
+    auto it = std::find_if(got.begin(), got.end(), [&](const Fact* g) { return slice(text, g->span) == wtext; });
+    ASSERT_NE(it, got.end()) << "no fact '" << wtext << "'; got " << all;
+    const Fact& f = **it;
+    auto text_or_null = [](const nlohmann::json& j) { return j.is_null() ? std::string() : j.get<std::string>(); };
+    if (w.contains("kind")) EXPECT_EQ(f.kind, w.at("kind").get<std::string>()) << wtext;
+    if (w.contains("value")) EXPECT_EQ(f.value ? f.value->str() : "<null>", w.at("value").get<std::string>()) << wtext;
+    if (w.contains("unit")) EXPECT_EQ(f.unit, text_or_null(w.at("unit"))) << wtext;
+    if (w.contains("qualifier")) EXPECT_EQ(f.qualifier, text_or_null(w.at("qualifier"))) << wtext;
+    if (w.contains("subject"))
+      EXPECT_EQ(f.subject.empty() ? std::string() : slice(text, f.subject), text_or_null(w.at("subject"))) << wtext;
+    if (w.contains("range")) {
+      ASSERT_TRUE(f.range) << wtext;
+      EXPECT_EQ(f.range->first.str(), w.at("range")[0].get<std::string>()) << wtext;
+      EXPECT_EQ(f.range->second.str(), w.at("range")[1].get<std::string>()) << wtext;
+    } else {
+      EXPECT_FALSE(f.range) << wtext;
+    }
+    if (!w.contains("rule")) continue;
+    ASSERT_TRUE(f.rules) << wtext;
+    const auto& r = w.at("rule");
+    if (r.contains("pattern")) EXPECT_EQ(f.rules->pattern, r.at("pattern").get<std::string>()) << wtext;
+    if (r.contains("qualifier")) EXPECT_EQ(f.rules->qualifier, r.at("qualifier").get<std::string>()) << wtext;
+    if (r.contains("subject")) EXPECT_EQ(f.rules->subject, r.at("subject").get<std::string>()) << wtext;
+    if (r.contains("kind")) EXPECT_EQ(f.rules->kind, r.at("kind").get<std::string>()) << wtext;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, CombinationTable, testing::ValuesIn(load_table("combinations.json")), case_name);
+
 // --explain's refusals (tests/tables/refusals.json): every numeral not taken, with the
 // rule that refused it, and nothing listed for the numerals that became facts.
 class RefusalTable : public testing::TestWithParam<Case> {};

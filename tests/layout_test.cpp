@@ -58,7 +58,9 @@ INSTANTIATE_TEST_SUITE_P(Table, RegexFirstTable, testing::ValuesIn(load_table("r
 TEST(Layout, EveryFurnitureRuleHasAPrefilter) {
   const LayoutRules& r = rules().layout;
   ASSERT_EQ(r.furniture_first.size(), r.furniture.size());
-  for (size_t k = 0; k < r.furniture.size(); ++k) EXPECT_FALSE(r.furniture_first[k].any) << r.furniture[k].name;
+  ASSERT_EQ(r.furniture_contains.size(), r.furniture.size());
+  for (size_t k = 0; k < r.furniture.size(); ++k)
+    EXPECT_TRUE(!r.furniture_first[k].any || !r.furniture_contains[k].empty()) << r.furniture[k].name;
   EXPECT_FALSE(r.furniture_first_any.may_start(U'全'));
 }
 

@@ -168,6 +168,10 @@ struct LayoutRules {
   std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
   std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
   FirstChars furniture_first_any;           // what a line any of them covers starts with
+  // k-th: characters one of which a line the k-th rule covers holds, for a rule whose
+  // first characters are any (滹阳组工　2023-02-16 18:30: the date's -/.); empty: none
+  std::vector<std::u32string> furniture_contains;
+  std::u32string furniture_contains_any;    // all of them
   size_t furniture_max_chars = 120;
   std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
@@ -230,6 +234,9 @@ struct StructureRules {
   };
   std::vector<Subtitle> subtitles;
   std::vector<NamedRegex> report_year, region;
+  // The report year and region given on the command line (--year, --region) or by the
+  // input's path (--path-fields) rather than read in the text.
+  std::string year_option_rule, region_option_rule, region_path_rule;
   std::vector<Named> roles;
   Lexicon role_words;  // value: index into roles
   std::string organization_rule;
@@ -334,6 +341,8 @@ struct NumberRules {
   };
   std::vector<Approx> approx;
   Lexicon approx_inside;  // value: index into approx
+  // 二〇二二: digits read one by one; 两三, 五六百, 十几: a numeral that is a range.
+  std::string digit_string_rule, approximate_range_rule;
   // 几: an unknown digit, 十几 = [11, 19], 几十 = [10, 90].
   std::string ji_rule;
   std::u32string ji_chars;
@@ -434,6 +443,8 @@ struct QuantityRules {
   Lexicon fraction_infix;
   std::string range_rule;
   Lexicon range_connectors;
+  // 3至5万元: the multiplier written once for both ends of a range.
+  std::string shared_multiplier_rule;
   std::string date_rule;
   Lexicon year_words, month_words, day_words, after_month;
   int year_min = 1900, year_max = 2100;
@@ -453,10 +464,6 @@ struct QualifierRules {
     Lexicon before, after;
   };
   std::vector<Around> around;
-  // A lower and an upper bound side by side make a range (大于10小于20, 1000以上，1500以下)
-  // when nothing but these words stands between them.
-  std::string bounds_rule;
-  Lexicon bound_joiners;
 };
 
 struct ExclusionRules {
@@ -520,9 +527,10 @@ struct SubjectRules {
   Lexicon share_words;
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
-  std::string respectively_rule;  // 分别为: the k-th figure to the k-th noun of the list before it
-  Lexicon respectively_words;
-  std::u32string respectively_separators;
+  std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)
+  // Where the subject was found: after the figure (101个网格), after it and 的, before it
+  // (党员突击队54支), inherited from the figure before (由5个增加到12个).
+  std::string after_rule, after_de_rule, before_rule, inherited_rule;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
 };
 
@@ -635,6 +643,29 @@ struct FactPatternRules {
     std::string qualifier;     // given to the fact when nothing else qualifies it (前三名: at_most)
   };
   std::vector<Pattern> patterns;
+
+  // Rules over the facts of a paragraph once every numeral is composed, applied in
+  // file order, each over the whole paragraph. Their items: a fact whose qualifier is
+  // one of `qualifiers`, a word of `words`, a fixed word (quantities.json fixed: 打对折),
+  // the list of nouns before a word and the list of facts after it (一产、二产、三产增加值
+  // 分别为8.08亿元、2.08亿元、6.68亿元). Each production takes one shape of items.
+  enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list };
+  enum class Combination : uint8_t { fixed_figure, bounds, respectively };
+  struct CombineItemRule {
+    CombineItem item = CombineItem::fact;
+    bool optional = false;
+    std::vector<std::string> qualifiers;  // fact: the qualifiers it may have (none: any)
+    std::optional<Lexicon> words;         // words
+  };
+  struct CombineRule {
+    std::string name;
+    std::vector<CombineItemRule> items;
+    Combination produce = Combination::bounds;
+  };
+  std::vector<CombineRule> combinations;
+  // The qualifier a numeral carries inside (十余万: more_than) given to its fact.
+  std::string inside_qualifier_rule;
+
   // Refusals the code decides, named here so that --explain can say why a numeral was
   // not taken: a bare figure without qualifier or range, a code (0898), a year read
   // as a duration, a value that cannot be represented.

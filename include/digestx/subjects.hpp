@@ -54,9 +54,10 @@ class SubjectFinder {
   // a name such as 5G, which stays part of a noun phrase).
   void note(size_t b, size_t e, bool named, const Subject& s);
 
-  // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: the k-th figure after the
-  // word gets the k-th noun of the list before it. `figures` left to right.
-  void split_respectively(std::vector<SubjectFigure>& figures) const;
+  // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: the k-th figure of the list
+  // after one of `words` gets the k-th noun of the list before it, and `rule` as the
+  // subject's rule. `figures` left to right.
+  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const;
 
  private:
   struct Seen {
@@ -90,7 +91,7 @@ class SubjectFinder {
   std::vector<Range> list_before(size_t end, size_t floor) const;
   std::optional<Range> noun_after_de(size_t end, size_t floor) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
-  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i) const;
+  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
