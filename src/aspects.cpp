@@ -14,10 +14,12 @@ bool listed(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// A word anywhere in the clause before the figure: 人均纯收入达23977元.
-bool in_clause(const AspectInput& in, const Lexicon& words, size_t from) {
-  for (size_t p = from; p < in.begin; ++p)
-    if (auto m = words.longest_at(in.text, p); m && p + m.len <= in.begin) return true;
+// One of the words inside [from, to) of the text: a cue in the clause before the figure
+// (人均纯收入达23977元), or a word in the figure's own text (3200余人: 余 is no bound).
+bool holds_word(std::u32string_view text, const Lexicon& words, size_t from, size_t to) {
+  if (words.empty()) return false;
+  for (size_t p = from; p < to; ++p)
+    if (auto m = words.longest_at(text, p); m && p + m.len <= to) return true;
   return false;
 }
 
@@ -45,23 +47,17 @@ bool follows(const AspectInput& in, const AspectRules::Cue& c) {
   return c.followed_by_han && in.end < in.text.size() && is_han(in.text[in.end]);
 }
 
-// The figure's own text holds one of the words: 3200余人 is an approximate count, not
-// the bound of 超过100万元的村.
-bool text_holds(const AspectInput& in, const Lexicon& words) {
-  if (words.empty()) return false;
-  for (size_t p = in.begin; p < in.end; ++p)
-    if (auto m = words.longest_at(in.text, p); m && p + m.len <= in.end) return true;
-  return false;
-}
-
 bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules) {
   if (!listed(c.kinds, in.kind)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
-  if (text_holds(in, c.not_in_text)) return false;
-  if (!c.not_in_clause.empty() && in_clause(in, c.not_in_clause, clause_begin(in.text, in.begin, rules))) return false;
+  if (holds_word(in.text, c.not_in_text, in.begin, in.end)) return false;
+  // Where the clause begins, looked for only by the cues that read it.
+  bool reads_clause = c.where == Where::clause || c.where == Where::near || !c.not_in_clause.empty();
+  size_t clause = reads_clause ? clause_begin(in.text, in.begin, rules) : in.begin;
+  if (holds_word(in.text, c.not_in_clause, clause, in.begin)) return false;
   switch (c.where) {
-    case Where::clause: return in_clause(in, c.words, clause_begin(in.text, in.begin, rules));
-    case Where::near: return near(in, c, clause_begin(in.text, in.begin, rules));
+    case Where::clause: return holds_word(in.text, c.words, clause, in.begin);
+    case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
     case Where::after_count:

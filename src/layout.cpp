@@ -163,7 +163,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   if (!bounded(any, us, true)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
     const std::u32string& needs = rules.furniture_contains[k];
-    bool candidate = rules.furniture_first[k].any && !needs.empty() ? holds(needs) : rules.furniture_first[k].may_start(first);
+    bool candidate = needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs);
     if (candidate && bounded(ms.of[k], us, true)) return rules.furniture[k].name;
   }
   return {};
@@ -229,14 +229,16 @@ void mark_run_width(std::vector<Line>& lines, size_t b, size_t e, bool run_ends,
 void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, const LayoutRules& rules) {
   constexpr size_t kWindow = 24;
   if (rules.fixed_width.name.empty()) return;
+  std::vector<bool> text(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) text[i] = measurable(view, lines[i]);
   for (size_t b = 0; b < lines.size();) {
-    if (!measurable(view, lines[b])) {
+    if (!text[b]) {
       ++b;
       continue;
     }
     size_t e = b;
-    while (e < lines.size() && e - b < kWindow && measurable(view, lines[e])) ++e;
-    mark_run_width(lines, b, e, e == lines.size() || !measurable(view, lines[e]), rules.fixed_width);
+    while (e < lines.size() && e - b < kWindow && text[e]) ++e;
+    mark_run_width(lines, b, e, e == lines.size() || !text[e], rules.fixed_width);
     b = e;
   }
 }

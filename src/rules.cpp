@@ -371,9 +371,9 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
-      // A rule that may start anywhere but needs one of a few characters is tried on
-      // the lines that hold one; the others keep the first-character prefilter.
-      if (r.furniture_first.back().any && !r.furniture_contains.back().empty())
+      // A rule that names the characters its lines hold is tried on the lines that hold
+      // one (its first character may be any); the others keep the first-character test.
+      if (!r.furniture_contains.back().empty())
         r.furniture_contains_any += r.furniture_contains.back();
       else
         r.furniture_first_any.add(r.furniture_first.back());

@@ -421,19 +421,11 @@ void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, cons
       ++last;
     size_t end = figures[k].b - w.len, floor = sentence_begin(figures[k].b);
     size_t n = last - k + 1;
-    if (auto shared = noun_after_de(end, floor)) {
-      for (size_t i = 0; i < n; ++i) {
-        Subject& s = figures[k + i].subject;
-        s.b = shared->first;
-        s.e = shared->second;
-        s.hb = s.he = 0;
-        s.rule = rule;
-      }
-    } else {
-      auto items = list_before(end, floor);
-      for (size_t i = 0; i < n; ++i)
-        pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
-    }
+    // One noun after a 的 is every figure's (all items alike: no head to share).
+    auto shared = noun_after_de(end, floor);
+    auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor);
+    for (size_t i = 0; i < n; ++i)
+      pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
     k = last;
   }
 }

@@ -168,8 +168,8 @@ struct LayoutRules {
   std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
   std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
   FirstChars furniture_first_any;           // what a line any of them covers starts with
-  // k-th: characters one of which a line the k-th rule covers holds, for a rule whose
-  // first characters are any (滹阳组工　2023-02-16 18:30: the date's -/.); empty: none
+  // k-th: characters one of which a line the k-th rule covers holds, its prefilter
+  // instead of the first characters (滹阳组工　2023-02-16 18:30: the date's -/.); empty: none
   std::vector<std::u32string> furniture_contains;
   std::u32string furniture_contains_any;    // all of them
   size_t furniture_max_chars = 120;
