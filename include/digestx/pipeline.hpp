@@ -45,8 +45,9 @@ Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, 
 Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
 
 // A large document written as its units are filled, a window of units at a time, each
-// unit freed once written (the writers take stream() as their UnitStream): memory
-// follows the largest units, not the file. `doc` holds from the start the front
+// unit freed once written (the writers take stream() as their UnitStream): the
+// units' paragraphs, sentences and facts take the memory of a window, not of the
+// file (its text and structure still follow the file). `doc` holds from the start the front
 // matter, the sidebars and every unit's heading; its warnings are complete, and
 // `trailing_warnings` added after them, once the writer has called finish.
 class StreamedDocument {
