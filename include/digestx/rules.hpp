@@ -300,6 +300,7 @@ struct StructureRules {
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   Lexicon headline_labels;
+  std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
 };
 
 struct SentenceRules {
