@@ -233,7 +233,13 @@ struct StructureRules {
     std::vector<std::u32string> keywords;
   };
   std::vector<Subtitle> subtitles;
-  std::vector<NamedRegex> report_year, region;
+  // A report-year rule: the year its regex captures, plus offset (a government work
+  // report given at the people's congress of 2025年1月 reviews 2024: offset -1).
+  struct YearRule : NamedRegex {
+    int offset = 0;
+  };
+  std::vector<YearRule> report_year;
+  std::vector<NamedRegex> region;
   // The report year and region given on the command line (--year, --region) or by the
   // input's path (--path-fields) rather than read in the text.
   std::string year_option_rule, region_option_rule, region_path_rule;
@@ -287,6 +293,7 @@ struct StructureRules {
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
+  std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
 };
 
 struct SentenceRules {
