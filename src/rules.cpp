@@ -1085,10 +1085,11 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   add_words(r.indefinite_numerals, ind.at("numerals"), 0);
   add_words(r.indefinite_units, ind.at("units"), 0);
   Node v = root.at("versions");
-  v.keys({"name", "before_chars", "after_words", "latin_glued"});
+  v.keys({"name", "before_chars", "after_words", "latin_glued", "not_after"});
   r.version_rule = v.at("name").str();
   r.version_before_chars = v.at("before_chars").text();
   add_words(r.version_after_words, v.at("after_words"), 0);
+  if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
 }

@@ -515,6 +515,7 @@ struct ExclusionRules {
   std::string version_rule;
   std::u32string version_before_chars;
   Lexicon version_after_words;
+  Lexicon version_not_after;  // indicator abbreviations before a figure: GDP412.6亿元 is no version
   bool version_latin_glued = true;
 };
 
