@@ -307,6 +307,7 @@ struct StructureRules {
   std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   Lexicon headline_labels;
+  std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
 };
 
 struct SentenceRules {
