@@ -104,7 +104,8 @@ bool ExclusionZones::is_version(const Numeral& n) const {
   const ExclusionRules& x = t_.x_;
   std::u32string_view s = t_.s_;
   size_t b = n.begin, e = n.end;
-  if (b > 0 && x.version_before_chars.find(s[b - 1]) != std::u32string::npos) return true;
+  bool indicator = b > 0 && x.version_not_after.longest_ending_at(s, b);  // GDP412.6亿元
+  if (b > 0 && !indicator && x.version_before_chars.find(s[b - 1]) != std::u32string::npos) return true;
   // 5G is a name, 168cm a length.
   if (x.version_latin_glued && e < s.size() && is_ascii_alpha(s[e]) && n.arabic && !t_.unit_at(e)) return true;
   if (x.version_after_words.longest_at(s, e)) return true;

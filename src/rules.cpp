@@ -660,7 +660,14 @@ void load_structure(const Node& root, StructureRules& r) {
     if (s.prefix.empty() && s.keywords.empty()) n.fail("a subtitle rule needs \"prefix\" or \"keywords\"");
     r.subtitles.push_back(std::move(s));
   }
-  for (const Node& n : root.at("report_year").list()) r.report_year.push_back(compile_regex(n));
+  for (const Node& n : root.at("report_year").list()) {
+    n.keys({"name", "regex", "offset"});
+    StructureRules::YearRule y;
+    y.name = n.at("name").str();
+    y.pattern = compile_pattern(n.at("regex"));
+    if (auto o = n.opt("offset")) y.offset = int(o->integer(-5, 5));
+    r.report_year.push_back(std::move(y));
+  }
   for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
   if (auto g = root.opt("given")) {
     g->keys({"year_option", "region_option", "region_path"});
@@ -694,8 +701,9 @@ void load_structure(const Node& root, StructureRules& r) {
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
   }
   Node h = root.at("headline");
-  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars"});
+  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end"});
   if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
+  if (auto a = h.opt("address_end")) r.address_end = a->text();
   r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
   r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
   r.sentence_end = h.at("sentence_end").text();
@@ -1078,10 +1086,11 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   add_words(r.indefinite_numerals, ind.at("numerals"), 0);
   add_words(r.indefinite_units, ind.at("units"), 0);
   Node v = root.at("versions");
-  v.keys({"name", "before_chars", "after_words", "latin_glued"});
+  v.keys({"name", "before_chars", "after_words", "latin_glued", "not_after"});
   r.version_rule = v.at("name").str();
   r.version_before_chars = v.at("before_chars").text();
   add_words(r.version_after_words, v.at("after_words"), 0);
+  if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
 }

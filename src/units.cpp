@@ -266,6 +266,7 @@ bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& 
   std::u32string s = text_of(view, pieces);
   if (s.empty() || s.size() > rules.structure.headline_max_chars) return false;
   if (ends_sentence(s, rules.structure)) return false;
+  if (in_set(rules.structure.address_end, s.back())) return false;  // 各位代表： opens the speech
   for (char32_t c : s)
     if (c == U'。' || c == '!' || c == '?' || c == ';' || c == U'；') return false;
   if (rules.periods.marker_words.longest_at(s, 0)) return false;
@@ -329,7 +330,7 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
       if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
-      st.report_year = year_of_digits(m->group(1, status));
+      st.report_year = year_of_digits(m->group(1, status)) + rule.offset;
       st.year_rule = rule.name;
       return;
     }

@@ -244,7 +244,13 @@ struct StructureRules {
     std::vector<std::u32string> keywords;
   };
   std::vector<Subtitle> subtitles;
-  std::vector<NamedRegex> report_year, region;
+  // A report-year rule: the year its regex captures, plus offset (a government work
+  // report given at the people's congress of 2025年1月 reviews 2024: offset -1).
+  struct YearRule : NamedRegex {
+    int offset = 0;
+  };
+  std::vector<YearRule> report_year;
+  std::vector<NamedRegex> region;
   // The report year and region given on the command line (--year, --region) or by the
   // input's path (--path-fields) rather than read in the text.
   std::string year_option_rule, region_option_rule, region_path_rule;
@@ -298,6 +304,7 @@ struct StructureRules {
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
+  std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   Lexicon headline_labels;
   std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
@@ -509,6 +516,7 @@ struct ExclusionRules {
   std::string version_rule;
   std::u32string version_before_chars;
   Lexicon version_after_words;
+  Lexicon version_not_after;  // indicator abbreviations before a figure: GDP412.6亿元 is no version
   bool version_latin_glued = true;
 };
 
