@@ -675,7 +675,11 @@ void load_structure(const Node& root, StructureRules& r) {
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
   }
   Node h = root.at("headline");
-  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars"});
+  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "enclosing_quotes"});
+  if (auto q = h.opt("enclosing_quotes")) {
+    q->keys({"name"});
+    r.headline_quotes_rule = q->at("name").str();
+  }
   if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
   r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
   r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));

@@ -287,6 +287,7 @@ struct StructureRules {
   size_t headline_max_chars = 48, headline_max_lines = 3;
   std::u32string sentence_end;
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
+  std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
 };
 
 struct SentenceRules {
