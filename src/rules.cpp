@@ -366,8 +366,9 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains"});
+      n.keys({"name", "regex", "contains", "tail"});
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
+      r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());

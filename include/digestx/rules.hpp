@@ -174,6 +174,9 @@ struct LayoutRules {
   std::u32string furniture_contains_any;    // all of them
   size_t furniture_max_chars = 120;
   std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
+  // k-th: the k-th rule's line starts the page's tail (网友评论 over readers' comments):
+  // every line after it is furniture of the same rule
+  std::vector<bool> furniture_tail;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
