@@ -1059,10 +1059,16 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   add_words(r.place_units, place.at("units"), 0);
   add_words(r.place_suffixes, place.at("suffixes"), 0);
   Node ind = root.at("indefinite_one");
-  ind.keys({"name", "numerals", "units"});
+  ind.keys({"name", "numerals", "units", "counted_before", "every"});
   r.indefinite_rule = ind.at("name").str();
   add_words(r.indefinite_numerals, ind.at("numerals"), 0);
   add_words(r.indefinite_units, ind.at("units"), 0);
+  if (auto c = ind.opt("counted_before")) r.indefinite_counted_before = c->text();
+  if (auto e = ind.opt("every")) {
+    e->keys({"name", "after"});
+    r.every_rule = e->at("name").str();
+    r.every_after = e->at("after").text();
+  }
   Node v = root.at("versions");
   v.keys({"name", "before_chars", "after_words", "latin_glued"});
   r.version_rule = v.at("name").str();

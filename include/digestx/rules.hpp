@@ -494,6 +494,9 @@ struct ExclusionRules {
   Lexicon place_units, place_suffixes;
   std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
   Lexicon indefinite_numerals, indefinite_units;
+  std::u32string indefinite_counted_before;  // 变电站一座。: after its noun, ending the clause, it is a count
+  std::string every_rule;                    // 每一栋楼、每一户居民: "every", never a count
+  std::u32string every_after;
   std::string url_rule;  // numerals inside web addresses are no quantities
   Lexicon url_starts;
   std::string version_rule;
