@@ -67,7 +67,7 @@ class HeadingMatcher {
     for (const Item& it : layout.pattern) {
       if (it.optional) continue;
       if (it.type == Item::Type::bracket && !holds_any(it.open)) return false;
-      if (it.type == Item::Type::literal && s_.find(it.text) == std::u32string_view::npos) return false;
+      if (it.type == Item::Type::literal && it.words.empty() && s_.find(it.text) == std::u32string_view::npos) return false;
     }
     return true;
   }
@@ -154,7 +154,7 @@ class HeadingMatcher {
       const Item& it = list[n];
       if (it.type == Item::Type::space && it.optional) continue;
       if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
-      if (it.type == Item::Type::literal) return s_.substr(e, it.text.size()) == it.text;
+      if (it.type == Item::Type::literal) return literal_at(it, e, end) > 0;
       return false;
     }
     return false;
@@ -215,10 +215,20 @@ class HeadingMatcher {
     return next(g);
   }
 
+  // The length of the literal's text (or of its longest word) at `at`, 0 if none is there.
+  size_t literal_at(const Item& it, size_t at, size_t end) const {
+    if (!it.words.empty()) {
+      auto m = it.words.longest_at(s_, at);
+      return m && at + m.len <= end ? m.len : 0;
+    }
+    return at + it.text.size() <= end && s_.substr(at, it.text.size()) == it.text ? it.text.size() : 0;
+  }
+
   bool literal(const Item& it, size_t end, const Found& f, const Next& next) {
-    if (f.pos + it.text.size() > end || s_.substr(f.pos, it.text.size()) != it.text) return false;
+    size_t len = literal_at(it, f.pos, end);
+    if (len == 0) return false;
     Found g = f;
-    g.pos = g.heading_end = f.pos + it.text.size();
+    g.pos = g.heading_end = f.pos + len;
     return next(g);
   }
 
@@ -276,7 +286,7 @@ class HeadingMatcher {
       if (it.type == Item::Type::space) continue;
       if (e >= end) return false;
       if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
-      if (it.type == Item::Type::literal) return s_.substr(e, it.text.size()) == it.text;
+      if (it.type == Item::Type::literal) return literal_at(it, e, end) > 0;
       if (it.type == Item::Type::separator) return bool(r_.separator_words.longest_at(s_, e));
       return true;
     }

@@ -54,6 +54,16 @@ void Lexicon::file(Side& side, char32_t c, uint32_t index) {
   if (at == b.lengths.end() || *at != len) b.lengths.insert(at, len);
 }
 
+Lexicon::Lexicon(const Lexicon& other)
+    : words_(other.words_), by_first_(other.by_first_), by_last_(other.by_last_), max_len_(other.max_len_) {
+  for (uint32_t i = 0; i < words_.size(); ++i) index_.emplace(std::u32string_view(words_[i].text), i);
+}
+
+Lexicon& Lexicon::operator=(const Lexicon& other) {
+  if (this != &other) *this = Lexicon(other);
+  return *this;
+}
+
 void Lexicon::add(std::u32string_view word, int value) {
   if (word.empty()) return;
   auto it = index_.find(word);
@@ -504,6 +514,7 @@ void load_item_options(const Node& n, HeadingItem& item) {
   if (auto a = only("after_posts", item.type == T::organization)) item.after_posts = a->boolean();
   if (auto sp = only("spaced", item.type == T::name)) item.spaced = sp->boolean();
   if (auto t = only("text", item.type == T::literal)) item.text = t->text();
+  if (auto w = only("words", item.type == T::literal)) add_words(item.words, *w, 0);
   if (auto o = only("open", item.type == T::bracket)) item.open = o->text();
   if (auto c = only("close", item.type == T::bracket)) item.close = c->text();
   if (auto m = only("max_chars", item.type == T::bracket)) item.max_chars = size_t(m->integer(1, 1000));
@@ -525,10 +536,12 @@ HeadingItem load_item(const Node& n) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "after_posts", "spaced", "text", "open", "close", "max_chars", "sentence", "pattern"});
+  n.keys({"item", "optional", "max", "after_posts", "spaced", "text", "words", "open", "close", "max_chars", "sentence",
+          "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item);
-  if (item.type == HeadingItem::Type::literal && item.text.empty()) n.fail("a literal needs \"text\"");
+  if (item.type == HeadingItem::Type::literal && item.text.empty() == item.words.empty())
+    n.fail("a literal needs \"text\" or \"words\" (one of them)");
   if (item.type == HeadingItem::Type::bracket && (item.open.empty() || item.open.size() != item.close.size()))
     n.fail("a bracket needs \"open\" and \"close\", one closing bracket for each opening one");
   if ((item.type == HeadingItem::Type::bracket || item.type == HeadingItem::Type::group) && item.items.empty())
@@ -600,6 +613,11 @@ void load_heading_places(const Node& root, StructureRules& r) {
 
 // The unknown-heading warning and the genres of structure.json.
 void load_heading_extras(const Node& root, StructureRules& r) {
+  if (auto l = root.opt("headline_labels")) {
+    l->keys({"name", "_doc", "words"});
+    r.headline_label_rule = l->at("name").str();
+    add_words(r.headline_labels, l->at("words"), 0);
+  }
   if (auto u = root.opt("unknown_heading")) {
     u->keys({"name", "max_chars"});
     r.unknown_heading_rule = u->at("name").str();
@@ -622,8 +640,8 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
-             "headline", "heading_layouts", "headline_placements", "heading_leads", "titles", "unknown_heading", "genres",
-             "given"});
+             "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
+             "unknown_heading", "genres", "given"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
@@ -1257,9 +1275,10 @@ void load_facts(const Node& root, FactPatternRules& r) {
 
 AspectRules::Where parse_where(const Node& n) {
   static const std::map<std::string, AspectRules::Where> names = {
-      {"clause", AspectRules::Where::clause}, {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
+      {"clause", AspectRules::Where::clause}, {"sentence", AspectRules::Where::sentence},
+      {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
       {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count}};
-  return named(n, names, "where must be clause, near, unit, follows or after_count");
+  return named(n, names, "where must be clause, sentence, near, unit, follows or after_count");
 }
 
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
@@ -1272,7 +1291,7 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   if (c.aspect < 0) n.at("aspect").fail("unknown aspect \"" + n.at("aspect").str() + "\" (kinds.json declares the aspects)");
   for (const Node& k : n.at("kinds").list()) c.kinds.push_back(known_kind(k, kinds));
   c.where = parse_where(n.at("where"));
-  if (c.where == Where::clause || c.where == Where::near) add_words(c.words, n.at("words"), 0);
+  if (c.where == Where::clause || c.where == Where::sentence || c.where == Where::near) add_words(c.words, n.at("words"), 0);
   if (c.where == Where::near) {
     c.max_gap = size_t(n.at("max_gap").integer(0, 20));
     if (auto g = n.opt("gap_chars")) c.gap_chars = g->text();

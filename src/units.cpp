@@ -205,6 +205,21 @@ std::optional<Pieces> without_enclosing_quotes(std::u32string_view view, const P
   return std::nullopt;
 }
 
+// "述职主题：以党建引领疫情防控" under "述职人：城北镇党委书记 周建华": a field label
+// before a colon names the line and is not part of the headline.
+Pieces without_headline_label(std::u32string_view view, const Pieces& headline, const Rules& rules) {
+  if (headline.empty() || rules.structure.headline_labels.empty()) return headline;
+  Joined j = Joined::of(view, headline);
+  auto m = rules.structure.headline_labels.longest_at(j.chars(), 0);
+  if (!m) return headline;
+  size_t b = m.len;
+  while (b < j.size() && is_space(j.chars()[b])) ++b;
+  if (b >= j.size() || (j.chars()[b] != U':' && j.chars()[b] != U'：')) return headline;
+  ++b;
+  while (b < j.size() && is_space(j.chars()[b])) ++b;
+  return b < j.size() ? j.pieces(b, j.size()) : headline;
+}
+
 // Where a heading line sits in the source: its words, and its wrappers too when they
 // stand inside (【…】, **…**), so that the heading's span gives back its text.
 Span heading_extent(std::u32string_view view, const Line& line) {
@@ -703,6 +718,10 @@ void Walk::unit(size_t i) {
   // A heading whose line goes on with the first paragraph has no headline elsewhere.
   if (c.unit->body.empty())
     for (HeadlinePlacement::Produce how : c.unit->layout->headline) place_headline(how, i, h, k);
+  if (Pieces bare = without_headline_label(view, h.headline, rules); bare != h.headline) {
+    h.headline = std::move(bare);
+    h.rules.push_back(rules.structure.headline_label_rule);
+  }
   if (auto bare = without_enclosing_quotes(view, h.headline, rules)) {
     h.headline = std::move(*bare);
     h.rules.push_back(rules.structure.headline_quotes_rule);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "table.hpp"
 
@@ -91,6 +92,24 @@ TEST(Lexicon, CharactersOfEveryPlane) {
   EXPECT_EQ(lex.longest_at(big, 0).len, 4u);
   auto firsts = lex.first_chars();
   EXPECT_EQ(firsts.size(), 4u);
+}
+
+// A copy (a cue copied as its vector grows) finds the words of a bucket past the sorted
+// size in its own index: 十三五期间 among 36 words starting with 十.
+TEST(Lexicon, CopiesFindBigBucketsInTheirOwnWords) {
+  auto original = std::make_unique<Lexicon>();
+  for (std::u32string plan : {U"十二五", U"十三五", U"十四五", U"十五五"})
+    for (std::u32string quote : {U"", U"”", U"\""})
+      for (std::u32string span : {U"期间", U"时期", U"以来"}) original->add(plan + quote + span, 1);
+  Lexicon copied(*original);
+  Lexicon assigned;
+  assigned = *original;
+  original.reset();
+  std::u32string s = U"十三五期间，全镇新建5个";
+  EXPECT_EQ(copied.longest_at(s, 0).len, 5u);
+  EXPECT_EQ(assigned.longest_at(s, 0).len, 5u);
+  EXPECT_EQ(copied.longest_ending_at(s, 5).len, 5u);
+  EXPECT_FALSE(copied.longest_at(s, 1));
 }
 
 TEST(Lexicon, LongestMatchBothWays) {

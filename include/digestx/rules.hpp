@@ -59,6 +59,16 @@ class Lexicon {
     int value = -1;
     explicit operator bool() const { return len > 0; }
   };
+  Lexicon() = default;
+  // The index views into words_: a copy must view its own words, not the original's
+  // (a vector of cues that grows copies them: std::deque's move is not noexcept, so
+  // a cue's word list of more than kSortedMax words with one first character, such as
+  // 十二五期间 … 十五五以来, looked its words up in freed memory). Moves keep the
+  // addresses of the deque's elements and may keep the index.
+  Lexicon(const Lexicon& other);
+  Lexicon& operator=(const Lexicon& other);
+  Lexicon(Lexicon&&) = default;
+  Lexicon& operator=(Lexicon&&) = default;
   void add(std::u32string_view word, int value);
   // Inline fast paths: most positions hold no word's first (last) character.
   Match longest_at(std::u32string_view text, size_t pos) const {
@@ -200,7 +210,8 @@ struct HeadingItem {
   size_t max = 0;              // space: at most this many characters (0: any)
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
-  std::u32string text;         // literal
+  std::u32string text;         // literal: this text,
+  Lexicon words;               // or any one of these words (述职人, 汇报人)
   std::u32string open, close;  // bracket: pairs, k-th with k-th
   size_t max_chars = 0;        // bracket: what it holds, at most (0: any)
   bool sentence_is_paragraph = false;  // headline: a sentence there is the unit's first paragraph, not a refusal
@@ -291,6 +302,8 @@ struct StructureRules {
   std::u32string sentence_end;
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
   std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
+  std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
+  Lexicon headline_labels;
 };
 
 struct SentenceRules {
@@ -582,13 +595,13 @@ struct KindRegistry {
 
 // Cues of a figure's aspect (aspects.json): the first cue that fits gives it.
 struct AspectRules {
-  enum class Where { clause, near, unit, follows, after_count };
+  enum class Where { clause, sentence, near, unit, follows, after_count };
   struct Cue {
     std::string name;
     int aspect = -1;                // index into the registry's aspects
     std::vector<std::string> kinds; // the kinds it applies to
     Where where = Where::clause;
-    Lexicon words;                  // clause, near
+    Lexicon words;                  // clause, sentence, near
     size_t max_gap = 0;             // near: characters between the cue and the figure,
     std::u32string gap_chars;       // all of these (增长了一倍)
     Lexicon not_after_cue, not_before_cue;
