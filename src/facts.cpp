@@ -88,6 +88,7 @@ class FactFinder : private facts::FactText {
       d.value = u.value;
       d.kind_rule = d.unit_rule = u.name;
       d.pattern_rule = rule;
+      qualify_fixed(d);
       find_subject(d);
       found.push_back(d);
       i += m.len - 1;
@@ -95,6 +96,23 @@ class FactFinder : private facts::FactText {
     if (found.empty()) return;
     drafts_.insert(drafts_.end(), found.begin(), found.end());
     std::stable_sort(drafts_.begin(), drafts_.end(), [](const Draft& a, const Draft& b) { return a.b < b.b; });
+  }
+
+  // A fixed word's qualifier after it (一半以上) or before it (超过半数), as a figure's:
+  // without it 一半以上 would read as exactly half.
+  void qualify_fixed(Draft& d) const {
+    const QualifierRules& qr = r_.qualifiers;
+    if (auto a = word_at(qr.after_unit, d.e)) {
+      d.qualifier = qr.entries[size_t(a.value)].qualifier;
+      d.qualifier_rule = qr.entries[size_t(a.value)].name;
+      d.e += a.len;
+    }
+    auto b = word_ending_at(qr.before, d.b);
+    if (!b || (d.qualifier.size() && qr.entries[size_t(b.value)].qualifier == "about")) return;
+    if (auto cancel = word_ending_at(qr.not_before, d.b); cancel && cancel.len > b.len) return;
+    d.qualifier = qr.entries[size_t(b.value)].qualifier;
+    d.qualifier_rule = qr.entries[size_t(b.value)].name;
+    d.b -= b.len;
   }
 
   // What a qualifier says of the figure: at least it (more_than, at_least) or at most.

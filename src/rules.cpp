@@ -614,9 +614,10 @@ void load_heading_places(const Node& root, StructureRules& r) {
 // The unknown-heading warning and the genres of structure.json.
 void load_heading_extras(const Node& root, StructureRules& r) {
   if (auto l = root.opt("headline_labels")) {
-    l->keys({"name", "_doc", "words"});
+    l->keys({"name", "words", "lead_marks"});
     r.headline_label_rule = l->at("name").str();
     add_words(r.headline_labels, l->at("words"), 0);
+    if (auto m = l->opt("lead_marks")) r.headline_lead_marks = m->text();
   }
   if (auto u = root.opt("unknown_heading")) {
     u->keys({"name", "max_chars"});

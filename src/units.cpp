@@ -206,18 +206,22 @@ std::optional<Pieces> without_enclosing_quotes(std::u32string_view view, const P
 }
 
 // "述职主题：以党建引领疫情防控" under "述职人：城北镇党委书记 周建华": a field label
-// before a colon names the line and is not part of the headline.
+// before a colon names the line and is not part of the headline; nor are the dashes
+// that lead it in ("——以“党建+”激活县域发展新动能" under "◆ 青川县委书记 马文涛").
 Pieces without_headline_label(std::u32string_view view, const Pieces& headline, const Rules& rules) {
-  if (headline.empty() || rules.structure.headline_labels.empty()) return headline;
+  const StructureRules& st = rules.structure;
+  if (headline.empty()) return headline;
   Joined j = Joined::of(view, headline);
-  auto m = rules.structure.headline_labels.longest_at(j.chars(), 0);
-  if (!m) return headline;
-  size_t b = m.len;
-  while (b < j.size() && is_space(j.chars()[b])) ++b;
-  if (b >= j.size() || (j.chars()[b] != U':' && j.chars()[b] != U'：')) return headline;
-  ++b;
-  while (b < j.size() && is_space(j.chars()[b])) ++b;
-  return b < j.size() ? j.pieces(b, j.size()) : headline;
+  std::u32string_view s = j.chars();
+  size_t b = 0;
+  while (b < s.size() && (st.headline_lead_marks.find(s[b]) != std::u32string::npos || is_space(s[b]))) ++b;
+  if (auto m = st.headline_labels.longest_at(s, b)) {
+    size_t c = b + m.len;
+    while (c < s.size() && is_space(s[c])) ++c;
+    if (c < s.size() && (s[c] == U':' || s[c] == U'：')) b = c + 1;
+  }
+  while (b < s.size() && is_space(s[b])) ++b;
+  return b > 0 && b < s.size() ? j.pieces(b, s.size()) : headline;
 }
 
 // Where a heading line sits in the source: its words, and its wrappers too when they

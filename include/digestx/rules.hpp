@@ -304,6 +304,7 @@ struct StructureRules {
   std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   Lexicon headline_labels;
+  std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
 };
 
 struct SentenceRules {
