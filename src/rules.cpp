@@ -866,7 +866,8 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
   if (auto n = root.opt("bare_big_unit")) {
-    n->keys({"name", "bounds_after_unit", "not_after"});
+    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before"});
+    if (auto bb = n->opt("bounds_before")) add_words(r.bare_big_bounds_before, *bb, 0);
     r.bare_big_rule = n->at("name").str();
     add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
     add_words(r.bare_big_not_after, n->at("not_after"), 0);

@@ -368,6 +368,7 @@ struct NumberRules {
   // (100000000 元), not after the words of not_after (数亿元以上 is no 1亿).
   std::string bare_big_rule;
   Lexicon bare_big_bounds, bare_big_not_after;
+  Lexicon bare_big_bounds_before;  // 培育税收超亿元楼宇: a bound word before the bare big unit
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
