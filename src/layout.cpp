@@ -29,12 +29,21 @@ uint32_t columns_of(char32_t c) {
 }
 
 // The width of a line from its first character (indent included) to its end, and the
-// width of its indent.
-void measure(std::u32string_view text, size_t from, Line& line, const LayoutRules& rules) {
+// width of its indent, in the source's characters: the view's, but for those folding
+// changed (a full-width Ａ is two columns, its view A one). `changed` is the first
+// change at or after `from`; it is left at the first change after the line.
+void measure(std::u32string_view view, const FoldChanges& changes, size_t& changed, size_t from, Line& line,
+             const LayoutRules& rules) {
   uint32_t indent = 0, all = 0;
   for (size_t k = from; k < line.span.end; ++k) {
-    all += columns_of(text[k]);
-    if (k < line.span.start) indent += columns_of(text[k]);
+    all += columns_of(view[k]);
+    if (k < line.span.start) indent += columns_of(view[k]);
+  }
+  for (; changed < changes.at.size() && changes.at[changed] < line.span.end; ++changed) {
+    uint32_t k = changes.at[changed];
+    uint32_t was = columns_of(changes.was[changed]), is = columns_of(view[k]);
+    all += was - is;
+    if (k < line.span.start) indent += was - is;
   }
   line.columns = all;
   line.indented = !line.blank && !rules.paragraph_indent_rule.empty() && indent >= rules.paragraph_indent_columns;
@@ -277,15 +286,29 @@ void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules)
   }
 }
 
+// Lines to reserve at once: grown one at a time, the vector held up to twice their
+// size. Line feeds count them but in texts broken by CR alone or U+2028 (rare), where
+// the vector grows as it did.
+size_t count_lines(std::u32string_view view) {
+  uint32_t n = 1;  // 32-bit, as spans are: the compiler counts four characters at a time
+  for (char32_t c : view) n += c == '\n';
+  return n;
+}
+
 }  // namespace
 
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {
+  return layout(view, changes_between(text, view), rules);
+}
+
+Layout layout(std::u32string_view view, const FoldChanges& changes, const LayoutRules& rules) {
   Layout out;
-  size_t n = text.size();
-  size_t pos = 0;
+  out.lines.reserve(count_lines(view));
+  size_t n = view.size();
+  size_t pos = 0, changed = 0;
   while (pos <= n) {
     size_t end = pos;
-    while (end < n && !is_line_break(text[end])) ++end;
+    while (end < n && !is_line_break(view[end])) ++end;
     Line line;
     line.span = {uint32_t(pos), uint32_t(end)};
     trim(view, line.span);
@@ -298,11 +321,12 @@ Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRu
       if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
       if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
     }
-    measure(text, pos, line, rules);
+    measure(view, changes, changed, pos, line, rules);
+    while (changed < changes.at.size() && changes.at[changed] < end) ++changed;  // the line's trimmed end
     out.lines.push_back(std::move(line));
     if (end >= n) break;
     // CRLF counts as one break.
-    pos = end + ((text[end] == '\r' && end + 1 < n && text[end + 1] == '\n') ? 2 : 1);
+    pos = end + ((view[end] == '\r' && end + 1 < n && view[end + 1] == '\n') ? 2 : 1);
     if (pos == n) break;
   }
   mark_lines(view, out, rules);

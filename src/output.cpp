@@ -571,7 +571,8 @@ void write_warnings(Json& j, const std::vector<Warning>& warnings) {
   j.end_array();
 }
 
-void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush) {
+void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush,
+                    const UnitStream* units) {
   Json j(out, o.pretty, &flush);
   j.begin_object();
   if (!doc.id.empty()) j.key("id").raw(doc.id);
@@ -590,8 +591,13 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   for (const Sidebar& sb : doc.sidebars) write_sidebar(j, doc, sb, o);
   j.end_array();
   j.key("units").begin_array();
-  for (size_t i = 0; i < doc.units.size(); ++i) write_unit(j, doc, doc.units[i], i, o);
+  for (size_t i = 0; i < doc.units.size(); ++i) {
+    if (units) units->before(i);
+    write_unit(j, doc, doc.units[i], i, o);
+    if (units) units->after(i);
+  }
   j.end_array();
+  if (units) units->finish();
   write_warnings(j, doc.warnings);
   j.end_object();
 }

@@ -128,7 +128,8 @@ void maybe_flush(std::string& out, const Flush& flush) {
 
 }  // namespace
 
-void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush) {
+void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush,
+                      const UnitStream* units) {
   DocumentCells d = document_cells(doc);
   // Sidebars first, as in the JSON, so that rows follow the order of the document.
   for (const Sidebar& sb : doc.sidebars)
@@ -136,16 +137,22 @@ void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o
       fact_row(out, doc, d, nullptr, 0, f, o);
       maybe_flush(out, flush);
     }
-  for (size_t i = 0; i < doc.units.size(); ++i)
+  for (size_t i = 0; i < doc.units.size(); ++i) {
+    if (units) units->before(i);
     for (const Fact& f : doc.units[i].facts) {
       fact_row(out, doc, d, &doc.units[i], i, f, o);
       maybe_flush(out, flush);
     }
+    if (units) units->after(i);
+  }
+  if (units) units->finish();
 }
 
-void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush) {
+void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush,
+                      const UnitStream* units) {
   DocumentCells d = document_cells(doc);
   for (size_t i = 0; i < doc.units.size(); ++i) {
+    if (units) units->before(i);
     const Unit& u = doc.units[i];
     size_t sentences = 0;
     for (const Paragraph& p : u.paragraphs) sentences += p.sentences.size();
@@ -158,8 +165,10 @@ void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o
     else row.number(covering(u.heading).start).number(covering(u.heading).end);
     row.number((long long)u.paragraphs.size()).number((long long)sentences).number((long long)u.facts.size());
     row.end();
+    if (units) units->after(i);
     maybe_flush(out, flush);
   }
+  if (units) units->finish();
 }
 
 }  // namespace digestx

@@ -250,25 +250,11 @@ void give_region(Document& doc, const std::string& region, const std::string& fr
 
 }  // namespace
 
-Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
-  // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
-  // would get spans that wrap around.
-  if (text.size() > kMaxChars)
-    throw InputError("too_large", "holds more than " + std::to_string(kMaxChars) + " characters, more than spans can index");
-  Document doc;
-  doc.source = std::move(source);
-  doc.text = std::move(text);
-  doc.rules_fingerprint = rules.fingerprint;
-  doc.rules = rules.weak_from_this().lock();
-  StructureOptions so;
-  so.year = options.year;
-  so.year_from = options.year_from;
-  Structure st;
-  {
-    // The view of the whole text and its lines are needed only to find the structure.
-    std::u32string view = matching_view(doc.text);
-    st = find_units(view, layout(doc.text, view, rules.layout), rules, so);
-  }
+namespace {
+
+// The front matter of a document found by the structure stage: title, region, year,
+// genre, furniture and the structure's warnings.
+void take_front(Document& doc, Structure& st, const Rules& rules, const ExtractOptions& options) {
   doc.title = st.title;
   doc.title_breaks = st.title_breaks;
   doc.subtitle = st.subtitle;
@@ -284,11 +270,46 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.genre_rule = st.genre_rule;
   for (const FurnitureLine& f : st.furniture) doc.furniture.push_back({f.span, f.rule});
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
+}
+
+StretchContext context_of(const Document& doc, const ExtractOptions& options) {
   StretchContext cx;
-  cx.frame = st.genre == "full_report" ? PeriodFrame::full_report : PeriodFrame::digest;
+  cx.frame = doc.genre == "full_report" ? PeriodFrame::full_report : PeriodFrame::digest;
   cx.report_year = doc.report_year;
   cx.explain = options.explain;
-  std::vector<Span> too_large;
+  return cx;
+}
+
+}  // namespace
+
+namespace {
+
+// The document up to its units: structure, front matter, sidebars filled, and each
+// unit's heading; the units' paragraphs wait in `units` (filled by fill_units).
+Document prepare(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
+                 std::vector<UnitText>& units, std::vector<Span>& too_large) {
+  // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
+  // would get spans that wrap around.
+  if (text.size() > kMaxChars)
+    throw InputError("too_large", "holds more than " + std::to_string(kMaxChars) + " characters, more than spans can index");
+  Document doc;
+  doc.source = std::move(source);
+  doc.text = std::move(text);
+  doc.rules_fingerprint = rules.fingerprint;
+  doc.rules = rules.weak_from_this().lock();
+  StructureOptions so;
+  so.year = options.year;
+  so.year_from = options.year_from;
+  Structure st;
+  {
+    // The view of the whole text and its lines are needed only to find the structure:
+    // the text is folded in place meanwhile (no second copy of it), then put back.
+    FoldChanges folded = fold_in_place(doc.text);
+    st = find_units(doc.text, layout(doc.text, folded, rules.layout), rules, so);
+    unfold(doc.text, folded);
+  }
+  take_front(doc, st, rules, options);
+  StretchContext cx = context_of(doc, options);
   for (SidebarText& sb : st.sidebars) {
     Sidebar out;
     out.label = sb.label;
@@ -297,26 +318,48 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
     warn_joined(doc, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
-  cx.with_periods = true;
   doc.units.resize(st.units.size());
-  std::vector<std::vector<Span>> too_large_in_unit(st.units.size());
-  auto fill_unit = [&](size_t i) {
-    UnitText& ut = st.units[i];
+  for (size_t i = 0; i < st.units.size(); ++i) {
+    UnitHeading& h = st.units[i].heading;
     Unit& u = doc.units[i];
-    u.has_heading = ut.has_heading;
-    u.heading = std::move(ut.heading.heading);
-    u.organization = ut.heading.organization;
-    u.role = ut.heading.role;
-    u.name = ut.heading.name;
-    u.headline = std::move(ut.heading.headline);
-    u.rules = std::move(ut.heading.rules);
-    fill(doc.text, std::move(ut.paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[i], u.refused});
+    u.has_heading = st.units[i].has_heading;
+    u.heading = std::move(h.heading);
+    u.organization = h.organization;
+    u.role = h.role;
+    u.name = h.name;
+    u.headline = std::move(h.headline);
+    u.rules = std::move(h.rules);
+  }
+  units = std::move(st.units);
+  return doc;
+}
+
+// Fills the units [first, last) of `doc` from their paragraphs, in parallel for a large
+// document, and adds their warnings (figures read across a line break) and their
+// unrepresentable figures to `too_large`, in the order of the units.
+void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_t last, const Rules& rules,
+                const ExtractOptions& options, std::vector<Span>& too_large) {
+  StretchContext cx = context_of(doc, options);
+  cx.with_periods = true;
+  std::vector<std::vector<Span>> too_large_in_unit(last - first);
+  auto fill_unit = [&](size_t k) {
+    Unit& u = doc.units[first + k];
+    fill(doc.text, std::move(units[first + k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
   };
   bool parallel = doc.text.size() >= kParallelChars;
-  if (parallel && options.parallel) options.parallel(st.units.size(), fill_unit);
-  else run_each(st.units.size(), parallel ? options.threads : 1, fill_unit);
-  for (const Unit& u : doc.units) warn_joined(doc, u.facts);
+  if (parallel && options.parallel) options.parallel(last - first, fill_unit);
+  else run_each(last - first, parallel ? options.threads : 1, fill_unit);
+  for (size_t i = first; i < last; ++i) warn_joined(doc, doc.units[i].facts);
   for (const auto& spans : too_large_in_unit) too_large.insert(too_large.end(), spans.begin(), spans.end());
+}
+
+}  // namespace
+
+Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  std::vector<UnitText> units;
+  std::vector<Span> too_large;
+  Document doc = prepare(std::move(text), std::move(source), rules, options, units, too_large);
+  fill_units(doc, units, 0, units.size(), rules, options, too_large);
   warn_unrepresentable(too_large, doc.warnings);
   return doc;
 }
@@ -334,7 +377,8 @@ std::string encoding_hint(const std::string& used) {
 // short file cut inside its last character is damage to report, not an error.
 constexpr size_t kMinUndecodableForError = 10;
 
-Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+// The source's fields from its decoding, or InputError if it reads as junk.
+void check_decoded(const Decoded& d, size_t bytes, SourceInfo& source) {
   if (d.invalid >= kMinUndecodableForError && d.invalid * 100 > d.text.size())
     throw InputError("undecodable", std::to_string(d.invalid) + " undecodable byte sequences in " +
                                         std::to_string(d.text.size()) + " characters (read as " + d.encoding + "); " +
@@ -343,6 +387,10 @@ Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& r
   source.encoding = d.encoding;
   source.bom = d.bom;
   source.bytes = bytes;
+}
+
+Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  check_decoded(d, bytes, source);
   Document doc = extract_text(std::move(d.text), std::move(source), rules, options);
   doc.warnings.insert(doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return doc;
@@ -359,6 +407,61 @@ Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rule
   size_t size = bytes.size();
   std::string().swap(bytes);
   return from_decoded(std::move(d), size, std::move(source), rules, options);
+}
+
+StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const Rules& rules,
+                                  const ExtractOptions& options) {
+  Decoded d = decode(bytes, options.decode);
+  size_t size = bytes.size();
+  std::string().swap(bytes);
+  check_decoded(d, size, source);
+  StreamedDocument out(rules, options);
+  out.doc = prepare(std::move(d.text), std::move(source), rules, options, out.units_, out.too_large_);
+  out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
+  for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();
+  return out;
+}
+
+StreamedDocument::StreamedDocument(const Rules& rules, const ExtractOptions& options)
+    : rules_(&rules), options_(options) {}
+
+// The units from `first` on whose text adds up to kWindowChars (one at least), filled
+// together: enough work for every thread, little memory.
+void StreamedDocument::fill_window(size_t first) {
+  size_t last = first, chars = 0;
+  while (last < units_.size() && (last == first || chars < kWindowChars)) {
+    for (const ParagraphText& p : units_[last].paragraphs) chars += covering(p.pieces).size();
+    ++last;
+  }
+  fill_units(doc, units_, first, last, *rules_, options_, too_large_);
+  for (size_t i = first; i < last; ++i) facts_ += doc.units[i].facts.size();
+  filled_ = last;
+}
+
+void StreamedDocument::release(size_t i) {
+  Unit& u = doc.units[i];
+  std::vector<Paragraph>().swap(u.paragraphs);
+  std::vector<Fact>().swap(u.facts);
+  std::vector<Refusal>().swap(u.refused);
+  std::vector<ParagraphText>().swap(units_[i].paragraphs);
+}
+
+void StreamedDocument::finish() {
+  if (finished_) return;
+  finished_ = true;
+  warn_unrepresentable(too_large_, doc.warnings);
+  doc.warnings.insert(doc.warnings.end(), trailing_warnings.begin(), trailing_warnings.end());
+  std::vector<Span>().swap(too_large_);
+}
+
+UnitStream StreamedDocument::stream() {
+  UnitStream s;
+  s.before = [this](size_t i) {
+    if (i >= filled_) fill_window(i);
+  };
+  s.after = [this](size_t i) { release(i); };
+  s.finish = [this] { finish(); };
+  return s;
 }
 
 LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain) {

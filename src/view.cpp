@@ -71,6 +71,36 @@ std::u32string matching_view(std::u32string_view text) {
   return v;
 }
 
+FoldChanges fold_in_place(std::u32string& text) {
+  const auto& table = folded_table();
+  FoldChanges changes;
+  char32_t* p = text.data();
+  for (size_t i = 0, n = text.size(); i < n; ++i) {
+    char32_t c = p[i];
+    char32_t f = c < kBmp ? table[c] : c;
+    if (__builtin_expect(f == c, 1)) continue;
+    changes.at.push_back(uint32_t(i));
+    changes.was.push_back(c);
+    p[i] = f;
+  }
+  return changes;
+}
+
+void unfold(std::u32string& text, FoldChanges& changes) {
+  for (size_t k = 0; k < changes.at.size(); ++k) text[changes.at[k]] = changes.was[k];
+  changes = FoldChanges();
+}
+
+FoldChanges changes_between(std::u32string_view text, std::u32string_view view) {
+  FoldChanges changes;
+  for (size_t i = 0; i < text.size() && i < view.size(); ++i) {
+    if (text[i] == view[i]) continue;
+    changes.at.push_back(uint32_t(i));
+    changes.was.push_back(text[i]);
+  }
+  return changes;
+}
+
 std::u32string fold(std::u32string_view s) { return matching_view(s); }
 
 }  // namespace digestx

@@ -119,5 +119,43 @@ INSTANTIATE_TEST_SUITE_P(Gold, Documents, testing::ValuesIn(gold_files()), [](co
   return name;
 });
 
+// A large document streamed (units filled as they are written, a window at a time, then
+// freed) writes the same bytes as the document filled whole: the digests one after
+// another past one window of units, with a figure too long to represent in a unit
+// of the second window and a note from the caller, whose warnings come last.
+TEST(Documents, StreamedWritesTheSameBytes) {
+  std::string digest = read_file(source_path("samples/sanya-2022.txt"));
+  std::string bytes = "去年发放补贴1234567890123456789012345678901234567890元。\n\n";
+  while (bytes.size() < 3500000) bytes += digest + "\n\n";
+  bytes += "### 吉阳区委书记孙德震：\n去年发放补贴1234567890123456789012345678901234567890元。\n";
+  SourceInfo source;
+  source.path = "many.txt";
+  Warning note{"year_overridden", "a note from the caller", false, {}};
+  Document whole = extract(bytes, source, rules());
+  whole.warnings.push_back(note);
+  std::string expected;
+  write_document(expected, whole, OutputOptions{});
+  for (bool explain : {false, true}) {
+    ExtractOptions eo;
+    eo.explain = explain;
+    OutputOptions oo{false, explain};
+    std::string want = expected;
+    if (explain) {
+      Document d = extract(bytes, source, rules(), eo);
+      d.warnings.push_back(note);
+      want.clear();
+      write_document(want, d, oo);
+    }
+    StreamedDocument streamed = extract_streamed(std::string(bytes), source, rules(), eo);
+    streamed.trailing_warnings.push_back(note);
+    UnitStream hooks = streamed.stream();
+    std::string got;
+    write_document(got, streamed.doc, oo, {}, &hooks);
+    EXPECT_EQ(got, want) << "explain " << explain;
+    EXPECT_EQ(streamed.facts(), count_facts(whole));
+    EXPECT_TRUE(streamed.doc.units.back().facts.empty());  // freed once written
+  }
+}
+
 }  // namespace
 }  // namespace digestx::test

@@ -95,6 +95,20 @@ def full_width_figures_without_sentence_end(folder, size):
     return write(folder, "no-sentence-end-full-width.txt", repeat_to("发放慰问金１２，３４５．６万元，", size))
 
 
+def many_units(folder, size):
+    """The UTF-8 digests of samples/ and tests/data/ one after another to `size` bytes
+    (cut at a line end): thousands of units, none of them large."""
+    texts = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "samples", "*.txt")) +
+                       glob.glob(os.path.join(ROOT, "tests", "data", "*.txt"))):
+        try:
+            texts.append(open(path, encoding="utf-8-sig").read())
+        except UnicodeDecodeError:
+            continue  # the Big5 digest
+    data = repeat_to("\n\n".join(texts) + "\n\n", size)
+    return write(folder, "many-units-%d.txt" % size, data[: data.rfind(b"\n") + 1])
+
+
 GENERATORS = {
     "figures_without_sentence_end": figures_without_sentence_end,
     "full_width_figures_without_sentence_end": full_width_figures_without_sentence_end,
@@ -105,4 +119,5 @@ GENERATORS = {
     "repeated_qualifiers": repeated_qualifiers,
     "long_heading": long_heading,
     "many_lines": many_lines,
+    "many_units": many_units,
 }

@@ -41,6 +41,23 @@ TEST(Layout, SpansPointIntoTheSource) {
   EXPECT_EQ(slice(text, l.lines[2].span), "3月13日，会议召开。");
 }
 
+// The layout from the view folded in place measures a line in the source's
+// characters: full-width ＡＢ is as wide as 中文, its view AB is not.
+TEST(Layout, MeasuresTheSourceWhenFoldedInPlace) {
+  std::u32string text = U"　　ＡＢ１２，共计１２３万元\r\n第二行";
+  Layout expected = layout(text, matching_view(text), rules().layout);
+  std::u32string folded = text;
+  FoldChanges changes = fold_in_place(folded);
+  Layout l = layout(folded, changes, rules().layout);
+  ASSERT_EQ(l.lines.size(), expected.lines.size());
+  for (size_t i = 0; i < l.lines.size(); ++i) {
+    EXPECT_EQ(l.lines[i].columns, expected.lines[i].columns);
+    EXPECT_EQ(l.lines[i].indented, expected.lines[i].indented);
+    EXPECT_EQ(l.lines[i].span.start, expected.lines[i].span.start);
+  }
+  EXPECT_EQ(l.lines[0].columns, 28u);  // 14 wide characters, the two ideographic spaces included
+}
+
 class RegexFirstTable : public testing::TestWithParam<Case> {};
 
 TEST_P(RegexFirstTable, ReadsWhatAMatchStartsWith) {

@@ -14,6 +14,18 @@ TEST_P(ViewTable, FoldsOneForOne) {
   std::u32string v = matching_view(in);
   EXPECT_EQ(v.size(), in.size());  // offsets are shared with the source
   EXPECT_EQ(to_utf8(v), c.at("view").get<std::string>());
+  // Folded in place: the same view, and the text back whole afterwards.
+  std::u32string text = in;
+  FoldChanges changes = fold_in_place(text);
+  EXPECT_EQ(text, v);
+  unfold(text, changes);
+  EXPECT_EQ(text, in);
+}
+
+// The layout finds lines in the view folded in place: no character folds into a line
+// break or out of one.
+TEST(View, KeepsLineBreaks) {
+  for (char32_t c = 0; c < 0x10000; ++c) EXPECT_EQ(is_line_break(fold_char(c)), is_line_break(c)) << uint32_t(c);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, ViewTable, testing::ValuesIn(load_table("view.json")), case_name);

@@ -10,6 +10,7 @@
 
 #include "digestx/rules.hpp"
 #include "digestx/span.hpp"
+#include "digestx/view.hpp"
 
 namespace digestx {
 
@@ -36,5 +37,7 @@ struct Layout {
 
 // `view` is the matching view of `text` (same length).
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules);
+// The same from the view alone and what folding changed (the text folded in place).
+Layout layout(std::u32string_view view, const FoldChanges& changes, const LayoutRules& rules);
 
 }  // namespace digestx

@@ -20,9 +20,19 @@ struct OutputOptions {
 using Flush = std::function<void(std::string& buffer)>;
 constexpr size_t kFlushBytes = size_t(1) << 20;
 
+// A document whose units are filled while it is written (pipeline.hpp's
+// StreamedDocument): `before(i)` comes before unit i is written (it may fill the units
+// from i on), `after(i)` once it is (it may free it), `finish()` after the last unit,
+// before what follows the units (the warnings).
+struct UnitStream {
+  std::function<void(size_t)> before, after;
+  std::function<void()> finish;
+};
+
 // Appends the document's JSON (no trailing newline), handing the buffer to `flush`
 // (when given) whenever it passes kFlushBytes.
-void write_document(std::string& out, const Document& doc, const OutputOptions& options, const Flush& flush = {});
+void write_document(std::string& out, const Document& doc, const OutputOptions& options, const Flush& flush = {},
+                    const UnitStream* units = nullptr);
 
 // Appends the contract's error record for an input that could not be read or decoded.
 void write_error(std::string& out, const SourceInfo& source, const std::string& code, const std::string& message,

@@ -26,12 +26,14 @@ struct CsvOptions {
 // [id,] source, region, report_year, unit_index, organization, role, name, period,
 // year, kind, value, unit, qualifier, range_low, range_high, subject, text, start, end
 void write_facts_header(std::string& out, const CsvOptions& options);
-void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& options, const Flush& flush = {});
+void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& options, const Flush& flush = {},
+                      const UnitStream* units = nullptr);
 
 // One row per unit: [id,] source, region, report_year, unit_index, organization,
 // role, name, headline, heading, start, end, paragraphs, sentences, facts
 void write_units_header(std::string& out, const CsvOptions& options);
-void write_units_rows(std::string& out, const Document& doc, const CsvOptions& options, const Flush& flush = {});
+void write_units_rows(std::string& out, const Document& doc, const CsvOptions& options, const Flush& flush = {},
+                      const UnitStream* units = nullptr);
 
 // One cell, quoted when it holds the delimiter, a quote, CR or LF (quotes doubled).
 void append_csv_cell(std::string& out, std::string_view value, char delimiter);

@@ -11,7 +11,9 @@
 #include "digestx/decode.hpp"
 #include "digestx/document.hpp"
 #include "digestx/numbers.hpp"
+#include "digestx/output.hpp"
 #include "digestx/rules.hpp"
+#include "digestx/units.hpp"
 
 namespace digestx {
 
@@ -41,6 +43,42 @@ constexpr size_t kMaxChars = 0xFFFFFFFFu;
 Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
 // The same, releasing the bytes as soon as they are decoded (large inputs).
 Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
+
+// A large document written as its units are filled, a window of units at a time, each
+// unit freed once written (the writers take stream() as their UnitStream): the
+// units' paragraphs, sentences and facts take the memory of a window, not of the
+// file (its text and structure still follow the file). `doc` holds from the start the front
+// matter, the sidebars and every unit's heading; its warnings are complete, and
+// `trailing_warnings` added after them, once the writer has called finish.
+class StreamedDocument {
+ public:
+  Document doc;
+  std::vector<Warning> trailing_warnings;  // the caller's notes (a path's fields), last
+  // The hooks point at this object: it must not move once they are taken.
+  UnitStream stream();
+  // Facts of the sidebars and of the units filled so far (all, once written).
+  size_t facts() const { return facts_; }
+
+ private:
+  friend StreamedDocument extract_streamed(std::string&&, SourceInfo, const Rules&, const ExtractOptions&);
+  StreamedDocument(const Rules& rules, const ExtractOptions& options);
+  // Units of about this many characters are filled at once: 1 MiB of text holds a
+  // few MB of paragraphs, sentences and facts.
+  static constexpr size_t kWindowChars = size_t(1) << 20;
+  void fill_window(size_t first);
+  void release(size_t i);
+  void finish();
+  const Rules* rules_;
+  ExtractOptions options_;
+  std::vector<UnitText> units_;  // the paragraphs of the units not yet filled
+  std::vector<Span> too_large_;  // unrepresentable figures so far, warned of at the end
+  size_t filled_ = 0, facts_ = 0;
+  bool finished_ = false;
+};
+
+// extract_owned's document, its units left to be filled as they are written.
+StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const Rules& rules,
+                                  const ExtractOptions& options);
 
 // Already decoded text (records mode) -> its document.
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});

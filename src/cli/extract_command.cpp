@@ -156,6 +156,13 @@ Result run_file(const Batch& b, size_t i) {
     ExtractOptions options = b.extract;
     std::vector<Warning> notes = give_fields(options, b.args, in.path);
     if (large) options.parallel = run_shared;  // one large file: its units on the batch's workers
+    if (large && !to_dir && !b.args.summary && !b.args.strict) {
+      // Its units are filled by the writer as it writes them (--strict needs every
+      // warning before the first byte, --summary every fact: those are not streamed).
+      r.deferred = std::make_shared<StreamedDocument>(extract_streamed(std::move(bytes), source, *b.rules, options));
+      r.deferred->trailing_warnings = std::move(notes);
+      return r;
+    }
     Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
     doc.warnings.insert(doc.warnings.end(), notes.begin(), notes.end());
     r.note = warnings_summary(doc);
@@ -163,7 +170,6 @@ Result run_file(const Batch& b, size_t i) {
     if (!r.note.empty()) r.note = in.path + ": " + r.note;
     r.facts = count_facts(doc);
     if (b.args.summary) summarise(r, doc, in.path);
-    else if (large && !to_dir) r.deferred = std::make_shared<const Document>(std::move(doc));
     else r.output = to_dir ? format_file(doc, one) : format_document(doc, one);
   } catch (const InputError& e) {
     code = e.code();
@@ -324,12 +330,7 @@ class Writer {
     if (b_.args.summary) {
       if (!r.error) sink_->write(r.output);
     } else if (r.deferred) {
-      separate();
-      stream_document(*r.deferred, b_.framing, [&](std::string& chunk) {
-        put(chunk);
-        chunk.clear();
-      });
-      r.deferred.reset();
+      stream(r);
     } else if (!r.output.empty() && (several_ || !r.error)) {
       separate();
       put(r.output);
@@ -347,6 +348,21 @@ class Writer {
   size_t facts = 0, skipped = 0, documents = 0, failed = 0;
 
  private:
+  // A large document, its units filled as they are written; its facts and the summary
+  // of its warnings are known once it is.
+  void stream(Result& r) {
+    separate();
+    UnitStream units = r.deferred->stream();
+    stream_document(r.deferred->doc, b_.framing, [&](std::string& chunk) {
+      put(chunk);
+      chunk.clear();
+    }, &units);
+    facts += r.deferred->facts();
+    std::string note = warnings_summary(r.deferred->doc);
+    if (!note.empty() && !b_.args.quiet) progress_.note(r.deferred->doc.source.path + ": " + note);
+    r.deferred.reset();
+  }
+
   void put(std::string_view data) {
     if (color_) sink_->write(color_->paint(data));
     else sink_->write(data);

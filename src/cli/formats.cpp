@@ -55,18 +55,19 @@ std::string stream_end(const Framing& f) {
 
 namespace {
 
-void format_into(std::string& out, const Document& doc, const Framing& f, const Flush& flush) {
+void format_into(std::string& out, const Document& doc, const Framing& f, const Flush& flush,
+                 const UnitStream* units = nullptr) {
   switch (f.format) {
     case Format::json:
-      write_document(out, doc, f.json, flush);
+      write_document(out, doc, f.json, flush, units);
       if (!f.several) out += '\n';
       break;
     case Format::jsonl:
-      write_document(out, doc, f.json, flush);
+      write_document(out, doc, f.json, flush, units);
       out += '\n';
       break;
-    case Format::units_csv: write_units_rows(out, doc, f.csv, flush); break;
-    default: write_facts_rows(out, doc, f.csv, flush); break;
+    case Format::units_csv: write_units_rows(out, doc, f.csv, flush, units); break;
+    default: write_facts_rows(out, doc, f.csv, flush, units); break;
   }
 }
 
@@ -78,10 +79,10 @@ std::string format_document(const Document& doc, const Framing& f) {
   return out;
 }
 
-void stream_document(const Document& doc, const Framing& f, const Flush& flush) {
+void stream_document(const Document& doc, const Framing& f, const Flush& flush, const UnitStream* units) {
   std::string out;
   out.reserve(kFlushBytes + (kFlushBytes >> 2));
-  format_into(out, doc, f, flush);
+  format_into(out, doc, f, flush, units);
   if (!out.empty()) flush(out);
 }
 

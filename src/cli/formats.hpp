@@ -36,8 +36,9 @@ std::string stream_end(const Framing& f);
 // One document, or one input's error record, ready to be framed. A table has no
 // place for an error record: it gives no rows (the message goes to stderr).
 std::string format_document(const Document& doc, const Framing& f);
-// The same, written in pieces of about kFlushBytes through `flush` (a large document).
-void stream_document(const Document& doc, const Framing& f, const Flush& flush);
+// The same, written in pieces of about kFlushBytes through `flush` (a large document),
+// its units filled and freed as they are written when `units` is given.
+void stream_document(const Document& doc, const Framing& f, const Flush& flush, const UnitStream* units = nullptr);
 std::string format_error(const SourceInfo& source, const std::string& id, const std::string& code,
                          const std::string& message, const Framing& f);
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "digestx/document.hpp"
+#include "digestx/pipeline.hpp"
 
 namespace digestx::cli {
 
@@ -21,8 +22,9 @@ struct Stats;  // summary.hpp
 struct Result {
   std::string output;
   // A large document is kept and formatted by the writer straight into the output,
-  // so that its text never sits in memory twice (output is empty then).
-  std::shared_ptr<const Document> deferred;
+  // so that its text never sits in memory twice (output is empty then); its units
+  // are filled as they are written, and `facts` and `note` are known only then.
+  std::shared_ptr<StreamedDocument> deferred;
   std::string message;  // for stderr, e.g. why the input failed
   std::string note;     // for stderr too, about an input that did not fail: the summary of its warnings
   std::shared_ptr<const Stats> stats;  // --summary: what the document holds
