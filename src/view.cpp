@@ -41,7 +41,7 @@ bool is_circle(char32_t c) { return c == U'○' || c == U'◯'; }
 // year as a circle: 二○一九年度, 二○二○年. A run of Chinese digits and circles that starts
 // with a digit, holds at least two digits and is at least three long reads the circles as
 // 〇; a circle elsewhere (a bullet: ○ 城关镇…, ○一、…) stays itself.
-void fold_circle_zeros(std::u32string& v) {
+void fold_circle_zeros(std::u32string& v, FoldChanges* changes = nullptr) {
   for (size_t i = 0; i < v.size();) {
     if (!is_chinese_digit(v[i])) {
       ++i;
@@ -51,7 +51,13 @@ void fold_circle_zeros(std::u32string& v) {
     for (; e < v.size() && (is_chinese_digit(v[e]) || is_circle(v[e])); ++e) digits += is_chinese_digit(v[e]);
     if (e - i >= 3 && digits >= 2)
       for (size_t k = i; k < e; ++k)
-        if (is_circle(v[k])) v[k] = U'〇';
+        if (is_circle(v[k])) {
+          if (changes) {
+            changes->at.push_back(uint32_t(k));
+            changes->was.push_back(v[k]);
+          }
+          v[k] = U'〇';
+        }
     i = e;
   }
 }
@@ -83,6 +89,7 @@ FoldChanges fold_in_place(std::u32string& text) {
     changes.was.push_back(c);
     p[i] = f;
   }
+  fold_circle_zeros(text, &changes);
   return changes;
 }
 
