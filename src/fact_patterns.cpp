@@ -520,9 +520,16 @@ bool Composer::produce_unit(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
     refusal = x.place_rule;
     return false;
   }
-  // 一支(队伍), 一批(项目): the article "a", not a count of one.
-  if (!m.high && x.indefinite_numerals.contains(s_.substr(n.begin, n.end - n.begin)) &&
-      x.indefinite_units.contains(t_.folded(m.unit_b, m.unit_e))) {
+  bool one = !m.high && x.indefinite_numerals.contains(s_.substr(n.begin, n.end - n.begin));
+  // 把党组织的触角延伸到每一栋楼、每一户居民: "every", whatever the measure word.
+  if (one && n.begin > 0 && x.every_after.find(s_[n.begin - 1]) != std::u32string::npos) {
+    refusal = x.every_rule;
+    return false;
+  }
+  // 一支(队伍), 一批(项目): the article "a", not a count of one; but 建成一百一十千伏变电站一座。
+  // (after its noun, ending the clause) counts one.
+  bool ends_clause = m.unit_e < s_.size() && x.indefinite_counted_before.find(s_[m.unit_e]) != std::u32string::npos;
+  if (one && !ends_clause && x.indefinite_units.contains(t_.folded(m.unit_b, m.unit_e))) {
     refusal = x.indefinite_rule;
     return false;
   }

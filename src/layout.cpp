@@ -252,6 +252,21 @@ void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, const 
   }
 }
 
+// A news app's copy ends in its readers' comments (网友评论 over 江州老张 1小时前 and
+// their text, 我们小区去年加装了2部电梯…): after a line of a tail rule every line is
+// that rule's furniture, whatever it says.
+void mark_tail(std::vector<Line>& lines, const LayoutRules& rules) {
+  std::string_view tail;
+  for (Line& line : lines) {
+    if (!tail.empty()) {
+      if (!line.blank) line.furniture = tail;
+      continue;
+    }
+    for (size_t k = 0; k < rules.furniture.size() && !line.furniture.empty(); ++k)
+      if (rules.furniture_tail[k] && line.furniture == rules.furniture[k].name) tail = line.furniture;
+  }
+}
+
 // Furniture and completeness of every line (they look at the line after).
 void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules) {
   Matchers furniture(rules.furniture), complete(rules.complete_patterns);
@@ -260,6 +275,7 @@ void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules)
   if (U_FAILURE(status)) any.reset();
   for (Line& line : out.lines)
     if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, any);
+  mark_tail(out.lines, rules);
   mark_fixed_width(view, out.lines, rules);
   const Line* next = nullptr;
   for (size_t i = out.lines.size(); i-- > 0;) {

@@ -156,7 +156,10 @@ std::optional<Decimal> power_of(const Decimal& base, int exponent) {
 std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
   if (!info || info->type != CharType::big_unit) return std::nullopt;
-  bool bounded = !approx_then_unit(i + 1) && unit_then_bound(i + 1);
+  // 培育税收超亿元楼宇3至5栋: a bound word before it and a unit word after it, too.
+  bool bound_before = !r_.bare_big_rule.empty() && r_.bare_big_bounds_before.longest_ending_at(s_, i) &&
+                      r_.unit_words.longest_at(s_, i + 1);
+  bool bounded = !approx_then_unit(i + 1) && (unit_then_bound(i + 1) || bound_before);
   if (!bounded && !approx_then_unit(i + 1)) return std::nullopt;
   auto v = Decimal::of(1).shift(info->value);
   if (!v) return std::nullopt;

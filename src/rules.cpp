@@ -376,8 +376,9 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains"});
+      n.keys({"name", "regex", "contains", "tail"});
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
+      r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
@@ -701,7 +702,11 @@ void load_structure(const Node& root, StructureRules& r) {
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
   }
   Node h = root.at("headline");
-  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end"});
+  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes"});
+  if (auto q = h.opt("enclosing_quotes")) {
+    q->keys({"name"});
+    r.headline_quotes_rule = q->at("name").str();
+  }
   if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
   if (auto a = h.opt("address_end")) r.address_end = a->text();
   r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
@@ -869,7 +874,8 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
   if (auto n = root.opt("bare_big_unit")) {
-    n->keys({"name", "bounds_after_unit", "not_after"});
+    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before"});
+    if (auto bb = n->opt("bounds_before")) add_words(r.bare_big_bounds_before, *bb, 0);
     r.bare_big_rule = n->at("name").str();
     add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
     add_words(r.bare_big_not_after, n->at("not_after"), 0);
@@ -1081,10 +1087,16 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   add_words(r.place_units, place.at("units"), 0);
   add_words(r.place_suffixes, place.at("suffixes"), 0);
   Node ind = root.at("indefinite_one");
-  ind.keys({"name", "numerals", "units"});
+  ind.keys({"name", "numerals", "units", "counted_before", "every"});
   r.indefinite_rule = ind.at("name").str();
   add_words(r.indefinite_numerals, ind.at("numerals"), 0);
   add_words(r.indefinite_units, ind.at("units"), 0);
+  if (auto c = ind.opt("counted_before")) r.indefinite_counted_before = c->text();
+  if (auto e = ind.opt("every")) {
+    e->keys({"name", "after"});
+    r.every_rule = e->at("name").str();
+    r.every_after = e->at("after").text();
+  }
   Node v = root.at("versions");
   v.keys({"name", "before_chars", "after_words", "latin_glued", "not_after"});
   r.version_rule = v.at("name").str();

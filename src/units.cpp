@@ -182,6 +182,29 @@ Pieces without_place_label(std::u32string_view view, const Pieces& headline, Spa
   return j.pieces(b, e);
 }
 
+// “以高质量党建引领‘双一流’建设” set on the line under **云川大学党委书记 张立群**: a
+// headline that is one quotation wholly wears its quotes as markup; the headline is
+// what they hold. “小网格”撬动“大治理” (two quotations) keeps them.
+std::optional<Pieces> without_enclosing_quotes(std::u32string_view view, const Pieces& headline, const Rules& rules) {
+  Joined j = Joined::of(view, headline);
+  std::u32string_view s = j.chars();
+  if (s.size() < 3) return std::nullopt;
+  for (const auto& q : rules.exclusions.quotes) {
+    if (s.front() != q.open || s.back() != q.close) continue;
+    size_t depth = 0, closed_at = s.size();
+    for (size_t i = 0; i < s.size() && closed_at == s.size(); ++i) {
+      if (s[i] == q.close && (q.open != q.close || i > 0) && depth > 0 && --depth == 0) closed_at = i;
+      else if (s[i] == q.open) ++depth;
+    }
+    if (closed_at != s.size() - 1) return std::nullopt;
+    size_t b = 1, e = s.size() - 1;
+    while (b < e && is_space(s[b])) ++b;
+    while (e > b && is_space(s[e - 1])) --e;
+    return b < e ? std::optional<Pieces>(j.pieces(b, e)) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // "述职主题：以党建引领疫情防控" under "述职人：城北镇党委书记 周建华": a field label
 // before a colon names the line and is not part of the headline; nor are the dashes
 // that lead it in ("——以“党建+”激活县域发展新动能" under "◆ 青川县委书记 马文涛").
@@ -703,6 +726,10 @@ void Walk::unit(size_t i) {
   if (Pieces bare = without_headline_label(view, h.headline, rules); bare != h.headline) {
     h.headline = std::move(bare);
     h.rules.push_back(rules.structure.headline_label_rule);
+  }
+  if (auto bare = without_enclosing_quotes(view, h.headline, rules)) {
+    h.headline = std::move(*bare);
+    h.rules.push_back(rules.structure.headline_quotes_rule);
   }
   b.out.units.push_back(std::move(unit));
   b.where = Builder::Where::unit;

@@ -1,6 +1,7 @@
 #include "digestx/view.hpp"
 
 #include <array>
+#include <string_view>
 
 #include "digestx/utf.hpp"
 
@@ -33,6 +34,34 @@ const std::array<char32_t, kBmp>& folded_table() {
   return *table;
 }
 
+bool is_chinese_digit(char32_t c) { return std::u32string_view(U"〇零一二三四五六七八九").find(c) != std::u32string_view::npos; }
+bool is_circle(char32_t c) { return c == U'○' || c == U'◯'; }
+
+// Big5 has no 〇, so Big5 pages (and pages typed without an IME's 〇) write the zero of a
+// year as a circle: 二○一九年度, 二○二○年. A run of Chinese digits and circles that starts
+// with a digit, holds at least two digits and is at least three long reads the circles as
+// 〇; a circle elsewhere (a bullet: ○ 城关镇…, ○一、…) stays itself.
+void fold_circle_zeros(std::u32string& v, FoldChanges* changes = nullptr) {
+  for (size_t i = 0; i < v.size();) {
+    if (!is_chinese_digit(v[i])) {
+      ++i;
+      continue;
+    }
+    size_t e = i, digits = 0;
+    for (; e < v.size() && (is_chinese_digit(v[e]) || is_circle(v[e])); ++e) digits += is_chinese_digit(v[e]);
+    if (e - i >= 3 && digits >= 2)
+      for (size_t k = i; k < e; ++k)
+        if (is_circle(v[k])) {
+          if (changes) {
+            changes->at.push_back(uint32_t(k));
+            changes->was.push_back(v[k]);
+          }
+          v[k] = U'〇';
+        }
+    i = e;
+  }
+}
+
 }  // namespace
 
 char32_t fold_char(char32_t c) { return c < kBmp ? folded_table()[c] : c; }
@@ -44,6 +73,7 @@ std::u32string matching_view(std::u32string_view text) {
     char32_t c = text[i];
     v[i] = c < kBmp ? table[c] : c;
   }
+  fold_circle_zeros(v);
   return v;
 }
 
@@ -59,6 +89,7 @@ FoldChanges fold_in_place(std::u32string& text) {
     changes.was.push_back(c);
     p[i] = f;
   }
+  fold_circle_zeros(text, &changes);
   return changes;
 }
 

@@ -184,6 +184,9 @@ struct LayoutRules {
   std::u32string furniture_contains_any;    // all of them
   size_t furniture_max_chars = 120;
   std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
+  // k-th: the k-th rule's line starts the page's tail (网友评论 over readers' comments):
+  // every line after it is furniture of the same rule
+  std::vector<bool> furniture_tail;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
@@ -305,6 +308,7 @@ struct StructureRules {
   std::u32string sentence_end;
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
   std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
+  std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   Lexicon headline_labels;
   std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
@@ -371,6 +375,7 @@ struct NumberRules {
   // (100000000 元), not after the words of not_after (数亿元以上 is no 1亿).
   std::string bare_big_rule;
   Lexicon bare_big_bounds, bare_big_not_after;
+  Lexicon bare_big_bounds_before;  // 培育税收超亿元楼宇: a bound word before the bare big unit
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
@@ -511,6 +516,9 @@ struct ExclusionRules {
   Lexicon place_units, place_suffixes;
   std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
   Lexicon indefinite_numerals, indefinite_units;
+  std::u32string indefinite_counted_before;  // 变电站一座。: after its noun, ending the clause, it is a count
+  std::string every_rule;                    // 每一栋楼、每一户居民: "every", never a count
+  std::u32string every_after;
   std::string url_rule;  // numerals inside web addresses are no quantities
   Lexicon url_starts;
   std::string version_rule;
