@@ -6,6 +6,17 @@
 
 namespace digestx {
 
+namespace {
+
+// Whether [q, p) of the text is made of noun suffixes alone (率, 金, 站点).
+bool suffixes_only(const SubjectRules& rules, std::u32string_view text, size_t q, size_t p) {
+  for (size_t k = q; k < p; ++k)
+    if (rules.noun_suffixes.find(text[k]) == std::u32string::npos) return false;
+  return q < p;
+}
+
+}  // namespace
+
 size_t SubjectFinder::sentence_begin(size_t pos) const {
   const auto& starts = *in_.sentence_starts;
   auto it = std::upper_bound(starts.begin(), starts.end(), pos);
@@ -156,7 +167,7 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
     if (hard_stop_before(q)) break;
     // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
     // first character of a longer noun (配备网格员: 格 is no suffix).
-    if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(q, p)) break;
+    if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p)) break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
       if (count > r_.max_after_quote) break;
       if (size_t open = opening_quote(q - 1, floor)) {
@@ -205,12 +216,6 @@ bool SubjectFinder::bare_verb(const Range& r) const {
   return v && r.first + v.len == r.second;
 }
 
-// Whether [q, p) is made of noun suffixes alone (率, 金, 站点).
-bool SubjectFinder::suffixes_only(size_t q, size_t p) const {
-  for (size_t k = q; k < p; ++k)
-    if (r_.noun_suffixes.find(in_.text[k]) == std::u32string::npos) return false;
-  return q < p;
-}
 
 // A hard stop ending at q, unless it is the tail of a longer verb (与 in 参与) or a
 // one-character word that usually starts a noun on this side (就 in 就业).
@@ -406,95 +411,6 @@ void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t
   s.hb = head;
   s.he = next.second;
   s.rule = r_.coordinated_rule;
-}
-
-void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words,
-                                       std::string_view rule) const {
-  const auto& t = in_.text;
-  if (words.empty()) return;
-  for (size_t k = 0; k < figures.size(); ++k) {
-    auto w = words.longest_ending_at(t, figures[k].b);
-    if (!w) continue;
-    size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
-    while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
-           r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
-      ++last;
-    size_t end = figures[k].b - w.len, floor = sentence_begin(figures[k].b);
-    size_t n = last - k + 1;
-    // One noun after a 的 is every figure's (all items alike: no head to share).
-    auto shared = noun_after_de(end, floor);
-    auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor);
-    for (size_t i = 0; i < n; ++i)
-      pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
-    k = last;
-  }
-}
-
-// 红枫、桂香、锦园3个社区的居民满意度分别为…: what comes before the last 的 names the
-// owners, the noun after it is what every figure of the list measures (居民满意度).
-std::optional<SubjectFinder::Range> SubjectFinder::noun_after_de(size_t end, size_t floor) const {
-  const auto& t = in_.text;
-  for (size_t q = end; q > floor && end - q < r_.max_before; --q) {
-    char32_t c = t[q - 1];
-    if (boundary(c)) break;
-    if (c != r_.head_marker) continue;
-    bool verb = false;
-    auto noun = before(end, q, &verb);
-    if (noun.second > noun.first && noun.first == q) return noun;
-    break;
-  }
-  return std::nullopt;
-}
-
-// The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
-// first one as the subject rules read it before its separator.
-std::vector<SubjectFinder::Range> SubjectFinder::list_before(size_t end, size_t floor) const {
-  const auto& t = in_.text;
-  const auto& seps = r_.list_separators;
-  std::vector<Range> items;
-  size_t e = end;
-  for (size_t q = end; q > floor && end - q < 40; --q) {
-    char32_t c = t[q - 1];
-    if (seps.find(c) != std::u32string::npos) {
-      if (q < e) items.insert(items.begin(), {q, e});
-      e = q - 1;
-      continue;
-    }
-    if (!is_han(c) && !is_ascii_alpha(c)) break;
-  }
-  if (items.empty()) return items;
-  bool verb = false;
-  auto first = before(e, floor, &verb);
-  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产.
-  if (items.size() >= 2) {
-    size_t len = items.front().second - items.front().first;
-    bool alike = true;
-    for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
-    if (alike && first.second - first.first > len) first.first = first.second - len;
-  }
-  if (first.second > first.first) items.insert(items.begin(), first);
-  return items;
-}
-
-// The i-th figure gets the i-th noun and the head of the last one when the others
-// are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
-void SubjectFinder::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const {
-  s.rule = rule;
-  s.hb = s.he = 0;
-  if (!items) {
-    s.b = s.e = 0;
-    return;
-  }
-  s.b = (*items)[i].first;
-  s.e = (*items)[i].second;
-  const auto& lastn = items->back();
-  size_t mine = s.e - s.b, lastlen = lastn.second - lastn.first;
-  size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
-  bool complete = in_.text[s.e - 1] == in_.text[lastn.second - 1];  // 农村党员、城市社区党员
-  if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
-    s.hb = lastn.first + other;
-    s.he = lastn.second;
-  }
 }
 
 }  // namespace digestx

@@ -60,6 +60,7 @@ class SubjectFinder {
   void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const;
 
  private:
+  friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
   struct Seen {
     size_t b, e;
     bool named;
@@ -78,7 +79,6 @@ class SubjectFinder {
   Range phrase_after(size_t p, size_t limit) const;
   Range before(size_t p, size_t floor, bool* verb) const;
   bool bare_verb(const Range& r) const;
-  bool suffixes_only(size_t q, size_t p) const;
   bool holds_verb(size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
   void count_owner(Subject& s, size_t figure_end, size_t hi) const;
@@ -88,10 +88,7 @@ class SubjectFinder {
   void trim_phrase_start(Subject& s) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   void share_modifiers_before(Subject& s, size_t lo) const;
-  std::vector<Range> list_before(size_t end, size_t floor) const;
-  std::optional<Range> noun_after_de(size_t end, size_t floor) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
-  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const;
 
   SubjectInput in_;
   const SubjectRules& r_;

@@ -1,0 +1,118 @@
+#include <algorithm>
+
+#include "digestx/subjects.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+// 分别为 lists, a step of the subject finder of its own: the k-th figure of the list after
+// the words gets the k-th noun of the list before them (一产、二产、三产增加值分别为8.08亿元、
+// 2.08亿元、6.68亿元), reading the noun phrases as the finder reads them.
+class RespectivelyLists {
+ public:
+  explicit RespectivelyLists(const SubjectFinder& finder) : f_(finder) {}
+  void split(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const;
+
+ private:
+  using Range = SubjectFinder::Range;
+  std::optional<Range> noun_after_de(size_t end, size_t floor) const;
+  std::vector<Range> list_before(size_t end, size_t floor) const;
+  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const;
+
+  const SubjectFinder& f_;
+};
+
+void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words,
+                                       std::string_view rule) const {
+  RespectivelyLists(*this).split(figures, words, rule);
+}
+
+void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const {
+  const auto& t = f_.in_.text;
+  if (words.empty()) return;
+  for (size_t k = 0; k < figures.size(); ++k) {
+    auto w = words.longest_ending_at(t, figures[k].b);
+    if (!w) continue;
+    size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
+    while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
+           f_.r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
+      ++last;
+    size_t end = figures[k].b - w.len, floor = f_.sentence_begin(figures[k].b);
+    size_t n = last - k + 1;
+    // One noun after a 的 is every figure's (all items alike: no head to share).
+    auto shared = noun_after_de(end, floor);
+    auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor);
+    for (size_t i = 0; i < n; ++i)
+      pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
+    k = last;
+  }
+}
+
+// 红枫、桂香、锦园3个社区的居民满意度分别为…: what comes before the last 的 names the
+// owners, the noun after it is what every figure of the list measures (居民满意度).
+std::optional<RespectivelyLists::Range> RespectivelyLists::noun_after_de(size_t end, size_t floor) const {
+  const auto& t = f_.in_.text;
+  for (size_t q = end; q > floor && end - q < f_.r_.max_before; --q) {
+    char32_t c = t[q - 1];
+    if (f_.boundary(c)) break;
+    if (c != f_.r_.head_marker) continue;
+    bool verb = false;
+    auto noun = f_.before(end, q, &verb);
+    if (noun.second > noun.first && noun.first == q) return noun;
+    break;
+  }
+  return std::nullopt;
+}
+
+// The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
+// first one as the subject rules read it before its separator.
+std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end, size_t floor) const {
+  const auto& t = f_.in_.text;
+  const auto& seps = f_.r_.list_separators;
+  std::vector<Range> items;
+  size_t e = end;
+  for (size_t q = end; q > floor && end - q < 40; --q) {
+    char32_t c = t[q - 1];
+    if (seps.find(c) != std::u32string::npos) {
+      if (q < e) items.insert(items.begin(), {q, e});
+      e = q - 1;
+      continue;
+    }
+    if (!is_han(c) && !is_ascii_alpha(c)) break;
+  }
+  if (items.empty()) return items;
+  bool verb = false;
+  auto first = f_.before(e, floor, &verb);
+  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产.
+  if (items.size() >= 2) {
+    size_t len = items.front().second - items.front().first;
+    bool alike = true;
+    for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
+    if (alike && first.second - first.first > len) first.first = first.second - len;
+  }
+  if (first.second > first.first) items.insert(items.begin(), first);
+  return items;
+}
+
+// The i-th figure gets the i-th noun and the head of the last one when the others
+// are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
+void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const {
+  s.rule = rule;
+  s.hb = s.he = 0;
+  if (!items) {
+    s.b = s.e = 0;
+    return;
+  }
+  s.b = (*items)[i].first;
+  s.e = (*items)[i].second;
+  const auto& lastn = items->back();
+  size_t mine = s.e - s.b, lastlen = lastn.second - lastn.first;
+  size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
+  bool complete = f_.in_.text[s.e - 1] == f_.in_.text[lastn.second - 1];  // 农村党员、城市社区党员
+  if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
+    s.hb = lastn.first + other;
+    s.he = lastn.second;
+  }
+}
+
+}  // namespace digestx
