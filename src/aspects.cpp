@@ -51,21 +51,10 @@ bool follows(const AspectInput& in, const AspectRules::Cue& c) {
 // of figures joined by 、 (建成站点3个、驿站3至5家、…) would make every look-back
 // scan the whole sentence: time quadratic in its length (scaling_test facts_in_a_sentence).
 constexpr size_t kMaxClauseChars = 120;
+// A span cue (“十三五”期间…) reaches every clause of its sentence, this far back at most.
 constexpr size_t kMaxSentenceChars = 2 * kMaxClauseChars;
 
-// Where the sentence holding pos begins: after the last terminator of sentences.json
-// (“十三五”期间，城北镇累计投入扶贫资金1.35亿元，1862户贫困户全部脱贫: the span
-// cue reaches every clause of its sentence, not those of the next).
-size_t sentence_begin(std::u32string_view text, size_t pos, const SentenceRules& sentences) {
-  size_t end = std::min(pos, text.size());
-  size_t floor = end > kMaxSentenceChars ? end - kMaxSentenceChars : 0;
-  for (size_t p = end; p > floor; --p)
-    if (sentences.class_of(text[p - 1]) & SentenceRules::kTerminator) return p;
-  return floor;
-}
-
-bool fits(const AspectInput& in, const AspectRules::Cue& c, const Rules& all) {
-  const AspectRules& rules = all.aspects;
+bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules) {
   if (!listed(c.kinds, in.kind)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (holds_word(in.text, c.not_in_text, in.begin, in.end)) return false;
@@ -75,7 +64,9 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const Rules& all) {
   if (holds_word(in.text, c.not_in_clause, clause, in.begin)) return false;
   switch (c.where) {
     case Where::clause: return holds_word(in.text, c.words, clause, in.begin);
-    case Where::sentence: return holds_word(in.text, c.words, sentence_begin(in.text, in.begin, all.sentences), in.begin);
+    case Where::sentence:
+      return holds_word(in.text, c.words, std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0),
+                        in.begin);
     case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
@@ -101,7 +92,7 @@ AspectPick find_aspect(const AspectInput& in, const Rules& rules) {
   const KindInfo* kind = rules.kinds.kind(in.kind);
   if (!kind || !kind->quantity) return {};
   for (const AspectRules::Cue& c : rules.aspects.cues)
-    if (fits(in, c, rules)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
+    if (fits(in, c, rules.aspects)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
   if (kind->default_aspect < 0) return {};
   return {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
 }

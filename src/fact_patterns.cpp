@@ -641,42 +641,13 @@ std::optional<int> Composer::multiplier_power(const Numeral& low, const Numeral&
   return last->value;
 }
 
-// Qualifiers around the figure (比三十大), after the unit (以上, 左右) and before the
-// figure (近, 约, 不少于; 至少有, 超过了).
+// Qualifiers around the figure, after the unit and before the figure, as FactText reads them.
 void Composer::qualify(Matched& m, Draft& d) const {
-  const QualifierRules& qr = t_.r_.qualifiers;
-  for (const auto& a : qr.around) {
-    auto bw = t_.word_ending_at(a.before, d.b);
-    auto aw = bw ? t_.word_at(a.after, m.p) : Lexicon::Match{};
-    if (!aw) continue;
-    m.qualifier = a.qualifier;
-    m.qualifier_rule = a.name;
-    d.b -= bw.len;
-    m.p += aw.len;
-    return;
-  }
-  if (auto a = t_.word_at(qr.after_unit, m.p)) {
-    m.qualifier = qr.entries[size_t(a.value)].qualifier;
-    m.qualifier_rule = qr.entries[size_t(a.value)].name;
-    m.p += a.len;
-  }
-  size_t glue = 0;
-  auto bq = t_.word_ending_at(qr.before, d.b);
-  if (!bq) {
-    if (auto g = t_.word_ending_at(qr.glue, d.b); g && g.len < d.b) {
-      bq = t_.word_ending_at(qr.before, d.b - g.len);
-      if (bq) glue = g.len;
-    }
-  }
-  if (!bq) return;
-  size_t end = d.b - glue;
-  auto cancel = t_.word_ending_at(qr.not_before, end);
-  // 大概有五百多个: a vague "about" does not replace the figure's own 多.
-  bool vague = qr.entries[size_t(bq.value)].qualifier == "about" && !m.qualifier.empty();
-  if ((cancel && cancel.len > bq.len) || vague) return;
-  m.qualifier = qr.entries[size_t(bq.value)].qualifier;
-  m.qualifier_rule = qr.entries[size_t(bq.value)].name;
-  d.b = end - bq.len;
+  auto q = t_.qualifiers_around(d.b, m.p, m.qualifier, m.qualifier_rule);
+  d.b = q.b;
+  m.p = q.e;
+  m.qualifier = q.qualifier;
+  m.qualifier_rule = q.rule;
 }
 
 }  // namespace

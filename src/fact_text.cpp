@@ -44,6 +44,40 @@ Lexicon::Match FactText::word_ending_at(const Lexicon& lex, size_t e) const {
   return {uint32_t(e - (q - m.len)), m.value};
 }
 
+FactText::Qualified FactText::qualifiers_around(size_t b, size_t e, std::string_view own,
+                                                std::string_view own_rule) const {
+  const QualifierRules& qr = r_.qualifiers;
+  Qualified q{b, e, own, own_rule};
+  for (const auto& a : qr.around) {
+    auto bw = word_ending_at(a.before, b);
+    auto aw = bw ? word_at(a.after, e) : Lexicon::Match{};
+    if (aw) return {b - bw.len, e + aw.len, a.qualifier, a.name};
+  }
+  if (auto a = word_at(qr.after_unit, e)) {
+    q.qualifier = qr.entries[size_t(a.value)].qualifier;
+    q.rule = qr.entries[size_t(a.value)].name;
+    q.e += a.len;
+  }
+  size_t glue = 0;
+  auto bq = word_ending_at(qr.before, b);
+  if (!bq) {
+    if (auto g = word_ending_at(qr.glue, b); g && g.len < b) {
+      bq = word_ending_at(qr.before, b - g.len);
+      if (bq) glue = g.len;
+    }
+  }
+  if (!bq) return q;
+  size_t end = b - glue;
+  auto cancel = word_ending_at(qr.not_before, end);
+  // 大概有五百多个: a vague "about" does not replace the figure's own 多.
+  bool vague = qr.entries[size_t(bq.value)].qualifier == "about" && !q.qualifier.empty();
+  if ((cancel && cancel.len > bq.len) || vague) return q;
+  q.qualifier = qr.entries[size_t(bq.value)].qualifier;
+  q.rule = qr.entries[size_t(bq.value)].name;
+  q.b = end - bq.len;
+  return q;
+}
+
 const Numeral* FactText::numeral_at(size_t p) const {
   p = skip_spaces(p);
   auto it = std::lower_bound(numeral_starts_.begin(), numeral_starts_.end(), uint32_t(p));

@@ -59,6 +59,14 @@ class FactText {
   Lexicon::Match unit_at(size_t p) const;
   std::string as_written(size_t b, size_t e) const;
   std::u32string folded(size_t b, size_t e) const;
+  // A figure's text [b, e) grown over its qualifiers: around it (比三十大), after it (以上,
+  // 左右) and before it (近, 约, 不少于; 至少有, 超过了). `own`: the qualifier its text holds
+  // already (3500余名), which a vague "about" before it does not replace.
+  struct Qualified {
+    size_t b, e;
+    std::string_view qualifier, rule;
+  };
+  Qualified qualifiers_around(size_t b, size_t e, std::string_view own, std::string_view own_rule) const;
   bool is_year(const Numeral& n) const;
   // A character that ends a noun phrase (subjects.json boundary_chars).
   bool boundary(char32_t c) const {

@@ -98,21 +98,14 @@ class FactFinder : private facts::FactText {
     std::stable_sort(drafts_.begin(), drafts_.end(), [](const Draft& a, const Draft& b) { return a.b < b.b; });
   }
 
-  // A fixed word's qualifier after it (一半以上) or before it (超过半数), as a figure's:
-  // without it 一半以上 would read as exactly half.
+  // A fixed word's qualifiers, as any figure's (一半以上, 超过半数): without them 一半以上
+  // would read as exactly half.
   void qualify_fixed(Draft& d) const {
-    const QualifierRules& qr = r_.qualifiers;
-    if (auto a = word_at(qr.after_unit, d.e)) {
-      d.qualifier = qr.entries[size_t(a.value)].qualifier;
-      d.qualifier_rule = qr.entries[size_t(a.value)].name;
-      d.e += a.len;
-    }
-    auto b = word_ending_at(qr.before, d.b);
-    if (!b || (d.qualifier.size() && qr.entries[size_t(b.value)].qualifier == "about")) return;
-    if (auto cancel = word_ending_at(qr.not_before, d.b); cancel && cancel.len > b.len) return;
-    d.qualifier = qr.entries[size_t(b.value)].qualifier;
-    d.qualifier_rule = qr.entries[size_t(b.value)].name;
-    d.b -= b.len;
+    auto q = qualifiers_around(d.b, d.e, {}, {});
+    d.b = q.b;
+    d.e = q.e;
+    d.qualifier = q.qualifier;
+    d.qualifier_rule = q.rule;
   }
 
   // What a qualifier says of the figure: at least it (more_than, at_least) or at most.
@@ -216,6 +209,7 @@ class FactFinder : private facts::FactText {
       in.kind = d.kind;
       in.qualifier = d.qualifier;
       in.unit = d.unit;
+      in.sentence = in_.sentence_starts.empty() ? 0 : in_.sentence_starts[sentence_of(d.b)];
       size_t clause = clause_begin(s_, d.b, r_.aspects);
       for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;) in.kinds_before.push_back(drafts_[m].kind);
       AspectPick pick = find_aspect(in, r_);
@@ -256,6 +250,13 @@ class FactFinder : private facts::FactText {
     return p;
   }
 
+  // The index of the sentence holding pos (0 when the caller gave no sentences).
+  size_t sentence_of(size_t pos) const {
+    const auto& starts = in_.sentence_starts;
+    auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+    return it == starts.begin() ? 0 : size_t(it - starts.begin()) - 1;
+  }
+
   Fact finish(const Draft& d) const {
     Fact f;
     f.span = j_.span(d.b, d.e);
@@ -266,11 +267,7 @@ class FactFinder : private facts::FactText {
     if (d.range) f.range = *d.range;
     if (!d.subject.empty()) f.subject = subject_pieces(d);
     f.aspect = d.aspect;
-    size_t k = 0;
-    if (!in_.sentence_starts.empty()) {
-      auto it = std::upper_bound(in_.sentence_starts.begin(), in_.sentence_starts.end(), d.nb);
-      k = it == in_.sentence_starts.begin() ? 0 : size_t(it - in_.sentence_starts.begin()) - 1;
-    }
+    size_t k = sentence_of(d.nb);
     if (k < in_.periods.size()) f.period = in_.periods[k];
     f.year = f.period == Period::none || !in_.report_year
                  ? std::nullopt

@@ -478,6 +478,10 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain)
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals
   fi.unrepresentable = &out.unrepresentable;
   if (explain) fi.refused = &out.refused;
+  // Its sentences as the pipeline finds them: a subject or a span cue (“十三五”期间…)
+  // reads within its sentence here as in a document.
+  for (const SentenceText& st : split_sentences(view, ParagraphText{{{0, uint32_t(view.size())}}}, rules.sentences))
+    if (!st.pieces.empty()) fi.sentence_starts.push_back(st.pieces.front().start);
   out.facts = find_facts(fi, rules);
   return out;
 }

@@ -15,6 +15,7 @@ namespace digestx {
 struct AspectInput {
   std::u32string_view text;  // the matching view of the paragraph
   size_t begin = 0, end = 0; // the fact's text in it, qualifiers included
+  size_t sentence = 0;       // where the sentence holding it begins (the sentences stage's)
   std::string_view kind, qualifier;
   std::string_view unit;     // normalised, UTF-8; empty = none
   std::vector<std::string_view> kinds_before;  // of the figures before it in its clause (12个村…超100万元)
