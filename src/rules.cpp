@@ -640,7 +640,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 }
 
 void load_structure(const Node& root, StructureRules& r) {
-  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region", "roles", "organization", "person_name", "separators",
+  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
              "unknown_heading", "genres", "given"});
   load_heading_extras(root, r);
@@ -670,6 +670,10 @@ void load_structure(const Node& root, StructureRules& r) {
     r.report_year.push_back(std::move(y));
   }
   for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
+  if (auto rc = root.opt("region_clauses")) {
+    rc->keys({"marks"});
+    r.region_clause_marks = rc->at("marks").text();
+  }
   if (auto g = root.opt("given")) {
     g->keys({"year_option", "region_option", "region_path"});
     r.year_option_rule = g->at("year_option").str();

@@ -364,10 +364,10 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
 // region heading a clause of a sidebar (1月18日，琼南市2023年度…) is read too.
 constexpr size_t kRegionWindowChars = 48;
 
-std::vector<size_t> clause_starts(std::u32string_view s) {
+std::vector<size_t> clause_starts(std::u32string_view s, std::u32string_view marks) {
   std::vector<size_t> out{0};
   for (size_t i = 0; i + 1 < s.size(); ++i)
-    if (in_set(U"，,。；;：:！？!?", s[i])) out.push_back(i + 1);
+    if (in_set(marks, s[i])) out.push_back(i + 1);
   return out;
 }
 
@@ -375,7 +375,7 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
   for (const Pieces& place : places) {
     Joined j = Joined::of(view, place);
     std::u32string masked = without_quoted(j.chars(), rules.exclusions);
-    for (size_t from : clause_starts(masked)) {
+    for (size_t from : clause_starts(masked, rules.structure.region_clause_marks)) {
       // A region heads its clause: a window of the clause's first characters is enough, and
       // copying the rest of the text at every comma would be quadratic in its length.
       icu::UnicodeString us = unicode_of(std::u32string_view(masked).substr(from, kRegionWindowChars));

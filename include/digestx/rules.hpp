@@ -254,6 +254,8 @@ struct StructureRules {
   };
   std::vector<YearRule> report_year;
   std::vector<NamedRegex> region;
+  // After these a clause of the front matter starts, where a region rule is tried.
+  std::u32string region_clause_marks = U"，,。；;：:！？!?";
   // The report year and region given on the command line (--year, --region) or by the
   // input's path (--path-fields) rather than read in the text.
   std::string year_option_rule, region_option_rule, region_path_rule;
