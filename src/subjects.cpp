@@ -97,10 +97,12 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   };
   while (q < limit && count < r_.max_after) {
     char32_t c = s[q];
-    // A short bracket inside the phrase: 村(社区)工作者.
+    // A short bracket inside the phrase: 村(社区)工作者, 县（市、区）委书记.
     if ((c == '(' || c == U'（') && count > 0) {
       size_t k = q + 1;
-      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' && is_han(s[k])) ++k;
+      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' &&
+             (is_han(s[k]) || r_.list_separators.find(s[k]) != std::u32string::npos))
+        ++k;
       if (k < limit && (s[k] == ')' || s[k] == U'）') && k > q + 1) {
         take(k + 1 - q);
         continue;
