@@ -1344,9 +1344,10 @@ void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote"});
+             "share_of", "max_chars_after_quote", "past_a_threshold"});
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
+  if (auto pt = root.opt("past_a_threshold")) r.past_threshold_rule = load_named_words(*pt, r.threshold_words);
   if (auto ps = root.opt("phrase_starts")) {
     ps->keys({"name", "words", "never_first"});
     r.phrase_start_rule = ps->at("name").str();

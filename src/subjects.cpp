@@ -97,10 +97,12 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   };
   while (q < limit && count < r_.max_after) {
     char32_t c = s[q];
-    // A short bracket inside the phrase: 村(社区)工作者.
+    // A short bracket inside the phrase: 村(社区)工作者, 县（市、区）委书记.
     if ((c == '(' || c == U'（') && count > 0) {
       size_t k = q + 1;
-      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' && is_han(s[k])) ++k;
+      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' &&
+             (is_han(s[k]) || r_.list_separators.find(s[k]) != std::u32string::npos))
+        ++k;
       if (k < limit && (s[k] == ')' || s[k] == U'）') && k > q + 1) {
         take(k + 1 - q);
         continue;
@@ -293,6 +295,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   Subject s;
   if (classifier) {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
+    else if (auto past = past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
     else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else {
     if (back_ok) pick = back, s.rule = r_.before_rule;
@@ -313,6 +316,21 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     count_owner(s, e, hi);
   }
   return s;
+}
+
+// 为辖区2.3万名60岁以上老年人提供助餐, 36名35岁以下青年党员: a count followed by a bound
+// of another measure (an age) counts the noun after that bound.
+std::optional<SubjectFinder::Range> SubjectFinder::past_threshold(size_t e, size_t hi) const {
+  if (r_.threshold_words.empty() || !figure_starts_at(e)) return std::nullopt;
+  size_t unit_end = counted_unit_end(e);
+  if (!unit_end) return std::nullopt;
+  auto bound = r_.threshold_words.longest_at(in_.text, unit_end);
+  // 36名35岁以下的占一半: a bound with 的 is a group of its own, no noun of the count.
+  size_t past = unit_end + bound.len;
+  if (!bound || past >= hi || in_.text[past] == r_.head_marker) return std::nullopt;
+  auto noun = after(past, hi);
+  if (noun.second <= noun.first) return std::nullopt;
+  return noun;
 }
 
 // 入股农户占全村农户的三分之二: a figure right after a 的 whose clause reads X占Y is

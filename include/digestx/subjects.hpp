@@ -90,6 +90,7 @@ class SubjectFinder {
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   void share_modifiers_before(Subject& s, size_t lo) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
+  std::optional<Range> past_threshold(size_t e, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
