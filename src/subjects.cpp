@@ -109,6 +109,7 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
       }
     }
     if (boundary(c) || figure_starts_at(q)) break;
+    if (count > 0 && r_.verbs_after_noun.longest_at(s, q)) break;
     if (auto noun = r_.nouns.longest_at(s, q)) {
       take(noun.len);
       continue;
