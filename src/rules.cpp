@@ -23,6 +23,39 @@
 
 namespace digestx {
 
+// ---------------------------------------------------------------- LazyRegex
+
+struct LazyRegex::State {
+  std::string source;
+  std::once_flag once;
+  std::unique_ptr<icu::RegexPattern> pattern;
+  UErrorCode status = U_ZERO_ERROR;
+  void compile() {
+    std::call_once(once, [this] {
+      UParseError perr;
+      pattern.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(source), 0, perr, status));
+      if (U_FAILURE(status)) pattern.reset();
+    });
+  }
+};
+
+LazyRegex::LazyRegex(std::string source, bool compile_now) : state_(std::make_shared<State>()) {
+  state_->source = std::move(source);
+  if (compile_now) state_->compile();
+}
+
+const icu::RegexPattern* LazyRegex::get() const {
+  if (!state_) return nullptr;
+  state_->compile();
+  return state_->pattern.get();
+}
+
+UErrorCode LazyRegex::status() const {
+  if (!state_) return U_ZERO_ERROR;
+  state_->compile();
+  return state_->status;
+}
+
 // ---------------------------------------------------------------- Lexicon
 
 Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
@@ -342,11 +375,14 @@ Period parse_period(const Node& n) {
   n.fail("period must be \"last_year\" or \"this_year\"");
 }
 
-std::shared_ptr<icu::RegexPattern> compile_pattern(const Node& re) {
-  UErrorCode status = U_ZERO_ERROR;
-  UParseError perr;
-  icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(re.str());
-  std::shared_ptr<icu::RegexPattern> out(icu::RegexPattern::compile(pattern, 0, perr, status));
+// Whether the rules being compiled on this thread leave their regular expressions to
+// their first use (the built-in rules: see LazyRegex).
+thread_local bool lazy_regexes = false;
+
+LazyRegex compile_pattern(const Node& re) {
+  LazyRegex out(re.str(), !lazy_regexes);
+  if (lazy_regexes) return out;
+  UErrorCode status = out.status();
   if (U_FAILURE(status)) re.fail(std::string("invalid ICU regular expression: ") + u_errorName(status));
   std::unique_ptr<icu::RegexMatcher> probe(out->matcher(status));
   if (U_FAILURE(status) || probe->groupCount() < 1) re.fail("the regular expression needs one capture group");
@@ -389,10 +425,9 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       else
         r.furniture_first_any.add(r.furniture_first.back());
     }
-    UErrorCode status = U_ZERO_ERROR;
-    UParseError perr;
-    if (!any.empty()) r.furniture_any.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(any), 0, perr, status));
-    if (U_FAILURE(status)) f->at("rules").fail(std::string("the rules do not combine: ") + u_errorName(status));
+    if (!any.empty()) r.furniture_any = LazyRegex(any, !lazy_regexes);
+    if (!lazy_regexes && r.furniture_any && U_FAILURE(r.furniture_any.status()))
+      f->at("rules").fail(std::string("the rules do not combine: ") + u_errorName(r.furniture_any.status()));
   }
   auto c = root.opt("complete_line");
   if (!c) return;
@@ -1473,6 +1508,13 @@ namespace {
 
 // `fingerprint`: that of the files when known (the built-in ones), else computed.
 std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& files_given, const char* fingerprint) {
+  // The built-in rules (those with a fingerprint known at build time) compile their
+  // regular expressions on first use; the test suite compiles them all at load.
+  struct LazyScope {
+    bool was = lazy_regexes;
+    explicit LazyScope(bool lazy) { lazy_regexes = lazy; }
+    ~LazyScope() { lazy_regexes = was; }
+  } lazy_scope(fingerprint != nullptr);
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
   // The registry first: the other files name its kinds and aspects.

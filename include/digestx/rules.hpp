@@ -16,6 +16,7 @@
 #include "digestx/regex_first.hpp"
 #include "digestx/span.hpp"
 
+#include <unicode/utypes.h>
 #include <unicode/uversion.h>
 
 U_NAMESPACE_BEGIN
@@ -144,10 +145,32 @@ class Lexicon {
   size_t max_len_ = 0;
 };
 
-// A compiled ICU regular expression with its rule name.
+// An ICU regular expression of the rules. The built-in rules compile theirs on first
+// use (once, whichever thread asks first): a run on a one-line file evaluates few of
+// them, and compiling all of them was a third of its startup. Rules read with --rules
+// compile theirs at load, so that a bad one is an error naming its file and entry (the
+// built-in ones are compiled that way by the test suite). Copies share the pattern.
+class LazyRegex {
+ public:
+  LazyRegex() = default;
+  // `source`: the pattern in UTF-8; `compile_now`: compile it here, else on first use.
+  LazyRegex(std::string source, bool compile_now);
+  // The compiled pattern (nullptr when it does not compile, which compile_now rules out).
+  const icu::RegexPattern* get() const;
+  const icu::RegexPattern* operator->() const { return get(); }
+  // U_ZERO_ERROR, or why the pattern does not compile.
+  UErrorCode status() const;
+  explicit operator bool() const { return state_ != nullptr; }
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// A regular expression with its rule name.
 struct NamedRegex {
   std::string name;
-  std::shared_ptr<icu::RegexPattern> pattern;
+  LazyRegex pattern;
 };
 
 struct LayoutRules {
@@ -175,7 +198,7 @@ struct LayoutRules {
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
-  std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
+  LazyRegex furniture_any;  // all of them as one alternation: one match a line
   std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
   FirstChars furniture_first_any;           // what a line any of them covers starts with
   // k-th: characters one of which a line the k-th rule covers holds, its prefilter
@@ -299,7 +322,7 @@ struct StructureRules {
   struct Genre {
     std::string name;
     std::string genre;  // e.g. "full_report"; also the period frame of periods.json
-    std::shared_ptr<icu::RegexPattern> title;
+    LazyRegex title;
     size_t max_units = 1;
     bool no_subtitle = true;
   };
