@@ -111,25 +111,53 @@ class Lexicon {
   // The buckets of one side (first or last characters) and which bucket a character
   // has: one bit per BMP character first (most positions of a text hold no word's
   // first or last character), then a two-level table over the characters seen, pages
-  // of 256: a lookup is a few loads, no hashing.
+  // of 64 (a word list's characters are scattered over the CJK block: pages of 256 made
+  // most of the memory, and of the page faults, of building the rules): a lookup is a
+  // few loads, no hashing.
   class Side {
    public:
+    // A side without words allocates nothing: its bits are a shared table of zeros (a
+    // rules set holds hundreds of lexicons, most of them small or empty, and zeroing
+    // 9 KiB for each side of each was a fifth of the page faults of a run's start).
+    Side() = default;
+    Side(const Side& other)
+        : own_bits_(other.own_bits_), pages_(other.pages_), cells_(other.cells_), buckets_(other.buckets_) {
+      repoint();
+    }
+    Side(Side&& other) noexcept
+        : own_bits_(std::move(other.own_bits_)), pages_(std::move(other.pages_)), cells_(std::move(other.cells_)),
+          buckets_(std::move(other.buckets_)) {
+      repoint();
+      other = Side();
+    }
+    Side& operator=(Side other) noexcept {
+      own_bits_.swap(other.own_bits_);
+      pages_.swap(other.pages_);
+      cells_.swap(other.cells_);
+      buckets_.swap(other.buckets_);
+      repoint();
+      return *this;
+    }
     // False when no word has c there (the BMP bit); true is checked by find.
     bool may_hold(char32_t c) const { return c >= 0x10000 || ((bits_[c >> 6] >> (c & 63)) & 1); }
     const Bucket* find(char32_t c) const {
       if (!may_hold(c)) return nullptr;
-      size_t page = size_t(c) >> 8;
+      size_t page = size_t(c) >> kPageBits;
       if (page >= pages_.size()) return nullptr;
-      uint32_t b = cells_[(size_t(pages_[page]) << 8) | (c & 0xFF)];
+      uint32_t b = cells_[(size_t(pages_[page]) << kPageBits) | (c & kPageMask)];
       return b ? &buckets_[b - 1] : nullptr;
     }
     Bucket& make(char32_t c);
     const std::vector<Bucket>& buckets() const { return buckets_; }
 
    private:
-    std::vector<uint64_t> bits_ = std::vector<uint64_t>(0x10000 / 64, 0);  // BMP characters with a bucket
-    std::vector<uint32_t> pages_;                                  // page of c >> 8; 0: the empty page
-    std::vector<uint32_t> cells_ = std::vector<uint32_t>(256, 0);  // 1 + index into buckets_, or 0
+    static const uint64_t kNoBits[0x10000 / 64];
+    void repoint() { bits_ = own_bits_.empty() ? kNoBits : own_bits_.data(); }
+    std::vector<uint64_t> own_bits_;  // BMP characters with a bucket, once there is one
+    const uint64_t* bits_ = kNoBits;  // own_bits_, or kNoBits
+    static constexpr size_t kPageBits = 6, kPageMask = (size_t(1) << kPageBits) - 1;
+    std::vector<uint32_t> pages_;     // page of c >> kPageBits; 0: the empty page
+    std::vector<uint32_t> cells_;     // 1 + index into buckets_, or 0; page 0 (empty) made with the first
     std::vector<Bucket> buckets_;
   };
   Match longest_at_slow(std::u32string_view text, size_t pos) const;
