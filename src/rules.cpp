@@ -1545,7 +1545,26 @@ std::string rules_fingerprint(const std::vector<RulesFile>& files) {
   return "sha256:" + sha256_hex(all);
 }
 
+namespace generated {
+// The built-in rules files compact and without comments, k-th named by the k-th name
+// (src/gen/rules_compact_gen.cpp).
+extern const char* const kCompactRulesNames[];
+extern const char* const kCompactRulesTexts[];
+extern const size_t kCompactRulesSizes[];
+extern const size_t kCompactRulesCount;
+}  // namespace generated
+
 namespace {
+
+// A rules file's JSON: a built-in one from its compact form written at build time (the
+// same values without the comments, which the loaders skip: lexing the annotated text
+// was a sixth of the start of a run on a one-line file), any other from its text.
+json parse_rules_file(const RulesFile& f, bool built_in) {
+  for (size_t k = 0; built_in && k < generated::kCompactRulesCount; ++k)
+    if (f.name == generated::kCompactRulesNames[k])
+      return json::parse(generated::kCompactRulesTexts[k], generated::kCompactRulesTexts[k] + generated::kCompactRulesSizes[k]);
+  return json::parse(f.text);
+}
 
 // `fingerprint`: that of the files when known (the built-in ones), else computed.
 std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& files_given, const char* fingerprint) {
@@ -1568,7 +1587,7 @@ std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& fi
     if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
     json doc;
     try {
-      doc = json::parse(f.text);
+      doc = parse_rules_file(f, fingerprint != nullptr);
     } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
