@@ -1413,7 +1413,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
 }
 
 void load_subjects(const Node& root, SubjectRules& r) {
-  root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
+  root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote"});
@@ -1450,6 +1450,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
+  if (auto reach = root.opt("max_chars_before_reach")) r.max_before_reach = size_t(reach->integer(0, 100));
   if (auto mq = root.opt("max_chars_after_quote")) r.max_after_quote = size_t(mq->integer(0, 20));
   r.boundary_chars = root.at("boundary_chars").text();
   for (char32_t c : r.boundary_chars)

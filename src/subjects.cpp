@@ -152,8 +152,24 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   }
   *verb = bool(r_.verbs_before_figure.longest_ending_at(s, p));
   if (*verb) return {p, p};
+  // Cut by the length limit inside a word (城乡居民基础养老金最低标准提高到…: 乡居民…), the
+  // phrase is read again a few characters further; kept only if it then ends naturally.
+  bool cut_mid = false;
+  auto phrase = phrase_before(p, floor, r_.max_before, &cut_mid);
+  if (cut_mid && r_.max_before_reach > r_.max_before) {
+    bool cut_again = false;
+    auto longer = phrase_before(p, floor, r_.max_before_reach, &cut_again);
+    if (!cut_again) phrase = longer;
+  }
+  return phrase;
+}
+
+// The noun phrase ending at p, at most `limit` characters back; cut_mid: the limit
+// stopped it inside a run of characters that goes on.
+SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const {
+  const auto& s = in_.text;
   size_t q = p, count = 0, head_only = 0;  // head_only: where the head after a quoted name begins
-  while (q > floor && count < r_.max_before) {
+  while (q > floor && count < limit) {
     char32_t c = s[q - 1];
     // Digits glued to letters are a name inside the phrase (5G基站).
     bool in_name = is_ascii_digit(c) && q < p && is_ascii_alpha(s[q]);
@@ -185,7 +201,8 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   // Cut past a quoted name by the length limit or inside a word by a bracket
   // (村（居）委会主任“一肩挑”比例达100%): the phrase may have begun anywhere, the head
   // after the quote is sure (比例).
-  bool cut = q > floor && (count >= r_.max_before ? !boundary(s[q - 1]) : s[q - 1] == ')' || s[q - 1] == U'）');
+  *cut_mid = q > floor && count >= limit && !boundary(s[q - 1]);
+  bool cut = q > floor && (count >= limit ? !boundary(s[q - 1]) : s[q - 1] == ')' || s[q - 1] == U'）');
   if (head_only && cut) q = head_only;
   // A lone opening bracket left at the start is not part of the phrase.
   while (q < p && (s[q] == ')' || s[q] == U'）')) ++q;

@@ -78,6 +78,7 @@ class SubjectFinder {
   Range after(size_t p, size_t limit) const;
   Range phrase_after(size_t p, size_t limit) const;
   Range before(size_t p, size_t floor, bool* verb) const;
+  Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const;
   bool bare_verb(const Range& r) const;
   bool holds_verb(size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
