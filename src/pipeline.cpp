@@ -337,14 +337,24 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
 // Fills the units [first, last) of `doc` from their paragraphs, in parallel for a large
 // document, and adds their warnings (figures read across a line break) and their
 // unrepresentable figures to `too_large`, in the order of the units.
+// `failures`, when given, takes what went wrong in each unit (empty: nothing) instead
+// of the first fault going up: a streamed document has written units before it.
 void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_t last, const Rules& rules,
-                const ExtractOptions& options, std::vector<Span>& too_large) {
+                const ExtractOptions& options, std::vector<Span>& too_large,
+                std::vector<std::string>* failures = nullptr) {
   StretchContext cx = context_of(doc, options);
   cx.with_periods = true;
   std::vector<std::vector<Span>> too_large_in_unit(last - first);
+  if (failures) failures->assign(last - first, std::string());
   auto fill_unit = [&](size_t k) {
     Unit& u = doc.units[first + k];
-    fill(doc.text, std::move(units[first + k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
+    try {
+      if (options.before_unit) options.before_unit(first + k);
+      fill(doc.text, std::move(units[first + k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
+    } catch (const std::exception& e) {
+      if (!failures) throw;
+      (*failures)[k] = e.what();
+    }
   };
   bool parallel = doc.text.size() >= kParallelChars;
   if (parallel && options.parallel) options.parallel(last - first, fill_unit);
@@ -433,9 +443,34 @@ void StreamedDocument::fill_window(size_t first) {
     for (const ParagraphText& p : units_[last].paragraphs) chars += covering(p.pieces).size();
     ++last;
   }
-  fill_units(doc, units_, first, last, *rules_, options_, too_large_);
-  for (size_t i = first; i < last; ++i) facts_ += doc.units[i].facts.size();
+  std::vector<Span> spans;
+  for (size_t i = first; i < last; ++i) spans.push_back(text_of(units_[i]));
+  std::vector<std::string> failures;
+  fill_units(doc, units_, first, last, *rules_, options_, too_large_, &failures);
+  for (size_t i = first; i < last; ++i) {
+    if (!failures[i - first].empty()) drop_failed(i, spans[i - first], failures[i - first]);
+    facts_ += doc.units[i].facts.size();
+  }
   filled_ = last;
+}
+
+// Where a unit's paragraphs stand in the text (empty when it has none).
+Span StreamedDocument::text_of(const UnitText& u) {
+  if (u.paragraphs.empty()) return Span{};
+  Span a = covering(u.paragraphs.front().pieces), b = covering(u.paragraphs.back().pieces);
+  return Span{a.start, b.end};
+}
+
+// A unit digestx failed on while streaming: the units before it are written already,
+// so it is written without facts (a half-read unit could hold wrong ones) and said so.
+void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what) {
+  Unit& u = doc.units[i];
+  std::vector<Paragraph>().swap(u.paragraphs);
+  std::vector<Fact>().swap(u.facts);
+  std::vector<Refusal>().swap(u.refused);
+  Warning w{"unit_failed", "digestx failed on this unit (" + what + "); its facts are left out", !where.empty(), where};
+  doc.warnings.push_back(std::move(w));
+  ++failed_units_;
 }
 
 void StreamedDocument::release(size_t i) {

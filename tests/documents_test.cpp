@@ -2,6 +2,7 @@
 // (annotation format of ../shared/spec/annotation.md) is extracted and checked
 // field by field, the way score.py scores it, so the suite needs no ../shared.
 #include <filesystem>
+#include <stdexcept>
 
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
@@ -155,6 +156,39 @@ TEST(Documents, StreamedWritesTheSameBytes) {
     EXPECT_EQ(streamed.facts(), count_facts(whole));
     EXPECT_TRUE(streamed.doc.units.back().facts.empty());  // freed once written
   }
+}
+
+// A fault in one unit of a streamed document (units before it are written already)
+// costs that unit only: it is written without facts, a unit_failed warning with its
+// span says so, and failed_units() tells the caller the run failed. Filled whole, the
+// same fault still fails the document.
+TEST(Documents, StreamedUnitFaultCostsThatUnitOnly) {
+  std::string digest = read_file(source_path("samples/sanya-2022.txt"));
+  std::string bytes;
+  while (bytes.size() < 500000) bytes += digest + "\n\n";
+  SourceInfo source;
+  source.path = "many.txt";
+  ExtractOptions eo;
+  eo.before_unit = [](size_t unit) {
+    if (unit == 3) throw std::runtime_error("injected");
+  };
+  EXPECT_THROW(extract(bytes, source, rules(), eo), std::runtime_error);
+  Document clean = extract(bytes, source, rules());
+  StreamedDocument streamed = extract_streamed(std::string(bytes), source, rules(), eo);
+  UnitStream hooks = streamed.stream();
+  std::string got;
+  write_document(got, streamed.doc, OutputOptions{}, {}, &hooks);
+  auto j = nlohmann::json::parse(got);
+  ASSERT_GT(j["units"].size(), 4u);
+  EXPECT_TRUE(j["units"][3]["facts"].empty());
+  EXPECT_EQ(j["units"][2]["facts"].size(), clean.units[2].facts.size());
+  EXPECT_EQ(j["units"][4]["facts"].size(), clean.units[4].facts.size());
+  EXPECT_EQ(streamed.failed_units(), 1u);
+  EXPECT_EQ(streamed.facts(), count_facts(clean) - clean.units[3].facts.size());
+  bool warned = false;
+  for (const auto& w : j["warnings"])
+    warned = warned || (w["code"] == "unit_failed" && w.contains("span"));
+  EXPECT_TRUE(warned) << got.substr(got.size() - 400);
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ struct ExtractOptions {
   // batch passes its own scheduler, so that its files and the units of a large one
   // share one set of threads (no pool inside a pool).
   std::function<void(size_t n, const std::function<void(size_t)>& work)> parallel;
+  // Tests only: called with each unit's index as it is filled, to inject a fault there.
+  std::function<void(size_t unit)> before_unit;
 };
 
 // The longest text a document can hold: spans are 32-bit code point offsets.
@@ -58,6 +60,9 @@ class StreamedDocument {
   UnitStream stream();
   // Facts of the sidebars and of the units filled so far (all, once written).
   size_t facts() const { return facts_; }
+  // Units digestx failed on while streaming (each left without facts, with a
+  // unit_failed warning): the document is written, but it failed.
+  size_t failed_units() const { return failed_units_; }
 
  private:
   friend StreamedDocument extract_streamed(std::string&&, SourceInfo, const Rules&, const ExtractOptions&);
@@ -66,13 +71,15 @@ class StreamedDocument {
   // few MB of paragraphs, sentences and facts.
   static constexpr size_t kWindowChars = size_t(1) << 20;
   void fill_window(size_t first);
+  static Span text_of(const UnitText& u);
+  void drop_failed(size_t i, Span where, const std::string& what);
   void release(size_t i);
   void finish();
   const Rules* rules_;
   ExtractOptions options_;
   std::vector<UnitText> units_;  // the paragraphs of the units not yet filled
   std::vector<Span> too_large_;  // unrepresentable figures so far, warned of at the end
-  size_t filled_ = 0, facts_ = 0;
+  size_t filled_ = 0, facts_ = 0, failed_units_ = 0;
   bool finished_ = false;
 };
 

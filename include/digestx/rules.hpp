@@ -589,6 +589,7 @@ struct SubjectRules {
   std::u32string single_char_stops_before;  // the one-character hard stops that also end a phrase
                                             // before the figure (others start words: 就业, 在职)
   Lexicon stops_after;          // end a noun phrase after the figure once it has begun
+  Lexicon verbs_after_noun;     // nouns elsewhere, verbs once a noun stands before them (干部驻村)
   Lexicon stops_before;         // end a noun phrase before the figure once it has begun
   Lexicon verbs_before_figure;  // right before the figure: its object follows, no subject before
   Lexicon copulas;              // right before the figure and skipped: 达到, 提高, 为 …
@@ -607,6 +608,8 @@ struct SubjectRules {
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
+  std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
+  Lexicon threshold_words;          // the bound's words after its figure (以上, 以下)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
   std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)

@@ -61,6 +61,7 @@ class SubjectFinder {
 
  private:
   friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
+  friend class CoordinatedHeads;   // shared heads (subjects_coordinated.cpp), likewise
   struct Seen {
     size_t b, e;
     bool named;
@@ -90,6 +91,7 @@ class SubjectFinder {
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   void share_modifiers_before(Subject& s, size_t lo) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
+  std::optional<Range> past_threshold(size_t e, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;

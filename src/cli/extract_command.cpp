@@ -358,6 +358,12 @@ class Writer {
       chunk.clear();
     }, &units);
     facts += r.deferred->facts();
+    if (size_t n = r.deferred->failed_units()) {  // written, but not whole: the run failed
+      ++failed;
+      --documents;
+      progress_.note(r.deferred->doc.source.path + ": digestx failed on " + std::to_string(n) + " unit" +
+                     (n == 1 ? "" : "s") + "; their facts are left out (warnings unit_failed)");
+    }
     std::string note = warnings_summary(r.deferred->doc);
     if (!note.empty() && !b_.args.quiet) progress_.note(r.deferred->doc.source.path + ": " + note);
     r.deferred.reset();
