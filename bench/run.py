@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One benchmark run: digestx against `wc -m` on the same bytes, as ratios.
 
-usage: run.py DIGESTX [CORPUS_DIR] [--repeat 5] [--no-huge]
+usage: run.py DIGESTX [CORPUS_DIR] [--repeat 5] [--no-huge] [--startup-only]
 
 Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
   big.txt (20 MB)        the floor (`cat`: reading, `iconv` to UTF-32: decoding, `wc -m`:
@@ -10,6 +10,9 @@ Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
   huge.txt (200 MB)      digestx -j 1 wall time and its ratio to big.txt (linearity); peak
                          RSS at -j 2 against 2 x its size + 64 MiB
   small/ (1,500 files)   digestx -j 1 and -j 2: MB/s and the speed-up; `wc -m` on them
+  startup                digestx on a one-line file and `digestx --version` beside
+                         /bin/true: the median of 200 runs of each, in turn
+                         (--startup-only: these rows alone, no corpus needed)
 Each figure is the best of --repeat rounds, the commands of a row group run in
 turn in every round (so a slow spell of a shared machine falls on all of them). Output goes to /dev/null (compact JSON).
 """
@@ -73,13 +76,45 @@ def size_of(path):
     return os.path.getsize(path)
 
 
+def startup_rows(digestx, runs=200):
+    """Median wall time of a one-line file, of --version and of /bin/true, run in turn."""
+    import statistics
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as fh:
+        fh.write("去年全县完成固定资产投资12.5亿元。\n")
+        one = fh.name
+    try:
+        cmds = [["/bin/true"], [digestx, one], [digestx, "--version"]]
+        times = [[] for _ in cmds]
+        for _ in range(runs):
+            for i, cmd in enumerate(cmds):
+                times[i].append(timed(cmd, 1)[0])
+    finally:
+        os.unlink(one)
+    true_s, one_s, version_s = (statistics.median(t) for t in times)
+    return [("startup: /bin/true", true_s, None, f"median of {runs}"),
+            ("startup: digestx one-line file", one_s, None, f"median of {runs}; {one_s - true_s:.4f} s over /bin/true"),
+            ("startup: digestx --version", version_s, None, f"median of {runs}; {version_s - true_s:.4f} s over /bin/true")]
+
+
+def print_rows(rows):
+    print(f"{'run':34} {'seconds':>8} {'MB/s':>8}  note")
+    for name, secs, rate, note in rows:
+        shown_rate = f"{rate:8.1f}" if rate is not None else f"{'':8}"
+        print(f"{name:34} {secs:8.4f} {shown_rate}  {note}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("digestx")
     ap.add_argument("corpus", nargs="?", default=os.path.join(HERE, "corpus"))
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-huge", action="store_true")
+    ap.add_argument("--startup-only", action="store_true")
     a = ap.parse_args()
+    if a.startup_only:
+        print_rows(startup_rows(a.digestx))
+        return
     if not os.path.exists(os.path.join(a.corpus, "big.txt")):
         subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), a.corpus]
                        + (["--huge-mb", "0"] if a.no_huge else []), check=True)
@@ -123,9 +158,8 @@ def main():
     rows.append(("small/ digestx -j 1", j1, mb(small) / j1, f"{j1 / wc_small:.2f}x wc -m"))
     rows.append(("small/ digestx -j 2", j2, mb(small) / j2, f"-j 2 = {j1 / j2:.2f}x the throughput of -j 1"))
 
-    print(f"{'run':34} {'seconds':>8} {'MB/s':>8}  note")
-    for name, secs, rate, note in rows:
-        print(f"{name:34} {secs:8.3f} {rate:8.1f}  {note}")
+    rows += startup_rows(a.digestx)
+    print_rows(rows)
     if rss_note:
         print(rss_note)
 

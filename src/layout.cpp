@@ -132,16 +132,37 @@ Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutR
   return {};
 }
 
-// One matcher per rule, made once for all lines (making them per line costs more
-// than matching).
+// A matcher of a rule's pattern, made on first use (the built-in patterns compile then:
+// most documents never reach most rules) and kept for all lines (making them per line
+// costs more than matching). Null once it failed or timed out.
+std::unique_ptr<icu::RegexMatcher> matcher_of(const LazyRegex& pattern) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> m(pattern.get() ? pattern->matcher(status) : nullptr);
+  if (U_FAILURE(status)) m.reset();
+  return m;
+}
+
 struct Matchers {
+  const std::vector<NamedRegex>& rules;
   std::vector<std::unique_ptr<icu::RegexMatcher>> of;
-  explicit Matchers(const std::vector<NamedRegex>& rules) {
-    for (const auto& rule : rules) {
-      UErrorCode status = U_ZERO_ERROR;
-      of.emplace_back(rule.pattern->matcher(status));
-      if (U_FAILURE(status)) of.back().reset();
-    }
+  std::vector<bool> made;
+  explicit Matchers(const std::vector<NamedRegex>& rules) : rules(rules), of(rules.size()), made(rules.size(), false) {}
+  std::unique_ptr<icu::RegexMatcher>& at(size_t k) {
+    if (!made[k]) of[k] = matcher_of(rules[k].pattern);
+    made[k] = true;
+    return of[k];
+  }
+};
+
+// The matcher of all furniture rules at once, made on first use like those of Matchers.
+struct AnyMatcher {
+  const LazyRegex& pattern;
+  std::unique_ptr<icu::RegexMatcher> m;
+  bool made = false;
+  std::unique_ptr<icu::RegexMatcher>& get() {
+    if (!made) m = matcher_of(pattern);
+    made = true;
+    return m;
   }
 };
 
@@ -158,8 +179,8 @@ bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us
 // Page furniture: the rule whose regex covers the whole line, if any. All rules at once
 // first (one match a line; most lines are text), then the one that matched.
 std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms,
-                                std::unique_ptr<icu::RegexMatcher>& any) {
-  if (line.blank || line.body.size() > rules.furniture_max_chars || !any) return {};
+                                AnyMatcher& any) {
+  if (line.blank || line.body.size() > rules.furniture_max_chars || !rules.furniture_any) return {};
   if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
   char32_t first = view[line.body.start];
   std::u32string_view body = view.substr(line.body.start, line.body.size());
@@ -169,11 +190,11 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   // Most lines: no ICU at all.
   if (!rules.furniture_first_any.may_start(first) && !holds(rules.furniture_contains_any)) return {};
   icu::UnicodeString us = unicode_of(body);
-  if (!bounded(any, us, true)) return {};
+  if (!bounded(any.get(), us, true)) return {};
   for (size_t k = 0; k < rules.furniture.size(); ++k) {
     const std::u32string& needs = rules.furniture_contains[k];
     bool candidate = needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs);
-    if (candidate && bounded(ms.of[k], us, true)) return rules.furniture[k].name;
+    if (candidate && bounded(ms.at(k), us, true)) return rules.furniture[k].name;
   }
   return {};
 }
@@ -200,8 +221,8 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
   icu::UnicodeString us = unicode_of(view.substr(tail.start, tail.size()));
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
-    if (!ms.of[k] || rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
-    if (bounded(ms.of[k], us, false)) return rules.complete_patterns[k].name;
+    if (rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
+    if (bounded(ms.at(k), us, false)) return rules.complete_patterns[k].name;
   }
   return {};
 }
@@ -270,9 +291,7 @@ void mark_tail(std::vector<Line>& lines, const LayoutRules& rules) {
 // Furniture and completeness of every line (they look at the line after).
 void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules) {
   Matchers furniture(rules.furniture), complete(rules.complete_patterns);
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> any(rules.furniture_any ? rules.furniture_any->matcher(status) : nullptr);
-  if (U_FAILURE(status)) any.reset();
+  AnyMatcher any{rules.furniture_any, nullptr};
   for (Line& line : out.lines)
     if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, any);
   mark_tail(out.lines, rules);

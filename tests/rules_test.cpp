@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <unicode/regex.h>
 
 #include "table.hpp"
 
@@ -71,6 +73,70 @@ TEST(Rules, DirectoryOverridesOneFile) {
 TEST(Rules, EmbeddedFingerprintIsTheComputedOne) {
   EXPECT_EQ(default_rules()->fingerprint, rules_fingerprint(embedded_rules_files()));
   EXPECT_EQ(std::string(embedded_rules_fingerprint()).rfind("sha256:", 0), 0u);
+}
+
+}  // namespace
+}  // namespace digestx::test
+
+namespace digestx::generated {
+extern const char* const kCompactRulesNames[];
+extern const char* const kCompactRulesTexts[];
+extern const size_t kCompactRulesSizes[];
+extern const size_t kCompactRulesCount;
+}  // namespace digestx::generated
+
+namespace digestx::test {
+namespace {
+
+nlohmann::json without_comments(nlohmann::json j) {
+  if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key().empty() || it.key()[0] != '_') out[it.key()] = without_comments(it.value());
+    return out;
+  }
+  if (j.is_array())
+    for (auto& e : j) e = without_comments(e);
+  return j;
+}
+
+// The built-in rules are read from their compact form, written at build time: it must
+// hold every file, and the same values as the file's text less its comments.
+TEST(Rules, CompactFormIsTheTextLessComments) {
+  ASSERT_EQ(generated::kCompactRulesCount, embedded_rules_files().size());
+  for (const RulesFile& f : embedded_rules_files()) {
+    bool found = false;
+    for (size_t k = 0; k < generated::kCompactRulesCount; ++k) {
+      if (f.name != generated::kCompactRulesNames[k]) continue;
+      found = true;
+      const char* text = generated::kCompactRulesTexts[k];
+      EXPECT_EQ(nlohmann::json::parse(text, text + generated::kCompactRulesSizes[k]),
+                without_comments(nlohmann::json::parse(f.text)))
+          << f.name;
+    }
+    EXPECT_TRUE(found) << f.name;
+  }
+}
+
+bool matches(const LazyRegex& re, const char* text) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> m(re->matcher(icu::UnicodeString::fromUTF8(text), status));
+  return U_SUCCESS(status) && m->matches(status);
+}
+
+// \p{Han} is compiled as the explicit ranges written at build time (the same set), also
+// in a class and negated; an escaped backslash before p{Han}, or \Q…\E, is literal text.
+TEST(Rules, HanRangesStandForTheProperty) {
+  for (bool now : {true, false}) {
+    EXPECT_TRUE(matches(LazyRegex("(\\p{Han}{1,4})市", now), "琼南市"));
+    EXPECT_TRUE(matches(LazyRegex("(\\p{Han}+)", now), "〇々\U00020000"));
+    EXPECT_FALSE(matches(LazyRegex("(\\p{Han}+)", now), "ab"));
+    EXPECT_FALSE(matches(LazyRegex("(\\p{Han}+)", now), "，"));
+    EXPECT_TRUE(matches(LazyRegex("([^\\p{Han}]+)", now), "ab，"));
+    EXPECT_TRUE(matches(LazyRegex("([a\\p{Han}]+)", now), "a市a"));
+    EXPECT_TRUE(matches(LazyRegex("(\\\\p\\{Han\\})", now), "\\p{Han}"));
+    EXPECT_TRUE(matches(LazyRegex("(\\Q\\p{Han}\\E)", now), "\\p{Han}"));
+  }
 }
 
 // The character table: words starting or ending outside the BMP (𠀀, U+20000) and in

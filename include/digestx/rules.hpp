@@ -16,6 +16,7 @@
 #include "digestx/regex_first.hpp"
 #include "digestx/span.hpp"
 
+#include <unicode/utypes.h>
 #include <unicode/uversion.h>
 
 U_NAMESPACE_BEGIN
@@ -110,25 +111,53 @@ class Lexicon {
   // The buckets of one side (first or last characters) and which bucket a character
   // has: one bit per BMP character first (most positions of a text hold no word's
   // first or last character), then a two-level table over the characters seen, pages
-  // of 256: a lookup is a few loads, no hashing.
+  // of 64 (a word list's characters are scattered over the CJK block: pages of 256 made
+  // most of the memory, and of the page faults, of building the rules): a lookup is a
+  // few loads, no hashing.
   class Side {
    public:
+    // A side without words allocates nothing: its bits are a shared table of zeros (a
+    // rules set holds hundreds of lexicons, most of them small or empty, and zeroing
+    // 9 KiB for each side of each was a fifth of the page faults of a run's start).
+    Side() = default;
+    Side(const Side& other)
+        : own_bits_(other.own_bits_), pages_(other.pages_), cells_(other.cells_), buckets_(other.buckets_) {
+      repoint();
+    }
+    Side(Side&& other) noexcept
+        : own_bits_(std::move(other.own_bits_)), pages_(std::move(other.pages_)), cells_(std::move(other.cells_)),
+          buckets_(std::move(other.buckets_)) {
+      repoint();
+      other = Side();
+    }
+    Side& operator=(Side other) noexcept {
+      own_bits_.swap(other.own_bits_);
+      pages_.swap(other.pages_);
+      cells_.swap(other.cells_);
+      buckets_.swap(other.buckets_);
+      repoint();
+      return *this;
+    }
     // False when no word has c there (the BMP bit); true is checked by find.
     bool may_hold(char32_t c) const { return c >= 0x10000 || ((bits_[c >> 6] >> (c & 63)) & 1); }
     const Bucket* find(char32_t c) const {
       if (!may_hold(c)) return nullptr;
-      size_t page = size_t(c) >> 8;
+      size_t page = size_t(c) >> kPageBits;
       if (page >= pages_.size()) return nullptr;
-      uint32_t b = cells_[(size_t(pages_[page]) << 8) | (c & 0xFF)];
+      uint32_t b = cells_[(size_t(pages_[page]) << kPageBits) | (c & kPageMask)];
       return b ? &buckets_[b - 1] : nullptr;
     }
     Bucket& make(char32_t c);
     const std::vector<Bucket>& buckets() const { return buckets_; }
 
    private:
-    std::vector<uint64_t> bits_ = std::vector<uint64_t>(0x10000 / 64, 0);  // BMP characters with a bucket
-    std::vector<uint32_t> pages_;                                  // page of c >> 8; 0: the empty page
-    std::vector<uint32_t> cells_ = std::vector<uint32_t>(256, 0);  // 1 + index into buckets_, or 0
+    static const uint64_t kNoBits[0x10000 / 64];
+    void repoint() { bits_ = own_bits_.empty() ? kNoBits : own_bits_.data(); }
+    std::vector<uint64_t> own_bits_;  // BMP characters with a bucket, once there is one
+    const uint64_t* bits_ = kNoBits;  // own_bits_, or kNoBits
+    static constexpr size_t kPageBits = 6, kPageMask = (size_t(1) << kPageBits) - 1;
+    std::vector<uint32_t> pages_;     // page of c >> kPageBits; 0: the empty page
+    std::vector<uint32_t> cells_;     // 1 + index into buckets_, or 0; page 0 (empty) made with the first
     std::vector<Bucket> buckets_;
   };
   Match longest_at_slow(std::u32string_view text, size_t pos) const;
@@ -144,10 +173,32 @@ class Lexicon {
   size_t max_len_ = 0;
 };
 
-// A compiled ICU regular expression with its rule name.
+// An ICU regular expression of the rules. The built-in rules compile theirs on first
+// use (once, whichever thread asks first): a run on a one-line file evaluates few of
+// them, and compiling all of them was a third of its startup. Rules read with --rules
+// compile theirs at load, so that a bad one is an error naming its file and entry (the
+// built-in ones are compiled that way by the test suite). Copies share the pattern.
+class LazyRegex {
+ public:
+  LazyRegex() = default;
+  // `source`: the pattern in UTF-8; `compile_now`: compile it here, else on first use.
+  LazyRegex(std::string source, bool compile_now);
+  // The compiled pattern (nullptr when it does not compile, which compile_now rules out).
+  const icu::RegexPattern* get() const;
+  const icu::RegexPattern* operator->() const { return get(); }
+  // U_ZERO_ERROR, or why the pattern does not compile.
+  UErrorCode status() const;
+  explicit operator bool() const { return state_ != nullptr; }
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// A regular expression with its rule name.
 struct NamedRegex {
   std::string name;
-  std::shared_ptr<icu::RegexPattern> pattern;
+  LazyRegex pattern;
 };
 
 struct LayoutRules {
@@ -175,7 +226,7 @@ struct LayoutRules {
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
-  std::shared_ptr<icu::RegexPattern> furniture_any;  // all of them as one alternation: one match a line
+  LazyRegex furniture_any;  // all of them as one alternation: one match a line
   std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
   FirstChars furniture_first_any;           // what a line any of them covers starts with
   // k-th: characters one of which a line the k-th rule covers holds, its prefilter
@@ -301,7 +352,7 @@ struct StructureRules {
   struct Genre {
     std::string name;
     std::string genre;  // e.g. "full_report"; also the period frame of periods.json
-    std::shared_ptr<icu::RegexPattern> title;
+    LazyRegex title;
     size_t max_units = 1;
     bool no_subtitle = true;
   };

@@ -39,7 +39,10 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
   o.format_given = format && format->count() > 0;
   std::shared_ptr<const Rules> rules;
   try {
-    rules = o.rules_dir.empty() ? default_rules() : load_rules_dir(o.rules_dir);
+    // --version names the built-in rules by their fingerprint, known at build time:
+    // compiling them would be most of its run. Rules given with --rules are compiled
+    // (a broken file is an error there too).
+    if (!o.version || !o.rules_dir.empty()) rules = o.rules_dir.empty() ? default_rules() : load_rules_dir(o.rules_dir);
     // A broken panel.json fails here, before any work, for the commands that read it.
     if (command.id == kRender || command.id == kPanel) load_panel_rules(o.rules_dir);
   } catch (const RulesError& e) {
@@ -47,7 +50,7 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
     return 2;
   }
   if (o.version) {
-    std::cout << version_text(*rules);
+    std::cout << version_text(rules ? rules->fingerprint : std::string(embedded_rules_fingerprint()));
     return 0;
   }
   // Like jq and ripgrep: no input but a pipe reads the pipe; on a terminal it would

@@ -274,8 +274,8 @@ std::string usage_text() {
   return u.str();
 }
 
-std::string version_text(const Rules& rules) {
-  return std::string("digestx ") + DIGESTX_VERSION + "\nrules " + rules.fingerprint + "\n";
+std::string version_text(const std::string& rules_fingerprint) {
+  return std::string("digestx ") + DIGESTX_VERSION + "\nrules " + rules_fingerprint + "\n";
 }
 
 int run_generate(const std::vector<std::string>& args) {
