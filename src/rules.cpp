@@ -376,9 +376,10 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail"});
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph"});
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
+      r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
@@ -403,9 +404,10 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     r.complete_ends.push_back(n.at("ends_with").text());
   }
   Node sh = c->at("section_heading");
-  sh.keys({"name", "max_chars"});
+  sh.keys({"name", "max_chars", "not_holding"});
   r.section_heading_rule = sh.at("name").str();
   r.section_heading_max_chars = size_t(sh.at("max_chars").integer(1, 1000));
+  if (auto nh = sh.opt("not_holding")) r.section_heading_not_holding = nh->text();
   Node ne = c->at("next_enumerated");
   ne.keys({"name"});
   r.next_enumerated_rule = ne.at("name").str();

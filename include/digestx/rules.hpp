@@ -187,11 +187,17 @@ struct LayoutRules {
   // k-th: the k-th rule's line starts the page's tail (网友评论 over readers' comments):
   // every line after it is furniture of the same rule
   std::vector<bool> furniture_tail;
+  // k-th: a paragraph runs on across the k-th rule's line (a PDF's page number, — 2 —,
+  // between 二 and 是基层…): it is kept out of the text but ends nothing
+  std::vector<bool> furniture_within_paragraph;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
   size_t section_heading_max_chars = 30;
+  // A sentence end inside the line before more words: a run-in heading and its text
+  // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
+  std::u32string section_heading_not_holding;
   std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
   // A page set at a fixed width (from a PDF) breaks figures too: its full lines join.
   struct FixedWidth {
