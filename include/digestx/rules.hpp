@@ -568,6 +568,13 @@ struct SubjectRules {
   // (党员突击队54支), inherited from the figure before (由5个增加到12个).
   std::string after_rule, after_de_rule, before_rule, inherited_rule;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
+  // A figure alone in a pipe table's cell (| 实际利用外资 | 5.6亿美元 | 12.5% |): its
+  // column's header names what it measures (| 党员数 |), or, where the header is only a
+  // year or a word such as 数值 (its generic_columns, digits aside), the row's label.
+  struct TableCells {
+    std::string row_rule, column_rule;
+    Lexicon generic_columns;
+  } table_cells;
 };
 
 // The one registry of fact kinds and aspects (kinds.json): what each kind is and
@@ -611,13 +618,13 @@ struct KindRegistry {
 
 // Cues of a figure's aspect (aspects.json): the first cue that fits gives it.
 struct AspectRules {
-  enum class Where { clause, sentence, near, unit, follows, after_count };
+  enum class Where { clause, sentence, near, unit, follows, after_count, column };
   struct Cue {
     std::string name;
     int aspect = -1;                // index into the registry's aspects
     std::vector<std::string> kinds; // the kinds it applies to
     Where where = Where::clause;
-    Lexicon words;                  // clause, sentence, near
+    Lexicon words;                  // clause, sentence, near, column (a table column's header: 增长)
     size_t max_gap = 0;             // near: characters between the cue and the figure,
     std::u32string gap_chars;       // all of these (增长了一倍)
     Lexicon not_after_cue, not_before_cue;
