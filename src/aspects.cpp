@@ -25,10 +25,12 @@ bool holds_word(std::u32string_view text, const Lexicon& words, size_t from, siz
 
 // A cue word ending at most max_gap characters before the figure, the gap all of
 // gap_chars (同比增长13.8%, 较上年增长了一倍; not 减税降费3.2亿元), and not a level reached
-// (提高到95%: not_after_cue) nor things added (新增8条: not_before_cue).
+// (提高到95%: not_after_cue) nor things added (新增8条: not_before_cue). A figure in a
+// list is measured from the list's first figure (同比分别增长5.0%和6.8%).
 bool near(const AspectInput& in, const AspectRules::Cue& c, size_t from) {
-  for (size_t gap = 0; gap <= c.max_gap && in.begin >= from + gap; ++gap) {
-    size_t end = in.begin - gap;
+  size_t begin = std::min(in.list_begin, in.begin);
+  for (size_t gap = 0; gap <= c.max_gap && begin >= from + gap; ++gap) {
+    size_t end = begin - gap;
     if (gap > 0 && c.gap_chars.find(in.text[end]) == std::u32string::npos) return false;
     auto m = c.words.longest_ending_at(in.text, end);
     if (!m || end - m.len < from) continue;

@@ -1349,13 +1349,14 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
 }
 
 void load_subjects(const Node& root, SubjectRules& r) {
-  root.keys({"max_chars_after", "max_chars_before", "boundary_chars", "hard_stops", "stops_after", "stops_before",
+  root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "table_cells"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells"});
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
+  if (auto pt = root.opt("past_a_threshold")) r.past_threshold_rule = load_named_words(*pt, r.threshold_words);
   if (auto ps = root.opt("phrase_starts")) {
     ps->keys({"name", "words", "never_first"});
     r.phrase_start_rule = ps->at("name").str();
@@ -1387,6 +1388,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
+  if (auto reach = root.opt("max_chars_before_reach")) r.max_before_reach = size_t(reach->integer(0, 100));
   if (auto mq = root.opt("max_chars_after_quote")) r.max_after_quote = size_t(mq->integer(0, 20));
   r.boundary_chars = root.at("boundary_chars").text();
   for (char32_t c : r.boundary_chars)

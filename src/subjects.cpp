@@ -97,10 +97,12 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   };
   while (q < limit && count < r_.max_after) {
     char32_t c = s[q];
-    // A short bracket inside the phrase: 村(社区)工作者.
+    // A short bracket inside the phrase: 村(社区)工作者, 县（市、区）委书记.
     if ((c == '(' || c == U'（') && count > 0) {
       size_t k = q + 1;
-      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' && is_han(s[k])) ++k;
+      while (k < limit && k < q + 6 && s[k] != ')' && s[k] != U'）' &&
+             (is_han(s[k]) || r_.list_separators.find(s[k]) != std::u32string::npos))
+        ++k;
       if (k < limit && (s[k] == ')' || s[k] == U'）') && k > q + 1) {
         take(k + 1 - q);
         continue;
@@ -152,8 +154,24 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   }
   *verb = bool(r_.verbs_before_figure.longest_ending_at(s, p));
   if (*verb) return {p, p};
+  // Cut by the length limit inside a word (城乡居民基础养老金最低标准提高到…: 乡居民…), the
+  // phrase is read again a few characters further; kept only if it then ends naturally.
+  bool cut_mid = false;
+  auto phrase = phrase_before(p, floor, r_.max_before, &cut_mid);
+  if (cut_mid && r_.max_before_reach > r_.max_before) {
+    bool cut_again = false;
+    auto longer = phrase_before(p, floor, r_.max_before_reach, &cut_again);
+    if (!cut_again) phrase = longer;
+  }
+  return phrase;
+}
+
+// The noun phrase ending at p, at most `limit` characters back; cut_mid: the limit
+// stopped it inside a run of characters that goes on.
+SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const {
+  const auto& s = in_.text;
   size_t q = p, count = 0, head_only = 0;  // head_only: where the head after a quoted name begins
-  while (q > floor && count < r_.max_before) {
+  while (q > floor && count < limit) {
     char32_t c = s[q - 1];
     // Digits glued to letters are a name inside the phrase (5G基站).
     bool in_name = is_ascii_digit(c) && q < p && is_ascii_alpha(s[q]);
@@ -185,7 +203,8 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   // Cut past a quoted name by the length limit or inside a word by a bracket
   // (村（居）委会主任“一肩挑”比例达100%): the phrase may have begun anywhere, the head
   // after the quote is sure (比例).
-  bool cut = q > floor && (count >= r_.max_before ? !boundary(s[q - 1]) : s[q - 1] == ')' || s[q - 1] == U'）');
+  *cut_mid = q > floor && count >= limit && !boundary(s[q - 1]);
+  bool cut = q > floor && (count >= limit ? !boundary(s[q - 1]) : s[q - 1] == ')' || s[q - 1] == U'）');
   if (head_only && cut) q = head_only;
   // A lone opening bracket left at the start is not part of the phrase.
   while (q < p && (s[q] == ')' || s[q] == U'）')) ++q;
@@ -276,6 +295,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   Subject s;
   if (classifier) {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
+    else if (auto past = past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
     else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else {
     if (back_ok) pick = back, s.rule = r_.before_rule;
@@ -296,6 +316,21 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     count_owner(s, e, hi);
   }
   return s;
+}
+
+// 为辖区2.3万名60岁以上老年人提供助餐, 36名35岁以下青年党员: a count followed by a bound
+// of another measure (an age) counts the noun after that bound.
+std::optional<SubjectFinder::Range> SubjectFinder::past_threshold(size_t e, size_t hi) const {
+  if (r_.threshold_words.empty() || !figure_starts_at(e)) return std::nullopt;
+  size_t unit_end = counted_unit_end(e);
+  if (!unit_end) return std::nullopt;
+  auto bound = r_.threshold_words.longest_at(in_.text, unit_end);
+  // 36名35岁以下的占一半: a bound with 的 is a group of its own, no noun of the count.
+  size_t past = unit_end + bound.len;
+  if (!bound || past >= hi || in_.text[past] == r_.head_marker) return std::nullopt;
+  auto noun = after(past, hi);
+  if (noun.second <= noun.first) return std::nullopt;
+  return noun;
 }
 
 // 入股农户占全村农户的三分之二: a figure right after a 的 whose clause reads X占Y is

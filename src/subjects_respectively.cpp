@@ -17,6 +17,8 @@ class RespectivelyLists {
   using Range = SubjectFinder::Range;
   std::optional<Range> noun_after_de(size_t end, size_t floor) const;
   std::vector<Range> list_before(size_t end, size_t floor) const;
+  bool pair_with_figures_before(std::vector<SubjectFigure>& figures, size_t k, size_t n, size_t end, size_t floor,
+                                std::string_view rule) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const;
 
   const SubjectFinder& f_;
@@ -42,6 +44,10 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
     // One noun after a 的 is every figure's (all items alike: no head to share).
     auto shared = noun_after_de(end, floor);
     auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor);
+    if (items.empty() && pair_with_figures_before(figures, k, n, end, floor, rule)) {
+      k = last;
+      continue;
+    }
     for (size_t i = 0; i < n; ++i)
       pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
     k = last;
@@ -92,6 +98,26 @@ std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end,
   }
   if (first.second > first.first) items.insert(items.begin(), first);
   return items;
+}
+
+// No noun list before the words, but a clause of figures with their own subjects:
+// 城镇居民人均可支配收入42860元、农村居民人均可支配收入21530元，分别增长5.0%和6.8% (5.0% is
+// the first income's change). Only when the words open a clause and the sentence holds
+// exactly as many figures before them as after (接待游客820万人次，实现旅游综合收入68.4亿元，
+// 分别增长11.2%、13.5%); three figures before two is no pairing: null beats a wrong one.
+bool RespectivelyLists::pair_with_figures_before(std::vector<SubjectFigure>& figures, size_t k, size_t n, size_t end,
+                                                 size_t floor, std::string_view rule) const {
+  if (end == 0 || end <= floor || !f_.boundary(f_.in_.text[end - 1]) || k < n) return false;
+  size_t before = 0;
+  for (size_t j = k; j-- > 0 && figures[j].b >= floor;) ++before;
+  if (before != n) return false;
+  for (size_t i = 0; i < n; ++i)
+    if (figures[k - n + i].subject.empty()) return false;
+  for (size_t i = 0; i < n; ++i) {
+    figures[k + i].subject = figures[k - n + i].subject;
+    figures[k + i].subject.rule = rule;
+  }
+  return true;
 }
 
 // The i-th figure gets the i-th noun and the head of the last one when the others

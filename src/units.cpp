@@ -218,7 +218,8 @@ Pieces without_headline_label(std::u32string_view view, const Pieces& headline, 
   if (auto m = st.headline_labels.longest_at(s, b)) {
     size_t c = b + m.len;
     while (c < s.size() && is_space(s[c])) ++c;
-    if (c < s.size() && (s[c] == U':' || s[c] == U'：')) b = c + 1;
+    // The label's separator is a heading's (structure.json separators: 述职主题：…).
+    if (auto sep = st.separator_words.longest_at(s, c); sep && c + sep.len < s.size()) b = c + sep.len;
   }
   while (b < s.size() && is_space(s[b])) ++b;
   return b > 0 && b < s.size() ? j.pieces(b, s.size()) : headline;

@@ -15,6 +15,9 @@ namespace digestx {
 struct AspectInput {
   std::u32string_view text;  // the matching view of the paragraph
   size_t begin = 0, end = 0; // the fact's text in it, qualifiers included
+  // Where the list of figures it closes begins (分别增长5.0%和6.8%: 6.8%'s list begins at
+  // 5.0%), so that a cue right before the list is every one's; `begin` when it stands alone.
+  size_t list_begin = 0;
   size_t sentence = 0;       // where the sentence holding it begins (the sentences stage's)
   std::string_view kind, qualifier;
   std::string_view unit;     // normalised, UTF-8; empty = none

@@ -536,6 +536,7 @@ struct ExclusionRules {
 
 struct SubjectRules {
   size_t max_after = 10, max_before = 10;
+  size_t max_before_reach = 0;  // a phrase cut inside a word at max_before may reach this far
   size_t max_after_quote = 1;  // 村“两委”干部, “红色物业”覆盖率: the head a quoted name before it modifies
   std::u32string boundary_chars;
   std::vector<bool> is_boundary = std::vector<bool>(0x10000, false);  // the BMP ones of boundary_chars, for lookups
@@ -561,6 +562,8 @@ struct SubjectRules {
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
+  std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
+  Lexicon threshold_words;          // the bound's words after its figure (以上, 以下)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
   std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)

@@ -78,6 +78,7 @@ class SubjectFinder {
   Range after(size_t p, size_t limit) const;
   Range phrase_after(size_t p, size_t limit) const;
   Range before(size_t p, size_t floor, bool* verb) const;
+  Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const;
   bool bare_verb(const Range& r) const;
   bool holds_verb(size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
@@ -89,6 +90,7 @@ class SubjectFinder {
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   void share_modifiers_before(Subject& s, size_t lo) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
+  std::optional<Range> past_threshold(size_t e, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
