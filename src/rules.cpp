@@ -1349,7 +1349,7 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
 }
 
 void load_subjects(const Node& root, SubjectRules& r) {
-  root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "stops_before",
+  root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells"});
@@ -1395,6 +1395,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
     if (c < r.is_boundary.size()) r.is_boundary[c] = true;
   add_words(r.hard_stops, root.at("hard_stops"), 0);
   add_words(r.stops_after, root.at("stops_after"), 0);
+  if (auto v = root.opt("verbs_after_noun")) add_words(r.verbs_after_noun, *v, 0);
   add_words(r.stops_before, root.at("stops_before"), 0);
   add_words(r.verbs_before_figure, root.at("verbs_before_figure"), 0);
   add_words(r.copulas, root.at("copulas"), 0);

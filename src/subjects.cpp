@@ -109,6 +109,7 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
       }
     }
     if (boundary(c) || figure_starts_at(q)) break;
+    if (count > 0 && r_.verbs_after_noun.longest_at(s, q)) break;
     if (auto noun = r_.nouns.longest_at(s, q)) {
       take(noun.len);
       continue;
@@ -387,65 +388,6 @@ void SubjectFinder::trim_phrase_start(Subject& s) const {
     ++s.b;
     s.rule = r_.phrase_start_rule;
   }
-}
-
-// 中央和省级衔接资金1200万元: modifiers coordinated before a noun share it, so the
-// subject before the figure reaches back over the coordinator to the first modifier
-// (中央) when that one is short and begins the phrase (a stop, a verb or a break before
-// it). Not 以及 (a word of its own), nor the 与 of 参与, nor a figure before (厂房4栋和仓库2个).
-void SubjectFinder::share_modifiers_before(Subject& s, size_t lo) const {
-  const auto& t = in_.text;
-  if (s.empty() || s.b < lo + 3) return;
-  size_t c = s.b - 1;
-  if (boundary(t[c]) || r_.coordinators.find(t[c]) == std::u32string::npos) return;
-  for (const Lexicon* words : {&r_.hard_stops, &r_.stops_before, &r_.verbs_before_figure, &r_.nouns})
-    if (auto w = words->longest_ending_at(t, s.b); w && w.len > 1) return;
-  bool verb = false;
-  auto mod = before(c, lo, &verb);
-  size_t len = mod.second - mod.first;
-  if (verb || mod.second != c || len == 0 || len > r_.coordinated_max_modifier) return;
-  // Only a modifier (中央, 省级, 市县) shares the head; a noun (第一书记和驻村工作队员) counts apart.
-  bool ending = len >= 2 && r_.shared_modifier_endings.find(t[c - 1]) != std::u32string::npos;
-  auto word = r_.shared_modifiers.longest_ending_at(t, c);
-  if (!ending && !(word && word.len == len)) return;
-  s.b = mod.first;
-  s.rule = r_.coordinated_rule;
-}
-
-// 3个市级和8个区级美丽乡村示范村: the subject after a count that stops at a coordinator
-// followed by another count takes the head of that one's phrase (市级 + 美丽乡村示范村)
-// when both modifiers are alike (same length, same last character: 级).
-void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const {
-  const auto& t = in_.text;
-  if (s.empty() || s.b < figure_end || s.e >= hi) return;
-  if (r_.coordinators.find(t[s.e]) == std::u32string::npos) return;
-  size_t next_count = s.e + 1;
-  if (!counted_unit_end(next_count)) {
-    // 镇海等8个: examples named before the count.
-    for (size_t k = s.e + 2; k < hi && k < s.e + 10 && is_han(t[k - 1]); ++k) {
-      auto ex = r_.coordinated_examples.longest_ending_at(t, k);
-      if (ex && counted_unit_end(k)) {
-        next_count = k;
-        break;
-      }
-    }
-  }
-  size_t unit_end = counted_unit_end(next_count);
-  if (!unit_end) return;
-  auto next = phrase_after(unit_end, hi);
-  // The other modifier ends like this one (市级 / 区级, 国家级 / 省级): the head follows it.
-  // Modifiers are short and the head is a noun of its own: not 4个临时党总支和19个临时党支部.
-  size_t mine = s.e - s.b, head = 0;
-  if (mine > r_.coordinated_max_modifier) return;
-  for (size_t k = next.first; k < next.second && k <= next.first + mine + 1; ++k)
-    if (t[k] == t[s.e - 1]) {
-      head = k + 1;
-      break;
-    }
-  if (!head || head + 2 > next.second) return;
-  s.hb = head;
-  s.he = next.second;
-  s.rule = r_.coordinated_rule;
 }
 
 }  // namespace digestx

@@ -544,6 +544,7 @@ struct SubjectRules {
   std::u32string single_char_stops_before;  // the one-character hard stops that also end a phrase
                                             // before the figure (others start words: 就业, 在职)
   Lexicon stops_after;          // end a noun phrase after the figure once it has begun
+  Lexicon verbs_after_noun;     // nouns elsewhere, verbs once a noun stands before them (干部驻村)
   Lexicon stops_before;         // end a noun phrase before the figure once it has begun
   Lexicon verbs_before_figure;  // right before the figure: its object follows, no subject before
   Lexicon copulas;              // right before the figure and skipped: 达到, 提高, 为 …

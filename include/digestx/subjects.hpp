@@ -61,6 +61,7 @@ class SubjectFinder {
 
  private:
   friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
+  friend class CoordinatedHeads;   // shared heads (subjects_coordinated.cpp), likewise
   struct Seen {
     size_t b, e;
     bool named;
