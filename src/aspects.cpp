@@ -72,6 +72,7 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
     case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
+    case Where::column: return false;  // a table's column header: read by the table step (table_cells.cpp)
     case Where::after_count:
       for (std::string_view k : in.kinds_before)
         if (listed(c.after_kinds, k)) return true;

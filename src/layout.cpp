@@ -199,6 +199,16 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   return {};
 }
 
+// A sentence end inside the line with words after it (（一）医疗资源扩容提质。一年来，全市
+//新增医疗): the heading runs into its paragraph, which the page broke at the line's end.
+bool holds_sentence_end(std::u32string_view view, const Line& line, const LayoutRules& rules) {
+  if (rules.section_heading_not_holding.empty()) return false;
+  Span all = covering(line.content);
+  for (uint32_t k = all.start; k + 1 < all.end; ++k)
+    if (rules.section_heading_not_holding.find(view[k]) != std::u32string::npos) return true;
+  return false;
+}
+
 // Why the paragraph ends after `line` although no sentence end closes it, given the
 // next line that holds text (nullptr at the end): a time or a table cell at its end,
 // a short section heading (一、主要工作及成效), a list item after it, or a numeral on
@@ -213,7 +223,8 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
         rules.numerals_apart_chars.find(after) != std::u32string::npos)
       return rules.numerals_apart_rule;
   }
-  if (!line.enumerator.empty() && covering(line.content).size() <= rules.section_heading_max_chars)
+  if (!line.enumerator.empty() && covering(line.content).size() <= rules.section_heading_max_chars &&
+      !holds_sentence_end(view, line, rules))
     return rules.section_heading_rule;
   if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
   // The end of the line is enough for these rules: a time, a date, a table cell.

@@ -134,10 +134,23 @@ class Scanner : public NumeralReader {
     n.rules.push_front(r_.negative_rule);
   }
 
-  // a/b between Arabic integers, not in a date such as 2022/3/15.
+  // A rate per a power of ten: 孕产妇死亡率8.6/10万 (8.6 per 100000), 2.1/1000.
+  static bool per_power_of_ten(const Core& c) {
+    if (!c.n.arabic || c.n.point || !c.n.value.is_integer()) return false;
+    std::string digits = c.n.value.str();
+    return digits.size() >= 2 && digits[0] == '1' && digits.find_first_not_of('0', 1) == std::string::npos;
+  }
+
+  // One Arabic decimal (8.6), the numerator of a rate per a power of ten.
+  static bool arabic_decimal(const Core& c) { return c.n.arabic && c.n.point && !c.n.chinese && !c.n.low; }
+
+  // a/b between Arabic integers, not in a date such as 2022/3/15; a decimal over a power
+  // of ten as well (8.6/10万).
   bool slash_at(const Core& den, size_t begin) const {
     size_t p = den.n.end;
-    if (!den.arabic_integer || p + 1 >= s_.size() || !in(r_.fraction_slash, s_[p]) || !digit_at(p + 1)) return false;
+    if (!(den.arabic_integer || arabic_decimal(den)) || p + 1 >= s_.size() || !in(r_.fraction_slash, s_[p]) ||
+        !digit_at(p + 1))
+      return false;
     if (begin >= 2 && in(r_.fraction_slash, s_[begin - 1]) && digit_at(begin - 2)) return false;
     size_t q = p + 1;
     while (digit_at(q)) ++q;
@@ -157,7 +170,8 @@ class Scanner : public NumeralReader {
     size_t sign = slash ? 0 : sign_at(after);
     size_t ignored = 0;
     auto num = core_at(after + sign, &ignored);
-    if (!num || (slash && !num->arabic_integer && !num->n.unrepresentable)) return std::nullopt;
+    if (!num || (slash && !num->arabic_integer && !num->n.unrepresentable && !per_power_of_ten(*num))) return std::nullopt;
+    if (slash && !den.arabic_integer && !per_power_of_ten(*num)) return std::nullopt;  // 8.6/7 is no rate
     if (num->n.unrepresentable) return unrepresentable_fraction(den, begin, num->n.end);
     if (num->units_only && !num->starts_with_ten && !den.units_only) return std::nullopt;
     Numeral n = num->n;

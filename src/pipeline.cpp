@@ -13,6 +13,7 @@
 #include "digestx/output.hpp"
 #include "digestx/periods.hpp"
 #include "digestx/sentences.hpp"
+#include "digestx/table_cells.hpp"
 #include "digestx/units.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
@@ -157,13 +158,15 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
     fi.periods.push_back(here.period);
     fi.period_rules.push_back(here.rule);
   }
-  for (Fact& f : find_facts(fi, rules)) {
+  std::vector<Fact> found = find_facts(fi, rules);
+  for (Fact& f : found) {
     f.joined = crosses_break(local_text, f.span);
     f.span = shifted(f.span, whole.start);
     if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
-    out.facts.push_back(std::move(f));
   }
+  read_table_cells(text, found, rules, cx.explain);
+  for (Fact& f : found) out.facts.push_back(std::move(f));
   for (Span s : too_large) out.unrepresentable.push_back(shifted(s, whole.start));
   for (Refusal r : refused) out.refused.push_back({shifted(r.span, whole.start), r.rule});
 }

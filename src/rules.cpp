@@ -453,9 +453,10 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail"});
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph"});
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
+      r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
@@ -479,9 +480,10 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     r.complete_ends.push_back(n.at("ends_with").text());
   }
   Node sh = c->at("section_heading");
-  sh.keys({"name", "max_chars"});
+  sh.keys({"name", "max_chars", "not_holding"});
   r.section_heading_rule = sh.at("name").str();
   r.section_heading_max_chars = size_t(sh.at("max_chars").integer(1, 1000));
+  if (auto nh = sh.opt("not_holding")) r.section_heading_not_holding = nh->text();
   Node ne = c->at("next_enumerated");
   ne.keys({"name"});
   r.next_enumerated_rule = ne.at("name").str();
@@ -1368,8 +1370,9 @@ AspectRules::Where parse_where(const Node& n) {
   static const std::map<std::string, AspectRules::Where> names = {
       {"clause", AspectRules::Where::clause}, {"sentence", AspectRules::Where::sentence},
       {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
-      {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count}};
-  return named(n, names, "where must be clause, sentence, near, unit, follows or after_count");
+      {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count},
+      {"column", AspectRules::Where::column}};
+  return named(n, names, "where must be clause, sentence, near, unit, follows, after_count or column");
 }
 
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
@@ -1382,7 +1385,8 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   if (c.aspect < 0) n.at("aspect").fail("unknown aspect \"" + n.at("aspect").str() + "\" (kinds.json declares the aspects)");
   for (const Node& k : n.at("kinds").list()) c.kinds.push_back(known_kind(k, kinds));
   c.where = parse_where(n.at("where"));
-  if (c.where == Where::clause || c.where == Where::sentence || c.where == Where::near) add_words(c.words, n.at("words"), 0);
+  if (c.where == Where::clause || c.where == Where::sentence || c.where == Where::near || c.where == Where::column)
+    add_words(c.words, n.at("words"), 0);
   if (c.where == Where::near) {
     c.max_gap = size_t(n.at("max_gap").integer(0, 20));
     if (auto g = n.opt("gap_chars")) c.gap_chars = g->text();
@@ -1416,11 +1420,20 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
   for (const Node& n : root.at("cues").list(true)) r.cues.push_back(load_aspect_cue(n, kinds));
 }
 
+// subjects.json "table_cells": the picks of a figure alone in a table's cell.
+void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
+  n.keys({"row", "column", "generic_columns"});
+  r.row_rule = n.at("row").str();
+  r.column_rule = n.at("column").str();
+  add_words(r.generic_columns, n.at("generic_columns"), 0);
+}
+
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells"});
+  if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
   if (auto pt = root.opt("past_a_threshold")) r.past_threshold_rule = load_named_words(*pt, r.threshold_words);

@@ -555,9 +555,14 @@ struct Walk {
     b.add_body(c.rest);
   }
 
-  // Page furniture: kept out of the text, and ends the paragraph before it.
+  // Page furniture: kept out of the text, and ends the paragraph before it, but for a
+  // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…).
   void furniture(const Line& line, const Classified& c) {
-    b.close();
+    const LayoutRules& lr = rules.layout;
+    bool within = false;
+    for (size_t k = 0; k < lr.furniture.size(); ++k)
+      if (lr.furniture[k].name == c.rule) within = lr.furniture_within_paragraph[k];
+    if (!within) b.close();
     b.out.furniture.push_back({line.span, std::string(c.rule)});
   }
 

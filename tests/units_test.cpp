@@ -1,5 +1,7 @@
 #include "digestx/units.hpp"
 
+#include <algorithm>
+
 #include "digestx/layout.hpp"
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
@@ -80,6 +82,34 @@ TEST_P(StructureTable, FindsUnits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, StructureTable, testing::ValuesIn(load_table("structure.json")), case_name);
+
+// Figures alone in the cells of a pipe table (tests/tables/table_cells.json): the subject
+// from the row's label or the column's header, the aspect from a header that names one,
+// and the rules --explain names.
+class TableCellsTable : public testing::TestWithParam<Case> {};
+
+TEST_P(TableCellsTable, ReadsHeaders) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  ExtractOptions options;
+  options.explain = true;
+  Document doc = extract_text(text, {}, rules(), options);
+  std::vector<const Fact*> got;
+  for (const auto& u : doc.units)
+    for (const auto& f : u.facts) got.push_back(&f);
+  for (const auto& w : c.at("facts")) {
+    std::string wtext = w.at("text");
+    auto it = std::find_if(got.begin(), got.end(), [&](const Fact* f) { return slice(doc.text, f->span) == wtext; });
+    ASSERT_NE(it, got.end()) << "no fact " << wtext;
+    const Fact& f = **it;
+    if (w.contains("subject")) EXPECT_EQ(field(doc.text, Pieces(f.subject)), expected(w, "subject")) << wtext;
+    if (w.contains("aspect")) EXPECT_EQ(std::string(f.aspect), expected(w, "aspect")) << wtext;
+    if (w.contains("subject_rule")) EXPECT_EQ(f.rules->subject, w.at("subject_rule").get<std::string>()) << wtext;
+    if (w.contains("aspect_rule")) EXPECT_EQ(f.rules->aspect, w.at("aspect_rule").get<std::string>()) << wtext;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, TableCellsTable, testing::ValuesIn(load_table("table_cells.json")), case_name);
 
 }  // namespace
 }  // namespace digestx::test

@@ -238,11 +238,17 @@ struct LayoutRules {
   // k-th: the k-th rule's line starts the page's tail (网友评论 over readers' comments):
   // every line after it is furniture of the same rule
   std::vector<bool> furniture_tail;
+  // k-th: a paragraph runs on across the k-th rule's line (a PDF's page number, — 2 —,
+  // between 二 and 是基层…): it is kept out of the text but ends nothing
+  std::vector<bool> furniture_within_paragraph;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
   size_t section_heading_max_chars = 30;
+  // A sentence end inside the line before more words: a run-in heading and its text
+  // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
+  std::u32string section_heading_not_holding;
   std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
   // A page set at a fixed width (from a PDF) breaks figures too: its full lines join.
   struct FixedWidth {
@@ -619,6 +625,13 @@ struct SubjectRules {
   // (党员突击队54支), inherited from the figure before (由5个增加到12个).
   std::string after_rule, after_de_rule, before_rule, inherited_rule;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
+  // A figure alone in a pipe table's cell (| 实际利用外资 | 5.6亿美元 | 12.5% |): its
+  // column's header names what it measures (| 党员数 |), or, where the header is only a
+  // year or a word such as 数值 (its generic_columns, digits aside), the row's label.
+  struct TableCells {
+    std::string row_rule, column_rule;
+    Lexicon generic_columns;
+  } table_cells;
 };
 
 // The one registry of fact kinds and aspects (kinds.json): what each kind is and
@@ -662,13 +675,13 @@ struct KindRegistry {
 
 // Cues of a figure's aspect (aspects.json): the first cue that fits gives it.
 struct AspectRules {
-  enum class Where { clause, sentence, near, unit, follows, after_count };
+  enum class Where { clause, sentence, near, unit, follows, after_count, column };
   struct Cue {
     std::string name;
     int aspect = -1;                // index into the registry's aspects
     std::vector<std::string> kinds; // the kinds it applies to
     Where where = Where::clause;
-    Lexicon words;                  // clause, sentence, near
+    Lexicon words;                  // clause, sentence, near, column (a table column's header: 增长)
     size_t max_gap = 0;             // near: characters between the cue and the figure,
     std::u32string gap_chars;       // all of these (增长了一倍)
     Lexicon not_after_cue, not_before_cue;

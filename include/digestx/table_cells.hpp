@@ -1,0 +1,19 @@
+// Facts stage, after the words: a figure alone in a cell of a pipe table
+// (| 实际利用外资 | 5.6亿美元 | 12.5% | under | 指标 | 2017年 | 增长 |) has no words around
+// it to name what it measures. Its column's header names it, or, where that header is
+// only a year (2017年) or the figure's aspect (增长), the row's label does; a header
+// that names a change or a share (aspects.json where column) gives the aspect.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "digestx/document.hpp"
+#include "digestx/rules.hpp"
+
+namespace digestx {
+
+// `text` is the whole decoded source; the facts' spans index it.
+void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain);
+
+}  // namespace digestx

@@ -1,0 +1,144 @@
+#include "digestx/table_cells.hpp"
+
+#include <optional>
+
+#include "digestx/view.hpp"
+
+namespace digestx {
+
+namespace {
+
+// A table's header is looked for this many rows up at most: a figure deep in a table
+// of thousands of rows must not scan them all.
+constexpr size_t kMaxRowsUp = 64;
+
+bool is_bar(char32_t c) { return c == U'|' || c == U'｜'; }
+bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == U'\u3000' || c == U'\r'; }
+
+Span trimmed(std::u32string_view text, Span s) {
+  while (s.start < s.end && is_space(text[s.start])) ++s.start;
+  while (s.end > s.start && is_space(text[s.end - 1])) --s.end;
+  return s;
+}
+
+// The line holding position pos, without its line break.
+Span line_at(std::u32string_view text, size_t pos) {
+  size_t b = pos, e = pos;
+  while (b > 0 && text[b - 1] != U'\n') --b;
+  while (e < text.size() && text[e] != U'\n') ++e;
+  return {uint32_t(b), uint32_t(e)};
+}
+
+// The cells of a table row (a line that starts with a bar), trimmed; none if the line
+// is no row. | 实际利用外资 | 5.6亿美元 | 12.5% | has three.
+std::vector<Span> cells_of(std::u32string_view text, Span line) {
+  Span s = trimmed(text, line);
+  std::vector<Span> cells;
+  if (s.empty() || !is_bar(text[s.start])) return cells;
+  uint32_t from = s.start + 1;
+  for (uint32_t k = from; k <= s.end; ++k) {
+    if (k < s.end && !is_bar(text[k])) continue;
+    if (k < s.end || from < s.end) cells.push_back(trimmed(text, {from, k}));
+    from = k + 1;
+  }
+  if (cells.size() < 2) cells.clear();
+  return cells;
+}
+
+// | --- | :---: |: the row that divides a markdown table's header from its body.
+bool is_divider(std::u32string_view text, const std::vector<Span>& cells) {
+  for (Span c : cells) {
+    if (c.empty()) return false;
+    for (uint32_t k = c.start; k < c.end; ++k)
+      if (text[k] != U'-' && text[k] != U':' && text[k] != U'—' && text[k] != U'－' && !is_space(text[k])) return false;
+  }
+  return !cells.empty();
+}
+
+// The header cells of the table holding the row `line`: the row above its divider.
+std::vector<Span> header_of(std::u32string_view text, Span line) {
+  for (size_t up = 0; up < kMaxRowsUp && line.start >= 2; ++up) {
+    Span above = line_at(text, line.start - 1);
+    std::vector<Span> cells = cells_of(text, above);
+    if (cells.empty()) return {};
+    if (is_divider(text, cells)) return above.start >= 2 ? cells_of(text, line_at(text, above.start - 1)) : cells;
+    line = above;
+  }
+  return {};
+}
+
+// Words that name what a figure measures: Chinese in it, no Arabic digit (a year row).
+bool names_a_noun(std::u32string_view text, Span s) {
+  bool han = false;
+  for (uint32_t k = s.start; k < s.end; ++k) {
+    if (text[k] >= U'0' && text[k] <= U'9') return false;
+    han = han || (text[k] >= 0x4E00 && text[k] <= 0x9FFF);
+  }
+  return han;
+}
+
+// A header that is only a year or a word such as 数值 (digits and spaces aside).
+bool generic_header(std::u32string_view header_view, const SubjectRules::TableCells& tc) {
+  std::u32string words;
+  for (char32_t c : header_view)
+    if (!(c >= U'0' && c <= U'9') && !is_space(c)) words += c;
+  if (words.empty()) return true;
+  return tc.generic_columns.longest_at(words, 0).len == words.size();
+}
+
+// The column cue (aspects.json where column) that fits a figure of `kind` under the header.
+const AspectRules::Cue* column_cue(std::u32string_view header_view, std::string_view kind, const Rules& rules) {
+  for (const AspectRules::Cue& c : rules.aspects.cues) {
+    if (c.where != AspectRules::Where::column) continue;
+    bool kind_ok = false;
+    for (const std::string& k : c.kinds) kind_ok = kind_ok || k == kind;
+    if (!kind_ok) continue;
+    for (size_t p = 0; p < header_view.size(); ++p)
+      if (c.words.longest_at(header_view, p)) return &c;
+  }
+  return nullptr;
+}
+
+bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
+
+// One figure alone in its cell: its subject from the row's label or the column's
+// header, and its aspect from a header that names one.
+void read_cell(std::u32string_view text, Fact& f, const Rules& rules, bool explain) {
+  Span line = line_at(text, f.span.start);
+  std::vector<Span> cells = cells_of(text, line);
+  size_t col = cells.size();
+  for (size_t k = 0; k < cells.size(); ++k)
+    if (cells[k].start == f.span.start && cells[k].end == f.span.end) col = k;
+  if (col == 0 || col == cells.size()) return;  // not alone in its cell, or the label itself
+  std::vector<Span> header = header_of(text, line);
+  Span head = col < header.size() ? header[col] : Span{};
+  std::u32string head_view = matching_view(text.substr(head.start, head.size()));
+  const SubjectRules::TableCells& tc = rules.subjects.table_cells;
+  const AspectRules::Cue* cue = head.empty() ? nullptr : column_cue(head_view, f.kind, rules);
+  bool by_row = head.empty() || cue || generic_header(head_view, tc);
+  Span subject = by_row ? cells[0] : head;
+  if (names_a_noun(text, subject)) {
+    f.subject = ShortPieces();
+    f.subject.first = subject;
+    if (explain) f.rules.mut().subject = by_row ? tc.row_rule : tc.column_rule;
+  }
+  if (cue) {
+    f.aspect = rules.kinds.aspects[size_t(cue->aspect)].name;
+    if (explain) f.rules.mut().aspect = cue->name;
+  }
+}
+
+}  // namespace
+
+void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain) {
+  if (rules.subjects.table_cells.row_rule.empty()) return;
+  Span line;  // the last fact's line: a line of a thousand figures is found once
+  for (Fact& f : facts) {
+    if (!is_quantity(f) || f.span.empty()) continue;
+    if (f.span.start < line.start || f.span.start >= line.end) line = line_at(text, f.span.start);
+    Span s = trimmed(text, line);
+    if (!s.empty() && is_bar(text[s.start])) read_cell(text, f, rules, explain);
+  }
+}
+
+}  // namespace digestx
