@@ -15,6 +15,16 @@ bool suffixes_only(const SubjectRules& rules, std::u32string_view text, size_t q
   return q < p;
 }
 
+// Where the opening bracket of a gloss ending at p stands ((GDP), （全口径）: letters or
+// at most six Chinese characters), or 0.
+size_t gloss_before(std::u32string_view s, size_t p, size_t floor) {
+  if (p < floor + 3 || (s[p - 1] != ')' && s[p - 1] != U'）')) return 0;
+  size_t k = p - 1;
+  while (k > floor && p - 1 - k < 6 && (is_han(s[k - 1]) || is_ascii_alpha(s[k - 1]) || s[k - 1] == '&')) --k;
+  if (k == p - 1 || k <= floor + 1 || (s[k - 1] != '(' && s[k - 1] != U'（')) return 0;
+  return k - 1;
+}
+
 }  // namespace
 
 size_t SubjectFinder::sentence_begin(size_t pos) const {
@@ -157,6 +167,12 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   if (*verb) return {p, p};
   // Cut by the length limit inside a word (城乡居民基础养老金最低标准提高到…: 乡居民…), the
   // phrase is read again a few characters further; kept only if it then ends naturally.
+  // 地区生产总值（GDP）486.3亿元: a short gloss in brackets right before the figure belongs
+  // to the noun before it (a bracket is a boundary elsewhere).
+  if (size_t open = gloss_before(s, p, floor)) {
+    auto noun = before(open, floor, verb);
+    return noun.second > noun.first ? Range{noun.first, p} : Range{p, p};
+  }
   bool cut_mid = false;
   auto phrase = phrase_before(p, floor, r_.max_before, &cut_mid);
   if (cut_mid && r_.max_before_reach > r_.max_before) {
@@ -172,10 +188,13 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
 SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const {
   const auto& s = in_.text;
   size_t q = p, count = 0, head_only = 0;  // head_only: where the head after a quoted name begins
-  while (q > floor && count < limit) {
+  // A name of letters is not cut by the limit (规上工业企业R&D经费支出占GDP比重: not &D经费…).
+  auto name_char = [&](char32_t c) { return is_ascii_alpha(c) || c == '&'; };
+  while (q > floor && (count < limit || (count < limit + r_.max_before && q < p && name_char(s[q]) && name_char(s[q - 1])))) {
     char32_t c = s[q - 1];
     // Digits glued to letters are a name inside the phrase (5G基站).
-    bool in_name = is_ascii_digit(c) && q < p && is_ascii_alpha(s[q]);
+    // Digits glued to letters (5G基站) and an ampersand between letters (R&D经费) are a name.
+    bool in_name = (is_ascii_digit(c) || (c == '&' && q >= 2 && is_ascii_alpha(s[q - 2]))) && q < p && is_ascii_alpha(s[q]);
     if (boundary(c) || (is_ascii_digit(c) && !in_name) || ends_a_fact(q)) break;
     if (auto noun = r_.nouns.longest_ending_at(s, q); noun && q - noun.len >= floor) {
       q -= noun.len;
