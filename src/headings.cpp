@@ -129,13 +129,26 @@ class HeadingMatcher {
     if (!m || f.pos + m.len > end) return false;
     size_t e = f.pos + m.len;
     while (e + 1 < end && in_set(r_.organization_title_separators, s_[e])) {
-      auto more = r_.role_words.longest_at(s_, e + 1);
-      if (!more || e + 1 + more.len > end) break;
-      e += 1 + more.len;
+      size_t more = held_post_at(e + 1, end);
+      if (!more) break;
+      e += 1 + more;
     }
     Found g = f;
     g.role_b = f.pos, g.role_e = g.pos = g.heading_end = e, g.role = m.value;
     return next(g);
+  }
+
+  // The length of a post held together after 、: a role word (书记、局长), or a role word
+  // after the short name of its own body (纪委书记、县监委主任: the commission of supervision
+  // shares the secretary's office); 0 when none stands there.
+  size_t held_post_at(size_t b, size_t end) const {
+    if (auto m = r_.role_words.longest_at(s_, b); m && b + m.len <= end) return m.len;
+    for (size_t k = 2; k <= r_.organization_held_post_body_chars && b + k < end; ++k) {
+      if (!is_han(s_[b + k - 1])) break;
+      if (!r_.organization_suffixes.longest_ending_at(s_, b + k)) continue;
+      if (auto m = r_.role_words.longest_at(s_, b + k); m && b + k + m.len <= end) return k + m.len;
+    }
+    return 0;
   }
 
   bool is_name_char(char32_t c) const { return is_han(c) || in_set(r_.name_extra_chars, c); }

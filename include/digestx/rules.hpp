@@ -325,6 +325,9 @@ struct StructureRules {
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
+  // A post held together after 、 may name its own body first, in at most this many
+  // characters (纪委书记、县监委主任); 0: only a bare role word (书记、局长).
+  size_t organization_held_post_body_chars = 0;
   std::string person_name_rule;
   size_t name_min = 2, name_max = 4, name_max_spaces = 2;
   std::u32string name_extra_chars;
