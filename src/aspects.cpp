@@ -56,6 +56,15 @@ constexpr size_t kMaxClauseChars = 120;
 // A span cue (“十三五”期间…) reaches every clause of its sentence, this far back at most.
 constexpr size_t kMaxSentenceChars = 2 * kMaxClauseChars;
 
+// A clause of parts (其中街道财政列支120万元、争取上级补助66万元) is read together with the
+// clause before it, whose figure they divide (累计投入党建经费186万元): its cue is theirs.
+size_t with_whole(const AspectInput& in, const AspectRules::Cue& c, size_t clause, const AspectRules& rules) {
+  size_t k = clause;
+  while (k < in.begin && is_space(in.text[k])) ++k;
+  if (clause == 0 || !c.parts_of_whole.longest_at(in.text, k)) return clause;
+  return clause_begin(in.text, clause - 1, rules);
+}
+
 bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules) {
   if (!listed(c.kinds, in.kind)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
@@ -65,7 +74,7 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
   size_t clause = reads_clause ? clause_begin(in.text, in.begin, rules) : in.begin;
   if (holds_word(in.text, c.not_in_clause, clause, in.begin)) return false;
   switch (c.where) {
-    case Where::clause: return holds_word(in.text, c.words, clause, in.begin);
+    case Where::clause: return holds_word(in.text, c.words, with_whole(in, c, clause, rules), in.begin);
     case Where::sentence:
       return holds_word(in.text, c.words, std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0),
                         in.begin);

@@ -717,6 +717,16 @@ void load_heading_extras(const Node& root, StructureRules& r) {
   }
 }
 
+void load_organization(const Node& org, StructureRules& r) {
+  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "held_post_body_chars"});
+  r.organization_rule = org.at("name").str();
+  add_words(r.organization_suffixes, org.at("suffixes"), 0);
+  r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
+  r.organization_forbidden = org.at("forbidden_chars").text();
+  if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
+  if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
+}
+
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
@@ -763,14 +773,7 @@ void load_structure(const Node& root, StructureRules& r) {
     r.role_words.add(n.at("word").text(), int(r.roles.size()));
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
   }
-  Node org = root.at("organization");
-  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "held_post_body_chars"});
-  r.organization_rule = org.at("name").str();
-  add_words(r.organization_suffixes, org.at("suffixes"), 0);
-  r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
-  r.organization_forbidden = org.at("forbidden_chars").text();
-  if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
-  if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
+  load_organization(root.at("organization"), r);
   Node pn = root.at("person_name");
   pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces", "not_words"});
   r.person_name_rule = pn.at("name").str();
@@ -1379,7 +1382,8 @@ AspectRules::Where parse_where(const Node& n) {
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   using Where = AspectRules::Where;
   n.keys({"name", "aspect", "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units", "qualifiers",
-          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds", "not_in_text", "not_in_clause"});
+          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds", "not_in_text", "not_in_clause",
+          "parts_of_whole"});
   AspectRules::Cue c;
   c.name = n.at("name").str();
   c.aspect = kinds.aspect_index(n.at("aspect").str());
@@ -1404,6 +1408,7 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   }
   if (auto w = n.opt("not_in_text")) add_words(c.not_in_text, *w, 0);
   if (auto w = n.opt("not_in_clause")) add_words(c.not_in_clause, *w, 0);
+  if (auto w = n.opt("parts_of_whole")) add_words(c.parts_of_whole, *w, 0);
   if (c.where == Where::after_count)
     for (const Node& k : n.at("after_kinds").list()) c.after_kinds.push_back(known_kind(k, kinds));
   if (c.where == Where::follows) {

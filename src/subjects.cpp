@@ -154,6 +154,7 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
 
 SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) const {
   const auto& s = in_.text;
+  size_t figure = p;
   for (int guard = 0; guard < 4; ++guard) {
     auto c = r_.copulas.longest_ending_at(s, p);
     if (!c || p - c.len < floor) break;
@@ -163,7 +164,9 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
     if (noun && noun.len > c.len) break;
     p -= c.len;
   }
-  *verb = bool(r_.verbs_before_figure.longest_ending_at(s, p));
+  // A verb before a copula is a noun: nothing is done "to" the figure there
+  // (全市教育投入达到56.8亿元 -> 教育投入; 投入资金56.8亿元 keeps the verb).
+  *verb = p == figure && bool(r_.verbs_before_figure.longest_ending_at(s, p));
   if (*verb) return {p, p};
   // Cut by the length limit inside a word (城乡居民基础养老金最低标准提高到…: 乡居民…), the
   // phrase is read again a few characters further; kept only if it then ends naturally.

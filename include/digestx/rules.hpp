@@ -692,6 +692,8 @@ struct AspectRules {
     std::vector<std::string> qualifiers;  // any: only figures with one of these (empty: any)
     Lexicon not_in_text;                  // any: not when the figure's text holds one of these (3200余人的: 余 is no bound)
     Lexicon not_in_clause;                // any: not when one of these is in the clause before the figure (全镇…收入突破500万元: a total)
+    Lexicon parts_of_whole;               // clause: a clause opening with one of these (其中) lists parts of the figure
+                                          // in the clause before it, and that clause's cue is theirs too
     Lexicon followed_by;                  // follows: words right after the figure
     bool followed_by_han = false;         // follows: any Chinese character right after it
     Lexicon text_ends;                    // follows: the figure's text ends with one of these
