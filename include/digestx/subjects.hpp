@@ -27,6 +27,7 @@ struct Subject {
 struct SubjectFigure {
   size_t b = 0, e = 0;  // the figure's text with its unit and qualifier
   Subject subject;
+  bool quantity = true;  // false: a date or a name (2018年), which no 分别 list pairs with
 };
 
 struct SubjectInput {
