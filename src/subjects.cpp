@@ -119,6 +119,9 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
       }
     }
     if (boundary(c) || figure_starts_at(q)) break;
+    // An ordinal of a counted figure is no part of the noun: 9个省级开发区第1名 (not
+    // 省级开发区第); 驻村第一书记 has no figure after its 第.
+    if (c == U'第' && count > 0 && q + 1 < limit && figure_starts_at(q + 1)) break;
     if (count > 0 && r_.verbs_after_noun.longest_at(s, q)) break;
     if (auto noun = r_.nouns.longest_at(s, q)) {
       take(noun.len);
