@@ -64,6 +64,8 @@ struct LazyRegex::State {
   std::once_flag once;
   std::unique_ptr<icu::RegexPattern> pattern;
   UErrorCode status = U_ZERO_ERROR;
+  std::once_flag needs_once;
+  std::vector<FirstChars> needs;  // see required_chars
   void compile() {
     std::call_once(once, [this] {
       UParseError perr;
@@ -82,6 +84,12 @@ const icu::RegexPattern* LazyRegex::get() const {
   if (!state_) return nullptr;
   state_->compile();
   return state_->pattern.get();
+}
+
+bool LazyRegex::may_match(std::u32string_view text) const {
+  if (!state_) return false;
+  std::call_once(state_->needs_once, [this] { state_->needs = required_chars(from_utf8(state_->source)); });
+  return holds_in_order(state_->needs, text);
 }
 
 UErrorCode LazyRegex::status() const {

@@ -350,7 +350,9 @@ bool bounded_find(icu::RegexMatcher& m, const std::string& rule, Structure& st) 
 void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
   for (const auto& rule : rules.structure.report_year) {
     for (const Pieces& place : places) {
-      icu::UnicodeString us = unicode_of(without_quoted(text_of(view, place), rules.exclusions));
+      std::u32string text = without_quoted(text_of(view, place), rules.exclusions);
+      if (!rule.pattern.may_match(text)) continue;
+      icu::UnicodeString us = unicode_of(text);
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
       if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
@@ -379,8 +381,10 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
     for (size_t from : clause_starts(masked, rules.structure.region_clause_marks)) {
       // A region heads its clause: a window of the clause's first characters is enough, and
       // copying the rest of the text at every comma would be quadratic in its length.
-      icu::UnicodeString us = unicode_of(std::u32string_view(masked).substr(from, kRegionWindowChars));
+      std::u32string_view window = std::u32string_view(masked).substr(from, kRegionWindowChars);
+      icu::UnicodeString us = unicode_of(window);
       for (const auto& rule : rules.structure.region) {
+        if (!rule.pattern.may_match(window)) continue;
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
         if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
@@ -773,9 +777,11 @@ void read_front_matter(Structure& st, std::u32string_view view, const std::vecto
 void find_genre(Structure& st, std::u32string_view view, const StructureRules& rules) {
   st.genre = "digest";
   if (st.title.empty()) return;
-  icu::UnicodeString title = unicode_of(text_of(view, st.title));
+  std::u32string title_text = text_of(view, st.title);
+  icu::UnicodeString title = unicode_of(title_text);
   for (const auto& g : rules.genres) {
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
+    if (!g.title.may_match(title_text)) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
     if (U_FAILURE(status) || !bounded_find(*m, g.name, st)) continue;

@@ -188,6 +188,9 @@ class LazyRegex {
   const icu::RegexPattern* operator->() const { return get(); }
   // U_ZERO_ERROR, or why the pattern does not compile.
   UErrorCode status() const;
+  // False when `text` cannot hold a match (it lacks characters the pattern needs, see
+  // required_chars): the caller then neither compiles nor runs the pattern.
+  bool may_match(std::u32string_view text) const;
   explicit operator bool() const { return state_ != nullptr; }
 
  private:
