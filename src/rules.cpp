@@ -326,79 +326,105 @@ namespace {
 
 using nlohmann::json;
 
-// A position in a rules file: the value, the file name and its JSON pointer, so
-// that every complaint names exactly the bad entry.
+// The JSON pointer of `target` inside `doc` ("" for doc itself), found by its address:
+// only a complaint needs it, so a Node does not carry it (building the pointer of every
+// word of every list was a tenth of reading the rules).
+bool pointer_to(const json& doc, const json* target, std::string& out) {
+  if (&doc == target) return true;
+  size_t keep = out.size();
+  if (doc.is_object()) {
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      out += "/" + it.key();
+      if (pointer_to(it.value(), target, out)) return true;
+      out.resize(keep);
+    }
+  } else if (doc.is_array()) {
+    for (size_t i = 0; i < doc.size(); ++i) {
+      out += "/" + std::to_string(i);
+      if (pointer_to(doc[i], target, out)) return true;
+      out.resize(keep);
+    }
+  }
+  return false;
+}
+
+// A position in a rules file: the value, its file's document and name, so that every
+// complaint names exactly the bad entry (file and JSON pointer).
 class Node {
  public:
-  Node(const json& value, std::string file, std::string pointer)
-      : value_(value), file_(std::move(file)), pointer_(std::move(pointer)) {}
+  Node(const json& value, const json& doc, const std::string& file) : value_(&value), doc_(&doc), file_(&file) {}
 
-  [[noreturn]] void fail(const std::string& message) const { throw RulesError(file_, pointer_.empty() ? "/" : pointer_, message); }
+  [[noreturn]] void fail(const std::string& message) const {
+    std::string pointer;
+    pointer_to(*doc_, value_, pointer);
+    throw RulesError(*file_, pointer.empty() ? "/" : pointer, message);
+  }
 
   Node at(const std::string& key) const {
     object();
-    auto it = value_.find(key);
-    if (it == value_.end()) fail("missing key \"" + key + "\"");
-    return Node(*it, file_, pointer_ + "/" + key);
+    auto it = value_->find(key);
+    if (it == value_->end()) fail("missing key \"" + key + "\"");
+    return child(*it);
   }
   std::optional<Node> opt(const std::string& key) const {
     object();
-    auto it = value_.find(key);
-    if (it == value_.end() || it->is_null()) return std::nullopt;
-    return Node(*it, file_, pointer_ + "/" + key);
+    auto it = value_->find(key);
+    if (it == value_->end() || it->is_null()) return std::nullopt;
+    return child(*it);
   }
-  bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
+  bool has(const std::string& key) const { return value_->is_object() && value_->contains(key); }
 
   // Rejects keys outside `allowed` (keys starting with '_' are comments).
   const Node& keys(std::initializer_list<const char*> allowed) const {
     object();
-    for (auto it = value_.begin(); it != value_.end(); ++it) {
+    for (auto it = value_->begin(); it != value_->end(); ++it) {
       if (!it.key().empty() && it.key()[0] == '_') continue;
       bool ok = false;
       for (const char* a : allowed) ok = ok || it.key() == a;
-      if (!ok) Node(it.value(), file_, pointer_ + "/" + it.key()).fail("unknown key \"" + it.key() + "\"");
+      if (!ok) child(it.value()).fail("unknown key \"" + it.key() + "\"");
     }
     return *this;
   }
 
   void object() const {
-    if (!value_.is_object()) fail("expected an object");
+    if (!value_->is_object()) fail("expected an object");
   }
   std::vector<Node> list(bool allow_empty = false) const {
-    if (!value_.is_array()) fail("expected an array");
-    if (value_.empty() && !allow_empty) fail("empty list");
+    if (!value_->is_array()) fail("expected an array");
+    if (value_->empty() && !allow_empty) fail("empty list");
     std::vector<Node> out;
-    for (size_t i = 0; i < value_.size(); ++i) out.emplace_back(value_[i], file_, pointer_ + "/" + std::to_string(i));
+    out.reserve(value_->size());
+    for (const json& v : *value_) out.push_back(child(v));
     return out;
   }
   std::vector<std::pair<std::string, Node>> items() const {
     object();
     std::vector<std::pair<std::string, Node>> out;
-    if (value_.empty()) fail("empty object");
-    for (auto it = value_.begin(); it != value_.end(); ++it)
-      out.emplace_back(it.key(), Node(it.value(), file_, pointer_ + "/" + it.key()));
+    if (value_->empty()) fail("empty object");
+    for (auto it = value_->begin(); it != value_->end(); ++it) out.emplace_back(it.key(), child(it.value()));
     return out;
   }
-  std::string str(bool allow_empty = false) const {
-    if (!value_.is_string()) fail("expected a string");
-    std::string s = value_.get<std::string>();
+  const std::string& string_ref(bool allow_empty = false) const {
+    if (!value_->is_string()) fail("expected a string");
+    const std::string& s = value_->get_ref<const std::string&>();
     if (s.empty() && !allow_empty) fail("empty string");
     return s;
   }
-  std::u32string text(bool allow_empty = false) const { return fold(from_utf8(str(allow_empty))); }
+  std::string str(bool allow_empty = false) const { return string_ref(allow_empty); }
+  std::u32string text(bool allow_empty = false) const { return fold(from_utf8(string_ref(allow_empty))); }
   long long integer(long long lo, long long hi) const {
-    if (!value_.is_number_integer()) fail("expected an integer");
-    long long v = value_.get<long long>();
+    if (!value_->is_number_integer()) fail("expected an integer");
+    long long v = value_->get<long long>();
     if (v < lo || v > hi) fail("expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
     return v;
   }
   bool boolean() const {
-    if (!value_.is_boolean()) fail("expected true or false");
-    return value_.get<bool>();
+    if (!value_->is_boolean()) fail("expected true or false");
+    return value_->get<bool>();
   }
   Decimal decimal() const {
-    if (!value_.is_number()) fail("expected a number");
-    std::string s = value_.dump();
+    if (!value_->is_number()) fail("expected a number");
+    std::string s = value_->dump();
     auto d = Decimal::parse(s);
     if (!d) fail("expected a plain positive decimal number");
     return *d;
@@ -408,13 +434,14 @@ class Node {
     for (const Node& n : list()) out.push_back(n.text());
     return out;
   }
-  bool is_null() const { return value_.is_null(); }
-  bool is_string() const { return value_.is_string(); }
-  const std::string& pointer() const { return pointer_; }
+  bool is_null() const { return value_->is_null(); }
+  bool is_string() const { return value_->is_string(); }
 
  private:
-  const json& value_;
-  std::string file_, pointer_;
+  Node child(const json& value) const { return Node(value, *doc_, *file_); }
+  const json* value_;
+  const json* doc_;
+  const std::string* file_;
 };
 
 Period parse_period(const Node& n) {
@@ -1619,7 +1646,7 @@ std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& fi
     } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
-    it->second(Node(doc, display, ""), *rules);
+    it->second(Node(doc, doc, display), *rules);
     seen.insert(f.name);
   }
   for (const auto& [name, loader] : loaders())
