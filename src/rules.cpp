@@ -136,26 +136,59 @@ void Lexicon::file(Side& side, char32_t c, uint32_t index) {
   if (at == b.lengths.end() || *at != len) b.lengths.insert(at, len);
 }
 
-Lexicon::Lexicon(const Lexicon& other)
-    : words_(other.words_), by_first_(other.by_first_), by_last_(other.by_last_), max_len_(other.max_len_) {
-  for (uint32_t i = 0; i < words_.size(); ++i) index_.emplace(std::u32string_view(words_[i].text), i);
+namespace {
+
+// FNV-1a over the characters, mixed at the end: words are a few characters long.
+size_t hash_word(std::u32string_view word) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char32_t c : word) h = (h ^ uint64_t(c)) * 0x100000001b3ull;
+  return size_t(h ^ (h >> 29));
 }
 
-Lexicon& Lexicon::operator=(const Lexicon& other) {
-  if (this != &other) *this = Lexicon(other);
-  return *this;
+}  // namespace
+
+// A vector of structures holding word lists (aspect cues) moves them as it grows.
+static_assert(std::is_nothrow_move_constructible_v<Lexicon>);
+
+int64_t Lexicon::Index::find(std::u32string_view word, const std::vector<Word>& words) const {
+  if (slots_.empty()) return -1;
+  size_t mask = slots_.size() - 1;
+  for (size_t s = hash_word(word) & mask;; s = (s + 1) & mask) {
+    uint32_t v = slots_[s];
+    if (v == 0) return -1;
+    if (std::u32string_view(words[v - 1].text) == word) return int64_t(v - 1);
+  }
+}
+
+void Lexicon::Index::place(uint32_t i, const std::vector<Word>& words) {
+  size_t mask = slots_.size() - 1;
+  size_t s = hash_word(words[i].text) & mask;
+  while (slots_[s] != 0) s = (s + 1) & mask;
+  slots_[s] = i + 1;
+}
+
+void Lexicon::Index::insert(uint32_t i, const std::vector<Word>& words) {
+  if ((used_ + 1) * 2 > slots_.size()) {
+    std::vector<uint32_t> old;
+    old.swap(slots_);
+    slots_.assign(std::max<size_t>(16, old.size() * 2), 0);
+    for (uint32_t v : old)
+      if (v != 0) place(v - 1, words);
+  }
+  place(i, words);
+  ++used_;
 }
 
 void Lexicon::add(std::u32string_view word, int value) {
   if (word.empty()) return;
-  auto it = index_.find(word);
-  if (it != index_.end()) {
-    words_[it->second].value = value;
+  int64_t known = index_.find(word, words_);
+  if (known >= 0) {
+    words_[size_t(known)].value = value;
     return;
   }
   words_.push_back({std::u32string(word), value});
   uint32_t i = uint32_t(words_.size() - 1);
-  index_.emplace(std::u32string_view(words_[i].text), i);
+  index_.insert(i, words_);
   const std::u32string& w = words_[i].text;
   max_len_ = std::max(max_len_, w.size());
   file(by_first_, w.front(), i);
@@ -199,8 +232,8 @@ Lexicon::Match Lexicon::longest_at_in(std::u32string_view text, size_t pos, cons
   if (b.words.size() > kSortedMax) {
     for (uint32_t len : b.lengths) {
       if (len > text.size() - pos) continue;
-      auto it = index_.find(text.substr(pos, len));
-      if (it != index_.end()) return {len, words_[it->second].value};
+      int64_t k = index_.find(text.substr(pos, len), words_);
+      if (k >= 0) return {len, words_[size_t(k)].value};
     }
     return {};
   }
@@ -215,8 +248,8 @@ Lexicon::Match Lexicon::longest_ending_at_in(std::u32string_view text, size_t en
   if (b.words.size() > kSortedMax) {
     for (uint32_t len : b.lengths) {
       if (len > end) continue;
-      auto it = index_.find(text.substr(end - len, len));
-      if (it != index_.end()) return {len, words_[it->second].value};
+      int64_t k = index_.find(text.substr(end - len, len), words_);
+      if (k >= 0) return {len, words_[size_t(k)].value};
     }
     return {};
   }
@@ -244,8 +277,8 @@ Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars,
     if (len > chars.size()) continue;
     std::u32string word(chars.substr(0, len));
     if (!forward) std::reverse(word.begin(), word.end());
-    auto it = index_.find(word);
-    if (it != index_.end()) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[it->second].value};
+    int64_t k = index_.find(word, words_);
+    if (k >= 0) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[size_t(k)].value};
   }
   return exact;
 }

@@ -61,15 +61,6 @@ class Lexicon {
     explicit operator bool() const { return len > 0; }
   };
   Lexicon() = default;
-  // The index views into words_: a copy must view its own words, not the original's
-  // (a vector of cues that grows copies them: std::deque's move is not noexcept, so
-  // a cue's word list of more than kSortedMax words with one first character, such as
-  // 十二五期间 … 十五五以来, looked its words up in freed memory). Moves keep the
-  // addresses of the deque's elements and may keep the index.
-  Lexicon(const Lexicon& other);
-  Lexicon& operator=(const Lexicon& other);
-  Lexicon(Lexicon&&) = default;
-  Lexicon& operator=(Lexicon&&) = default;
   void add(std::u32string_view word, int value);
   // Inline fast paths: most positions hold no word's first (last) character.
   Match longest_at(std::u32string_view text, size_t pos) const {
@@ -85,7 +76,7 @@ class Lexicon {
   // most `max_gap` spaces in all; the word must start (end) with a non-space.
   Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const;
   Match longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const;
-  bool contains(std::u32string_view word) const { return index_.count(word) > 0; }
+  bool contains(std::u32string_view word) const { return index_.find(word, words_) >= 0; }
   // Adds the words of `other` that it does not hold yet, with the payload `value`.
   void merge(const Lexicon& other, int value);
   bool empty() const { return words_.empty(); }
@@ -167,8 +158,24 @@ class Lexicon {
   void file(Side& side, char32_t c, uint32_t index);
   Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
                      bool forward, Match exact) const;
-  std::deque<Word> words_;  // a deque: adding keeps the addresses the index views into
-  std::unordered_map<std::u32string_view, uint32_t> index_;
+  // Words by their text: open addressing over indices into words_. No node per word (a
+  // tenth of building the rules went to the nodes of an unordered_map) and no view into
+  // words_, so a Lexicon copies and moves as its vectors do (a vector of cues that
+  // grows moves them instead of copying every word list).
+  class Index {
+   public:
+    // The index of `word` in `words`, or -1.
+    int64_t find(std::u32string_view word, const std::vector<Word>& words) const;
+    // Files words[i], which find does not hold yet.
+    void insert(uint32_t i, const std::vector<Word>& words);
+
+   private:
+    void place(uint32_t i, const std::vector<Word>& words);
+    std::vector<uint32_t> slots_;  // 1 + index into words, 0: empty; a power of two, at most half full
+    size_t used_ = 0;
+  };
+  std::vector<Word> words_;
+  Index index_;
   Side by_first_, by_last_;
   size_t max_len_ = 0;
 };
