@@ -106,6 +106,10 @@ Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
   if (own_bits_.empty()) {
     own_bits_.assign(0x10000 / 64, 0);
     repoint();
+    // Room for the pages up to the end of the CJK block, where most words start and
+    // end, and for a few pages of cells, so that filing words seldom moves them.
+    pages_.reserve(0xA000 >> kPageBits);
+    cells_.reserve(8 * (kPageMask + 1));
     cells_.assign(kPageMask + 1, 0);  // page 0: the empty page
   }
   size_t page = size_t(c) >> kPageBits;
@@ -129,11 +133,15 @@ void Lexicon::file(Side& side, char32_t c, uint32_t index) {
   if (b.words.size() < kSortedMax) {
     auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
     b.words.insert(std::partition_point(b.words.begin(), b.words.end(), longer), index);
-  } else {
-    b.words.push_back(index);  // past kSortedMax the order no longer counts
+    return;  // a small bucket is searched word by word: no lengths kept (most buckets hold a word or two)
   }
-  auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t l) { return l > len; });
-  if (at == b.lengths.end() || *at != len) b.lengths.insert(at, len);
+  b.words.push_back(index);  // past kSortedMax the order no longer counts
+  auto add_length = [&b](uint32_t l) {
+    auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t k) { return k > l; });
+    if (at == b.lengths.end() || *at != l) b.lengths.insert(at, l);
+  };
+  if (!b.lengths.empty()) return add_length(len);
+  for (uint32_t i : b.words) add_length(uint32_t(words_[i].text.size()));  // the bucket just grew big
 }
 
 namespace {
@@ -167,14 +175,19 @@ void Lexicon::Index::place(uint32_t i, const std::vector<Word>& words) {
   slots_[s] = i + 1;
 }
 
+void Lexicon::Index::reserve(size_t count, const std::vector<Word>& words) {
+  size_t size = std::max<size_t>(16, slots_.size());
+  while (count * 2 > size) size *= 2;
+  if (size == slots_.size()) return;
+  std::vector<uint32_t> old;
+  old.swap(slots_);
+  slots_.assign(size, 0);
+  for (uint32_t v : old)
+    if (v != 0) place(v - 1, words);
+}
+
 void Lexicon::Index::insert(uint32_t i, const std::vector<Word>& words) {
-  if ((used_ + 1) * 2 > slots_.size()) {
-    std::vector<uint32_t> old;
-    old.swap(slots_);
-    slots_.assign(std::max<size_t>(16, old.size() * 2), 0);
-    for (uint32_t v : old)
-      if (v != 0) place(v - 1, words);
-  }
+  if ((used_ + 1) * 2 > slots_.size()) reserve(std::max<size_t>(used_ + 1, slots_.size()), words);
   place(i, words);
   ++used_;
 }
@@ -193,6 +206,11 @@ void Lexicon::add(std::u32string_view word, int value) {
   max_len_ = std::max(max_len_, w.size());
   file(by_first_, w.front(), i);
   file(by_last_, w.back(), i);
+}
+
+void Lexicon::reserve(size_t more) {
+  words_.reserve(words_.size() + more);
+  index_.reserve(words_.size() + more, words_);
 }
 
 std::vector<char32_t> Lexicon::first_chars() const {
@@ -507,7 +525,9 @@ NamedRegex compile_regex(const Node& rule) {
 }
 
 void add_words(Lexicon& lex, const Node& words, int value) {
-  for (const auto& w : words.words()) lex.add(w, value);
+  std::vector<Node> list = words.list();
+  lex.reserve(list.size());
+  for (const Node& w : list) lex.add(w.text(), value);
 }
 
 // ------------------------------------------------------------ per file

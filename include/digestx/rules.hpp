@@ -62,6 +62,8 @@ class Lexicon {
   };
   Lexicon() = default;
   void add(std::u32string_view word, int value);
+  // Room for `more` words (a list about to be added).
+  void reserve(size_t more);
   // Inline fast paths: most positions hold no word's first (last) character.
   Match longest_at(std::u32string_view text, size_t pos) const {
     if (pos >= text.size() || !by_first_.may_hold(text[pos])) return {};
@@ -97,7 +99,7 @@ class Lexicon {
   struct Bucket {
     char32_t c = 0;                 // the character
     std::vector<uint32_t> words;    // indices into words_, longest first while at most kSortedMax
-    std::vector<uint32_t> lengths;  // the distinct lengths of its words, longest first
+    std::vector<uint32_t> lengths;  // past kSortedMax words: their distinct lengths, longest first
   };
   // The buckets of one side (first or last characters) and which bucket a character
   // has: one bit per BMP character first (most positions of a text hold no word's
@@ -168,6 +170,8 @@ class Lexicon {
     int64_t find(std::u32string_view word, const std::vector<Word>& words) const;
     // Files words[i], which find does not hold yet.
     void insert(uint32_t i, const std::vector<Word>& words);
+    // Room for `count` words in all without growing.
+    void reserve(size_t count, const std::vector<Word>& words);
 
    private:
     void place(uint32_t i, const std::vector<Word>& words);
