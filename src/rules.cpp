@@ -764,12 +764,13 @@ void load_structure(const Node& root, StructureRules& r) {
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
   }
   Node org = root.at("organization");
-  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators"});
+  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars"});
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
   r.organization_forbidden = org.at("forbidden_chars").text();
   if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
+  if (auto st = org.opt("start_chars")) r.organization_start_chars = st->text();
   Node pn = root.at("person_name");
   pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces", "not_words"});
   r.person_name_rule = pn.at("name").str();

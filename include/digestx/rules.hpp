@@ -322,6 +322,9 @@ struct StructureRules {
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
   std::u32string organization_forbidden;
+  // Besides Chinese characters and ASCII letters, what an organisation may begin with
+  // (“两新”工委); an ornament never: >>南坪乡党委 read as the organisation. Empty: anything.
+  std::u32string organization_start_chars;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
