@@ -72,6 +72,9 @@ void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutR
       line.bulleted = true;
       line.markup_rules.push_back(b.name);
       ++s.start;
+      // The same ornament closing the line is no part of it: ◆南坪乡党委书记 王五◆ (not a
+      // list mark's: - 13 - is a page number).
+      if (!b.needs_space && s.end > s.start && b.chars.find(view[s.end - 1]) != std::u32string::npos) --s.end;
       trim(view, s);
       again = true;
       break;

@@ -852,12 +852,13 @@ void load_structure(const Node& root, StructureRules& r) {
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
   }
   Node org = root.at("organization");
-  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators"});
+  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars"});
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
   r.organization_forbidden = org.at("forbidden_chars").text();
   if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
+  if (auto st = org.opt("start_chars")) r.organization_start_chars = st->text();
   Node pn = root.at("person_name");
   pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces", "not_words"});
   r.person_name_rule = pn.at("name").str();
@@ -1128,7 +1129,7 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between", "shared_multiplier"});
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n, kinds));
@@ -1143,6 +1144,12 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
   for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
   if (auto sm = root.opt("shared_multiplier")) r.shared_multiplier_rule = sm->keys({"name"}).at("name").str();
+  if (auto pu = root.opt("per_unit")) {
+    pu->keys({"name", "separators", "denominators"});
+    r.per_unit_rule = pu->at("name").str();
+    r.per_unit_separators = pu->at("separators").text();
+    add_words(r.per_unit_denominators, pu->at("denominators"), 0);
+  }
   Node d = root.at("dates");
   d.keys({"name", "year_words", "year_min", "year_max", "month_words", "day_words", "after_month"});
   r.date_rule = d.at("name").str();
@@ -1459,8 +1466,9 @@ AspectRules::Where parse_where(const Node& n) {
       {"clause", AspectRules::Where::clause}, {"sentence", AspectRules::Where::sentence},
       {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
       {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count},
+      {"per_unit", AspectRules::Where::per_unit},
       {"column", AspectRules::Where::column}};
-  return named(n, names, "where must be clause, sentence, near, unit, follows, after_count or column");
+  return named(n, names, "where must be clause, sentence, near, unit, follows, after_count, column or per_unit");
 }
 
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {

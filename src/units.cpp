@@ -513,6 +513,26 @@ bool heading_like(std::u32string_view view, const Line& line, const StructureRul
   return covering(line.content).size() <= rules.unknown_heading_max_chars && !ends_sentence(text_of(view, line.content), rules);
 }
 
+// A short line that reads as a unit heading once the marks around it are set aside
+// (>>南坪乡党委书记 王五, 【述职人】南坪乡…: ornaments no layout rule knows). Its text
+// stays with the unit before, as an unknown heading's does, and a warning says so: never
+// merged silently. Tried from the line's start and after each mark in its first characters.
+constexpr size_t kSuspectedLeadChars = 12;
+
+bool suspected_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  if (rules.unknown_heading_rule.empty()) return false;
+  Joined j = Joined::of(view, Pieces{line.span});
+  std::u32string_view s = j.chars();
+  if (s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
+  size_t e = s.size();
+  while (e > 0 && !is_han(s[e - 1])) --e;
+  for (size_t b = 0; b < e && b <= kSuspectedLeadChars; ++b) {
+    if (!is_han(s[b]) || (b > 0 && is_han(s[b - 1]))) continue;  // a start right after a mark
+    if ((b > 0 || e < s.size()) && parse_heading_line(view, j.pieces(b, e), rules)) return true;
+  }
+  return false;
+}
+
 struct Walk {
   std::u32string_view view;
   const std::vector<Line>& lines;
@@ -522,6 +542,7 @@ struct Walk {
   Builder b;
   std::vector<bool> consumed;
   std::vector<size_t> unknown_headings;  // lines that looked like headings and matched no rule
+  std::vector<size_t> suspected_headings;  // lines that read as headings inside marks no rule knows
 
   Walk(std::u32string_view v, const std::vector<Line>& l, const Rules& r, std::vector<Classified>& k, const FrontPlaces& f)
       : view(v), lines(l), rules(r), kinds(k), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true},
@@ -581,6 +602,7 @@ struct Walk {
     }
     if (!line.enumerator.empty()) b.close();  // a list item starts a paragraph
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back(i);
+    else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back(i);
     b.add_body(line.content);
     if (!line.complete.empty() && !b.open_finished) {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
@@ -630,6 +652,14 @@ struct Walk {
       b.out.warnings.push_back({"unknown_heading",
                                 "a line set as a heading matches no heading rule (" + rules.structure.unknown_heading_rule +
                                     "): \"" + words + "\"; its text stays with the unit before",
+                                true, lines[i].span});
+    }
+    for (size_t i : suspected_headings) {
+      if (consumed[i]) continue;
+      std::string words = to_utf8(text_of(view, lines[i].content));
+      b.out.warnings.push_back({"heading_suspected",
+                                "a line reads as a unit heading once the marks around it are set aside, but no layout rule takes it (" +
+                                    rules.structure.unknown_heading_rule + "): \"" + words + "\"; its text stays with the unit before",
                                 true, lines[i].span});
     }
   }

@@ -336,6 +336,9 @@ struct StructureRules {
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
   std::u32string organization_forbidden;
+  // Besides Chinese characters and ASCII letters, what an organisation may begin with
+  // (“两新”工委); an ornament never: >>南坪乡党委 read as the organisation. Empty: anything.
+  std::u32string organization_start_chars;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
@@ -544,6 +547,11 @@ struct QuantityRules {
   Lexicon range_connectors;
   // 3至5万元: the multiplier written once for both ends of a range.
   std::string shared_multiplier_rule;
+  // 28微克/立方米, 5万吨/日, 1200元/人: a unit per another, read with its unit (the
+  // denominator after one of the separators); the figure is a level, never summed.
+  std::string per_unit_rule;
+  std::u32string per_unit_separators;
+  Lexicon per_unit_denominators;
   std::string date_rule;
   Lexicon year_words, month_words, day_words, after_month;
   int year_min = 1900, year_max = 2100;
@@ -689,7 +697,7 @@ struct KindRegistry {
 
 // Cues of a figure's aspect (aspects.json): the first cue that fits gives it.
 struct AspectRules {
-  enum class Where { clause, sentence, near, unit, follows, after_count, column };
+  enum class Where { clause, sentence, near, unit, follows, after_count, column, per_unit };
   struct Cue {
     std::string name;
     int aspect = -1;                // index into the registry's aspects
