@@ -319,7 +319,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
     else if (auto past = past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
     else if (back_ok) pick = back, s.rule = r_.before_rule;
-  } else if (auto purpose = back_ok && !bare_verb(back) ? std::nullopt : purpose_after(b, e, hi)) {
+  } else if (auto purpose = purpose_after(b, e, hi)) {
     pick = *purpose, s.rule = r_.edges.purpose_rule;
   } else {
     if (back_ok) pick = back, s.rule = r_.before_rule;

@@ -55,8 +55,8 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
 }
 
 // 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
-// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名: a verb
-// of having at its start is no part of it (党员), the 有 of 有机肥 or 有线电视 is.
+// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
+// 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
 void SubjectEdges::trim_start(Subject& s) const {
   for (size_t k = s.e; k-- > s.b + 1;) {
     if (!r_.phrase_starts.longest_at(t_, k)) continue;
@@ -68,10 +68,13 @@ void SubjectEdges::trim_start(Subject& s) const {
     ++s.b;
     s.rule = r_.phrase_start_rule;
   }
-  auto v = r_.edges.leading_verbs.longest_at(t_, s.b);
-  if (v && s.b + v.len + 1 < s.e && !r_.edges.not_leading_verbs.longest_at(t_, s.b)) {
-    s.b += v.len;
+  for (size_t k = s.e - 1; k-- > s.b;) {
+    auto v = r_.edges.leading_verbs.longest_at(t_, k);
+    if (!v || k + v.len >= s.e || r_.edges.not_leading_verbs.longest_at(t_, k)) continue;
+    if (auto noun = r_.nouns.longest_ending_at(t_, k + v.len); noun && noun.len > v.len) continue;  // 国有
+    s.b = k + v.len;
     s.rule = r_.edges.leading_rule;
+    break;
   }
 }
 
@@ -146,8 +149,8 @@ void SubjectEdges::attribute_after_count(Subject& s) const {
 }
 
 // 投入3.6亿元实施农村饮水安全巩固提升工程, 投入8000万元至1亿元用于村级活动场所提质: a sum
-// put in by a verb of spending (投入, 争取; or 投资 alone: 投资1.2亿元推进…) with no noun
-// of its own measures the purpose after it, the words from a purpose verb to the end of
+// put in by a verb of spending right before it (投入, 争取, 投资: 南湖镇投资1.6亿元推进…)
+// measures the purpose after it, the words from a purpose verb to the end of
 // the clause when they are a short name: no figure, no 的, no verb taking an object, no
 // stop. Not after a verb of giving (给予10-50万元改造补助: the noun after is the sum's).
 std::optional<SubjectFinder::Range> SubjectEdges::purpose(size_t figure_b, size_t e, size_t hi) const {
