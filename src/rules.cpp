@@ -1530,11 +1530,42 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
   add_words(r.generic_columns, n.at("generic_columns"), 0);
 }
 
+// subjects.json "edges": the words at the edges of a phrase that belong to the clause.
+void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
+  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers"});
+  auto named = [](const Node& section, std::string& rule, Lexicon& words) {
+    rule = section.at("name").str();
+    add_words(words, section.at("words"), 0);
+  };
+  const Node& lead = n.at("leading_verbs");
+  lead.keys({"name", "words", "not_words"});
+  named(lead, r.leading_rule, r.leading_verbs);
+  add_words(r.not_leading_verbs, lead.at("not_words"), 0);
+  const Node& trailing = n.at("verbs_after_noun");
+  trailing.keys({"name"});
+  r.trailing_rule = trailing.at("name").str();
+  const Node& works = n.at("works");
+  works.keys({"name", "words", "event_units"});
+  named(works, r.work_rule, r.works);
+  r.event_units = works.at("event_units").text();
+  r.attribute_rule = load_named_words(n.at("attributes"), r.attributes);
+  const Node& purposes = n.at("purposes");
+  purposes.keys({"name", "words", "after_verbs", "max_chars"});
+  named(purposes, r.purpose_rule, r.purpose_verbs);
+  add_words(r.spend_verbs, purposes.at("after_verbs"), 0);
+  r.purpose_max = size_t(purposes.at("max_chars").integer(1, 40));
+  const Node& modifiers = n.at("verbs_as_modifiers");
+  modifiers.keys({"words", "heads"});
+  add_words(r.modifier_verbs, modifiers.at("words"), 0);
+  add_words(r.modifier_heads, modifiers.at("heads"), 0);
+}
+
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges"});
+  if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
@@ -1546,11 +1577,12 @@ void load_subjects(const Node& root, SubjectRules& r) {
     r.never_first = ps->at("never_first").text();
   }
   if (auto ch = root.opt("coordinated_heads")) {
-    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "shared_modifiers",
+    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "max_noun_chars", "shared_modifiers",
               "shared_modifier_endings"});
     if (auto sm = ch->opt("shared_modifiers")) add_words(r.shared_modifiers, *sm, 0);
     if (auto se = ch->opt("shared_modifier_endings")) r.shared_modifier_endings = se->text();
     if (auto mm = ch->opt("max_modifier_chars")) r.coordinated_max_modifier = size_t(mm->integer(1, 20));
+    if (auto mn = ch->opt("max_noun_chars")) r.coordinated_max_noun = size_t(mn->integer(0, 20));
     r.coordinated_rule = ch->at("name").str();
     r.coordinators = ch->at("coordinators").text();
     if (auto ex = ch->opt("examples_before_count")) add_words(r.coordinated_examples, *ex, 0);

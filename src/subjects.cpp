@@ -211,7 +211,9 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
     if (hard_stop_before(q)) break;
     // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
     // first character of a longer noun (配备网格员: 格 is no suffix).
-    if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p)) break;
+    if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p) &&
+        !verb_as_modifier(r_, s, q))
+      break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
       if (count > r_.max_after_quote) break;
       if (size_t open = opening_quote(q - 1, floor)) {
@@ -323,6 +325,8 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
     else if (auto past = past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
     else if (back_ok) pick = back, s.rule = r_.before_rule;
+  } else if (auto purpose = purpose_after(b, e, hi)) {
+    pick = *purpose, s.rule = r_.edges.purpose_rule;
   } else {
     if (back_ok) pick = back, s.rule = r_.before_rule;
     else if (fwd_ok) pick = fwd, s.rule = r_.after_rule;
@@ -335,12 +339,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   }
   s.b = pick.first;
   s.e = pick.second;
-  trim_phrase_start(s);
-  if (pick == back) share_modifiers_before(s, lo);
-  if (classifier) {
-    share_coordinated_head(s, e, hi);
-    count_owner(s, e, hi);
-  }
+  trim_edges(s, b, e, pick == back, classifier);
   return s;
 }
 
@@ -376,43 +375,8 @@ std::optional<SubjectFinder::Range> SubjectFinder::share_owner(size_t b, size_t 
   return std::nullopt;
 }
 
-// 12个村集体经济收入超过20万元, 4个村集体经济收入仍低于10万元: the phrase after the
-// count is what the next figure measures (copulas and qualifiers between), so the count
-// counts the owner it begins with (村).
-void SubjectFinder::count_owner(Subject& s, size_t figure_end, size_t hi) const {
-  const auto& t = in_.text;
-  if (s.empty() || s.b < figure_end || s.he > s.hb) return;
-  auto owner = r_.count_owners.longest_at(t, s.b);
-  if (!owner || s.b + owner.len >= s.e) return;
-  size_t q = s.e;
-  for (int guard = 0; guard < 4 && q < hi; ++guard) {
-    auto c = r_.copulas.longest_at(t, q);
-    if (!c) break;
-    q += c.len;
-  }
-  if (q == s.e || q >= hi || !figure_starts_at(q)) return;
-  s.e = s.b + owner.len;
-  s.rule = r_.count_owner_rule;
-}
-
 void SubjectFinder::note(size_t b, size_t e, bool named, const Subject& s) {
   seen_.push_back({b, e, named, s.b, s.e});
-}
-
-// 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
-// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记.
-void SubjectFinder::trim_phrase_start(Subject& s) const {
-  const auto& t = in_.text;
-  for (size_t k = s.e; k-- > s.b + 1;) {
-    if (!r_.phrase_starts.longest_at(t, k)) continue;
-    s.b = k;
-    s.rule = r_.phrase_start_rule;
-    break;
-  }
-  while (s.e > s.b + 1 && r_.never_first.find(t[s.b]) != std::u32string::npos) {
-    ++s.b;
-    s.rule = r_.phrase_start_rule;
-  }
 }
 
 }  // namespace digestx

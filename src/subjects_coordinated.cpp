@@ -9,14 +9,20 @@ namespace digestx {
 class CoordinatedHeads {
  public:
   explicit CoordinatedHeads(const SubjectFinder& finder) : f_(finder) {}
-  void modifiers_before(Subject& s, size_t lo) const;
+  void modifiers_before(Subject& s, size_t lo, bool count) const;
   void head_after(Subject& s, size_t figure_end, size_t hi) const;
 
  private:
+  size_t item_before(size_t b, size_t lo, bool count) const;
+  bool shared_noun(size_t b, size_t e, bool listed) const;
+  bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
+
   const SubjectFinder& f_;
 };
 
-void SubjectFinder::share_modifiers_before(Subject& s, size_t lo) const { CoordinatedHeads(*this).modifiers_before(s, lo); }
+void SubjectFinder::share_modifiers_before(Subject& s, size_t lo, bool count) const {
+  CoordinatedHeads(*this).modifiers_before(s, lo, count);
+}
 
 void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const {
   CoordinatedHeads(*this).head_after(s, figure_end, hi);
@@ -26,23 +32,67 @@ void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t
 // subject before the figure reaches back over the coordinator to the first modifier
 // (中央) when that one is short and begins the phrase (a stop, a verb or a break before
 // it). Not 以及 (a word of its own), nor the 与 of 参与, nor a figure before (厂房4栋和仓库2个).
-void CoordinatedHeads::modifiers_before(Subject& s, size_t lo) const {
+// 新建中小学和幼儿园12所: before a count, nouns coordinated with the last one share the
+// count as well (中小学和幼儿园; 第一书记和驻村工作队员326人次; 学校、卫生院、养老院12所).
+void CoordinatedHeads::modifiers_before(Subject& s, size_t lo, bool count) const {
+  // Not when the last one is a clause (为合作社、家庭农场免费代理记账680余户次).
+  if (s.empty() || holds_verb(f_.r_.stops_after, s.b, s.e)) return;
+  for (int guard = 0; guard < 4; ++guard) {
+    size_t b = item_before(s.b, lo, count);
+    if (!b) return;
+    s.b = b;
+    s.rule = f_.r_.coordinated_rule;
+  }
+}
+
+// Where the modifier (or, before a count, the noun) coordinated with the phrase that
+// begins at b starts, or 0.
+size_t CoordinatedHeads::item_before(size_t b, size_t lo, bool count) const {
   const auto& t = f_.in_.text;
-  if (s.empty() || s.b < lo + 3) return;
-  size_t c = s.b - 1;
-  if (f_.boundary(t[c]) || f_.r_.coordinators.find(t[c]) == std::u32string::npos) return;
+  if (b < lo + 3) return 0;
+  size_t c = b - 1;
+  bool listed = count && t[c] == U'、';  // a list of nouns (学校、卫生院), before a count only
+  if ((f_.boundary(t[c]) && !listed) || f_.r_.coordinators.find(t[c]) == std::u32string::npos) return 0;
   for (const Lexicon* words : {&f_.r_.hard_stops, &f_.r_.stops_before, &f_.r_.verbs_before_figure, &f_.r_.nouns})
-    if (auto w = words->longest_ending_at(t, s.b); w && w.len > 1) return;
+    if (auto w = words->longest_ending_at(t, b); w && w.len > 1) return 0;
   bool verb = false;
   auto mod = f_.before(c, lo, &verb);
   size_t len = mod.second - mod.first;
-  if (verb || mod.second != c || len == 0 || len > f_.r_.coordinated_max_modifier) return;
-  // Only a modifier (中央, 省级, 市县) shares the head; a noun (第一书记和驻村工作队员) counts apart.
+  if (verb || mod.second != c || len == 0) return 0;
+  if (count) return shared_noun(mod.first, c, listed) ? mod.first : 0;
+  if (len > f_.r_.coordinated_max_modifier) return 0;
+  // Before a sum or a rate only a modifier (中央, 省级, 市县) shares the head; a noun
+  // (提升组织力和群众满意度) is a measure apart.
   bool ending = len >= 2 && f_.r_.shared_modifier_endings.find(t[c - 1]) != std::u32string::npos;
   auto word = f_.r_.shared_modifiers.longest_ending_at(t, c);
-  if (!ending && !(word && word.len == len)) return;
-  s.b = mod.first;
-  s.rule = f_.r_.coordinated_rule;
+  if (!ending && !(word && word.len == len)) return 0;
+  return mod.first;
+}
+
+// A noun [b, e) before a coordinator that shares the count after the next noun: two
+// characters at least (not the 涉 of 涉及), at most max_noun_chars (four in a 、 list:
+// not 问题约谈施工、监理单位负责人), and no verb in it (not 立项支持党建与业务融合项目).
+bool CoordinatedHeads::shared_noun(size_t b, size_t e, bool listed) const {
+  const auto& r = f_.r_;
+  if (e < b + 2 || e - b > (listed ? r.coordinated_max_modifier : r.coordinated_max_noun)) return false;
+  for (const Lexicon* verbs : {&r.stops_before, &r.stops_after, &r.verbs_before_figure})
+    if (holds_verb(*verbs, b, e)) return false;
+  return true;
+}
+
+// Whether a word of `verbs` two characters long or more lies in [b, e), outside the
+// nouns (服务中心 holds no 服务).
+bool CoordinatedHeads::holds_verb(const Lexicon& verbs, size_t b, size_t e) const {
+  const auto& t = f_.in_.text;
+  for (size_t k = b; k < e;) {
+    if (auto noun = f_.r_.nouns.longest_at(t, k)) {
+      k += noun.len;
+      continue;
+    }
+    if (auto v = verbs.longest_at(t, k); v && v.len > 1 && k + v.len <= e) return true;
+    ++k;
+  }
+  return false;
 }
 
 // 3个市级和8个区级美丽乡村示范村: the subject after a count that stops at a coordinator

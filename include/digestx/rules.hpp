@@ -639,6 +639,22 @@ struct SubjectRules {
   Lexicon shared_modifiers;                 // 中央和省级衔接资金: modifiers before a noun that share it
   std::u32string shared_modifier_endings;   // 市级和县级…: a modifier ending in 级
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
+  size_t coordinated_max_noun = 6;      // 中小学和幼儿园12所: nouns before a count share it
+  // subjects.json "edges": words at the edges of a phrase that belong to the clause.
+  struct Edges {
+    std::string leading_rule;  // 有党员36名: 有 is no part of 党员
+    Lexicon leading_verbs, not_leading_verbs;
+    std::string trailing_rule;  // 吸纳群众就业620人: verbs_after_noun end the phrase before the figure
+    std::string work_rule;      // 完成5G基站建设46座: the count counts 5G基站
+    Lexicon works;
+    std::u32string event_units;  // 开展环境整治12次: a count of events keeps the work
+    std::string attribute_rule;  // 2个社区党群服务中心面积不足200平方米
+    Lexicon attributes;
+    std::string purpose_rule;  // 投入3.6亿元实施农村饮水安全巩固提升工程
+    Lexicon purpose_verbs, spend_verbs;  // 实施, 用于 after the sum; 投入, 争取 before it
+    size_t purpose_max = 16;
+    Lexicon modifier_verbs, modifier_heads;  // 认领服务项目: 服务 names the kind of 项目
+  } edges;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound

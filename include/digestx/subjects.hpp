@@ -43,6 +43,10 @@ inline bool subject_boundary(const SubjectRules& r, char32_t c) {
   return c < r.is_boundary.size() ? bool(r.is_boundary[c]) : r.boundary_chars.find(c) != std::u32string::npos;
 }
 
+// A verb right after another verb that names a kind of the noun after it (认领服务项目,
+// 办理代办事项): the phrase ending at q reads on over it.
+bool verb_as_modifier(const SubjectRules& r, std::u32string_view text, size_t q);
+
 class SubjectFinder {
  public:
   SubjectFinder(SubjectInput in, const SubjectRules& rules) : in_(std::move(in)), r_(rules) {}
@@ -63,6 +67,7 @@ class SubjectFinder {
  private:
   friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
   friend class CoordinatedHeads;   // shared heads (subjects_coordinated.cpp), likewise
+  friend class SubjectEdges;       // where a phrase begins and ends (subjects_edges.cpp), likewise
   struct Seen {
     size_t b, e;
     bool named;
@@ -84,13 +89,13 @@ class SubjectFinder {
   bool bare_verb(const Range& r) const;
   bool holds_verb(size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
-  void count_owner(Subject& s, size_t figure_end, size_t hi) const;
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
   std::optional<Range> inherited(size_t p, size_t floor) const;
-  void trim_phrase_start(Subject& s) const;
+  void trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
+  std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
-  void share_modifiers_before(Subject& s, size_t lo) const;
+  void share_modifiers_before(Subject& s, size_t lo, bool count) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
   std::optional<Range> past_threshold(size_t e, size_t hi) const;
 

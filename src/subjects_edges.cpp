@@ -1,0 +1,181 @@
+#include "digestx/subjects.hpp"
+#include "digestx/utf.hpp"
+
+namespace digestx {
+
+// Where a subject begins and ends, a step of the subject finder of its own: the words at
+// the edges of a phrase that belong to the clause rather than to the noun (有党员36名,
+// 吸纳群众就业620人, 完成5G基站建设46座), the owner a count counts when the next figure
+// measures an attribute of it (2个社区党群服务中心面积不足200平方米), and the purpose a
+// sum is put into (投入3.6亿元实施农村饮水安全巩固提升工程). The words: subjects.json "edges".
+class SubjectEdges {
+ public:
+  explicit SubjectEdges(const SubjectFinder& finder) : f_(finder), t_(finder.in_.text), r_(finder.r_) {}
+  void finish(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
+  std::optional<SubjectFinder::Range> purpose(size_t b, size_t e, size_t hi) const;
+
+ private:
+  void trim_start(Subject& s) const;
+  void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
+  bool figure_follows(size_t q, size_t hi) const;
+  void count_owner(Subject& s, size_t figure_end, size_t hi) const;
+  void attribute_after_count(Subject& s) const;
+
+  const SubjectFinder& f_;
+  std::u32string_view t_;
+  const SubjectRules& r_;
+};
+
+void SubjectFinder::trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
+  SubjectEdges(*this).finish(s, b, e, from_back, classifier);
+}
+
+std::optional<SubjectFinder::Range> SubjectFinder::purpose_after(size_t b, size_t e, size_t hi) const {
+  return SubjectEdges(*this).purpose(b, e, hi);
+}
+
+bool verb_as_modifier(const SubjectRules& r, std::u32string_view text, size_t q) {
+  auto v = r.edges.modifier_verbs.longest_ending_at(text, q);
+  if (!v || !r.edges.modifier_heads.longest_at(text, q)) return false;
+  size_t p = q - v.len;
+  return bool(r.stops_before.longest_ending_at(text, p)) || bool(r.verbs_before_figure.longest_ending_at(text, p));
+}
+
+void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
+  size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b);
+  trim_start(s);
+  trim_end(s, b, e, from_back, classifier);
+  if (from_back) f_.share_modifiers_before(s, lo, classifier);
+  if (classifier) {
+    f_.share_coordinated_head(s, e, hi);
+    count_owner(s, e, hi);
+  } else if (from_back) {
+    attribute_after_count(s);
+  }
+}
+
+// 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
+// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
+// 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
+void SubjectEdges::trim_start(Subject& s) const {
+  for (size_t k = s.e; k-- > s.b + 1;) {
+    if (!r_.phrase_starts.longest_at(t_, k)) continue;
+    s.b = k;
+    s.rule = r_.phrase_start_rule;
+    break;
+  }
+  while (s.e > s.b + 1 && r_.never_first.find(t_[s.b]) != std::u32string::npos) {
+    ++s.b;
+    s.rule = r_.phrase_start_rule;
+  }
+  for (size_t k = s.e - 1; k-- > s.b;) {
+    auto v = r_.edges.leading_verbs.longest_at(t_, k);
+    if (!v || k + v.len >= s.e || r_.edges.not_leading_verbs.longest_at(t_, k)) continue;
+    if (auto noun = r_.nouns.longest_ending_at(t_, k + v.len); noun && noun.len > v.len) continue;  // 国有
+    s.b = k + v.len;
+    s.rule = r_.edges.leading_rule;
+    break;
+  }
+}
+
+// 吸纳群众就业620人 -> 群众: a verb after a noun (verbs_after_noun) ends the phrase before
+// the figure too, unless it is part of a longer noun (城镇新增就业). 完成5G基站建设46座 ->
+// 5G基站: a count of things is no count of the work on them (works); a count of events
+// (开展村庄环境整治12次) is.
+void SubjectEdges::trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
+  if (s.empty() || s.he > s.hb) return;
+  if (from_back) {
+    auto v = r_.verbs_after_noun.longest_ending_at(t_, s.e);
+    auto noun = r_.nouns.longest_ending_at(t_, s.e);
+    if (v && s.e - v.len >= s.b + 2 && !(noun && noun.len > v.len)) {
+      s.e -= v.len;
+      s.rule = r_.edges.trailing_rule;
+      return;
+    }
+  }
+  if (!classifier) return;
+  for (size_t k = b; k < e; ++k)
+    if (r_.edges.event_units.find(t_[k]) != std::u32string::npos) return;
+  auto w = r_.edges.works.longest_ending_at(t_, s.e);
+  if (w && s.e - w.len >= s.b + 2 && t_[s.e - w.len - 1] != r_.head_marker) {
+    s.e -= w.len;
+    s.rule = r_.edges.work_rule;
+  }
+}
+
+// A figure starts at q, past the copulas between (收入超过20万元, 面积不足200平方米).
+bool SubjectEdges::figure_follows(size_t q, size_t hi) const {
+  size_t start = q;
+  for (int guard = 0; guard < 4 && q < hi; ++guard) {
+    auto c = r_.copulas.longest_at(t_, q);
+    if (!c) break;
+    q += c.len;
+  }
+  return q > start && q < hi && f_.figure_starts_at(q);
+}
+
+// 12个村集体经济收入超过20万元, 4个村集体经济收入仍低于10万元: the phrase after the
+// count is what the next figure measures (copulas and qualifiers between), so the count
+// counts the owner it begins with (村). 2个社区党群服务中心面积不足200平方米: or the phrase
+// without the attribute it ends with (社区党群服务中心; the next figure measures 面积).
+void SubjectEdges::count_owner(Subject& s, size_t figure_end, size_t hi) const {
+  if (s.empty() || s.b < figure_end || s.he > s.hb || !figure_follows(s.e, hi)) return;
+  auto attribute = r_.edges.attributes.longest_ending_at(t_, s.e);
+  if (attribute && s.e - attribute.len >= s.b + 2) {
+    s.e -= attribute.len;
+    s.rule = r_.edges.attribute_rule;
+    return;
+  }
+  auto owner = r_.count_owners.longest_at(t_, s.b);
+  if (!owner || s.b + owner.len >= s.e) return;
+  s.e = s.b + owner.len;
+  s.rule = r_.count_owner_rule;
+}
+
+// The figure after such a count (面积不足200平方米) measures the attribute alone: its
+// phrase begins right after the count and goes on past the count's subject by an
+// attribute word.
+void SubjectEdges::attribute_after_count(Subject& s) const {
+  if (s.empty()) return;
+  for (auto it = f_.seen_.rbegin(); it != f_.seen_.rend() && it->e >= s.b; ++it) {
+    if (it->e != s.b || it->sb != s.b || it->se <= it->sb || it->se >= s.e) continue;
+    auto attribute = r_.edges.attributes.longest_at(t_, it->se);
+    if (attribute && it->se + attribute.len == s.e) {
+      s.b = it->se;
+      s.rule = r_.edges.attribute_rule;
+    }
+    return;
+  }
+}
+
+// 投入3.6亿元实施农村饮水安全巩固提升工程, 投入8000万元至1亿元用于村级活动场所提质: a sum
+// put in by a verb of spending right before it (投入, 争取, 投资: 南湖镇投资1.6亿元推进…)
+// measures the purpose after it, the words from a purpose verb to the end of
+// the clause when they are a short name: no figure, no 的, no verb taking an object, no
+// stop. Not after a verb of giving (给予10-50万元改造补助: the noun after is the sum's).
+std::optional<SubjectFinder::Range> SubjectEdges::purpose(size_t figure_b, size_t e, size_t hi) const {
+  auto v = r_.edges.purpose_verbs.longest_at(t_, e);
+  if (!v || !r_.edges.spend_verbs.longest_ending_at(t_, figure_b)) return std::nullopt;
+  size_t b = e + v.len, k = b;
+  while (k < hi && !f_.boundary(t_[k])) {
+    if (k - b >= r_.edges.purpose_max || f_.figure_starts_at(k) || t_[k] == r_.head_marker) return std::nullopt;
+    if (auto noun = r_.nouns.longest_at(t_, k)) {  // 中 of 中医院 is no stop
+      k += noun.len;
+      continue;
+    }
+    if (r_.verbs_before_figure.longest_at(t_, k)) return std::nullopt;
+    auto stop = r_.hard_stops.longest_at(t_, k);
+    if (stop && !(stop.len == 1 && r_.coordinators.find(t_[k]) != std::u32string::npos)) return std::nullopt;
+    bool quote = false;
+    for (const auto& [open, close] : r_.quote_pairs) quote = quote || t_[k] == open || t_[k] == close;
+    if (!is_han(t_[k]) && !is_ascii_alpha(t_[k]) && !quote) return std::nullopt;
+    ++k;
+  }
+  // A list goes on past a 、 (实施道路硬化、路灯安装等工程): no whole name.
+  if (k - b > r_.edges.purpose_max || (k < hi && r_.coordinators.find(t_[k]) != std::u32string::npos))
+    return std::nullopt;
+  if (k < b + 2) return std::nullopt;
+  return SubjectFinder::Range{b, k};
+}
+
+}  // namespace digestx
