@@ -305,10 +305,11 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   so.year_from = options.year_from;
   Structure st;
   {
-    // The view of the whole text and its lines are needed only to find the structure:
-    // the text is folded in place meanwhile (no second copy of it), then put back.
+    // The view of the whole text is needed only to find the structure: the text is
+    // folded in place meanwhile (no second copy of it), then put back; its lines are
+    // laid out a stretch at a time as the structure is found.
     FoldChanges folded = fold_in_place(doc.text);
-    st = find_units(doc.text, layout(doc.text, folded, rules.layout), rules, so);
+    st = find_units(doc.text, folded, rules, so);
     unfold(doc.text, folded);
   }
   take_front(doc, st, rules, options);

@@ -71,5 +71,9 @@ std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pi
 
 Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules,
                      const StructureOptions& options = {});
+// The same from the view alone (the text folded in place, `changes` what folding
+// changed), its lines laid out a stretch at a time as they are walked (LineStream).
+Structure find_units(std::u32string_view view, const FoldChanges& changes, const Rules& rules,
+                     const StructureOptions& options = {});
 
 }  // namespace digestx
