@@ -23,7 +23,7 @@ struct UnitHeading {
   Pieces heading;   // all heading lines, markup removed
   Span organization, role, name;  // empty when not found
   Pieces headline;  // empty when the unit has none
-  std::vector<std::string> rules;
+  std::vector<std::string_view> rules;  // names owned by the rules (see Document::rules)
 };
 
 struct UnitText {
