@@ -378,6 +378,8 @@ struct LineStream::State {
       if (apart != std::string::npos && is_text_line(pending[scanned])) ready = apart + 1;
       if (!measurable(view, pending[scanned])) apart = scanned;
     }
+    // Past the head of a tail every line is furniture: no text line comes any more.
+    if (!tail.empty() && apart != std::string::npos) ready = apart + 1;
     if (at_end) ready = pending.size();
   }
 
@@ -387,7 +389,8 @@ struct LineStream::State {
     const Line* next = nullptr;
     for (size_t i = count; i < pending.size() && !next; ++i)
       if (is_text_line(pending[i])) next = &pending[i];
-    out.insert(out.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + long(count)));
+    if (count == pending.size() && out.empty()) out.swap(pending);  // all of them (no run ever ended): no copy
+    else out.insert(out.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + long(count)));
     mark_fixed_width(view, out, first, rules);
     for (size_t i = out.size(); i-- > first;) {
       Line& line = out[i];
@@ -395,7 +398,7 @@ struct LineStream::State {
       line.complete = complete_rule(view, line, next, rules, complete);
       next = &line;
     }
-    pending.erase(pending.begin(), pending.begin() + long(count));
+    pending.erase(pending.begin(), pending.begin() + long(std::min(count, pending.size())));
     scanned -= count;
     apart = apart == std::string::npos || apart < count ? std::string::npos : apart - count;
     ready = 0;
