@@ -49,6 +49,15 @@ bool follows(const AspectInput& in, const AspectRules::Cue& c) {
   return c.followed_by_han && in.end < in.text.size() && is_han(in.text[in.end]);
 }
 
+// A unit per another inside the figure's text (28微克/立方米, 1200元/人: quantities.json
+// per_unit, read with the unit by the fact finder).
+bool per_unit(const AspectInput& in, const QuantityRules& q) {
+  for (size_t k = in.begin; k + 1 < in.end; ++k)
+    if (q.per_unit_separators.find(in.text[k]) != std::u32string::npos && q.per_unit_denominators.longest_at(in.text, k + 1))
+      return true;
+  return false;
+}
+
 // A cue further back than this does not describe the figure, and a sentence of hundreds
 // of figures joined by 、 (建成站点3个、驿站3至5家、…) would make every look-back
 // scan the whole sentence: time quadratic in its length (scaling_test facts_in_a_sentence).
@@ -56,7 +65,7 @@ constexpr size_t kMaxClauseChars = 120;
 // A span cue (“十三五”期间…) reaches every clause of its sentence, this far back at most.
 constexpr size_t kMaxSentenceChars = 2 * kMaxClauseChars;
 
-bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules) {
+bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules, const QuantityRules& rules_q) {
   if (!listed(c.kinds, in.kind)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (holds_word(in.text, c.not_in_text, in.begin, in.end)) return false;
@@ -72,6 +81,7 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
     case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
+    case Where::per_unit: return per_unit(in, rules_q);
     case Where::column: return false;  // a table's column header: read by the table step (table_cells.cpp)
     case Where::after_count:
       for (std::string_view k : in.kinds_before)
@@ -95,7 +105,7 @@ AspectPick find_aspect(const AspectInput& in, const Rules& rules) {
   const KindInfo* kind = rules.kinds.kind(in.kind);
   if (!kind || !kind->quantity) return {};
   for (const AspectRules::Cue& c : rules.aspects.cues)
-    if (fits(in, c, rules.aspects)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
+    if (fits(in, c, rules.aspects, rules.quantities)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
   if (kind->default_aspect < 0) return {};
   return {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
 }

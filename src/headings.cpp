@@ -108,6 +108,7 @@ class HeadingMatcher {
   // other posts and 、 (县委常委、嘉积镇党委书记) the organisation starts after the 、.
   bool organization(const Item& it, size_t end, const Found& f, const Next& next) {
     size_t b = f.pos, limit = std::min(end, b + r_.organization_max_chars + 1);
+    if (b < end && !may_start_organization(s_[b])) return false;
     for (size_t p = b + 1; p < limit; ++p) {
       if (it.after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
         b = p;
@@ -115,12 +116,18 @@ class HeadingMatcher {
         continue;
       }
       if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
+      if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
       Found g = f;
       g.org_b = b, g.org_e = g.pos = g.heading_end = p;
       if (next(g)) return true;
     }
     return false;
+  }
+
+  bool may_start_organization(char32_t c) const {
+    const auto& extra = r_.organization_start_chars;
+    return extra.empty() || is_han(c) || is_ascii_alpha(c) || extra.find(c) != std::u32string::npos;
   }
 
   // A role word, with the posts held together with it (党组书记、局长, 书记、主任).

@@ -72,6 +72,9 @@ void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutR
       line.bulleted = true;
       line.markup_rules.push_back(b.name);
       ++s.start;
+      // The same ornament closing the line is no part of it: ◆南坪乡党委书记 王五◆ (not a
+      // list mark's: - 13 - is a page number).
+      if (!b.needs_space && s.end > s.start && b.chars.find(view[s.end - 1]) != std::u32string::npos) --s.end;
       trim(view, s);
       again = true;
       break;
@@ -187,15 +190,21 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   auto holds = [&](std::u32string_view chars) {
     return !chars.empty() && body.find_first_of(chars) != std::u32string_view::npos;
   };
-  // Most lines: no ICU at all.
+  // Most lines: no ICU at all (no rule's first character, nor its words, nor the
+  // characters its pattern needs: 发放慰问金… starts as 发布时间 does, without its 时间).
   if (!rules.furniture_first_any.may_start(first) && !holds(rules.furniture_contains_any)) return {};
+  auto candidate = [&](size_t k) {
+    const std::u32string& needs = rules.furniture_contains[k];
+    return (needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs)) &&
+           rules.furniture[k].pattern.may_match(body);
+  };
+  size_t k = 0;
+  while (k < rules.furniture.size() && !candidate(k)) ++k;
+  if (k == rules.furniture.size()) return {};
   icu::UnicodeString us = unicode_of(body);
   if (!bounded(any.get(), us, true)) return {};
-  for (size_t k = 0; k < rules.furniture.size(); ++k) {
-    const std::u32string& needs = rules.furniture_contains[k];
-    bool candidate = needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs);
-    if (candidate && bounded(ms.at(k), us, true)) return rules.furniture[k].name;
-  }
+  for (; k < rules.furniture.size(); ++k)
+    if (candidate(k) && bounded(ms.at(k), us, true)) return rules.furniture[k].name;
   return {};
 }
 
@@ -230,9 +239,11 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   // The end of the line is enough for these rules: a time, a date, a table cell.
   if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
-  icu::UnicodeString us = unicode_of(view.substr(tail.start, tail.size()));
+  std::u32string_view tail_text = view.substr(tail.start, tail.size());
+  icu::UnicodeString us = unicode_of(tail_text);
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
     if (rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
+    if (!rules.complete_patterns[k].pattern.may_match(tail_text)) continue;
     if (bounded(ms.at(k), us, false)) return rules.complete_patterns[k].name;
   }
   return {};

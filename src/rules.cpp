@@ -64,6 +64,8 @@ struct LazyRegex::State {
   std::once_flag once;
   std::unique_ptr<icu::RegexPattern> pattern;
   UErrorCode status = U_ZERO_ERROR;
+  std::once_flag needs_once;
+  std::vector<FirstChars> needs;  // see required_chars
   void compile() {
     std::call_once(once, [this] {
       UParseError perr;
@@ -84,6 +86,12 @@ const icu::RegexPattern* LazyRegex::get() const {
   return state_->pattern.get();
 }
 
+bool LazyRegex::may_match(std::u32string_view text) const {
+  if (!state_) return false;
+  std::call_once(state_->needs_once, [this] { state_->needs = required_chars(from_utf8(state_->source)); });
+  return holds_in_order(state_->needs, text);
+}
+
 UErrorCode LazyRegex::status() const {
   if (!state_) return U_ZERO_ERROR;
   state_->compile();
@@ -98,6 +106,10 @@ Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
   if (own_bits_.empty()) {
     own_bits_.assign(0x10000 / 64, 0);
     repoint();
+    // Room for the pages up to the end of the CJK block, where most words start and
+    // end, and for a few pages of cells, so that filing words seldom moves them.
+    pages_.reserve(0xA000 >> kPageBits);
+    cells_.reserve(8 * (kPageMask + 1));
     cells_.assign(kPageMask + 1, 0);  // page 0: the empty page
   }
   size_t page = size_t(c) >> kPageBits;
@@ -121,37 +133,84 @@ void Lexicon::file(Side& side, char32_t c, uint32_t index) {
   if (b.words.size() < kSortedMax) {
     auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
     b.words.insert(std::partition_point(b.words.begin(), b.words.end(), longer), index);
-  } else {
-    b.words.push_back(index);  // past kSortedMax the order no longer counts
+    return;  // a small bucket is searched word by word: no lengths kept (most buckets hold a word or two)
   }
-  auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t l) { return l > len; });
-  if (at == b.lengths.end() || *at != len) b.lengths.insert(at, len);
+  b.words.push_back(index);  // past kSortedMax the order no longer counts
+  auto add_length = [&b](uint32_t l) {
+    auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t k) { return k > l; });
+    if (at == b.lengths.end() || *at != l) b.lengths.insert(at, l);
+  };
+  if (!b.lengths.empty()) return add_length(len);
+  for (uint32_t i : b.words) add_length(uint32_t(words_[i].text.size()));  // the bucket just grew big
 }
 
-Lexicon::Lexicon(const Lexicon& other)
-    : words_(other.words_), by_first_(other.by_first_), by_last_(other.by_last_), max_len_(other.max_len_) {
-  for (uint32_t i = 0; i < words_.size(); ++i) index_.emplace(std::u32string_view(words_[i].text), i);
+namespace {
+
+// FNV-1a over the characters, mixed at the end: words are a few characters long.
+size_t hash_word(std::u32string_view word) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char32_t c : word) h = (h ^ uint64_t(c)) * 0x100000001b3ull;
+  return size_t(h ^ (h >> 29));
 }
 
-Lexicon& Lexicon::operator=(const Lexicon& other) {
-  if (this != &other) *this = Lexicon(other);
-  return *this;
+}  // namespace
+
+// A vector of structures holding word lists (aspect cues) moves them as it grows.
+static_assert(std::is_nothrow_move_constructible_v<Lexicon>);
+
+int64_t Lexicon::Index::find(std::u32string_view word, const std::vector<Word>& words) const {
+  if (slots_.empty()) return -1;
+  size_t mask = slots_.size() - 1;
+  for (size_t s = hash_word(word) & mask;; s = (s + 1) & mask) {
+    uint32_t v = slots_[s];
+    if (v == 0) return -1;
+    if (std::u32string_view(words[v - 1].text) == word) return int64_t(v - 1);
+  }
+}
+
+void Lexicon::Index::place(uint32_t i, const std::vector<Word>& words) {
+  size_t mask = slots_.size() - 1;
+  size_t s = hash_word(words[i].text) & mask;
+  while (slots_[s] != 0) s = (s + 1) & mask;
+  slots_[s] = i + 1;
+}
+
+void Lexicon::Index::reserve(size_t count, const std::vector<Word>& words) {
+  size_t size = std::max<size_t>(16, slots_.size());
+  while (count * 2 > size) size *= 2;
+  if (size == slots_.size()) return;
+  std::vector<uint32_t> old;
+  old.swap(slots_);
+  slots_.assign(size, 0);
+  for (uint32_t v : old)
+    if (v != 0) place(v - 1, words);
+}
+
+void Lexicon::Index::insert(uint32_t i, const std::vector<Word>& words) {
+  if ((used_ + 1) * 2 > slots_.size()) reserve(std::max<size_t>(used_ + 1, slots_.size()), words);
+  place(i, words);
+  ++used_;
 }
 
 void Lexicon::add(std::u32string_view word, int value) {
   if (word.empty()) return;
-  auto it = index_.find(word);
-  if (it != index_.end()) {
-    words_[it->second].value = value;
+  int64_t known = index_.find(word, words_);
+  if (known >= 0) {
+    words_[size_t(known)].value = value;
     return;
   }
   words_.push_back({std::u32string(word), value});
   uint32_t i = uint32_t(words_.size() - 1);
-  index_.emplace(std::u32string_view(words_[i].text), i);
+  index_.insert(i, words_);
   const std::u32string& w = words_[i].text;
   max_len_ = std::max(max_len_, w.size());
   file(by_first_, w.front(), i);
   file(by_last_, w.back(), i);
+}
+
+void Lexicon::reserve(size_t more) {
+  words_.reserve(words_.size() + more);
+  index_.reserve(words_.size() + more, words_);
 }
 
 std::vector<char32_t> Lexicon::first_chars() const {
@@ -191,8 +250,8 @@ Lexicon::Match Lexicon::longest_at_in(std::u32string_view text, size_t pos, cons
   if (b.words.size() > kSortedMax) {
     for (uint32_t len : b.lengths) {
       if (len > text.size() - pos) continue;
-      auto it = index_.find(text.substr(pos, len));
-      if (it != index_.end()) return {len, words_[it->second].value};
+      int64_t k = index_.find(text.substr(pos, len), words_);
+      if (k >= 0) return {len, words_[size_t(k)].value};
     }
     return {};
   }
@@ -207,8 +266,8 @@ Lexicon::Match Lexicon::longest_ending_at_in(std::u32string_view text, size_t en
   if (b.words.size() > kSortedMax) {
     for (uint32_t len : b.lengths) {
       if (len > end) continue;
-      auto it = index_.find(text.substr(end - len, len));
-      if (it != index_.end()) return {len, words_[it->second].value};
+      int64_t k = index_.find(text.substr(end - len, len), words_);
+      if (k >= 0) return {len, words_[size_t(k)].value};
     }
     return {};
   }
@@ -236,8 +295,8 @@ Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars,
     if (len > chars.size()) continue;
     std::u32string word(chars.substr(0, len));
     if (!forward) std::reverse(word.begin(), word.end());
-    auto it = index_.find(word);
-    if (it != index_.end()) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[it->second].value};
+    int64_t k = index_.find(word, words_);
+    if (k >= 0) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[size_t(k)].value};
   }
   return exact;
 }
@@ -318,79 +377,105 @@ namespace {
 
 using nlohmann::json;
 
-// A position in a rules file: the value, the file name and its JSON pointer, so
-// that every complaint names exactly the bad entry.
+// The JSON pointer of `target` inside `doc` ("" for doc itself), found by its address:
+// only a complaint needs it, so a Node does not carry it (building the pointer of every
+// word of every list was a tenth of reading the rules).
+bool pointer_to(const json& doc, const json* target, std::string& out) {
+  if (&doc == target) return true;
+  size_t keep = out.size();
+  if (doc.is_object()) {
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      out += "/" + it.key();
+      if (pointer_to(it.value(), target, out)) return true;
+      out.resize(keep);
+    }
+  } else if (doc.is_array()) {
+    for (size_t i = 0; i < doc.size(); ++i) {
+      out += "/" + std::to_string(i);
+      if (pointer_to(doc[i], target, out)) return true;
+      out.resize(keep);
+    }
+  }
+  return false;
+}
+
+// A position in a rules file: the value, its file's document and name, so that every
+// complaint names exactly the bad entry (file and JSON pointer).
 class Node {
  public:
-  Node(const json& value, std::string file, std::string pointer)
-      : value_(value), file_(std::move(file)), pointer_(std::move(pointer)) {}
+  Node(const json& value, const json& doc, const std::string& file) : value_(&value), doc_(&doc), file_(&file) {}
 
-  [[noreturn]] void fail(const std::string& message) const { throw RulesError(file_, pointer_.empty() ? "/" : pointer_, message); }
+  [[noreturn]] void fail(const std::string& message) const {
+    std::string pointer;
+    pointer_to(*doc_, value_, pointer);
+    throw RulesError(*file_, pointer.empty() ? "/" : pointer, message);
+  }
 
   Node at(const std::string& key) const {
     object();
-    auto it = value_.find(key);
-    if (it == value_.end()) fail("missing key \"" + key + "\"");
-    return Node(*it, file_, pointer_ + "/" + key);
+    auto it = value_->find(key);
+    if (it == value_->end()) fail("missing key \"" + key + "\"");
+    return child(*it);
   }
   std::optional<Node> opt(const std::string& key) const {
     object();
-    auto it = value_.find(key);
-    if (it == value_.end() || it->is_null()) return std::nullopt;
-    return Node(*it, file_, pointer_ + "/" + key);
+    auto it = value_->find(key);
+    if (it == value_->end() || it->is_null()) return std::nullopt;
+    return child(*it);
   }
-  bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
+  bool has(const std::string& key) const { return value_->is_object() && value_->contains(key); }
 
   // Rejects keys outside `allowed` (keys starting with '_' are comments).
   const Node& keys(std::initializer_list<const char*> allowed) const {
     object();
-    for (auto it = value_.begin(); it != value_.end(); ++it) {
+    for (auto it = value_->begin(); it != value_->end(); ++it) {
       if (!it.key().empty() && it.key()[0] == '_') continue;
       bool ok = false;
       for (const char* a : allowed) ok = ok || it.key() == a;
-      if (!ok) Node(it.value(), file_, pointer_ + "/" + it.key()).fail("unknown key \"" + it.key() + "\"");
+      if (!ok) child(it.value()).fail("unknown key \"" + it.key() + "\"");
     }
     return *this;
   }
 
   void object() const {
-    if (!value_.is_object()) fail("expected an object");
+    if (!value_->is_object()) fail("expected an object");
   }
   std::vector<Node> list(bool allow_empty = false) const {
-    if (!value_.is_array()) fail("expected an array");
-    if (value_.empty() && !allow_empty) fail("empty list");
+    if (!value_->is_array()) fail("expected an array");
+    if (value_->empty() && !allow_empty) fail("empty list");
     std::vector<Node> out;
-    for (size_t i = 0; i < value_.size(); ++i) out.emplace_back(value_[i], file_, pointer_ + "/" + std::to_string(i));
+    out.reserve(value_->size());
+    for (const json& v : *value_) out.push_back(child(v));
     return out;
   }
   std::vector<std::pair<std::string, Node>> items() const {
     object();
     std::vector<std::pair<std::string, Node>> out;
-    if (value_.empty()) fail("empty object");
-    for (auto it = value_.begin(); it != value_.end(); ++it)
-      out.emplace_back(it.key(), Node(it.value(), file_, pointer_ + "/" + it.key()));
+    if (value_->empty()) fail("empty object");
+    for (auto it = value_->begin(); it != value_->end(); ++it) out.emplace_back(it.key(), child(it.value()));
     return out;
   }
-  std::string str(bool allow_empty = false) const {
-    if (!value_.is_string()) fail("expected a string");
-    std::string s = value_.get<std::string>();
+  const std::string& string_ref(bool allow_empty = false) const {
+    if (!value_->is_string()) fail("expected a string");
+    const std::string& s = value_->get_ref<const std::string&>();
     if (s.empty() && !allow_empty) fail("empty string");
     return s;
   }
-  std::u32string text(bool allow_empty = false) const { return fold(from_utf8(str(allow_empty))); }
+  std::string str(bool allow_empty = false) const { return string_ref(allow_empty); }
+  std::u32string text(bool allow_empty = false) const { return fold(from_utf8(string_ref(allow_empty))); }
   long long integer(long long lo, long long hi) const {
-    if (!value_.is_number_integer()) fail("expected an integer");
-    long long v = value_.get<long long>();
+    if (!value_->is_number_integer()) fail("expected an integer");
+    long long v = value_->get<long long>();
     if (v < lo || v > hi) fail("expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
     return v;
   }
   bool boolean() const {
-    if (!value_.is_boolean()) fail("expected true or false");
-    return value_.get<bool>();
+    if (!value_->is_boolean()) fail("expected true or false");
+    return value_->get<bool>();
   }
   Decimal decimal() const {
-    if (!value_.is_number()) fail("expected a number");
-    std::string s = value_.dump();
+    if (!value_->is_number()) fail("expected a number");
+    std::string s = value_->dump();
     auto d = Decimal::parse(s);
     if (!d) fail("expected a plain positive decimal number");
     return *d;
@@ -400,13 +485,14 @@ class Node {
     for (const Node& n : list()) out.push_back(n.text());
     return out;
   }
-  bool is_null() const { return value_.is_null(); }
-  bool is_string() const { return value_.is_string(); }
-  const std::string& pointer() const { return pointer_; }
+  bool is_null() const { return value_->is_null(); }
+  bool is_string() const { return value_->is_string(); }
 
  private:
-  const json& value_;
-  std::string file_, pointer_;
+  Node child(const json& value) const { return Node(value, *doc_, *file_); }
+  const json* value_;
+  const json* doc_;
+  const std::string* file_;
 };
 
 Period parse_period(const Node& n) {
@@ -439,7 +525,9 @@ NamedRegex compile_regex(const Node& rule) {
 }
 
 void add_words(Lexicon& lex, const Node& words, int value) {
-  for (const auto& w : words.words()) lex.add(w, value);
+  std::vector<Node> list = words.list();
+  lex.reserve(list.size());
+  for (const Node& w : list) lex.add(w.text(), value);
 }
 
 // ------------------------------------------------------------ per file
@@ -764,12 +852,13 @@ void load_structure(const Node& root, StructureRules& r) {
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
   }
   Node org = root.at("organization");
-  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators"});
+  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars"});
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
   r.organization_forbidden = org.at("forbidden_chars").text();
   if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
+  if (auto st = org.opt("start_chars")) r.organization_start_chars = st->text();
   Node pn = root.at("person_name");
   pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces", "not_words"});
   r.person_name_rule = pn.at("name").str();
@@ -1040,7 +1129,7 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between", "shared_multiplier"});
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n, kinds));
@@ -1055,6 +1144,12 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
   for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
   if (auto sm = root.opt("shared_multiplier")) r.shared_multiplier_rule = sm->keys({"name"}).at("name").str();
+  if (auto pu = root.opt("per_unit")) {
+    pu->keys({"name", "separators", "denominators"});
+    r.per_unit_rule = pu->at("name").str();
+    r.per_unit_separators = pu->at("separators").text();
+    add_words(r.per_unit_denominators, pu->at("denominators"), 0);
+  }
   Node d = root.at("dates");
   d.keys({"name", "year_words", "year_min", "year_max", "month_words", "day_words", "after_month"});
   r.date_rule = d.at("name").str();
@@ -1371,8 +1466,9 @@ AspectRules::Where parse_where(const Node& n) {
       {"clause", AspectRules::Where::clause}, {"sentence", AspectRules::Where::sentence},
       {"near", AspectRules::Where::near}, {"unit", AspectRules::Where::unit},
       {"follows", AspectRules::Where::follows}, {"after_count", AspectRules::Where::after_count},
+      {"per_unit", AspectRules::Where::per_unit},
       {"column", AspectRules::Where::column}};
-  return named(n, names, "where must be clause, sentence, near, unit, follows, after_count or column");
+  return named(n, names, "where must be clause, sentence, near, unit, follows, after_count, column or per_unit");
 }
 
 AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
@@ -1611,7 +1707,7 @@ std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& fi
     } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
-    it->second(Node(doc, display, ""), *rules);
+    it->second(Node(doc, doc, display), *rules);
     seen.insert(f.name);
   }
   for (const auto& [name, loader] : loaders())

@@ -352,7 +352,9 @@ bool bounded_find(icu::RegexMatcher& m, const std::string& rule, Structure& st) 
 void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
   for (const auto& rule : rules.structure.report_year) {
     for (const Pieces& place : places) {
-      icu::UnicodeString us = unicode_of(without_quoted(text_of(view, place), rules.exclusions));
+      std::u32string text = without_quoted(text_of(view, place), rules.exclusions);
+      if (!rule.pattern.may_match(text)) continue;
+      icu::UnicodeString us = unicode_of(text);
       UErrorCode status = U_ZERO_ERROR;
       std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
       if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
@@ -381,8 +383,10 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
     for (size_t from : clause_starts(masked, rules.structure.region_clause_marks)) {
       // A region heads its clause: a window of the clause's first characters is enough, and
       // copying the rest of the text at every comma would be quadratic in its length.
-      icu::UnicodeString us = unicode_of(std::u32string_view(masked).substr(from, kRegionWindowChars));
+      std::u32string_view window = std::u32string_view(masked).substr(from, kRegionWindowChars);
+      icu::UnicodeString us = unicode_of(window);
       for (const auto& rule : rules.structure.region) {
+        if (!rule.pattern.may_match(window)) continue;
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
         if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
@@ -573,8 +577,28 @@ bool heading_like(std::u32string_view view, const Line& line, const StructureRul
   return covering(line.content).size() <= rules.unknown_heading_max_chars && !ends_sentence(text_of(view, line.content), rules);
 }
 
-// A line that looked like a heading and matched no rule, warned of at the end unless
-// it became the headline of the unit below it.
+// A short line that reads as a unit heading once the marks around it are set aside
+// (>>南坪乡党委书记 王五, 【述职人】南坪乡…: ornaments no layout rule knows). Its text
+// stays with the unit before, as an unknown heading's does, and a warning says so: never
+// merged silently. Tried from the line's start and after each mark in its first characters.
+constexpr size_t kSuspectedLeadChars = 12;
+
+bool suspected_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  if (rules.unknown_heading_rule.empty()) return false;
+  Joined j = Joined::of(view, Pieces{line.span});
+  std::u32string_view s = j.chars();
+  if (s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
+  size_t e = s.size();
+  while (e > 0 && !is_han(s[e - 1])) --e;
+  for (size_t b = 0; b < e && b <= kSuspectedLeadChars; ++b) {
+    if (!is_han(s[b]) || (b > 0 && is_han(s[b - 1]))) continue;  // a start right after a mark
+    if ((b > 0 || e < s.size()) && parse_heading_line(view, j.pieces(b, e), rules)) return true;
+  }
+  return false;
+}
+
+// A line that looked like a heading (or read as one inside marks no rule knows) and
+// matched no rule, warned of at the end unless it became the headline of the unit below.
 struct UnknownHeading {
   Span span;
   ShortPieces content;
@@ -588,6 +612,7 @@ struct Walk {
   const FrontPlaces& fp;
   Builder b;
   std::vector<UnknownHeading> unknown_headings;
+  std::vector<UnknownHeading> suspected_headings;  // lines that read as headings inside marks no rule knows
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
       : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
@@ -646,6 +671,7 @@ struct Walk {
     }
     if (!line.enumerator.empty()) b.close();  // a list item starts a paragraph
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
+    else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.complete.empty() && !b.open_finished) {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
@@ -698,6 +724,14 @@ struct Walk {
                                     "): \"" + words + "\"; its text stays with the unit before",
                                 true, u.span});
     }
+    for (const UnknownHeading& u : suspected_headings) {
+      if (u.headline) continue;
+      std::string words = to_utf8(text_of(view, u.content));
+      b.out.warnings.push_back({"heading_suspected",
+                                "a line reads as a unit heading once the marks around it are set aside, but no layout rule takes it (" +
+                                    rules.structure.unknown_heading_rule + "): \"" + words + "\"; its text stays with the unit before",
+                                true, u.span});
+    }
   }
 };
 
@@ -713,8 +747,9 @@ const ParagraphText* Walk::headline_above() {
 void Walk::take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Produce how) {
   b.target().pop_back();
   h.rules.push_back(rules.structure.placement_name(how));
-  for (UnknownHeading& u : unknown_headings)
-    if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
+  for (auto* list : {&unknown_headings, &suspected_headings})
+    for (UnknownHeading& u : *list)
+      if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
 }
 
 // The short paragraph above the heading, without a place label repeating the
@@ -844,9 +879,11 @@ void read_front_matter(Structure& st, std::u32string_view view, const std::vecto
 void find_genre(Structure& st, std::u32string_view view, const StructureRules& rules) {
   st.genre = "digest";
   if (st.title.empty()) return;
-  icu::UnicodeString title = unicode_of(text_of(view, st.title));
+  std::u32string title_text = text_of(view, st.title);
+  icu::UnicodeString title = unicode_of(title_text);
   for (const auto& g : rules.genres) {
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
+    if (!g.title.may_match(title_text)) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
     if (U_FAILURE(status) || !bounded_find(*m, g.name, st)) continue;

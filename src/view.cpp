@@ -1,5 +1,6 @@
 #include "digestx/view.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -42,6 +43,9 @@ bool is_circle(char32_t c) { return c == U'○' || c == U'◯'; }
 // with a digit, holds at least two digits and is at least three long reads the circles as
 // 〇; a circle elsewhere (a bullet: ○ 城关镇…, ○一、…) stays itself.
 void fold_circle_zeros(std::u32string& v, FoldChanges* changes = nullptr) {
+  // Only circles change: most texts (and every word of the rules) hold none, and
+  // looking for Chinese digits in each was 4% of a run's start.
+  if (std::none_of(v.begin(), v.end(), is_circle)) return;
   for (size_t i = 0; i < v.size();) {
     if (!is_chinese_digit(v[i])) {
       ++i;

@@ -1,5 +1,11 @@
 #include "digestx/layout.hpp"
 
+#include <unicode/regex.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "digestx/bounded_regex.hpp"
 #include "digestx/output.hpp"
 #include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
@@ -69,6 +75,68 @@ TEST_P(RegexFirstTable, ReadsWhatAMatchStartsWith) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, RegexFirstTable, testing::ValuesIn(load_table("regex_first.json")), case_name);
+
+class RegexRequiredTable : public testing::TestWithParam<Case> {};
+
+TEST_P(RegexRequiredTable, ReadsWhatEveryMatchHolds) {
+  const auto& c = GetParam().data;
+  std::vector<FirstChars> needs = required_chars(from_utf8(c.at("regex").get<std::string>()));
+  EXPECT_EQ(needs.empty(), c.value("none", false));
+  for (const auto& t : c.value("may", nlohmann::json::array())) EXPECT_TRUE(holds_in_order(needs, from_utf8(t.get<std::string>()))) << t;
+  for (const auto& t : c.value("never", nlohmann::json::array())) EXPECT_FALSE(holds_in_order(needs, from_utf8(t.get<std::string>()))) << t;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, RegexRequiredTable, testing::ValuesIn(load_table("regex_required.json")), case_name);
+
+// The regular expressions of rules/*.json (each "regex" and "title_regex").
+void collect_patterns(const nlohmann::json& j, std::vector<std::string>& out) {
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      if ((key == "regex" || key == "title_regex") && value.is_string()) out.push_back(value.get<std::string>());
+      else collect_patterns(value, out);
+    }
+  } else if (j.is_array()) {
+    for (const auto& v : j) collect_patterns(v, out);
+  }
+}
+
+// Every line of the test digests that a built-in pattern matches holds what the
+// prefilter says the pattern needs: a wrong need would lose a title's year or region.
+TEST(Layout, EveryMatchOfABuiltInPatternHoldsItsNeeds) {
+  std::vector<std::string> patterns;
+  for (const auto& e : std::filesystem::directory_iterator(source_path("rules")))
+    collect_patterns(nlohmann::json::parse(read_file(e.path().string()), nullptr, true, true), patterns);
+  ASSERT_GT(patterns.size(), 20u);
+  std::vector<std::u32string> lines;
+  for (const auto& e : std::filesystem::directory_iterator(source_path("tests/data"))) {
+    if (e.path().extension() != ".txt") continue;
+    std::istringstream in(read_file(e.path().string()));
+    for (std::string line; std::getline(in, line);) lines.push_back(from_utf8(line));
+  }
+  size_t hits = 0;
+  for (const std::string& p : patterns) {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError perr;
+    std::unique_ptr<icu::RegexPattern> re(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(p), 0, perr, status));
+    ASSERT_TRUE(U_SUCCESS(status)) << p;
+    std::vector<FirstChars> needs = required_chars(from_utf8(p));
+    for (const std::u32string& line : lines) {
+      icu::UnicodeString us = unicode_of(line);
+      std::unique_ptr<icu::RegexMatcher> m(re->matcher(us, status));
+      if (!m->find()) continue;
+      ++hits;
+      EXPECT_TRUE(holds_in_order(needs, line)) << p << " on " << to_utf8(line);
+    }
+  }
+  EXPECT_GT(hits, 100u);
+}
+
+// The report-year and region rules keep a need: without it every title line compiles
+// them, and the first ICU pattern of a process costs more than the rest of a short run.
+TEST(Layout, YearAndRegionRulesNeedCharacters) {
+  for (const auto& r : rules().structure.report_year) EXPECT_FALSE(r.pattern.may_match(U"2022")) << r.name;
+  for (const auto& r : rules().structure.region) EXPECT_FALSE(r.pattern.may_match(U"去年全县完成固定资产投资12.5亿元。")) << r.name;
+}
 
 // The built-in furniture rules keep their prefilter: a rule the reader gives up on
 // would send every short line to ICU again (15% of a run).

@@ -67,10 +67,12 @@ def main():
                   f"exit {code}, stderr {err.strip()[:200]!r}")
 
         # A catastrophic regular expression: a warning that names the rule, not a hang.
+        # Its X is looked for ahead ((?=X)): a pattern needing a plain X that the text
+        # lacks is never run (see required_chars), a lookahead is left to ICU.
         folder = os.path.join(tmp, "catastrophic")
         os.mkdir(folder)
         structure = json.load(open(os.path.join(root, "rules", "structure.json"), encoding="utf-8"))
-        structure["report_year"].insert(0, {"name": "year.backtracking", "regex": "(([^X]|[^X])+)+X"})
+        structure["report_year"].insert(0, {"name": "year.backtracking", "regex": "(([^X]|[^X])+)+(?=X)"})
         json.dump(structure, open(os.path.join(folder, "structure.json"), "w", encoding="utf-8"), ensure_ascii=False)
         try:
             code, out, err, cpu = run(binary, ["--rules", folder, sample], timeout=60)
@@ -88,7 +90,7 @@ def main():
         folder = os.path.join(tmp, "catastrophic_layout")
         os.mkdir(folder)
         layout = json.load(open(os.path.join(root, "rules", "layout.json"), encoding="utf-8"))
-        layout["furniture"]["rules"].insert(0, {"name": "furniture.backtracking", "regex": "(([^X]|[^X])+)+X"})
+        layout["furniture"]["rules"].insert(0, {"name": "furniture.backtracking", "regex": "(([^X]|[^X])+)+(?=X)"})
         json.dump(layout, open(os.path.join(folder, "layout.json"), "w", encoding="utf-8"), ensure_ascii=False)
         try:
             _, plain_out, _, _ = run(binary, [sample])

@@ -36,4 +36,12 @@ struct FirstChars {
 // holds anything else (\p{…}, lookaround, inline flags), gives `any`.
 FirstChars first_chars(std::u32string_view pattern);
 
+// Sets of characters that every match of `pattern` holds one of each, in this order
+// (年 then 度 for (\d{4})\s*年度; a group of alternatives gives the union of one set of
+// each: 省|市|县), read as first_chars reads; empty when it needs nothing or holds what
+// the reader does not know. A text without them (holds_in_order false) cannot match,
+// and its rule is neither compiled nor run by ICU.
+std::vector<FirstChars> required_chars(std::u32string_view pattern);
+bool holds_in_order(const std::vector<FirstChars>& needs, std::u32string_view text);
+
 }  // namespace digestx

@@ -61,16 +61,9 @@ class Lexicon {
     explicit operator bool() const { return len > 0; }
   };
   Lexicon() = default;
-  // The index views into words_: a copy must view its own words, not the original's
-  // (a vector of cues that grows copies them: std::deque's move is not noexcept, so
-  // a cue's word list of more than kSortedMax words with one first character, such as
-  // 十二五期间 … 十五五以来, looked its words up in freed memory). Moves keep the
-  // addresses of the deque's elements and may keep the index.
-  Lexicon(const Lexicon& other);
-  Lexicon& operator=(const Lexicon& other);
-  Lexicon(Lexicon&&) = default;
-  Lexicon& operator=(Lexicon&&) = default;
   void add(std::u32string_view word, int value);
+  // Room for `more` words (a list about to be added).
+  void reserve(size_t more);
   // Inline fast paths: most positions hold no word's first (last) character.
   Match longest_at(std::u32string_view text, size_t pos) const {
     if (pos >= text.size() || !by_first_.may_hold(text[pos])) return {};
@@ -85,7 +78,7 @@ class Lexicon {
   // most `max_gap` spaces in all; the word must start (end) with a non-space.
   Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const;
   Match longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const;
-  bool contains(std::u32string_view word) const { return index_.count(word) > 0; }
+  bool contains(std::u32string_view word) const { return index_.find(word, words_) >= 0; }
   // Adds the words of `other` that it does not hold yet, with the payload `value`.
   void merge(const Lexicon& other, int value);
   bool empty() const { return words_.empty(); }
@@ -106,7 +99,7 @@ class Lexicon {
   struct Bucket {
     char32_t c = 0;                 // the character
     std::vector<uint32_t> words;    // indices into words_, longest first while at most kSortedMax
-    std::vector<uint32_t> lengths;  // the distinct lengths of its words, longest first
+    std::vector<uint32_t> lengths;  // past kSortedMax words: their distinct lengths, longest first
   };
   // The buckets of one side (first or last characters) and which bucket a character
   // has: one bit per BMP character first (most positions of a text hold no word's
@@ -167,8 +160,26 @@ class Lexicon {
   void file(Side& side, char32_t c, uint32_t index);
   Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
                      bool forward, Match exact) const;
-  std::deque<Word> words_;  // a deque: adding keeps the addresses the index views into
-  std::unordered_map<std::u32string_view, uint32_t> index_;
+  // Words by their text: open addressing over indices into words_. No node per word (a
+  // tenth of building the rules went to the nodes of an unordered_map) and no view into
+  // words_, so a Lexicon copies and moves as its vectors do (a vector of cues that
+  // grows moves them instead of copying every word list).
+  class Index {
+   public:
+    // The index of `word` in `words`, or -1.
+    int64_t find(std::u32string_view word, const std::vector<Word>& words) const;
+    // Files words[i], which find does not hold yet.
+    void insert(uint32_t i, const std::vector<Word>& words);
+    // Room for `count` words in all without growing.
+    void reserve(size_t count, const std::vector<Word>& words);
+
+   private:
+    void place(uint32_t i, const std::vector<Word>& words);
+    std::vector<uint32_t> slots_;  // 1 + index into words, 0: empty; a power of two, at most half full
+    size_t used_ = 0;
+  };
+  std::vector<Word> words_;
+  Index index_;
   Side by_first_, by_last_;
   size_t max_len_ = 0;
 };
@@ -188,6 +199,9 @@ class LazyRegex {
   const icu::RegexPattern* operator->() const { return get(); }
   // U_ZERO_ERROR, or why the pattern does not compile.
   UErrorCode status() const;
+  // False when `text` cannot hold a match (it lacks characters the pattern needs, see
+  // required_chars): the caller then neither compiles nor runs the pattern.
+  bool may_match(std::u32string_view text) const;
   explicit operator bool() const { return state_ != nullptr; }
 
  private:
@@ -322,6 +336,9 @@ struct StructureRules {
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
   std::u32string organization_forbidden;
+  // Besides Chinese characters and ASCII letters, what an organisation may begin with
+  // (“两新”工委); an ornament never: >>南坪乡党委 read as the organisation. Empty: anything.
+  std::u32string organization_start_chars;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
@@ -530,6 +547,11 @@ struct QuantityRules {
   Lexicon range_connectors;
   // 3至5万元: the multiplier written once for both ends of a range.
   std::string shared_multiplier_rule;
+  // 28微克/立方米, 5万吨/日, 1200元/人: a unit per another, read with its unit (the
+  // denominator after one of the separators); the figure is a level, never summed.
+  std::string per_unit_rule;
+  std::u32string per_unit_separators;
+  Lexicon per_unit_denominators;
   std::string date_rule;
   Lexicon year_words, month_words, day_words, after_month;
   int year_min = 1900, year_max = 2100;
@@ -675,7 +697,7 @@ struct KindRegistry {
 
 // Cues of a figure's aspect (aspects.json): the first cue that fits gives it.
 struct AspectRules {
-  enum class Where { clause, sentence, near, unit, follows, after_count, column };
+  enum class Where { clause, sentence, near, unit, follows, after_count, column, per_unit };
   struct Cue {
     std::string name;
     int aspect = -1;                // index into the registry's aspects
