@@ -10,7 +10,9 @@ Variants: the original file, traditional<->simplified as written, CRLF line ends
 paragraphs rejoined, GB18030 and UTF-16 encodings, headings without markdown.
 """
 import argparse
+import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,6 +38,18 @@ def sources():
     return out
 
 
+def holds_tail(text):
+    """Whether a line of the text is the head of a page's tail (layout.json furniture
+    rules with "tail": a news app's 网友评论 over its readers' comments). digestx makes
+    every line after such a head furniture, so in a concatenation it would swallow all
+    the copies after it (big.txt was 99.5% furniture, its units 35,000 characters of
+    7.8 million): such a digest goes to small/ only."""
+    furniture = json.load(open(os.path.join(ROOT, "rules", "layout.json"), encoding="utf-8"))["furniture"]
+    tails = [re.compile(r["regex"]) for r in furniture["rules"] if r.get("tail")]
+    lines = (l.strip().lstrip("#■●* ").strip() for l in text.split("\n"))
+    return any(t.fullmatch(l) for l in lines for t in tails)
+
+
 def variants(name, text):
     """Small-file variants: (file name, bytes)."""
     yield f"{name}.txt", text.encode("utf-8")
@@ -57,7 +71,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "small"), exist_ok=True)
     docs = sources()
-    blob = "\n\n".join(t for _, t in docs).encode("utf-8")
+    blob = "\n\n".join(t for _, t in docs if not holds_tail(t)).encode("utf-8")
     for fname, mb in (("big.txt", a.big_mb), ("huge.txt", a.huge_mb)):
         if mb <= 0:
             continue

@@ -278,53 +278,34 @@ void mark_run_width(std::vector<Line>& lines, size_t b, size_t e, bool run_ends,
 
 // Runs of text lines (no blank line between) of the fixed width a PDF is set at.
 // A run of hundreds of lines is measured in windows, so that the time stays linear.
-void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, const LayoutRules& rules) {
+// Only the lines from `first` on are looked at (a run never goes through the line before).
+void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, size_t first, const LayoutRules& rules) {
   constexpr size_t kWindow = 24;
   if (rules.fixed_width.name.empty()) return;
-  std::vector<bool> text(lines.size());
-  for (size_t i = 0; i < lines.size(); ++i) text[i] = measurable(view, lines[i]);
-  for (size_t b = 0; b < lines.size();) {
-    if (!text[b]) {
+  std::vector<bool> text(lines.size() - first);
+  for (size_t i = first; i < lines.size(); ++i) text[i - first] = measurable(view, lines[i]);
+  for (size_t b = first; b < lines.size();) {
+    if (!text[b - first]) {
       ++b;
       continue;
     }
     size_t e = b;
-    while (e < lines.size() && e - b < kWindow && text[e]) ++e;
-    mark_run_width(lines, b, e, e == lines.size() || !text[e], rules.fixed_width);
+    while (e < lines.size() && e - b < kWindow && text[e - first]) ++e;
+    mark_run_width(lines, b, e, e == lines.size() || !text[e - first], rules.fixed_width);
     b = e;
   }
 }
 
 // A news app's copy ends in its readers' comments (网友评论 over 江州老张 1小时前 and
 // their text, 我们小区去年加装了2部电梯…): after a line of a tail rule every line is
-// that rule's furniture, whatever it says.
-void mark_tail(std::vector<Line>& lines, const LayoutRules& rules) {
-  std::string_view tail;
-  for (Line& line : lines) {
-    if (!tail.empty()) {
-      if (!line.blank) line.furniture = tail;
-      continue;
-    }
-    for (size_t k = 0; k < rules.furniture.size() && !line.furniture.empty(); ++k)
-      if (rules.furniture_tail[k] && line.furniture == rules.furniture[k].name) tail = line.furniture;
+// that rule's furniture, whatever it says. `tail` is that rule once met, line after line.
+void mark_tail(Line& line, const LayoutRules& rules, std::string_view& tail) {
+  if (!tail.empty()) {
+    if (!line.blank) line.furniture = tail;
+    return;
   }
-}
-
-// Furniture and completeness of every line (they look at the line after).
-void mark_lines(std::u32string_view view, Layout& out, const LayoutRules& rules) {
-  Matchers furniture(rules.furniture), complete(rules.complete_patterns);
-  AnyMatcher any{rules.furniture_any, nullptr};
-  for (Line& line : out.lines)
-    if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, any);
-  mark_tail(out.lines, rules);
-  mark_fixed_width(view, out.lines, rules);
-  const Line* next = nullptr;
-  for (size_t i = out.lines.size(); i-- > 0;) {
-    Line& line = out.lines[i];
-    if (line.blank || !line.furniture.empty()) continue;  // furniture ends paragraphs anyway
-    line.complete = complete_rule(view, line, next, rules, complete);
-    next = &line;
-  }
+  for (size_t k = 0; k < rules.furniture.size() && !line.furniture.empty(); ++k)
+    if (rules.furniture_tail[k] && line.furniture == rules.furniture[k].name) tail = line.furniture;
 }
 
 // Lines to reserve at once: grown one at a time, the vector held up to twice their
@@ -336,7 +317,116 @@ size_t count_lines(std::u32string_view view) {
   return n;
 }
 
+// Lines of a stretch are laid out about this many characters at a time: a whole
+// document's lines (120 bytes each, 330 MB for a 200 MB file) never exist at once.
+// (A test build makes it small, so that short inputs cross stretches.)
+#ifndef DIGESTX_STRETCH_CHARS
+#define DIGESTX_STRETCH_CHARS (1 << 16)
+#endif
+constexpr size_t kStretchChars = DIGESTX_STRETCH_CHARS;
+
+// A line's own layout: span, marks, enumerator and width (nothing that looks at other lines).
+Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& changed, size_t pos, size_t end,
+             const LayoutRules& rules) {
+  Line line;
+  line.span = {uint32_t(pos), uint32_t(end)};
+  trim(view, line.span);
+  line.blank = line.span.empty();
+  if (!line.blank) {
+    Span s = line.span;
+    strip_prefixes(view, s, line, rules);
+    line.body = s;
+    line.content = s.empty() ? Pieces{} : strip_wrapper(view, s, line, rules);
+    if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
+    if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
+  }
+  measure(view, changes, changed, pos, line, rules);
+  while (changed < changes.at.size() && changes.at[changed] < end) ++changed;  // the line's trimmed end
+  return line;
+}
+
+bool is_text_line(const Line& line) { return !line.blank && line.furniture.empty(); }
+
 }  // namespace
+
+// What the stream carries from one stretch to the next: where it stands in the text
+// and in the fold changes, the rules' matchers, the page's tail once begun, and the
+// lines laid out whose marks wait for lines after them: a run of fixed width
+// (mark_fixed_width) ends only at a line that cannot belong to one, and the
+// completeness of a line looks at the next text line (complete_rule).
+struct LineStream::State {
+  std::u32string_view view;
+  const FoldChanges& changes;
+  const LayoutRules& rules;
+  size_t pos = 0, changed = 0;
+  bool at_end = false;
+  Matchers furniture, complete;
+  AnyMatcher any;
+  std::string_view tail;  // the tail rule once a line of it was met
+  std::vector<Line> pending;
+  // Of the pending lines: how many were looked at, the last one that no run of fixed
+  // width goes through (none: npos), and how many are final (up to such a line with
+  // a text line after it).
+  size_t scanned = 0, apart = std::string::npos, ready = 0;
+  State(std::u32string_view v, const FoldChanges& c, const LayoutRules& r)
+      : view(v), changes(c), rules(r), furniture(r.furniture), complete(r.complete_patterns), any{r.furniture_any, nullptr} {}
+
+  // The next stretch of lines, each with its furniture (and the page's tail) marked.
+  void read_stretch() {
+    size_t n = view.size(), stop = std::min(n, pos + kStretchChars);
+    while (!at_end && (pos < stop || pos == 0)) {
+      size_t end = pos;
+      while (end < n && !is_line_break(view[end])) ++end;
+      Line line = line_at(view, changes, changed, pos, end, rules);
+      if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, any);
+      mark_tail(line, rules, tail);
+      pending.push_back(std::move(line));
+      // CRLF counts as one break.
+      if (end < n) pos = end + ((view[end] == '\r' && end + 1 < n && view[end + 1] == '\n') ? 2 : 1);
+      if (end >= n || pos == n) at_end = true;
+    }
+    for (; scanned < pending.size(); ++scanned) {
+      if (apart != std::string::npos && is_text_line(pending[scanned])) ready = apart + 1;
+      if (!measurable(view, pending[scanned])) apart = scanned;
+    }
+    // Past the head of a tail every line is furniture: no text line comes any more.
+    if (!tail.empty() && apart != std::string::npos) ready = apart + 1;
+    if (at_end) ready = pending.size();
+  }
+
+  // Widths and completeness of the ready lines, moved to the end of `out`.
+  void finish(std::vector<Line>& out) {
+    size_t count = ready, first = out.size();
+    const Line* next = nullptr;
+    for (size_t i = count; i < pending.size() && !next; ++i)
+      if (is_text_line(pending[i])) next = &pending[i];
+    if (count == pending.size() && out.empty()) out.swap(pending);  // all of them (no run ever ended): no copy
+    else out.insert(out.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + long(count)));
+    mark_fixed_width(view, out, first, rules);
+    for (size_t i = out.size(); i-- > first;) {
+      Line& line = out[i];
+      if (!is_text_line(line)) continue;  // furniture ends paragraphs anyway
+      line.complete = complete_rule(view, line, next, rules, complete);
+      next = &line;
+    }
+    pending.erase(pending.begin(), pending.begin() + long(std::min(count, pending.size())));
+    scanned -= count;
+    apart = apart == std::string::npos || apart < count ? std::string::npos : apart - count;
+    ready = 0;
+  }
+};
+
+LineStream::LineStream(std::u32string_view view, const FoldChanges& changes, const LayoutRules& rules)
+    : s_(std::make_unique<State>(view, changes, rules)) {}
+
+LineStream::~LineStream() = default;
+
+bool LineStream::next(std::vector<Line>& out) {
+  if (s_->at_end && s_->pending.empty()) return false;
+  while (s_->ready == 0 && !s_->at_end) s_->read_stretch();
+  s_->finish(out);
+  return true;
+}
 
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {
   return layout(view, changes_between(text, view), rules);
@@ -345,32 +435,9 @@ Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRu
 Layout layout(std::u32string_view view, const FoldChanges& changes, const LayoutRules& rules) {
   Layout out;
   out.lines.reserve(count_lines(view));
-  size_t n = view.size();
-  size_t pos = 0, changed = 0;
-  while (pos <= n) {
-    size_t end = pos;
-    while (end < n && !is_line_break(view[end])) ++end;
-    Line line;
-    line.span = {uint32_t(pos), uint32_t(end)};
-    trim(view, line.span);
-    line.blank = line.span.empty();
-    if (!line.blank) {
-      Span s = line.span;
-      strip_prefixes(view, s, line, rules);
-      line.body = s;
-      line.content = s.empty() ? Pieces{} : strip_wrapper(view, s, line, rules);
-      if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
-      if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
-    }
-    measure(view, changes, changed, pos, line, rules);
-    while (changed < changes.at.size() && changes.at[changed] < end) ++changed;  // the line's trimmed end
-    out.lines.push_back(std::move(line));
-    if (end >= n) break;
-    // CRLF counts as one break.
-    pos = end + ((view[end] == '\r' && end + 1 < n && view[end + 1] == '\n') ? 2 : 1);
-    if (pos == n) break;
+  LineStream stream(view, changes, rules);
+  while (stream.next(out.lines)) {
   }
-  mark_lines(view, out, rules);
   return out;
 }
 

@@ -591,9 +591,9 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   for (const Sidebar& sb : doc.sidebars) write_sidebar(j, doc, sb, o);
   j.end_array();
   j.key("units").begin_array();
-  for (size_t i = 0; i < doc.units.size(); ++i) {
+  for (size_t i = 0; i < unit_count(doc, units); ++i) {
     if (units) units->before(i);
-    write_unit(j, doc, doc.units[i], i, o);
+    write_unit(j, doc, unit_at(doc, units, i), i, o);
     if (units) units->after(i);
   }
   j.end_array();

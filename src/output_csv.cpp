@@ -137,10 +137,11 @@ void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o
       fact_row(out, doc, d, nullptr, 0, f, o);
       maybe_flush(out, flush);
     }
-  for (size_t i = 0; i < doc.units.size(); ++i) {
+  for (size_t i = 0; i < unit_count(doc, units); ++i) {
     if (units) units->before(i);
-    for (const Fact& f : doc.units[i].facts) {
-      fact_row(out, doc, d, &doc.units[i], i, f, o);
+    const Unit& u = unit_at(doc, units, i);
+    for (const Fact& f : u.facts) {
+      fact_row(out, doc, d, &u, i, f, o);
       maybe_flush(out, flush);
     }
     if (units) units->after(i);
@@ -151,9 +152,9 @@ void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o
 void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush,
                       const UnitStream* units) {
   DocumentCells d = document_cells(doc);
-  for (size_t i = 0; i < doc.units.size(); ++i) {
+  for (size_t i = 0; i < unit_count(doc, units); ++i) {
     if (units) units->before(i);
-    const Unit& u = doc.units[i];
+    const Unit& u = unit_at(doc, units, i);
     size_t sentences = 0;
     for (const Paragraph& p : u.paragraphs) sentences += p.sentences.size();
     Row row(out, o);

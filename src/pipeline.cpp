@@ -287,8 +287,8 @@ StretchContext context_of(const Document& doc, const ExtractOptions& options) {
 
 namespace {
 
-// The document up to its units: structure, front matter, sidebars filled, and each
-// unit's heading; the units' paragraphs wait in `units` (filled by fill_units).
+// The document up to its units: structure, front matter and sidebars filled; the
+// units' headings and paragraphs wait in `units` (with_heading, fill_units).
 Document prepare(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
                  std::vector<UnitText>& units, std::vector<Span>& too_large) {
   // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
@@ -305,10 +305,11 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   so.year_from = options.year_from;
   Structure st;
   {
-    // The view of the whole text and its lines are needed only to find the structure:
-    // the text is folded in place meanwhile (no second copy of it), then put back.
+    // The view of the whole text is needed only to find the structure: the text is
+    // folded in place meanwhile (no second copy of it), then put back; its lines are
+    // laid out a stretch at a time as the structure is found.
     FoldChanges folded = fold_in_place(doc.text);
-    st = find_units(doc.text, layout(doc.text, folded, rules.layout), rules, so);
+    st = find_units(doc.text, folded, rules, so);
     unfold(doc.text, folded);
   }
   take_front(doc, st, rules, options);
@@ -321,28 +322,31 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
     warn_joined(doc, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
-  doc.units.resize(st.units.size());
-  for (size_t i = 0; i < st.units.size(); ++i) {
-    UnitHeading& h = st.units[i].heading;
-    Unit& u = doc.units[i];
-    u.has_heading = st.units[i].has_heading;
-    u.heading = std::move(h.heading);
-    u.organization = h.organization;
-    u.role = h.role;
-    u.name = h.name;
-    u.headline = std::move(h.headline);
-    u.rules = std::move(h.rules);
-  }
   units = std::move(st.units);
   return doc;
 }
 
-// Fills the units [first, last) of `doc` from their paragraphs, in parallel for a large
-// document, and adds their warnings (figures read across a line break) and their
-// unrepresentable figures to `too_large`, in the order of the units.
+// A unit of the document with its heading (taken from `t`), its paragraphs yet to fill.
+Unit with_heading(UnitText& t) {
+  UnitHeading& h = t.heading;
+  Unit u;
+  u.has_heading = t.has_heading;
+  u.heading = std::move(h.heading);
+  u.organization = h.organization;
+  u.role = h.role;
+  u.name = h.name;
+  u.headline = std::move(h.headline);
+  u.rules = std::move(h.rules);
+  return u;
+}
+
+// Fills the units [first, last) of `doc`, out[0] to out[last - first - 1], from their
+// paragraphs, in parallel for a large document, and adds their warnings (figures read
+// across a line break) and their unrepresentable figures to `too_large`, in the order
+// of the units.
 // `failures`, when given, takes what went wrong in each unit (empty: nothing) instead
 // of the first fault going up: a streamed document has written units before it.
-void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_t last, const Rules& rules,
+void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_t last, Unit* out, const Rules& rules,
                 const ExtractOptions& options, std::vector<Span>& too_large,
                 std::vector<std::string>* failures = nullptr) {
   StretchContext cx = context_of(doc, options);
@@ -350,7 +354,7 @@ void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_
   std::vector<std::vector<Span>> too_large_in_unit(last - first);
   if (failures) failures->assign(last - first, std::string());
   auto fill_unit = [&](size_t k) {
-    Unit& u = doc.units[first + k];
+    Unit& u = out[k];
     try {
       if (options.before_unit) options.before_unit(first + k);
       fill(doc.text, std::move(units[first + k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
@@ -362,7 +366,7 @@ void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_
   bool parallel = doc.text.size() >= kParallelChars;
   if (parallel && options.parallel) options.parallel(last - first, fill_unit);
   else run_each(last - first, parallel ? options.threads : 1, fill_unit);
-  for (size_t i = first; i < last; ++i) warn_joined(doc, doc.units[i].facts);
+  for (size_t k = 0; k < last - first; ++k) warn_joined(doc, out[k].facts);
   for (const auto& spans : too_large_in_unit) too_large.insert(too_large.end(), spans.begin(), spans.end());
 }
 
@@ -372,7 +376,9 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   std::vector<UnitText> units;
   std::vector<Span> too_large;
   Document doc = prepare(std::move(text), std::move(source), rules, options, units, too_large);
-  fill_units(doc, units, 0, units.size(), rules, options, too_large);
+  doc.units.reserve(units.size());
+  for (UnitText& t : units) doc.units.push_back(with_heading(t));
+  fill_units(doc, units, 0, units.size(), doc.units.data(), rules, options, too_large);
   warn_unrepresentable(too_large, doc.warnings);
   return doc;
 }
@@ -448,11 +454,14 @@ void StreamedDocument::fill_window(size_t first) {
   }
   std::vector<Span> spans;
   for (size_t i = first; i < last; ++i) spans.push_back(text_of(units_[i]));
+  window_.clear();
+  for (size_t i = first; i < last; ++i) window_.push_back(with_heading(units_[i]));
+  window_first_ = first;
   std::vector<std::string> failures;
-  fill_units(doc, units_, first, last, *rules_, options_, too_large_, &failures);
+  fill_units(doc, units_, first, last, window_.data(), *rules_, options_, too_large_, &failures);
   for (size_t i = first; i < last; ++i) {
     if (!failures[i - first].empty()) drop_failed(i, spans[i - first], failures[i - first]);
-    facts_ += doc.units[i].facts.size();
+    facts_ += window_[i - first].facts.size();
   }
   filled_ = last;
 }
@@ -467,7 +476,7 @@ Span StreamedDocument::text_of(const UnitText& u) {
 // A unit digestx failed on while streaming: the units before it are written already,
 // so it is written without facts (a half-read unit could hold wrong ones) and said so.
 void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what) {
-  Unit& u = doc.units[i];
+  Unit& u = window_[i - window_first_];
   std::vector<Paragraph>().swap(u.paragraphs);
   std::vector<Fact>().swap(u.facts);
   std::vector<Refusal>().swap(u.refused);
@@ -477,11 +486,8 @@ void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what
 }
 
 void StreamedDocument::release(size_t i) {
-  Unit& u = doc.units[i];
-  std::vector<Paragraph>().swap(u.paragraphs);
-  std::vector<Fact>().swap(u.facts);
-  std::vector<Refusal>().swap(u.refused);
-  std::vector<ParagraphText>().swap(units_[i].paragraphs);
+  window_[i - window_first_] = Unit();
+  units_[i] = UnitText();
 }
 
 void StreamedDocument::finish() {
@@ -498,6 +504,8 @@ UnitStream StreamedDocument::stream() {
     if (i >= filled_) fill_window(i);
   };
   s.after = [this](size_t i) { release(i); };
+  s.count = units_.size();
+  s.unit = [this](size_t i) -> const Unit& { return window_[i - window_first_]; };
   s.finish = [this] { finish(); };
   return s;
 }

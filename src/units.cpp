@@ -1,6 +1,8 @@
 #include "digestx/units.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <memory>
 
 #include "digestx/boxed.hpp"
@@ -401,16 +403,78 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
 
 // ------------------------------------------------------------ title and subtitle
 
-// Kinds of all lines; returns the index of the first unit heading (lines.size() if none).
-size_t classify_lines(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
-                      std::vector<Classified>& kinds) {
-  size_t first_unit = lines.size();
-  for (size_t i = 0; i < lines.size(); ++i) {
-    kinds[i] = classify(view, lines[i], rules);
-    if (kinds[i].kind == Kind::unit && first_unit == lines.size()) first_unit = i;
+// The lines of the text with their kinds, laid out and classified a stretch at a time
+// as the walk asks for them by their index in the whole text, and forgotten once it
+// has left them behind: a large document's lines and kinds (184 bytes a line, 500 MB
+// for a 200 MB file) never exist all at once. Deques: a reference to a line stays
+// good while more are read.
+using LineList = std::deque<Line>;
+using KindList = std::deque<Classified>;
+
+class LineWindow {
+ public:
+  using Source = std::function<bool(std::vector<Line>&)>;  // appends the next lines; false at the end
+  LineWindow(std::u32string_view view, const Rules& rules, Source source)
+      : view_(view), rules_(rules), source_(std::move(source)) {}
+
+  // Whether line i exists (read as far as it if needed).
+  bool has(size_t i) { return (i >= base_ && i - base_ < lines_.size()) || read_to(i); }
+  const Line& line(size_t i) const { return lines_[i - base_]; }
+  Classified& kind(size_t i) { return kinds_[i - base_]; }
+  bool consumed(size_t i) const { return consumed_[i - base_]; }
+  void consume(size_t i) { consumed_[i - base_] = true; }
+
+  // The index of the first unit heading, or the number of lines if none; lines
+  // until then are all held (the front, in which the title is placed).
+  size_t first_unit() {
+    for (size_t i = 0; has(i); ++i)
+      if (kind(i).kind == Kind::unit) return i;
+    return base_ + lines_.size();
   }
-  return first_unit;
-}
+  // All the lines read so far, from the first (before any is forgotten).
+  const LineList& lines() const { return lines_; }
+  KindList& kinds() { return kinds_; }
+
+  // Lines before i are not asked for again.
+  void forget_before(size_t i) {
+    size_t n = i > base_ ? i - base_ : 0;
+    if (n < kForgetLines || n * 2 < lines_.size()) return;
+    lines_.erase(lines_.begin(), lines_.begin() + long(n));
+    kinds_.erase(kinds_.begin(), kinds_.begin() + long(n));
+    consumed_.erase(consumed_.begin(), consumed_.begin() + long(n));
+    base_ += n;
+  }
+
+ private:
+  static constexpr size_t kForgetLines = 1024;
+  bool read_to(size_t i) {
+    while (i >= base_ + lines_.size() && read()) {
+    }
+    return i >= base_ && i < base_ + lines_.size();
+  }
+  bool read() {
+    if (ended_) return false;
+    std::vector<Line> more;
+    if (!source_(more)) {
+      ended_ = true;
+      return false;
+    }
+    for (Line& l : more) {
+      kinds_.push_back(classify(view_, l, rules_));
+      lines_.push_back(std::move(l));
+      consumed_.push_back(false);
+    }
+    return true;
+  }
+  std::u32string_view view_;
+  const Rules& rules_;
+  Source source_;
+  LineList lines_;
+  KindList kinds_;
+  std::deque<bool> consumed_;
+  size_t base_ = 0;  // the index of lines_.front() in the text
+  bool ended_ = false;
+};
 
 struct FrontPlaces {
   size_t subtitle_at, title_at, title_lines = 1;
@@ -419,8 +483,8 @@ struct FrontPlaces {
 };
 
 // A dash-led line first; a line naming the genre (述职报告摘登) only if it is no sentence.
-void place_subtitle(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
-                    std::vector<Classified>& kinds, FrontPlaces& fp) {
+void place_subtitle(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
+                    KindList& kinds, FrontPlaces& fp) {
   for (int pass = 0; pass < 2 && fp.subtitle_at == lines.size(); ++pass) {
     fp.subtitle_by_keyword = pass == 1;
     for (size_t i = 0; i < first_unit; ++i) {
@@ -436,7 +500,7 @@ void place_subtitle(std::u32string_view view, const std::vector<Line>& lines, co
 }
 
 // The first line before the first unit set as "# …".
-void title_markdown_h1(const std::vector<Line>& lines, size_t first_unit, const std::vector<Classified>& kinds,
+void title_markdown_h1(const LineList& lines, size_t first_unit, const KindList& kinds,
                        FrontPlaces& fp) {
   for (size_t i = 0; i < first_unit; ++i)
     if (kinds[i].kind == Kind::body && lines[i].heading_level == 1) {
@@ -446,8 +510,8 @@ void title_markdown_h1(const std::vector<Line>& lines, size_t first_unit, const 
 }
 
 // The title above the subtitle, possibly set over two lines ("强化政治引领\n激发基层活力").
-void title_above_subtitle(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
-                          const std::vector<Classified>& kinds, FrontPlaces& fp) {
+void title_above_subtitle(std::u32string_view view, const LineList& lines, const Rules& rules,
+                          const KindList& kinds, FrontPlaces& fp) {
   if (fp.subtitle_at == lines.size()) return;
   size_t i = fp.subtitle_at;
   while (i > 0 && kinds[i - 1].kind == Kind::blank) --i;
@@ -461,8 +525,8 @@ void title_above_subtitle(std::u32string_view view, const std::vector<Line>& lin
 }
 
 // The first line of text (page furniture aside) when it stands alone and reads as a title.
-void title_first_line(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
-                      const std::vector<Classified>& kinds, FrontPlaces& fp) {
+void title_first_line(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
+                      const KindList& kinds, FrontPlaces& fp) {
   if (first_unit == lines.size()) return;
   for (size_t i = 0; i < first_unit; ++i) {
     if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
@@ -475,7 +539,7 @@ void title_first_line(std::u32string_view view, const std::vector<Line>& lines, 
 
 // A line naming the genre with no title above it and no dash is the title itself
 // ("市直机关…2024年度…述职报告摘登" heading the page on its own).
-void title_genre_line(const std::vector<Line>& lines, std::vector<Classified>& kinds, FrontPlaces& fp) {
+void title_genre_line(const LineList& lines, KindList& kinds, FrontPlaces& fp) {
   if (fp.subtitle_at == lines.size() || !fp.subtitle_by_keyword) return;
   fp.title_at = fp.subtitle_at;
   fp.subtitle_at = lines.size();
@@ -483,8 +547,8 @@ void title_genre_line(const std::vector<Line>& lines, std::vector<Classified>& k
 }
 
 // The title rules of structure.json in order, until one places the title.
-FrontPlaces place_title(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules, size_t first_unit,
-                        std::vector<Classified>& kinds) {
+FrontPlaces place_title(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
+                        KindList& kinds) {
   FrontPlaces fp;
   fp.subtitle_at = fp.title_at = lines.size();
   place_subtitle(view, lines, rules, first_unit, kinds, fp);
@@ -533,20 +597,25 @@ bool suspected_heading(std::u32string_view view, const Line& line, const Structu
   return false;
 }
 
+// A line that looked like a heading (or read as one inside marks no rule knows) and
+// matched no rule, warned of at the end unless it became the headline of the unit below.
+struct UnknownHeading {
+  Span span;
+  ShortPieces content;
+  bool headline = false;
+};
+
 struct Walk {
   std::u32string_view view;
-  const std::vector<Line>& lines;
+  LineWindow& w;
   const Rules& rules;
-  std::vector<Classified>& kinds;
   const FrontPlaces& fp;
   Builder b;
-  std::vector<bool> consumed;
-  std::vector<size_t> unknown_headings;  // lines that looked like headings and matched no rule
-  std::vector<size_t> suspected_headings;  // lines that read as headings inside marks no rule knows
+  std::vector<UnknownHeading> unknown_headings;
+  std::vector<UnknownHeading> suspected_headings;  // lines that read as headings inside marks no rule knows
 
-  Walk(std::u32string_view v, const std::vector<Line>& l, const Rules& r, std::vector<Classified>& k, const FrontPlaces& f)
-      : view(v), lines(l), rules(r), kinds(k), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true},
-        consumed(l.size(), false) {}
+  Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
+      : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
 
   void leave_sidebar() {
     if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
@@ -592,7 +661,7 @@ struct Walk {
   }
 
   void body(size_t i) {
-    const Line& line = lines[i];
+    const Line& line = w.line(i);
     // A sidebar that interrupted a unit ends where the report takes up its periods again.
     if (b.where == Builder::Where::sidebar && b.interrupted_unit && b.open_finished &&
         b.starts_with_period_marker(line.content)) {
@@ -601,8 +670,8 @@ struct Walk {
       b.interrupted_unit = false;
     }
     if (!line.enumerator.empty()) b.close();  // a list item starts a paragraph
-    if (heading_like(view, line, rules.structure)) unknown_headings.push_back(i);
-    else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back(i);
+    if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
+    else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.complete.empty() && !b.open_finished) {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
@@ -612,31 +681,32 @@ struct Walk {
 
   void warn_numerals_apart(size_t i) {
     size_t j = i + 1;
-    while (j < lines.size() && (lines[j].blank || !lines[j].furniture.empty())) ++j;
-    if (j >= lines.size()) return;
-    Span at{lines[i].span.end - 1, lines[j].span.start + 1};
+    while (w.has(j) && (w.line(j).blank || !w.line(j).furniture.empty())) ++j;
+    if (!w.has(j)) return;
+    Span at{w.line(i).span.end - 1, w.line(j).span.start + 1};
     b.out.warnings.push_back({"numerals_apart", "a line ends and the next begins with a numeral: read as two figures, not one ("
                               + std::string(rules.layout.numerals_apart_rule) + ")", true, at});
   }
 
   void unit(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
-  void headline_paragraph_above(size_t i, UnitHeading& h);
+  void headline_paragraph_above(UnitHeading& h);
   void headline_wrapped(size_t i, UnitHeading& h, size_t& k);
   void headline_own_line(size_t k, UnitHeading& h);
   void headline_line_above(size_t i, UnitHeading& h);
   const ParagraphText* headline_above();
-  void take_headline_above(UnitHeading& h, size_t line_index, HeadlinePlacement::Produce how);
+  void take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Produce how);
 
   void run() {
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (consumed[i]) continue;
-      switch (kinds[i].kind) {
+    for (size_t i = 0; w.has(i); ++i) {
+      w.forget_before(i > 0 ? i - 1 : 0);  // the line before is looked at (headline_line_above)
+      if (w.consumed(i)) continue;
+      switch (w.kind(i).kind) {
         case Kind::blank: break;
-        case Kind::title: title(lines[i]); break;
-        case Kind::subtitle: subtitle(kinds[i]); break;
-        case Kind::sidebar: sidebar(kinds[i]); break;
-        case Kind::furniture: furniture(lines[i], kinds[i]); break;
+        case Kind::title: title(w.line(i)); break;
+        case Kind::subtitle: subtitle(w.kind(i)); break;
+        case Kind::sidebar: sidebar(w.kind(i)); break;
+        case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit: unit(i); break;
         case Kind::body: body(i); break;
       }
@@ -646,21 +716,21 @@ struct Walk {
   }
 
   void warn_unknown_headings() {
-    for (size_t i : unknown_headings) {
-      if (consumed[i]) continue;
-      std::string words = to_utf8(text_of(view, lines[i].content));
+    for (const UnknownHeading& u : unknown_headings) {
+      if (u.headline) continue;
+      std::string words = to_utf8(text_of(view, u.content));
       b.out.warnings.push_back({"unknown_heading",
                                 "a line set as a heading matches no heading rule (" + rules.structure.unknown_heading_rule +
                                     "): \"" + words + "\"; its text stays with the unit before",
-                                true, lines[i].span});
+                                true, u.span});
     }
-    for (size_t i : suspected_headings) {
-      if (consumed[i]) continue;
-      std::string words = to_utf8(text_of(view, lines[i].content));
+    for (const UnknownHeading& u : suspected_headings) {
+      if (u.headline) continue;
+      std::string words = to_utf8(text_of(view, u.content));
       b.out.warnings.push_back({"heading_suspected",
                                 "a line reads as a unit heading once the marks around it are set aside, but no layout rule takes it (" +
                                     rules.structure.unknown_heading_rule + "): \"" + words + "\"; its text stays with the unit before",
-                                true, lines[i].span});
+                                true, u.span});
     }
   }
 };
@@ -672,23 +742,25 @@ const ParagraphText* Walk::headline_above() {
   return &prev.back();
 }
 
-void Walk::take_headline_above(UnitHeading& h, size_t line_index, HeadlinePlacement::Produce how) {
+// The paragraph above, at `where`, becomes the headline: a line of it that looked like
+// a heading is no unknown one (spans of lines do not overlap: one line holds `where`).
+void Walk::take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Produce how) {
   b.target().pop_back();
   h.rules.push_back(rules.structure.placement_name(how));
-  if (line_index < consumed.size()) consumed[line_index] = true;
+  for (auto* list : {&unknown_headings, &suspected_headings})
+    for (UnknownHeading& u : *list)
+      if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
 }
 
 // The short paragraph above the heading, without a place label repeating the
 // organisation: the headline of a heading led by dashes ("——海棠区委书记鲁正兰").
-void Walk::headline_paragraph_above(size_t i, UnitHeading& h) {
+void Walk::headline_paragraph_above(UnitHeading& h) {
   const ParagraphText* above = headline_above();
   if (!above) return;
   Span where = covering(above->pieces);
   h.headline = without_place_label(view, above->pieces, h.organization);
   h.heading.insert(h.heading.begin(), h.headline.begin(), h.headline.end());
-  size_t at = i;
-  while (at > 0 && !(lines[at - 1].span.start <= where.start && where.end <= lines[at - 1].span.end)) --at;
-  take_headline_above(h, at > 0 ? at - 1 : lines.size(), HeadlinePlacement::Produce::paragraph_above);
+  take_headline_above(h, where, HeadlinePlacement::Produce::paragraph_above);
 }
 
 // Headline wrapped onto the following lines of the same block (or its continuation
@@ -699,12 +771,12 @@ void Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
   // A line set in under a heading that has its headline (…许文涛：做实网格 服务到家 over
   // 　　2022年，长桥街道将…) starts the text; set in under one without (■ 城关镇党委书记
   // 韩立新 over 　　“小网格”撬动“大治理”) it is the headline.
-  while (k < lines.size() && kinds[k].kind == Kind::body && extra < rules.structure.headline_max_lines &&
-         !(lines[k].indented && !h.headline.empty()) && headline_like(view, lines[k].content, rules)) {
-    Pieces words = lines[k].content;
+  while (w.has(k) && w.kind(k).kind == Kind::body && extra < rules.structure.headline_max_lines &&
+         !(w.line(k).indented && !h.headline.empty()) && headline_like(view, w.line(k).content, rules)) {
+    Pieces words = w.line(k).content;
     h.headline.insert(h.headline.end(), words.begin(), words.end());
-    h.heading.push_back(heading_extent(view, lines[k]));
-    consumed[k++] = true;
+    h.heading.push_back(heading_extent(view, w.line(k)));
+    w.consume(k++);
     ++extra;
   }
   if (extra > 0) h.rules.push_back(rules.structure.placement_name(HeadlinePlacement::Produce::wrapped));
@@ -713,25 +785,25 @@ void Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
 // Or standing alone after a blank line.
 void Walk::headline_own_line(size_t k, UnitHeading& h) {
   size_t m = k;
-  while (m < lines.size() && kinds[m].kind == Kind::blank) ++m;
-  bool single = m < lines.size() && m > k && kinds[m].kind == Kind::body && lines[m].enumerator.empty() &&
-                (m + 1 >= lines.size() || kinds[m + 1].kind == Kind::blank);
-  if (!single || !headline_like(view, lines[m].content, rules)) return;
-  h.headline = lines[m].content;
-  h.heading.push_back(heading_extent(view, lines[m]));
+  while (w.has(m) && w.kind(m).kind == Kind::blank) ++m;
+  bool single = w.has(m) && m > k && w.kind(m).kind == Kind::body && w.line(m).enumerator.empty() &&
+                (!w.has(m + 1) || w.kind(m + 1).kind == Kind::blank);
+  if (!single || !headline_like(view, w.line(m).content, rules)) return;
+  h.headline = w.line(m).content;
+  h.heading.push_back(heading_extent(view, w.line(m)));
   h.rules.push_back(rules.structure.placement_name(HeadlinePlacement::Produce::own_line));
-  consumed[m] = true;
+  w.consume(m);
 }
 
 // Or set right above the heading line, with no blank line between ("【强基固本】" over
 // "营根镇党委书记 王大力").
 void Walk::headline_line_above(size_t i, UnitHeading& h) {
-  if (i == 0 || kinds[i - 1].kind != Kind::body) return;
+  if (i == 0 || w.kind(i - 1).kind != Kind::body) return;
   const ParagraphText* above = headline_above();
-  if (!above || covering(above->pieces) != covering(lines[i - 1].content)) return;
+  if (!above || covering(above->pieces) != covering(w.line(i - 1).content)) return;
   h.headline = above->pieces;
-  h.heading.insert(h.heading.begin(), heading_extent(view, lines[i - 1]));
-  take_headline_above(h, i - 1, HeadlinePlacement::Produce::line_above);
+  h.heading.insert(h.heading.begin(), heading_extent(view, w.line(i - 1)));
+  take_headline_above(h, covering(w.line(i - 1).content), HeadlinePlacement::Produce::line_above);
 }
 
 // One placement of the headline; `k` is the first line after the heading and the
@@ -740,7 +812,7 @@ void Walk::place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading&
   using P = HeadlinePlacement::Produce;
   if (how != P::wrapped && !h.headline.empty()) return;
   switch (how) {
-    case P::paragraph_above: headline_paragraph_above(i, h); break;
+    case P::paragraph_above: headline_paragraph_above(h); break;
     case P::wrapped: headline_wrapped(i, h, k); break;
     case P::own_line: headline_own_line(k, h); break;
     case P::line_above: headline_line_above(i, h); break;
@@ -748,12 +820,12 @@ void Walk::place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading&
 }
 
 void Walk::unit(size_t i) {
-  Classified& c = kinds[i];
+  Classified& c = w.kind(i);
   b.close();
   UnitText unit;
   unit.has_heading = true;
   unit.heading = c.unit->heading;
-  if (c.unit->body.empty()) unit.heading.heading = {heading_extent(view, lines[i])};
+  if (c.unit->body.empty()) unit.heading.heading = {heading_extent(view, w.line(i))};
   UnitHeading& h = unit.heading;
   size_t k = i + 1;
   if (c.lead) {
@@ -830,12 +902,15 @@ std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pi
   return std::move(h->heading);
 }
 
-Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
-  const auto& lines = layout.lines;
-  std::vector<Classified> kinds(lines.size());
-  size_t first_unit = classify_lines(view, lines, rules, kinds);
-  FrontPlaces fp = place_title(view, lines, rules, first_unit, kinds);
-  Walk walk(view, lines, rules, kinds, fp);
+namespace {
+
+// The lines of `source` walked into units, sidebars and front matter.
+Structure walk_units(std::u32string_view view, LineWindow::Source source, const Rules& rules,
+                     const StructureOptions& options) {
+  LineWindow lines(view, rules, std::move(source));
+  size_t first_unit = lines.first_unit();
+  FrontPlaces fp = place_title(view, lines.lines(), rules, first_unit, lines.kinds());
+  Walk walk(view, lines, rules, fp);
   walk.run();
   Structure& st = walk.b.out;
   SidebarText& front = walk.b.front;
@@ -854,6 +929,25 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
     st.sidebars.push_back(std::move(lead));
   }
   return std::move(st);
+}
+
+}  // namespace
+
+Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
+  bool given = false;
+  auto all_lines = [&](std::vector<Line>& out) {
+    if (given) return false;
+    out = layout.lines;
+    given = true;
+    return true;
+  };
+  return walk_units(view, all_lines, rules, options);
+}
+
+Structure find_units(std::u32string_view view, const FoldChanges& changes, const Rules& rules,
+                     const StructureOptions& options) {
+  LineStream stream(view, changes, rules.layout);
+  return walk_units(view, [&](std::vector<Line>& out) { return stream.next(out); }, rules, options);
 }
 
 }  // namespace digestx

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,7 +66,7 @@ struct Unit {
   Pieces heading;
   Span organization, role, name;  // empty = null
   Pieces headline;                // empty = null
-  std::vector<std::string> rules;
+  std::vector<std::string_view> rules;  // names owned by the rules (see Document::rules)
   std::vector<Paragraph> paragraphs;
   std::vector<Fact> facts;
   std::vector<Refusal> refused;  // --explain only
@@ -106,8 +107,8 @@ struct Document {
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;
   std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
-  // The rules that made it, shared: Fact::kind, qualifier, aspect, Sentence::period_rule
-  // and Refusal::rule are views into them, so the document keeps them alive
+  // The rules that made it, shared: Fact::kind, qualifier, aspect, Sentence::period_rule,
+  // Unit::rules and Refusal::rule are views into them, so the document keeps them alive
   // (extract(b, s, *load_rules_dir(d)) leaves no dangling name). Null only for Rules
   // that no shared_ptr owns (built on the stack by a caller who keeps them).
   std::shared_ptr<const Rules> rules;

@@ -3,6 +3,7 @@
 // nothing yet about what a line means; the structure stage (units) decides that.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <string_view>
@@ -33,6 +34,22 @@ struct Line {
 
 struct Layout {
   std::vector<Line> lines;
+};
+
+// The lines of a text a stretch at a time, in order, each as layout() gives it: for a
+// large document, whose lines all at once would take more memory than its text.
+class LineStream {
+ public:
+  LineStream(std::u32string_view view, const FoldChanges& changes, const LayoutRules& rules);
+  ~LineStream();
+  LineStream(const LineStream&) = delete;
+  LineStream& operator=(const LineStream&) = delete;
+  // Appends the next lines to `out`; false (nothing appended) once all were given.
+  bool next(std::vector<Line>& out);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
 };
 
 // `view` is the matching view of `text` (same length).

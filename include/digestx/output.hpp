@@ -24,10 +24,23 @@ constexpr size_t kFlushBytes = size_t(1) << 20;
 // StreamedDocument): `before(i)` comes before unit i is written (it may fill the units
 // from i on), `after(i)` once it is (it may free it), `finish()` after the last unit,
 // before what follows the units (the warnings).
+// When `unit` is set, the document's units are not in doc.units (a large document's
+// would all be there at once) but `count` units given one at a time, each valid from
+// before(i) to after(i).
 struct UnitStream {
   std::function<void(size_t)> before, after;
   std::function<void()> finish;
+  size_t count = 0;
+  std::function<const Unit&(size_t)> unit;
 };
+
+// The number of units of `doc` and unit i, from `units` when it gives them.
+inline size_t unit_count(const Document& doc, const UnitStream* units) {
+  return units && units->unit ? units->count : doc.units.size();
+}
+inline const Unit& unit_at(const Document& doc, const UnitStream* units, size_t i) {
+  return units && units->unit ? units->unit(i) : doc.units[i];
+}
 
 // Appends the document's JSON (no trailing newline), handing the buffer to `flush`
 // (when given) whenever it passes kFlushBytes.

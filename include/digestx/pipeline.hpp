@@ -47,11 +47,12 @@ Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, 
 Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
 
 // A large document written as its units are filled, a window of units at a time, each
-// unit freed once written (the writers take stream() as their UnitStream): the
-// units' paragraphs, sentences and facts take the memory of a window, not of the
-// file (its text and structure still follow the file). `doc` holds from the start the front
-// matter, the sidebars and every unit's heading; its warnings are complete, and
-// `trailing_warnings` added after them, once the writer has called finish.
+// unit freed once written (the writers take stream() as their UnitStream, which gives
+// the units one at a time: doc.units stays empty): the units' headings, paragraphs,
+// sentences and facts take the memory of a window, not of the file (its text and
+// the units' paragraph spans still follow the file). `doc` holds from the start the
+// front matter and the sidebars; its warnings are complete, and `trailing_warnings`
+// added after them, once the writer has called finish.
 class StreamedDocument {
  public:
   Document doc;
@@ -77,7 +78,9 @@ class StreamedDocument {
   void finish();
   const Rules* rules_;
   ExtractOptions options_;
-  std::vector<UnitText> units_;  // the paragraphs of the units not yet filled
+  std::vector<UnitText> units_;  // the headings and paragraphs of the units not yet filled
+  std::vector<Unit> window_;     // the units filled last, from window_first_ on
+  size_t window_first_ = 0;
   std::vector<Span> too_large_;  // unrepresentable figures so far, warned of at the end
   size_t filled_ = 0, facts_ = 0, failed_units_ = 0;
   bool finished_ = false;

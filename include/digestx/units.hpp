@@ -23,7 +23,7 @@ struct UnitHeading {
   Pieces heading;   // all heading lines, markup removed
   Span organization, role, name;  // empty when not found
   Pieces headline;  // empty when the unit has none
-  std::vector<std::string> rules;
+  std::vector<std::string_view> rules;  // names owned by the rules (see Document::rules)
 };
 
 struct UnitText {
@@ -70,6 +70,10 @@ std::optional<UnitHeading> parse_unit_heading(std::u32string_view view, const Pi
                                               const StructureRules& rules);
 
 Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules,
+                     const StructureOptions& options = {});
+// The same from the view alone (the text folded in place, `changes` what folding
+// changed), its lines laid out a stretch at a time as they are walked (LineStream).
+Structure find_units(std::u32string_view view, const FoldChanges& changes, const Rules& rules,
                      const StructureOptions& options = {});
 
 }  // namespace digestx
