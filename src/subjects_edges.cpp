@@ -58,6 +58,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
 // the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
 // 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
 void SubjectEdges::trim_start(Subject& s) const {
+  if (s.e <= s.b) return;  // no phrase: nothing to trim (s.e - 1 below would wrap at 0)
   for (size_t k = s.e; k-- > s.b + 1;) {
     if (!r_.phrase_starts.longest_at(t_, k)) continue;
     s.b = k;
