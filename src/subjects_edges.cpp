@@ -16,6 +16,7 @@ class SubjectEdges {
 
  private:
   void trim_start(Subject& s) const;
+  bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   bool figure_follows(size_t q, size_t hi) const;
   void count_owner(Subject& s, size_t figure_end, size_t hi) const;
@@ -57,6 +58,13 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
 // 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
 // the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
 // 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
+// Whether a noun that begins before b (not before floor) runs to e or past it.
+bool SubjectEdges::noun_covers(size_t b, size_t e, size_t floor) const {
+  for (size_t j = b; j-- > floor && b - j <= 4;)
+    if (auto noun = r_.nouns.longest_at(t_, j); noun && j + noun.len >= e) return true;
+  return false;
+}
+
 void SubjectEdges::trim_start(Subject& s) const {
   if (s.e <= s.b) return;  // no phrase: nothing to trim (s.e - 1 below would wrap at 0)
   for (size_t k = s.e; k-- > s.b + 1;) {
@@ -73,6 +81,7 @@ void SubjectEdges::trim_start(Subject& s) const {
     auto v = r_.edges.leading_verbs.longest_at(t_, k);
     if (!v || k + v.len >= s.e || r_.edges.not_leading_verbs.longest_at(t_, k)) continue;
     if (auto noun = r_.nouns.longest_ending_at(t_, k + v.len); noun && noun.len > v.len) continue;  // 国有
+    if (noun_covers(k, k + v.len, s.b)) continue;  // 辖区实有人口: the 有 inside the noun 实有人口
     s.b = k + v.len;
     s.rule = r_.edges.leading_rule;
     break;
