@@ -716,20 +716,17 @@ struct Walk {
   }
 
   void warn_unknown_headings() {
-    for (const UnknownHeading& u : unknown_headings) {
+    warn_headings(unknown_headings, "unknown_heading", "a line set as a heading matches no heading rule");
+    warn_headings(suspected_headings, "heading_suspected",
+                  "a line reads as a unit heading once the marks around it are set aside, but no layout rule takes it");
+  }
+
+  void warn_headings(const std::vector<UnknownHeading>& lines_seen, const char* code, const std::string& what) {
+    for (const UnknownHeading& u : lines_seen) {
       if (u.headline) continue;
       std::string words = to_utf8(text_of(view, u.content));
-      b.out.warnings.push_back({"unknown_heading",
-                                "a line set as a heading matches no heading rule (" + rules.structure.unknown_heading_rule +
-                                    "): \"" + words + "\"; its text stays with the unit before",
-                                true, u.span});
-    }
-    for (const UnknownHeading& u : suspected_headings) {
-      if (u.headline) continue;
-      std::string words = to_utf8(text_of(view, u.content));
-      b.out.warnings.push_back({"heading_suspected",
-                                "a line reads as a unit heading once the marks around it are set aside, but no layout rule takes it (" +
-                                    rules.structure.unknown_heading_rule + "): \"" + words + "\"; its text stays with the unit before",
+      b.out.warnings.push_back({code, what + " (" + rules.structure.unknown_heading_rule + "): \"" + words +
+                                          "\"; its text stays with the unit before",
                                 true, u.span});
     }
   }
