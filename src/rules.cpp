@@ -790,6 +790,11 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     r.unknown_heading_rule = u->at("name").str();
     r.unknown_heading_max_chars = size_t(u->at("max_chars").integer(1, 1000));
   }
+  if (auto t = root.opt("two_line_heading")) {
+    t->keys({"name", "max_chars"});
+    r.two_line_heading_rule = t->at("name").str();
+    r.two_line_heading_max_chars = size_t(t->at("max_chars").integer(1, 1000));
+  }
   if (auto g = root.opt("genres")) {
     for (const Node& n : g->list()) {
       n.keys({"name", "genre", "title_regex", "max_units", "no_subtitle"});
@@ -819,7 +824,7 @@ void load_organization(const Node& org, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "genres", "given"});
+             "unknown_heading", "two_line_heading", "genres", "given"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});

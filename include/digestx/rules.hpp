@@ -374,6 +374,10 @@ struct StructureRules {
   // Heading-like lines that no rule parses get a warning (never a silent merge).
   std::string unknown_heading_rule;
   size_t unknown_heading_max_chars = 40;
+  // A heading set over two short lines (县住建局 / 局长 王五): read as one when neither
+  // line is a heading alone and both together are.
+  std::string two_line_heading_rule;
+  size_t two_line_heading_max_chars = 24;
   // What kind of document: the first genre whose conditions hold; none = a digest.
   struct Genre {
     std::string name;
