@@ -20,6 +20,7 @@
 
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
+#include "json_tree.hpp"
 
 namespace digestx {
 
@@ -377,106 +378,90 @@ namespace {
 
 using nlohmann::json;
 
-// The JSON pointer of `target` inside `doc` ("" for doc itself), found by its address:
-// only a complaint needs it, so a Node does not carry it (building the pointer of every
-// word of every list was a tenth of reading the rules).
-bool pointer_to(const json& doc, const json* target, std::string& out) {
-  if (&doc == target) return true;
-  size_t keep = out.size();
-  if (doc.is_object()) {
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-      out += "/" + it.key();
-      if (pointer_to(it.value(), target, out)) return true;
-      out.resize(keep);
-    }
-  } else if (doc.is_array()) {
-    for (size_t i = 0; i < doc.size(); ++i) {
-      out += "/" + std::to_string(i);
-      if (pointer_to(doc[i], target, out)) return true;
-      out.resize(keep);
-    }
-  }
-  return false;
-}
-
-// A position in a rules file: the value, its file's document and name, so that every
-// complaint names exactly the bad entry (file and JSON pointer).
+// A position in a rules file: one node of its flat tree (src/json_tree.hpp) and the
+// file's name, so that every complaint names exactly the bad entry (file and JSON
+// pointer, found by walking up the parents: only a complaint needs it).
 class Node {
  public:
-  Node(const json& value, const json& doc, const std::string& file) : value_(&value), doc_(&doc), file_(&file) {}
+  Node(const JsonTreeView& tree, uint32_t index, const std::string& file) : tree_(&tree), index_(index), file_(&file) {}
 
   [[noreturn]] void fail(const std::string& message) const {
     std::string pointer;
-    pointer_to(*doc_, value_, pointer);
+    for (uint32_t i = index_; i != 0; i = tree_->nodes[i].parent) {
+      const JsonTreeNode& n = tree_->nodes[i];
+      const JsonTreeNode& up = tree_->nodes[n.parent];
+      pointer.insert(0, "/" + (up.type == JsonTreeNode::object ? std::string(key_of(n)) : std::to_string(i - up.first)));
+    }
     throw RulesError(*file_, pointer.empty() ? "/" : pointer, message);
   }
 
   Node at(const std::string& key) const {
     object();
-    auto it = value_->find(key);
-    if (it == value_->end()) fail("missing key \"" + key + "\"");
-    return child(*it);
+    uint32_t k = find(key);
+    if (k == kNone) fail("missing key \"" + key + "\"");
+    return child(k);
   }
   std::optional<Node> opt(const std::string& key) const {
     object();
-    auto it = value_->find(key);
-    if (it == value_->end() || it->is_null()) return std::nullopt;
-    return child(*it);
+    uint32_t k = find(key);
+    if (k == kNone || tree_->nodes[k].type == JsonTreeNode::null) return std::nullopt;
+    return child(k);
   }
-  bool has(const std::string& key) const { return value_->is_object() && value_->contains(key); }
+  bool has(const std::string& key) const { return node().type == JsonTreeNode::object && find(key) != kNone; }
 
   // Rejects keys outside `allowed` (keys starting with '_' are comments).
   const Node& keys(std::initializer_list<const char*> allowed) const {
     object();
-    for (auto it = value_->begin(); it != value_->end(); ++it) {
-      if (!it.key().empty() && it.key()[0] == '_') continue;
+    for (uint32_t k = node().first; k < node().first + node().count; ++k) {
+      std::string_view key = key_of(tree_->nodes[k]);
+      if (!key.empty() && key[0] == '_') continue;
       bool ok = false;
-      for (const char* a : allowed) ok = ok || it.key() == a;
-      if (!ok) child(it.value()).fail("unknown key \"" + it.key() + "\"");
+      for (const char* a : allowed) ok = ok || key == a;
+      if (!ok) child(k).fail("unknown key \"" + std::string(key) + "\"");
     }
     return *this;
   }
 
   void object() const {
-    if (!value_->is_object()) fail("expected an object");
+    if (node().type != JsonTreeNode::object) fail("expected an object");
   }
   std::vector<Node> list(bool allow_empty = false) const {
-    if (!value_->is_array()) fail("expected an array");
-    if (value_->empty() && !allow_empty) fail("empty list");
+    if (node().type != JsonTreeNode::array) fail("expected an array");
+    if (node().count == 0 && !allow_empty) fail("empty list");
     std::vector<Node> out;
-    out.reserve(value_->size());
-    for (const json& v : *value_) out.push_back(child(v));
+    out.reserve(node().count);
+    for (uint32_t k = node().first; k < node().first + node().count; ++k) out.push_back(child(k));
     return out;
   }
   std::vector<std::pair<std::string, Node>> items() const {
     object();
     std::vector<std::pair<std::string, Node>> out;
-    if (value_->empty()) fail("empty object");
-    for (auto it = value_->begin(); it != value_->end(); ++it) out.emplace_back(it.key(), child(it.value()));
+    if (node().count == 0) fail("empty object");
+    for (uint32_t k = node().first; k < node().first + node().count; ++k)
+      out.emplace_back(std::string(key_of(tree_->nodes[k])), child(k));
     return out;
   }
-  const std::string& string_ref(bool allow_empty = false) const {
-    if (!value_->is_string()) fail("expected a string");
-    const std::string& s = value_->get_ref<const std::string&>();
+  std::string_view string_ref(bool allow_empty = false) const {
+    if (node().type != JsonTreeNode::string) fail("expected a string");
+    std::string_view s = text_of(node());
     if (s.empty() && !allow_empty) fail("empty string");
     return s;
   }
-  std::string str(bool allow_empty = false) const { return string_ref(allow_empty); }
+  std::string str(bool allow_empty = false) const { return std::string(string_ref(allow_empty)); }
   std::u32string text(bool allow_empty = false) const { return fold(from_utf8(string_ref(allow_empty))); }
   long long integer(long long lo, long long hi) const {
-    if (!value_->is_number_integer()) fail("expected an integer");
-    long long v = value_->get<long long>();
+    if (node().type != JsonTreeNode::integer) fail("expected an integer");
+    long long v = node().value;
     if (v < lo || v > hi) fail("expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
     return v;
   }
   bool boolean() const {
-    if (!value_->is_boolean()) fail("expected true or false");
-    return value_->get<bool>();
+    if (node().type != JsonTreeNode::boolean) fail("expected true or false");
+    return node().value != 0;
   }
   Decimal decimal() const {
-    if (!value_->is_number()) fail("expected a number");
-    std::string s = value_->dump();
-    auto d = Decimal::parse(s);
+    if (node().type != JsonTreeNode::integer && node().type != JsonTreeNode::number) fail("expected a number");
+    auto d = Decimal::parse(std::string(text_of(node())));
     if (!d) fail("expected a plain positive decimal number");
     return *d;
   }
@@ -485,13 +470,23 @@ class Node {
     for (const Node& n : list()) out.push_back(n.text());
     return out;
   }
-  bool is_null() const { return value_->is_null(); }
-  bool is_string() const { return value_->is_string(); }
+  bool is_null() const { return node().type == JsonTreeNode::null; }
+  bool is_string() const { return node().type == JsonTreeNode::string; }
 
  private:
-  Node child(const json& value) const { return Node(value, *doc_, *file_); }
-  const json* value_;
-  const json* doc_;
+  static constexpr uint32_t kNone = UINT32_MAX;
+  const JsonTreeNode& node() const { return tree_->nodes[index_]; }
+  std::string_view key_of(const JsonTreeNode& n) const { return {tree_->pool + n.key_at, n.key_len}; }
+  std::string_view text_of(const JsonTreeNode& n) const { return {tree_->pool + n.text_at, n.text_len}; }
+  // The member `key` of this object, or kNone.
+  uint32_t find(std::string_view key) const {
+    for (uint32_t k = node().first; k < node().first + node().count; ++k)
+      if (key_of(tree_->nodes[k]) == key) return k;
+    return kNone;
+  }
+  Node child(uint32_t k) const { return Node(*tree_, k, *file_); }
+  const JsonTreeView* tree_;
+  uint32_t index_;
   const std::string* file_;
 };
 
@@ -1700,24 +1695,23 @@ std::string rules_fingerprint(const std::vector<RulesFile>& files) {
 }
 
 namespace generated {
-// The built-in rules files compact and without comments, k-th named by the k-th name
+// The built-in rules files without comments, flattened, k-th named by the k-th name
 // (src/gen/rules_compact_gen.cpp).
 extern const char* const kCompactRulesNames[];
-extern const char* const kCompactRulesTexts[];
-extern const size_t kCompactRulesSizes[];
 extern const size_t kCompactRulesCount;
+extern const JsonTreeView kRulesTrees[];
 }  // namespace generated
 
 namespace {
 
-// A rules file's JSON: a built-in one from its compact form written at build time (the
-// same values without the comments, which the loaders skip: lexing the annotated text
-// was a sixth of the start of a run on a one-line file), any other from its text.
-json parse_rules_file(const RulesFile& f, bool built_in) {
+// A rules file's JSON as a flat tree: a built-in one as written at build time (the
+// values without the comments, which the loaders skip, and no parsing at all), any
+// other parsed from its text and flattened here. `owned` keeps the latter.
+JsonTreeView rules_file_tree(const RulesFile& f, bool built_in, JsonTree& owned) {
   for (size_t k = 0; built_in && k < generated::kCompactRulesCount; ++k)
-    if (f.name == generated::kCompactRulesNames[k])
-      return json::parse(generated::kCompactRulesTexts[k], generated::kCompactRulesTexts[k] + generated::kCompactRulesSizes[k]);
-  return json::parse(f.text);
+    if (f.name == generated::kCompactRulesNames[k]) return generated::kRulesTrees[k];
+  owned = flatten_json(json::parse(f.text));
+  return owned.view();
 }
 
 // `fingerprint`: that of the files when known (the built-in ones), else computed.
@@ -1739,13 +1733,14 @@ std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& fi
     if (loaded_elsewhere(f.name)) continue;
     auto it = loaders().find(f.name);
     if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
-    json doc;
+    JsonTree owned;
+    JsonTreeView tree;
     try {
-      doc = parse_rules_file(f, fingerprint != nullptr);
+      tree = rules_file_tree(f, fingerprint != nullptr, owned);
     } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
-    it->second(Node(doc, doc, display), *rules);
+    it->second(Node(tree, 0, display), *rules);
     seen.insert(f.name);
   }
   for (const auto& [name, loader] : loaders())
