@@ -1704,25 +1704,61 @@ extern const JsonTreeView kRulesTrees[];
 
 namespace {
 
-// A rules file's JSON as a flat tree: a built-in one as written at build time (the
-// values without the comments, which the loaders skip, and no parsing at all), any
-// other parsed from its text and flattened here. `owned` keeps the latter.
-JsonTreeView rules_file_tree(const RulesFile& f, bool built_in, JsonTree& owned) {
-  for (size_t k = 0; built_in && k < generated::kCompactRulesCount; ++k)
-    if (f.name == generated::kCompactRulesNames[k]) return generated::kRulesTrees[k];
-  owned = flatten_json(json::parse(f.text));
-  return owned.view();
+// Whether the rules being compiled on this thread leave their regular expressions to
+// their first use: the built-in rules do (see LazyRegex); the test suite compiles them
+// all at load through compile_rules.
+struct LazyScope {
+  bool was = lazy_regexes;
+  explicit LazyScope(bool lazy) { lazy_regexes = lazy; }
+  ~LazyScope() { lazy_regexes = was; }
+};
+
+// The loader of the rules file `name`; `display` names it in the complaint.
+const Loader& loader_of(const std::string& name, const std::string& display) {
+  auto it = loaders().find(name);
+  if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
+  return it->second;
 }
 
-// `fingerprint`: that of the files when known (the built-in ones), else computed.
-std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& files_given, const char* fingerprint) {
-  // The built-in rules (those with a fingerprint known at build time) compile their
-  // regular expressions on first use; the test suite compiles them all at load.
-  struct LazyScope {
-    bool was = lazy_regexes;
-    explicit LazyScope(bool lazy) { lazy_regexes = lazy; }
-    ~LazyScope() { lazy_regexes = was; }
-  } lazy_scope(fingerprint != nullptr);
+// Loads one rules file, given as a flat tree, into `rules`; `display` names it in
+// complaints. False for a file that another command loads (panel.json).
+bool load_file(const std::string& name, const std::string& display, const JsonTreeView& tree, Rules& rules) {
+  if (loaded_elsewhere(name)) return false;
+  loader_of(name, display)(Node(tree, 0, display), rules);
+  return true;
+}
+
+// Every rules file loaded: the links between them, and the fingerprint.
+std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set<std::string>& seen, std::string fingerprint) {
+  for (const auto& [name, loader] : loaders())
+    if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
+  link_numbers(*rules);
+  rules->fingerprint = std::move(fingerprint);
+  return rules;
+}
+
+// The built-in rules, from their flat trees written at build time (the values without
+// the comments, which the loaders skip): no file text is copied and nothing parsed.
+std::shared_ptr<const Rules> compile_built_in() {
+  LazyScope lazy_scope(true);
+  auto rules = std::make_shared<Rules>();
+  std::set<std::string> seen;
+  // The registry first: the other files name its kinds and aspects.
+  std::vector<size_t> order(generated::kCompactRulesCount);
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_partition(order.begin(), order.end(),
+                        [](size_t k) { return std::string_view(generated::kCompactRulesNames[k]) == "kinds.json"; });
+  for (size_t k : order) {
+    std::string name = generated::kCompactRulesNames[k];
+    if (load_file(name, name, generated::kRulesTrees[k], *rules)) seen.insert(name);
+  }
+  return finish(std::move(rules), seen, embedded_rules_fingerprint());
+}
+
+}  // namespace
+
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files_given) {
+  LazyScope lazy_scope(false);
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
   // The registry first: the other files name its kinds and aspects.
@@ -1731,36 +1767,22 @@ std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& fi
   for (const RulesFile& f : files) {
     const std::string& display = f.path.empty() ? f.name : f.path;
     if (loaded_elsewhere(f.name)) continue;
-    auto it = loaders().find(f.name);
-    if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
-    JsonTree owned;
-    JsonTreeView tree;
+    loader_of(f.name, display);  // before parsing: a file of another name is no rules file
+    JsonTree tree;
     try {
-      tree = rules_file_tree(f, fingerprint != nullptr, owned);
+      tree = flatten_json(json::parse(f.text));
     } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
-    it->second(Node(tree, 0, display), *rules);
-    seen.insert(f.name);
+    if (load_file(f.name, display, tree.view(), *rules)) seen.insert(f.name);
   }
-  for (const auto& [name, loader] : loaders())
-    if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
-  link_numbers(*rules);
-  rules->fingerprint = fingerprint ? std::string(fingerprint) : rules_fingerprint(files);
-  return rules;
-}
-
-}  // namespace
-
-std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
-  return compile_rules_with(files, nullptr);
+  return finish(std::move(rules), seen, rules_fingerprint(files));
 }
 
 // Never freed: the built-in rules live until the process ends, and freeing their word
 // lists at exit cost 2.2 M instructions, 5% of a run on a one-line file.
 std::shared_ptr<const Rules> default_rules() {
-  static const auto* rules =
-      new std::shared_ptr<const Rules>(compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint()));
+  static const auto* rules = new std::shared_ptr<const Rules>(compile_built_in());
   return *rules;
 }
 
