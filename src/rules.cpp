@@ -949,6 +949,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
       for (auto& [ch, val] : n.at("chars").items()) {
         std::u32string c = fold(from_utf8(ch));
         if (c.size() != 1 || c[0] >= 0x10000) val.fail("expected a single character of the BMP as key");
+        if (r.chars[c[0]].type == NumberRules::CharType::none) r.alphabet += c[0];
         r.chars[c[0]] = {type, int(val.integer(lo, hi)), rule};
       }
     }
@@ -963,6 +964,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
   r.rule_names.push_back(dp.at("name").str());
   for (char32_t c : dp.at("chars").text()) {
     if (c >= 0x10000) dp.at("chars").fail("expected characters of the BMP");
+    if (r.chars[c].type == NumberRules::CharType::none) r.alphabet += c;
     r.chars[c] = {NumberRules::CharType::point, 0, rule};
   }
   r.decimal_digit_chars = dp.at("digit_chars").text();
@@ -1639,8 +1641,7 @@ void link_numbers(Rules& r) {
     if (c < n.may_start.size()) n.may_start[c] = true;
   };
   for (char32_t c = '0'; c <= '9'; ++c) mark(c);
-  for (size_t c = 0; c < n.chars.size(); ++c)
-    if (n.chars[c].type != NumberRules::CharType::none) mark(char32_t(c));
+  for (char32_t c : n.alphabet) mark(c);
   for (char32_t c : n.arabic_points) mark(c);
   for (char32_t c : n.ji_chars) mark(c);
   for (char32_t c : n.half_chars) mark(c);
