@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,9 +48,12 @@ inline uint32_t pooled(std::string& pool, std::string_view s) {
   return at;
 }
 
-// Fills node `at` from `j`; its children go in one block at the end, in nlohmann's
-// order (an object's keys sorted), then each is filled in turn.
-inline void fill(JsonTree& t, uint32_t at, const nlohmann::json& j) {
+// Fills node `at` from `j` and files its children, in one block at the end in
+// nlohmann's order (an object's keys sorted), on `todo` to be filled in turn: no
+// recursion, so that a hostile --rules file nested 100,000 deep cannot overflow the
+// stack (nlohmann parses it without recursing too).
+inline void fill(JsonTree& t, uint32_t at, const nlohmann::json& j,
+                 std::vector<std::pair<uint32_t, const nlohmann::json*>>& todo) {
   using nlohmann::json;
   JsonTreeNode n = t.nodes[at];
   switch (j.type()) {
@@ -78,12 +82,10 @@ inline void fill(JsonTree& t, uint32_t at, const nlohmann::json& j) {
       t.nodes[k].parent = at;
       if (n.type == JsonTreeNode::object)
         t.nodes[k].key_at = pooled(t.pool, it.key()), t.nodes[k].key_len = uint32_t(it.key().size());
+      todo.emplace_back(k, &*it);
     }
   }
   t.nodes[at] = n;
-  if (n.count == 0) return;
-  uint32_t k = n.first;
-  for (auto it = j.begin(); it != j.end(); ++it, ++k) fill(t, k, *it);
 }
 
 }  // namespace json_tree_detail
@@ -91,7 +93,12 @@ inline void fill(JsonTree& t, uint32_t at, const nlohmann::json& j) {
 inline JsonTree flatten_json(const nlohmann::json& doc) {
   JsonTree t;
   t.nodes.resize(1);
-  json_tree_detail::fill(t, 0, doc);
+  std::vector<std::pair<uint32_t, const nlohmann::json*>> todo = {{0, &doc}};
+  while (!todo.empty()) {
+    auto [at, j] = todo.back();
+    todo.pop_back();
+    json_tree_detail::fill(t, at, *j, todo);
+  }
   return t;
 }
 
