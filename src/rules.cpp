@@ -1596,11 +1596,16 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
   if (auto ls = root.opt("list_separators")) r.list_separators = ls->text();
   if (auto pk = root.opt("picks")) {
-    pk->keys({"after", "after_de", "before", "inherited"});
+    pk->keys({"after", "after_de", "before", "inherited", "after_clause", "after_clause_max_chars", "share_whole", "verb_pair", "verb_pair_ends"});
     r.after_rule = pk->at("after").str();
     r.after_de_rule = pk->at("after_de").str();
     r.before_rule = pk->at("before").str();
     r.inherited_rule = pk->at("inherited").str();
+    if (auto ac = pk->opt("after_clause")) r.after_clause_rule = ac->str();
+    if (auto am = pk->opt("after_clause_max_chars")) r.after_clause_max = size_t(am->integer(1, 20));
+    if (auto sw = pk->opt("share_whole")) r.share_whole_rule = sw->str();
+    if (auto vp = pk->opt("verb_pair")) r.verb_pair_rule = vp->str();
+    if (auto ve = pk->opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);
   }
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));

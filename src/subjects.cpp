@@ -75,9 +75,17 @@ size_t SubjectFinder::opening_quote(size_t close, size_t floor) const {
   return 0;
 }
 
-SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit) const {
+SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit, bool* clause) const {
   auto direct = phrase_after(p, limit);
   const auto& s = in_.text;
+  // 问责8名履职不力的干警: the phrase stops inside a clause that goes on to a 的; the
+  // count counts the head noun after it (picks.after_clause).
+  if (clause && direct.second > direct.first && direct.second < limit && s[direct.second] != r_.head_marker) {
+    if (auto head = head_after_clause(direct.second, limit, p)) {
+      *clause = true;
+      return *head;
+    }
+  }
   // 两个验收合格的县级融媒体中心: a phrase with a verb in it that stops at 的 describes
   // the head noun after the 的 (not 12个村的…, where the phrase is a noun).
   if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker &&
@@ -93,6 +101,48 @@ SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit) const {
     if (s[k] == r_.head_marker && k > p) return phrase_after(k + 1, limit);
   }
   return direct;
+}
+
+// The head noun after the 的 that ends the clause going on at q (the clause began at p),
+// or none: a boundary or a figure first, or a list (5个村和社区的党员 counts the list).
+std::optional<SubjectFinder::Range> SubjectFinder::head_after_clause(size_t q, size_t limit, size_t p) const {
+  const auto& s = in_.text;
+  if (r_.after_clause_rule.empty()) return std::nullopt;
+  for (size_t k = q; k < limit && k <= p + r_.after_clause_max; ++k) {
+    if (boundary(s[k]) || figure_starts_at(k) || r_.list_separators.find(s[k]) != std::u32string::npos) break;
+    if (s[k] != r_.head_marker) continue;
+    auto head = phrase_after(k + 1, limit);
+    if (head.second > head.first) return head;
+    break;
+  }
+  return std::nullopt;
+}
+
+// 研发投入占营业收入比重达到3.2%: a phrase that begins with the share word (占) reads on
+// over its owner before it (picks.share_whole).
+bool SubjectFinder::extend_over_share(Range& r, size_t floor) const {
+  if (r_.share_whole_rule.empty() || r.second <= r.first) return false;
+  auto w = r_.share_words.longest_at(in_.text, r.first);
+  if (!w || r.first + w.len >= r.second) return false;
+  bool cut = false;
+  auto owner = phrase_before(r.first, floor, r_.max_before, &cut);
+  if (owner.second <= owner.first) return false;
+  r.first = owner.first;
+  return true;
+}
+
+// 安全隐患排查整治46次: the verb ending at q and the verb from q to the figure at p are one
+// piece of work (picks.verb_pair), so the phrase reads on past the first.
+bool SubjectFinder::verb_pair_at(size_t q, size_t p) const {
+  if (r_.verb_pair_rule.empty() || !counting_) return false;
+  auto second = r_.verb_pair_ends.longest_at(in_.text, q);
+  return second && q + second.len == p && r_.stops_before.longest_ending_at(in_.text, q);
+}
+
+bool SubjectFinder::ends_in_verb_pair(const Range& r) const {
+  auto second = r_.verb_pair_ends.longest_ending_at(in_.text, r.second);
+  if (!second || r.second - second.len <= r.first) return false;
+  return verb_pair_at(r.second - second.len, r.second);
 }
 
 SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
@@ -212,7 +262,7 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
     // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
     // first character of a longer noun (配备网格员: 格 is no suffix).
     if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p) &&
-        !verb_as_modifier(r_, s, q))
+        !verb_as_modifier(r_, s, q) && !verb_pair_at(q, p))
       break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
       if (count > r_.max_after_quote) break;
@@ -313,9 +363,11 @@ std::optional<SubjectFinder::Range> SubjectFinder::inherited(size_t p, size_t fl
 
 Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   size_t lo = sentence_begin(b), hi = sentence_end(b);
-  bool verb = false;
-  auto fwd = after(e, hi);
+  bool verb = false, clause = false;
+  counting_ = classifier;  // verb pairs name work counted (排查整治46次), never a sum's verbs (完成投资)
+  auto fwd = after(e, hi, &clause);
   auto back = before(b, lo, &verb);
+  bool share_whole = extend_over_share(back, lo);
   bool fwd_ok = fwd.second > fwd.first;
   bool back_ok = back.second > back.first && !(fwd_ok && bare_verb(back));
   bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
@@ -331,6 +383,9 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     if (back_ok) pick = back, s.rule = r_.before_rule;
     else if (fwd_ok) pick = fwd, s.rule = r_.after_rule;
   }
+  if (pick == fwd && clause) s.rule = r_.after_clause_rule;
+  if (pick == back && share_whole) s.rule = r_.share_whole_rule;
+  if (pick == back && ends_in_verb_pair(back)) s.rule = r_.verb_pair_rule;
   if (pick.second <= pick.first) {
     if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
   }

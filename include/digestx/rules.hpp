@@ -703,6 +703,11 @@ struct SubjectRules {
   // Where the subject was found: after the figure (101个网格), after it and 的, before it
   // (党员突击队54支), inherited from the figure before (由5个增加到12个).
   std::string after_rule, after_de_rule, before_rule, inherited_rule;
+  std::string after_clause_rule;  // 问责8名履职不力的干警: the head after the clause's 的 (empty: off)
+  size_t after_clause_max = 6;    // a longer clause has a verb of its own (…全面落实…的院长负责制)
+  std::string share_whole_rule;   // 研发投入占营业收入比重: the owner before 占 belongs to the phrase
+  std::string verb_pair_rule;     // 安全隐患排查整治46次: two verbs in a row name one piece of work
+  Lexicon verb_pair_ends;         // the second verb of such a pair (整治, 化解), not 提供服务
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
   // A figure alone in a pipe table's cell (| 实际利用外资 | 5.6亿美元 | 12.5% |): its
   // column's header names what it measures (| 党员数 |), or, where the header is only a

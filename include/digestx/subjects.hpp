@@ -82,7 +82,11 @@ class SubjectFinder {
   size_t counted_unit_end(size_t p) const;
   size_t closing_quote(size_t open, size_t limit) const;
   size_t opening_quote(size_t close, size_t floor) const;
-  Range after(size_t p, size_t limit) const;
+  Range after(size_t p, size_t limit, bool* clause = nullptr) const;
+  std::optional<Range> head_after_clause(size_t q, size_t limit, size_t p) const;
+  bool extend_over_share(Range& r, size_t floor) const;
+  bool verb_pair_at(size_t q, size_t p) const;
+  bool ends_in_verb_pair(const Range& r) const;
   Range phrase_after(size_t p, size_t limit) const;
   Range before(size_t p, size_t floor, bool* verb) const;
   Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const;
@@ -102,6 +106,7 @@ class SubjectFinder {
   SubjectInput in_;
   const SubjectRules& r_;
   std::vector<Seen> seen_;  // the figures noted so far, left to right
+  mutable bool counting_ = false;  // the figure looked at counts with a measure word (find's classifier)
 };
 
 }  // namespace digestx
