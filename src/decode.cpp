@@ -92,17 +92,16 @@ inline Sequence read_multibyte(const unsigned char* p, size_t i, size_t n) {
   return {c, k, k == len};
 }
 
-Utf8Result decode_utf8(std::string_view s) {
-  Utf8Result r;
-  // One code point per byte that does not continue a sequence, written straight into
-  // place; only stray continuation bytes (each a U+FFFD) can need more room.
-  size_t starts = s.size() - continuation_bytes(s);
+// Decodes `s` into r.text from code point `m` on (r.text sized beforehand, grown if
+// stray continuation bytes need more room); `base` is the byte offset of s[0] in the
+// input, for the warnings. `s` must end where no sequence is cut (see piece_end):
+// pieces decoded one after the other then give what the whole would give.
+void decode_utf8_piece(Utf8Result& r, size_t& m_io, std::string_view s, size_t base) {
   std::u32string& text = r.text;
-  text.resize(starts + 16);
   // Counters in locals, not in `r`: a store through a size_t& would make the compiler
   // reload the string's size after every character.
   char32_t* out = &text[0];
-  size_t m = 0, room = text.size(), controls = 0, multibyte = 0;
+  size_t m = m_io, room = text.size(), controls = 0, multibyte = 0;
   auto put = [&](char32_t c) {
     if (m == room) {
       text.resize(room + room / 8 + 16);
@@ -139,16 +138,41 @@ Utf8Result decode_utf8(std::string_view s) {
       put(seq.c);
       ++multibyte;
     } else {
-      note_invalid(r, i, m);
+      note_invalid(r, base + i, m);
       put(0xFFFD);
     }
     i += seq.bytes;
   }
-  r.controls = controls;
-  r.multibyte = multibyte;
-  text.resize(m);
-  if (text.capacity() > m + m / 4 + 64) text.shrink_to_fit();  // after many stray bytes
+  r.controls += controls;
+  r.multibyte += multibyte;
+  m_io = m;
+}
+
+// The text cut to the `m` code points written.
+void finish_utf8(Utf8Result& r, size_t m) {
+  r.text.resize(m);
+  if (r.text.capacity() > m + m / 4 + 64) r.text.shrink_to_fit();  // after many stray bytes
+}
+
+Utf8Result decode_utf8(std::string_view s) {
+  Utf8Result r;
+  // One code point per byte that does not continue a sequence, written straight into
+  // place; only stray continuation bytes (each a U+FFFD) can need more room.
+  r.text.resize(s.size() - continuation_bytes(s) + 16);
+  size_t m = 0;
+  decode_utf8_piece(r, m, s, 0);
+  finish_utf8(r, m);
   return r;
+}
+
+// Where the bytes p[0..n) read so far (more follow) may be cut for decode_utf8_piece:
+// before the last byte among the last three that continues no sequence (a lead or
+// ASCII), so that no sequence begun before the cut reaches past it; when all three
+// continue one, a lead before them has its bytes within p[0..n) (four at most).
+size_t piece_end(const unsigned char* p, size_t n) {
+  for (size_t back = 1; back <= 3 && back <= n; ++back)
+    if ((p[n - back] & 0xC0) != 0x80) return n - back;
+  return n;
 }
 
 std::u32string utf16_to_utf32(const char16_t* s, size_t n) {
@@ -435,6 +459,57 @@ const char* other_format(std::string_view b) {
   return "a ZIP archive: extract its files first";
 }
 
+bool holds_text(const std::u32string& text) {
+  return !std::all_of(text.begin(), text.end(), [](char32_t c) { return is_space(c) || is_line_break(c); });
+}
+
+constexpr size_t kChunkBytes = size_t(1) << 20;  // read at a time by decode_chunked
+
+// Reads into `buf` from byte `offset` until it is full or the input ends; how many.
+size_t read_full(const ReadAt& read_at, std::string& buf, size_t from, size_t offset) {
+  size_t got = from;
+  while (got < buf.size()) {
+    size_t n = read_at(&buf[got], buf.size() - got, offset + got - from);
+    if (n == 0) break;
+    got += n;
+  }
+  return got;
+}
+
+// Code points the UTF-8 bytes from `offset` on start (bytes that continue no sequence).
+size_t count_starts(const ReadAt& read_at, std::string& buf, size_t offset) {
+  size_t starts = 0;
+  for (;;) {
+    size_t n = read_full(read_at, buf, 0, offset);
+    if (n == 0) return starts;
+    starts += n - continuation_bytes(std::string_view(buf.data(), n));
+    offset += n;
+  }
+}
+
+// The UTF-8 bytes from `offset` on, decoded a piece at a time (each cut by piece_end);
+// stops at the first undecodable sequence when `stop_at_invalid`. `end` is where the
+// bytes ended; the warnings' byte offsets count from `offset`, as decode_utf8's do.
+Utf8Result decode_utf8_chunked(const ReadAt& read_at, size_t offset, bool stop_at_invalid, size_t& end) {
+  std::string buf(kChunkBytes, '\0');
+  Utf8Result r;
+  r.text.resize(count_starts(read_at, buf, offset) + 16);
+  size_t m = 0, carry = 0, start = offset;
+  for (;;) {
+    size_t n = read_full(read_at, buf, carry, offset + carry);
+    const auto* p = reinterpret_cast<const unsigned char*>(buf.data());
+    size_t cut = n == carry ? n : piece_end(p, n);  // nothing more read: the rest is the last piece
+    decode_utf8_piece(r, m, std::string_view(buf.data(), cut), offset - start);  // as decode_utf8 counts
+    offset += cut;
+    if (n == carry || (stop_at_invalid && r.invalid > 0)) break;
+    carry = n - cut;
+    std::memmove(&buf[0], buf.data() + cut, carry);
+  }
+  end = offset;
+  finish_utf8(r, m);
+  return r;
+}
+
 }  // namespace
 
 Decoded decode(std::string_view bytes, const DecodeOptions& options) {
@@ -511,6 +586,29 @@ Decoded decode(std::string_view bytes, const DecodeOptions& options) {
     throw InputError("undecodable", "cannot be decoded as UTF-8, GB18030 or another known Chinese encoding");
   }
   require_text(d);
+  return d;
+}
+
+// Clean UTF-8 (or UTF-8 after its BOM, damage and all) as decode() takes it, read
+// twice (the code points counted, then decoded into a text of that size): a 200 MB
+// file held its 200 MB of bytes beside its 298 MiB of text while decoded.
+std::optional<Decoded> decode_chunked(const ReadAt& read_at, const DecodeOptions& options, size_t& bytes) {
+  std::string forced = upper(options.encoding);
+  if (!forced.empty() && forced != "AUTO") return std::nullopt;
+  std::string head(kDetectBytes, '\0');
+  head.resize(read_full(read_at, head, 0, 0));
+  if (head.empty() || other_format(head)) return std::nullopt;
+  bool bom = starts_with(head, "\xEF\xBB\xBF", 3);
+  if (!bom && has_bom(head)) return std::nullopt;
+  std::string().swap(head);
+  Utf8Result u = decode_utf8_chunked(read_at, bom ? 3 : 0, !bom, bytes);
+  if (!holds_text(u.text)) return std::nullopt;  // decode() says which error
+  Decoded d;
+  d.text = std::move(u.text);
+  d.encoding = "UTF-8";
+  d.bom = bom;
+  if (bom) warn_invalid(d, u.invalid, u.bad, 3);
+  else if (u.invalid > 0 || u.controls * 100 > bytes) return std::nullopt;
   return d;
 }
 

@@ -428,12 +428,22 @@ Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rule
   return from_decoded(std::move(d), size, std::move(source), rules, options);
 }
 
+Document extract_decoded(Decoded decoded, size_t bytes, SourceInfo source, const Rules& rules,
+                         const ExtractOptions& options) {
+  return from_decoded(std::move(decoded), bytes, std::move(source), rules, options);
+}
+
 StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options) {
   Decoded d = decode(bytes, options.decode);
   size_t size = bytes.size();
   std::string().swap(bytes);
-  check_decoded(d, size, source);
+  return extract_streamed(std::move(d), size, std::move(source), rules, options);
+}
+
+StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, const Rules& rules,
+                                  const ExtractOptions& options) {
+  check_decoded(d, bytes, source);
   StreamedDocument out(rules, options);
   out.doc = prepare(std::move(d.text), std::move(source), rules, options, out.units_, out.too_large_);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());

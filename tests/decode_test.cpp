@@ -2,6 +2,10 @@
 
 #include <unicode/ucnv.h>
 
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
 #include "digestx/utf.hpp"
 #include "table.hpp"
 
@@ -99,4 +103,69 @@ TEST(Decode, SpansStayExactAfterReplacement) {
 }
 
 }  // namespace
+}  // namespace digestx::test
+
+namespace digestx::test {
+
+namespace {
+
+// decode_chunked over bytes held in memory, read at most `step` bytes at a time.
+std::optional<Decoded> chunked(const std::string& bytes, size_t& size, size_t step = size_t(1) << 20) {
+  ReadAt read_at = [&](char* buf, size_t n, size_t offset) -> size_t {
+    if (offset >= bytes.size()) return 0;
+    size_t got = std::min({n, step, bytes.size() - offset});
+    std::memcpy(buf, bytes.data() + offset, got);
+    return got;
+  };
+  return decode_chunked(read_at, {}, size);
+}
+
+// Over 1 MiB of 汉 (three bytes), é (two) and 😀 (four) shifted by `shift` ASCII bytes,
+// so that sequences, stray continuation bytes and cut sequences fall across the cuts.
+std::string mixed(size_t shift, std::string_view damage) {
+  std::string s(shift, 'a');
+  while (s.size() < (size_t(3) << 20)) {
+    s += "汉字\xC3\xA9\xF0\x9F\x98\x80\n";
+    if (s.size() % 7 == 0) s += damage;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST(DecodeChunked, GivesWhatDecodeGivesWhereverTheChunksAreCut) {
+  for (size_t shift = 0; shift < 5; ++shift) {
+    std::string clean = mixed(shift, "");
+    size_t size = 0;
+    auto d = chunked(clean, size);
+    ASSERT_TRUE(d) << shift;
+    EXPECT_EQ(size, clean.size());
+    EXPECT_TRUE(d->text == decode(clean).text) << shift;
+    EXPECT_EQ(d->encoding, "UTF-8");
+    // With a BOM, damage is decoded as decode() does it, with the same warnings.
+    std::string bommed = "\xEF\xBB\xBF" + mixed(shift, "\x80\x80\x80\x80\xE6\x89\xF0\x9F");
+    auto b = chunked(bommed, size, 4093);
+    Decoded whole = decode(bommed);
+    ASSERT_TRUE(b) << shift;
+    EXPECT_TRUE(b->text == whole.text) << shift;
+    EXPECT_TRUE(b->bom);
+    EXPECT_EQ(b->invalid, whole.invalid);
+    ASSERT_EQ(b->warnings.size(), whole.warnings.size());
+    for (size_t i = 0; i < whole.warnings.size(); ++i) EXPECT_EQ(b->warnings[i].message, whole.warnings[i].message);
+  }
+}
+
+TEST(DecodeChunked, LeavesEverythingElseToDecode) {
+  size_t size = 0;
+  EXPECT_FALSE(chunked(mixed(0, "\xFF"), size));                 // damaged UTF-8 without a BOM
+  EXPECT_FALSE(chunked("\xFF\xFE" + std::string(4 << 20, 'a'), size));  // UTF-16
+  EXPECT_FALSE(chunked(std::string(2 << 20, ' '), size));          // blank: decode() says so
+  EXPECT_FALSE(chunked("%PDF-1.4" + std::string(2 << 20, 'a'), size));
+  EXPECT_FALSE(chunked("", size));
+  ReadAt none = [](char*, size_t, size_t) -> size_t { return 0; };
+  DecodeOptions gb;
+  gb.encoding = "GB18030";
+  EXPECT_FALSE(decode_chunked(none, gb, size));
+}
+
 }  // namespace digestx::test

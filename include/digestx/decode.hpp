@@ -3,6 +3,8 @@
 // GB18030/GBK, Big5 and others through ICU's charset detector, or a forced encoding.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,5 +38,16 @@ class InputError : public std::runtime_error {
 
 // Throws InputError ("empty", "binary", "undecodable", "unknown_encoding").
 Decoded decode(std::string_view bytes, const DecodeOptions& options = {});
+
+// Reads up to `n` bytes of the input from byte `offset` into `buf`: how many, 0 at its
+// end. Throws InputError when it cannot.
+using ReadAt = std::function<size_t(char* buf, size_t n, size_t offset)>;
+
+// A regular file decoded as it is read, a chunk at a time, so that its bytes are never
+// held whole beside its text: the text of clean UTF-8, or of UTF-8 after its BOM, the
+// same as decode() gives; `bytes` takes the input's size. Anything else (another
+// encoding, damaged UTF-8 without a BOM, a forced encoding, an input decode() refuses)
+// gives nullopt: the caller reads the whole input and calls decode().
+std::optional<Decoded> decode_chunked(const ReadAt& read_at, const DecodeOptions& options, size_t& bytes);
 
 }  // namespace digestx

@@ -45,6 +45,9 @@ constexpr size_t kMaxChars = 0xFFFFFFFFu;
 Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
 // The same, releasing the bytes as soon as they are decoded (large inputs).
 Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
+// The same from its decoding (see decode_chunked) and its size in bytes.
+Document extract_decoded(Decoded decoded, size_t bytes, SourceInfo source, const Rules& rules,
+                         const ExtractOptions& options = {});
 
 // A large document written as its units are filled, a window of units at a time, each
 // unit freed once written (the writers take stream() as their UnitStream, which gives
@@ -66,7 +69,7 @@ class StreamedDocument {
   size_t failed_units() const { return failed_units_; }
 
  private:
-  friend StreamedDocument extract_streamed(std::string&&, SourceInfo, const Rules&, const ExtractOptions&);
+  friend StreamedDocument extract_streamed(Decoded, size_t, SourceInfo, const Rules&, const ExtractOptions&);
   StreamedDocument(const Rules& rules, const ExtractOptions& options);
   // Units of about this many characters are filled at once: 1 MiB of text holds a
   // few MB of paragraphs, sentences and facts.
@@ -88,6 +91,8 @@ class StreamedDocument {
 
 // extract_owned's document, its units left to be filled as they are written.
 StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const Rules& rules,
+                                  const ExtractOptions& options);
+StreamedDocument extract_streamed(Decoded decoded, size_t bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options);
 
 // Already decoded text (records mode) -> its document.

@@ -129,6 +129,13 @@ void summarise(Result& r, const Document& doc, const std::string& title) {
   r.output = format_stats(*r.stats, title);
 }
 
+// The bytes of an input decoded, then freed: the text alone goes on.
+Decoded decode_owned(std::string& bytes, const DecodeOptions& options) {
+  Decoded d = decode(bytes, options);
+  std::string().swap(bytes);
+  return d;
+}
+
 Result run_file(const Batch& b, size_t i) {
   const Input& in = b.inputs[i];
   SourceInfo source;
@@ -150,20 +157,22 @@ Result run_file(const Batch& b, size_t i) {
   std::string code, message;
   try {
     if (!in.error.empty()) throw InputError("unreadable", in.error);
-    std::string bytes = read_input(in.path, b.args.max_bytes);
-    r.bytes = bytes.size();
-    bool large = bytes.size() >= kDeferBytes;
+    ReadInput input = read_input_decoding(in.path, b.args.max_bytes, b.extract.decode);
+    r.bytes = input.size;
+    bool large = input.size >= kDeferBytes;
     ExtractOptions options = b.extract;
     std::vector<Warning> notes = give_fields(options, b.args, in.path);
     if (large) options.parallel = run_shared;  // one large file: its units on the batch's workers
+    if (!input.decoded) input.decoded = decode_owned(input.bytes, options.decode);
     if (large && !to_dir && !b.args.summary && !b.args.strict) {
       // Its units are filled by the writer as it writes them (--strict needs every
       // warning before the first byte, --summary every fact: those are not streamed).
-      r.deferred = std::make_shared<StreamedDocument>(extract_streamed(std::move(bytes), source, *b.rules, options));
+      r.deferred = std::make_shared<StreamedDocument>(
+          extract_streamed(std::move(*input.decoded), input.size, source, *b.rules, options));
       r.deferred->trailing_warnings = std::move(notes);
       return r;
     }
-    Document doc = extract_owned(std::move(bytes), source, *b.rules, options);
+    Document doc = extract_decoded(std::move(*input.decoded), input.size, source, *b.rules, options);
     doc.warnings.insert(doc.warnings.end(), notes.begin(), notes.end());
     r.note = warnings_summary(doc);
     if (b.args.strict && !r.note.empty()) throw InputError("strict", "--strict: " + r.note);

@@ -239,11 +239,10 @@ void remove_temporaries_on_signal() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, remove_temporaries_and_die);
 }
 
-std::string read_input(const std::string& path, size_t max_bytes) {
-  if (path == "-") {
-    if (stdin_was_closed()) throw InputError("unreadable", "stdin is closed");
-    return read_fd(0, max_bytes);
-  }
+namespace {
+
+// A named input opened for reading (as before: a link the user named is followed).
+int open_input(const std::string& path, size_t max_bytes) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     int err = errno;
@@ -258,14 +257,57 @@ std::string read_input(const std::string& path, size_t max_bytes) {
     int err = errno;
     throw InputError("unreadable", "cannot be opened: " + error_text(err));
   }
-  try {
-    std::string data = read_fd(fd, max_bytes);
-    ::close(fd);
-    return data;
-  } catch (...) {
-    ::close(fd);
-    throw;
+  return fd;
+}
+
+struct ClosedOnExit {
+  int fd;
+  ~ClosedOnExit() { ::close(fd); }
+};
+
+// Regular files from this size on are tried with decode_chunked (a smaller one is read
+// whole at once: two passes over it would cost more than its bytes).
+constexpr size_t kChunkedBytes = size_t(1) << 20;
+
+// A large regular file decoded as it is read, or nullopt (see decode_chunked).
+std::optional<Decoded> try_chunked(int fd, size_t max_bytes, const DecodeOptions& options, size_t& size) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || size_t(st.st_size) < kChunkedBytes) return std::nullopt;
+  ReadAt read_at = [fd, max_bytes](char* buf, size_t n, size_t offset) -> size_t {
+    for (;;) {
+      ssize_t got = ::pread(fd, buf, n, off_t(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw InputError("unreadable", "cannot be read: " + error_text(errno));
+      if (offset + size_t(got) > max_bytes)  // it grew past the bar since it was measured
+        throw InputError("too_large", "is larger than --max-bytes (" + std::to_string(max_bytes) + " bytes)");
+      return size_t(got);
+    }
+  };
+  return decode_chunked(read_at, options, size);
+}
+
+}  // namespace
+
+std::string read_input(const std::string& path, size_t max_bytes) {
+  if (path == "-") {
+    if (stdin_was_closed()) throw InputError("unreadable", "stdin is closed");
+    return read_fd(0, max_bytes);
   }
+  ClosedOnExit input{open_input(path, max_bytes)};
+  return read_fd(input.fd, max_bytes);
+}
+
+ReadInput read_input_decoding(const std::string& path, size_t max_bytes, const DecodeOptions& options) {
+  ReadInput out;
+  if (path != "-") {
+    ClosedOnExit input{open_input(path, max_bytes)};
+    out.decoded = try_chunked(input.fd, max_bytes, options, out.size);
+    if (!out.decoded) out.bytes = read_fd(input.fd, max_bytes);
+  } else {
+    out.bytes = read_input(path, max_bytes);
+  }
+  if (!out.decoded) out.size = out.bytes.size();
+  return out;
 }
 
 Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {

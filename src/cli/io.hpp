@@ -5,9 +5,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "digestx/decode.hpp"
 
 namespace digestx::cli {
 
@@ -23,6 +26,16 @@ bool stdin_was_closed();
 // Reads a whole input ("-" = stdin). Throws digestx::InputError with codes
 // not_found, is_directory, unreadable, too_large.
 std::string read_input(const std::string& path, size_t max_bytes);
+
+// An input as read: a large regular file in UTF-8 decoded as it was read, a chunk at a
+// time (`decoded` set, `bytes` empty: its bytes were never held whole beside its
+// text), else its bytes to decode.
+struct ReadInput {
+  std::string bytes;
+  std::optional<Decoded> decoded;
+  size_t size = 0;  // bytes read
+};
+ReadInput read_input_decoding(const std::string& path, size_t max_bytes, const DecodeOptions& options);
 
 // The reader of stdin hit a closed pipe downstream.
 struct BrokenPipe : std::runtime_error {
