@@ -1,5 +1,7 @@
 #include "digestx/regex_first.hpp"
 
+#include "regex_tree.hpp"
+
 #include <unicode/uchar.h>
 
 #include <algorithm>
@@ -26,172 +28,60 @@ void FirstChars::add(const FirstChars& other) {
 
 namespace {
 
+using regex_tree::Alternatives;
+using regex_tree::Node;
+using regex_tree::Sequence;
+
 // What a piece of the pattern can start with, and whether it can match nothing.
 struct Start {
   FirstChars chars;
   bool nullable = true;
 };
 
-Start nothing() {
+Start start_of(const Alternatives& alternatives);
+
+Start start_of(const Node& node) {
   Start s;
   s.chars.any = false;
+  if (node.kind == Node::Kind::kChar) s = {node.chars, false};
+  else if (node.kind == Node::Kind::kGroup) s = start_of(node.branches);
+  s.nullable = s.nullable || node.optional;
   return s;
 }
 
-Start one_char(char32_t c) {
-  Start s = nothing();
-  s.chars.ranges.push_back({c, c});
-  s.nullable = false;
-  return s;
+// A sequence starts where its first piece does, and where the next does while every
+// piece before it may match nothing (x{0,2}y: x or y).
+Start start_of(const Sequence& sequence) {
+  Start out;
+  out.chars.any = false;
+  for (const Node& node : sequence) {
+    if (!out.nullable) break;
+    Start item = start_of(node);
+    out.chars.add(item.chars);
+    out.nullable = item.nullable;
+  }
+  return out;
 }
 
-// One character, which may be any: ., [^…], \w, \p{…} (or a zero-width \b, which is
-// safe to take for one: it only adds characters).
-Start anything() {
-  Start s;
-  s.nullable = false;
-  return s;
+Start start_of(const Alternatives& alternatives) {
+  Start out;
+  out.chars.any = false;
+  out.nullable = false;
+  for (const Sequence& branch : alternatives) {
+    Start b = start_of(branch);
+    out.chars.add(b.chars);
+    out.nullable = out.nullable || b.nullable;
+  }
+  return out;
 }
-
-bool is_ascii_alnum(char32_t c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-class Reader {
- public:
-  explicit Reader(std::u32string_view p) : p_(p) {}
-
-  FirstChars run() {
-    Start s = alternation();
-    if (i_ != p_.size() || unknown_ || s.nullable) return FirstChars{};
-    return s.chars;
-  }
-
- private:
-  std::u32string_view p_;
-  size_t i_ = 0;
-  bool unknown_ = false;
-
-  bool at(char32_t c) const { return i_ < p_.size() && p_[i_] == c; }
-  Start give_up() {
-    unknown_ = true;
-    i_ = p_.size();
-    return nothing();
-  }
-
-  Start alternation() {
-    Start out = sequence();
-    while (!unknown_ && at('|')) {
-      ++i_;
-      Start next = sequence();
-      out.chars.add(next.chars);
-      out.nullable = out.nullable || next.nullable;
-    }
-    return out;
-  }
-
-  Start sequence() {
-    Start out = nothing();
-    while (!unknown_ && i_ < p_.size() && !at('|') && !at(')')) {
-      Start item = quantified();
-      if (!out.nullable) continue;
-      out.chars.add(item.chars);
-      out.nullable = item.nullable;
-    }
-    return out;
-  }
-
-  Start quantified() {
-    Start s = item();
-    if (unknown_) return s;
-    if (at('?') || at('*')) {
-      s.nullable = true;
-      ++i_;
-    } else if (at('+')) {
-      ++i_;
-    } else if (at('{')) {
-      size_t close = p_.find('}', i_);
-      if (close == std::u32string_view::npos) return give_up();
-      if (i_ + 1 < close && p_[i_ + 1] == '0') s.nullable = true;  // {0,n}
-      i_ = close + 1;
-    } else {
-      return s;
-    }
-    if (at('?') || at('+')) ++i_;  // lazy or possessive: the same characters
-    return s;
-  }
-
-  Start item() {
-    char32_t c = p_[i_++];
-    switch (c) {
-      case '(': return group();
-      case '[': return char_class();
-      case '\\': return escape();
-      case '^':
-      case '$': return nothing();  // zero width
-      case '.': return anything();
-      case '*':
-      case '+':
-      case '?':
-      case '{': return give_up();
-      default: return one_char(c);
-    }
-  }
-
-  Start group() {
-    if (at('?')) {
-      if (i_ + 1 >= p_.size() || (p_[i_ + 1] != ':' && p_[i_ + 1] != '>')) return give_up();  // lookaround, flags
-      i_ += 2;
-    }
-    Start inner = alternation();
-    if (!at(')')) return give_up();
-    ++i_;
-    return inner;
-  }
-
-  // After a backslash: \s, \d or an escaped punctuation mark; in a class too.
-  Start escape() {
-    if (i_ >= p_.size()) return give_up();
-    char32_t c = p_[i_++];
-    Start s = nothing();
-    s.nullable = false;
-    if (c == 's') s.chars.space = true;
-    else if (c == 'd') s.chars.digit = true;
-    else if (c < 0x80 && !is_ascii_alnum(c)) s.chars.ranges.push_back({c, c});
-    else if (std::u32string_view(U"wWSDbBAzZGhHvVRXtnrfea").find(c) != std::u32string_view::npos) return anything();
-    else return give_up();  // \p{…}, \x{…}, \Q…\E, back references: more than one character of pattern
-    return s;
-  }
-
-  Start char_class() {
-    bool negated = at('^');
-    if (negated) ++i_;
-    if (at(']')) return give_up();
-    Start out = nothing();
-    out.nullable = false;
-    while (!unknown_ && !at(']')) {
-      if (i_ >= p_.size() || at('[') || (at('&') && i_ + 1 < p_.size() && p_[i_ + 1] == '&')) return give_up();
-      if (at('\\')) {
-        ++i_;
-        out.chars.add(escape().chars);
-        continue;
-      }
-      char32_t lo = p_[i_++], hi = lo;
-      if (at('-') && i_ + 1 < p_.size() && p_[i_ + 1] != ']') {
-        hi = p_[i_ + 1];
-        if (hi == '\\' || hi == '[' || hi == '-' || hi < lo) return give_up();
-        i_ += 2;
-      }
-      out.chars.ranges.push_back({lo, hi});
-    }
-    if (unknown_) return out;
-    ++i_;
-    if (negated) return anything();
-    std::sort(out.chars.ranges.begin(), out.chars.ranges.end());
-    return out;
-  }
-};
 
 }  // namespace
 
-FirstChars first_chars(std::u32string_view pattern) { return Reader(pattern).run(); }
+FirstChars first_chars(std::u32string_view pattern) {
+  std::optional<Alternatives> tree = regex_tree::read(pattern);
+  if (!tree) return FirstChars{};
+  Start s = start_of(*tree);
+  return s.nullable ? FirstChars{} : s.chars;
+}
 
 }  // namespace digestx

@@ -20,6 +20,7 @@
 
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
+#include "json_tree.hpp"
 
 namespace digestx {
 
@@ -377,106 +378,90 @@ namespace {
 
 using nlohmann::json;
 
-// The JSON pointer of `target` inside `doc` ("" for doc itself), found by its address:
-// only a complaint needs it, so a Node does not carry it (building the pointer of every
-// word of every list was a tenth of reading the rules).
-bool pointer_to(const json& doc, const json* target, std::string& out) {
-  if (&doc == target) return true;
-  size_t keep = out.size();
-  if (doc.is_object()) {
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-      out += "/" + it.key();
-      if (pointer_to(it.value(), target, out)) return true;
-      out.resize(keep);
-    }
-  } else if (doc.is_array()) {
-    for (size_t i = 0; i < doc.size(); ++i) {
-      out += "/" + std::to_string(i);
-      if (pointer_to(doc[i], target, out)) return true;
-      out.resize(keep);
-    }
-  }
-  return false;
-}
-
-// A position in a rules file: the value, its file's document and name, so that every
-// complaint names exactly the bad entry (file and JSON pointer).
+// A position in a rules file: one node of its flat tree (src/json_tree.hpp) and the
+// file's name, so that every complaint names exactly the bad entry (file and JSON
+// pointer, found by walking up the parents: only a complaint needs it).
 class Node {
  public:
-  Node(const json& value, const json& doc, const std::string& file) : value_(&value), doc_(&doc), file_(&file) {}
+  Node(const JsonTreeView& tree, uint32_t index, const std::string& file) : tree_(&tree), index_(index), file_(&file) {}
 
   [[noreturn]] void fail(const std::string& message) const {
     std::string pointer;
-    pointer_to(*doc_, value_, pointer);
+    for (uint32_t i = index_; i != 0; i = tree_->nodes[i].parent) {
+      const JsonTreeNode& n = tree_->nodes[i];
+      const JsonTreeNode& up = tree_->nodes[n.parent];
+      pointer.insert(0, "/" + (up.type == JsonTreeNode::object ? std::string(key_of(n)) : std::to_string(i - up.first)));
+    }
     throw RulesError(*file_, pointer.empty() ? "/" : pointer, message);
   }
 
   Node at(const std::string& key) const {
     object();
-    auto it = value_->find(key);
-    if (it == value_->end()) fail("missing key \"" + key + "\"");
-    return child(*it);
+    uint32_t k = find(key);
+    if (k == kNone) fail("missing key \"" + key + "\"");
+    return child(k);
   }
   std::optional<Node> opt(const std::string& key) const {
     object();
-    auto it = value_->find(key);
-    if (it == value_->end() || it->is_null()) return std::nullopt;
-    return child(*it);
+    uint32_t k = find(key);
+    if (k == kNone || tree_->nodes[k].type == JsonTreeNode::null) return std::nullopt;
+    return child(k);
   }
-  bool has(const std::string& key) const { return value_->is_object() && value_->contains(key); }
+  bool has(const std::string& key) const { return node().type == JsonTreeNode::object && find(key) != kNone; }
 
   // Rejects keys outside `allowed` (keys starting with '_' are comments).
   const Node& keys(std::initializer_list<const char*> allowed) const {
     object();
-    for (auto it = value_->begin(); it != value_->end(); ++it) {
-      if (!it.key().empty() && it.key()[0] == '_') continue;
+    for (uint32_t k = node().first; k < node().first + node().count; ++k) {
+      std::string_view key = key_of(tree_->nodes[k]);
+      if (!key.empty() && key[0] == '_') continue;
       bool ok = false;
-      for (const char* a : allowed) ok = ok || it.key() == a;
-      if (!ok) child(it.value()).fail("unknown key \"" + it.key() + "\"");
+      for (const char* a : allowed) ok = ok || key == a;
+      if (!ok) child(k).fail("unknown key \"" + std::string(key) + "\"");
     }
     return *this;
   }
 
   void object() const {
-    if (!value_->is_object()) fail("expected an object");
+    if (node().type != JsonTreeNode::object) fail("expected an object");
   }
   std::vector<Node> list(bool allow_empty = false) const {
-    if (!value_->is_array()) fail("expected an array");
-    if (value_->empty() && !allow_empty) fail("empty list");
+    if (node().type != JsonTreeNode::array) fail("expected an array");
+    if (node().count == 0 && !allow_empty) fail("empty list");
     std::vector<Node> out;
-    out.reserve(value_->size());
-    for (const json& v : *value_) out.push_back(child(v));
+    out.reserve(node().count);
+    for (uint32_t k = node().first; k < node().first + node().count; ++k) out.push_back(child(k));
     return out;
   }
   std::vector<std::pair<std::string, Node>> items() const {
     object();
     std::vector<std::pair<std::string, Node>> out;
-    if (value_->empty()) fail("empty object");
-    for (auto it = value_->begin(); it != value_->end(); ++it) out.emplace_back(it.key(), child(it.value()));
+    if (node().count == 0) fail("empty object");
+    for (uint32_t k = node().first; k < node().first + node().count; ++k)
+      out.emplace_back(std::string(key_of(tree_->nodes[k])), child(k));
     return out;
   }
-  const std::string& string_ref(bool allow_empty = false) const {
-    if (!value_->is_string()) fail("expected a string");
-    const std::string& s = value_->get_ref<const std::string&>();
+  std::string_view string_ref(bool allow_empty = false) const {
+    if (node().type != JsonTreeNode::string) fail("expected a string");
+    std::string_view s = text_of(node());
     if (s.empty() && !allow_empty) fail("empty string");
     return s;
   }
-  std::string str(bool allow_empty = false) const { return string_ref(allow_empty); }
+  std::string str(bool allow_empty = false) const { return std::string(string_ref(allow_empty)); }
   std::u32string text(bool allow_empty = false) const { return fold(from_utf8(string_ref(allow_empty))); }
   long long integer(long long lo, long long hi) const {
-    if (!value_->is_number_integer()) fail("expected an integer");
-    long long v = value_->get<long long>();
+    if (node().type != JsonTreeNode::integer) fail("expected an integer");
+    long long v = node().value;
     if (v < lo || v > hi) fail("expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
     return v;
   }
   bool boolean() const {
-    if (!value_->is_boolean()) fail("expected true or false");
-    return value_->get<bool>();
+    if (node().type != JsonTreeNode::boolean) fail("expected true or false");
+    return node().value != 0;
   }
   Decimal decimal() const {
-    if (!value_->is_number()) fail("expected a number");
-    std::string s = value_->dump();
-    auto d = Decimal::parse(s);
+    if (node().type != JsonTreeNode::integer && node().type != JsonTreeNode::number) fail("expected a number");
+    auto d = Decimal::parse(std::string(text_of(node())));
     if (!d) fail("expected a plain positive decimal number");
     return *d;
   }
@@ -485,13 +470,23 @@ class Node {
     for (const Node& n : list()) out.push_back(n.text());
     return out;
   }
-  bool is_null() const { return value_->is_null(); }
-  bool is_string() const { return value_->is_string(); }
+  bool is_null() const { return node().type == JsonTreeNode::null; }
+  bool is_string() const { return node().type == JsonTreeNode::string; }
 
  private:
-  Node child(const json& value) const { return Node(value, *doc_, *file_); }
-  const json* value_;
-  const json* doc_;
+  static constexpr uint32_t kNone = UINT32_MAX;
+  const JsonTreeNode& node() const { return tree_->nodes[index_]; }
+  std::string_view key_of(const JsonTreeNode& n) const { return {tree_->pool + n.key_at, n.key_len}; }
+  std::string_view text_of(const JsonTreeNode& n) const { return {tree_->pool + n.text_at, n.text_len}; }
+  // The member `key` of this object, or kNone.
+  uint32_t find(std::string_view key) const {
+    for (uint32_t k = node().first; k < node().first + node().count; ++k)
+      if (key_of(tree_->nodes[k]) == key) return k;
+    return kNone;
+  }
+  Node child(uint32_t k) const { return Node(*tree_, k, *file_); }
+  const JsonTreeView* tree_;
+  uint32_t index_;
   const std::string* file_;
 };
 
@@ -790,6 +785,11 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     r.unknown_heading_rule = u->at("name").str();
     r.unknown_heading_max_chars = size_t(u->at("max_chars").integer(1, 1000));
   }
+  if (auto t = root.opt("two_line_heading")) {
+    t->keys({"name", "max_chars"});
+    r.two_line_heading_rule = t->at("name").str();
+    r.two_line_heading_max_chars = size_t(t->at("max_chars").integer(1, 1000));
+  }
   if (auto g = root.opt("genres")) {
     for (const Node& n : g->list()) {
       n.keys({"name", "genre", "title_regex", "max_units", "no_subtitle"});
@@ -819,7 +819,7 @@ void load_organization(const Node& org, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "genres", "given"});
+             "unknown_heading", "two_line_heading", "genres", "given"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label"});
@@ -961,6 +961,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
       for (auto& [ch, val] : n.at("chars").items()) {
         std::u32string c = fold(from_utf8(ch));
         if (c.size() != 1 || c[0] >= 0x10000) val.fail("expected a single character of the BMP as key");
+        if (r.chars[c[0]].type == NumberRules::CharType::none) r.alphabet += c[0];
         r.chars[c[0]] = {type, int(val.integer(lo, hi)), rule};
       }
     }
@@ -975,6 +976,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
   r.rule_names.push_back(dp.at("name").str());
   for (char32_t c : dp.at("chars").text()) {
     if (c >= 0x10000) dp.at("chars").fail("expected characters of the BMP");
+    if (r.chars[c].type == NumberRules::CharType::none) r.alphabet += c;
     r.chars[c] = {NumberRules::CharType::point, 0, rule};
   }
   r.decimal_digit_chars = dp.at("digit_chars").text();
@@ -1654,8 +1656,7 @@ void link_numbers(Rules& r) {
     if (c < n.may_start.size()) n.may_start[c] = true;
   };
   for (char32_t c = '0'; c <= '9'; ++c) mark(c);
-  for (size_t c = 0; c < n.chars.size(); ++c)
-    if (n.chars[c].type != NumberRules::CharType::none) mark(char32_t(c));
+  for (char32_t c : n.alphabet) mark(c);
   for (char32_t c : n.arabic_points) mark(c);
   for (char32_t c : n.ji_chars) mark(c);
   for (char32_t c : n.half_chars) mark(c);
@@ -1710,35 +1711,70 @@ std::string rules_fingerprint(const std::vector<RulesFile>& files) {
 }
 
 namespace generated {
-// The built-in rules files compact and without comments, k-th named by the k-th name
+// The built-in rules files without comments, flattened, k-th named by the k-th name
 // (src/gen/rules_compact_gen.cpp).
 extern const char* const kCompactRulesNames[];
-extern const char* const kCompactRulesTexts[];
-extern const size_t kCompactRulesSizes[];
 extern const size_t kCompactRulesCount;
+extern const JsonTreeView kRulesTrees[];
 }  // namespace generated
 
 namespace {
 
-// A rules file's JSON: a built-in one from its compact form written at build time (the
-// same values without the comments, which the loaders skip: lexing the annotated text
-// was a sixth of the start of a run on a one-line file), any other from its text.
-json parse_rules_file(const RulesFile& f, bool built_in) {
-  for (size_t k = 0; built_in && k < generated::kCompactRulesCount; ++k)
-    if (f.name == generated::kCompactRulesNames[k])
-      return json::parse(generated::kCompactRulesTexts[k], generated::kCompactRulesTexts[k] + generated::kCompactRulesSizes[k]);
-  return json::parse(f.text);
+// Whether the rules being compiled on this thread leave their regular expressions to
+// their first use: the built-in rules do (see LazyRegex); the test suite compiles them
+// all at load through compile_rules.
+struct LazyScope {
+  bool was = lazy_regexes;
+  explicit LazyScope(bool lazy) { lazy_regexes = lazy; }
+  ~LazyScope() { lazy_regexes = was; }
+};
+
+// The loader of the rules file `name`; `display` names it in the complaint.
+const Loader& loader_of(const std::string& name, const std::string& display) {
+  auto it = loaders().find(name);
+  if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
+  return it->second;
 }
 
-// `fingerprint`: that of the files when known (the built-in ones), else computed.
-std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& files_given, const char* fingerprint) {
-  // The built-in rules (those with a fingerprint known at build time) compile their
-  // regular expressions on first use; the test suite compiles them all at load.
-  struct LazyScope {
-    bool was = lazy_regexes;
-    explicit LazyScope(bool lazy) { lazy_regexes = lazy; }
-    ~LazyScope() { lazy_regexes = was; }
-  } lazy_scope(fingerprint != nullptr);
+// Loads one rules file, given as a flat tree, into `rules`; `display` names it in
+// complaints. False for a file that another command loads (panel.json).
+bool load_file(const std::string& name, const std::string& display, const JsonTreeView& tree, Rules& rules) {
+  if (loaded_elsewhere(name)) return false;
+  loader_of(name, display)(Node(tree, 0, display), rules);
+  return true;
+}
+
+// Every rules file loaded: the links between them, and the fingerprint.
+std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set<std::string>& seen, std::string fingerprint) {
+  for (const auto& [name, loader] : loaders())
+    if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
+  link_numbers(*rules);
+  rules->fingerprint = std::move(fingerprint);
+  return rules;
+}
+
+// The built-in rules, from their flat trees written at build time (the values without
+// the comments, which the loaders skip): no file text is copied and nothing parsed.
+std::shared_ptr<const Rules> compile_built_in() {
+  LazyScope lazy_scope(true);
+  auto rules = std::make_shared<Rules>();
+  std::set<std::string> seen;
+  // The registry first: the other files name its kinds and aspects.
+  std::vector<size_t> order(generated::kCompactRulesCount);
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_partition(order.begin(), order.end(),
+                        [](size_t k) { return std::string_view(generated::kCompactRulesNames[k]) == "kinds.json"; });
+  for (size_t k : order) {
+    std::string name = generated::kCompactRulesNames[k];
+    if (load_file(name, name, generated::kRulesTrees[k], *rules)) seen.insert(name);
+  }
+  return finish(std::move(rules), seen, embedded_rules_fingerprint());
+}
+
+}  // namespace
+
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files_given) {
+  LazyScope lazy_scope(false);
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
   // The registry first: the other files name its kinds and aspects.
@@ -1747,35 +1783,22 @@ std::shared_ptr<const Rules> compile_rules_with(const std::vector<RulesFile>& fi
   for (const RulesFile& f : files) {
     const std::string& display = f.path.empty() ? f.name : f.path;
     if (loaded_elsewhere(f.name)) continue;
-    auto it = loaders().find(f.name);
-    if (it == loaders().end()) throw RulesError(display, "", "not a rules file (expected one of " + rules_file_names() + ")");
-    json doc;
+    loader_of(f.name, display);  // before parsing: a file of another name is no rules file
+    JsonTree tree;
     try {
-      doc = parse_rules_file(f, fingerprint != nullptr);
+      tree = flatten_json(json::parse(f.text));
     } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
       throw RulesError(display, "", std::string("malformed JSON: ") + e.what());
     }
-    it->second(Node(doc, doc, display), *rules);
-    seen.insert(f.name);
+    if (load_file(f.name, display, tree.view(), *rules)) seen.insert(f.name);
   }
-  for (const auto& [name, loader] : loaders())
-    if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
-  link_numbers(*rules);
-  rules->fingerprint = fingerprint ? std::string(fingerprint) : rules_fingerprint(files);
-  return rules;
-}
-
-}  // namespace
-
-std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
-  return compile_rules_with(files, nullptr);
+  return finish(std::move(rules), seen, rules_fingerprint(files));
 }
 
 // Never freed: the built-in rules live until the process ends, and freeing their word
 // lists at exit cost 2.2 M instructions, 5% of a run on a one-line file.
 std::shared_ptr<const Rules> default_rules() {
-  static const auto* rules =
-      new std::shared_ptr<const Rules>(compile_rules_with(embedded_rules_files(), embedded_rules_fingerprint()));
+  static const auto* rules = new std::shared_ptr<const Rules>(compile_built_in());
   return *rules;
 }
 

@@ -688,6 +688,7 @@ struct Walk {
                               + std::string(rules.layout.numerals_apart_rule) + ")", true, at});
   }
 
+  bool two_line_heading(size_t i);
   void unit(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
@@ -708,7 +709,10 @@ struct Walk {
         case Kind::sidebar: sidebar(w.kind(i)); break;
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit: unit(i); break;
-        case Kind::body: body(i); break;
+        case Kind::body:
+          if (two_line_heading(i)) unit(i);
+          else body(i);
+          break;
       }
     }
     b.close();
@@ -764,7 +768,8 @@ void Walk::headline_paragraph_above(UnitHeading& h) {
 // there); `k` ends after them.
 void Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
   size_t extra = 0;
-  k = i + 1;
+  for (k = i + 1; w.has(k) && w.consumed(k); ++k) {
+  }
   // A line set in under a heading that has its headline (…许文涛：做实网格 服务到家 over
   // 　　2022年，长桥街道将…) starts the text; set in under one without (■ 城关镇党委书记
   // 韩立新 over 　　“小网格”撬动“大治理”) it is the headline.
@@ -803,6 +808,34 @@ void Walk::headline_line_above(size_t i, UnitHeading& h) {
   take_headline_above(h, covering(w.line(i - 1).content), HeadlinePlacement::Produce::line_above);
 }
 
+// A line short enough for half a heading, ending no sentence (县住建局, 局长 王五).
+bool heading_half(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  if (line.blank || !line.furniture.empty() || line.content.empty()) return false;
+  std::u32string words = text_of(view, line.content);
+  return words.size() <= rules.two_line_heading_max_chars && !ends_sentence(words, rules);
+}
+
+// Two body lines, the second right under the first, that read as one heading together
+// (structure.json two_line_heading): line i becomes the unit heading, line i + 1 is
+// consumed. Not when the text above is a paragraph the page broke (its sentence goes on).
+bool Walk::two_line_heading(size_t i) {
+  const StructureRules& st = rules.structure;
+  if (st.two_line_heading_rule.empty() || !b.open_finished || !w.has(i + 1) || w.consumed(i + 1)) return false;
+  if (w.kind(i + 1).kind != Kind::body || !w.line(i + 1).enumerator.empty()) return false;
+  if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(i + 1), st)) return false;
+  Pieces both = without_enumerator(view, w.line(i));
+  const Pieces& below = w.line(i + 1).content;
+  both.insert(both.end(), below.begin(), below.end());
+  auto parsed = parse_heading_line(view, both, st);
+  if (!parsed) return false;
+  parsed->heading.rules.push_back(st.two_line_heading_rule);
+  Classified& c = w.kind(i);
+  c.kind = Kind::unit;
+  c.unit = std::move(*parsed);
+  w.consume(i + 1);
+  return true;
+}
+
 // One placement of the headline; `k` is the first line after the heading and the
 // lines it took. Only a wrapped headline goes on one found already.
 void Walk::place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k) {
@@ -825,6 +858,8 @@ void Walk::unit(size_t i) {
   if (c.unit->body.empty()) unit.heading.heading = {heading_extent(view, w.line(i))};
   UnitHeading& h = unit.heading;
   size_t k = i + 1;
+  for (; w.has(k) && w.consumed(k); ++k)  // the second line of a two-line heading
+    if (c.unit->body.empty()) h.heading.push_back(heading_extent(view, w.line(k)));
   if (c.lead) {
     h.rules.push_back(c.lead->name);
     place_headline(c.lead->headline, i, h, k);

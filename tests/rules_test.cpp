@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <unicode/regex.h>
 
+#include "../src/json_tree.hpp"
 #include "table.hpp"
 
 namespace digestx::test {
@@ -80,9 +81,8 @@ TEST(Rules, EmbeddedFingerprintIsTheComputedOne) {
 
 namespace digestx::generated {
 extern const char* const kCompactRulesNames[];
-extern const char* const kCompactRulesTexts[];
-extern const size_t kCompactRulesSizes[];
 extern const size_t kCompactRulesCount;
+extern const JsonTreeView kRulesTrees[];
 }  // namespace digestx::generated
 
 namespace digestx::test {
@@ -100,7 +100,13 @@ nlohmann::json without_comments(nlohmann::json j) {
   return j;
 }
 
-// The built-in rules are read from their compact form, written at build time: it must
+bool same_nodes(const JsonTreeNode& a, const JsonTreeNode& b) {
+  return a.type == b.type && a.parent == b.parent && a.key_at == b.key_at && a.key_len == b.key_len &&
+         a.first == b.first && a.count == b.count && a.text_at == b.text_at && a.text_len == b.text_len &&
+         a.value == b.value;
+}
+
+// The built-in rules are read from their flat form, written at build time: it must
 // hold every file, and the same values as the file's text less its comments.
 TEST(Rules, CompactFormIsTheTextLessComments) {
   ASSERT_EQ(generated::kCompactRulesCount, embedded_rules_files().size());
@@ -109,10 +115,12 @@ TEST(Rules, CompactFormIsTheTextLessComments) {
     for (size_t k = 0; k < generated::kCompactRulesCount; ++k) {
       if (f.name != generated::kCompactRulesNames[k]) continue;
       found = true;
-      const char* text = generated::kCompactRulesTexts[k];
-      EXPECT_EQ(nlohmann::json::parse(text, text + generated::kCompactRulesSizes[k]),
-                without_comments(nlohmann::json::parse(f.text)))
-          << f.name;
+      const JsonTreeView& built = generated::kRulesTrees[k];
+      JsonTree expected = flatten_json(without_comments(nlohmann::json::parse(f.text)));
+      ASSERT_EQ(built.node_count, expected.nodes.size()) << f.name;
+      EXPECT_EQ(std::string_view(built.pool, built.pool_size), expected.pool) << f.name;
+      for (size_t i = 0; i < expected.nodes.size(); ++i)
+        EXPECT_TRUE(same_nodes(built.nodes[i], expected.nodes[i])) << f.name << " node " << i;
     }
     EXPECT_TRUE(found) << f.name;
   }

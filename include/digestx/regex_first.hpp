@@ -30,10 +30,11 @@ struct FirstChars {
 };
 
 // A superset of the first characters of `pattern` (ICU syntax, no flags): literals,
-// escapes \s \d and escaped punctuation, [classes] without set operations, (groups)
-// and (?:groups), alternation, quantifiers ? * + {m,n} (lazy or possessive), ^ and $;
-// ., [^…], \w and the like stand for any character. A pattern that starts with one, or
-// holds anything else (\p{…}, lookaround, inline flags), gives `any`.
+// escapes \s \d \t and escaped punctuation, [classes] without set operations, (groups)
+// and (?:groups), alternation, quantifiers ? * + {m,n} (lazy or possessive), ^ $ \b;
+// ., [^…], \w, \p{…} and the like stand for any character. A pattern that may start
+// with one, or holds anything else (lookaround, inline flags, \x{…}), gives `any`.
+// Read by the same reader as required_chars (src/regex_tree.hpp).
 FirstChars first_chars(std::u32string_view pattern);
 
 // Sets of characters that every match of `pattern` holds one of each, in this order
