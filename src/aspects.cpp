@@ -43,8 +43,11 @@ bool near(const AspectInput& in, const AspectRules::Cue& c, size_t from) {
 
 // Right after the figure: 10万元以下的村 (followed_by), 百吨以上渔船 (followed_by_han, with
 // text_ends: the figure ends in 以上).
+// preceded_by, where given, must end right before it (在3至5万元的小额诉讼案件, not
+// 给予3至5万元的奖励: the money given).
 bool follows(const AspectInput& in, const AspectRules::Cue& c) {
   if (!c.text_ends.empty() && !c.text_ends.longest_ending_at(in.text, in.end)) return false;
+  if (!c.preceded_by.empty() && !c.preceded_by.longest_ending_at(in.text, in.begin)) return false;
   if (c.followed_by.longest_at(in.text, in.end)) return true;
   return c.followed_by_han && in.end < in.text.size() && is_han(in.text[in.end]);
 }
@@ -77,6 +80,7 @@ size_t with_whole(const AspectInput& in, const AspectRules::Cue& c, size_t claus
 bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules, const QuantityRules& rules_q) {
   if (!listed(c.kinds, in.kind)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
+  if (c.ranges_only && !in.range) return false;
   if (holds_word(in.text, c.not_in_text, in.begin, in.end)) return false;
   // Where the clause begins, looked for only by the cues that read it.
   bool reads_clause = c.where == Where::clause || c.where == Where::near || !c.not_in_clause.empty();

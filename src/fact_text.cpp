@@ -89,7 +89,12 @@ Lexicon::Match FactText::unit_at(size_t p) const {
   auto u = word_at(q_.unit_words, p);
   if (!u) return u;
   auto blocked = word_at(q_.not_units, p);
-  if (blocked && blocked.len >= u.len) return {};
+  // 个人 blocks 个 (先进个人), unless a noun starts inside it after the unit and runs past
+  // it (quantities.json not_unit_overlaps): 5个人民法庭 is 5个 + 人民法庭.
+  if (blocked && blocked.len >= u.len) {
+    auto noun = word_at(q_.not_unit_overlaps, p + u.len);
+    if (!noun || u.len + noun.len <= blocked.len) return {};
+  }
   size_t end = p + u.len;
   if (is_ascii_alpha(s_[end - 1]) && end < s_.size() && is_ascii_alpha(s_[end])) return {};
   // A unit per another (quantities.json per_unit): 28微克/立方米 is one unit, not 28微克.

@@ -212,6 +212,7 @@ class FactFinder : private facts::FactText {
       in.kind = d.kind;
       in.qualifier = d.qualifier;
       in.unit = d.unit;
+      in.range = d.range.has_value();
       in.sentence = in_.sentence_starts.empty() ? 0 : in_.sentence_starts[sentence_of(d.b)];
       size_t clause = clause_begin(s_, d.b, r_.aspects);
       for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;) in.kinds_before.push_back(drafts_[m].kind);

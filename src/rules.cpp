@@ -909,7 +909,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
 }
 
 void load_periods(const Node& root, PeriodRules& r) {
-  root.keys({"markers", "max_offset", "not_after", "not_before", "year_suffix", "year_not_before"});
+  root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before"});
   for (const Node& n : root.at("markers").list()) {
     n.keys({"name", "text", "year_offset", "period", "in_full_report"});
     PeriodRules::Marker m;
@@ -927,6 +927,13 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.markers.push_back(std::move(m));
   }
   r.max_offset = size_t(root.at("max_offset").integer(0, 1000));
+  if (auto l = root.opt("lead_clause")) {
+    l->keys({"name", "_doc", "max_offset", "clause_breaks", "not_in_lead"});
+    r.lead_clause_rule = l->at("name").str();
+    r.lead_clause_max_offset = size_t(l->at("max_offset").integer(0, 1000));
+    r.lead_clause_breaks = l->at("clause_breaks").text();
+    r.lead_clause_not_in = l->at("not_in_lead").text();
+  }
   add_words(r.not_after, root.at("not_after"), 0);
   add_words(r.not_before, root.at("not_before"), 0);
   r.year_suffix = root.at("year_suffix").text();
@@ -1135,7 +1142,7 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit"});
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit", "not_unit_overlaps"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n, kinds));
@@ -1145,6 +1152,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
     r.prefixes.push_back(load_unit(n, kinds));
   }
   r.not_unit_rule = load_named_words(root.at("not_units"), r.not_units);
+  if (auto o = root.opt("not_unit_overlaps")) r.not_unit_overlap_rule = load_named_words(*o, r.not_unit_overlaps);
   auto ordinals = root.at("ordinal_prefixes").list();
   for (const Node& n : ordinals) r.ordinal_rule = load_named_words(n, r.ordinal_prefixes);
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
@@ -1481,7 +1489,7 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   using Where = AspectRules::Where;
   n.keys({"name", "aspect", "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units", "qualifiers",
           "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds", "not_in_text", "not_in_clause",
-          "parts_of_whole"});
+          "parts_of_whole", "ranges", "preceded_by"});
   AspectRules::Cue c;
   c.name = n.at("name").str();
   c.aspect = kinds.aspect_index(n.at("aspect").str());
@@ -1507,12 +1515,14 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   if (auto w = n.opt("not_in_text")) add_words(c.not_in_text, *w, 0);
   if (auto w = n.opt("not_in_clause")) add_words(c.not_in_clause, *w, 0);
   if (auto w = n.opt("parts_of_whole")) add_words(c.parts_of_whole, *w, 0);
+  if (auto r = n.opt("ranges")) c.ranges_only = r->boolean();
   if (c.where == Where::after_count)
     for (const Node& k : n.at("after_kinds").list()) c.after_kinds.push_back(known_kind(k, kinds));
   if (c.where == Where::follows) {
     if (auto f = n.opt("followed_by")) add_words(c.followed_by, *f, 0);
     if (auto f = n.opt("followed_by_han")) c.followed_by_han = f->boolean();
     if (auto t = n.opt("text_ends")) add_words(c.text_ends, *t, 0);
+    if (auto b = n.opt("preceded_by")) add_words(c.preceded_by, *b, 0);
     if (c.followed_by.empty() && !c.followed_by_han) n.fail("a follows cue needs \"followed_by\" or \"followed_by_han\"");
   }
   return c;

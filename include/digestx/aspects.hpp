@@ -22,6 +22,7 @@ struct AspectInput {
   std::string_view kind, qualifier;
   std::string_view unit;     // normalised, UTF-8; empty = none
   std::vector<std::string_view> kinds_before;  // of the figures before it in its clause (12个村…超100万元)
+  bool range = false;        // the figure is a range (3至5万元)
 };
 
 struct AspectPick {

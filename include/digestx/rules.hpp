@@ -452,6 +452,11 @@ struct PeriodRules {
   std::vector<Marker> markers;
   Lexicon marker_words;  // value: index into markers
   size_t max_offset = 16;
+  // A marker opening the second clause, after a lead clause with no figure in it
+  // (龙潭村把红色资源和乡村旅游结合起来，去年接待游客8.6万人次): up to this offset.
+  std::string lead_clause_rule;
+  size_t lead_clause_max_offset = 0;  // 0: off
+  std::u32string lead_clause_breaks, lead_clause_not_in;
   Lexicon not_after, not_before;
   std::u32string year_suffix;
   Lexicon year_not_before;
@@ -580,6 +585,8 @@ struct QuantityRules {
   Lexicon between_connectors, between_closers;
   std::string not_unit_rule;
   Lexicon not_units;
+  std::string not_unit_overlap_rule;
+  Lexicon not_unit_overlaps;  // a noun after the unit that runs past the blocked word lifts the block (5个人民法庭)
   std::string ordinal_rule;
   Lexicon ordinal_prefixes;
   std::string fraction_rule;
@@ -779,6 +786,8 @@ struct AspectRules {
     bool followed_by_han = false;         // follows: any Chinese character right after it
     Lexicon text_ends;                    // follows: the figure's text ends with one of these
     std::vector<std::string> after_kinds; // after_count: a figure of one of these kinds before it in its clause
+    bool ranges_only = false;             // any: only figures that are a range (3至5万元的小额诉讼案件)
+    Lexicon preceded_by;                  // follows: and a word right before the figure (在3至5万元的)
   };
   std::vector<Cue> cues;
   std::u32string clause_breaks;
