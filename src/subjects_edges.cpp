@@ -55,9 +55,6 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   }
 }
 
-// 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
-// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
-// 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
 // Whether a noun that begins before b (not before floor) runs to e or past it.
 bool SubjectEdges::noun_covers(size_t b, size_t e, size_t floor) const {
   for (size_t j = b; j-- > floor && b - j <= 4;)
@@ -65,6 +62,9 @@ bool SubjectEdges::noun_covers(size_t b, size_t e, size_t floor) const {
   return false;
 }
 
+// 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
+// the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
+// 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
 void SubjectEdges::trim_start(Subject& s) const {
   if (s.e <= s.b) return;  // no phrase: nothing to trim (s.e - 1 below would wrap at 0)
   for (size_t k = s.e; k-- > s.b + 1;) {

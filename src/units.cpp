@@ -692,7 +692,7 @@ struct Walk {
   void unit(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
-  void headline_wrapped(size_t i, UnitHeading& h, size_t& k);
+  void headline_wrapped(UnitHeading& h, size_t& k);
   void headline_own_line(size_t k, UnitHeading& h);
   void headline_line_above(size_t i, UnitHeading& h);
   const ParagraphText* headline_above();
@@ -765,11 +765,10 @@ void Walk::headline_paragraph_above(UnitHeading& h) {
 }
 
 // Headline wrapped onto the following lines of the same block (or its continuation
-// there); `k` ends after them.
-void Walk::headline_wrapped(size_t i, UnitHeading& h, size_t& k) {
+// there), from `k`, the first line after the heading and the lines it took; `k` ends
+// after them.
+void Walk::headline_wrapped(UnitHeading& h, size_t& k) {
   size_t extra = 0;
-  for (k = i + 1; w.has(k) && w.consumed(k); ++k) {
-  }
   // A line set in under a heading that has its headline (…许文涛：做实网格 服务到家 over
   // 　　2022年，长桥街道将…) starts the text; set in under one without (■ 城关镇党委书记
   // 韩立新 over 　　“小网格”撬动“大治理”) it is the headline.
@@ -809,10 +808,11 @@ void Walk::headline_line_above(size_t i, UnitHeading& h) {
 }
 
 // A line short enough for half a heading, ending no sentence (县住建局, 局长 王五).
+// Asked of every body line: the line's characters are borrowed from the view, not copied.
 bool heading_half(std::u32string_view view, const Line& line, const StructureRules& rules) {
   if (line.blank || !line.furniture.empty() || line.content.empty()) return false;
-  std::u32string words = text_of(view, line.content);
-  return words.size() <= rules.two_line_heading_max_chars && !ends_sentence(words, rules);
+  Joined words = Joined::of(view, line.content);
+  return words.size() <= rules.two_line_heading_max_chars && !ends_sentence(words.chars(), rules);
 }
 
 // Two body lines, the second right under the first, that read as one heading together
@@ -843,7 +843,7 @@ void Walk::place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading&
   if (how != P::wrapped && !h.headline.empty()) return;
   switch (how) {
     case P::paragraph_above: headline_paragraph_above(h); break;
-    case P::wrapped: headline_wrapped(i, h, k); break;
+    case P::wrapped: headline_wrapped(h, k); break;
     case P::own_line: headline_own_line(k, h); break;
     case P::line_above: headline_line_above(i, h); break;
   }
