@@ -417,10 +417,14 @@ void require_not_binary(const Decoded& d) {
     throw InputError("binary", "looks like a binary file, not text (" + std::to_string(controls) + " control characters)");
 }
 
+// Whether the text holds anything but white space and line breaks.
+bool holds_text(const std::u32string& text) {
+  return !std::all_of(text.begin(), text.end(), [](char32_t c) { return is_space(c) || is_line_break(c); });
+}
+
 void require_text(const Decoded& d) {
-  bool blank = std::all_of(d.text.begin(), d.text.end(), [](char32_t c) { return is_space(c) || is_line_break(c); });
   if (d.text.empty()) throw InputError("empty", d.bom ? "holds only a byte order mark" : "is empty");
-  if (blank) throw InputError("empty", "holds only white space");
+  if (!holds_text(d.text)) throw InputError("empty", "holds only white space");
 }
 
 // A file of another kind saved (or renamed) as .txt, told by its first bytes: what it
@@ -457,10 +461,6 @@ const char* other_format(std::string_view b) {
   if (head.find("ppt/") != std::string_view::npos) return "a PowerPoint (ZIP) file: save its text as a .txt file";
   if (head.find("opendocument") != std::string_view::npos) return "an OpenDocument (ZIP) file: save it as text";
   return "a ZIP archive: extract its files first";
-}
-
-bool holds_text(const std::u32string& text) {
-  return !std::all_of(text.begin(), text.end(), [](char32_t c) { return is_space(c) || is_line_break(c); });
 }
 
 constexpr size_t kChunkBytes = size_t(1) << 20;  // read at a time by decode_chunked
@@ -609,6 +609,12 @@ std::optional<Decoded> decode_chunked(const ReadAt& read_at, const DecodeOptions
   d.bom = bom;
   if (bom) warn_invalid(d, u.invalid, u.bad, 3);
   else if (u.invalid > 0 || u.controls * 100 > bytes) return std::nullopt;
+  return d;
+}
+
+Decoded decode_owned(std::string&& bytes, const DecodeOptions& options) {
+  Decoded d = decode(bytes, options);
+  std::string().swap(bytes);
   return d;
 }
 

@@ -422,10 +422,8 @@ Document extract(std::string_view bytes, SourceInfo source, const Rules& rules, 
 }
 
 Document extract_owned(std::string&& bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
-  Decoded d = decode(bytes, options.decode);
   size_t size = bytes.size();
-  std::string().swap(bytes);
-  return from_decoded(std::move(d), size, std::move(source), rules, options);
+  return from_decoded(decode_owned(std::move(bytes), options.decode), size, std::move(source), rules, options);
 }
 
 Document extract_decoded(Decoded decoded, size_t bytes, SourceInfo source, const Rules& rules,
@@ -435,10 +433,8 @@ Document extract_decoded(Decoded decoded, size_t bytes, SourceInfo source, const
 
 StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options) {
-  Decoded d = decode(bytes, options.decode);
   size_t size = bytes.size();
-  std::string().swap(bytes);
-  return extract_streamed(std::move(d), size, std::move(source), rules, options);
+  return extract_streamed(decode_owned(std::move(bytes), options.decode), size, std::move(source), rules, options);
 }
 
 StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, const Rules& rules,

@@ -38,6 +38,8 @@ class InputError : public std::runtime_error {
 
 // Throws InputError ("empty", "binary", "undecodable", "unknown_encoding").
 Decoded decode(std::string_view bytes, const DecodeOptions& options = {});
+// decode(), then the bytes freed: the text alone goes on (a large input held both).
+Decoded decode_owned(std::string&& bytes, const DecodeOptions& options = {});
 
 // Reads up to `n` bytes of the input from byte `offset` into `buf`: how many, 0 at its
 // end. Throws InputError when it cannot.

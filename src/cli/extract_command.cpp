@@ -129,13 +129,6 @@ void summarise(Result& r, const Document& doc, const std::string& title) {
   r.output = format_stats(*r.stats, title);
 }
 
-// The bytes of an input decoded, then freed: the text alone goes on.
-Decoded decode_owned(std::string& bytes, const DecodeOptions& options) {
-  Decoded d = decode(bytes, options);
-  std::string().swap(bytes);
-  return d;
-}
-
 Result run_file(const Batch& b, size_t i) {
   const Input& in = b.inputs[i];
   SourceInfo source;
@@ -163,7 +156,7 @@ Result run_file(const Batch& b, size_t i) {
     ExtractOptions options = b.extract;
     std::vector<Warning> notes = give_fields(options, b.args, in.path);
     if (large) options.parallel = run_shared;  // one large file: its units on the batch's workers
-    if (!input.decoded) input.decoded = decode_owned(input.bytes, options.decode);
+    if (!input.decoded) input.decoded = decode_owned(std::move(input.bytes), options.decode);
     if (large && !to_dir && !b.args.summary && !b.args.strict) {
       // Its units are filled by the writer as it writes them (--strict needs every
       // warning before the first byte, --summary every fact: those are not streamed).
