@@ -1749,6 +1749,16 @@ bool load_file(const std::string& name, const std::string& display, const JsonTr
   return true;
 }
 
+// The order in which to load `n` files named by name_of(k): the registry first, as the
+// other files name its kinds and aspects.
+template <class NameOf>
+std::vector<size_t> load_order(size_t n, NameOf name_of) {
+  std::vector<size_t> order(n);
+  for (size_t k = 0; k < n; ++k) order[k] = k;
+  std::stable_partition(order.begin(), order.end(), [&](size_t k) { return std::string_view(name_of(k)) == "kinds.json"; });
+  return order;
+}
+
 // Every rules file loaded: the links between them, and the fingerprint.
 std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set<std::string>& seen, std::string fingerprint) {
   for (const auto& [name, loader] : loaders())
@@ -1764,12 +1774,7 @@ std::shared_ptr<const Rules> compile_built_in() {
   LazyScope lazy_scope(true);
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
-  // The registry first: the other files name its kinds and aspects.
-  std::vector<size_t> order(generated::kCompactRulesCount);
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_partition(order.begin(), order.end(),
-                        [](size_t k) { return std::string_view(generated::kCompactRulesNames[k]) == "kinds.json"; });
-  for (size_t k : order) {
+  for (size_t k : load_order(generated::kCompactRulesCount, [](size_t k) { return generated::kCompactRulesNames[k]; })) {
     std::string name = generated::kCompactRulesNames[k];
     if (load_file(name, name, generated::kRulesTrees[k], *rules)) seen.insert(name);
   }
@@ -1778,14 +1783,12 @@ std::shared_ptr<const Rules> compile_built_in() {
 
 }  // namespace
 
-std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files_given) {
+std::shared_ptr<const Rules> compile_rules(const std::vector<RulesFile>& files) {
   LazyScope lazy_scope(false);
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
-  // The registry first: the other files name its kinds and aspects.
-  std::vector<RulesFile> files = files_given;
-  std::stable_partition(files.begin(), files.end(), [](const RulesFile& f) { return f.name == "kinds.json"; });
-  for (const RulesFile& f : files) {
+  for (size_t k : load_order(files.size(), [&](size_t k) -> const std::string& { return files[k].name; })) {
+    const RulesFile& f = files[k];
     const std::string& display = f.path.empty() ? f.name : f.path;
     if (loaded_elsewhere(f.name)) continue;
     loader_of(f.name, display);  // before parsing: a file of another name is no rules file
