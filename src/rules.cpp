@@ -101,31 +101,37 @@ UErrorCode LazyRegex::status() const {
 
 // ---------------------------------------------------------------- Lexicon
 
-const uint64_t Lexicon::Side::kNoBits[0x10000 / 64] = {};
+const uint64_t Lexicon::Side::kNoBits[1] = {};
+
+void Lexicon::Side::rebuild(size_t count) {
+  unsigned log2 = 3;  // eight slots at least
+  while ((size_t(1) << log2) < 2 * count) ++log2;
+  slot_shift_ = 64 - log2;
+  slots_.assign(size_t(1) << log2, 0);
+  filter_.assign(size_t(1) << log2 >> 3, 0);  // eight bits a slot: 64 bits a word
+  repoint(64 - (log2 + 3));
+  for (size_t b = 0; b < buckets_.size(); ++b) {
+    char32_t c = buckets_[b].c;
+    slots_[slot_of(c)] = uint32_t(b + 1);
+    uint64_t bit = hash(c) >> filter_shift_;
+    filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
+  }
+}
 
 Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
-  if (own_bits_.empty()) {
-    own_bits_.assign(0x10000 / 64, 0);
-    repoint();
-    // Room for the pages up to the end of the CJK block, where most words start and
-    // end, and for a few pages of cells, so that filing words seldom moves them.
-    pages_.reserve(0xA000 >> kPageBits);
-    cells_.reserve(8 * (kPageMask + 1));
-    cells_.assign(kPageMask + 1, 0);  // page 0: the empty page
+  if (!slots_.empty()) {
+    uint32_t b = slots_[slot_of(c)];
+    if (b) return buckets_[b - 1];
   }
-  size_t page = size_t(c) >> kPageBits;
-  if (page >= pages_.size()) pages_.resize(page + 1, 0);
-  if (pages_[page] == 0) {
-    pages_[page] = uint32_t(cells_.size() >> kPageBits);
-    cells_.resize(cells_.size() + kPageMask + 1, 0);
+  buckets_.push_back({c, {}, {}});
+  if (2 * buckets_.size() > slots_.size()) {
+    rebuild(buckets_.size());
+  } else {
+    slots_[slot_of(c)] = uint32_t(buckets_.size());
+    uint64_t bit = hash(c) >> filter_shift_;
+    filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
   }
-  uint32_t& cell = cells_[(size_t(pages_[page]) << kPageBits) | (c & kPageMask)];
-  if (cell == 0) {
-    buckets_.push_back({c, {}, {}});
-    cell = uint32_t(buckets_.size());
-    if (c < 0x10000) own_bits_[c >> 6] |= uint64_t(1) << (c & 63);
-  }
-  return buckets_[cell - 1];
+  return buckets_.back();
 }
 
 void Lexicon::file(Side& side, char32_t c, uint32_t index) {

@@ -104,55 +104,71 @@ class Lexicon {
     std::vector<uint32_t> lengths;  // past kSortedMax words: their distinct lengths, longest first
   };
   // The buckets of one side (first or last characters) and which bucket a character
-  // has: one bit per BMP character first (most positions of a text hold no word's
-  // first or last character), then a two-level table over the characters seen, pages
-  // of 64 (a word list's characters are scattered over the CJK block: pages of 256 made
-  // most of the memory, and of the page faults, of building the rules): a lookup is a
-  // few loads, no hashing.
+  // has: a hashed bit filter first (most positions of a text hold no word's first or
+  // last character), then an open-addressing table of characters; both sized to the
+  // side's characters, a lookup is a multiply and a few loads. A rules set holds
+  // hundreds of lexicons, most of them small: a bitmap over the BMP for each side of
+  // each (8 KiB) and its page tables were two thirds of the memory, and of the page
+  // faults, of a run's start on a one-line file.
   class Side {
    public:
-    // A side without words allocates nothing: its bits are a shared table of zeros (a
-    // rules set holds hundreds of lexicons, most of them small or empty, and zeroing
-    // 9 KiB for each side of each was a fifth of the page faults of a run's start).
+    // A side without words allocates nothing: its filter is a shared word of zeros.
     Side() = default;
     Side(const Side& other)
-        : own_bits_(other.own_bits_), pages_(other.pages_), cells_(other.cells_), buckets_(other.buckets_) {
-      repoint();
+        : slot_shift_(other.slot_shift_), filter_(other.filter_), slots_(other.slots_), buckets_(other.buckets_) {
+      repoint(other.filter_shift_);
     }
     Side(Side&& other) noexcept
-        : own_bits_(std::move(other.own_bits_)), pages_(std::move(other.pages_)), cells_(std::move(other.cells_)),
+        : slot_shift_(other.slot_shift_),
+          filter_(std::move(other.filter_)),
+          slots_(std::move(other.slots_)),
           buckets_(std::move(other.buckets_)) {
-      repoint();
+      repoint(other.filter_shift_);
       other = Side();
     }
     Side& operator=(Side other) noexcept {
-      own_bits_.swap(other.own_bits_);
-      pages_.swap(other.pages_);
-      cells_.swap(other.cells_);
+      std::swap(slot_shift_, other.slot_shift_);
+      filter_.swap(other.filter_);
+      slots_.swap(other.slots_);
       buckets_.swap(other.buckets_);
-      repoint();
+      repoint(other.filter_shift_);
       return *this;
     }
-    // False when no word has c there (the BMP bit); true is checked by find.
-    bool may_hold(char32_t c) const { return c >= 0x10000 || ((bits_[c >> 6] >> (c & 63)) & 1); }
+    // False when no word has c there (the filter); true is checked by find.
+    bool may_hold(char32_t c) const {
+      uint64_t bit = hash(c) >> filter_shift_;
+      return (bits_[bit >> 6] >> (bit & 63)) & 1;
+    }
     const Bucket* find(char32_t c) const {
       if (!may_hold(c)) return nullptr;
-      size_t page = size_t(c) >> kPageBits;
-      if (page >= pages_.size()) return nullptr;
-      uint32_t b = cells_[(size_t(pages_[page]) << kPageBits) | (c & kPageMask)];
+      uint32_t b = slots_[slot_of(c)];
       return b ? &buckets_[b - 1] : nullptr;
     }
     Bucket& make(char32_t c);
     const std::vector<Bucket>& buckets() const { return buckets_; }
 
    private:
-    static const uint64_t kNoBits[0x10000 / 64];
-    void repoint() { bits_ = own_bits_.empty() ? kNoBits : own_bits_.data(); }
-    std::vector<uint64_t> own_bits_;  // BMP characters with a bucket, once there is one
-    const uint64_t* bits_ = kNoBits;  // own_bits_, or kNoBits
-    static constexpr size_t kPageBits = 6, kPageMask = (size_t(1) << kPageBits) - 1;
-    std::vector<uint32_t> pages_;     // page of c >> kPageBits; 0: the empty page
-    std::vector<uint32_t> cells_;     // 1 + index into buckets_, or 0; page 0 (empty) made with the first
+    static uint64_t hash(char32_t c) { return uint64_t(c) * 0x9E3779B97F4A7C15ull; }
+    // The slot holding c's bucket, or the empty slot where it would go.
+    size_t slot_of(char32_t c) const {
+      size_t mask = slots_.size() - 1, i = size_t(hash(c) >> slot_shift_);
+      while (slots_[i] != 0 && buckets_[slots_[i] - 1].c != c) i = (i + 1) & mask;
+      return i;
+    }
+    // Sizes the table for `count` characters (at most half full) and the filter at
+    // eight bits a slot, and files the buckets there.
+    void rebuild(size_t count);
+    void repoint(unsigned shift) {
+      bits_ = filter_.empty() ? kNoBits : filter_.data();
+      filter_shift_ = filter_.empty() ? kNoShift : shift;
+    }
+    static constexpr unsigned kNoShift = 58;  // one 64-bit word of filter
+    static const uint64_t kNoBits[1];
+    unsigned slot_shift_ = 64;          // 64 - log2(slots_.size())
+    std::vector<uint64_t> filter_;      // bit (hash(c) >> filter_shift_) set for each character held
+    const uint64_t* bits_ = kNoBits;    // filter_, or kNoBits
+    unsigned filter_shift_ = kNoShift;  // 64 - log2(bits in filter_)
+    std::vector<uint32_t> slots_;       // 1 + index into buckets_, or 0; a power of two
     std::vector<Bucket> buckets_;
   };
   Match longest_at_slow(std::u32string_view text, size_t pos) const;
