@@ -778,6 +778,17 @@ void load_heading_places(const Node& root, StructureRules& r) {
   }
 }
 
+// A report-year rule of structure.json: its regex captures the year, offset is added.
+StructureRules::YearRule load_year_rule(const Node& n) {
+  n.keys({"name", "regex", "offset", "first_paragraphs"});
+  StructureRules::YearRule y;
+  y.name = n.at("name").str();
+  y.pattern = compile_pattern(n.at("regex"));
+  if (auto o = n.opt("offset")) y.offset = int(o->integer(-5, 5));
+  if (auto f = n.opt("first_paragraphs")) y.first_places = size_t(f->integer(1, 1000));
+  return y;
+}
+
 // The unknown-heading warning and the genres of structure.json.
 void load_heading_extras(const Node& root, StructureRules& r) {
   if (auto l = root.opt("headline_labels")) {
@@ -798,7 +809,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
   }
   if (auto g = root.opt("genres")) {
     for (const Node& n : g->list()) {
-      n.keys({"name", "genre", "title_regex", "max_units", "no_subtitle"});
+      n.keys({"name", "genre", "title_regex", "max_units", "no_subtitle", "body_year"});
       StructureRules::Genre genre;
       genre.name = n.at("name").str();
       genre.genre = n.at("genre").str();
@@ -806,6 +817,8 @@ void load_heading_extras(const Node& root, StructureRules& r) {
       genre.title = compile_pattern(n.at("title_regex"));
       genre.max_units = size_t(n.at("max_units").integer(0, 1000));
       if (auto ns = n.opt("no_subtitle")) genre.no_subtitle = ns->boolean();
+      if (auto by = n.opt("body_year"))
+        for (const Node& y : by->list()) genre.body_year.push_back(load_year_rule(y));
       r.genres.push_back(std::move(genre));
     }
   }
@@ -844,14 +857,7 @@ void load_structure(const Node& root, StructureRules& r) {
     if (s.prefix.empty() && s.keywords.empty()) n.fail("a subtitle rule needs \"prefix\" or \"keywords\"");
     r.subtitles.push_back(std::move(s));
   }
-  for (const Node& n : root.at("report_year").list()) {
-    n.keys({"name", "regex", "offset"});
-    StructureRules::YearRule y;
-    y.name = n.at("name").str();
-    y.pattern = compile_pattern(n.at("regex"));
-    if (auto o = n.opt("offset")) y.offset = int(o->integer(-5, 5));
-    r.report_year.push_back(std::move(y));
-  }
+  for (const Node& n : root.at("report_year").list()) r.report_year.push_back(load_year_rule(n));
   for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
   if (auto rc = root.opt("region_clauses")) {
     rc->keys({"marks"});

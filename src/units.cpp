@@ -349,9 +349,12 @@ bool bounded_find(icu::RegexMatcher& m, const std::string& rule, Structure& st) 
   return run == RegexRun::hit;
 }
 
-void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places, const Rules& rules) {
-  for (const auto& rule : rules.structure.report_year) {
+void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces>& places,
+               const std::vector<StructureRules::YearRule>& year_rules, const Rules& rules) {
+  for (const auto& rule : year_rules) {
+    size_t tried = 0;
     for (const Pieces& place : places) {
+      if (rule.first_places && tried++ == rule.first_places) break;
       std::u32string text = without_quoted(text_of(view, place), rules.exclusions);
       if (!rule.pattern.may_match(text)) continue;
       icu::UnicodeString us = unicode_of(text);
@@ -884,15 +887,20 @@ void Walk::unit(size_t i) {
 // Year and region from the front matter: subtitle, title, the unlabelled text before
 // the first unit, then the sidebars (核心提示: 琼南市2023年度…述职评议会).
 void read_front_matter(Structure& st, std::u32string_view view, const std::vector<ParagraphText>& front,
-                       const Rules& rules, const StructureOptions& options) {
+                       const Rules& rules) {
   std::vector<Pieces> places;
   if (!st.subtitle.empty()) places.push_back(st.subtitle);
   if (!st.title.empty()) places.push_back(st.title);
   for (const auto& p : front) places.push_back(p.pieces);
   for (const auto& sb : st.sidebars)
     for (const auto& p : sb.paragraphs) places.push_back(p.pieces);
-  find_year(st, view, places, rules);
+  find_year(st, view, places, rules.structure.report_year, rules);
   find_region(st, view, places, rules);
+}
+
+// The report year given (--year, or the path), which wins over what the text states,
+// else a warning when the text states none.
+void apply_given_year(Structure& st, const Rules& rules, const StructureOptions& options) {
   if (options.year) {
     if (st.report_year && *st.report_year != *options.year)
       st.warnings.push_back({"year_overridden",
@@ -905,6 +913,26 @@ void read_front_matter(Structure& st, std::u32string_view view, const std::vecto
   } else if (!st.report_year) {
     st.warnings.push_back({"no_report_year", "the text states no report year (NNNN年度); pass --year", false, {}});
   }
+}
+
+// A full report whose front matter states no year may state it in its body: its section
+// headings (一、2023年工作回顾, 二、2024年工作打算) or its opening sentence (2023年，在区委的
+// 坚强领导下，……); the byline's headline counts as the first place of the body. Tried
+// after the front matter, so that a title's year still wins.
+void find_body_year(Structure& st, std::u32string_view view, const std::vector<ParagraphText>& front,
+                    const Rules& rules) {
+  if (st.report_year) return;
+  const StructureRules::Genre* genre = nullptr;
+  for (const auto& g : rules.structure.genres) genre = g.name == st.genre_rule ? &g : genre;
+  if (!genre || genre->body_year.empty()) return;
+  const auto& body = st.units.empty() ? front : st.units.front().paragraphs;
+  std::vector<Pieces> places;
+  places.reserve(body.size() + 1);
+  // A bare section line right under the byline reads as its headline (2023年工作总结).
+  if (!st.units.empty() && !st.units.front().heading.headline.empty())
+    places.push_back(st.units.front().heading.headline);
+  for (const auto& p : body) places.push_back(p.pieces);
+  find_year(st, view, places, genre->body_year, rules);
 }
 
 // A digest, or an official's full report (genres of structure.json, first match wins).
@@ -946,8 +974,10 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
   walk.run();
   Structure& st = walk.b.out;
   SidebarText& front = walk.b.front;
-  read_front_matter(st, view, front.paragraphs, rules, options);
+  read_front_matter(st, view, front.paragraphs, rules);
   find_genre(st, view, rules.structure);
+  find_body_year(st, view, front.paragraphs, rules);
+  apply_given_year(st, rules, options);
   if (st.units.empty()) {
     UnitText unit;
     unit.paragraphs = std::move(front.paragraphs);

@@ -25,7 +25,9 @@ class StructureTable : public testing::TestWithParam<Case> {};
 TEST_P(StructureTable, FindsUnits) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
-  Document doc = extract_text(text, {}, rules());
+  ExtractOptions options;
+  if (c.contains("year")) options.year = c.at("year").get<int>();  // as --year gives it
+  Document doc = extract_text(text, {}, rules(), options);
   if (c.contains("units")) {
     ASSERT_EQ(doc.units.size(), c.at("units").size());
     for (size_t i = 0; i < doc.units.size(); ++i) {
@@ -47,6 +49,7 @@ TEST_P(StructureTable, FindsUnits) {
     if (c.at("report_year").is_null()) EXPECT_FALSE(doc.report_year);
     else EXPECT_EQ(doc.report_year.value_or(0), c.at("report_year").get<int>());
   }
+  if (c.contains("year_rule")) EXPECT_EQ(doc.year_rule, c.at("year_rule").get<std::string>());  // --explain's
   if (c.contains("sidebars")) {
     ASSERT_EQ(doc.sidebars.size(), c.at("sidebars").size());
     for (size_t i = 0; i < doc.sidebars.size(); ++i)

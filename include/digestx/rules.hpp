@@ -369,6 +369,9 @@ struct StructureRules {
   // report given at the people's congress of 2025年1月 reviews 2024: offset -1).
   struct YearRule : NamedRegex {
     int offset = 0;
+    // Tried on this many first places only (a full report's opening sentence
+    // 2023年，在区委的坚强领导下，…, not a plan's 2024年，我将… further down); 0: all.
+    size_t first_places = 0;
   };
   std::vector<YearRule> report_year;
   std::vector<NamedRegex> region;
@@ -432,6 +435,9 @@ struct StructureRules {
     LazyRegex title;
     size_t max_units = 1;
     bool no_subtitle = true;
+    // The report year read from the body (its section headings 一、2023年工作回顾,
+    // 二、2024年工作打算) when the front matter and --year state none.
+    std::vector<YearRule> body_year;
   };
   std::vector<Genre> genres;
   size_t headline_max_chars = 48, headline_max_lines = 3;
