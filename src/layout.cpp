@@ -220,8 +220,8 @@ bool holds_sentence_end(std::u32string_view view, const Line& line, const Layout
 
 // Why the paragraph ends after `line` although no sentence end closes it, given the
 // next line that holds text (nullptr at the end): a time or a table cell at its end,
-// a short section heading (一、主要工作及成效), a list item after it, or a numeral on
-// either side of the break (完成任务3 / 5个村 is never 35个).
+// a short section heading (一、主要工作及成效), a list item or an indented line after it,
+// or a numeral on either side of the break (完成任务3 / 5个村 is never 35个).
 std::string_view complete_rule(std::u32string_view view, const Line& line, const Line* next, const LayoutRules& rules,
                                Matchers& ms) {
   if (line.content.empty()) return {};
@@ -236,6 +236,11 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
       !holds_sentence_end(view, line, rules))
     return rules.section_heading_rule;
   if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
+  // A line set flush before one set in: the indent starts a paragraph (a page title over
+  // 　　3月4日，云山县召开…; a paragraph the layout broke, then 　　今年，…), never a line
+  // set in like the next (every line of some pages is).
+  if (next && next->indented && !line.indented && !line.full_width && !rules.before_indent_rule.empty())
+    return rules.before_indent_rule;
   // The end of the line is enough for these rules: a time, a date, a table cell.
   if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};

@@ -562,7 +562,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   }
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "next_enumerated", "numerals_apart", "fixed_width"});
+  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width"});
   for (const Node& n : c->at("rules").list()) {
     n.keys({"name", "regex", "ends_with"});
     r.complete_patterns.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
@@ -576,6 +576,10 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   Node ne = c->at("next_enumerated");
   ne.keys({"name"});
   r.next_enumerated_rule = ne.at("name").str();
+  if (auto bi = c->opt("before_indent")) {
+    bi->keys({"name"});
+    r.before_indent_rule = bi->at("name").str();
+  }
   Node na = c->at("numerals_apart");
   na.keys({"name", "numerals"});
   r.numerals_apart_rule = na.at("name").str();

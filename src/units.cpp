@@ -527,6 +527,13 @@ void title_above_subtitle(std::u32string_view view, const LineList& lines, const
   }
 }
 
+// Whether a paragraph ends after line i: a blank line or page furniture follows (a news
+// page's title over 发布时间：…), or the layout found the line complete (a title set
+// flush over 　　1月29日，翠屏县召开…).
+bool ends_paragraph(const LineList& lines, size_t i) {
+  return i + 1 >= lines.size() || lines[i + 1].blank || !lines[i + 1].furniture.empty() || !lines[i].complete.empty();
+}
+
 // The first line of text (page furniture aside) when it stands alone and reads as a title.
 void title_first_line(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
                       const KindList& kinds, FrontPlaces& fp) {
@@ -534,7 +541,7 @@ void title_first_line(std::u32string_view view, const LineList& lines, const Rul
   for (size_t i = 0; i < first_unit; ++i) {
     if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
     if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules) && lines[i].heading_level <= 2 &&
-        (i + 1 >= lines.size() || lines[i + 1].blank))
+        ends_paragraph(lines, i))
       fp.title_at = i;
     break;
   }

@@ -306,6 +306,7 @@ struct LayoutRules {
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
+  std::string before_indent_rule;  // empty: an indent ends no paragraph
   size_t section_heading_max_chars = 30;
   // A sentence end inside the line before more words: a run-in heading and its text
   // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
