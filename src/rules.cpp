@@ -802,9 +802,16 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     if (auto m = l->opt("lead_marks")) r.headline_lead_marks = m->text();
   }
   if (auto u = root.opt("unknown_heading")) {
-    u->keys({"name", "max_chars"});
+    u->keys({"name", "max_chars", "plain_line"});
     r.unknown_heading_rule = u->at("name").str();
     r.unknown_heading_max_chars = size_t(u->at("max_chars").integer(1, 1000));
+    if (auto p = u->opt("plain_line")) {
+      p->keys({"name", "post_endings", "min_name_chars", "max_name_chars"});
+      r.plain_heading.rule = p->at("name").str();
+      r.plain_heading.post_endings = p->at("post_endings").text();
+      r.plain_heading.min_name_chars = size_t(p->at("min_name_chars").integer(1, 10));
+      r.plain_heading.max_name_chars = size_t(p->at("max_name_chars").integer(1, 10));
+    }
   }
   if (auto t = root.opt("two_line_heading")) {
     t->keys({"name", "max_chars"});

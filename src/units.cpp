@@ -607,6 +607,32 @@ bool suspected_heading(std::u32string_view view, const Line& line, const Structu
   return false;
 }
 
+// A plain line that reads as a post and a name after a gap, which no heading rule takes
+// (县气象台台长 李四: a post or a body no rule knows): its text stays with the unit before,
+// and a warning names it. The post is Chinese characters only and ends as a post does
+// (长 记 任 …), so a headline with a gap in it (党建引领 促发展) is none.
+bool plain_line_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  const auto& ph = rules.plain_heading;
+  if (ph.rule.empty() || line.heading_level != 0 || !line.enumerator.empty()) return false;
+  Joined j = Joined::of(view, Pieces{line.span});
+  std::u32string_view s = j.chars();
+  size_t e = std::min(s.find(U'：'), s.find(U':'));  // 交警支队政委 张建国：守护平安路
+  e = std::min(e, s.size());
+  while (e > 0 && is_space(s[e - 1])) --e;
+  size_t b = 0;
+  while (b < e && is_space(s[b])) ++b;
+  if (e - b > rules.unknown_heading_max_chars) return false;
+  size_t name = e;
+  while (name > b && is_han(s[name - 1])) --name;
+  if (e - name < ph.min_name_chars || e - name > ph.max_name_chars) return false;
+  size_t post = name;
+  while (post > b && is_space(s[post - 1])) --post;
+  if (post == name || post == b || ph.post_endings.find(s[post - 1]) == std::u32string::npos) return false;
+  for (size_t k = b; k < post; ++k)
+    if (!is_han(s[k])) return false;
+  return true;
+}
+
 // A line that looked like a heading (or read as one inside marks no rule knows) and
 // matched no rule, warned of at the end unless it became the headline of the unit below.
 struct UnknownHeading {
@@ -623,6 +649,7 @@ struct Walk {
   Builder b;
   std::vector<UnknownHeading> unknown_headings;
   std::vector<UnknownHeading> suspected_headings;  // lines that read as headings inside marks no rule knows
+  std::vector<UnknownHeading> plain_headings;      // plain lines shaped like a post and a name
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
       : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
@@ -682,6 +709,7 @@ struct Walk {
     if (!line.enumerator.empty()) b.close();  // a list item starts a paragraph
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
+    else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.complete.empty() && !b.open_finished) {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
@@ -733,13 +761,18 @@ struct Walk {
     warn_headings(unknown_headings, "unknown_heading", "a line set as a heading matches no heading rule");
     warn_headings(suspected_headings, "heading_suspected",
                   "a line reads as a unit heading once the marks around it are set aside, but no layout rule takes it");
+    warn_headings(plain_headings, "heading_suspected",
+                  "a line standing alone reads as a post and a name, but no heading rule takes it",
+                  rules.structure.plain_heading.rule);
   }
 
-  void warn_headings(const std::vector<UnknownHeading>& lines_seen, const char* code, const std::string& what) {
+  void warn_headings(const std::vector<UnknownHeading>& lines_seen, const char* code, const std::string& what,
+                     const std::string& rule = {}) {
+    const std::string& named = rule.empty() ? rules.structure.unknown_heading_rule : rule;
     for (const UnknownHeading& u : lines_seen) {
       if (u.headline) continue;
       std::string words = to_utf8(text_of(view, u.content));
-      b.out.warnings.push_back({code, what + " (" + rules.structure.unknown_heading_rule + "): \"" + words +
+      b.out.warnings.push_back({code, what + " (" + named + "): \"" + words +
                                           "\"; its text stays with the unit before",
                                 true, u.span});
     }
@@ -758,7 +791,7 @@ const ParagraphText* Walk::headline_above() {
 void Walk::take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Produce how) {
   b.target().pop_back();
   h.rules.push_back(rules.structure.placement_name(how));
-  for (auto* list : {&unknown_headings, &suspected_headings})
+  for (auto* list : {&unknown_headings, &suspected_headings, &plain_headings})
     for (UnknownHeading& u : *list)
       if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
 }

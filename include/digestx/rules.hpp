@@ -425,6 +425,13 @@ struct StructureRules {
   // Heading-like lines that no rule parses get a warning (never a silent merge).
   std::string unknown_heading_rule;
   size_t unknown_heading_max_chars = 40;
+  // A plain line standing alone, shaped like a post and a name after a gap (县气象台台长
+  // 李四: a post no rule knows): warned of as a suspected heading. Empty rule: not tried.
+  struct PlainHeading {
+    std::string rule;
+    std::u32string post_endings;  // the last character of a post (长 记 任 …)
+    size_t min_name_chars = 2, max_name_chars = 3;
+  } plain_heading;
   // A heading set over two short lines (县住建局 / 局长 王五): read as one when neither
   // line is a heading alone and both together are.
   std::string two_line_heading_rule;
