@@ -109,6 +109,9 @@ class ExclusionZones {
   std::string_view name_rule(const Numeral& n, size_t b) const;
   bool quoted(size_t b, size_t e) const { return !quote_rule(b, e).empty(); }
   bool in_url(size_t pos) const { return zone_at(urls_, pos) != nullptr; }
+  // The name of a meeting or event that holds pos, with the names right after it
+  // (十四届人大 + 三次会议), as [begin, end); empty when pos is in none.
+  std::pair<size_t, size_t> institution_span(size_t pos) const;
 
  private:
   struct Zone {

@@ -25,6 +25,15 @@ std::string_view ExclusionZones::name_rule(const Numeral& n, size_t b) const {
   return {};
 }
 
+std::pair<size_t, size_t> ExclusionZones::institution_span(size_t pos) const {
+  const Zone* z = zone_at(institutions_, pos);
+  if (!z) return {0, 0};
+  size_t end = z->close;
+  for (const Zone* next = z + 1; next != institutions_.data() + institutions_.size() && next->open == end; ++next)
+    end = next->close;
+  return {z->open, end};
+}
+
 // The zone that holds pos: the last one opening at or before it, if it closes after.
 const ExclusionZones::Zone* ExclusionZones::zone_at(const std::vector<Zone>& zones, size_t pos) {
   auto it = std::upper_bound(zones.begin(), zones.end(), pos, [](size_t p, const Zone& z) { return p < z.open; });

@@ -29,6 +29,7 @@ class FactFinder : private facts::FactText {
       facts::Composed c = facts::compose_fact(*this, zones_, i, consumed_until_);
       if (!c.fact) {
         refuse(numerals_[i], c.refusal);
+        note_institution_name(numerals_[i]);
         continue;
       }
       Draft& d = *c.fact;
@@ -233,6 +234,16 @@ class FactFinder : private facts::FactText {
 
   // ---------------------------------------------------------- subjects
 
+  // The name of a meeting or event ends the noun phrase read back from a figure after
+  // it, like a figure does: 办理区十四届人大三次会议代表建议26件 -> 代表建议 (not the
+  // whole name), 承办第十二届全省运动会赛事12项 -> 赛事.
+  void note_institution_name(const Numeral& n) {
+    auto [b, e] = zones_.institution_span(n.begin);
+    if (e <= b || e <= noted_name_end_) return;
+    noted_name_end_ = e;
+    subjects_->note(b, e, false, Subject{});
+  }
+
   // Where the figures that count with a measure word or unit start, and where the unit
   // ends: another noun phrase never runs into one (网格员130名, not 网格员130).
   SubjectInput subject_input() const {
@@ -302,6 +313,7 @@ class FactFinder : private facts::FactText {
   std::vector<Draft> drafts_;
   std::optional<SubjectFinder> subjects_;  // set up once the numerals are known
   size_t consumed_until_ = 0;
+  size_t noted_name_end_ = 0;  // the end of the last meeting name told to the subject finder
 };
 
 }  // namespace

@@ -126,7 +126,8 @@ class Reader {
 
   Node group() {
     if (at('?')) {
-      if (i_ + 1 >= p_.size() || (p_[i_ + 1] != ':' && p_[i_ + 1] != '>')) return give_up();  // lookaround, flags
+      if (size_t head = lookaround_head(); head != 0) return lookaround(head);
+      if (i_ + 1 >= p_.size() || (p_[i_ + 1] != ':' && p_[i_ + 1] != '>')) return give_up();  // flags
       i_ += 2;
     }
     Node n;
@@ -135,6 +136,25 @@ class Reader {
     if (!at(')')) return give_up();
     ++i_;
     return n;
+  }
+
+  // (?= (?! (?<= (?<!: the length of the head after the '(', or 0.
+  size_t lookaround_head() const {
+    std::u32string_view rest = p_.substr(i_);
+    for (std::u32string_view h : {U"?=", U"?!", U"?<=", U"?<!"})
+      if (rest.substr(0, h.size()) == h) return h.size();
+    return 0;
+  }
+
+  // A lookaround matches no character: read for its end, it adds no need and no first
+  // character (the region rules' (?!全(?:省|市|县|区…)) keeps 全区 from being a region and
+  // the rule's need of 年 or 市直).
+  Node lookaround(size_t head) {
+    i_ += head;
+    alternation();
+    if (unknown_ || !at(')')) return give_up();
+    ++i_;
+    return zero_width();
   }
 
   // Skips the {…} after \p or \P.

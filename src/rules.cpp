@@ -1599,7 +1599,12 @@ void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists"});
+  if (auto rl = root.opt("respectively_lists")) {
+    rl->keys({"localizers", "owner_suffixes"});
+    add_words(r.respectively_localizers, rl->at("localizers"), 0);
+    add_words(r.respectively_owner_suffixes, rl->at("owner_suffixes"), 0);
+  }
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);

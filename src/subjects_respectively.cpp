@@ -42,6 +42,9 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
            f_.r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
       ++last;
     size_t end = clause_start_before(figures[k].b - w.len), floor = f_.sentence_begin(figures[k].b);
+    // 困难群众、残疾人和退役军人中分别有…: the list ends before its localizer.
+    if (auto loc = f_.r_.respectively_localizers.longest_ending_at(t, end); loc && end - loc.len > floor)
+      end -= loc.len;
     size_t n = last - k + 1;
     // One noun after a 的 is every figure's (all items alike: no head to share); so is one
     // measure alone (党组织覆盖率分别达到81.2%和76.5%).
@@ -116,12 +119,15 @@ std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end,
   if (items.empty()) return items;
   bool verb = false;
   auto first = f_.before(e, floor, &verb);
-  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产.
+  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产, where what is cut off
+  // ends in a place that owns the list (困难群众 before 残疾人、… stays whole).
   if (items.size() >= 2) {
     size_t len = items.front().second - items.front().first;
     bool alike = true;
     for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
-    if (alike && first.second - first.first > len) first.first = first.second - len;
+    size_t cut = first.second - len;
+    if (alike && first.second - first.first > len && f_.r_.respectively_owner_suffixes.longest_ending_at(t, cut))
+      first.first = cut;
   }
   if (first.second > first.first) items.insert(items.begin(), first);
   return items;
@@ -162,7 +168,10 @@ void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* ite
   const auto& lastn = items->back();
   size_t mine = s.e - s.b, lastlen = lastn.second - lastn.first;
   size_t other = items->size() > 1 ? (*items)[items->size() - 2].second - (*items)[items->size() - 2].first : 0;
-  bool complete = f_.in_.text[s.e - 1] == f_.in_.text[lastn.second - 1];  // 农村党员、城市社区党员
+  // 农村党员、城市社区党员: the same last character; 低保户、特困户和残疾人家庭: a noun's own
+  // suffix (户) ends a whole noun, it shares no head (not 低保户家庭).
+  char32_t last = f_.in_.text[s.e - 1];
+  bool complete = last == f_.in_.text[lastn.second - 1] || f_.r_.noun_suffixes.find(last) != std::u32string::npos;
   if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
     s.hb = lastn.first + other;
     s.he = lastn.second;

@@ -730,6 +730,8 @@ struct SubjectRules {
     size_t purpose_max = 16;
     Lexicon modifier_verbs, modifier_heads;  // 认领服务项目: 服务 names the kind of 项目
   } edges;
+  // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
+  Lexicon respectively_localizers, respectively_owner_suffixes;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
