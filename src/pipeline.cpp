@@ -271,7 +271,7 @@ void take_front(Document& doc, Structure& st, const Rules& rules, const ExtractO
   doc.report_year = st.report_year;
   doc.genre = st.genre;
   doc.genre_rule = st.genre_rule;
-  for (const FurnitureLine& f : st.furniture) doc.furniture.push_back({f.span, f.rule});
+  doc.furniture = std::move(st.furniture);
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
 }
 

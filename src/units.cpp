@@ -657,7 +657,7 @@ struct Walk {
     for (size_t k = 0; k < lr.furniture.size(); ++k)
       if (lr.furniture[k].name == c.rule) within = lr.furniture_within_paragraph[k];
     if (!within) b.close();
-    b.out.furniture.push_back({line.span, std::string(c.rule)});
+    b.out.furniture.push_back({line.span, c.rule});
   }
 
   void body(size_t i) {

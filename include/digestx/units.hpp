@@ -74,12 +74,6 @@ struct SidebarText {
   std::vector<ParagraphText> paragraphs;
 };
 
-// A line of page furniture (发布时间:…, 责任编辑:…) left out of the text.
-struct FurnitureLine {
-  Span span;
-  std::string rule;
-};
-
 struct Structure {
   Pieces title, subtitle;
   std::vector<size_t> title_breaks;  // indices into title where a new line starts
