@@ -271,7 +271,7 @@ void take_front(Document& doc, Structure& st, const Rules& rules, const ExtractO
   doc.report_year = st.report_year;
   doc.genre = st.genre;
   doc.genre_rule = st.genre_rule;
-  for (const FurnitureLine& f : st.furniture) doc.furniture.push_back({f.span, f.rule});
+  doc.furniture = std::move(st.furniture);
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
 }
 
@@ -290,7 +290,7 @@ namespace {
 // The document up to its units: structure, front matter and sidebars filled; the
 // units' headings and paragraphs wait in `units` (with_heading, fill_units).
 Document prepare(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
-                 std::vector<UnitText>& units, std::vector<Span>& too_large) {
+                 UnitList& units, std::vector<Span>& too_large) {
   // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
   // would get spans that wrap around.
   if (text.size() > kMaxChars)
@@ -340,24 +340,24 @@ Unit with_heading(UnitText& t) {
   return u;
 }
 
-// Fills the units [first, last) of `doc`, out[0] to out[last - first - 1], from their
-// paragraphs, in parallel for a large document, and adds their warnings (figures read
-// across a line break) and their unrepresentable figures to `too_large`, in the order
-// of the units.
+// Fills out[k] from the paragraphs of units[k], unit first + k of `doc`, in parallel
+// for a large document, and adds their warnings (figures read across a line break) and
+// their unrepresentable figures to `too_large`, in the order of the units.
 // `failures`, when given, takes what went wrong in each unit (empty: nothing) instead
 // of the first fault going up: a streamed document has written units before it.
-void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_t last, Unit* out, const Rules& rules,
+void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, Unit* out, const Rules& rules,
                 const ExtractOptions& options, std::vector<Span>& too_large,
                 std::vector<std::string>* failures = nullptr) {
   StretchContext cx = context_of(doc, options);
   cx.with_periods = true;
+  size_t last = first + units.size();
   std::vector<std::vector<Span>> too_large_in_unit(last - first);
   if (failures) failures->assign(last - first, std::string());
   auto fill_unit = [&](size_t k) {
     Unit& u = out[k];
     try {
       if (options.before_unit) options.before_unit(first + k);
-      fill(doc.text, std::move(units[first + k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
+      fill(doc.text, std::move(units[k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
     } catch (const std::exception& e) {
       if (!failures) throw;
       (*failures)[k] = e.what();
@@ -373,12 +373,15 @@ void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, size_
 }  // namespace
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
-  std::vector<UnitText> units;
+  UnitList list;
   std::vector<Span> too_large;
-  Document doc = prepare(std::move(text), std::move(source), rules, options, units, too_large);
+  Document doc = prepare(std::move(text), std::move(source), rules, options, list, too_large);
+  std::vector<UnitText> units;
+  units.reserve(list.size());
+  while (!list.empty()) units.push_back(list.pop_front());
   doc.units.reserve(units.size());
   for (UnitText& t : units) doc.units.push_back(with_heading(t));
-  fill_units(doc, units, 0, units.size(), doc.units.data(), rules, options, too_large);
+  fill_units(doc, units, 0, doc.units.data(), rules, options, too_large);
   warn_unrepresentable(too_large, doc.warnings);
   return doc;
 }
@@ -443,6 +446,7 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
   StreamedDocument out(rules, options);
   out.doc = prepare(std::move(d.text), std::move(source), rules, options, out.units_, out.too_large_);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
+  out.count_ = out.units_.size();
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();
   return out;
 }
@@ -450,21 +454,23 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
 StreamedDocument::StreamedDocument(const Rules& rules, const ExtractOptions& options)
     : rules_(&rules), options_(options) {}
 
-// The units from `first` on whose text adds up to kWindowChars (one at least), filled
-// together: enough work for every thread, little memory.
+// The units from `first` (the next one) on whose text adds up to kWindowChars (one at
+// least), filled together: enough work for every thread, little memory.
 void StreamedDocument::fill_window(size_t first) {
-  size_t last = first, chars = 0;
-  while (last < units_.size() && (last == first || chars < kWindowChars)) {
-    for (const ParagraphText& p : units_[last].paragraphs) chars += covering(p.pieces).size();
-    ++last;
+  std::vector<UnitText> texts;
+  size_t chars = 0;
+  while (!units_.empty() && (texts.empty() || chars < kWindowChars)) {
+    texts.push_back(units_.pop_front());
+    for (const ParagraphText& p : texts.back().paragraphs) chars += covering(p.pieces).size();
   }
+  size_t last = first + texts.size();
   std::vector<Span> spans;
-  for (size_t i = first; i < last; ++i) spans.push_back(text_of(units_[i]));
+  for (const UnitText& t : texts) spans.push_back(text_of(t));
   window_.clear();
-  for (size_t i = first; i < last; ++i) window_.push_back(with_heading(units_[i]));
+  for (UnitText& t : texts) window_.push_back(with_heading(t));
   window_first_ = first;
   std::vector<std::string> failures;
-  fill_units(doc, units_, first, last, window_.data(), *rules_, options_, too_large_, &failures);
+  fill_units(doc, texts, first, window_.data(), *rules_, options_, too_large_, &failures);
   for (size_t i = first; i < last; ++i) {
     if (!failures[i - first].empty()) drop_failed(i, spans[i - first], failures[i - first]);
     facts_ += window_[i - first].facts.size();
@@ -493,7 +499,6 @@ void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what
 
 void StreamedDocument::release(size_t i) {
   window_[i - window_first_] = Unit();
-  units_[i] = UnitText();
 }
 
 void StreamedDocument::finish() {
@@ -510,7 +515,7 @@ UnitStream StreamedDocument::stream() {
     if (i >= filled_) fill_window(i);
   };
   s.after = [this](size_t i) { release(i); };
-  s.count = units_.size();
+  s.count = count_;
   s.unit = [this](size_t i) -> const Unit& { return window_[i - window_first_]; };
   s.finish = [this] { finish(); };
   return s;

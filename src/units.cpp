@@ -694,7 +694,7 @@ struct Walk {
     for (size_t k = 0; k < lr.furniture.size(); ++k)
       if (lr.furniture[k].name == c.rule) within = lr.furniture_within_paragraph[k];
     if (!within) b.close();
-    b.out.furniture.push_back({line.span, std::string(c.rule)});
+    b.out.furniture.push_back({line.span, c.rule});
   }
 
   void body(size_t i) {
@@ -1034,6 +1034,65 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
 }
 
 }  // namespace
+
+void UnitList::push_back(UnitText unit) {
+  if (open_) pack(*open_);
+  open_ = std::move(unit);
+}
+
+void UnitList::pack(UnitText& unit) {
+  UnitHeading& h = unit.heading;
+  Packed p;
+  p.organization = h.organization;
+  p.role = h.role;
+  p.name = h.name;
+  p.heading = uint32_t(h.heading.size());
+  p.headline = uint32_t(h.headline.size());
+  p.paragraphs = unit.paragraphs.size();
+  p.rules = uint32_t(h.rules.size());
+  p.has_heading = unit.has_heading;
+  spans_.insert(spans_.end(), h.heading.begin(), h.heading.end());
+  spans_.insert(spans_.end(), h.headline.begin(), h.headline.end());
+  for (const ParagraphText& para : unit.paragraphs) {
+    piece_counts_.push_back(uint32_t(para.pieces.size()));
+    spans_.insert(spans_.end(), para.pieces.begin(), para.pieces.end());
+  }
+  rules_.insert(rules_.end(), h.rules.begin(), h.rules.end());
+  packed_.push_back(p);
+  unit = UnitText();
+}
+
+Pieces UnitList::take_spans(size_t n) {
+  Pieces out(spans_.begin(), spans_.begin() + long(n));
+  spans_.erase(spans_.begin(), spans_.begin() + long(n));
+  return out;
+}
+
+UnitText UnitList::pop_front() {
+  UnitText unit;
+  if (packed_.empty()) {
+    unit = std::move(*open_);
+    open_.reset();
+    return unit;
+  }
+  const Packed& p = packed_.front();
+  unit.has_heading = p.has_heading;
+  UnitHeading& h = unit.heading;
+  h.organization = p.organization;
+  h.role = p.role;
+  h.name = p.name;
+  h.heading = take_spans(p.heading);
+  h.headline = take_spans(p.headline);
+  unit.paragraphs.resize(p.paragraphs);
+  for (ParagraphText& para : unit.paragraphs) {
+    para.pieces = take_spans(piece_counts_.front());
+    piece_counts_.pop_front();
+  }
+  h.rules.assign(rules_.begin(), rules_.begin() + long(p.rules));
+  rules_.erase(rules_.begin(), rules_.begin() + long(p.rules));
+  packed_.pop_front();
+  return unit;
+}
 
 Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
   bool given = false;

@@ -100,16 +100,13 @@ struct Document {
   std::vector<Unit> units;
   std::string genre = "digest";  // or "full_report" (an official's whole report: its period frame)
   std::string genre_rule;        // the rule that found the genre; empty for a digest
-  struct Furniture {
-    Span span;
-    std::string rule;
-  };
+  using Furniture = FurnitureLine;
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;
   std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
   // The rules that made it, shared: Fact::kind, qualifier, aspect, Sentence::period_rule,
-  // Unit::rules and Refusal::rule are views into them, so the document keeps them alive
-  // (extract(b, s, *load_rules_dir(d)) leaves no dangling name). Null only for Rules
+  // Unit::rules, Refusal::rule and Furniture::rule are views into them, so the document
+  // keeps them alive (extract(b, s, *load_rules_dir(d)) leaves no dangling name). Null only for Rules
   // that no shared_ptr owns (built on the stack by a caller who keeps them).
   std::shared_ptr<const Rules> rules;
   std::string id;  // records mode: the input record's id (JSON text), empty otherwise

@@ -53,7 +53,7 @@ Document extract_decoded(Decoded decoded, size_t bytes, SourceInfo source, const
 // unit freed once written (the writers take stream() as their UnitStream, which gives
 // the units one at a time: doc.units stays empty): the units' headings, paragraphs,
 // sentences and facts take the memory of a window, not of the file (its text and
-// the units' paragraph spans still follow the file). `doc` holds from the start the
+// the units' spans, packed until each is filled (UnitList), still follow the file). `doc` holds from the start the
 // front matter and the sidebars; its warnings are complete, and `trailing_warnings`
 // added after them, once the writer has called finish.
 class StreamedDocument {
@@ -71,9 +71,10 @@ class StreamedDocument {
  private:
   friend StreamedDocument extract_streamed(Decoded, size_t, SourceInfo, const Rules&, const ExtractOptions&);
   StreamedDocument(const Rules& rules, const ExtractOptions& options);
-  // Units of about this many characters are filled at once: 1 MiB of text holds a
-  // few MB of paragraphs, sentences and facts.
-  static constexpr size_t kWindowChars = size_t(1) << 20;
+  // Units of about this many characters are filled at once: a few hundred units,
+  // enough work for the threads, in a quarter of the memory of 1 Mi characters (whose
+  // facts alone took about 14 MB at the peak of a 200 MB file: heaptrack).
+  static constexpr size_t kWindowChars = size_t(1) << 18;
   void fill_window(size_t first);
   static Span text_of(const UnitText& u);
   void drop_failed(size_t i, Span where, const std::string& what);
@@ -81,10 +82,11 @@ class StreamedDocument {
   void finish();
   const Rules* rules_;
   ExtractOptions options_;
-  std::vector<UnitText> units_;  // the headings and paragraphs of the units not yet filled
+  UnitList units_;  // the headings and paragraphs of the units not yet filled
   std::vector<Unit> window_;     // the units filled last, from window_first_ on
   size_t window_first_ = 0;
   std::vector<Span> too_large_;  // unrepresentable figures so far, warned of at the end
+  size_t count_ = 0;  // units in all
   size_t filled_ = 0, facts_ = 0, failed_units_ = 0;
   bool finished_ = false;
 };

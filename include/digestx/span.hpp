@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace digestx {
@@ -51,6 +52,15 @@ struct Warning {
   std::string message;  // one line for humans
   bool has_span = false;
   Span span;
+};
+
+// A line of page furniture (发布时间:…, 责任编辑:…) left out of the text, and the
+// layout rule that found it (its name owned by the rules, not copied: a file of
+// pages has a few such lines a page). One type from the structure stage to the
+// document, which takes the structure's list as it is.
+struct FurnitureLine {
+  Span span;
+  std::string_view rule;
 };
 
 enum class Period { none, last_year, this_year };

