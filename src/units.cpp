@@ -965,12 +965,14 @@ void find_body_year(Structure& st, std::u32string_view view, const std::vector<P
   const StructureRules::Genre* genre = nullptr;
   for (const auto& g : rules.structure.genres) genre = g.name == st.genre_rule ? &g : genre;
   if (!genre || genre->body_year.empty()) return;
-  const auto& body = st.units.empty() ? front : st.units.front().paragraphs;
+  // A full report has one unit at most (the genre's max_units), still open: back() is it.
+  if (st.units.size() > 1) return;
+  const UnitText* unit = st.units.empty() ? nullptr : &st.units.back();
+  const auto& body = unit ? unit->paragraphs : front;
   std::vector<Pieces> places;
   places.reserve(body.size() + 1);
   // A bare section line right under the byline reads as its headline (2023年工作总结).
-  if (!st.units.empty() && !st.units.front().heading.headline.empty())
-    places.push_back(st.units.front().heading.headline);
+  if (unit && !unit->heading.headline.empty()) places.push_back(unit->heading.headline);
   for (const auto& p : body) places.push_back(p.pieces);
   find_year(st, view, places, genre->body_year, rules);
 }
