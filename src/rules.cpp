@@ -1576,7 +1576,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "verbs_before_object"});
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
@@ -1628,6 +1628,12 @@ void load_subjects(const Node& root, SubjectRules& r) {
   add_words(r.stops_after, root.at("stops_after"), 0);
   if (auto v = root.opt("verbs_after_noun")) add_words(r.verbs_after_noun, *v, 0);
   add_words(r.stops_before, root.at("stops_before"), 0);
+  // 发出司法建议39份: a verb whose object is the subject ends the phrase as stops_before
+  // do, and is named when it does.
+  if (auto vo = root.opt("verbs_before_object")) {
+    r.object_verb_rule = load_named_words(*vo, r.object_verbs);
+    r.stops_before.merge(r.object_verbs, 0);
+  }
   add_words(r.verbs_before_figure, root.at("verbs_before_figure"), 0);
   add_words(r.copulas, root.at("copulas"), 0);
   add_words(r.nouns, root.at("nouns"), 0);

@@ -386,6 +386,8 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   if (pick == fwd && clause) s.rule = r_.after_clause_rule;
   if (pick == back && share_whole) s.rule = r_.share_whole_rule;
   if (pick == back && ends_in_verb_pair(back)) s.rule = r_.verb_pair_rule;
+  if (pick == back && pick.second > pick.first && r_.object_verbs.longest_ending_at(in_.text, pick.first))
+    s.rule = r_.object_verb_rule;
   if (pick.second <= pick.first) {
     if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
   }

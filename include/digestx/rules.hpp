@@ -702,6 +702,8 @@ struct SubjectRules {
   } edges;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
+  std::string object_verb_rule;     // 发出司法建议39份: the subject begins after the verb (司法建议)
+  Lexicon object_verbs;             // such verbs; also stops_before
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
   Lexicon threshold_words;          // the bound's words after its figure (以上, 以下)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
