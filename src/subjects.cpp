@@ -27,6 +27,13 @@ size_t gloss_before(std::u32string_view s, size_t p, size_t floor) {
 
 }  // namespace
 
+std::u32string_view unit_place_of(std::u32string_view organization, const SubjectRules& rules) {
+  const auto& places = rules.unit_places;
+  for (size_t k = places.min_chars; k < organization.size(); ++k)
+    if (auto ending = places.endings.longest_at(organization, k)) return organization.substr(0, k + ending.len);
+  return {};
+}
+
 size_t SubjectFinder::sentence_begin(size_t pos) const {
   const auto& starts = *in_.sentence_starts;
   auto it = std::upper_bound(starts.begin(), starts.end(), pos);

@@ -702,6 +702,14 @@ struct SubjectRules {
   } edges;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
+  // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
+  // it: 溪口市纪委监委立案218件) is no part of the subject.
+  struct UnitPlaces {
+    std::string rule;
+    Lexicon endings;  // where a place ends in an organisation's name (县, 街道)
+    Lexicon bodies;   // a body of the place that may follow it (检察院, 纪委监委)
+    size_t min_chars = 2;  // a place has a name before its ending (not the 市 of 市委组织部)
+  } unit_places;
   std::string object_verb_rule;     // 发出司法建议39份: the subject begins after the verb (司法建议)
   Lexicon object_verbs;             // such verbs; also stops_before
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
