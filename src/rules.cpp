@@ -1576,7 +1576,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "verbs_before_object", "unit_places"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "level_spans"});
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
@@ -1636,6 +1636,21 @@ void load_subjects(const Node& root, SubjectRules& r) {
     add_words(r.unit_places.endings, up->at("endings"), 0);
     add_words(r.unit_places.bodies, up->at("bodies"), 0);
     r.unit_places.min_chars = size_t(up->at("min_chars").integer(1, 20));
+  }
+  if (auto ls = root.opt("level_spans")) {
+    ls->keys({"name", "words", "levels"});
+    r.level_span_rule = ls->at("name").str();
+    add_words(r.level_spans, ls->at("words"), 0);
+    r.levels = ls->at("levels").text();
+  }
+  if (auto vc = root.opt("verbs_after_count")) {
+    r.count_verb_rule = load_named_words(*vc, r.count_verbs);
+    r.stops_after.merge(r.count_verbs, 0);
+  }
+  if (auto be = root.opt("beneficiaries")) {
+    be->keys({"name", "prepositions"});
+    r.beneficiary_rule = be->at("name").str();
+    add_words(r.beneficiary_prepositions, be->at("prepositions"), 0);
   }
   if (auto vo = root.opt("verbs_before_object")) {
     r.object_verb_rule = load_named_words(*vo, r.object_verbs);

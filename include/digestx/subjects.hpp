@@ -110,6 +110,7 @@ class SubjectFinder {
   void share_modifiers_before(Subject& s, size_t lo, bool count) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
   std::optional<Range> past_threshold(size_t e, size_t hi) const;
+  bool serves_beneficiary(size_t b, size_t e, size_t lo, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
