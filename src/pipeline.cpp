@@ -13,6 +13,7 @@
 #include "digestx/output.hpp"
 #include "digestx/periods.hpp"
 #include "digestx/sentences.hpp"
+#include "digestx/subjects.hpp"
 #include "digestx/table_cells.hpp"
 #include "digestx/units.hpp"
 #include "digestx/utf.hpp"
@@ -107,7 +108,15 @@ struct StretchContext {
   PeriodFrame frame = PeriodFrame::digest;
   std::optional<int> report_year;
   bool explain = false;
+  std::u32string unit_place;  // the unit's own place (桃坪乡 of 桃坪乡党委), matching view
 };
+
+// The place a unit's organisation begins with, in the matching view (臨河縣委 -> 临河县).
+std::u32string place_of_unit(std::u32string_view text, Span organization, const Rules& rules) {
+  if (organization.empty() || organization.end > text.size()) return {};
+  std::u32string view = matching_view(text.substr(organization.start, organization.size()));
+  return std::u32string(unit_place_of(view, rules.subjects));
+}
 
 // Whether the source text of `span` holds a line break: the layout joined the figure
 // over two lines ("全年发放渔业补贴\n320万元" does not; "39.6万\n元" does).
@@ -138,6 +147,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.text = local_text;
   fi.report_year = cx.report_year;
   fi.explain = cx.explain;
+  fi.unit_place = cx.unit_place;
   std::vector<Span> too_large;
   fi.unrepresentable = &too_large;
   std::vector<Refusal> refused;
@@ -357,7 +367,9 @@ void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, Unit*
     Unit& u = out[k];
     try {
       if (options.before_unit) options.before_unit(first + k);
-      fill(doc.text, std::move(units[k].paragraphs), cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
+      StretchContext unit_cx = cx;
+      unit_cx.unit_place = place_of_unit(doc.text, u.organization, rules);
+      fill(doc.text, std::move(units[k].paragraphs), unit_cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
     } catch (const std::exception& e) {
       if (!failures) throw;
       (*failures)[k] = e.what();
@@ -521,7 +533,7 @@ UnitStream StreamedDocument::stream() {
   return s;
 }
 
-LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain) {
+LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain, std::u32string_view organization) {
   LineAnalysis out;
   out.rules = rules.weak_from_this().lock();
   out.text = std::move(line);
@@ -533,6 +545,8 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain)
   fi.joined = &joined;
   fi.text = out.text;
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals
+  std::u32string place = place_of_unit(organization, {0, uint32_t(organization.size())}, rules);
+  fi.unit_place = place;
   fi.unrepresentable = &out.unrepresentable;
   if (explain) fi.refused = &out.refused;
   // Its sentences as the pipeline finds them: a subject or a span cue (“十三五”期间…)

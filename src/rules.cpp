@@ -1599,7 +1599,8 @@ void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists"});
+             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
+             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "level_spans"});
   if (auto rl = root.opt("respectively_lists")) {
     rl->keys({"localizers", "owner_suffixes"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
@@ -1656,6 +1657,34 @@ void load_subjects(const Node& root, SubjectRules& r) {
   add_words(r.stops_after, root.at("stops_after"), 0);
   if (auto v = root.opt("verbs_after_noun")) add_words(r.verbs_after_noun, *v, 0);
   add_words(r.stops_before, root.at("stops_before"), 0);
+  // 发出司法建议39份: a verb whose object is the subject ends the phrase as stops_before
+  // do, and is named when it does.
+  if (auto up = root.opt("unit_places")) {
+    up->keys({"name", "endings", "bodies", "min_chars"});
+    r.unit_places.rule = up->at("name").str();
+    add_words(r.unit_places.endings, up->at("endings"), 0);
+    add_words(r.unit_places.bodies, up->at("bodies"), 0);
+    r.unit_places.min_chars = size_t(up->at("min_chars").integer(1, 20));
+  }
+  if (auto ls = root.opt("level_spans")) {
+    ls->keys({"name", "words", "levels"});
+    r.level_span_rule = ls->at("name").str();
+    add_words(r.level_spans, ls->at("words"), 0);
+    r.levels = ls->at("levels").text();
+  }
+  if (auto vc = root.opt("verbs_after_count")) {
+    r.count_verb_rule = load_named_words(*vc, r.count_verbs);
+    r.stops_after.merge(r.count_verbs, 0);
+  }
+  if (auto be = root.opt("beneficiaries")) {
+    be->keys({"name", "prepositions"});
+    r.beneficiary_rule = be->at("name").str();
+    add_words(r.beneficiary_prepositions, be->at("prepositions"), 0);
+  }
+  if (auto vo = root.opt("verbs_before_object")) {
+    r.object_verb_rule = load_named_words(*vo, r.object_verbs);
+    r.stops_before.merge(r.object_verbs, 0);
+  }
   add_words(r.verbs_before_figure, root.at("verbs_before_figure"), 0);
   add_words(r.copulas, root.at("copulas"), 0);
   add_words(r.nouns, root.at("nouns"), 0);

@@ -27,6 +27,13 @@ size_t gloss_before(std::u32string_view s, size_t p, size_t floor) {
 
 }  // namespace
 
+std::u32string_view unit_place_of(std::u32string_view organization, const SubjectRules& rules) {
+  const auto& places = rules.unit_places;
+  for (size_t k = places.min_chars; k < organization.size(); ++k)
+    if (auto ending = places.endings.longest_at(organization, k)) return organization.substr(0, k + ending.len);
+  return {};
+}
+
 size_t SubjectFinder::sentence_begin(size_t pos) const {
   const auto& starts = *in_.sentence_starts;
   auto it = std::upper_bound(starts.begin(), starts.end(), pos);
@@ -376,6 +383,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   if (classifier) {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
     else if (auto past = past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
+    else if (serves_beneficiary(b, e, lo, hi)) return Subject{b, b, 0, 0, r_.beneficiary_rule};
     else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else if (auto purpose = purpose_after(b, e, hi)) {
     pick = *purpose, s.rule = r_.edges.purpose_rule;
@@ -384,8 +392,11 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
     else if (fwd_ok) pick = fwd, s.rule = r_.after_rule;
   }
   if (pick == fwd && clause) s.rule = r_.after_clause_rule;
+  if (pick == fwd && pick.second > pick.first && r_.count_verbs.longest_at(in_.text, pick.second)) s.rule = r_.count_verb_rule;
   if (pick == back && share_whole) s.rule = r_.share_whole_rule;
   if (pick == back && ends_in_verb_pair(back)) s.rule = r_.verb_pair_rule;
+  if (pick == back && pick.second > pick.first && r_.object_verbs.longest_ending_at(in_.text, pick.first))
+    s.rule = r_.object_verb_rule;
   if (pick.second <= pick.first) {
     if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
   }
@@ -396,6 +407,15 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier) const {
   s.e = pick.second;
   trim_edges(s, b, e, pick == back, classifier);
   return s;
+}
+
+// 社区医生为近500人提供免费体检, 为近500人上门服务: a count after 为 (for) with a verb right
+// after it counts the people served; the noun before 为 serves them (picks.beneficiary).
+bool SubjectFinder::serves_beneficiary(size_t b, size_t e, size_t lo, size_t hi) const {
+  if (r_.beneficiary_rule.empty() || b <= lo || e >= hi) return false;
+  auto prep = r_.beneficiary_prepositions.longest_ending_at(in_.text, b);
+  if (!prep || b - prep.len < lo) return false;
+  return bool(r_.stops_after.longest_at(in_.text, e)) || bool(r_.verbs_before_figure.longest_at(in_.text, e));
 }
 
 // 为辖区2.3万名60岁以上老年人提供助餐, 36名35岁以下青年党员: a count followed by a bound

@@ -15,6 +15,8 @@ class SubjectEdges {
   std::optional<SubjectFinder::Range> purpose(size_t b, size_t e, size_t hi) const;
 
  private:
+  void drop_unit_place(Subject& s) const;
+  void drop_level_span(Subject& s) const;
   void trim_start(Subject& s) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
@@ -44,6 +46,8 @@ bool verb_as_modifier(const SubjectRules& r, std::u32string_view text, size_t q)
 
 void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
   size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b);
+  drop_unit_place(s);
+  drop_level_span(s);
   trim_start(s);
   trim_end(s, b, e, from_back, classifier);
   if (from_back) f_.share_modifiers_before(s, lo, classifier);
@@ -52,6 +56,38 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
     count_owner(s, e, hi);
   } else if (from_back) {
     attribute_after_count(s);
+  }
+}
+
+// 临河县命案发案数由上年的5起下降到2起 in 临河县委政法委's report -> 命案发案数: the unit's
+// own place is who reports, not what is counted; a body of it after the place goes too
+// (溪口市纪委监委立案218件 -> 立案, 清源市检察院…). Kept when little would be left.
+void SubjectEdges::drop_unit_place(Subject& s) const {
+  std::u32string_view place = f_.in_.unit_place;
+  if (s.empty() || place.empty() || s.e - s.b <= place.size() || t_.compare(s.b, place.size(), place) != 0) return;
+  size_t b = s.b + place.size();
+  while (b < s.e) {
+    auto body = r_.unit_places.bodies.longest_at(t_, b);
+    if (!body || b + body.len > s.e) break;
+    b += body.len;
+  }
+  if (s.e - b < r_.unit_places.min_chars) return;
+  s.b = b;
+  s.rule = r_.unit_places.rule;
+}
+
+// 建成县乡村三级矛盾纠纷调解组织182个 -> 矛盾纠纷调解组织, 设立县、乡、村三级河长326名 ->
+// 河长: places and the number of levels they make are no part of the noun; 三级医院 and
+// 非公企业二级党组织 keep theirs (no places before, or not places alone).
+void SubjectEdges::drop_level_span(Subject& s) const {
+  if (s.empty() || r_.level_span_rule.empty()) return;
+  for (size_t k = s.b + 1; k < s.e; ++k) {
+    if (r_.levels.find(t_[k - 1]) == std::u32string::npos) return;
+    auto span = r_.level_spans.longest_at(t_, k);
+    if (!span || k + span.len >= s.e) continue;
+    s.b = k + span.len;
+    s.rule = r_.level_span_rule;
+    return;
   }
 }
 

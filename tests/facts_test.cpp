@@ -76,7 +76,8 @@ class CombinationTable : public testing::TestWithParam<Case> {};
 TEST_P(CombinationTable, NamesTheRule) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
-  LineAnalysis line = analyse_line(text, rules(), true);
+  std::u32string unit = from_utf8(c.value("unit", std::string()));  // whose report the line is
+  LineAnalysis line = analyse_line(text, rules(), true, unit);
   std::vector<const Fact*> got;
   std::string all;
   for (const Fact& f : line.facts)

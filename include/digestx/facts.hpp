@@ -25,6 +25,7 @@ struct FactInput {
   std::vector<std::string_view> period_rules;  // one per sentence (owned by the rules)
   std::optional<int> report_year;
   bool explain = false;                  // keep the names of the rules behind each fact
+  std::u32string_view unit_place;        // the unit's own place, matching view (subjects never begin with it)
   // The numerals of `joined`, when the caller has found them already (a line that is
   // one piece); otherwise the facts stage finds them.
   const std::vector<Numeral>* numerals = nullptr;

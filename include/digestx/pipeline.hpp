@@ -109,7 +109,9 @@ struct LineAnalysis {
   std::vector<Span> unrepresentable;  // figures left out: their value cannot be represented
   std::vector<Refusal> refused;       // explain: numerals not taken, with the refusing rule
 };
-LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false);
+// `organization`: the unit whose text the line is (桃坪乡党委), for its own place.
+LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false,
+                          std::u32string_view organization = {});
 
 size_t count_facts(const Document& doc);
 

@@ -734,6 +734,27 @@ struct SubjectRules {
   Lexicon respectively_localizers, respectively_owner_suffixes;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
+  // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
+  // it: 溪口市纪委监委立案218件) is no part of the subject.
+  struct UnitPlaces {
+    std::string rule;
+    Lexicon endings;  // where a place ends in an organisation's name (县, 街道)
+    Lexicon bodies;   // a body of the place that may follow it (检察院, 纪委监委)
+    size_t min_chars = 2;  // a place has a name before its ending (not the 市 of 市委组织部)
+  } unit_places;
+  // 每天为120名左右老人供餐: a verb right after the counted noun ends it (老人); also stops_after.
+  // 县乡村三级矛盾纠纷调解组织: the levels a noun spans (places, then 三级) are no part of it.
+  std::string level_span_rule;
+  Lexicon level_spans;       // 两级, 三级
+  std::u32string levels;     // the places that may stand before them (县乡村)
+  std::string count_verb_rule;
+  Lexicon count_verbs;
+  // 社区医生为近500人提供免费体检: a count right after 为 (for) and before a verb counts the
+  // people served; the noun before 为 is who serves them, never the subject.
+  std::string beneficiary_rule;
+  Lexicon beneficiary_prepositions;
+  std::string object_verb_rule;     // 发出司法建议39份: the subject begins after the verb (司法建议)
+  Lexicon object_verbs;             // such verbs; also stops_before
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
   Lexicon threshold_words;          // the bound's words after its figure (以上, 以下)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村

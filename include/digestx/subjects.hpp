@@ -36,7 +36,15 @@ struct SubjectInput {
   // Where a figure with a measure word or unit starts (a numeral followed by its
   // unit) and where that unit ends, ascending by start: 8个 in 3个市级和8个区级….
   std::vector<std::pair<size_t, size_t>> counted;
+  // The place of the unit whose text this is (桃坪乡 of 桃坪乡党委), in the matching view;
+  // empty when unknown. A subject never begins with it.
+  std::u32string_view unit_place;
 };
+
+// The place an organisation's name begins with, up to the first place ending of
+// subjects.json "unit_places" (桃坪乡党委 -> 桃坪乡, 北苑街道党工委 -> 北苑街道,
+// 临河县委政法委 -> 临河县), or empty (市委组织部: no name before 市).
+std::u32string_view unit_place_of(std::u32string_view organization, const SubjectRules& rules);
 
 // A character that ends a noun phrase (punctuation, spaces: subjects.json boundary_chars).
 inline bool subject_boundary(const SubjectRules& r, char32_t c) {
@@ -102,6 +110,7 @@ class SubjectFinder {
   void share_modifiers_before(Subject& s, size_t lo, bool count) const;
   std::optional<Range> share_owner(size_t b, size_t floor) const;
   std::optional<Range> past_threshold(size_t e, size_t hi) const;
+  bool serves_beneficiary(size_t b, size_t e, size_t lo, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
