@@ -1595,6 +1595,54 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
   add_words(r.modifier_heads, modifiers.at("heads"), 0);
 }
 
+// Where a subject was found, as --explain names it (subjects.json "picks").
+void load_picks(const Node& pk, SubjectRules& r) {
+  pk.keys({"after", "after_de", "before", "inherited", "after_clause", "after_clause_max_chars", "share_whole", "verb_pair", "verb_pair_ends"});
+  r.after_rule = pk.at("after").str();
+  r.after_de_rule = pk.at("after_de").str();
+  r.before_rule = pk.at("before").str();
+  r.inherited_rule = pk.at("inherited").str();
+  if (auto ac = pk.opt("after_clause")) r.after_clause_rule = ac->str();
+  if (auto am = pk.opt("after_clause_max_chars")) r.after_clause_max = size_t(am->integer(1, 20));
+  if (auto sw = pk.opt("share_whole")) r.share_whole_rule = sw->str();
+  if (auto vp = pk.opt("verb_pair")) r.verb_pair_rule = vp->str();
+  if (auto ve = pk.opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);
+}
+
+// The edges of a count's noun read after the stop lists (subjects.json unit_places,
+// level_spans, verbs_after_count, beneficiaries, verbs_before_object): the verb lists
+// among them also stop a phrase, so they are added to stops_after and stops_before.
+void load_count_edges(const Node& root, SubjectRules& r) {
+  if (auto up = root.opt("unit_places")) {
+    up->keys({"name", "endings", "bodies", "min_chars"});
+    r.unit_places.rule = up->at("name").str();
+    add_words(r.unit_places.endings, up->at("endings"), 0);
+    add_words(r.unit_places.bodies, up->at("bodies"), 0);
+    r.unit_places.min_chars = size_t(up->at("min_chars").integer(1, 20));
+  }
+  if (auto ls = root.opt("level_spans")) {
+    ls->keys({"name", "words", "levels"});
+    r.level_span_rule = ls->at("name").str();
+    add_words(r.level_spans, ls->at("words"), 0);
+    r.levels = ls->at("levels").text();
+  }
+  if (auto vc = root.opt("verbs_after_count")) {
+    r.count_verb_rule = load_named_words(*vc, r.count_verbs);
+    r.stops_after.merge(r.count_verbs, 0);
+  }
+  if (auto be = root.opt("beneficiaries")) {
+    be->keys({"name", "prepositions"});
+    r.beneficiary_rule = be->at("name").str();
+    add_words(r.beneficiary_prepositions, be->at("prepositions"), 0);
+  }
+  // 发出司法建议39份: a verb whose object is the subject ends the phrase as stops_before
+  // do, and is named when it does.
+  if (auto vo = root.opt("verbs_before_object")) {
+    r.object_verb_rule = load_named_words(*vo, r.object_verbs);
+    r.stops_before.merge(r.object_verbs, 0);
+  }
+}
+
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
@@ -1634,18 +1682,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
     add_words(r.count_owners, co->at("words"), 0);
   }
   if (auto ls = root.opt("list_separators")) r.list_separators = ls->text();
-  if (auto pk = root.opt("picks")) {
-    pk->keys({"after", "after_de", "before", "inherited", "after_clause", "after_clause_max_chars", "share_whole", "verb_pair", "verb_pair_ends"});
-    r.after_rule = pk->at("after").str();
-    r.after_de_rule = pk->at("after_de").str();
-    r.before_rule = pk->at("before").str();
-    r.inherited_rule = pk->at("inherited").str();
-    if (auto ac = pk->opt("after_clause")) r.after_clause_rule = ac->str();
-    if (auto am = pk->opt("after_clause_max_chars")) r.after_clause_max = size_t(am->integer(1, 20));
-    if (auto sw = pk->opt("share_whole")) r.share_whole_rule = sw->str();
-    if (auto vp = pk->opt("verb_pair")) r.verb_pair_rule = vp->str();
-    if (auto ve = pk->opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);
-  }
+  if (auto pk = root.opt("picks")) load_picks(*pk, r);
   r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
   r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
   if (auto reach = root.opt("max_chars_before_reach")) r.max_before_reach = size_t(reach->integer(0, 100));
@@ -1657,34 +1694,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   add_words(r.stops_after, root.at("stops_after"), 0);
   if (auto v = root.opt("verbs_after_noun")) add_words(r.verbs_after_noun, *v, 0);
   add_words(r.stops_before, root.at("stops_before"), 0);
-  // 发出司法建议39份: a verb whose object is the subject ends the phrase as stops_before
-  // do, and is named when it does.
-  if (auto up = root.opt("unit_places")) {
-    up->keys({"name", "endings", "bodies", "min_chars"});
-    r.unit_places.rule = up->at("name").str();
-    add_words(r.unit_places.endings, up->at("endings"), 0);
-    add_words(r.unit_places.bodies, up->at("bodies"), 0);
-    r.unit_places.min_chars = size_t(up->at("min_chars").integer(1, 20));
-  }
-  if (auto ls = root.opt("level_spans")) {
-    ls->keys({"name", "words", "levels"});
-    r.level_span_rule = ls->at("name").str();
-    add_words(r.level_spans, ls->at("words"), 0);
-    r.levels = ls->at("levels").text();
-  }
-  if (auto vc = root.opt("verbs_after_count")) {
-    r.count_verb_rule = load_named_words(*vc, r.count_verbs);
-    r.stops_after.merge(r.count_verbs, 0);
-  }
-  if (auto be = root.opt("beneficiaries")) {
-    be->keys({"name", "prepositions"});
-    r.beneficiary_rule = be->at("name").str();
-    add_words(r.beneficiary_prepositions, be->at("prepositions"), 0);
-  }
-  if (auto vo = root.opt("verbs_before_object")) {
-    r.object_verb_rule = load_named_words(*vo, r.object_verbs);
-    r.stops_before.merge(r.object_verbs, 0);
-  }
+  load_count_edges(root, r);  // after stops_after and stops_before, which it adds to
   add_words(r.verbs_before_figure, root.at("verbs_before_figure"), 0);
   add_words(r.copulas, root.at("copulas"), 0);
   add_words(r.nouns, root.at("nouns"), 0);
