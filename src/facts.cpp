@@ -260,7 +260,7 @@ class FactFinder : private facts::FactText {
   // The subject of a quantity, told to the subject finder with every figure found so
   // far (a figure right before a noun phrase ends it; 由5个增加到12个 inherits).
   void find_subject(Draft& d) {
-    d.subject = subjects_->find(d.b, d.e, d.classifier);
+    d.subject = subjects_->find(d.b, d.e, d.classifier, d.kind);
   }
 
   // ---------------------------------------------------------- output

@@ -1597,7 +1597,8 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
 
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
-  pk.keys({"after", "after_de", "before", "inherited", "after_clause", "after_clause_max_chars", "share_whole", "verb_pair", "verb_pair_ends"});
+  pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "after_clause", "after_clause_max_chars",
+           "share_whole", "verb_pair", "verb_pair_ends"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
   r.before_rule = pk.at("before").str();
@@ -1607,6 +1608,12 @@ void load_picks(const Node& pk, SubjectRules& r) {
   if (auto sw = pk.opt("share_whole")) r.share_whole_rule = sw->str();
   if (auto vp = pk.opt("verb_pair")) r.verb_pair_rule = vp->str();
   if (auto ve = pk.opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);
+  if (auto ir = pk.opt("inherited_rates")) {
+    ir->keys({"name", "endings", "kinds"});
+    r.inherited_rates.rule = ir->at("name").str();
+    add_words(r.inherited_rates.endings, ir->at("endings"), 0);
+    for (const Node& k : ir->at("kinds").list()) r.inherited_rates.kinds.push_back(k.str());
+  }
 }
 
 // The edges of a count's noun read after the stop lists (subjects.json unit_places,

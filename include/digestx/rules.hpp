@@ -768,6 +768,13 @@ struct SubjectRules {
   std::string share_whole_rule;   // 研发投入占营业收入比重: the owner before 占 belongs to the phrase
   std::string verb_pair_rule;     // 安全隐患排查整治46次: two verbs in a row name one piece of work
   Lexicon verb_pair_ends;         // the second verb of such a pair (整治, 化解), not 提供服务
+  // A rate's subject passes on only to figures of these kinds (失业率下降0.5个百分点 passes
+  // 失业率 on to 3个百分点 after it, never to 比上年增加2000万元).
+  struct InheritedRates {
+    std::string rule;      // names the refusal in the tables; empty: any figure inherits
+    Lexicon endings;       // 率, 比重, 占比, 比例
+    std::vector<std::string> kinds;  // percent, percentage_point, …
+  } inherited_rates;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
   // A figure alone in a pipe table's cell (| 实际利用外资 | 5.6亿美元 | 12.5% |): its
   // column's header names what it measures (| 党员数 |), or, where the header is only a

@@ -62,7 +62,8 @@ class SubjectFinder {
   // The subject of the figure [b, e). `classifier`: the figure counts with a measure
   // word, so the noun after it comes first (101个网格). Figures are found left to
   // right; each one found is told with note() before the next one is looked at.
-  Subject find(size_t b, size_t e, bool classifier) const;
+  // `kind`: the figure's kind (a rate's subject passes on to rates only).
+  Subject find(size_t b, size_t e, bool classifier, std::string_view kind = {}) const;
   // A figure found (a quantity with its subject, or a date or name: `named` when it is
   // a name such as 5G, which stays part of a noun phrase).
   void note(size_t b, size_t e, bool named, const Subject& s);
@@ -83,6 +84,7 @@ class SubjectFinder {
   };
   using Range = std::pair<size_t, size_t>;
 
+  bool passes_on(Range subject, std::string_view kind) const;
   size_t sentence_begin(size_t pos) const;
   size_t sentence_end(size_t pos) const;
   bool boundary(char32_t c) const;
