@@ -119,15 +119,13 @@ void Lexicon::Side::rebuild(size_t count) {
 }
 
 Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
-  if (!slots_.empty()) {
-    uint32_t b = slots_[slot_of(c)];
-    if (b) return buckets_[b - 1];
-  }
+  size_t slot = slots_.empty() ? 0 : slot_of(c);
+  if (!slots_.empty() && slots_[slot]) return buckets_[slots_[slot] - 1];
   buckets_.push_back({c, {}, {}});
   if (2 * buckets_.size() > slots_.size()) {
     rebuild(buckets_.size());
   } else {
-    slots_[slot_of(c)] = uint32_t(buckets_.size());
+    slots_[slot] = uint32_t(buckets_.size());
     uint64_t bit = hash(c) >> filter_shift_;
     filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
   }

@@ -616,8 +616,8 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   if (ph.rule.empty() || line.heading_level != 0 || !line.enumerator.empty()) return false;
   Joined j = Joined::of(view, Pieces{line.span});
   std::u32string_view s = j.chars();
-  size_t e = std::min(s.find(U'：'), s.find(U':'));  // 交警支队政委 张建国：守护平安路
-  e = std::min(e, s.size());
+  // 交警支队政委 张建国：守护平安路: the headline after the colon (the view folds ： to :).
+  size_t e = std::min(s.find(U':'), s.size());
   while (e > 0 && is_space(s[e - 1])) --e;
   size_t b = 0;
   while (b < e && is_space(s[b])) ++b;
