@@ -844,6 +844,27 @@ void load_organization(const Node& org, StructureRules& r) {
   if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
 }
 
+// What a headline may be (structure.json "headline").
+void load_headline(const Node& h, StructureRules& r) {
+  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes", "clause_commas",
+          "sentence_opening"});
+  if (auto c = h.opt("clause_commas")) {
+    c->keys({"name", "max"});
+    r.headline_commas_rule = c->at("name").str();
+    r.headline_max_commas = size_t(c->at("max").integer(0, 100));
+  }
+  if (auto o = h.opt("sentence_opening")) r.headline_sentence_opening = compile_regex(*o);
+  if (auto q = h.opt("enclosing_quotes")) {
+    q->keys({"name"});
+    r.headline_quotes_rule = q->at("name").str();
+  }
+  if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
+  if (auto a = h.opt("address_end")) r.address_end = a->text();
+  r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
+  r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
+  r.sentence_end = h.at("sentence_end").text();
+}
+
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
@@ -897,17 +918,7 @@ void load_structure(const Node& root, StructureRules& r) {
     r.separator_words.add(n.at("text").text(), int(r.separators.size()));
     r.separators.push_back({n.at("name").str(), n.at("text").text()});
   }
-  Node h = root.at("headline");
-  h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes"});
-  if (auto q = h.opt("enclosing_quotes")) {
-    q->keys({"name"});
-    r.headline_quotes_rule = q->at("name").str();
-  }
-  if (auto d = h.opt("dateline_chars")) r.dateline_chars = d->text();
-  if (auto a = h.opt("address_end")) r.address_end = a->text();
-  r.headline_max_chars = size_t(h.at("max_chars").integer(1, 1000));
-  r.headline_max_lines = size_t(h.at("max_lines").integer(1, 20));
-  r.sentence_end = h.at("sentence_end").text();
+  load_headline(root.at("headline"), r);
   load_heading_places(root, r);
   load_layouts(root.at("heading_layouts"), r);
 }

@@ -288,6 +288,20 @@ struct Builder {
   }
 };
 
+// A line the page broke off a sentence, not a headline, though it ends in no sentence
+// end: more clause commas than a headline holds (2025年，新登记经营主体6820户，同比增长
+// 9.4%，总量突破 over a blank line and 5.2万户。), or a sentence's opening (2025年，… 一年来，…).
+bool reads_as_sentence(const std::u32string& s, const StructureRules& st) {
+  size_t commas = size_t(std::count_if(s.begin(), s.end(), [](char32_t c) { return c == U'，' || c == ','; }));
+  if (!st.headline_commas_rule.empty() && commas > st.headline_max_commas) return true;
+  const LazyRegex& opening = st.headline_sentence_opening.pattern;
+  if (!opening || !opening.may_match(s)) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString us = unicode_of(s);
+  std::unique_ptr<icu::RegexMatcher> m(opening->matcher(us, status));
+  return U_SUCCESS(status) && m->lookingAt(status) && U_SUCCESS(status);
+}
+
 bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& rules) {
   std::u32string s = text_of(view, pieces);
   if (s.empty() || s.size() > rules.structure.headline_max_chars) return false;
@@ -296,6 +310,7 @@ bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& 
   for (char32_t c : s)
     if (c == U'。' || c == '!' || c == '?' || c == ';' || c == U'；') return false;
   if (rules.periods.marker_words.longest_at(s, 0)) return false;
+  if (reads_as_sentence(s, rules.structure)) return false;
   // （2023年12月28日） under a full report's author is its date.
   const auto& date = rules.structure.dateline_chars;
   return date.empty() || s.find_first_not_of(date) != std::u32string::npos;

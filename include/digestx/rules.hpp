@@ -449,6 +449,12 @@ struct StructureRules {
   };
   std::vector<Genre> genres;
   size_t headline_max_chars = 48, headline_max_lines = 3;
+  // A line with more clause commas than this is a sentence the page broke, no headline
+  // (2025年，新登记经营主体6820户，同比增长9.4%，总量突破 over a blank line).
+  size_t headline_max_commas = 1;
+  std::string headline_commas_rule;
+  // A line that opens the way a sentence does (2025年，… 一年来，…) is no headline.
+  NamedRegex headline_sentence_opening;
   std::u32string sentence_end;
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
   std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
