@@ -313,6 +313,25 @@ void mark_tail(Line& line, const LayoutRules& rules, std::string_view& tail) {
     if (rules.furniture_tail[k] && line.furniture == rules.furniture[k].name) tail = line.furniture;
 }
 
+bool is_text_line(const Line& line) { return !line.blank && line.furniture.empty(); }
+
+// The line right above a furniture line whose rule takes it (line_above): short,
+// standing alone (a blank line, furniture or nothing above it), no clause mark. 白河发布
+// over 2025-01-22 18:30 发表于陕西 is the account's name, not the page's title.
+void mark_line_above(std::u32string_view view, std::vector<Line>& pending, std::string_view rule,
+                     const LayoutRules& rules) {
+  size_t k = 0;
+  while (k < rules.furniture.size() && rules.furniture[k].name != rule) ++k;
+  if (k == rules.furniture.size() || pending.empty()) return;
+  const LayoutRules::LineAbove& takes = rules.furniture_line_above[k];
+  Line& above = pending.back();
+  if (takes.max_chars == 0 || above.blank || !above.furniture.empty() || above.body.size() > takes.max_chars) return;
+  if (pending.size() > 1 && is_text_line(pending[pending.size() - 2])) return;
+  for (size_t i = above.body.start; i < above.body.end; ++i)
+    if (takes.not_holding.find(view[i]) != std::u32string::npos) return;
+  above.furniture = rules.furniture[k].name;
+}
+
 // Lines to reserve at once: grown one at a time, the vector held up to twice their
 // size. Line feeds count them but in texts broken by CR alone or U+2028 (rare), where
 // the vector grows as it did.
@@ -350,7 +369,6 @@ Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& chang
   return line;
 }
 
-bool is_text_line(const Line& line) { return !line.blank && line.furniture.empty(); }
 
 }  // namespace
 
@@ -384,6 +402,7 @@ struct LineStream::State {
       while (end < n && !is_line_break(view[end])) ++end;
       Line line = line_at(view, changes, changed, pos, end, rules);
       if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, any);
+      if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
       mark_tail(line, rules, tail);
       pending.push_back(std::move(line));
       // CRLF counts as one break.

@@ -540,10 +540,16 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail", "within_paragraph"});
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above"});
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
       r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
+      r.furniture_line_above.emplace_back();
+      if (auto above = n.opt("line_above")) {
+        above->keys({"max_chars", "not_holding"});
+        r.furniture_line_above.back().max_chars = size_t(above->at("max_chars").integer(1, 100));
+        r.furniture_line_above.back().not_holding = above->at("not_holding").text();
+      }
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       r.furniture_first.push_back(first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
@@ -847,7 +853,8 @@ void load_organization(const Node& org, StructureRules& r) {
 // What a headline may be (structure.json "headline").
 void load_headline(const Node& h, StructureRules& r) {
   h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes", "clause_commas",
-          "sentence_opening"});
+          "sentence_opening", "title_inner_marks"});
+  if (auto m = h.opt("title_inner_marks")) r.title_inner_marks = m->text();
   if (auto c = h.opt("clause_commas")) {
     c->keys({"name", "max"});
     r.headline_commas_rule = c->at("name").str();

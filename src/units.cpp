@@ -302,13 +302,17 @@ bool reads_as_sentence(const std::u32string& s, const StructureRules& st) {
   return U_SUCCESS(status) && m->lookingAt(status) && U_SUCCESS(status);
 }
 
-bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& rules) {
+// `inner_marks`: marks the line may hold before its end (a title's 听！ in
+// 年终述职丨听！白河县乡镇党委书记这样说); any other sentence end inside it makes a sentence.
+bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& rules,
+                   std::u32string_view inner_marks = {}) {
   std::u32string s = text_of(view, pieces);
   if (s.empty() || s.size() > rules.structure.headline_max_chars) return false;
   if (ends_sentence(s, rules.structure)) return false;
   if (in_set(rules.structure.address_end, s.back())) return false;  // 各位代表： opens the speech
   for (char32_t c : s)
-    if (c == U'。' || c == '!' || c == '?' || c == ';' || c == U'；') return false;
+    if ((c == U'。' || c == '!' || c == '?' || c == ';' || c == U'；') && inner_marks.find(c) == std::u32string_view::npos)
+      return false;
   if (rules.periods.marker_words.longest_at(s, 0)) return false;
   if (reads_as_sentence(s, rules.structure)) return false;
   // （2023年12月28日） under a full report's author is its date.
@@ -555,7 +559,8 @@ void title_first_line(std::u32string_view view, const LineList& lines, const Rul
   if (first_unit == lines.size()) return;
   for (size_t i = 0; i < first_unit; ++i) {
     if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
-    if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules) && lines[i].heading_level <= 2 &&
+    if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules, rules.structure.title_inner_marks) &&
+        lines[i].heading_level <= 2 &&
         ends_paragraph(lines, i))
       fp.title_at = i;
     break;

@@ -302,6 +302,14 @@ struct LayoutRules {
   // k-th: a paragraph runs on across the k-th rule's line (a PDF's page number, — 2 —,
   // between 二 and 是基层…): it is kept out of the text but ends nothing
   std::vector<bool> furniture_within_paragraph;
+  // k-th: the line right above the k-th rule's line, standing alone, at most max_chars
+  // long and holding none of not_holding, is the same furniture (a WeChat account's name,
+  // 白河发布, over 2025-01-22 18:30 发表于陕西); max_chars 0: none
+  struct LineAbove {
+    size_t max_chars = 0;
+    std::u32string not_holding;
+  };
+  std::vector<LineAbove> furniture_line_above;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
@@ -456,6 +464,7 @@ struct StructureRules {
   // A line that opens the way a sentence does (2025年，… 一年来，…) is no headline.
   NamedRegex headline_sentence_opening;
   std::u32string sentence_end;
+  std::u32string title_inner_marks;  // a page's title may hold these before its end: 年终述职丨听！白河县…这样说
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
   std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
   std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
