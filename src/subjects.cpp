@@ -95,11 +95,16 @@ SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit, bool* clause) 
     }
   }
   // 两个验收合格的县级融媒体中心: a phrase with a verb in it that stops at 的 describes
-  // the head noun after the 的 (not 12个村的…, where the phrase is a noun).
-  if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker &&
-      holds_verb(direct.first, direct.second)) {
-    auto head = phrase_after(direct.second + 1, limit);
-    if (head.second > head.first) return head;
+  // the head noun after the 的 (not 12个村的…, where the phrase is a noun); so does one
+  // with a verb of a clause (12名违反规定的党员, 3个存在问题的村: picks.after_clause_verbs).
+  if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker) {
+    bool verb = holds_verb(r_.stops_before, direct.first, direct.second);
+    bool clause_verb = !verb && holds_verb(r_.after_clause_verbs, direct.first, direct.second);
+    auto head = verb || clause_verb ? phrase_after(direct.second + 1, limit) : Range{0, 0};
+    if (head.second > head.first) {
+      if (clause && clause_verb) *clause = true;
+      return head;
+    }
   }
   if (direct.second > direct.first) return direct;
   // 400余册不适合青少年阅读的课外读物: a clause that starts with a stop word describes
@@ -294,10 +299,10 @@ bool SubjectFinder::verb_starts_at(size_t q, size_t limit) const {
   return after >= limit || r_.noun_suffixes.find(in_.text[after]) == std::u32string::npos;
 }
 
-// Whether a verb (stops_before: 验收, 建设, 服务…) starts anywhere in [b, e).
-bool SubjectFinder::holds_verb(size_t b, size_t e) const {
+// Whether a verb of `verbs` (stops_before: 验收, 建设, 服务…) starts anywhere in [b, e).
+bool SubjectFinder::holds_verb(const Lexicon& verbs, size_t b, size_t e) const {
   for (size_t k = b; k < e; ++k)
-    if (auto v = r_.stops_before.longest_at(in_.text, k); v && k + v.len <= e) return true;
+    if (auto v = verbs.longest_at(in_.text, k); v && k + v.len <= e) return true;
   return false;
 }
 
@@ -344,7 +349,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   if (classifier) {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
     else if (auto past = owners.past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
-    else if (owners.serves_beneficiary(b, e, lo, hi)) return Subject{b, b, 0, 0, r_.beneficiary_rule};
+    else if (auto rule = owners.unnamed_people(b, e, lo, hi); !rule.empty()) return Subject{b, b, 0, 0, rule};
     else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else if (auto purpose = purpose_after(b, e, hi)) {
     pick = *purpose, s.rule = r_.edges.purpose_rule;

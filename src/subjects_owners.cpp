@@ -52,12 +52,21 @@ std::optional<SubjectOwners::Range> SubjectOwners::past_threshold(size_t e, size
 }
 
 // 社区医生为近500人提供免费体检, 为近500人上门服务: a count after 为 (for) with a verb right
-// after it counts the people served; the noun before 为 serves them (picks.beneficiary).
-bool SubjectOwners::serves_beneficiary(size_t b, size_t e, size_t lo, size_t hi) const {
-  if (f_.r_.beneficiary_rule.empty() || b <= lo || e >= hi) return false;
-  auto prep = f_.r_.beneficiary_prepositions.longest_ending_at(f_.in_.text, b);
-  if (!prep || b - prep.len < lo) return false;
-  return bool(f_.r_.stops_after.longest_at(f_.in_.text, e)) || bool(f_.r_.verbs_before_figure.longest_at(f_.in_.text, e));
+// after it counts the people served; the noun before 为 serves them (beneficiaries). 组织
+// 100来人参加培训, 发动上千人参与: a count after a verb that sets people to work, with their
+// verb right after it, counts people no noun names; 组织 is no subject (pivot_counts; not
+// the tail of a noun: 全县党组织120个参加评议). The rule that says so, or empty.
+std::string_view SubjectOwners::unnamed_people(size_t b, size_t e, size_t lo, size_t hi) const {
+  const auto& r = f_.r_;
+  const auto& t = f_.in_.text;
+  if (b <= lo || e >= hi) return {};
+  if (!r.stops_after.longest_at(t, e) && !r.verbs_before_figure.longest_at(t, e)) return {};
+  auto prep = r.beneficiary_prepositions.longest_ending_at(t, b);
+  if (!r.beneficiary_rule.empty() && prep && b - prep.len >= lo) return r.beneficiary_rule;
+  auto pivot = r.pivot_verbs.longest_ending_at(t, b);
+  if (r.pivot_rule.empty() || !pivot || b - pivot.len < lo) return {};
+  if (auto noun = r.nouns.longest_ending_at(t, b); noun && noun.len > pivot.len) return {};
+  return r.pivot_rule;
 }
 
 // The subject of the figure before this one, when this one only continues it:

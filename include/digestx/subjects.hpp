@@ -103,7 +103,7 @@ class SubjectFinder {
   Range before(size_t p, size_t floor, bool* verb, bool counting) const;
   Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid, bool counting) const;
   bool bare_verb(const Range& r) const;
-  bool holds_verb(size_t b, size_t e) const;
+  bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
