@@ -67,6 +67,8 @@ FactText::Qualified FactText::qualifiers_around(size_t b, size_t e, std::string_
     }
   }
   if (!bq) return q;
+  const auto& starts = qr.entries[size_t(bq.value)].numeral_starts;
+  if (!starts.empty() && (b >= s_.size() || starts.find(s_[b]) == std::u32string::npos)) return q;
   size_t end = b - glue;
   auto cancel = word_ending_at(qr.not_before, end);
   // 大概有五百多个: a vague "about" does not replace the figure's own 多.

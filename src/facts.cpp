@@ -192,7 +192,7 @@ class FactFinder : private facts::FactText {
   void split_respectively(const FP::CombineRule& rule) {
     std::vector<SubjectFigure> figures;
     figures.reserve(drafts_.size());
-    for (const Draft& d : drafts_) figures.push_back({d.b, d.e, d.subject, r_.kinds.is_quantity(d.kind)});
+    for (const Draft& d : drafts_) figures.push_back({d.b, d.e, d.subject, r_.kinds.is_quantity(d.kind), d.classifier});
     subjects_->split_respectively(figures, *rule.items[1].words, rule.name);
     for (size_t k = 0; k < drafts_.size(); ++k) drafts_[k].subject = figures[k].subject;
   }

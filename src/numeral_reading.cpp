@@ -156,7 +156,7 @@ std::optional<Decimal> power_of(const Decimal& base, int exponent) {
 std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
   if (!info || info->type != CharType::big_unit) return std::nullopt;
-  // 培育税收超亿元楼宇3至5栋: a bound word before it and a unit word after it, too.
+  // 培育税收超亿元楼宇3至5栋, 惠及上万名群众: a bound word before it and a unit word after it, too.
   bool bound_before = !r_.bare_big_rule.empty() && r_.bare_big_bounds_before.longest_ending_at(s_, i) &&
                       r_.unit_words.longest_at(s_, i + 1);
   bool bounded = !approx_then_unit(i + 1) && (unit_then_bound(i + 1) || bound_before);
@@ -175,7 +175,7 @@ std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   return c;
 }
 
-// 元以上, 亩以下: a unit word, then a bound; not after 数, 几, 上 (数亿元以上, 上万人以上).
+// 元以上, 亩以下: a unit word, then a bound; not after 数, 几 (数亿元以上, 几万元以下).
 bool NumeralReader::unit_then_bound(size_t i) const {
   if (r_.bare_big_rule.empty() || (i >= 2 && r_.bare_big_not_after.longest_ending_at(s_, i - 1))) return false;
   if (i >= 2 && (r_.info(s_[i - 2]) || is_ascii_digit(s_[i - 2]))) return false;  // 3亿元: no bare unit

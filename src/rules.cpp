@@ -1250,11 +1250,12 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
   root.keys({"before", "after_numeral", "after_unit", "not_before", "glue", "around"});
   auto group = [&](const char* key, Lexicon& lex) {
     for (const Node& n : root.at(key).list()) {
-      n.keys({"name", "words", "qualifier"});
+      n.keys({"name", "words", "qualifier", "numeral_starts"});
       std::string q = n.at("qualifier").str();
       if (!kQualifiers.count(q)) n.at("qualifier").fail("unknown qualifier \"" + q + "\"");
       add_words(lex, n.at("words"), int(r.entries.size()));
-      r.entries.push_back({n.at("name").str(), q});
+      auto starts = n.opt("numeral_starts");
+      r.entries.push_back({n.at("name").str(), q, starts ? starts->text() : std::u32string()});
     }
   };
   group("before", r.before);
@@ -1614,13 +1615,14 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
   pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "after_clause", "after_clause_max_chars",
-           "share_whole", "verb_pair", "verb_pair_ends"});
+           "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
   r.before_rule = pk.at("before").str();
   r.inherited_rule = pk.at("inherited").str();
   if (auto ac = pk.opt("after_clause")) r.after_clause_rule = ac->str();
   if (auto am = pk.opt("after_clause_max_chars")) r.after_clause_max = size_t(am->integer(1, 20));
+  if (auto av = pk.opt("after_clause_verbs")) add_words(r.after_clause_verbs, *av, 0);
   if (auto sw = pk.opt("share_whole")) r.share_whole_rule = sw->str();
   if (auto vp = pk.opt("verb_pair")) r.verb_pair_rule = vp->str();
   if (auto ve = pk.opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);
@@ -1658,6 +1660,7 @@ void load_count_edges(const Node& root, SubjectRules& r) {
     r.beneficiary_rule = be->at("name").str();
     add_words(r.beneficiary_prepositions, be->at("prepositions"), 0);
   }
+  if (auto pc = root.opt("pivot_counts")) r.pivot_rule = load_named_words(*pc, r.pivot_verbs);
   // 发出司法建议39份: a verb whose object is the subject ends the phrase as stops_before
   // do, and is named when it does.
   if (auto vo = root.opt("verbs_before_object")) {
@@ -1671,7 +1674,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
-             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "level_spans"});
+             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans"});
   if (auto rl = root.opt("respectively_lists")) {
     rl->keys({"localizers", "owner_suffixes"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);

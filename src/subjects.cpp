@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "digestx/utf.hpp"
+#include "subjects_owners.hpp"
 
 namespace digestx {
 
@@ -94,11 +95,16 @@ SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit, bool* clause) 
     }
   }
   // 两个验收合格的县级融媒体中心: a phrase with a verb in it that stops at 的 describes
-  // the head noun after the 的 (not 12个村的…, where the phrase is a noun).
-  if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker &&
-      holds_verb(direct.first, direct.second)) {
-    auto head = phrase_after(direct.second + 1, limit);
-    if (head.second > head.first) return head;
+  // the head noun after the 的 (not 12个村的…, where the phrase is a noun); so does one
+  // with a verb of a clause (12名违反规定的党员, 3个存在问题的村: picks.after_clause_verbs).
+  if (direct.second > direct.first && direct.second < limit && s[direct.second] == r_.head_marker) {
+    bool verb = holds_verb(r_.stops_before, direct.first, direct.second);
+    bool clause_verb = !verb && holds_verb(r_.after_clause_verbs, direct.first, direct.second);
+    auto head = verb || clause_verb ? phrase_after(direct.second + 1, limit) : Range{0, 0};
+    if (head.second > head.first) {
+      if (clause && clause_verb) *clause = true;
+      return head;
+    }
   }
   if (direct.second > direct.first) return direct;
   // 400余册不适合青少年阅读的课外读物: a clause that starts with a stop word describes
@@ -125,31 +131,18 @@ std::optional<SubjectFinder::Range> SubjectFinder::head_after_clause(size_t q, s
   return std::nullopt;
 }
 
-// 研发投入占营业收入比重达到3.2%: a phrase that begins with the share word (占) reads on
-// over its owner before it (picks.share_whole).
-bool SubjectFinder::extend_over_share(Range& r, size_t floor) const {
-  if (r_.share_whole_rule.empty() || r.second <= r.first) return false;
-  auto w = r_.share_words.longest_at(in_.text, r.first);
-  if (!w || r.first + w.len >= r.second) return false;
-  bool cut = false;
-  auto owner = phrase_before(r.first, floor, r_.max_before, &cut);
-  if (owner.second <= owner.first) return false;
-  r.first = owner.first;
-  return true;
-}
-
 // 安全隐患排查整治46次: the verb ending at q and the verb from q to the figure at p are one
 // piece of work (picks.verb_pair), so the phrase reads on past the first.
-bool SubjectFinder::verb_pair_at(size_t q, size_t p) const {
-  if (r_.verb_pair_rule.empty() || !counting_) return false;
+bool SubjectFinder::verb_pair_at(size_t q, size_t p, bool counting) const {
+  if (r_.verb_pair_rule.empty() || !counting) return false;
   auto second = r_.verb_pair_ends.longest_at(in_.text, q);
   return second && q + second.len == p && r_.stops_before.longest_ending_at(in_.text, q);
 }
 
-bool SubjectFinder::ends_in_verb_pair(const Range& r) const {
+bool SubjectFinder::ends_in_verb_pair(const Range& r, bool counting) const {
   auto second = r_.verb_pair_ends.longest_ending_at(in_.text, r.second);
   if (!second || r.second - second.len <= r.first) return false;
-  return verb_pair_at(r.second - second.len, r.second);
+  return verb_pair_at(r.second - second.len, r.second, counting);
 }
 
 SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
@@ -212,7 +205,7 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   return {p, q};
 }
 
-SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) const {
+SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb, bool counting) const {
   const auto& s = in_.text;
   size_t figure = p;
   for (int guard = 0; guard < 4; ++guard) {
@@ -233,14 +226,14 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
   // 地区生产总值（GDP）486.3亿元: a short gloss in brackets right before the figure belongs
   // to the noun before it (a bracket is a boundary elsewhere).
   if (size_t open = gloss_before(s, p, floor)) {
-    auto noun = before(open, floor, verb);
+    auto noun = before(open, floor, verb, counting);
     return noun.second > noun.first ? Range{noun.first, p} : Range{p, p};
   }
   bool cut_mid = false;
-  auto phrase = phrase_before(p, floor, r_.max_before, &cut_mid);
+  auto phrase = phrase_before(p, floor, r_.max_before, &cut_mid, counting);
   if (cut_mid && r_.max_before_reach > r_.max_before) {
     bool cut_again = false;
-    auto longer = phrase_before(p, floor, r_.max_before_reach, &cut_again);
+    auto longer = phrase_before(p, floor, r_.max_before_reach, &cut_again, counting);
     if (!cut_again) phrase = longer;
   }
   return phrase;
@@ -248,7 +241,8 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb) c
 
 // The noun phrase ending at p, at most `limit` characters back; cut_mid: the limit
 // stopped it inside a run of characters that goes on.
-SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const {
+SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid,
+                                                  bool counting) const {
   const auto& s = in_.text;
   size_t q = p, count = 0, head_only = 0;  // head_only: where the head after a quoted name begins
   // A name of letters is not cut by the limit (规上工业企业R&D经费支出占GDP比重: not &D经费…).
@@ -269,7 +263,7 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
     // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
     // first character of a longer noun (配备网格员: 格 is no suffix).
     if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p) &&
-        !verb_as_modifier(r_, s, q) && !verb_pair_at(q, p))
+        !verb_as_modifier(r_, s, q) && !verb_pair_at(q, p, counting))
       break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
       if (count > r_.max_after_quote) break;
@@ -305,10 +299,10 @@ bool SubjectFinder::verb_starts_at(size_t q, size_t limit) const {
   return after >= limit || r_.noun_suffixes.find(in_.text[after]) == std::u32string::npos;
 }
 
-// Whether a verb (stops_before: 验收, 建设, 服务…) starts anywhere in [b, e).
-bool SubjectFinder::holds_verb(size_t b, size_t e) const {
+// Whether a verb of `verbs` (stops_before: 验收, 建设, 服务…) starts anywhere in [b, e).
+bool SubjectFinder::holds_verb(const Lexicon& verbs, size_t b, size_t e) const {
   for (size_t k = b; k < e; ++k)
-    if (auto v = r_.stops_before.longest_at(in_.text, k); v && k + v.len <= e) return true;
+    if (auto v = verbs.longest_at(in_.text, k); v && k + v.len <= e) return true;
   return false;
 }
 
@@ -319,7 +313,6 @@ bool SubjectFinder::bare_verb(const Range& r) const {
   auto v = r_.stops_before.longest_at(in_.text, r.first);
   return v && r.first + v.len == r.second;
 }
-
 
 // A hard stop ending at q, unless it is the tail of a longer verb (与 in 参与) or a
 // one-character word that usually starts a noun on this side (就 in 就业).
@@ -341,48 +334,13 @@ bool SubjectFinder::ends_a_fact(size_t q) const {
   return false;
 }
 
-// The subject of the figure before this one, when this one only continues it:
-// 由5个增加到12个, 6期、800余人次.
-std::optional<SubjectFinder::Range> SubjectFinder::inherited(size_t p, size_t floor) const {
-  const auto& s = in_.text;
-  bool preposition = false;  // 为, 共: also a hard stop
-  for (int guard = 0; guard < 4; ++guard) {
-    auto c = r_.copulas.longest_ending_at(s, p);
-    if (c && p - c.len >= floor) {
-      auto h = r_.hard_stops.longest_ending_at(s, p);
-      preposition = preposition || (h && h.len == c.len);
-      p -= c.len;
-      continue;
-    }
-    if (p > floor && (s[p - 1] == U'、' || s[p - 1] == ',' || s[p - 1] == U'，')) {
-      // 组建医疗队12支，为近500人提供免费体检: a clause of its own (not the list 6期、
-      // 800余人次, nor 签约率65.3%，比上年提高4.2个百分点).
-      if (preposition) return std::nullopt;
-      --p;
-      break;
-    }
-    break;
-  }
-  for (auto it = seen_.rbegin(); it != seen_.rend() && it->e >= p; ++it)
-    if (it->e == p && it->sb < it->se) return std::make_pair(it->sb, it->se);
-  return std::nullopt;
-}
-
-// Whether the subject [sb, se) of the figure before passes on to a figure of `kind`: a
-// rate's only to a rate (失业率下降0.5个百分点，比上年增加2000万元: the money has none).
-bool SubjectFinder::passes_on(Range subject, std::string_view kind) const {
-  const auto& ir = r_.inherited_rates;
-  if (ir.rule.empty() || !ir.endings.longest_ending_at(in_.text, subject.second)) return true;
-  return std::find(ir.kinds.begin(), ir.kinds.end(), kind) != ir.kinds.end();
-}
-
 Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_view kind) const {
   size_t lo = sentence_begin(b), hi = sentence_end(b);
+  SubjectOwners owners(*this);
   bool verb = false, clause = false;
-  counting_ = classifier;  // verb pairs name work counted (排查整治46次), never a sum's verbs (完成投资)
   auto fwd = after(e, hi, &clause);
-  auto back = before(b, lo, &verb);
-  bool share_whole = extend_over_share(back, lo);
+  auto back = before(b, lo, &verb, classifier);
+  bool share_whole = owners.extend_over_share(back, lo, classifier);
   bool fwd_ok = fwd.second > fwd.first;
   bool back_ok = back.second > back.first && !(fwd_ok && bare_verb(back));
   bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
@@ -390,8 +348,8 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   Subject s;
   if (classifier) {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
-    else if (auto past = past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
-    else if (serves_beneficiary(b, e, lo, hi)) return Subject{b, b, 0, 0, r_.beneficiary_rule};
+    else if (auto past = owners.past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
+    else if (auto rule = owners.unnamed_people(b, e, lo, hi); !rule.empty()) return Subject{b, b, 0, 0, rule};
     else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else if (auto purpose = purpose_after(b, e, hi)) {
     pick = *purpose, s.rule = r_.edges.purpose_rule;
@@ -402,60 +360,19 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   if (pick == fwd && clause) s.rule = r_.after_clause_rule;
   if (pick == fwd && pick.second > pick.first && r_.count_verbs.longest_at(in_.text, pick.second)) s.rule = r_.count_verb_rule;
   if (pick == back && share_whole) s.rule = r_.share_whole_rule;
-  if (pick == back && ends_in_verb_pair(back)) s.rule = r_.verb_pair_rule;
+  if (pick == back && ends_in_verb_pair(back, classifier)) s.rule = r_.verb_pair_rule;
   if (pick == back && pick.second > pick.first && r_.object_verbs.longest_ending_at(in_.text, pick.first))
     s.rule = r_.object_verb_rule;
   if (pick.second <= pick.first) {
-    if (auto sh = share_owner(b, lo)) pick = *sh, s.rule = r_.share_rule;
+    if (auto sh = owners.share_owner(b, lo, classifier)) pick = *sh, s.rule = r_.share_rule;
   }
   if (pick.second <= pick.first && !verb) {
-    if (auto inh = inherited(b, lo); inh && passes_on(*inh, kind)) pick = *inh, s.rule = r_.inherited_rule;
+    if (auto inh = owners.inherited(b, lo); inh && owners.passes_on(*inh, kind)) pick = *inh, s.rule = r_.inherited_rule;
   }
   s.b = pick.first;
   s.e = pick.second;
   trim_edges(s, b, e, pick == back, classifier);
   return s;
-}
-
-// 社区医生为近500人提供免费体检, 为近500人上门服务: a count after 为 (for) with a verb right
-// after it counts the people served; the noun before 为 serves them (picks.beneficiary).
-bool SubjectFinder::serves_beneficiary(size_t b, size_t e, size_t lo, size_t hi) const {
-  if (r_.beneficiary_rule.empty() || b <= lo || e >= hi) return false;
-  auto prep = r_.beneficiary_prepositions.longest_ending_at(in_.text, b);
-  if (!prep || b - prep.len < lo) return false;
-  return bool(r_.stops_after.longest_at(in_.text, e)) || bool(r_.verbs_before_figure.longest_at(in_.text, e));
-}
-
-// 为辖区2.3万名60岁以上老年人提供助餐, 36名35岁以下青年党员: a count followed by a bound
-// of another measure (an age) counts the noun after that bound.
-std::optional<SubjectFinder::Range> SubjectFinder::past_threshold(size_t e, size_t hi) const {
-  if (r_.threshold_words.empty() || !figure_starts_at(e)) return std::nullopt;
-  size_t unit_end = counted_unit_end(e);
-  if (!unit_end) return std::nullopt;
-  auto bound = r_.threshold_words.longest_at(in_.text, unit_end);
-  // 36名35岁以下的占一半: a bound with 的 is a group of its own, no noun of the count.
-  size_t past = unit_end + bound.len;
-  if (!bound || past >= hi || in_.text[past] == r_.head_marker) return std::nullopt;
-  auto noun = after(past, hi);
-  if (noun.second <= noun.first) return std::nullopt;
-  return noun;
-}
-
-// 入股农户占全村农户的三分之二: a figure right after a 的 whose clause reads X占Y is
-// the share of X (入股农户), not of the whole Y.
-std::optional<SubjectFinder::Range> SubjectFinder::share_owner(size_t b, size_t floor) const {
-  const auto& s = in_.text;
-  if (r_.share_words.empty() || b <= floor || s[b - 1] != r_.head_marker) return std::nullopt;
-  for (size_t k = b - 1; k > floor && b - k <= r_.max_before + r_.max_before; --k) {
-    if (boundary(s[k - 1])) break;
-    auto w = r_.share_words.longest_ending_at(s, k);
-    if (!w) continue;
-    bool verb = false;
-    auto owner = before(k - w.len, floor, &verb);
-    if (owner.second > owner.first) return owner;
-    break;
-  }
-  return std::nullopt;
 }
 
 void SubjectFinder::note(size_t b, size_t e, bool named, const Subject& s) {

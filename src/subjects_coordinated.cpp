@@ -56,7 +56,7 @@ size_t CoordinatedHeads::item_before(size_t b, size_t lo, bool count) const {
   for (const Lexicon* words : {&f_.r_.hard_stops, &f_.r_.stops_before, &f_.r_.verbs_before_figure, &f_.r_.nouns})
     if (auto w = words->longest_ending_at(t, b); w && w.len > 1) return 0;
   bool verb = false;
-  auto mod = f_.before(c, lo, &verb);
+  auto mod = f_.before(c, lo, &verb, count);
   size_t len = mod.second - mod.first;
   if (verb || mod.second != c || len == 0) return 0;
   if (count) return shared_noun(mod.first, c, listed) ? mod.first : 0;

@@ -145,7 +145,7 @@ void SubjectEdges::trim_end(Subject& s, size_t b, size_t e, bool from_back, bool
   auto w = r_.edges.works.longest_ending_at(t_, s.e);
   if (w && s.e - w.len >= s.b + 2 && t_[s.e - w.len - 1] != r_.head_marker) {
     // 隐患排查整治46处 -> 隐患: the verb paired with the work goes with it (picks.verb_pair).
-    bool pair = f_.ends_in_verb_pair({s.b, s.e});
+    bool pair = f_.ends_in_verb_pair({s.b, s.e}, classifier);
     s.e -= w.len;
     s.rule = r_.edges.work_rule;
     auto first = r_.stops_before.longest_ending_at(t_, s.e);

@@ -15,10 +15,11 @@ class RespectivelyLists {
 
  private:
   using Range = SubjectFinder::Range;
-  std::optional<Range> noun_after_de(size_t end, size_t floor) const;
-  std::optional<Range> one_measure(size_t end, size_t floor) const;
+  // `counting`: the list's figures count with a measure word (SubjectFinder::verb_pair_at).
+  std::optional<Range> noun_after_de(size_t end, size_t floor, bool counting) const;
+  std::optional<Range> one_measure(size_t end, size_t floor, bool counting) const;
   size_t clause_start_before(size_t end) const;
-  std::vector<Range> list_before(size_t end, size_t floor) const;
+  std::vector<Range> list_before(size_t end, size_t floor, bool counting) const;
   bool pair_with_figures_before(std::vector<SubjectFigure>& figures, size_t k, size_t n, size_t end, size_t floor,
                                 std::string_view rule) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const;
@@ -48,9 +49,10 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
     size_t n = last - k + 1;
     // One noun after a 的 is every figure's (all items alike: no head to share); so is one
     // measure alone (党组织覆盖率分别达到81.2%和76.5%).
-    auto shared = noun_after_de(end, floor);
-    if (!shared) shared = one_measure(end, floor);
-    auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor);
+    bool counting = figures[k].counted;
+    auto shared = noun_after_de(end, floor, counting);
+    if (!shared) shared = one_measure(end, floor, counting);
+    auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor, counting);
     if (items.empty() && pair_with_figures_before(figures, k, n, end, floor, rule)) {
       k = last;
       continue;
@@ -73,11 +75,11 @@ size_t RespectivelyLists::clause_start_before(size_t end) const {
 // One noun phrase, no list, ending in a measure's suffix (覆盖率, 金额, 人数) before the
 // words: what every figure of the list measures, for owners the text leaves unnamed.
 // Not a list of nouns (党员、群众分别为…), nor a verb.
-std::optional<RespectivelyLists::Range> RespectivelyLists::one_measure(size_t end, size_t floor) const {
+std::optional<RespectivelyLists::Range> RespectivelyLists::one_measure(size_t end, size_t floor, bool counting) const {
   const auto& t = f_.in_.text;
   if (end <= floor || f_.boundary(t[end - 1])) return std::nullopt;
   bool verb = false;
-  auto noun = f_.before(end, floor, &verb);
+  auto noun = f_.before(end, floor, &verb, counting);
   if (verb || noun.second <= noun.first || noun.second != end) return std::nullopt;
   if (noun.first > floor && f_.r_.list_separators.find(t[noun.first - 1]) != std::u32string::npos) return std::nullopt;
   if (f_.r_.noun_suffixes.find(t[end - 1]) == std::u32string::npos) return std::nullopt;
@@ -86,14 +88,14 @@ std::optional<RespectivelyLists::Range> RespectivelyLists::one_measure(size_t en
 
 // 红枫、桂香、锦园3个社区的居民满意度分别为…: what comes before the last 的 names the
 // owners, the noun after it is what every figure of the list measures (居民满意度).
-std::optional<RespectivelyLists::Range> RespectivelyLists::noun_after_de(size_t end, size_t floor) const {
+std::optional<RespectivelyLists::Range> RespectivelyLists::noun_after_de(size_t end, size_t floor, bool counting) const {
   const auto& t = f_.in_.text;
   for (size_t q = end; q > floor && end - q < f_.r_.max_before; --q) {
     char32_t c = t[q - 1];
     if (f_.boundary(c)) break;
     if (c != f_.r_.head_marker) continue;
     bool verb = false;
-    auto noun = f_.before(end, q, &verb);
+    auto noun = f_.before(end, q, &verb, counting);
     if (noun.second > noun.first && noun.first == q) return noun;
     break;
   }
@@ -102,7 +104,7 @@ std::optional<RespectivelyLists::Range> RespectivelyLists::noun_after_de(size_t 
 
 // The nouns of the list ending at `end` (一产、二产、三产增加值), left to right; the
 // first one as the subject rules read it before its separator.
-std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end, size_t floor) const {
+std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end, size_t floor, bool counting) const {
   const auto& t = f_.in_.text;
   const auto& seps = f_.r_.list_separators;
   std::vector<Range> items;
@@ -118,7 +120,7 @@ std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end,
   }
   if (items.empty()) return items;
   bool verb = false;
-  auto first = f_.before(e, floor, &verb);
+  auto first = f_.before(e, floor, &verb, counting);
   // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产, where what is cut off
   // ends in a place that owns the list (困难群众 before 残疾人、… stays whole).
   if (items.size() >= 2) {

@@ -100,6 +100,7 @@ TEST_P(CombinationTable, NamesTheRule) {
     if (w.contains("qualifier")) EXPECT_EQ(f.qualifier, text_or_null(w.at("qualifier"))) << wtext;
     if (w.contains("subject"))
       EXPECT_EQ(f.subject.empty() ? std::string() : slice(text, f.subject), text_or_null(w.at("subject"))) << wtext;
+    if (w.contains("aspect")) EXPECT_EQ(f.aspect, text_or_null(w.at("aspect"))) << wtext;
     if (w.contains("range")) {
       ASSERT_TRUE(f.range) << wtext;
       EXPECT_EQ(f.range->first.str(), w.at("range")[0].get<std::string>()) << wtext;
@@ -114,6 +115,8 @@ TEST_P(CombinationTable, NamesTheRule) {
     if (r.contains("qualifier")) EXPECT_EQ(f.rules->qualifier, r.at("qualifier").get<std::string>()) << wtext;
     if (r.contains("subject")) EXPECT_EQ(f.rules->subject, r.at("subject").get<std::string>()) << wtext;
     if (r.contains("kind")) EXPECT_EQ(f.rules->kind, r.at("kind").get<std::string>()) << wtext;
+    if (r.contains("unit")) EXPECT_EQ(f.rules->unit, r.at("unit").get<std::string>()) << wtext;
+    if (r.contains("aspect")) EXPECT_EQ(f.rules->aspect, r.at("aspect").get<std::string>()) << wtext;
   }
 }
 

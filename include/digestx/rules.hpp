@@ -653,6 +653,9 @@ struct QuantityRules {
 struct QualifierRules {
   struct Entry {
     std::string name, qualifier;
+    // Only before a numeral that begins with one of these (上百人, 上千人次: 上 before a
+    // bare 百/千/万/亿; never 上一年, 线上12场); empty: before any.
+    std::u32string numeral_starts;
   };
   std::vector<Entry> entries;
   Lexicon before, after_numeral, after_unit;  // value: index into entries
@@ -768,6 +771,10 @@ struct SubjectRules {
   // people served; the noun before 为 is who serves them, never the subject.
   std::string beneficiary_rule;
   Lexicon beneficiary_prepositions;
+  // 组织100来人参加培训: a count after a verb that sets people to work (组织, 带动) and before
+  // their verb counts people no noun names; 组织 is never the subject.
+  std::string pivot_rule;
+  Lexicon pivot_verbs;
   std::string object_verb_rule;     // 发出司法建议39份: the subject begins after the verb (司法建议)
   Lexicon object_verbs;             // such verbs; also stops_before
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
@@ -780,6 +787,7 @@ struct SubjectRules {
   std::string after_rule, after_de_rule, before_rule, inherited_rule;
   std::string after_clause_rule;  // 问责8名履职不力的干警: the head after the clause's 的 (empty: off)
   size_t after_clause_max = 6;    // a longer clause has a verb of its own (…全面落实…的院长负责制)
+  Lexicon after_clause_verbs;     // 12名违反规定的党员: verbs that make the words before 的 a clause
   std::string share_whole_rule;   // 研发投入占营业收入比重: the owner before 占 belongs to the phrase
   std::string verb_pair_rule;     // 安全隐患排查整治46次: two verbs in a row name one piece of work
   Lexicon verb_pair_ends;         // the second verb of such a pair (整治, 化解), not 提供服务

@@ -28,6 +28,7 @@ struct SubjectFigure {
   size_t b = 0, e = 0;  // the figure's text with its unit and qualifier
   Subject subject;
   bool quantity = true;  // false: a date or a name (2018年), which no 分别 list pairs with
+  bool counted = false;  // it counts with a measure word (find's `classifier`)
 };
 
 struct SubjectInput {
@@ -77,6 +78,7 @@ class SubjectFinder {
   friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
   friend class CoordinatedHeads;   // shared heads (subjects_coordinated.cpp), likewise
   friend class SubjectEdges;       // where a phrase begins and ends (subjects_edges.cpp), likewise
+  friend class SubjectOwners;      // shares, bounds, beneficiaries, inheritance (subjects_owners.cpp)
   struct Seen {
     size_t b, e;
     bool named;
@@ -84,7 +86,6 @@ class SubjectFinder {
   };
   using Range = std::pair<size_t, size_t>;
 
-  bool passes_on(Range subject, std::string_view kind) const;
   size_t sentence_begin(size_t pos) const;
   size_t sentence_end(size_t pos) const;
   bool boundary(char32_t c) const;
@@ -94,30 +95,26 @@ class SubjectFinder {
   size_t opening_quote(size_t close, size_t floor) const;
   Range after(size_t p, size_t limit, bool* clause = nullptr) const;
   std::optional<Range> head_after_clause(size_t q, size_t limit, size_t p) const;
-  bool extend_over_share(Range& r, size_t floor) const;
-  bool verb_pair_at(size_t q, size_t p) const;
-  bool ends_in_verb_pair(const Range& r) const;
+  // `counting` in what follows: the figure counts with a measure word (find's classifier);
+  // only then do two verbs in a row name one piece of work (排查整治46次, never 完成投资).
+  bool verb_pair_at(size_t q, size_t p, bool counting) const;
+  bool ends_in_verb_pair(const Range& r, bool counting) const;
   Range phrase_after(size_t p, size_t limit) const;
-  Range before(size_t p, size_t floor, bool* verb) const;
-  Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid) const;
+  Range before(size_t p, size_t floor, bool* verb, bool counting) const;
+  Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid, bool counting) const;
   bool bare_verb(const Range& r) const;
-  bool holds_verb(size_t b, size_t e) const;
+  bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
-  std::optional<Range> inherited(size_t p, size_t floor) const;
   void trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   void share_modifiers_before(Subject& s, size_t lo, bool count) const;
-  std::optional<Range> share_owner(size_t b, size_t floor) const;
-  std::optional<Range> past_threshold(size_t e, size_t hi) const;
-  bool serves_beneficiary(size_t b, size_t e, size_t lo, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
   std::vector<Seen> seen_;  // the figures noted so far, left to right
-  mutable bool counting_ = false;  // the figure looked at counts with a measure word (find's classifier)
 };
 
 }  // namespace digestx
