@@ -53,7 +53,12 @@ FactText::Qualified FactText::qualifiers_around(size_t b, size_t e, std::string_
     auto aw = bw ? word_at(a.after, e) : Lexicon::Match{};
     if (aw) return {b - bw.len, e + aw.len, a.qualifier, a.name};
   }
-  if (auto a = word_at(qr.after_unit, e)) {
+  auto a = word_at(qr.after_unit, e);
+  if (!a) {  // 24小时内: a word that bounds figures of some units only
+    a = word_at(qr.after_some_units, e);
+    if (a && !qr.entries[size_t(a.value)].units.longest_ending_at(s_, e)) a = {};
+  }
+  if (a) {
     q.qualifier = qr.entries[size_t(a.value)].qualifier;
     q.rule = qr.entries[size_t(a.value)].name;
     q.e += a.len;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
@@ -703,10 +704,19 @@ std::vector<std::string> render_pages(const Document& doc, size_t max_bytes,
 
 std::string render_page(const Document& doc) { return render_page(std::vector<RenderInput>{{&doc, {}, {}, {}}}); }
 
-void append_html(std::string& out, std::u32string_view text) {
+void append_html(std::string& out, std::u32string_view text, char32_t before) {
   for (char32_t c : text) {
+    char32_t prev = std::exchange(before, c);
     switch (c) {
       case '&': out += "&amp;"; continue;
+      // A scheme's colon as a reference: a web page's copy (![图](https://…), 原文链接:
+      // http://…) shows its address as text, and no viewer takes it for a link to fetch.
+      case ':':
+        if (prev < 0x80 && std::isalpha(int(prev))) {
+          out += "&#58;";
+          continue;
+        }
+        break;
       case '<': out += "&lt;"; continue;
       case '>': out += "&gt;"; continue;
       case '"': out += "&quot;"; continue;

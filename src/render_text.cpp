@@ -249,7 +249,7 @@ void write_paragraph(Section& s, Block& b, const Paragraph& p) {
       }
       // A warning sits right before the character it is about, inside its sentence.
       while (wi < warns.size() && s.warnings[warns[wi]].warning->span.start <= pos) warning_marker(out, s.warnings[warns[wi++]]);
-      append_html(out, std::u32string_view(s.doc.text).substr(pos, 1));
+      append_html(out, std::u32string_view(s.doc.text).substr(pos, 1), pos > 0 ? s.doc.text[pos - 1] : 0);
     }
   }
   close_sentence();

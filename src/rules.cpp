@@ -1250,12 +1250,18 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
   root.keys({"before", "after_numeral", "after_unit", "not_before", "glue", "around"});
   auto group = [&](const char* key, Lexicon& lex) {
     for (const Node& n : root.at(key).list()) {
-      n.keys({"name", "words", "qualifier", "numeral_starts"});
+      n.keys({"name", "words", "qualifier", "numeral_starts", "units"});
       std::string q = n.at("qualifier").str();
       if (!kQualifiers.count(q)) n.at("qualifier").fail("unknown qualifier \"" + q + "\"");
-      add_words(lex, n.at("words"), int(r.entries.size()));
-      auto starts = n.opt("numeral_starts");
-      r.entries.push_back({n.at("name").str(), q, starts ? starts->text() : std::u32string()});
+      QualifierRules::Entry entry;
+      entry.name = n.at("name").str();
+      entry.qualifier = q;
+      if (auto starts = n.opt("numeral_starts")) entry.numeral_starts = starts->text();
+      auto units = n.opt("units");
+      if (units && &lex != &r.after_unit) units->fail("units: only after_unit entries take them");
+      if (units) add_words(entry.units, *units, 0);
+      add_words(units ? r.after_some_units : lex, n.at("words"), int(r.entries.size()));
+      r.entries.push_back(std::move(entry));
     }
   };
   group("before", r.before);

@@ -63,7 +63,9 @@ std::vector<std::string> render_pages(const Document& doc, size_t max_bytes,
 // Escaping for text and for double-quoted attribute values: & < > " ' become
 // entities; characters that HTML forbids or that could disguise the text (C0/C1
 // controls, lone surrogates, noncharacters, bidi overrides) become visible stand-ins.
-void append_html(std::string& out, std::u32string_view text);
+// `before`: the character the text follows in its source, when it is a piece of it (a
+// scheme's colon is escaped after a letter: https: and file: are no references).
+void append_html(std::string& out, std::u32string_view text, char32_t before = 0);
 void append_html(std::string& out, std::string_view utf8);
 
 // Display form of an exact decimal: thousands separators in the integer part.

@@ -656,9 +656,13 @@ struct QualifierRules {
     // Only before a numeral that begins with one of these (上百人, 上千人次: 上 before a
     // bare 百/千/万/亿; never 上一年, 线上12场); empty: before any.
     std::u32string numeral_starts;
+    Lexicon units;  // after_unit words with "units": the figure's unit must end with one of them
   };
   std::vector<Entry> entries;
   Lexicon before, after_numeral, after_unit;  // value: index into entries
+  // after_unit entries limited to some units (24小时内, not 3个村内); kept out of
+  // after_unit, whose words also make a one-character numeral a numeral.
+  Lexicon after_some_units;  // value: index into entries
   Lexicon not_before;  // words that end where a "before" qualifier ends and cancel it (最近)
   Lexicon glue;        // between a "before" qualifier and the figure: 至少有10, 超过了80
   // Around the figure: 比三十大 (more_than), 比 170 低 (less_than).
