@@ -84,7 +84,7 @@ class ClauseOf {
  public:
   ClauseOf(const AspectInput& in, const AspectRules& rules) : in_(in), rules_(rules) {}
   size_t begin() {
-    if (!known_) begin_ = clause_begin(in_.text, in_.begin, rules_);
+    if (!known_) begin_ = in_.clause != AspectInput::kUnknown ? in_.clause : clause_begin(in_.text, in_.begin, rules_);
     known_ = true;
     return begin_;
   }
@@ -129,8 +129,14 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
 size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rules) {
   size_t end = std::min(pos, text.size());
   size_t floor = end > kMaxClauseChars ? end - kMaxClauseChars : 0;
-  for (size_t p = end; p > floor; --p)
-    if (rules.clause_breaks.find(text[p - 1]) != std::u32string::npos) return p;
+  // The low six bits of each break character, as a filter: most characters of a
+  // clause pass none of them, and are not searched for in the list.
+  uint64_t may_break = 0;
+  for (char32_t b : rules.clause_breaks) may_break |= uint64_t(1) << (b & 63);
+  for (size_t p = end; p > floor; --p) {
+    char32_t c = text[p - 1];
+    if (((may_break >> (c & 63)) & 1) && rules.clause_breaks.find(c) != std::u32string::npos) return p;
+  }
   return floor;
 }
 
