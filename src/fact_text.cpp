@@ -28,11 +28,14 @@ FactText::FactText(const FactInput& in, const Rules& rules)
 }
 
 Lexicon::Match FactText::word_at(const Lexicon& lex, size_t p) const {
+  WordMemo& memo = word_memo_[(p * 0x9E3779B1u ^ (reinterpret_cast<uintptr_t>(&lex) >> 4)) % kWordMemoSize];
+  if (memo.lex == &lex && memo.p == p) return memo.m;
+  Lexicon::Match out;
   size_t q = skip_spaces(p);
-  if (q >= s_.size() || is_space(s_[q])) return {};
-  auto m = lex.longest_at_spaced(s_, q, kMaxGap);
-  if (!m) return {};
-  return {uint32_t(q + m.len - p), m.value};
+  if (q < s_.size() && !is_space(s_[q]))
+    if (auto m = lex.longest_at_spaced(s_, q, kMaxGap)) out = {uint32_t(q + m.len - p), m.value};
+  memo = {&lex, p, out};
+  return out;
 }
 
 Lexicon::Match FactText::word_ending_at(const Lexicon& lex, size_t e) const {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +97,18 @@ class FactText {
   std::vector<Numeral> own_numerals_;    // when the caller gave none
   const std::vector<Numeral>& numerals_;  // the numerals of the text, left to right
   std::vector<uint32_t> numeral_starts_;
+
+ private:
+  // The last lookups of word_at, by word list and position: each pattern of facts.json
+  // tried on a figure asks for the same words after it again (a unit at its end: 340,000
+  // lookups per 2 MB of text, most of them repeats).
+  struct WordMemo {
+    const Lexicon* lex = nullptr;
+    size_t p = 0;
+    Lexicon::Match m;
+  };
+  static constexpr size_t kWordMemoSize = 128;
+  mutable std::array<WordMemo, kWordMemoSize> word_memo_{};
 };
 
 // Exclusion zones (exclusions.json): where a numeral is no quantity, and the rule that

@@ -216,6 +216,7 @@ class FactFinder : private facts::FactText {
       in.range = d.range.has_value();
       in.sentence = in_.sentence_starts.empty() ? 0 : in_.sentence_starts[sentence_of(d.b)];
       size_t clause = clause_begin(s_, d.b, r_.aspects);
+      in.clause = clause;
       for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;) in.kinds_before.push_back(drafts_[m].kind);
       AspectPick pick = find_aspect(in, r_);
       d.aspect = pick.aspect;

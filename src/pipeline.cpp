@@ -300,7 +300,7 @@ namespace {
 // The document up to its units: structure, front matter and sidebars filled; the
 // units' headings and paragraphs wait in `units` (with_heading, fill_units).
 Document prepare(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
-                 UnitList& units, std::vector<Span>& too_large) {
+                 bool streamed, UnitList& units, std::vector<Span>& too_large) {
   // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
   // would get spans that wrap around.
   if (text.size() > kMaxChars)
@@ -313,6 +313,7 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   StructureOptions so;
   so.year = options.year;
   so.year_from = options.year_from;
+  so.pack_units = streamed;  // a document filled whole takes all its units at once
   Structure st;
   {
     // The view of the whole text is needed only to find the structure: the text is
@@ -387,7 +388,7 @@ void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, Unit*
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
   UnitList list;
   std::vector<Span> too_large;
-  Document doc = prepare(std::move(text), std::move(source), rules, options, list, too_large);
+  Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, too_large);
   std::vector<UnitText> units;
   units.reserve(list.size());
   while (!list.empty()) units.push_back(list.pop_front());
@@ -456,7 +457,7 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
                                   const ExtractOptions& options) {
   check_decoded(d, bytes, source);
   StreamedDocument out(rules, options);
-  out.doc = prepare(std::move(d.text), std::move(source), rules, options, out.units_, out.too_large_);
+  out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, out.too_large_);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   out.count_ = out.units_.size();
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();

@@ -1033,6 +1033,7 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
   size_t first_unit = lines.first_unit();
   FrontPlaces fp = place_title(view, lines.lines(), rules, first_unit, lines.kinds());
   Walk walk(view, lines, rules, fp);
+  walk.b.out.units.set_packing(options.pack_units);
   walk.run();
   Structure& st = walk.b.out;
   SidebarText& front = walk.b.front;
@@ -1058,7 +1059,8 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
 }  // namespace
 
 void UnitList::push_back(UnitText unit) {
-  if (open_) pack(*open_);
+  if (open_ && packing_) pack(*open_);
+  else if (open_) unpacked_.push_back(std::move(*open_));
   open_ = std::move(unit);
 }
 
@@ -1092,6 +1094,11 @@ Pieces UnitList::take_spans(size_t n) {
 
 UnitText UnitList::pop_front() {
   UnitText unit;
+  if (!unpacked_.empty()) {
+    unit = std::move(unpacked_.front());
+    unpacked_.pop_front();
+    return unit;
+  }
   if (packed_.empty()) {
     unit = std::move(*open_);
     open_.reset();

@@ -4,6 +4,7 @@
 // (rules/kinds.json). Part of the facts stage: it sees the paragraph's matching view.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,8 @@ struct AspectInput {
   // 5.0%), so that a cue right before the list is every one's; `begin` when it stands alone.
   size_t list_begin = 0;
   size_t sentence = 0;       // where the sentence holding it begins (the sentences stage's)
+  static constexpr size_t kUnknown = size_t(-1);
+  size_t clause = kUnknown;  // clause_begin(text, begin), when the caller has it already
   std::string_view kind, qualifier;
   std::string_view unit;     // normalised, UTF-8; empty = none
   std::vector<std::string_view> kinds_before;  // of the figures before it in its clause (12个村…超100万元)

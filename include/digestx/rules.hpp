@@ -287,7 +287,7 @@ struct LayoutRules {
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
-  LazyRegex furniture_any;  // all of them as one alternation: one match a line
+  LazyRegex furniture_any;  // all of them as one alternation: checked to compile (a line runs only its candidates)
   std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
   FirstChars furniture_first_any;           // what a line any of them covers starts with
   // k-th: characters one of which a line the k-th rule covers holds, its prefilter

@@ -35,18 +35,22 @@ struct UnitText {
 };
 
 // The units of a document as the structure stage finds them, handed on first to last.
-// Each unit but the one being built is packed: its spans in queues shared by all the
-// units, not a vector per paragraph. A 200 MB file has about 243,000 units: as
-// UnitText (vectors grown by doubling) they took about 100 MB beside its text until
-// written; packed, its peak RSS is 79 MB lower. Each is freed as it is taken.
+// For a streamed document each unit but the one being built is packed: its spans in
+// queues shared by all the units, not a vector per paragraph. A 200 MB file has about
+// 243,000 units: as UnitText (vectors grown by doubling) they took about 100 MB beside
+// its text until written; packed, its peak RSS is 79 MB lower. Each is freed as it is
+// taken. A document filled whole is not packed (set_packing(false)): its units would
+// be unpacked again at once, all of them, work done twice on every smaller file.
 class UnitList {
  public:
+  // Whether the units added from now on are packed (the default); set while empty.
+  void set_packing(bool packing) { packing_ = packing; }
   // Adds a unit; the one added before it is complete, and packed.
   void push_back(UnitText unit);
   // The unit added last, still open: its paragraphs grow, its last may be taken away.
   UnitText& back() { return *open_; }
   // Units added and not yet taken.
-  size_t size() const { return packed_.size() + (open_ ? 1 : 0); }
+  size_t size() const { return packed_.size() + unpacked_.size() + (open_ ? 1 : 0); }
   bool empty() const { return size() == 0; }
   // The first unit not yet taken, as it was added; its storage is freed.
   UnitText pop_front();
@@ -66,6 +70,8 @@ class UnitList {
   std::deque<uint32_t> piece_counts_;  // pieces of each paragraph
   std::deque<std::string_view> rules_;
   std::optional<UnitText> open_;
+  std::deque<UnitText> unpacked_;  // the complete units, when not packing
+  bool packing_ = true;
 };
 
 struct SidebarText {
@@ -93,6 +99,7 @@ struct Structure {
 struct StructureOptions {
   std::optional<int> year;  // --year: overrides what the text states
   std::string year_from = "--year";  // who gave it ("the path's year"), for the warning
+  bool pack_units = true;  // pack the units as they are found (see UnitList): a streamed document
 };
 
 // The heading of a unit in one line of content, or nullopt. Exposed for tests.
