@@ -39,7 +39,8 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/digestxConfig.cmake ${CMAKE_CURRENT_BI
         DESTINATION ${DIGESTX_CMAKE_DIR} COMPONENT dev)
 
 # .deb packages (cpack -G DEB in the build folder): Depends from dpkg-shlibdeps, i.e.
-# Debian's libicu72, libstdc++6, libc6...
+# libc6 for the tool with ICU and libstdc++ linked in (DIGESTX_STATIC_ICU), else also
+# Debian's libicu72, libstdc++6...
 set(CPACK_PACKAGE_NAME digestx)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Chinese work-report digests to JSON facts")

@@ -21,6 +21,7 @@
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "json_tree.hpp"
+#include "regex_prefilter.hpp"
 
 namespace digestx {
 
@@ -89,7 +90,10 @@ const icu::RegexPattern* LazyRegex::get() const {
 
 bool LazyRegex::may_match(std::u32string_view text) const {
   if (!state_) return false;
-  std::call_once(state_->needs_once, [this] { state_->needs = required_chars(from_utf8(state_->source)); });
+  std::call_once(state_->needs_once, [this] {
+    const generated::Prefilter* built_in = built_in_prefilter(state_->source);
+    state_->needs = built_in ? prefilter_needs(*built_in) : required_chars(from_utf8(state_->source));
+  });
   return holds_in_order(state_->needs, text);
 }
 
@@ -109,6 +113,9 @@ void Lexicon::Side::rebuild(size_t count) {
   slot_shift_ = 64 - log2;
   slots_.assign(size_t(1) << log2, 0);
   filter_.assign(size_t(1) << log2 >> 3, 0);  // eight bits a slot: 64 bits a word
+  // Room for the buckets until the next rebuild: filing them moved every bucket's
+  // vectors at each doubling (4% of a run's start on a one-line file).
+  buckets_.reserve(slots_.size() / 2);
   repoint(64 - (log2 + 3));
   for (size_t b = 0; b < buckets_.size(); ++b) {
     char32_t c = buckets_[b].c;
@@ -135,6 +142,9 @@ Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
 void Lexicon::file(Side& side, char32_t c, uint32_t index) {
   Bucket& b = side.make(c);
   uint32_t len = uint32_t(words_[index].text.size());
+  // Six indices fill the smallest block malloc gives (24 bytes): a bucket's first word
+  // takes them at once instead of growing 1, 2, 4 (most buckets hold a word or two).
+  if (b.words.empty()) b.words.reserve(6);
   if (b.words.size() < kSortedMax) {
     auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
     b.words.insert(std::partition_point(b.words.begin(), b.words.end(), longer), index);
@@ -204,7 +214,21 @@ void Lexicon::add(std::u32string_view word, int value) {
     words_[size_t(known)].value = value;
     return;
   }
-  words_.push_back({std::u32string(word), value});
+  add_new(std::u32string(word), value);
+}
+
+void Lexicon::add(std::u32string&& word, int value) {
+  if (word.empty()) return;
+  int64_t known = index_.find(word, words_);
+  if (known >= 0) {
+    words_[size_t(known)].value = value;
+    return;
+  }
+  add_new(std::move(word), value);
+}
+
+void Lexicon::add_new(std::u32string&& word, int value) {
+  words_.push_back({std::move(word), value});
   uint32_t i = uint32_t(words_.size() - 1);
   index_.insert(i, words_);
   const std::u32string& w = words_[i].text;
@@ -382,6 +406,26 @@ namespace {
 
 using nlohmann::json;
 
+// UTF-8 decoded into a string of exactly its characters. The rules' strings were checked
+// by the JSON parser (at build time for the built-in rules); anything else is read as
+// from_utf8 reads it.
+std::u32string decoded(std::string_view s) {
+  size_t n = 0;
+  for (char b : s) n += (static_cast<unsigned char>(b) & 0xC0) != 0x80;
+  std::u32string out(n, U'\0');
+  size_t k = 0;
+  for (size_t i = 0; i < s.size(); ++k) {
+    size_t len = utf8_sequence_length(s, i);
+    if (len == 0 || k == n) return from_utf8(s);
+    auto b = static_cast<unsigned char>(s[i]);
+    char32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
+    for (size_t j = 1; j < len; ++j) c = (c << 6) | (static_cast<unsigned char>(s[i + j]) & 0x3F);
+    out[k] = c;
+    i += len;
+  }
+  return k == n ? out : from_utf8(s);
+}
+
 // A position in a rules file: one node of its flat tree (src/json_tree.hpp) and the
 // file's name, so that every complaint names exactly the bad entry (file and JSON
 // pointer, found by walking up the parents: only a complaint needs it).
@@ -452,7 +496,14 @@ class Node {
     return s;
   }
   std::string str(bool allow_empty = false) const { return std::string(string_ref(allow_empty)); }
-  std::u32string text(bool allow_empty = false) const { return fold(from_utf8(string_ref(allow_empty))); }
+  // The matching view of the string, decoded and folded in place: one string of the
+  // word's length (a word of three characters or fewer allocates nothing), not two
+  // (from_utf8's, sized by the bytes, then fold's).
+  std::u32string text(bool allow_empty = false) const {
+    std::u32string s = decoded(string_ref(allow_empty));
+    fold_in_place(s);
+    return s;
+  }
   long long integer(long long lo, long long hi) const {
     if (node().type != JsonTreeNode::integer) fail("expected an integer");
     long long v = node().value;
@@ -523,6 +574,7 @@ NamedRegex compile_regex(const Node& rule) {
   return r;
 }
 
+// Each word's string moved into the lexicon, not copied.
 void add_words(Lexicon& lex, const Node& words, int value) {
   std::vector<Node> list = words.list();
   lex.reserve(list.size());
@@ -551,7 +603,8 @@ void load_line_rules(const Node& root, LayoutRules& r) {
         r.furniture_line_above.back().not_holding = above->at("not_holding").text();
       }
       any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
-      r.furniture_first.push_back(first_chars(n.at("regex").text()));
+      const generated::Prefilter* built_in = built_in_prefilter(n.at("regex").string_ref());
+      r.furniture_first.push_back(built_in ? prefilter_set(built_in->first) : first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
       // A rule that names the characters its lines hold is tried on the lines that hold
       // one (its first character may be any); the others keep the first-character test.

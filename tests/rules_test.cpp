@@ -7,6 +7,9 @@
 #include <unicode/regex.h>
 
 #include "../src/json_tree.hpp"
+#include "../src/regex_prefilter.hpp"
+#include "digestx/utf.hpp"
+#include "digestx/view.hpp"
 #include "table.hpp"
 
 namespace digestx::test {
@@ -124,6 +127,46 @@ TEST(Rules, CompactFormIsTheTextLessComments) {
     }
     EXPECT_TRUE(found) << f.name;
   }
+}
+
+bool same_chars(const FirstChars& a, const FirstChars& b) {
+  return a.any == b.any && a.space == b.space && a.digit == b.digit && a.ranges == b.ranges;
+}
+
+// Every pattern of the built-in rules (a string under a key ending in "regex").
+void collect_patterns(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key().empty() || it.key()[0] != '_') collect_patterns(*it, it.key(), out);
+  } else if (j.is_array()) {
+    for (const auto& e : j) collect_patterns(e, key, out);
+  } else if (j.is_string() && key.size() >= 5 && key.compare(key.size() - 5, 5, "regex") == 0) {
+    out.push_back(j.get<std::string>());
+  }
+}
+
+// The prefilters of the built-in patterns, worked out at build time, are what the
+// loader computes from the pattern at run time (as it does for --rules): the two
+// paths read every line alike. And every built-in pattern has one.
+TEST(Rules, BuiltInPrefiltersAreTheRunTimeOnes) {
+  ASSERT_GT(generated::kPrefilterCount, 0u);
+  for (size_t k = 0; k < generated::kPrefilterCount; ++k) {
+    const generated::Prefilter& p = generated::kPrefilters[k];
+    std::string source(p.source, p.source_len);
+    if (k > 0) EXPECT_LT(std::string(generated::kPrefilters[k - 1].source), source) << "not sorted at " << k;
+    EXPECT_EQ(built_in_prefilter(source), &p) << source;
+    std::u32string text = from_utf8(source);
+    EXPECT_TRUE(same_chars(prefilter_set(p.first), first_chars(fold(text)))) << source;
+    std::vector<FirstChars> needs = required_chars(text), built = prefilter_needs(p);
+    ASSERT_EQ(built.size(), needs.size()) << source;
+    for (size_t i = 0; i < needs.size(); ++i) EXPECT_TRUE(same_chars(built[i], needs[i])) << source << " need " << i;
+  }
+  for (const RulesFile& f : embedded_rules_files()) {
+    std::vector<std::string> patterns;
+    collect_patterns(nlohmann::json::parse(f.text), "", patterns);
+    for (const std::string& p : patterns) EXPECT_NE(built_in_prefilter(p), nullptr) << f.name << ": " << p;
+  }
+  EXPECT_EQ(built_in_prefilter("(never a built-in pattern)"), nullptr);
 }
 
 bool matches(const LazyRegex& re, const char* text) {

@@ -64,6 +64,8 @@ class Lexicon {
   };
   Lexicon() = default;
   void add(std::u32string_view word, int value);
+  void add(std::u32string&& word, int value);  // the same, keeping the string
+  void add(const char32_t* word, int value) { add(std::u32string_view(word), value); }
   // Room for `more` words (a list about to be added).
   void reserve(size_t more);
   // Inline fast paths: most positions hold no word's first (last) character.
@@ -176,6 +178,7 @@ class Lexicon {
   Match longest_at_in(std::u32string_view text, size_t pos, const Bucket& b) const;
   Match longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const;
   void file(Side& side, char32_t c, uint32_t index);
+  void add_new(std::u32string&& word, int value);  // a word not held yet
   Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
                      bool forward, Match exact) const;
   // Words by their text: open addressing over indices into words_. No node per word (a
