@@ -219,7 +219,9 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb, b
   }
   // A verb before a copula is a noun: nothing is done "to" the figure there
   // (全市教育投入达到56.8亿元 -> 教育投入; 投入资金56.8亿元 keeps the verb).
-  *verb = p == figure && bool(r_.verbs_before_figure.longest_ending_at(s, p));
+  // Not after a per-capita word, which makes the verb a noun: 亩均投入3000元 (亩均投入).
+  auto v = r_.verbs_before_figure.longest_ending_at(s, p);
+  *verb = p == figure && v && !r_.phrase_starts.longest_ending_at(s, p - v.len);
   if (*verb) return {p, p};
   // Cut by the length limit inside a word (城乡居民基础养老金最低标准提高到…: 乡居民…), the
   // phrase is read again a few characters further; kept only if it then ends naturally.
