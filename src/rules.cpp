@@ -207,24 +207,19 @@ void Lexicon::Index::insert(uint32_t i, const std::vector<Word>& words) {
   ++used_;
 }
 
-void Lexicon::add(std::u32string_view word, int value) {
-  if (word.empty()) return;
+// A word filed already takes the new value; true when it was (no copy made then).
+bool Lexicon::revalue(std::u32string_view word, int value) {
   int64_t known = index_.find(word, words_);
-  if (known >= 0) {
-    words_[size_t(known)].value = value;
-    return;
-  }
-  add_new(std::u32string(word), value);
+  if (known >= 0) words_[size_t(known)].value = value;
+  return known >= 0;
+}
+
+void Lexicon::add(std::u32string_view word, int value) {
+  if (!word.empty() && !revalue(word, value)) add_new(std::u32string(word), value);
 }
 
 void Lexicon::add(std::u32string&& word, int value) {
-  if (word.empty()) return;
-  int64_t known = index_.find(word, words_);
-  if (known >= 0) {
-    words_[size_t(known)].value = value;
-    return;
-  }
-  add_new(std::move(word), value);
+  if (!word.empty() && !revalue(word, value)) add_new(std::move(word), value);
 }
 
 void Lexicon::add_new(std::u32string&& word, int value) {
@@ -589,7 +584,6 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     f->keys({"max_chars", "not_ending_with", "rules"});
     r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
     if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
-    std::string any;
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
       n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above"});
@@ -602,7 +596,6 @@ void load_line_rules(const Node& root, LayoutRules& r) {
         r.furniture_line_above.back().max_chars = size_t(above->at("max_chars").integer(1, 100));
         r.furniture_line_above.back().not_holding = above->at("not_holding").text();
       }
-      any += (any.empty() ? "(?:" : "|(?:") + n.at("regex").str() + ")";
       const generated::Prefilter* built_in = built_in_prefilter(n.at("regex").string_ref());
       r.furniture_first.push_back(built_in ? prefilter_set(built_in->first) : first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
@@ -613,9 +606,6 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       else
         r.furniture_first_any.add(r.furniture_first.back());
     }
-    if (!any.empty()) r.furniture_any = LazyRegex(any, !lazy_regexes);
-    if (!lazy_regexes && r.furniture_any && U_FAILURE(r.furniture_any.status()))
-      f->at("rules").fail(std::string("the rules do not combine: ") + u_errorName(r.furniture_any.status()));
   }
   auto c = root.opt("complete_line");
   if (!c) return;

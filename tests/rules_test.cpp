@@ -7,6 +7,7 @@
 #include <unicode/regex.h>
 
 #include "../src/json_tree.hpp"
+#include "../src/gen/rule_patterns.hpp"
 #include "../src/regex_prefilter.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
@@ -133,18 +134,6 @@ bool same_chars(const FirstChars& a, const FirstChars& b) {
   return a.any == b.any && a.space == b.space && a.digit == b.digit && a.ranges == b.ranges;
 }
 
-// Every pattern of the built-in rules (a string under a key ending in "regex").
-void collect_patterns(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (it.key().empty() || it.key()[0] != '_') collect_patterns(*it, it.key(), out);
-  } else if (j.is_array()) {
-    for (const auto& e : j) collect_patterns(e, key, out);
-  } else if (j.is_string() && key.size() >= 5 && key.compare(key.size() - 5, 5, "regex") == 0) {
-    out.push_back(j.get<std::string>());
-  }
-}
-
 // The prefilters of the built-in patterns, worked out at build time, are what the
 // loader computes from the pattern at run time (as it does for --rules): the two
 // paths read every line alike. And every built-in pattern has one.
@@ -163,7 +152,7 @@ TEST(Rules, BuiltInPrefiltersAreTheRunTimeOnes) {
   }
   for (const RulesFile& f : embedded_rules_files()) {
     std::vector<std::string> patterns;
-    collect_patterns(nlohmann::json::parse(f.text), "", patterns);
+    digestx::collect_patterns(nlohmann::json::parse(f.text), "", patterns);
     for (const std::string& p : patterns) EXPECT_NE(built_in_prefilter(p), nullptr) << f.name << ": " << p;
   }
   EXPECT_EQ(built_in_prefilter("(never a built-in pattern)"), nullptr);

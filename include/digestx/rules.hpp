@@ -179,6 +179,7 @@ class Lexicon {
   Match longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const;
   void file(Side& side, char32_t c, uint32_t index);
   void add_new(std::u32string&& word, int value);  // a word not held yet
+  bool revalue(std::u32string_view word, int value);  // a word held already: its new value
   Match probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at, size_t from,
                      bool forward, Match exact) const;
   // Words by their text: open addressing over indices into words_. No node per word (a
@@ -290,7 +291,6 @@ struct LayoutRules {
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
-  LazyRegex furniture_any;  // all of them as one alternation: checked to compile (a line runs only its candidates)
   std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
   FirstChars furniture_first_any;           // what a line any of them covers starts with
   // k-th: characters one of which a line the k-th rule covers holds, its prefilter

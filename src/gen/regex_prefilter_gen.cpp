@@ -15,31 +15,11 @@
 #include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
+#include "gen/rule_patterns.hpp"
 
 namespace {
 
 using nlohmann::json;
-
-void collect(const json& j, const std::string& key, std::vector<std::string>& out) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (it.key().empty() || it.key()[0] != '_') collect(*it, it.key(), out);
-  } else if (j.is_array()) {
-    for (const json& e : j) collect(e, key, out);
-  } else if (j.is_string() && key.size() >= 5 && key.compare(key.size() - 5, 5, "regex") == 0) {
-    out.push_back(j.get<std::string>());
-  }
-}
-
-// The alternation of layout.json's furniture patterns, as load_line_rules builds it.
-void furniture_any(const json& doc, std::vector<std::string>& out) {
-  if (!doc.contains("furniture") || !doc["furniture"].contains("rules")) return;
-  std::string any;
-  for (const json& r : doc["furniture"]["rules"])
-    if (r.contains("regex") && r["regex"].is_string())
-      any += (any.empty() ? "(?:" : "|(?:") + r["regex"].get<std::string>() + ")";
-  if (!any.empty()) out.push_back(any);
-}
 
 void write_literal(std::FILE* out, const std::string& s) {
   std::fputc('"', out);
@@ -79,8 +59,7 @@ int main(int argc, char** argv) {
     text << in.rdbuf();
     try {
       json doc = json::parse(text.str());
-      collect(doc, "", sources);
-      furniture_any(doc, sources);
+      digestx::collect_patterns(doc, "", sources);
     } catch (const json::exception& e) {
       std::fprintf(stderr, "regex_prefilter_gen: %s: %s\n", argv[i], e.what());
       return 2;
