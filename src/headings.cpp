@@ -104,7 +104,8 @@ class HeadingMatcher {
   }
 
   // Candidates end where an organisation suffix ends (the role item checks what follows),
-  // nearest first; never across white space or a forbidden character (，。0-9). After
+  // nearest first; never across white space or a forbidden character (，。), nor past digits that count or
+  // date (12个乡镇党委, 2024年度): digits inside a name stay (渠阳市120急救指挥中心党支部). After
   // other posts and 、 (县委常委、嘉积镇党委书记) the organisation starts after the 、.
   bool organization(const Item& it, size_t end, const Found& f, const Next& next) {
     size_t b = f.pos, limit = std::min(end, b + r_.organization_max_chars + 1);
@@ -116,6 +117,7 @@ class HeadingMatcher {
         continue;
       }
       if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
+      if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
       if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
       Found g = f;

@@ -883,13 +883,15 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 }
 
 void load_organization(const Node& org, StructureRules& r) {
-  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars", "held_post_body_chars"});
+  org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars", "held_post_body_chars",
+             "digits_not_before"});
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
   r.organization_forbidden = org.at("forbidden_chars").text();
   if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
   if (auto st = org.opt("start_chars")) r.organization_start_chars = st->text();
+  if (auto d = org.opt("digits_not_before")) r.organization_digits_not_before = d->text();
   if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
 }
 

@@ -401,6 +401,8 @@ struct StructureRules {
   // Besides Chinese characters and ASCII letters, what an organisation may begin with
   // (“两新”工委); an ornament never: >>南坪乡党委 read as the organisation. Empty: anything.
   std::u32string organization_start_chars;
+  // Digits inside a body's name end it before these (12个乡镇党委: a count, no body).
+  std::u32string organization_digits_not_before;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
