@@ -252,6 +252,7 @@ class FactFinder : private facts::FactText {
     si.text = s_;
     si.sentence_starts = &in_.sentence_starts;
     si.unit_place = in_.unit_place;
+    si.unit_kind = in_.unit_kind;
     for (const Numeral& n : numerals_)
       if (auto u = unit_at(n.end)) si.counted.emplace_back(n.begin, n.end + u.len);
     std::sort(si.counted.begin(), si.counted.end());

@@ -109,13 +109,16 @@ struct StretchContext {
   std::optional<int> report_year;
   bool explain = false;
   std::u32string unit_place;  // the unit's own place (桃坪乡 of 桃坪乡党委), matching view
+  int unit_kind = -1;         // the kind of body it is (医院 of 第一人民医院党委), or -1
 };
 
-// The place a unit's organisation begins with, in the matching view (臨河縣委 -> 临河县).
-std::u32string place_of_unit(std::u32string_view text, Span organization, const Rules& rules) {
-  if (organization.empty() || organization.end > text.size()) return {};
+// The place a unit's organisation begins with, in the matching view (臨河縣委 -> 临河县),
+// and the kind of body it is.
+void place_of_unit(std::u32string_view text, Span organization, const Rules& rules, StretchContext& cx) {
+  if (organization.empty() || organization.end > text.size()) return;
   std::u32string view = matching_view(text.substr(organization.start, organization.size()));
-  return std::u32string(unit_place_of(view, rules.subjects));
+  cx.unit_place = unit_place_of(view, rules.subjects);
+  cx.unit_kind = unit_kind_of(view, rules.subjects);
 }
 
 // Whether the source text of `span` holds a line break: the layout joined the figure
@@ -148,6 +151,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.report_year = cx.report_year;
   fi.explain = cx.explain;
   fi.unit_place = cx.unit_place;
+  fi.unit_kind = cx.unit_kind;
   std::vector<Span> too_large;
   fi.unrepresentable = &too_large;
   std::vector<Refusal> refused;
@@ -369,7 +373,7 @@ void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, Unit*
     try {
       if (options.before_unit) options.before_unit(first + k);
       StretchContext unit_cx = cx;
-      unit_cx.unit_place = place_of_unit(doc.text, u.organization, rules);
+      place_of_unit(doc.text, u.organization, rules, unit_cx);
       fill(doc.text, std::move(units[k].paragraphs), unit_cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
     } catch (const std::exception& e) {
       if (!failures) throw;
@@ -546,8 +550,10 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain,
   fi.joined = &joined;
   fi.text = out.text;
   fi.numerals = &out.numerals;  // the line is one piece: the same numerals
-  std::u32string place = place_of_unit(organization, {0, uint32_t(organization.size())}, rules);
-  fi.unit_place = place;
+  StretchContext unit;
+  place_of_unit(organization, {0, uint32_t(organization.size())}, rules, unit);
+  fi.unit_place = unit.unit_place;
+  fi.unit_kind = unit.unit_kind;
   fi.unrepresentable = &out.unrepresentable;
   if (explain) fi.refused = &out.refused;
   // Its sentences as the pipeline finds them: a subject or a span cue (“十三五”期间…)

@@ -1690,11 +1690,18 @@ void load_picks(const Node& pk, SubjectRules& r) {
 // among them also stop a phrase, so they are added to stops_after and stops_before.
 void load_count_edges(const Node& root, SubjectRules& r) {
   if (auto up = root.opt("unit_places")) {
-    up->keys({"name", "endings", "bodies", "min_chars"});
+    up->keys({"name", "endings", "bodies", "min_chars", "own_kinds"});
     r.unit_places.rule = up->at("name").str();
     add_words(r.unit_places.endings, up->at("endings"), 0);
     add_words(r.unit_places.bodies, up->at("bodies"), 0);
     r.unit_places.min_chars = size_t(up->at("min_chars").integer(1, 20));
+    if (auto kinds = up->opt("own_kinds"))
+      for (const Node& k : kinds->list()) {
+        k.keys({"bodies", "words"});
+        auto& own = r.unit_places.own_kinds.emplace_back();
+        add_words(own.bodies, k.at("bodies"), 0);
+        add_words(own.words, k.at("words"), 0);
+      }
   }
   if (auto ls = root.opt("level_spans")) {
     ls->keys({"name", "words", "levels"});

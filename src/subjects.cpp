@@ -35,6 +35,14 @@ std::u32string_view unit_place_of(std::u32string_view organization, const Subjec
   return {};
 }
 
+int unit_kind_of(std::u32string_view organization, const SubjectRules& rules) {
+  const auto& kinds = rules.unit_places.own_kinds;
+  for (size_t k = 0; k < kinds.size(); ++k)
+    for (size_t i = 0; i < organization.size(); ++i)
+      if (kinds[k].bodies.longest_at(organization, i)) return int(k);
+  return -1;
+}
+
 size_t SubjectFinder::sentence_begin(size_t pos) const {
   const auto& starts = *in_.sentence_starts;
   auto it = std::upper_bound(starts.begin(), starts.end(), pos);

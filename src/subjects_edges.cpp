@@ -16,6 +16,7 @@ class SubjectEdges {
 
  private:
   void drop_unit_place(Subject& s) const;
+  void drop_own_kind(Subject& s) const;
   void drop_level_span(Subject& s) const;
   void trim_start(Subject& s) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
@@ -64,6 +65,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
 // (溪口市纪委监委立案218件 -> 立案, 清源市检察院…). Kept when little would be left.
 void SubjectEdges::drop_unit_place(Subject& s) const {
   std::u32string_view place = f_.in_.unit_place;
+  drop_own_kind(s);
   if (s.empty() || place.empty() || s.e - s.b <= place.size() || t_.compare(s.b, place.size(), place) != 0) return;
   size_t b = s.b + place.size();
   while (b < s.e) {
@@ -73,6 +75,17 @@ void SubjectEdges::drop_unit_place(Subject& s) const {
   }
   if (s.e - b < r_.unit_places.min_chars) return;
   s.b = b;
+  s.rule = r_.unit_places.rule;
+}
+
+// 医院门急诊量达到156.3万人次 in 渠阳市第一人民医院党委's report -> 门急诊量: the word a body
+// calls itself by (医院, 全院, 学校, 集团) is who reports, as its place is.
+void SubjectEdges::drop_own_kind(Subject& s) const {
+  int kind = f_.in_.unit_kind;
+  if (s.empty() || kind < 0) return;
+  auto own = r_.unit_places.own_kinds[size_t(kind)].words.longest_at(t_, s.b);
+  if (!own || s.b + own.len + r_.unit_places.min_chars > s.e) return;
+  s.b += own.len;
   s.rule = r_.unit_places.rule;
 }
 

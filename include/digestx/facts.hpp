@@ -26,6 +26,7 @@ struct FactInput {
   std::optional<int> report_year;
   bool explain = false;                  // keep the names of the rules behind each fact
   std::u32string_view unit_place;        // the unit's own place, matching view (subjects never begin with it)
+  int unit_kind = -1;                    // the kind of body it is (unit_kind_of), or -1
   // The numerals of `joined`, when the caller has found them already (a line that is
   // one piece); otherwise the facts stage finds them.
   const std::vector<Numeral>* numerals = nullptr;

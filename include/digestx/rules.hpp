@@ -768,6 +768,12 @@ struct SubjectRules {
     Lexicon endings;  // where a place ends in an organisation's name (县, 街道)
     Lexicon bodies;   // a body of the place that may follow it (检察院, 纪委监委)
     size_t min_chars = 2;  // a place has a name before its ending (not the 市 of 市委组织部)
+    // 医院门急诊量156.3万人次 in 渠阳市第一人民医院党委's report: the words a body calls
+    // itself by (医院, 全院) when its name holds one of `bodies` (医院, 卫生院).
+    struct OwnKind {
+      Lexicon bodies, words;
+    };
+    std::vector<OwnKind> own_kinds;
   } unit_places;
   // 每天为120名左右老人供餐: a verb right after the counted noun ends it (老人); also stops_after.
   // 县乡村三级矛盾纠纷调解组织: the levels a noun spans (places, then 三级) are no part of it.

@@ -40,12 +40,19 @@ struct SubjectInput {
   // The place of the unit whose text this is (桃坪乡 of 桃坪乡党委), in the matching view;
   // empty when unknown. A subject never begins with it.
   std::u32string_view unit_place;
+  // The kind of body the unit is, as an index of subjects.json unit_places.own_kinds
+  // (医院 for 渠阳市第一人民医院党委), or -1: a subject never begins with its own words.
+  int unit_kind = -1;
 };
 
 // The place an organisation's name begins with, up to the first place ending of
 // subjects.json "unit_places" (桃坪乡党委 -> 桃坪乡, 北苑街道党工委 -> 北苑街道,
 // 临河县委政法委 -> 临河县), or empty (市委组织部: no name before 市).
 std::u32string_view unit_place_of(std::u32string_view organization, const SubjectRules& rules);
+
+// The first of subjects.json unit_places.own_kinds whose bodies the organisation's name
+// holds (渠阳市第一人民医院党委 -> the kind of 医院, 全院), or -1.
+int unit_kind_of(std::u32string_view organization, const SubjectRules& rules);
 
 // A character that ends a noun phrase (punctuation, spaces: subjects.json boundary_chars).
 inline bool subject_boundary(const SubjectRules& r, char32_t c) {
