@@ -609,7 +609,14 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   }
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width"});
+  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label"});
+  if (auto fl = c->opt("figure_label")) {
+    fl->keys({"name", "max_unit_chars", "max_label_chars", "not_in_label"});
+    r.figure_label.name = fl->at("name").str();
+    r.figure_label.max_unit_chars = size_t(fl->at("max_unit_chars").integer(0, 10));
+    r.figure_label.max_label_chars = size_t(fl->at("max_label_chars").integer(1, 60));
+    r.figure_label.not_in_label = fl->at("not_in_label").text();
+  }
   for (const Node& n : c->at("rules").list()) {
     n.keys({"name", "regex", "ends_with"});
     r.complete_patterns.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
@@ -923,8 +930,9 @@ void load_structure(const Node& root, StructureRules& r) {
              "unknown_heading", "two_line_heading", "genres", "given"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
-    n.keys({"name", "label"});
-    r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text()});
+    n.keys({"name", "label", "in_unit"});
+    bool in_unit = n.opt("in_unit") && n.at("in_unit").boolean();
+    r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text(), in_unit});
   }
   if (auto fm = root.opt("front_matter")) {
     fm->keys({"name"});
@@ -1666,7 +1674,7 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
   pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "after_clause", "after_clause_max_chars",
-           "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends"});
+           "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends", "figure_label"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
   r.before_rule = pk.at("before").str();
@@ -1677,6 +1685,11 @@ void load_picks(const Node& pk, SubjectRules& r) {
   if (auto sw = pk.opt("share_whole")) r.share_whole_rule = sw->str();
   if (auto vp = pk.opt("verb_pair")) r.verb_pair_rule = vp->str();
   if (auto ve = pk.opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);
+  if (auto fl = pk.opt("figure_label")) {
+    fl->keys({"name", "max_chars"});
+    r.figure_label_rule = fl->at("name").str();
+    r.figure_label_max = size_t(fl->at("max_chars").integer(1, 60));
+  }
   if (auto ir = pk.opt("inherited_rates")) {
     ir->keys({"name", "endings", "kinds"});
     r.inherited_rates.rule = ir->at("name").str();

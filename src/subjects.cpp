@@ -213,6 +213,25 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   return {p, q};
 }
 
+// 1.86亿元　党建与学科建设专项投入, 42个　临床科室党支部 (a 数说 box): the figure opens its
+// sentence and white space parts it from a label that runs to the sentence's end; the
+// label names what it measures, verbs and 与 and all (the phrase after it stopped at the
+// space, the one before it found nothing, and the count took the label above it).
+std::optional<SubjectFinder::Range> SubjectFinder::figure_label(size_t b, size_t e, size_t lo, size_t hi) const {
+  const auto& s = in_.text;
+  if (r_.figure_label_rule.empty() || e >= hi || !is_space(s[e]) || s[e] == '\n') return std::nullopt;
+  for (size_t k = lo; k < b; ++k)
+    if (!is_space(s[k])) return std::nullopt;
+  size_t k = e;
+  while (k < hi && is_space(s[k]) && s[k] != '\n') ++k;
+  size_t label = k;
+  while (k < hi && !boundary(s[k]) && !is_ascii_digit(s[k])) ++k;
+  size_t end = k;
+  while (k < hi && is_space(s[k])) ++k;
+  if (k != hi || end - label < 2 || end - label > r_.figure_label_max) return std::nullopt;
+  return Range{label, end};
+}
+
 SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb, bool counting) const {
   const auto& s = in_.text;
   size_t figure = p;
@@ -356,6 +375,12 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
   Range pick{0, 0};
   Subject s;
+  if (auto label = !fwd_ok && !(back.second > back.first) ? figure_label(b, e, lo, hi) : std::nullopt) {
+    s.b = label->first;
+    s.e = label->second;
+    s.rule = r_.figure_label_rule;
+    return s;
+  }
   if (classifier) {
     if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
     else if (auto past = owners.past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;

@@ -18,7 +18,7 @@ class SubjectEdges {
   void drop_unit_place(Subject& s) const;
   void drop_own_kind(Subject& s) const;
   void drop_level_span(Subject& s) const;
-  void trim_start(Subject& s) const;
+  void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   bool figure_follows(size_t q, size_t hi) const;
@@ -49,7 +49,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b);
   drop_unit_place(s);
   drop_level_span(s);
-  trim_start(s);
+  trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
   if (from_back) f_.share_modifiers_before(s, lo, classifier);
   if (classifier) {
@@ -114,8 +114,17 @@ bool SubjectEdges::noun_covers(size_t b, size_t e, size_t floor) const {
 // 脱贫户人均纯收入 -> 人均纯收入, 群众诉求按期办结率 -> 按期办结率: the subject begins at
 // the last phrase start inside it; “双带头人”型党支部书记 -> 党支部书记. 有党员36名, 河湾镇
 // 有党员1260名: it begins after a verb of having (党员); not the 有 of 有机肥 or 国有.
-void SubjectEdges::trim_start(Subject& s) const {
+//
+// After a count the phrase ends at the first phrase start instead: 带动两千三百多户群众户均
+// 增收4500元 -> 群众 (户均增收 is the money's; it gave 户均).
+void SubjectEdges::trim_start(Subject& s, bool from_back) const {
   if (s.e <= s.b) return;  // no phrase: nothing to trim (s.e - 1 below would wrap at 0)
+  for (size_t k = s.b + 1; !from_back && k < s.e; ++k) {
+    if (!r_.phrase_starts.longest_at(t_, k)) continue;
+    s.e = k;
+    s.rule = r_.phrase_start_rule;
+    break;
+  }
   for (size_t k = s.e; k-- > s.b + 1;) {
     if (!r_.phrase_starts.longest_at(t_, k)) continue;
     s.b = k;

@@ -71,6 +71,7 @@ struct Classified {
   Boxed<HeadingParse> unit;
   Span label;             // sidebar label
   std::string_view rule;  // sidebar, subtitle or lead rule (owned by the rules)
+  bool in_unit = false;   // a sidebar label that inside a unit leads one of its paragraphs
   const StructureRules::Lead* lead = nullptr;  // what led the unit heading (——), if anything
   ShortPieces rest;       // sidebar inline text, subtitle text
 };
@@ -92,6 +93,7 @@ std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line,
     c.kind = Kind::sidebar;
     c.label = j.span(0, p);
     c.rule = label.name;
+    c.in_unit = label.in_unit;
     size_t b = q, e = s.size();
     trim(j, b, e);
     if (b < e) c.rest = j.pieces(b, e);
@@ -706,6 +708,17 @@ struct Walk {
     b.add_body(c.rest);
   }
 
+  // 点评：桃源镇产业党建抓得实… after 桃源镇党委书记's report comments on that report: its
+  // figures are the unit's, so the label starts a paragraph of the unit (the label's rule
+  // is listed with the unit's for --explain), not a sidebar.
+  void comment_in_unit(size_t i) {
+    b.close();
+    auto& rules_of_unit = b.out.units.back().heading.rules;
+    std::string_view rule = w.kind(i).rule;
+    if (std::find(rules_of_unit.begin(), rules_of_unit.end(), rule) == rules_of_unit.end()) rules_of_unit.push_back(rule);
+    body(i);
+  }
+
   // Page furniture: kept out of the text, and ends the paragraph before it, but for a
   // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…).
   void furniture(const Line& line, const Classified& c) {
@@ -764,7 +777,10 @@ struct Walk {
         case Kind::blank: break;
         case Kind::title: title(w.line(i)); break;
         case Kind::subtitle: subtitle(w.kind(i)); break;
-        case Kind::sidebar: sidebar(w.kind(i)); break;
+        case Kind::sidebar:
+          if (w.kind(i).in_unit && b.where == Builder::Where::unit) comment_in_unit(i);
+          else sidebar(w.kind(i));
+          break;
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit: unit(i); break;
         case Kind::body:

@@ -323,6 +323,13 @@ struct LayoutRules {
   // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
   std::u32string section_heading_not_holding;
   std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
+  // A line that is a figure and its label (1.86亿元　党建与学科建设专项投入, a 数说 box):
+  // complete, and so is the line above it. Empty name: off.
+  struct FigureLabel {
+    std::string name;
+    size_t max_unit_chars = 4, max_label_chars = 20;
+    std::u32string not_in_label;
+  } figure_label;
   // A page set at a fixed width (from a PDF) breaks figures too: its full lines join.
   struct FixedWidth {
     std::string name;
@@ -369,7 +376,14 @@ struct StructureRules {
     std::string name;
     std::u32string text;
   };
-  std::vector<Named> sidebar_labels;
+  struct SidebarLabel {
+    std::string name;
+    std::u32string text;
+    // The label comments on the report it follows (点评：… after a secretary's report):
+    // inside a unit it leads a paragraph of that unit, not a sidebar.
+    bool in_unit = false;
+  };
+  std::vector<SidebarLabel> sidebar_labels;
   std::string front_matter_rule;  // the sidebar of unlabelled text before the first unit
   struct Subtitle {
     std::string name;
@@ -800,6 +814,10 @@ struct SubjectRules {
   // Where the subject was found: after the figure (101个网格), after it and 的, before it
   // (党员突击队54支), inherited from the figure before (由5个增加到12个).
   std::string after_rule, after_de_rule, before_rule, inherited_rule;
+  // 1.86亿元　党建与学科建设专项投入: a figure opening its sentence, white space, then a
+  // label running to the sentence's end names what it measures (empty: off)
+  std::string figure_label_rule;
+  size_t figure_label_max = 20;
   std::string after_clause_rule;  // 问责8名履职不力的干警: the head after the clause's 的 (empty: off)
   size_t after_clause_max = 6;    // a longer clause has a verb of its own (…全面落实…的院长负责制)
   Lexicon after_clause_verbs;     // 12名违反规定的党员: verbs that make the words before 的 a clause

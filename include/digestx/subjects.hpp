@@ -107,6 +107,7 @@ class SubjectFinder {
   bool verb_pair_at(size_t q, size_t p, bool counting) const;
   bool ends_in_verb_pair(const Range& r, bool counting) const;
   Range phrase_after(size_t p, size_t limit) const;
+  std::optional<Range> figure_label(size_t b, size_t e, size_t lo, size_t hi) const;
   Range before(size_t p, size_t floor, bool* verb, bool counting) const;
   Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid, bool counting) const;
   bool bare_verb(const Range& r) const;
