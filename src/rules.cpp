@@ -21,6 +21,8 @@
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "json_tree.hpp"
+#include "lexicon_sequence.hpp"
+#include "lexicon_tables.hpp"
 #include "regex_prefilter.hpp"
 
 namespace digestx {
@@ -103,300 +105,6 @@ UErrorCode LazyRegex::status() const {
   return state_->status;
 }
 
-// ---------------------------------------------------------------- Lexicon
-
-const uint64_t Lexicon::Side::kNoBits[1] = {};
-
-void Lexicon::Side::rebuild(size_t count) {
-  unsigned log2 = 3;  // eight slots at least
-  while ((size_t(1) << log2) < 2 * count) ++log2;
-  slot_shift_ = 64 - log2;
-  slots_.assign(size_t(1) << log2, 0);
-  filter_.assign(size_t(1) << log2 >> 3, 0);  // eight bits a slot: 64 bits a word
-  // Room for the buckets until the next rebuild: filing them moved every bucket's
-  // vectors at each doubling (4% of a run's start on a one-line file).
-  buckets_.reserve(slots_.size() / 2);
-  repoint(64 - (log2 + 3));
-  for (size_t b = 0; b < buckets_.size(); ++b) {
-    char32_t c = buckets_[b].c;
-    slots_[slot_of(c)] = uint32_t(b + 1);
-    uint64_t bit = hash(c) >> filter_shift_;
-    filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
-  }
-}
-
-Lexicon::Bucket& Lexicon::Side::make(char32_t c) {
-  size_t slot = slots_.empty() ? 0 : slot_of(c);
-  if (!slots_.empty() && slots_[slot]) return buckets_[slots_[slot] - 1];
-  buckets_.push_back({c, {}, {}});
-  if (2 * buckets_.size() > slots_.size()) {
-    rebuild(buckets_.size());
-  } else {
-    slots_[slot] = uint32_t(buckets_.size());
-    uint64_t bit = hash(c) >> filter_shift_;
-    filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
-  }
-  return buckets_.back();
-}
-
-void Lexicon::file(Side& side, char32_t c, uint32_t index) {
-  Bucket& b = side.make(c);
-  uint32_t len = uint32_t(words_[index].text.size());
-  // Six indices fill the smallest block malloc gives (24 bytes): a bucket's first word
-  // takes them at once instead of growing 1, 2, 4 (most buckets hold a word or two).
-  if (b.words.empty()) b.words.reserve(6);
-  if (b.words.size() < kSortedMax) {
-    auto longer = [&](uint32_t i) { return words_[i].text.size() >= len; };
-    b.words.insert(std::partition_point(b.words.begin(), b.words.end(), longer), index);
-    return;  // a small bucket is searched word by word: no lengths kept (most buckets hold a word or two)
-  }
-  b.words.push_back(index);  // past kSortedMax the order no longer counts
-  auto add_length = [&b](uint32_t l) {
-    auto at = std::partition_point(b.lengths.begin(), b.lengths.end(), [&](uint32_t k) { return k > l; });
-    if (at == b.lengths.end() || *at != l) b.lengths.insert(at, l);
-  };
-  if (!b.lengths.empty()) return add_length(len);
-  for (uint32_t i : b.words) add_length(uint32_t(words_[i].text.size()));  // the bucket just grew big
-}
-
-namespace {
-
-// FNV-1a over the characters, mixed at the end: words are a few characters long.
-size_t hash_word(std::u32string_view word) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char32_t c : word) h = (h ^ uint64_t(c)) * 0x100000001b3ull;
-  return size_t(h ^ (h >> 29));
-}
-
-}  // namespace
-
-// A vector of structures holding word lists (aspect cues) moves them as it grows.
-static_assert(std::is_nothrow_move_constructible_v<Lexicon>);
-
-int64_t Lexicon::Index::find(std::u32string_view word, const std::vector<Word>& words) const {
-  if (slots_.empty()) return -1;
-  size_t mask = slots_.size() - 1;
-  for (size_t s = hash_word(word) & mask;; s = (s + 1) & mask) {
-    uint32_t v = slots_[s];
-    if (v == 0) return -1;
-    if (std::u32string_view(words[v - 1].text) == word) return int64_t(v - 1);
-  }
-}
-
-void Lexicon::Index::place(uint32_t i, const std::vector<Word>& words) {
-  size_t mask = slots_.size() - 1;
-  size_t s = hash_word(words[i].text) & mask;
-  while (slots_[s] != 0) s = (s + 1) & mask;
-  slots_[s] = i + 1;
-}
-
-void Lexicon::Index::reserve(size_t count, const std::vector<Word>& words) {
-  size_t size = std::max<size_t>(16, slots_.size());
-  while (count * 2 > size) size *= 2;
-  if (size == slots_.size()) return;
-  std::vector<uint32_t> old;
-  old.swap(slots_);
-  slots_.assign(size, 0);
-  for (uint32_t v : old)
-    if (v != 0) place(v - 1, words);
-}
-
-void Lexicon::Index::insert(uint32_t i, const std::vector<Word>& words) {
-  if ((used_ + 1) * 2 > slots_.size()) reserve(std::max<size_t>(used_ + 1, slots_.size()), words);
-  place(i, words);
-  ++used_;
-}
-
-// A word filed already takes the new value; true when it was (no copy made then).
-bool Lexicon::revalue(std::u32string_view word, int value) {
-  int64_t known = index_.find(word, words_);
-  if (known >= 0) words_[size_t(known)].value = value;
-  return known >= 0;
-}
-
-void Lexicon::add(std::u32string_view word, int value) {
-  if (!word.empty() && !revalue(word, value)) add_new(std::u32string(word), value);
-}
-
-void Lexicon::add(std::u32string&& word, int value) {
-  if (!word.empty() && !revalue(word, value)) add_new(std::move(word), value);
-}
-
-void Lexicon::add_new(std::u32string&& word, int value) {
-  words_.push_back({std::move(word), value});
-  uint32_t i = uint32_t(words_.size() - 1);
-  index_.insert(i, words_);
-  const std::u32string& w = words_[i].text;
-  max_len_ = std::max(max_len_, w.size());
-  file(by_first_, w.front(), i);
-  file(by_last_, w.back(), i);
-}
-
-void Lexicon::reserve(size_t more) {
-  words_.reserve(words_.size() + more);
-  index_.reserve(words_.size() + more, words_);
-}
-
-std::vector<char32_t> Lexicon::first_chars() const {
-  std::vector<char32_t> out;
-  for (const Bucket& b : by_first_.buckets()) out.push_back(b.c);
-  return out;
-}
-
-void Lexicon::merge(const Lexicon& other, int value) {
-  for (const Word& w : other.words_)
-    if (!contains(w.text)) add(w.text, value);
-}
-
-namespace {
-
-// Whether the text at `at` holds `word` (its length checked by the caller): words are a
-// few characters long, compared in place rather than through string_view::compare.
-bool same_chars(const char32_t* at, const std::u32string& word) {
-  for (size_t k = 0; k < word.size(); ++k)
-    if (at[k] != word[k]) return false;
-  return true;
-}
-
-}  // namespace
-
-Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
-  const Bucket* b = by_first_.find(text[pos]);
-  return b ? longest_at_in(text, pos, *b) : Match{};
-}
-
-Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
-  const Bucket* b = by_last_.find(text[end - 1]);
-  return b ? longest_ending_at_in(text, end, *b) : Match{};
-}
-
-Lexicon::Match Lexicon::longest_at_in(std::u32string_view text, size_t pos, const Bucket& b) const {
-  if (b.words.size() > kSortedMax) {
-    for (uint32_t len : b.lengths) {
-      if (len > text.size() - pos) continue;
-      int64_t k = index_.find(text.substr(pos, len), words_);
-      if (k >= 0) return {len, words_[size_t(k)].value};
-    }
-    return {};
-  }
-  for (uint32_t i : b.words) {
-    const std::u32string& w = words_[i].text;
-    if (w.size() <= text.size() - pos && same_chars(text.data() + pos, w)) return {uint32_t(w.size()), words_[i].value};
-  }
-  return {};
-}
-
-Lexicon::Match Lexicon::longest_ending_at_in(std::u32string_view text, size_t end, const Bucket& b) const {
-  if (b.words.size() > kSortedMax) {
-    for (uint32_t len : b.lengths) {
-      if (len > end) continue;
-      int64_t k = index_.find(text.substr(end - len, len), words_);
-      if (k >= 0) return {len, words_[size_t(k)].value};
-    }
-    return {};
-  }
-  for (uint32_t i : b.words) {
-    const std::u32string& w = words_[i].text;
-    if (w.size() <= end && same_chars(text.data() + end - w.size(), w)) return {uint32_t(w.size()), words_[i].value};
-  }
-  return {};
-}
-
-namespace {
-
-bool is_gap(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0; }
-
-}  // namespace
-
-// A big bucket, probed by its lengths: the word as written (it may hold a space) or the
-// text with the gaps taken out, the longer of the two. `chars` holds the text's
-// characters from the word's first (last) one on, gaps left out, `at[k]` where the
-// (k+1)-th ends (starts, going back); `forward` says which way they were read.
-Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars, const std::vector<size_t>& at,
-                                     size_t from, bool forward, Match exact) const {
-  for (uint32_t len : b.lengths) {
-    if (len <= exact.len) break;
-    if (len > chars.size()) continue;
-    std::u32string word(chars.substr(0, len));
-    if (!forward) std::reverse(word.begin(), word.end());
-    int64_t k = index_.find(word, words_);
-    if (k >= 0) return {uint32_t(forward ? at[len - 1] - from : from - at[len - 1]), words_[size_t(k)].value};
-  }
-  return exact;
-}
-
-Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
-  if (pos >= text.size()) return {};
-  const Bucket* b = by_first_.find(text[pos]);
-  if (!b) return {};
-  if (b->words.size() > kSortedMax) {
-    std::u32string chars;
-    std::vector<size_t> at;
-    for (size_t p = pos, gaps = 0; p < text.size() && chars.size() < max_len_; ++p) {
-      if (!chars.empty() && is_gap(text[p])) {
-        if (gaps++ == max_gap) break;
-        continue;
-      }
-      chars += text[p];
-      at.push_back(p + 1);
-    }
-    return probe_spaced(*b, chars, at, pos, true, longest_at_in(text, pos, *b));
-  }
-  for (uint32_t i : b->words) {  // longest first
-    const std::u32string& w = words_[i].text;
-    size_t p = pos, gaps = 0, k = 0;
-    while (k < w.size() && p < text.size()) {
-      if (text[p] == w[k]) {
-        ++p;
-        ++k;
-      } else if (k > 0 && is_gap(text[p]) && gaps < max_gap) {
-        ++p;
-        ++gaps;
-      } else {
-        break;
-      }
-    }
-    if (k == w.size()) return {uint32_t(p - pos), words_[i].value};
-  }
-  return {};
-}
-
-Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
-  if (end == 0 || end > text.size()) return {};
-  const Bucket* b = by_last_.find(text[end - 1]);
-  if (!b) return {};
-  if (b->words.size() > kSortedMax) {
-    std::u32string chars;  // backwards
-    std::vector<size_t> at;
-    for (size_t p = end, gaps = 0; p > 0 && chars.size() < max_len_; --p) {
-      if (!chars.empty() && is_gap(text[p - 1])) {
-        if (gaps++ == max_gap) break;
-        continue;
-      }
-      chars += text[p - 1];
-      at.push_back(p - 1);
-    }
-    return probe_spaced(*b, chars, at, end, false, longest_ending_at_in(text, end, *b));
-  }
-  for (uint32_t i : b->words) {  // longest first
-    const std::u32string& w = words_[i].text;
-    size_t p = end, gaps = 0, k = w.size();
-    while (k > 0 && p > 0) {
-      if (text[p - 1] == w[k - 1]) {
-        --p;
-        --k;
-      } else if (k < w.size() && is_gap(text[p - 1]) && gaps < max_gap) {
-        --p;
-        ++gaps;
-      } else {
-        break;
-      }
-    }
-    if (k == 0) return {uint32_t(end - p), words_[i].value};
-  }
-  return {};
-}
-
 namespace {
 
 using nlohmann::json;
@@ -421,6 +129,12 @@ std::u32string decoded(std::string_view s) {
   return k == n ? out : from_utf8(s);
 }
 
+// Whether the rules being loaded on this thread are the built-in ones. Their regular
+// expressions compile on first use (see LazyRegex), and their keys are not checked
+// again: the build loaded the same files with every check (src/gen/lexicon_table_gen.cpp),
+// and checking them at every start was 0.2 M instructions.
+thread_local bool loading_built_in = false;
+
 // A position in a rules file: one node of its flat tree (src/json_tree.hpp) and the
 // file's name, so that every complaint names exactly the bad entry (file and JSON
 // pointer, found by walking up the parents: only a complaint needs it).
@@ -438,22 +152,24 @@ class Node {
     throw RulesError(*file_, pointer.empty() ? "/" : pointer, message);
   }
 
-  Node at(const std::string& key) const {
+  // Keys as views: a std::string made of each literal key was a tenth of a start.
+  Node at(std::string_view key) const {
     object();
     uint32_t k = find(key);
-    if (k == kNone) fail("missing key \"" + key + "\"");
+    if (k == kNone) fail("missing key \"" + std::string(key) + "\"");
     return child(k);
   }
-  std::optional<Node> opt(const std::string& key) const {
+  std::optional<Node> opt(std::string_view key) const {
     object();
     uint32_t k = find(key);
     if (k == kNone || tree_->nodes[k].type == JsonTreeNode::null) return std::nullopt;
     return child(k);
   }
-  bool has(const std::string& key) const { return node().type == JsonTreeNode::object && find(key) != kNone; }
+  bool has(std::string_view key) const { return node().type == JsonTreeNode::object && find(key) != kNone; }
 
   // Rejects keys outside `allowed` (keys starting with '_' are comments).
   const Node& keys(std::initializer_list<const char*> allowed) const {
+    if (loading_built_in) return *this;
     object();
     for (uint32_t k = node().first; k < node().first + node().count; ++k) {
       std::string_view key = key_of(tree_->nodes[k]);
@@ -547,13 +263,9 @@ Period parse_period(const Node& n) {
   n.fail("period must be \"last_year\" or \"this_year\"");
 }
 
-// Whether the rules being compiled on this thread leave their regular expressions to
-// their first use (the built-in rules: see LazyRegex).
-thread_local bool lazy_regexes = false;
-
 LazyRegex compile_pattern(const Node& re) {
-  LazyRegex out(re.str(), !lazy_regexes);
-  if (lazy_regexes) return out;
+  LazyRegex out(re.str(), !loading_built_in);
+  if (loading_built_in) return out;
   UErrorCode status = out.status();
   if (U_FAILURE(status)) re.fail(std::string("invalid ICU regular expression: ") + u_errorName(status));
   std::unique_ptr<icu::RegexMatcher> probe(out->matcher(status));
@@ -569,11 +281,15 @@ NamedRegex compile_regex(const Node& rule) {
   return r;
 }
 
-// Each word's string moved into the lexicon, not copied.
+// A list of words, added at once. The built-in rules take their lexicons from the
+// tables written at build time, where these words were read and checked already.
 void add_words(Lexicon& lex, const Node& words, int value) {
+  if (!lex.wants_words()) return;
   std::vector<Node> list = words.list();
-  lex.reserve(list.size());
-  for (const Node& w : list) lex.add(w.text(), value);
+  std::vector<std::u32string> texts;
+  texts.reserve(list.size());
+  for (const Node& w : list) texts.push_back(w.text());
+  lex.add(texts, value);
 }
 
 // ------------------------------------------------------------ per file
@@ -1889,13 +1605,13 @@ extern const JsonTreeView kRulesTrees[];
 
 namespace {
 
-// Whether the rules being compiled on this thread leave their regular expressions to
-// their first use: the built-in rules do (see LazyRegex); the test suite compiles them
-// all at load through compile_rules.
+// Whether the rules being compiled on this thread are the built-in ones (see
+// loading_built_in); the test suite compiles them with every check, and their regular
+// expressions at load, through compile_rules.
 struct LazyScope {
-  bool was = lazy_regexes;
-  explicit LazyScope(bool lazy) { lazy_regexes = lazy; }
-  ~LazyScope() { lazy_regexes = was; }
+  bool was = loading_built_in;
+  explicit LazyScope(bool lazy) { loading_built_in = lazy; }
+  ~LazyScope() { loading_built_in = was; }
 };
 
 // The loader of the rules file `name`; `display` names it in the complaint.
@@ -1914,12 +1630,17 @@ bool load_file(const std::string& name, const std::string& display, const JsonTr
 }
 
 // The order in which to load `n` files named by name_of(k): the registry first, as the
-// other files name its kinds and aspects.
+// other files name its kinds and aspects, then by name, however the files were listed,
+// so that the built-in rules change their lexicons in the order their tables were
+// written in (see LexiconSequence).
 template <class NameOf>
 std::vector<size_t> load_order(size_t n, NameOf name_of) {
   std::vector<size_t> order(n);
   for (size_t k = 0; k < n; ++k) order[k] = k;
-  std::stable_partition(order.begin(), order.end(), [&](size_t k) { return std::string_view(name_of(k)) == "kinds.json"; });
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    std::string_view x = name_of(a), y = name_of(b);
+    return std::make_pair(x != "kinds.json", x) < std::make_pair(y != "kinds.json", y);
+  });
   return order;
 }
 
@@ -1934,7 +1655,7 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
 
 // The built-in rules, from their flat trees written at build time (the values without
 // the comments, which the loaders skip): no file text is copied and nothing parsed.
-std::shared_ptr<const Rules> compile_built_in() {
+std::shared_ptr<const Rules> load_built_in() {
   LazyScope lazy_scope(true);
   auto rules = std::make_shared<Rules>();
   std::set<std::string> seen;
@@ -1943,6 +1664,18 @@ std::shared_ptr<const Rules> compile_built_in() {
     if (load_file(name, name, generated::kRulesTrees[k], *rules)) seen.insert(name);
   }
   return finish(std::move(rules), seen, embedded_rules_fingerprint());
+}
+
+// The built-in rules with their word lists read in place from the tables written at
+// build time. Should the loader ever change more or fewer lexicons than the tables
+// hold, it builds them instead.
+std::shared_ptr<const Rules> compile_built_in() {
+  {
+    LexiconSequence tables(built_in_lexicon_pool(), generated::kLexiconImages, generated::kLexiconImageCount);
+    std::shared_ptr<const Rules> rules = load_built_in();
+    if (tables.complete()) return rules;
+  }
+  return load_built_in();
 }
 
 }  // namespace

@@ -5,35 +5,14 @@
 #include <string_view>
 
 #include "digestx/utf.hpp"
+#include "folded_table.hpp"
 
 namespace digestx {
 
-namespace generated {
-extern const char32_t kSimplifiedPairs[][2];  // (traditional, simplified), from ICU at build time
-extern const size_t kSimplifiedPairCount;
-}  // namespace generated
-
 namespace {
 
-constexpr size_t kBmp = 0x10000;
-
-// The matching form of every BMP character, made once: full-width ASCII
-// (U+FF01..U+FF5E, except U+FF0C, which stays distinct from the thousands separator)
-// -> ASCII, U+3000 -> space, traditional -> simplified from the pairs ICU gave at build
-// time, anything else itself. One lookup per character, no lock, no ICU call.
-const std::array<char32_t, kBmp>& folded_table() {
-  static const auto* table = [] {
-    auto* t = new std::array<char32_t, kBmp>;
-    for (size_t c = 0; c < kBmp; ++c) (*t)[c] = char32_t(c);
-    for (size_t i = 0; i < generated::kSimplifiedPairCount; ++i)
-      (*t)[generated::kSimplifiedPairs[i][0]] = generated::kSimplifiedPairs[i][1];
-    for (char32_t c = 0xFF01; c <= 0xFF5E; ++c)
-      if (c != 0xFF0C) (*t)[c] = c - 0xFEE0;
-    (*t)[0x3000] = ' ';
-    return t;
-  }();
-  return *table;
-}
+// Written at build time (src/folded_table.hpp): one lookup per character, no lock.
+const char32_t* folded_table() { return generated::kFoldedTable; }
 
 bool is_chinese_digit(char32_t c) { return std::u32string_view(U"〇零一二三四五六七八九").find(c) != std::u32string_view::npos; }
 bool is_circle(char32_t c) { return c == U'○' || c == U'◯'; }

@@ -1,5 +1,6 @@
 #include "digestx/rules.hpp"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -7,6 +8,8 @@
 #include <unicode/regex.h>
 
 #include "../src/json_tree.hpp"
+#include "../src/lexicon_sequence.hpp"
+#include "../src/lexicon_tables.hpp"
 #include "../src/gen/rule_patterns.hpp"
 #include "../src/regex_prefilter.hpp"
 #include "digestx/utf.hpp"
@@ -229,6 +232,78 @@ TEST(Lexicon, LongestMatchBothWays) {
   auto e = lex.longest_ending_at(s, 4);
   EXPECT_EQ(e.len, 1u);
   EXPECT_FALSE(lex.longest_at(s, 0));
+}
+
+// The same `count` entries at `a` and `b` (plain structures of 32-bit fields).
+template <class T>
+bool same_entries(const T* a, const T* b, size_t count) {
+  return count == 0 || std::memcmp(a, b, count * sizeof(T)) == 0;
+}
+
+// The built-in rules' word lists, laid out at build time, are the tables the loader
+// builds at run time from the same files (as it does for --rules), slot for slot; the
+// built-in rules read them in place, and rules loaded at run time build their own.
+TEST(Rules, BuiltInLexiconsAreTheRunTimeOnes) {
+  std::vector<lexicon_layout::Image> images;
+  lexicon_layout::Arrays built;
+  std::shared_ptr<const Rules> run_time;
+  {
+    LexiconSequence recording;
+    run_time = compile_rules(embedded_rules_files());
+    EXPECT_EQ(recording.copies(), 0u);
+    built = recording.tables(images);
+  }
+  ASSERT_EQ(images.size(), generated::kLexiconImageCount);
+  ASSERT_GT(images.size(), 100u);
+  lexicon_layout::Pool table = built_in_lexicon_pool();
+  for (size_t k = 0; k < images.size(); ++k) {
+    const lexicon_layout::Image& im = images[k];
+    ASSERT_TRUE(same_entries(&im, &generated::kLexiconImages[k], 1)) << "image " << k;
+    EXPECT_TRUE(same_entries(built.chars.data() + im.chars_at, table.chars + im.chars_at, im.chars_count)) << k;
+    EXPECT_TRUE(same_entries(built.words.data() + im.words_at, table.words + im.words_at, im.word_count)) << k;
+    EXPECT_TRUE(same_entries(built.index.data() + im.index_at, table.index + im.index_at, im.index_size)) << k;
+    EXPECT_TRUE(same_entries(built.lists.data() + im.lists_at, table.lists + im.lists_at, im.lists_count)) << k;
+    EXPECT_TRUE(same_entries(built.buckets.data() + im.buckets_at, table.buckets + im.buckets_at, im.buckets_count)) << k;
+    EXPECT_TRUE(same_entries(built.filters.data() + im.filters_at, table.filters + im.filters_at, im.filters_count)) << k;
+  }
+  std::shared_ptr<const Rules> built_in = default_rules();
+  for (const Rules* r : {built_in.get(), run_time.get()}) {
+    bool in_place = r == built_in.get();
+    EXPECT_EQ(r->subjects.nouns.in_place(), in_place);
+    EXPECT_EQ(r->numbers.single_followers.in_place(), in_place);  // merged from other lists
+  }
+  std::u32string text = U"村集体经济项目35个";
+  for (size_t p = 0; p <= text.size(); ++p) {
+    EXPECT_EQ(built_in->subjects.nouns.longest_at(text, p).len, run_time->subjects.nouns.longest_at(text, p).len);
+    EXPECT_EQ(built_in->quantities.unit_words.longest_at(text, p).value,
+              run_time->quantities.unit_words.longest_at(text, p).value);
+  }
+}
+
+// A lexicon changed after the rules loaded (built in, or a copy of one) makes the
+// tables its own and keeps what it held.
+TEST(Lexicon, ChangedAfterLoadingKeepsItsWords) {
+  Lexicon nouns = default_rules()->subjects.nouns;
+  ASSERT_FALSE(nouns.empty());
+  size_t before = nouns.max_len();
+  nouns.add(std::u32string(before + 3, U'测'), 7);
+  EXPECT_FALSE(nouns.in_place());
+  EXPECT_EQ(nouns.max_len(), before + 3);
+  EXPECT_EQ(nouns.longest_at(std::u32string(before + 3, U'测'), 0).value, 7);
+  EXPECT_TRUE(default_rules()->subjects.nouns.in_place());
+  std::vector<char32_t> firsts = default_rules()->subjects.nouns.first_chars();
+  EXPECT_EQ(nouns.first_chars().size(), firsts.size() + 1);
+}
+
+// A word that comes again takes its new value and keeps its place.
+TEST(Lexicon, AWordAddedAgainTakesItsNewValue) {
+  Lexicon lex;
+  lex.add(std::vector<std::u32string>{U"万元", U"元", U"万元"}, 1);
+  lex.add(U"元", 2);
+  std::u32string s = U"5万元";
+  EXPECT_EQ(lex.longest_at(s, 1).value, 1);
+  EXPECT_EQ(lex.longest_at(s, 2).value, 2);
+  EXPECT_EQ(lex.longest_ending_at(s, 3).len, 2u);
 }
 
 }  // namespace

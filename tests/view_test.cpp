@@ -1,5 +1,8 @@
 #include "digestx/view.hpp"
 
+#include <vector>
+
+#include "../src/folded_table.hpp"
 #include "digestx/utf.hpp"
 #include "table.hpp"
 
@@ -29,6 +32,18 @@ TEST(View, KeepsLineBreaks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, ViewTable, testing::ValuesIn(load_table("view.json")), case_name);
+
+// The matching view's table, written at build time, is the one made from ICU's pairs
+// by the same function.
+TEST(View, FoldedTableIsMadeFromThePairs) {
+  ASSERT_GT(generated::kSimplifiedPairCount, 1000u);
+  std::vector<char32_t> table(kBmp);
+  fill_folded_table(table.data(), generated::kSimplifiedPairs, generated::kSimplifiedPairCount);
+  for (size_t c = 0; c < kBmp; ++c) ASSERT_EQ(generated::kFoldedTable[c], table[c]) << c;
+  EXPECT_EQ(fold_char(U'國'), U'国');
+  EXPECT_EQ(fold_char(U'\uFF11'), U'1');
+  EXPECT_EQ(fold_char(U'\uFF0C'), U'\uFF0C');
+}
 
 }  // namespace
 }  // namespace digestx::test

@@ -1,0 +1,194 @@
+// The rules' word lists: words (already folded to the matching view) mapped to an
+// integer payload, with longest-match lookups at a position, without allocating.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace digestx {
+
+// A Lexicon's tables as flat arrays, which lookups read in place. Each part lies at an
+// offset into arrays that may hold several lexicons' tables one after another: a
+// Lexicon built at run time (--rules) holds arrays of its own, laid out again after
+// each change; the built-in rules' lexicons read the arrays written into the binary at
+// build time (src/gen/lexicon_table_gen.cpp): building them at every start was 4.4 M of
+// the 9.9 M instructions of a run on a one-line file.
+namespace lexicon_layout {
+
+// Up to this many words of a bucket are compared in turn, longest first; a bigger
+// bucket (set phrases, many starting with 一) is probed in the index by its words'
+// distinct lengths instead, so that a lookup does not walk the whole bucket.
+constexpr uint32_t kSortedMax = 32;
+
+// Where a character goes in a side's table and filter (see Side).
+inline uint64_t char_hash(char32_t c) { return uint64_t(c) * 0x9E3779B97F4A7C15ull; }
+
+struct Word {
+  uint32_t at, len;  // its characters: chars[at, at + len) of its lexicon
+  int32_t value;
+};
+
+// The words that start (end) with the character c, in a slot of its side's table. Up to
+// kSortedMax words: list holds their indices, longest first; past that, their distinct
+// lengths, longest first. A slot without words is empty.
+struct Bucket {
+  char32_t c;
+  uint32_t word_count;
+  uint32_t list_at, list_count;  // into lists
+};
+
+// One side (first or last characters): an open-addressing table of buckets, a power of
+// two of slots at most half full, and a hashed bit filter of eight bits a slot (most
+// positions of a text hold no word's first or last character).
+struct Side {
+  uint32_t slots_at;   // into buckets; 1 << (64 - slot_shift) slots
+  uint32_t filter_at;  // into filters; 1 << (64 - filter_shift) bits
+  uint32_t slot_shift, filter_shift;
+};
+
+// One lexicon's tables: where each part starts in the arrays, and its size. Offsets
+// inside a part (a word's characters, a bucket's list, an index entry, a side's table)
+// count from the start of the part, so that the tables copy as they are.
+struct Image {
+  uint32_t chars_at, chars_count;
+  uint32_t words_at, word_count;
+  uint32_t index_at, index_size;  // 1 + word index, 0 for an empty slot; a power of two, at most half full
+  uint32_t lists_at, lists_count;
+  uint32_t buckets_at, buckets_count;
+  uint32_t filters_at, filters_count;
+  uint32_t max_len;
+  Side first, last;
+};
+
+// Where the arrays are: in the binary, or in Arrays.
+struct Pool {
+  const char32_t* chars;
+  const Word* words;
+  const uint32_t* index;
+  const uint32_t* lists;
+  const Bucket* buckets;
+  const uint64_t* filters;
+};
+
+struct Arrays {
+  std::vector<char32_t> chars;
+  std::vector<Word> words;
+  std::vector<uint32_t> index, lists;
+  std::vector<Bucket> buckets;
+  std::vector<uint64_t> filters;
+  Pool pool() const { return {chars.data(), words.data(), index.data(), lists.data(), buckets.data(), filters.data()}; }
+  // Copies the tables of `image` (in `from`) after the ones held, and says where they are.
+  Image append(const Pool& from, const Image& image);
+};
+
+}  // namespace lexicon_layout
+
+class LexiconSequence;
+
+class Lexicon {
+ public:
+  struct Match {
+    uint32_t len = 0;  // characters of the text covered (skipped spaces included)
+    int value = -1;
+    explicit operator bool() const { return len > 0; }
+  };
+  Lexicon() = default;
+  Lexicon(const Lexicon& other);
+  Lexicon(Lexicon&& other) noexcept;
+  Lexicon& operator=(Lexicon other) noexcept;
+  ~Lexicon();
+  // Each change lays the tables out again: a list is added at once.
+  void add(std::u32string_view word, int value);
+  void add(const char32_t* word, int value) { add(std::u32string_view(word), value); }
+  void add(const std::vector<std::u32string>& words, int value);
+  // Adds the words of `other` that it does not hold yet, with the payload `value`.
+  void merge(const Lexicon& other, int value);
+  // False when the rules loading on this thread take this lexicon from the tables
+  // written at build time (see LexiconSequence): its words need not even be read.
+  bool wants_words();
+  // Inline fast paths: most positions hold no word's first (last) character.
+  Match longest_at(std::u32string_view text, size_t pos) const {
+    if (pos >= text.size() || !may_hold(view_.first, text[pos])) return {};
+    return longest_at_slow(text, pos);
+  }
+  // The longest word occupying [end - len, end).
+  Match longest_ending_at(std::u32string_view text, size_t end) const {
+    if (end == 0 || end > text.size() || !may_hold(view_.last, text[end - 1])) return {};
+    return longest_ending_at_slow(text, end);
+  }
+  // The same, with white space in the text allowed inside the word ("百 分 之"), at
+  // most `max_gap` spaces in all; the word must start (end) with a non-space.
+  Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const;
+  Match longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const;
+  bool contains(std::u32string_view word) const { return find(word) >= 0; }
+  bool empty() const { return view_.word_count == 0; }
+  size_t max_len() const { return view_.max_len; }
+  // The characters that words start with.
+  std::vector<char32_t> first_chars() const;
+  // Whether the tables are read where they were written at build time (not copied).
+  bool in_place() const { return !own_ && !empty(); }
+  // Copies the tables after the ones `into` holds, and says where they are.
+  lexicon_layout::Image append_to(lexicon_layout::Arrays& into) const;
+
+ private:
+  friend class LexiconSequence;
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  struct SideView {
+    const uint64_t* bits = kNoBits;
+    uint32_t filter_shift = 58;  // one 64-bit word of zeros: no character
+    uint32_t slot_shift = 64;
+    size_t mask = 0;  // slots - 1
+    const lexicon_layout::Bucket* slots = nullptr;
+  };
+  struct View {
+    const char32_t* chars = nullptr;
+    const lexicon_layout::Word* words = nullptr;
+    size_t word_count = 0;
+    const uint32_t* index = nullptr;
+    size_t index_size = 0;
+    const uint32_t* lists = nullptr;
+    SideView first, last;
+    size_t max_len = 0;
+  };
+  static const uint64_t kNoBits[1];
+  // False when no word has c there (the filter); true is checked in the table.
+  static bool may_hold(const SideView& side, char32_t c) {
+    uint64_t bit = lexicon_layout::char_hash(c) >> side.filter_shift;
+    return (side.bits[bit >> 6] >> (bit & 63)) & 1;
+  }
+  // The bucket of c, or nullptr; may_hold(side, c) is true. Inline: it is on the hot
+  // path of every lookup that passes the filter.
+  static const lexicon_layout::Bucket* bucket(const SideView& side, char32_t c) {
+    for (size_t s = size_t(lexicon_layout::char_hash(c) >> side.slot_shift);; s = (s + 1) & side.mask) {
+      const lexicon_layout::Bucket& b = side.slots[s];
+      if (b.word_count == 0) return nullptr;
+      if (b.c == c) return &b;
+    }
+  }
+  static View view_of(const lexicon_layout::Pool& pool, const lexicon_layout::Image& image);
+  int64_t find(std::u32string_view word) const;  // the word's index, or -1
+  std::u32string_view text_of(const lexicon_layout::Word& w) const { return {view_.chars + w.at, w.len}; }
+  Match longest_at_slow(std::u32string_view text, size_t pos) const;
+  Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
+  Match longest_at_in(std::u32string_view text, size_t pos, const lexicon_layout::Bucket& b) const;
+  Match longest_ending_at_in(std::u32string_view text, size_t end, const lexicon_layout::Bucket& b) const;
+  Match probe_spaced(const lexicon_layout::Bucket& b, std::u32string_view chars, const std::vector<size_t>& at,
+                     size_t from, bool forward, Match exact) const;
+  // Building: begin_change says whether a change is made here (see wants_words), and
+  // makes the tables the lexicon's own; put files a word, or gives it its new value;
+  // end_change lays the sides out again.
+  bool begin_change();
+  void put(std::u32string_view word, int value);
+  void end_change();
+  void attach(const lexicon_layout::Pool& pool, const lexicon_layout::Image& image);
+  std::unique_ptr<lexicon_layout::Arrays> own_;  // the tables of a lexicon built at run time
+  lexicon_layout::Image image_{};
+  View view_;
+  uint32_t sequence_ = 0;    // the LexiconSequence it has its place in (0: none)
+  uint32_t slot_ = kNoSlot;  // its place there
+};
+
+}  // namespace digestx
