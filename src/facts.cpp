@@ -193,7 +193,8 @@ class FactFinder : private facts::FactText {
     std::vector<SubjectFigure> figures;
     figures.reserve(drafts_.size());
     for (const Draft& d : drafts_) figures.push_back({d.b, d.e, d.subject, r_.kinds.is_quantity(d.kind), d.classifier});
-    subjects_->split_respectively(figures, *rule.items[1].words, rule.name);
+    bool copulas_between = rule.items.size() == 4;  // [noun_list, words, copulas, fact_list]
+    subjects_->split_respectively(figures, *rule.items[1].words, copulas_between, rule.name);
     for (size_t k = 0; k < drafts_.size(); ++k) drafts_[k].subject = figures[k].subject;
   }
 

@@ -1478,15 +1478,16 @@ FP::Pattern load_fact_pattern(const Node& n) {
 }
 
 // {"fact": ["more_than", "at_least"]}, {"words": [...], "optional": true}, "fixed_word",
-// "noun_list", "fact_list".
+// "noun_list", "fact_list", "copulas".
 FP::CombineItemRule parse_combine_item(const Node& n) {
   FP::CombineItemRule item;
   if (n.is_string()) {
     static const std::map<std::string, FP::CombineItem> items = {{"fact", FP::CombineItem::fact},
                                                                  {"fixed_word", FP::CombineItem::fixed_word},
                                                                  {"noun_list", FP::CombineItem::noun_list},
-                                                                 {"fact_list", FP::CombineItem::fact_list}};
-    item.item = named(n, items, "unknown item \"" + n.str() + "\" (fact, fixed_word, noun_list, fact_list)");
+                                                                 {"fact_list", FP::CombineItem::fact_list},
+                                                                 {"copulas", FP::CombineItem::copulas}};
+    item.item = named(n, items, "unknown item \"" + n.str() + "\" (fact, fixed_word, noun_list, fact_list, copulas)");
     return item;
   }
   n.keys({"fact", "words", "optional"});
@@ -1504,7 +1505,8 @@ FP::CombineItemRule parse_combine_item(const Node& n) {
 }
 
 // The item shapes each combination production takes (F a fact, W words, w optional
-// words, X a fixed word, N a noun list, L a fact list), and how to write them.
+// words, X a fixed word, N a noun list, L a fact list, C a run of copulas), and how to
+// write them.
 struct CombineShape {
   FP::Combination produce;
   std::vector<std::string> shapes;
@@ -1518,6 +1520,7 @@ char shape_letter(const FP::CombineItemRule& it) {
     case FP::CombineItem::fixed_word: return 'X';
     case FP::CombineItem::noun_list: return 'N';
     case FP::CombineItem::fact_list: return 'L';
+    case FP::CombineItem::copulas: return 'C';
   }
   return '?';
 }
@@ -1531,7 +1534,8 @@ FP::CombineRule load_combination(const Node& n) {
   static const CombineShape shapes[] = {
       {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
       {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
-      {C::respectively, {"NWL"}, "respectively takes [\"noun_list\", {\"words\": [...]}, \"fact_list\"]"}};
+      {C::respectively, {"NWL", "NWCL"},
+       "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"}};
   n.keys({"name", "pattern", "produce"});
   FP::CombineRule c;
   c.name = n.at("name").str();
@@ -1725,9 +1729,10 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
              "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans"});
   if (auto rl = root.opt("respectively_lists")) {
-    rl->keys({"localizers", "owner_suffixes"});
+    rl->keys({"localizers", "owner_suffixes", "paired_owners"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
     add_words(r.respectively_owner_suffixes, rl->at("owner_suffixes"), 0);
+    if (auto po = rl->opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
   }
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);

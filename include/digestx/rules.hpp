@@ -757,6 +757,9 @@ struct SubjectRules {
   } edges;
   // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
   Lexicon respectively_localizers, respectively_owner_suffixes;
+  // 城乡低保标准分别提高到860元和720元: one word that names as many owners as it has
+  // characters (城乡: town and country); each figure measures the noun after it.
+  Lexicon respectively_paired_owners;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
@@ -933,8 +936,10 @@ struct FactPatternRules {
   // file order, each over the whole paragraph. Their items: a fact whose qualifier is
   // one of `qualifiers`, a word of `words`, a fixed word (quantities.json fixed: 打对折),
   // the list of nouns before a word and the list of facts after it (一产、二产、三产增加值
-  // 分别为8.08亿元、2.08亿元、6.68亿元). Each production takes one shape of items.
-  enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list };
+  // 分别为8.08亿元、2.08亿元、6.68亿元), and any run of subjects.json copulas between a word
+  // and its figures (城市、农村低保标准分别提高到每人每月780元、620元: 提高到每人每月).
+  // Each production takes one shape of items.
+  enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list, copulas };
   enum class Combination : uint8_t { fixed_figure, bounds, respectively };
   struct CombineItemRule {
     CombineItem item = CombineItem::fact;

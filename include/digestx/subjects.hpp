@@ -71,8 +71,10 @@ class SubjectFinder {
 
   // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: the k-th figure of the list
   // after one of `words` gets the k-th noun of the list before it, and `rule` as the
-  // subject's rule. `figures` left to right.
-  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const;
+  // subject's rule. `copulas_between`: copulas may stand between the words and the
+  // figures (分别提高到每人每月780元、620元). `figures` left to right.
+  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
+                          std::string_view rule) const;
 
  private:
   friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
