@@ -1637,7 +1637,7 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
 
 // subjects.json "edges": the words at the edges of a phrase that belong to the clause.
 void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
-  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers"});
+  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers", "divisors"});
   auto named = [](const Node& section, std::string& rule, Lexicon& words) {
     rule = section.at("name").str();
     add_words(words, section.at("words"), 0);
@@ -1663,6 +1663,7 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
   modifiers.keys({"words", "heads"});
   add_words(r.modifier_verbs, modifiers.at("words"), 0);
   add_words(r.modifier_heads, modifiers.at("heads"), 0);
+  if (auto d = n.opt("divisors")) r.divisor_rule = load_named_words(*d, r.divisor_words);
 }
 
 // Where a subject was found, as --explain names it (subjects.json "picks").

@@ -754,6 +754,8 @@ struct SubjectRules {
     Lexicon purpose_verbs, spend_verbs;  // 实施, 用于 after the sum; 投入, 争取 before it
     size_t purpose_max = 16;
     Lexicon modifier_verbs, modifier_heads;  // 认领服务项目: 服务 names the kind of 项目
+    std::string divisor_rule;  // 扶持项目35个，每个项目补助资金20至50万元: 补助资金
+    Lexicon divisor_words;     // 每个, 每家: the noun after them names again one counted before
   } edges;
   // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
   Lexicon respectively_localizers, respectively_owner_suffixes;
