@@ -30,6 +30,9 @@ class FactFinder : private facts::FactText {
       if (!c.fact) {
         refuse(numerals_[i], c.refusal);
         note_institution_name(numerals_[i]);
+        // 开通24小时自助服务区3个: the refused 24 is part of the name 3个 counts.
+        if (r_.exclusions.refuses_inside_a_name(c.refusal))
+          subjects_->note(numerals_[i].begin, numerals_[i].end, true, Subject{});
         continue;
       }
       Draft& d = *c.fact;

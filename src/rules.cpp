@@ -1355,9 +1355,11 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
   for (const Node& n : root.at("set_phrases").list()) {
-    n.keys({"name", "words"});
+    n.keys({"name", "words", "in_a_name"});
     add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
     r.set_phrase_rules.push_back(n.at("name").str());
+    auto in_name = n.opt("in_a_name");
+    r.set_phrase_in_a_name.push_back(in_name && in_name->boolean());
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);

@@ -685,7 +685,15 @@ struct ExclusionRules {
   std::vector<bool> quote_chars = std::vector<bool>(0x10000, false);  // BMP characters that open or close a quote
   size_t max_quote_chars = 80;
   std::vector<std::string> set_phrase_rules;
+  // Per rule: its numeral is part of a name the noun phrase read back from a later
+  // figure goes on over (开通24小时自助服务区3个 -> 24小时自助服务区).
+  std::vector<bool> set_phrase_in_a_name;
   Lexicon set_phrases;  // value: index into set_phrase_rules
+  bool refuses_inside_a_name(std::string_view rule) const {
+    for (size_t k = 0; k < set_phrase_rules.size(); ++k)
+      if (set_phrase_in_a_name[k] && set_phrase_rules[k] == rule) return true;
+    return false;
+  }
   Lexicon set_phrase_exceptions;
   // 第十二届…运动会, 十四届人大一次会议: session numbers inside a name.
   struct InstitutionName {

@@ -109,6 +109,7 @@ class SubjectFinder {
   bool verb_starts_at(size_t q, size_t limit) const;
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
+  bool named_at(size_t pos) const;
   void trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
