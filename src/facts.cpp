@@ -30,6 +30,9 @@ class FactFinder : private facts::FactText {
       if (!c.fact) {
         refuse(numerals_[i], c.refusal);
         note_institution_name(numerals_[i]);
+        // 开通24小时自助服务区3个: the refused 24 is part of the name 3个 counts.
+        if (r_.exclusions.refuses_inside_a_name(c.refusal))
+          subjects_->note(numerals_[i].begin, numerals_[i].end, true, Subject{});
         continue;
       }
       Draft& d = *c.fact;
@@ -193,7 +196,8 @@ class FactFinder : private facts::FactText {
     std::vector<SubjectFigure> figures;
     figures.reserve(drafts_.size());
     for (const Draft& d : drafts_) figures.push_back({d.b, d.e, d.subject, r_.kinds.is_quantity(d.kind), d.classifier});
-    subjects_->split_respectively(figures, *rule.items[1].words, rule.name);
+    bool copulas_between = rule.items.size() == 4;  // [noun_list, words, copulas, fact_list]
+    subjects_->split_respectively(figures, *rule.items[1].words, copulas_between, rule.name);
     for (size_t k = 0; k < drafts_.size(); ++k) drafts_[k].subject = figures[k].subject;
   }
 

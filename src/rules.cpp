@@ -1081,9 +1081,11 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
   for (const Node& n : root.at("set_phrases").list()) {
-    n.keys({"name", "words"});
+    n.keys({"name", "words", "in_a_name"});
     add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
     r.set_phrase_rules.push_back(n.at("name").str());
+    auto in_name = n.opt("in_a_name");
+    r.set_phrase_in_a_name.push_back(in_name && in_name->boolean());
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);
@@ -1204,15 +1206,16 @@ FP::Pattern load_fact_pattern(const Node& n) {
 }
 
 // {"fact": ["more_than", "at_least"]}, {"words": [...], "optional": true}, "fixed_word",
-// "noun_list", "fact_list".
+// "noun_list", "fact_list", "copulas".
 FP::CombineItemRule parse_combine_item(const Node& n) {
   FP::CombineItemRule item;
   if (n.is_string()) {
     static const std::map<std::string, FP::CombineItem> items = {{"fact", FP::CombineItem::fact},
                                                                  {"fixed_word", FP::CombineItem::fixed_word},
                                                                  {"noun_list", FP::CombineItem::noun_list},
-                                                                 {"fact_list", FP::CombineItem::fact_list}};
-    item.item = named(n, items, "unknown item \"" + n.str() + "\" (fact, fixed_word, noun_list, fact_list)");
+                                                                 {"fact_list", FP::CombineItem::fact_list},
+                                                                 {"copulas", FP::CombineItem::copulas}};
+    item.item = named(n, items, "unknown item \"" + n.str() + "\" (fact, fixed_word, noun_list, fact_list, copulas)");
     return item;
   }
   n.keys({"fact", "words", "optional"});
@@ -1230,7 +1233,8 @@ FP::CombineItemRule parse_combine_item(const Node& n) {
 }
 
 // The item shapes each combination production takes (F a fact, W words, w optional
-// words, X a fixed word, N a noun list, L a fact list), and how to write them.
+// words, X a fixed word, N a noun list, L a fact list, C a run of copulas), and how to
+// write them.
 struct CombineShape {
   FP::Combination produce;
   std::vector<std::string> shapes;
@@ -1244,6 +1248,7 @@ char shape_letter(const FP::CombineItemRule& it) {
     case FP::CombineItem::fixed_word: return 'X';
     case FP::CombineItem::noun_list: return 'N';
     case FP::CombineItem::fact_list: return 'L';
+    case FP::CombineItem::copulas: return 'C';
   }
   return '?';
 }
@@ -1257,7 +1262,8 @@ FP::CombineRule load_combination(const Node& n) {
   static const CombineShape shapes[] = {
       {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
       {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
-      {C::respectively, {"NWL"}, "respectively takes [\"noun_list\", {\"words\": [...]}, \"fact_list\"]"}};
+      {C::respectively, {"NWL", "NWCL"},
+       "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"}};
   n.keys({"name", "pattern", "produce"});
   FP::CombineRule c;
   c.name = n.at("name").str();
@@ -1359,7 +1365,7 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
 
 // subjects.json "edges": the words at the edges of a phrase that belong to the clause.
 void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
-  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers"});
+  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers", "divisors"});
   auto named = [](const Node& section, std::string& rule, Lexicon& words) {
     rule = section.at("name").str();
     add_words(words, section.at("words"), 0);
@@ -1385,6 +1391,7 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
   modifiers.keys({"words", "heads"});
   add_words(r.modifier_verbs, modifiers.at("words"), 0);
   add_words(r.modifier_heads, modifiers.at("heads"), 0);
+  if (auto d = n.opt("divisors")) r.divisor_rule = load_named_words(*d, r.divisor_words);
 }
 
 // Where a subject was found, as --explain names it (subjects.json "picks").
@@ -1463,9 +1470,10 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
              "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans"});
   if (auto rl = root.opt("respectively_lists")) {
-    rl->keys({"localizers", "owner_suffixes"});
+    rl->keys({"localizers", "owner_suffixes", "paired_owners"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
     add_words(r.respectively_owner_suffixes, rl->at("owner_suffixes"), 0);
+    if (auto po = rl->opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
   }
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);

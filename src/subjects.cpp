@@ -280,7 +280,8 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
     char32_t c = s[q - 1];
     // Digits glued to letters are a name inside the phrase (5G基站).
     // Digits glued to letters (5G基站) and an ampersand between letters (R&D经费) are a name.
-    bool in_name = (is_ascii_digit(c) || (c == '&' && q >= 2 && is_ascii_alpha(s[q - 2]))) && q < p && is_ascii_alpha(s[q]);
+    bool in_name = ((is_ascii_digit(c) || (c == '&' && q >= 2 && is_ascii_alpha(s[q - 2]))) && q < p && is_ascii_alpha(s[q])) ||
+                   (is_ascii_digit(c) && named_at(q - 1));
     if (boundary(c) || (is_ascii_digit(c) && !in_name) || ends_a_fact(q)) break;
     if (auto noun = r_.nouns.longest_ending_at(s, q); noun && q - noun.len >= floor) {
       q -= noun.len;
@@ -353,6 +354,13 @@ bool SubjectFinder::hard_stop_before(size_t q) const {
   if (v && v.len > h.len) return false;
   if (h.len == 1 && r_.single_char_stops_before.find(s[q - 1]) == std::u32string::npos) return false;
   return true;
+}
+
+// Digits of a name noted at pos (开通24小时自助服务区: 24, refused as a time in a name).
+bool SubjectFinder::named_at(size_t pos) const {
+  for (auto it = seen_.rbegin(); it != seen_.rend() && it->e > pos; ++it)
+    if (it->named && it->b <= pos) return true;
+  return false;
 }
 
 bool SubjectFinder::ends_a_fact(size_t q) const {

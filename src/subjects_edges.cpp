@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "digestx/subjects.hpp"
 #include "digestx/utf.hpp"
 
@@ -18,6 +20,7 @@ class SubjectEdges {
   void drop_unit_place(Subject& s) const;
   void drop_own_kind(Subject& s) const;
   void drop_level_span(Subject& s) const;
+  void drop_divisor(Subject& s) const;
   void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
@@ -49,6 +52,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b);
   drop_unit_place(s);
   drop_level_span(s);
+  if (from_back) drop_divisor(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
   if (from_back) f_.share_modifiers_before(s, lo, classifier);
@@ -102,6 +106,32 @@ void SubjectEdges::drop_level_span(Subject& s) const {
     s.rule = r_.level_span_rule;
     return;
   }
+}
+
+// 扶持村集体经济项目35个，每个项目补助资金20至50万元 -> 补助资金: after a per-unit word
+// (每个, 每家) the noun that names again what a figure before counted (项目, the end of
+// 村集体经济项目) divides the figure; what it measures is the rest. 新建社区党群服务中心3个，
+// 每个中心面积不少于300平方米 -> 面积. A noun named nowhere before stays (每个村集体经济
+// 收入突破30万元 alone: 村集体经济收入), and so does a phrase that would keep less than two
+// characters.
+void SubjectEdges::drop_divisor(Subject& s) const {
+  if (s.empty() || r_.edges.divisor_rule.empty() || !r_.edges.divisor_words.longest_ending_at(t_, s.b)) return;
+  if (s.e - s.b < 3) return;
+  size_t best = 0;
+  for (const auto& seen : f_.seen_) {
+    if (seen.se <= seen.sb || seen.se > s.b) continue;
+    size_t end = seen.se;  // “枫桥式人民法庭”: the name inside its quotes
+    while (end > seen.sb + 1 && !is_han(t_[end - 1]) && !is_ascii_alpha(t_[end - 1])) --end;
+    size_t len = end - seen.sb;
+    for (size_t n = std::min(len, s.e - s.b - 2); n > best; --n)
+      if ((n >= 2 || n == len) && t_.compare(s.b, n, t_.substr(end - n, n)) == 0) {
+        best = n;
+        break;
+      }
+  }
+  if (best == 0) return;
+  s.b += best;
+  s.rule = r_.edges.divisor_rule;
 }
 
 // Whether a noun that begins before b (not before floor) runs to e or past it.

@@ -11,10 +11,13 @@ namespace digestx {
 class RespectivelyLists {
  public:
   explicit RespectivelyLists(const SubjectFinder& finder) : f_(finder) {}
-  void split(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const;
+  void split(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
+             std::string_view rule) const;
 
  private:
   using Range = SubjectFinder::Range;
+  std::optional<size_t> words_before(size_t figure, const Lexicon& words, bool copulas_between) const;
+  std::optional<Range> after_paired_owners(size_t end, size_t floor, bool counting, size_t n) const;
   // `counting`: the list's figures count with a measure word (SubjectFinder::verb_pair_at).
   std::optional<Range> noun_after_de(size_t end, size_t floor, bool counting) const;
   std::optional<Range> one_measure(size_t end, size_t floor, bool counting) const;
@@ -28,29 +31,32 @@ class RespectivelyLists {
 };
 
 void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words,
-                                       std::string_view rule) const {
-  RespectivelyLists(*this).split(figures, words, rule);
+                                       bool copulas_between, std::string_view rule) const {
+  RespectivelyLists(*this).split(figures, words, copulas_between, rule);
 }
 
-void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const {
+void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
+                              std::string_view rule) const {
   const auto& t = f_.in_.text;
   if (words.empty()) return;
   for (size_t k = 0; k < figures.size(); ++k) {
-    auto w = words.longest_ending_at(t, figures[k].b);
-    if (!w) continue;
+    auto words_start = words_before(figures[k].b, words, copulas_between);
+    if (!words_start) continue;
     size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
     while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
            f_.r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
       ++last;
-    size_t end = clause_start_before(figures[k].b - w.len), floor = f_.sentence_begin(figures[k].b);
+    size_t end = clause_start_before(*words_start), floor = f_.sentence_begin(figures[k].b);
     // 困难群众、残疾人和退役军人中分别有…: the list ends before its localizer.
     if (auto loc = f_.r_.respectively_localizers.longest_ending_at(t, end); loc && end - loc.len > floor)
       end -= loc.len;
     size_t n = last - k + 1;
-    // One noun after a 的 is every figure's (all items alike: no head to share); so is one
-    // measure alone (党组织覆盖率分别达到81.2%和76.5%).
+    // One noun after a 的 is every figure's (all items alike: no head to share); so is the
+    // noun after a word of paired owners (城乡低保标准: 低保标准), and one measure alone
+    // (党组织覆盖率分别达到81.2%和76.5%).
     bool counting = figures[k].counted;
     auto shared = noun_after_de(end, floor, counting);
+    if (!shared) shared = after_paired_owners(end, floor, counting, n);
     if (!shared) shared = one_measure(end, floor, counting);
     auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor, counting);
     if (items.empty() && pair_with_figures_before(figures, k, n, end, floor, rule)) {
@@ -61,6 +67,20 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
       pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
     k = last;
   }
+}
+
+// Where the list's words start, when they end right before the figure or before a run of
+// copulas that ends there (分别提高到每人每月780元: 提高到, 每人, 每月), the words nearest
+// the figure first.
+std::optional<size_t> RespectivelyLists::words_before(size_t figure, const Lexicon& words, bool copulas_between) const {
+  const auto& t = f_.in_.text;
+  for (size_t p = figure; p > 0;) {
+    if (auto w = words.longest_ending_at(t, p)) return p - w.len;
+    auto c = copulas_between ? f_.r_.copulas.longest_ending_at(t, p) : Lexicon::Match{};
+    if (!c) break;
+    p -= c.len;
+  }
+  return std::nullopt;
 }
 
 // A comparison word between a clause's start and the list words is no noun: ，同比分别增长
@@ -84,6 +104,24 @@ std::optional<RespectivelyLists::Range> RespectivelyLists::one_measure(size_t en
   if (noun.first > floor && f_.r_.list_separators.find(t[noun.first - 1]) != std::u32string::npos) return std::nullopt;
   if (f_.r_.noun_suffixes.find(t[end - 1]) == std::u32string::npos) return std::nullopt;
   return noun;
+}
+
+// One noun phrase that starts with a word naming as many owners as the list has figures,
+// one a character (城乡低保标准分别提高到每人每月860元和720元: 城 and 乡): each figure
+// measures the noun after that word (低保标准); 城乡低保标准 before three figures is none.
+std::optional<RespectivelyLists::Range> RespectivelyLists::after_paired_owners(size_t end, size_t floor, bool counting,
+                                                                               size_t n) const {
+  const auto& t = f_.in_.text;
+  if (end <= floor || f_.boundary(t[end - 1])) return std::nullopt;
+  bool verb = false;
+  auto noun = f_.before(end, floor, &verb, counting);
+  if (verb || noun.second != end) return std::nullopt;
+  for (size_t q = noun.first; q < end; ++q)
+    if (auto w = f_.r_.respectively_paired_owners.longest_at(t, q)) {
+      if (w.len != n || q + w.len >= end) return std::nullopt;
+      return Range{q + w.len, end};
+    }
+  return std::nullopt;
 }
 
 // 红枫、桂香、锦园3个社区的居民满意度分别为…: what comes before the last 的 names the

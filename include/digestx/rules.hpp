@@ -547,7 +547,15 @@ struct ExclusionRules {
   std::vector<bool> quote_chars = std::vector<bool>(0x10000, false);  // BMP characters that open or close a quote
   size_t max_quote_chars = 80;
   std::vector<std::string> set_phrase_rules;
+  // Per rule: its numeral is part of a name the noun phrase read back from a later
+  // figure goes on over (开通24小时自助服务区3个 -> 24小时自助服务区).
+  std::vector<bool> set_phrase_in_a_name;
   Lexicon set_phrases;  // value: index into set_phrase_rules
+  bool refuses_inside_a_name(std::string_view rule) const {
+    for (size_t k = 0; k < set_phrase_rules.size(); ++k)
+      if (set_phrase_in_a_name[k] && set_phrase_rules[k] == rule) return true;
+    return false;
+  }
   Lexicon set_phrase_exceptions;
   // 第十二届…运动会, 十四届人大一次会议: session numbers inside a name.
   struct InstitutionName {
@@ -616,9 +624,14 @@ struct SubjectRules {
     Lexicon purpose_verbs, spend_verbs;  // 实施, 用于 after the sum; 投入, 争取 before it
     size_t purpose_max = 16;
     Lexicon modifier_verbs, modifier_heads;  // 认领服务项目: 服务 names the kind of 项目
+    std::string divisor_rule;  // 扶持项目35个，每个项目补助资金20至50万元: 补助资金
+    Lexicon divisor_words;     // 每个, 每家: the noun after them names again one counted before
   } edges;
   // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
   Lexicon respectively_localizers, respectively_owner_suffixes;
+  // 城乡低保标准分别提高到860元和720元: one word that names as many owners as it has
+  // characters (城乡: town and country); each figure measures the noun after it.
+  Lexicon respectively_paired_owners;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
@@ -805,8 +818,10 @@ struct FactPatternRules {
   // file order, each over the whole paragraph. Their items: a fact whose qualifier is
   // one of `qualifiers`, a word of `words`, a fixed word (quantities.json fixed: 打对折),
   // the list of nouns before a word and the list of facts after it (一产、二产、三产增加值
-  // 分别为8.08亿元、2.08亿元、6.68亿元). Each production takes one shape of items.
-  enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list };
+  // 分别为8.08亿元、2.08亿元、6.68亿元), and any run of subjects.json copulas between a word
+  // and its figures (城市、农村低保标准分别提高到每人每月780元、620元: 提高到每人每月).
+  // Each production takes one shape of items.
+  enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list, copulas };
   enum class Combination : uint8_t { fixed_figure, bounds, respectively };
   struct CombineItemRule {
     CombineItem item = CombineItem::fact;

@@ -78,8 +78,10 @@ class SubjectFinder {
 
   // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: the k-th figure of the list
   // after one of `words` gets the k-th noun of the list before it, and `rule` as the
-  // subject's rule. `figures` left to right.
-  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, std::string_view rule) const;
+  // subject's rule. `copulas_between`: copulas may stand between the words and the
+  // figures (分别提高到每人每月780元、620元). `figures` left to right.
+  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
+                          std::string_view rule) const;
 
  private:
   friend class RespectivelyLists;  // the 分别为 step (subjects_respectively.cpp) reads phrases as this does
@@ -115,6 +117,7 @@ class SubjectFinder {
   bool verb_starts_at(size_t q, size_t limit) const;
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
+  bool named_at(size_t pos) const;
   void trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
