@@ -318,6 +318,7 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   so.year = options.year;
   so.year_from = options.year_from;
   so.pack_units = streamed;  // a document filled whole takes all its units at once
+  if (streamed) so.post = options.post;
   Structure st;
   {
     // The view of the whole text is needed only to find the structure: the text is
@@ -355,35 +356,34 @@ Unit with_heading(UnitText& t) {
   return u;
 }
 
-// Fills out[k] from the paragraphs of units[k], unit first + k of `doc`, in parallel
-// for a large document, and adds their warnings (figures read across a line break) and
-// their unrepresentable figures to `too_large`, in the order of the units.
-// `failures`, when given, takes what went wrong in each unit (empty: nothing) instead
-// of the first fault going up: a streamed document has written units before it.
-void fill_units(Document& doc, std::vector<UnitText>& units, size_t first, Unit* out, const Rules& rules,
-                const ExtractOptions& options, std::vector<Span>& too_large,
-                std::vector<std::string>* failures = nullptr) {
+StretchContext unit_context(const Document& doc, const ExtractOptions& options) {
   StretchContext cx = context_of(doc, options);
   cx.with_periods = true;
-  size_t last = first + units.size();
-  std::vector<std::vector<Span>> too_large_in_unit(last - first);
-  if (failures) failures->assign(last - first, std::string());
-  auto fill_unit = [&](size_t k) {
-    Unit& u = out[k];
-    try {
-      if (options.before_unit) options.before_unit(first + k);
-      StretchContext unit_cx = cx;
-      place_of_unit(doc.text, u.organization, rules, unit_cx);
-      fill(doc.text, std::move(units[k].paragraphs), unit_cx, rules, u.paragraphs, {u.facts, too_large_in_unit[k], u.refused});
-    } catch (const std::exception& e) {
-      if (!failures) throw;
-      (*failures)[k] = e.what();
-    }
-  };
+  return cx;
+}
+
+// Fills `u` from the paragraphs of `t`, unit `index` of the document whose text is
+// `text`, and adds its unrepresentable figures to `too_large`.
+void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, const StretchContext& cx,
+               const Rules& rules, const ExtractOptions& options, std::vector<Span>& too_large) {
+  if (options.before_unit) options.before_unit(index);
+  StretchContext unit_cx = cx;
+  place_of_unit(text, u.organization, rules, unit_cx);
+  fill(text, std::move(t.paragraphs), unit_cx, rules, u.paragraphs, {u.facts, too_large, u.refused});
+}
+
+// Fills out[k] from the paragraphs of units[k], in parallel for a large document, and
+// adds their warnings (figures read across a line break) and their unrepresentable
+// figures to `too_large`, in the order of the units. The first fault goes up.
+void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Rules& rules,
+                const ExtractOptions& options, std::vector<Span>& too_large) {
+  StretchContext cx = unit_context(doc, options);
+  std::vector<std::vector<Span>> too_large_in_unit(units.size());
+  auto fill_one = [&](size_t k) { fill_unit(doc.text, units[k], out[k], k, cx, rules, options, too_large_in_unit[k]); };
   bool parallel = doc.text.size() >= kParallelChars;
-  if (parallel && options.parallel) options.parallel(last - first, fill_unit);
-  else run_each(last - first, parallel ? options.threads : 1, fill_unit);
-  for (size_t k = 0; k < last - first; ++k) warn_joined(doc, out[k].facts);
+  if (parallel && options.parallel) options.parallel(units.size(), fill_one);
+  else run_each(units.size(), parallel ? options.threads : 1, fill_one);
+  for (size_t k = 0; k < units.size(); ++k) warn_joined(doc, out[k].facts);
   for (const auto& spans : too_large_in_unit) too_large.insert(too_large.end(), spans.begin(), spans.end());
 }
 
@@ -398,7 +398,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   while (!list.empty()) units.push_back(list.pop_front());
   doc.units.reserve(units.size());
   for (UnitText& t : units) doc.units.push_back(with_heading(t));
-  fill_units(doc, units, 0, doc.units.data(), rules, options, too_large);
+  fill_units(doc, units, doc.units.data(), rules, options, too_large);
   warn_unrepresentable(too_large, doc.warnings);
   return doc;
 }
@@ -471,28 +471,95 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
 StreamedDocument::StreamedDocument(const Rules& rules, const ExtractOptions& options)
     : rules_(&rules), options_(options) {}
 
+// One window of a streamed document's units: taken from its list of units, filled
+// (on the batch's threads when posted), then written and freed one by one.
+struct StreamedDocument::Window {
+  size_t first = 0;                          // the index of units[0] in the document
+  std::vector<UnitText> texts;               // their headings and paragraphs, as found
+  std::vector<Span> spans;                   // where each stands in the text
+  std::vector<Unit> units;
+  std::vector<std::vector<Span>> too_large;  // each unit's unrepresentable figures
+  std::vector<std::string> failures;         // what went wrong in each (empty: nothing)
+  std::atomic<bool> abandoned{false};        // the document goes unwritten: fill no more
+  std::function<void()> join;                // ends the fill (see ExtractOptions::post)
+};
+
+StreamedDocument::StreamedDocument(StreamedDocument&&) noexcept = default;
+
+StreamedDocument::~StreamedDocument() {
+  // A window still being filled (the writer stopped: a broken pipe) is waited for:
+  // threads of the batch may be writing into it.
+  if (!ahead_) return;
+  ahead_->abandoned = true;
+  try {
+    ahead_->join();
+  } catch (...) {  // the document is not written: its faults no longer matter
+  }
+}
+
 // The units from `first` (the next one) on whose text adds up to kWindowChars (one at
-// least), filled together: enough work for every thread, little memory.
-void StreamedDocument::fill_window(size_t first) {
-  std::vector<UnitText> texts;
+// least), their filling started: enough work for every thread, little memory. A
+// fault in a unit is kept, not thrown: the units before it are written already.
+std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t first) {
+  auto w = std::make_unique<Window>();
+  w->first = first;
   size_t chars = 0;
-  while (!units_.empty() && (texts.empty() || chars < kWindowChars)) {
-    texts.push_back(units_.pop_front());
-    for (const ParagraphText& p : texts.back().paragraphs) chars += covering(p.pieces).size();
+  while (!units_.empty() && (w->texts.empty() || chars < kWindowChars)) {
+    w->texts.push_back(units_.pop_front());
+    for (const ParagraphText& p : w->texts.back().paragraphs) chars += covering(p.pieces).size();
   }
-  size_t last = first + texts.size();
-  std::vector<Span> spans;
-  for (const UnitText& t : texts) spans.push_back(text_of(t));
-  window_.clear();
-  for (UnitText& t : texts) window_.push_back(with_heading(t));
-  window_first_ = first;
-  std::vector<std::string> failures;
-  fill_units(doc, texts, first, window_.data(), *rules_, options_, too_large_, &failures);
-  for (size_t i = first; i < last; ++i) {
-    if (!failures[i - first].empty()) drop_failed(i, spans[i - first], failures[i - first]);
-    facts_ += window_[i - first].facts.size();
+  size_t n = w->texts.size();
+  for (UnitText& t : w->texts) {
+    w->spans.push_back(text_of(t));
+    w->units.push_back(with_heading(t));
   }
-  filled_ = last;
+  w->too_large.resize(n);
+  w->failures.resize(n);
+  auto work = [this, w = w.get(), cx = unit_context(doc, options_)](size_t k) {
+    if (w->abandoned) return;
+    try {
+      fill_unit(doc.text, w->texts[k], w->units[k], w->first + k, cx, *rules_, options_, w->too_large[k]);
+    } catch (const std::exception& e) {
+      w->failures[k] = e.what();
+    }
+  };
+  bool parallel = doc.text.size() >= kParallelChars;
+  if (parallel && options_.post) {
+    w->join = options_.post(n, std::move(work));
+  } else if (parallel && options_.parallel) {
+    w->join = [this, n, work = std::move(work)] { options_.parallel(n, work); };
+  } else {
+    size_t threads = parallel ? options_.threads : 1;
+    w->join = [n, threads, work = std::move(work)] { run_each(n, threads, work); };
+  }
+  return w;
+}
+
+// Waits for window `w` to be filled and makes it the one written: its warnings, its
+// unrepresentable figures and its failed units taken in the order of the units.
+void StreamedDocument::take_window(std::unique_ptr<Window> w) {
+  w->join();
+  size_t n = w->units.size();
+  for (const Unit& u : w->units) warn_joined(doc, u.facts);
+  for (const auto& spans : w->too_large) too_large_.insert(too_large_.end(), spans.begin(), spans.end());
+  window_ = std::move(w->units);
+  window_first_ = w->first;
+  for (size_t k = 0; k < n; ++k) {
+    if (!w->failures[k].empty()) drop_failed(w->first + k, w->spans[k], w->failures[k]);
+    facts_ += window_[k].facts.size();
+  }
+  filled_ = w->first + n;
+}
+
+// Before unit i is written: once the window written is done with, the next one (filled
+// meanwhile) takes its place and the one after it is started, so that the threads
+// fill it while the writer writes.
+void StreamedDocument::fill_up_to(size_t i) {
+  if (i < filled_) return;
+  std::unique_ptr<Window> w = ahead_ ? std::move(ahead_) : start_window(i);
+  // Started before `w` is waited for: a thread done with w's units goes on with these.
+  if (!units_.empty()) ahead_ = start_window(w->first + w->units.size());
+  take_window(std::move(w));
 }
 
 // Where a unit's paragraphs stand in the text (empty when it has none).
@@ -528,9 +595,7 @@ void StreamedDocument::finish() {
 
 UnitStream StreamedDocument::stream() {
   UnitStream s;
-  s.before = [this](size_t i) {
-    if (i >= filled_) fill_window(i);
-  };
+  s.before = [this](size_t i) { fill_up_to(i); };
   s.after = [this](size_t i) { release(i); };
   s.count = count_;
   s.unit = [this](size_t i) -> const Unit& { return window_[i - window_first_]; };

@@ -427,6 +427,65 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
 
 // ------------------------------------------------------------ title and subtitle
 
+// The kinds of `lines`, appended to `kinds`.
+void classify_lines(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
+                    std::vector<Classified>& kinds) {
+  kinds.reserve(kinds.size() + lines.size());
+  for (const Line& l : lines) kinds.push_back(classify(view, l, rules));
+}
+
+// The lines of a stream laid out a stretch ahead of the walk, on another thread
+// (StructureOptions::post), while this one classifies and walks the stretch before:
+// of the structure stage of big.txt the layout is about half, the classification and
+// the walk a quarter each. One stretch at a time is in the making: the stream is used
+// by one thread at a time.
+class ReadAhead {
+ public:
+  ReadAhead(std::u32string_view view, LineStream& stream, const Rules& rules, PostWork post)
+      : view_(view), stream_(stream), rules_(rules), post_(std::move(post)) {}
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+  ~ReadAhead() {
+    // The walk failed: the stretch in the making is waited for, its fault no longer matters.
+    if (!ahead_) return;
+    try {
+      ahead_->join();
+    } catch (...) {
+    }
+  }
+
+  // The next stretch's lines (the one laid out ahead) and their kinds, the one after
+  // it started.
+  bool next(std::vector<Line>& lines, std::vector<Classified>& kinds) {
+    if (!ahead_) start();
+    std::unique_ptr<Stretch> got = std::move(ahead_);
+    got->join();
+    if (!got->any) return false;
+    start();
+    classify_lines(view_, got->lines, rules_, kinds);
+    lines.insert(lines.end(), std::make_move_iterator(got->lines.begin()), std::make_move_iterator(got->lines.end()));
+    return true;
+  }
+
+ private:
+  struct Stretch {
+    std::vector<Line> lines;
+    bool any = false;  // false: the stream had no more lines
+    std::function<void()> join;
+  };
+  void start() {
+    ahead_ = std::make_unique<Stretch>();
+    ahead_->join = post_(1, [this, s = ahead_.get()](size_t) {
+      s->any = stream_.next(s->lines);
+    });
+  }
+  std::u32string_view view_;
+  LineStream& stream_;
+  const Rules& rules_;
+  PostWork post_;
+  std::unique_ptr<Stretch> ahead_;
+};
+
 // The lines of the text with their kinds, laid out and classified a stretch at a time
 // as the walk asks for them by their index in the whole text, and forgotten once it
 // has left them behind: a large document's lines and kinds (184 bytes a line, 500 MB
@@ -437,9 +496,9 @@ using KindList = std::deque<Classified>;
 
 class LineWindow {
  public:
-  using Source = std::function<bool(std::vector<Line>&)>;  // appends the next lines; false at the end
-  LineWindow(std::u32string_view view, const Rules& rules, Source source)
-      : view_(view), rules_(rules), source_(std::move(source)) {}
+  // Appends the next lines and their kinds; false at the end.
+  using Source = std::function<bool(std::vector<Line>&, std::vector<Classified>&)>;
+  explicit LineWindow(Source source) : source_(std::move(source)) {}
 
   // Whether line i exists (read as far as it if needed).
   bool has(size_t i) { return (i >= base_ && i - base_ < lines_.size()) || read_to(i); }
@@ -479,19 +538,18 @@ class LineWindow {
   bool read() {
     if (ended_) return false;
     std::vector<Line> more;
-    if (!source_(more)) {
+    std::vector<Classified> more_kinds;
+    if (!source_(more, more_kinds)) {
       ended_ = true;
       return false;
     }
-    for (Line& l : more) {
-      kinds_.push_back(classify(view_, l, rules_));
-      lines_.push_back(std::move(l));
+    for (size_t k = 0; k < more.size(); ++k) {
+      kinds_.push_back(std::move(more_kinds[k]));
+      lines_.push_back(std::move(more[k]));
       consumed_.push_back(false);
     }
     return true;
   }
-  std::u32string_view view_;
-  const Rules& rules_;
   Source source_;
   LineList lines_;
   KindList kinds_;
@@ -1045,7 +1103,7 @@ namespace {
 // The lines of `source` walked into units, sidebars and front matter.
 Structure walk_units(std::u32string_view view, LineWindow::Source source, const Rules& rules,
                      const StructureOptions& options) {
-  LineWindow lines(view, rules, std::move(source));
+  LineWindow lines(std::move(source));
   size_t first_unit = lines.first_unit();
   FrontPlaces fp = place_title(view, lines.lines(), rules, first_unit, lines.kinds());
   Walk walk(view, lines, rules, fp);
@@ -1141,9 +1199,10 @@ UnitText UnitList::pop_front() {
 
 Structure find_units(std::u32string_view view, const Layout& layout, const Rules& rules, const StructureOptions& options) {
   bool given = false;
-  auto all_lines = [&](std::vector<Line>& out) {
+  auto all_lines = [&](std::vector<Line>& out, std::vector<Classified>& kinds) {
     if (given) return false;
     out = layout.lines;
+    classify_lines(view, out, rules, kinds);
     given = true;
     return true;
   };
@@ -1153,7 +1212,17 @@ Structure find_units(std::u32string_view view, const Layout& layout, const Rules
 Structure find_units(std::u32string_view view, const FoldChanges& changes, const Rules& rules,
                      const StructureOptions& options) {
   LineStream stream(view, changes, rules.layout);
-  return walk_units(view, [&](std::vector<Line>& out) { return stream.next(out); }, rules, options);
+  if (options.post) {
+    ReadAhead ahead(view, stream, rules, options.post);
+    return walk_units(view, [&](std::vector<Line>& out, std::vector<Classified>& kinds) { return ahead.next(out, kinds); },
+                      rules, options);
+  }
+  auto next = [&](std::vector<Line>& out, std::vector<Classified>& kinds) {
+    if (!stream.next(out)) return false;
+    classify_lines(view, out, rules, kinds);
+    return true;
+  };
+  return walk_units(view, next, rules, options);
 }
 
 }  // namespace digestx

@@ -2,7 +2,9 @@
 // (annotation format of ../shared/spec/annotation.md) is extracted and checked
 // field by field, the way score.py scores it, so the suite needs no ../shared.
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
@@ -120,6 +122,25 @@ INSTANTIATE_TEST_SUITE_P(Gold, Documents, testing::ValuesIn(gold_files()), [](co
   return name;
 });
 
+// A PostWork that runs each posted batch on a thread of its own, as a batch's idle
+// workers would: the next window is filled while the writer writes the one before.
+PostWork thread_post() {
+  return [](size_t n, std::function<void(size_t)> work) -> std::function<void()> {
+    auto error = std::make_shared<std::exception_ptr>();
+    auto thread = std::make_shared<std::thread>([n, work = std::move(work), error] {
+      try {
+        for (size_t i = 0; i < n; ++i) work(i);
+      } catch (...) {
+        *error = std::current_exception();
+      }
+    });
+    return [thread, error] {
+      thread->join();
+      if (*error) std::rethrow_exception(*error);
+    };
+  };
+}
+
 // A large document streamed (units filled as they are written, a window at a time, then
 // freed) writes the same bytes as the document filled whole: the digests one after
 // another past one window of units, with a figure too long to represent in a unit
@@ -136,9 +157,11 @@ TEST(Documents, StreamedWritesTheSameBytes) {
   whole.warnings.push_back(note);
   std::string expected;
   write_document(expected, whole, OutputOptions{});
-  for (bool explain : {false, true}) {
+  for (int round = 0; round < 4; ++round) {
+    bool explain = round & 1, ahead = round & 2;
     ExtractOptions eo;
     eo.explain = explain;
+    if (ahead) eo.post = thread_post();
     OutputOptions oo{false, explain};
     std::string want = expected;
     if (explain) {
@@ -152,7 +175,7 @@ TEST(Documents, StreamedWritesTheSameBytes) {
     UnitStream hooks = streamed.stream();
     std::string got;
     write_document(got, streamed.doc, oo, {}, &hooks);
-    EXPECT_EQ(got, want) << "explain " << explain;
+    EXPECT_EQ(got, want) << "explain " << explain << ", ahead " << ahead;
     EXPECT_EQ(streamed.facts(), count_facts(whole));
     EXPECT_TRUE(streamed.doc.units.empty());  // given one at a time by the hooks, freed once written
   }
@@ -189,6 +212,36 @@ TEST(Documents, StreamedUnitFaultCostsThatUnitOnly) {
   for (const auto& w : j["warnings"])
     warned = warned || (w["code"] == "unit_failed" && w.contains("span"));
   EXPECT_TRUE(warned) << got.substr(got.size() - 400);
+}
+
+// Filled ahead on another thread, a streamed document keeps the faults of its units
+// as filled in turn: the failed units (one in the first window, one in a later one)
+// are written without facts, with their warnings in the same places, byte for byte.
+// A fault that is no std::exception goes up to the writer, once.
+TEST(Documents, StreamedFillAheadKeepsFaults) {
+  std::string digest = read_file(source_path("samples/sanya-2022.txt"));
+  std::string bytes;
+  while (bytes.size() < 3300000) bytes += digest + "\n\n";
+  SourceInfo source;
+  source.path = "many.txt";
+  auto written = [&](bool ahead, size_t odd_fault) {
+    ExtractOptions eo;
+    if (ahead) eo.post = thread_post();
+    eo.before_unit = [odd_fault](size_t unit) {
+      if (unit == 3 || unit == 700) throw std::runtime_error("injected");
+      if (unit == odd_fault) throw 7;
+    };
+    StreamedDocument streamed = extract_streamed(std::string(bytes), source, rules(), eo);
+    UnitStream hooks = streamed.stream();
+    std::string got;
+    write_document(got, streamed.doc, OutputOptions{}, {}, &hooks);
+    EXPECT_EQ(streamed.failed_units(), 2u);
+    return got;
+  };
+  std::string in_turn = written(false, size_t(-1));
+  ASSERT_GT(nlohmann::json::parse(in_turn)["units"].size(), 1000u);
+  EXPECT_EQ(written(true, size_t(-1)), in_turn);
+  EXPECT_THROW(written(true, 1500), int);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,11 @@ struct ExtractOptions {
   // batch passes its own scheduler, so that its files and the units of a large one
   // share one set of threads (no pool inside a pool).
   std::function<void(size_t n, const std::function<void(size_t)>& work)> parallel;
+  // When set, as `parallel` but started now and ended later (PostWork): the work goes
+  // to the batch's idle threads. A streamed document so fills its next window of units
+  // while the one before is written, and lays out and classifies its lines a stretch
+  // ahead of the structure's walk.
+  PostWork post;
   // Tests only: called with each unit's index as it is filled, to inject a fault there.
   std::function<void(size_t unit)> before_unit;
 };
@@ -58,6 +64,8 @@ Document extract_decoded(Decoded decoded, size_t bytes, SourceInfo source, const
 // added after them, once the writer has called finish.
 class StreamedDocument {
  public:
+  StreamedDocument(StreamedDocument&&) noexcept;
+  ~StreamedDocument();
   Document doc;
   std::vector<Warning> trailing_warnings;  // the caller's notes (a path's fields), last
   // The hooks point at this object: it must not move once they are taken.
@@ -74,8 +82,13 @@ class StreamedDocument {
   // Units of about this many characters are filled at once: a few hundred units,
   // enough work for the threads, in a quarter of the memory of 1 Mi characters (whose
   // facts alone took about 14 MB at the peak of a 200 MB file: heaptrack).
+  // The units being written and those after them being filled (options.post): two
+  // windows at most.
   static constexpr size_t kWindowChars = size_t(1) << 18;
-  void fill_window(size_t first);
+  struct Window;
+  std::unique_ptr<Window> start_window(size_t first);
+  void take_window(std::unique_ptr<Window> w);
+  void fill_up_to(size_t i);
   static Span text_of(const UnitText& u);
   void drop_failed(size_t i, Span where, const std::string& what);
   void release(size_t i);
@@ -83,8 +96,9 @@ class StreamedDocument {
   const Rules* rules_;
   ExtractOptions options_;
   UnitList units_;  // the headings and paragraphs of the units not yet filled
-  std::vector<Unit> window_;     // the units filled last, from window_first_ on
+  std::vector<Unit> window_;     // the units being written, from window_first_ on
   size_t window_first_ = 0;
+  std::unique_ptr<Window> ahead_;  // the window after them, being filled
   std::vector<Span> too_large_;  // unrepresentable figures so far, warned of at the end
   size_t count_ = 0;  // units in all
   size_t filled_ = 0, facts_ = 0, failed_units_ = 0;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,10 +97,17 @@ struct Structure {
   std::vector<Warning> warnings;
 };
 
+// Starts work(0..n-1) on other threads and returns at once the function that ends it:
+// runs what no thread took yet, waits for the rest, rethrows the first exception.
+using PostWork = std::function<std::function<void()>(size_t n, std::function<void(size_t)> work)>;
+
 struct StructureOptions {
   std::optional<int> year;  // --year: overrides what the text states
   std::string year_from = "--year";  // who gave it ("the path's year"), for the warning
   bool pack_units = true;  // pack the units as they are found (see UnitList): a streamed document
+  // When set, the lines are laid out and classified a stretch ahead of the walk on
+  // another thread (find_units from the view alone).
+  PostWork post;
 };
 
 // The heading of a unit in one line of content, or nullopt. Exposed for tests.

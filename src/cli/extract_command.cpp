@@ -155,7 +155,10 @@ Result run_file(const Batch& b, size_t i) {
     bool large = input.size >= kDeferBytes;
     ExtractOptions options = b.extract;
     std::vector<Warning> notes = give_fields(options, b.args, in.path);
-    if (large) options.parallel = run_shared;  // one large file: its units on the batch's workers
+    if (large) {  // one large file: its units on the batch's workers
+      options.parallel = run_shared;
+      options.post = post_shared;
+    }
     if (!input.decoded) input.decoded = decode_owned(std::move(input.bytes), options.decode);
     if (large && !to_dir && !b.args.summary && !b.args.strict) {
       // Its units are filled by the writer as it writes them (--strict needs every

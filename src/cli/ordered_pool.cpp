@@ -12,10 +12,11 @@ namespace digestx::cli {
 
 namespace {
 
-// The units of one large input, handed out one index at a time (run_shared).
+// The units of one large input, handed out one index at a time (run_shared,
+// post_shared), kept until joined.
 struct Units {
   size_t n = 0;
-  const std::function<void(size_t)>* work = nullptr;
+  std::function<void(size_t)> work;
   size_t claimed = 0, done = 0;
   std::exception_ptr error;  // the first; no index is handed out after it
 };
@@ -60,19 +61,24 @@ class Ordered {
     }
   }
 
-  // Calls work(0..n-1) here and on the idle workers; see run_shared.
-  void run_units(size_t n, const std::function<void(size_t)>& work) {
-    if (n == 0) return;
-    Units u;
-    u.n = n;
-    u.work = &work;
-    std::unique_lock<std::mutex> state(state_);
-    units_.push_back(&u);
+  // Hands work(0..n-1) to the idle workers; join() ends it. See post_shared.
+  std::shared_ptr<Units> post(size_t n, std::function<void(size_t)> work) {
+    auto u = std::make_shared<Units>();
+    u->n = n;
+    u->work = std::move(work);
+    if (n == 0) return u;
+    std::lock_guard<std::mutex> state(state_);
+    units_.push_back(u.get());
     room_.notify_all();
+    return u;
+  }
+
+  // Runs the posted units not yet taken here, then waits for those on other workers
+  // (helping with the units of other inputs meanwhile).
+  void join(Units& u) {
+    std::unique_lock<std::mutex> state(state_);
     while (run_one(state, &u)) {
     }
-    // The indices are all handed out: wait for those on other workers, helping
-    // with the units of other inputs meanwhile.
     wait(state, [&] { return u.done == u.claimed; });
     if (u.error) std::rethrow_exception(u.error);
   }
@@ -179,7 +185,7 @@ class Ordered {
     state.unlock();
     std::exception_ptr error;
     try {
-      (*u->work)(i);
+      u->work(i);
     } catch (...) {
       error = std::current_exception();
     }
@@ -246,8 +252,19 @@ void run_ordered(const PoolJob& job, size_t jobs, size_t window) {
 }
 
 void run_shared(size_t n, const std::function<void(size_t)>& work) {
-  if (current) return current->run_units(n, work);
-  for (size_t i = 0; i < n; ++i) work(i);
+  post_shared(n, [&work](size_t i) { work(i); })();
+}
+
+std::function<void()> post_shared(size_t n, std::function<void(size_t)> work) {
+  if (!current) {
+    // No workers to hand them to: they run when joined, on the joining thread.
+    return [n, work = std::move(work)] {
+      for (size_t i = 0; i < n; ++i) work(i);
+    };
+  }
+  Ordered* pool = current;
+  std::shared_ptr<Units> units = pool->post(n, std::move(work));
+  return [pool, units] { pool->join(*units); };
 }
 
 void wait_helping(const std::function<bool()>& ready) {

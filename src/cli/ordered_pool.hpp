@@ -66,6 +66,14 @@ void run_ordered(const PoolJob& job, size_t jobs, size_t window);
 // thread. The first exception of `work` is rethrown once every call has ended.
 void run_shared(size_t n, const std::function<void(size_t)>& work);
 
+// The same started now and ended later: hands work(0..n-1) to the idle workers of this
+// run_ordered and returns at once a function that ends it (runs the calls not yet
+// taken on the calling thread, waits for the others, rethrows the first exception).
+// It must be called, on a worker of the same run, before the pool ends. A streamed
+// document so fills its next window of units while the writer writes the one before.
+// Outside run_ordered's workers, every call runs on the joining thread.
+std::function<void()> post_shared(size_t n, std::function<void(size_t)> work);
+
 // For `next`: waits until ready() holds, running units of run_shared meanwhile;
 // ready() is checked again whenever wake_workers() is called. Outside run_ordered's
 // workers (jobs <= 1) ready() must already hold.
