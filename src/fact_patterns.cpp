@@ -114,20 +114,23 @@ class Recogniser {
   // The value is read as an integer only by the checks that need it: most patterns
   // check nothing, and reading it for each of them was 3% of a run.
   bool numeral_fits(FP::Check check, const Numeral& n, const Numeral* before) const {
+    // value_or with a value outside every range, not `v && *v`: optimised code may read a
+    // disengaged optional's payload first, which valgrind reports as uninitialised.
+    constexpr int64_t kNone = -1;
     switch (check) {
       case FP::Check::year: return t_.is_year(n);
       case FP::Check::month: {
-        auto v = n.value.to_int64();
-        return v && *v >= 1 && *v <= 12 && !n.point;
+        int64_t v = n.value.to_int64().value_or(kNone);
+        return v >= 1 && v <= 12 && !n.point;
       }
       case FP::Check::later_month: {
-        auto v = n.value.to_int64();
         auto first = before ? before->value.to_int64() : std::nullopt;
-        return v && first && *v > *first && *v <= 12 && !n.point;
+        int64_t v = n.value.to_int64().value_or(kNone);
+        return first.has_value() && v > first.value_or(0) && v <= 12 && !n.point;
       }
       case FP::Check::day: {
-        auto v = n.value.to_int64();
-        return v && *v >= 1 && *v <= 31 && !n.point;
+        int64_t v = n.value.to_int64().value_or(kNone);
+        return v >= 1 && v <= 31 && !n.point;
       }
       case FP::Check::parts_per: return n.per_power > 0 && q_.parts_per;
       case FP::Check::fraction: return n.form == Numeral::Form::fraction;
