@@ -1479,7 +1479,12 @@ void load_subjects(const Node& root, SubjectRules& r) {
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
   if (auto so = root.opt("share_of")) r.share_rule = load_named_words(*so, r.share_words);
-  if (auto pt = root.opt("past_a_threshold")) r.past_threshold_rule = load_named_words(*pt, r.threshold_words);
+  if (auto pt = root.opt("past_a_threshold")) {
+    pt->keys({"name", "words", "levels"});
+    r.past_threshold_rule = pt->at("name").str();
+    add_words(r.threshold_words, pt->at("words"), 0);
+    if (auto levels = pt->opt("levels")) add_words(r.threshold_levels, *levels, 0);
+  }
   if (auto ps = root.opt("phrase_starts")) {
     ps->keys({"name", "words", "never_first"});
     r.phrase_start_rule = ps->at("name").str();

@@ -390,7 +390,8 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
     return s;
   }
   if (classifier) {
-    if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
+    if (auto level = owners.past_level(e, hi)) pick = *level, s.rule = r_.past_threshold_rule;
+    else if (fwd_ok) pick = fwd, s.rule = fwd_after_de ? r_.after_de_rule : r_.after_rule;
     else if (auto past = owners.past_threshold(e, hi)) pick = *past, s.rule = r_.past_threshold_rule;
     else if (auto rule = owners.unnamed_people(b, e, lo, hi); !rule.empty()) return Subject{b, b, 0, 0, rule};
     else if (back_ok) pick = back, s.rule = r_.before_rule;

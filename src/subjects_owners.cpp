@@ -39,12 +39,23 @@ std::optional<SubjectOwners::Range> SubjectOwners::share_owner(size_t b, size_t 
 // 为辖区2.3万名60岁以上老年人提供助餐, 36名35岁以下青年党员: a count followed by a bound
 // of another measure (an age) counts the noun after that bound.
 std::optional<SubjectOwners::Range> SubjectOwners::past_threshold(size_t e, size_t hi) const {
-  if (f_.r_.threshold_words.empty() || !f_.figure_starts_at(e)) return std::nullopt;
+  if (!f_.figure_starts_at(e)) return std::nullopt;
   size_t unit_end = f_.counted_unit_end(e);
-  if (!unit_end) return std::nullopt;
-  auto bound = f_.r_.threshold_words.longest_at(f_.in_.text, unit_end);
+  return unit_end ? noun_past_bound(unit_end, hi) : std::nullopt;
+}
+
+// 全市11家二级以上公立医院, 12家县级以上龙头企业: a level and its bound right after the
+// count stand for another figure's; the count's noun is past them (not 二级, 县级).
+std::optional<SubjectOwners::Range> SubjectOwners::past_level(size_t e, size_t hi) const {
+  auto level = f_.r_.threshold_levels.longest_at(f_.in_.text, e);
+  return level ? noun_past_bound(e + level.len, hi) : std::nullopt;
+}
+
+std::optional<SubjectOwners::Range> SubjectOwners::noun_past_bound(size_t p, size_t hi) const {
+  if (f_.r_.threshold_words.empty()) return std::nullopt;
+  auto bound = f_.r_.threshold_words.longest_at(f_.in_.text, p);
   // 36名35岁以下的占一半: a bound with 的 is a group of its own, no noun of the count.
-  size_t past = unit_end + bound.len;
+  size_t past = p + bound.len;
   if (!bound || past >= hi || f_.in_.text[past] == f_.r_.head_marker) return std::nullopt;
   auto noun = f_.after(past, hi);
   if (noun.second <= noun.first) return std::nullopt;

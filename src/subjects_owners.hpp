@@ -24,11 +24,13 @@ class SubjectOwners {
   bool extend_over_share(Range& r, size_t floor, bool counting) const;
   std::optional<Range> share_owner(size_t b, size_t floor, bool counting) const;
   std::optional<Range> past_threshold(size_t e, size_t hi) const;
+  std::optional<Range> past_level(size_t e, size_t hi) const;
   std::string_view unnamed_people(size_t b, size_t e, size_t lo, size_t hi) const;
   std::optional<Range> inherited(size_t p, size_t floor) const;
   bool passes_on(Range subject, std::string_view kind) const;
 
  private:
+  std::optional<Range> noun_past_bound(size_t p, size_t hi) const;
   const SubjectFinder& f_;
 };
 

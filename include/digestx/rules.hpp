@@ -667,6 +667,7 @@ struct SubjectRules {
   Lexicon object_verbs;             // such verbs; also stops_before
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
   Lexicon threshold_words;          // the bound's words after its figure (以上, 以下)
+  Lexicon threshold_levels;         // 11家二级以上公立医院: a level standing for the figure (二级, 县级)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
   std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)
