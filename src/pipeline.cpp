@@ -245,6 +245,7 @@ void run_each(size_t n, size_t threads, const std::function<void(size_t)>& work)
     }
   };
   std::vector<std::thread> helpers;
+  if (threads > 1) prepare_for_threads();
   for (size_t t = 1; t < threads; ++t) helpers.emplace_back(loop);
   loop();
   for (std::thread& t : helpers) t.join();

@@ -129,6 +129,10 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain 
 
 size_t count_facts(const Document& doc);
 
+// Sets up the data ICU shares between threads before any worker thread starts
+// (src/threads_ready.cpp says why); called once by whoever starts the workers.
+void prepare_for_threads();
+
 // The one rule of what a money total adds (the contract's "Totals"): money facts of
 // aspect amount, never per-capita figures, rates, changes, thresholds or cumulative
 // totals. Callers add those in 元 and count other currencies apart.

@@ -237,6 +237,7 @@ void run_inline(const PoolJob& job) {
 
 void run_ordered(const PoolJob& job, size_t jobs, size_t window) {
   if (jobs <= 1) return run_inline(job);
+  prepare_for_threads();
   Ordered state(job, window < jobs ? jobs : window, jobs);
   auto worker = [&state] {
     current = &state;

@@ -1,0 +1,47 @@
+#include <memory>
+#include <mutex>
+
+#include <unicode/regex.h>
+#include <unicode/ucnv.h>
+
+#include "digestx/pipeline.hpp"
+
+namespace digestx {
+
+namespace {
+
+// ICU sets up some of its shared data on first use, guarded by its own once-flags:
+// the regex engine's static sets (a UText for the empty input, the sets behind \w, \s)
+// at the first pattern compiled, the converters' alias table at the first converter
+// opened. A worker that uses them later reads them through ICU's fast path, an atomic
+// load inside libicu that ThreadSanitizer cannot see (the library is not built with
+// it): it reported a worker making a furniture rule's matcher, which copies that
+// empty-input UText, as a race with another worker's first compile, and halted the
+// batch. Set up on the thread that starts the workers, that data is written before
+// any worker exists, and every worker's read follows its thread's start.
+void set_up_icu() {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexPattern> pattern(icu::RegexPattern::compile(u"\\w", 0, status));
+  if (U_SUCCESS(status)) {
+    std::unique_ptr<icu::RegexMatcher> m(pattern->matcher(status));
+    if (U_SUCCESS(status)) {
+      icu::UnicodeString text(u"a");
+      m->reset(text);
+      (void)m->find();
+    }
+  }
+  // The converters decode.cpp opens (GB18030 and Big5 sniffing, --encoding).
+  for (const char* name : {"GB18030", "Big5"}) {
+    status = U_ZERO_ERROR;
+    if (UConverter* c = ucnv_open(name, &status)) ucnv_close(c);
+  }
+}
+
+}  // namespace
+
+void prepare_for_threads() {
+  static std::once_flag once;
+  std::call_once(once, set_up_icu);
+}
+
+}  // namespace digestx
