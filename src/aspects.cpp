@@ -101,6 +101,7 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
   if (!listed(c.kinds, in.kind)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (c.ranges_only && !in.range) return false;
+  if (c.where != Where::unit && !c.units.empty() && !listed(c.units, in.unit)) return false;
   if (holds_word(in.text, c.not_in_text, in.begin, in.end)) return false;
   // Where the clause begins, looked for only by the cues that read it.
   bool reads_clause = c.where == Where::clause || c.where == Where::near || !c.not_in_clause.empty();

@@ -1325,7 +1325,9 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   }
   if (auto w = n.opt("not_after_cue")) add_words(c.not_after_cue, *w, 0);
   if (auto w = n.opt("not_before_cue")) add_words(c.not_before_cue, *w, 0);
-  if (c.where == Where::unit)
+  // where unit: the units read; any other where: a limit to figures of these units
+  // (每月召开党员大会2次: 次 per month is a frequency, 每月督查15个村 counts a set).
+  if (c.where == Where::unit || n.opt("units"))
     for (const Node& u : n.at("units").list()) c.units.push_back(u.str());
   if (auto qs = n.opt("qualifiers")) {
     for (const Node& q : qs->list()) {

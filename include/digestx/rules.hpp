@@ -752,7 +752,7 @@ struct AspectRules {
     size_t max_gap = 0;             // near: characters between the cue and the figure,
     std::u32string gap_chars;       // all of these (增长了一倍)
     Lexicon not_after_cue, not_before_cue;
-    std::vector<std::string> units;       // unit: the fact's normalised unit
+    std::vector<std::string> units;       // unit: the fact's normalised unit; any other: only figures of these units
     std::vector<std::string> qualifiers;  // any: only figures with one of these (empty: any)
     Lexicon not_in_text;                  // any: not when the figure's text holds one of these (3200余人的: 余 is no bound)
     Lexicon not_in_clause;                // any: not when one of these is in the clause before the figure (全镇…收入突破500万元: a total)
