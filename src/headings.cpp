@@ -152,8 +152,11 @@ class HeadingMatcher {
   // shares the secretary's office); 0 when none stands there.
   size_t held_post_at(size_t b, size_t end) const {
     if (auto m = r_.role_words.longest_at(s_, b); m && b + m.len <= end) return m.len;
-    for (size_t k = 2; k <= r_.organization_held_post_body_chars && b + k < end; ++k) {
-      if (!is_han(s_[b + k - 1])) break;
+    // The longest body first: 乡人大主席团主席 is the presidium's chair (乡人大主席团 +
+    // 主席), not 乡人大 + 主席 with 团主席 left for the name.
+    size_t han = 0;
+    while (han < r_.organization_held_post_body_chars && b + han + 1 < end && is_han(s_[b + han])) ++han;
+    for (size_t k = han; k >= 2; --k) {
       if (!r_.organization_suffixes.longest_ending_at(s_, b + k)) continue;
       if (auto m = r_.role_words.longest_at(s_, b + k); m && b + k + m.len <= end) return k + m.len;
     }

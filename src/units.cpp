@@ -708,8 +708,9 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   size_t post = name;
   while (post > b && is_space(s[post - 1])) --post;
   if (post == name || post == b || ph.post_endings.find(s[post - 1]) == std::u32string::npos) return false;
+  // Posts held together (城关镇党委书记、镇人大主席 张三) are joined by 、.
   for (size_t k = b; k < post; ++k)
-    if (!is_han(s[k])) return false;
+    if (!is_han(s[k]) && rules.organization_title_separators.find(s[k]) == std::u32string::npos) return false;
   return true;
 }
 
