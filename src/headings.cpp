@@ -164,6 +164,13 @@ class HeadingMatcher {
   }
 
   bool is_name_char(char32_t c) const { return is_han(c) || in_set(r_.name_extra_chars, c); }
+  // A transliterated name joins its parts with a dot inside it (阿依古丽·买买提), never
+  // at either end: only such a name may be longer than name_max.
+  bool dotted(size_t b, size_t e) const {
+    for (size_t p = b + 1; p + 1 < e; ++p)
+      if (in_set(r_.name_extra_chars, s_[p])) return true;
+    return false;
+  }
   bool is_break(size_t e) const { return std::find(breaks_.begin(), breaks_.end(), e) != breaks_.end(); }
   bool holds_not_word(size_t b, size_t e) const {
     for (size_t i = b; i < e; ++i)
@@ -197,9 +204,12 @@ class HeadingMatcher {
   bool name(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, run = 0;
     if (i >= end || !is_han(s_[i])) return false;
-    while (i + run < end && run < r_.name_max && is_name_char(s_[i + run])) ++run;
-    for (size_t len = run; len >= r_.name_min && len > 0; --len)
+    size_t cap = std::max(r_.name_max, r_.name_max_dotted);
+    while (i + run < end && run < cap && is_name_char(s_[i + run])) ++run;
+    for (size_t len = run; len >= r_.name_min && len > 0; --len) {
+      if (len > r_.name_max && !dotted(i, i + len)) continue;
       if (name_boundary(i + len, list, k, end) && take_name(i, i + len, f, next)) return true;
+    }
     return it.spaced && spaced_name(end, f, next);
   }
 

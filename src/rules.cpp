@@ -682,10 +682,12 @@ void load_structure(const Node& root, StructureRules& r) {
   }
   load_organization(root.at("organization"), r);
   Node pn = root.at("person_name");
-  pn.keys({"name", "min_chars", "max_chars", "extra_chars", "max_spaces", "not_words"});
+  pn.keys({"name", "min_chars", "max_chars", "max_chars_dotted", "extra_chars", "max_spaces", "not_words"});
   r.person_name_rule = pn.at("name").str();
   r.name_min = size_t(pn.at("min_chars").integer(1, 20));
   r.name_max = size_t(pn.at("max_chars").integer(int64_t(r.name_min), 20));
+  r.name_max_dotted = r.name_max;
+  if (auto d = pn.opt("max_chars_dotted")) r.name_max_dotted = size_t(d->integer(int64_t(r.name_max), 20));
   r.name_extra_chars = pn.at("extra_chars").text(true);
   r.name_max_spaces = size_t(pn.at("max_spaces").integer(0, 10));
   add_words(r.name_not_words, pn.at("not_words"), 0);

@@ -271,6 +271,7 @@ struct StructureRules {
   size_t organization_held_post_body_chars = 0;
   std::string person_name_rule;
   size_t name_min = 2, name_max = 4, name_max_spaces = 2;
+  size_t name_max_dotted = 4;  // a name with an extra char inside (阿依古丽·买买提) may run this long
   std::u32string name_extra_chars;
   Lexicon name_not_words;  // a "name" holding one of these is no name (述职摘登)
   std::vector<Named> separators;
