@@ -278,10 +278,10 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
   auto name_char = [&](char32_t c) { return is_ascii_alpha(c) || c == '&'; };
   while (q > floor && (count < limit || (count < limit + r_.max_before && q < p && name_char(s[q]) && name_char(s[q - 1])))) {
     char32_t c = s[q - 1];
-    // Digits glued to letters are a name inside the phrase (5G基站).
     // Digits glued to letters (5G基站) and an ampersand between letters (R&D经费) are a name.
+    // The point of a name's number too (PM2.5浓度: not 5浓度).
     bool in_name = ((is_ascii_digit(c) || (c == '&' && q >= 2 && is_ascii_alpha(s[q - 2]))) && q < p && is_ascii_alpha(s[q])) ||
-                   (is_ascii_digit(c) && named_at(q - 1));
+                   ((is_ascii_digit(c) || c == '.') && named_at(q - 1));
     if (boundary(c) || (is_ascii_digit(c) && !in_name) || ends_a_fact(q)) break;
     if (auto noun = r_.nouns.longest_ending_at(s, q); noun && q - noun.len >= floor) {
       q -= noun.len;
