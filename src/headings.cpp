@@ -68,8 +68,17 @@ class HeadingMatcher {
       if (it.optional) continue;
       if (it.type == Item::Type::bracket && !holds_any(it.open)) return false;
       if (it.type == Item::Type::literal && it.words.empty() && s_.find(it.text) == std::u32string_view::npos) return false;
+      if (it.type == Item::Type::literal && !it.words.empty() && !holds_word(it.words)) return false;
     }
     return true;
+  }
+
+  // Whether one of the words stands anywhere in the line (——, — or -- of a dashed
+  // headline-first heading): a line without any is not tried at every headline length.
+  bool holds_word(const Lexicon& words) const {
+    for (size_t i = 0; i < s_.size(); ++i)
+      if (words.longest_at(s_, i)) return true;
+    return false;
   }
 
   bool holds_any(std::u32string_view chars) const {
