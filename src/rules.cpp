@@ -201,11 +201,14 @@ class Node {
     return s;
   }
   std::string str(bool allow_empty = false) const { return std::string(string_ref(allow_empty)); }
-  // The matching view of the string, decoded and folded in place: one string of the
-  // word's length (a word of three characters or fewer allocates nothing), not two
-  // (from_utf8's, sized by the bytes, then fold's).
+  // The matching view of the string: a copy of the one written at build time for the
+  // built-in rules (see JsonTreeView::folded), else decoded and folded in place: one
+  // string of the word's length (a word of three characters or fewer allocates
+  // nothing), not two (from_utf8's, sized by the bytes, then fold's).
   std::u32string text(bool allow_empty = false) const {
-    std::u32string s = decoded(string_ref(allow_empty));
+    std::string_view bytes = string_ref(allow_empty);
+    if (tree_->folded) return std::u32string(tree_->folded_pool + tree_->folded[index_][0], tree_->folded[index_][1]);
+    std::u32string s = decoded(bytes);
     fold_in_place(s);
     return s;
   }
