@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <unistd.h>
 
 #include <iostream>

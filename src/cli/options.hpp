@@ -7,14 +7,19 @@
 // and a case to run_command's switch (commands.cpp).
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "io.hpp"
+
+// Only options.cpp and commands.cpp include CLI11: each file that includes it builds
+// CLI11's validators at start (4.5 K instructions a file, before main).
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace digestx::cli {
 
