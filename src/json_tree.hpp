@@ -32,12 +32,18 @@ struct JsonTreeView {
   size_t node_count = 0;
   const char* pool = nullptr;
   size_t pool_size = 0;
+  // The built-in rules' trees (src/gen/rules_compact_gen.cpp) also hold each string
+  // node's matching view (decoded and folded, as the rules loader reads words): the
+  // k-th node's at folded[k] = {at, length} in folded_pool. Null in a tree flattened
+  // at run time (--rules), whose strings the loader decodes and folds itself.
+  const uint32_t (*folded)[2] = nullptr;
+  const char32_t* folded_pool = nullptr;
 };
 
 struct JsonTree {
   std::vector<JsonTreeNode> nodes;
   std::string pool;
-  JsonTreeView view() const { return {nodes.data(), nodes.size(), pool.data(), pool.size()}; }
+  JsonTreeView view() const { return {nodes.data(), nodes.size(), pool.data(), pool.size(), nullptr, nullptr}; }
 };
 
 namespace json_tree_detail {

@@ -184,14 +184,8 @@ class Node {
   void object() const {
     if (node().type != JsonTreeNode::object) fail("expected an object");
   }
-  std::vector<Node> list(bool allow_empty = false) const {
-    if (node().type != JsonTreeNode::array) fail("expected an array");
-    if (node().count == 0 && !allow_empty) fail("empty list");
-    std::vector<Node> out;
-    out.reserve(node().count);
-    for (uint32_t k = node().first; k < node().first + node().count; ++k) out.push_back(child(k));
-    return out;
-  }
+  class Elements;
+  Elements list(bool allow_empty = false) const;
   std::vector<std::pair<std::string, Node>> items() const {
     object();
     std::vector<std::pair<std::string, Node>> out;
@@ -207,11 +201,14 @@ class Node {
     return s;
   }
   std::string str(bool allow_empty = false) const { return std::string(string_ref(allow_empty)); }
-  // The matching view of the string, decoded and folded in place: one string of the
-  // word's length (a word of three characters or fewer allocates nothing), not two
-  // (from_utf8's, sized by the bytes, then fold's).
+  // The matching view of the string: a copy of the one written at build time for the
+  // built-in rules (see JsonTreeView::folded), else decoded and folded in place: one
+  // string of the word's length (a word of three characters or fewer allocates
+  // nothing), not two (from_utf8's, sized by the bytes, then fold's).
   std::u32string text(bool allow_empty = false) const {
-    std::u32string s = decoded(string_ref(allow_empty));
+    std::string_view bytes = string_ref(allow_empty);
+    if (tree_->folded) return std::u32string(tree_->folded_pool + tree_->folded[index_][0], tree_->folded[index_][1]);
+    std::u32string s = decoded(bytes);
     fold_in_place(s);
     return s;
   }
@@ -231,11 +228,7 @@ class Node {
     if (!d) fail("expected a plain positive decimal number");
     return *d;
   }
-  std::vector<std::u32string> words() const {
-    std::vector<std::u32string> out;
-    for (const Node& n : list()) out.push_back(n.text());
-    return out;
-  }
+  std::vector<std::u32string> words() const;
   bool is_null() const { return node().type == JsonTreeNode::null; }
   bool is_string() const { return node().type == JsonTreeNode::string; }
 
@@ -244,10 +237,16 @@ class Node {
   const JsonTreeNode& node() const { return tree_->nodes[index_]; }
   std::string_view key_of(const JsonTreeNode& n) const { return {tree_->pool + n.key_at, n.key_len}; }
   std::string_view text_of(const JsonTreeNode& n) const { return {tree_->pool + n.text_at, n.text_len}; }
-  // The member `key` of this object, or kNone.
+  // The member `key` of this object, or kNone. Length and first byte are compared
+  // before the bytes: comparing each member's key with memcmp was 87 K of the 1.5 M
+  // instructions of loading the built-in rules (most keys asked for are absent, and many
+  // have the length of another: "name", "kind", "unit"). Halving the members (they are
+  // sorted) was slower still: most objects are small.
   uint32_t find(std::string_view key) const {
-    for (uint32_t k = node().first; k < node().first + node().count; ++k)
-      if (key_of(tree_->nodes[k]) == key) return k;
+    for (uint32_t k = node().first; k < node().first + node().count; ++k) {
+      const JsonTreeNode& n = tree_->nodes[k];
+      if (n.key_len == key.size() && (key.empty() || tree_->pool[n.key_at] == key[0]) && key_of(n) == key) return k;
+    }
     return kNone;
   }
   Node child(uint32_t k) const { return Node(*tree_, k, *file_); }
@@ -255,6 +254,46 @@ class Node {
   uint32_t index_;
   const std::string* file_;
 };
+
+// An array's elements, each made as it is read: no vector (lists are read about 120
+// times at every start, and each vector was allocated and freed).
+class Node::Elements {
+ public:
+  explicit Elements(const Node& array) : array_(array) {}
+  size_t size() const { return array_.node().count; }
+  Node operator[](size_t i) const { return array_.child(array_.node().first + uint32_t(i)); }
+  class iterator {
+   public:
+    iterator(const Elements& e, size_t i) : elements_(&e), i_(i) {}
+    Node operator*() const { return (*elements_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return i_ != other.i_; }
+
+   private:
+    const Elements* elements_;
+    size_t i_;
+  };
+  iterator begin() const { return {*this, 0}; }
+  iterator end() const { return {*this, size()}; }
+
+ private:
+  Node array_;
+};
+
+Node::Elements Node::list(bool allow_empty) const {
+  if (node().type != JsonTreeNode::array) fail("expected an array");
+  if (node().count == 0 && !allow_empty) fail("empty list");
+  return Elements(*this);
+}
+
+std::vector<std::u32string> Node::words() const {
+  std::vector<std::u32string> out;
+  for (const Node& n : list()) out.push_back(n.text());
+  return out;
+}
 
 Period parse_period(const Node& n) {
   std::string p = n.str();
@@ -285,7 +324,7 @@ NamedRegex compile_regex(const Node& rule) {
 // tables written at build time, where these words were read and checked already.
 void add_words(Lexicon& lex, const Node& words, int value) {
   if (!lex.wants_words()) return;
-  std::vector<Node> list = words.list();
+  auto list = words.list();
   std::vector<std::u32string> texts;
   texts.reserve(list.size());
   for (const Node& w : list) texts.push_back(w.text());
@@ -1356,7 +1395,9 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
   root.keys({"clause_breaks", "cues"});
   r.clause_breaks = root.at("clause_breaks").text();
-  for (const Node& n : root.at("cues").list(true)) r.cues.push_back(load_aspect_cue(n, kinds));
+  auto cues = root.at("cues").list(true);
+  r.cues.reserve(cues.size());  // a cue holds nine lexicons: moved at each growth, they were 33 K instructions
+  for (const Node& n : cues) r.cues.push_back(load_aspect_cue(n, kinds));
 }
 
 // subjects.json "table_cells": the picks of a figure alone in a table's cell.

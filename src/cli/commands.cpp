@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <unistd.h>
 
 #include <iostream>
@@ -31,9 +33,10 @@ std::string footer(const CommandSpec& command) {
 int run_command(const CommandSpec& command, std::vector<std::string> args) {
   CLI::App app{std::string("digestx ") + command.name + ": " + command.summary + "."};
   app.name(command.id == kExtract ? "digestx" : std::string("digestx ") + command.name);
-  app.footer(footer(command));
+  // Only help shows the footer (usage_text alone was 46 K instructions of every start).
+  if (asks_for_help(args)) app.footer(footer(command));
   Options o;
-  declare_options(app, command, o);
+  declare_options(app, command, o, args);
   if (auto status = parse_command_line(app, command, args)) return *status;
   const CLI::Option* format = app.get_option_no_throw("--format");
   o.format_given = format && format->count() > 0;

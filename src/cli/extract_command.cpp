@@ -392,6 +392,17 @@ class Writer {
   Stats all_;
 };
 
+// The workers when -j is not given: one a core, but no more than the files when each
+// is known to be small (a worker past the last file only runs units of large ones).
+// `digestx one.txt` started a second thread for nothing.
+size_t default_workers(const Batch& b, bool records) {
+  size_t n = cores();
+  if (records) return n;
+  for (const Input& in : b.inputs)
+    if (in.bytes == 0 || in.bytes >= kDeferBytes) return n;  // size unknown (stdin), or large
+  return std::min(n, b.inputs.size());
+}
+
 // Runs the batch on the workers and hands the results to `writer` in input order.
 // Large files are admitted at most two at a time (LargeSlot), so memory follows the
 // largest file rather than -j copies of it.
@@ -409,7 +420,7 @@ void run_batch(const Batch& b, Writer& writer, Progress& progress, bool records)
     progress.done_one(r.bytes);
   };
   writer.start();
-  size_t jobs = b.args.jobs ? b.args.jobs : cores();
+  size_t jobs = b.args.jobs ? b.args.jobs : default_workers(b, records);
   run_ordered(job, jobs, 4 * jobs);
   writer.finish();
   progress.finish();

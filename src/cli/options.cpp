@@ -1,10 +1,13 @@
 #include "options.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
 
 #include "io.hpp"
 
@@ -159,13 +162,54 @@ const std::vector<OptionSpec>& option_table() {
   return options;
 }
 
-void declare_options(CLI::App& app, const CommandSpec& command, Options& o) {
+namespace {
+
+// The arguments that may name options: those before "--" (after it, all are inputs).
+template <class Visit>
+void for_each_option_word(const std::vector<std::string>& args, Visit visit) {
+  for (const std::string& arg : args) {
+    if (arg == "--") return;
+    if (arg.size() >= 2 && arg[0] == '-') visit(arg);
+  }
+}
+
+// Whether `args` name the option `name` ("--jobs" or "-j"): --jobs, --jobs=2; -j, -j2,
+// or j anywhere in a cluster (-qj 2), so that nothing CLI11 could read as -j is missed
+// (a letter of a value, -j4's 4, only declares one option more).
+bool names_one(const std::vector<std::string>& args, std::string_view name) {
+  bool named = false;
+  for_each_option_word(args, [&](const std::string& arg) {
+    if (name.size() > 2 && name[1] == '-')
+      named = named || (arg.compare(0, name.size(), name) == 0 && (arg.size() == name.size() || arg[name.size()] == '='));
+    else if (name.size() == 2 && arg[1] != '-')
+      named = named || arg.find(name[1], 1) != std::string::npos;
+  });
+  return named;
+}
+
+// Whether `args` name any of the comma-separated names of a row ("-j,--jobs").
+bool names_option(const std::vector<std::string>& args, std::string_view names) {
+  for (size_t at = 0; at <= names.size();) {
+    size_t comma = std::min(names.find(',', at), names.size());
+    if (names_one(args, names.substr(at, comma - at))) return true;
+    at = comma + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool asks_for_help(const std::vector<std::string>& args) { return names_option(args, "-h,--help"); }
+
+void declare_options(CLI::App& app, const CommandSpec& command, Options& o, const std::vector<std::string>& args) {
   if (command.id == kNumbers)
     app.add_option("inputs", o.inputs, command.positional_help)->expected(0, 1)->type_name("FILE");
   else
     app.add_option("inputs", o.inputs, command.positional_help)->type_name("INPUT");
+  bool all = asks_for_help(args);
   for (const OptionSpec& spec : option_table()) {
     if (!(spec.commands & command.id)) continue;
+    if (!all && !names_option(args, spec.names)) continue;
     CLI::Option* opt = spec.bind(app, spec, o);
     opt->group(spec.group);
     if (spec.value) opt->type_name(spec.value);

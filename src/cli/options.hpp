@@ -7,14 +7,19 @@
 // and a case to run_command's switch (commands.cpp).
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "io.hpp"
+
+// Only options.cpp and commands.cpp include CLI11: each file that includes it builds
+// CLI11's validators at start (4.5 K instructions a file, before main).
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace digestx::cli {
 
@@ -62,8 +67,17 @@ const std::vector<OptionSpec>& option_table();
 const std::vector<CommandSpec>& command_table();
 const CommandSpec* find_command(const std::string& name);
 
-// Declares on `app` the positional arguments and every option of `command`.
-void declare_options(CLI::App& app, const CommandSpec& command, Options& o);
+// Whether the command line `args` asks for help (-h, --help, or h in a cluster of
+// short flags such as -qh) before any "--".
+bool asks_for_help(const std::vector<std::string>& args);
+
+// Declares on `app` the positional arguments and the options of `command` that `args`
+// names (all of them when it asks for help, which lists them): an option the command
+// line does not name keeps the default of its Options field either way, and CLI11's
+// parse of `args` only looks up the names written in it. Declaring every option was
+// 0.41 M of the 2.7 M instructions of a run on a one-line file: CLI11 checks each
+// new option's names against all the ones declared before it.
+void declare_options(CLI::App& app, const CommandSpec& command, Options& o, const std::vector<std::string>& args);
 
 // Parses `args` (in order); on a bad command line prints one "digestx: ..." line (with
 // "did you mean --format?" for a mistyped option) and returns the exit status to end
