@@ -149,7 +149,7 @@ const std::vector<OptionSpec>& option_table() {
        kExtract | kNumbers | kPanel, "Output", {},
        nullptr, DIGESTX_BIND(app.add_flag(s.names, o.explain, s.help))},
       // Running
-      {"-j,--jobs", "N", "Worker threads (default: the number of cores)", kExtract | kPanel, "Running", {}, nullptr,
+      {"-j,--jobs", "N", "Worker threads (default: the number of cores, and no more than the files when each is small)", kExtract | kPanel, "Running", {}, nullptr,
        DIGESTX_BIND(app.add_option(s.names, o.jobs, s.help)->check(CLI::Range(1, 1024)))},
       {"-q,--quiet", nullptr, "No progress line and no closing count on stderr", kExtract | kPanel, "Running", {},
        nullptr,
