@@ -1439,6 +1439,19 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
   if (auto d = n.opt("divisors")) r.divisor_rule = load_named_words(*d, r.divisor_words);
 }
 
+// subjects.json "owners_of_work": the owners a measure word counts (家: 企业, 户: 农户).
+void load_owners_of_work(const Node& n, SubjectRules::OwnersOfWork& r) {
+  n.keys({"name", "owners"});
+  r.rule = n.at("name").str();
+  for (const Node& g : n.at("owners").list()) {
+    g.keys({"measure_words", "words", "only_these"});
+    auto& group = r.groups.emplace_back();
+    group.measure_words = g.at("measure_words").text();
+    add_words(group.words, g.at("words"), 0);
+    if (auto only = g.opt("only_these")) group.only_these = only->boolean();
+  }
+}
+
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
   pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "after_clause", "after_clause_max_chars",
@@ -1513,7 +1526,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
-             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans"});
+             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work"});
   if (auto rl = root.opt("respectively_lists")) {
     rl->keys({"localizers", "owner_suffixes", "paired_owners"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
@@ -1538,7 +1551,8 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
   if (auto ch = root.opt("coordinated_heads")) {
     ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "max_noun_chars", "shared_modifiers",
-              "shared_modifier_endings"});
+              "shared_modifier_endings", "bodies"});
+    if (auto bo = ch->opt("bodies")) r.coordinated_bodies_rule = load_named_words(*bo, r.coordinated_bodies);
     if (auto sm = ch->opt("shared_modifiers")) add_words(r.shared_modifiers, *sm, 0);
     if (auto se = ch->opt("shared_modifier_endings")) r.shared_modifier_endings = se->text();
     if (auto mm = ch->opt("max_modifier_chars")) r.coordinated_max_modifier = size_t(mm->integer(1, 20));
@@ -1547,6 +1561,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
     r.coordinators = ch->at("coordinators").text();
     if (auto ex = ch->opt("examples_before_count")) add_words(r.coordinated_examples, *ex, 0);
   }
+  if (auto ow = root.opt("owners_of_work")) load_owners_of_work(*ow, r.owners_of_work);
   if (auto co = root.opt("count_owners")) {
     co->keys({"name", "words"});
     r.count_owner_rule = co->at("name").str();

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "digestx/subjects.hpp"
 #include "digestx/utf.hpp"
 
@@ -11,14 +13,20 @@ class CoordinatedHeads {
   explicit CoordinatedHeads(const SubjectFinder& finder) : f_(finder) {}
   void modifiers_before(Subject& s, size_t lo, bool count) const;
   void head_after(Subject& s, size_t figure_end, size_t hi) const;
+  void bodies_after(Subject& s, size_t figure_end, size_t hi) const;
 
  private:
   size_t item_before(size_t b, size_t lo, bool count) const;
   bool shared_noun(size_t b, size_t e, bool listed) const;
   bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
+  size_t body_ending_at(size_t e) const;
 
   const SubjectFinder& f_;
 };
+
+void SubjectFinder::share_coordinated_bodies(Subject& s, size_t figure_end, size_t hi) const {
+  CoordinatedHeads(*this).bodies_after(s, figure_end, hi);
+}
 
 void SubjectFinder::share_modifiers_before(Subject& s, size_t lo, bool count) const {
   CoordinatedHeads(*this).modifiers_before(s, lo, count);
@@ -129,6 +137,47 @@ void CoordinatedHeads::head_after(Subject& s, size_t figure_end, size_t hi) cons
   s.hb = head;
   s.he = next.second;
   s.rule = f_.r_.coordinated_rule;
+}
+
+// The length of a body (coordinated_heads.bodies or count_owners: 社会组织, 企业, 村) ending
+// at e, or 0.
+size_t CoordinatedHeads::body_ending_at(size_t e) const {
+  const auto& t = f_.in_.text;
+  auto body = f_.r_.coordinated_bodies.longest_ending_at(t, e);
+  auto owner = f_.r_.count_owners.longest_ending_at(t, e);
+  return std::max(body ? body.len : size_t(0), owner ? owner.len : size_t(0));
+}
+
+// 16名非公有制企业和社会组织党组织书记, 36名市属国有企业、高校和市直部门党组织书记: after a
+// count, bodies joined by coordinators whose last one goes on to a head (党组织书记) share
+// that head; the count counts it for all of them, so the subject runs to the end of the
+// last phrase. Not a head with a verb in it, nor a list ending at 的 (走访5个村和社区的党员: 社区 has no head after it),
+// nor nouns that are no bodies (慰问120名党员和群众), nor a count after the coordinator
+// (head_after's 3个市级和8个区级…).
+void CoordinatedHeads::bodies_after(Subject& s, size_t figure_end, size_t hi) const {
+  const auto& t = f_.in_.text;
+  const auto& r = f_.r_;
+  if (r.coordinated_bodies_rule.empty() || s.empty() || s.he > s.hb || s.b < figure_end) return;
+  size_t item = s.b, end = s.e;
+  for (int guard = 0; guard < 4; ++guard) {
+    if (end >= hi || r.coordinators.find(t[end]) == std::u32string::npos) return;
+    if (!body_ending_at(end) || end - item > r.coordinated_max_noun) return;
+    auto next = f_.phrase_after(end + 1, hi);
+    if (next.first != end + 1 || next.second <= next.first) return;
+    // The last body: one ends inside its phrase and a head of two characters follows.
+    for (size_t k = next.first + 1; k + 2 <= next.second; ++k) {
+      size_t len = body_ending_at(k);
+      if (!len || k - len < next.first) continue;
+      // The head is a noun: 58家驻区单位与社区签订共建协议 has a verb after 社区 (与 is "with").
+      for (const Lexicon* verbs : {&r.stops_before, &r.stops_after, &r.verbs_before_figure})
+        if (holds_verb(*verbs, k, next.second)) return;
+      s.e = next.second;
+      s.rule = r.coordinated_bodies_rule;
+      return;
+    }
+    item = next.first;
+    end = next.second;
+  }
 }
 
 }  // namespace digestx

@@ -25,7 +25,10 @@ class SubjectEdges {
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   bool figure_follows(size_t q, size_t hi) const;
-  void count_owner(Subject& s, size_t figure_end, size_t hi) const;
+  void count_owner(Subject& s, size_t b, size_t figure_end, size_t hi) const;
+  const SubjectRules::OwnersOfWork::Group* owners_counted(size_t b, size_t e) const;
+  size_t last_owner_end(const SubjectRules::OwnersOfWork::Group& owners, const Subject& s) const;
+  void owner_of_work(Subject& s, size_t b, size_t e, size_t phrase_end, bool from_back) const;
   void attribute_after_count(Subject& s) const;
 
   const SubjectFinder& f_;
@@ -49,16 +52,18 @@ bool verb_as_modifier(const SubjectRules& r, std::u32string_view text, size_t q)
 }
 
 void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
-  size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b);
+  size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b), phrase_end = s.e;
   drop_unit_place(s);
   drop_level_span(s);
   if (from_back) drop_divisor(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
+  if (classifier) owner_of_work(s, b, e, phrase_end, from_back);
   if (from_back) f_.share_modifiers_before(s, lo, classifier);
   if (classifier) {
     f_.share_coordinated_head(s, e, hi);
-    count_owner(s, e, hi);
+    f_.share_coordinated_bodies(s, e, hi);
+    count_owner(s, b, e, hi);
   } else if (from_back) {
     attribute_after_count(s);
   }
@@ -220,7 +225,9 @@ bool SubjectEdges::figure_follows(size_t q, size_t hi) const {
 // count is what the next figure measures (copulas and qualifiers between), so the count
 // counts the owner it begins with (村). 2个社区党群服务中心面积不足200平方米: or the phrase
 // without the attribute it ends with (社区党群服务中心; the next figure measures 面积).
-void SubjectEdges::count_owner(Subject& s, size_t figure_end, size_t hi) const {
+// 仍有5户脱贫户年收入不足1万元: or the last owner inside it that the count's measure word
+// counts (owners_of_work: 户 counts 脱贫户), when none begins it.
+void SubjectEdges::count_owner(Subject& s, size_t b, size_t figure_end, size_t hi) const {
   if (s.empty() || s.b < figure_end || s.he > s.hb || !figure_follows(s.e, hi)) return;
   auto attribute = r_.edges.attributes.longest_ending_at(t_, s.e);
   if (attribute && s.e - attribute.len >= s.b + 2) {
@@ -229,9 +236,52 @@ void SubjectEdges::count_owner(Subject& s, size_t figure_end, size_t hi) const {
     return;
   }
   auto owner = r_.count_owners.longest_at(t_, s.b);
-  if (!owner || s.b + owner.len >= s.e) return;
-  s.e = s.b + owner.len;
+  size_t end = owner ? s.b + owner.len : 0;
+  if (!owner)
+    if (const auto* owners = owners_counted(b, figure_end)) end = last_owner_end(*owners, s);
+  if (!end || end >= s.e) return;
+  s.e = end;
   s.rule = r_.count_owner_rule;
+}
+
+// The owners the count [b, e)'s measure word counts (家: 企业, 户: 农户), or none.
+const SubjectRules::OwnersOfWork::Group* SubjectEdges::owners_counted(size_t b, size_t e) const {
+  for (const auto& group : r_.owners_of_work.groups)
+    for (size_t k = b; k < e; ++k)
+      if (group.measure_words.find(t_[k]) != std::u32string::npos) return &group;
+  return nullptr;
+}
+
+// Where the last of `owners` inside the subject ends, two characters at least from its
+// start (not the 户 of 1500户户用光伏建设), with more of the phrase after it and not inside a
+// longer noun, or 0; 0 too when the phrase ends in one of them (40所清廉学校示范校, 31所中小学
+// 幼儿园: the whole is what is counted).
+size_t SubjectEdges::last_owner_end(const SubjectRules::OwnersOfWork::Group& owners, const Subject& s) const {
+  if (owners.words.longest_ending_at(t_, s.e)) return 0;
+  for (size_t o = s.e - 1; o > s.b + 1; --o) {
+    auto owner = owners.words.longest_ending_at(t_, o);
+    if (owner && o - owner.len >= s.b && !noun_covers(o, o + 1, s.b)) return o;
+  }
+  return 0;
+}
+
+// 完成320家重点企业排污许可证核查 -> 重点企业, 开展1200户农户危房改造鉴定 -> 农户, 完成重点企业
+// 清洁化改造93家 -> 重点企业: a count whose measure word counts an owner before the object of
+// a work (edges.works, ending the phrase or, before the count, at the figure) counts the
+// owner; 对56所学校食堂开展检查 -> 学校: a measure word that counts its owners only (所)
+// needs no work, but two characters after the owner. A count of events keeps the work.
+void SubjectEdges::owner_of_work(Subject& s, size_t b, size_t e, size_t phrase_end, bool from_back) const {
+  if (s.empty() || s.he > s.hb || r_.owners_of_work.rule.empty()) return;
+  const auto* owners = owners_counted(b, e);
+  if (!owners) return;
+  bool work = r_.edges.works.longest_ending_at(t_, phrase_end) || (from_back && r_.edges.works.longest_ending_at(t_, b));
+  for (size_t k = b; k < e && work; ++k)
+    if (r_.edges.event_units.find(t_[k]) != std::u32string::npos) work = false;
+  if (!work && !owners->only_these) return;
+  size_t end = last_owner_end(*owners, s);
+  if (!end || (!work && end + 2 > s.e)) return;
+  s.e = end;
+  s.rule = r_.owners_of_work.rule;
 }
 
 // The figure after such a count (面积不足200平方米) measures the attribute alone: its

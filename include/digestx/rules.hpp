@@ -613,6 +613,8 @@ struct SubjectRules {
   std::u32string shared_modifier_endings;   // 市级和县级…: a modifier ending in 级
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   size_t coordinated_max_noun = 6;      // 中小学和幼儿园12所: nouns before a count share it
+  std::string coordinated_bodies_rule;  // 16名非公有制企业和社会组织党组织书记: bodies share the head
+  Lexicon coordinated_bodies;           // 社会组织, 高校 (and count_owners)
   // subjects.json "edges": words at the edges of a phrase that belong to the clause.
   struct Edges {
     std::string leading_rule;  // 有党员36名: 有 is no part of 党员
@@ -673,6 +675,17 @@ struct SubjectRules {
   Lexicon threshold_levels;         // 11家二级以上公立医院: a level standing for the figure (二级, 县级)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
+  // 完成320家重点企业排污许可证核查: a count whose measure word counts an owner before the
+  // object of a work counts the owner (重点企业); 所 counts schools and nothing else.
+  struct OwnersOfWork {
+    struct Group {
+      std::u32string measure_words;  // 家
+      Lexicon words;                 // 企业, 合作社
+      bool only_these = false;       // the measure word counts nothing else: no work needed
+    };
+    std::string rule;
+    std::vector<Group> groups;
+  } owners_of_work;
   std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)
   // Where the subject was found: after the figure (101个网格), after it and 的, before it
   // (党员突击队54支), inherited from the figure before (由5个增加到12个).

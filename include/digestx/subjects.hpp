@@ -122,6 +122,7 @@ class SubjectFinder {
   std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   void share_modifiers_before(Subject& s, size_t lo, bool count) const;
+  void share_coordinated_bodies(Subject& s, size_t figure_end, size_t hi) const;
 
   SubjectInput in_;
   const SubjectRules& r_;
