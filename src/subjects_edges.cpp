@@ -21,6 +21,7 @@ class SubjectEdges {
   void drop_own_kind(Subject& s) const;
   void drop_level_span(Subject& s) const;
   void drop_divisor(Subject& s) const;
+  void drop_comparand(Subject& s) const;
   void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
@@ -53,6 +54,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   drop_unit_place(s);
   drop_level_span(s);
   if (from_back) drop_divisor(s);
+  if (from_back) drop_comparand(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
   if (from_back) f_.share_modifiers_before(s, lo, classifier);
@@ -173,6 +175,22 @@ void SubjectEdges::trim_start(Subject& s, bool from_back) const {
     s.b = k + v.len;
     s.rule = r_.edges.leading_rule;
     break;
+  }
+}
+
+// 增速高于城镇居民2.1个百分点 -> 增速: a comparative inside the phrase before a figure
+// (edges.comparands) is followed by what the subject is compared with; the figure is the
+// gap, and the subject is the words before the comparative. Kept whole when fewer than
+// two characters stand before it (一年来高于… leaves nothing to name).
+void SubjectEdges::drop_comparand(Subject& s) const {
+  if (s.empty() || r_.edges.comparand_rule.empty()) return;
+  for (size_t k = s.b + 2; k + 1 < s.e; ++k) {
+    auto c = r_.edges.comparatives.longest_at(t_, k);
+    if (!c || k + c.len >= s.e) continue;
+    if (auto noun = r_.nouns.longest_ending_at(t_, k + c.len); noun && noun.len > c.len) continue;
+    s.e = k;
+    s.rule = r_.edges.comparand_rule;
+    return;
   }
 }
 
