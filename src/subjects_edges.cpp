@@ -28,6 +28,7 @@ class SubjectEdges {
   bool figure_follows(size_t q, size_t hi) const;
   void count_owner(Subject& s, size_t figure_end, size_t hi) const;
   void attribute_after_count(Subject& s) const;
+  void share_after_bound(Subject& s, size_t figure_end, size_t hi) const;
 
   const SubjectFinder& f_;
   std::u32string_view t_;
@@ -63,6 +64,8 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
     count_owner(s, e, hi);
   } else if (from_back) {
     attribute_after_count(s);
+  } else {
+    share_after_bound(s, e, hi);
   }
 }
 
@@ -266,6 +269,17 @@ void SubjectEdges::attribute_after_count(Subject& s) const {
     }
     return;
   }
+}
+
+// 60岁以上的村医占比超过四成 -> 村医: a figure with no measure word (a bound: 岁, 万元)
+// read forward to a share (edges.bound_shares) that the next figure of the clause
+// measures bounds the noun the share is of, not the share (35岁以下村干部占比仅为28%).
+void SubjectEdges::share_after_bound(Subject& s, size_t figure_end, size_t hi) const {
+  if (s.empty() || r_.edges.bound_share_rule.empty() || s.b < figure_end || s.he > s.hb) return;
+  auto share = r_.edges.bound_shares.longest_ending_at(t_, s.e);
+  if (!share || s.e - share.len < s.b + 1 || !figure_follows(s.e, hi)) return;
+  s.e -= share.len;
+  s.rule = r_.edges.bound_share_rule;
 }
 
 // 投入3.6亿元实施农村饮水安全巩固提升工程, 投入8000万元至1亿元用于村级活动场所提质: a sum

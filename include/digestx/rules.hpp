@@ -628,6 +628,8 @@ struct SubjectRules {
     Lexicon divisor_words;     // 每个, 每家: the noun after them names again one counted before
     std::string comparand_rule;  // 增速高于城镇居民2.1个百分点: 增速, not 增速高于城镇居民
     Lexicon comparatives;        // 高于, 低于: what follows them in the phrase is the comparand
+    std::string bound_share_rule;  // 60岁以上的村医占比超过四成: the bound bounds 村医, not 占比
+    Lexicon bound_shares;          // 占比, 比例: the share the next figure measures
   } edges;
   // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
   Lexicon respectively_localizers, respectively_owner_suffixes;
