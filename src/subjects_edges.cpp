@@ -22,6 +22,7 @@ class SubjectEdges {
   void drop_level_span(Subject& s) const;
   void drop_divisor(Subject& s) const;
   void drop_comparand(Subject& s) const;
+  void keep_verb_before_after(Subject& s) const;
   void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
@@ -56,6 +57,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   drop_level_span(s);
   if (from_back) drop_divisor(s);
   if (from_back) drop_comparand(s);
+  if (from_back) keep_verb_before_after(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
   if (from_back) f_.share_modifiers_before(s, lo, classifier);
@@ -195,6 +197,19 @@ void SubjectEdges::drop_comparand(Subject& s) const {
     s.rule = r_.edges.comparand_rule;
     return;
   }
+}
+
+// 培训后就业率只有六成左右 -> 培训后就业率: a verb (stops_before) stopped the phrase
+// before the figure right before 后 (edges.after_verb), and "after training" is part of
+// the noun; the phrase is not 后就业率. Not before a noun that begins with 后 (选派后备干部).
+void SubjectEdges::keep_verb_before_after(Subject& s) const {
+  if (s.empty() || r_.edges.after_verb_rule.empty() || s.e - s.b < 3) return;
+  auto w = r_.edges.after_verb_words.longest_at(t_, s.b);
+  if (!w || r_.edges.not_after_verb_words.longest_at(t_, s.b)) return;
+  auto verb = r_.stops_before.longest_ending_at(t_, s.b);
+  if (!verb || f_.boundary(t_[s.b - 1])) return;
+  s.b -= verb.len;
+  s.rule = r_.edges.after_verb_rule;
 }
 
 // 吸纳群众就业620人 -> 群众: a verb after a noun (verbs_after_noun) ends the phrase before
