@@ -1410,7 +1410,7 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
 
 // subjects.json "edges": the words at the edges of a phrase that belong to the clause.
 void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
-  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers", "divisors"});
+  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers", "divisors", "comparands", "bound_shares", "after_verb"});
   auto named = [](const Node& section, std::string& rule, Lexicon& words) {
     rule = section.at("name").str();
     add_words(words, section.at("words"), 0);
@@ -1437,6 +1437,14 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
   add_words(r.modifier_verbs, modifiers.at("words"), 0);
   add_words(r.modifier_heads, modifiers.at("heads"), 0);
   if (auto d = n.opt("divisors")) r.divisor_rule = load_named_words(*d, r.divisor_words);
+  if (auto c = n.opt("comparands")) r.comparand_rule = load_named_words(*c, r.comparatives);
+  if (auto c = n.opt("bound_shares")) r.bound_share_rule = load_named_words(*c, r.bound_shares);
+  if (auto a = n.opt("after_verb")) {
+    a->keys({"name", "_doc", "words", "not_words"});
+    r.after_verb_rule = a->at("name").str();
+    add_words(r.after_verb_words, a->at("words"), 0);
+    add_words(r.not_after_verb_words, a->at("not_words"), 0);
+  }
 }
 
 // subjects.json "owners_of_work": the owners a measure word counts (家: 企业, 户: 农户).

@@ -21,6 +21,8 @@ class SubjectEdges {
   void drop_own_kind(Subject& s) const;
   void drop_level_span(Subject& s) const;
   void drop_divisor(Subject& s) const;
+  void drop_comparand(Subject& s) const;
+  void keep_verb_before_after(Subject& s) const;
   void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
   void trim_end(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
@@ -30,6 +32,7 @@ class SubjectEdges {
   size_t last_owner_end(const SubjectRules::OwnersOfWork::Group& owners, const Subject& s) const;
   void owner_of_work(Subject& s, size_t b, size_t e, size_t phrase_end, bool from_back) const;
   void attribute_after_count(Subject& s) const;
+  void share_after_bound(Subject& s, size_t figure_end, size_t hi) const;
 
   const SubjectFinder& f_;
   std::u32string_view t_;
@@ -56,6 +59,8 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   drop_unit_place(s);
   drop_level_span(s);
   if (from_back) drop_divisor(s);
+  if (from_back) drop_comparand(s);
+  if (from_back) keep_verb_before_after(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
   if (classifier) owner_of_work(s, b, e, phrase_end, from_back);
@@ -66,6 +71,8 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
     count_owner(s, b, e, hi);
   } else if (from_back) {
     attribute_after_count(s);
+  } else {
+    share_after_bound(s, e, hi);
   }
 }
 
@@ -179,6 +186,35 @@ void SubjectEdges::trim_start(Subject& s, bool from_back) const {
     s.rule = r_.edges.leading_rule;
     break;
   }
+}
+
+// 增速高于城镇居民2.1个百分点 -> 增速: a comparative inside the phrase before a figure
+// (edges.comparands) is followed by what the subject is compared with; the figure is the
+// gap, and the subject is the words before the comparative. Kept whole when fewer than
+// two characters stand before it (一年来高于… leaves nothing to name).
+void SubjectEdges::drop_comparand(Subject& s) const {
+  if (s.empty() || r_.edges.comparand_rule.empty()) return;
+  for (size_t k = s.b + 2; k + 1 < s.e; ++k) {
+    auto c = r_.edges.comparatives.longest_at(t_, k);
+    if (!c || k + c.len >= s.e) continue;
+    if (auto noun = r_.nouns.longest_ending_at(t_, k + c.len); noun && noun.len > c.len) continue;
+    s.e = k;
+    s.rule = r_.edges.comparand_rule;
+    return;
+  }
+}
+
+// 培训后就业率只有六成左右 -> 培训后就业率: a verb (stops_before) stopped the phrase
+// before the figure right before 后 (edges.after_verb), and "after training" is part of
+// the noun; the phrase is not 后就业率. Not before a noun that begins with 后 (选派后备干部).
+void SubjectEdges::keep_verb_before_after(Subject& s) const {
+  if (s.empty() || r_.edges.after_verb_rule.empty() || s.e - s.b < 3) return;
+  auto w = r_.edges.after_verb_words.longest_at(t_, s.b);
+  if (!w || r_.edges.not_after_verb_words.longest_at(t_, s.b)) return;
+  auto verb = r_.stops_before.longest_ending_at(t_, s.b);
+  if (!verb || f_.boundary(t_[s.b - 1])) return;
+  s.b -= verb.len;
+  s.rule = r_.edges.after_verb_rule;
 }
 
 // 吸纳群众就业620人 -> 群众: a verb after a noun (verbs_after_noun) ends the phrase before
@@ -298,6 +334,17 @@ void SubjectEdges::attribute_after_count(Subject& s) const {
     }
     return;
   }
+}
+
+// 60岁以上的村医占比超过四成 -> 村医: a figure with no measure word (a bound: 岁, 万元)
+// read forward to a share (edges.bound_shares) that the next figure of the clause
+// measures bounds the noun the share is of, not the share (35岁以下村干部占比仅为28%).
+void SubjectEdges::share_after_bound(Subject& s, size_t figure_end, size_t hi) const {
+  if (s.empty() || r_.edges.bound_share_rule.empty() || s.b < figure_end || s.he > s.hb) return;
+  auto share = r_.edges.bound_shares.longest_ending_at(t_, s.e);
+  if (!share || s.e - share.len < s.b + 1 || !figure_follows(s.e, hi)) return;
+  s.e -= share.len;
+  s.rule = r_.edges.bound_share_rule;
 }
 
 // 投入3.6亿元实施农村饮水安全巩固提升工程, 投入8000万元至1亿元用于村级活动场所提质: a sum

@@ -631,6 +631,12 @@ struct SubjectRules {
     Lexicon modifier_verbs, modifier_heads;  // 认领服务项目: 服务 names the kind of 项目
     std::string divisor_rule;  // 扶持项目35个，每个项目补助资金20至50万元: 补助资金
     Lexicon divisor_words;     // 每个, 每家: the noun after them names again one counted before
+    std::string comparand_rule;  // 增速高于城镇居民2.1个百分点: 增速, not 增速高于城镇居民
+    Lexicon comparatives;        // 高于, 低于: what follows them in the phrase is the comparand
+    std::string bound_share_rule;  // 60岁以上的村医占比超过四成: the bound bounds 村医, not 占比
+    Lexicon bound_shares;          // 占比, 比例: the share the next figure measures
+    std::string after_verb_rule;   // 培训后就业率: the verb before 后 is part of the noun
+    Lexicon after_verb_words, not_after_verb_words;  // 后; 后备, 后勤 begin nouns
   } edges;
   // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
   Lexicon respectively_localizers, respectively_owner_suffixes;
