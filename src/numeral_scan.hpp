@@ -163,7 +163,8 @@ class TokenReader : public NumeralText {
 
  protected:
   // A thousands separator at p followed by exactly three digits: 1,234 and ４，５６５.
-  bool separator_at(size_t p) const;
+  bool separator_at(size_t p, size_t start) const;
+  bool space_group_at(size_t p, size_t start) const;
   // Arabic number at i: digits, thousands separators, decimal point; ".5" too. In a
   // dotted chain (2222.2222.22222, 2022.3.15) every part is an integer.
   std::optional<Token> arabic(size_t i) const;

@@ -872,11 +872,12 @@ void load_numbers(const Node& root, NumberRules& r) {
              "two_digits", "single_character", "not_numerals", "bare_big_unit", "digit_string", "approximate_range"});
   load_numeral_chars(root, r);
   Node ar = root.at("arabic");
-  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "max_digits"});
+  ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "space_separators", "max_digits"});
   r.arabic_rule = ar.at("name").str();
   r.arabic_points = ar.at("decimal_points").text();
   r.thousands_separators = ar.at("thousands_separators").text();
   if (auto fw = ar.opt("fullwidth_separators")) r.fullwidth_separators = fw->text();
+  if (auto sp = ar.opt("space_separators")) r.space_separators = sp->text(true);
   r.arabic_max_digits = size_t(ar.at("max_digits").integer(1, 36));
   Node neg = root.at("negative");
   neg.keys({"name", "words", "not_in_words"});

@@ -391,6 +391,7 @@ struct NumberRules {
   std::string arabic_rule;
   std::u32string arabic_points, thousands_separators;
   std::u32string fullwidth_separators;  // separators only between full-width digits: ４，５６５
+  std::u32string space_separators;      // white space between groups of three: 5 000万元, 1 200名
   size_t arabic_max_digits = 36;
   std::string negative_rule;
   Lexicon negative_words;
