@@ -14,15 +14,6 @@ bool listed(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// One of the words inside [from, to) of the text: a cue in the clause before the figure
-// (人均纯收入达23977元), or a word in the figure's own text (3200余人: 余 is no bound).
-bool holds_word(std::u32string_view text, const Lexicon& words, size_t from, size_t to) {
-  if (words.empty()) return false;
-  for (size_t p = from; p < to; ++p)
-    if (auto m = words.longest_at(text, p); m && p + m.len <= to) return true;
-  return false;
-}
-
 // A cue word ending at most max_gap characters before the figure, the gap all of
 // gap_chars (同比增长13.8%, 较上年增长了一倍; not 减税降费3.2亿元), and not a level reached
 // (提高到95%: not_after_cue) nor things added (新增8条: not_before_cue). A figure in a
@@ -102,16 +93,16 @@ bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& r
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (c.ranges_only && !in.range) return false;
   if (c.where != Where::unit && !c.units.empty() && !listed(c.units, in.unit)) return false;
-  if (holds_word(in.text, c.not_in_text, in.begin, in.end)) return false;
+  if (c.not_in_text.occurs_within(in.text, in.begin, in.end)) return false;
   // Where the clause begins, looked for only by the cues that read it.
   bool reads_clause = c.where == Where::clause || c.where == Where::near || !c.not_in_clause.empty();
   size_t clause = reads_clause ? clause_of.begin() : in.begin;
-  if (holds_word(in.text, c.not_in_clause, clause, in.begin)) return false;
+  if (c.not_in_clause.occurs_within(in.text, clause, in.begin)) return false;
   switch (c.where) {
-    case Where::clause: return holds_word(in.text, c.words, with_whole(in, c, clause, rules), in.begin);
+    case Where::clause: return c.words.occurs_within(in.text, with_whole(in, c, clause, rules), in.begin);
     case Where::sentence:
-      return holds_word(in.text, c.words, std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0),
-                        in.begin);
+      return c.words.occurs_within(
+          in.text, std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0), in.begin);
     case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);

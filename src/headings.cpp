@@ -68,17 +68,10 @@ class HeadingMatcher {
       if (it.optional) continue;
       if (it.type == Item::Type::bracket && !holds_any(it.open)) return false;
       if (it.type == Item::Type::literal && it.words.empty() && s_.find(it.text) == std::u32string_view::npos) return false;
-      if (it.type == Item::Type::literal && !it.words.empty() && !holds_word(it.words)) return false;
+      // ——, — or -- of a dashed headline-first heading
+      if (it.type == Item::Type::literal && !it.words.empty() && !it.words.occurs_within(s_, 0, s_.size())) return false;
     }
     return true;
-  }
-
-  // Whether one of the words stands anywhere in the line (——, — or -- of a dashed
-  // headline-first heading): a line without any is not tried at every headline length.
-  bool holds_word(const Lexicon& words) const {
-    for (size_t i = 0; i < s_.size(); ++i)
-      if (words.longest_at(s_, i)) return true;
-    return false;
   }
 
   bool holds_any(std::u32string_view chars) const {
@@ -181,11 +174,6 @@ class HeadingMatcher {
     return false;
   }
   bool is_break(size_t e) const { return std::find(breaks_.begin(), breaks_.end(), e) != breaks_.end(); }
-  bool holds_not_word(size_t b, size_t e) const {
-    for (size_t i = b; i < e; ++i)
-      if (auto m = r_.name_not_words.longest_at(s_, i); m && i + m.len <= e) return true;
-    return false;
-  }
 
   // What may follow a name: white space, a separator, a markup break, the end, or
   // the next item of the pattern that is no white space (a bracket: 王大力（…）).
@@ -202,7 +190,7 @@ class HeadingMatcher {
   }
 
   bool take_name(size_t b, size_t e, const Found& f, const Next& next) {
-    if (holds_not_word(b, e)) return false;  // 述职, 摘登: a word, not a name
+    if (r_.name_not_words.occurs_within(s_, b, e)) return false;  // 述职, 摘登: a word, not a name
     Found g = f;
     g.name_b = b, g.name_e = g.pos = g.heading_end = e;
     return next(g);
