@@ -175,7 +175,9 @@ class Recogniser {
   bool match_range(Matched& m) const;
   bool range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const;
   bool match_money_parts(Matched& m) const;
-  void give_back_unit_char(Matched& m) const;
+  bool give_back_unit_char(Matched& m) const;
+  std::optional<Decimal> units_alone(size_t b, size_t e) const;
+  bool all_unit_chars(size_t b, size_t e) const;
 
 
   const FactText& t_;
@@ -225,6 +227,7 @@ class Composer : private Recogniser {
     if (is_quantity_production(p.produce)) {
       const Anchor& a = anchor(m);
       if (a.title) return refused(t_.x_.title_ordinal_rule);
+      if (a.unit_prefix) return refused(t_.x_.unit_prefix_rule);
       m.n.end = a.end;
       m.n.value = a.value;
       m.p = m.n.end;
@@ -243,6 +246,7 @@ class Composer : private Recogniser {
   struct Anchor {
     size_t b = SIZE_MAX;
     bool ordinal = false, title = false;
+    bool unit_prefix = false;  // the numeral is all a unit word's prefix: 千瓦时
     uint32_t end = 0;
     Decimal value;
     std::string_view name_rule;
@@ -259,7 +263,7 @@ class Composer : private Recogniser {
       return anchor_;
     }
     Matched given = m;
-    give_back_unit_char(given);
+    anchor_.unit_prefix = !give_back_unit_char(given);
     anchor_.end = given.n.end;
     anchor_.value = given.n.value;
     anchor_.name_rule = z_.name_rule(given.n, m.b);
@@ -379,25 +383,51 @@ bool Recogniser::match_money_parts(Matched& m) const {
 // 5千米 is five kilometres, not 5000 metres; 五十兆字节 is 50 megabytes; 20万千瓦 is
 // 20 (unit 万千瓦), not 200000 千瓦: unit characters at the end of the numeral that
 // begin a longer unit word go back to the unit (two of them at most, longest first).
-void Recogniser::give_back_unit_char(Matched& m) const {
+// 百万千瓦 is 百万 and the unit 千瓦 (it read 1001000 瓦). Returns false when the whole
+// numeral is such a unit's prefix and no figure is left: 节约用电千瓦时 (it read 1000 瓦).
+bool Recogniser::give_back_unit_char(Matched& m) const {
   Numeral& n = m.n;
-  if (n.end - n.begin < 2 || n.form != Numeral::Form::plain || n.per_power) return;
-  for (size_t back = std::min<size_t>(2, n.end - n.begin - 1); back >= 1; --back) {
+  if (n.form != Numeral::Form::plain || n.per_power) return true;
+  size_t len = n.end - n.begin;
+  for (size_t back = std::min<size_t>(2, len - 1); back >= 1 && len >= 2; --back) {
     size_t at = n.end - back;
-    bool units = true;
-    for (size_t k = at; k < n.end; ++k) {
-      const auto* info = t_.r_.numbers.info(s_[k]);
-      units = units && info &&
-              (info->type == NumberRules::CharType::small_unit || info->type == NumberRules::CharType::big_unit);
-    }
-    auto u = units ? t_.unit_at(at) : Lexicon::Match{};
+    if (!all_unit_chars(at, n.end)) continue;
+    auto u = t_.unit_at(at);
     if (!u || u.len <= back) continue;
     auto shorter = parse_numeral(s_.substr(n.begin, at - n.begin), t_.r_.numbers);
+    if (!shorter) shorter = units_alone(n.begin, at);
     if (!shorter) continue;
     n.end = uint32_t(at);
     n.value = *shorter;
-    return;
+    return true;
   }
+  auto whole = all_unit_chars(n.begin, n.end) ? t_.unit_at(n.begin) : Lexicon::Match{};
+  return !(whole && whole.len > len);
+}
+
+bool Recogniser::all_unit_chars(size_t b, size_t e) const {
+  for (size_t k = b; k < e; ++k) {
+    const auto* info = t_.r_.numbers.info(s_[k]);
+    using T = NumberRules::CharType;
+    if (!info || (info->type != T::small_unit && info->type != T::big_unit)) return false;
+  }
+  return b < e;
+}
+
+// The value of a numeral of unit characters alone, each larger than the one before:
+// 百万 is 10^6 and 万 10^4 (they are numerals only before a unit word, so the grammar
+// cannot read them once the unit's first character has gone back); nullopt otherwise.
+std::optional<Decimal> Recogniser::units_alone(size_t b, size_t e) const {
+  int power = 0, last = -1;
+  for (size_t k = b; k < e; ++k) {
+    const auto* info = t_.r_.numbers.info(s_[k]);
+    using T = NumberRules::CharType;
+    if (!info || (info->type != T::small_unit && info->type != T::big_unit) || info->value <= last) return std::nullopt;
+    power += info->value;
+    last = info->value;
+  }
+  if (b >= e) return std::nullopt;
+  return Decimal::of(1).shift(power);
 }
 
 // ------------------------------------------------------------ productions

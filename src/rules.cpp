@@ -1101,7 +1101,7 @@ char32_t single_char(const Node& n) {
 }
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
-  root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "indefinite_one",
+  root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "unit_prefix", "indefinite_one",
              "place_names", "versions", "urls", "institution_names"});
   if (auto names = root.opt("institution_names")) {
     for (const Node& n : names->list()) {
@@ -1131,6 +1131,9 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);
+  Node unit_prefix = root.at("unit_prefix");
+  unit_prefix.keys({"name"});
+  r.unit_prefix_rule = unit_prefix.at("name").str();
   Node place = root.at("place_names");
   place.keys({"name", "units", "suffixes"});
   r.place_rule = place.at("name").str();
@@ -1535,7 +1538,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
-             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work"});
+             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade"});
   if (auto rl = root.opt("respectively_lists")) {
     rl->keys({"localizers", "owner_suffixes", "paired_owners"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
@@ -1593,6 +1596,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   add_words(r.verbs_before_figure, root.at("verbs_before_figure"), 0);
   add_words(r.copulas, root.at("copulas"), 0);
   add_words(r.nouns, root.at("nouns"), 0);
+  if (auto g = root.opt("grade")) r.grade_rule = load_named_words(*g, r.grade_words);
   r.noun_suffixes = root.at("noun_suffixes").text();
   r.single_char_stops_before = root.at("single_char_stops_before").text();
   r.head_marker = single_char(root.at("head_marker"));

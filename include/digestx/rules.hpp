@@ -570,6 +570,7 @@ struct ExclusionRules {
   std::vector<InstitutionName> institution_names;
   std::string title_ordinal_rule;
   Lexicon title_ordinals;
+  std::string unit_prefix_rule;  // 节约用电千瓦时: 千 begins the unit word, no figure
   std::string place_rule;  // 八所镇, 三家村: a single Chinese digit + such a unit + a place suffix
   Lexicon place_units, place_suffixes;
   std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
@@ -601,6 +602,8 @@ struct SubjectRules {
   Lexicon verbs_before_figure;  // right before the figure: its object follows, no subject before
   Lexicon copulas;              // right before the figure and skipped: 达到, 提高, 为 …
   Lexicon nouns;                // words that look like stops but are nouns: 在职, 对口, 各级, 人均
+  Lexicon grade_words;          // 级 of 5万吨级泊位: it goes with the figure, not the noun
+  std::string grade_rule;
   std::u32string noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
   char32_t head_marker = U'的';
   Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)
