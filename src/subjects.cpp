@@ -92,8 +92,10 @@ size_t SubjectFinder::opening_quote(size_t close, size_t floor) const {
 }
 
 SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit, bool* clause) const {
-  auto direct = phrase_after(p, limit);
   const auto& s = in_.text;
+  // 5万吨级泊位: the grade word goes with the figure; the noun after it is the subject.
+  if (auto grade = r_.grade_words.longest_at(s, p); grade && p + grade.len < limit) p += grade.len;
+  auto direct = phrase_after(p, limit);
   // 问责8名履职不力的干警: the phrase stops inside a clause that goes on to a 的; the
   // count counts the head noun after it (picks.after_clause).
   if (clause && direct.second > direct.first && direct.second < limit && s[direct.second] != r_.head_marker) {
@@ -283,6 +285,9 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
     bool in_name = ((is_ascii_digit(c) || (c == '&' && q >= 2 && is_ascii_alpha(s[q - 2]))) && q < p && is_ascii_alpha(s[q])) ||
                    ((is_ascii_digit(c) || c == '.') && named_at(q - 1));
     if (boundary(c) || (is_ascii_digit(c) && !in_name) || ends_a_fact(q)) break;
+    // 5万吨级泊位2个: the grade word after the figure before is no part of this noun.
+    if (auto grade = r_.grade_words.longest_ending_at(s, q); grade && q - grade.len > floor && ends_a_fact(q - grade.len))
+      break;
     if (auto noun = r_.nouns.longest_ending_at(s, q); noun && q - noun.len >= floor) {
       q -= noun.len;
       count += noun.len;
@@ -397,6 +402,8 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
     else if (back_ok) pick = back, s.rule = r_.before_rule;
   } else if (auto purpose = purpose_after(b, e, hi)) {
     pick = *purpose, s.rule = r_.edges.purpose_rule;
+  } else if (fwd_ok && r_.grade_words.longest_at(in_.text, e)) {
+    pick = fwd, s.rule = r_.grade_rule;  // 10万吨级航道整治工程: the class of the noun after
   } else {
     if (back_ok) pick = back, s.rule = r_.before_rule;
     else if (fwd_ok) pick = fwd, s.rule = r_.after_rule;
