@@ -1414,7 +1414,8 @@ void load_table_cells(const Node& n, SubjectRules::TableCells& r) {
 
 // subjects.json "edges": the words at the edges of a phrase that belong to the clause.
 void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
-  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers", "divisors", "comparands", "bound_shares", "after_verb"});
+  n.keys({"leading_verbs", "verbs_after_noun", "works", "attributes", "purposes", "verbs_as_modifiers", "divisors", "comparands", "bound_shares", "after_verb",
+          "recipients", "trailing_slogans", "bound_bodies"});
   auto named = [](const Node& section, std::string& rule, Lexicon& words) {
     rule = section.at("name").str();
     add_words(words, section.at("words"), 0);
@@ -1449,6 +1450,17 @@ void load_subject_edges(const Node& n, SubjectRules::Edges& r) {
     add_words(r.after_verb_words, a->at("words"), 0);
     add_words(r.not_after_verb_words, a->at("not_words"), 0);
   }
+  if (auto rc = n.opt("recipients")) {
+    rc->keys({"name", "prepositions", "verbs"});
+    r.recipient_rule = rc->at("name").str();
+    add_words(r.recipient_prepositions, rc->at("prepositions"), 0);
+    add_words(r.recipient_verbs, rc->at("verbs"), 0);
+  }
+  if (auto ts = n.opt("trailing_slogans")) {
+    ts->keys({"name"});
+    r.slogan_rule = ts->at("name").str();
+  }
+  if (auto bb = n.opt("bound_bodies")) r.bound_body_rule = load_named_words(*bb, r.bound_bodies);
 }
 
 // subjects.json "owners_of_work": the owners a measure word counts (家: 企业, 户: 农户).
@@ -1562,21 +1574,23 @@ void load_subjects(const Node& root, SubjectRules& r) {
     r.never_first = ps->at("never_first").text();
   }
   if (auto ch = root.opt("coordinated_heads")) {
-    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "max_noun_chars", "shared_modifiers",
+    ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "max_noun_chars", "max_listed_modifier_chars", "shared_modifiers",
               "shared_modifier_endings", "bodies"});
     if (auto bo = ch->opt("bodies")) r.coordinated_bodies_rule = load_named_words(*bo, r.coordinated_bodies);
     if (auto sm = ch->opt("shared_modifiers")) add_words(r.shared_modifiers, *sm, 0);
     if (auto se = ch->opt("shared_modifier_endings")) r.shared_modifier_endings = se->text();
     if (auto mm = ch->opt("max_modifier_chars")) r.coordinated_max_modifier = size_t(mm->integer(1, 20));
     if (auto mn = ch->opt("max_noun_chars")) r.coordinated_max_noun = size_t(mn->integer(0, 20));
+    if (auto ml = ch->opt("max_listed_modifier_chars")) r.coordinated_max_listed = size_t(ml->integer(0, 20));
     r.coordinated_rule = ch->at("name").str();
     r.coordinators = ch->at("coordinators").text();
     if (auto ex = ch->opt("examples_before_count")) add_words(r.coordinated_examples, *ex, 0);
   }
   if (auto ow = root.opt("owners_of_work")) load_owners_of_work(*ow, r.owners_of_work);
   if (auto co = root.opt("count_owners")) {
-    co->keys({"name", "words"});
+    co->keys({"name", "words", "unnamed"});
     r.count_owner_rule = co->at("name").str();
+    if (auto un = co->opt("unnamed")) r.count_owner_unnamed_rule = un->str();
     add_words(r.count_owners, co->at("words"), 0);
   }
   if (auto ls = root.opt("list_separators")) r.list_separators = ls->text();

@@ -11,13 +11,14 @@ namespace digestx {
 class CoordinatedHeads {
  public:
   explicit CoordinatedHeads(const SubjectFinder& finder) : f_(finder) {}
-  void modifiers_before(Subject& s, size_t lo, bool count) const;
+  void modifiers_before(Subject& s, size_t lo, bool count, bool figure_list) const;
   void head_after(Subject& s, size_t figure_end, size_t hi) const;
   void bodies_after(Subject& s, size_t figure_end, size_t hi) const;
 
  private:
-  size_t item_before(size_t b, size_t lo, bool count) const;
+  std::optional<size_t> item_before(size_t b, size_t lo, bool count, size_t phrase_end, bool figure_list) const;
   bool shared_noun(size_t b, size_t e, bool listed) const;
+  bool listed_modifier_noun(size_t b, size_t e, size_t phrase_end) const;
   bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
   size_t body_ending_at(size_t e) const;
 
@@ -28,8 +29,12 @@ void SubjectFinder::share_coordinated_bodies(Subject& s, size_t figure_end, size
   CoordinatedHeads(*this).bodies_after(s, figure_end, hi);
 }
 
-void SubjectFinder::share_modifiers_before(Subject& s, size_t lo, bool count) const {
-  CoordinatedHeads(*this).modifiers_before(s, lo, count);
+void SubjectFinder::share_modifiers_before(Subject& s, size_t lo, bool count, size_t figure_end) const {
+  const auto& t = in_.text;
+  size_t hi = sentence_end(lo);
+  bool figure_list = figure_end + 1 < hi && r_.list_separators.find(t[figure_end]) != std::u32string::npos &&
+                     figure_starts_at(figure_end + 1);
+  CoordinatedHeads(*this).modifiers_before(s, lo, count, figure_list);
 }
 
 void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const {
@@ -42,38 +47,42 @@ void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t
 // it). Not 以及 (a word of its own), nor the 与 of 参与, nor a figure before (厂房4栋和仓库2个).
 // 新建中小学和幼儿园12所: before a count, nouns coordinated with the last one share the
 // count as well (中小学和幼儿园; 第一书记和驻村工作队员326人次; 学校、卫生院、养老院12所).
-void CoordinatedHeads::modifiers_before(Subject& s, size_t lo, bool count) const {
+void CoordinatedHeads::modifiers_before(Subject& s, size_t lo, bool count, bool figure_list) const {
   // Not when the last one is a clause (为合作社、家庭农场免费代理记账680余户次).
   if (s.empty() || holds_verb(f_.r_.stops_after, s.b, s.e)) return;
   for (int guard = 0; guard < 4; ++guard) {
-    size_t b = item_before(s.b, lo, count);
+    auto b = item_before(s.b, lo, count, s.e, figure_list);
     if (!b) return;
-    s.b = b;
+    s.b = *b;
     s.rule = f_.r_.coordinated_rule;
   }
 }
 
 // Where the modifier (or, before a count, the noun) coordinated with the phrase that
-// begins at b starts, or 0.
-size_t CoordinatedHeads::item_before(size_t b, size_t lo, bool count) const {
+// begins at b starts, or none (the sentence's first character is a start: 红枣、核桃…).
+std::optional<size_t> CoordinatedHeads::item_before(size_t b, size_t lo, bool count, size_t phrase_end,
+                                                     bool figure_list) const {
   const auto& t = f_.in_.text;
-  if (b < lo + 3) return 0;
+  if (b < lo + 3) return std::nullopt;
   size_t c = b - 1;
   bool listed = count && t[c] == U'、';  // a list of nouns (学校、卫生院), before a count only
-  if ((f_.boundary(t[c]) && !listed) || f_.r_.coordinators.find(t[c]) == std::u32string::npos) return 0;
+  bool listed_modifier = !count && !figure_list && t[c] == U'、' && f_.r_.coordinated_max_listed > 0;  // 红枣、核桃…
+  if ((f_.boundary(t[c]) && !listed && !listed_modifier) || f_.r_.coordinators.find(t[c]) == std::u32string::npos)
+    return std::nullopt;
   for (const Lexicon* words : {&f_.r_.hard_stops, &f_.r_.stops_before, &f_.r_.verbs_before_figure, &f_.r_.nouns})
-    if (auto w = words->longest_ending_at(t, b); w && w.len > 1) return 0;
+    if (auto w = words->longest_ending_at(t, b); w && w.len > 1) return std::nullopt;
   bool verb = false;
   auto mod = f_.before(c, lo, &verb, count);
   size_t len = mod.second - mod.first;
-  if (verb || mod.second != c || len == 0) return 0;
-  if (count) return shared_noun(mod.first, c, listed) ? mod.first : 0;
-  if (len > f_.r_.coordinated_max_modifier) return 0;
+  if (verb || mod.second != c || len == 0) return std::nullopt;
+  if (count) return shared_noun(mod.first, c, listed) ? std::optional<size_t>(mod.first) : std::nullopt;
+  if (listed_modifier && listed_modifier_noun(mod.first, c, phrase_end)) return mod.first;
+  if (len > f_.r_.coordinated_max_modifier) return std::nullopt;
   // Before a sum or a rate only a modifier (中央, 省级, 市县) shares the head; a noun
   // (提升组织力和群众满意度) is a measure apart.
   bool ending = len >= 2 && f_.r_.shared_modifier_endings.find(t[c - 1]) != std::u32string::npos;
   auto word = f_.r_.shared_modifiers.longest_ending_at(t, c);
-  if (!ending && !(word && word.len == len)) return 0;
+  if (!ending && !(word && word.len == len)) return std::nullopt;
   return mod.first;
 }
 
@@ -85,6 +94,24 @@ bool CoordinatedHeads::shared_noun(size_t b, size_t e, bool listed) const {
   if (e < b + 2 || e - b > (listed ? r.coordinated_max_modifier : r.coordinated_max_noun)) return false;
   for (const Lexicon* verbs : {&r.stops_before, &r.stops_after, &r.verbs_before_figure})
     if (holds_verb(*verbs, b, e)) return false;
+  return true;
+}
+
+// 红枣、核桃线上销售额达到1.2亿元 -> 红枣、核桃线上销售额 (was 核桃线上销售额, the walnuts'
+// alone): before a sum or a rate, a short noun [b, e) listed with 、 before the phrase
+// modifies its head as the noun after the 、 does (max_listed_modifier_chars). Not a
+// measure of its own (满意率、知晓率: a rate, or the last character of the phrase, ends
+// it; 组织力 holds a verb), nor a verb (新增就业、城镇登记失业率: 就业 is the verb of a noun
+// elsewhere).
+bool CoordinatedHeads::listed_modifier_noun(size_t b, size_t e, size_t phrase_end) const {
+  const auto& r = f_.r_;
+  const auto& t = f_.in_.text;
+  if (e < b + 2 || e - b > r.coordinated_max_listed) return false;
+  if (t[e - 1] == t[phrase_end - 1] || r.inherited_rates.endings.longest_ending_at(t, e)) return false;
+  for (const Lexicon* verbs : {&r.stops_before, &r.stops_after, &r.verbs_before_figure})
+    if (holds_verb(*verbs, b, e)) return false;
+  for (size_t k = b; k < e; ++k)  // 就业 is a noun too: no holds_verb, which reads over nouns
+    if (r.verbs_after_noun.longest_at(t, k)) return false;
   return true;
 }
 

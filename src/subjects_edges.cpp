@@ -58,13 +58,16 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b), phrase_end = s.e;
   drop_unit_place(s);
   drop_level_span(s);
+  if (from_back) f_.drop_trailing_slogan(s, b);
   if (from_back) drop_divisor(s);
   if (from_back) drop_comparand(s);
   if (from_back) keep_verb_before_after(s);
+  if (from_back) f_.drop_recipient(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
   if (classifier) owner_of_work(s, b, e, phrase_end, from_back);
-  if (from_back) f_.share_modifiers_before(s, lo, classifier);
+  if (!from_back) f_.drop_bound_body(s, e);
+  if (from_back) f_.share_modifiers_before(s, lo, classifier, e);
   if (classifier) {
     f_.share_coordinated_head(s, e, hi);
     f_.share_coordinated_bodies(s, e, hi);
@@ -275,6 +278,13 @@ void SubjectEdges::count_owner(Subject& s, size_t b, size_t figure_end, size_t h
   size_t end = owner ? s.b + owner.len : 0;
   if (!owner)
     if (const auto* owners = owners_counted(b, figure_end)) end = last_owner_end(*owners, s);
+  if (!end && !r_.count_owner_unnamed_rule.empty() && r_.inherited_rates.endings.longest_ending_at(t_, s.e)) {
+    // 12个县区优良天数比例达到90%: the rate is the next figure's, and no owner the count
+    // could count is known (县区): null beats the rate.
+    s.e = s.b;
+    s.rule = r_.count_owner_unnamed_rule;
+    return;
+  }
   if (!end || end >= s.e) return;
   s.e = end;
   s.rule = r_.count_owner_rule;

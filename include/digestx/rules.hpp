@@ -617,6 +617,7 @@ struct SubjectRules {
   std::u32string shared_modifier_endings;   // 市级和县级…: a modifier ending in 级
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   size_t coordinated_max_noun = 6;      // 中小学和幼儿园12所: nouns before a count share it
+  size_t coordinated_max_listed = 0;    // 红枣、核桃线上销售额: short nouns in a 、 list before a sum share its head (0: off)
   std::string coordinated_bodies_rule;  // 16名非公有制企业和社会组织党组织书记: bodies share the head
   Lexicon coordinated_bodies;           // 社会组织, 高校 (and count_owners)
   // subjects.json "edges": words at the edges of a phrase that belong to the clause.
@@ -641,6 +642,11 @@ struct SubjectRules {
     Lexicon bound_shares;          // 占比, 比例: the share the next figure measures
     std::string after_verb_rule;   // 培训后就业率: the verb before 后 is part of the noun
     Lexicon after_verb_words, not_after_verb_words;  // 后; 后备, 后勤 begin nouns
+    std::string recipient_rule;    // 为群众代办事项3200件: 代办事项; 对每个脱贫县补助50万元: 补助
+    Lexicon recipient_prepositions, recipient_verbs;  // 为, 对; 补助, 奖补 (besides stops_before)
+    std::string slogan_rule;       // 政务服务事项“秒批秒办”达到120项: the noun before the slogan
+    std::string bound_body_rule;   // 实现百吨以上渔船党组织全覆盖: the bound's noun is 渔船
+    Lexicon bound_bodies;          // 党组织, 党支部: bodies set up in the bounded things
   } edges;
   // 分别 lists: 退役军人中分别有87人 ends its last noun before 中; 东山镇一产、二产 cuts 东山镇.
   Lexicon respectively_localizers, respectively_owner_suffixes;
@@ -685,6 +691,8 @@ struct SubjectRules {
   Lexicon threshold_levels;         // 11家二级以上公立医院: a level standing for the figure (二级, 县级)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
+  // 12个县区优良天数比例达到90%: a rate the next figure measures, and no owner known: null.
+  std::string count_owner_unnamed_rule;
   // 完成320家重点企业排污许可证核查: a count whose measure word counts an owner before the
   // object of a work counts the owner (重点企业); 所 counts schools and nothing else.
   struct OwnersOfWork {

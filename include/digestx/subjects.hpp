@@ -88,6 +88,7 @@ class SubjectFinder {
   friend class CoordinatedHeads;   // shared heads (subjects_coordinated.cpp), likewise
   friend class SubjectEdges;       // where a phrase begins and ends (subjects_edges.cpp), likewise
   friend class SubjectOwners;      // shares, bounds, beneficiaries, inheritance (subjects_owners.cpp)
+  friend class SubjectClauses;     // recipients, slogans, bodies in bounded things (subjects_clauses.cpp)
   struct Seen {
     size_t b, e;
     bool named;
@@ -118,10 +119,16 @@ class SubjectFinder {
   bool hard_stop_before(size_t q) const;
   bool ends_a_fact(size_t q) const;
   bool named_at(size_t pos) const;
+  // Steps of SubjectEdges::finish kept in subjects_clauses.cpp (SubjectClauses).
+  void drop_recipient(Subject& s) const;
+  void drop_trailing_slogan(Subject& s, size_t figure_b) const;
+  void drop_bound_body(Subject& s, size_t figure_end) const;
   void trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
   std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
-  void share_modifiers_before(Subject& s, size_t lo, bool count) const;
+  // `figure_end`: where the figure ends (a list of figures after it pairs the nouns, no
+  // short noun of a 、 list shares the head: 城市、农村低保标准提高到780元、620元).
+  void share_modifiers_before(Subject& s, size_t lo, bool count, size_t figure_end) const;
   void share_coordinated_bodies(Subject& s, size_t figure_end, size_t hi) const;
 
   SubjectInput in_;
