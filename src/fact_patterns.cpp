@@ -464,13 +464,13 @@ Outcome Composer::produce_quantity(const FP::Pattern& p, Matched& m) const {
   if (!produce_head(p, m, d, exact, refusal)) return refusal.empty() ? Outcome{true, {}} : refused(refusal);
   const std::string_view unrepresentable = t_.r_.facts.refuse_unrepresentable;
   if (!d.value || !exact) {  // scaled past 10^36 (or below 10^-30): left out, and said
-    t_.unrepresentable(d.b, m.p);
+    t_.leave_out(d.b, m.p);
     return refused(unrepresentable);
   }
   bool bare = p.produce == FP::Production::bare;
   set_range(m, d, exact, bare);
   if (!exact) {  // a range without its ends would be one figure where the text gives two
-    t_.unrepresentable(d.b, m.p);
+    t_.leave_out(d.b, m.p);
     return refused(unrepresentable);
   }
   qualify(m, d);

@@ -14,15 +14,15 @@ FactText::FactText(const FactInput& in, const Rules& rules)
       numerals_(in.numerals ? *in.numerals : own_numerals_) {
   if (!in.numerals) {
     // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
-    std::vector<Span> too_large;
+    std::vector<Refusal> left_out;
     if (j_.contiguous() && s_.size() > 0) {
-      own_numerals_ = find_numerals(s_, rules.numbers, in_.text.substr(j_.source(0), s_.size()), &too_large);
+      own_numerals_ = find_numerals(s_, rules.numbers, in_.text.substr(j_.source(0), s_.size()), &left_out);
     } else {
       std::u32string source(s_.size(), U'\0');
       for (size_t i = 0; i < s_.size(); ++i) source[i] = in_.text[j_.source(i)];
-      own_numerals_ = find_numerals(s_, rules.numbers, source, &too_large);
+      own_numerals_ = find_numerals(s_, rules.numbers, source, &left_out);
     }
-    for (Span t : too_large) unrepresentable(t.start, t.end);
+    for (const Refusal& t : left_out) leave_out(t.span.start, t.span.end, t.rule);
   }
   for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
 }

@@ -78,10 +78,15 @@ class FactText {
   bool code_like(const Numeral& n) const {
     return n.arabic && !n.point && n.end - n.begin > 1 && s_[n.begin] == '0';
   }
-  // A figure in [b, e) of the joined text whose value cannot be held: reported to the
-  // caller (in source positions), never given a value it does not have.
-  void unrepresentable(size_t b, size_t e) const {
-    if (in_.unrepresentable && b < e) in_.unrepresentable->push_back(j_.span(b, std::min(e, s_.size())));
+  // A figure in [b, e) of the joined text whose value cannot be held (`rule` empty) or
+  // whose digits are damaged (`rule` names the damage): reported to the caller (in
+  // source positions), never given a value it does not have; a damaged one is a
+  // refusal for --explain too.
+  void leave_out(size_t b, size_t e, std::string_view rule = {}) const {
+    if (b >= e) return;
+    Span span = j_.span(b, std::min(e, s_.size()));
+    if (in_.left_out) in_.left_out->push_back({span, rule});
+    if (in_.refused && !rule.empty()) in_.refused->push_back({span, rule});
   }
   // A numeral that was not taken, and the rule that refused it (--explain).
   void refuse(const Numeral& n, std::string_view rule) const {

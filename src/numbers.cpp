@@ -243,7 +243,7 @@ class Scanner : public NumeralReader {
 }  // namespace
 
 std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, std::u32string_view source,
-                                   std::vector<Span>* unrepresentable) {
+                                   std::vector<Refusal>* left_out) {
   Scanner sc(s, r, source);
   std::vector<Numeral> out;
   size_t i = 0, n = s.size();
@@ -256,6 +256,14 @@ std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, 
       i = end;
       continue;
     }
+    // 新增就业2,3000名, 76 4%, 1O0万元: left out whole, never read as the digits after the
+    // damage. A sign before the digits (-2,3000) is looked past.
+    size_t digits = i + (!is_ascii_digit(s[i]) && i + 1 < n && is_ascii_digit(s[i + 1]));
+    if (auto d = sc.damage_at(digits)) {
+      if (left_out) left_out->push_back({{uint32_t(d->b), uint32_t(d->e)}, d->rule->name});
+      i = std::max(d->e, i + 1);
+      continue;
+    }
     size_t next = i + 1;
     auto num = sc.parse_at(i, &next);
     if (!num) {
@@ -263,7 +271,7 @@ std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, 
       continue;
     }
     if (num->unrepresentable) {  // left out, never cut down to a part that fits
-      if (unrepresentable) unrepresentable->push_back({num->begin, std::max(num->end, num->begin + 1)});
+      if (left_out) left_out->push_back({{num->begin, std::max(num->end, num->begin + 1)}, {}});
       i = std::max<size_t>(num->end, i + 1);
       continue;
     }

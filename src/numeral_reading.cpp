@@ -210,6 +210,8 @@ std::optional<Numeral> NumeralReader::digit_string(TokenSpan toks, size_t b, siz
 
 void NumeralReader::add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) const {
   if (toks[b].arabic) n.rules.push_back(r_.arabic_rule);
+  for (size_t k = b; k < e; ++k)
+    if (toks[k].spaced_point) n.rules.push_back(r_.spaced_point_rule);
   for (size_t k = b; k < e; ++k) {
     const Token& t = toks[k];
     // A view of a name the rules own.

@@ -48,6 +48,7 @@ struct Token {
   uint32_t begin = 0, end = 0;
   int rule = -1;
   bool overflow = false;  // Arabic digits too many to hold
+  bool spaced_point = false;  // 12. 5: a point with white space beside it (numeral.spaced_point)
 };
 static_assert(std::is_trivially_copyable_v<Token> && std::is_trivially_destructible_v<Token>);
 
@@ -156,10 +157,19 @@ class NumeralText {
   std::u32string_view src_;
 };
 
-// Step 1: characters -> tokens (numeral_tokens.cpp).
+// A figure whose digits copying damaged, [b, e), and the rule that leaves it out.
+struct Damage {
+  size_t b, e;
+  const NumberRules::DamageRule* rule;
+};
+
+// Step 1: characters -> tokens (numeral_tokens.cpp; damaged figures: numeral_damage.cpp).
 class TokenReader : public NumeralText {
  public:
   using NumeralText::NumeralText;
+  // A damaged figure whose first run of digits starts at i (2,3000名, 76 4%, 1O0万元,
+  // l2个, 12。5%), or nullopt.
+  std::optional<Damage> damage_at(size_t i) const;
 
  protected:
   // A thousands separator at p followed by exactly three digits: 1,234 and ４，５６５.
@@ -182,6 +192,16 @@ class TokenReader : public NumeralText {
   static void cut_leading_only(Tokens& toks);
   static bool chinese_digit(const Token& t);
   static bool consecutive(const Token& a, const Token& b);
+  // 增长12. 5%: where the fraction starts after the integer [i, p), or 0.
+  size_t spaced_fraction_at(size_t i, size_t p) const;
+
+ private:
+  size_t digit_run_end(size_t p) const;
+  size_t decimals_end(size_t p) const;  // past .5 at p, if any
+  std::optional<Damage> damaged_grouping(size_t i, size_t p) const;
+  std::optional<Damage> damaged_letters(size_t i, size_t p) const;
+  std::optional<Damage> damaged_inner_space(size_t i, size_t p) const;
+  std::optional<Damage> damaged_stop(size_t i, size_t p) const;
 };
 
 // Step 2: tokens -> the numeral they spell (numeral_reading.cpp).

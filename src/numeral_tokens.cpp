@@ -120,13 +120,18 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
     }
   }
   t.arabic_digits = int(ascii.size());
-  if (!chain && is_point(p) && digit_at(p + 1)) {
-    size_t q = p + 1;
+  // The fraction after a point: 12.5, or in running text 12. 5 and 1 . 5 (spaced_fraction_at).
+  size_t fraction = 0;
+  if (!chain && is_point(p) && digit_at(p + 1)) fraction = p + 1;
+  if (!chain && !fraction && p > i && !t.separators) fraction = spaced_fraction_at(i, p);
+  if (fraction) {
+    size_t q = fraction;
     while (q < n && is_ascii_digit(s_[q])) ++q;
     if (!(is_point(q) && digit_at(q + 1))) {
       ascii += '.';
-      for (size_t k = p + 1; k < q; ++k) ascii += char(s_[k]);
+      for (size_t k = fraction; k < q; ++k) ascii += char(s_[k]);
       t.point = true;
+      t.spaced_point = fraction != p + 1;
       p = q;
     }
   }

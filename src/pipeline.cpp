@@ -129,11 +129,11 @@ bool crosses_break(std::u32string_view text, Span span) {
   return false;
 }
 
-// What the facts stage gives one unit or sidebar: its facts, the figures left out as
-// unrepresentable, and (--explain) the numerals refused with their rules.
+// What the facts stage gives one unit or sidebar: its facts, the figures left out
+// (unrepresentable or damaged), and (--explain) the numerals refused with their rules.
 struct FactsOut {
   std::vector<Fact>& facts;
-  std::vector<Span>& unrepresentable;
+  std::vector<Refusal>& left_out;
   std::vector<Refusal>& refused;
 };
 
@@ -152,8 +152,8 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.explain = cx.explain;
   fi.unit_place = cx.unit_place;
   fi.unit_kind = cx.unit_kind;
-  std::vector<Span> too_large;
-  fi.unrepresentable = &too_large;
+  std::vector<Refusal> left_out;
+  fi.left_out = &left_out;
   std::vector<Refusal> refused;
   if (cx.explain) fi.refused = &refused;
   if (para.sentences.empty()) para.sentences.reserve(sentences.size());
@@ -181,7 +181,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   }
   read_table_cells(text, found, rules, cx.explain);
   for (Fact& f : found) out.facts.push_back(std::move(f));
-  for (Span s : too_large) out.unrepresentable.push_back(shifted(s, whole.start));
+  for (const Refusal& r : left_out) out.left_out.push_back({shifted(r.span, whole.start), r.rule});
   for (Refusal r : refused) out.refused.push_back({shifted(r.span, whole.start), r.rule});
 }
 
@@ -206,23 +206,36 @@ void warn_joined(Document& doc, const std::vector<Fact>& facts) {
       doc.warnings.push_back({"figure_joined", "a figure read across a line break (layout joined the lines)", true, f.span});
 }
 
-// Figures left out because their value cannot be represented, as warnings with their
-// spans: the first kMaxFigureWarnings, then one that counts the rest (a file of a
-// million 40-digit codes must not give a million warnings).
+// Figures left out, as warnings with their spans: those whose value cannot be
+// represented (figure_unrepresentable) and those whose digits copying damaged
+// (figure_damaged, the message naming the numbers rule: 新增就业2,3000名). Of each code
+// the first kMaxFigureWarnings, then one that counts the rest (a file of a million
+// 40-digit codes must not give a million warnings).
 constexpr size_t kMaxFigureWarnings = 100;
 
-void warn_unrepresentable(const std::vector<Span>& spans, std::vector<Warning>& warnings) {
-  for (size_t i = 0; i < spans.size() && i < kMaxFigureWarnings; ++i)
-    warnings.push_back({"figure_unrepresentable",
-                        "a figure left out: its value cannot be represented exactly (more than 36 digits, "
-                        "beyond 10^36, or below 10^-30 where it would read as 0)",
-                        true, spans[i]});
-  if (spans.size() > kMaxFigureWarnings)
-    warnings.push_back({"figure_unrepresentable",
-                        std::to_string(spans.size() - kMaxFigureWarnings) +
-                            " more figures left out for the same reason (only the first " +
-                            std::to_string(kMaxFigureWarnings) + " are listed)",
-                        false, {}});
+void warn_left_out(const std::vector<Refusal>& left_out, const NumberRules& numbers, std::vector<Warning>& warnings) {
+  size_t unrepresentable = 0, damaged = 0;
+  for (const Refusal& r : left_out) {
+    size_t& count = r.rule.empty() ? unrepresentable : damaged;
+    if (++count > kMaxFigureWarnings) continue;
+    if (r.rule.empty()) {
+      warnings.push_back({"figure_unrepresentable",
+                          "a figure left out: its value cannot be represented exactly (more than 36 digits, "
+                          "beyond 10^36, or below 10^-30 where it would read as 0)",
+                          true, r.span});
+      continue;
+    }
+    const NumberRules::DamageRule* rule = numbers.damage_rule(r.rule);
+    std::string why = rule ? rule->warning : "a figure left out: its digits are damaged";
+    warnings.push_back({"figure_damaged", why + " (" + std::string(r.rule) + ")", true, r.span});
+  }
+  for (auto [code, count] : {std::pair{"figure_unrepresentable", unrepresentable}, std::pair{"figure_damaged", damaged}})
+    if (count > kMaxFigureWarnings)
+      warnings.push_back({code,
+                          std::to_string(count - kMaxFigureWarnings) +
+                              " more figures left out for the same reason (only the first " +
+                              std::to_string(kMaxFigureWarnings) + " are listed)",
+                          false, {}});
 }
 
 // Below this many characters a document is not worth the threads.
@@ -305,7 +318,7 @@ namespace {
 // The document up to its units: structure, front matter and sidebars filled; the
 // units' headings and paragraphs wait in `units` (with_heading, fill_units).
 Document prepare(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
-                 bool streamed, UnitList& units, std::vector<Span>& too_large) {
+                 bool streamed, UnitList& units, std::vector<Refusal>& too_large) {
   // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
   // would get spans that wrap around.
   if (text.size() > kMaxChars)
@@ -364,9 +377,9 @@ StretchContext unit_context(const Document& doc, const ExtractOptions& options) 
 }
 
 // Fills `u` from the paragraphs of `t`, unit `index` of the document whose text is
-// `text`, and adds its unrepresentable figures to `too_large`.
+// `text`, and adds the figures it left out to `too_large`.
 void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, const StretchContext& cx,
-               const Rules& rules, const ExtractOptions& options, std::vector<Span>& too_large) {
+               const Rules& rules, const ExtractOptions& options, std::vector<Refusal>& too_large) {
   if (options.before_unit) options.before_unit(index);
   StretchContext unit_cx = cx;
   place_of_unit(text, u.organization, rules, unit_cx);
@@ -374,12 +387,12 @@ void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, con
 }
 
 // Fills out[k] from the paragraphs of units[k], in parallel for a large document, and
-// adds their warnings (figures read across a line break) and their unrepresentable
-// figures to `too_large`, in the order of the units. The first fault goes up.
+// adds their warnings (figures read across a line break) and the figures they left
+// out to `too_large`, in the order of the units. The first fault goes up.
 void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Rules& rules,
-                const ExtractOptions& options, std::vector<Span>& too_large) {
+                const ExtractOptions& options, std::vector<Refusal>& too_large) {
   StretchContext cx = unit_context(doc, options);
-  std::vector<std::vector<Span>> too_large_in_unit(units.size());
+  std::vector<std::vector<Refusal>> too_large_in_unit(units.size());
   auto fill_one = [&](size_t k) { fill_unit(doc.text, units[k], out[k], k, cx, rules, options, too_large_in_unit[k]); };
   bool parallel = doc.text.size() >= kParallelChars;
   if (parallel && options.parallel) options.parallel(units.size(), fill_one);
@@ -392,7 +405,7 @@ void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Ru
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
   UnitList list;
-  std::vector<Span> too_large;
+  std::vector<Refusal> too_large;
   Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, too_large);
   std::vector<UnitText> units;
   units.reserve(list.size());
@@ -400,7 +413,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.units.reserve(units.size());
   for (UnitText& t : units) doc.units.push_back(with_heading(t));
   fill_units(doc, units, doc.units.data(), rules, options, too_large);
-  warn_unrepresentable(too_large, doc.warnings);
+  warn_left_out(too_large, rules.numbers, doc.warnings);
   return doc;
 }
 
@@ -479,7 +492,7 @@ struct StreamedDocument::Window {
   std::vector<UnitText> texts;               // their headings and paragraphs, as found
   std::vector<Span> spans;                   // where each stands in the text
   std::vector<Unit> units;
-  std::vector<std::vector<Span>> too_large;  // each unit's unrepresentable figures
+  std::vector<std::vector<Refusal>> too_large;  // each unit's figures left out
   std::vector<std::string> failures;         // what went wrong in each (empty: nothing)
   std::atomic<bool> abandoned{false};        // the document goes unwritten: fill no more
   std::function<void()> join;                // ends the fill (see ExtractOptions::post)
@@ -589,9 +602,9 @@ void StreamedDocument::release(size_t i) {
 void StreamedDocument::finish() {
   if (finished_) return;
   finished_ = true;
-  warn_unrepresentable(too_large_, doc.warnings);
+  warn_left_out(too_large_, rules_->numbers, doc.warnings);
   doc.warnings.insert(doc.warnings.end(), trailing_warnings.begin(), trailing_warnings.end());
-  std::vector<Span>().swap(too_large_);
+  std::vector<Refusal>().swap(too_large_);
 }
 
 UnitStream StreamedDocument::stream() {
@@ -609,7 +622,10 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain,
   out.rules = rules.weak_from_this().lock();
   out.text = std::move(line);
   std::u32string view = matching_view(out.text);
-  out.numerals = find_numerals(view, rules.numbers, out.text, &out.unrepresentable);
+  out.numerals = find_numerals(view, rules.numbers, out.text, &out.left_out);
+  if (explain)  // a damaged figure is a refusal too: 新增就业2,3000名
+    for (const Refusal& r : out.left_out)
+      if (!r.rule.empty()) out.refused.push_back(r);
   Joined joined = Joined::of(view, {{0, uint32_t(view.size())}});
   FactInput fi;
   fi.explain = explain;
@@ -620,7 +636,7 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain,
   place_of_unit(organization, {0, uint32_t(organization.size())}, rules, unit);
   fi.unit_place = unit.unit_place;
   fi.unit_kind = unit.unit_kind;
-  fi.unrepresentable = &out.unrepresentable;
+  fi.left_out = &out.left_out;
   if (explain) fi.refused = &out.refused;
   // Its sentences as the pipeline finds them: a subject or a span cue (“十三五”期间…)
   // reads within its sentence here as in a document.

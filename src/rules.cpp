@@ -866,10 +866,37 @@ void load_numeral_notations(const Node& root, NumberRules& r) {
   }
 }
 
+// The spaced decimal point (12. 5%) and the kinds of damaged figures (2,3000名, 76 4%,
+// 1O0万元, 12。5%): optional, a rules directory without them reads as before.
+void load_damage_rules(const Node& root, NumberRules& r) {
+  if (auto n = root.opt("spaced_point")) {
+    n->keys({"name", "points"});
+    r.spaced_point_rule = n->at("name").str();
+    r.spaced_points = n->at("points").text();
+  }
+  auto n = root.opt("damaged");
+  if (!n) return;
+  n->keys({"grouping", "inner_space", "letters", "stop"});
+  auto load = [&](const char* key, NumberRules::DamageRule& d) {
+    auto k = n->opt(key);
+    if (!k) return;
+    k->keys({"name", "warning", "chars", "chars_before"});
+    d.name = k->at("name").str();
+    d.warning = k->at("warning").str();
+    if (auto c = k->opt("chars")) d.chars = c->text(true);
+    if (auto c = k->opt("chars_before")) d.chars_before = c->text(true);
+  };
+  load("grouping", r.damaged_grouping);
+  load("inner_space", r.damaged_inner_space);
+  load("letters", r.damaged_letters);
+  load("stop", r.damaged_stop);
+}
+
 void load_numbers(const Node& root, NumberRules& r) {
   root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
              "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
-             "two_digits", "single_character", "not_numerals", "bare_big_unit", "digit_string", "approximate_range"});
+             "two_digits", "single_character", "not_numerals", "bare_big_unit", "digit_string", "approximate_range",
+             "spaced_point", "damaged"});
   load_numeral_chars(root, r);
   Node ar = root.at("arabic");
   ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "space_separators", "max_digits"});
@@ -916,6 +943,7 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   if (auto n = root.opt("digit_string")) r.digit_string_rule = n->keys({"name"}).at("name").str();
   if (auto n = root.opt("approximate_range")) r.approximate_range_rule = n->keys({"name"}).at("name").str();
+  load_damage_rules(root, r);
 }
 
 // kinds.json: the registry of kinds and aspects, loaded before every other file.

@@ -12,12 +12,19 @@ namespace digestx::test {
 namespace {
 
 // The texts of the figures left out as unrepresentable, against the case's
-// "left_out" (none when it has no such key).
-void expect_left_out(const std::u32string& text, const std::vector<Span>& spans, const nlohmann::json& c) {
+// "left_out", and of those left out as damaged with their rules, against its
+// "damaged": [[text, rule], ...] (none when it has no such key).
+void expect_left_out(const std::u32string& text, const std::vector<Refusal>& left_out, const nlohmann::json& c) {
   std::vector<std::string> got, want;
-  for (Span s : spans) got.push_back(slice(text, s));
+  std::vector<std::pair<std::string, std::string>> got_damaged, want_damaged;
+  for (const Refusal& r : left_out) {
+    if (r.rule.empty()) got.push_back(slice(text, r.span));
+    else got_damaged.emplace_back(slice(text, r.span), std::string(r.rule));
+  }
   if (c.contains("left_out")) want = c.at("left_out").get<std::vector<std::string>>();
+  if (c.contains("damaged")) want_damaged = c.at("damaged").get<std::vector<std::pair<std::string, std::string>>>();
   EXPECT_EQ(got, want) << "figures left out as unrepresentable";
+  EXPECT_EQ(got_damaged, want_damaged) << "figures left out as damaged";
 }
 
 // A case: "in" text and the numerals expected in it, as [{"text", "value", "range"}],
@@ -29,7 +36,7 @@ TEST_P(NumberTable, Recognises) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
   std::u32string view = matching_view(text);
-  std::vector<Span> left_out;
+  std::vector<Refusal> left_out;
   auto got = find_numerals(view, rules().numbers, text, &left_out);
   expect_left_out(text, left_out, c);
   if (c.contains("none")) {
@@ -71,7 +78,7 @@ TEST_P(NumberFactTable, Extracts) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
   LineAnalysis line = analyse_line(text, rules());
-  expect_left_out(text, line.unrepresentable, c);
+  expect_left_out(text, line.left_out, c);
   std::vector<const Fact*> got;
   for (const Fact& f : line.facts)
     if (rules().kinds.is_quantity(f.kind)) got.push_back(&f);

@@ -42,13 +42,6 @@ struct Fact {
   Boxed<FactRules> rules;  // only when asked for (--explain, render)
 };
 
-// --explain: a numeral that was not taken as a fact, and the rule that refused it
-// (exclusion.url, set.slogan, quote.book, refusal.bare_figure, …).
-struct Refusal {
-  Span span;
-  std::string_view rule;  // owned by the rules the document shares
-};
-
 struct Sentence {
   Pieces pieces;
   Period period = Period::none;

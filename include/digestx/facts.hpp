@@ -30,9 +30,10 @@ struct FactInput {
   // The numerals of `joined`, when the caller has found them already (a line that is
   // one piece); otherwise the facts stage finds them.
   const std::vector<Numeral>* numerals = nullptr;
-  // Receives the source spans of figures left out because their value cannot be
-  // represented (see find_numerals), and of facts whose scaling overflows.
-  std::vector<Span>* unrepresentable = nullptr;
+  // Receives the source spans of figures left out: those whose value cannot be
+  // represented (see find_numerals) and facts whose scaling overflows, with an empty
+  // rule; damaged figures (2,3000名) with the numbers rule that found them.
+  std::vector<Refusal>* left_out = nullptr;
   // --explain: receives each numeral not taken, with the rule that refused it.
   std::vector<Refusal>* refused = nullptr;
 };

@@ -90,9 +90,12 @@ struct Numeral {
 // full-width digits apart (４，５６５ is one number, 4，565 two). A figure whose value
 // cannot be represented (12345678901234567890123456分之0.000000000000000000000000000001,
 // 一亿亿亿亿亿, 2e50, forty digits) is left out whole, never read in part, and its span
-// is added to `unrepresentable` when given.
+// is added to `left_out` when given, with an empty rule. So is a figure whose digits
+// copying damaged (新增就业2,3000名, 机械化率达到76 4%, 完成投资1O0万元, 增长12。5%), with
+// the rule of numbers.json's "damaged" that found it: never read in part as the digits
+// after the damage (3000名, 4%, 0万元, 5%).
 std::vector<Numeral> find_numerals(std::u32string_view text, const NumberRules& rules,
-                                   std::u32string_view source = {}, std::vector<Span>* unrepresentable = nullptr);
+                                   std::u32string_view source = {}, std::vector<Refusal>* left_out = nullptr);
 
 // The value of a whole string that is one numeral, or nullopt. For tests and tools.
 std::optional<Decimal> parse_numeral(std::u32string_view text, const NumberRules& rules);

@@ -99,7 +99,7 @@ class StreamedDocument {
   std::vector<Unit> window_;     // the units being written, from window_first_ on
   size_t window_first_ = 0;
   std::unique_ptr<Window> ahead_;  // the window after them, being filled
-  std::vector<Span> too_large_;  // unrepresentable figures so far, warned of at the end
+  std::vector<Refusal> too_large_;  // figures left out so far (unrepresentable, damaged), warned of at the end
   size_t count_ = 0;  // units in all
   size_t filled_ = 0, facts_ = 0, failed_units_ = 0;
   bool finished_ = false;
@@ -120,7 +120,9 @@ struct LineAnalysis {
   std::u32string text;
   std::vector<Numeral> numerals;
   std::vector<Fact> facts;
-  std::vector<Span> unrepresentable;  // figures left out: their value cannot be represented
+  // Figures left out: their value cannot be represented (an empty rule) or their digits
+  // are damaged (the numbers rule that found it: 2,3000名).
+  std::vector<Refusal> left_out;
   std::vector<Refusal> refused;       // explain: numerals not taken, with the refusing rule
 };
 // `organization`: the unit whose text the line is (桃坪乡党委), for its own place.

@@ -393,6 +393,24 @@ struct NumberRules {
   std::u32string fullwidth_separators;  // separators only between full-width digits: ４，５６５
   std::u32string space_separators;      // white space between groups of three: 5 000万元, 1 200名
   size_t arabic_max_digits = 36;
+  // 增长12. 5%, 投资1 . 5亿元, 12 .5%: a point with white space around it, inside one
+  // number of running text (the integer glued to the word before it), is a decimal point.
+  std::string spaced_point_rule;
+  std::u32string spaced_points;
+  // Figures whose digits copying damaged, left out whole with a warning and their span,
+  // never read in part (新增就业2,3000名 was 3000名, without a word). `chars`: the
+  // characters the damage is made of; `chars_before`: those it may start with.
+  struct DamageRule {
+    std::string name, warning;
+    std::u32string chars, chars_before;
+  };
+  DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop;
+  // The damage rule of that name, or nullptr.
+  const DamageRule* damage_rule(std::string_view name) const {
+    for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop})
+      if (!d->name.empty() && d->name == name) return d;
+    return nullptr;
+  }
   std::string negative_rule;
   Lexicon negative_words;
   Lexicon negative_not;  // words that end in a sign's character: 减负, 担负 (为企业减负11.8亿元)

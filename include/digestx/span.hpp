@@ -54,6 +54,15 @@ struct Warning {
   Span span;
 };
 
+// A figure or numeral not taken, and the rule that refused it: --explain lists them
+// (exclusion.url, set.slogan, quote.book, refusal.bare_figure, …), and the numbers
+// stage reports the figures it leaves out with them (numeral.damaged.grouping for
+// 2,3000名; an empty rule for a value that cannot be represented).
+struct Refusal {
+  Span span;
+  std::string_view rule;  // owned by the rules the document shares
+};
+
 // A line of page furniture (发布时间:…, 责任编辑:…) left out of the text, and the
 // layout rule that found it (its name owned by the rules, not copied: a file of
 // pages has a few such lines a page). One type from the structure stage to the

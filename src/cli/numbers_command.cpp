@@ -57,12 +57,17 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     LineAnalysis line = analyse_line(std::u32string(text_line), *rules, explain);
     ++line_number;
     found += line.numerals.size();
-    // A figure too large (or too small) to represent is missing from the line's
-    // numbers: say where, for the first kMaxLeftOutMessages of them.
-    for (Span s : line.unrepresentable)
-      if (++left_out <= kMaxLeftOutMessages)
-        complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
-                 std::to_string(s.end) + "): figure_unrepresentable: left out, its value cannot be represented exactly");
+    // A figure too large (or too small) to represent, or whose digits are damaged
+    // (2,3000名), is missing from the line's numbers: say where, and why, for the first
+    // kMaxLeftOutMessages of them.
+    for (const Refusal& r : line.left_out) {
+      if (++left_out > kMaxLeftOutMessages) continue;
+      Span s = r.span;
+      std::string why = r.rule.empty() ? "figure_unrepresentable: left out, its value cannot be represented exactly"
+                                       : "figure_damaged: left out, its digits are damaged (" + std::string(r.rule) + ")";
+      complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
+               std::to_string(s.end) + "): " + why);
+    }
     write_line(out, line, oo);
     out += '\n';
     if (out.size() > (1 << 16)) {
@@ -73,7 +78,7 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   put(out);
   sink.commit();
   if (left_out > kMaxLeftOutMessages)
-    complain(input + ": " + std::to_string(left_out - kMaxLeftOutMessages) + " more figures left out for the same reason");
+    complain(input + ": " + std::to_string(left_out - kMaxLeftOutMessages) + " more figures left out (unrepresentable or damaged)");
   return found > 0 ? 0 : 1;
 }
 

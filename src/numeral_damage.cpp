@@ -1,0 +1,107 @@
+// Figures whose digits copying damaged (a PDF, a news site, OCR). Where one reading is
+// certain the token reader takes it (the spaced point: 增长12. 5%); where none is, the
+// figure is found here, whole, so that the scanner leaves it out with a warning instead
+// of reading the digits after the damage as a figure of their own (新增就业2,3000名 gave
+// 3000名, 机械化率达到76 4% gave 4%, 完成投资1O0万元 gave 0万元, without a word).
+#include "numeral_scan.hpp"
+
+namespace digestx::numerals {
+
+size_t TokenReader::digit_run_end(size_t p) const {
+  while (digit_at(p)) ++p;
+  return p;
+}
+
+size_t TokenReader::decimals_end(size_t p) const {
+  return is_point(p) && digit_at(p + 1) ? digit_run_end(p + 1) : p;
+}
+
+std::optional<Damage> TokenReader::damage_at(size_t i) const {
+  if (!digit_at(i) || (i > 0 && digit_at(i - 1))) return std::nullopt;
+  size_t p = digit_run_end(i);
+  if (auto d = damaged_grouping(i, p)) return d;
+  if (auto d = damaged_letters(i, p)) return d;
+  if (auto d = damaged_inner_space(i, p)) return d;
+  return damaged_stop(i, p);
+}
+
+// 2,3000名, 12,3456元, 1,2345.6万元, 2,30,000元, 12,5%: commas that group no thousands.
+// 1,680 and 12,345,678 group them and are read.
+std::optional<Damage> TokenReader::damaged_grouping(size_t i, size_t p) const {
+  const auto& rule = r_.damaged_grouping;
+  auto comma_at = [&](size_t k) { return k < s_.size() && in(rule.chars, s_[k]) && digit_at(k + 1); };
+  if (rule.name.empty() || !comma_at(p)) return std::nullopt;
+  if (i >= 2 && in(rule.chars, s_[i - 1]) && digit_at(i - 2)) return std::nullopt;  // judged at the chain's start
+  bool groups_thousands = p - i <= 3;
+  size_t q = p;
+  while (comma_at(q)) {
+    size_t g = digit_run_end(q + 1);
+    groups_thousands = groups_thousands && g - (q + 1) == 3;
+    q = g;
+  }
+  if (groups_thousands) return std::nullopt;
+  return Damage{i, decimals_end(q), &rule};
+}
+
+// 1O0万元, 2l5户: a letter between digits; 改造l2个: l or I alone before digits. Not in
+// a word or code of letters and digits (O2O, CO2, I2C).
+std::optional<Damage> TokenReader::damaged_letters(size_t i, size_t p) const {
+  const auto& rule = r_.damaged_letters;
+  if (rule.name.empty()) return std::nullopt;
+  size_t b = i, q = p;
+  bool damaged = false;
+  if (i > 0 && in(rule.chars_before, s_[i - 1]) && (i < 2 || !is_ascii_alpha(s_[i - 2]))) {
+    b = i - 1;
+    damaged = true;
+  }
+  while (q + 1 < s_.size() && in(rule.chars, s_[q]) && digit_at(q + 1)) {
+    q = digit_run_end(q + 1);
+    damaged = true;
+  }
+  if (!damaged || (b > 0 && is_ascii_alpha(s_[b - 1])) || (q < s_.size() && is_ascii_alpha(s_[q])))
+    return std::nullopt;
+  return Damage{b, decimals_end(q), &rule};
+}
+
+// 机械化率达到76 4%: white space inside a number glued to the word before it, grouping
+// no thousands. A column of figures has white space before its first number as well
+// (城关镇 12 98.5%); 5 000万元 groups thousands.
+std::optional<Damage> TokenReader::damaged_inner_space(size_t i, size_t p) const {
+  const auto& rule = r_.damaged_inner_space;
+  if (rule.name.empty() || i == 0 || !is_han(s_[i - 1])) return std::nullopt;
+  size_t q = p;
+  while (q < s_.size() && in(r_.space_separators, s_[q]) && q - p < kMaxInnerSpaces) ++q;
+  if (q == p || !digit_at(q) || separator_at(p, i)) return std::nullopt;
+  return Damage{i, decimals_end(digit_run_end(q)), &rule};
+}
+
+// 增长12。5%: a full stop between digits.
+std::optional<Damage> TokenReader::damaged_stop(size_t i, size_t p) const {
+  const auto& rule = r_.damaged_stop;
+  if (rule.name.empty() || p + 1 >= s_.size() || !in(rule.chars, s_[p]) || !digit_at(p + 1)) return std::nullopt;
+  return Damage{i, decimals_end(digit_run_end(p + 1)), &rule};
+}
+
+// 增长12. 5%, 投资1 . 5亿元, 增长12 .5%: the fraction's first digit after a point with
+// white space beside it, in running text (the integer [i, p) glued to a Chinese word, one
+// or two spaces between at most), or 0. A list marker (1. 5个村) starts a line.
+size_t TokenReader::spaced_fraction_at(size_t i, size_t p) const {
+  if (r_.spaced_point_rule.empty()) return 0;
+  auto spaces_from = [&](size_t k) {
+    size_t e = k;
+    while (e < s_.size() && in(r_.space_separators, s_[e]) && e - k < kMaxInnerSpaces) ++e;
+    return e;
+  };
+  size_t q = spaces_from(p);
+  if (q >= s_.size() || !in(r_.spaced_points, s_[q])) return 0;
+  size_t f = spaces_from(q + 1);
+  if ((q == p && f == q + 1) || !digit_at(f)) return 0;
+  size_t b = i;
+  while (b > 0 && in(r_.space_separators, s_[b - 1]) && i - b < kMaxInnerSpaces) --b;
+  if (b == 0 || !is_han(s_[b - 1])) return 0;
+  size_t after = spaces_from(digit_run_end(f));  // 1. 5. 3: a dotted chain, no decimal
+  if (after < s_.size() && is_point(after) && digit_at(spaces_from(after + 1))) return 0;
+  return f;
+}
+
+}  // namespace digestx::numerals
