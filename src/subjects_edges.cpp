@@ -22,6 +22,7 @@ class SubjectEdges {
   void drop_level_span(Subject& s) const;
   void drop_divisor(Subject& s) const;
   void drop_comparand(Subject& s) const;
+  void drop_bare_comparand(Subject& s) const;
   void keep_verb_before_after(Subject& s) const;
   void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
@@ -60,6 +61,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   drop_level_span(s);
   if (from_back) drop_divisor(s);
   if (from_back) drop_comparand(s);
+  if (from_back) drop_bare_comparand(s);
   if (from_back) keep_verb_before_after(s);
   trim_start(s, from_back);
   trim_end(s, b, e, from_back, classifier);
@@ -202,6 +204,18 @@ void SubjectEdges::drop_comparand(Subject& s) const {
     s.rule = r_.edges.comparand_rule;
     return;
   }
+}
+
+// 养护资金仅为3200元，低于全省平均水平约1000元 -> null, not 平均水平: a phrase that starts right
+// after a comparative (edges.comparands), a scope word such as 全省 aside, names what the
+// figure is compared with, never what it measures; a wrong subject is worse than none.
+void SubjectEdges::drop_bare_comparand(Subject& s) const {
+  if (s.empty() || r_.edges.comparand_rule.empty()) return;
+  size_t p = s.b;
+  if (auto scope = r_.hard_stops.longest_ending_at(t_, p)) p -= scope.len;
+  if (!r_.edges.comparatives.longest_ending_at(t_, p)) return;
+  s.e = s.b;
+  s.rule = r_.edges.comparand_rule;
 }
 
 // 培训后就业率只有六成左右 -> 培训后就业率: a verb (stops_before) stopped the phrase
