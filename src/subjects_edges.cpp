@@ -364,14 +364,22 @@ void SubjectEdges::share_after_bound(Subject& s, size_t figure_end, size_t hi) c
 // 投入3.6亿元实施农村饮水安全巩固提升工程, 投入8000万元至1亿元用于村级活动场所提质: a sum
 // put in by a verb of spending right before it (投入, 争取, 投资: 南湖镇投资1.6亿元推进…)
 // measures the purpose after it, the words from a purpose verb to the end of
-// the clause when they are a short name: no figure, no 的, no verb taking an object, no
-// stop. Not after a verb of giving (给予10-50万元改造补助: the noun after is the sum's).
+// the clause when they are a short name: no 的, no verb taking an object, no stop. A
+// figure ends the name when it counts it (投入1000万元建设美丽乡村示范村3个: 美丽乡村示范村,
+// was 建设美丽乡村示范村); one right after the verb leaves no name (投入500万元建设2个示范村:
+// null, was the verb 建设). Not after a verb of
+// giving (给予10-50万元改造补助: the noun after is the sum's).
 std::optional<SubjectFinder::Range> SubjectEdges::purpose(size_t figure_b, size_t e, size_t hi) const {
   auto v = r_.edges.purpose_verbs.longest_at(t_, e);
   if (!v || !r_.edges.spend_verbs.longest_ending_at(t_, figure_b)) return std::nullopt;
   size_t b = e + v.len, k = b;
   while (k < hi && !f_.boundary(t_[k])) {
-    if (k - b >= r_.edges.purpose_max || f_.figure_starts_at(k) || t_[k] == r_.head_marker) return std::nullopt;
+    if (f_.figure_starts_at(k)) {
+      if (k == b) return SubjectFinder::Range{b, b};  // no name, and never the verb (建设)
+      if (k < b + 2) return std::nullopt;
+      break;
+    }
+    if (k - b >= r_.edges.purpose_max || t_[k] == r_.head_marker) return std::nullopt;
     if (auto noun = r_.nouns.longest_at(t_, k)) {  // 中 of 中医院 is no stop
       k += noun.len;
       continue;
