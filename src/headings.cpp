@@ -93,7 +93,7 @@ class HeadingMatcher {
     const Item& it = list[k];
     switch (it.type) {
       case Item::Type::organization: return organization(it, end, f, next);
-      case Item::Type::role: return role(end, f, next);
+      case Item::Type::role: return role(it, end, f, next);
       case Item::Type::name: return name(it, list, k, end, f, next);
       case Item::Type::space: return space(it, end, f, next);
       case Item::Type::separator: return separator(end, f, next);
@@ -134,11 +134,18 @@ class HeadingMatcher {
     return extra.empty() || is_han(c) || is_ascii_alpha(c) || extra.find(c) != std::u32string::npos;
   }
 
-  // A role word, with the posts held together with it (党组书记、局长, 书记、主任).
-  bool role(size_t end, const Found& f, const Next& next) {
-    auto m = r_.role_words.longest_at(s_, f.pos);
-    if (!m || f.pos + m.len > end) return false;
-    size_t e = f.pos + m.len;
+  // A role word, with the posts held together with it (党组书记、局长, 书记、主任). Where
+  // the item names bodies, one may open the role (城关镇　党委书记　李明: the place stands
+  // apart, the party body goes with the post), tried before the role word alone.
+  bool role(const Item& it, size_t end, const Found& f, const Next& next) {
+    if (auto body = it.bodies.longest_at(s_, f.pos); body && role_from(f.pos + body.len, end, f, next)) return true;
+    return role_from(f.pos, end, f, next);
+  }
+
+  bool role_from(size_t at, size_t end, const Found& f, const Next& next) {
+    auto m = r_.role_words.longest_at(s_, at);
+    if (!m || at + m.len > end) return false;
+    size_t e = at + m.len;
     while (e + 1 < end && in_set(r_.organization_title_separators, s_[e])) {
       size_t more = held_post_at(e + 1, end);
       if (!more) break;

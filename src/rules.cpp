@@ -493,6 +493,7 @@ void load_item_options(const Node& n, HeadingItem& item) {
   if (auto m = only("max", item.type == T::space)) item.max = size_t(m->integer(1, 100));
   if (auto a = only("after_posts", item.type == T::organization)) item.after_posts = a->boolean();
   if (auto sp = only("spaced", item.type == T::name)) item.spaced = sp->boolean();
+  if (auto b = only("bodies", item.type == T::role)) add_words(item.bodies, *b, 0);
   if (auto t = only("text", item.type == T::literal)) item.text = t->text();
   if (auto w = only("words", item.type == T::literal)) add_words(item.words, *w, 0);
   if (auto o = only("open", item.type == T::bracket)) item.open = o->text();
@@ -516,7 +517,7 @@ HeadingItem load_item(const Node& n) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "after_posts", "spaced", "text", "words", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item);
@@ -536,14 +537,19 @@ std::vector<HeadingItem> load_pattern(const Node& list) {
 }
 
 // The organisation ends where the role begins: a unit's pattern holds each of
-// organisation, role and name once, the role right after the organisation.
+// organisation, role and name once, the role right after the organisation, or after
+// white space when the role may open with its body (城关镇　党委书记).
 void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) {
-  std::map<HeadingItem::Type, int> count;
+  using T = HeadingItem::Type;
+  std::map<T, int> count;
   std::function<void(const std::vector<HeadingItem>&)> walk = [&](const std::vector<HeadingItem>& items) {
     for (size_t i = 0; i < items.size(); ++i) {
       ++count[items[i].type];
-      bool role_next = i + 1 < items.size() && items[i + 1].type == HeadingItem::Type::role;
-      if (items[i].type == HeadingItem::Type::organization && !role_next) n.fail("the role must follow the organization");
+      bool role_next = i + 1 < items.size() && items[i + 1].type == T::role;
+      bool spaced_role = i + 2 < items.size() && items[i + 1].type == T::space && !items[i + 1].optional &&
+                         items[i + 2].type == T::role && !items[i + 2].bodies.empty();
+      if (items[i].type == T::organization && !role_next && !spaced_role)
+        n.fail("the role must follow the organization (or white space, when the role names its bodies)");
       walk(items[i].items);
     }
   };

@@ -22,6 +22,7 @@ class SubjectEdges {
   void drop_level_span(Subject& s) const;
   void drop_divisor(Subject& s) const;
   void drop_comparand(Subject& s) const;
+  void drop_bare_comparand(Subject& s) const;
   void keep_verb_before_after(Subject& s) const;
   void trim_start(Subject& s, bool from_back) const;
   bool noun_covers(size_t b, size_t e, size_t floor) const;
@@ -61,6 +62,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   if (from_back) f_.drop_trailing_slogan(s, b);
   if (from_back) drop_divisor(s);
   if (from_back) drop_comparand(s);
+  if (from_back) drop_bare_comparand(s);
   if (from_back) keep_verb_before_after(s);
   if (from_back) f_.drop_recipient(s);
   trim_start(s, from_back);
@@ -205,6 +207,18 @@ void SubjectEdges::drop_comparand(Subject& s) const {
     s.rule = r_.edges.comparand_rule;
     return;
   }
+}
+
+// 养护资金仅为3200元，低于全省平均水平约1000元 -> null, not 平均水平: a phrase that starts right
+// after a comparative (edges.comparands), a scope word such as 全省 aside, names what the
+// figure is compared with, never what it measures; a wrong subject is worse than none.
+void SubjectEdges::drop_bare_comparand(Subject& s) const {
+  if (s.empty() || r_.edges.comparand_rule.empty()) return;
+  size_t p = s.b;
+  if (auto scope = r_.hard_stops.longest_ending_at(t_, p)) p -= scope.len;
+  if (!r_.edges.comparatives.longest_ending_at(t_, p)) return;
+  s.e = s.b;
+  s.rule = r_.edges.comparand_rule;
 }
 
 // 培训后就业率只有六成左右 -> 培训后就业率: a verb (stops_before) stopped the phrase
@@ -360,14 +374,22 @@ void SubjectEdges::share_after_bound(Subject& s, size_t figure_end, size_t hi) c
 // 投入3.6亿元实施农村饮水安全巩固提升工程, 投入8000万元至1亿元用于村级活动场所提质: a sum
 // put in by a verb of spending right before it (投入, 争取, 投资: 南湖镇投资1.6亿元推进…)
 // measures the purpose after it, the words from a purpose verb to the end of
-// the clause when they are a short name: no figure, no 的, no verb taking an object, no
-// stop. Not after a verb of giving (给予10-50万元改造补助: the noun after is the sum's).
+// the clause when they are a short name: no 的, no verb taking an object, no stop. A
+// figure ends the name when it counts it (投入1000万元建设美丽乡村示范村3个: 美丽乡村示范村,
+// was 建设美丽乡村示范村); one right after the verb leaves no name (投入500万元建设2个示范村:
+// null, was the verb 建设). Not after a verb of
+// giving (给予10-50万元改造补助: the noun after is the sum's).
 std::optional<SubjectFinder::Range> SubjectEdges::purpose(size_t figure_b, size_t e, size_t hi) const {
   auto v = r_.edges.purpose_verbs.longest_at(t_, e);
   if (!v || !r_.edges.spend_verbs.longest_ending_at(t_, figure_b)) return std::nullopt;
   size_t b = e + v.len, k = b;
   while (k < hi && !f_.boundary(t_[k])) {
-    if (k - b >= r_.edges.purpose_max || f_.figure_starts_at(k) || t_[k] == r_.head_marker) return std::nullopt;
+    if (f_.figure_starts_at(k)) {
+      if (k == b) return SubjectFinder::Range{b, b};  // no name, and never the verb (建设)
+      if (k < b + 2) return std::nullopt;
+      break;
+    }
+    if (k - b >= r_.edges.purpose_max || t_[k] == r_.head_marker) return std::nullopt;
     if (auto noun = r_.nouns.longest_at(t_, k)) {  // 中 of 中医院 is no stop
       k += noun.len;
       continue;

@@ -193,6 +193,7 @@ struct HeadingItem {
   size_t max = 0;              // space: at most this many characters (0: any)
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
+  Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
   std::u32string text;         // literal: this text,
   Lexicon words;               // or any one of these words (述职人, 汇报人)
   std::u32string open, close;  // bracket: pairs, k-th with k-th
