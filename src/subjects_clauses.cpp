@@ -11,6 +11,7 @@ class SubjectClauses {
  public:
   explicit SubjectClauses(const SubjectFinder& finder) : f_(finder), t_(finder.in_.text), r_(finder.r_) {}
   void recipient(Subject& s) const;
+  bool suffixes_to_end(size_t k, size_t e) const;
   void trailing_slogan(Subject& s, size_t figure_b) const;
   void bound_body(Subject& s, size_t figure_end) const;
 
@@ -53,6 +54,15 @@ size_t SubjectClauses::verb_at(size_t k) const {
   return best;
 }
 
+// Whether [k, e) is noun suffixes alone, which make the verb before them a noun:
+// 对年销售额超500万元的合作社 (销售额 is no 销售 of a grant; it gave 销售额, not 年销售额).
+bool SubjectClauses::suffixes_to_end(size_t k, size_t e) const {
+  if (k >= e) return false;
+  for (size_t j = k; j < e; ++j)
+    if (r_.noun_suffixes.find(t_[j]) == std::u32string::npos) return false;
+  return true;
+}
+
 // Whether a noun that begins in [floor, k) runs past k (服务 inside 法律服务).
 bool SubjectClauses::inside_noun(size_t k, size_t floor) const {
   for (size_t j = floor; j < k; ++j)
@@ -68,7 +78,8 @@ bool SubjectClauses::inside_noun(size_t k, size_t floor) const {
 void SubjectClauses::recipient(Subject& s) const {
   if (s.empty() || r_.edges.recipient_rule.empty() || s.e - s.b < 3 || !preposition_before(s.b)) return;
   for (size_t k = s.b + 1; k + 2 <= s.e; ++k) {
-    if (!verb_at(k) || inside_noun(k, s.b)) continue;
+    size_t verb = verb_at(k);
+    if (!verb || inside_noun(k, s.b) || suffixes_to_end(k + verb, s.e)) continue;
     s.b = k;
     s.rule = r_.edges.recipient_rule;
     return;
