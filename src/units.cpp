@@ -613,15 +613,31 @@ bool ends_paragraph(const LineList& lines, size_t i) {
   return i + 1 >= lines.size() || lines[i + 1].blank || !lines[i + 1].furniture.empty() || !lines[i].complete.empty();
 }
 
+// Whether the text names a genre of structure.json genres by its title regex
+// (2023年度抓基层党建工作述职报告: an official's full report).
+bool names_a_genre(std::u32string_view text, const StructureRules& rules) {
+  icu::UnicodeString title = unicode_of(std::u32string(text));
+  for (const auto& g : rules.genres) {
+    if (!g.title.may_match(text)) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
+    if (U_SUCCESS(status) && run_bounded(*m, false) == RegexRun::hit) return true;
+  }
+  return false;
+}
+
 // The first line of text (page furniture aside) when it stands alone and reads as a title.
+// With no unit heading at all, only a title that names a genre: a full report copied
+// without its byline (2023年度抓基层党建工作述职报告 over 一、2023年工作情况) had no title,
+// so no genre, and its 今年以来 read as the year planned; a plain text's first line stays text.
 void title_first_line(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
                       const KindList& kinds, FrontPlaces& fp) {
-  if (first_unit == lines.size()) return;
+  bool no_units = first_unit == lines.size();
   for (size_t i = 0; i < first_unit; ++i) {
     if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
     if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules, rules.structure.title_inner_marks) &&
-        lines[i].heading_level <= 2 &&
-        ends_paragraph(lines, i))
+        lines[i].heading_level <= 2 && ends_paragraph(lines, i) &&
+        (!no_units || names_a_genre(text_of(view, lines[i].content), rules.structure)))
       fp.title_at = i;
     break;
   }
