@@ -25,7 +25,8 @@ class RespectivelyLists {
   std::vector<Range> list_before(size_t end, size_t floor, bool counting) const;
   bool pair_with_figures_before(std::vector<SubjectFigure>& figures, size_t k, size_t n, size_t end, size_t floor,
                                 std::string_view rule) const;
-  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const;
+  void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
+                      bool share_head) const;
 
   const SubjectFinder& f_;
 };
@@ -63,8 +64,11 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
       k = last;
       continue;
     }
+    // 接待游客和旅游收入分别为120万人次、8.6亿元: a count and a sum share no head (not 游客收入).
+    bool alike = std::all_of(figures.begin() + long(k), figures.begin() + long(last) + 1,
+                             [&](const SubjectFigure& f) { return f.counted == figures[k].counted; });
     for (size_t i = 0; i < n; ++i)
-      pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule);
+      pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule, alike);
     k = last;
   }
 }
@@ -195,8 +199,9 @@ bool RespectivelyLists::pair_with_figures_before(std::vector<SubjectFigure>& fig
 }
 
 // The i-th figure gets the i-th noun and the head of the last one when the others
-// are shorter (一产 + 增加值); with no pairing (items null) it gets no subject.
-void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule) const {
+// are shorter (一产 + 增加值), when share_head; with no pairing (items null) it gets no subject.
+void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
+                                       bool share_head) const {
   s.rule = rule;
   s.hb = s.he = 0;
   if (!items) {
@@ -212,7 +217,7 @@ void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* ite
   // suffix (户) ends a whole noun, it shares no head (not 低保户家庭).
   char32_t last = f_.in_.text[s.e - 1];
   bool complete = last == f_.in_.text[lastn.second - 1] || f_.r_.noun_suffixes.find(last) != std::u32string::npos;
-  if (i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
+  if (share_head && i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
     s.hb = lastn.first + other;
     s.he = lastn.second;
   }
