@@ -19,9 +19,26 @@ size_t TokenReader::decimals_end(size_t p) const {
 std::optional<Damage> TokenReader::damage_at(size_t i) const {
   if (!digit_at(i) || (i > 0 && digit_at(i - 1))) return std::nullopt;
   size_t p = digit_run_end(i);
+  if (auto d = damaged_run(i, p, true)) return d;
+  // 新增就业3万2,3000人: the digits after a unit character belong to the same figure, so
+  // damage there leaves out the whole of it (read apart it was 3万2 and 3000人).
+  for (size_t k = decimals_end(p); unit_char_at(k) && digit_at(k + 1);) {
+    size_t j = k + 1, q = digit_run_end(j);
+    if (auto d = damaged_run(j, q, false)) return Damage{i, d->e, d->rule};
+    k = decimals_end(q);
+  }
+  return std::nullopt;
+}
+
+// The damage of the run of digits [i, p). `first`: the run starts the figure; inside it
+// (after 万) white space is judged by the figure's start, so it is not looked at here.
+std::optional<Damage> TokenReader::damaged_run(size_t i, size_t p, bool first) const {
   if (auto d = damaged_grouping(i, p)) return d;
   if (auto d = damaged_letters(i, p)) return d;
-  if (auto d = damaged_inner_space(i, p)) return d;
+  if (first) {
+    if (auto d = damaged_inner_space(i, p)) return d;
+    if (auto d = damaged_dotted_chain(i, p)) return d;
+  }
   return damaged_stop(i, p);
 }
 
@@ -82,6 +99,37 @@ std::optional<Damage> TokenReader::damaged_stop(size_t i, size_t p) const {
   return Damage{i, decimals_end(digit_run_end(p + 1)), &rule};
 }
 
+// 增长1. 5. 3%: points with white space beside them joining three runs of digits or more,
+// in running text, before a unit: a lost digit or a list run together; read apart it was
+// 3%. Without white space (2022.3.15, 1.5.3) every part is an integer of a name.
+std::optional<Damage> TokenReader::damaged_dotted_chain(size_t i, size_t p) const {
+  const auto& rule = r_.damaged_dotted_chain;
+  if (rule.name.empty() || !spaced_point_glued(i)) return std::nullopt;
+  size_t q = p, parts = 1;
+  bool spaced = false;
+  for (;;) {
+    size_t at = skip_spaces(q, kMaxInnerSpaces);
+    if (at >= s_.size() || !in(r_.spaced_points, s_[at])) break;
+    size_t f = skip_spaces(at + 1, kMaxInnerSpaces);
+    if (!digit_at(f)) break;
+    spaced = spaced || at != q || f != at + 1;
+    q = digit_run_end(f);
+    ++parts;
+  }
+  // A figure only where a unit follows (版本1. 5. 3 is a version, a name).
+  size_t u = skip_spaces(q, kMaxInnerSpaces);
+  if (parts < 3 || !spaced || !(unit_char_at(u) || r_.unit_words.longest_at(s_, u))) return std::nullopt;
+  return Damage{i, q, &rule};
+}
+
+// Whether the integer starting at i is glued to a Chinese word (one or two spaces
+// between at most): running text, not a list marker at the start of a line.
+bool TokenReader::spaced_point_glued(size_t i) const {
+  size_t b = i;
+  while (b > 0 && in(r_.space_separators, s_[b - 1]) && i - b < kMaxInnerSpaces) --b;
+  return b > 0 && is_han(s_[b - 1]);
+}
+
 // 增长12. 5%, 投资1 . 5亿元, 增长12 .5%: the fraction's first digit after a point with
 // white space beside it, in running text (the integer [i, p) glued to a Chinese word, one
 // or two spaces between at most), or 0. A list marker (1. 5个村) starts a line.
@@ -96,9 +144,7 @@ size_t TokenReader::spaced_fraction_at(size_t i, size_t p) const {
   if (q >= s_.size() || !in(r_.spaced_points, s_[q])) return 0;
   size_t f = spaces_from(q + 1);
   if ((q == p && f == q + 1) || !digit_at(f)) return 0;
-  size_t b = i;
-  while (b > 0 && in(r_.space_separators, s_[b - 1]) && i - b < kMaxInnerSpaces) --b;
-  if (b == 0 || !is_han(s_[b - 1])) return 0;
+  if (!spaced_point_glued(i)) return 0;
   size_t after = spaces_from(digit_run_end(f));  // 1. 5. 3: a dotted chain, no decimal
   if (after < s_.size() && is_point(after) && digit_at(spaces_from(after + 1))) return 0;
   return f;

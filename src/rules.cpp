@@ -882,7 +882,7 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   }
   auto n = root.opt("damaged");
   if (!n) return;
-  n->keys({"grouping", "inner_space", "letters", "stop"});
+  n->keys({"grouping", "inner_space", "letters", "stop", "dotted_chain"});
   auto load = [&](const char* key, NumberRules::DamageRule& d) {
     auto k = n->opt(key);
     if (!k) return;
@@ -896,6 +896,7 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   load("inner_space", r.damaged_inner_space);
   load("letters", r.damaged_letters);
   load("stop", r.damaged_stop);
+  load("dotted_chain", r.damaged_dotted_chain);
 }
 
 void load_numbers(const Node& root, NumberRules& r) {

@@ -405,10 +405,11 @@ struct NumberRules {
     std::string name, warning;
     std::u32string chars, chars_before;
   };
-  DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop;
+  DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain;
   // The damage rule of that name, or nullptr.
   const DamageRule* damage_rule(std::string_view name) const {
-    for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop})
+    for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop,
+                                 &damaged_dotted_chain})
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
   }
