@@ -122,11 +122,17 @@ class HeadingMatcher {
       if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
       if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
+      if (bare_body(b, p)) continue;  // 党委 alone (城关镇　党委书记): no body named
       Found g = f;
       g.org_b = b, g.org_e = g.pos = g.heading_end = p;
       if (next(g)) return true;
     }
     return false;
+  }
+
+  bool bare_body(size_t b, size_t e) const {
+    auto m = r_.organization_not_whole.longest_at(s_, b);
+    return m && b + m.len == e;
   }
 
   bool may_start_organization(char32_t c) const {
@@ -198,6 +204,8 @@ class HeadingMatcher {
 
   bool take_name(size_t b, size_t e, const Found& f, const Next& next) {
     if (r_.name_not_words.occurs_within(s_, b, e)) return false;  // 述职, 摘登: a word, not a name
+    // 城关镇, 县教育局: a place or a body, not a name (王镇, two characters, stays one)
+    if (e - b >= 3 && r_.name_not_endings.longest_ending_at(s_, e)) return false;
     Found g = f;
     g.name_b = b, g.name_e = g.pos = g.heading_end = e;
     return next(g);
@@ -347,7 +355,8 @@ class HeadingMatcher {
     h.organization = j_.span(f.org_b, f.org_e);
     h.role = j_.span(f.role_b, f.role_e);
     h.name = j_.span(f.name_b, f.name_e);
-    h.rules = {layout.name, r_.organization_rule, r_.roles[size_t(f.role)].name, r_.person_name_rule};
+    h.rules = {layout.name, r_.organization_rule, r_.roles[size_t(f.role)].name};
+    if (f.name_e > f.name_b) h.rules.push_back(r_.person_name_rule);  // a post without a name: name null
     if (f.separator >= 0) h.rules.push_back(r_.separators[size_t(f.separator)].name);
     if (f.body) {
       out.body = j_.pieces(f.head_b, f.head_e);

@@ -554,8 +554,11 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
     }
   };
   walk(pattern);
-  for (auto t : {HeadingItem::Type::organization, HeadingItem::Type::role, HeadingItem::Type::name})
-    if (count[t] != 1) n.fail("a unit's pattern holds one organization, one role and one name");
+  // A heading may give the post without a name (城关镇　党委书记 over its headline): the
+  // unit's name is then null.
+  for (auto t : {HeadingItem::Type::organization, HeadingItem::Type::role})
+    if (count[t] != 1) n.fail("a unit's pattern holds one organization, one role and at most one name");
+  if (count[HeadingItem::Type::name] > 1) n.fail("a unit's pattern holds one organization, one role and at most one name");
 }
 
 void load_layouts(const Node& list, StructureRules& r) {
@@ -652,7 +655,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 
 void load_organization(const Node& org, StructureRules& r) {
   org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars", "held_post_body_chars",
-             "digits_not_before"});
+             "digits_not_before", "not_whole"});
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
@@ -660,6 +663,7 @@ void load_organization(const Node& org, StructureRules& r) {
   if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
   if (auto st = org.opt("start_chars")) r.organization_start_chars = st->text();
   if (auto d = org.opt("digits_not_before")) r.organization_digits_not_before = d->text();
+  if (auto w = org.opt("not_whole")) add_words(r.organization_not_whole, *w, 0);
   if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
 }
 
@@ -727,7 +731,7 @@ void load_structure(const Node& root, StructureRules& r) {
   }
   load_organization(root.at("organization"), r);
   Node pn = root.at("person_name");
-  pn.keys({"name", "min_chars", "max_chars", "max_chars_dotted", "extra_chars", "max_spaces", "not_words"});
+  pn.keys({"name", "min_chars", "max_chars", "max_chars_dotted", "extra_chars", "max_spaces", "not_words", "not_endings"});
   r.person_name_rule = pn.at("name").str();
   r.name_min = size_t(pn.at("min_chars").integer(1, 20));
   r.name_max = size_t(pn.at("max_chars").integer(int64_t(r.name_min), 20));
@@ -736,6 +740,7 @@ void load_structure(const Node& root, StructureRules& r) {
   r.name_extra_chars = pn.at("extra_chars").text(true);
   r.name_max_spaces = size_t(pn.at("max_spaces").integer(0, 10));
   add_words(r.name_not_words, pn.at("not_words"), 0);
+  if (auto e = pn.opt("not_endings")) add_words(r.name_not_endings, *e, 0);
   for (const Node& n : root.at("separators").list()) {
     n.keys({"name", "text"});
     r.separator_words.add(n.at("text").text(), int(r.separators.size()));

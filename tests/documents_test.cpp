@@ -37,6 +37,10 @@ std::string squeeze(const std::string& s) {
 }
 
 std::string str(const nlohmann::json& j) { return j.is_null() ? "<null>" : j.get<std::string>(); }
+// A gold unit field written "" is one the heading does not state (城关镇　党委书记 has no
+// name): the scorer finds a gold heading by its organisation, role and name in the
+// source, so the gold writes "" where the output gives null.
+std::string gold_field(const nlohmann::json& j) { return j.is_string() && j.get<std::string>().empty() ? "<null>" : str(j); }
 
 class Documents : public testing::TestWithParam<std::string> {};
 
@@ -55,7 +59,7 @@ TEST_P(Documents, MatchGold) {
   ASSERT_EQ(d["units"].size(), gold["units"].size());
   for (size_t i = 0; i < gold["units"].size(); ++i)
     for (const char* key : {"organization", "role", "name", "headline"})
-      EXPECT_EQ(squeeze(str(d["units"][i][key])), squeeze(str(gold["units"][i][key]))) << "unit " << i << " " << key;
+      EXPECT_EQ(squeeze(str(d["units"][i][key])), squeeze(gold_field(gold["units"][i][key]))) << "unit " << i << " " << key;
 
   // Provenance: a heading's span gives back the heading once line breaks and spaces go.
   for (const auto& u : d["units"]) {

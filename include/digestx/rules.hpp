@@ -264,6 +264,9 @@ struct StructureRules {
   std::u32string organization_start_chars;
   // Digits inside a body's name end it before these (12个乡镇党委: a count, no body).
   std::u32string organization_digits_not_before;
+  // Bare party bodies that name no body on their own: 党委 in 城关镇　党委书记 is no
+  // organisation (the place before it is no person's name).
+  Lexicon organization_not_whole;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
@@ -275,6 +278,9 @@ struct StructureRules {
   size_t name_max_dotted = 4;  // a name with an extra char inside (阿依古丽·买买提) may run this long
   std::u32string name_extra_chars;
   Lexicon name_not_words;  // a "name" holding one of these is no name (述职摘登)
+  // A "name" of three or more characters ending in one of these is a place or a body
+  // (城关镇, 县教育局 in 县教育局　党组书记), no person's name.
+  Lexicon name_not_endings;
   std::vector<Named> separators;
   Lexicon separator_words;  // value: index into separators
   // Heading layouts: each a named pattern of typed items (heading_layouts of
