@@ -389,7 +389,7 @@ bool Recogniser::give_back_unit_char(Matched& m) const {
   Numeral& n = m.n;
   if (n.form != Numeral::Form::plain || n.per_power) return true;
   size_t len = n.end - n.begin;
-  for (size_t back = std::min<size_t>(2, len - 1); back >= 1 && len >= 2; --back) {
+  for (size_t back = len >= 2 ? std::min<size_t>(2, len - 1) : 0; back >= 1; --back) {
     size_t at = n.end - back;
     if (!all_unit_chars(at, n.end)) continue;
     auto u = t_.unit_at(at);
@@ -406,11 +406,8 @@ bool Recogniser::give_back_unit_char(Matched& m) const {
 }
 
 bool Recogniser::all_unit_chars(size_t b, size_t e) const {
-  for (size_t k = b; k < e; ++k) {
-    const auto* info = t_.r_.numbers.info(s_[k]);
-    using T = NumberRules::CharType;
-    if (!info || (info->type != T::small_unit && info->type != T::big_unit)) return false;
-  }
+  for (size_t k = b; k < e; ++k)
+    if (!t_.r_.numbers.unit_info(s_[k])) return false;
   return b < e;
 }
 
@@ -420,9 +417,8 @@ bool Recogniser::all_unit_chars(size_t b, size_t e) const {
 std::optional<Decimal> Recogniser::units_alone(size_t b, size_t e) const {
   int power = 0, last = -1;
   for (size_t k = b; k < e; ++k) {
-    const auto* info = t_.r_.numbers.info(s_[k]);
-    using T = NumberRules::CharType;
-    if (!info || (info->type != T::small_unit && info->type != T::big_unit) || info->value <= last) return std::nullopt;
+    const auto* info = t_.r_.numbers.unit_info(s_[k]);
+    if (!info || info->value <= last) return std::nullopt;
     power += info->value;
     last = info->value;
   }
@@ -670,11 +666,10 @@ void Composer::set_range(const Matched& m, Draft& d, bool& exact, bool bare) con
 // already; 5000-2万元 stays as written: scaled, its low end would pass its high end).
 std::optional<int> Composer::multiplier_power(const Numeral& low, const Numeral& high) const {
   if (high.end <= high.begin || low.form != Numeral::Form::plain || high.form != Numeral::Form::plain) return std::nullopt;
-  const auto* last = t_.r_.numbers.info(s_[high.end - 1]);
-  using T = NumberRules::CharType;
-  if (!last || (last->type != T::big_unit && last->type != T::small_unit)) return std::nullopt;
+  const auto* last = t_.r_.numbers.unit_info(s_[high.end - 1]);
+  if (!last) return std::nullopt;
   for (size_t k = low.begin; k < low.end; ++k)
-    if (const auto* c = t_.r_.numbers.info(s_[k]); c && (c->type == T::big_unit || c->type == T::small_unit)) return std::nullopt;
+    if (t_.r_.numbers.unit_info(s_[k])) return std::nullopt;
   Decimal base = low.low ? *low.low : low.value;
   auto scaled = base.shift(last->value);
   Decimal top = high.high ? *high.high : high.value;

@@ -12,6 +12,13 @@ size_t TokenReader::digit_run_end(size_t p) const {
   return p;
 }
 
+// Past the white space of space_separators at p, kMaxInnerSpaces of it at most.
+size_t TokenReader::separators_end(size_t p) const {
+  size_t e = p;
+  while (e < s_.size() && in(r_.space_separators, s_[e]) && e - p < kMaxInnerSpaces) ++e;
+  return e;
+}
+
 size_t TokenReader::decimals_end(size_t p) const {
   return is_point(p) && digit_at(p + 1) ? digit_run_end(p + 1) : p;
 }
@@ -86,8 +93,7 @@ std::optional<Damage> TokenReader::damaged_letters(size_t i, size_t p) const {
 std::optional<Damage> TokenReader::damaged_inner_space(size_t i, size_t p) const {
   const auto& rule = r_.damaged_inner_space;
   if (rule.name.empty() || i == 0 || !is_han(s_[i - 1])) return std::nullopt;
-  size_t q = p;
-  while (q < s_.size() && in(r_.space_separators, s_[q]) && q - p < kMaxInnerSpaces) ++q;
+  size_t q = separators_end(p);
   if (q == p || !digit_at(q) || separator_at(p, i)) return std::nullopt;
   return Damage{i, decimals_end(digit_run_end(q)), &rule};
 }
@@ -135,18 +141,13 @@ bool TokenReader::spaced_point_glued(size_t i) const {
 // or two spaces between at most), or 0. A list marker (1. 5个村) starts a line.
 size_t TokenReader::spaced_fraction_at(size_t i, size_t p) const {
   if (r_.spaced_point_rule.empty()) return 0;
-  auto spaces_from = [&](size_t k) {
-    size_t e = k;
-    while (e < s_.size() && in(r_.space_separators, s_[e]) && e - k < kMaxInnerSpaces) ++e;
-    return e;
-  };
-  size_t q = spaces_from(p);
+  size_t q = separators_end(p);
   if (q >= s_.size() || !in(r_.spaced_points, s_[q])) return 0;
-  size_t f = spaces_from(q + 1);
+  size_t f = separators_end(q + 1);
   if ((q == p && f == q + 1) || !digit_at(f)) return 0;
   if (!spaced_point_glued(i)) return 0;
-  size_t after = spaces_from(digit_run_end(f));  // 1. 5. 3: a dotted chain, no decimal
-  if (after < s_.size() && is_point(after) && digit_at(spaces_from(after + 1))) return 0;
+  size_t after = separators_end(digit_run_end(f));  // 1. 5. 3: a dotted chain, no decimal
+  if (after < s_.size() && is_point(after) && digit_at(separators_end(after + 1))) return 0;
   return f;
 }
 

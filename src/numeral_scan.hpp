@@ -141,10 +141,7 @@ class NumeralText {
     return info && info->type != CharType::point;
   }
 
-  bool unit_char_at(size_t i) const {
-    const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
-    return info && (info->type == CharType::small_unit || info->type == CharType::big_unit);
-  }
+  bool unit_char_at(size_t i) const { return i < s_.size() && r_.unit_info(s_[i]); }
 
 
   // Whether one of the two-digit words (折) follows p, white space allowed.
@@ -197,6 +194,7 @@ class TokenReader : public NumeralText {
 
  private:
   size_t digit_run_end(size_t p) const;
+  size_t separators_end(size_t p) const;
   size_t decimals_end(size_t p) const;  // past .5 at p, if any
   std::optional<Damage> damaged_grouping(size_t i, size_t p) const;
   std::optional<Damage> damaged_letters(size_t i, size_t p) const;

@@ -556,9 +556,8 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
   walk(pattern);
   // A heading may give the post without a name (城关镇　党委书记 over its headline): the
   // unit's name is then null.
-  for (auto t : {HeadingItem::Type::organization, HeadingItem::Type::role})
-    if (count[t] != 1) n.fail("a unit's pattern holds one organization, one role and at most one name");
-  if (count[HeadingItem::Type::name] > 1) n.fail("a unit's pattern holds one organization, one role and at most one name");
+  if (count[T::organization] != 1 || count[T::role] != 1 || count[T::name] > 1)
+    n.fail("a unit's pattern holds one organization, one role and at most one name");
 }
 
 void load_layouts(const Node& list, StructureRules& r) {

@@ -613,16 +613,22 @@ bool ends_paragraph(const LineList& lines, size_t i) {
   return i + 1 >= lines.size() || lines[i + 1].blank || !lines[i + 1].furniture.empty() || !lines[i].complete.empty();
 }
 
+// A matcher of genre g's title regex over the title (`text`, as `title`), or nullptr
+// where the regex's prefilter rules a match out.
+std::unique_ptr<icu::RegexMatcher> genre_title_matcher(const StructureRules::Genre& g, std::u32string_view text,
+                                                       const icu::UnicodeString& title) {
+  if (!g.title.may_match(text)) return nullptr;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
+  return U_SUCCESS(status) ? std::move(m) : nullptr;
+}
+
 // Whether the text names a genre of structure.json genres by its title regex
 // (2023年度抓基层党建工作述职报告: an official's full report).
 bool names_a_genre(std::u32string_view text, const StructureRules& rules) {
   icu::UnicodeString title = unicode_of(std::u32string(text));
-  for (const auto& g : rules.genres) {
-    if (!g.title.may_match(text)) continue;
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
-    if (U_SUCCESS(status) && run_bounded(*m, false) == RegexRun::hit) return true;
-  }
+  for (const auto& g : rules.genres)
+    if (auto m = genre_title_matcher(g, text, title); m && run_bounded(*m, false) == RegexRun::hit) return true;
   return false;
 }
 
@@ -1096,10 +1102,8 @@ void find_genre(Structure& st, std::u32string_view view, const StructureRules& r
   icu::UnicodeString title = unicode_of(title_text);
   for (const auto& g : rules.genres) {
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
-    if (!g.title.may_match(title_text)) continue;
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
-    if (U_FAILURE(status) || !bounded_find(*m, g.name, st)) continue;
+    auto m = genre_title_matcher(g, title_text, title);
+    if (!m || !bounded_find(*m, g.name, st)) continue;
     st.genre = g.genre;
     st.genre_rule = g.name;
     return;

@@ -485,6 +485,11 @@ struct NumberRules {
     if (c >= chars.size() || chars[c].type == CharType::none) return nullptr;
     return &chars[c];
   }
+  // A unit character (十百千 or 万亿), its power of ten in `value`; nullptr for any other.
+  const CharInfo* unit_info(char32_t c) const {
+    const CharInfo* i = info(c);
+    return i && (i->type == CharType::small_unit || i->type == CharType::big_unit) ? i : nullptr;
+  }
 };
 
 struct QuantityRules {
