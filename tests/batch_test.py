@@ -363,7 +363,8 @@ def check_interrupted_output_dir(binary, tmp):
     """Ctrl-C in the middle of --output-dir: whenever it lands, every NAME.json there
     is whole and no temporary file is left."""
     # Several moments: a signal between the creation of a temporary and its
-    # registration once left `.f20.json.tmp…` behind, about one run in 40.
+    # registration once left `.f20.json.tmp…` behind, about one run in 40; a thread
+    # creating a temporary while the handler's sweep was past its slot, one in seven.
     for delay in (0.02, 0.05, 0.08, 0.12, 0.17, 0.23, 0.3):
         out_dir = os.path.join(tmp, f"interrupted-{delay}")
         p = subprocess.Popen([binary, "-j", "2", "--output-dir", out_dir, os.path.join(tmp, "many")],
