@@ -301,6 +301,7 @@ void source_fields(Json& j, const SourceInfo& s) {
   j.optional_field("encoding", s.encoding);
   j.key("bytes").integer((long long)s.bytes);
   j.key("bom").boolean(s.bom);
+  if (!s.markup.empty()) j.key("markup").string(s.markup);
 }
 
 void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOptions& o) {

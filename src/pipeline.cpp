@@ -10,6 +10,7 @@
 #include "digestx/facts.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/layout.hpp"
+#include "digestx/markup.hpp"
 #include "digestx/output.hpp"
 #include "digestx/periods.hpp"
 #include "digestx/sentences.hpp"
@@ -358,11 +359,12 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
 }
 
 // A unit of the document with its heading (taken from `t`), its paragraphs yet to fill.
-Unit with_heading(UnitText& t) {
+Unit with_heading(UnitText& t, const std::vector<Span>& markup) {
   UnitHeading& h = t.heading;
   Unit u;
   u.has_heading = t.has_heading;
   u.heading = std::move(h.heading);
+  keep_clear_of_markup(u.heading, markup, h.organization.empty() ? h.name : h.organization);
   u.organization = h.organization;
   u.role = h.role;
   u.name = h.name;
@@ -404,15 +406,17 @@ void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Ru
 
 }  // namespace
 
-Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
+                      std::vector<Span> markup) {
   UnitList list;
   std::vector<Refusal> too_large;
   Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, too_large);
+  doc.markup = std::move(markup);
   std::vector<UnitText> units;
   units.reserve(list.size());
   while (!list.empty()) units.push_back(list.pop_front());
   doc.units.reserve(units.size());
-  for (UnitText& t : units) doc.units.push_back(with_heading(t));
+  for (UnitText& t : units) doc.units.push_back(with_heading(t, doc.markup));
   fill_units(doc, units, doc.units.data(), rules, options, too_large);
   warn_left_out(too_large, rules.numbers, doc.warnings);
   return doc;
@@ -443,9 +447,18 @@ void check_decoded(const Decoded& d, size_t bytes, SourceInfo& source) {
   source.bytes = bytes;
 }
 
+// An HTML page saved from a website: its markup blanked in place (stage 1b, markup),
+// the rule that did it named in the source (`"markup": "layout.html_page"`).
+std::vector<Span> read_markup(Decoded& d, const LayoutRules::Markup& rules, SourceInfo& source) {
+  if (!is_html_page(d.text, rules)) return {};
+  source.markup = rules.name;
+  return blank_markup(d.text, rules).tags;
+}
+
 Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
   check_decoded(d, bytes, source);
-  Document doc = extract_text(std::move(d.text), std::move(source), rules, options);
+  std::vector<Span> markup = read_markup(d, rules.layout.markup, source);
+  Document doc = extract_text(std::move(d.text), std::move(source), rules, options, std::move(markup));
   doc.warnings.insert(doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return doc;
 }
@@ -475,8 +488,10 @@ StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const 
 StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options) {
   check_decoded(d, bytes, source);
+  std::vector<Span> markup = read_markup(d, rules.layout.markup, source);
   StreamedDocument out(rules, options);
   out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, out.too_large_);
+  out.doc.markup = std::move(markup);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   out.count_ = out.units_.size();
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();
@@ -526,7 +541,7 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
   size_t n = w->texts.size();
   for (UnitText& t : w->texts) {
     w->spans.push_back(text_of(t));
-    w->units.push_back(with_heading(t));
+    w->units.push_back(with_heading(t, doc.markup));
   }
   w->too_large.resize(n);
   w->failures.resize(n);

@@ -403,9 +403,36 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   }
 }
 
+// An HTML page's markup (layout.json "html_page"): tag names are matched lower-cased.
+void load_markup(const Node& n, LayoutRules::Markup& m) {
+  n.keys({"name", "starts_with", "block_tags", "hidden_tags", "entities", "max_tag_chars"});
+  m.name = n.at("name").str();
+  auto lowered = [](const Node& list) {
+    std::vector<std::u32string> out;
+    for (const Node& x : list.list()) {
+      std::u32string t = x.text(true);
+      for (char32_t& c : t)
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+      out.push_back(std::move(t));
+    }
+    return out;
+  };
+  m.starts = lowered(n.at("starts_with"));
+  m.block_tags = lowered(n.at("block_tags"));
+  m.hidden_tags = lowered(n.at("hidden_tags"));
+  for (const auto& [name, value] : n.at("entities").items()) {
+    std::u32string c = from_utf8(value.string_ref());  // unfolded: written into the text as it is (“, not ")
+    if (c.size() != 1) value.fail("expected one character");
+    m.entities.emplace_back(from_utf8(name), c[0]);
+  }
+  m.max_tag_chars = size_t(n.at("max_tag_chars").integer(16, 100000));
+}
+
 void load_layout(const Node& root, LayoutRules& r) {
-  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators", "furniture", "complete_line", "paragraph_indent"});
+  root.keys({"markdown_heading", "bullets", "wrappers", "enumerators", "furniture", "complete_line", "paragraph_indent",
+             "html_page"});
   load_line_rules(root, r);
+  if (auto html = root.opt("html_page")) load_markup(*html, r.markup);
   if (auto pi = root.opt("paragraph_indent")) {
     pi->keys({"name", "min_columns"});
     r.paragraph_indent_rule = pi->at("name").str();

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "digestx/bounded_regex.hpp"
+#include "digestx/markup.hpp"
 #include "digestx/output.hpp"
 #include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
@@ -36,6 +37,35 @@ TEST_P(LayoutTable, ReadsMarkup) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, LayoutTable, testing::ValuesIn(load_table("layout.json")), case_name);
+
+// An HTML page's markup blanked in place (layout.json "html_page"): the text keeps its
+// length; its non-blank lines, trimmed, runs of spaces as one, are the page's text.
+class MarkupTable : public testing::TestWithParam<Case> {};
+
+TEST_P(MarkupTable, BlanksAPagesMarkup) {
+  const auto& c = GetParam().data;
+  std::u32string text = from_utf8(c.at("in").get<std::string>());
+  const LayoutRules::Markup& m = rules().layout.markup;
+  ASSERT_EQ(is_html_page(text, m), c.at("html").get<bool>());
+  if (!c.contains("lines")) return;
+  std::u32string blanked = text;
+  blank_markup(blanked, m);
+  ASSERT_EQ(blanked.size(), text.size());
+  std::vector<std::string> lines;
+  std::string line;
+  for (char32_t ch : blanked + U"\n") {
+    if (ch != '\n' && ch != '\r') {
+      if (ch != ' ' || (!line.empty() && line.back() != ' ')) line += to_utf8(std::u32string(1, ch));
+      continue;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+    line.clear();
+  }
+  EXPECT_EQ(lines, c.at("lines").get<std::vector<std::string>>());
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, MarkupTable, testing::ValuesIn(load_table("markup.json")), case_name);
 
 TEST(Layout, SpansPointIntoTheSource) {
   std::u32string text = U"### ■核心提示\r\n\r\n3月13日，会议召开。";

@@ -240,10 +240,13 @@ HOSTILE = """<!DOCTYPE html><html><head><title>x</title>
 """
 
 
-def check_hostile(binary, tmp):
+def check_hostile(binary, tmp, page_read_as_html=False):
+    """HOSTILE after a line of text is a text file with markup in it, shown as written;
+    HOSTILE alone is an HTML page, its markup blanked (layout.html_page): either way the
+    review page is inert."""
     path = os.path.join(tmp, "saved-page.txt")
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(HOSTILE)
+        fh.write(HOSTILE if page_read_as_html else "述职报告摘登\n" + HOSTILE)
     code, out, err = run(binary, ["render", path])
     check(code == 0, "hostile: exit %d %s" % (code, err))
     page = out.decode("utf-8")
@@ -269,7 +272,11 @@ def check_hostile(binary, tmp):
     check_csp("hostile", page, tree)
     # The text is all there, as text: what the page showed is what the file said.
     body = "".join(e.text() for e in elements if e.tag == "div" and "text" in e.classes())
-    check("<svg onload=alert(1)>" in body and "</textarea></title>" in body, "hostile: text shown as written")
+    if page_read_as_html:
+        check("<svg" not in body and "onload" not in body and "发放慰问金39.6万元" in body and "突击队5支" in body,
+              "hostile page: its markup blanked, its text shown")
+    else:
+        check("<svg onload=alert(1)>" in body and "</textarea></title>" in body, "hostile: text shown as written")
 
 
 def check_cli(binary, tmp):
@@ -363,6 +370,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="digestx_render_")
     check_samples(binary)
     check_hostile(binary, tmp)
+    check_hostile(binary, tmp, page_read_as_html=True)
     check_cli(binary, tmp)
     if FAILURES:
         print("%d failures" % len(FAILURES))

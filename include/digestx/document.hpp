@@ -79,6 +79,7 @@ struct SourceInfo {
   bool bom = false;
   size_t bytes = 0;
   size_t undecodable = 0;  // byte sequences the encoding could not decode
+  std::string markup;      // the rule that blanked an HTML page's markup (layout.html_page); empty: text
 };
 
 struct Document {
@@ -96,6 +97,7 @@ struct Document {
   using Furniture = FurnitureLine;
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;
+  std::vector<Span> markup;  // an HTML page's tags, blanked in the text (see SourceInfo::markup)
   std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
   // The rules that made it, shared: Fact::kind, qualifier, aspect, Sentence::period_rule,
   // Unit::rules, Refusal::rule and Furniture::rule are views into them, so the document

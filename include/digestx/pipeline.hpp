@@ -112,7 +112,9 @@ StreamedDocument extract_streamed(Decoded decoded, size_t bytes, SourceInfo sour
                                   const ExtractOptions& options);
 
 // Already decoded text (records mode) -> its document.
-Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options = {});
+// `markup`: an HTML page's tags, blanked in `text` already (see markup.hpp).
+Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options = {},
+                      std::vector<Span> markup = {});
 
 // `digestx numbers`: one line of text on its own, no structure or periods.
 struct LineAnalysis {

@@ -113,6 +113,17 @@ struct ZeroedAllocator {
 };
 
 struct LayoutRules {
+  // An HTML page (layout.json "html_page"): its markup blanked in place before the layout
+  // (src/markup.cpp). Empty name: pages are read as text.
+  struct Markup {
+    std::string name;
+    std::vector<std::u32string> starts;      // the page's first characters, lower case (<!doctype html)
+    std::vector<std::u32string> block_tags;  // a line break where one begins (p, div, br, h1)
+    std::vector<std::u32string> hidden_tags; // their content is no text (script, style, head)
+    std::vector<std::pair<std::u32string, char32_t>> entities;  // nbsp → U+00A0
+    size_t max_tag_chars = 2000;             // a '<' with no '>' within this many is text
+  };
+  Markup markup;
   std::string markdown_rule;
   char32_t markdown_char = '#';
   int markdown_max_level = 6;
