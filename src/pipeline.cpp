@@ -157,6 +157,9 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   std::vector<Refusal> refused;
   if (cx.explain) fi.refused = &refused;
   if (para.sentences.empty()) para.sentences.reserve(sentences.size());
+  fi.sentence_starts.reserve(sentences.size());
+  fi.periods.reserve(sentences.size());
+  fi.period_rules.reserve(sentences.size());
   size_t offset = 0;
   for (const SentenceText& st : sentences) {
     PeriodMark here = current;
