@@ -24,6 +24,7 @@ FactText::FactText(const FactInput& in, const Rules& rules)
     }
     for (const Refusal& t : left_out) leave_out(t.span.start, t.span.end, t.rule);
   }
+  numeral_starts_.reserve(numerals_.size());
   for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
 }
 

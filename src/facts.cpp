@@ -211,10 +211,11 @@ class FactFinder : private facts::FactText {
   // Each fact's aspect (amount, per_capita, rate, …) from the cues of aspects.json.
   void find_aspects() {
     size_t list_begin = 0;
+    AspectInput in;  // one for all the facts: its list of kinds keeps its room
     for (size_t k = 0; k < drafts_.size(); ++k) {
       Draft& d = drafts_[k];
       if (!continues_list(k)) list_begin = d.b;
-      AspectInput in;
+      in.kinds_before.clear();
       in.text = s_;
       in.begin = d.b;
       in.list_begin = list_begin;

@@ -162,6 +162,15 @@ class Json {
     for (const Span& p : pieces)
       if (p.end <= source.size()) w.add(source.substr(p.start, p.size()));
   }
+  // A fact's subject: written from its two spans, not made into Pieces (an allocation
+  // per fact).
+  void text(std::u32string_view source, const ShortPieces& pieces) {
+    separator();
+    spill();
+    TextWriter w(out_, flush_);
+    for (const Span& p : {pieces.first, pieces.second})
+      if (!p.empty() && p.end <= source.size()) w.add(source.substr(p.start, p.size()));
+  }
   void text(std::u32string_view source, Span span) {
     separator();
     spill();

@@ -36,6 +36,7 @@ struct ShortPieces {
   bool empty() const { return first.empty(); }
   operator Pieces() const {  // NOLINT: reads as Pieces
     Pieces p;
+    p.reserve(size_t(!first.empty()) + size_t(!second.empty()));  // one allocation, not two
     if (!first.empty()) p.push_back(first);
     if (!second.empty()) p.push_back(second);
     return p;
