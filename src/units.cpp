@@ -747,7 +747,13 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   while (e > b && is_space(s[e - 1])) --e;
   size_t most = rules.unknown_heading_max_chars;
   if (e - b <= most && post_gap_name(s, b, e, ph.max_name_chars, rules)) return true;
-  return !ph.gap_marks.empty() && end - b <= most && post_gap_name(s, b, end, ph.max_name_chars + 1, rules);
+  if (ph.gap_marks.empty() || end - b > most) return false;
+  if (post_gap_name(s, b, end, ph.max_name_chars + 1, rules)) return true;
+  // 城关镇党委书记：李明　建强城乡网格: a name after the colon, then white space and a headline.
+  size_t cut = e < end ? e + 1 : end;
+  while (cut < end && is_space(s[cut])) ++cut;
+  while (cut < end && !is_space(s[cut])) ++cut;
+  return cut < end && post_gap_name(s, b, cut, ph.max_name_chars + 1, rules);
 }
 
 // A line that looked like a heading (or read as one inside marks no rule knows) and
