@@ -216,18 +216,21 @@ class HeadingMatcher {
   bool name(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, run = 0;
     if (i >= end || !is_han(s_[i])) return false;
-    size_t cap = std::max(r_.name_max, r_.name_max_dotted);
+    // The item may hold fewer: a name after a colon (城关镇党委书记：李明) is at most three
+    // characters, where four are a headline more often (城关镇党委书记：强基固本).
+    size_t most = it.max ? std::min(it.max, r_.name_max) : r_.name_max;
+    size_t cap = it.max ? most : std::max(r_.name_max, r_.name_max_dotted);
     while (i + run < end && run < cap && is_name_char(s_[i + run])) ++run;
     for (size_t len = run; len >= r_.name_min && len > 0; --len) {
-      if (len > r_.name_max && !dotted(i, i + len)) continue;
+      if (len > most && !dotted(i, i + len)) continue;
       if (name_boundary(i + len, list, k, end) && take_name(i, i + len, f, next)) return true;
     }
-    return it.spaced && spaced_name(end, f, next);
+    return it.spaced && spaced_name(most, end, f, next);
   }
 
-  bool spaced_name(size_t end, const Found& f, const Next& next) {
+  bool spaced_name(size_t most, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, p = i, chars = 0, inner = 0;
-    while (p < end && chars < r_.name_max) {
+    while (p < end && chars < most) {
       if (is_name_char(s_[p])) {
         ++chars, ++p;
       } else if (is_space(s_[p]) && inner < r_.name_max_spaces && p + 1 < end && is_name_char(s_[p + 1]) && chars > 0) {

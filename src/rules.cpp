@@ -517,7 +517,7 @@ void load_item_options(const Node& n, HeadingItem& item) {
     return v;
   };
   if (auto o = n.opt("optional")) item.optional = o->boolean();
-  if (auto m = only("max", item.type == T::space)) item.max = size_t(m->integer(1, 100));
+  if (auto m = only("max", item.type == T::space || item.type == T::name)) item.max = size_t(m->integer(1, 100));
   if (auto a = only("after_posts", item.type == T::organization)) item.after_posts = a->boolean();
   if (auto sp = only("spaced", item.type == T::name)) item.spaced = sp->boolean();
   if (auto b = only("bodies", item.type == T::role)) add_words(item.bodies, *b, 0);
@@ -650,11 +650,12 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     r.unknown_heading_rule = u->at("name").str();
     r.unknown_heading_max_chars = size_t(u->at("max_chars").integer(1, 1000));
     if (auto p = u->opt("plain_line")) {
-      p->keys({"name", "post_endings", "min_name_chars", "max_name_chars"});
+      p->keys({"name", "post_endings", "min_name_chars", "max_name_chars", "gap_marks"});
       r.plain_heading.rule = p->at("name").str();
       r.plain_heading.post_endings = p->at("post_endings").text();
       r.plain_heading.min_name_chars = size_t(p->at("min_name_chars").integer(1, 10));
       r.plain_heading.max_name_chars = size_t(p->at("max_name_chars").integer(1, 10));
+      if (auto g = p->opt("gap_marks")) r.plain_heading.gap_marks = g->text();
     }
   }
   if (auto t = root.opt("two_line_heading")) {

@@ -709,31 +709,51 @@ bool suspected_heading(std::u32string_view view, const Line& line, const Structu
   return false;
 }
 
+// Whether s[b, e) ends in a name after a gap, with a post before the gap: the name of
+// min..max Chinese characters, the gap white space or the rules' gap marks, the post
+// Chinese characters (posts held together are joined by 、: 城关镇党委书记、镇人大主席
+// 张三) and gaps (the cells of a table row, 城关镇 | 党委书记) that end as a post does.
+bool post_gap_name(std::u32string_view s, size_t b, size_t e, size_t max_name, const StructureRules& rules) {
+  const auto& ph = rules.plain_heading;
+  auto gap = [&](char32_t c) { return is_space(c) || ph.gap_marks.find(c) != std::u32string::npos; };
+  size_t name = e;
+  while (name > b && is_han(s[name - 1])) --name;
+  if (e - name < ph.min_name_chars || e - name > max_name) return false;
+  size_t post = name;
+  while (post > b && gap(s[post - 1])) --post;
+  if (post == name || post == b || ph.post_endings.find(s[post - 1]) == std::u32string::npos) return false;
+  for (size_t k = b; k < post; ++k)
+    if (!is_han(s[k]) && !gap(s[k]) && rules.organization_title_separators.find(s[k]) == std::u32string::npos) return false;
+  return true;
+}
+
 // A plain line that reads as a post and a name after a gap, which no heading rule takes
 // (县气象台台长 李四: a post or a body no rule knows): its text stays with the unit before,
 // and a warning names it. The post is Chinese characters only and ends as a post does
-// (长 记 任 …), so a headline with a gap in it (党建引领 促发展) is none.
+// (长 记 任 …), so a headline with a gap in it (党建引领 促发展) is none. Read with the
+// gap marks too, a name may run to one more character (城关镇党委书记：强基固本 is a post
+// and a headline as often as a post and a name: no rule reads it, a warning says so).
 bool plain_line_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
   const auto& ph = rules.plain_heading;
   if (ph.rule.empty() || line.heading_level != 0 || !line.enumerator.empty()) return false;
   Joined j = Joined::of(view, Pieces{line.span});
   std::u32string_view s = j.chars();
+  auto edge = [&](char32_t c) { return is_space(c) || ph.gap_marks.find(c) != std::u32string::npos; };
+  size_t b = 0, end = s.size();
+  while (b < end && edge(s[b])) ++b;
+  while (end > b && edge(s[end - 1])) --end;
   // 交警支队政委 张建国：守护平安路: the headline after the colon (the view folds ： to :).
-  size_t e = std::min(s.find(U':'), s.size());
-  while (e > 0 && is_space(s[e - 1])) --e;
-  size_t b = 0;
-  while (b < e && is_space(s[b])) ++b;
-  if (e - b > rules.unknown_heading_max_chars) return false;
-  size_t name = e;
-  while (name > b && is_han(s[name - 1])) --name;
-  if (e - name < ph.min_name_chars || e - name > ph.max_name_chars) return false;
-  size_t post = name;
-  while (post > b && is_space(s[post - 1])) --post;
-  if (post == name || post == b || ph.post_endings.find(s[post - 1]) == std::u32string::npos) return false;
-  // Posts held together (城关镇党委书记、镇人大主席 张三) are joined by 、.
-  for (size_t k = b; k < post; ++k)
-    if (!is_han(s[k]) && rules.organization_title_separators.find(s[k]) == std::u32string::npos) return false;
-  return true;
+  size_t e = std::min(s.find(U':', b), end);
+  while (e > b && is_space(s[e - 1])) --e;
+  size_t most = rules.unknown_heading_max_chars;
+  if (e - b <= most && post_gap_name(s, b, e, ph.max_name_chars, rules)) return true;
+  if (ph.gap_marks.empty() || end - b > most) return false;
+  if (post_gap_name(s, b, end, ph.max_name_chars + 1, rules)) return true;
+  // 城关镇党委书记：李明　建强城乡网格: a name after the colon, then white space and a headline.
+  size_t cut = e < end ? e + 1 : end;
+  while (cut < end && is_space(s[cut])) ++cut;
+  while (cut < end && !is_space(s[cut])) ++cut;
+  return cut < end && post_gap_name(s, b, cut, ph.max_name_chars + 1, rules);
 }
 
 // A line that looked like a heading (or read as one inside marks no rule knows) and
@@ -840,7 +860,10 @@ struct Walk {
                               + std::string(rules.layout.numerals_apart_rule) + ")", true, at});
   }
 
+  std::optional<HeadingParse> two_line_parse(size_t i);
+  void take_two_lines(size_t i, HeadingParse parsed);
   bool two_line_heading(size_t i);
+  void name_below(size_t i);
   void unit(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
@@ -863,7 +886,10 @@ struct Walk {
           else sidebar(w.kind(i));
           break;
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
-        case Kind::unit: unit(i); break;
+        case Kind::unit:
+          name_below(i);
+          unit(i);
+          break;
         case Kind::body:
           if (two_line_heading(i)) unit(i);
           else body(i);
@@ -978,22 +1004,46 @@ bool heading_half(std::u32string_view view, const Line& line, const StructureRul
 // Two body lines, the second right under the first, that read as one heading together
 // (structure.json two_line_heading): line i becomes the unit heading, line i + 1 is
 // consumed. Not when the text above is a paragraph the page broke (its sentence goes on).
-bool Walk::two_line_heading(size_t i) {
+std::optional<HeadingParse> Walk::two_line_parse(size_t i) {
   const StructureRules& st = rules.structure;
-  if (st.two_line_heading_rule.empty() || !b.open_finished || !w.has(i + 1) || w.consumed(i + 1)) return false;
-  if (w.kind(i + 1).kind != Kind::body || !w.line(i + 1).enumerator.empty()) return false;
-  if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(i + 1), st)) return false;
+  if (st.two_line_heading_rule.empty() || !b.open_finished || !w.has(i + 1) || w.consumed(i + 1)) return std::nullopt;
+  if (w.kind(i + 1).kind != Kind::body || !w.line(i + 1).enumerator.empty()) return std::nullopt;
+  if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(i + 1), st)) return std::nullopt;
   Pieces both = without_enumerator(view, w.line(i));
   const Pieces& below = w.line(i + 1).content;
   both.insert(both.end(), below.begin(), below.end());
-  auto parsed = parse_heading_line(view, both, st);
-  if (!parsed) return false;
-  parsed->heading.rules.push_back(st.two_line_heading_rule);
+  return parse_heading_line(view, both, st);
+}
+
+void Walk::take_two_lines(size_t i, HeadingParse parsed) {
+  parsed.heading.rules.push_back(rules.structure.two_line_heading_rule);
   Classified& c = w.kind(i);
   c.kind = Kind::unit;
-  c.unit = std::move(*parsed);
+  c.unit = std::move(parsed);
   w.consume(i + 1);
+}
+
+bool Walk::two_line_heading(size_t i) {
+  auto parsed = two_line_parse(i);
+  if (!parsed) return false;
+  take_two_lines(i, std::move(*parsed));
   return true;
+}
+
+// A heading line with no name over a line that is a name and nothing else (城关镇党委书记
+// over 李明): one heading over two lines, the name the official's, never the headline.
+// The name at most plain_line max_name_chars long: four characters under a post are a
+// headline as often (城关镇党委书记 over 强基固本 keeps it as the headline).
+void Walk::name_below(size_t i) {
+  const Classified& c = w.kind(i);
+  if (!c.unit || !c.unit->heading.name.empty() || !c.unit->body.empty() || !w.has(i + 1)) return;
+  const Line& below = w.line(i + 1);
+  if (below.blank || below.content.empty()) return;
+  Span line_below = covering(below.content);
+  if (line_below.size() > rules.structure.plain_heading.max_name_chars) return;
+  auto parsed = two_line_parse(i);
+  if (parsed && parsed->heading.name == line_below && parsed->heading.headline.empty() && parsed->body.empty())
+    take_two_lines(i, std::move(*parsed));
 }
 
 // One placement of the headline; `k` is the first line after the heading and the

@@ -201,7 +201,7 @@ struct HeadingItem {
   enum class Type { organization, role, name, space, separator, literal, bracket, headline, group };
   Type type = Type::literal;
   bool optional = false;
-  size_t max = 0;              // space: at most this many characters (0: any)
+  size_t max = 0;              // space, name: at most this many characters (0: any)
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
@@ -323,6 +323,9 @@ struct StructureRules {
     std::string rule;
     std::u32string post_endings;  // the last character of a post (长 记 任 …)
     size_t min_name_chars = 2, max_name_chars = 3;
+    // Marks that may stand between the post and the name besides white space, and
+    // around the line: a table row (| 城关镇 | 党委书记 | 李明 |), a colon (城关镇党委书记：强基固本).
+    std::u32string gap_marks;
   } plain_heading;
   // A heading set over two short lines (县住建局 / 局长 王五): read as one when neither
   // line is a heading alone and both together are.
