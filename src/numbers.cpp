@@ -78,6 +78,19 @@ class Scanner : public NumeralReader {
     return n;
   }
 
+  // A figure whose sign no reader can tell, with the words that make it so: a tolerance
+  // (误差控制在±5%以内, 偏差正负0.5个百分点: 5% read alone is a level or an amount it is
+  // not) and a minus sign right after a word of decrease (同比下降-1.2%, 减少-3个: a fall
+  // of 1.2, or a fall of -1.2, a rise?). 增长-1.2% is a fall, plainly signed, and is read.
+  std::optional<Damage> ambiguous_sign(const Numeral& n) const {
+    if (auto w = r_.tolerance.words.longest_ending_at(s_, n.begin); w && !r_.tolerance.name.empty())
+      return Damage{n.begin - w.len, n.end, &r_.tolerance};
+    const auto& decrease = r_.negative_after_decrease;
+    if (decrease.name.empty() || !n.value.negative() || !r_.negative_words.longest_at(s_, n.begin)) return std::nullopt;
+    if (auto w = decrease.words.longest_ending_at(s_, n.begin)) return Damage{n.begin - w.len, n.end, &decrease};
+    return std::nullopt;
+  }
+
   // A one-character numeral only counts where the next word shows it is one (一只,
   // 十斤, 第三, 四、) and not where it starts an ordinary word (一切, 四川).
   bool single_ok(const Numeral& n) const {
@@ -285,6 +298,10 @@ std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, 
       continue;
     }
     i = std::max<size_t>(num->end, i + 1);
+    if (auto d = sc.ambiguous_sign(*num)) {  // 误差±5%, 同比下降-1.2%: left out, never a bare 5 or -1.2
+      if (left_out) left_out->push_back({{uint32_t(d->b), uint32_t(d->e)}, d->rule->name});
+      continue;
+    }
     out.push_back(std::move(*num));
   }
   return out;

@@ -175,9 +175,15 @@ std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   return c;
 }
 
-// 元以上, 亩以下: a unit word, then a bound; not after 数, 几 (数亿元以上, 几万元以下).
+// 元以上, 亩以下: a unit word, then a bound; not after 数, 几 (数亿元以上, 几万元以下),
+// unless a longer word ends there whose last character only looks like one (建成万亩级:
+// 成 of the verb 建成 is not the 成 of 成千上万).
 bool NumeralReader::unit_then_bound(size_t i) const {
-  if (r_.bare_big_rule.empty() || (i >= 2 && r_.bare_big_not_after.longest_ending_at(s_, i - 1))) return false;
+  if (r_.bare_big_rule.empty()) return false;
+  if (auto no = i >= 2 ? r_.bare_big_not_after.longest_ending_at(s_, i - 1) : Lexicon::Match{}) {
+    auto word = r_.bare_big_but_after.longest_ending_at(s_, i - 1);
+    if (!word || word.len <= no.len) return false;
+  }
   if (i >= 2 && (r_.info(s_[i - 2]) || is_ascii_digit(s_[i - 2]))) return false;  // 3亿元: no bare unit
   auto unit = r_.unit_words.longest_at(s_, i);
   return unit && bool(r_.bare_big_bounds.longest_at(s_, i + unit.len));

@@ -243,22 +243,27 @@ void warn_joined(Document& doc, const std::vector<Fact>& facts) {
 constexpr size_t kMaxFigureWarnings = 100;
 
 void warn_left_out(const std::vector<Refusal>& left_out, const NumberRules& numbers, std::vector<Warning>& warnings) {
-  size_t unrepresentable = 0, damaged = 0;
+  std::vector<std::pair<std::string, size_t>> counts;  // per code, in order of first sight
+  auto count_of = [&](const std::string& code) -> size_t& {
+    for (auto& c : counts)
+      if (c.first == code) return c.second;
+    return counts.emplace_back(code, 0).second;
+  };
   for (const Refusal& r : left_out) {
-    size_t& count = r.rule.empty() ? unrepresentable : damaged;
-    if (++count > kMaxFigureWarnings) continue;
+    const NumberRules::DamageRule* rule = r.rule.empty() ? nullptr : numbers.damage_rule(r.rule);
+    std::string code = r.rule.empty() ? "figure_unrepresentable" : rule ? rule->code : "figure_damaged";
+    if (++count_of(code) > kMaxFigureWarnings) continue;
     if (r.rule.empty()) {
-      warnings.push_back({"figure_unrepresentable",
+      warnings.push_back({code,
                           "a figure left out: its value cannot be represented exactly (more than 36 digits, "
                           "beyond 10^36, or below 10^-30 where it would read as 0)",
                           true, r.span});
       continue;
     }
-    const NumberRules::DamageRule* rule = numbers.damage_rule(r.rule);
     std::string why = rule ? rule->warning : "a figure left out: its digits are damaged";
-    warnings.push_back({"figure_damaged", why + " (" + std::string(r.rule) + ")", true, r.span});
+    warnings.push_back({code, why + " (" + std::string(r.rule) + ")", true, r.span});
   }
-  for (auto [code, count] : {std::pair{"figure_unrepresentable", unrepresentable}, std::pair{"figure_damaged", damaged}})
+  for (const auto& [code, count] : counts)
     if (count > kMaxFigureWarnings)
       warnings.push_back({code,
                           std::to_string(count - kMaxFigureWarnings) +

@@ -904,6 +904,24 @@ void load_numeral_notations(const Node& root, NumberRules& r) {
   }
 }
 
+// Figures whose sign cannot be told (±5%, 下降-1.2%): optional like the damage rules.
+void load_ambiguous_sign(const Node& root, NumberRules& r) {
+  auto n = root.opt("ambiguous_sign");
+  if (!n) return;
+  n->keys({"tolerance", "after_decrease"});
+  auto load = [&](const char* key, NumberRules::DamageRule& d) {
+    auto k = n->opt(key);
+    if (!k) return;
+    k->keys({"name", "warning", "words"});
+    d.name = k->at("name").str();
+    d.warning = k->at("warning").str();
+    d.code = "figure_ambiguous";
+    add_words(d.words, k->at("words"), 0);
+  };
+  load("tolerance", r.tolerance);
+  load("after_decrease", r.negative_after_decrease);
+}
+
 // The spaced decimal point (12. 5%) and the kinds of damaged figures (2,3000名, 76 4%,
 // 1O0万元, 12。5%): optional, a rules directory without them reads as before.
 void load_damage_rules(const Node& root, NumberRules& r) {
@@ -929,13 +947,14 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   load("letters", r.damaged_letters);
   load("stop", r.damaged_stop);
   load("dotted_chain", r.damaged_dotted_chain);
+  load_ambiguous_sign(root, r);
 }
 
 void load_numbers(const Node& root, NumberRules& r) {
   root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
              "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
              "two_digits", "single_character", "not_numerals", "bare_big_unit", "digit_string", "approximate_range",
-             "spaced_point", "damaged"});
+             "spaced_point", "damaged", "ambiguous_sign"});
   load_numeral_chars(root, r);
   Node ar = root.at("arabic");
   ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "space_separators", "max_digits"});
@@ -974,7 +993,8 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
   if (auto n = root.opt("bare_big_unit")) {
-    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before"});
+    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before", "but_after"});
+    if (auto ba = n->opt("but_after")) add_words(r.bare_big_but_after, *ba, 0);
     if (auto bb = n->opt("bounds_before")) add_words(r.bare_big_bounds_before, *bb, 0);
     r.bare_big_rule = n->at("name").str();
     add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
@@ -1612,12 +1632,20 @@ void load_count_edges(const Node& root, SubjectRules& r) {
   }
 }
 
+// 教师培训覆盖率: activities before the rates of them (subjects.json rated_activities).
+void load_rated_activities(const Node& n, SubjectRules& r) {
+  n.keys({"name", "words", "heads"});
+  r.rated_activity_rule = n.at("name").str();
+  add_words(r.rated_activities, n.at("words"), 0);
+  add_words(r.rated_heads, n.at("heads"), 0);
+}
+
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
-             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade"});
+             "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade", "rated_activities"});
   if (auto rl = root.opt("respectively_lists")) {
     rl->keys({"localizers", "owner_suffixes", "paired_owners"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
@@ -1678,6 +1706,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   add_words(r.copulas, root.at("copulas"), 0);
   add_words(r.nouns, root.at("nouns"), 0);
   if (auto g = root.opt("grade")) r.grade_rule = load_named_words(*g, r.grade_words);
+  if (auto ra = root.opt("rated_activities")) load_rated_activities(*ra, r);
   r.noun_suffixes = root.at("noun_suffixes").text();
   r.single_char_stops_before = root.at("single_char_stops_before").text();
   r.head_marker = single_char(root.at("head_marker"));

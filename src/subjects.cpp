@@ -298,7 +298,7 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
     // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
     // first character of a longer noun (配备网格员: 格 is no suffix).
     if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p) &&
-        !verb_as_modifier(r_, s, q) && !verb_pair_at(q, p, counting))
+        !verb_as_modifier(r_, s, q) && !verb_pair_at(q, p, counting) && !rated_activity_at(q, p))
       break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
       if (count > r_.max_after_quote) break;
@@ -347,6 +347,20 @@ bool SubjectFinder::holds_verb(const Lexicon& verbs, size_t b, size_t e) const {
 bool SubjectFinder::bare_verb(const Range& r) const {
   auto v = r_.stops_before.longest_at(in_.text, r.first);
   return v && r.first + v.len == r.second;
+}
+
+// An activity ending at q right before the rate of it, within the phrase ending at p
+// (教师培训覆盖率达到95% -> 教师培训覆盖率, not 覆盖率): there the verb names what is rated.
+bool SubjectFinder::rated_activity_at(size_t q, size_t p) const {
+  if (!r_.rated_activities.longest_ending_at(in_.text, q)) return false;
+  auto head = r_.rated_heads.longest_at(in_.text, q);
+  return head && q + head.len <= p;
+}
+
+bool SubjectFinder::holds_rated_activity(const Range& r) const {
+  for (size_t k = r.first + 1; k < r.second; ++k)
+    if (rated_activity_at(k, r.second)) return true;
+  return false;
 }
 
 // A hard stop ending at q, unless it is the tail of a longer verb (与 in 参与) or a
@@ -411,6 +425,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   if (pick == fwd && clause) s.rule = r_.after_clause_rule;
   if (pick == fwd && pick.second > pick.first && r_.count_verbs.longest_at(in_.text, pick.second)) s.rule = r_.count_verb_rule;
   if (pick == back && share_whole) s.rule = r_.share_whole_rule;
+  if (pick == back && !r_.rated_activity_rule.empty() && holds_rated_activity(back)) s.rule = r_.rated_activity_rule;
   if (pick == back && ends_in_verb_pair(back, classifier)) s.rule = r_.verb_pair_rule;
   if (pick == back && pick.second > pick.first && r_.object_verbs.longest_ending_at(in_.text, pick.first))
     s.rule = r_.object_verb_rule;

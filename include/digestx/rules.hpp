@@ -421,15 +421,22 @@ struct NumberRules {
   // Figures whose digits copying damaged, left out whole with a warning and their span,
   // never read in part (新增就业2,3000名 was 3000名, without a word). `chars`: the
   // characters the damage is made of; `chars_before`: those it may start with.
+  // `code`: the warning's code (figure_damaged; figure_ambiguous for a figure whose sign
+  // cannot be told); `words`: the words before the figure that make it ambiguous.
   struct DamageRule {
-    std::string name, warning;
+    std::string name, warning, code = "figure_damaged";
     std::u32string chars, chars_before;
+    Lexicon words;
   };
   DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain;
+  // Figures read whole but with a sign no reader can trust, left out with a warning:
+  // a tolerance (误差控制在±5%以内 is no 5%) and a minus sign after a word of decrease
+  // (同比下降-1.2%: fell 1.2%, or fell by -1.2%, a rise?).
+  DamageRule tolerance, negative_after_decrease;
   // The damage rule of that name, or nullptr.
   const DamageRule* damage_rule(std::string_view name) const {
     for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop,
-                                 &damaged_dotted_chain})
+                                 &damaged_dotted_chain, &tolerance, &negative_after_decrease})
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
   }
@@ -451,6 +458,7 @@ struct NumberRules {
   // (100000000 元), not after the words of not_after (数亿元以上 is no 1亿).
   std::string bare_big_rule;
   Lexicon bare_big_bounds, bare_big_not_after;
+  Lexicon bare_big_but_after;  // words that end in a not_after character but are no vague count: 建成万亩级
   Lexicon bare_big_bounds_before;  // 培育税收超亿元楼宇: a bound word before the bare big unit
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
@@ -649,6 +657,10 @@ struct SubjectRules {
   Lexicon nouns;                // words that look like stops but are nouns: 在职, 对口, 各级, 人均
   Lexicon grade_words;          // 级 of 5万吨级泊位: it goes with the figure, not the noun
   std::string grade_rule;
+  // 教师培训覆盖率: an activity (培训, a verb elsewhere) right before the rate of it is
+  // part of the noun; its rule is named when the subject holds one.
+  Lexicon rated_activities, rated_heads;
+  std::string rated_activity_rule;
   std::u32string noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
   char32_t head_marker = U'的';
   Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)

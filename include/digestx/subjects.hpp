@@ -117,6 +117,8 @@ class SubjectFinder {
   bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
   bool hard_stop_before(size_t q) const;
+  bool rated_activity_at(size_t q, size_t p) const;
+  bool holds_rated_activity(const Range& r) const;
   bool ends_a_fact(size_t q) const;
   bool named_at(size_t pos) const;
   // Steps of SubjectEdges::finish kept in subjects_clauses.cpp (SubjectClauses).
