@@ -123,6 +123,7 @@ class HeadingMatcher {
       if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
       if (bare_body(b, p)) continue;  // 党委 alone (城关镇　党委书记): no body named
+      if (r_.organization_not_starting.longest_at(s_, b)) return false;  // 全县乡镇党委: a group of bodies
       Found g = f;
       g.org_b = b, g.org_e = g.pos = g.heading_end = p;
       if (next(g)) return true;

@@ -278,6 +278,8 @@ struct StructureRules {
   // Bare party bodies that name no body on their own: 党委 in 城关镇　党委书记 is no
   // organisation (the place before it is no person's name).
   Lexicon organization_not_whole;
+  // Words that open a group of bodies, not one (全县乡镇党委书记, 各乡镇党委书记 alone on a line).
+  Lexicon organization_not_starting;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   std::u32string organization_title_separators;
