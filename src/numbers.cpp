@@ -87,7 +87,10 @@ class Scanner : public NumeralReader {
       return Damage{n.begin - w.len, n.end, &r_.tolerance};
     const auto& decrease = r_.negative_after_decrease;
     if (decrease.name.empty() || !n.value.negative() || !r_.negative_words.longest_at(s_, n.begin)) return std::nullopt;
-    if (auto w = decrease.words.longest_ending_at(s_, n.begin)) return Damage{n.begin - w.len, n.end, &decrease};
+    // A space may stand between the word and its sign (同比下降了 -1.2%, a PDF's spacing).
+    size_t word_end = n.begin;
+    while (word_end > 0 && is_space(s_[word_end - 1])) --word_end;
+    if (auto w = decrease.words.longest_ending_at(s_, word_end)) return Damage{word_end - w.len, n.end, &decrease};
     return std::nullopt;
   }
 
