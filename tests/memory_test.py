@@ -88,13 +88,33 @@ def check_many_units(binary, tmp):
     return 0
 
 
+def check_no_headings(binary, tmp):
+    """A text with no unit heading and no text line for millions of lines (a title over a
+    sea of blank lines, an HTML page of empty paragraphs): its lines are not all held.
+    They were: 3 million such lines (9 MB) peaked at 1.2 GB."""
+    path = os.path.join(tmp, "no_headings.txt")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("标题\n" + "\n  " * 3_000_000 + "\n去年，全镇新建道路15公里。\n")
+    size = os.path.getsize(path)
+    code, err, usage = peak_of([binary, "-q", path])
+    peak = usage.ru_maxrss * 1024
+    print(f"no headings, 3 M blank lines: peak RSS {peak / MIB:.0f} MiB on {size / MIB:.0f} MiB (bar 8 x + 64 MiB)")
+    if code != 0:
+        print(f"FAIL: no headings: exit {code}: {err.strip()[:300]}")
+        return 1
+    if peak > 8 * size + 64 * MIB:
+        print("FAIL: memory follows the number of lines: the lines of a text with no heading are held")
+        return 1
+    return 0
+
+
 def main():
     binary = sys.argv[1]
     if "--sanitized" in sys.argv:
         print("skipped: a sanitizer build's memory is not digestx's")
         return 77
     with tempfile.TemporaryDirectory(prefix="digestx_memory_") as tmp:
-        if check_many_units(binary, tmp):
+        if check_many_units(binary, tmp) or check_no_headings(binary, tmp):
             return 1
         path = generated("long_line", tmp, SIZE)
         size = os.path.getsize(path)
