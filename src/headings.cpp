@@ -122,8 +122,7 @@ class HeadingMatcher {
       if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
       if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
-      if (bare_body(b, p)) continue;  // 党委 alone (城关镇　党委书记): no body named
-      if (r_.organization_not_starting.longest_at(s_, b)) return false;  // 全县乡镇党委: a group of bodies
+      if (names_no_body(b, p)) continue;  // 党委 alone (城关镇　党委书记), 全县乡镇党委: no one body
       Found g = f;
       g.org_b = b, g.org_e = g.pos = g.heading_end = p;
       if (next(g)) return true;
@@ -131,9 +130,11 @@ class HeadingMatcher {
     return false;
   }
 
-  bool bare_body(size_t b, size_t e) const {
+  // s[b, e) names no one body: a bare party body (党委 of 城关镇　党委书记) or a group of
+  // bodies (全县乡镇党委). A later start after 、 may still name one.
+  bool names_no_body(size_t b, size_t e) const {
     auto m = r_.organization_not_whole.longest_at(s_, b);
-    return m && b + m.len == e;
+    return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
   }
 
   bool may_start_organization(char32_t c) const {
