@@ -180,6 +180,21 @@ def check_layout(page, name, out_dir):
     page.eval("scrollTo(0, 0)")
 
 
+def wait_for_download(path, deadline):
+    """Until the file exists, is not empty and its size has held for 0.3 s. Chromium
+    creates the file before it writes it: under ASan a read right after the file
+    appeared once found it empty."""
+    last_size, steady_since = -1, None
+    while time.time() < deadline:
+        size = os.path.getsize(path) if os.path.exists(path) else -1
+        if size > 0 and size == last_size:
+            if time.time() - steady_since >= 0.3:
+                return
+        else:
+            last_size, steady_since = size, time.time()
+        time.sleep(0.05)
+
+
 def check_export(browser, page, name, doc, out_dir):
     """The CSV export holds the facts shown: after a kind filter, those of that kind,
     with their exact values, in the table's order."""
@@ -192,9 +207,7 @@ def check_export(browser, page, name, doc, out_dir):
     click(page, '.filter[data-filter="kind"] button[data-value="%s"]' % kind)
     click(page, "section.doc .export")
     want_file = os.path.join(downloads, os.path.basename(doc["source"]["path"])[:-4] + "." + kind + ".facts.csv")
-    deadline = time.time() + 20
-    while time.time() < deadline and not os.path.exists(want_file):
-        time.sleep(0.1)
+    wait_for_download(want_file, deadline=time.time() + 20)
     click(page, '.filter[data-filter="kind"] button[data-value=""]')
     if not check(os.path.exists(want_file), name + ": no download %s (got %s)" % (want_file, os.listdir(downloads))):
         return
