@@ -250,18 +250,9 @@ void warn_left_out(const std::vector<Refusal>& left_out, const NumberRules& numb
     return counts.emplace_back(code, 0).second;
   };
   for (const Refusal& r : left_out) {
-    const NumberRules::DamageRule* rule = r.rule.empty() ? nullptr : numbers.damage_rule(r.rule);
-    std::string code = r.rule.empty() ? "figure_unrepresentable" : rule ? rule->code : "figure_damaged";
-    if (++count_of(code) > kMaxFigureWarnings) continue;
-    if (r.rule.empty()) {
-      warnings.push_back({code,
-                          "a figure left out: its value cannot be represented exactly (more than 36 digits, "
-                          "beyond 10^36, or below 10^-30 where it would read as 0)",
-                          true, r.span});
-      continue;
-    }
-    std::string why = rule ? rule->warning : "a figure left out: its digits are damaged";
-    warnings.push_back({code, why + " (" + std::string(r.rule) + ")", true, r.span});
+    NumberRules::LeftOutReason why = numbers.left_out_reason(r.rule);
+    if (++count_of(why.code) > kMaxFigureWarnings) continue;
+    warnings.push_back({why.code, std::move(why.message), true, r.span});
   }
   for (const auto& [code, count] : counts)
     if (count > kMaxFigureWarnings)
@@ -487,9 +478,16 @@ std::vector<Span> read_markup(Decoded& d, const LayoutRules::Markup& rules, Sour
   return blank_markup(d.text, rules).tags;
 }
 
-Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+// A decoded input admitted as a document, whether read whole or streamed: the source's
+// fields from its decoding (InputError if it reads as junk), and the page's markup
+// blanked (its spans returned).
+std::vector<Span> admit(Decoded& d, size_t bytes, SourceInfo& source, const Rules& rules) {
   check_decoded(d, bytes, source);
-  std::vector<Span> markup = read_markup(d, rules.layout.markup, source);
+  return read_markup(d, rules.layout.markup, source);
+}
+
+Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
+  std::vector<Span> markup = admit(d, bytes, source, rules);
   Document doc = extract_text(std::move(d.text), std::move(source), rules, options, std::move(markup));
   doc.warnings.insert(doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return doc;
@@ -519,8 +517,7 @@ StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const 
 
 StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options) {
-  check_decoded(d, bytes, source);
-  std::vector<Span> markup = read_markup(d, rules.layout.markup, source);
+  std::vector<Span> markup = admit(d, bytes, source, rules);
   StreamedDocument out(rules, options);
   out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, out.too_large_);
   out.doc.markup = std::move(markup);

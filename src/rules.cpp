@@ -1776,6 +1776,16 @@ bool loaded_elsewhere(const std::string& name) { return name == "panel.json"; }
 
 }  // namespace
 
+NumberRules::LeftOutReason NumberRules::left_out_reason(std::string_view rule_name) const {
+  if (rule_name.empty())
+    return {"figure_unrepresentable",
+            "a figure left out: its value cannot be represented exactly (more than 36 digits, "
+            "beyond 10^36, or below 10^-30 where it would read as 0)"};
+  std::string named = " (" + std::string(rule_name) + ")";
+  if (const DamageRule* rule = damage_rule(rule_name)) return {rule->code, rule->warning + named};
+  return {"figure_damaged", "a figure left out: its digits are damaged" + named};
+}
+
 const std::string& StructureRules::placement_name(HeadlinePlacement::Produce p) const {
   static const std::string none;
   for (const HeadlinePlacement& h : placements)

@@ -84,6 +84,10 @@ def main():
         ("records_none", ["--input", "jsonl"], b"", 1, "empty", r"^$"),
         ("numbers", ["numbers"], "发放慰问金39.6万元\n十余万\n\n".encode(), 0, "lines3", r"^$"),
         ("numbers_none", ["numbers"], "没有数字\n".encode(), 1, "lines1", r"^$"),
+        # A figure left out is said with the rule's own warning and name, as in the JSON.
+        ("numbers_left_out", ["numbers"], "误差±5%\n".encode(), 1, "lines1",
+         r"^digestx: -: line 1, characters \[2, 4\): figure_ambiguous: a figure left out: ± makes it a tolerance"
+         r" \(±5%\), neither a level nor an amount \(numeral.tolerance\)$"),
         ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^digestx: -: 1 no_unit_headings$"),
         # --strict: any warning makes the document an error record.
         ("strict", ["--strict", "-"], "去年，组建突击队5支。".encode(), 2, "empty", r"^digestx: -: --strict: 1 no_report_year"),

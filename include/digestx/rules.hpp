@@ -442,6 +442,13 @@ struct NumberRules {
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
   }
+  // Why a figure was left out, from the name of the rule that refused it (empty: its
+  // value cannot be represented): the warning's code and the rule's own message, with
+  // the rule named. One answer for the document's warnings and `digestx numbers`.
+  struct LeftOutReason {
+    std::string code, message;
+  };
+  LeftOutReason left_out_reason(std::string_view rule_name) const;
   std::string negative_rule;
   Lexicon negative_words;
   Lexicon negative_not;  // words that end in a sign's character: 减负, 担负 (为企业减负11.8亿元)

@@ -63,13 +63,9 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     for (const Refusal& r : line.left_out) {
       if (++left_out > kMaxLeftOutMessages) continue;
       Span s = r.span;
-      const auto* rule = r.rule.empty() ? nullptr : rules->numbers.damage_rule(r.rule);
-      std::string why = r.rule.empty() ? "figure_unrepresentable: left out, its value cannot be represented exactly"
-                        : rule && rule->code != "figure_damaged"
-                            ? rule->code + ": left out, its sign cannot be told (" + std::string(r.rule) + ")"
-                            : "figure_damaged: left out, its digits are damaged (" + std::string(r.rule) + ")";
+      NumberRules::LeftOutReason why = rules->numbers.left_out_reason(r.rule);
       complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
-               std::to_string(s.end) + "): " + why);
+               std::to_string(s.end) + "): " + why.code + ": " + why.message);
     }
     write_line(out, line, oo);
     out += '\n';
