@@ -370,6 +370,9 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   take_front(doc, st, rules, options);
   StretchContext cx = context_of(doc, options);
   for (SidebarText& sb : st.sidebars) {
+    // A label with no text of its own is no sidebar: 相关链接： over a list of other
+    // articles that is all page furniture gave an empty sidebar at [0, 0).
+    if (sb.paragraphs.empty()) continue;
     Sidebar out;
     out.label = sb.label;
     out.rule = sb.rule;
