@@ -637,14 +637,20 @@ bool names_a_genre(std::u32string_view text, const StructureRules& rules) {
 // With no unit heading at all, only a title that names a genre: a full report copied
 // without its byline (2023年度抓基层党建工作述职报告 over 一、2023年工作情况) had no title,
 // so no genre, and its 今年以来 read as the year planned; a plain text's first line stays text.
+// Set flush over the byline (2024年度述职述廉报告 over 城关镇党委书记　李明, no blank line
+// between), a line that names a genre is still the title: it was the unit's headline
+// (line_above), so the report had no title, no year and no genre, and its 今年以来 read
+// as the year planned.
 void title_first_line(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
                       bool no_units, const KindList& kinds, FrontPlaces& fp) {
   for (size_t i = 0; i < first_unit; ++i) {
     if (kinds[i].kind == Kind::blank || kinds[i].kind == Kind::furniture) continue;
-    if (kinds[i].kind == Kind::body && headline_like(view, lines[i].content, rules, rules.structure.title_inner_marks) &&
-        lines[i].heading_level <= 2 && ends_paragraph(lines, i) &&
-        (!no_units || names_a_genre(text_of(view, lines[i].content), rules.structure)))
-      fp.title_at = i;
+    if (kinds[i].kind != Kind::body || lines[i].heading_level > 2 ||
+        !headline_like(view, lines[i].content, rules, rules.structure.title_inner_marks))
+      break;
+    bool names_genre = names_a_genre(text_of(view, lines[i].content), rules.structure);
+    bool over_byline = i + 1 == first_unit && names_genre;
+    if ((ends_paragraph(lines, i) || over_byline) && (!no_units || names_genre)) fp.title_at = i;
     break;
   }
 }
