@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "digestx/joined.hpp"
+#include "digestx/table_cells.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -40,7 +41,8 @@ class Next {
 // covers the line wins. Optional items are tried with, then without.
 class HeadingMatcher {
  public:
-  HeadingMatcher(const Joined& j, const StructureRules& rules) : j_(j), s_(j.chars()), r_(rules) {
+  HeadingMatcher(std::u32string_view view, const Joined& j, const StructureRules& rules)
+      : view_(view), j_(j), s_(j.chars()), r_(rules) {
     // Where markup split the line (【崖州区委书记樊木】探索…): such a break separates too.
     for (size_t i = 1; !j.contiguous() && i < s_.size(); ++i)
       if (j.source(i) != j.source(i - 1) + 1) breaks_.push_back(i);
@@ -56,6 +58,9 @@ class HeadingMatcher {
     };
     bool hit = items(layout.pattern, 0, s_.size(), Found{}, at_end);
     if (!hit) return std::nullopt;
+    // A row among other rows is a roster's or a table's, not a heading set in cells
+    // (looked at after the pattern, which most lines fail at their first character).
+    if (layout.lone_table_row && !lone_table_row(view_, j_.source(0))) return std::nullopt;
     return produce_unit(layout, found);
   }
 
@@ -248,9 +253,19 @@ class HeadingMatcher {
     return false;
   }
 
+  // White space; or, where the item names marks, one of them with white space around it:
+  // the bar between two cells (| 城北镇党委 | 书记 | 王强 |).
   bool space(const Item& it, size_t end, const Found& f, const Next& next) {
     size_t p = f.pos;
-    while (p < end && is_space(s_[p]) && (it.max == 0 || p - f.pos < it.max)) ++p;
+    auto blank = [&] {
+      while (p < end && is_space(s_[p]) && (it.max == 0 || p - f.pos < it.max)) ++p;
+    };
+    blank();
+    if (!it.marks.empty()) {
+      if (p >= end || !in_set(it.marks, s_[p])) return false;
+      ++p;
+      blank();
+    }
     if (p == f.pos) return false;
     Found g = f;
     g.pos = p;
@@ -333,7 +348,7 @@ class HeadingMatcher {
   bool may_start_at(const Items& list, size_t n, size_t e, size_t end) const {
     for (; n < list.size(); ++n) {
       const Item& it = list[n];
-      bool space_here = e < end && is_space(s_[e]);
+      bool space_here = e < end && (is_space(s_[e]) || in_set(it.marks, s_[e]));
       if (it.type == Item::Type::space && (space_here || !it.optional)) return space_here;
       if (it.type == Item::Type::space) continue;
       if (e >= end) return false;
@@ -373,6 +388,7 @@ class HeadingMatcher {
     return out;
   }
 
+  std::u32string_view view_;  // the whole text: the lines around a table row
   const Joined& j_;
   std::u32string_view s_;
   const StructureRules& r_;
@@ -384,7 +400,7 @@ class HeadingMatcher {
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules) {
   Joined j = Joined::of(view, content);
-  HeadingMatcher matcher(j, rules);
+  HeadingMatcher matcher(view, j, rules);
   for (const HeadingLayout& layout : rules.layouts)
     if (auto h = matcher.parse(layout)) return h;
   return std::nullopt;

@@ -518,6 +518,7 @@ void load_item_options(const Node& n, HeadingItem& item) {
   };
   if (auto o = n.opt("optional")) item.optional = o->boolean();
   if (auto m = only("max", item.type == T::space || item.type == T::name)) item.max = size_t(m->integer(1, 100));
+  if (auto m = only("marks", item.type == T::space)) item.marks = m->text();
   if (auto a = only("after_posts", item.type == T::organization)) item.after_posts = a->boolean();
   if (auto sp = only("spaced", item.type == T::name)) item.spaced = sp->boolean();
   if (auto b = only("bodies", item.type == T::role)) add_words(item.bodies, *b, 0);
@@ -544,7 +545,7 @@ HeadingItem load_item(const Node& n) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item);
@@ -589,9 +590,13 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
 
 void load_layouts(const Node& list, StructureRules& r) {
   for (const Node& n : list.list()) {
-    n.keys({"name", "pattern", "produce", "headline"});
+    n.keys({"name", "pattern", "produce", "headline", "table_row"});
     HeadingLayout layout;
     layout.name = n.at("name").str();
+    if (auto t = n.opt("table_row")) {
+      if (t->str() != "lone") t->fail("\"table_row\" is \"lone\" (a table of one row)");
+      layout.lone_table_row = true;
+    }
     if (n.at("produce").str() != "unit") n.at("produce").fail("a heading layout produces \"unit\"");
     layout.pattern = load_pattern(n.at("pattern"));
     check_unit_pattern(n.at("pattern"), layout.pattern);
@@ -658,6 +663,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
       if (auto g = p->opt("gap_marks")) r.plain_heading.gap_marks = g->text();
     }
   }
+  if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
   if (auto t = root.opt("two_line_heading")) {
     t->keys({"name", "max_chars"});
     r.two_line_heading_rule = t->at("name").str();
@@ -720,7 +726,7 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "genres", "given"});
+             "unknown_heading", "two_line_heading", "signature", "genres", "given"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label", "in_unit"});

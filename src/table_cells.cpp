@@ -141,4 +141,13 @@ void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const 
   }
 }
 
+bool lone_table_row(std::u32string_view text, size_t pos) {
+  if (pos >= text.size()) return false;
+  Span line = line_at(text, pos);
+  if (cells_of(text, line).empty()) return false;
+  bool row_above = line.start > 0 && !cells_of(text, line_at(text, line.start - 1)).empty();
+  bool row_below = line.end < text.size() && !cells_of(text, line_at(text, line.end + 1)).empty();
+  return !row_above && !row_below;
+}
+
 }  // namespace digestx

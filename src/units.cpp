@@ -870,6 +870,8 @@ struct Walk {
   void take_two_lines(size_t i, HeadingParse parsed);
   bool two_line_heading(size_t i);
   void name_below(size_t i);
+  bool signature(size_t i);
+  bool date_line(size_t j);
   void unit(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
@@ -894,7 +896,7 @@ struct Walk {
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit:
           name_below(i);
-          unit(i);
+          if (!signature(i)) unit(i);
           break;
         case Kind::body:
           if (two_line_heading(i)) unit(i);
@@ -1050,6 +1052,60 @@ void Walk::name_below(size_t i) {
   auto parsed = two_line_parse(i);
   if (parsed && parsed->heading.name == line_below && parsed->heading.headline.empty() && parsed->body.empty())
     take_two_lines(i, std::move(*parsed));
+}
+
+// A line that is a date and nothing else (2024年1月15日, （2024年1月15日）): structure.json
+// signature's regex.
+bool Walk::date_line(size_t j) {
+  const LazyRegex& date = rules.structure.signature.pattern;
+  std::u32string s = text_of(view, w.line(j).content);
+  if (!date.may_match(s)) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString us = unicode_of(s);
+  std::unique_ptr<icu::RegexMatcher> m(date->matcher(us, status));
+  return U_SUCCESS(status) && m->matches(status) && U_SUCCESS(status);
+}
+
+// A full report closed by its byline again, as a signature: 城南镇党委书记 (or with the
+// name, 城南镇党委书记　李明) over the date, 2024年1月15日, at the end of the text. Read as
+// a heading it started a second unit holding nothing, and the report, now of two units,
+// was taken for a digest, its periods a year off, without a word. The lines are the
+// report's: left out of the text as furniture (structure.signature), and its name the
+// report's when the byline gave none. Only after the one unit of a report, with nothing
+// but blank lines and one date line after it; a few lines are looked at.
+constexpr size_t kSignatureLines = 8;
+
+bool Walk::signature(size_t i) {
+  const NamedRegex& sig = rules.structure.signature;
+  const Classified& c = w.kind(i);
+  if (sig.name.empty() || b.out.units.size() != 1 || b.where != Builder::Where::unit || !c.unit->body.empty())
+    return false;
+  UnitHeading& report = b.out.units.back().heading;
+  const UnitHeading& h = c.unit->heading;
+  if (!h.name.empty() && !report.name.empty() && text_of(view, {h.name}) != text_of(view, {report.name})) return false;
+  std::vector<size_t> lines{i};
+  bool dated = false;
+  size_t j = i + 1;
+  for (; w.has(j) && j - i <= kSignatureLines; ++j) {
+    Kind kind = w.kind(j).kind;
+    if (w.consumed(j) || (!dated && kind == Kind::body && date_line(j))) {
+      dated = dated || !w.consumed(j);
+      lines.push_back(j);
+    } else if (kind != Kind::blank) {
+      return false;
+    }
+  }
+  if (w.has(j)) return false;  // more text after it
+  b.close();
+  for (size_t k : lines) {
+    b.out.furniture.push_back({w.line(k).span, sig.name});
+    w.consume(k);
+  }
+  if (report.name.empty() && !h.name.empty()) {
+    report.name = h.name;
+    report.rules.push_back(sig.name);
+  }
+  return true;
 }
 
 // One placement of the headline; `k` is the first line after the heading and the

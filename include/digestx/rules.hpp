@@ -202,6 +202,7 @@ struct HeadingItem {
   Type type = Type::literal;
   bool optional = false;
   size_t max = 0;              // space, name: at most this many characters (0: any)
+  std::u32string marks;        // space: the gap is one of these marks with white space around it (a cell bar |)
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
@@ -227,6 +228,9 @@ struct HeadingLayout {
   // produce: "unit" (the only production of a heading line so far): organisation,
   // role, name and headline from the items, then the headline placements in order.
   std::vector<HeadlinePlacement::Produce> headline;
+  // "table_row": "lone": the line is a table row with no row right above or below it
+  // (| 城北镇党委 | 书记 | 王强 | alone is a heading; the rows of a roster are not).
+  bool lone_table_row = false;
 };
 
 struct StructureRules {
@@ -333,6 +337,10 @@ struct StructureRules {
   // line is a heading alone and both together are.
   std::string two_line_heading_rule;
   size_t two_line_heading_max_chars = 24;
+  // A report's byline set again under its end as a signature, with at most a date line
+  // after it (城南镇党委书记 over 2024年1月15日): the report's, never a unit of its own.
+  // The regex reads the date line; no name: no signature rule.
+  NamedRegex signature;
   // What kind of document: the first genre whose conditions hold; none = a digest.
   struct Genre {
     std::string name;

@@ -16,4 +16,9 @@ namespace digestx {
 // `text` is the whole decoded source; the facts' spans index it.
 void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain);
 
+// Whether the line holding `pos` is a table row (| a | b |) with no row right above or
+// below it: a table of one row, as a heading set in cells stands (| 城北镇党委 | 书记 | 王强 |),
+// where a roster's rows stand together.
+bool lone_table_row(std::u32string_view text, size_t pos);
+
 }  // namespace digestx
