@@ -439,11 +439,12 @@ void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Ru
 }  // namespace
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
-                      std::vector<Span> markup) {
+                      std::vector<Span> markup, PageMap page) {
   UnitList list;
   std::vector<Refusal> too_large;
   Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, too_large);
   doc.markup = std::move(markup);
+  doc.page = std::move(page);
   std::vector<UnitText> units;
   units.reserve(list.size());
   while (!list.empty()) units.push_back(list.pop_front());
@@ -479,18 +480,19 @@ void check_decoded(const Decoded& d, size_t bytes, SourceInfo& source) {
   source.bytes = bytes;
 }
 
-// An HTML page saved from a website: its markup blanked in place (stage 1b, markup),
-// the rule that did it named in the source (`"markup": "layout.html_page"`).
-std::vector<Span> read_markup(Decoded& d, const LayoutRules::Markup& rules, SourceInfo& source) {
+// An HTML page saved from a website: read as its text (stage 1b, markup), the rule that
+// did it named in the source (`"markup": "layout.html_page"`).
+std::vector<Span> read_markup(Decoded& d, const LayoutRules::Markup& rules, SourceInfo& source, PageMap& page) {
   if (!is_html_page(d.text, rules)) return {};
   source.markup = rules.name;
-  return blank_markup(d.text, rules).tags;
+  return read_page(d.text, rules, page).tags;
 }
 
 Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
   check_decoded(d, bytes, source);
-  std::vector<Span> markup = read_markup(d, rules.layout.markup, source);
-  Document doc = extract_text(std::move(d.text), std::move(source), rules, options, std::move(markup));
+  PageMap page;
+  std::vector<Span> markup = read_markup(d, rules.layout.markup, source, page);
+  Document doc = extract_text(std::move(d.text), std::move(source), rules, options, std::move(markup), std::move(page));
   doc.warnings.insert(doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return doc;
 }
@@ -520,10 +522,12 @@ StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const 
 StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options) {
   check_decoded(d, bytes, source);
-  std::vector<Span> markup = read_markup(d, rules.layout.markup, source);
+  PageMap page;
+  std::vector<Span> markup = read_markup(d, rules.layout.markup, source, page);
   StreamedDocument out(rules, options);
   out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, out.too_large_);
   out.doc.markup = std::move(markup);
+  out.doc.page = std::move(page);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   out.count_ = out.units_.size();
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();
