@@ -14,12 +14,6 @@ bool listed(const std::vector<std::u32string>& list, std::u32string_view word) {
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
-// [from, to) as spaces, its line ends kept (a tag over two lines leaves them two).
-void blank(std::u32string& text, size_t from, size_t to) {
-  for (size_t k = from; k < to; ++k)
-    if (!is_line_end(text[k])) text[k] = U' ';
-}
-
 // Where `word` (lower case) next starts at or after `from`, case-insensitively; npos if not.
 size_t find_folded(std::u32string_view text, std::u32string_view word, size_t from) {
   for (size_t i = from; i + word.size() <= text.size(); ++i) {
@@ -114,18 +108,17 @@ char32_t entity_at(std::u32string_view text, size_t amp, const LayoutRules::Mark
   return valid ? char32_t(code) : 0;
 }
 
-// Blanks the tag at `lt` (and, for a hidden element, all up to its closing tag); the
-// end of what was blanked.
-size_t blank_tag(std::u32string& text, size_t lt, const Tag& tag, const LayoutRules::Markup& rules, Missing& missing) {
+// The end of the markup a tag starts: the tag itself or, for a hidden element, all up to
+// its closing tag.
+size_t markup_end(std::u32string_view page, const Tag& tag, const LayoutRules::Markup& rules,
+                  Missing& missing) {
   size_t end = tag.end;
   if (!tag.closing && listed(rules.hidden_tags, tag.name) && !listed(missing.closing_tags, tag.name)) {
-    size_t close = find_folded(text, U"</" + tag.name, end);
-    size_t close_end = close == std::u32string::npos ? close : tag_end(text, close, rules.max_tag_chars);
+    size_t close = find_folded(page, U"</" + tag.name, end);
+    size_t close_end = close == std::u32string::npos ? close : tag_end(page, close, rules.max_tag_chars);
     if (close_end != std::u32string::npos) end = close_end;
     if (close == std::u32string::npos) missing.closing_tags.push_back(tag.name);
   }
-  blank(text, lt, end);
-  if (listed(rules.block_tags, tag.name) && !is_line_end(text[lt])) text[lt] = U'\n';
   return end;
 }
 
@@ -145,51 +138,77 @@ bool is_html_page(std::u32string_view text, const LayoutRules::Markup& rules) {
   return false;
 }
 
-MarkupCount blank_markup(std::u32string& text, const LayoutRules::Markup& rules) {
+MarkupCount read_page(std::u32string& text, const LayoutRules::Markup& rules, PageMap& map) {
   MarkupCount count;
   Missing missing;
-  for (size_t i = 0; i < text.size();) {
-    if (text[i] == '<') {
-      Tag tag = tag_at(text, i, rules.max_tag_chars, missing);
+  map.page = text;
+  std::u32string_view page(map.page);
+  size_t w = 0;  // the text is written over the page's copy in place: never ahead of i
+  for (size_t i = 0; i < page.size();) {
+    if (page[i] == '<') {
+      Tag tag = tag_at(page, i, rules.max_tag_chars, missing);
       if (tag.end != std::u32string::npos) {
-        size_t end = blank_tag(text, i, tag, rules, missing);
-        count.tags.push_back({uint32_t(i), uint32_t(end)});
+        size_t end = markup_end(page, tag, rules, missing);
+        bool block = listed(rules.block_tags, tag.name);
+        count.tags.push_back({uint32_t(w), uint32_t(w + block)});
+        if (block) text[w++] = U'\n';
+        map.leave_out(uint32_t(w), uint32_t(end - i - block));
         i = end;
         continue;
       }
-    } else if (text[i] == '&') {
+    } else if (page[i] == '&') {
       size_t end = 0;
-      if (char32_t c = entity_at(text, i, rules, end)) {
-        blank(text, i + 1, end);
-        text[i] = c;
+      if (char32_t c = entity_at(page, i, rules, end)) {
+        text[w++] = c;
+        map.leave_out(uint32_t(w), uint32_t(end - i - 1));
         ++count.entities;
         i = end;
         continue;
       }
     }
-    ++i;
+    text[w++] = page[i++];
   }
+  text.resize(w);
   return count;
 }
 
 namespace {
 
-// Whether a tag lies within [from, to).
-bool tag_within(const std::vector<Span>& tags, uint32_t from, uint32_t to) {
+// Whether a tag stands in [from, to], either end included: a tag left out of the text
+// has no width, so one between two pieces stands at the end of the first or the start
+// of the next (<strong>城南镇党委书记</strong>　<strong>李明</strong>).
+bool tag_between(const std::vector<Span>& tags, uint32_t from, uint32_t to) {
   auto it = std::lower_bound(tags.begin(), tags.end(), from, [](const Span& t, uint32_t at) { return t.start < at; });
-  return it != tags.end() && it->start < to;
+  return it != tags.end() && it->start <= to;
+}
+
+// The heading's pieces cut where a tag stands inside one: 城西镇党委书记　李<span>刚</span>
+// is one line of the text, but the page's slice of it holds markup.
+Pieces cut_at_markup(const Pieces& heading, const std::vector<Span>& tags) {
+  Pieces cut;
+  for (Span piece : heading) {
+    auto it = std::upper_bound(tags.begin(), tags.end(), piece.start, [](uint32_t at, const Span& t) { return at < t.start; });
+    for (; it != tags.end() && it->start < piece.end; ++it) {
+      cut.push_back({piece.start, it->start});
+      piece.start = it->start;
+    }
+    cut.push_back(piece);
+  }
+  return cut;
 }
 
 }  // namespace
 
 void keep_clear_of_markup(Pieces& heading, const std::vector<Span>& tags, Span anchor) {
-  if (tags.empty() || heading.size() < 2) return;
+  if (tags.empty() || heading.empty()) return;
+  heading = cut_at_markup(heading, tags);
+  if (heading.size() < 2) return;
   size_t at = 0;  // the piece holding the anchor (the organisation or name), else the first
   for (size_t k = 0; k < heading.size(); ++k)
     if (!anchor.empty() && heading[k].start <= anchor.start && anchor.start < heading[k].end) at = k;
   size_t first = at, last = at;
-  while (first > 0 && !tag_within(tags, heading[first - 1].end, heading[first].start)) --first;
-  while (last + 1 < heading.size() && !tag_within(tags, heading[last].end, heading[last + 1].start)) ++last;
+  while (first > 0 && !tag_between(tags, heading[first - 1].end, heading[first].start)) --first;
+  while (last + 1 < heading.size() && !tag_between(tags, heading[last].end, heading[last + 1].start)) ++last;
   heading = Pieces(heading.begin() + long(first), heading.begin() + long(last) + 1);
 }
 

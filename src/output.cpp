@@ -115,6 +115,15 @@ class Json {
   Json(const Json&) = delete;
   Json& operator=(const Json&) = delete;
 
+  // An HTML page's document: its spans are written in the page's characters, and a
+  // fact's text as the page has it (12</b>亿元), so the page's slice gives it back.
+  void on_page(const PageMap& page) { page_ = page.empty() ? nullptr : &page; }
+  // The source text of one span: the page's, on a page.
+  void source_text(std::u32string_view source, Span span) {
+    if (page_) text(page_->page, page_->to_page(span));
+    else text(source, span);
+  }
+
   // Hands a full buffer on; called between values, so any cut is harmless.
   void maybe_flush() {
     if (!flush_ || !*flush_ || out_.size() + n_ < kFlushBytes) return;
@@ -199,6 +208,7 @@ class Json {
     put(json);
   }
   void span(Span s) {
+    if (page_) s = page_->to_page(s);
     separator();
     char* p = room(48);
     *p++ = '[';
@@ -300,6 +310,7 @@ class Json {
   int depth_ = 0;
   bool first_ = true;
   bool after_key_ = false;
+  const PageMap* page_ = nullptr;
   char buf_[8192];
   size_t n_ = 0;
 };
@@ -315,7 +326,7 @@ void source_fields(Json& j, const SourceInfo& s) {
 
 void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOptions& o) {
   j.begin_object();
-  j.key("text").text(text, f.span);
+  j.key("text").source_text(text, f.span);
   j.key("span").span(f.span);
   j.key("kind").string(f.kind);
   j.key("value");
@@ -364,7 +375,7 @@ void write_refused(Json& j, std::u32string_view text, const std::vector<Refusal>
   j.key("refused").begin_array();
   for (const Refusal& r : refused) {
     j.begin_object();
-    j.key("text").text(text, r.span);
+    j.key("text").source_text(text, r.span);
     j.key("span").span(r.span);
     j.key("rule").string(r.rule);
     j.end_object();
@@ -489,7 +500,7 @@ void write_document_rules(Json& j, const Document& doc) {
   j.key("furniture").begin_array();
   for (const Document::Furniture& f : doc.furniture) {
     j.begin_object();
-    j.key("text").text(doc.text, f.span);
+    j.key("text").text(doc.text, f.span);  // the line as read: 首页 > 新闻中心, its links left out
     j.key("span").span(f.span);
     j.key("rule").string(f.rule);
     j.end_object();
@@ -584,6 +595,7 @@ void write_warnings(Json& j, const std::vector<Warning>& warnings) {
 void write_document(std::string& out, const Document& doc, const OutputOptions& o, const Flush& flush,
                     const UnitStream* units) {
   Json j(out, o.pretty, &flush);
+  j.on_page(doc.page);
   j.begin_object();
   if (!doc.id.empty()) j.key("id").raw(doc.id);
   j.key("format").string("digestx/1");
@@ -593,7 +605,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   j.end_object();
   j.key("source");
   source_fields(j, doc.source);
-  j.key("chars").integer((long long)doc.text.size());
+  j.key("chars").integer((long long)(doc.page.empty() ? doc.text.size() : doc.page.page.size()));
   j.end_object();
   write_front(j, doc);
   if (o.explain) write_document_rules(j, doc);

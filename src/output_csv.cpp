@@ -170,8 +170,11 @@ void fact_row(std::string& out, const Document& doc, const DocumentCells& d, con
   row.cell(period ? period : "").year(f.year).cell(f.kind).decimal(f.value).cell(f.unit).cell(f.qualifier);
   if (f.range) row.decimal(f.range->first).decimal(f.range->second);
   else row.cell("").cell("");
-  row.text(doc.text, f.subject).cell(f.aspect).text(doc.text, f.span);
-  row.number(f.span.start).number(f.span.end);
+  row.text(doc.text, f.subject).cell(f.aspect);
+  // An HTML page's fact: the page's span and text (12</b>亿元), as in the JSON.
+  Span span = doc.page.to_page(f.span);
+  row.text(doc.page.empty() ? std::u32string_view(doc.text) : std::u32string_view(doc.page.page), span);
+  row.number(span.start).number(span.end);
   row.end();
 }
 
@@ -261,7 +264,7 @@ void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o
     row.text(doc.text, u.organization).text(doc.text, u.role).text(doc.text, u.name);
     row.cell(slice(doc.text, u.headline)).cell(slice(doc.text, u.heading));
     if (u.heading.empty()) row.cell("").cell("");
-    else row.number(covering(u.heading).start).number(covering(u.heading).end);
+    else row.number(doc.page.to_page(covering(u.heading)).start).number(doc.page.to_page(covering(u.heading)).end);
     row.number((long long)u.paragraphs.size()).number((long long)sentences).number((long long)u.facts.size());
     row.end();
     if (units) units->after(i);

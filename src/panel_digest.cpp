@@ -37,7 +37,7 @@ bool can_link(const Fact& f, const PanelRules& rules) {
 
 PanelFact keep(const Document& doc, const Fact& f) {
   PanelFact p;
-  p.text = slice(doc.text, f.span);
+  p.text = doc.page.empty() ? slice(doc.text, f.span) : slice(doc.page.page, doc.page.to_page(f.span));
   p.subject = slice(doc.text, f.subject);
   p.unit = f.unit;
   p.kind = f.kind;
@@ -46,7 +46,7 @@ PanelFact keep(const Document& doc, const Fact& f) {
   p.value = *f.value;
   if (f.range) p.range_high = f.range->second;
   p.year = *f.year;
-  p.span = f.span;
+  p.span = doc.page.to_page(f.span);
   return p;
 }
 
@@ -57,7 +57,7 @@ PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const
   pu.role = slice(doc.text, u.role);
   pu.name = slice(doc.text, u.name);
   pu.headline = slice(doc.text, u.headline);
-  pu.span = covering(u.heading);
+  pu.span = doc.page.to_page(covering(u.heading));
   for (const Fact& f : u.facts) {
     ++pu.facts;
     ++pu.by_kind[std::string(f.kind)];

@@ -433,11 +433,12 @@ void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Ru
 }  // namespace
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
-                      std::vector<Span> markup) {
+                      std::vector<Span> markup, PageMap page) {
   UnitList list;
   std::vector<Refusal> too_large;
   Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, too_large);
   doc.markup = std::move(markup);
+  doc.page = std::move(page);
   std::vector<UnitText> units;
   units.reserve(list.size());
   while (!list.empty()) units.push_back(list.pop_front());
@@ -473,25 +474,26 @@ void check_decoded(const Decoded& d, size_t bytes, SourceInfo& source) {
   source.bytes = bytes;
 }
 
-// An HTML page saved from a website: its markup blanked in place (stage 1b, markup),
-// the rule that did it named in the source (`"markup": "layout.html_page"`).
-std::vector<Span> read_markup(Decoded& d, const LayoutRules::Markup& rules, SourceInfo& source) {
+// An HTML page saved from a website: read as its text (stage 1b, markup), the rule that
+// did it named in the source (`"markup": "layout.html_page"`).
+std::vector<Span> read_markup(Decoded& d, const LayoutRules::Markup& rules, SourceInfo& source, PageMap& page) {
   if (!is_html_page(d.text, rules)) return {};
   source.markup = rules.name;
-  return blank_markup(d.text, rules).tags;
+  return read_page(d.text, rules, page).tags;
 }
 
 // A decoded input admitted as a document, whether read whole or streamed: the source's
-// fields from its decoding (InputError if it reads as junk), and the page's markup
-// blanked (its spans returned).
-std::vector<Span> admit(Decoded& d, size_t bytes, SourceInfo& source, const Rules& rules) {
+// fields from its decoding (InputError if it reads as junk), and a page read as its
+// text (the markup's spans returned, `page` mapping the text back to the page).
+std::vector<Span> admit(Decoded& d, size_t bytes, SourceInfo& source, const Rules& rules, PageMap& page) {
   check_decoded(d, bytes, source);
-  return read_markup(d, rules.layout.markup, source);
+  return read_markup(d, rules.layout.markup, source, page);
 }
 
 Document from_decoded(Decoded d, size_t bytes, SourceInfo source, const Rules& rules, const ExtractOptions& options) {
-  std::vector<Span> markup = admit(d, bytes, source, rules);
-  Document doc = extract_text(std::move(d.text), std::move(source), rules, options, std::move(markup));
+  PageMap page;
+  std::vector<Span> markup = admit(d, bytes, source, rules, page);
+  Document doc = extract_text(std::move(d.text), std::move(source), rules, options, std::move(markup), std::move(page));
   doc.warnings.insert(doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return doc;
 }
@@ -520,10 +522,12 @@ StreamedDocument extract_streamed(std::string&& bytes, SourceInfo source, const 
 
 StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, const Rules& rules,
                                   const ExtractOptions& options) {
-  std::vector<Span> markup = admit(d, bytes, source, rules);
+  PageMap page;
+  std::vector<Span> markup = admit(d, bytes, source, rules, page);
   StreamedDocument out(rules, options);
   out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, out.too_large_);
   out.doc.markup = std::move(markup);
+  out.doc.page = std::move(page);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   out.count_ = out.units_.size();
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();

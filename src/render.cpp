@@ -240,8 +240,9 @@ void write_warnings(Section& s) {
       attr(out, "href", "#" + w.id + "-at");
       out += ">show in the text</a>";
     } else if (w.warning->has_span) {
-      out += " <span class=\"note\">at characters " + std::to_string(w.warning->span.start) + "–" +
-             std::to_string(w.warning->span.end) + ", outside the paragraphs shown</span>";
+      Span on_page = s.doc.page.to_page(w.warning->span);
+      out += " <span class=\"note\">at characters " + std::to_string(on_page.start) + "–" +
+             std::to_string(on_page.end) + ", outside the paragraphs shown</span>";
     }
     out += "</li>";
   }

@@ -95,7 +95,8 @@ void fact_attributes(std::string& out, const Section& s, const FactRef& r, const
   if (!f.subject.empty()) attr(out, "data-subject", slice(s.doc.text, f.subject));
   if (!f.aspect.empty()) attr(out, "data-aspect", f.aspect);
   if (f.year) attr(out, "data-year", std::to_string(*f.year));
-  attr(out, "data-span", std::to_string(f.span.start) + "," + std::to_string(f.span.end));
+  Span on_page = s.doc.page.to_page(f.span);  // as the JSON writes it: the page's characters
+  attr(out, "data-span", std::to_string(on_page.start) + "," + std::to_string(on_page.end));
   attr(out, "data-path", r.path);
   attr(out, "data-rules", rules_text(f));
   if (sentence && !sentence->period_rule.empty()) attr(out, "data-period-rule", sentence->period_rule);

@@ -8,6 +8,7 @@
 #include "digestx/bounded_regex.hpp"
 #include "digestx/markup.hpp"
 #include "digestx/output.hpp"
+#include "digestx/pipeline.hpp"
 #include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
@@ -38,19 +39,24 @@ TEST_P(LayoutTable, ReadsMarkup) {
 
 INSTANTIATE_TEST_SUITE_P(Table, LayoutTable, testing::ValuesIn(load_table("layout.json")), case_name);
 
-// An HTML page's markup blanked in place (layout.json "html_page"): the text keeps its
-// length; its non-blank lines, trimmed, runs of spaces as one, are the page's text.
+// An HTML page read as its text (layout.json "html_page"): its non-blank lines, trimmed,
+// runs of spaces as one, are the page's text; each character of the text that the page
+// has as such is where the page map puts it.
 class MarkupTable : public testing::TestWithParam<Case> {};
 
-TEST_P(MarkupTable, BlanksAPagesMarkup) {
+TEST_P(MarkupTable, ReadsAPagesText) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
   const LayoutRules::Markup& m = rules().layout.markup;
   ASSERT_EQ(is_html_page(text, m), c.at("html").get<bool>());
   if (!c.contains("lines")) return;
   std::u32string blanked = text;
-  blank_markup(blanked, m);
-  ASSERT_EQ(blanked.size(), text.size());
+  PageMap map;
+  read_page(blanked, m, map);
+  ASSERT_EQ(map.page, text);
+  for (uint32_t k = 0; k < blanked.size(); ++k)
+    if (blanked[k] == text[map.page_at(k)]) continue;
+    else EXPECT_TRUE(text[map.page_at(k)] == '<' || text[map.page_at(k)] == '&') << k;
   std::vector<std::string> lines;
   std::string line;
   for (char32_t ch : blanked + U"\n") {
@@ -63,6 +69,54 @@ TEST_P(MarkupTable, BlanksAPagesMarkup) {
     line.clear();
   }
   EXPECT_EQ(lines, c.at("lines").get<std::vector<std::string>>());
+}
+
+// A page's fact by its text on the page (12</b>亿元), or null.
+const Fact* fact_on_page(const Document& doc, const std::string& page_text) {
+  for (const Unit& u : doc.units)
+    for (const Fact& f : u.facts)
+      if (slice(doc.page.page, doc.page.to_page(f.span)) == page_text) return &f;
+  return nullptr;
+}
+
+// The page read whole (markup.json rows with "facts", "no_facts" or "units"): a tag
+// between a figure and its unit, or inside a heading, reads as nothing; each fact's
+// page span gives its text back on the page.
+TEST_P(MarkupTable, ReadsThePageWhole) {
+  const auto& c = GetParam().data;
+  if (!c.contains("facts") && !c.contains("no_facts") && !c.contains("units")) return;
+  std::string page = c.at("in").get<std::string>();
+  Document doc = extract(page, {"page.html", "", false, 0}, rules());
+  ASSERT_FALSE(doc.page.empty());
+  for (const auto& w : c.value("facts", nlohmann::json::array())) {
+    std::string wtext = w.at("text");
+    const Fact* f = fact_on_page(doc, wtext);
+    ASSERT_TRUE(f) << "no fact " << wtext;
+    if (w.contains("value")) EXPECT_EQ(f->value ? f->value->str() : "", w.at("value").get<std::string>()) << wtext;
+    if (w.contains("subject"))
+      EXPECT_EQ(f->subject.empty() ? std::string() : slice(doc.text, Pieces(f->subject)), w.at("subject").get<std::string>())
+          << wtext;
+    if (w.contains("aspect")) EXPECT_EQ(std::string(f->aspect), w.at("aspect").get<std::string>()) << wtext;
+  }
+  for (const auto& w : c.value("no_facts", nlohmann::json::array()))
+    EXPECT_FALSE(fact_on_page(doc, w.get<std::string>())) << w;
+  if (!c.contains("units")) return;
+  ASSERT_EQ(doc.units.size(), c.at("units").size());
+  for (size_t i = 0; i < doc.units.size(); ++i) {
+    const auto& want = c.at("units")[i];
+    const Unit& u = doc.units[i];
+    for (const char* key : {"organization", "role", "name"}) {
+      Span got = key[0] == 'o' ? u.organization : key[0] == 'r' ? u.role : u.name;
+      if (want.contains(key)) EXPECT_EQ(slice(doc.text, got), want.at(key).get<std::string>()) << key;
+    }
+    // The heading's page span gives the heading back, white space aside.
+    Span heading = doc.page.to_page(covering(u.heading));
+    std::string on_page = slice(doc.page.page, heading), read = slice(doc.text, u.heading);
+    for (std::string* t : {&on_page, &read})
+      for (size_t k; (k = t->find_first_of(" \n\r\t")) != std::string::npos;) t->erase(k, 1);
+    EXPECT_EQ(on_page, read);
+    if (want.contains("heading")) EXPECT_EQ(read, want.at("heading").get<std::string>());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, MarkupTable, testing::ValuesIn(load_table("markup.json")), case_name);

@@ -11,6 +11,7 @@
 
 #include "digestx/boxed.hpp"
 #include "digestx/decimal.hpp"
+#include "digestx/page_map.hpp"
 #include "digestx/span.hpp"
 
 namespace digestx {
@@ -79,12 +80,12 @@ struct SourceInfo {
   bool bom = false;
   size_t bytes = 0;
   size_t undecodable = 0;  // byte sequences the encoding could not decode
-  std::string markup;      // the rule that blanked an HTML page's markup (layout.html_page); empty: text
+  std::string markup;      // the rule that read an HTML page's text (layout.html_page); empty: text
 };
 
 struct Document {
   SourceInfo source;
-  std::u32string text;  // the decoded input; spans index it
+  std::u32string text;  // the decoded input (an HTML page's text: see `page`); spans index it
   Pieces title, subtitle, region;
   std::string region_given;  // --region or the path's: wins over `region` (see region_of)
   std::vector<size_t> title_breaks;  // a title set over lines: where each line starts (joined by a space)
@@ -97,7 +98,8 @@ struct Document {
   using Furniture = FurnitureLine;
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;
-  std::vector<Span> markup;  // an HTML page's tags, blanked in the text (see SourceInfo::markup)
+  std::vector<Span> markup;  // where an HTML page's tags stood in the text (see SourceInfo::markup)
+  PageMap page;  // an HTML page: the page itself, and its spans from the text's (empty: text)
   std::string rules_fingerprint;  // of the rules that made it (Rules::fingerprint)
   // The rules that made it, shared: Fact::kind, qualifier, aspect, Sentence::period_rule,
   // Unit::rules, Refusal::rule and Furniture::rule are views into them, so the document

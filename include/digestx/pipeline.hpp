@@ -112,9 +112,10 @@ StreamedDocument extract_streamed(Decoded decoded, size_t bytes, SourceInfo sour
                                   const ExtractOptions& options);
 
 // Already decoded text (records mode) -> its document.
-// `markup`: an HTML page's tags, blanked in `text` already (see markup.hpp).
+// `markup` and `page`: an HTML page's text read already, where its tags stood and the
+// page itself (see markup.hpp).
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options = {},
-                      std::vector<Span> markup = {});
+                      std::vector<Span> markup = {}, PageMap page = {});
 
 // `digestx numbers`: one line of text on its own, no structure or periods.
 struct LineAnalysis {

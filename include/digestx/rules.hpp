@@ -113,7 +113,7 @@ struct ZeroedAllocator {
 };
 
 struct LayoutRules {
-  // An HTML page (layout.json "html_page"): its markup blanked in place before the layout
+  // An HTML page (layout.json "html_page"): its markup left out of the text before the layout
   // (src/markup.cpp). Empty name: pages are read as text.
   struct Markup {
     std::string name;

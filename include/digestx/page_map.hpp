@@ -1,0 +1,50 @@
+// An HTML page read as its text: where the markup left out of the text stood, so that
+// a span of the text counts the page's characters again. 投资<b>12</b>亿元 is read as
+// 投资12亿元 (a tag between a figure and its unit breaks no figure), and the fact 12亿元
+// is written with the page's span and the page's text, 12</b>亿元.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "digestx/span.hpp"
+
+namespace digestx {
+
+struct PageMap {
+  std::u32string page;          // the page as decoded, markup and all; empty: the text is the input
+  std::vector<uint32_t> at;     // where in the text each run of left-out characters stood, ascending
+  std::vector<uint32_t> shift;  // how many characters were left out up to and including that run
+
+  bool empty() const { return page.empty(); }
+
+  // `count` characters of the page left out before the text's character `text_at`.
+  void leave_out(uint32_t text_at, uint32_t count) {
+    if (count == 0) return;
+    uint32_t before = shift.empty() ? 0 : shift.back();
+    if (!at.empty() && at.back() == text_at) {
+      shift.back() += count;
+      return;
+    }
+    at.push_back(text_at);
+    shift.push_back(before + count);
+  }
+
+  // The page's offset of the text's character k (the markup just before it skipped).
+  uint32_t page_at(uint32_t k) const {
+    auto it = std::upper_bound(at.begin(), at.end(), k);
+    return it == at.begin() ? k : k + shift[size_t(it - at.begin()) - 1];
+  }
+
+  // The page's span of a span of the text: from its first character to just after its
+  // last, so the markup around it stays out and the markup inside it is in.
+  Span to_page(Span s) const {
+    if (empty()) return s;
+    if (s.end <= s.start) return {page_at(s.start), page_at(s.start)};
+    return {page_at(s.start), page_at(s.end - 1) + 1};
+  }
+};
+
+}  // namespace digestx
