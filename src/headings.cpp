@@ -1,6 +1,8 @@
 #include "digestx/headings.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 
 #include "digestx/joined.hpp"
 #include "digestx/table_cells.hpp"
@@ -115,10 +117,54 @@ class HeadingMatcher {
   // date (12个乡镇党委, 2024年度): digits inside a name stay (渠阳市120急救指挥中心党支部). After
   // other posts and 、 (县委常委、嘉积镇党委书记) the organisation starts after the 、.
   bool organization(const Item& it, size_t end, const Found& f, const Next& next) {
-    size_t b = f.pos, limit = std::min(end, b + r_.organization_max_chars + 1);
+    auto hand_on = [&](size_t b, size_t e) {
+      Found g = f;
+      g.org_b = b, g.org_e = g.pos = g.heading_end = e;
+      return next(g);
+    };
+    const OrgScan* scan = org_scan(f.pos, end, it.after_posts);
+    if (!scan) return scan_organization(f.pos, end, it.after_posts, hand_on);
+    for (uint32_t k = 0; k < scan->count; ++k)
+      if (hand_on(scan->at[k][0], scan->at[k][1])) return true;
+    return false;
+  }
+
+  // The candidates of one start, as organization() tries them. They depend on the line
+  // and the start alone, and most layouts open with an organisation at the line's
+  // start: found once for all of them, not once a layout (scanning them again for each
+  // of the 14 layouts was a tenth of a run, most lines being text). Kept while the line
+  // is matched, never replaced (organization() reads them while the rest of the
+  // pattern may scan another start); nullptr when no room is left, to scan in place.
+  struct OrgScan {
+    size_t pos, end;
+    bool after_posts;
+    uint32_t count;
+    uint32_t at[24][2];  // (start, end) of each candidate
+  };
+  const OrgScan* org_scan(size_t pos, size_t end, bool after_posts) {
+    for (size_t k = 0; k < scans_used_; ++k)
+      if (scans_[k].pos == pos && scans_[k].end == end && scans_[k].after_posts == after_posts) return &scans_[k];
+    if (scans_used_ == std::size(scans_)) return nullptr;
+    OrgScan& scan = scans_[scans_used_];
+    scan.pos = pos, scan.end = end, scan.after_posts = after_posts, scan.count = 0;
+    bool fits = true;
+    scan_organization(pos, end, after_posts, [&](size_t b, size_t e) {
+      if (scan.count == std::size(scan.at)) return !(fits = false);
+      scan.at[scan.count][0] = uint32_t(b), scan.at[scan.count][1] = uint32_t(e), ++scan.count;
+      return false;
+    });
+    if (!fits || end > UINT32_MAX) return nullptr;
+    return &scans_[scans_used_++];
+  }
+
+  // Hands each candidate from `pos` to `take(start, end)`, nearest end first, until it
+  // returns true (then true).
+  template <class Take>
+  bool scan_organization(size_t pos, size_t end, bool after_posts, const Take& take) const {
+    size_t b = pos, limit = std::min(end, b + r_.organization_max_chars + 1);
     if (b < end && !may_start_organization(s_[b])) return false;
     for (size_t p = b + 1; p < limit; ++p) {
-      if (it.after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
+      if (after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
         b = p;
         limit = std::min(end, b + r_.organization_max_chars + 1);
         continue;
@@ -128,9 +174,7 @@ class HeadingMatcher {
       if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
       if (names_no_body(b, p)) continue;  // 党委 alone (城关镇　党委书记), 全县乡镇党委: no one body
-      Found g = f;
-      g.org_b = b, g.org_e = g.pos = g.heading_end = p;
-      if (next(g)) return true;
+      if (take(b, p)) return true;
     }
     return false;
   }
@@ -393,6 +437,8 @@ class HeadingMatcher {
   std::u32string_view s_;
   const StructureRules& r_;
   std::vector<size_t> breaks_;
+  OrgScan scans_[4];  // see org_scan; the first scans_used_ are filled
+  size_t scans_used_ = 0;
 };
 
 }  // namespace
