@@ -87,9 +87,10 @@ class ClauseOf {
   bool known_ = false;
 };
 
-bool fits(const AspectInput& in, const AspectRules::Cue& c, const AspectRules& rules, const QuantityRules& rules_q,
-          ClauseOf& clause_of) {
-  if (!listed(c.kinds, in.kind)) return false;
+// `kind` is the index of in.kind in the registry.
+bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const AspectRules& rules,
+          const QuantityRules& rules_q, ClauseOf& clause_of) {
+  if (kind >= c.for_kind.size() || !c.for_kind[kind]) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (c.ranges_only && !in.range) return false;
   if (c.where != Where::unit && !c.units.empty() && !listed(c.units, in.unit)) return false;
@@ -136,8 +137,9 @@ AspectPick find_aspect(const AspectInput& in, const Rules& rules) {
   const KindInfo* kind = rules.kinds.kind(in.kind);
   if (!kind || !kind->quantity) return {};
   ClauseOf clause_of(in, rules.aspects);
+  size_t kind_index = size_t(kind - rules.kinds.kinds.data());
   for (const AspectRules::Cue& c : rules.aspects.cues)
-    if (fits(in, c, rules.aspects, rules.quantities, clause_of)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
+    if (fits(in, kind_index, c, rules.aspects, rules.quantities, clause_of)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
   if (kind->default_aspect < 0) return {};
   return {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
 }

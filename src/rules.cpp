@@ -1455,6 +1455,8 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   c.aspect = kinds.aspect_index(n.at("aspect").str());
   if (c.aspect < 0) n.at("aspect").fail("unknown aspect \"" + n.at("aspect").str() + "\" (kinds.json declares the aspects)");
   for (const Node& k : n.at("kinds").list()) c.kinds.push_back(known_kind(k, kinds));
+  c.for_kind.assign(kinds.kinds.size(), false);
+  for (const std::string& k : c.kinds) c.for_kind[size_t(kinds.kind(k) - kinds.kinds.data())] = true;
   c.where = parse_where(n.at("where"));
   if (c.where == Where::clause || c.where == Where::sentence || c.where == Where::near || c.where == Where::column)
     add_words(c.words, n.at("words"), 0);

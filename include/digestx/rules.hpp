@@ -855,6 +855,9 @@ struct AspectRules {
     std::string name;
     int aspect = -1;                // index into the registry's aspects
     std::vector<std::string> kinds; // the kinds it applies to
+    // The same as flags by the registry's index of each kind, for lookups: comparing
+    // the names was half of finding a figure's aspect (every cue asks, for every figure).
+    std::vector<bool> for_kind;
     Where where = Where::clause;
     Lexicon words;                  // clause, sentence, near, column (a table column's header: 增长)
     size_t max_gap = 0;             // near: characters between the cue and the figure,
