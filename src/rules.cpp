@@ -1574,7 +1574,7 @@ void load_owners_of_work(const Node& n, SubjectRules::OwnersOfWork& r) {
 
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
-  pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "after_clause", "after_clause_max_chars",
+  pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "inherited_clause_subject", "after_clause", "after_clause_max_chars",
            "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends", "figure_label"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
@@ -1596,6 +1596,12 @@ void load_picks(const Node& pk, SubjectRules& r) {
     r.inherited_rates.rule = ir->at("name").str();
     add_words(r.inherited_rates.endings, ir->at("endings"), 0);
     for (const Node& k : ir->at("kinds").list()) r.inherited_rates.kinds.push_back(k.str());
+  }
+  if (auto cs = pk.opt("inherited_clause_subject")) {
+    cs->keys({"name", "clause_ends", "continuations"});
+    r.inherited_clause_subject.rule = cs->at("name").str();
+    r.inherited_clause_subject.clause_ends = cs->at("clause_ends").text(true);
+    add_words(r.inherited_clause_subject.continuations, cs->at("continuations"), 0);
   }
 }
 

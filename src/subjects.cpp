@@ -433,7 +433,11 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
     if (auto sh = owners.share_owner(b, lo, classifier)) pick = *sh, s.rule = r_.share_rule;
   }
   if (pick.second <= pick.first && !verb) {
-    if (auto inh = owners.inherited(b, lo); inh && owners.passes_on(*inh, kind)) pick = *inh, s.rule = r_.inherited_rule;
+    bool opens = false;  // a figure opening its clause: null, and the rule that refused says so
+    if (auto inh = owners.inherited(b, lo, e, hi, &opens); inh && owners.passes_on(*inh, kind))
+      pick = *inh, s.rule = r_.inherited_rule;
+    else if (opens)
+      s.rule = r_.inherited_clause_subject.rule;
   }
   s.b = pick.first;
   s.e = pick.second;

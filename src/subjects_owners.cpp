@@ -82,7 +82,8 @@ std::string_view SubjectOwners::unnamed_people(size_t b, size_t e, size_t lo, si
 
 // The subject of the figure before this one, when this one only continues it:
 // 由5个增加到12个, 6期、800余人次.
-std::optional<SubjectOwners::Range> SubjectOwners::inherited(size_t p, size_t floor) const {
+std::optional<SubjectOwners::Range> SubjectOwners::inherited(size_t p, size_t floor, size_t figure_end,
+                                                             size_t sentence_end, bool* opens) const {
   const auto& s = f_.in_.text;
   bool preposition = false;  // 为, 共: also a hard stop
   // 同比增长 8% (a PDF's spacing; 增长&nbsp;8% on a page): white space between the figure
@@ -100,6 +101,10 @@ std::optional<SubjectOwners::Range> SubjectOwners::inherited(size_t p, size_t fl
       // 组建医疗队12支，为近500人提供免费体检: a clause of its own (not the list 6期、
       // 800余人次, nor 签约率65.3%，比上年提高4.2个百分点).
       if (preposition) return std::nullopt;
+      if (opens_clause(figure_end, sentence_end)) {
+        if (opens) *opens = true;
+        return std::nullopt;
+      }
       --p;
       break;
     }
@@ -108,6 +113,21 @@ std::optional<SubjectOwners::Range> SubjectOwners::inherited(size_t p, size_t fl
   for (auto it = f_.seen_.rbegin(); it != f_.seen_.rend() && it->e >= p; ++it)
     if (it->e == p && it->sb < it->se) return std::make_pair(it->sb, it->se);
   return std::nullopt;
+}
+
+// A figure after a comma with words of its own after it is the subject of its clause, no
+// continuation of the figure before: 举办招聘会12场，800余人达成就业意向 (800余人 got
+// 招聘会), 培训党员2300人次，约3000余人参加; not 签约率65.3%，比上年提高4.2个百分点 or
+// 新建3个，改造5个, which end their clause (subjects.json picks.inherited_clause_subject).
+bool SubjectOwners::opens_clause(size_t figure_end, size_t sentence_end) const {
+  const auto& cs = f_.r_.inherited_clause_subject;
+  if (cs.rule.empty()) return false;
+  const auto& s = f_.in_.text;
+  size_t q = figure_end;
+  while (q < sentence_end && is_space(s[q])) ++q;
+  if (q >= sentence_end || q >= s.size()) return false;
+  if (cs.clause_ends.find(s[q]) != std::u32string::npos) return false;
+  return !cs.continuations.longest_at(s, q);
 }
 
 // Whether the subject [sb, se) of the figure before passes on to a figure of `kind`: a

@@ -26,7 +26,11 @@ class SubjectOwners {
   std::optional<Range> past_threshold(size_t e, size_t hi) const;
   std::optional<Range> past_level(size_t e, size_t hi) const;
   std::string_view unnamed_people(size_t b, size_t e, size_t lo, size_t hi) const;
-  std::optional<Range> inherited(size_t p, size_t floor) const;
+  // `figure_end`, `sentence_end`: where the figure ends and its sentence does, to tell a
+  // figure that opens a clause of its own (800余人达成就业意向).
+  bool opens_clause(size_t figure_end, size_t sentence_end) const;
+  std::optional<Range> inherited(size_t p, size_t floor, size_t figure_end, size_t sentence_end,
+                                 bool* opens = nullptr) const;
   bool passes_on(Range subject, std::string_view kind) const;
 
  private:

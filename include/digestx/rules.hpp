@@ -799,6 +799,14 @@ struct SubjectRules {
     Lexicon endings;       // 率, 比重, 占比, 比例
     std::vector<std::string> kinds;  // percent, percentage_point, …
   } inherited_rates;
+  // A figure that opens a clause after a comma, words of its own after it, inherits no
+  // subject (800余人达成就业意向): a clause ends right after an inheriting figure at one of
+  // clause_ends, or goes on with one of continuations (以上, 左右: the figure's own words).
+  struct InheritedClauseSubject {
+    std::string rule;  // empty: off
+    std::u32string clause_ends;
+    Lexicon continuations;
+  } inherited_clause_subject;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
   // A figure alone in a pipe table's cell (| 实际利用外资 | 5.6亿美元 | 12.5% |): its
   // column's header names what it measures (| 党员数 |), or, where the header is only a
