@@ -605,7 +605,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   j.end_object();
   j.key("source");
   source_fields(j, doc.source);
-  j.key("chars").integer((long long)(doc.page.empty() ? doc.text.size() : doc.page.page.size()));
+  j.key("chars").integer((long long)doc.page.source(doc.text).size());
   j.end_object();
   write_front(j, doc);
   if (o.explain) write_document_rules(j, doc);

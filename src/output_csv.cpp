@@ -173,7 +173,7 @@ void fact_row(std::string& out, const Document& doc, const DocumentCells& d, con
   row.text(doc.text, f.subject).cell(f.aspect);
   // An HTML page's fact: the page's span and text (12</b>亿元), as in the JSON.
   Span span = doc.page.to_page(f.span);
-  row.text(doc.page.empty() ? std::u32string_view(doc.text) : std::u32string_view(doc.page.page), span);
+  row.text(doc.page.source(doc.text), span);
   row.number(span.start).number(span.end);
   row.end();
 }
@@ -264,7 +264,10 @@ void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o
     row.text(doc.text, u.organization).text(doc.text, u.role).text(doc.text, u.name);
     row.cell(slice(doc.text, u.headline)).cell(slice(doc.text, u.heading));
     if (u.heading.empty()) row.cell("").cell("");
-    else row.number(doc.page.to_page(covering(u.heading)).start).number(doc.page.to_page(covering(u.heading)).end);
+    else {
+      Span heading = doc.page.to_page(covering(u.heading));
+      row.number(heading.start).number(heading.end);
+    }
     row.number((long long)u.paragraphs.size()).number((long long)sentences).number((long long)u.facts.size());
     row.end();
     if (units) units->after(i);

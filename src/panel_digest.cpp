@@ -37,7 +37,7 @@ bool can_link(const Fact& f, const PanelRules& rules) {
 
 PanelFact keep(const Document& doc, const Fact& f) {
   PanelFact p;
-  p.text = doc.page.empty() ? slice(doc.text, f.span) : slice(doc.page.page, doc.page.to_page(f.span));
+  p.text = slice(doc.page.source(doc.text), doc.page.to_page(f.span));
   p.subject = slice(doc.text, f.subject);
   p.unit = f.unit;
   p.kind = f.kind;

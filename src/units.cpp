@@ -1063,7 +1063,7 @@ bool Walk::date_line(size_t j) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString us = unicode_of(s);
   std::unique_ptr<icu::RegexMatcher> m(date->matcher(us, status));
-  return U_SUCCESS(status) && m->matches(status) && U_SUCCESS(status);
+  return U_SUCCESS(status) && run_bounded(*m, true) == RegexRun::hit;
 }
 
 // A full report closed by its byline again, as a signature: 城南镇党委书记 (or with the

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "digestx/span.hpp"
@@ -19,6 +20,9 @@ struct PageMap {
   std::vector<uint32_t> shift;  // how many characters were left out up to and including that run
 
   bool empty() const { return page.empty(); }
+
+  // What spans from to_page index: the page, or `text` itself when there is no page.
+  std::u32string_view source(std::u32string_view text) const { return empty() ? text : std::u32string_view(page); }
 
   // `count` characters of the page left out before the text's character `text_at`.
   void leave_out(uint32_t text_at, uint32_t count) {
