@@ -57,6 +57,14 @@ std::optional<PeriodMark> lead_clause_marker(std::u32string_view s, const Period
   return std::nullopt;
 }
 
+// 2025年1月10日, 2024年1-10月: a month after the year at `after` (dated_event).
+bool month_follows(std::u32string_view s, size_t after, const PeriodRules& rules) {
+  if (rules.dated_event_month.empty()) return false;
+  size_t k = after;
+  while (k < s.size() && k < after + 6 && rules.dated_event_month_chars.find(s[k]) != std::u32string::npos) ++k;
+  return k > after && s.substr(k, rules.dated_event_month.size()) == rules.dated_event_month;
+}
+
 }  // namespace
 
 std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optional<int> report_year,
@@ -81,14 +89,21 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
         // "2022—2025年" is a span of years, not a marker.
         bool range = i >= 5 && rules.year_not_before.longest_ending_at(s, i - 4);
         for (const auto& marker : rules.markers) {
-          if (!range && marker.year_offset && *year == *report_year + *marker.year_offset)
-            return PeriodMark{marker.period, marker.name, true};
+          if (range || !marker.year_offset || *year != *report_year + *marker.year_offset) continue;
+          if (frame == PeriodFrame::full_report && month_follows(s, after, rules))
+            return PeriodMark{marker.period, rules.dated_event_rule, true, true};
+          return PeriodMark{marker.period, marker.name, true};
         }
       }
     }
   }
   if (rules.lead_clause_max_offset > 0) return lead_clause_marker(s, rules, frame);
   return std::nullopt;
+}
+
+PeriodMark start_period(const PeriodRules& rules, PeriodFrame frame) {
+  if (frame != PeriodFrame::full_report) return {};
+  return PeriodMark{rules.full_report_start, rules.full_report_start_rule};
 }
 
 PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mark) {
@@ -103,7 +118,7 @@ std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vect
                                        std::optional<int> report_year, const PeriodRules& rules, PeriodFrame frame) {
   std::vector<PeriodMark> out;
   out.reserve(sentences.size());
-  PeriodMark current;
+  PeriodMark current = start_period(rules, frame);
   for (const auto& sentence : sentences) {
     Joined j = Joined::of(view, sentence.pieces);
     out.push_back(next_period(current, find_period_marker(j.chars(), report_year, rules, frame)));

@@ -803,7 +803,8 @@ void load_sentences(const Node& root, SentenceRules& r) {
 }
 
 void load_periods(const Node& root, PeriodRules& r) {
-  root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before"});
+  root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
+             "full_report_start", "dated_event"});
   for (const Node& n : root.at("markers").list()) {
     n.keys({"name", "text", "year_offset", "period", "in_full_report"});
     PeriodRules::Marker m;
@@ -832,6 +833,18 @@ void load_periods(const Node& root, PeriodRules& r) {
   add_words(r.not_before, root.at("not_before"), 0);
   r.year_suffix = root.at("year_suffix").text();
   add_words(r.year_not_before, root.at("year_not_before"), 0);
+  if (auto f = root.opt("full_report_start")) {
+    f->keys({"name", "_doc", "period"});
+    r.full_report_start_rule = f->at("name").str();
+    r.full_report_start = parse_period(f->at("period"));
+  }
+  if (auto d = root.opt("dated_event")) {
+    d->keys({"name", "_doc", "month_chars", "month"});
+    r.dated_event_rule = d->at("name").str();
+    r.dated_event_month_chars = d->at("month_chars").text();
+    r.dated_event_month = d->at("month").text();
+    if (r.dated_event_month.empty()) d->at("month").fail("month must not be empty");
+  }
 }
 
 std::string load_named_words(const Node& n, Lexicon& lex);

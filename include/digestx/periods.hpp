@@ -31,6 +31,10 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::
                                              const PeriodRules& rules, PeriodFrame frame = PeriodFrame::digest);
 
 // Periods of the sentences of one unit, in order.
+// The period of a unit's sentences before any marker: none in a digest, the year under
+// review in a full report (periods.json full_report_start).
+PeriodMark start_period(const PeriodRules& rules, PeriodFrame frame);
+
 std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
                                        std::optional<int> report_year, const PeriodRules& rules,
                                        PeriodFrame frame = PeriodFrame::digest);

@@ -404,6 +404,15 @@ struct PeriodRules {
   Lexicon not_after, not_before;
   std::u32string year_suffix;
   Lexicon year_not_before;
+  // A full report reviews its year from its first sentence: the period before any
+  // marker (一、履职尽责情况 / 全年完成交通固定资产投资8.6亿元: the year under review).
+  std::string full_report_start_rule;
+  Period full_report_start = Period::none;
+  // In a full report, a year with a month after it dates one event, its own sentence
+  // only: （2025年1月10日） under the title, 2021年3月，我调任… (not a period of the rest).
+  std::string dated_event_rule;
+  std::u32string dated_event_month_chars;  // what may stand between 年 and 月: 1-10, 十二
+  std::u32string dated_event_month;        // 月
 };
 
 struct NumberRules {
