@@ -584,6 +584,15 @@ bool Composer::produce_unit(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
       if (t_.in_.explain) d.numeral_rules.push_back(unit->decimal_after_rule);
     }
   }
+  if (unit->add && !m.high) {  // 1个半小时 = 1.5个小时
+    auto sum = v.add(*unit->add);
+    if (sum) v = *sum;
+    else exact = false;
+  }
+  if (m.qualifier.empty() && !unit->qualifier.empty()) {  // 两个多月: more than two months
+    m.qualifier = unit->qualifier;
+    m.qualifier_rule = unit->name;
+  }
   if (p.produce == FP::Production::money_sub_units && !m.high) {
     for (const Matched::Part& part : m.parts) {
       auto sum = v.add(part.add);

@@ -58,6 +58,7 @@ FactText::Qualified FactText::qualifiers_around(size_t b, size_t e, std::string_
     if (aw) return {b - bw.len, e + aw.len, a.qualifier, a.name};
   }
   auto a = word_at(qr.after_unit, e);
+  if (a && word_at(qr.not_after_unit, e)) a = {};  // 3个多功能活动室: 多功能 is a word
   if (!a) {  // 24小时内: a word that bounds figures of some units only
     a = word_at(qr.after_some_units, e);
     if (a && !qr.entries[size_t(a.value)].units.longest_ending_at(s_, e)) a = {};

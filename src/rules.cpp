@@ -1071,7 +1071,7 @@ const std::set<std::string> kQualifiers = {"more_than", "nearly", "about", "at_l
 
 QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value", "multiply_if_below", "decimal_after",
-          "value"});
+          "value", "qualifier", "add"});
   QuantityRules::Unit u;
   u.name = n.at("name").str();
   u.kind = known_kind(n.at("kind"), kinds);
@@ -1088,6 +1088,11 @@ QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   u.decimal_after_rule = u.name + ".decimal_after";
   u.max_value_rule = u.name + ".max_value";
   if (auto m = n.opt("value")) u.value = m->decimal();
+  if (auto q = n.opt("qualifier")) {
+    if (!kQualifiers.count(q->str())) q->fail("unknown qualifier \"" + q->str() + "\"");
+    u.qualifier = q->str();
+  }
+  if (auto a = n.opt("add")) u.add = a->decimal();
   return u;
 }
 
@@ -1165,7 +1170,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
 }
 
 void load_qualifiers(const Node& root, QualifierRules& r) {
-  root.keys({"before", "after_numeral", "after_unit", "not_before", "glue", "around"});
+  root.keys({"before", "after_numeral", "after_unit", "not_before", "not_after_unit", "glue", "around"});
   auto group = [&](const char* key, Lexicon& lex) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "words", "qualifier", "numeral_starts", "units"});
@@ -1186,6 +1191,7 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
   group("after_numeral", r.after_numeral);
   group("after_unit", r.after_unit);
   add_words(r.not_before, root.at("not_before"), 0);
+  if (auto w = root.opt("not_after_unit")) add_words(r.not_after_unit, *w, 0);
   if (auto g = root.opt("glue")) add_words(r.glue, *g, 0);
   if (auto a = root.opt("around")) {
     for (const Node& n : a->list()) {

@@ -552,6 +552,10 @@ struct QuantityRules {
     std::string decimal_after_rule;  // its name for --explain: NAME.decimal_after
     std::string max_value_rule;      // the refusal of a larger figure (十二成): NAME.max_value
     std::optional<Decimal> value;  // fixed words: 打对折 = 50
+    // A measure word split by 多 or 半 (两个多月, 1个半小时): the qualifier the word
+    // gives the figure, and what it adds to it (0.5).
+    std::string qualifier;
+    std::optional<Decimal> add;
   };
   std::vector<Unit> units;
   Lexicon unit_words;  // value: index into units
@@ -612,6 +616,7 @@ struct QualifierRules {
   // after_unit, whose words also make a one-character numeral a numeral.
   Lexicon after_some_units;  // value: index into entries
   Lexicon not_before;  // words that end where a "before" qualifier ends and cancel it (最近)
+  Lexicon not_after_unit;  // words that begin with an after_unit word and are words of their own (多功能)
   Lexicon glue;        // between a "before" qualifier and the figure: 至少有10, 超过了80
   // Around the figure: 比三十大 (more_than), 比 170 低 (less_than).
   struct Around {
