@@ -38,6 +38,42 @@ class Next {
   bool (*call_)(const void*, const Found&);
 };
 
+bool holds_any(std::u32string_view s, std::u32string_view chars) {
+  for (char32_t c : s)
+    for (char32_t o : chars)
+      if (c == o) return true;
+  return false;
+}
+
+// The length of a post held together after 、: a role word (书记、局长), or a role word
+// after the short name of its own body (纪委书记、县监委主任: the commission of supervision
+// shares the secretary's office); 0 when none stands there.
+size_t held_post_at(std::u32string_view s, const StructureRules& r, size_t b, size_t end) {
+  if (auto m = r.role_words.longest_at(s, b); m && b + m.len <= end) return m.len;
+  // The longest body first: 乡人大主席团主席 is the presidium's chair (乡人大主席团 +
+  // 主席), not 乡人大 + 主席 with 团主席 left for the name.
+  size_t han = 0;
+  while (han < r.organization_held_post_body_chars && b + han + 1 < end && is_han(s[b + han])) ++han;
+  for (size_t k = han; k >= 2; --k) {
+    if (!r.organization_suffixes.longest_ending_at(s, b + k)) continue;
+    if (auto m = r.role_words.longest_at(s, b + k); m && b + k + m.len <= end) return k + m.len;
+  }
+  return 0;
+}
+
+// The length of a calendar year in digits and the word after it (2024年度, 2024年) at
+// `at`, 0 if none is there: 邓佳慧同志2024年度述职报告.
+size_t year_at(std::u32string_view s, const Lexicon& words, size_t at, size_t end) {
+  static constexpr std::u32string_view kChinese = U"〇零一二三四五六七八九";
+  constexpr size_t kDigits = 4;
+  if (at + kDigits > end) return 0;
+  bool ascii = is_ascii_digit(s[at]);
+  for (size_t p = at; p < at + kDigits; ++p)
+    if (ascii ? !is_ascii_digit(s[p]) : kChinese.find(s[p]) == std::u32string_view::npos) return 0;
+  auto m = words.longest_at(s, at + kDigits);
+  return m && at + kDigits + m.len <= end ? kDigits + m.len : 0;
+}
+
 // One line matched against the layouts: each item tries its candidates in order and
 // hands each to the rest of the pattern (`next`); the first way the whole pattern
 // covers the line wins. Optional items are tried with, then without.
@@ -73,19 +109,12 @@ class HeadingMatcher {
   bool may_hold(const HeadingLayout& layout) const {
     for (const Item& it : layout.pattern) {
       if (it.optional) continue;
-      if (it.type == Item::Type::bracket && !holds_any(it.open)) return false;
+      if (it.type == Item::Type::bracket && !holds_any(s_, it.open)) return false;
       if (it.type == Item::Type::literal && it.words.empty() && s_.find(it.text) == std::u32string_view::npos) return false;
       // ——, — or -- of a dashed headline-first heading
       if (it.type == Item::Type::literal && !it.words.empty() && !it.words.occurs_within(s_, 0, s_.size())) return false;
     }
     return true;
-  }
-
-  bool holds_any(std::u32string_view chars) const {
-    for (char32_t c : s_)
-      for (char32_t o : chars)
-        if (c == o) return true;
-    return false;
   }
 
   bool items(const Items& list, size_t k, size_t end, const Found& f, const Next& then) {
@@ -108,6 +137,7 @@ class HeadingMatcher {
       case Item::Type::bracket: return bracket(it, end, f, next);
       case Item::Type::headline: return headline(it, list, k, end, f, next);
       case Item::Type::group: return items(it.items, 0, end, f, next);
+      case Item::Type::year: return year(it, end, f, next);
     }
     return false;
   }
@@ -204,29 +234,13 @@ class HeadingMatcher {
     if (!m || at + m.len > end) return false;
     size_t e = at + m.len;
     while (e + 1 < end && in_set(r_.organization_title_separators, s_[e])) {
-      size_t more = held_post_at(e + 1, end);
+      size_t more = held_post_at(s_, r_, e + 1, end);
       if (!more) break;
       e += 1 + more;
     }
     Found g = f;
     g.role_b = f.pos, g.role_e = g.pos = g.heading_end = e, g.role = m.value;
     return next(g);
-  }
-
-  // The length of a post held together after 、: a role word (书记、局长), or a role word
-  // after the short name of its own body (纪委书记、县监委主任: the commission of supervision
-  // shares the secretary's office); 0 when none stands there.
-  size_t held_post_at(size_t b, size_t end) const {
-    if (auto m = r_.role_words.longest_at(s_, b); m && b + m.len <= end) return m.len;
-    // The longest body first: 乡人大主席团主席 is the presidium's chair (乡人大主席团 +
-    // 主席), not 乡人大 + 主席 with 团主席 left for the name.
-    size_t han = 0;
-    while (han < r_.organization_held_post_body_chars && b + han + 1 < end && is_han(s_[b + han])) ++han;
-    for (size_t k = han; k >= 2; --k) {
-      if (!r_.organization_suffixes.longest_ending_at(s_, b + k)) continue;
-      if (auto m = r_.role_words.longest_at(s_, b + k); m && b + k + m.len <= end) return k + m.len;
-    }
-    return 0;
   }
 
   bool is_name_char(char32_t c) const { return is_han(c) || in_set(r_.name_extra_chars, c); }
@@ -247,7 +261,11 @@ class HeadingMatcher {
       const Item& it = list[n];
       if (it.type == Item::Type::space && it.optional) continue;
       if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
-      if (it.type == Item::Type::literal) return literal_at(it, e, end) > 0;
+      // An optional word that is not there hands on to the item after it: 何秀兰述职报告
+      // (no 同志 nor year between the name and the genre's name).
+      bool word = it.type == Item::Type::literal ? literal_at(it, e, end) > 0 : it.type == Item::Type::year && year_at(s_, it.words, e, end) > 0;
+      if ((it.type == Item::Type::literal || it.type == Item::Type::year) && !word && it.optional) continue;
+      if (it.type == Item::Type::literal || it.type == Item::Type::year) return word;
       return false;
     }
     return false;
@@ -304,6 +322,14 @@ class HeadingMatcher {
     auto blank = [&] {
       while (p < end && is_space(s_[p]) && (it.max == 0 || p - f.pos < it.max)) ++p;
     };
+    // 【城关镇】党委书记 李明: the place set apart by markup, not by white space.
+    if (it.markup_break) {
+      if (f.pos >= end || !is_break(f.pos)) return false;
+      blank();
+      Found g = f;
+      g.pos = p;
+      return next(g);
+    }
     blank();
     if (!it.marks.empty()) {
       if (p >= end || !in_set(it.marks, s_[p])) return false;
@@ -333,6 +359,14 @@ class HeadingMatcher {
       return m && at + m.len <= end ? m.len : 0;
     }
     return at + it.text.size() <= end && s_.substr(at, it.text.size()) == it.text ? it.text.size() : 0;
+  }
+
+  bool year(const Item& it, size_t end, const Found& f, const Next& next) {
+    size_t len = year_at(s_, it.words, f.pos, end);
+    if (len == 0) return false;
+    Found g = f;
+    g.pos = g.heading_end = f.pos + len;
+    return next(g);
   }
 
   bool literal(const Item& it, size_t end, const Found& f, const Next& next) {
@@ -398,6 +432,7 @@ class HeadingMatcher {
       if (e >= end) return false;
       if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
       if (it.type == Item::Type::literal) return literal_at(it, e, end) > 0;
+      if (it.type == Item::Type::year) return year_at(s_, it.words, e, end) > 0;
       if (it.type == Item::Type::separator) return bool(r_.separator_words.longest_at(s_, e));
       return true;
     }

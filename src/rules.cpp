@@ -501,9 +501,9 @@ HeadingItem::Type parse_item_type(const Node& n) {
       {"name", HeadingItem::Type::name},                 {"space", HeadingItem::Type::space},
       {"separator", HeadingItem::Type::separator},       {"literal", HeadingItem::Type::literal},
       {"bracket", HeadingItem::Type::bracket},           {"headline", HeadingItem::Type::headline},
-      {"group", HeadingItem::Type::group}};
+      {"group", HeadingItem::Type::group},               {"year", HeadingItem::Type::year}};
   return named(n, names,
-               "an item is one of organization, role, name, space, separator, literal, bracket, headline, group");
+               "an item is one of organization, role, name, space, separator, literal, bracket, headline, group, year");
 }
 
 std::vector<HeadingItem> load_pattern(const Node& list);
@@ -519,11 +519,12 @@ void load_item_options(const Node& n, HeadingItem& item) {
   if (auto o = n.opt("optional")) item.optional = o->boolean();
   if (auto m = only("max", item.type == T::space || item.type == T::name)) item.max = size_t(m->integer(1, 100));
   if (auto m = only("marks", item.type == T::space)) item.marks = m->text();
+  if (auto m = only("markup_break", item.type == T::space)) item.markup_break = m->boolean();
   if (auto a = only("after_posts", item.type == T::organization)) item.after_posts = a->boolean();
   if (auto sp = only("spaced", item.type == T::name)) item.spaced = sp->boolean();
   if (auto b = only("bodies", item.type == T::role)) add_words(item.bodies, *b, 0);
   if (auto t = only("text", item.type == T::literal)) item.text = t->text();
-  if (auto w = only("words", item.type == T::literal)) add_words(item.words, *w, 0);
+  if (auto w = only("words", item.type == T::literal || item.type == T::year)) add_words(item.words, *w, 0);
   if (auto o = only("open", item.type == T::bracket)) item.open = o->text();
   if (auto c = only("close", item.type == T::bracket)) item.close = c->text();
   if (auto m = only("max_chars", item.type == T::bracket)) item.max_chars = size_t(m->integer(1, 1000));
@@ -540,17 +541,19 @@ HeadingItem load_item(const Node& n) {
   HeadingItem item;
   if (!n.has("item")) {
     item.type = parse_item_type(n);
-    if (item.type == HeadingItem::Type::literal || item.type == HeadingItem::Type::bracket ||
+    if (item.type == HeadingItem::Type::literal || item.type == HeadingItem::Type::year || item.type == HeadingItem::Type::bracket ||
         item.type == HeadingItem::Type::group)
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item);
   if (item.type == HeadingItem::Type::literal && item.text.empty() == item.words.empty())
     n.fail("a literal needs \"text\" or \"words\" (one of them)");
+  if (item.type == HeadingItem::Type::year && item.words.empty())
+    n.fail("a year needs \"words\", what follows its digits (年度, 年)");
   if (item.type == HeadingItem::Type::bracket && (item.open.empty() || item.open.size() != item.close.size()))
     n.fail("a bracket needs \"open\" and \"close\", one closing bracket for each opening one");
   if ((item.type == HeadingItem::Type::bracket || item.type == HeadingItem::Type::group) && item.items.empty())
@@ -610,8 +613,9 @@ StructureRules::Title::Produce parse_title(const Node& n) {
   static const std::map<std::string, P> names = {{"markdown_h1", P::markdown_h1},
                                                  {"above_subtitle", P::above_subtitle},
                                                  {"first_line", P::first_line},
-                                                 {"genre_line", P::genre_line}};
-  return named(n, names, "a title rule produces markdown_h1, above_subtitle, first_line or genre_line");
+                                                 {"genre_line", P::genre_line},
+                                                 {"report_heading", P::report_heading}};
+  return named(n, names, "a title rule produces markdown_h1, above_subtitle, first_line, genre_line or report_heading");
 }
 
 // Headline placements, leads and titles of structure.json: named rules, each producing
@@ -665,9 +669,14 @@ void load_heading_extras(const Node& root, StructureRules& r) {
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
   if (auto t = root.opt("two_line_heading")) {
-    t->keys({"name", "max_chars"});
+    t->keys({"name", "max_chars", "name_line"});
     r.two_line_heading_rule = t->at("name").str();
     r.two_line_heading_max_chars = size_t(t->at("max_chars").integer(1, 1000));
+    if (auto n = t->opt("name_line")) {
+      n->keys({"name", "surnames"});
+      r.name_line_rule = n->at("name").str();
+      add_words(r.name_line_surnames, n->at("surnames"), 0);
+    }
   }
   if (auto g = root.opt("genres")) {
     for (const Node& n : g->list()) {

@@ -507,10 +507,10 @@ class LineWindow {
   bool consumed(size_t i) const { return consumed_[i - base_]; }
   void consume(size_t i) { consumed_[i - base_] = true; }
 
-  // The index of the first unit heading among the first `max_lines` lines, or npos if
-  // none; lines until then are all held (the front, in which the title is placed).
-  size_t first_unit(size_t max_lines) {
-    for (size_t i = 0; i < max_lines && has(i); ++i)
+  // The index of the first unit heading among the first `max_lines` lines from `from`,
+  // or npos if none; lines until then are all held (the front, in which the title is placed).
+  size_t first_unit(size_t max_lines, size_t from = 0) {
+    for (size_t i = from; i - from < max_lines && has(i); ++i)
       if (kind(i).kind == Kind::unit) return i;
     return std::string::npos;
   }
@@ -562,6 +562,7 @@ class LineWindow {
 struct FrontPlaces {
   size_t subtitle_at, title_at, title_lines = 1;
   bool subtitle_by_keyword = false;
+  bool title_is_unit = false;  // the title is the report's unit heading too (report_heading)
   std::string title_rule;
 };
 
@@ -664,9 +665,41 @@ void title_genre_line(const LineList& lines, KindList& kinds, FrontPlaces& fp) {
   kinds[fp.title_at] = Classified{};
 }
 
+// Where the unit headings after the first stand (npos: none within the lines looked at).
+struct LaterUnits {
+  size_t second = std::string::npos, third = std::string::npos;
+};
+
+// Whether only blank lines and page furniture stand before line `to`, from `from` on.
+bool nothing_between(const KindList& kinds, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i)
+    if (kinds[i].kind != Kind::blank && kinds[i].kind != Kind::furniture) return false;
+  return true;
+}
+
+// A unit heading that names the genre, the first line of the text: 青禾镇党委书记吴建业同志
+// 2024年度述职报告 over the report's sections. With no other unit heading it is a single
+// official's full report, its title and its unit's heading at once (with no title the
+// report was taken for a digest, its 今年以来 read as the year planned); right over its
+// byline (…同志述职报告 over 青禾镇党委书记 吴建业) and no heading after, the title alone. Among
+// other such headings (石门镇党委书记周海涛同志述职报告, 柳溪乡党委书记何秀兰述职报告, …)
+// each is a unit of a digest.
+void title_report_heading(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
+                          const LaterUnits& later, KindList& kinds, FrontPlaces& fp) {
+  if (first_unit >= lines.size() || kinds[first_unit].kind != Kind::unit || !nothing_between(kinds, 0, first_unit)) return;
+  if (!names_a_genre(text_of(view, lines[first_unit].content), rules.structure)) return;
+  if (later.second == std::string::npos) {
+    fp.title_at = first_unit;
+    fp.title_is_unit = true;
+  } else if (later.third == std::string::npos && nothing_between(kinds, first_unit + 1, later.second)) {
+    fp.title_at = first_unit;
+    kinds[first_unit] = Classified{};
+  }
+}
+
 // The title rules of structure.json in order, until one places the title.
 FrontPlaces place_title(std::u32string_view view, const LineList& lines, const Rules& rules, size_t first_unit,
-                        bool no_units, KindList& kinds) {
+                        bool no_units, const LaterUnits& later, KindList& kinds) {
   FrontPlaces fp;
   fp.subtitle_at = fp.title_at = lines.size();
   place_subtitle(view, lines, rules, first_unit, kinds, fp);
@@ -677,12 +710,14 @@ FrontPlaces place_title(std::u32string_view view, const LineList& lines, const R
       case P::above_subtitle: title_above_subtitle(view, lines, rules, kinds, fp); break;
       case P::first_line: title_first_line(view, lines, rules, first_unit, no_units, kinds, fp); break;
       case P::genre_line: title_genre_line(lines, kinds, fp); break;
+      case P::report_heading: title_report_heading(view, lines, rules, first_unit, later, kinds, fp); break;
     }
     if (fp.title_at == lines.size()) continue;
     fp.title_rule = t.name;
     break;
   }
-  for (size_t k = 0; k < fp.title_lines && fp.title_at + k < lines.size(); ++k) kinds[fp.title_at + k].kind = Kind::title;
+  for (size_t k = 0; k < fp.title_lines && fp.title_at + k < lines.size() && !fp.title_is_unit; ++k)
+    kinds[fp.title_at + k].kind = Kind::title;
   return fp;
 }
 
@@ -866,8 +901,9 @@ struct Walk {
                               + std::string(rules.layout.numerals_apart_rule) + ")", true, at});
   }
 
-  std::optional<HeadingParse> two_line_parse(size_t i);
-  void take_two_lines(size_t i, HeadingParse parsed);
+  std::optional<HeadingParse> two_line_parse(size_t i, size_t j);
+  void take_two_lines(size_t i, HeadingParse parsed, size_t j);
+  bool stands_alone(size_t j);
   bool two_line_heading(size_t i);
   void name_below(size_t i);
   bool signature(size_t i);
@@ -895,6 +931,7 @@ struct Walk {
           break;
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit:
+          if (fp.title_is_unit && i == fp.title_at) title(w.line(i));
           name_below(i);
           if (!signature(i)) unit(i);
           break;
@@ -1010,48 +1047,61 @@ bool heading_half(std::u32string_view view, const Line& line, const StructureRul
 }
 
 // Two body lines, the second right under the first, that read as one heading together
-// (structure.json two_line_heading): line i becomes the unit heading, line i + 1 is
-// consumed. Not when the text above is a paragraph the page broke (its sentence goes on).
-std::optional<HeadingParse> Walk::two_line_parse(size_t i) {
+// (structure.json two_line_heading): line i becomes the unit heading, line j (i + 1, or
+// a name after blank lines: name_below) is consumed. Not when the text above is a
+// paragraph the page broke (its sentence goes on).
+std::optional<HeadingParse> Walk::two_line_parse(size_t i, size_t j) {
   const StructureRules& st = rules.structure;
-  if (st.two_line_heading_rule.empty() || !b.open_finished || !w.has(i + 1) || w.consumed(i + 1)) return std::nullopt;
-  if (w.kind(i + 1).kind != Kind::body || !w.line(i + 1).enumerator.empty()) return std::nullopt;
-  if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(i + 1), st)) return std::nullopt;
+  if (st.two_line_heading_rule.empty() || !b.open_finished || !w.has(j) || w.consumed(j)) return std::nullopt;
+  if (w.kind(j).kind != Kind::body || !w.line(j).enumerator.empty()) return std::nullopt;
+  if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(j), st)) return std::nullopt;
   Pieces both = without_enumerator(view, w.line(i));
-  const Pieces& below = w.line(i + 1).content;
+  const Pieces& below = w.line(j).content;
   both.insert(both.end(), below.begin(), below.end());
   return parse_heading_line(view, both, st);
 }
 
-void Walk::take_two_lines(size_t i, HeadingParse parsed) {
+void Walk::take_two_lines(size_t i, HeadingParse parsed, size_t j) {
   parsed.heading.rules.push_back(rules.structure.two_line_heading_rule);
   Classified& c = w.kind(i);
   c.kind = Kind::unit;
   c.unit = std::move(parsed);
-  w.consume(i + 1);
+  for (size_t k = i + 1; k <= j; ++k) w.consume(k);
 }
 
 bool Walk::two_line_heading(size_t i) {
-  auto parsed = two_line_parse(i);
+  auto parsed = two_line_parse(i, i + 1);
   if (!parsed) return false;
-  take_two_lines(i, std::move(*parsed));
+  take_two_lines(i, std::move(*parsed), i + 1);
   return true;
 }
 
+// Line j stands alone: a blank line or the end after it.
+bool Walk::stands_alone(size_t j) { return !w.has(j + 1) || w.kind(j + 1).kind == Kind::blank; }
+
 // A heading line with no name over a line that is a name and nothing else (城关镇党委书记
-// over 李明): one heading over two lines, the name the official's, never the headline.
-// The name at most plain_line max_name_chars long: four characters under a post are a
-// headline as often (城关镇党委书记 over 强基固本 keeps it as the headline).
+// over 李明): one heading over two lines, the name the official's, never the headline;
+// also with a blank line between when the name stands alone (北港街道党工委书记, blank, 韩志远,
+// blank: the name was the headline). The name at most plain_line max_name_chars long and
+// led by a surname (two_line_heading name_line): four characters under a post are a
+// headline as often (城关镇党委书记 over 强基固本 keeps it as the headline), and so are
+// three that no surname leads (滨江街道党工委书记 over 聚合力 was the name 聚合力).
 void Walk::name_below(size_t i) {
   const Classified& c = w.kind(i);
   if (!c.unit || !c.unit->heading.name.empty() || !c.unit->body.empty() || !w.has(i + 1)) return;
-  const Line& below = w.line(i + 1);
+  size_t j = i + 1;
+  while (w.has(j) && w.kind(j).kind == Kind::blank && !w.consumed(j)) ++j;
+  if (!w.has(j) || (j > i + 1 && !stands_alone(j))) return;
+  const Line& below = w.line(j);
   if (below.blank || below.content.empty()) return;
   Span line_below = covering(below.content);
   if (line_below.size() > rules.structure.plain_heading.max_name_chars) return;
-  auto parsed = two_line_parse(i);
-  if (parsed && parsed->heading.name == line_below && parsed->heading.headline.empty() && parsed->body.empty())
-    take_two_lines(i, std::move(*parsed));
+  auto parsed = two_line_parse(i, j);
+  if (!parsed || parsed->heading.name != line_below || !parsed->heading.headline.empty() || !parsed->body.empty()) return;
+  const auto& surnames = rules.structure.name_line_surnames;
+  if (!surnames.empty() && !surnames.longest_at(text_of(view, {line_below}), 0)) return;
+  if (!surnames.empty()) parsed->heading.rules.push_back(rules.structure.name_line_rule);
+  take_two_lines(i, std::move(*parsed), j);
 }
 
 // A line that is a date and nothing else (2024年1月15日, （2024年1月15日）): structure.json
@@ -1130,8 +1180,8 @@ void Walk::unit(size_t i) {
   if (c.unit->body.empty()) unit.heading.heading = {heading_extent(view, w.line(i))};
   UnitHeading& h = unit.heading;
   size_t k = i + 1;
-  for (; w.has(k) && w.consumed(k); ++k)  // the second line of a two-line heading
-    if (c.unit->body.empty()) h.heading.push_back(heading_extent(view, w.line(k)));
+  for (; w.has(k) && w.consumed(k); ++k)  // the second line of a two-line heading (blank lines before it)
+    if (c.unit->body.empty() && !w.line(k).blank) h.heading.push_back(heading_extent(view, w.line(k)));
   if (c.lead) {
     h.rules.push_back(c.lead->name);
     place_headline(c.lead->headline, i, h, k);
@@ -1245,7 +1295,14 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
   size_t first_unit = lines.first_unit(kFrontMaxLines);
   bool no_units = first_unit == std::string::npos;
   if (no_units) first_unit = std::min(kFrontMaxLines, lines.read_so_far());
-  FrontPlaces fp = place_title(view, lines.lines(), rules, first_unit, no_units, lines.kinds());
+  // The headings after the first, looked for only where the first names the genre (a
+  // report's title, structure.title.report_heading): a few lines are held a while longer.
+  LaterUnits later;
+  if (!no_units && names_a_genre(text_of(view, lines.line(first_unit).content), rules.structure)) {
+    later.second = lines.first_unit(kFrontMaxLines, first_unit + 1);
+    if (later.second != std::string::npos) later.third = lines.first_unit(kFrontMaxLines, later.second + 1);
+  }
+  FrontPlaces fp = place_title(view, lines.lines(), rules, first_unit, no_units, later, lines.kinds());
   Walk walk(view, lines, rules, fp);
   walk.b.out.units.set_packing(options.pack_units);
   walk.run();

@@ -198,16 +198,17 @@ struct LayoutRules {
 
 // One typed item of a heading layout's pattern (structure.json heading_layouts).
 struct HeadingItem {
-  enum class Type { organization, role, name, space, separator, literal, bracket, headline, group };
+  enum class Type { organization, role, name, space, separator, literal, bracket, headline, group, year };
   Type type = Type::literal;
   bool optional = false;
   size_t max = 0;              // space, name: at most this many characters (0: any)
   std::u32string marks;        // space: the gap is one of these marks with white space around it (a cell bar |)
+  bool markup_break = false;   // space: the gap is where markup split the line (【城关镇】党委书记), white space or none after it
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
   std::u32string text;         // literal: this text,
-  Lexicon words;               // or any one of these words (述职人, 汇报人)
+  Lexicon words;               // or any one of these words (述职人, 汇报人); year: what follows the digits (年度, 年)
   std::u32string open, close;  // bracket: pairs, k-th with k-th
   size_t max_chars = 0;        // bracket: what it holds, at most (0: any)
   bool sentence_is_paragraph = false;  // headline: a sentence there is the unit's first paragraph, not a refusal
@@ -315,7 +316,7 @@ struct StructureRules {
   // Where the title is, tried in order until one places it.
   struct Title {
     std::string name;
-    enum class Produce { markdown_h1, above_subtitle, first_line, genre_line } produce = Produce::markdown_h1;
+    enum class Produce { markdown_h1, above_subtitle, first_line, genre_line, report_heading } produce = Produce::markdown_h1;
   };
   std::vector<Title> titles;
   // The name of the placement that produces `p` (empty when none is declared).
@@ -337,6 +338,10 @@ struct StructureRules {
   // line is a heading alone and both together are.
   std::string two_line_heading_rule;
   size_t two_line_heading_max_chars = 24;
+  // A name alone on the line under a post with no name (城关镇党委书记 over 李明) starts
+  // with one of these surnames, else the line is the headline (聚合力). Empty: any.
+  std::string name_line_rule;
+  Lexicon name_line_surnames;
   // A report's byline set again under its end as a signature, with at most a date line
   // after it (城南镇党委书记 over 2024年1月15日): the report's, never a unit of its own.
   // The regex reads the date line; no name: no signature rule.
