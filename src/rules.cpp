@@ -1603,7 +1603,7 @@ void load_owners_of_work(const Node& n, SubjectRules::OwnersOfWork& r) {
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
   pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "inherited_clause_subject", "after_clause", "after_clause_max_chars",
-           "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends", "figure_label"});
+           "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends", "figure_label", "bracketed_figure", "lone_deed"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
   r.before_rule = pk.at("before").str();
@@ -1618,6 +1618,15 @@ void load_picks(const Node& pk, SubjectRules& r) {
     fl->keys({"name", "max_chars"});
     r.figure_label_rule = fl->at("name").str();
     r.figure_label_max = size_t(fl->at("max_chars").integer(1, 60));
+  }
+  if (auto ld = pk.opt("lone_deed")) r.lone_deed_rule = ld->str();
+  if (auto bf = pk.opt("bracketed_figure")) {
+    bf->keys({"name", "open", "close"});
+    r.bracketed_figure.rule = bf->at("name").str();
+    r.bracketed_figure.open = bf->at("open").text();
+    r.bracketed_figure.close = bf->at("close").text();
+    if (r.bracketed_figure.open.size() != r.bracketed_figure.close.size())
+      bf->at("close").fail("close must have one bracket for each of open");
   }
   if (auto ir = pk.opt("inherited_rates")) {
     ir->keys({"name", "endings", "kinds"});

@@ -244,6 +244,9 @@ SubjectFinder::Range SubjectFinder::before(size_t p, size_t floor, bool* verb, b
     if (word && word.len > c.len) break;
     auto noun = r_.nouns.longest_ending_at(s, p);  // nor 均 inside 平均
     if (noun && noun.len > c.len) break;
+    // nor 约 inside 签约: 重点人群签约3800余人 (the verb of the people counted, edges.verbs_after_noun)
+    auto done = r_.verbs_after_noun.longest_ending_at(s, p);
+    if (done && done.len > c.len) break;
     p -= c.len;
   }
   // A verb before a copula is a noun: nothing is done "to" the figure there
@@ -301,7 +304,10 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
         !verb_as_modifier(r_, s, q) && !verb_pair_at(q, p, counting) && !rated_activity_at(q, p))
       break;
     if (c == U'”' || c == U'》' || c == U'」' || c == U'’') {
-      if (count > r_.max_after_quote) break;
+      // “家庭医生”签约服务覆盖率: a quoted name before the activities a rate measures
+      // is part of it, however long they are (rated_activities).
+      bool rated = r_.rated_activities.longest_at(s, q) && rated_head_end(q, p) == p;
+      if (count > r_.max_after_quote && !rated) break;
       if (size_t open = opening_quote(q - 1, floor)) {
         if (!head_only) head_only = q;
         count += q - (open - 1);
@@ -349,12 +355,45 @@ bool SubjectFinder::bare_verb(const Range& r) const {
   return v && r.first + v.len == r.second;
 }
 
+// Whether the phrase is one word of stops_after and nothing else: 签约 of 签约约3000人.
+bool SubjectFinder::lone_deed(const Range& r) const {
+  if (r_.lone_deed_rule.empty()) return false;
+  auto w = r_.stops_after.longest_at(in_.text, r.first);
+  return w && r.first + w.len == r.second;
+}
+
 // An activity ending at q right before the rate of it, within the phrase ending at p
 // (教师培训覆盖率达到95% -> 教师培训覆盖率, not 覆盖率): there the verb names what is rated.
 bool SubjectFinder::rated_activity_at(size_t q, size_t p) const {
-  if (!r_.rated_activities.longest_ending_at(in_.text, q)) return false;
-  auto head = r_.rated_heads.longest_at(in_.text, q);
-  return head && q + head.len <= p;
+  return r_.rated_activities.longest_ending_at(in_.text, q) && rated_head_end(q, p) != 0;
+}
+
+// Where the head of a rate starting at q ends within p, past activities in a row before
+// it (签约服务覆盖率: 签约, 服务, then 覆盖率), or 0.
+size_t SubjectFinder::rated_head_end(size_t q, size_t p) const {
+  for (int guard = 0; guard < 4 && q < p; ++guard) {
+    if (auto head = r_.rated_heads.longest_at(in_.text, q); head && q + head.len <= p) return q + head.len;
+    auto next = r_.rated_activities.longest_at(in_.text, q);
+    if (!next) return 0;
+    q += next.len;
+  }
+  return 0;
+}
+
+// 新成立小区党支部（18个）: the figure [b, e) stands alone in brackets (picks.bracketed_figure).
+bool SubjectFinder::bracketed_figure(size_t b, size_t e) const {
+  const auto& bf = r_.bracketed_figure;
+  const auto& s = in_.text;
+  if (bf.rule.empty() || b == 0 || e >= s.size()) return false;
+  size_t k = bf.open.find(s[b - 1]);
+  return k != std::u32string::npos && s[e] == bf.close[k];
+}
+
+// The bracket at k closes a figure alone in brackets noted before: 楼宇经济税收（8.6亿元）同比增长11.2%.
+bool SubjectFinder::closes_bracketed_figure(size_t k) const {
+  for (auto it = seen_.rbegin(); it != seen_.rend() && it->e >= k; ++it)
+    if (it->e == k) return bracketed_figure(it->b, it->e);
+  return false;
 }
 
 bool SubjectFinder::holds_rated_activity(const Range& r) const {
@@ -395,10 +434,14 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   SubjectOwners owners(*this);
   bool verb = false, clause = false;
   auto fwd = after(e, hi, &clause);
-  auto back = before(b, lo, &verb, classifier);
+  bool bracketed = bracketed_figure(b, e);
+  auto back = before(bracketed ? b - 1 : b, lo, &verb, classifier);
   bool share_whole = owners.extend_over_share(back, lo, classifier);
   bool fwd_ok = fwd.second > fwd.first;
-  bool back_ok = back.second > back.first && !(fwd_ok && bare_verb(back));
+  // 签约约3000人, 审结12103件: a count's phrase that is only what the counted do (stops_after)
+  // names no noun; null, never the verb (picks.lone_deed).
+  bool deed = classifier && lone_deed(back);
+  bool back_ok = back.second > back.first && !(fwd_ok && bare_verb(back)) && !deed;
   bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
   Range pick{0, 0};
   Subject s;
@@ -425,6 +468,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   if (pick == fwd && clause) s.rule = r_.after_clause_rule;
   if (pick == fwd && pick.second > pick.first && r_.count_verbs.longest_at(in_.text, pick.second)) s.rule = r_.count_verb_rule;
   if (pick == back && share_whole) s.rule = r_.share_whole_rule;
+  if (pick == back && bracketed && pick.second > pick.first) s.rule = r_.bracketed_figure.rule;
   if (pick == back && !r_.rated_activity_rule.empty() && holds_rated_activity(back)) s.rule = r_.rated_activity_rule;
   if (pick == back && ends_in_verb_pair(back, classifier)) s.rule = r_.verb_pair_rule;
   if (pick == back && pick.second > pick.first && r_.object_verbs.longest_ending_at(in_.text, pick.first))
@@ -432,6 +476,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   if (pick.second <= pick.first) {
     if (auto sh = owners.share_owner(b, lo, classifier)) pick = *sh, s.rule = r_.share_rule;
   }
+  if (deed && pick.second <= pick.first) return Subject{b, b, 0, 0, r_.lone_deed_rule};
   if (pick.second <= pick.first && !verb) {
     bool opens = false;  // a figure opening its clause: null, and the rule that refused says so
     if (auto inh = owners.inherited(b, lo, e, hi, &opens); inh && owners.passes_on(*inh, kind))

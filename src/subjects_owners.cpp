@@ -110,6 +110,8 @@ std::optional<SubjectOwners::Range> SubjectOwners::inherited(size_t p, size_t fl
     }
     break;
   }
+  // 楼宇经济税收（8.6亿元）同比增长11.2%: the bracket closing the figure before ends no clause.
+  if (p > floor && f_.closes_bracketed_figure(p - 1)) --p;
   for (auto it = f_.seen_.rbegin(); it != f_.seen_.rend() && it->e >= p; ++it)
     if (it->e == p && it->sb < it->se) return std::make_pair(it->sb, it->se);
   return std::nullopt;

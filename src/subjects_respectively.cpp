@@ -217,7 +217,11 @@ void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* ite
   // suffix (户) ends a whole noun, it shares no head (not 低保户家庭).
   char32_t last = f_.in_.text[s.e - 1];
   bool complete = last == f_.in_.text[lastn.second - 1] || f_.r_.noun_suffixes.find(last) != std::u32string::npos;
-  if (share_head && i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
+  // 茶叶、中药材、蔬菜种植面积: nouns of different lengths leave no telling where the last
+  // one's head begins (not 中药材植面积); each figure keeps its own noun.
+  bool uniform = std::all_of(items->begin(), items->end() - 1,
+                             [&](const Range& r) { return r.second - r.first == other; });
+  if (share_head && uniform && i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
     s.hb = lastn.first + other;
     s.he = lastn.second;
   }

@@ -805,6 +805,13 @@ struct SubjectRules {
   // label running to the sentence's end names what it measures (empty: off)
   std::string figure_label_rule;
   size_t figure_label_max = 20;
+  // 新成立小区党支部（18个）: a figure alone in brackets measures the noun before the
+  // opening bracket (empty rule: off); open[k] pairs with close[k].
+  struct BracketedFigure {
+    std::string rule;
+    std::u32string open, close;
+  } bracketed_figure;
+  std::string lone_deed_rule;  // 签约约3000人: a phrase that is only what the counted do is none (empty: off)
   std::string after_clause_rule;  // 问责8名履职不力的干警: the head after the clause's 的 (empty: off)
   size_t after_clause_max = 6;    // a longer clause has a verb of its own (…全面落实…的院长负责制)
   Lexicon after_clause_verbs;     // 12名违反规定的党员: verbs that make the words before 的 a clause

@@ -114,10 +114,14 @@ class SubjectFinder {
   Range before(size_t p, size_t floor, bool* verb, bool counting) const;
   Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid, bool counting) const;
   bool bare_verb(const Range& r) const;
+  bool lone_deed(const Range& r) const;
   bool holds_verb(const Lexicon& verbs, size_t b, size_t e) const;
   bool verb_starts_at(size_t q, size_t limit) const;
   bool hard_stop_before(size_t q) const;
   bool rated_activity_at(size_t q, size_t p) const;
+  size_t rated_head_end(size_t q, size_t p) const;
+  bool bracketed_figure(size_t b, size_t e) const;
+  bool closes_bracketed_figure(size_t k) const;
   bool holds_rated_activity(const Range& r) const;
   bool ends_a_fact(size_t q) const;
   bool named_at(size_t pos) const;
