@@ -22,8 +22,26 @@ void FirstChars::add(const FirstChars& other) {
   any = any || other.any;
   space = space || other.space;
   digit = digit || other.digit;
+  // Both are sorted: merged in one pass, and ranges that overlap or touch are joined
+  // (sorting the whole list again at each furniture rule of layout.json was
+  // 0.27 M instructions of a start; the joined list is also shorter for may_start).
+  // A class being read ([a\sb]) adds to ranges it has not sorted yet: then all are sorted.
+  bool sorted = std::is_sorted(ranges.begin(), ranges.end()) && std::is_sorted(other.ranges.begin(), other.ranges.end());
   ranges.insert(ranges.end(), other.ranges.begin(), other.ranges.end());
-  std::sort(ranges.begin(), ranges.end());
+  auto mid = ranges.end() - long(other.ranges.size());
+  if (sorted)
+    std::inplace_merge(ranges.begin(), mid, ranges.end());
+  else
+    std::sort(ranges.begin(), ranges.end());
+  size_t kept = 0;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    if (kept > 0 && ranges[i].first <= ranges[kept - 1].second + 1) {
+      ranges[kept - 1].second = std::max(ranges[kept - 1].second, ranges[i].second);
+      continue;
+    }
+    ranges[kept++] = ranges[i];
+  }
+  ranges.resize(kept);
 }
 
 namespace {

@@ -3,9 +3,10 @@
 
   hardening_test.py BINARY BUILD_TYPE HARDENED     (HARDENED: ON, sanitized or OFF)
 
-- PIE: an ELF of type DYN whose dynamic section flags it PIE;
+- PIE: an ELF of type DYN whose dynamic section flags it PIE (a static PIE too);
 - full RELRO: a GNU_RELRO segment and immediate binding (BIND_NOW / FLAGS_1 NOW);
-- -fstack-protector-strong: the binary calls __stack_chk_fail;
+- -fstack-protector-strong: the binary calls __stack_chk_fail (read off the dynamic
+  symbols, or off the symbol table of a static binary);
 - _FORTIFY_SOURCE=2: it calls checked variants of libc functions (__read_chk,
   __memcpy_chk, …), which only fortified code calls.
 
@@ -33,7 +34,10 @@ def main():
         print("skipped: readelf not found (Debian package binutils)")
         return 77
     header, dynamic, segments = readelf(binary, "-h"), readelf(binary, "-d"), readelf(binary, "-l")
-    symbols = readelf(binary, "--dyn-syms")
+    # A static PIE (the tool with its libraries linked in) has no dynamic symbols: its
+    # own symbol table holds the calls instead.
+    static = "NEEDED" not in dynamic
+    symbols = readelf(binary, "--syms" if static else "--dyn-syms")
     checks = {
         "PIE (ELF type DYN, FLAGS_1 PIE)": re.search(r"Type:\s+DYN", header) and re.search(r"FLAGS_1.*\bPIE\b", dynamic),
         "RELRO (GNU_RELRO segment)": "GNU_RELRO" in segments,
