@@ -481,9 +481,15 @@ class HeadingMatcher {
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules) {
   Joined j = Joined::of(view, content);
+  // A role item matches a role word (书记, 局长…) or nothing: a line holding no role word,
+  // as most body paragraphs, is tried only on layouts whose role may be absent. Trying
+  // every layout on each paragraph was 7% of a run on big.txt.
+  const bool role_word = rules.role_words.occurs_within(j.chars(), 0, j.size());
   HeadingMatcher matcher(view, j, rules);
-  for (const HeadingLayout& layout : rules.layouts)
+  for (const HeadingLayout& layout : rules.layouts) {
+    if (layout.needs_role_word && !role_word) continue;
     if (auto h = matcher.parse(layout)) return h;
+  }
   return std::nullopt;
 }
 

@@ -637,6 +637,18 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
     n.fail("a unit's pattern holds one organization, one role and at most one name");
 }
 
+// Whether every match of `items` holds an item of type t: one not optional, at the top
+// or in a bracket or group that is not optional.
+bool requires_item(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
+  for (const HeadingItem& it : items) {
+    if (it.optional) continue;
+    if (it.type == t) return true;
+    if ((it.type == HeadingItem::Type::bracket || it.type == HeadingItem::Type::group) && requires_item(it.items, t))
+      return true;
+  }
+  return false;
+}
+
 void load_layouts(const Node& list, StructureRules& r) {
   for (const Node& n : list.list()) {
     n.keys({"name", "pattern", "produce", "headline", "table_row"});
@@ -649,6 +661,7 @@ void load_layouts(const Node& list, StructureRules& r) {
     if (n.at("produce").str() != "unit") n.at("produce").fail("a heading layout produces \"unit\"");
     layout.pattern = load_pattern(n.at("pattern"));
     check_unit_pattern(n.at("pattern"), layout.pattern);
+    layout.needs_role_word = requires_item(layout.pattern, HeadingItem::Type::role);
     for (const Node& h : n.at("headline").list(true)) layout.headline.push_back(parse_placement(h));
     r.layouts.push_back(std::move(layout));
   }

@@ -232,6 +232,9 @@ struct HeadingLayout {
   // "table_row": "lone": the line is a table row with no row right above or below it
   // (| 城北镇党委 | 书记 | 王强 | alone is a heading; the rows of a roster are not).
   bool lone_table_row = false;
+  // Computed at load: every match holds a role word (its role item is neither optional
+  // nor inside an optional group), so a line holding none is not tried on it.
+  bool needs_role_word = false;
 };
 
 struct StructureRules {
