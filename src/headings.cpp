@@ -455,8 +455,7 @@ class HeadingMatcher {
     h.role = j_.span(f.role_b, f.role_e);
     h.name = j_.span(f.name_b, f.name_e);
     h.rules = {layout.name, r_.organization_rule};
-    // A layout may make the role optional (城关镇 李明): absent, it names no role rule
-    // (roles[-1] was read out of bounds, caught by ASan on heading_layouts.json).
+    // An optional role, absent (城关镇 李明), names no rule: roles[-1] was read (ASan).
     if (f.role >= 0) h.rules.push_back(r_.roles[size_t(f.role)].name);
     if (f.name_e > f.name_b) h.rules.push_back(r_.person_name_rule);  // a post without a name: name null
     if (f.separator >= 0) h.rules.push_back(r_.separators[size_t(f.separator)].name);
