@@ -68,28 +68,45 @@ size_t with_whole(const AspectInput& in, const AspectRules::Cue& c, size_t claus
   return clause_begin(in.text, clause - 1, rules);
 }
 
-// Where the clause holding the figure begins, looked for once per figure and only when
-// a cue reads it: every cue of aspects.json asked for it again (8% of a run's
-// instructions, each a look-back of up to kMaxClauseChars).
-class ClauseOf {
+// What the cues of one figure read around it, each found once: where the clause
+// holding the figure begins (every cue of aspects.json asked for it again, 8% of a
+// run's instructions, each a look-back of up to kMaxClauseChars), and which word lists
+// may have a word starting in a stretch before it (the clause cues all ask about the
+// same stretch: one pass over it rules out most lists, see AspectRules::first_bits).
+class AroundFigure {
  public:
-  ClauseOf(const AspectInput& in, const AspectRules& rules) : in_(in), rules_(rules) {}
-  size_t begin() {
-    if (!known_) begin_ = in_.clause != AspectInput::kUnknown ? in_.clause : clause_begin(in_.text, in_.begin, rules_);
-    known_ = true;
-    return begin_;
+  AroundFigure(const AspectInput& in, const AspectRules& rules) : in_(in), rules_(rules) {}
+  size_t clause_begin() {
+    if (!clause_known_) clause_ = in_.clause != AspectInput::kUnknown ? in_.clause : digestx::clause_begin(in_.text, in_.begin, rules_);
+    clause_known_ = true;
+    return clause_;
+  }
+  // words.occurs_within(in.text, from, to), for the list of `bit`.
+  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
+    return (lists_starting_in(from, to) & bit) && words.occurs_within(in_.text, from, to);
   }
 
  private:
+  uint32_t lists_starting_in(size_t from, size_t to) {
+    if (from != from_ || to != to_) {
+      lists_ = 0;
+      for (size_t p = from; p < to; ++p) lists_ |= rules_.lists_starting_with(in_.text[p]);
+      from_ = from;
+      to_ = to;
+    }
+    return lists_;
+  }
   const AspectInput& in_;
   const AspectRules& rules_;
-  size_t begin_ = 0;
-  bool known_ = false;
+  size_t clause_ = 0;
+  bool clause_known_ = false;
+  size_t from_ = 0, to_ = 0;  // the stretch lists_ is of (none yet: empty)
+  uint32_t lists_ = 0;
 };
 
 // `kind` is the index of in.kind in the registry.
 bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const AspectRules& rules,
-          const QuantityRules& rules_q, ClauseOf& clause_of) {
+          const QuantityRules& rules_q, AroundFigure& around) {
   if (kind >= c.for_kind.size() || !c.for_kind[kind]) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (c.ranges_only && !in.range) return false;
@@ -97,13 +114,13 @@ bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const A
   if (c.not_in_text.occurs_within(in.text, in.begin, in.end)) return false;
   // Where the clause begins, looked for only by the cues that read it.
   bool reads_clause = c.where == Where::clause || c.where == Where::near || !c.not_in_clause.empty();
-  size_t clause = reads_clause ? clause_of.begin() : in.begin;
-  if (c.not_in_clause.occurs_within(in.text, clause, in.begin)) return false;
+  size_t clause = reads_clause ? around.clause_begin() : in.begin;
+  if (around.occurs(c.not_in_clause, c.not_in_clause_bit, clause, in.begin)) return false;
   switch (c.where) {
-    case Where::clause: return c.words.occurs_within(in.text, with_whole(in, c, clause, rules), in.begin);
+    case Where::clause: return around.occurs(c.words, c.words_bit, with_whole(in, c, clause, rules), in.begin);
     case Where::sentence:
-      return c.words.occurs_within(
-          in.text, std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0), in.begin);
+      return around.occurs(c.words, c.words_bit,
+                           std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0), in.begin);
     case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
@@ -136,10 +153,10 @@ size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rul
 AspectPick find_aspect(const AspectInput& in, const Rules& rules) {
   const KindInfo* kind = rules.kinds.kind(in.kind);
   if (!kind || !kind->quantity) return {};
-  ClauseOf clause_of(in, rules.aspects);
+  AroundFigure around(in, rules.aspects);
   size_t kind_index = size_t(kind - rules.kinds.kinds.data());
   for (const AspectRules::Cue& c : rules.aspects.cues)
-    if (fits(in, kind_index, c, rules.aspects, rules.quantities, clause_of)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
+    if (fits(in, kind_index, c, rules.aspects, rules.quantities, around)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
   if (kind->default_aspect < 0) return {};
   return {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
 }

@@ -1580,12 +1580,30 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   return c;
 }
 
+// AspectRules::first_bits: a bit for each word list read over a stretch (32 at most,
+// then they share), set at the slots of its words' first characters.
+void index_first_chars(AspectRules& r) {
+  using Where = AspectRules::Where;
+  r.first_bits.assign(size_t(1) << (64 - AspectRules::kFirstBitsShift), 0);
+  unsigned lists = 0;
+  auto index = [&](const Lexicon& words, uint32_t& bit) {
+    if (words.empty()) return;
+    bit = uint32_t(1) << (lists++ % 32);
+    for (char32_t c : words.first_chars()) r.first_bits[size_t(lexicon_layout::char_hash(c) >> AspectRules::kFirstBitsShift)] |= bit;
+  };
+  for (AspectRules::Cue& c : r.cues) {
+    if (c.where == Where::clause || c.where == Where::sentence) index(c.words, c.words_bit);
+    index(c.not_in_clause, c.not_in_clause_bit);
+  }
+}
+
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
   root.keys({"clause_breaks", "cues"});
   r.clause_breaks = root.at("clause_breaks").text();
   auto cues = root.at("cues").list(true);
   r.cues.reserve(cues.size());  // a cue holds nine lexicons: moved at each growth, they were 33 K instructions
   for (const Node& n : cues) r.cues.push_back(load_aspect_cue(n, kinds));
+  index_first_chars(r);
 }
 
 // subjects.json "table_cells": the picks of a figure alone in a table's cell.
