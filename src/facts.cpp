@@ -20,6 +20,7 @@ class FactFinder : private facts::FactText {
  public:
   FactFinder(const FactInput& in, const Rules& rules) : FactText(in, rules), zones_(*this) {
     subjects_.emplace(subject_input(), rules.subjects);
+    subjects_->expect_notes(numerals_.size());
   }
 
   std::vector<Fact> run() {
@@ -277,14 +278,26 @@ class FactFinder : private facts::FactText {
 
   // ---------------------------------------------------------- output
 
-  // The subject's text, with the head it shares with a later noun (一产 + 增加值).
-  Pieces subject_pieces(const Draft& d) const {
-    Pieces p = j_.pieces(d.subject.b, d.subject.e);
-    if (d.subject.he > d.subject.hb) {
-      Pieces head = j_.pieces(d.subject.hb, d.subject.he);
-      p.insert(p.end(), head.begin(), head.end());
-    }
-    return p;
+  // The subject's text, with the head it shares with a later noun (一产 + 增加值): the
+  // last two of its pieces, as ShortPieces keeps them, without making the Pieces (an
+  // allocation per fact).
+  ShortPieces subject_pieces(const Draft& d) const {
+    Span last[2];
+    size_t n = 0;
+    auto keep = [&](Span s) {
+      if (n < 2) {
+        last[n++] = s;
+      } else {
+        last[0] = last[1];
+        last[1] = s;
+      }
+    };
+    j_.each_piece(d.subject.b, d.subject.e, keep);
+    if (d.subject.he > d.subject.hb) j_.each_piece(d.subject.hb, d.subject.he, keep);
+    ShortPieces out;
+    if (n > 0) out.first = last[0];
+    if (n > 1) out.second = last[1];
+    return out;
   }
 
   // The index of the sentence holding pos (0 when the caller gave no sentences).

@@ -162,19 +162,22 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.periods.reserve(sentences.size());
   fi.period_rules.reserve(sentences.size());
   size_t offset = 0;
-  for (const SentenceText& st : sentences) {
+  for (SentenceText& st : sentences) {
     PeriodMark here = current;
     if (cx.with_periods) {
       Joined sj = Joined::of(local_view, st.pieces);
       here = next_period(current, find_period_marker(sj.chars(), cx.report_year, rules.periods, cx.frame));
     }
     bool marked = cx.with_periods && !here.rule.empty() && here.marked;
-    para.sentences.push_back({shifted(st.pieces, whole.start), here.period, here.rule, marked});
     // Where the sentence starts in the joined stretch.
     while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
     fi.sentence_starts.push_back(offset);
     fi.periods.push_back(here.period);
     fi.period_rules.push_back(here.rule);
+    // Its pieces shifted back to the whole text where they are (not copied: one
+    // allocation per sentence).
+    for (Span& p : st.pieces) p = shifted(p, whole.start);
+    para.sentences.push_back({std::move(st.pieces), here.period, here.rule, marked});
   }
   std::vector<Fact> found = find_facts(fi, rules);
   for (Fact& f : found) {
@@ -217,12 +220,16 @@ void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const Stret
   for (const ParagraphText& paragraph : in) total += covering(paragraph.pieces).size();
   for (ParagraphText& paragraph : in) {
     Paragraph para;
-    for (const Pieces& stretch : chunks_of(text, paragraph.pieces, rules.sentences)) {
+    auto fill_one = [&](const Pieces& stretch) {
       std::vector<Fact> found;
       fill_stretch(text, stretch, cx, rules, current, para, {found, out.left_out, out.refused});
       done += covering(stretch).size();
       append_facts(out.facts, std::move(found), done, total);
-    }
+    };
+    // Most paragraphs are one stretch: taken as they are (chunks_of copies them).
+    if (covering(paragraph.pieces).size() <= kChunkChars) fill_one(paragraph.pieces);
+    else
+      for (const Pieces& stretch : chunks_of(text, paragraph.pieces, rules.sentences)) fill_one(stretch);
     para.pieces = std::move(paragraph.pieces);
     paragraphs.push_back(std::move(para));
   }

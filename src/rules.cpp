@@ -1820,8 +1820,8 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
   if (auto ls = root.opt("list_separators")) r.list_separators = ls->text();
   if (auto pk = root.opt("picks")) load_picks(*pk, r);
-  r.max_after = size_t(root.at("max_chars_after").integer(0, 100));
-  r.max_before = size_t(root.at("max_chars_before").integer(0, 100));
+  r.max_after = size_t(root.at("max_chars_after").integer(0, SubjectRules::kMaxPhraseChars));
+  r.max_before = size_t(root.at("max_chars_before").integer(0, SubjectRules::kMaxPhraseChars));
   if (auto reach = root.opt("max_chars_before_reach")) r.max_before_reach = size_t(reach->integer(0, 100));
   if (auto mq = root.opt("max_chars_after_quote")) r.max_after_quote = size_t(mq->integer(0, 20));
   r.boundary_chars = root.at("boundary_chars").text();

@@ -1,6 +1,7 @@
 #include "digestx/subjects.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "digestx/utf.hpp"
 #include "subjects_owners.hpp"
@@ -159,11 +160,15 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   const auto& s = in_.text;
   if (p < limit && s[p] == r_.head_marker) ++p;
   size_t q = p, count = 0;
-  std::vector<size_t> ends;  // where a character, a bracket or a quote of the phrase ends
+  // Where a character, a bracket or a quote of the phrase ends: each adds one to count,
+  // which stops below max_after (at most kMaxPhraseChars), so they fit here (a vector
+  // was an allocation per figure).
+  std::array<size_t, SubjectRules::kMaxPhraseChars> ends;
+  size_t ends_size = 0;
   auto take = [&](size_t len) {
     q += len;
     count += len;
-    ends.push_back(q);
+    if (ends_size < ends.size()) ends[ends_size++] = q;
   };
   while (q < limit && count < r_.max_after) {
     char32_t c = s[q];
@@ -204,7 +209,7 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   // Cut by the length limit: end at the last character that ends a noun (者, 站, 率 …),
   // never inside a bracket or a quote.
   if (count >= r_.max_after && q < limit && !boundary(s[q])) {
-    for (size_t i = ends.size(); i-- > 1;) {
+    for (size_t i = ends_size; i-- > 1;) {
       size_t e = ends[i - 1];
       if (r_.noun_suffixes.find(s[e - 1]) != std::u32string::npos || s[e - 1] == ')' || s[e - 1] == U'”') {
         q = e;

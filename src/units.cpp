@@ -48,17 +48,23 @@ void trim(const Joined& j, size_t& b, size_t& e) {
 
 // Pieces of `line` without its enumerator (一、 (1) …) and the white space after it
 // ("3. 天涯区委书记黄兴武": a numbered list of units).
-Pieces without_enumerator(std::u32string_view view, const Line& line) {
-  Pieces out = line.content;
-  if (!line.enumerator.empty() && !out.empty() && out.front().start == line.enumerator.start) {
-    out.front().start = line.enumerator.end;
-    while (out.front().start < out.front().end && is_space(view[out.front().start])) ++out.front().start;
-    while (!out.empty() && out.front().empty()) out.erase(out.begin());
+ShortPieces without_enumerator(std::u32string_view view, const Line& line) {
+  ShortPieces out = line.content;
+  if (!line.enumerator.empty() && !out.empty() && out.first.start == line.enumerator.start) {
+    out.first.start = line.enumerator.end;
+    while (out.first.start < out.first.end && is_space(view[out.first.start])) ++out.first.start;
+    if (out.first.empty()) {  // the enumerator was all of the first piece
+      out.first = out.second;
+      out.second = {};
+    }
   }
   return out;
 }
 
 std::u32string text_of(std::u32string_view view, const Pieces& pieces) { return std::u32string(Joined::of(view, pieces).chars()); }
+std::u32string text_of(std::u32string_view view, const ShortPieces& pieces) {
+  return std::u32string(Joined::of(view, pieces).chars());
+}
 
 // ------------------------------------------------------------ line kinds
 
@@ -77,7 +83,7 @@ struct Classified {
 };
 
 std::optional<Classified> as_sidebar(std::u32string_view view, const Line& line, const StructureRules& rules) {
-  Pieces content = without_enumerator(view, line);
+  ShortPieces content = without_enumerator(view, line);
   if (content.empty()) return std::nullopt;
   Joined j = Joined::of(view, content);
   for (const auto& label : rules.sidebar_labels) {
@@ -132,8 +138,8 @@ std::optional<Classified> as_subtitle(std::u32string_view view, const Line& line
 
 // The line after its lead, if a lead of the rules starts it: a heading may follow
 // dashes when its headline stands above it ("——海棠区委书记鲁正兰").
-Pieces after_lead(std::u32string_view view, const Pieces& content, const StructureRules& rules,
-                  const StructureRules::Lead*& lead) {
+ShortPieces after_lead(std::u32string_view view, const ShortPieces& content, const StructureRules& rules,
+                       const StructureRules::Lead*& lead) {
   Joined j = Joined::of(view, content);
   std::u32string_view s = j.chars();
   for (const auto& l : rules.leads) {
@@ -155,12 +161,12 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
     c.rule = line.furniture;
     return c;
   }
-  std::u32string words = text_of(view, line.content);
-  if (!has_text(words)) return c;  // rules such as --- or *** separate, they say nothing
+  // Rules such as --- or *** separate, they say nothing.
+  if (!has_text(Joined::of(view, line.content).chars())) return c;
   if (auto s = as_sidebar(view, line, rules.structure)) return *s;
-  Pieces content = without_enumerator(view, line);
+  ShortPieces content = without_enumerator(view, line);
   const StructureRules::Lead* lead = nullptr;
-  Pieces heading = after_lead(view, content, rules.structure, lead);
+  ShortPieces heading = after_lead(view, content, rules.structure, lead);
   if (auto h = parse_heading_line(view, heading, rules.structure)) {
     c.kind = Kind::unit;
     c.unit = std::move(*h);
@@ -269,13 +275,16 @@ struct Builder {
   // it), unless the paragraph already runs kMaxRunChars past its last sentence end: such
   // a run is a table or a list (thousands of rows of "海棠区第N网格 发放慰问金 39.6万元"),
   // not one sentence, and goes into paragraphs of about that length, cut at line breaks.
-  void add_body(const Pieces& pieces) {
+  // `pieces`: Pieces, or a line's ShortPieces as they are (made Pieces, an allocation
+  // per line).
+  template <class List>
+  void add_body(const List& pieces) {
     if (pieces.empty()) return;
     Joined line = Joined::of(view, pieces);
     // A break between two numerals that the page did not make closes the paragraph too
     // (layout.json numerals_apart, see body()).
     if (open.pieces.empty() || open_finished || open_run > kMaxRunChars) close();
-    open.pieces.insert(open.pieces.end(), pieces.begin(), pieces.end());
+    for (size_t k = 0; k < pieces.size(); ++k) open.pieces.push_back(pieces[k]);
     // Only the new line is looked at: the text before it ends no sentence (else the
     // paragraph was closed), and ends_sentence skips closers back into it only to find
     // that. Joining the whole open paragraph per line was quadratic on a table of

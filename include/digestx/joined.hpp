@@ -15,7 +15,14 @@ namespace digestx {
 
 class Joined {
  public:
-  static Joined of(std::u32string_view view, const Pieces& pieces) {
+  static Joined of(std::u32string_view view, const Pieces& pieces) { return of_list(view, pieces); }
+  // A line's content: one or two pieces, not made Pieces first (an allocation per line
+  // for each rule of the structure stage that read it).
+  static Joined of(std::u32string_view view, const ShortPieces& pieces) { return of_list(view, pieces); }
+
+  // Any list of pieces with size(), [i], front() and back().
+  template <class List>
+  static Joined of_list(std::u32string_view view, const List& pieces) {
     Joined j;
     bool contiguous = true;
     for (size_t i = 1; i < pieces.size(); ++i) contiguous = contiguous && pieces[i].start == pieces[i - 1].end;
@@ -28,13 +35,14 @@ class Joined {
     }
     j.copied_ = true;
     size_t n = 0;
-    for (const Span& p : pieces) n += p.size();
+    for (size_t i = 0; i < pieces.size(); ++i) n += pieces[i].size();
     j.owned_.resize(n);
     j.map_.resize(n);
     char32_t* chars = &j.owned_[0];
     uint32_t* map = j.map_.data();
     size_t k = 0;
-    for (const Span& p : pieces) {
+    for (size_t i_piece = 0; i_piece < pieces.size(); ++i_piece) {
+      const Span& p = pieces[i_piece];
       if (p.end > view.size() || p.start > p.end) continue;  // never so from the stages; kept safe
       for (uint32_t i = p.start; i < p.end; ++i, ++k) {
         chars[k] = view[i];
@@ -57,16 +65,28 @@ class Joined {
   // The source pieces covered by [begin, end) of the joined string.
   Pieces pieces(size_t begin, size_t end) const {
     Pieces out;
-    if (begin >= end) return out;
-    if (!copied_) return {Span{base_ + uint32_t(begin), base_ + uint32_t(end)}};
-    for (size_t i = begin; i < end; ++i) {
-      if (!out.empty() && out.back().end == map_[i]) {
-        ++out.back().end;
+    each_piece(begin, end, [&](Span s) { out.push_back(s); });
+    return out;
+  }
+  // The same pieces handed to `take` one at a time, left to right (a caller that keeps
+  // only some of them makes no vector).
+  template <class Take>
+  void each_piece(size_t begin, size_t end, Take&& take) const {
+    if (begin >= end) return;
+    if (!copied_) {
+      take(Span{base_ + uint32_t(begin), base_ + uint32_t(end)});
+      return;
+    }
+    Span run{map_[begin], map_[begin] + 1};
+    for (size_t i = begin + 1; i < end; ++i) {
+      if (run.end == map_[i]) {
+        ++run.end;
       } else {
-        out.push_back({map_[i], map_[i] + 1});
+        take(run);
+        run = {map_[i], map_[i] + 1};
       }
     }
-    return out;
+    take(run);
   }
 
   // The source span from the first to the last character of [begin, end).

@@ -680,6 +680,7 @@ struct ExclusionRules {
 };
 
 struct SubjectRules {
+  static constexpr size_t kMaxPhraseChars = 100;  // the most max_after and max_before may be
   size_t max_after = 10, max_before = 10;
   size_t max_before_reach = 0;  // a phrase cut inside a word at max_before may reach this far
   size_t max_after_quote = 1;  // 村“两委”干部, “红色物业”覆盖率: the head a quoted name before it modifies

@@ -34,6 +34,11 @@ struct ShortPieces {
     if (p.size() > 1) second = p.back();
   }
   bool empty() const { return first.empty(); }
+  // Read as a list of one or two pieces (Joined::of takes them so, with no Pieces made).
+  size_t size() const { return first.empty() ? 0 : second.empty() ? 1 : 2; }
+  const Span& operator[](size_t i) const { return i == 0 ? first : second; }
+  const Span& front() const { return first; }
+  const Span& back() const { return second.empty() ? first : second; }
   operator Pieces() const {  // NOLINT: reads as Pieces
     Pieces p;
     p.reserve(size_t(!first.empty()) + size_t(!second.empty()));  // one allocation, not two
@@ -46,6 +51,12 @@ struct ShortPieces {
 inline Span covering(const Pieces& pieces) {
   if (pieces.empty()) return {};
   return {pieces.front().start, pieces.back().end};
+}
+// The same of ShortPieces without making them Pieces (a line's content: an allocation
+// per line for each rule that asked how long the line is).
+inline Span covering(const ShortPieces& pieces) {
+  if (pieces.first.empty()) return {};
+  return {pieces.first.start, (pieces.second.empty() ? pieces.first : pieces.second).end};
 }
 
 struct Warning {
