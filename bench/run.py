@@ -10,6 +10,9 @@ Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
   huge.txt (200 MB)      digestx -j 1 wall time and its ratio to big.txt (linearity); peak
                          RSS at -j 2 against 2 x its size + 64 MiB
   small/ (1,500 files)   digestx -j 1 and -j 2: MB/s and the speed-up; `wc -m` on them
+  ceiling of -j 2        two digestx -j 1 processes side by side, each on half of big.txt
+                         (cut at a line end) or of small/: the speed-up two cores give
+                         work that shares nothing, against which -j 2's is read
   startup                digestx on a one-line file and `digestx --version` beside
                          /bin/true: the median of 200 runs of each, in turn
                          (--startup-only: these rows alone, no corpus needed)
@@ -19,6 +22,7 @@ turn in every round (so a slow spell of a shared machine falls on all of them). 
 import argparse
 import os
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -68,6 +72,26 @@ def peak_rss(cmd):
         if "Maximum resident set size" in line:
             return int(line.split(":")[1])
     return None
+
+
+def halves_of(big):
+    """big.txt cut in two at the line end nearest its middle, written beside it once."""
+    a, b = big[:-4] + "-half1.txt", big[:-4] + "-half2.txt"
+    if not (os.path.exists(a) and os.path.exists(b)):
+        with open(big, "rb") as fh:
+            data = fh.read()
+        cut = data.index(b"\n", len(data) // 2) + 1
+        for path, part in ((a, data[:cut]), (b, data[cut:])):
+            with open(path, "wb") as fh:
+                fh.write(part)
+    return a, b
+
+
+def side_by_side(first, second):
+    """One command running the two argument lists as two processes at once; its exit
+    status is the greater of theirs."""
+    return ["sh", "-c", f"{shlex.join(first)} & p=$!; {shlex.join(second)}; s=$?; wait $p; w=$?; "
+                        "[ $w -gt $s ] && s=$w; exit $s"]
 
 
 def size_of(path):
@@ -127,10 +151,11 @@ def main():
 
     # Side by side: each round runs every command once, so that a slow spell of the
     # machine falls on all of them; each figure is the best round.
-    cat_big, iconv_big, wc_big, dx_big, dx_big2 = interleaved(
+    half1, half2 = halves_of(big)
+    dx = lambda j, *paths: [a.digestx, "-j", str(j), "--format", "jsonl", *paths]
+    cat_big, iconv_big, wc_big, dx_big, dx_big2, dx_halves = interleaved(
         [["cat", big], ["iconv", "-f", "UTF-8", "-t", "UTF-32LE", big], ["wc", "-m", big],
-         [a.digestx, "-j", "1", "--format", "jsonl", big],
-         [a.digestx, "-j", "2", "--format", "jsonl", big]], a.repeat)
+         dx(1, big), dx(2, big), side_by_side(dx(1, half1), dx(1, half2))], a.repeat)
     rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
     rows.append(("big.txt cat (floor: reading)", cat_big, mb(big) / cat_big, f"{cat_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt iconv (floor: decoding)", iconv_big, mb(big) / iconv_big, f"{iconv_big / wc_big:.2f}x wc -m"))
@@ -138,6 +163,8 @@ def main():
     rows.append(("big.txt digestx -j 1", dx_big, mb(big) / dx_big, f"{dx_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt digestx -j 2", dx_big2, mb(big) / dx_big2,
                  f"{dx_big2 / wc_big:.2f}x wc -m; -j 2 = {dx_big / dx_big2:.2f}x the throughput of -j 1"))
+    rows.append(("big.txt halves, 2 x -j 1 at once", dx_halves, mb(big) / dx_halves,
+                 f"ceiling of -j 2: {dx_big / dx_halves:.2f}x the throughput of -j 1"))
     bar_rss = 4 * size_of(big) / 1024 + 64 * 1024
     rss_note = f"peak RSS {rss / 1024:.0f} MiB (bar {bar_rss / 1024:.0f} MiB)" if rss else ""
 
@@ -151,12 +178,15 @@ def main():
             bar = 2 * size_of(huge) / 1024 + 64 * 1024
             rss_note += f"; huge.txt -j 2: peak RSS {huge_rss / 1024:.0f} MiB (bar {bar / 1024:.0f} MiB)"
 
-    wc_small, j1, j2 = interleaved([["wc", "-m"] + files,
-                                    [a.digestx, "-j", "1", "--format", "jsonl", small],
-                                    [a.digestx, "-j", "2", "--format", "jsonl", small]], a.repeat)
+    half = len(files) // 2
+    wc_small, j1, j2, j1_halves = interleaved(
+        [["wc", "-m"] + files, dx(1, small), dx(2, small),
+         side_by_side(dx(1, *files[:half]), dx(1, *files[half:]))], a.repeat)
     rows.append((f"small/ ({len(files)} files) wc -m", wc_small, mb(small) / wc_small, ""))
     rows.append(("small/ digestx -j 1", j1, mb(small) / j1, f"{j1 / wc_small:.2f}x wc -m"))
     rows.append(("small/ digestx -j 2", j2, mb(small) / j2, f"-j 2 = {j1 / j2:.2f}x the throughput of -j 1"))
+    rows.append(("small/ halves, 2 x -j 1 at once", j1_halves, mb(small) / j1_halves,
+                 f"ceiling of -j 2: {j1 / j1_halves:.2f}x the throughput of -j 1"))
 
     rows += startup_rows(a.digestx)
     print_rows(rows)
