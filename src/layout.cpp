@@ -21,7 +21,7 @@ void trim(std::u32string_view view, Span& s) {
 // Display columns of a character: 2 for the wide ones (Chinese characters, full-width
 // forms and punctuation), 1 for the rest; a tab is 4.
 uint32_t columns_of(char32_t c) {
-  if (c == '\t') return 4;
+  if (c < 0x1100) return c == '\t' ? 4 : 1;  // Latin, digits, punctuation: one test
   bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
               (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
               (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
@@ -31,14 +31,19 @@ uint32_t columns_of(char32_t c) {
 // The width of a line from its first character (indent included) to its end, and the
 // width of its indent, in the source's characters: the view's, but for those folding
 // changed (a full-width Ａ is two columns, its view A one). `changed` is the first
-// change at or after `from`; it is left at the first change after the line.
+// change at or after `from`; it is left at the first change after the line. In the
+// same pass: whether a gap of a table's row is inside it (before its last character).
 void measure(std::u32string_view view, const FoldChanges& changes, size_t& changed, size_t from, Line& line,
              const LayoutRules& rules) {
   uint32_t indent = 0, all = 0;
+  bool gaps = false;
   for (size_t k = from; k < line.span.end; ++k) {
-    all += columns_of(view[k]);
-    if (k < line.span.start) indent += columns_of(view[k]);
+    char32_t c = view[k];
+    all += columns_of(c);
+    if (k < line.span.start) indent += columns_of(c);
+    else if (k + 1 < line.span.end && (c == '\t' || c == '|' || (c == ' ' && view[k + 1] == ' '))) gaps = true;
   }
+  line.table_gaps = gaps;
   for (; changed < changes.at.size() && changes.at[changed] < line.span.end; ++changed) {
     uint32_t k = changes.at[changed];
     uint32_t was = columns_of(changes.was[changed]), is = columns_of(view[k]);
@@ -182,7 +187,12 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   };
   // Most lines: no ICU at all (no rule's first character, nor its words, nor the
   // characters its pattern needs: 发放慰问金… starts as 发布时间 does, without its 时间).
-  if (!rules.furniture_first_any.may_start(first) && !holds(rules.furniture_contains_any)) return {};
+  auto holds_any = [&] {
+    for (char32_t c : body)
+      if (rules.may_be_furniture_char(c) && in_set(rules.furniture_contains_any, c)) return true;
+    return false;
+  };
+  if (!rules.furniture_first_any.may_start(first) && !holds_any()) return {};
   auto candidate = [&](size_t k) {
     const std::u32string& needs = rules.furniture_contains[k];
     return (needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs)) &&
@@ -268,12 +278,7 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
 }
 
 // A line that may belong to a page set at a fixed width: text, no table gaps in it.
-bool measurable(std::u32string_view view, const Line& line) {
-  if (line.blank || !line.furniture.empty()) return false;
-  for (uint32_t k = line.span.start; k + 1 < line.span.end; ++k)
-    if (view[k] == '\t' || view[k] == '|' || (view[k] == ' ' && view[k + 1] == ' ')) return false;
-  return true;
-}
+bool measurable(const Line& line) { return !line.blank && line.furniture.empty() && !line.table_gaps; }
 
 // The lines of the run [b, e) as wide as most of its lines (all but its last, which
 // ends the paragraph short): the page's fixed width broke them.
@@ -297,11 +302,11 @@ void mark_run_width(std::vector<Line>& lines, size_t b, size_t e, bool run_ends,
 // Runs of text lines (no blank line between) of the fixed width a PDF is set at.
 // A run of hundreds of lines is measured in windows, so that the time stays linear.
 // Only the lines from `first` on are looked at (a run never goes through the line before).
-void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, size_t first, const LayoutRules& rules) {
+void mark_fixed_width(std::vector<Line>& lines, size_t first, const LayoutRules& rules) {
   constexpr size_t kWindow = 24;
   if (rules.fixed_width.name.empty()) return;
   std::vector<bool> text(lines.size() - first);
-  for (size_t i = first; i < lines.size(); ++i) text[i - first] = measurable(view, lines[i]);
+  for (size_t i = first; i < lines.size(); ++i) text[i - first] = measurable(lines[i]);
   for (size_t b = first; b < lines.size();) {
     if (!text[b - first]) {
       ++b;
@@ -426,7 +431,7 @@ struct LineStream::State {
     }
     for (; scanned < pending.size(); ++scanned) {
       if (apart != std::string::npos && is_text_line(pending[scanned])) ready = apart + 1;
-      if (!measurable(view, pending[scanned])) apart = scanned;
+      if (!measurable(pending[scanned])) apart = scanned;
     }
     // Past the head of a tail every line is furniture: no text line comes any more.
     if (!tail.empty() && apart != std::string::npos) ready = apart + 1;
@@ -444,7 +449,7 @@ struct LineStream::State {
       if (is_text_line(pending[i])) next = &pending[i];
     if (count == pending.size() && out.empty()) out.swap(pending);  // all of them (no run ever ended): no copy
     else out.insert(out.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + long(count)));
-    mark_fixed_width(view, out, first, rules);
+    mark_fixed_width(out, first, rules);
     for (size_t i = out.size(); i-- > first;) {
       Line& line = out[i];
       if (!is_text_line(line)) continue;  // furniture ends paragraphs anyway

@@ -369,9 +369,10 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
       // A rule that names the characters its lines hold is tried on the lines that hold
       // one (its first character may be any); the others keep the first-character test.
-      if (!r.furniture_contains.back().empty())
+      if (!r.furniture_contains.back().empty()) {
         r.furniture_contains_any += r.furniture_contains.back();
-      else
+        for (char32_t c : r.furniture_contains.back()) r.furniture_contains_bits |= uint64_t(1) << (c & 63);
+      } else
         r.furniture_first_any.add(r.furniture_first.back());
     }
   }

@@ -28,6 +28,7 @@ struct Line {
   std::string_view furniture;  // the rule that found page furniture (发布时间:…); empty if none
   std::string_view complete;   // the rule that ends the paragraph after this line without a sentence end
   uint32_t columns = 0;        // display width from the start of the line (a Chinese character 2, a digit 1)
+  bool table_gaps = false;     // a tab, a | or two spaces inside it: a table's row, set at no fixed width
   bool indented = false;       // set in by white space (　　2022年，…): starts a paragraph
   bool full_width = false;     // as wide as the fixed width the page is set at: the layout broke it
 };

@@ -30,7 +30,10 @@ inline bool is_space(char32_t c) {
          c == 0x2009 || c == 0x200B || c == 0xFEFF;
 }
 
-inline bool is_line_break(char32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029 || c == 0x85; }
+// (Most characters of a Chinese text are above U+2029: one test for them.)
+inline bool is_line_break(char32_t c) {
+  return c <= 0x2029 && (c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029 || c == 0x85);
+}
 
 inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
 
