@@ -89,7 +89,8 @@ void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutR
 
 // Removes a wrapper such as **…** or 【…】 at the start of the line; the close may
 // sit mid-line ("**海棠区委书记鲁正兰：**开拓…"), which splits the content in two.
-Pieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+  ShortPieces out;
   for (const auto& w : rules.wrappers) {
     if (!starts_with_at(view, s.start, s.end, w.open)) continue;
     uint32_t inner = s.start + uint32_t(w.open.size());
@@ -102,11 +103,12 @@ Pieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutR
     trim(view, second);
     line.wrapped = true;
     line.markup_rules.push_back(w.name);
-    Pieces out{first};
-    if (!second.empty()) out.push_back(second);
+    out.first = first;
+    if (!second.empty()) out.second = second;
     return out;
   }
-  return {s};
+  out.first = s;
+  return out;
 }
 
 // A leading list mark: 一、 (一) 1. ①
@@ -381,7 +383,7 @@ Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& chang
     Span s = line.span;
     strip_prefixes(view, s, line, rules);
     line.body = s;
-    line.content = s.empty() ? Pieces{} : strip_wrapper(view, s, line, rules);
+    line.content = s.empty() ? ShortPieces() : strip_wrapper(view, s, line, rules);
     if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
     if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
   }
