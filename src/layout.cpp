@@ -103,6 +103,10 @@ ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const La
     trim(view, second);
     line.wrapped = true;
     line.markup_rules.push_back(w.name);
+    // A wrapper around white space alone (**　**全年新增城镇就业3500人): the text is what
+    // follows it. Given as {nothing, text}, the line was taken for markup only and its
+    // text lost.
+    if (first.empty()) std::swap(first, second);
     out.first = first;
     if (!second.empty()) out.second = second;
     return out;

@@ -160,9 +160,9 @@ SubjectFinder::Range SubjectFinder::phrase_after(size_t p, size_t limit) const {
   const auto& s = in_.text;
   if (p < limit && s[p] == r_.head_marker) ++p;
   size_t q = p, count = 0;
-  // Where a character, a bracket or a quote of the phrase ends: each adds one to count,
-  // which stops below max_after (at most kMaxPhraseChars), so they fit here (a vector
-  // was an allocation per figure).
+  // Where a character, a bracket or a quote of the phrase ends: each adds at least one
+  // to count, and none is taken once count reaches max_after (at most kMaxPhraseChars),
+  // so they fit here (a vector was an allocation per figure).
   std::array<size_t, SubjectRules::kMaxPhraseChars> ends;
   size_t ends_size = 0;
   auto take = [&](size_t len) {

@@ -919,7 +919,9 @@ struct AspectRules {
     bool ranges_only = false;             // any: only figures that are a range (3至5万元的小额诉讼案件)
     Lexicon preceded_by;                  // follows: and a word right before the figure (在3至5万元的)
     // Its bit in first_bits for `words` (where clause or sentence) and not_in_clause;
-    // 0 for a list it does not read over a stretch.
+    // 0 for a list it does not read over a stretch. Set by the loader only
+    // (index_first_chars): a cue made otherwise with such a list and a bit of 0 would
+    // never find its words.
     uint32_t words_bit = 0, not_in_clause_bit = 0;
   };
   std::vector<Cue> cues;
