@@ -64,12 +64,8 @@ size_t held_post_at(std::u32string_view s, const StructureRules& r, size_t b, si
 // The length of a calendar year in digits and the word after it (2024年度, 2024年) at
 // `at`, 0 if none is there: 邓佳慧同志2024年度述职报告.
 size_t year_at(std::u32string_view s, const Lexicon& words, size_t at, size_t end) {
-  static constexpr std::u32string_view kChinese = U"〇零一二三四五六七八九";
   constexpr size_t kDigits = 4;
-  if (at + kDigits > end) return 0;
-  bool ascii = is_ascii_digit(s[at]);
-  for (size_t p = at; p < at + kDigits; ++p)
-    if (ascii ? !is_ascii_digit(s[p]) : kChinese.find(s[p]) == std::u32string_view::npos) return 0;
+  if (at + kDigits > end || year_digits_at(s, at) < 0) return 0;
   auto m = words.longest_at(s, at + kDigits);
   return m && at + kDigits + m.len <= end ? kDigits + m.len : 0;
 }

@@ -10,22 +10,12 @@ namespace {
 bool is_open_quote(char32_t c) { return c == U'“' || c == U'《' || c == U'「' || c == U'『' || c == U'‘'; }
 bool is_close_quote(char32_t c) { return c == U'”' || c == U'》' || c == U'」' || c == U'』' || c == U'’'; }
 
-// A four-digit year ending at `end` (exclusive), Arabic or Chinese digits.
+// A four-digit year ending at `end` (exclusive), Arabic or Chinese digits, not the end
+// of a longer number (12023年 is no year).
 std::optional<int> year_ending_at(std::u32string_view s, size_t end) {
   if (end < 4) return std::nullopt;
-  static const std::u32string zh = U"〇一二三四五六七八九";
-  int year = 0;
-  for (size_t i = end - 4; i < end; ++i) {
-    char32_t c = s[i];
-    int d = is_ascii_digit(c) ? int(c - '0') : (c == U'零' ? 0 : int(zh.find(c)));
-    if (d < 0 || d > 9) return std::nullopt;
-    year = year * 10 + d;
-  }
-  // Not part of a longer number.
-  if (end > 4) {
-    char32_t before = s[end - 5];
-    if (is_ascii_digit(before) || zh.find(before) != std::u32string::npos) return std::nullopt;
-  }
+  int year = year_digits_at(s, end - 4);
+  if (year < 0 || (end > 4 && year_digit(s[end - 5]) >= 0)) return std::nullopt;
   return year;
 }
 
@@ -61,7 +51,8 @@ std::optional<PeriodMark> lead_clause_marker(std::u32string_view s, const Period
 bool month_follows(std::u32string_view s, size_t after, const PeriodRules& rules) {
   if (rules.dated_event_month.empty()) return false;
   size_t k = after;
-  while (k < s.size() && k < after + 6 && rules.dated_event_month_chars.find(s[k]) != std::u32string::npos) ++k;
+  size_t limit = std::min(s.size(), after + rules.dated_event_month_chars_max);
+  while (k < limit && rules.dated_event_month_chars.find(s[k]) != std::u32string::npos) ++k;
   return k > after && s.substr(k, rules.dated_event_month.size()) == rules.dated_event_month;
 }
 
@@ -99,6 +90,17 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
   }
   if (rules.lead_clause_max_offset > 0) return lead_clause_marker(s, rules, frame);
   return std::nullopt;
+}
+
+bool opens_period_paragraph(std::u32string_view line, char32_t before, const PeriodRules& rules) {
+  if (rules.paragraph_opening_rule.empty() || in_set(rules.paragraph_opening_not_after, before)) return false;
+  size_t end = 0;
+  if (auto m = rules.marker_words.longest_at(line, 0)) end = m.len;
+  else if (!rules.year_suffix.empty() && year_digits_at(line, 0) >= 0 &&
+           line.substr(4, rules.year_suffix.size()) == rules.year_suffix)
+    end = 4 + rules.year_suffix.size();
+  return end > 0 && end < line.size() && in_set(rules.paragraph_opening_then, line[end]) &&
+         !rules.not_before.longest_at(line, end);
 }
 
 PeriodMark start_period(const PeriodRules& rules, PeriodFrame frame) {

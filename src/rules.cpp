@@ -873,7 +873,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
 
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
-             "full_report_start", "dated_event"});
+             "full_report_start", "dated_event", "paragraph_opening"});
   for (const Node& n : root.at("markers").list()) {
     n.keys({"name", "text", "year_offset", "period", "in_full_report"});
     PeriodRules::Marker m;
@@ -908,11 +908,19 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.full_report_start = parse_period(f->at("period"));
   }
   if (auto d = root.opt("dated_event")) {
-    d->keys({"name", "_doc", "month_chars", "month"});
+    d->keys({"name", "_doc", "month_chars", "month_chars_max", "month"});
     r.dated_event_rule = d->at("name").str();
     r.dated_event_month_chars = d->at("month_chars").text();
+    r.dated_event_month_chars_max = size_t(d->at("month_chars_max").integer(1, 32));
     r.dated_event_month = d->at("month").text();
     if (r.dated_event_month.empty()) d->at("month").fail("month must not be empty");
+  }
+  if (auto o = root.opt("paragraph_opening")) {
+    o->keys({"name", "then", "not_after"});
+    r.paragraph_opening_rule = o->at("name").str();
+    r.paragraph_opening_then = o->at("then").text();
+    r.paragraph_opening_not_after = o->at("not_after").text();
+    if (r.paragraph_opening_then.empty()) o->at("then").fail("then must not be empty");
   }
 }
 
@@ -1082,9 +1090,10 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
   if (auto n = root.opt("bare_big_unit")) {
-    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before", "but_after"});
+    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before", "but_after", "not_bounds_before"});
     if (auto ba = n->opt("but_after")) add_words(r.bare_big_but_after, *ba, 0);
     if (auto bb = n->opt("bounds_before")) add_words(r.bare_big_bounds_before, *bb, 0);
+    if (auto nb = n->opt("not_bounds_before")) add_words(r.bare_big_not_bounds_before, *nb, 0);
     r.bare_big_rule = n->at("name").str();
     add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
     add_words(r.bare_big_not_after, n->at("not_after"), 0);

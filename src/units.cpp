@@ -9,6 +9,7 @@
 #include "digestx/bounded_regex.hpp"
 #include "digestx/headings.hpp"
 #include "digestx/joined.hpp"
+#include "digestx/periods.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -293,6 +294,14 @@ struct Builder {
     size_t last_end = line.chars().find_last_of(rules.structure.sentence_end);
     open_run = last_end == std::u32string_view::npos ? open_run + line.size() : line.size() - last_end - 1;
   }
+  // Whether `line` opens a period and so a paragraph of its own, though the open one
+  // ends no sentence (periods.json paragraph_opening): 二是培训党员1200人次, then
+  // 今年，城关镇将新建小区党支部5个 (joined, the plan was dated last_year).
+  bool opens_period(const ShortPieces& line) const {
+    if (open.pieces.empty() || open_finished || line.empty() || open.pieces.back().empty()) return false;
+    std::u32string_view first = view.substr(line.first.start, line.first.size());
+    return opens_period_paragraph(first, view[open.pieces.back().end - 1], rules.periods);
+  }
   bool starts_with_period_marker(const Pieces& pieces) const {
     std::u32string s = text_of(view, pieces);
     return bool(rules.periods.marker_words.longest_at(s, 0));
@@ -353,18 +362,11 @@ std::u32string without_quoted(std::u32string_view s, const ExclusionRules& ex) {
   return out;
 }
 
+// The year a rule's group captured (2023, 二〇二三): its digits read as year_digit reads
+// them, whatever their number.
 int year_of_digits(const icu::UnicodeString& g) {
-  static const std::u16string zh = u"〇一二三四五六七八九";
   int year = 0;
-  for (int32_t i = 0; i < g.length(); ++i) {
-    UChar c = g.charAt(i);
-    int d = c >= '0' && c <= '9' ? c - '0' : -1;
-    if (d < 0) {
-      size_t k = zh.find(char16_t(c));
-      d = c == u'零' ? 0 : (k == std::u16string::npos ? 0 : int(k));
-    }
-    year = year * 10 + d;
-  }
+  for (int32_t i = 0; i < g.length(); i = g.moveIndex32(i, 1)) year = year * 10 + std::max(year_digit(char32_t(g.char32At(i))), 0);
   return year;
 }
 
@@ -890,7 +892,7 @@ struct Walk {
       b.where = Builder::Where::unit;
       b.interrupted_unit = false;
     }
-    if (!line.enumerator.empty()) b.close();  // a list item starts a paragraph
+    if (!line.enumerator.empty() || b.opens_period(line.content)) b.close();  // a list item starts a paragraph
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});

@@ -30,6 +30,11 @@ enum class PeriodFrame { digest, full_report };
 std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::optional<int> report_year,
                                              const PeriodRules& rules, PeriodFrame frame = PeriodFrame::digest);
 
+// Whether `line` opens with a marker word or a year and then a clause break (今年，…
+// 下一步，… 2024年，…) under periods.json paragraph_opening, so that it starts a paragraph
+// though the text before (ending in `before`) ends no sentence.
+bool opens_period_paragraph(std::u32string_view line, char32_t before, const PeriodRules& rules);
+
 // Periods of the sentences of one unit, in order.
 // The period of a unit's sentences before any marker: none in a digest, the year under
 // review in a full report (periods.json full_report_start).

@@ -425,7 +425,13 @@ struct PeriodRules {
   // only: （2025年1月10日） under the title, 2021年3月，我调任… (not a period of the rest).
   std::string dated_event_rule;
   std::u32string dated_event_month_chars;  // what may stand between 年 and 月: 1-10, 十二
+  size_t dated_event_month_chars_max = 0;   // and how many of them at most
   std::u32string dated_event_month;        // 月
+  // A line opening with a marker and a clause break starts a paragraph though the one
+  // before ends no sentence (a list item or a table row without 。, then 今年，…).
+  std::string paragraph_opening_rule;     // empty: off
+  std::u32string paragraph_opening_then;  // what follows the marker: ，,
+  std::u32string paragraph_opening_not_after;  // the text before ends in one: a clause goes on
 };
 
 struct NumberRules {

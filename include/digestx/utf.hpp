@@ -37,6 +37,32 @@ inline bool is_line_break(char32_t c) {
 
 inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
 
+// The value of one digit of a written calendar year, -1 if `c` is none: ASCII 0-9, 〇 or
+// 零, 一 to 九. Typed text mixes them (二0二四年, with a digit zero), so a year's digits
+// may too. (The matching view has already made 二○二四's circle a 〇.)
+inline int year_digit(char32_t c) {
+  if (is_ascii_digit(c)) return int(c - '0');
+  static constexpr std::u32string_view kChinese = U"〇一二三四五六七八九";
+  if (c == U'零') return 0;
+  size_t k = kChinese.find(c);
+  return k == std::u32string_view::npos ? -1 : int(k);
+}
+
+// The year written by the four digits at s[at, at + 4) (2024, 二〇二四, 二0二四), -1 if
+// they are not all year digits or `s` ends first. The one reader of a year's digits:
+// headings (邓佳慧同志二〇二四年度述职报告), periods (二0二三年，全县…) and report years.
+inline int year_digits_at(std::u32string_view s, size_t at) {
+  constexpr size_t kDigits = 4;
+  if (at > s.size() || s.size() - at < kDigits) return -1;
+  int year = 0;
+  for (size_t i = at; i < at + kDigits; ++i) {
+    int d = year_digit(s[i]);
+    if (d < 0) return -1;
+    year = year * 10 + d;
+  }
+  return year;
+}
+
 // Whether `c` is one of the characters of `set` (a rules string such as "、" or "，,。").
 inline bool in_set(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
 
