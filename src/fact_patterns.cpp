@@ -622,6 +622,9 @@ std::optional<Decimal> Composer::decimal_after(const Numeral& n, size_t& p) cons
     p = q + 1;
     return Decimal::parse("0.5");
   }
+  // A digit only after a Chinese numeral, as the colloquial form goes (3米半 is 3.5 米):
+  // 新建道路12公里三是… was 12.3 公里, and 2.3万平方米 over 三是… 23000.3 平方米.
+  if (n.arabic || n.point) return std::nullopt;
   const Numeral* m = t_.numeral_at(q);
   if (!m || m->begin != q || m->end - m->begin != 1 || m->arabic || m->form != Numeral::Form::plain) return std::nullopt;
   auto v = m->value.to_int64();
@@ -629,6 +632,7 @@ std::optional<Decimal> Composer::decimal_after(const Numeral& n, size_t& p) cons
   size_t e = m->end;
   if (e < s_.size() && is_han(s_[e]) && (t_.unit_at(e) || !t_.r_.numbers.single_followers.longest_at(s_, e)))
     return std::nullopt;  // 三成五个村: the 五 counts the 村
+  if (t_.word_at(q_.decimal_after_not_before, e)) return std::nullopt;  // 十二公里三是…
   p = e;
   return Decimal::of(*v).shift(-1);
 }

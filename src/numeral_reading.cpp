@@ -157,8 +157,7 @@ std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   const auto* info = i < s_.size() ? r_.info(s_[i]) : nullptr;
   if (!info || info->type != CharType::big_unit) return std::nullopt;
   // 培育税收超亿元楼宇3至5栋, 惠及上万名群众: a bound word before it and a unit word after it, too.
-  bool bound_before = !r_.bare_big_rule.empty() && r_.bare_big_bounds_before.longest_ending_at(s_, i) &&
-                      r_.unit_words.longest_at(s_, i + 1);
+  bool bound_before = !r_.bare_big_rule.empty() && bound_word_before(i) && r_.unit_words.longest_at(s_, i + 1);
   bool bounded = !approx_then_unit(i + 1) && (unit_then_bound(i + 1) || bound_before);
   if (!bounded && !approx_then_unit(i + 1)) return std::nullopt;
   auto v = Decimal::of(1).shift(info->value);
@@ -173,6 +172,15 @@ std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   if (info->rule >= 0 && size_t(info->rule) < r_.rule_names.size()) c.n.rules.push_back(r_.rule_names[size_t(info->rule)]);
   if (bounded) c.n.rules.push_back(r_.bare_big_rule);
   return c;
+}
+
+// 超亿元, 近万名: a bound word ends at i, not a longer word that ends in one (附近万亩良田:
+// 近 of 附近 is no "nearly"; 签约亿元项目: 约 of 签约 is no "about").
+bool NumeralReader::bound_word_before(size_t i) const {
+  auto bound = r_.bare_big_bounds_before.longest_ending_at(s_, i);
+  if (!bound) return false;
+  auto other = r_.bare_big_not_bounds_before.longest_ending_at(s_, i);
+  return !other || other.len <= bound.len;
 }
 
 // 元以上, 亩以下: a unit word, then a bound; not after 数, 几 (数亿元以上, 几万元以下),

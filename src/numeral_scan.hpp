@@ -215,6 +215,7 @@ class NumeralReader : public TokenReader {
   // and a unit word follow (万余人次, 万多名); 万人, 万众 stay words.
   std::optional<Core> bare_big_unit(size_t i) const;
   bool unit_then_bound(size_t i) const;
+  bool bound_word_before(size_t i) const;
   // Reads tokens [b, e) digit by digit: 二〇二二, 七五(折).
   std::optional<Numeral> digit_string(TokenSpan toks, size_t b, size_t e) const;
   void add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) const;

@@ -21,7 +21,7 @@ class LocalGrammar {
       case Token::Type::ji:
       case Token::Type::pair:
       case Token::Type::zero:
-        return !point_ && (!digit_ || leading);
+        return !point_ && (!digit_ || leading || pairs_with_unit_digit(t));
       case Token::Type::small:
       case Token::Type::tens:
         return !point_ && t.power < last_small_ && !(t.type == Token::Type::tens && digit_);
@@ -37,6 +37,9 @@ class LocalGrammar {
 
   void push(const Token& t) {
     bool chinese_digit = (t.type == Token::Type::num || t.type == Token::Type::zero) && !t.arabic && t.digit >= 0;
+    // The digit after a small unit (the 五 of 十五) may take a consecutive one after it,
+    // once: 十五六万元 is 15-16万 (read apart, it gave 六万元 = 60000 without a word).
+    unit_digit_ = chinese_digit && !digit_ && last_small_ != 99 && !all_digits_ ? t.digit : -1;
     all_digits_ = all_digits_ && chinese_digit;
     switch (t.type) {
       case Token::Type::num:
@@ -68,6 +71,13 @@ class LocalGrammar {
   }
 
  private:
+  // 十五六, 二十七八, 三十五六万: a Chinese digit right after the unit's digit, one more
+  // than it: `evaluate` makes the two a range (TokenReader::consecutive).
+  bool pairs_with_unit_digit(const Token& t) const {
+    // One more only: 十三五 (the plan) stays no range, though 三五个 is (a few).
+    return unit_digit_ > 0 && !t.arabic && t.digit == unit_digit_ + 1;
+  }
+  int unit_digit_ = -1;
   int last_small_ = 99, last_big_ = -1;
   bool digit_ = false, point_ = false, prev_big_ = false, all_digits_ = true;
 };

@@ -1182,7 +1182,8 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit", "not_unit_overlaps"});
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit", "not_unit_overlaps",
+             "decimal_after_not_before"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n, kinds));
@@ -1193,6 +1194,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   }
   r.not_unit_rule = load_named_words(root.at("not_units"), r.not_units);
   if (auto o = root.opt("not_unit_overlaps")) r.not_unit_overlap_rule = load_named_words(*o, r.not_unit_overlaps);
+  if (auto o = root.opt("decimal_after_not_before")) load_named_words(*o, r.decimal_after_not_before);
   auto ordinals = root.at("ordinal_prefixes").list();
   for (const Node& n : ordinals) r.ordinal_rule = load_named_words(n, r.ordinal_prefixes);
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);

@@ -505,6 +505,7 @@ struct NumberRules {
   Lexicon bare_big_bounds, bare_big_not_after;
   Lexicon bare_big_but_after;  // words that end in a not_after character but are no vague count: 建成万亩级
   Lexicon bare_big_bounds_before;  // 培育税收超亿元楼宇: a bound word before the bare big unit
+  Lexicon bare_big_not_bounds_before;  // words ending in a bound word, no bound: 附近, 签约
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
@@ -603,6 +604,9 @@ struct QuantityRules {
   Lexicon not_units;
   std::string not_unit_overlap_rule;
   Lexicon not_unit_overlaps;  // a noun after the unit that runs past the blocked word lifts the block (5个人民法庭)
+  // A digit after a unit that is no tenth of it (decimal_after): it numbers the next
+  // item of a list (十二公里三是…).
+  Lexicon decimal_after_not_before;
   std::string ordinal_rule;
   Lexicon ordinal_prefixes;
   std::string fraction_rule;
