@@ -773,8 +773,9 @@ void load_organization(const Node& org, StructureRules& r) {
 // What a headline may be (structure.json "headline").
 void load_headline(const Node& h, StructureRules& r) {
   h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes", "clause_commas",
-          "sentence_opening", "title_inner_marks"});
+          "sentence_opening", "title_inner_marks", "final_marks"});
   if (auto m = h.opt("title_inner_marks")) r.title_inner_marks = m->text();
+  if (auto m = h.opt("final_marks")) r.headline_final_marks = m->text();
   if (auto c = h.opt("clause_commas")) {
     c->keys({"name", "max"});
     r.headline_commas_rule = c->at("name").str();

@@ -328,6 +328,10 @@ bool headline_like(std::u32string_view view, const Pieces& pieces, const Rules& 
                    std::u32string_view inner_marks = {}) {
   std::u32string s = text_of(view, pieces);
   if (s.empty() || s.size() > rules.structure.headline_max_chars) return false;
+  // 党建引领，让乡村美起来！: an exclamation may close a headline with no figure in it.
+  if (s.size() > 1 && in_set(rules.structure.headline_final_marks, s.back()) &&
+      std::none_of(s.begin(), s.end(), is_ascii_digit))
+    s.pop_back();
   if (ends_sentence(s, rules.structure)) return false;
   if (in_set(rules.structure.address_end, s.back())) return false;  // 各位代表： opens the speech
   for (char32_t c : s)

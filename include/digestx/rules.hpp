@@ -375,6 +375,7 @@ struct StructureRules {
   NamedRegex headline_sentence_opening;
   std::u32string sentence_end;
   std::u32string title_inner_marks;  // a page's title may hold these before its end: 年终述职丨听！白河县…这样说
+  std::u32string headline_final_marks;  // a headline with no digit may end in one: 让乡村美起来！
   std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
   std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
   std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
