@@ -1091,10 +1091,9 @@ void load_numbers(const Node& root, NumberRules& r) {
   }
   if (auto n = root.opt("not_numerals")) r.not_numeral_rule = load_named_words(*n, r.not_numerals);
   if (auto n = root.opt("bare_big_unit")) {
-    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before", "but_after", "not_bounds_before"});
+    n->keys({"name", "bounds_after_unit", "not_after", "bounds_before", "but_after"});
     if (auto ba = n->opt("but_after")) add_words(r.bare_big_but_after, *ba, 0);
     if (auto bb = n->opt("bounds_before")) add_words(r.bare_big_bounds_before, *bb, 0);
-    if (auto nb = n->opt("not_bounds_before")) add_words(r.bare_big_not_bounds_before, *nb, 0);
     r.bare_big_rule = n->at("name").str();
     add_words(r.bare_big_bounds, n->at("bounds_after_unit"), 0);
     add_words(r.bare_big_not_after, n->at("not_after"), 0);
@@ -1874,6 +1873,9 @@ void link_numbers(Rules& r) {
   n.not_numeral_exceptions.merge(r.exclusions.set_phrase_exceptions, 0);
   n.ordinal_prefixes.merge(r.quantities.ordinal_prefixes, 0);
   n.unit_words.merge(r.quantities.unit_words, 0);
+  // 附近万亩良田, 签约亿元项目: the qualifiers' words that only end in 近 or 约 bound no bare
+  // 万 or 亿 either.
+  n.bare_big_not_bounds_before.merge(r.qualifiers.not_before, 0);
   // The characters a numeral can start with, so that the scan rejects the others at
   // the cost of one bit: digits, numeral characters, points, 几, 半, minus signs.
   auto mark = [&n](char32_t c) {

@@ -506,7 +506,7 @@ struct NumberRules {
   Lexicon bare_big_bounds, bare_big_not_after;
   Lexicon bare_big_but_after;  // words that end in a not_after character but are no vague count: 建成万亩级
   Lexicon bare_big_bounds_before;  // 培育税收超亿元楼宇: a bound word before the bare big unit
-  Lexicon bare_big_not_bounds_before;  // words ending in a bound word, no bound: 附近, 签约
+  Lexicon bare_big_not_bounds_before;  // words ending in a bound word, no bound: 附近, 签约 (qualifiers.json not_before)
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
