@@ -46,6 +46,7 @@ std::optional<Damage> TokenReader::damaged_run(size_t i, size_t p, bool first) c
     if (auto d = damaged_inner_space(i, p)) return d;
     if (auto d = damaged_dotted_chain(i, p)) return d;
   }
+  if (auto d = damaged_list_comma(i, p)) return d;
   return damaged_stop(i, p);
 }
 
@@ -103,6 +104,24 @@ std::optional<Damage> TokenReader::damaged_stop(size_t i, size_t p) const {
   const auto& rule = r_.damaged_stop;
   if (rule.name.empty() || p + 1 >= s_.size() || !in(rule.chars, s_[p]) || !digit_at(p + 1)) return std::nullopt;
   return Damage{i, decimals_end(digit_run_end(p + 1)), &rule};
+}
+
+// 投入资金1，200万元: a full-width comma between half-width digits, before groups of three:
+// thousands grouped with the input method's comma (12,000,000 元), or a list's comma
+// (排名第3，200余家企业参与); read apart it was 200万元, without a word. Full-width digits
+// grouped so (１，２５０万元) are thousands (TokenReader::separator_at).
+std::optional<Damage> TokenReader::damaged_list_comma(size_t i, size_t p) const {
+  const auto& rule = r_.damaged_list_comma;
+  auto group_at = [&](size_t k) {
+    return k + 1 < s_.size() && in(rule.chars, s_[k]) && digit_at(k + 1) && !fullwidth_at(k + 1) &&
+           digit_run_end(k + 1) - (k + 1) == 3;
+  };
+  if (rule.name.empty() || p - i > 3 || fullwidth_at(p - 1) || !group_at(p)) return std::nullopt;
+  if (i > 0 && in(rule.not_after, s_[i - 1])) return std::nullopt;  // $20，300美圆: a list of prices
+  if (i >= 2 && in(rule.chars, s_[i - 1]) && digit_at(i - 2)) return std::nullopt;  // judged at the chain's start
+  size_t q = p;
+  while (group_at(q)) q = digit_run_end(q + 1);
+  return Damage{i, decimals_end(q), &rule};
 }
 
 // 增长1. 5. 3%: points with white space beside them joining three runs of digits or more,

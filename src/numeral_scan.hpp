@@ -200,6 +200,7 @@ class TokenReader : public NumeralText {
   std::optional<Damage> damaged_letters(size_t i, size_t p) const;
   std::optional<Damage> damaged_inner_space(size_t i, size_t p) const;
   std::optional<Damage> damaged_stop(size_t i, size_t p) const;
+  std::optional<Damage> damaged_list_comma(size_t i, size_t p) const;
   std::optional<Damage> damaged_dotted_chain(size_t i, size_t p) const;
   std::optional<Damage> damaged_run(size_t i, size_t p, bool first) const;
   bool spaced_point_glued(size_t i) const;

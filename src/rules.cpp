@@ -1030,21 +1030,23 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   }
   auto n = root.opt("damaged");
   if (!n) return;
-  n->keys({"grouping", "inner_space", "letters", "stop", "dotted_chain"});
+  n->keys({"grouping", "inner_space", "letters", "stop", "dotted_chain", "list_comma"});
   auto load = [&](const char* key, NumberRules::DamageRule& d) {
     auto k = n->opt(key);
     if (!k) return;
-    k->keys({"name", "warning", "chars", "chars_before"});
+    k->keys({"name", "warning", "chars", "chars_before", "not_after"});
     d.name = k->at("name").str();
     d.warning = k->at("warning").str();
     if (auto c = k->opt("chars")) d.chars = c->text(true);
     if (auto c = k->opt("chars_before")) d.chars_before = c->text(true);
+    if (auto c = k->opt("not_after")) d.not_after = c->text(true);
   };
   load("grouping", r.damaged_grouping);
   load("inner_space", r.damaged_inner_space);
   load("letters", r.damaged_letters);
   load("stop", r.damaged_stop);
   load("dotted_chain", r.damaged_dotted_chain);
+  load("list_comma", r.damaged_list_comma);
   load_ambiguous_sign(root, r);
 }
 

@@ -459,15 +459,17 @@ struct NumberRules {
   std::u32string spaced_points;
   // Figures whose digits copying damaged, left out whole with a warning and their span,
   // never read in part (新增就业2,3000名 was 3000名, without a word). `chars`: the
-  // characters the damage is made of; `chars_before`: those it may start with.
+  // characters the damage is made of; `chars_before`: those it may start with;
+  // `not_after`: characters before the figure that make it no damage ($20，300美圆).
   // `code`: the warning's code (figure_damaged; figure_ambiguous for a figure whose sign
   // cannot be told); `words`: the words before the figure that make it ambiguous.
   struct DamageRule {
     std::string name, warning, code = "figure_damaged";
-    std::u32string chars, chars_before;
+    std::u32string chars, chars_before, not_after;
     Lexicon words;
   };
-  DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain;
+  DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain,
+      damaged_list_comma;
   // Figures read whole but with a sign no reader can trust, left out with a warning:
   // a tolerance (误差控制在±5%以内 is no 5%) and a minus sign after a word of decrease
   // (同比下降-1.2%: fell 1.2%, or fell by -1.2%, a rise?).
@@ -475,7 +477,7 @@ struct NumberRules {
   // The damage rule of that name, or nullptr.
   const DamageRule* damage_rule(std::string_view name) const {
     for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop,
-                                 &damaged_dotted_chain, &tolerance, &negative_after_decrease})
+                                 &damaged_dotted_chain, &damaged_list_comma, &tolerance, &negative_after_decrease})
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
   }
