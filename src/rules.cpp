@@ -527,10 +527,12 @@ HeadingItem::Type parse_item_type(const Node& n) {
                "an item is one of organization, role, name, space, separator, literal, bracket, headline, group, year");
 }
 
-std::vector<HeadingItem> load_pattern(const Node& list);
+std::vector<HeadingItem> load_pattern(const Node& list, const Node* word_lists);
 
 // The options of one item; each is allowed on the items it means something to.
-void load_item_options(const Node& n, HeadingItem& item) {
+// `word_lists`: structure.json word_lists, which a "words" option may name instead of
+// listing them (one list of post notes for two places of a layout).
+void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists) {
   using T = HeadingItem::Type;
   const T t = item.type;
   n.each_member([&](std::string_view key, const Node& v) {
@@ -562,7 +564,12 @@ void load_item_options(const Node& n, HeadingItem& item) {
       item.text = v.text();
     } else if (key == "words") {
       only(t == T::literal || t == T::year);
-      add_words(item.words, v, 0);
+      if (!v.is_string()) {
+        add_words(item.words, v, 0);
+      } else {
+        if (!word_lists || !word_lists->has(v.string_ref())) v.fail("no list of that name in \"word_lists\"");
+        add_words(item.words, word_lists->at(v.string_ref()), 0);
+      }
     } else if (key == "open" || key == "close") {
       only(t == T::bracket);
       (key == "open" ? item.open : item.close) = v.text();
@@ -576,13 +583,13 @@ void load_item_options(const Node& n, HeadingItem& item) {
       item.sentence_is_paragraph = s == "first_paragraph";
     } else if (key == "pattern") {
       only(t == T::bracket || t == T::group);
-      item.items = load_pattern(v);
+      item.items = load_pattern(v, word_lists);
     }
   });
 }
 
 // An item: its type alone ("role"), or an object {"item": TYPE, options...}.
-HeadingItem load_item(const Node& n) {
+HeadingItem load_item(const Node& n, const Node* word_lists) {
   HeadingItem item;
   if (!n.has("item")) {
     item.type = parse_item_type(n);
@@ -594,7 +601,7 @@ HeadingItem load_item(const Node& n) {
   n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
-  load_item_options(n, item);
+  load_item_options(n, item, word_lists);
   if (item.type == HeadingItem::Type::literal && item.text.empty() == item.words.empty())
     n.fail("a literal needs \"text\" or \"words\" (one of them)");
   if (item.type == HeadingItem::Type::year && item.words.empty())
@@ -606,11 +613,11 @@ HeadingItem load_item(const Node& n) {
   return item;
 }
 
-std::vector<HeadingItem> load_pattern(const Node& list) {
+std::vector<HeadingItem> load_pattern(const Node& list, const Node* word_lists) {
   std::vector<HeadingItem> out;
   auto items = list.list();
   out.reserve(items.size());  // an item is large (two lexicons): moving them was 0.1 M
-  for (const Node& n : items) out.push_back(load_item(n));
+  for (const Node& n : items) out.push_back(load_item(n, word_lists));
   return out;
 }
 
@@ -650,7 +657,7 @@ bool requires_item(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
   return false;
 }
 
-void load_layouts(const Node& list, StructureRules& r) {
+void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
   for (const Node& n : list.list()) {
     n.keys({"name", "pattern", "produce", "headline", "table_row"});
     HeadingLayout layout;
@@ -660,7 +667,7 @@ void load_layouts(const Node& list, StructureRules& r) {
       layout.lone_table_row = true;
     }
     if (n.at("produce").str() != "unit") n.at("produce").fail("a heading layout produces \"unit\"");
-    layout.pattern = load_pattern(n.at("pattern"));
+    layout.pattern = load_pattern(n.at("pattern"), word_lists);
     check_unit_pattern(n.at("pattern"), layout.pattern);
     layout.needs_role_word = requires_item(layout.pattern, HeadingItem::Type::role);
     for (const Node& h : n.at("headline").list(true)) layout.headline.push_back(parse_placement(h));
@@ -796,7 +803,7 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "signature", "genres", "given"});
+             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label", "in_unit"});
@@ -852,7 +859,8 @@ void load_structure(const Node& root, StructureRules& r) {
   }
   load_headline(root.at("headline"), r);
   load_heading_places(root, r);
-  load_layouts(root.at("heading_layouts"), r);
+  auto word_lists = root.opt("word_lists");
+  load_layouts(root.at("heading_layouts"), r, word_lists ? &*word_lists : nullptr);
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
