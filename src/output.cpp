@@ -503,6 +503,7 @@ void write_document_rules(Json& j, const Document& doc) {
   j.optional_field("region", doc.region_rule);
   j.optional_field("report_year", doc.year_rule);
   j.optional_field("genre", doc.genre_rule);
+  j.optional_field("periods", doc.periods_rule);
   j.end_object();
   j.key("furniture").begin_array();
   for (const Document::Furniture& f : doc.furniture) {

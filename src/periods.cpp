@@ -25,7 +25,7 @@ bool blocked(std::u32string_view s, size_t begin, size_t end, const PeriodRules&
 
 // A marker word's period in the frame of the document.
 PeriodMark mark_of(const PeriodRules::Marker& marker, PeriodFrame frame) {
-  if (frame == PeriodFrame::digest) return PeriodMark{marker.period, marker.name, true};
+  if (frame != PeriodFrame::full_report) return PeriodMark{marker.period, marker.name, true};
   return PeriodMark{marker.full_report_period, marker.name, true, marker.full_report_sentence_only};
 }
 
@@ -81,7 +81,7 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
         bool range = i >= 5 && rules.year_not_before.longest_ending_at(s, i - 4);
         for (const auto& marker : rules.markers) {
           if (range || !marker.year_offset || *year != *report_year + *marker.year_offset) continue;
-          if (frame == PeriodFrame::full_report && month_follows(s, after, rules))
+          if (frame != PeriodFrame::digest && month_follows(s, after, rules))
             return PeriodMark{marker.period, rules.dated_event_rule, true, true};
           return PeriodMark{marker.period, marker.name, true};
         }
@@ -103,8 +103,18 @@ bool opens_period_paragraph(std::u32string_view line, char32_t before, const Per
          !rules.not_before.longest_at(line, end);
 }
 
+std::optional<int> dateline_year(std::u32string_view line, std::u32string_view dateline_chars, const PeriodRules& rules) {
+  while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+  while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+  if (line.empty() || rules.year_suffix.empty() || line.find_first_not_of(dateline_chars) != std::u32string_view::npos)
+    return std::nullopt;
+  size_t at = line.find(rules.year_suffix);
+  if (at == std::u32string_view::npos || at < 4 || year_digits_at(line, at - 4) < 0) return std::nullopt;
+  return year_digits_at(line, at - 4);
+}
+
 PeriodMark start_period(const PeriodRules& rules, PeriodFrame frame) {
-  if (frame != PeriodFrame::full_report) return {};
+  if (frame == PeriodFrame::digest) return {};
   return PeriodMark{rules.full_report_start, rules.full_report_start_rule};
 }
 

@@ -29,7 +29,10 @@ TEST_P(PeriodTable, Tags) {
     sentences.push_back({{Span{start, uint32_t(all.size())}}});
   }
   std::u32string view = matching_view(all);
-  PeriodFrame frame = c.value("frame", "digest") == "full_report" ? PeriodFrame::full_report : PeriodFrame::digest;
+  std::string frame_name = c.value("frame", "digest");
+  PeriodFrame frame = frame_name == "full_report"         ? PeriodFrame::full_report
+                      : frame_name == "full_report_after" ? PeriodFrame::full_report_after
+                                                          : PeriodFrame::digest;
   auto got = assign_periods(view, sentences, year, rules().periods, frame);
   ASSERT_EQ(got.size(), c.at("periods").size());
   for (size_t i = 0; i < got.size(); ++i)

@@ -95,6 +95,9 @@ struct Document {
   std::vector<Unit> units;
   std::string genre = "digest";  // or "full_report" (an official's whole report: its period frame)
   std::string genre_rule;        // the rule that found the genre; empty for a digest
+  // periods.json full_report_given_after when a full report is dated after the year it
+  // reviews (its period words then read as a digest's); empty otherwise.
+  std::string periods_rule;
   using Furniture = FurnitureLine;
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;

@@ -23,8 +23,16 @@ struct PeriodMark {
 };
 
 // Which reading of the period words: a digest is published the year after the year it
-// reviews; an official's full report is written during it (今年 = the year under review).
-enum class PeriodFrame { digest, full_report };
+// reviews; an official's full report is written during it (今年 = the year under review),
+// unless it is dated after that year (full_report_after, periods.json
+// full_report_given_after: （2024年1月12日） under a 2023年度 report's byline), when its
+// words read as a digest's (今年 = the year planned) and its review still starts at once.
+enum class PeriodFrame { digest, full_report, full_report_after };
+
+// The year of a line that is a date alone, as a full report's is given (（2024年1月12日）,
+// 2024年1月15日 under the signature): made only of structure.json dateline_chars, a year
+// of four digits before periods.json year_suffix. `line` is in the matching view.
+std::optional<int> dateline_year(std::u32string_view line, std::u32string_view dateline_chars, const PeriodRules& rules);
 
 // The marker a sentence holds near its start, if any.
 std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::optional<int> report_year,

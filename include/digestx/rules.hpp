@@ -431,6 +431,9 @@ struct PeriodRules {
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
   std::string paragraph_opening_rule;     // empty: off
+  // A full report dated after the year it reviews reads its period words as a digest's.
+  std::string full_report_given_after_rule;  // empty: off
+  size_t full_report_given_after_lines = 0;  // how many lines of text, from the start and from the end, may hold the date
   std::u32string paragraph_opening_then;  // what follows the marker: ，,
   std::u32string paragraph_opening_not_after;  // the text before ends in one: a clause goes on
 };
