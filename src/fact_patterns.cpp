@@ -322,14 +322,17 @@ bool Recogniser::match_range(Matched& m) const {
   size_t hb = t_.skip_spaces(m.p + conn.len);
   if (m.ordinal)
     if (auto di = q_.ordinal_prefixes.longest_at(s_, hb)) hb += di.len;
-  bool starts = m.per ? high.per_power == m.n.per_power && high.per_begin == hb : high.begin == hb && !high.per_power;
+  // 提升百分之五到十: the high end shares the low end's 百分之 (it gave 5, its range lost).
+  bool shares_per = m.per && !high.per_power && high.begin == hb;
+  bool starts = m.per ? (high.per_power == m.n.per_power && high.per_begin == hb) || shares_per
+                      : high.begin == hb && !high.per_power;
   if (!starts || high.form != Numeral::Form::plain || t_.is_year(high)) return false;
   size_t q = high.end;
   if (auto a = t_.word_at(t_.r_.qualifiers.after_numeral, q); a && t_.unit_at(q + a.len)) q += a.len;
   auto u2 = t_.unit_at(q);
   // 10000与20000间: the closer, not the unit 间.
   if (between && u2 && t_.word_at(q_.between_closers, q).len >= u2.len) u2 = {};
-  if (!range_end_fits(m, high, q, u2, between)) return false;
+  if ((shares_per && u2) || !range_end_fits(m, high, q, u2, between)) return false;
   size_t end = u2 ? q + u2.len : high.end;
   if (between) end += t_.word_at(q_.between_closers, end).len;
   m.high = &high;
