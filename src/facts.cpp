@@ -307,6 +307,18 @@ class FactFinder : private facts::FactText {
     return it == starts.begin() ? 0 : size_t(it - starts.begin()) - 1;
   }
 
+  // The period of a figure at pos: its sentence's, or that of a clause marker between
+  // the sentence's start and it (去年新建网格15个，今年将新增网格5个: 5个 this_year).
+  Period period_at(size_t pos) const {
+    size_t k = sentence_of(pos);
+    Period p = k < in_.periods.size() ? in_.periods[k] : Period::none;
+    const auto& starts = in_.clause_starts;
+    auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+    size_t sentence_start = k < in_.sentence_starts.size() ? in_.sentence_starts[k] : 0;
+    if (it != starts.begin() && *(it - 1) >= sentence_start) p = in_.clause_periods[size_t(it - starts.begin()) - 1];
+    return p;
+  }
+
   Fact finish(const Draft& d) const {
     Fact f;
     f.span = j_.span(d.b, d.e);
@@ -317,8 +329,7 @@ class FactFinder : private facts::FactText {
     if (d.range) f.range = *d.range;
     if (!d.subject.empty()) f.subject = subject_pieces(d);
     f.aspect = d.aspect;
-    size_t k = sentence_of(d.nb);
-    if (k < in_.periods.size()) f.period = in_.periods[k];
+    f.period = period_at(d.nb);
     f.year = f.period == Period::none || !in_.report_year
                  ? std::nullopt
                  : std::optional<int>(*in_.report_year + (f.period == Period::this_year ? 1 : 0));

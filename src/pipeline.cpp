@@ -138,6 +138,22 @@ struct FactsOut {
   std::vector<Refusal>& refused;
 };
 
+// periods.json clause_marker: the clauses of a sentence that open with a marker of
+// another period than `sentence_period` date the figures after them (fi.clause_starts,
+// in joined offsets: the sentence's characters begin at `offset`) and the sentences after.
+void mark_clauses(std::u32string_view sentence, size_t offset, Period sentence_period, const StretchContext& cx,
+                  const Rules& rules, PeriodMark& current, FactInput& fi) {
+  Period last = sentence_period;
+  for (const ClauseMark& c : clause_marks(sentence, cx.report_year, rules.periods, cx.frame)) {
+    if (c.mark.period == last) continue;
+    last = c.mark.period;
+    fi.clause_starts.push_back(offset + c.at);
+    fi.clause_periods.push_back(c.mark.period);
+    current = c.mark;
+    current.marked = false;
+  }
+}
+
 void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchContext& cx, const Rules& rules,
                   PeriodMark& current, Paragraph& para, FactsOut out) {
   Span whole = covering(pieces);
@@ -163,14 +179,15 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.period_rules.reserve(sentences.size());
   size_t offset = 0;
   for (SentenceText& st : sentences) {
+    // Where the sentence starts in the joined stretch.
+    while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
     PeriodMark here = current;
     if (cx.with_periods) {
       Joined sj = Joined::of(local_view, st.pieces);
       here = next_period(current, find_period_marker(sj.chars(), cx.report_year, rules.periods, cx.frame));
+      mark_clauses(sj.chars(), offset, here.period, cx, rules, current, fi);
     }
     bool marked = cx.with_periods && !here.rule.empty() && here.marked;
-    // Where the sentence starts in the joined stretch.
-    while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
     fi.sentence_starts.push_back(offset);
     fi.periods.push_back(here.period);
     fi.period_rules.push_back(here.rule);

@@ -882,7 +882,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
 
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
-             "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after"});
+             "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker"});
   for (const Node& n : root.at("markers").list()) {
     n.keys({"name", "text", "year_offset", "period", "in_full_report"});
     PeriodRules::Marker m;
@@ -923,6 +923,11 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.dated_event_month_chars_max = size_t(d->at("month_chars_max").integer(1, 32));
     r.dated_event_month = d->at("month").text();
     if (r.dated_event_month.empty()) d->at("month").fail("month must not be empty");
+  }
+  if (auto c = root.opt("clause_marker")) {
+    c->keys({"name", "clause_breaks"});
+    r.clause_marker_rule = c->at("name").str();
+    r.clause_marker_breaks = c->at("clause_breaks").text();
   }
   if (auto g = root.opt("full_report_given_after")) {
     g->keys({"name", "lines"});

@@ -43,5 +43,22 @@ TEST_P(PeriodTable, Tags) {
 
 INSTANTIATE_TEST_SUITE_P(Table, PeriodTable, testing::ValuesIn(load_table("periods.json")), case_name);
 
+class ClausePeriodTable : public testing::TestWithParam<Case> {};
+
+// A sentence and the clauses in it that open with a marker (periods.json clause_marker).
+TEST_P(ClausePeriodTable, Marks) {
+  const auto& c = GetParam().data;
+  std::u32string view = matching_view(from_utf8(c.at("sentence").get<std::string>()));
+  auto got = clause_marks(view, c.at("report_year").get<int>(), rules().periods, PeriodFrame::digest);
+  ASSERT_EQ(got.size(), c.at("clauses").size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    std::u32string start = from_utf8(c.at("clauses")[i][0].get<std::string>());
+    EXPECT_EQ(to_utf8(view.substr(got[i].at, start.size())), to_utf8(start)) << "clause " << i;
+    EXPECT_EQ(period_name(got[i].mark.period), c.at("clauses")[i][1].get<std::string>()) << "clause " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ClausePeriodTable, testing::ValuesIn(load_table("clause_periods.json")), case_name);
+
 }  // namespace
 }  // namespace digestx::test

@@ -23,6 +23,10 @@ struct FactInput {
   std::vector<size_t> sentence_starts;   // joined offsets where sentences begin, ascending
   std::vector<Period> periods;           // one per sentence
   std::vector<std::string_view> period_rules;  // one per sentence (owned by the rules)
+  // Clauses inside a sentence that open with a marker of another period (periods.json
+  // clause_marker): joined offsets, ascending, and the period of the figures after each.
+  std::vector<size_t> clause_starts;
+  std::vector<Period> clause_periods;
   std::optional<int> report_year;
   bool explain = false;                  // keep the names of the rules behind each fact
   std::u32string_view unit_place;        // the unit's own place, matching view (subjects never begin with it)

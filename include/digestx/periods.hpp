@@ -43,6 +43,17 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::
 // though the text before (ending in `before`) ends no sentence.
 bool opens_period_paragraph(std::u32string_view line, char32_t before, const PeriodRules& rules);
 
+// A marker opening a later clause of a sentence, of another period than the sentence's
+// (去年新建网格15个，今年将新增网格5个; 今年计划投入资金300万元，去年已投入200万元): the figures
+// after it take its period, and so do the sentences after it (periods.json
+// clause_marker). `at`: where the clause begins in the sentence.
+struct ClauseMark {
+  size_t at = 0;
+  PeriodMark mark;
+};
+std::vector<ClauseMark> clause_marks(std::u32string_view sentence, std::optional<int> report_year,
+                                     const PeriodRules& rules, PeriodFrame frame);
+
 // Periods of the sentences of one unit, in order.
 // The period of a unit's sentences before any marker: none in a digest, the year under
 // review in a full report (periods.json full_report_start).

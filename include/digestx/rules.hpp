@@ -431,6 +431,8 @@ struct PeriodRules {
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
   std::string paragraph_opening_rule;     // empty: off
+  std::string clause_marker_rule;         // empty: off (one period per sentence)
+  std::u32string clause_marker_breaks;    // what ends the clause before: ，；
   // A full report dated after the year it reviews reads its period words as a digest's.
   std::string full_report_given_after_rule;  // empty: off
   size_t full_report_given_after_lines = 0;  // how many lines of text, from the start and from the end, may hold the date
