@@ -138,14 +138,17 @@ def check_hover(page, name, shot):
     page.eval("scrollTo(0, 0)")
     box = page.eval("""(() => {
       const m = document.querySelector('mark.f[data-qualifier][data-subject]') ||
-                document.querySelector('mark.f.k-money[data-path]') || document.querySelector('mark.f[data-path]');
+                document.querySelector('mark.f.k-money[data-path]') || document.querySelector('mark.f[data-value][data-path]') ||
+                document.querySelector('mark.f[data-path]');
       m.scrollIntoView({block: 'center'});
       const r = m.getClientRects()[0];
       return {x: r.left + r.width / 2, y: r.top + r.height / 2, value: m.dataset.value, unit: m.dataset.unit || ''};
     })()""")
     page.mouse_move(box["x"], box["y"])
     tip = page.eval("(() => { const t = document.getElementById('tip'); return {hidden: t.hidden, text: t.textContent}; })()")
-    grouped = "{:,}".format(Decimal(box["value"])) if box["value"] else "—"
+    # A digest with no money and no qualified figure: a figure with a value, else one
+    # without (a date: its tooltip shows —).
+    grouped = "{:,}".format(Decimal(box["value"])) if box.get("value") else "—"
     check(not tip["hidden"] and grouped in tip["text"], name + ": hover shows value %s: %r" % (grouped, tip))
     page.screenshot(shot)
     page.mouse_move(1, 1)
