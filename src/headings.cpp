@@ -50,6 +50,7 @@ bool holds_any(std::u32string_view s, std::u32string_view chars) {
 // shares the secretary's office); 0 when none stands there.
 size_t held_post_at(std::u32string_view s, const StructureRules& r, size_t b, size_t end) {
   if (auto m = r.role_words.longest_at(s, b); m && b + m.len <= end) return m.len;
+  if (auto m = r.held_only_role_words.longest_at(s, b); m && b + m.len <= end) return m.len;
   // The longest body first: 乡人大主席团主席 is the presidium's chair (乡人大主席团 +
   // 主席), not 乡人大 + 主席 with 团主席 left for the name.
   size_t han = 0;

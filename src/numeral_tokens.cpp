@@ -74,7 +74,8 @@ class LocalGrammar {
   // 十五六, 二十七八, 三十五六万: a Chinese digit right after the unit's digit, one more
   // than it: `evaluate` makes the two a range (TokenReader::consecutive).
   bool pairs_with_unit_digit(const Token& t) const {
-    // One more only: 十三五 (the plan) stays no range, though 三五个 is (a few).
+    // One more only (十三五 stays 十三; 三五个, a few, is a range only on its own). The plans
+    // 十四五, 十五五 are consecutive: exclusions.json set phrases keep them no figure.
     return unit_digit_ > 0 && !t.arabic && t.digit == unit_digit_ + 1;
   }
   int unit_digit_ = -1;

@@ -92,15 +92,24 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
   return std::nullopt;
 }
 
-bool opens_period_paragraph(std::u32string_view line, char32_t before, const PeriodRules& rules) {
-  if (rules.paragraph_opening_rule.empty() || in_set(rules.paragraph_opening_not_after, before)) return false;
-  size_t end = 0;
-  if (auto m = rules.marker_words.longest_at(line, 0)) end = m.len;
-  else if (!rules.year_suffix.empty() && year_digits_at(line, 0) >= 0 &&
-           line.substr(4, rules.year_suffix.size()) == rules.year_suffix)
-    end = 4 + rules.year_suffix.size();
-  return end > 0 && end < line.size() && in_set(rules.paragraph_opening_then, line[end]) &&
-         !rules.not_before.longest_at(line, end);
+// The length of the marker word or the year (2024年) that `s` opens with, 0 if none: what
+// opens a paragraph (paragraph_opening) or a clause (clause_marker).
+size_t opening_marker(std::u32string_view s, const PeriodRules& rules) {
+  if (auto m = rules.marker_words.longest_at(s, 0)) return m.len;
+  if (!rules.year_suffix.empty() && year_digits_at(s, 0) >= 0 && s.substr(4, rules.year_suffix.size()) == rules.year_suffix)
+    return 4 + rules.year_suffix.size();
+  return 0;
+}
+
+bool opens_period_paragraph(std::u32string_view line, std::u32string_view before, const PeriodRules& rules) {
+  if (rules.paragraph_opening_rule.empty() || before.empty()) return false;
+  // A clause going on (…同比增长9.4%，), or words that take what follows (比 / 去年增加3公里,
+  // 截至 / 今年，累计…): the page broke a sentence there.
+  if (in_set(rules.paragraph_opening_not_after, before.back()) || rules.not_after.longest_ending_at(before, before.size()) ||
+      rules.paragraph_opening_not_after_words.longest_ending_at(before, before.size()))
+    return false;
+  size_t end = opening_marker(line, rules);
+  return end > 0 && end < line.size() && in_set(rules.paragraph_opening_then, line[end]);
 }
 
 std::optional<int> dateline_year(std::u32string_view line, std::u32string_view dateline_chars, const PeriodRules& rules) {
@@ -117,30 +126,25 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
                                      PeriodFrame frame) {
   std::vector<ClauseMark> out;
   if (rules.clause_marker_rule.empty()) return out;
-  // Inside quotes (“去年，今年”) nothing marks: counted only where a clause opens with a
-  // marker, which few do (a pass over every sentence's quotes cost 2% of a run).
-  auto quoted = [&](size_t end) {
-    int depth = 0;
-    for (size_t k = 0; k < end; ++k) {
-      if (is_open_quote(s[k])) ++depth;
-      if (is_close_quote(s[k]) && depth > 0) --depth;
-    }
-    return depth > 0;
-  };
+  auto is_break = [&](char32_t c) { return !is_han(c) && in_set(rules.clause_marker_breaks, c); };
+  int quote_depth = 0;  // inside quotes (“去年干得好，今年更要好”) nothing marks
   for (size_t i = 0; i + 1 < s.size(); ++i) {
-    // Clause breaks are marks, never ideographs: most characters of a sentence are
-    // ruled out by one test (find_first_of's search of the set per character was 1%).
-    if (is_han(s[i]) || !in_set(rules.clause_marker_breaks, s[i])) continue;
+    // Clause breaks are marks, never ideographs: most characters of a sentence are ruled
+    // out by one test (find_first_of's search of the set per character was 1%).
+    char32_t c = s[i];
+    if (is_han(c)) continue;
+    if (is_open_quote(c)) ++quote_depth;
+    if (is_close_quote(c) && quote_depth > 0) --quote_depth;
+    if (quote_depth > 0 || !in_set(rules.clause_marker_breaks, c)) continue;
     std::u32string_view clause = s.substr(i + 1);
     // Only a marker that opens the clause: 比前年增加120人次 is none.
-    bool opens = bool(rules.marker_words.longest_at(clause, 0)) ||
-                 (!rules.year_suffix.empty() && year_digits_at(clause, 0) >= 0 &&
-                  clause.substr(4, rules.year_suffix.size()) == rules.year_suffix);
-    if (!opens || quoted(i)) continue;
+    if (!opening_marker(clause, rules)) continue;
     auto mark = find_period_marker(clause, report_year, rules, frame);
     if (!mark || mark->sentence_only || mark->period == Period::none) continue;
     mark->rule = rules.clause_marker_rule;
-    out.push_back({i + 1, *mark});
+    size_t end = i + 1;
+    while (end < s.size() && !is_break(s[end])) ++end;
+    out.push_back({i + 1, end, *mark});
   }
   return out;
 }

@@ -139,18 +139,19 @@ struct FactsOut {
 };
 
 // periods.json clause_marker: the clauses of a sentence that open with a marker of
-// another period than `sentence_period` date the figures after them (fi.clause_starts,
-// in joined offsets: the sentence's characters begin at `offset`) and the sentences after.
+// another period than `sentence_period` date their own figures (fi.clause_starts, in
+// joined offsets: the sentence's characters begin at `offset`); the sentence's period
+// comes back after each (今年上半年已投入使用 is an aside, 全年培训党员1200人次 after it is
+// the year reviewed), and the period running on to the next sentences is not touched.
 void mark_clauses(std::u32string_view sentence, size_t offset, Period sentence_period, const StretchContext& cx,
-                  const Rules& rules, PeriodMark& current, FactInput& fi) {
-  Period last = sentence_period;
+                  const Rules& rules, FactInput& fi) {
   for (const ClauseMark& c : clause_marks(sentence, cx.report_year, rules.periods, cx.frame)) {
-    if (c.mark.period == last) continue;
-    last = c.mark.period;
+    if (c.mark.period == sentence_period) continue;
     fi.clause_starts.push_back(offset + c.at);
     fi.clause_periods.push_back(c.mark.period);
-    current = c.mark;
-    current.marked = false;
+    if (c.end >= sentence.size()) continue;  // the clause ends the sentence: the next one has its own
+    fi.clause_starts.push_back(offset + c.end);
+    fi.clause_periods.push_back(sentence_period);
   }
 }
 
@@ -185,7 +186,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
     if (cx.with_periods) {
       Joined sj = Joined::of(local_view, st.pieces);
       here = next_period(current, find_period_marker(sj.chars(), cx.report_year, rules.periods, cx.frame));
-      mark_clauses(sj.chars(), offset, here.period, cx, rules, current, fi);
+      mark_clauses(sj.chars(), offset, here.period, cx, rules, fi);
     }
     bool marked = cx.with_periods && !here.rule.empty() && here.marked;
     fi.sentence_starts.push_back(offset);
@@ -371,6 +372,7 @@ bool any_edge_line(std::u32string_view text, size_t n, bool backward, Fn fn) {
       pos = e + 1;
     }
     std::u32string_view line = text.substr(b, e - b);
+    if (!line.empty() && line.back() == U'\r') line.remove_suffix(1);  // a CRLF file's line
     if (line.find_first_not_of(U" \t\r\u3000") == std::u32string_view::npos) continue;
     ++seen;
     if (fn(line)) return true;
@@ -384,6 +386,13 @@ bool any_edge_line(std::u32string_view text, size_t n, bool backward, Fn fn) {
 bool given_after_year(const Document& doc, const Rules& rules) {
   const PeriodRules& pr = rules.periods;
   if (pr.full_report_given_after_rule.empty() || doc.genre != "full_report" || !doc.report_year) return false;
+  // Words that only a text written during the year says (今年以来, 明年): a draft of December
+  // given in January keeps them, and then its 今年 is the year under review.
+  for (const std::u32string& w : pr.full_report_given_after_unless) {
+    auto same = [](char32_t a, char32_t b) { return fold_char(a) == b; };
+    if (!w.empty() && std::search(doc.text.begin(), doc.text.end(), w.begin(), w.end(), same) != doc.text.end())
+      return false;
+  }
   auto after = [&](std::u32string_view line) {
     auto year = dateline_year(matching_view(line), rules.structure.dateline_chars, pr);
     return year && *year > *doc.report_year;

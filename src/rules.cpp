@@ -836,8 +836,11 @@ void load_structure(const Node& root, StructureRules& r) {
     r.region_path_rule = g->at("region_path").str();
   }
   for (const Node& n : root.at("roles").list()) {
-    n.keys({"name", "word"});
-    r.role_words.add(n.at("word").text(), int(r.roles.size()));
+    n.keys({"name", "word", "held_only"});
+    // A rank (一级调研员) is read only as a post held with another after 、, never alone:
+    // 县委组织部副调研员 赵刚： before a sentence about him is no unit of his.
+    bool held_only = n.opt("held_only") && n.at("held_only").boolean();
+    (held_only ? r.held_only_role_words : r.role_words).add(n.at("word").text(), int(r.roles.size()));
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
   }
   load_organization(root.at("organization"), r);
@@ -920,7 +923,8 @@ void load_periods(const Node& root, PeriodRules& r) {
     d->keys({"name", "_doc", "month_chars", "month_chars_max", "month"});
     r.dated_event_rule = d->at("name").str();
     r.dated_event_month_chars = d->at("month_chars").text();
-    r.dated_event_month_chars_max = size_t(d->at("month_chars_max").integer(1, 32));
+    // Optional, so that a periods.json of --rules written before it still loads.
+    if (auto m = d->opt("month_chars_max")) r.dated_event_month_chars_max = size_t(m->integer(1, 32));
     r.dated_event_month = d->at("month").text();
     if (r.dated_event_month.empty()) d->at("month").fail("month must not be empty");
   }
@@ -930,15 +934,17 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.clause_marker_breaks = c->at("clause_breaks").text();
   }
   if (auto g = root.opt("full_report_given_after")) {
-    g->keys({"name", "lines"});
+    g->keys({"name", "lines", "unless_words"});
     r.full_report_given_after_rule = g->at("name").str();
     r.full_report_given_after_lines = size_t(g->at("lines").integer(1, 100));
+    for (const Node& w : g->at("unless_words").list()) r.full_report_given_after_unless.push_back(w.text());
   }
   if (auto o = root.opt("paragraph_opening")) {
-    o->keys({"name", "then", "not_after"});
+    o->keys({"name", "then", "not_after", "not_after_words"});
     r.paragraph_opening_rule = o->at("name").str();
     r.paragraph_opening_then = o->at("then").text();
     r.paragraph_opening_not_after = o->at("not_after").text();
+    add_words(r.paragraph_opening_not_after_words, o->at("not_after_words"), 0);
     if (r.paragraph_opening_then.empty()) o->at("then").fail("then must not be empty");
   }
 }

@@ -300,7 +300,7 @@ struct Builder {
   bool opens_period(const ShortPieces& line) const {
     if (open.pieces.empty() || open_finished || line.empty() || open.pieces.back().empty()) return false;
     std::u32string_view first = view.substr(line.first.start, line.first.size());
-    return opens_period_paragraph(first, view[open.pieces.back().end - 1], rules.periods);
+    return opens_period_paragraph(first, view.substr(0, open.pieces.back().end), rules.periods);
   }
   bool starts_with_period_marker(const Pieces& pieces) const {
     std::u32string s = text_of(view, pieces);

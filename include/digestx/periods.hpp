@@ -40,15 +40,15 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view sentence, std::
 
 // Whether `line` opens with a marker word or a year and then a clause break (今年，…
 // 下一步，… 2024年，…) under periods.json paragraph_opening, so that it starts a paragraph
-// though the text before (ending in `before`) ends no sentence.
-bool opens_period_paragraph(std::u32string_view line, char32_t before, const PeriodRules& rules);
+// though the text before it (`before`, up to the line) ends no sentence.
+bool opens_period_paragraph(std::u32string_view line, std::u32string_view before, const PeriodRules& rules);
 
 // A marker opening a later clause of a sentence, of another period than the sentence's
 // (去年新建网格15个，今年将新增网格5个; 今年计划投入资金300万元，去年已投入200万元): the figures
-// after it take its period, and so do the sentences after it (periods.json
-// clause_marker). `at`: where the clause begins in the sentence.
+// of that clause take its period (periods.json clause_marker). [at, end): the clause, up
+// to the next clause break or the sentence's end.
 struct ClauseMark {
-  size_t at = 0;
+  size_t at = 0, end = 0;
   PeriodMark mark;
 };
 std::vector<ClauseMark> clause_marks(std::u32string_view sentence, std::optional<int> report_year,

@@ -279,6 +279,7 @@ struct StructureRules {
   std::string year_option_rule, region_option_rule, region_path_rule;
   std::vector<Named> roles;
   Lexicon role_words;  // value: index into roles
+  Lexicon held_only_role_words;  // roles read only after 、 (a rank: 书记、一级调研员); value: index into roles
   std::string organization_rule;
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
@@ -426,7 +427,7 @@ struct PeriodRules {
   // only: （2025年1月10日） under the title, 2021年3月，我调任… (not a period of the rest).
   std::string dated_event_rule;
   std::u32string dated_event_month_chars;  // what may stand between 年 and 月: 1-10, 十二
-  size_t dated_event_month_chars_max = 0;   // and how many of them at most
+  size_t dated_event_month_chars_max = 6;   // and how many of them at most (1-10 is 4)
   std::u32string dated_event_month;        // 月
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
@@ -436,8 +437,10 @@ struct PeriodRules {
   // A full report dated after the year it reviews reads its period words as a digest's.
   std::string full_report_given_after_rule;  // empty: off
   size_t full_report_given_after_lines = 0;  // how many lines of text, from the start and from the end, may hold the date
+  std::vector<std::u32string> full_report_given_after_unless;  // words of a text written during its year: 今年以来, 明年
   std::u32string paragraph_opening_then;  // what follows the marker: ，,
   std::u32string paragraph_opening_not_after;  // the text before ends in one: a clause goes on
+  Lexicon paragraph_opening_not_after_words;   // or in one of these (截至, 到): they take what follows
 };
 
 struct NumberRules {
