@@ -174,13 +174,19 @@ std::optional<Core> NumeralReader::bare_big_unit(size_t i) const {
   return c;
 }
 
+// The longest word of `words` ending at `end`, unless a longer word of `longer` ends there
+// too, whose last characters only look like it (建成 for the 成 of 成千上万, 附近 for 近).
+Lexicon::Match NumeralReader::word_ending_unless(const Lexicon& words, const Lexicon& longer, size_t end) const {
+  auto word = words.longest_ending_at(s_, end);
+  if (!word) return word;
+  auto other = longer.longest_ending_at(s_, end);
+  return other && other.len > word.len ? Lexicon::Match{} : word;
+}
+
 // 超亿元, 近万名: a bound word ends at i, not a longer word that ends in one (附近万亩良田:
 // 近 of 附近 is no "nearly"; 签约亿元项目: 约 of 签约 is no "about").
 bool NumeralReader::bound_word_before(size_t i) const {
-  auto bound = r_.bare_big_bounds_before.longest_ending_at(s_, i);
-  if (!bound) return false;
-  auto other = r_.bare_big_not_bounds_before.longest_ending_at(s_, i);
-  return !other || other.len <= bound.len;
+  return bool(word_ending_unless(r_.bare_big_bounds_before, r_.bare_big_not_bounds_before, i));
 }
 
 // 元以上, 亩以下: a unit word, then a bound; not after 数, 几 (数亿元以上, 几万元以下),
@@ -188,10 +194,7 @@ bool NumeralReader::bound_word_before(size_t i) const {
 // 成 of the verb 建成 is not the 成 of 成千上万).
 bool NumeralReader::unit_then_bound(size_t i) const {
   if (r_.bare_big_rule.empty()) return false;
-  if (auto no = i >= 2 ? r_.bare_big_not_after.longest_ending_at(s_, i - 1) : Lexicon::Match{}) {
-    auto word = r_.bare_big_but_after.longest_ending_at(s_, i - 1);
-    if (!word || word.len <= no.len) return false;
-  }
+  if (i >= 2 && word_ending_unless(r_.bare_big_not_after, r_.bare_big_but_after, i - 1)) return false;
   if (i >= 2 && (r_.info(s_[i - 2]) || is_ascii_digit(s_[i - 2]))) return false;  // 3亿元: no bare unit
   auto unit = r_.unit_words.longest_at(s_, i);
   return unit && bool(r_.bare_big_bounds.longest_at(s_, i + unit.len));

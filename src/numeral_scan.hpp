@@ -217,6 +217,7 @@ class NumeralReader : public TokenReader {
   std::optional<Core> bare_big_unit(size_t i) const;
   bool unit_then_bound(size_t i) const;
   bool bound_word_before(size_t i) const;
+  Lexicon::Match word_ending_unless(const Lexicon& words, const Lexicon& longer, size_t end) const;
   // Reads tokens [b, e) digit by digit: 二〇二二, 七五(折).
   std::optional<Numeral> digit_string(TokenSpan toks, size_t b, size_t e) const;
   void add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) const;

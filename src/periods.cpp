@@ -103,13 +103,13 @@ size_t opening_marker(std::u32string_view s, const PeriodRules& rules) {
 
 bool opens_period_paragraph(std::u32string_view line, std::u32string_view before, const PeriodRules& rules) {
   if (rules.paragraph_opening_rule.empty() || before.empty()) return false;
+  // The line first: few open with a marker, and each body line of an open paragraph asks.
+  size_t end = opening_marker(line, rules);
+  if (end == 0 || end >= line.size() || !in_set(rules.paragraph_opening_then, line[end])) return false;
   // A clause going on (…同比增长9.4%，), or words that take what follows (比 / 去年增加3公里,
   // 截至 / 今年，累计…): the page broke a sentence there.
-  if (in_set(rules.paragraph_opening_not_after, before.back()) || rules.not_after.longest_ending_at(before, before.size()) ||
-      rules.paragraph_opening_not_after_words.longest_ending_at(before, before.size()))
-    return false;
-  size_t end = opening_marker(line, rules);
-  return end > 0 && end < line.size() && in_set(rules.paragraph_opening_then, line[end]);
+  return !in_set(rules.paragraph_opening_not_after, before.back()) && !rules.not_after.longest_ending_at(before, before.size()) &&
+         !rules.paragraph_opening_not_after_words.longest_ending_at(before, before.size());
 }
 
 std::optional<int> dateline_year(std::u32string_view line, std::u32string_view dateline_chars, const PeriodRules& rules) {
@@ -118,15 +118,15 @@ std::optional<int> dateline_year(std::u32string_view line, std::u32string_view d
   if (line.empty() || rules.year_suffix.empty() || line.find_first_not_of(dateline_chars) != std::u32string_view::npos)
     return std::nullopt;
   size_t at = line.find(rules.year_suffix);
-  if (at == std::u32string_view::npos || at < 4 || year_digits_at(line, at - 4) < 0) return std::nullopt;
-  return year_digits_at(line, at - 4);
+  int year = at == std::u32string_view::npos || at < 4 ? -1 : year_digits_at(line, at - 4);
+  return year < 0 ? std::nullopt : std::optional<int>(year);
 }
 
 std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> report_year, const PeriodRules& rules,
                                      PeriodFrame frame) {
   std::vector<ClauseMark> out;
   if (rules.clause_marker_rule.empty()) return out;
-  auto is_break = [&](char32_t c) { return !is_han(c) && in_set(rules.clause_marker_breaks, c); };
+  auto is_break = [&](char32_t c) { return in_set(rules.clause_marker_breaks, c); };
   int quote_depth = 0;  // inside quotes (“去年干得好，今年更要好”) nothing marks
   for (size_t i = 0; i + 1 < s.size(); ++i) {
     // Clause breaks are marks, never ideographs: most characters of a sentence are ruled
@@ -135,7 +135,7 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     if (is_han(c)) continue;
     if (is_open_quote(c)) ++quote_depth;
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
-    if (quote_depth > 0 || !in_set(rules.clause_marker_breaks, c)) continue;
+    if (quote_depth > 0 || !is_break(c)) continue;
     std::u32string_view clause = s.substr(i + 1);
     // Only a marker that opens the clause: 比前年增加120人次 is none.
     if (!opening_marker(clause, rules)) continue;

@@ -353,33 +353,6 @@ void take_front(Document& doc, Structure& st, const Rules& rules, const ExtractO
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
 }
 
-// The text's lines that hold text, the first `n` of them from the front (`backward`:
-// from the end), each given to `fn` until it returns true.
-template <class Fn>
-bool any_edge_line(std::u32string_view text, size_t n, bool backward, Fn fn) {
-  size_t seen = 0, pos = backward ? text.size() : 0;
-  while (seen < n && (backward ? pos > 0 : pos < text.size())) {
-    size_t b, e;
-    if (backward) {
-      e = pos;
-      b = text.find_last_of(U'\n', e == 0 ? 0 : e - 1);
-      b = (b == std::u32string_view::npos || e == 0) ? 0 : b + 1;
-      pos = b == 0 ? 0 : b - 1;
-    } else {
-      b = pos;
-      e = text.find(U'\n', b);
-      if (e == std::u32string_view::npos) e = text.size();
-      pos = e + 1;
-    }
-    std::u32string_view line = text.substr(b, e - b);
-    if (!line.empty() && line.back() == U'\r') line.remove_suffix(1);  // a CRLF file's line
-    if (line.find_first_not_of(U" \t\r\u3000") == std::u32string_view::npos) continue;
-    ++seen;
-    if (fn(line)) return true;
-  }
-  return false;
-}
-
 // periods.json full_report_given_after: a full report dated after the year it reviews,
 // by a line that is a date alone among the first or last lines of its text (under the
 // byline: （2024年1月12日）; at the end: 2024年1月15日, under the signature).
@@ -397,8 +370,16 @@ bool given_after_year(const Document& doc, const Rules& rules) {
     auto year = dateline_year(matching_view(line), rules.structure.dateline_chars, pr);
     return year && *year > *doc.report_year;
   };
-  return any_edge_line(doc.text, pr.full_report_given_after_lines, false, after) ||
-         any_edge_line(doc.text, pr.full_report_given_after_lines, true, after);
+  // The first and the last `n` lines that hold text (for_each_line drops a CRLF file's \r).
+  size_t n = pr.full_report_given_after_lines, seen = 0;
+  std::vector<std::u32string_view> last(n);
+  bool found = false;
+  for_each_line(doc.text, [&](std::u32string_view line) {
+    if (found || line.find_first_not_of(U" \t\u3000") == std::u32string_view::npos) return;
+    found = seen < n && after(line);
+    last[seen++ % n] = line;
+  });
+  return found || std::any_of(last.begin(), last.begin() + long(std::min(seen, n)), after);
 }
 
 StretchContext context_of(const Document& doc, const ExtractOptions& options) {
