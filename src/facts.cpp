@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "digestx/aspects.hpp"
+#include "digestx/periods.hpp"
 #include "digestx/utf.hpp"
 #include "fact_text.hpp"
 
@@ -309,13 +310,15 @@ class FactFinder : private facts::FactText {
 
   // The period of a figure at pos: its sentence's, or that of a clause marker between
   // the sentence's start and it (去年新建网格15个，今年将新增网格5个: 5个 this_year).
-  Period period_at(size_t pos) const {
+  // `by_clause` tells whether a clause marker decided it (--explain names that rule).
+  Period period_at(size_t pos, bool& by_clause) const {
     size_t k = sentence_of(pos);
     Period p = k < in_.periods.size() ? in_.periods[k] : Period::none;
     const auto& starts = in_.clause_starts;
     auto it = std::upper_bound(starts.begin(), starts.end(), pos);
     size_t sentence_start = k < in_.sentence_starts.size() ? in_.sentence_starts[k] : 0;
-    if (it != starts.begin() && *(it - 1) >= sentence_start) p = in_.clause_periods[size_t(it - starts.begin()) - 1];
+    by_clause = it != starts.begin() && *(it - 1) >= sentence_start;
+    if (by_clause) p = in_.clause_periods[size_t(it - starts.begin()) - 1];
     return p;
   }
 
@@ -329,10 +332,9 @@ class FactFinder : private facts::FactText {
     if (d.range) f.range = *d.range;
     if (!d.subject.empty()) f.subject = subject_pieces(d);
     f.aspect = d.aspect;
-    f.period = period_at(d.nb);
-    f.year = f.period == Period::none || !in_.report_year
-                 ? std::nullopt
-                 : std::optional<int>(*in_.report_year + (f.period == Period::this_year ? 1 : 0));
+    bool by_clause = false;
+    f.period = period_at(d.nb, by_clause);
+    f.year = year_of(f.period, in_.report_year);
     if (in_.explain) {
       FactRules& r = f.rules.mut();
       r.numeral.assign(d.numeral_rules.begin(), d.numeral_rules.end());
@@ -342,6 +344,7 @@ class FactFinder : private facts::FactText {
       r.kind = d.kind_rule;
       r.aspect = d.aspect_rule;
       r.pattern = d.pattern_rule;
+      if (by_clause) r.period = r_.periods.clause_marker_rule;
     }
     return f;
   }

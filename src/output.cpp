@@ -372,6 +372,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     j.optional_field("subject", r.subject);
     j.optional_field("aspect", r.aspect);
     j.optional_field("pattern", r.pattern);
+    j.optional_field("period", r.period);
     j.end_object();
   }
   j.end_object();

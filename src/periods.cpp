@@ -112,6 +112,27 @@ bool opens_period_paragraph(std::u32string_view line, std::u32string_view before
          !rules.paragraph_opening_not_after_words.longest_ending_at(before, before.size());
 }
 
+std::optional<PeriodMark> header_period(std::u32string_view header, std::optional<int> report_year,
+                                        const PeriodRules& rules, PeriodFrame frame) {
+  if (rules.table_cell_rule.empty() || header.empty()) return std::nullopt;
+  if (auto m = rules.marker_words.longest_at(header, 0)) {
+    PeriodMark mark = mark_of(rules.markers[size_t(m.value)], frame);
+    // 去年 of a full report: the year before its review; 去年同期 (not_before): a
+    // comparison's base, of no period of its own.
+    if (mark.sentence_only || rules.not_before.longest_at(header, m.len)) mark.period = Period::none;
+    mark.rule = rules.table_cell_rule;
+    return mark;
+  }
+  int year = year_digits_at(header, 0);
+  if (year < 0 || (header.size() > 4 && year_digit(header[4]) >= 0)) return std::nullopt;  // 20231 is no year
+  size_t after = 4 + rules.table_cell_year_words.longest_at(header, 4).len;
+  bool span = after < header.size() && in_set(rules.table_cell_span_marks, header[after]);
+  PeriodMark mark{Period::none, rules.table_cell_rule, true};
+  for (const auto& marker : rules.markers)
+    if (!span && report_year && marker.year_offset && year == *report_year + *marker.year_offset) mark.period = marker.period;
+  return mark;
+}
+
 std::optional<int> dateline_year(std::u32string_view line, std::u32string_view dateline_chars, const PeriodRules& rules) {
   while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
   while (!line.empty() && is_space(line.front())) line.remove_prefix(1);

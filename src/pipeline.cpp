@@ -204,7 +204,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
     if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
   }
-  read_table_cells(text, found, rules, cx.explain);
+  read_table_cells(text, found, rules, {cx.report_year, cx.frame, cx.with_periods, cx.explain});
   if (out.facts.empty()) out.facts = std::move(found);  // one paragraph: no second copy
   else for (Fact& f : found) out.facts.push_back(std::move(f));
   for (const Refusal& r : left_out) out.left_out.push_back({shifted(r.span, whole.start), r.rule});

@@ -570,6 +570,12 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
         if (!word_lists || !word_lists->has(v.string_ref())) v.fail("no list of that name in \"word_lists\"");
         add_words(item.words, word_lists->at(v.string_ref()), 0);
       }
+    } else if (key == "ending") {
+      only(t == T::literal);
+      item.ending = v.boolean();
+    } else if (key == "not_holding") {
+      only(t == T::literal);
+      item.not_holding = v.text();
     } else if (key == "open" || key == "close") {
       only(t == T::bracket);
       (key == "open" ? item.open : item.close) = v.text();
@@ -598,7 +604,7 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
@@ -885,7 +891,8 @@ void load_sentences(const Node& root, SentenceRules& r) {
 
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
-             "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker"});
+             "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker",
+             "table_cell"});
   for (const Node& n : root.at("markers").list()) {
     n.keys({"name", "text", "year_offset", "period", "in_full_report"});
     PeriodRules::Marker m;
@@ -932,6 +939,12 @@ void load_periods(const Node& root, PeriodRules& r) {
     c->keys({"name", "clause_breaks"});
     r.clause_marker_rule = c->at("name").str();
     r.clause_marker_breaks = c->at("clause_breaks").text();
+  }
+  if (auto t = root.opt("table_cell")) {
+    t->keys({"name", "year_words", "span_marks"});
+    r.table_cell_rule = t->at("name").str();
+    add_words(r.table_cell_year_words, t->at("year_words"), 0);
+    r.table_cell_span_marks = t->at("span_marks").text();
   }
   if (auto g = root.opt("full_report_given_after")) {
     g->keys({"name", "lines", "unless_words"});

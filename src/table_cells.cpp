@@ -101,9 +101,25 @@ const AspectRules::Cue* column_cue(std::u32string_view header_view, std::string_
 
 bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
 
+// periods.json table_cell: the period of a figure under a dated column header (| 指标 |
+// 2022年 | 2023年 |), or beside a dated row label (| 2023年 | 410万元 |), which wins over
+// its sentence's: the rows of a table all sit in the sentence before them.
+void date_cell(std::u32string_view text, Span head, Span label, const TableContext& cx, const Rules& rules, Fact& f) {
+  if (!cx.with_periods) return;
+  std::optional<PeriodMark> mark;
+  for (Span s : {head, label}) {
+    if (mark || s.empty()) continue;
+    mark = header_period(matching_view(text.substr(s.start, s.size())), cx.report_year, rules.periods, cx.frame);
+  }
+  if (!mark) return;
+  f.period = mark->period;
+  f.year = year_of(f.period, cx.report_year);
+  if (cx.explain) f.rules.mut().period = mark->rule;
+}
+
 // One figure alone in its cell: its subject from the row's label or the column's
 // header, and its aspect from a header that names one.
-void read_cell(std::u32string_view text, Fact& f, const Rules& rules, bool explain) {
+void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const TableContext& cx) {
   Span line = line_at(text, f.span.start);
   std::vector<Span> cells = cells_of(text, line);
   size_t col = cells.size();
@@ -120,24 +136,25 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, bool expla
   if (names_a_noun(text, subject)) {
     f.subject = ShortPieces();
     f.subject.first = subject;
-    if (explain) f.rules.mut().subject = by_row ? tc.row_rule : tc.column_rule;
+    if (cx.explain) f.rules.mut().subject = by_row ? tc.row_rule : tc.column_rule;
   }
   if (cue) {
     f.aspect = rules.kinds.aspects[size_t(cue->aspect)].name;
-    if (explain) f.rules.mut().aspect = cue->name;
+    if (cx.explain) f.rules.mut().aspect = cue->name;
   }
+  date_cell(text, head, cells[0], cx, rules, f);
 }
 
 }  // namespace
 
-void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain) {
+void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, const TableContext& cx) {
   if (rules.subjects.table_cells.row_rule.empty()) return;
   Span line;  // the last fact's line: a line of a thousand figures is found once
   for (Fact& f : facts) {
     if (!is_quantity(f) || f.span.empty()) continue;
     if (f.span.start < line.start || f.span.start >= line.end) line = line_at(text, f.span.start);
     Span s = trimmed(text, line);
-    if (!s.empty() && is_bar(text[s.start])) read_cell(text, f, rules, explain);
+    if (!s.empty() && is_bar(text[s.start])) read_cell(text, f, rules, cx);
   }
 }
 

@@ -96,6 +96,7 @@ TEST_P(TableCellsTable, ReadsHeaders) {
   std::u32string text = from_utf8(c.at("in").get<std::string>());
   ExtractOptions options;
   options.explain = true;
+  if (c.contains("report_year")) options.year = c.at("report_year").get<int>();
   Document doc = extract_text(text, {}, rules(), options);
   std::vector<const Fact*> got;
   for (const auto& u : doc.units)
@@ -109,6 +110,8 @@ TEST_P(TableCellsTable, ReadsHeaders) {
     if (w.contains("aspect")) EXPECT_EQ(std::string(f.aspect), expected(w, "aspect")) << wtext;
     if (w.contains("subject_rule")) EXPECT_EQ(f.rules->subject, w.at("subject_rule").get<std::string>()) << wtext;
     if (w.contains("aspect_rule")) EXPECT_EQ(f.rules->aspect, w.at("aspect_rule").get<std::string>()) << wtext;
+    if (w.contains("period")) EXPECT_EQ(period_name(f.period) ? period_name(f.period) : "<null>", expected(w, "period")) << wtext;
+    if (w.contains("period_rule")) EXPECT_EQ(f.rules->period, w.at("period_rule").get<std::string>()) << wtext;
   }
 }
 

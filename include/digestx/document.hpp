@@ -23,6 +23,7 @@ struct FactRules {
   std::vector<std::string> numeral;
   std::string unit, qualifier, subject, kind, aspect;
   std::string pattern;  // the facts.json pattern that composed the fact
+  std::string period;   // a rule that dated the figure apart from its sentence (a clause, a table column)
 };
 
 // Archives hold hundreds of thousands of facts: a fact stays small. Names (kind,

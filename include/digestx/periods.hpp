@@ -54,6 +54,14 @@ struct ClauseMark {
 std::vector<ClauseMark> clause_marks(std::u32string_view sentence, std::optional<int> report_year,
                                      const PeriodRules& rules, PeriodFrame frame);
 
+// The period a table's header cell (or a row's label) gives the figures under it
+// (periods.json table_cell), in the matching view: a year opening it (2023年, 2023年度,
+// 2024年目标) or a marker word (今年目标). A year that is not the report year or the one
+// after, a span of years (2021—2023年), or any year when the report year is unknown gives
+// Period::none; nullopt when the header dates nothing (指标, 增长).
+std::optional<PeriodMark> header_period(std::u32string_view header, std::optional<int> report_year,
+                                        const PeriodRules& rules, PeriodFrame frame);
+
 // Periods of the sentences of one unit, in order.
 // The period of a unit's sentences before any marker: none in a digest, the year under
 // review in a full report (periods.json full_report_start).

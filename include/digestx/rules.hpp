@@ -214,6 +214,8 @@ struct HeadingItem {
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
   std::u32string text;         // literal: this text,
   Lexicon words;               // or any one of these words (述职人, 汇报人); year: what follows the digits (年度, 年)
+  bool ending = false;         // literal: the rest of its bracket, ending with one of the words (主持党委全面工作)
+  std::u32string not_holding;  // literal (ending): marks the rest may not hold (a clause's: ，。：)
   std::u32string open, close;  // bracket: pairs, k-th with k-th
   size_t max_chars = 0;        // bracket: what it holds, at most (0: any)
   bool sentence_is_paragraph = false;  // headline: a sentence there is the unit's first paragraph, not a refusal
@@ -434,6 +436,11 @@ struct PeriodRules {
   std::string paragraph_opening_rule;     // empty: off
   std::string clause_marker_rule;         // empty: off (one period per sentence)
   std::u32string clause_marker_breaks;    // what ends the clause before: ，；
+  // A table cell under a column header (or beside a row label) opening with a year or a
+  // marker word takes that header's period: | 指标 | 2022年 | 2023年 |.
+  std::string table_cell_rule;            // empty: off (a cell has its sentence's period)
+  Lexicon table_cell_year_words;          // what may follow the year's digits: 年, 年度
+  std::u32string table_cell_span_marks;   // a span of years after them (2021—2023年): no one year
   // A full report dated after the year it reviews reads its period words as a digest's.
   std::string full_report_given_after_rule;  // empty: off
   size_t full_report_given_after_lines = 0;  // how many lines of text, from the start and from the end, may hold the date

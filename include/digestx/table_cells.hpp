@@ -2,19 +2,30 @@
 // (| 实际利用外资 | 5.6亿美元 | 12.5% | under | 指标 | 2017年 | 增长 |) has no words around
 // it to name what it measures. Its column's header names it, or, where that header is
 // only a year (2017年) or the figure's aspect (增长), the row's label does; a header
-// that names a change or a share (aspects.json where column) gives the aspect.
+// that names a change or a share (aspects.json where column) gives the aspect, and a
+// header that opens with a year or a period word (2022年, 今年目标) gives the period
+// (periods.json table_cell).
 #pragma once
 
 #include <string_view>
 #include <vector>
 
 #include "digestx/document.hpp"
+#include "digestx/periods.hpp"
 #include "digestx/rules.hpp"
 
 namespace digestx {
 
+// What a header's year is read against.
+struct TableContext {
+  std::optional<int> report_year;
+  PeriodFrame frame = PeriodFrame::digest;
+  bool with_periods = false;  // a sidebar's figures have no period, dated header or not
+  bool explain = false;
+};
+
 // `text` is the whole decoded source; the facts' spans index it.
-void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain);
+void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, const TableContext& cx);
 
 // Whether the line holding `pos` is a table row (| a | b |) with no row right above or
 // below it: a table of one row, as a heading set in cells stands (| 城北镇党委 | 书记 | 王强 |),
