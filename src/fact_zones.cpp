@@ -15,6 +15,7 @@ ExclusionZones::ExclusionZones(const FactText& t) : t_(t) {
 std::string_view ExclusionZones::refusal(const Numeral& n) const {
   const ExclusionRules& x = t_.x_;
   if (zone_at(urls_, n.begin)) return x.url_rule;
+  if (!x.unit_label_rule.empty() && x.unit_label_words.longest_ending_at(t_.s_, n.begin)) return x.unit_label_rule;
   if (const Zone* z = zone_at(institutions_, n.begin)) return x.institution_names[z->rule].name;
   return set_phrase_rule(n.begin, n.end);
 }

@@ -185,7 +185,8 @@ bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us
 // out too.
 std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return {};
-  if (rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos) return {};
+  bool ends_sentence = rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos;
+  if (ends_sentence && !rules.furniture_any_sentence_end) return {};
   char32_t first = view[line.body.start];
   std::u32string_view body = view.substr(line.body.start, line.body.size());
   auto holds = [&](std::u32string_view chars) {
@@ -201,6 +202,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   if (!rules.furniture_first_any.may_start(first) && !holds_any()) return {};
   auto candidate = [&](size_t k) {
     const std::u32string& needs = rules.furniture_contains[k];
+    if (ends_sentence && !rules.furniture_sentence_end[k]) return false;
     return (needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs)) &&
            rules.furniture[k].pattern.may_match(body);
   };

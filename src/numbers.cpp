@@ -82,9 +82,11 @@ class Scanner : public NumeralReader {
   // (误差控制在±5%以内, 偏差正负0.5个百分点: 5% read alone is a level or an amount it is
   // not) and a minus sign right after a word of decrease (同比下降-1.2%, 减少-3个: a fall
   // of 1.2, or a fall of -1.2, a rise?). 增长-1.2% is a fall, plainly signed, and is read.
+  // A rank from the last (排名倒数第二) read as a rank was second place.
   std::optional<Damage> ambiguous_sign(const Numeral& n) const {
-    if (auto w = r_.tolerance.words.longest_ending_at(s_, n.begin); w && !r_.tolerance.name.empty())
-      return Damage{n.begin - w.len, n.end, &r_.tolerance};
+    for (const auto* words_before : {&r_.tolerance, &r_.from_bottom})
+      if (auto w = words_before->words.longest_ending_at(s_, n.begin); w && !words_before->name.empty())
+        return Damage{n.begin - w.len, n.end, words_before};
     const auto& decrease = r_.negative_after_decrease;
     if (decrease.name.empty() || !n.value.negative() || !r_.negative_words.longest_at(s_, n.begin)) return std::nullopt;
     // A space may stand between the word and its sign (同比下降了 -1.2%, a PDF's spacing).

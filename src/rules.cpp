@@ -354,10 +354,12 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above"});
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end"});
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
       r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
+      r.furniture_sentence_end.push_back(n.opt("sentence_end") && n.at("sentence_end").boolean());
+      r.furniture_any_sentence_end = r.furniture_any_sentence_end || r.furniture_sentence_end.back();
       r.furniture_line_above.emplace_back();
       if (auto above = n.opt("line_above")) {
         above->keys({"max_chars", "not_holding"});
@@ -1043,7 +1045,7 @@ void load_numeral_notations(const Node& root, NumberRules& r) {
 void load_ambiguous_sign(const Node& root, NumberRules& r) {
   auto n = root.opt("ambiguous_sign");
   if (!n) return;
-  n->keys({"tolerance", "after_decrease"});
+  n->keys({"tolerance", "after_decrease", "from_bottom"});
   auto load = [&](const char* key, NumberRules::DamageRule& d) {
     auto k = n->opt(key);
     if (!k) return;
@@ -1055,6 +1057,7 @@ void load_ambiguous_sign(const Node& root, NumberRules& r) {
   };
   load("tolerance", r.tolerance);
   load("after_decrease", r.negative_after_decrease);
+  load("from_bottom", r.from_bottom);
 }
 
 // The spaced decimal point (12. 5%) and the kinds of damaged figures (2,3000名, 76 4%,
@@ -1334,7 +1337,7 @@ char32_t single_char(const Node& n) {
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "unit_prefix", "indefinite_one",
-             "place_names", "versions", "urls", "institution_names"});
+             "place_names", "versions", "urls", "institution_names", "unit_labels"});
   if (auto names = root.opt("institution_names")) {
     for (const Node& n : names->list()) {
       n.keys({"name", "units", "bare_units", "words", "max_chars"});
@@ -1390,6 +1393,7 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
+  if (auto u = root.opt("unit_labels")) r.unit_label_rule = load_named_words(*u, r.unit_label_words);
 }
 
 // ------------------------------------------------------------ facts.json

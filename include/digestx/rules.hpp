@@ -167,6 +167,10 @@ struct LayoutRules {
   // k-th: a paragraph runs on across the k-th rule's line (a PDF's page number, — 2 —,
   // between 二 and 是基层…): it is kept out of the text but ends nothing
   std::vector<bool> furniture_within_paragraph;
+  // k-th: the k-th rule takes a line that ends like a sentence too (a caption,
+  // 图为南塘镇党委书记郑小燕（右一）在茶园调研。); the others never do
+  std::vector<bool> furniture_sentence_end;
+  bool furniture_any_sentence_end = false;
   // k-th: the line right above the k-th rule's line, standing alone, at most max_chars
   // long and holding none of not_holding, is the same furniture (a WeChat account's name,
   // 白河发布, over 2025-01-22 18:30 发表于陕西); max_chars 0: none
@@ -489,10 +493,11 @@ struct NumberRules {
   // a tolerance (误差控制在±5%以内 is no 5%) and a minus sign after a word of decrease
   // (同比下降-1.2%: fell 1.2%, or fell by -1.2%, a rise?).
   DamageRule tolerance, negative_after_decrease;
+  DamageRule from_bottom;  // 排名倒数第二: a rank counted from the last, which a rank's value cannot say
   // The damage rule of that name, or nullptr.
   const DamageRule* damage_rule(std::string_view name) const {
     for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop,
-                                 &damaged_dotted_chain, &damaged_list_comma, &tolerance, &negative_after_decrease})
+                                 &damaged_dotted_chain, &damaged_list_comma, &tolerance, &negative_after_decrease, &from_bottom})
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
   }
@@ -704,6 +709,8 @@ struct ExclusionRules {
   std::string every_rule;                    // 每一栋楼、每一户居民: "every", never a count
   std::u32string every_after;
   std::string url_rule;  // numerals inside web addresses are no quantities
+  std::string unit_label_rule;  // 金额单位：千元: what a table's bare figures count in, no figure
+  Lexicon unit_label_words;     // 单位:, 单位：
   Lexicon url_starts;
   std::string version_rule;
   std::u32string version_before_chars;
