@@ -25,8 +25,8 @@ bool blocked(std::u32string_view s, size_t begin, size_t end, const PeriodRules&
 
 // A marker word's period in the frame of the document.
 PeriodMark mark_of(const PeriodRules::Marker& marker, PeriodFrame frame) {
-  if (frame != PeriodFrame::full_report) return PeriodMark{marker.period, marker.name, true};
-  return PeriodMark{marker.full_report_period, marker.name, true, marker.full_report_sentence_only};
+  if (frame != PeriodFrame::full_report) return PeriodMark{marker.period, marker.name, true, marker.sentence_only};
+  return PeriodMark{marker.full_report_period, marker.name, true, marker.full_report_sentence_only || marker.sentence_only};
 }
 
 // A word marker opening the second clause of a sentence whose first clause holds no
@@ -56,6 +56,16 @@ bool month_follows(std::u32string_view s, size_t after, const PeriodRules& rules
   return k > after && s.substr(k, rules.dated_event_month.size()) == rules.dated_event_month;
 }
 
+// dated_event in a digest: a this_year marker with a month after it (今年1月，街道获评全省
+//先进; 2024年1月，…) in a sentence with no plan word dates that event only. As a marker it
+// made the review after it (全年新建道路5公里) the year planned, without a word.
+PeriodMark digest_event(PeriodMark mark, std::u32string_view s, size_t after, const PeriodRules& rules) {
+  if (mark.period != Period::this_year || rules.dated_event_plan_words.empty() || !month_follows(s, after, rules))
+    return mark;
+  if (rules.dated_event_plan_words.occurs_within(s, 0, s.size())) return mark;
+  return PeriodMark{mark.period, rules.dated_event_rule, true, true};
+}
+
 }  // namespace
 
 std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optional<int> report_year,
@@ -69,7 +79,8 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
       if (!blocked(s, i, i + m.len, rules)) {
-        return mark_of(rules.markers[size_t(m.value)], frame);
+        PeriodMark mark = mark_of(rules.markers[size_t(m.value)], frame);
+        return frame == PeriodFrame::digest ? digest_event(mark, s, i + m.len, rules) : mark;
       }
     }
     // Year markers: "2022年" at the report year or an offset from it.
@@ -77,14 +88,19 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
       auto year = year_ending_at(s, i);
       size_t after = i + rules.year_suffix.size();
       if (year && !rules.year_not_before.longest_at(s, after) && !blocked(s, i - 4, after, rules)) {
-        // "2022—2025年" is a span of years, not a marker.
-        bool range = i >= 5 && rules.year_not_before.longest_ending_at(s, i - 4);
+        // "2022—2025年" is a span of years, not a marker; 到2025年 is one year.
+        Lexicon::Match dash = i >= 5 ? rules.year_not_before.longest_ending_at(s, i - 4) : Lexicon::Match{};
+        size_t before_dash = i - 4 - (dash ? dash.len : 0);  // the year's end before the dash, if any
+        bool range = dash && before_dash > 0 && (year_digit(s[before_dash - 1]) >= 0 || s[before_dash - 1] == rules.year_suffix[0]);
         for (const auto& marker : rules.markers) {
           if (range || !marker.year_offset || *year != *report_year + *marker.year_offset) continue;
           if (frame != PeriodFrame::digest && month_follows(s, after, rules))
             return PeriodMark{marker.period, rules.dated_event_rule, true, true};
-          return PeriodMark{marker.period, marker.name, true};
+          PeriodMark mark{marker.period, marker.name, true};
+          return frame == PeriodFrame::digest ? digest_event(mark, s, after, rules) : mark;
         }
+        // Another year (2022年 in a 2023 digest, 到2025年): its sentence has no period.
+        if (!range && !rules.other_year_rule.empty()) return PeriodMark{Period::none, rules.other_year_rule, true, true};
       }
     }
   }
@@ -161,7 +177,11 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     // Only a marker that opens the clause: 比前年增加120人次 is none.
     if (!opening_marker(clause, rules)) continue;
     auto mark = find_period_marker(clause, report_year, rules, frame);
-    if (!mark || mark->sentence_only || mark->period == Period::none) continue;
+    // A clause of another year (…，2022年为9800万元) has none, and a digest's event
+    // (…，2024年1月建成投用) its year's; other sentence-only marks date a whole sentence.
+    bool other_year = mark && mark->rule == rules.other_year_rule && !rules.other_year_rule.empty();
+    bool event = mark && frame == PeriodFrame::digest && mark->rule == rules.dated_event_rule;
+    if (!mark || (!other_year && !event && (mark->sentence_only || mark->period == Period::none))) continue;
     mark->rule = rules.clause_marker_rule;
     size_t end = i + 1;
     while (end < s.size() && !is_break(s[end])) ++end;

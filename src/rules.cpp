@@ -894,13 +894,14 @@ void load_sentences(const Node& root, SentenceRules& r) {
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
              "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker",
-             "table_cell"});
+             "table_cell", "other_year"});
   for (const Node& n : root.at("markers").list()) {
-    n.keys({"name", "text", "year_offset", "period", "in_full_report"});
+    n.keys({"name", "text", "year_offset", "period", "in_full_report", "sentence_only"});
     PeriodRules::Marker m;
     m.name = n.at("name").str();
-    m.period = parse_period(n.at("period"));
+    m.period = n.at("period").str() == "none" ? Period::none : parse_period(n.at("period"));
     m.full_report_period = m.period;
+    if (auto so = n.opt("sentence_only")) m.sentence_only = so->boolean();
     if (auto f = n.opt("in_full_report")) {
       m.full_report_sentence_only = f->str() == "sentence_only";
       m.full_report_period = m.full_report_sentence_only ? Period::none : parse_period(*f);
@@ -929,18 +930,23 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.full_report_start = parse_period(f->at("period"));
   }
   if (auto d = root.opt("dated_event")) {
-    d->keys({"name", "_doc", "month_chars", "month_chars_max", "month"});
+    d->keys({"name", "_doc", "month_chars", "month_chars_max", "month", "digest_plan_words"});
     r.dated_event_rule = d->at("name").str();
     r.dated_event_month_chars = d->at("month_chars").text();
     // Optional, so that a periods.json of --rules written before it still loads.
     if (auto m = d->opt("month_chars_max")) r.dated_event_month_chars_max = size_t(m->integer(1, 32));
     r.dated_event_month = d->at("month").text();
     if (r.dated_event_month.empty()) d->at("month").fail("month must not be empty");
+    if (auto w = d->opt("digest_plan_words")) add_words(r.dated_event_plan_words, *w, 0);
   }
   if (auto c = root.opt("clause_marker")) {
     c->keys({"name", "clause_breaks"});
     r.clause_marker_rule = c->at("name").str();
     r.clause_marker_breaks = c->at("clause_breaks").text();
+  }
+  if (auto o = root.opt("other_year")) {
+    o->keys({"name"});
+    r.other_year_rule = o->at("name").str();
   }
   if (auto t = root.opt("table_cell")) {
     t->keys({"name", "year_words", "span_marks"});

@@ -413,6 +413,7 @@ struct PeriodRules {
     // whether it dates its own sentence only (去年10月份我从X镇调至Y镇).
     Period full_report_period = Period::none;
     bool full_report_sentence_only = false;
+    bool sentence_only = false;  // in any frame: dates its own sentence only (前年: none)
   };
   std::vector<Marker> markers;
   Lexicon marker_words;  // value: index into markers
@@ -435,6 +436,12 @@ struct PeriodRules {
   std::u32string dated_event_month_chars;  // what may stand between 年 and 月: 1-10, 十二
   size_t dated_event_month_chars_max = 6;   // and how many of them at most (1-10 is 4)
   std::u32string dated_event_month;        // 月
+  // A digest's sentence dated by a this_year marker and a month (今年1月，街道获评…) is an
+  // event of its own, unless it holds one of these words of a plan (今年3月起，将开展…).
+  Lexicon dated_event_plan_words;
+  // A year neither the report year nor the one after dates its sentence (or clause) as
+  // no period: 2022年，全镇… in a 2023 digest was last_year.
+  std::string other_year_rule;  // empty: off (such a year marks nothing)
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
   std::string paragraph_opening_rule;     // empty: off
