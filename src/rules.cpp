@@ -743,6 +743,11 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     }
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
+  if (auto c = root.opt("continued_heading")) {
+    c->keys({"name", "marks"});
+    r.continued_heading_rule = c->at("name").str();
+    for (const Node& m : c->at("marks").list()) r.continued_marks.push_back(m.text());
+  }
   if (auto t = root.opt("two_line_heading")) {
     t->keys({"name", "max_chars", "name_line"});
     r.two_line_heading_rule = t->at("name").str();
@@ -811,7 +816,7 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists"});
+             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label", "in_unit"});

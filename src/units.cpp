@@ -1110,9 +1110,16 @@ void Walk::name_below(size_t i) {
   const Line& below = w.line(j);
   if (below.blank || below.content.empty()) return;
   Span line_below = covering(below.content);
-  if (line_below.size() > rules.structure.plain_heading.max_name_chars) return;
+  // Or, right under the post, the name, a separator and the headline (龙潭镇党委书记 over
+  // 杨　帆：让“金扁担”挑起乡村振兴: the name was lost, and the headline began with it).
+  bool with_headline = j == i + 1 && line_below.size() > rules.structure.plain_heading.max_name_chars;
+  if (line_below.size() > rules.structure.plain_heading.max_name_chars && !with_headline) return;
   auto parsed = two_line_parse(i, j);
-  if (!parsed || parsed->heading.name != line_below || !parsed->heading.headline.empty() || !parsed->body.empty()) return;
+  if (!parsed || !parsed->body.empty()) return;
+  const UnitHeading& h = parsed->heading;
+  bool name_alone = h.name == line_below && h.headline.empty();
+  bool name_first = with_headline && !h.name.empty() && h.name.start == line_below.start && !h.headline.empty();
+  if (!name_alone && !name_first) return;
   const auto& surnames = rules.structure.name_line_surnames;
   if (!surnames.empty() && !surnames.longest_at(text_of(view, {line_below}), 0)) return;
   if (!surnames.empty()) parsed->heading.rules.push_back(rules.structure.name_line_rule);
@@ -1186,9 +1193,39 @@ void Walk::place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading&
   }
 }
 
+std::u32string without_spaces(std::u32string s) {
+  s.erase(std::remove_if(s.begin(), s.end(), [](char32_t c) { return is_space(c); }), s.end());
+  return s;
+}
+
+// structure.json continued_heading: the heading line ends with a mark of continuation
+// and names the organisation and official of the last unit (市行政审批服务局党组书记、局长
+// 何敏（续） after a page break: a second unit of the bureau with the headline （续）, its
+// plans split from its outcomes, without a word). White space aside (何　敏 is 何敏).
+bool continues_last_unit(std::u32string_view view, const UnitHeading& h, const Pieces& line, Builder& b) {
+  const StructureRules& st = b.rules.structure;
+  if (st.continued_heading_rule.empty() || b.out.units.empty() || h.organization.empty() || h.name.empty()) return false;
+  std::u32string s = without_spaces(text_of(view, line));
+  bool marked = std::any_of(st.continued_marks.begin(), st.continued_marks.end(), [&](const std::u32string& m) {
+    return s.size() >= m.size() && s.compare(s.size() - m.size(), m.size(), m) == 0;
+  });
+  const UnitHeading& last = b.out.units.back().heading;
+  auto same = [&](Span a, Span z) { return !z.empty() && without_spaces(text_of(view, {a})) == without_spaces(text_of(view, {z})); };
+  return marked && same(h.organization, last.organization) && same(h.name, last.name);
+}
+
 void Walk::unit(size_t i) {
   Classified& c = w.kind(i);
   b.close();
+  if (continues_last_unit(view, c.unit->heading, {heading_extent(view, w.line(i))}, b)) {
+    auto& rules_of_last = b.out.units.back().heading.rules;
+    if (std::find(rules_of_last.begin(), rules_of_last.end(), rules.structure.continued_heading_rule) == rules_of_last.end())
+      rules_of_last.push_back(rules.structure.continued_heading_rule);
+    b.where = Builder::Where::unit;
+    b.interrupted_unit = false;
+    b.add_body(c.unit->body);
+    return;
+  }
   UnitText unit;
   unit.has_heading = true;
   unit.heading = c.unit->heading;

@@ -387,6 +387,10 @@ struct StructureRules {
   std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
   std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
+  // A heading repeated after a page break with a mark of continuation (…局长　何敏（续）)
+  // goes on with the unit above when it names the same organisation and official.
+  std::string continued_heading_rule;       // empty: off
+  std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   Lexicon headline_labels;
   std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
 };
