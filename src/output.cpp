@@ -453,9 +453,9 @@ void optional_pieces(Json& j, const Document& doc, const Pieces& p) {
   else j.text(doc.text, p);
 }
 
-void optional_span_text(Json& j, const Document& doc, Span s) {
+void optional_unit_field(Json& j, const Document& doc, Span s) {
   if (s.empty()) j.null();
-  else j.text(doc.text, s);
+  else j.string(field_slice(doc.text, s));
 }
 
 }  // namespace
@@ -465,6 +465,17 @@ std::string slice(std::u32string_view text, Span span) {
   if (span.end > text.size() || span.start >= span.end) return out;
   out.reserve(span.size() * 3);
   for (uint32_t i = span.start; i < span.end; ++i) append_utf8(out, text[i]);
+  return out;
+}
+
+std::string field_slice(std::u32string_view text, Span span) {
+  std::string out;
+  if (span.end > text.size() || span.start >= span.end) return out;
+  bool line_start = false;
+  for (uint32_t i = span.start; i < span.end; ++i) {
+    if (is_line_break(text[i])) line_start = true;
+    else if (!(line_start && is_space(text[i]))) line_start = false, append_utf8(out, text[i]);
+  }
   return out;
 }
 
@@ -550,7 +561,7 @@ void write_front(Json& j, const Document& doc) {
 void write_sidebar(Json& j, const Document& doc, const Sidebar& sb, const OutputOptions& o) {
   j.begin_object();
   j.key("label");
-  optional_span_text(j, doc, sb.label);
+  optional_unit_field(j, doc, sb.label);
   j.key("text").string(paragraphs_text(doc, sb.paragraphs));
   j.key("span").span(paragraphs_span(sb.paragraphs));
   if (o.explain) j.key("rule").string(sb.rule);
@@ -571,11 +582,11 @@ void write_unit(Json& j, const Document& doc, const Unit& u, size_t index, const
   if (u.heading.empty()) j.null();
   else j.span(covering(u.heading));
   j.key("organization");
-  optional_span_text(j, doc, u.organization);
+  optional_unit_field(j, doc, u.organization);
   j.key("role");
-  optional_span_text(j, doc, u.role);
+  optional_unit_field(j, doc, u.role);
   j.key("name");
-  optional_span_text(j, doc, u.name);
+  optional_unit_field(j, doc, u.name);
   j.key("headline");
   optional_pieces(j, doc, u.headline);
   if (o.explain) j.key("rules").strings(u.rules);

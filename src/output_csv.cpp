@@ -261,7 +261,7 @@ void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o
     Row row(out, o);
     start_row(row, d, o);
     row.number((long long)i);
-    row.text(doc.text, u.organization).text(doc.text, u.role).text(doc.text, u.name);
+    row.cell(field_slice(doc.text, u.organization)).cell(field_slice(doc.text, u.role)).cell(field_slice(doc.text, u.name));
     row.cell(slice(doc.text, u.headline)).cell(slice(doc.text, u.heading));
     if (u.heading.empty()) row.cell("").cell("");
     else {

@@ -53,9 +53,9 @@ PanelFact keep(const Document& doc, const Fact& f) {
 PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const PanelRules& rules) {
   PanelUnit pu;
   pu.index = index;
-  pu.organization = slice(doc.text, u.organization);
-  pu.role = slice(doc.text, u.role);
-  pu.name = slice(doc.text, u.name);
+  pu.organization = field_slice(doc.text, u.organization);
+  pu.role = field_slice(doc.text, u.role);
+  pu.name = field_slice(doc.text, u.name);
   pu.headline = slice(doc.text, u.headline);
   pu.span = doc.page.to_page(covering(u.heading));
   for (const Fact& f : u.facts) {

@@ -332,7 +332,7 @@ void summary_row(std::string& out, const Section& s, const Block& b, const FactS
   if (u.heading.empty()) out += "<span class=\"none\">no heading</span>";
   else append_html(out, u.organization.empty() ? std::string("—") : slice(s.doc.text, u.organization));
   out += "</a></td>";
-  cell(out, u.role.empty() ? "—" : slice(s.doc.text, u.role));
+  cell(out, u.role.empty() ? "—" : field_slice(s.doc.text, u.role));
   cell(out, u.name.empty() ? "—" : slice(s.doc.text, u.name));
   cell(out, number_text(sum.facts), "num total kinds");
   for (const std::string& k : kinds) {

@@ -12,7 +12,7 @@
 namespace digestx::test {
 namespace {
 
-std::string field(const std::u32string& text, Span s) { return s.empty() ? "<null>" : slice(text, s); }
+std::string field(const std::u32string& text, Span s) { return s.empty() ? "<null>" : field_slice(text, s); }
 std::string field(const std::u32string& text, const Pieces& p) { return p.empty() ? "<null>" : slice(text, p); }
 
 std::string expected(const nlohmann::json& c, const char* key) {

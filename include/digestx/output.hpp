@@ -58,6 +58,10 @@ void write_line(std::string& out, const LineAnalysis& line, const OutputOptions&
 // Text of pieces of the source, joined.
 std::string slice(std::u32string_view text, const Pieces& pieces);
 std::string slice(std::u32string_view text, Span span);
+// A unit's organisation, role or name: the source text without the line breaks of a
+// heading set over two lines and the white space that sets the next line in (书记、管委 /
+// 会主任: 书记、管委会主任); white space inside a line stays (杨　帆).
+std::string field_slice(std::u32string_view text, Span span);
 
 // The document's region: the one given (--region, the path) or the text's; empty = null.
 std::string region_of(const Document& doc);
