@@ -40,7 +40,7 @@ Spellings collect_spellings(const std::vector<PanelDigest>& digests, const Panel
   Spellings s;
   for (size_t d = 0; d < digests.size(); ++d)
     for (const PanelUnit& u : digests[d].units) {
-      auto key = std::make_pair(digests[d].region, panel_normal(u.organization, rules));
+      auto key = std::make_pair(digests[d].region, org_key(u.organization, digests[d].region, rules));
       auto [it, fresh] = s.index.emplace(key, s.all.size());
       if (fresh) s.all.push_back({key.first, key.second, {}, {}, {}, {}, {}, s.all.size(), nullptr});
       Spelling& sp = s.all[it->second];
@@ -165,7 +165,7 @@ void make_rows(Panel& p, const PanelRules& rules) {
   for (size_t d = 0; d < p.digests.size(); ++d)
     for (size_t u = 0; u < p.digests[d].units.size(); ++u) {
       const PanelUnit& unit = p.digests[d].units[u];
-      p.rows.push_back({org_of.at({p.digests[d].region, panel_normal(unit.organization, rules)}), d, u});
+      p.rows.push_back({org_of.at({p.digests[d].region, org_key(unit.organization, p.digests[d].region, rules)}), d, u});
     }
   // Orgs come ordered by (region, spelling) already; digests by input order.
   auto order = [&](const PanelRow& r) {

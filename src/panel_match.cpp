@@ -21,6 +21,24 @@ std::u32string panel_normal(std::string_view utf8, const PanelRules& rules) {
   return out;
 }
 
+std::u32string org_key(std::string_view organization, std::string_view region, const PanelRules& rules) {
+  std::u32string key = panel_normal(organization, rules);
+  std::u32string place = panel_normal(region, rules);
+  // 泸川县教育局党组 in 泸川县's digest is its 县教育局党组: the region's level (县) stays.
+  if (!rules.region_prefix_rule.empty() && place.size() >= 2 && key.size() > place.size() &&
+      key.compare(0, place.size(), place) == 0)
+    key.erase(0, place.size() - 1);
+  // 中共石桥镇委员会 is 石桥镇党委 (中共X县委员会 is X县委).
+  const std::u32string& prefix = rules.full_name_prefix;
+  if (!rules.full_name_rule.empty() && key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0)
+    for (const auto& [ending, short_form] : rules.full_name_endings)
+      if (key.size() > prefix.size() + ending.size() && key.compare(key.size() - ending.size(), ending.size(), ending) == 0) {
+        key = key.substr(prefix.size(), key.size() - prefix.size() - ending.size()) + short_form;
+        break;
+      }
+  return key;
+}
+
 std::string without_spaces(std::string_view utf8) {
   std::string out;
   for (char32_t c : from_utf8(utf8))

@@ -99,6 +99,15 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   r.evidence_rule = evidence.at("name").text();
   r.evidence_min_ratio = evidence.at("min_ratio").number(0, 1);
   r.evidence_min_plans = evidence.at("min_plans").count();
+  if (org.has("region_prefix")) r.region_prefix_rule = org.at("region_prefix").at("name").text();
+  if (org.has("full_name")) {
+    At full = org.at("full_name");
+    r.full_name_rule = full.at("name").text();
+    r.full_name_prefix = fold(from_utf8(full.at("prefix").text()));
+    At endings = full.at("endings");
+    for (size_t i = 0, n = endings.size(); i < n; ++i)
+      r.full_name_endings.emplace_back(fold(from_utf8(endings.item(i).item(0).text())), fold(from_utf8(endings.item(i).item(1).text())));
+  }
   r.same_name_rule = root.at("name").at("name").text();
   At subjects = root.at("subjects");
   for (size_t i = 0, n = subjects.size(); i < n; ++i) r.subject_rules.push_back(subject_rule(subjects.item(i)));

@@ -43,6 +43,13 @@ struct PanelRules {
   std::vector<std::string> linkable_kinds;      // kinds a plan can have (count, money, …)
   std::vector<std::string> unlinkable_aspects;  // threshold, rank, …: never plans
   std::string tie_rule;  // among equal subject scores, the outcome closest to the plan
+  // One key for spellings of one body (org_key): a body named with its digest's region
+  // (泸川县教育局党组 in 泸川县's digest) as with the region's level alone (县教育局党组), and
+  // a party committee's full name (中共石桥镇委员会) as its short one (石桥镇党委).
+  std::string region_prefix_rule;  // empty: off
+  std::string full_name_rule;      // empty: off
+  std::u32string full_name_prefix;  // 中共
+  std::vector<std::pair<std::u32string, std::u32string>> full_name_endings;  // 镇委员会 -> 镇党委
 };
 
 // Built-in rules/panel.json, or DIR/panel.json when it exists. Throws RulesError.
@@ -143,6 +150,9 @@ Panel build_panel(std::vector<PanelDigest> digests, const PanelRules& rules);
 
 // Width folded, traditional -> simplified, ignore_chars dropped.
 std::u32string panel_normal(std::string_view utf8, const PanelRules& rules);
+// The key an organisation is compared by within its region (PanelRules: region prefix,
+// full names), after panel_normal.
+std::u32string org_key(std::string_view organization, std::string_view region, const PanelRules& rules);
 // The subject rule that relates two subjects (nullptr: none), with its score.
 const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_view achieved,
                                   const PanelRules& rules);
