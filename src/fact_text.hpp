@@ -151,6 +151,7 @@ class ExclusionZones {
   std::string_view quote_rule(size_t b, size_t e) const;
   std::string_view set_phrase_rule(size_t b, size_t e) const;
   bool is_version(const Numeral& n) const;
+  bool unit_label_before(const Numeral& n) const;
   static const Zone* zone_at(const std::vector<Zone>& zones, size_t pos);
 
   const FactText& t_;

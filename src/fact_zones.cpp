@@ -15,9 +15,26 @@ ExclusionZones::ExclusionZones(const FactText& t) : t_(t) {
 std::string_view ExclusionZones::refusal(const Numeral& n) const {
   const ExclusionRules& x = t_.x_;
   if (zone_at(urls_, n.begin)) return x.url_rule;
-  if (!x.unit_label_rule.empty() && x.unit_label_words.longest_ending_at(t_.s_, n.begin)) return x.unit_label_rule;
+  if (unit_label_before(n)) return x.unit_label_rule;
   if (const Zone* z = zone_at(institutions_, n.begin)) return x.institution_names[z->rule].name;
   return set_phrase_rule(n.begin, n.end);
+}
+
+// exclusions.json unit_labels: a numeral of magnitudes alone (千, 百万) right after a unit
+// label and its colon, white space around it or not: 金额单位：千元, （单位 ：百万元）. A count
+// after a label is a figure (全镇参评单位：32个).
+bool ExclusionZones::unit_label_before(const Numeral& n) const {
+  const ExclusionRules& x = t_.x_;
+  const std::u32string_view s = t_.s_;
+  if (x.unit_label_rule.empty()) return false;
+  for (size_t k = n.begin; k < n.end; ++k)
+    if (!in_set(x.unit_label_magnitudes, s[k])) return false;
+  size_t p = n.begin;
+  while (p > 0 && is_space(s[p - 1])) --p;
+  if (p == 0 || (s[p - 1] != U':' && s[p - 1] != U'：')) return false;
+  --p;
+  while (p > 0 && is_space(s[p - 1])) --p;
+  return bool(x.unit_label_words.longest_ending_at(s, p));
 }
 
 std::string_view ExclusionZones::name_rule(const Numeral& n, size_t b) const {

@@ -352,7 +352,8 @@ class HeadingMatcher {
   // The length of the literal's text (or of its longest word) at `at`, 0 if none is there.
   size_t literal_at(const Item& it, size_t at, size_t end) const {
     if (it.ending) {  // inside a bracket, whose closing one is at `end`
-      if (at >= end || !it.words.longest_ending_at(s_, end)) return 0;
+      auto m = it.words.longest_ending_at(s_, end);
+      if (at >= end || !m || m.len > end - at) return 0;
       for (size_t k = at; k < end; ++k)
         if (in_set(it.not_holding, s_[k])) return 0;
       return end - at;

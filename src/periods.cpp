@@ -66,6 +66,45 @@ PeriodMark digest_event(PeriodMark mark, std::u32string_view s, size_t after, co
   return PeriodMark{mark.period, rules.dated_event_rule, true, true};
 }
 
+// A marker word at i that a character before it makes part of another word: 目前年产值,
+// 以前年度, 此后年均 (前年, 后年: periods.json markers' not_after_chars).
+bool inside_word(std::u32string_view s, size_t i, const PeriodRules::Marker& marker) {
+  return i > 0 && in_set(marker.not_after_chars, s[i - 1]);
+}
+
+// periods.json other_year: a year that opens the sentence, alone or after one of the
+// openers (到2025年，力争…), and lies within max_years of the report year (1000年以上古树
+// is no year). A year further in (全年实现税收1.2亿元，2022年为…, 由2022年底的120万元增加到…)
+// dates no sentence: the clause it opens is clause_marks' to date.
+bool opens_as_other_year(std::u32string_view s, size_t year_begin, int year, int report_year, const PeriodRules& rules) {
+  if (rules.other_year_rule.empty() || std::abs(year - report_year) > rules.other_year_max_years) return false;
+  if (year_begin == 0) return true;
+  auto opener = rules.other_year_openers.longest_at(s, 0);
+  return opener && opener.len == year_begin;
+}
+
+// A year marker ending at i (its 年 at i): the report year, the one after, or another
+// year opening the sentence; nullopt for none of them.
+std::optional<PeriodMark> year_mark(std::u32string_view s, size_t i, int report_year, const PeriodRules& rules, PeriodFrame frame) {
+  auto year = year_ending_at(s, i);
+  size_t after = i + rules.year_suffix.size();
+  if (!year || rules.year_not_before.longest_at(s, after) || blocked(s, i - 4, after, rules)) return std::nullopt;
+  // "2022—2025年" is a span of years, not a marker; 到2025年 is one year.
+  Lexicon::Match dash = i >= 5 ? rules.year_not_before.longest_ending_at(s, i - 4) : Lexicon::Match{};
+  size_t before_dash = i - 4 - (dash ? dash.len : 0);  // the year's end before the dash, if any
+  if (dash && before_dash > 0 && (year_digit(s[before_dash - 1]) >= 0 || s[before_dash - 1] == rules.year_suffix[0]))
+    return std::nullopt;
+  for (const auto& marker : rules.markers) {
+    if (!marker.year_offset || *year != report_year + *marker.year_offset) continue;
+    if (frame != PeriodFrame::digest && month_follows(s, after, rules))
+      return PeriodMark{marker.period, rules.dated_event_rule, true, true};
+    PeriodMark mark{marker.period, marker.name, true};
+    return frame == PeriodFrame::digest ? digest_event(mark, s, after, rules) : mark;
+  }
+  if (opens_as_other_year(s, i - 4, *year, report_year, rules)) return PeriodMark{Period::none, rules.other_year_rule, true, true};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optional<int> report_year,
@@ -78,31 +117,15 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
-      if (!blocked(s, i, i + m.len, rules)) {
-        PeriodMark mark = mark_of(rules.markers[size_t(m.value)], frame);
+      const PeriodRules::Marker& marker = rules.markers[size_t(m.value)];
+      if (!blocked(s, i, i + m.len, rules) && !inside_word(s, i, marker)) {
+        PeriodMark mark = mark_of(marker, frame);
         return frame == PeriodFrame::digest ? digest_event(mark, s, i + m.len, rules) : mark;
       }
     }
     // Year markers: "2022年" at the report year or an offset from it.
-    if (report_year && !rules.year_suffix.empty() && s.compare(i, rules.year_suffix.size(), rules.year_suffix) == 0) {
-      auto year = year_ending_at(s, i);
-      size_t after = i + rules.year_suffix.size();
-      if (year && !rules.year_not_before.longest_at(s, after) && !blocked(s, i - 4, after, rules)) {
-        // "2022—2025年" is a span of years, not a marker; 到2025年 is one year.
-        Lexicon::Match dash = i >= 5 ? rules.year_not_before.longest_ending_at(s, i - 4) : Lexicon::Match{};
-        size_t before_dash = i - 4 - (dash ? dash.len : 0);  // the year's end before the dash, if any
-        bool range = dash && before_dash > 0 && (year_digit(s[before_dash - 1]) >= 0 || s[before_dash - 1] == rules.year_suffix[0]);
-        for (const auto& marker : rules.markers) {
-          if (range || !marker.year_offset || *year != *report_year + *marker.year_offset) continue;
-          if (frame != PeriodFrame::digest && month_follows(s, after, rules))
-            return PeriodMark{marker.period, rules.dated_event_rule, true, true};
-          PeriodMark mark{marker.period, marker.name, true};
-          return frame == PeriodFrame::digest ? digest_event(mark, s, after, rules) : mark;
-        }
-        // Another year (2022年 in a 2023 digest, 到2025年): its sentence has no period.
-        if (!range && !rules.other_year_rule.empty()) return PeriodMark{Period::none, rules.other_year_rule, true, true};
-      }
-    }
+    if (report_year && !rules.year_suffix.empty() && s.compare(i, rules.year_suffix.size(), rules.year_suffix) == 0)
+      if (auto mark = year_mark(s, i, *report_year, rules, frame)) return mark;
   }
   if (rules.lead_clause_max_offset > 0) return lead_clause_marker(s, rules, frame);
   return std::nullopt;
@@ -139,9 +162,14 @@ std::optional<PeriodMark> header_period(std::u32string_view header, std::optiona
     mark.rule = rules.table_cell_rule;
     return mark;
   }
+  // A year: four digits, then 年/年度, a span's dash or the header's end (2023, 2023年完成,
+  // 2021—2023年累计); not a figure (| 1000万元以上 | 3个 |, | 1500人以上的村 | 5个 |) nor 20231.
   int year = year_digits_at(header, 0);
-  if (year < 0 || (header.size() > 4 && year_digit(header[4]) >= 0)) return std::nullopt;  // 20231 is no year
-  size_t after = 4 + rules.table_cell_year_words.longest_at(header, 4).len;
+  size_t year_word = header.size() > 4 ? rules.table_cell_year_words.longest_at(header, 4).len : 0;
+  bool dash = header.size() > 4 && in_set(rules.table_cell_span_marks, header[4]);
+  if (year < 0 || (header.size() > 4 && year_word == 0 && !dash)) return std::nullopt;
+  if (report_year && std::abs(year - *report_year) > rules.other_year_max_years) return std::nullopt;
+  size_t after = 4 + year_word;
   bool span = after < header.size() && in_set(rules.table_cell_span_marks, header[after]);
   PeriodMark mark{Period::none, rules.table_cell_rule, true};
   for (const auto& marker : rules.markers)
@@ -177,11 +205,14 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     // Only a marker that opens the clause: 比前年增加120人次 is none.
     if (!opening_marker(clause, rules)) continue;
     auto mark = find_period_marker(clause, report_year, rules, frame);
-    // A clause of another year (…，2022年为9800万元) has none, and a digest's event
-    // (…，2024年1月建成投用) its year's; other sentence-only marks date a whole sentence.
-    bool other_year = mark && mark->rule == rules.other_year_rule && !rules.other_year_rule.empty();
-    bool event = mark && frame == PeriodFrame::digest && mark->rule == rules.dated_event_rule;
-    if (!mark || (!other_year && !event && (mark->sentence_only || mark->period == Period::none))) continue;
+    // A clause of another year or of 前年 (…，2022年为9800万元, …，前年为…) has none, and a
+    // digest's event (…，2024年1月建成投用) its year's; a full report's dated event
+    // (…，2024年1月…) dates nothing here.
+    if (!mark) continue;
+    bool of_no_period = mark->sentence_only && mark->period == Period::none;
+    bool event = mark->rule == rules.dated_event_rule && frame == PeriodFrame::digest;
+    bool dates_clause = of_no_period || event || (!mark->sentence_only && mark->period != Period::none);
+    if (!dates_clause) continue;
     mark->rule = rules.clause_marker_rule;
     size_t end = i + 1;
     while (end < s.size() && !is_break(s[end])) ++end;

@@ -531,6 +531,12 @@ HeadingItem::Type parse_item_type(const Node& n) {
 
 std::vector<HeadingItem> load_pattern(const Node& list, const Node* word_lists);
 
+// The list of structure.json word_lists that `name` names.
+Node named_word_list(const Node& name, const Node* word_lists) {
+  if (!word_lists || !word_lists->has(name.string_ref())) name.fail("no list of that name in \"word_lists\"");
+  return word_lists->at(name.string_ref());
+}
+
 // The options of one item; each is allowed on the items it means something to.
 // `word_lists`: structure.json word_lists, which a "words" option may name instead of
 // listing them (one list of post notes for two places of a layout).
@@ -566,11 +572,13 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
       item.text = v.text();
     } else if (key == "words") {
       only(t == T::literal || t == T::year);
-      if (!v.is_string()) {
-        add_words(item.words, v, 0);
+      if (v.is_string()) {
+        add_words(item.words, named_word_list(v, word_lists), 0);
+      } else if (v.has("lists")) {  // {"lists": ["post_notes", "continued_notes"]}
+        v.keys({"lists"});
+        for (const Node& name : v.at("lists").list()) add_words(item.words, named_word_list(name, word_lists), 0);
       } else {
-        if (!word_lists || !word_lists->has(v.string_ref())) v.fail("no list of that name in \"word_lists\"");
-        add_words(item.words, word_lists->at(v.string_ref()), 0);
+        add_words(item.words, v, 0);
       }
     } else if (key == "ending") {
       only(t == T::literal);
@@ -610,6 +618,8 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
+  if (item.ending && item.words.empty() && item.words.wants_words()) n.fail("\"ending\" needs \"words\"");
+  if (!item.not_holding.empty() && !item.ending) n.fail("\"not_holding\" applies to an \"ending\" literal");
   if (item.type == HeadingItem::Type::literal && item.text.empty() == item.words.empty())
     n.fail("a literal needs \"text\" or \"words\" (one of them)");
   if (item.type == HeadingItem::Type::year && item.words.empty())
@@ -744,9 +754,12 @@ void load_heading_extras(const Node& root, StructureRules& r) {
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
   if (auto c = root.opt("continued_heading")) {
-    c->keys({"name", "marks"});
+    c->keys({"name", "notes", "open", "close"});
     r.continued_heading_rule = c->at("name").str();
-    for (const Node& m : c->at("marks").list()) r.continued_marks.push_back(m.text());
+    auto word_lists = root.opt("word_lists");
+    std::u32string open = c->at("open").text(), close = c->at("close").text();
+    for (const Node& m : named_word_list(c->at("notes"), word_lists ? &*word_lists : nullptr).list())
+      r.continued_marks.push_back(open + m.text() + close);
   }
   if (auto t = root.opt("two_line_heading")) {
     t->keys({"name", "max_chars", "name_line"});
@@ -901,12 +914,13 @@ void load_periods(const Node& root, PeriodRules& r) {
              "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker",
              "table_cell", "other_year"});
   for (const Node& n : root.at("markers").list()) {
-    n.keys({"name", "text", "year_offset", "period", "in_full_report", "sentence_only"});
+    n.keys({"name", "text", "year_offset", "period", "in_full_report", "sentence_only", "not_after_chars"});
     PeriodRules::Marker m;
     m.name = n.at("name").str();
     m.period = n.at("period").str() == "none" ? Period::none : parse_period(n.at("period"));
     m.full_report_period = m.period;
     if (auto so = n.opt("sentence_only")) m.sentence_only = so->boolean();
+    if (auto na = n.opt("not_after_chars")) m.not_after_chars = na->text();
     if (auto f = n.opt("in_full_report")) {
       m.full_report_sentence_only = f->str() == "sentence_only";
       m.full_report_period = m.full_report_sentence_only ? Period::none : parse_period(*f);
@@ -950,8 +964,10 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.clause_marker_breaks = c->at("clause_breaks").text();
   }
   if (auto o = root.opt("other_year")) {
-    o->keys({"name"});
+    o->keys({"name", "openers", "max_years"});
     r.other_year_rule = o->at("name").str();
+    add_words(r.other_year_openers, o->at("openers"), 0);
+    r.other_year_max_years = int(o->at("max_years").integer(0, 200));
   }
   if (auto t = root.opt("table_cell")) {
     t->keys({"name", "year_words", "span_marks"});
@@ -1404,7 +1420,12 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
-  if (auto u = root.opt("unit_labels")) r.unit_label_rule = load_named_words(*u, r.unit_label_words);
+  if (auto u = root.opt("unit_labels")) {
+    u->keys({"name", "words", "magnitudes"});
+    r.unit_label_rule = u->at("name").str();
+    add_words(r.unit_label_words, u->at("words"), 0);
+    r.unit_label_magnitudes = u->at("magnitudes").text();
+  }
 }
 
 // ------------------------------------------------------------ facts.json

@@ -418,6 +418,7 @@ struct PeriodRules {
     Period full_report_period = Period::none;
     bool full_report_sentence_only = false;
     bool sentence_only = false;  // in any frame: dates its own sentence only (前年: none)
+    std::u32string not_after_chars;  // a character before it that makes it part of a word (目 of 目前年产值)
   };
   std::vector<Marker> markers;
   Lexicon marker_words;  // value: index into markers
@@ -446,6 +447,8 @@ struct PeriodRules {
   // A year neither the report year nor the one after dates its sentence (or clause) as
   // no period: 2022年，全镇… in a 2023 digest was last_year.
   std::string other_year_rule;  // empty: off (such a year marks nothing)
+  Lexicon other_year_openers;   // what may stand before it at the sentence's start: 到, 截至
+  int other_year_max_years = 50;  // how far from the report year a year may lie (1000年以上 is none)
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
   std::string paragraph_opening_rule;     // empty: off
@@ -721,7 +724,8 @@ struct ExclusionRules {
   std::u32string every_after;
   std::string url_rule;  // numerals inside web addresses are no quantities
   std::string unit_label_rule;  // 金额单位：千元: what a table's bare figures count in, no figure
-  Lexicon unit_label_words;     // 单位:, 单位：
+  Lexicon unit_label_words;     // 单位 (before a colon)
+  std::u32string unit_label_magnitudes;  // 十百千万亿: what the numeral after it is made of
   Lexicon url_starts;
   std::string version_rule;
   std::u32string version_before_chars;
