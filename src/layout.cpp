@@ -265,6 +265,10 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
       !holds_sentence_end(view, line, rules))
     return rules.section_heading_rule;
   if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
+  // Two rows of a table set with white space (一般公共预算收入　　17.1亿元　　18.6亿元 over
+  // 民生支出　　29.8亿元　　32.5亿元): joined, the 18.6亿元 took the row below's label for
+  // its subject. Both lines hold a table's gaps.
+  if (next && line.table_gaps && next->table_gaps && !rules.spaced_rows_rule.empty()) return rules.spaced_rows_rule;
   if (figure_label_line(view, line, rules.figure_label) || (next && figure_label_line(view, *next, rules.figure_label)))
     return rules.figure_label.name;
   // A line set flush before one set in: the indent starts a paragraph (a page title over

@@ -380,7 +380,12 @@ void load_line_rules(const Node& root, LayoutRules& r) {
   }
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label"});
+  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label",
+           "spaced_rows"});
+  if (auto sr = c->opt("spaced_rows")) {
+    sr->keys({"name"});
+    r.spaced_rows_rule = sr->at("name").str();
+  }
   if (auto fl = c->opt("figure_label")) {
     fl->keys({"name", "max_unit_chars", "max_label_chars", "not_in_label"});
     r.figure_label.name = fl->at("name").str();

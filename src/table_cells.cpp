@@ -29,9 +29,30 @@ Span line_at(std::u32string_view text, size_t pos) {
   return {uint32_t(b), uint32_t(e)};
 }
 
-// The cells of a table row (a line that starts with a bar), trimmed; none if the line
-// is no row. | 实际利用外资 | 5.6亿美元 | 12.5% | has three.
-std::vector<Span> cells_of(std::u32string_view text, Span line) {
+// The cells of a row set with white space: parted by a tab or a run of two white spaces
+// or more (一般公共预算收入　　　17.1亿元　　18.6亿元 has three); a single space parts no
+// cells (城关镇　党委书记　李明). None if fewer than two.
+std::vector<Span> spaced_cells_of(std::u32string_view text, Span s) {
+  std::vector<Span> cells;
+  uint32_t from = s.start;
+  for (uint32_t k = s.start; k < s.end;) {
+    uint32_t run = k;
+    while (run < s.end && is_space(text[run])) ++run;
+    bool gap = run - k >= 2 || (run > k && text[k] == U'\t');
+    if (gap) {
+      cells.push_back({from, k});
+      from = run;
+    }
+    k = run > k ? run : k + 1;
+  }
+  cells.push_back({from, s.end});
+  if (cells.size() < 2) cells.clear();
+  return cells;
+}
+
+// The cells of a table row (a line that starts with a bar, or a row set with white
+// space), trimmed; none if the line is no row. | 实际利用外资 | 5.6亿美元 | 12.5% | has three.
+std::vector<Span> pipe_cells_of(std::u32string_view text, Span line) {
   Span s = trimmed(text, line);
   std::vector<Span> cells;
   if (s.empty() || !is_bar(text[s.start])) return cells;
@@ -55,23 +76,48 @@ bool is_divider(std::u32string_view text, const std::vector<Span>& cells) {
   return !cells.empty();
 }
 
-// The header cells of the table holding the row `line`: the row above its divider.
-std::vector<Span> header_of(std::u32string_view text, Span line) {
+std::vector<Span> cells_of(std::u32string_view text, Span line) {
+  Span s = trimmed(text, line);
+  if (!s.empty() && !is_bar(text[s.start])) return spaced_cells_of(text, s);
+  return pipe_cells_of(text, line);
+}
+
+// The header cells of a table set with white space holding the row `line`: the first
+// row of its run of rows, of as many cells (主要指标　　2021年　　2022年 over its rows).
+std::vector<Span> spaced_header_of(std::u32string_view text, Span line, size_t cells) {
+  std::vector<Span> header;
   for (size_t up = 0; up < kMaxRowsUp && line.start >= 2; ++up) {
     Span above = line_at(text, line.start - 1);
-    std::vector<Span> cells = cells_of(text, above);
+    std::vector<Span> row = cells_of(text, above);
+    Span s = trimmed(text, above);
+    if (row.size() != cells || s.empty() || is_bar(text[s.start])) break;
+    header = std::move(row);
+    line = above;
+  }
+  return header;
+}
+
+// The header cells of the table holding the row `line`: the row above its divider.
+std::vector<Span> header_of(std::u32string_view text, Span line) {
+  Span row = trimmed(text, line);
+  if (!row.empty() && !is_bar(text[row.start])) return spaced_header_of(text, line, cells_of(text, line).size());
+  for (size_t up = 0; up < kMaxRowsUp && line.start >= 2; ++up) {
+    Span above = line_at(text, line.start - 1);
+    std::vector<Span> cells = pipe_cells_of(text, above);
     if (cells.empty()) return {};
-    if (is_divider(text, cells)) return above.start >= 2 ? cells_of(text, line_at(text, above.start - 1)) : cells;
+    if (is_divider(text, cells)) return above.start >= 2 ? pipe_cells_of(text, line_at(text, above.start - 1)) : cells;
     line = above;
   }
   return {};
 }
 
-// Words that name what a figure measures: Chinese in it, no Arabic digit (a year row).
+// Words that name what a figure measures: Chinese in it, no Arabic digit (a year row),
+// no clause mark (去年，一般公共预算收入 of a row set with white space is a sentence's).
 bool names_a_noun(std::u32string_view text, Span s) {
   bool han = false;
   for (uint32_t k = s.start; k < s.end; ++k) {
     if (text[k] >= U'0' && text[k] <= U'9') return false;
+    if (text[k] == U'，' || text[k] == U',' || text[k] == U'。' || text[k] == U'；' || text[k] == U';') return false;
     han = han || (text[k] >= 0x4E00 && text[k] <= 0x9FFF);
   }
   return han;
@@ -100,6 +146,13 @@ const AspectRules::Cue* column_cue(std::u32string_view header_view, std::string_
 }
 
 bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
+
+// A tab or two white spaces inside the line: a row set with white space, maybe.
+bool holds_gap(std::u32string_view text, Span s) {
+  for (uint32_t k = s.start; k + 1 < s.end; ++k)
+    if (text[k] == U'\t' || (is_space(text[k]) && is_space(text[k + 1]))) return true;
+  return false;
+}
 
 // periods.json table_cell: the period of a figure under a dated column header (| 指标 |
 // 2022年 | 2023年 |), or beside a dated row label (| 2023年 | 410万元 |), which wins over
@@ -131,7 +184,8 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
   std::u32string head_view = matching_view(text.substr(head.start, head.size()));
   const SubjectRules::TableCells& tc = rules.subjects.table_cells;
   const AspectRules::Cue* cue = head.empty() ? nullptr : column_cue(head_view, f.kind, rules);
-  bool by_row = head.empty() || cue || generic_header(head_view, tc);
+  // A header that names no noun (a figure: the first row of a table set with white space) leaves it to the row.
+  bool by_row = head.empty() || cue || generic_header(head_view, tc) || !names_a_noun(text, head);
   Span subject = by_row ? cells[0] : head;
   if (names_a_noun(text, subject)) {
     f.subject = ShortPieces();
@@ -154,16 +208,16 @@ void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const 
     if (!is_quantity(f) || f.span.empty()) continue;
     if (f.span.start < line.start || f.span.start >= line.end) line = line_at(text, f.span.start);
     Span s = trimmed(text, line);
-    if (!s.empty() && is_bar(text[s.start])) read_cell(text, f, rules, cx);
+    if (!s.empty() && (is_bar(text[s.start]) || holds_gap(text, s))) read_cell(text, f, rules, cx);
   }
 }
 
 bool lone_table_row(std::u32string_view text, size_t pos) {
   if (pos >= text.size()) return false;
   Span line = line_at(text, pos);
-  if (cells_of(text, line).empty()) return false;
-  bool row_above = line.start > 0 && !cells_of(text, line_at(text, line.start - 1)).empty();
-  bool row_below = line.end < text.size() && !cells_of(text, line_at(text, line.end + 1)).empty();
+  if (pipe_cells_of(text, line).empty()) return false;
+  bool row_above = line.start > 0 && !pipe_cells_of(text, line_at(text, line.start - 1)).empty();
+  bool row_below = line.end < text.size() && !pipe_cells_of(text, line_at(text, line.end + 1)).empty();
   return !row_above && !row_below;
 }
 

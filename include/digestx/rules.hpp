@@ -183,6 +183,7 @@ struct LayoutRules {
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
+  std::string spaced_rows_rule;  // two rows of a table set with white space, one over the other: empty = off
   std::string before_indent_rule;  // empty: an indent ends no paragraph
   size_t section_heading_max_chars = 30;
   // A sentence end inside the line before more words: a run-in heading and its text

@@ -1,4 +1,6 @@
-// Facts stage, after the words: a figure alone in a cell of a pipe table
+// Facts stage, after the words: a figure alone in a cell of a pipe table, or of a table
+// set with white space (cells parted by a tab or two spaces or more, the first row of as
+// many cells its header)
 // (| 实际利用外资 | 5.6亿美元 | 12.5% | under | 指标 | 2017年 | 增长 |) has no words around
 // it to name what it measures. Its column's header names it, or, where that header is
 // only a year (2017年) or the figure's aspect (增长), the row's label does; a header
