@@ -1,5 +1,6 @@
 #include "digestx/table_cells.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "digestx/view.hpp"
@@ -11,6 +12,9 @@ namespace {
 // A table's header is looked for this many rows up at most: a figure deep in a table
 // of thousands of rows must not scan them all.
 constexpr size_t kMaxRowsUp = 64;
+// A row set with white space is a short line: a paragraph of one line (a whole report on
+// one line, parted into stretches that each looked at all of it) is never parted into cells.
+constexpr size_t kMaxSpacedRowChars = 160;
 
 bool is_bar(char32_t c) { return c == U'|' || c == U'｜'; }
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == U'\u3000' || c == U'\r'; }
@@ -78,7 +82,7 @@ bool is_divider(std::u32string_view text, const std::vector<Span>& cells) {
 
 std::vector<Span> cells_of(std::u32string_view text, Span line) {
   Span s = trimmed(text, line);
-  if (!s.empty() && !is_bar(text[s.start])) return spaced_cells_of(text, s);
+  if (!s.empty() && !is_bar(text[s.start])) return s.size() <= kMaxSpacedRowChars ? spaced_cells_of(text, s) : std::vector<Span>();
   return pipe_cells_of(text, line);
 }
 
@@ -170,16 +174,22 @@ void date_cell(std::u32string_view text, Span head, Span label, const TableConte
   if (cx.explain) f.rules.mut().period = mark->rule;
 }
 
+// The cells of one row and of its table's header, found once for all the row's figures:
+// a line of a thousand figures (or a paragraph of one line with two spaces in it) is
+// parted once, not once a figure.
+struct Row {
+  Span line;
+  std::vector<Span> cells, header;
+};
+
 // One figure alone in its cell: its subject from the row's label or the column's
 // header, and its aspect from a header that names one.
-void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const TableContext& cx) {
-  Span line = line_at(text, f.span.start);
-  std::vector<Span> cells = cells_of(text, line);
-  size_t col = cells.size();
-  for (size_t k = 0; k < cells.size(); ++k)
-    if (cells[k].start == f.span.start && cells[k].end == f.span.end) col = k;
-  if (col == 0 || col == cells.size()) return;  // not alone in its cell, or the label itself
-  std::vector<Span> header = header_of(text, line);
+void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const TableContext& cx, const Row& row) {
+  const std::vector<Span>& cells = row.cells;
+  auto at = std::lower_bound(cells.begin(), cells.end(), f.span.start, [](Span c, uint32_t p) { return c.start < p; });
+  if (at == cells.begin() || at == cells.end() || at->start != f.span.start || at->end != f.span.end) return;  // not alone in its cell, or the label itself
+  size_t col = size_t(at - cells.begin());
+  const std::vector<Span>& header = row.header;
   Span head = col < header.size() ? header[col] : Span{};
   std::u32string head_view = matching_view(text.substr(head.start, head.size()));
   const SubjectRules::TableCells& tc = rules.subjects.table_cells;
@@ -203,12 +213,17 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
 
 void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, const TableContext& cx) {
   if (rules.subjects.table_cells.row_rule.empty()) return;
-  Span line;  // the last fact's line: a line of a thousand figures is found once
+  Row row;  // the last fact's line: a line of a thousand figures is found once
   for (Fact& f : facts) {
     if (!is_quantity(f) || f.span.empty()) continue;
-    if (f.span.start < line.start || f.span.start >= line.end) line = line_at(text, f.span.start);
-    Span s = trimmed(text, line);
-    if (!s.empty() && (is_bar(text[s.start]) || holds_gap(text, s))) read_cell(text, f, rules, cx);
+    if (f.span.start < row.line.start || f.span.start >= row.line.end) {
+      row.line = line_at(text, f.span.start);
+      Span s = trimmed(text, row.line);
+      bool may_be_row = !s.empty() && (is_bar(text[s.start]) || (s.size() <= kMaxSpacedRowChars && holds_gap(text, s)));
+      row.cells = may_be_row ? cells_of(text, row.line) : std::vector<Span>();
+      row.header = row.cells.empty() ? std::vector<Span>() : header_of(text, row.line);
+    }
+    if (!row.cells.empty()) read_cell(text, f, rules, cx, row);
   }
 }
 
