@@ -66,6 +66,13 @@ PeriodMark digest_event(PeriodMark mark, std::u32string_view s, size_t after, co
   return PeriodMark{mark.period, rules.dated_event_rule, true, true};
 }
 
+// The marker of the year `year` (period.report_year, period.next_year), if any.
+const PeriodRules::Marker* year_marker(int year, int report_year, const PeriodRules& rules) {
+  for (const auto& marker : rules.markers)
+    if (marker.year_offset && year == report_year + *marker.year_offset) return &marker;
+  return nullptr;
+}
+
 // A marker word at i that a character before it makes part of another word: 目前年产值,
 // 以前年度, 此后年均 (前年, 后年: periods.json markers' not_after_chars).
 bool inside_word(std::u32string_view s, size_t i, const PeriodRules::Marker& marker) {
@@ -94,11 +101,10 @@ std::optional<PeriodMark> year_mark(std::u32string_view s, size_t i, int report_
   size_t before_dash = i - 4 - (dash ? dash.len : 0);  // the year's end before the dash, if any
   if (dash && before_dash > 0 && (year_digit(s[before_dash - 1]) >= 0 || s[before_dash - 1] == rules.year_suffix[0]))
     return std::nullopt;
-  for (const auto& marker : rules.markers) {
-    if (!marker.year_offset || *year != report_year + *marker.year_offset) continue;
+  if (const PeriodRules::Marker* marker = year_marker(*year, report_year, rules)) {
     if (frame != PeriodFrame::digest && month_follows(s, after, rules))
-      return PeriodMark{marker.period, rules.dated_event_rule, true, true};
-    PeriodMark mark{marker.period, marker.name, true};
+      return PeriodMark{marker->period, rules.dated_event_rule, true, true};
+    PeriodMark mark{marker->period, marker->name, true};
     return frame == PeriodFrame::digest ? digest_event(mark, s, after, rules) : mark;
   }
   if (opens_as_other_year(s, i - 4, *year, report_year, rules)) return PeriodMark{Period::none, rules.other_year_rule, true, true};
@@ -172,8 +178,8 @@ std::optional<PeriodMark> header_period(std::u32string_view header, std::optiona
   size_t after = 4 + year_word;
   bool span = after < header.size() && in_set(rules.table_cell_span_marks, header[after]);
   PeriodMark mark{Period::none, rules.table_cell_rule, true};
-  for (const auto& marker : rules.markers)
-    if (!span && report_year && marker.year_offset && year == *report_year + *marker.year_offset) mark.period = marker.period;
+  const PeriodRules::Marker* marker = span || !report_year ? nullptr : year_marker(year, *report_year, rules);
+  if (marker) mark.period = marker->period;
   return mark;
 }
 

@@ -54,8 +54,8 @@ std::vector<Span> spaced_cells_of(std::u32string_view text, Span s) {
   return cells;
 }
 
-// The cells of a table row (a line that starts with a bar, or a row set with white
-// space), trimmed; none if the line is no row. | 实际利用外资 | 5.6亿美元 | 12.5% | has three.
+// The cells of a pipe table's row (a line that starts with a bar), trimmed; none if the
+// line is no such row. | 实际利用外资 | 5.6亿美元 | 12.5% | has three.
 std::vector<Span> pipe_cells_of(std::u32string_view text, Span line) {
   Span s = trimmed(text, line);
   std::vector<Span> cells;
@@ -80,10 +80,20 @@ bool is_divider(std::u32string_view text, const std::vector<Span>& cells) {
   return !cells.empty();
 }
 
+// A tab or two white spaces inside the line: a row set with white space, maybe.
+bool holds_gap(std::u32string_view text, Span s) {
+  for (uint32_t k = s.start; k + 1 < s.end; ++k)
+    if (text[k] == U'\t' || (is_space(text[k]) && is_space(text[k + 1]))) return true;
+  return false;
+}
+
+// The cells of a table's row, a pipe table's or one set with white space (a short line
+// with a gap in it); none if the line is no row.
 std::vector<Span> cells_of(std::u32string_view text, Span line) {
   Span s = trimmed(text, line);
-  if (!s.empty() && !is_bar(text[s.start])) return s.size() <= kMaxSpacedRowChars ? spaced_cells_of(text, s) : std::vector<Span>();
-  return pipe_cells_of(text, line);
+  if (s.empty() || is_bar(text[s.start])) return pipe_cells_of(text, line);
+  if (s.size() > kMaxSpacedRowChars || !holds_gap(text, s)) return {};
+  return spaced_cells_of(text, s);
 }
 
 // The header cells of a table set with white space holding the row `line`: the first
@@ -101,10 +111,11 @@ std::vector<Span> spaced_header_of(std::u32string_view text, Span line, size_t c
   return header;
 }
 
-// The header cells of the table holding the row `line`: the row above its divider.
-std::vector<Span> header_of(std::u32string_view text, Span line) {
+// The header cells of the table holding the row `line` of `cells` cells: the row above
+// its divider (a pipe table), or the first of its run of rows (one set with white space).
+std::vector<Span> header_of(std::u32string_view text, Span line, size_t cells) {
   Span row = trimmed(text, line);
-  if (!row.empty() && !is_bar(text[row.start])) return spaced_header_of(text, line, cells_of(text, line).size());
+  if (!row.empty() && !is_bar(text[row.start])) return spaced_header_of(text, line, cells);
   for (size_t up = 0; up < kMaxRowsUp && line.start >= 2; ++up) {
     Span above = line_at(text, line.start - 1);
     std::vector<Span> cells = pipe_cells_of(text, above);
@@ -151,23 +162,17 @@ const AspectRules::Cue* column_cue(std::u32string_view header_view, std::string_
 
 bool is_quantity(const Fact& f) { return f.kind != "date" && f.kind != "name"; }
 
-// A tab or two white spaces inside the line: a row set with white space, maybe.
-bool holds_gap(std::u32string_view text, Span s) {
-  for (uint32_t k = s.start; k + 1 < s.end; ++k)
-    if (text[k] == U'\t' || (is_space(text[k]) && is_space(text[k + 1]))) return true;
-  return false;
-}
-
 // periods.json table_cell: the period of a figure under a dated column header (| 指标 |
 // 2022年 | 2023年 |), or beside a dated row label (| 2023年 | 410万元 |), which wins over
 // its sentence's: the rows of a table all sit in the sentence before them.
-void date_cell(std::u32string_view text, Span head, Span label, const TableContext& cx, const Rules& rules, Fact& f) {
+// `head_view`: the header's matching view, as read_cell made it.
+void date_cell(std::u32string_view text, std::u32string_view head_view, Span label, const TableContext& cx,
+               const Rules& rules, Fact& f) {
   if (!cx.with_periods) return;
-  std::optional<PeriodMark> mark;
-  for (Span s : {head, label}) {
-    if (mark || s.empty()) continue;
-    mark = header_period(matching_view(text.substr(s.start, s.size())), cx.report_year, rules.periods, cx.frame);
-  }
+  const PeriodRules& pr = rules.periods;
+  std::optional<PeriodMark> mark = header_period(head_view, cx.report_year, pr, cx.frame);
+  if (!mark && !label.empty())
+    mark = header_period(matching_view(text.substr(label.start, label.size())), cx.report_year, pr, cx.frame);
   if (!mark) return;
   f.period = mark->period;
   f.year = year_of(f.period, cx.report_year);
@@ -206,7 +211,7 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
     f.aspect = rules.kinds.aspects[size_t(cue->aspect)].name;
     if (cx.explain) f.rules.mut().aspect = cue->name;
   }
-  date_cell(text, head, cells[0], cx, rules, f);
+  date_cell(text, head_view, cells[0], cx, rules, f);
 }
 
 }  // namespace
@@ -218,10 +223,8 @@ void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const 
     if (!is_quantity(f) || f.span.empty()) continue;
     if (f.span.start < row.line.start || f.span.start >= row.line.end) {
       row.line = line_at(text, f.span.start);
-      Span s = trimmed(text, row.line);
-      bool may_be_row = !s.empty() && (is_bar(text[s.start]) || (s.size() <= kMaxSpacedRowChars && holds_gap(text, s)));
-      row.cells = may_be_row ? cells_of(text, row.line) : std::vector<Span>();
-      row.header = row.cells.empty() ? std::vector<Span>() : header_of(text, row.line);
+      row.cells = cells_of(text, row.line);
+      row.header = row.cells.empty() ? std::vector<Span>() : header_of(text, row.line, row.cells.size());
     }
     if (!row.cells.empty()) read_cell(text, f, rules, cx, row);
   }
