@@ -25,6 +25,8 @@ struct Matched {
   const Numeral* high = nullptr;        // the high end of a range
   const Numeral* last = nullptr;        // the numeral matched last (1至9月: 9 after 1)
   bool between = false;                 // 20和30之间
+  bool listed = false;                  // the unit is the list's last figure's (3.5、8.2和6.1%)
+  int list_power = 0;                   // and so is its multiplier (1200、800万元)
   struct Part {
     Decimal add;  // in main units
     size_t end;
@@ -94,6 +96,7 @@ class Recogniser {
       case FP::Item::unit: return match_unit(it, m);
       case FP::Item::range: return match_range(m);
       case FP::Item::money_part: return match_money_parts(m);
+      case FP::Item::list_unit: return match_list_unit(m);
       case FP::Item::range_connector: w = word(q_.range_connectors, spaces, m.p); break;
       case FP::Item::year_word: w = word(q_.year_words, spaces, m.p); break;
       case FP::Item::month_word: w = word(q_.month_words, spaces, m.p); break;
@@ -175,6 +178,8 @@ class Recogniser {
   bool match_range(Matched& m) const;
   bool range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const;
   bool match_money_parts(Matched& m) const;
+  bool match_list_unit(Matched& m) const;
+  bool list_member(const Numeral& n) const;
   bool give_back_unit_char(Matched& m) const;
   std::optional<Decimal> units_alone(size_t b, size_t e) const;
   bool all_unit_chars(size_t b, size_t e) const;
@@ -358,6 +363,54 @@ bool Recogniser::range_end_fits(const Matched& m, const Numeral& high, size_t q,
   if ((high.high ? *high.high : high.value) < (n.low ? *n.low : n.value)) return false;
   size_t end = u2 ? q + u2.len : high.end;
   return !between || bool(t_.word_at(q_.between_closers, end));
+}
+
+// 分别增长3.5、8.2和6.1%: the unit of the list's last figure, given to a bare figure
+// followed by a list separator and more bare figures (quantities.json list_unit). The
+// match ends at the figure: its fact's text is its own figure.
+bool Recogniser::match_list_unit(Matched& m) const {
+  if (q_.list_unit_rule.empty() || m.unit || m.prefix || m.ordinal || m.per || m.high || m.p != m.n.end ||
+      !list_member(m.n))
+    return false;
+  const std::u32string& seps = t_.r_.subjects.list_separators;
+  size_t p = m.n.end;
+  for (size_t k = i_ + 1; k < t_.numerals_.size() && k - i_ < q_.list_unit_max_figures; ++k) {
+    if (p >= s_.size() || seps.find(s_[p]) == std::u32string::npos) return false;
+    const Numeral& next = t_.numerals_[k];
+    if (next.begin != p + 1 || !list_member(next)) return false;
+    // 1、200万元: a thousands separator typed as 、, not two figures.
+    if (k == i_ + 1 && s_[p] == U'、' && !m.n.point && !next.point && m.n.arabic_digits <= 3 &&
+        next.arabic_digits == 3 && !m.n.chinese)
+      return false;
+    p = next.end;
+    auto u = t_.unit_at(p);
+    if (!u) continue;
+    const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
+    // 12、15元/斤: a unit per another is read from the fact's own text (aspect per_capita),
+    // which the first figure's would not hold; it stays out.
+    bool per_unit = false;
+    for (size_t c = p; c < p + u.len; ++c) per_unit = per_unit || q_.per_unit_separators.find(s_[c]) != std::u32string::npos;
+    if (per_unit || std::find(q_.list_unit_kinds.begin(), q_.list_unit_kinds.end(), unit.kind) == q_.list_unit_kinds.end() ||
+        q_.month_words.longest_at(s_, p) || q_.year_words.longest_at(s_, p) || q_.day_words.longest_at(s_, p))
+      return false;
+    m.unit = &unit;
+    m.unit_b = p;
+    m.unit_e = p + u.len;
+    m.listed = true;
+    // 1200、800万元: the last figure's 万 is the list's when this figure holds none.
+    const auto* mult = t_.r_.numbers.unit_info(s_[next.end - 1]);
+    bool own = false;
+    for (size_t c = m.n.begin; c < m.n.end; ++c) own = own || t_.r_.numbers.unit_info(s_[c]);
+    if (mult && !own) m.list_power = mult->value;
+    return true;
+  }
+  return false;
+}
+
+// A figure that can stand in such a list: Arabic, plain, no year, code or range of its own.
+bool Recogniser::list_member(const Numeral& n) const {
+  return n.arabic && n.form == Numeral::Form::plain && !n.per_power && !n.low && !n.digit_string &&
+         n.qualifier.empty() && !t_.is_year(n) && !t_.code_like(n);
 }
 
 // 50元6角三分, 两美元又三美分: sub-units after the main unit of money.
@@ -579,7 +632,12 @@ bool Composer::produce_unit(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
   const KindInfo* k = t_.r_.kinds.kind(unit->kind);
   d.classifier = k && k->subject_after;
   Decimal v = n.value;
-  if (!m.high && unit->decimal_after) {
+  if (m.listed) {  // 1200、800万元: 800万's multiplier
+    if (auto shifted = v.shift(m.list_power)) v = *shifted;
+    else exact = false;
+    if (t_.in_.explain) d.numeral_rules.push_back(q_.list_unit_rule);
+  }
+  if (!m.high && !m.listed && unit->decimal_after) {
     if (auto frac = decimal_after(n, m.p)) {
       auto sum = v.add(*frac);
       if (sum) v = *sum;
@@ -587,7 +645,7 @@ bool Composer::produce_unit(const FP::Pattern& p, Matched& m, Draft& d, bool& ex
       if (t_.in_.explain) d.numeral_rules.push_back(unit->decimal_after_rule);
     }
   }
-  if (unit->add && !m.high) {  // 1个半小时 = 1.5个小时
+  if (unit->add && !m.high && !m.listed) {  // 1个半小时 = 1.5个小时
     auto sum = v.add(*unit->add);
     if (sum) v = *sum;
     else exact = false;

@@ -1256,7 +1256,7 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "per_unit", "not_unit_overlaps",
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "list_unit", "per_unit", "not_unit_overlaps",
              "decimal_after_not_before"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
@@ -1274,6 +1274,12 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
   for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
   if (auto sm = root.opt("shared_multiplier")) r.shared_multiplier_rule = sm->keys({"name"}).at("name").str();
+  if (auto lu = root.opt("list_unit")) {
+    lu->keys({"name", "kinds", "max_figures"});
+    r.list_unit_rule = lu->at("name").str();
+    for (const Node& k : lu->at("kinds").list()) r.list_unit_kinds.push_back(known_kind(k, kinds));
+    r.list_unit_max_figures = size_t(lu->at("max_figures").integer(2, 64));
+  }
   if (auto pu = root.opt("per_unit")) {
     pu->keys({"name", "separators", "denominators"});
     r.per_unit_rule = pu->at("name").str();
@@ -1445,7 +1451,8 @@ FP::PatternItem parse_pattern_item(const Node& n) {
       {"unit", FP::Item::unit},             {"range", FP::Item::range},
       {"range_connector", FP::Item::range_connector}, {"year_word", FP::Item::year_word},
       {"month_word", FP::Item::month_word}, {"day_word", FP::Item::day_word},
-      {"after_month", FP::Item::after_month}, {"money_part", FP::Item::money_part}};
+      {"after_month", FP::Item::after_month}, {"money_part", FP::Item::money_part},
+      {"list_unit", FP::Item::list_unit}};
   static const std::map<std::string, FP::Check> checks = {
       {"year", FP::Check::year},   {"month", FP::Check::month},         {"later_month", FP::Check::later_month},
       {"day", FP::Check::day},     {"parts_per", FP::Check::parts_per}, {"fraction", FP::Check::fraction},

@@ -653,6 +653,11 @@ struct QuantityRules {
   Lexicon range_connectors;
   // 3至5万元: the multiplier written once for both ends of a range.
   std::string shared_multiplier_rule;
+  // 分别增长3.5、8.2和6.1%: the unit (and multiplier) of a list's last figure is every
+  // bare figure's before it, for units of these kinds; Arabic figures only.
+  std::string list_unit_rule;
+  std::vector<std::string> list_unit_kinds;
+  size_t list_unit_max_figures = 0;
   // 28微克/立方米, 5万吨/日, 1200元/人: a unit per another, read with its unit (the
   // denominator after one of the separators); the figure is a level, never summed.
   std::string per_unit_rule;
@@ -1011,6 +1016,7 @@ struct FactPatternRules {
     day_word,                // 日, 号
     after_month,             // 初, 中旬, 底, 份
     money_part,              // 6角, 三分 after a main unit of money
+    list_unit,               // the unit of the list's last figure, after bare figures (3.5、8.2和6.1%)
     words,                   // one of the pattern's own words (a literal)
   };
   // Conditions on an item: numerals (year, month, later_month, day, parts_per,
