@@ -736,14 +736,16 @@ void Composer::set_range(const Matched& m, Draft& d, bool& exact, bool bare) con
 
 // The multiplier written once for both ends of a range: 3至5万元 is [30000, 50000],
 // 10-500万元 [100000, 5000000], 1.5—2万亩 [15000, 20000]. The high end ends with
-// 万/亿/千 and the low end holds no unit character of its own (1万-5万元 is read
+// 万/亿/千 and the low end holds no unit character as large (1万-5万元 is read
 // already; 5000-2万元 stays as written: scaled, its low end would pass its high end).
 std::optional<int> Composer::multiplier_power(const Numeral& low, const Numeral& high) const {
   if (high.end <= high.begin || low.form != Numeral::Form::plain || high.form != Numeral::Form::plain) return std::nullopt;
   const auto* last = t_.r_.numbers.unit_info(s_[high.end - 1]);
   if (!last) return std::nullopt;
+  // 十至十五万元: a 十 inside the low end is a digit's place, not its own multiplier (it
+  // gave [10, 150000]); only one as large as the high end's (1万-5万元) is.
   for (size_t k = low.begin; k < low.end; ++k)
-    if (t_.r_.numbers.unit_info(s_[k])) return std::nullopt;
+    if (const auto* own = t_.r_.numbers.unit_info(s_[k]); own && own->value >= last->value) return std::nullopt;
   Decimal base = low.low ? *low.low : low.value;
   auto scaled = base.shift(last->value);
   Decimal top = high.high ? *high.high : high.value;
