@@ -26,7 +26,8 @@ bool blocked(std::u32string_view s, size_t begin, size_t end, const PeriodRules&
 // A marker word's period in the frame of the document.
 PeriodMark mark_of(const PeriodRules::Marker& marker, PeriodFrame frame) {
   if (frame != PeriodFrame::full_report) return PeriodMark{marker.period, marker.name, true, marker.sentence_only};
-  return PeriodMark{marker.full_report_period, marker.name, true, marker.full_report_sentence_only || marker.sentence_only};
+  bool only = marker.full_report_sentence_only || (marker.sentence_only && !marker.full_report_given);
+  return PeriodMark{marker.full_report_period, marker.name, true, only};
 }
 
 // A word marker opening the second clause of a sentence whose first clause holds no
@@ -83,8 +84,12 @@ bool inside_word(std::u32string_view s, size_t i, const PeriodRules::Marker& mar
 // openers (到2025年，力争…), and lies within max_years of the report year (1000年以上古树
 // is no year). A year further in (全年实现税收1.2亿元，2022年为…, 由2022年底的120万元增加到…)
 // dates no sentence: the clause it opens is clause_marks' to date.
-bool opens_as_other_year(std::u32string_view s, size_t year_begin, int year, int report_year, const PeriodRules& rules) {
+bool opens_as_other_year(std::u32string_view s, size_t year_begin, size_t after, int year, int report_year,
+                         const PeriodRules& rules) {
   if (rules.other_year_rule.empty() || std::abs(year - report_year) > rules.other_year_max_years) return false;
+  // 2021年以来，累计…: a span that runs into the review; 2018年建成的新校区，去年完成扩建: the
+  // year of a noun, not of the sentence (other_year's not_before).
+  if (rules.other_year_not_before.longest_at(s, after)) return false;
   if (year_begin == 0) return true;
   auto opener = rules.other_year_openers.longest_at(s, 0);
   return opener && opener.len == year_begin;
@@ -107,7 +112,7 @@ std::optional<PeriodMark> year_mark(std::u32string_view s, size_t i, int report_
     PeriodMark mark{marker->period, marker->name, true};
     return frame == PeriodFrame::digest ? digest_event(mark, s, after, rules) : mark;
   }
-  if (opens_as_other_year(s, i - 4, *year, report_year, rules)) return PeriodMark{Period::none, rules.other_year_rule, true, true};
+  if (opens_as_other_year(s, i - 4, after, *year, report_year, rules)) return PeriodMark{Period::none, rules.other_year_rule, true, true};
   return std::nullopt;
 }
 

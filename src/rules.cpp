@@ -927,6 +927,7 @@ void load_periods(const Node& root, PeriodRules& r) {
     if (auto so = n.opt("sentence_only")) m.sentence_only = so->boolean();
     if (auto na = n.opt("not_after_chars")) m.not_after_chars = na->text();
     if (auto f = n.opt("in_full_report")) {
+      m.full_report_given = true;
       m.full_report_sentence_only = f->str() == "sentence_only";
       m.full_report_period = m.full_report_sentence_only ? Period::none : parse_period(*f);
     }
@@ -969,9 +970,10 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.clause_marker_breaks = c->at("clause_breaks").text();
   }
   if (auto o = root.opt("other_year")) {
-    o->keys({"name", "openers", "max_years"});
+    o->keys({"name", "openers", "max_years", "not_before"});
     r.other_year_rule = o->at("name").str();
     add_words(r.other_year_openers, o->at("openers"), 0);
+    if (auto nb = o->opt("not_before")) add_words(r.other_year_not_before, *nb, 0);
     r.other_year_max_years = int(o->at("max_years").integer(0, 200));
   }
   if (auto t = root.opt("table_cell")) {

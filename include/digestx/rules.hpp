@@ -418,7 +418,8 @@ struct PeriodRules {
     // whether it dates its own sentence only (去年10月份我从X镇调至Y镇).
     Period full_report_period = Period::none;
     bool full_report_sentence_only = false;
-    bool sentence_only = false;  // in any frame: dates its own sentence only (前年: none)
+    bool full_report_given = false;  // in_full_report stated: it alone says how a full report reads it
+    bool sentence_only = false;  // in any frame unless in_full_report says (前年: none)
     std::u32string not_after_chars;  // a character before it that makes it part of a word (目 of 目前年产值)
   };
   std::vector<Marker> markers;
@@ -449,6 +450,7 @@ struct PeriodRules {
   // no period: 2022年，全镇… in a 2023 digest was last_year.
   std::string other_year_rule;  // empty: off (such a year marks nothing)
   Lexicon other_year_openers;   // what may stand before it at the sentence's start: 到, 截至
+  Lexicon other_year_not_before;  // what after its 年 makes it no date of the sentence: 以来, 建成的
   int other_year_max_years = 50;  // how far from the report year a year may lie (1000年以上 is none)
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
