@@ -390,6 +390,8 @@ bool Recogniser::match_list_unit(Matched& m) const {
     // which the first figure's would not hold; it stays out.
     bool per_unit = false;
     for (size_t c = p; c < p + u.len; ++c) per_unit = per_unit || q_.per_unit_separators.find(s_[c]) != std::u32string::npos;
+    // 10000与20000间: a range's closer, not a unit (fact.bare reads the range).
+    if (t_.word_at(q_.between_closers, p).len >= u.len) return false;
     if (per_unit || std::find(q_.list_unit_kinds.begin(), q_.list_unit_kinds.end(), unit.kind) == q_.list_unit_kinds.end() ||
         q_.month_words.longest_at(s_, p) || q_.year_words.longest_at(s_, p) || q_.day_words.longest_at(s_, p))
       return false;
