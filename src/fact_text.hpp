@@ -33,6 +33,10 @@ struct Draft {
   std::string_view pattern_rule;  // the facts.json pattern that composed it
   std::string_view aspect, aspect_rule;  // owned by the rules
   bool classifier = false;  // a measure word: the subject is looked for after it first
+  // The whole this figure is a part of (其中…, …合计): [part_b, part_e) of that fact's text;
+  // equal when none. Such a part never joins a total beside its whole.
+  size_t part_b = 0, part_e = 0;
+  std::string_view part_rule;
 };
 
 // The paragraph as the facts stage sees it: the matching view, its numerals, and the
@@ -168,5 +172,15 @@ struct Composed {
   std::string_view refusal;  // when no fact: the rule that refused it
 };
 Composed compose_fact(const FactText& t, const ExclusionZones& zones, size_t i, size_t consumed_until);
+
+// facts.json parts: the figures after the rule's words (其中) that have the kind and unit of
+// the nearest figure before them in the sentence are its parts, in order, while together
+// they come to no more than it (src/fact_parts.cpp).
+void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
+                      const std::vector<size_t>& sentence_starts, const KindRegistry& kinds);
+// facts.json sum: the figure after the rule's words (合计) is the sum of the figures of its
+// kind and unit right before it in the sentence when they add up to it exactly.
+void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
+                    const std::vector<size_t>& sentence_starts, const KindRegistry& kinds);
 
 }  // namespace digestx::facts

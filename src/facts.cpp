@@ -67,6 +67,8 @@ class FactFinder : private facts::FactText {
       switch (rules[k].produce) {
         case FP::Combination::fixed_figure: add_fixed_words(rules[k].name); break;
         case FP::Combination::respectively: split_respectively(rules[k]); break;
+        case FP::Combination::parts: mark_parts_after(drafts_, s_, rules[k], in_.sentence_starts, r_.kinds); break;
+        case FP::Combination::sum: mark_sum_after(drafts_, s_, rules[k], in_.sentence_starts, r_.kinds); break;
         case FP::Combination::bounds: {
           size_t e = k + 1;
           while (e < rules.size() && rules[e].produce == FP::Combination::bounds) ++e;
@@ -332,6 +334,7 @@ class FactFinder : private facts::FactText {
     if (d.range) f.range = *d.range;
     if (!d.subject.empty()) f.subject = subject_pieces(d);
     f.aspect = d.aspect;
+    if (d.part_e > d.part_b) f.part_of = j_.span(d.part_b, d.part_e);
     bool by_clause = false;
     f.period = period_at(d.nb, by_clause);
     f.year = year_of(f.period, in_.report_year);
@@ -345,6 +348,7 @@ class FactFinder : private facts::FactText {
       r.aspect = d.aspect_rule;
       r.pattern = d.pattern_rule;
       if (by_clause) r.period = r_.periods.clause_marker_rule;
+      r.part = d.part_rule;
     }
     return f;
   }

@@ -361,6 +361,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   if (f.year) j.integer(*f.year);
   else j.null();
   if (f.joined) j.key("joined").boolean(true);
+  if (!f.part_of.empty()) j.key("part_of").span(f.part_of);
   if (o.explain) {
     static const FactRules none;
     const FactRules& r = f.rules ? *f.rules : none;
@@ -373,6 +374,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     j.optional_field("aspect", r.aspect);
     j.optional_field("pattern", r.pattern);
     j.optional_field("period", r.period);
+    j.optional_field("part", r.part);
     j.end_object();
   }
   j.end_object();

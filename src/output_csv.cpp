@@ -14,7 +14,8 @@ namespace {
 const char* const kFactColumns[] = {"source", "region", "report_year", "unit_index", "organization",
                                     "role",   "name",   "period",      "year",       "kind",
                                     "value",  "unit",   "qualifier",   "range_low",  "range_high",
-                                    "subject", "aspect", "text",       "start",      "end"};
+                                    "subject", "aspect", "text",       "start",      "end",
+                                    "part_of_start", "part_of_end"};
 const char* const kUnitColumns[] = {"source",  "region",  "report_year", "unit_index", "organization",
                                     "role",    "name",    "headline",    "heading",    "start",
                                     "end",     "paragraphs", "sentences", "facts"};
@@ -175,6 +176,12 @@ void fact_row(std::string& out, const Document& doc, const DocumentCells& d, con
   Span span = doc.page.to_page(f.span);
   row.text(doc.page.source(doc.text), span);
   row.number(span.start).number(span.end);
+  if (f.part_of.empty()) {  // 其中财政资金3000万元: the 5000万元 it lies in
+    row.cell("").cell("");
+  } else {
+    Span whole = doc.page.to_page(f.part_of);
+    row.number(whole.start).number(whole.end);
+  }
   row.end();
 }
 

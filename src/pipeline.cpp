@@ -201,6 +201,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   for (Fact& f : found) {
     f.joined = crosses_break(local_text, f.span);
     f.span = shifted(f.span, whole.start);
+    if (!f.part_of.empty()) f.part_of = shifted(f.part_of, whole.start);
     if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
   }
@@ -756,10 +757,11 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain,
 }
 
 // The one answer to "may a total add this figure?" (contract, Totals): a kind that
-// rules/kinds.json marks totalled (money) and an aspect it marks summable (amount).
+// rules/kinds.json marks totalled (money) and an aspect it marks summable (amount), and
+// no part of a whole beside it (part_of).
 // 人均可支配收入23977元 (per_capita) or 10万元以下的村 (threshold) never join a sum.
 bool counts_in_money_total(const Fact& f) {
-  if (!f.value) return false;
+  if (!f.value || !f.part_of.empty()) return false;  // 其中财政资金3000万元: inside its whole
   bool kind_totalled = false, aspect_summable = false;
   for (const GeneratedKind& k : generated_kinds())
     if (f.kind == k.name) kind_totalled = k.totalled;

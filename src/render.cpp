@@ -314,6 +314,8 @@ void money_cell(std::string& out, const MoneyTotal& m, bool opens_group = false)
     out += "<small> + " + std::to_string(m.other_currency) + " in other currencies</small>";
   if (m.other_aspects > 0)
     out += "<small>" + std::to_string(m.other_aspects) + " not amounts, not added</small>";
+  if (m.parts > 0)
+    out += "<small>" + std::to_string(m.parts) + " parts of a sum already added</small>";
   out += "</td>";
 }
 
@@ -382,7 +384,8 @@ void write_summary(Section& s) {
     out += "</tr></tfoot>";
   }
   out += "</table></div>\n<p class=\"note\">Money sums only the facts of kind money and aspect amount, in 元, by the "
-         "period of their sentence: per-capita figures, rates, changes, thresholds and cumulative totals are never added. "
+         "period of their sentence: per-capita figures, rates, changes, thresholds and cumulative totals are never added, "
+         "nor a part of a sum the text states beside it (其中…, …合计). "
          "≈ marks a sum that includes a figure with a qualifier (余, 近, 约…) or a range, counted at its low end; "
          "other currencies are never added to 元.</p>\n";
 }
@@ -609,6 +612,10 @@ FactSummary summarise(const std::vector<Fact>& facts) {
     MoneyTotal& m = f.period == Period::last_year ? out.last_year : out.this_year;
     if (!summed_aspect(f.aspect)) {
       ++m.other_aspects;
+      continue;
+    }
+    if (!f.part_of.empty()) {
+      ++m.parts;
       continue;
     }
     if (f.unit != "元") {

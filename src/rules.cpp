@@ -1586,16 +1586,19 @@ char shape_letter(const FP::CombineItemRule& it) {
 FP::CombineRule load_combination(const Node& n) {
   using C = FP::Combination;
   static const std::map<std::string, C> names = {
-      {"fixed_figure", C::fixed_figure}, {"bounds", C::bounds}, {"respectively", C::respectively}};
+      {"fixed_figure", C::fixed_figure}, {"bounds", C::bounds}, {"respectively", C::respectively},
+      {"parts", C::parts}, {"sum", C::sum}};
   static const CombineShape shapes[] = {
       {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
       {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
       {C::respectively, {"NWL", "NWCL"},
-       "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"}};
+       "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"},
+      {C::parts, {"FW"}, "parts takes [\"fact\", {\"words\": [...]}]"},
+      {C::sum, {"WF"}, "sum takes [{\"words\": [...]}, \"fact\"]"}};
   n.keys({"name", "pattern", "produce"});
   FP::CombineRule c;
   c.name = n.at("name").str();
-  c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively)");
+  c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively, parts, sum)");
   std::string shape;
   for (const Node& item : n.at("pattern").list()) {
     c.items.push_back(parse_combine_item(item));

@@ -59,6 +59,10 @@ TEST_P(FactTable, Extracts) {
           << wtext;
     if (w.contains("aspect"))
       EXPECT_EQ(f->aspect, w.at("aspect").is_null() ? "" : w.at("aspect").get<std::string>()) << wtext;
+    if (w.contains("part_of"))  // the text of the whole the figure lies in, or null
+      EXPECT_EQ(f->part_of.empty() ? std::string("<null>") : slice(text, f->part_of),
+                w.at("part_of").is_null() ? "<null>" : w.at("part_of").get<std::string>())
+          << wtext;
     if (w.contains("range")) {
       ASSERT_TRUE(f->range) << wtext;
       EXPECT_EQ(f->range->first.str(), w.at("range")[0].get<std::string>()) << wtext;

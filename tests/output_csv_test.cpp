@@ -69,7 +69,7 @@ TEST(OutputCsv, OneRowPerFactWithTheJsonValues) {
     auto rows = parse_csv(out, delimiter);
     ASSERT_EQ(rows.size(), 1 + count_facts(doc));
     EXPECT_EQ(rows[0].front(), "source");
-    EXPECT_EQ(rows[0].back(), "end");
+    EXPECT_EQ(rows[0].back(), "part_of_end");
     std::vector<std::pair<const Unit*, const Fact*>> facts;
     for (const auto& sb : doc.sidebars)
       for (const auto& f : sb.facts) facts.push_back({nullptr, &f});

@@ -24,6 +24,7 @@ struct FactRules {
   std::string unit, qualifier, subject, kind, aspect;
   std::string pattern;  // the facts.json pattern that composed the fact
   std::string period;   // a rule that dated the figure apart from its sentence (a clause, a table column)
+  std::string part;     // the rule that made it a part of a whole (facts.json total.parts_after, total.sum_after)
 };
 
 // Archives hold hundreds of thousands of facts: a fact stays small. Names (kind,
@@ -41,6 +42,9 @@ struct Fact {
   Period period = Period::none;
   std::optional<int> year;
   bool joined = false;     // the figure's text runs across a line break the layout joined
+  // Empty = null. The whole this figure is a part of, by that fact's span: 投入资金5000万元，
+  // 其中财政资金3000万元 (the 3000万 is inside the 5000万, never added to it).
+  Span part_of;
   Boxed<FactRules> rules;  // only when asked for (--explain, render)
 };
 

@@ -1052,7 +1052,7 @@ struct FactPatternRules {
   // and its figures (城市、农村低保标准分别提高到每人每月780元、620元: 提高到每人每月).
   // Each production takes one shape of items.
   enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list, copulas };
-  enum class Combination : uint8_t { fixed_figure, bounds, respectively };
+  enum class Combination : uint8_t { fixed_figure, bounds, respectively, parts, sum };
   struct CombineItemRule {
     CombineItem item = CombineItem::fact;
     bool optional = false;

@@ -1,0 +1,83 @@
+// Parts of a whole (facts.json productions parts and sum): a figure inside another one
+// the text states beside it. 投入资金5000万元，其中财政资金3000万元 and 党建经费120万元、
+// 活动经费80万元，合计200万元 each wrote one sum of money twice; added up, the totals of
+// the review page, --summary and the panel counted it twice, without a word. A part keeps
+// its aspect (amount) and points at its whole (Fact::part_of); totals leave it out.
+#include <algorithm>
+
+#include "fact_text.hpp"
+
+namespace digestx::facts {
+namespace {
+
+size_t sentence_index(const std::vector<size_t>& starts, size_t pos) {
+  auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+  return it == starts.begin() ? 0 : size_t(it - starts.begin()) - 1;
+}
+
+// A figure that may be a part or a whole: of a kind that adds up (kinds.json summable:
+// counts, sums of money, measures; not 增长12%，其中工业增长15%), exact, not yet a part.
+bool additive(const Draft& d, const KindRegistry& kinds) {
+  const KindInfo* k = kinds.kind(d.kind);
+  return k && k->summable && d.value && d.part_e == d.part_b;
+}
+
+bool same_measure(const Draft& a, const Draft& b) { return a.kind == b.kind && a.unit == b.unit; }
+
+void make_part(Draft& part, const Draft& whole, std::string_view rule) {
+  part.part_b = whole.b;
+  part.part_e = whole.e;
+  part.part_rule = rule;
+}
+
+}  // namespace
+
+void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
+                      const std::vector<size_t>& sentence_starts, const KindRegistry& kinds) {
+  const Lexicon& words = *rule.items[1].words;
+  for (size_t k = 1; k < drafts.size(); ++k) {
+    size_t sentence = sentence_index(sentence_starts, drafts[k].b);
+    if (!words.occurs_within(text, drafts[k - 1].e, drafts[k].b)) continue;
+    // The whole: the nearest figure before the words in the sentence that adds up.
+    size_t w = k;
+    while (w-- > 0 && sentence_index(sentence_starts, drafts[w].b) == sentence && !additive(drafts[w], kinds)) {
+    }
+    if (w >= k || sentence_index(sentence_starts, drafts[w].b) != sentence) continue;
+    const Draft& whole = drafts[w];
+    // Its parts: the figures of its kind and unit after the words, in the sentence, while
+    // they come to no more than it (其中财政资金3000万元，带动社会投资2亿元: not the 2亿).
+    Decimal sum = Decimal::of(0);
+    for (size_t p = k; p < drafts.size() && sentence_index(sentence_starts, drafts[p].b) == sentence; ++p) {
+      if (!additive(drafts[p], kinds) || !same_measure(drafts[p], whole)) continue;
+      auto next = sum.add(*drafts[p].value);
+      if (!next || *whole.value < *next) break;
+      sum = *next;
+      make_part(drafts[p], whole, rule.name);
+    }
+  }
+}
+
+void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
+                    const std::vector<size_t>& sentence_starts, const KindRegistry& kinds) {
+  const Lexicon& words = *rule.items[0].words;
+  for (size_t k = 1; k < drafts.size(); ++k) {
+    const Draft& total = drafts[k];
+    if (!additive(total, kinds) || !words.occurs_within(text, drafts[k - 1].e, total.b)) continue;
+    size_t sentence = sentence_index(sentence_starts, total.b);
+    // The figures right before it, of its kind and unit, that add up to it exactly.
+    Decimal sum = Decimal::of(0);
+    size_t first = k;
+    while (first > 0 && sentence_index(sentence_starts, drafts[first - 1].b) == sentence &&
+           additive(drafts[first - 1], kinds) && same_measure(drafts[first - 1], total)) {
+      auto next = sum.add(*drafts[first - 1].value);
+      if (!next || *total.value < *next) break;
+      sum = *next;
+      --first;
+      if (sum == *total.value) break;
+    }
+    if (first == k || !(sum == *total.value) || k - first < 2) continue;
+    for (size_t p = first; p < k; ++p) make_part(drafts[p], total, rule.name);
+  }
+}
+
+}  // namespace digestx::facts
