@@ -459,6 +459,18 @@ def summary(binary, tmp):
         assert f"    last_year 2022: {money.normalize():f} 元" in out, (money, out)
 
     ok = expect(binary, "summary", ["--summary", SANYA], 0, r"^$", out_check=one)
+    # 投入资金5000万元，其中财政资金3000万元…: a part (part_of) is never added beside its whole.
+    parts = os.path.join(ROOT, "tests", "data", "lists-parts-qingjiang-2024.txt")
+    pdoc = json.loads(subprocess.run([binary, parts], capture_output=True).stdout)
+    pfacts = [f for u in pdoc["units"] for f in u["facts"]]
+
+    def no_parts(out):
+        from decimal import Decimal
+        assert any("part_of" in f for f in pfacts), "no part_of in the digest of parts"
+        money = sum((Decimal(str(f["value"])) for f in pfacts if f["kind"] == "money" and f["unit"] == "元"
+                     and f["period"] == "last_year" and f["aspect"] == "amount" and "part_of" not in f), Decimal(0))
+        assert f"    last_year 2024: {money.normalize():f} 元" in out, (money, out)
+    ok &= expect(binary, "summary_parts", ["--summary", parts], 0, r"^$", out_check=no_parts)
     ok &= expect(binary, "summary_many", ["--summary", SANYA, WANNING], 0, r"2 documents, 0 failed",
                  out_check=lambda out: out.index("all 2 documents together: ") > out.index(WANNING))
     ok &= expect(binary, "summary_stdin", ["--summary"], 0, r"^$", stdin=open(SANYA, "rb").read(),

@@ -64,7 +64,7 @@ std::string format_stats(const Stats& s, const std::string& title) {
   std::string out = title + ": " + plural(s.units, "unit") + ", " + plural(s.facts, "fact") + "\n";
   out += "  facts by kind:    " + counts(s.by_kind) + "\n";
   out += "  facts by aspect:  " + counts(s.by_aspect) + "\n";
-  out += "  money by period (元, money facts of aspect amount):";
+  out += "  money by period (元, money facts of aspect amount, parts of a whole left out):";
   if (s.money.empty()) out += " none";
   for (const auto& [period, m] : s.money)
     out += "\n    " + period + ": " + (m.overflow ? std::string("too large to add") : m.yuan.str()) + " 元 (" +
