@@ -80,4 +80,19 @@ void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const 
   }
 }
 
+// “十四五”以来，累计完成固定资产投资520亿元，其中今年完成115亿元: the whole is a running
+// total no total adds; a part of it that is the year's own amount must still be added, so
+// it is no part here. A part keeps its standing only beside a whole of a summed aspect.
+void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds) {
+  for (Draft& d : drafts) {
+    if (d.part_e == d.part_b) continue;
+    auto whole = std::find_if(drafts.begin(), drafts.end(), [&](const Draft& w) { return w.b == d.part_b && w.e == d.part_e; });
+    int aspect = whole == drafts.end() ? -1 : kinds.aspect_index(whole->aspect);
+    if (aspect < 0 || !kinds.aspects[size_t(aspect)].summable) {
+      d.part_b = d.part_e = 0;
+      d.part_rule = {};
+    }
+  }
+}
+
 }  // namespace digestx::facts

@@ -182,5 +182,7 @@ void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, cons
 // kind and unit right before it in the sentence when they add up to it exactly.
 void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
                     const std::vector<size_t>& sentence_starts, const KindRegistry& kinds);
+// Once aspects are known: a part stays one only of a whole that totals add (aspect amount).
+void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds);
 
 }  // namespace digestx::facts

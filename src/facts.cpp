@@ -47,6 +47,7 @@ class FactFinder : private facts::FactText {
     }
     combine();
     find_aspects();
+    keep_parts_of_summed(drafts_, r_.kinds);
     release_numerals();
     std::vector<Fact> out;
     out.reserve(drafts_.size());
