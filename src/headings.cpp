@@ -21,6 +21,7 @@ struct Found {
   size_t heading_end = 0;  // the end of the last item of the heading proper (no space, separator, headline)
   size_t org_b = 0, org_e = 0, role_b = 0, role_e = 0, name_b = 0, name_e = 0;
   int role = -1, separator = -1;  // indices into the rules' roles and separators
+  bool acting = false;            // the role word follows an acting prefix (代理书记)
   size_t head_b = 0, head_e = 0;  // the headline; empty when none
   bool body = false;              // the headline item read a sentence: the unit's first paragraph
 };
@@ -45,11 +46,26 @@ bool holds_any(std::u32string_view s, std::u32string_view chars) {
   return false;
 }
 
-// The length of a post held together after 、: a role word (书记、局长), or a role word
-// after the short name of its own body (纪委书记、县监委主任: the commission of supervision
-// shares the secretary's office); 0 when none stands there.
+// A role word at `b`, or one after an acting prefix (石门乡党委代理书记　吴　敏, 代镇长: a
+// post held while the office is vacant, which was no heading, its unit merged into the
+// one above without a word): the match's length covers the prefix, its value is the
+// role word's; `acting` tells whether a prefix stood there.
+Lexicon::Match role_word_at(std::u32string_view s, const StructureRules& r, size_t b, bool* acting = nullptr) {
+  if (auto m = r.role_words.longest_at(s, b)) return m;
+  auto pre = r.acting_role_prefixes.longest_at(s, b);
+  if (!pre) return {};
+  auto m = r.role_words.longest_at(s, b + pre.len);
+  if (!m) return {};
+  if (acting) *acting = true;
+  m.len += pre.len;
+  return m;
+}
+
+// The length of a post held together after 、: a role word (书记、局长, 书记、代镇长), or a
+// role word after the short name of its own body (纪委书记、县监委主任: the commission of
+// supervision shares the secretary's office); 0 when none stands there.
 size_t held_post_at(std::u32string_view s, const StructureRules& r, size_t b, size_t end) {
-  if (auto m = r.role_words.longest_at(s, b); m && b + m.len <= end) return m.len;
+  if (auto m = role_word_at(s, r, b); m && b + m.len <= end) return m.len;
   if (auto m = r.held_only_role_words.longest_at(s, b); m && b + m.len <= end) return m.len;
   // The longest body first: 乡人大主席团主席 is the presidium's chair (乡人大主席团 +
   // 主席), not 乡人大 + 主席 with 团主席 left for the name.
@@ -227,7 +243,8 @@ class HeadingMatcher {
   }
 
   bool role_from(size_t at, size_t end, const Found& f, const Next& next) {
-    auto m = r_.role_words.longest_at(s_, at);
+    bool acting = false;
+    auto m = role_word_at(s_, r_, at, &acting);
     if (!m || at + m.len > end) return false;
     size_t e = at + m.len;
     while (e + 1 < end && in_set(r_.organization_title_separators, s_[e])) {
@@ -236,7 +253,7 @@ class HeadingMatcher {
       e += 1 + more;
     }
     Found g = f;
-    g.role_b = f.pos, g.role_e = g.pos = g.heading_end = e, g.role = m.value;
+    g.role_b = f.pos, g.role_e = g.pos = g.heading_end = e, g.role = m.value, g.acting = acting;
     return next(g);
   }
 
@@ -460,6 +477,7 @@ class HeadingMatcher {
     h.name = j_.span(f.name_b, f.name_e);
     h.rules = {layout.name, r_.organization_rule};
     // An optional role, absent (城关镇 李明), names no rule: roles[-1] was read (ASan).
+    if (f.acting) h.rules.push_back(r_.acting_role_rule);
     if (f.role >= 0) h.rules.push_back(r_.roles[size_t(f.role)].name);
     if (f.name_e > f.name_b) h.rules.push_back(r_.person_name_rule);  // a post without a name: name null
     if (f.separator >= 0) h.rules.push_back(r_.separators[size_t(f.separator)].name);

@@ -832,7 +832,7 @@ void load_headline(const Node& h, StructureRules& r) {
 }
 
 void load_structure(const Node& root, StructureRules& r) {
-  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "organization", "person_name", "separators",
+  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
              "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading"});
   load_heading_extras(root, r);
@@ -873,6 +873,11 @@ void load_structure(const Node& root, StructureRules& r) {
     bool held_only = n.opt("held_only") && n.at("held_only").boolean();
     (held_only ? r.held_only_role_words : r.role_words).add(n.at("word").text(), int(r.roles.size()));
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
+  }
+  if (auto a = root.opt("acting_roles")) {
+    a->keys({"name", "prefixes"});
+    r.acting_role_rule = a->at("name").str();
+    add_words(r.acting_role_prefixes, a->at("prefixes"), 0);
   }
   load_organization(root.at("organization"), r);
   Node pn = root.at("person_name");

@@ -287,6 +287,10 @@ struct StructureRules {
   std::vector<Named> roles;
   Lexicon role_words;  // value: index into roles
   Lexicon held_only_role_words;  // roles read only after 、 (a rank: 书记、一级调研员); value: index into roles
+  // Words that make any role word an acting post (代理书记, 代镇长): the role is the whole
+  // post as written, and --explain names this rule besides the role word's.
+  std::string acting_role_rule;
+  Lexicon acting_role_prefixes;
   std::string organization_rule;
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
