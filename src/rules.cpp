@@ -761,6 +761,12 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     }
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
+  if (auto c = root.opt("contents")) {
+    c->keys({"name", "labels", "min_entries"});
+    r.contents_rule = c->at("name").str();
+    add_words(r.contents_labels, c->at("labels"), 0);
+    r.contents_min_entries = size_t(c->at("min_entries").integer(2, 100));
+  }
   if (auto c = root.opt("continued_heading")) {
     c->keys({"name", "notes", "open", "close"});
     r.continued_heading_rule = c->at("name").str();
@@ -837,7 +843,8 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading"});
+             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading",
+             "contents"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label", "in_unit"});

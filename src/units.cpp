@@ -1337,6 +1337,57 @@ namespace {
 
 constexpr size_t kFrontMaxLines = 4096;
 
+// The key of a unit heading for structure.json contents: organisation, role and name,
+// white space aside (李　明 in the contents, 李明 over the report).
+std::u32string official_key(std::u32string_view view, const UnitHeading& h) {
+  auto part = [&](Span s) { return without_spaces(std::u32string(text_of(view, {s}))); };
+  return part(h.organization) + U'|' + part(h.role) + U'|' + part(h.name);
+}
+
+// A line that is one of structure.json contents' labels alone (【本期导读】, 目录：).
+bool contents_label(std::u32string_view view, const Line& line, const StructureRules& st) {
+  std::u32string s = without_spaces(std::u32string(text_of(view, line.content)));
+  while (!s.empty() && (s.back() == ':' || s.back() == U'：')) s.pop_back();
+  auto m = st.contents_labels.longest_at(s, 0);
+  return m && m.len == s.size();
+}
+
+// structure.json contents: a table of contents at the start of the units (【本期导读】 over
+// 一、城东街道党工委书记　李　明 / 二、城西街道党工委书记　王海燕, then the lead, then the
+// reports under the same headings) made a unit of each entry, every unit twice and the
+// lead's figures owned by the last entry, without a word. Its lines become page
+// furniture; the index of the first unit heading after it is returned (`first` if none).
+size_t mark_contents(std::u32string_view view, LineWindow& lines, const StructureRules& st, size_t first) {
+  if (st.contents_rule.empty()) return first;
+  auto key = [&](size_t at) { return official_key(view, lines.kind(at).unit->heading); };
+  std::vector<size_t> entries;
+  size_t i = first, again = std::string::npos;
+  for (; i - first < kFrontMaxLines && lines.has(i); ++i) {  // held lines bounded, as for the front
+    Kind k = lines.kind(i).kind;
+    if (k != Kind::unit && k != Kind::blank && k != Kind::furniture) break;
+    if (k != Kind::unit) continue;
+    if (!entries.empty() && key(i) == key(entries.front())) {  // the reports follow with no lead
+      again = i;
+      break;
+    }
+    entries.push_back(i);
+  }
+  if (entries.size() < st.contents_min_entries || !lines.has(i)) return first;
+  if (again == std::string::npos) again = lines.first_unit(kFrontMaxLines, i);
+  if (again == std::string::npos || key(again) != key(entries.front())) return first;
+  auto to_furniture = [&](size_t at) {
+    lines.kind(at) = Classified{};
+    lines.kind(at).kind = Kind::furniture;
+    lines.kind(at).rule = st.contents_rule;
+  };
+  for (size_t e : entries) to_furniture(e);
+  size_t above = first;
+  while (above > 0 && lines.kind(above - 1).kind == Kind::blank) --above;
+  if (above > 0 && lines.kind(above - 1).kind == Kind::body && contents_label(view, lines.line(above - 1), st))
+    to_furniture(above - 1);
+  return again;
+}
+
 // The lines of `source` walked into units, sidebars and front matter.
 Structure walk_units(std::u32string_view view, LineWindow::Source source, const Rules& rules,
                      const StructureOptions& options) {
@@ -1347,6 +1398,7 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
   size_t first_unit = lines.first_unit(kFrontMaxLines);
   bool no_units = first_unit == std::string::npos;
   if (no_units) first_unit = std::min(kFrontMaxLines, lines.read_so_far());
+  else first_unit = mark_contents(view, lines, rules.structure, first_unit);
   // The headings after the first, looked for only where the first names the genre (a
   // report's title, structure.title.report_heading): a few lines are held a while longer.
   LaterUnits later;
