@@ -73,7 +73,7 @@ size_t held_post_at(std::u32string_view s, const StructureRules& r, size_t b, si
   while (han < r.organization_held_post_body_chars && b + han + 1 < end && is_han(s[b + han])) ++han;
   for (size_t k = han; k >= 2; --k) {
     if (!r.organization_suffixes.longest_ending_at(s, b + k)) continue;
-    if (auto m = r.role_words.longest_at(s, b + k); m && b + k + m.len <= end) return k + m.len;
+    if (auto m = role_word_at(s, r, b + k); m && b + k + m.len <= end) return k + m.len;  // 管委会代理主任
   }
   return 0;
 }
