@@ -1357,35 +1357,49 @@ bool contents_label(std::u32string_view view, const Line& line, const StructureR
 // reports under the same headings) made a unit of each entry, every unit twice and the
 // lead's figures owned by the last entry, without a word. Its lines become page
 // furniture; the index of the first unit heading after it is returned (`first` if none).
-size_t mark_contents(std::u32string_view view, LineWindow& lines, const StructureRules& st, size_t first) {
-  if (st.contents_rule.empty()) return first;
+struct ContentsRun {
+  std::vector<size_t> entries;        // the heading lines of the run
+  size_t again = std::string::npos;  // the heading after it that names its first entry again
+};
+
+// The run of heading lines from `first`, only blank lines and furniture between them, and
+// the heading after it that names the first entry again: right after the run (the
+// reports follow with no lead) or the first heading after the lead.
+ContentsRun contents_run(std::u32string_view view, LineWindow& lines, size_t first) {
   auto key = [&](size_t at) { return official_key(view, lines.kind(at).unit->heading); };
-  std::vector<size_t> entries;
-  size_t i = first, again = std::string::npos;
+  ContentsRun run;
+  size_t i = first;
   for (; i - first < kFrontMaxLines && lines.has(i); ++i) {  // held lines bounded, as for the front
     Kind k = lines.kind(i).kind;
     if (k != Kind::unit && k != Kind::blank && k != Kind::furniture) break;
     if (k != Kind::unit) continue;
-    if (!entries.empty() && key(i) == key(entries.front())) {  // the reports follow with no lead
-      again = i;
-      break;
+    if (!run.entries.empty() && key(i) == key(run.entries.front())) {
+      run.again = i;
+      return run;
     }
-    entries.push_back(i);
+    run.entries.push_back(i);
   }
-  if (entries.size() < st.contents_min_entries || !lines.has(i)) return first;
-  if (again == std::string::npos) again = lines.first_unit(kFrontMaxLines, i);
-  if (again == std::string::npos || key(again) != key(entries.front())) return first;
+  if (run.entries.empty() || !lines.has(i)) return run;
+  size_t next = lines.first_unit(kFrontMaxLines, i);
+  if (next != std::string::npos && key(next) == key(run.entries.front())) run.again = next;
+  return run;
+}
+
+size_t mark_contents(std::u32string_view view, LineWindow& lines, const StructureRules& st, size_t first) {
+  if (st.contents_rule.empty()) return first;
+  ContentsRun run = contents_run(view, lines, first);
+  if (run.entries.size() < st.contents_min_entries || run.again == std::string::npos) return first;
   auto to_furniture = [&](size_t at) {
     lines.kind(at) = Classified{};
     lines.kind(at).kind = Kind::furniture;
     lines.kind(at).rule = st.contents_rule;
   };
-  for (size_t e : entries) to_furniture(e);
+  for (size_t e : run.entries) to_furniture(e);
   size_t above = first;
   while (above > 0 && lines.kind(above - 1).kind == Kind::blank) --above;
   if (above > 0 && lines.kind(above - 1).kind == Kind::body && contents_label(view, lines.line(above - 1), st))
     to_furniture(above - 1);
-  return again;
+  return run.again;
 }
 
 // The lines of `source` walked into units, sidebars and front matter.

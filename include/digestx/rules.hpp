@@ -396,6 +396,7 @@ struct StructureRules {
   // A heading repeated after a page break with a mark of continuation (…局长　何敏（续）)
   // goes on with the unit above when it names the same organisation and official.
   std::string continued_heading_rule;       // empty: off
+  std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   // A table of contents before the units (structure.json contents): a run of at least
   // contents_min_entries heading lines with nothing between them, the first named again
   // by the first heading after the run; a label line above it (本期导读) is one of
@@ -403,7 +404,6 @@ struct StructureRules {
   std::string contents_rule;
   size_t contents_min_entries = 2;
   Lexicon contents_labels;
-  std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   Lexicon headline_labels;
   std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
 };
