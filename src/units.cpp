@@ -1389,6 +1389,11 @@ size_t mark_contents(std::u32string_view view, LineWindow& lines, const Structur
   if (st.contents_rule.empty()) return first;
   ContentsRun run = contents_run(view, lines, first);
   if (run.entries.size() < st.contents_min_entries || run.again == std::string::npos) return first;
+  // The report named again holds text: 300 headings and nothing else, their names
+  // repeating, are 300 units (bad-inputs every_line_heading lost 30 of them as contents).
+  size_t after = run.again + 1;
+  while (after - run.again < kFrontMaxLines && lines.has(after) && lines.kind(after).kind == Kind::blank) ++after;
+  if (!lines.has(after) || lines.kind(after).kind == Kind::unit) return first;
   auto to_furniture = [&](size_t at) {
     lines.kind(at) = Classified{};
     lines.kind(at).kind = Kind::furniture;
