@@ -569,9 +569,6 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
     } else if (key == "spaced") {
       only(t == T::name);
       item.spaced = v.boolean();
-    } else if (key == "surnamed") {
-      only(t == T::name);
-      item.surnamed = v.boolean();
     } else if (key == "bodies") {
       only(t == T::role);
       add_words(item.bodies, v, 0);
@@ -622,7 +619,7 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "surnamed", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
