@@ -10,10 +10,13 @@
 namespace digestx::facts {
 namespace {
 
-size_t sentence_index(const std::vector<size_t>& starts, size_t pos) {
-  auto it = std::upper_bound(starts.begin(), starts.end(), pos);
-  return it == starts.begin() ? 0 : size_t(it - starts.begin()) - 1;
-}
+// How many figures a whole and its parts lie apart at most: a list of parts is short, and
+// a sentence of a hundred thousand figures joined by 其中 (0元其中0元其中…) must not make
+// every look quadratic.
+constexpr size_t kMaxPartsApart = 32;
+// How far a sum's word stands before its figure at most: 合计投入资金200万元, not the 共 of
+// 与企业共建项目投入120万元 (a word inside another, far from the figure).
+constexpr size_t kMaxSumWordGap = 6;
 
 // A figure that may be a part or a whole: of a kind that adds up (kinds.json summable:
 // counts, sums of money, measures; not 增长12%，其中工业增长15%), exact, not yet a part.
@@ -24,39 +27,51 @@ bool additive(const Draft& d, const KindRegistry& kinds) {
 
 bool same_measure(const Draft& a, const Draft& b) { return a.kind == b.kind && a.unit == b.unit; }
 
-// How many figures a whole and its parts lie apart at most: a list of parts is short, and
-// a sentence of a hundred thousand figures joined by 其中 (0元其中0元其中…) must not make
-// every look quadratic.
-constexpr size_t kMaxPartsApart = 32;
-
 void make_part(Draft& part, const Draft& whole, std::string_view rule) {
   part.part_b = whole.b;
   part.part_e = whole.e;
   part.part_rule = rule;
 }
 
+// The end of the last of the words in [from, to), or npos.
+size_t last_word_end(const Lexicon& words, std::u32string_view text, size_t from, size_t to) {
+  size_t end = std::u32string::npos;
+  for (size_t p = from; p < to; ++p)
+    if (auto m = words.longest_at(text, p); m && p + m.len <= to) end = p + m.len;
+  return end;
+}
+
+// Whether a clause break stands in [from, to): the gap between two figures only, so that
+// looking is linear (a sentence of 0元其中0元其中… has no break at all).
+bool breaks_within(std::u32string_view text, size_t from, size_t to, std::u32string_view breaks) {
+  for (size_t p = from; p < to; ++p)
+    if (breaks.find(text[p]) != std::u32string::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
-                      const std::vector<size_t>& sentence_starts, const KindRegistry& kinds) {
+                      std::u32string_view clause_breaks, const KindRegistry& kinds) {
   const Lexicon& words = *rule.items[1].words;
   for (size_t k = 1; k < drafts.size(); ++k) {
-    size_t sentence = sentence_index(sentence_starts, drafts[k].b);
-    if (!words.occurs_within(text, drafts[k - 1].e, drafts[k].b)) continue;
-    // The whole: the nearest figure before the words in the sentence that adds up.
+    size_t word_end = last_word_end(words, text, drafts[k - 1].e, drafts[k].b);
+    if (word_end == std::u32string::npos) continue;
+    // The whole: the nearest figure before the words that adds up, in the same sentence
+    // (no sentence end between).
     size_t w = k;
-    while (w-- > 0 && k - w <= kMaxPartsApart && sentence_index(sentence_starts, drafts[w].b) == sentence &&
-           !additive(drafts[w], kinds)) {
+    while (w-- > 0 && k - w <= kMaxPartsApart && !additive(drafts[w], kinds)) {
     }
-    if (w >= k || k - w > kMaxPartsApart || sentence_index(sentence_starts, drafts[w].b) != sentence ||
-        !additive(drafts[w], kinds))
-      continue;
+    if (w >= k || k - w > kMaxPartsApart || !additive(drafts[w], kinds)) continue;
     const Draft& whole = drafts[w];
-    // Its parts: the figures of its kind and unit after the words, in the sentence, while
-    // they come to no more than it (其中财政资金3000万元，带动社会投资2亿元: not the 2亿).
+    // Its parts: the figures of its kind and unit in the clause the words open, with its
+    // list (其中财政资金3000万元、社会资本2000万元), while they come to no more than it; not
+    // a later clause (其中财政资金3000万元，撬动社会资本1000万元: outside the 5000万).
+    size_t opens = word_end;  // the break right after the words opens the clause: 其中，财政资金…
+    while (opens < drafts[k].b && clause_breaks.find(text[opens]) != std::u32string::npos) ++opens;
     Decimal sum = Decimal::of(0);
-    for (size_t p = k; p < drafts.size() && p - k < kMaxPartsApart && sentence_index(sentence_starts, drafts[p].b) == sentence;
-         ++p) {
+    for (size_t p = k; p < drafts.size() && p - k < kMaxPartsApart; ++p) {
+      if (breaks_within(text, p == k ? opens : drafts[p - 1].e, drafts[p].b, clause_breaks)) break;
       if (!additive(drafts[p], kinds) || !same_measure(drafts[p], whole)) continue;
       auto next = sum.add(*drafts[p].value);
       if (!next || *whole.value < *next) break;
@@ -67,17 +82,21 @@ void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, cons
 }
 
 void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
-                    const std::vector<size_t>& sentence_starts, const KindRegistry& kinds) {
+                    std::u32string_view clause_breaks, const KindRegistry& kinds) {
   const Lexicon& words = *rule.items[0].words;
   for (size_t k = 1; k < drafts.size(); ++k) {
     const Draft& total = drafts[k];
-    if (!additive(total, kinds) || !words.occurs_within(text, drafts[k - 1].e, total.b)) continue;
-    size_t sentence = sentence_index(sentence_starts, total.b);
+    if (!additive(total, kinds)) continue;
+    size_t word_end = last_word_end(words, text, drafts[k - 1].e, total.b);
+    if (word_end == std::u32string::npos || total.b - word_end > kMaxSumWordGap) continue;
+    bool broken = false;
+    for (size_t p = word_end; p < total.b; ++p) broken = broken || clause_breaks.find(text[p]) != std::u32string::npos;
+    if (broken) continue;
     // The figures right before it, of its kind and unit, that add up to it exactly.
     Decimal sum = Decimal::of(0);
     size_t first = k;
-    while (first > 0 && k - first < kMaxPartsApart && sentence_index(sentence_starts, drafts[first - 1].b) == sentence &&
-           additive(drafts[first - 1], kinds) && same_measure(drafts[first - 1], total)) {
+    while (first > 0 && k - first < kMaxPartsApart && additive(drafts[first - 1], kinds) &&
+           same_measure(drafts[first - 1], total)) {
       auto next = sum.add(*drafts[first - 1].value);
       if (!next || *total.value < *next) break;
       sum = *next;
@@ -89,26 +108,34 @@ void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const 
   }
 }
 
-// “十四五”以来，累计完成固定资产投资520亿元，其中今年完成115亿元: the whole is a running
-// total no total adds; a part of it that is the year's own amount must still be added, so
-// it is no part here. 总投资达1.2万亿元，其中百亿元级项目3个: 百亿元 grades the projects
-// (threshold), no share of the sum. A part keeps its standing only where both it and its
-// whole are of a summed aspect.
-void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds) {
+// Once aspects and periods are known. “十四五”以来，累计完成固定资产投资520亿元，其中…: the
+// whole is a running total no total adds, so a part of it is none here; 总投资达1.2万亿元，
+// 其中百亿元级项目3个: 百亿元 grades the projects (threshold), no share of the sum. And a
+// whole and its parts are of one period: 去年投入资金300万元，今年计划投入200万元，合计500万元
+// made the plan a part of last year's sum; where they are not, no figure of that whole is
+// a part. The drafts are in text order: a whole by binary search.
+void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds,
+                          const std::function<Period(size_t)>& period_of) {
   auto summed = [&](std::string_view aspect) {
     int a = kinds.aspect_index(aspect);
     return a >= 0 && kinds.aspects[size_t(a)].summable;
   };
-  for (Draft& d : drafts) {
+  auto whole_of = [&](const Draft& d) -> Draft* {
+    auto it = std::lower_bound(drafts.begin(), drafts.end(), d.part_b, [](const Draft& w, size_t b) { return w.b < b; });
+    return it != drafts.end() && it->b == d.part_b && it->e == d.part_e ? &*it : nullptr;
+  };
+  std::vector<size_t> broken_wholes;  // the starts of wholes a part of which fails
+  for (const Draft& d : drafts) {
     if (d.part_e == d.part_b) continue;
-    // The drafts are in text order: the whole by binary search (a paragraph may hold
-    // a hundred thousand figures).
-    auto whole = std::lower_bound(drafts.begin(), drafts.end(), d.part_b, [](const Draft& w, size_t b) { return w.b < b; });
-    bool found = whole != drafts.end() && whole->b == d.part_b && whole->e == d.part_e;
-    if (!found || !summed(whole->aspect) || !summed(d.aspect)) {
-      d.part_b = d.part_e = 0;
-      d.part_rule = {};
-    }
+    const Draft* whole = whole_of(d);
+    if (!whole || !summed(whole->aspect) || !summed(d.aspect) || period_of(whole->nb) != period_of(d.nb))
+      broken_wholes.push_back(d.part_b);
+  }
+  std::sort(broken_wholes.begin(), broken_wholes.end());
+  for (Draft& d : drafts) {
+    if (d.part_e == d.part_b || !std::binary_search(broken_wholes.begin(), broken_wholes.end(), d.part_b)) continue;
+    d.part_b = d.part_e = 0;
+    d.part_rule = {};
   }
 }
 

@@ -180,6 +180,8 @@ class Recogniser {
   bool match_money_parts(Matched& m) const;
   bool match_list_unit(Matched& m) const;
   bool list_member(const Numeral& n) const;
+  bool ordinal_list(const std::u32string& seps) const;
+  bool far_apart(const Decimal& a, std::optional<Decimal> b) const;
   bool give_back_unit_char(Matched& m) const;
   std::optional<Decimal> units_alone(size_t b, size_t e) const;
   bool all_unit_chars(size_t b, size_t e) const;
@@ -373,18 +375,20 @@ bool Recogniser::match_list_unit(Matched& m) const {
       !list_member(m.n))
     return false;
   const std::u32string& seps = t_.r_.subjects.list_separators;
+  if (ordinal_list(seps)) return false;
   size_t p = m.n.end;
   for (size_t k = i_ + 1; k < t_.numerals_.size() && k - i_ < q_.list_unit_max_figures; ++k) {
     if (p >= s_.size() || seps.find(s_[p]) == std::u32string::npos) return false;
     const Numeral& next = t_.numerals_[k];
     if (next.begin != p + 1 || !list_member(next)) return false;
-    // 1、200万元: a thousands separator typed as 、, not two figures.
-    if (k == i_ + 1 && s_[p] == U'、' && !m.n.point && !next.point && m.n.arabic_digits <= 3 &&
-        next.arabic_digits == 3 && !m.n.chinese)
-      return false;
     p = next.end;
     auto u = t_.unit_at(p);
     if (!u) continue;
+    // 1、200万元: a thousands separator typed as 、, not two figures (120、150公里 are two).
+    if (k == i_ + 1 && s_[m.n.end] == U'、' && !m.n.point && !next.point && !m.n.chinese &&
+        m.n.arabic_digits <= q_.list_unit_thousands_lead_digits && next.arabic_digits == 3)
+      return false;
+    if (q_.list_unit_not_units.longest_at(s_, p)) return false;  // 12、13、14组: numbered groups
     const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
     // 12、15元/斤: a unit per another is read from the fact's own text (aspect per_capita),
     // which the first figure's would not hold; it stays out.
@@ -404,9 +408,28 @@ bool Recogniser::match_list_unit(Matched& m) const {
     bool own = false;
     for (size_t c = m.n.begin; c < m.n.end; ++c) own = own || t_.r_.numbers.unit_info(s_[c]);
     if (mult && !own) m.list_power = mult->value;
-    return true;
+    return !far_apart(m.n.value, m.list_power ? next.value.shift(-m.list_power) : next.value);
   }
   return false;
+}
+
+// 第1、2、3名: places in a list led by 第 are ranks, no counts.
+bool Recogniser::ordinal_list(const std::u32string& seps) const {
+  size_t j = i_;  // back over the list, no further than a list may share a unit (1、2、3、… of 100k)
+  while (j > 0 && i_ - j < q_.list_unit_max_figures && t_.numerals_[j - 1].end + 1 == t_.numerals_[j].begin &&
+         seps.find(s_[t_.numerals_[j - 1].end]) != std::u32string::npos)
+    --j;
+  return bool(q_.ordinal_prefixes.longest_ending_at(s_, t_.numerals_[j].begin));
+}
+
+// 分别补助5000、2万元: a figure and the list's last (its digits before the shared 万) lie
+// list_unit max_ratio times apart or more: no share of the unit (5000万 was read).
+bool Recogniser::far_apart(const Decimal& a, std::optional<Decimal> b) const {
+  if (!b || a.is_zero() || b->is_zero()) return false;
+  const Decimal& small = *b < a ? *b : a;
+  const Decimal& big = *b < a ? a : *b;
+  auto scaled = small.mul(Decimal::of(q_.list_unit_max_ratio));
+  return scaled && *scaled <= big;
 }
 
 // A figure that can stand in such a list: Arabic, plain, no year, code or range of its own.

@@ -3,6 +3,7 @@
 // shares, and the draft a fact is built in.
 #pragma once
 
+#include <functional>
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -173,16 +174,18 @@ struct Composed {
 };
 Composed compose_fact(const FactText& t, const ExclusionZones& zones, size_t i, size_t consumed_until);
 
-// facts.json parts: the figures after the rule's words (其中) that have the kind and unit of
-// the nearest figure before them in the sentence are its parts, in order, while together
+// facts.json parts: the figures in the clause after the rule's words (其中) that have the
+// kind and unit of the nearest figure before them are its parts, in order, while together
 // they come to no more than it (src/fact_parts.cpp).
 void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
-                      const std::vector<size_t>& sentence_starts, const KindRegistry& kinds);
-// facts.json sum: the figure after the rule's words (合计) is the sum of the figures of its
-// kind and unit right before it in the sentence when they add up to it exactly.
+                      std::u32string_view clause_breaks, const KindRegistry& kinds);
+// facts.json sum: the figure right after the rule's words (合计) is the sum of the figures of
+// its kind and unit right before it when they add up to it exactly.
 void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
-                    const std::vector<size_t>& sentence_starts, const KindRegistry& kinds);
-// Once aspects are known: a part stays one only of a whole that totals add (aspect amount).
-void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds);
+                    std::u32string_view clause_breaks, const KindRegistry& kinds);
+// Once aspects are known: a part stays one only of a whole that totals add (aspect amount),
+// itself an amount, of the whole's period (period_of: the period of a figure at a position).
+void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds,
+                          const std::function<Period(size_t)>& period_of);
 
 }  // namespace digestx::facts

@@ -47,7 +47,10 @@ class FactFinder : private facts::FactText {
     }
     combine();
     find_aspects();
-    keep_parts_of_summed(drafts_, r_.kinds);
+    keep_parts_of_summed(drafts_, r_.kinds, [this](size_t pos) {
+      bool by_clause = false;
+      return period_at(pos, by_clause);
+    });
     release_numerals();
     std::vector<Fact> out;
     out.reserve(drafts_.size());
@@ -68,8 +71,8 @@ class FactFinder : private facts::FactText {
       switch (rules[k].produce) {
         case FP::Combination::fixed_figure: add_fixed_words(rules[k].name); break;
         case FP::Combination::respectively: split_respectively(rules[k]); break;
-        case FP::Combination::parts: mark_parts_after(drafts_, s_, rules[k], in_.sentence_starts, r_.kinds); break;
-        case FP::Combination::sum: mark_sum_after(drafts_, s_, rules[k], in_.sentence_starts, r_.kinds); break;
+        case FP::Combination::parts: mark_parts_after(drafts_, s_, rules[k], r_.aspects.clause_breaks, r_.kinds); break;
+        case FP::Combination::sum: mark_sum_after(drafts_, s_, rules[k], r_.aspects.clause_breaks, r_.kinds); break;
         case FP::Combination::bounds: {
           size_t e = k + 1;
           while (e < rules.size() && rules[e].produce == FP::Combination::bounds) ++e;

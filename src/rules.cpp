@@ -1289,10 +1289,13 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
   if (auto sm = root.opt("shared_multiplier")) r.shared_multiplier_rule = sm->keys({"name"}).at("name").str();
   if (auto lu = root.opt("list_unit")) {
-    lu->keys({"name", "kinds", "max_figures"});
+    lu->keys({"name", "kinds", "max_figures", "not_units", "thousands_lead_digits", "max_ratio"});
     r.list_unit_rule = lu->at("name").str();
     for (const Node& k : lu->at("kinds").list()) r.list_unit_kinds.push_back(known_kind(k, kinds));
     r.list_unit_max_figures = size_t(lu->at("max_figures").integer(2, 64));
+    add_words(r.list_unit_not_units, lu->at("not_units"), 0);
+    r.list_unit_thousands_lead_digits = int(lu->at("thousands_lead_digits").integer(0, 3));
+    r.list_unit_max_ratio = int(lu->at("max_ratio").integer(2, 1000000));
   }
   if (auto pu = root.opt("per_unit")) {
     pu->keys({"name", "separators", "denominators"});

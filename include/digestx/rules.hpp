@@ -671,6 +671,9 @@ struct QuantityRules {
   std::string list_unit_rule;
   std::vector<std::string> list_unit_kinds;
   size_t list_unit_max_figures = 0;
+  Lexicon list_unit_not_units;  // measure words that number things (12、13、14组)
+  int list_unit_thousands_lead_digits = 2;  // 1、200万元: a thousands separator typed as 、
+  int list_unit_max_ratio = 100;  // 5000、2万元: figures this far apart share no unit
   // 28微克/立方米, 5万吨/日, 1200元/人: a unit per another, read with its unit (the
   // denominator after one of the separators); the figure is a level, never summed.
   std::string per_unit_rule;
