@@ -65,6 +65,9 @@ SHAPES = {
     "facts_in_a_sentence": ("hundreds of figures in one sentence (subjects, bounds, ranges)", 4000,
                             lambda n: HEAD + unit_heading(0) + "去年," + "".join(
                                 f"建成站点{i % 9 + 1}个、驿站3至5家、大于10并且小于20名党员、" for i in range(n)) + "。\n"),
+    "parts_in_a_sentence": ("one sentence of figures joined by 其中, 合计 and 、 (parts of a whole, list units)", 4000,
+                            lambda n: HEAD + unit_heading(0) + "去年," + "".join(
+                                f"0元其中{i % 7}元、1、2和3个，合计6个" for i in range(n)) + "。\n"),
     "digit_runs": ("runs of 40 digits (figures that cannot be represented)", 6000,
                    lambda n: HEAD + unit_heading(0) + "".join(
                        "编号1234567890123456789012345678901234567890,投入39.6万元。\n" for _ in range(n))),
