@@ -57,8 +57,8 @@ void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, cons
   for (size_t k = 1; k < drafts.size(); ++k) {
     size_t word_end = last_word_end(words, text, drafts[k - 1].e, drafts[k].b);
     if (word_end == std::u32string::npos) continue;
-    // The whole: the nearest figure before the words that adds up, in the same sentence
-    // (no sentence end between).
+    // The whole: the nearest figure before the words that adds up, at most kMaxPartsApart
+    // figures back (a sentence end between does not stop it: 。其中… leans on the one before).
     size_t w = k;
     while (w-- > 0 && k - w <= kMaxPartsApart && !additive(drafts[w], kinds)) {
     }
@@ -87,11 +87,14 @@ void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const 
   for (size_t k = 1; k < drafts.size(); ++k) {
     const Draft& total = drafts[k];
     if (!additive(total, kinds)) continue;
-    size_t word_end = last_word_end(words, text, drafts[k - 1].e, total.b);
-    if (word_end == std::u32string::npos || total.b - word_end > kMaxSumWordGap) continue;
-    bool broken = false;
-    for (size_t p = word_end; p < total.b; ++p) broken = broken || clause_breaks.find(text[p]) != std::u32string::npos;
-    if (broken) continue;
+    // Only a word ending within kMaxSumWordGap of the figure counts: no need to read the
+    // gap before that (a word ending there starts at most max_len before it).
+    size_t reach = kMaxSumWordGap + words.max_len();
+    size_t from = std::max(drafts[k - 1].e, total.b > reach ? total.b - reach : 0);
+    size_t word_end = last_word_end(words, text, from, total.b);
+    if (word_end == std::u32string::npos || total.b - word_end > kMaxSumWordGap ||
+        breaks_within(text, word_end, total.b, clause_breaks))
+      continue;
     // The figures right before it, of its kind and unit, that add up to it exactly.
     Decimal sum = Decimal::of(0);
     size_t first = k;

@@ -185,6 +185,7 @@ class Recogniser {
   bool give_back_unit_char(Matched& m) const;
   std::optional<Decimal> units_alone(size_t b, size_t e) const;
   bool all_unit_chars(size_t b, size_t e) const;
+  int largest_unit_power(size_t b, size_t e) const;
 
 
   const FactText& t_;
@@ -405,9 +406,7 @@ bool Recogniser::match_list_unit(Matched& m) const {
     m.listed = true;
     // 1200、800万元: the last figure's 万 is the list's when this figure holds none.
     const auto* mult = t_.r_.numbers.unit_info(s_[next.end - 1]);
-    bool own = false;
-    for (size_t c = m.n.begin; c < m.n.end; ++c) own = own || t_.r_.numbers.unit_info(s_[c]);
-    if (mult && !own) m.list_power = mult->value;
+    if (mult && largest_unit_power(m.n.begin, m.n.end) < 0) m.list_power = mult->value;
     return !far_apart(m.n.value, m.list_power ? next.value.shift(-m.list_power) : next.value);
   }
   return false;
@@ -484,6 +483,14 @@ bool Recogniser::give_back_unit_char(Matched& m) const {
   }
   auto whole = all_unit_chars(n.begin, n.end) ? t_.unit_at(n.begin) : Lexicon::Match{};
   return !(whole && whole.len > len);
+}
+
+// The power of ten of the largest unit character (十百千万亿) in [b, e); -1 when none.
+int Recogniser::largest_unit_power(size_t b, size_t e) const {
+  int largest = -1;
+  for (size_t k = b; k < e; ++k)
+    if (const auto* info = t_.r_.numbers.unit_info(s_[k])) largest = std::max(largest, info->value);
+  return largest;
 }
 
 bool Recogniser::all_unit_chars(size_t b, size_t e) const {
@@ -769,8 +776,7 @@ std::optional<int> Composer::multiplier_power(const Numeral& low, const Numeral&
   if (!last) return std::nullopt;
   // 十至十五万元: a 十 inside the low end is a digit's place, not its own multiplier (it
   // gave [10, 150000]); only one as large as the high end's (1万-5万元) is.
-  for (size_t k = low.begin; k < low.end; ++k)
-    if (const auto* own = t_.r_.numbers.unit_info(s_[k]); own && own->value >= last->value) return std::nullopt;
+  if (largest_unit_power(low.begin, low.end) >= last->value) return std::nullopt;
   Decimal base = low.low ? *low.low : low.value;
   auto scaled = base.shift(last->value);
   Decimal top = high.high ? *high.high : high.value;

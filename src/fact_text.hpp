@@ -3,10 +3,10 @@
 // shares, and the draft a fact is built in.
 #pragma once
 
-#include <functional>
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -87,8 +87,8 @@ bool inside_word(std::u32string_view s, size_t i, const PeriodRules::Marker& mar
 bool opens_as_other_year(std::u32string_view s, size_t year_begin, size_t after, int year, int report_year,
                          const PeriodRules& rules) {
   if (rules.other_year_rule.empty() || std::abs(year - report_year) > rules.other_year_max_years) return false;
-  // 2021年以来，累计…: a span that runs into the review; 2018年建成的新校区，去年完成扩建: the
-  // year of a noun, not of the sentence (other_year's not_before).
+  // 2018年建成的新校区，去年完成扩建: the year of a noun, not of the sentence (other_year's
+  // not_before).
   if (rules.other_year_not_before.longest_at(s, after)) return false;
   if (year_begin == 0) return true;
   auto opener = rules.other_year_openers.longest_at(s, 0);

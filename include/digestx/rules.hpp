@@ -461,7 +461,7 @@ struct PeriodRules {
   // no period: 2022年，全镇… in a 2023 digest was last_year.
   std::string other_year_rule;  // empty: off (such a year marks nothing)
   Lexicon other_year_openers;   // what may stand before it at the sentence's start: 到, 截至
-  Lexicon other_year_not_before;  // what after its 年 makes it no date of the sentence: 以来, 建成的
+  Lexicon other_year_not_before;  // what after its 年 makes it no date of the sentence: 建成的, 成立的
   int other_year_max_years = 50;  // how far from the report year a year may lie (1000年以上 is none)
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
