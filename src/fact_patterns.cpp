@@ -63,6 +63,11 @@ class Recogniser {
           return true;
         }
         return false;
+      case FP::Item::ordinal_list_prefix:
+        // 第1、2、3名: 2 and 3名 are places; the match starts at the figure itself.
+        if (q_.ordinal_list_rule.empty() || !ordinal_list_led(i_) || list_first(i_) == i_) return false;
+        m.ordinal = true;
+        return true;
       case FP::Item::currency_prefix:
         // 4人民币5美元: a word the figure before took as its unit is no prefix.
         if (auto pre = t_.word_ending_at(q_.prefix_words, m.b); pre && m.b - pre.len >= consumed_until_) {
@@ -180,7 +185,10 @@ class Recogniser {
   bool match_money_parts(Matched& m) const;
   bool match_list_unit(Matched& m) const;
   bool list_member(const Numeral& n) const;
-  bool ordinal_list(const std::u32string& seps) const;
+  size_t list_first(size_t i) const;
+  size_t list_last(size_t i) const;
+  bool list_joined(size_t k) const;
+  bool ordinal_list_led(size_t i) const { return bool(q_.ordinal_prefixes.longest_ending_at(s_, t_.numerals_[list_first(i)].begin)); }
   bool far_apart(const Decimal& a, std::optional<Decimal> b) const;
   bool give_back_unit_char(Matched& m) const;
   std::optional<Decimal> units_alone(size_t b, size_t e) const;
@@ -207,6 +215,7 @@ class Composer : private Recogniser {
     const Numeral& n = t_.numerals_[i_];
     if (n.end <= n.begin) return {};
     if (auto rule = z_.refusal(n); !rule.empty()) return {std::nullopt, rule};
+    if (auto rule = list_refusal(); !rule.empty()) return {std::nullopt, rule};
     for (const FP::Pattern& p : t_.r_.facts.patterns) {
       // Most numerals are no year, month or fraction: the anchor's check first, before
       // anything is copied.
@@ -223,6 +232,19 @@ class Composer : private Recogniser {
   }
 
  private:
+  // 第三、四季度, 第十二、十三届: the last place of a list led by 第 holds the word that says
+  // what every place is; its exclusion (set.quarter) is the list's (quantities.json ordinal_list).
+  std::string_view list_refusal() const {
+    if (q_.ordinal_list_rule.empty()) return {};
+    size_t last = list_last(i_);
+    size_t tail = t_.numerals_[last].end;
+    // 第三、四季度: the last place is a set phrase the numbers stage read as no numeral.
+    if (tail + 1 < s_.size() && t_.r_.subjects.list_separators.find(s_[tail]) != std::u32string::npos)
+      if (auto rule = z_.set_phrase_at(tail + 1); !rule.empty() && ordinal_list_led(i_)) return rule;
+    if (last == i_ || !ordinal_list_led(i_)) return {};
+    return z_.refusal(t_.numerals_[last]);
+  }
+
   // nullopt: the pattern does not match here.
   std::optional<Outcome> try_pattern(const FP::Pattern& p, Matched& m) const {
     for (size_t k = p.anchor; k-- > 0;)
@@ -376,7 +398,7 @@ bool Recogniser::match_list_unit(Matched& m) const {
       !list_member(m.n))
     return false;
   const std::u32string& seps = t_.r_.subjects.list_separators;
-  if (ordinal_list(seps)) return false;
+  if (ordinal_list_led(i_)) return false;  // 第1、2、3名: places (fact.ordinal_list_member)
   size_t p = m.n.end;
   for (size_t k = i_ + 1; k < t_.numerals_.size() && k - i_ < q_.list_unit_max_figures; ++k) {
     if (p >= s_.size() || seps.find(s_[p]) == std::u32string::npos) return false;
@@ -412,13 +434,25 @@ bool Recogniser::match_list_unit(Matched& m) const {
   return false;
 }
 
-// 第1、2、3名: places in a list led by 第 are ranks, no counts.
-bool Recogniser::ordinal_list(const std::u32string& seps) const {
-  size_t j = i_;  // back over the list, no further than a list may share a unit (1、2、3、… of 100k)
-  while (j > 0 && i_ - j < q_.list_unit_max_figures && t_.numerals_[j - 1].end + 1 == t_.numerals_[j].begin &&
-         seps.find(s_[t_.numerals_[j - 1].end]) != std::u32string::npos)
-    --j;
-  return bool(q_.ordinal_prefixes.longest_ending_at(s_, t_.numerals_[j].begin));
+// Whether the numerals k-1 and k stand in one list: one list separator (subjects.json
+// list_separators) between them and nothing else (1、2、3).
+bool Recogniser::list_joined(size_t k) const {
+  const Numeral& a = t_.numerals_[k - 1];
+  return a.end + 1 == t_.numerals_[k].begin && t_.r_.subjects.list_separators.find(s_[a.end]) != std::u32string::npos;
+}
+
+// The first and the last numeral of the list numeral i is in (i when it is in none), no
+// further than a list may share a unit: a run of 1、2、3、… of 100k figures stays linear.
+size_t Recogniser::list_first(size_t i) const {
+  size_t j = i;
+  while (j > 0 && i - j < q_.list_unit_max_figures && list_joined(j)) --j;
+  return j;
+}
+
+size_t Recogniser::list_last(size_t i) const {
+  size_t k = i;
+  while (k + 1 < t_.numerals_.size() && k - i < q_.list_unit_max_figures && list_joined(k + 1)) ++k;
+  return k;
 }
 
 // 分别补助5000、2万元: a figure and the list's last (its digits before the shared 万) lie

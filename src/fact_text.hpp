@@ -139,6 +139,9 @@ class ExclusionZones {
   // The rule that makes [b, e) a name, not a quantity (inside quotes, a version), or "".
   std::string_view name_rule(const Numeral& n, size_t b) const;
   bool quoted(size_t b, size_t e) const { return !quote_rule(b, e).empty(); }
+  // The set phrase that holds position b (第三、四季度: the 四季度 that the numbers
+  // stage read as no numeral), or "".
+  std::string_view set_phrase_at(size_t b) const { return set_phrase_rule(b, b + 1); }
   bool in_url(size_t pos) const { return zone_at(urls_, pos) != nullptr; }
   // The name of a meeting or event that holds pos, with the names right after it
   // (十四届人大 + 三次会议), as [begin, end); empty when pos is in none.

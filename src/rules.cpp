@@ -1270,7 +1270,7 @@ std::string load_named_words(const Node& n, Lexicon& lex) {
 
 void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kinds) {
   root.keys({"units", "prefixes", "not_units", "ordinal_prefixes", "fraction_infix", "range_connectors", "dates",
-             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "list_unit", "per_unit", "not_unit_overlaps",
+             "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "list_unit", "ordinal_list", "per_unit", "not_unit_overlaps",
              "decimal_after_not_before"});
   for (const Node& n : root.at("units").list()) {
     add_words(r.unit_words, n.at("words"), int(r.units.size()));
@@ -1285,6 +1285,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   if (auto o = root.opt("decimal_after_not_before")) load_named_words(*o, r.decimal_after_not_before);
   auto ordinals = root.at("ordinal_prefixes").list();
   for (const Node& n : ordinals) r.ordinal_rule = load_named_words(n, r.ordinal_prefixes);
+  if (auto ol = root.opt("ordinal_list")) r.ordinal_list_rule = ol->keys({"name"}).at("name").str();
   r.fraction_rule = load_named_words(root.at("fraction_infix"), r.fraction_infix);
   for (const Node& n : root.at("range_connectors").list()) r.range_rule = load_named_words(n, r.range_connectors);
   if (auto sm = root.opt("shared_multiplier")) r.shared_multiplier_rule = sm->keys({"name"}).at("name").str();
@@ -1464,6 +1465,7 @@ using FP = FactPatternRules;
 FP::PatternItem parse_pattern_item(const Node& n) {
   static const std::map<std::string, FP::Item> items = {
       {"numeral", FP::Item::numeral},       {"ordinal_prefix", FP::Item::ordinal_prefix},
+      {"ordinal_list_prefix", FP::Item::ordinal_list_prefix},
       {"currency_prefix", FP::Item::currency_prefix}, {"qualifier_after_numeral", FP::Item::qualifier_after_numeral},
       {"unit", FP::Item::unit},             {"range", FP::Item::range},
       {"range_connector", FP::Item::range_connector}, {"year_word", FP::Item::year_word},
@@ -1539,9 +1541,9 @@ FP::Pattern load_fact_pattern(const Node& n) {
       if (it.optional) item.fail("the first numeral is the figure itself: it cannot be optional");
       p.anchor = p.items.size() - 1;
       anchored = true;
-    } else if (!anchored && it.item != FP::Item::ordinal_prefix && it.item != FP::Item::currency_prefix &&
-               it.item != FP::Item::words) {
-      item.fail("before the numeral only ordinal_prefix, currency_prefix or words may stand");
+    } else if (!anchored && it.item != FP::Item::ordinal_prefix && it.item != FP::Item::ordinal_list_prefix &&
+               it.item != FP::Item::currency_prefix && it.item != FP::Item::words) {
+      item.fail("before the numeral only ordinal_prefix, ordinal_list_prefix, currency_prefix or words may stand");
     }
   }
   if (!anchored) n.at("pattern").fail("a pattern needs a numeral");

@@ -660,6 +660,9 @@ struct QuantityRules {
   Lexicon decimal_after_not_before;
   std::string ordinal_rule;
   Lexicon ordinal_prefixes;
+  // 第1、2、3名: every place of a list led by 第 is a place; the last one's exclusion
+  // (第三、四季度) is the whole list's.
+  std::string ordinal_list_rule;
   std::string fraction_rule;
   Lexicon fraction_infix;
   std::string range_rule;
@@ -1022,6 +1025,7 @@ struct FactPatternRules {
   enum class Item : uint8_t {
     numeral,                 // a numeral (the first one is the anchor: the figure itself)
     ordinal_prefix,          // 第, before the anchor
+    ordinal_list_prefix,     // the 第 of a list the anchor is in, after its first figure (第1、2、3名)
     currency_prefix,         // 人民币, ￥, $, before the anchor
     qualifier_after_numeral, // 余, 多 between the figure and its unit (3500余名)
     unit,                    // a unit or measure word (quantities.json units)
