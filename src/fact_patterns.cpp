@@ -216,6 +216,7 @@ class Composer : private Recogniser {
     if (n.end <= n.begin) return {};
     if (auto rule = z_.refusal(n); !rule.empty()) return {std::nullopt, rule};
     if (auto rule = list_refusal(); !rule.empty()) return {std::nullopt, rule};
+    if (split_by_break(n)) return {std::nullopt, t_.r_.layout.numerals_apart_rule};
     for (const FP::Pattern& p : t_.r_.facts.patterns) {
       // Most numerals are no year, month or fraction: the anchor's check first, before
       // anything is copied.
@@ -243,6 +244,17 @@ class Composer : private Recogniser {
       if (auto rule = z_.set_phrase_at(tail + 1); !rule.empty() && ordinal_list_led(i_)) return rule;
     if (last == i_ || !ordinal_list_led(i_)) return {};
     return z_.refusal(t_.numerals_[last]);
+  }
+
+  // 新建茶园不少于15⏎00亩, 覆盖率达到8⏎0%以上: a line end inside a figure that the layout
+  // kept apart (layout.json numerals_apart, warned) leaves pieces that are no figures: the
+  // one that ends the paragraph before the break (15, bare) and one after it that opens
+  // with a 0 no figure opens with (00亩, 0%). A whole figure opening the next line stays
+  // (共计3⏎5个村: 5个).
+  bool split_by_break(const Numeral& n) const {
+    if (t_.in_.cut_figure_after && n.end == s_.size()) return true;
+    if (!t_.in_.cut_figure_before || n.begin != 0 || s_[n.begin] != U'0') return false;
+    return n.end == n.begin + 1 || t_.r_.layout.numerals_apart_chars.find(s_[n.begin + 1]) != std::u32string::npos;
   }
 
   // nullopt: the pattern does not match here.
