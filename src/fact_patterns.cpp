@@ -246,16 +246,11 @@ class Composer : private Recogniser {
     return z_.refusal(t_.numerals_[last]);
   }
 
-  // 新建茶园不少于15⏎00亩, 覆盖率达到8⏎0%以上: a line end inside a figure that the layout
-  // kept apart (layout.json numerals_apart, warned) leaves pieces that are no figures: the
-  // one that ends the paragraph before the break (15, bare) and one after it that opens
-  // with a 0 no figure opens with (00亩, 0%). A whole figure opening the next line stays
-  // (共计3⏎5个村: 5个).
-  bool split_by_break(const Numeral& n) const {
-    if (t_.in_.cut_figure_after && n.end == s_.size()) return true;
-    if (!t_.in_.cut_figure_before || n.begin != 0 || s_[n.begin] != U'0') return false;
-    return n.end == n.begin + 1 || t_.r_.layout.numerals_apart_chars.find(s_[n.begin + 1]) != std::u32string::npos;
-  }
+  // 完成各项任务超过3⏎5个村: a line end between digits that the layout kept apart
+  // (layout.json numerals_apart, warned) may cut a figure: the piece that ends the
+  // paragraph before the break is none (it gave 超过3); a whole figure opening the next
+  // line stays (5个).
+  bool split_by_break(const Numeral& n) const { return t_.in_.cut_figure_after && n.end == s_.size(); }
 
   // nullopt: the pattern does not match here.
   std::optional<Outcome> try_pattern(const FP::Pattern& p, Matched& m) const {

@@ -249,6 +249,16 @@ bool figure_label_line(std::u32string_view view, const Line& line, const LayoutR
   return all.end - label >= 2 && all.end - label <= fl.max_label_chars;
 }
 
+// 不少于15 / 00亩: the next line opens with a 0 that no figure opens with (not 0.5), so it
+// continues the figure at the end of the line before (layout.json numerals_apart).
+bool continues_figure(std::u32string_view view, const Line& next, const LayoutRules& rules) {
+  size_t p = next.content.first.start;
+  if (rules.numerals_apart_zero.empty() || rules.numerals_apart_zero.find(view[p]) == std::u32string::npos) return false;
+  size_t q = p + 1;
+  if (q < next.content.first.end) return rules.numerals_apart_decimal_points.find(view[q]) == std::u32string::npos;
+  return true;
+}
+
 // Why the paragraph ends after `line` although no sentence end closes it, given the
 // next line that holds text (nullptr at the end): a time or a table cell at its end,
 // a short section heading (一、主要工作及成效), a list item or an indented line after it,
@@ -261,7 +271,8 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
     char32_t before = view[last.end - 1], after = view[next->content.first.start];
     if (rules.numerals_apart_chars.find(before) != std::u32string::npos &&
         rules.numerals_apart_chars.find(after) != std::u32string::npos)
-      return rules.numerals_apart_rule;
+      // 15 / 00亩 runs on even though 00 looks like a WeChat section number (01 西河镇…).
+      return continues_figure(view, *next, rules) ? std::string_view() : rules.numerals_apart_rule;
   }
   if (!line.enumerator.empty() && covering(line.content).size() <= rules.section_heading_max_chars &&
       !holds_sentence_end(view, line, rules))

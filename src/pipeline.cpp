@@ -155,21 +155,15 @@ void mark_clauses(std::u32string_view sentence, size_t offset, Period sentence_p
   }
 }
 
-// Whether the paragraph edge at `at` (its start, or its end when `after`) is one side of a
-// single line break with digits on both sides (layout.json numerals_apart: 不少于15⏎00亩,
-// never one figure); a blank line between (完成任务3⏎⏎5个村) is no cut.
-bool cut_figure_at(std::u32string_view text, size_t at, const LayoutRules& layout, bool after) {
+// Whether the paragraph ending at `end` ends at a single line break with digits on both
+// sides (layout.json numerals_apart: 超过3⏎5个村); a blank line between (完成任务3⏎⏎5个村)
+// is no cut.
+bool cut_figure_after(std::u32string_view text, size_t end, const LayoutRules& layout) {
   auto digit = [&](size_t p) { return p < text.size() && layout.numerals_apart_chars.find(text[p]) != std::u32string::npos; };
-  if (after) {
-    if (at == 0 || !digit(at - 1)) return false;
-    size_t p = at;
-    if (p < text.size() && text[p] == U'\r') ++p;
-    return p < text.size() && text[p] == U'\n' && digit(p + 1);
-  }
-  if (!digit(at) || at < 2 || text[at - 1] != U'\n') return false;
-  size_t p = at - 1;
-  if (text[p - 1] == U'\r') --p;
-  return p > 0 && digit(p - 1);
+  if (end == 0 || !digit(end - 1)) return false;
+  size_t p = end;
+  if (p < text.size() && text[p] == U'\r') ++p;
+  return p < text.size() && text[p] == U'\n' && digit(p + 1);
 }
 
 void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchContext& cx, const Rules& rules,
@@ -184,8 +178,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.joined = &joined;
   fi.text = local_text;
   fi.report_year = cx.report_year;
-  fi.cut_figure_before = cut_figure_at(text, whole.start, rules.layout, false);
-  fi.cut_figure_after = cut_figure_at(text, whole.end, rules.layout, true);
+  fi.cut_figure_after = cut_figure_after(text, whole.end, rules.layout);
   fi.explain = cx.explain;
   fi.unit_place = cx.unit_place;
   fi.unit_kind = cx.unit_kind;

@@ -411,9 +411,11 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     r.before_indent_rule = bi->at("name").str();
   }
   Node na = c->at("numerals_apart");
-  na.keys({"name", "numerals"});
+  na.keys({"name", "numerals", "continued_by_zero", "decimal_points"});
   r.numerals_apart_rule = na.at("name").str();
   r.numerals_apart_chars = na.at("numerals").text();
+  if (auto z = na.opt("continued_by_zero")) r.numerals_apart_zero = z->text();
+  if (auto d = na.opt("decimal_points")) r.numerals_apart_decimal_points = d->text();
   if (auto fw = c->opt("fixed_width")) {
     fw->keys({"name", "min_lines", "min_columns", "tolerance_columns", "share_percent"});
     r.fixed_width.name = fw->at("name").str();

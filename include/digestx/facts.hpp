@@ -28,9 +28,9 @@ struct FactInput {
   std::vector<size_t> clause_starts;
   std::vector<Period> clause_periods;
   std::optional<int> report_year;
-  // The line break right before (after) the paragraph has digits on both sides: a figure
-  // the layout kept apart (layout.json numerals_apart, warned): 不少于15⏎00亩.
-  bool cut_figure_before = false, cut_figure_after = false;
+  // The line break right after the paragraph has digits on both sides: a figure the
+  // layout kept apart may be cut there (layout.json numerals_apart, warned): 超过3⏎5个村.
+  bool cut_figure_after = false;
   bool explain = false;                  // keep the names of the rules behind each fact
   std::u32string_view unit_place;        // the unit's own place, matching view (subjects never begin with it)
   int unit_kind = -1;                    // the kind of body it is (unit_kind_of), or -1

@@ -189,7 +189,9 @@ struct LayoutRules {
   // A sentence end inside the line before more words: a run-in heading and its text
   // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
   std::u32string section_heading_not_holding;
-  std::u32string numerals_apart_chars;  // a line ending in one, the next starting with one: never joined
+  std::u32string numerals_apart_chars;
+  std::u32string numerals_apart_zero;            // a next line opening with it (not 0.5) continues: 15 / 00亩
+  std::u32string numerals_apart_decimal_points;  // a line ending in one, the next starting with one: never joined
   // A line that is a figure and its label (1.86亿元　党建与学科建设专项投入, a 数说 box):
   // complete, and so is the line above it. Empty name: off.
   struct FigureLabel {
