@@ -81,6 +81,7 @@ class FactText {
     std::string_view qualifier, rule;
   };
   Qualified qualifiers_around(size_t b, size_t e, std::string_view own, std::string_view own_rule) const;
+  std::pair<const QualifierRules::Reach*, size_t> reached(size_t b) const;
   bool is_year(const Numeral& n) const;
   // A character that ends a noun phrase (subjects.json boundary_chars).
   bool boundary(char32_t c) const {

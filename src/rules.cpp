@@ -1350,7 +1350,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
 }
 
 void load_qualifiers(const Node& root, QualifierRules& r) {
-  root.keys({"before", "after_numeral", "after_unit", "not_before", "not_after_unit", "glue", "around"});
+  root.keys({"before", "after_numeral", "after_unit", "not_before", "not_after_unit", "glue", "around", "reach"});
   auto group = [&](const char* key, Lexicon& lex) {
     for (const Node& n : root.at(key).list()) {
       n.keys({"name", "words", "qualifier", "numeral_starts", "units"});
@@ -1383,6 +1383,20 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
       add_words(around.before, n.at("before"), 0);
       add_words(around.after, n.at("after"), 0);
       r.around.push_back(std::move(around));
+    }
+  }
+  if (auto a = root.opt("reach")) {
+    for (const Node& n : a->list()) {
+      n.keys({"name", "words", "through", "max_chars", "breaks", "qualifier"});
+      QualifierRules::Reach reach;
+      reach.name = n.at("name").str();
+      reach.qualifier = n.at("qualifier").str();
+      if (!kQualifiers.count(reach.qualifier)) n.at("qualifier").fail("unknown qualifier \"" + reach.qualifier + "\"");
+      add_words(reach.words, n.at("words"), 0);
+      add_words(reach.through, n.at("through"), 0);
+      reach.max_chars = size_t(n.at("max_chars").integer(1, 40));
+      reach.breaks = n.at("breaks").text();
+      r.reach.push_back(std::move(reach));
     }
   }
 }

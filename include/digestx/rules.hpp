@@ -711,6 +711,16 @@ struct QualifierRules {
     Lexicon before, after;
   };
   std::vector<Around> around;
+  // Before a share, reaching over what it is a share of: 约占总数的15.6% (about), 约占全镇
+  //人口的三成. The word, then at most max_chars characters with none of breaks, then
+  // one of through right before the figure.
+  struct Reach {
+    std::string name, qualifier;
+    Lexicon words, through;
+    size_t max_chars = 0;
+    std::u32string breaks;
+  };
+  std::vector<Reach> reach;
 };
 
 struct ExclusionRules {
