@@ -25,7 +25,19 @@ bool additive(const Draft& d, const KindRegistry& kinds) {
   return k && k->summable && d.value && d.part_e == d.part_b;
 }
 
+// A figure that may be the whole of a list of parts: summable and exact, a part itself or not.
+bool whole_like(const Draft& d, const KindRegistry& kinds) {
+  const KindInfo* k = kinds.kind(d.kind);
+  return k && k->summable && d.value;
+}
+
+bool is_part(const Draft& d) { return d.part_e != d.part_b; }
+
 bool same_measure(const Draft& a, const Draft& b) { return a.kind == b.kind && a.unit == b.unit; }
+
+// Brackets around a gloss or a list inside a part: 财政资金3000万元（其中省级资金1000万元）.
+constexpr std::u32string_view kOpenBrackets = U"（(";
+constexpr std::u32string_view kCloseBrackets = U"）)";
 
 void make_part(Draft& part, const Draft& whole, std::string_view rule) {
   part.part_b = whole.b;
@@ -49,35 +61,82 @@ bool breaks_within(std::u32string_view text, size_t from, size_t to, std::u32str
   return false;
 }
 
+// Where a list of parts stops in the gap [from, to) before a figure, as read by mark_list.
+struct ListGap {
+  bool stops = false;  // the list ends in the gap
+  bool inner = false;  // the figure lies in a bracket a list of its own opened
+};
+
+// The gap before a figure of the list: a clause break ends it; a closing bracket not opened
+// in the list ends it too (投入5000万元（其中财政资金3000万元）、撬动社会资本2000万元: the
+// 2000万 lies outside the bracket, and was a part); the words again (其中)
+// open a list of the figure before them: it ends this one, but when they open a bracket its
+// figures are skipped, breaks and all, up to its close (inner_depth: the depth of that
+// bracket, 0 when none is open).
+ListGap read_gap(std::u32string_view text, size_t from, size_t to, std::u32string_view breaks, const Lexicon& words,
+                 int& depth, int& inner_depth) {
+  for (size_t p = from; p < to; ++p) {
+    char32_t c = text[p];
+    if (kOpenBrackets.find(c) != std::u32string_view::npos) {
+      ++depth;
+      if (inner_depth == 0 && words.longest_at(text, p + 1)) inner_depth = depth;
+    } else if (kCloseBrackets.find(c) != std::u32string_view::npos) {
+      if (depth == 0) return {true, false};
+      if (depth-- == inner_depth) inner_depth = 0;
+    } else if (inner_depth == 0 && (breaks.find(c) != std::u32string_view::npos || words.longest_at(text, p))) {
+      return {true, false};
+    }
+  }
+  return {false, inner_depth > 0};
+}
+
+// The parts of drafts[w] from drafts[k] on, the list opening at `opens`: the figures of its
+// kind and unit in the clause the words open, with its list (其中财政资金3000万元、社会资本
+// 2000万元), while they come to no more than it; not a later clause (其中财政资金3000万元，
+// 撬动社会资本1000万元: outside the 5000万), nor the parts of a part (its own list).
+void mark_list(std::vector<Draft>& drafts, std::u32string_view text, size_t k, size_t w, size_t opens,
+               std::u32string_view breaks, const Lexicon& words, const KindRegistry& kinds, std::string_view rule) {
+  const Draft& whole = drafts[w];
+  Decimal sum = Decimal::of(0);
+  int depth = 0, inner_depth = 0;
+  for (size_t p = k; p < drafts.size() && p - k < kMaxPartsApart; ++p) {
+    ListGap g = read_gap(text, p == k ? opens : drafts[p - 1].e, drafts[p].b, breaks, words, depth, inner_depth);
+    if (g.stops) break;
+    if (g.inner || !additive(drafts[p], kinds) || !same_measure(drafts[p], whole)) continue;
+    auto next = sum.add(*drafts[p].value);
+    if (!next || *whole.value < *next) break;
+    sum = *next;
+    make_part(drafts[p], whole, rule);
+  }
+}
+
 }  // namespace
 
 void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
                       std::u32string_view clause_breaks, const KindRegistry& kinds) {
   const Lexicon& words = *rule.items[1].words;
+  // 其中：财政资金60万元；社会资本40万元: after a colon the list of parts runs over ；
+  // (each part its own item), to the sentence end; without it ； ends the clause.
+  std::u32string list_breaks;
+  for (char32_t c : clause_breaks)
+    if (c != U'；' && c != U';') list_breaks.push_back(c);
   for (size_t k = 1; k < drafts.size(); ++k) {
     size_t word_end = last_word_end(words, text, drafts[k - 1].e, drafts[k].b);
     if (word_end == std::u32string::npos) continue;
     // The whole: the nearest figure before the words that adds up, at most kMaxPartsApart
-    // figures back (a sentence end between does not stop it: 。其中… leans on the one before).
+    // figures back (a sentence end between does not stop it: 。其中… leans on the one before),
+    // a part itself when the words open a list inside it: in 投入资金5000万元，其中财政资金
+    // 3000万元（其中省级资金1000万元） the 1000万 is of the 3000万 (it pointed at the 5000万,
+    // whose parts then came to 6000万).
     size_t w = k;
-    while (w-- > 0 && k - w <= kMaxPartsApart && !additive(drafts[w], kinds)) {
+    while (w-- > 0 && k - w <= kMaxPartsApart && !whole_like(drafts[w], kinds)) {
     }
-    if (w >= k || k - w > kMaxPartsApart || !additive(drafts[w], kinds)) continue;
-    const Draft& whole = drafts[w];
-    // Its parts: the figures of its kind and unit in the clause the words open, with its
-    // list (其中财政资金3000万元、社会资本2000万元), while they come to no more than it; not
-    // a later clause (其中财政资金3000万元，撬动社会资本1000万元: outside the 5000万).
-    size_t opens = word_end;  // the break right after the words opens the clause: 其中，财政资金…
+    if (w >= k || k - w > kMaxPartsApart || !whole_like(drafts[w], kinds)) continue;
+    bool colon = word_end < drafts[k].b && (text[word_end] == U'：' || text[word_end] == U':');
+    // The break right after the words opens the clause: 其中，财政资金…
+    size_t opens = word_end;
     while (opens < drafts[k].b && clause_breaks.find(text[opens]) != std::u32string::npos) ++opens;
-    Decimal sum = Decimal::of(0);
-    for (size_t p = k; p < drafts.size() && p - k < kMaxPartsApart; ++p) {
-      if (breaks_within(text, p == k ? opens : drafts[p - 1].e, drafts[p].b, clause_breaks)) break;
-      if (!additive(drafts[p], kinds) || !same_measure(drafts[p], whole)) continue;
-      auto next = sum.add(*drafts[p].value);
-      if (!next || *whole.value < *next) break;
-      sum = *next;
-      make_part(drafts[p], whole, rule.name);
-    }
+    mark_list(drafts, text, k, w, opens, colon ? std::u32string_view(list_breaks) : clause_breaks, words, kinds, rule.name);
   }
 }
 
@@ -95,19 +154,35 @@ void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const 
     if (word_end == std::u32string::npos || total.b - word_end > kMaxSumWordGap ||
         breaks_within(text, word_end, total.b, clause_breaks))
       continue;
-    // The figures right before it, of its kind and unit, that add up to it exactly.
+    // The figures right before it, of its kind and unit, that add up to it exactly. A part
+    // of one of them lies inside it and is passed over: in 投入资金100万元，其中财政资金60万元、
+    // 社会资本40万元，合计100万元 the 合计 restates the 100万 (both stood as wholes: --summary
+    // gave 200万), which becomes its part as 60万 and 40万 stay the 100万's.
     Decimal sum = Decimal::of(0);
-    size_t first = k;
-    while (first > 0 && k - first < kMaxPartsApart && additive(drafts[first - 1], kinds) &&
-           same_measure(drafts[first - 1], total)) {
-      auto next = sum.add(*drafts[first - 1].value);
+    size_t first = k, summands = 0, inner_whole = total.b;  // the first whole a passed part is of
+    while (first > 0 && k - first < kMaxPartsApart && same_measure(drafts[first - 1], total)) {
+      const Draft& d = drafts[first - 1];
+      if (is_part(d) && whole_like(d, kinds)) {
+        inner_whole = std::min(inner_whole, d.part_b);
+        --first;
+        continue;
+      }
+      if (!additive(d, kinds)) break;
+      auto next = sum.add(*d.value);
       if (!next || *total.value < *next) break;
       sum = *next;
       --first;
+      ++summands;
       if (sum == *total.value) break;
     }
-    if (first == k || !(sum == *total.value) || k - first < 2) continue;
-    for (size_t p = first; p < k; ++p) make_part(drafts[p], total, rule.name);
+    // One figure alone is no sum, unless it is the whole of the parts passed (a restatement);
+    // a part of a whole before the sum's figures is of none of them.
+    bool passed = inner_whole < total.b;
+    if (!(sum == *total.value) || summands == 0 || (summands < 2 && !passed) ||
+        (passed && inner_whole < drafts[first].b))
+      continue;
+    for (size_t p = first; p < k; ++p)
+      if (!is_part(drafts[p])) make_part(drafts[p], total, rule.name);
   }
 }
 

@@ -184,10 +184,9 @@ class Recogniser {
   bool range_end_fits(const Matched& m, const Numeral& high, size_t q, Lexicon::Match u2, bool between) const;
   bool match_money_parts(Matched& m) const;
   bool match_list_unit(Matched& m) const;
-  bool list_member(const Numeral& n) const;
+  bool list_member(const Numeral& n) const { return t_.list_member(n); }
   size_t list_first(size_t i) const;
   size_t list_last(size_t i) const;
-  bool list_joined(size_t k) const;
   bool ordinal_list_led(size_t i) const { return bool(q_.ordinal_prefixes.longest_ending_at(s_, t_.numerals_[list_first(i)].begin)); }
   bool far_apart(const Decimal& a, std::optional<Decimal> b) const;
   bool give_back_unit_char(Matched& m) const;
@@ -404,62 +403,49 @@ bool Recogniser::match_list_unit(Matched& m) const {
   if (q_.list_unit_rule.empty() || m.unit || m.prefix || m.ordinal || m.per || m.high || m.p != m.n.end ||
       !list_member(m.n))
     return false;
-  const std::u32string& seps = t_.r_.subjects.list_separators;
   if (ordinal_list_led(i_)) return false;  // 第1、2、3名: places (fact.ordinal_list_member)
-  size_t p = m.n.end;
-  for (size_t k = i_ + 1; k < t_.numerals_.size() && k - i_ < q_.list_unit_max_figures; ++k) {
-    if (p >= s_.size() || seps.find(s_[p]) == std::u32string::npos) return false;
-    const Numeral& next = t_.numerals_[k];
-    if (next.begin != p + 1 || !list_member(next)) return false;
-    p = next.end;
-    auto u = t_.unit_at(p);
-    if (!u) continue;
-    // 1、200万元: a thousands separator typed as 、, not two figures (120、150公里 are two).
-    if (k == i_ + 1 && s_[m.n.end] == U'、' && !m.n.point && !next.point && !m.n.chinese &&
-        m.n.arabic_digits <= q_.list_unit_thousands_lead_digits && next.arabic_digits == 3)
-      return false;
-    if (q_.list_unit_not_units.longest_at(s_, p)) return false;  // 12、13、14组: numbered groups
-    const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
-    // 12、15元/斤: a unit per another is read from the fact's own text (aspect per_capita),
-    // which the first figure's would not hold; it stays out.
-    bool per_unit = false;
-    for (size_t c = p; c < p + u.len; ++c) per_unit = per_unit || q_.per_unit_separators.find(s_[c]) != std::u32string::npos;
-    // 10000与20000间: a range's closer, not a unit (fact.bare reads the range).
-    if (t_.word_at(q_.between_closers, p).len >= u.len) return false;
-    if (per_unit || std::find(q_.list_unit_kinds.begin(), q_.list_unit_kinds.end(), unit.kind) == q_.list_unit_kinds.end() ||
-        q_.month_words.longest_at(s_, p) || q_.year_words.longest_at(s_, p) || q_.day_words.longest_at(s_, p))
-      return false;
-    m.unit = &unit;
-    m.unit_b = p;
-    m.unit_e = p + u.len;
-    m.listed = true;
-    // 1200、800万元: the last figure's 万 is the list's when this figure holds none.
-    const auto* mult = t_.r_.numbers.unit_info(s_[next.end - 1]);
-    if (mult && largest_unit_power(m.n.begin, m.n.end) < 0) m.list_power = mult->value;
-    return !far_apart(m.n.value, m.list_power ? next.value.shift(-m.list_power) : next.value);
-  }
-  return false;
-}
-
-// Whether the numerals k-1 and k stand in one list: one list separator (subjects.json
-// list_separators) between them and nothing else (1、2、3).
-bool Recogniser::list_joined(size_t k) const {
-  const Numeral& a = t_.numerals_[k - 1];
-  return a.end + 1 == t_.numerals_[k].begin && t_.r_.subjects.list_separators.find(s_[a.end]) != std::u32string::npos;
+  // The list's first figure with a unit after this one, all figures between bare list
+  // members (read once per paragraph: a list of 30 towns costs no 30 looks ahead per figure).
+  size_t k = t_.list_links(i_).unit_at;
+  if (k == FactText::kNone || k - i_ >= q_.list_unit_max_figures) return false;
+  const Numeral& next = t_.numerals_[k];
+  size_t p = next.end;
+  auto u = t_.unit_at(p);
+  // 1、200万元: a thousands separator typed as 、, not two figures (120、150公里 are two).
+  if (k == i_ + 1 && s_[m.n.end] == U'、' && !m.n.point && !next.point && !m.n.chinese &&
+      m.n.arabic_digits <= q_.list_unit_thousands_lead_digits && next.arabic_digits == 3)
+    return false;
+  if (q_.list_unit_not_units.longest_at(s_, p)) return false;  // 12、13、14组: numbered groups
+  const QuantityRules::Unit& unit = q_.units[size_t(u.value)];
+  // 12、15元/斤: a unit per another is read from the fact's own text (aspect per_capita),
+  // which the first figure's would not hold; it stays out.
+  bool per_unit = false;
+  for (size_t c = p; c < p + u.len; ++c) per_unit = per_unit || q_.per_unit_separators.find(s_[c]) != std::u32string::npos;
+  // 10000与20000间: a range's closer, not a unit (fact.bare reads the range).
+  if (t_.word_at(q_.between_closers, p).len >= u.len) return false;
+  if (per_unit || std::find(q_.list_unit_kinds.begin(), q_.list_unit_kinds.end(), unit.kind) == q_.list_unit_kinds.end() ||
+      q_.month_words.longest_at(s_, p) || q_.year_words.longest_at(s_, p) || q_.day_words.longest_at(s_, p))
+    return false;
+  m.unit = &unit;
+  m.unit_b = p;
+  m.unit_e = p + u.len;
+  m.listed = true;
+  // 1200、800万元: the last figure's 万 is the list's when this figure holds none.
+  const auto* mult = t_.r_.numbers.unit_info(s_[next.end - 1]);
+  if (mult && largest_unit_power(m.n.begin, m.n.end) < 0) m.list_power = mult->value;
+  return !far_apart(m.n.value, m.list_power ? next.value.shift(-m.list_power) : next.value);
 }
 
 // The first and the last numeral of the list numeral i is in (i when it is in none), no
-// further than a list may share a unit: a run of 1、2、3、… of 100k figures stays linear.
+// further than a list may share a unit (FactText::list_links: a run of 1、2、3、… of 100k
+// figures stays linear).
 size_t Recogniser::list_first(size_t i) const {
-  size_t j = i;
-  while (j > 0 && i - j < q_.list_unit_max_figures && list_joined(j)) --j;
-  return j;
+  size_t bound = i > q_.list_unit_max_figures ? i - q_.list_unit_max_figures : 0;
+  return std::max<size_t>(t_.list_links(i).first, bound);
 }
 
 size_t Recogniser::list_last(size_t i) const {
-  size_t k = i;
-  while (k + 1 < t_.numerals_.size() && k - i < q_.list_unit_max_figures && list_joined(k + 1)) ++k;
-  return k;
+  return std::min<size_t>(t_.list_links(i).last, i + q_.list_unit_max_figures);
 }
 
 // 分别补助5000、2万元: a figure and the list's last (its digits before the shared 万) lie
@@ -470,12 +456,6 @@ bool Recogniser::far_apart(const Decimal& a, std::optional<Decimal> b) const {
   const Decimal& big = *b < a ? a : *b;
   auto scaled = small.mul(Decimal::of(q_.list_unit_max_ratio));
   return scaled && *scaled <= big;
-}
-
-// A figure that can stand in such a list: Arabic, plain, no year, code or range of its own.
-bool Recogniser::list_member(const Numeral& n) const {
-  return n.arabic && n.form == Numeral::Form::plain && !n.per_power && !n.low && !n.digit_string &&
-         n.qualifier.empty() && !t_.is_year(n) && !t_.code_like(n);
 }
 
 // 50元6角三分, 两美元又三美分: sub-units after the main unit of money.

@@ -28,6 +28,32 @@ FactText::FactText(const FactInput& in, const Rules& rules)
   for (const auto& n : numerals_) numeral_starts_.push_back(n.begin);
 }
 
+bool FactText::list_joined(size_t k) const {
+  const Numeral& a = numerals_[k - 1];
+  return a.end + 1 == numerals_[k].begin && r_.subjects.list_separators.find(s_[a.end]) != std::u32string::npos;
+}
+
+bool FactText::list_member(const Numeral& n) const {
+  return n.arabic && n.form == Numeral::Form::plain && !n.per_power && !n.low && !n.digit_string &&
+         n.qualifier.empty() && !is_year(n) && !code_like(n);
+}
+
+// One pass forward for the runs' first numerals, one backward for their last ones and for
+// the unit each list hands back to its bare figures.
+void FactText::read_lists() const {
+  size_t n = numerals_.size();
+  list_links_.assign(n, ListLinks{});
+  for (size_t k = 0; k < n; ++k) list_links_[k].first = uint32_t(k > 0 && list_joined(k) ? list_links_[k - 1].first : k);
+  for (size_t k = n; k-- > 0;) {
+    ListLinks& l = list_links_[k];
+    bool next_joined = k + 1 < n && list_joined(k + 1);
+    l.last = uint32_t(next_joined ? list_links_[k + 1].last : k);
+    l.unit_at = kNone;
+    if (next_joined && list_member(numerals_[k + 1]))
+      l.unit_at = unit_at(numerals_[k + 1].end) ? uint32_t(k + 1) : list_links_[k + 1].unit_at;
+  }
+}
+
 Lexicon::Match FactText::word_at(const Lexicon& lex, size_t p) const {
   WordMemo& memo = word_memo_[(p * 0x9E3779B1u ^ (reinterpret_cast<uintptr_t>(&lex) >> 4)) % kWordMemoSize];
   if (memo.lex == &lex && memo.p == p) return memo.m;

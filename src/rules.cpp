@@ -1295,7 +1295,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
     lu->keys({"name", "kinds", "max_figures", "not_units", "thousands_lead_digits", "max_ratio"});
     r.list_unit_rule = lu->at("name").str();
     for (const Node& k : lu->at("kinds").list()) r.list_unit_kinds.push_back(known_kind(k, kinds));
-    r.list_unit_max_figures = size_t(lu->at("max_figures").integer(2, 64));
+    r.list_unit_max_figures = size_t(lu->at("max_figures").integer(2, 4096));
     add_words(r.list_unit_not_units, lu->at("not_units"), 0);
     r.list_unit_thousands_lead_digits = int(lu->at("thousands_lead_digits").integer(0, 3));
     r.list_unit_max_ratio = int(lu->at("max_ratio").integer(2, 1000000));

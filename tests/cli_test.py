@@ -88,6 +88,10 @@ def main():
         ("numbers_left_out", ["numbers"], "误差±5%\n".encode(), 1, "lines1",
          r"^digestx: -: line 1, characters \[2, 4\): figure_ambiguous: a figure left out: ± makes it a tolerance"
          r" \(±5%\), neither a level nor an amount \(numeral.tolerance\)$"),
+        # -q is taken by every command (an options table row for all): warnings lines go, errors stay.
+        ("numbers_quiet", ["numbers", "-q"], "误差±5%\n".encode(), 1, "lines1", r"^$"),
+        ("render_quiet", ["render", "--quiet", "-"], "去年，组建突击队5支。".encode(), 0, "any", r"^$"),
+        ("render_quiet_error", ["render", "-q", os.path.join(tmp, "nope.txt")], b"", 2, "empty", r"no such file"),
         ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^digestx: -: 1 no_unit_headings$"),
         # --strict: any warning makes the document an error record.
         ("strict", ["--strict", "-"], "去年，组建突击队5支。".encode(), 2, "empty", r"^digestx: -: --strict: 1 no_report_year"),
@@ -174,6 +178,32 @@ def special_outputs(binary, tmp):
     link_ok = rc == 0 and os.path.islink(link) and json.load(open(real))["format"] == "digestx/1"
     print(f"{'ok  ' if link_ok else 'FAIL'} output_symlink" + ("" if link_ok else f": exit {rc}, {err[:200]!r}"))
     ok &= link_ok
+    # A link to a missing file or a loop of links: refused (the rename replaced the link
+    # by a file, while a link to a file is written through), the link left as it was.
+    dangling = os.path.join(tmp, "dangling.json")
+    os.symlink(os.path.join(tmp, "missing-dir", "x.json"), dangling)
+    loop1, loop2 = os.path.join(tmp, "loop1.json"), os.path.join(tmp, "loop2.json")
+    os.symlink(loop2, loop1)
+    os.symlink(loop1, loop2)
+    for name, target, why in (("output_dangling_symlink", dangling, "symbolic link to a missing file"),
+                              ("output_symlink_loop", loop1, "loop of symbolic links")):
+        rc, out, err = run(binary, ["-o", target, SANYA])
+        good = (rc == 2 and out == b"" and os.path.islink(target) and why in err
+                and err.startswith("digestx: ") and not any(".tmp." in f for f in os.listdir(tmp)))
+        print(f"{'ok  ' if good else 'FAIL'} {name}" + ("" if good else f": exit {rc}, {err[:200]!r}"))
+        ok &= good
+    # A closed stdout (>&-) is an error, as a closed stdin is: the data went to the
+    # /dev/null guarding fd 1, with exit 0. Not when the data goes elsewhere (-o).
+    for name, args, want in (("closed_stdout", [SANYA], 2), ("closed_stdout_numbers", ["numbers", SANYA], 2),
+                             ("closed_stdout_render", ["render", SANYA], 2), ("closed_stdout_version", ["--version"], 2),
+                             ("closed_stdout_o_stdout", [SANYA, "-o", "/dev/stdout"], 2),
+                             ("closed_stdout_o_file", [SANYA, "-o", os.path.join(tmp, "closed.json")], 0)):
+        p = subprocess.run(["sh", "-c", 'exec "$0" "$@" >&-', binary] + args, capture_output=False,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode("utf-8", "replace")
+        good = p.returncode == want and (want == 0 or err.strip() == "digestx: stdout is closed")
+        print(f"{'ok  ' if good else 'FAIL'} {name}" + ("" if good else f": exit {p.returncode}, {err[:200]!r}"))
+        ok &= good
     return ok
 
 

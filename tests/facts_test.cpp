@@ -38,11 +38,18 @@ TEST_P(FactTable, Extracts) {
   if (c.value("only", true)) {
     EXPECT_EQ(got.size(), want.size()) << describe();
   }
+  // The fact of a text: its nth occurrence (`nth`, `part_of_nth`, 0-based) when given, else
+  // the last (合计100万元 restates 投入资金100万元: two facts of one text).
+  auto find = [&](const std::string& wanted, const nlohmann::json& nth) -> const Fact* {
+    const Fact* f = nullptr;
+    int seen = 0;
+    for (const Fact* g : got)
+      if (slice(text, g->span) == wanted && (nth.is_null() || seen++ == nth.get<int>())) f = g;
+    return f;
+  };
   for (const auto& w : want) {
     std::string wtext = w.at("text");
-    const Fact* f = nullptr;
-    for (const Fact* g : got)
-      if (slice(text, g->span) == wtext) f = g;
+    const Fact* f = find(wtext, w.value("nth", nlohmann::json()));
     ASSERT_NE(f, nullptr) << "no fact '" << wtext << "'; got " << describe();
     if (w.contains("kind")) EXPECT_EQ(f->kind, w.at("kind").get<std::string>()) << wtext;
     if (w.contains("value")) {
@@ -63,6 +70,11 @@ TEST_P(FactTable, Extracts) {
       EXPECT_EQ(f->part_of.empty() ? std::string("<null>") : slice(text, f->part_of),
                 w.at("part_of").is_null() ? "<null>" : w.at("part_of").get<std::string>())
           << wtext;
+    if (w.contains("part_of_nth")) {
+      const Fact* whole = find(w.at("part_of").get<std::string>(), w.at("part_of_nth"));
+      ASSERT_NE(whole, nullptr) << wtext;
+      EXPECT_EQ(f->part_of, whole->span) << wtext << " lies in the wrong " << slice(text, whole->span);
+    }
     if (w.contains("range")) {
       ASSERT_TRUE(f->range) << wtext;
       EXPECT_EQ(f->range->first.str(), w.at("range")[0].get<std::string>()) << wtext;

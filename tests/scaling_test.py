@@ -68,6 +68,13 @@ SHAPES = {
     "parts_in_a_sentence": ("one sentence of figures joined by 其中, 合计 and 、 (parts of a whole, list units)", 4000,
                             lambda n: HEAD + unit_heading(0) + "去年," + "".join(
                                 f"0元其中{i % 7}元、1、2和3个，合计6个" for i in range(n)) + "。\n"),
+    "list_run": ("one list of bare figures sharing the last one's unit (list units: each figure's list read once)", 20000,
+                 lambda n: HEAD + unit_heading(0) + "去年,分别新建" + "、".join(
+                     str(i % 997 + 1) for i in range(n)) + "个。\n"),
+    "nested_parts": ("其中 inside a part's brackets and 其中： lists over ； (parts of parts)", 4000,
+                     lambda n: HEAD + unit_heading(0) + "去年," + "".join(
+                         f"投入{i % 9 + 5}000万元，其中：财政资金3000万元（其中省级资金1000万元）；社会资本2000万元，"
+                         for i in range(n)) + "合计1元。\n"),
     "digit_runs": ("runs of 40 digits (figures that cannot be represented)", 6000,
                    lambda n: HEAD + unit_heading(0) + "".join(
                        "编号1234567890123456789012345678901234567890,投入39.6万元。\n" for _ in range(n))),

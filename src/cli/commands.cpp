@@ -53,6 +53,7 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
     return 2;
   }
   if (o.version) {
+    require_stdout();
     std::cout << version_text(rules ? rules->fingerprint : std::string(embedded_rules_fingerprint()));
     return 0;
   }

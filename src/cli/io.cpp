@@ -21,6 +21,7 @@ namespace digestx::cli {
 namespace {
 
 std::atomic<bool> g_stdin_closed{false};
+std::atomic<bool> g_stdout_closed{false};
 std::atomic<bool> g_failed{false};
 
 std::string error_text(int err) { return std::strerror(err); }
@@ -229,6 +230,7 @@ void guard_standard_fds() {
   for (int fd = 0; fd <= 2; ++fd) {
     if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
     if (fd == 0) g_stdin_closed = true;
+    if (fd == 1) g_stdout_closed = true;
     // The lowest free number: this very fd, since the ones below are open by now.
     int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
     if (opened != fd && opened >= 0) ::close(opened);
@@ -236,6 +238,12 @@ void guard_standard_fds() {
 }
 
 bool stdin_was_closed() { return g_stdin_closed; }
+
+// `digestx x.txt >&-` wrote the whole document into the /dev/null that guards fd 1 and
+// exited 0: data meant for stdout with no stdout is an error, as a closed stdin is.
+void require_stdout() {
+  if (g_stdout_closed) throw std::runtime_error("stdout is closed");
+}
 
 std::string temporary_name(const std::string& leaf) {
   std::string suffix = ".tmp." + std::to_string(::getpid()) + "." + std::to_string(g_temp_counter.fetch_add(1));
@@ -323,6 +331,7 @@ ReadInput read_input_decoding(const std::string& path, size_t max_bytes, const D
 
 Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {
   if (path_.empty()) {
+    require_stdout();
     file_ = stdout;
     return;
   }
@@ -331,6 +340,7 @@ Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {
   int fd = named_descriptor(path_);
   if (fd < 0 && exists && S_ISREG(st.st_mode)) fd = standard_fd_on(st);
   if (fd >= 0) {  // a descriptor of this process: written as it is
+    if (fd == 1) require_stdout();  // -o /dev/stdout >&-
     file_ = file_on(::fcntl(fd, F_DUPFD_CLOEXEC, 3), path_);
     return;
   }
@@ -343,6 +353,16 @@ Sink::Sink(const std::string& path) : path_(path == "-" ? "" : path) {
   // link named by -o: the user asked for that path), renamed on commit.
   target_ = path_;
   struct stat link_st {};
+  // -o dl.json, a link to a missing file or a loop: the rename replaced the link by a file
+  // without a word, while a link to a file is written through. Neither guess is safe (the
+  // missing target may lie anywhere), so it is refused.
+  if (!exists && ::lstat(path_.c_str(), &link_st) == 0 && S_ISLNK(link_st.st_mode)) {
+    int err = ::stat(path_.c_str(), &st) != 0 ? errno : ENOENT;
+    throw std::runtime_error(path_ + ": not written: " +
+                             (err == ELOOP ? std::string("is a loop of symbolic links")
+                                           : "is a symbolic link to a missing file (" + error_text(err) + ")") +
+                             "; remove it or name a file");
+  }
   if (::lstat(path_.c_str(), &link_st) == 0 && S_ISLNK(link_st.st_mode)) {
     if (char* real = ::realpath(path_.c_str(), nullptr)) {
       target_ = real;

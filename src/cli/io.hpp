@@ -22,6 +22,9 @@ constexpr size_t kDefaultMaxBytes = size_t(256) << 20;
 void guard_standard_fds();
 // Stdin was closed when digestx started: "-" is an error, not an empty input.
 bool stdin_was_closed();
+// Throws std::runtime_error("stdout is closed") when fd 1 was closed at start (and now
+// guards /dev/null): data for stdout would be lost without a word.
+void require_stdout();
 
 // Reads a whole input ("-" = stdin). Throws digestx::InputError with codes
 // not_found, is_directory, unreadable, too_large.
@@ -45,7 +48,8 @@ struct BrokenPipe : std::runtime_error {
 // Data output: stdout, or FILE (-o). A regular file is written under a temporary name
 // beside it (O_CREAT|O_EXCL|O_NOFOLLOW) and renamed into place on commit(), keeping
 // the old file's mode; a symbolic link named by -o is followed (its target is
-// replaced, the link stays). A device, a FIFO, a socket, /dev/stdout, /dev/stderr,
+// replaced, the link stays), one to a missing file or a loop is refused. stdout closed at
+// start (>&-) is an error. A device, a FIFO, a socket, /dev/stdout, /dev/stderr,
 // /dev/fd/N or a file already open as stdout or stderr is written into in place,
 // never renamed over (`-o /dev/stdout >> app.log` appends to the log).
 class Sink {

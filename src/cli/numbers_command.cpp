@@ -61,7 +61,7 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     // (2,3000名), is missing from the line's numbers: say where, and why, for the first
     // kMaxLeftOutMessages of them.
     for (const Refusal& r : line.left_out) {
-      if (++left_out > kMaxLeftOutMessages) continue;
+      if (++left_out > kMaxLeftOutMessages || o.quiet) continue;  // -q: errors only, as extract
       Span s = r.span;
       NumberRules::LeftOutReason why = rules->numbers.left_out_reason(r.rule);
       complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
@@ -76,7 +76,7 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   });
   put(out);
   sink.commit();
-  if (left_out > kMaxLeftOutMessages)
+  if (left_out > kMaxLeftOutMessages && !o.quiet)
     complain(input + ": " + std::to_string(left_out - kMaxLeftOutMessages) + " more figures left out (unrepresentable or damaged)");
   return found > 0 ? 0 : 1;
 }

@@ -151,7 +151,8 @@ const std::vector<OptionSpec>& option_table() {
       // Running
       {"-j,--jobs", "N", "Worker threads (default: the number of cores, and no more than the files when each is small)", kExtract | kPanel, "Running", {}, nullptr,
        DIGESTX_BIND(app.add_option(s.names, o.jobs, s.help)->check(CLI::Range(1, 1024)))},
-      {"-q,--quiet", nullptr, "No progress line and no closing count on stderr", kExtract | kPanel, "Running", {},
+      {"-q,--quiet", nullptr, "No progress line, closing count or warning lines on stderr (errors still)", kAll,
+       "Running", {},
        nullptr,
        DIGESTX_BIND(app.add_flag(s.names, o.quiet, s.help))},
       {"--progress", nullptr, "A progress line on stderr even when it is not a terminal", kExtract | kPanel, "Running",
@@ -285,6 +286,7 @@ std::optional<int> parse_command_line(CLI::App& app, const CommandSpec& command,
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
+    require_stdout();
     std::cout << app.help();
     return 0;
   } catch (const CLI::ParseError& e) {

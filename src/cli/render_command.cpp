@@ -44,7 +44,7 @@ Loaded load(const std::string& path, const RenderArgs& a, const Rules& rules) {
     out.doc->warnings.insert(out.doc->warnings.end(), notes.begin(), notes.end());
     // The same one line per document as extract's (decoding damage, then warnings).
     std::string note = warnings_summary(*out.doc);
-    if (!note.empty()) complain(path + ": " + note);
+    if (!note.empty() && !a.quiet) complain(path + ": " + note);  // -q: errors only, as extract
   } catch (const InputError& e) {
     complain(path + ": " + e.what());
     out.input.error_code = e.code();
