@@ -249,10 +249,23 @@ class HeadingMatcher {
       case Item::Type::literal: return literal(it, end, f, next);
       case Item::Type::bracket: return bracket(it, end, f, next);
       case Item::Type::headline: return headline(it, list, k, end, f, next);
-      case Item::Type::group: return items(it.items, 0, end, f, next);
+      case Item::Type::group: return it.co_official ? co_official(it, end, f, next) : items(it.items, 0, end, f, next);
       case Item::Type::year: return year(it, end, f, next);
     }
     return false;
+  }
+
+  // A second official after the first, in one heading (滨江街道党工委书记　陈立新　办事处主任
+  // 刘　洋 over its headline: the second post and name were glued onto the headline). The
+  // unit is the first one's: what the group's items find is matched, then left out of the
+  // unit's fields; only where it ends goes on.
+  bool co_official(const Item& it, size_t end, const Found& f, const Next& next) {
+    auto first_kept = [&](const Found& g) {
+      Found kept = f;
+      kept.pos = kept.heading_end = g.pos;
+      return next(kept);
+    };
+    return items(it.items, 0, end, f, Next(first_kept));
   }
 
   // Candidates end where an organisation suffix ends (the role item checks what follows),
@@ -304,8 +317,16 @@ class HeadingMatcher {
   // the next item of the pattern that is no white space (a bracket: 王大力（…）).
   bool name_boundary(size_t e, const Items& list, size_t k, size_t end) const {
     if (e >= end || is_space(s_[e]) || r_.separator_words.longest_at(s_, e) || is_break(e)) return true;
-    for (size_t n = k + 1; n < list.size(); ++n) {
+    return next_word_at(e, list, k + 1, end);
+  }
+
+  // Whether the items from list[n] on begin at `e` with a bracket, a literal or a year
+  // (optional white space and absent optional words passed over), as a name may end right
+  // before them. A second official's group is looked into: 王海燕、镇长　李　强 (its 、).
+  bool next_word_at(size_t e, const Items& list, size_t n, size_t end) const {
+    for (; n < list.size(); ++n) {
       const Item& it = list[n];
+      if (it.co_official) return next_word_at(e, it.items, 0, end);
       if (it.type == Item::Type::space && it.optional) continue;
       if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
       // An optional word that is not there hands on to the item after it: 何秀兰述职报告
@@ -314,6 +335,29 @@ class HeadingMatcher {
       if ((it.type == Item::Type::literal || it.type == Item::Type::year) && !word && it.optional) continue;
       if (it.type == Item::Type::literal || it.type == Item::Type::year) return word;
       return false;
+    }
+    return false;
+  }
+
+  // A name spaced out (李　明) ends before a separator, a markup break or the end; or, in a
+  // heading of two officials, before the second one's post (李　明　办事处主任　刘　洋).
+  bool spaced_name_end(size_t q, const Items& list, size_t k, size_t end) const {
+    if (q >= end || r_.separator_words.longest_at(s_, q) || is_break(q)) return true;
+    return k + 1 < list.size() && list[k + 1].co_official && starts_post(list[k + 1].items, q, end);
+  }
+
+  // A second official's post may start at `q`: after the group's words (、，) and white
+  // space, its role item's body or role word is there.
+  bool starts_post(const Items& group, size_t q, size_t end) const {
+    for (const Item& it : group) {
+      if (it.type == Item::Type::literal) {
+        q += literal_at(it, q, end);
+      } else if (it.type == Item::Type::space) {
+        while (q < end && is_space(s_[q])) ++q;
+      } else {
+        auto body = it.type == Item::Type::role ? it.bodies.longest_at(s_, q) : Lexicon::Match{};
+        return it.type == Item::Type::role && q < end && role_word_at(s_, r_, body ? q + body.len : q);
+      }
     }
     return false;
   }
@@ -341,10 +385,10 @@ class HeadingMatcher {
       if (len > most && !dotted(i, i + len)) continue;
       if (name_boundary(i + len, list, k, end) && take_name(i, i + len, f, next)) return true;
     }
-    return it.spaced && spaced_name(most, end, f, next);
+    return it.spaced && spaced_name(most, list, k, end, f, next);
   }
 
-  bool spaced_name(size_t most, size_t end, const Found& f, const Next& next) {
+  bool spaced_name(size_t most, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, p = i, chars = 0, inner = 0;
     while (p < end && chars < most) {
       if (is_name_char(s_[p])) {
@@ -357,7 +401,7 @@ class HeadingMatcher {
       if (chars < r_.name_min || inner == 0) continue;
       size_t q = p;
       while (q < end && is_space(s_[q])) ++q;
-      if ((q >= end || r_.separator_words.longest_at(s_, q) || is_break(q)) && take_name(i, p, f, next)) return true;
+      if (spaced_name_end(q, list, k, end) && take_name(i, p, f, next)) return true;
     }
     return false;
   }

@@ -569,6 +569,9 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
     } else if (key == "spaced") {
       only(t == T::name);
       item.spaced = v.boolean();
+    } else if (key == "co_official") {
+      only(t == T::group);
+      item.co_official = v.boolean();
     } else if (key == "bodies") {
       only(t == T::role);
       add_words(item.bodies, v, 0);
@@ -619,7 +622,7 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "co_official", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
@@ -652,6 +655,8 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
   std::map<T, int> count;
   std::function<void(const std::vector<HeadingItem>&)> walk = [&](const std::vector<HeadingItem>& items) {
     for (size_t i = 0; i < items.size(); ++i) {
+      // A second official's post and name (co_official) are none of the unit's fields.
+      if (items[i].co_official) continue;
       ++count[items[i].type];
       bool role_next = i + 1 < items.size() && items[i + 1].type == T::role;
       bool spaced_role = i + 2 < items.size() && items[i + 1].type == T::space && !items[i + 1].optional &&

@@ -216,6 +216,7 @@ struct HeadingItem {
   bool markup_break = false;   // space: the gap is where markup split the line (【城关镇】党委书记), white space or none after it
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
+  bool co_official = false;    // group: a second official's post and name (…陈立新　办事处主任　刘　洋), kept out of the unit's fields
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
   std::u32string text;         // literal: this text,
   Lexicon words;               // or any one of these words (述职人, 汇报人); year: what follows the digits (年度, 年)
