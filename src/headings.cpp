@@ -376,6 +376,10 @@ class HeadingMatcher {
   bool name(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, run = 0;
     if (i >= end || !is_han(s_[i])) return false;
+    // Where no post stands before the name, a surname leads it: 【桃源乡】赵丽：把支部… is a
+    // heading, 【青山镇】亮点：党建+电商 a label and its text.
+    const Lexicon& surnames = r_.name_line_surnames;
+    if (it.surnamed && !surnames.empty() && !surnames.longest_at(s_, i)) return false;
     // The item may hold fewer: a name after a colon (城关镇党委书记：李明) is at most three
     // characters, where four are a headline more often (城关镇党委书记：强基固本).
     size_t most = it.max ? std::min(it.max, r_.name_max) : r_.name_max;

@@ -569,6 +569,9 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
     } else if (key == "spaced") {
       only(t == T::name);
       item.spaced = v.boolean();
+    } else if (key == "surnamed") {
+      only(t == T::name);
+      item.surnamed = v.boolean();
     } else if (key == "co_official") {
       only(t == T::group);
       item.co_official = v.boolean();
@@ -622,7 +625,7 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "co_official", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "surnamed", "co_official", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
@@ -687,9 +690,15 @@ bool requires_item(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
 
 void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
   for (const Node& n : list.list()) {
-    n.keys({"name", "pattern", "produce", "headline", "table_row"});
+    n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above"});
     HeadingLayout layout;
     layout.name = n.at("name").str();
+    if (auto u = n.opt("unit_above")) {
+      u->keys({"name", "_doc", "sub_places", "sub_place_bodies"});
+      layout.unit_above.name = u->at("name").str();
+      add_words(layout.unit_above.sub_places, u->at("sub_places"), 0);
+      add_words(layout.unit_above.sub_place_bodies, u->at("sub_place_bodies"), 0);
+    }
     if (auto t = n.opt("table_row")) {
       if (t->str() != "lone") t->fail("\"table_row\" is \"lone\" (a table of one row)");
       layout.lone_table_row = true;
