@@ -87,17 +87,117 @@ size_t year_at(std::u32string_view s, const Lexicon& words, size_t at, size_t en
   return m && at + kDigits + m.len <= end ? kDigits + m.len : 0;
 }
 
+// Where markup split the joined line (【崖州区委书记樊木】探索…): such a break separates as
+// white space does, and an organisation never runs across one (【述职人】南坪乡党委).
+class MarkupBreaks {
+ public:
+  explicit MarkupBreaks(const Joined& j) {
+    for (size_t i = 1; !j.contiguous() && i < j.size(); ++i)
+      if (j.source(i) != j.source(i - 1) + 1) breaks_.push_back(i);
+  }
+  bool at(size_t e) const { return std::find(breaks_.begin(), breaks_.end(), e) != breaks_.end(); }
+
+ private:
+  std::vector<size_t> breaks_;
+};
+
+// The organisations a line may name from a start, as the organization item tries them:
+// each ends where an organisation suffix ends, nearest first; never across white space or
+// a forbidden character (，。), nor past digits that count or date (12个乡镇党委,
+// 2024年度): digits inside a name stay (渠阳市120急救指挥中心党支部). Apart from the
+// matcher, which walks the layouts' items: this only reads the line and the suffixes.
+class OrgCandidates {
+ public:
+  OrgCandidates(std::u32string_view s, const StructureRules& rules, const MarkupBreaks& breaks)
+      : s_(s), r_(rules), breaks_(breaks) {}
+
+  // Hands each candidate from `pos` to `take(start, end)` until it returns true (then true).
+  template <class Take>
+  bool each(size_t pos, size_t end, bool after_posts, const Take& take) {
+    const OrgScan* scan = org_scan(pos, end, after_posts);
+    if (!scan) return scan_organization(pos, end, after_posts, take);
+    for (uint32_t k = 0; k < scan->count; ++k)
+      if (take(scan->at[k][0], scan->at[k][1])) return true;
+    return false;
+  }
+
+ private:
+  // The candidates of one start, as organization() tries them. They depend on the line
+  // and the start alone, and most layouts open with an organisation at the line's
+  // start: found once for all of them, not once a layout (scanning them again for each
+  // of the 14 layouts was a tenth of a run, most lines being text). Kept while the line
+  // is matched, never replaced (organization() reads them while the rest of the
+  // pattern may scan another start); nullptr when no room is left, to scan in place.
+  struct OrgScan {
+    size_t pos, end;
+    bool after_posts;
+    uint32_t count;
+    uint32_t at[24][2];  // (start, end) of each candidate
+  };
+  const OrgScan* org_scan(size_t pos, size_t end, bool after_posts) {
+    for (size_t k = 0; k < scans_used_; ++k)
+      if (scans_[k].pos == pos && scans_[k].end == end && scans_[k].after_posts == after_posts) return &scans_[k];
+    if (scans_used_ == std::size(scans_)) return nullptr;
+    OrgScan& scan = scans_[scans_used_];
+    scan.pos = pos, scan.end = end, scan.after_posts = after_posts, scan.count = 0;
+    bool fits = true;
+    scan_organization(pos, end, after_posts, [&](size_t b, size_t e) {
+      if (scan.count == std::size(scan.at)) return !(fits = false);
+      scan.at[scan.count][0] = uint32_t(b), scan.at[scan.count][1] = uint32_t(e), ++scan.count;
+      return false;
+    });
+    if (!fits || end > UINT32_MAX) return nullptr;
+    return &scans_[scans_used_++];
+  }
+
+  // Hands each candidate from `pos` to `take(start, end)`, nearest end first, until it
+  // returns true (then true).
+  template <class Take>
+  bool scan_organization(size_t pos, size_t end, bool after_posts, const Take& take) const {
+    size_t b = pos, limit = std::min(end, b + r_.organization_max_chars + 1);
+    if (b < end && !may_start_organization(s_[b])) return false;
+    for (size_t p = b + 1; p < limit; ++p) {
+      if (after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
+        b = p;
+        limit = std::min(end, b + r_.organization_max_chars + 1);
+        continue;
+      }
+      if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
+      if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
+      if (p - 1 > b && breaks_.at(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
+      if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
+      if (names_no_body(b, p)) continue;  // 党委 alone (城关镇　党委书记), 全县乡镇党委: no one body
+      if (take(b, p)) return true;
+    }
+    return false;
+  }
+
+  // s[b, e) names no one body: a bare party body (党委 of 城关镇　党委书记) or a group of
+  // bodies (全县乡镇党委). A later start after 、 may still name one.
+  bool names_no_body(size_t b, size_t e) const {
+    auto m = r_.organization_not_whole.longest_at(s_, b);
+    return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
+  }
+
+  bool may_start_organization(char32_t c) const {
+    const auto& extra = r_.organization_start_chars;
+    return extra.empty() || is_han(c) || is_ascii_alpha(c) || extra.find(c) != std::u32string::npos;
+  }
+
+  std::u32string_view s_;
+  const StructureRules& r_;
+  const MarkupBreaks& breaks_;
+  OrgScan scans_[4];  // see org_scan; the first scans_used_ are filled
+  size_t scans_used_ = 0;
+};
+
 // One line matched against the layouts: each item tries its candidates in order and
 // hands each to the rest of the pattern (`next`); the first way the whole pattern
 // covers the line wins. Optional items are tried with, then without.
 class HeadingMatcher {
  public:
   HeadingMatcher(std::u32string_view view, const Joined& j, const StructureRules& rules)
-      : view_(view), j_(j), s_(j.chars()), r_(rules) {
-    // Where markup split the line (【崖州区委书记樊木】探索…): such a break separates too.
-    for (size_t i = 1; !j.contiguous() && i < s_.size(); ++i)
-      if (j.source(i) != j.source(i - 1) + 1) breaks_.push_back(i);
-  }
+      : view_(view), j_(j), s_(j.chars()), r_(rules), breaks_(j), orgs_(s_, rules, breaks_) {}
 
   std::optional<HeadingParse> parse(const HeadingLayout& layout) {
     if (!layout.pattern.empty() && layout.pattern[0].type == Item::Type::headline && !may_hold(layout)) return std::nullopt;
@@ -149,89 +249,35 @@ class HeadingMatcher {
       case Item::Type::literal: return literal(it, end, f, next);
       case Item::Type::bracket: return bracket(it, end, f, next);
       case Item::Type::headline: return headline(it, list, k, end, f, next);
-      case Item::Type::group: return items(it.items, 0, end, f, next);
+      case Item::Type::group: return it.co_official ? co_official(it, end, f, next) : items(it.items, 0, end, f, next);
       case Item::Type::year: return year(it, end, f, next);
     }
     return false;
   }
 
+  // A second official after the first, in one heading (滨江街道党工委书记　陈立新　办事处主任
+  // 刘　洋 over its headline: the second post and name were glued onto the headline). The
+  // unit is the first one's: what the group's items find is matched, then left out of the
+  // unit's fields; only where it ends goes on.
+  bool co_official(const Item& it, size_t end, const Found& f, const Next& next) {
+    auto first_kept = [&](const Found& g) {
+      Found kept = f;
+      kept.pos = kept.heading_end = g.pos;
+      return next(kept);
+    };
+    return items(it.items, 0, end, f, Next(first_kept));
+  }
+
   // Candidates end where an organisation suffix ends (the role item checks what follows),
-  // nearest first; never across white space or a forbidden character (，。), nor past digits that count or
-  // date (12个乡镇党委, 2024年度): digits inside a name stay (渠阳市120急救指挥中心党支部). After
-  // other posts and 、 (县委常委、嘉积镇党委书记) the organisation starts after the 、.
+  // nearest first (OrgCandidates). After other posts and 、 (县委常委、嘉积镇党委书记) the
+  // organisation starts after the 、.
   bool organization(const Item& it, size_t end, const Found& f, const Next& next) {
     auto hand_on = [&](size_t b, size_t e) {
       Found g = f;
       g.org_b = b, g.org_e = g.pos = g.heading_end = e;
       return next(g);
     };
-    const OrgScan* scan = org_scan(f.pos, end, it.after_posts);
-    if (!scan) return scan_organization(f.pos, end, it.after_posts, hand_on);
-    for (uint32_t k = 0; k < scan->count; ++k)
-      if (hand_on(scan->at[k][0], scan->at[k][1])) return true;
-    return false;
-  }
-
-  // The candidates of one start, as organization() tries them. They depend on the line
-  // and the start alone, and most layouts open with an organisation at the line's
-  // start: found once for all of them, not once a layout (scanning them again for each
-  // of the 14 layouts was a tenth of a run, most lines being text). Kept while the line
-  // is matched, never replaced (organization() reads them while the rest of the
-  // pattern may scan another start); nullptr when no room is left, to scan in place.
-  struct OrgScan {
-    size_t pos, end;
-    bool after_posts;
-    uint32_t count;
-    uint32_t at[24][2];  // (start, end) of each candidate
-  };
-  const OrgScan* org_scan(size_t pos, size_t end, bool after_posts) {
-    for (size_t k = 0; k < scans_used_; ++k)
-      if (scans_[k].pos == pos && scans_[k].end == end && scans_[k].after_posts == after_posts) return &scans_[k];
-    if (scans_used_ == std::size(scans_)) return nullptr;
-    OrgScan& scan = scans_[scans_used_];
-    scan.pos = pos, scan.end = end, scan.after_posts = after_posts, scan.count = 0;
-    bool fits = true;
-    scan_organization(pos, end, after_posts, [&](size_t b, size_t e) {
-      if (scan.count == std::size(scan.at)) return !(fits = false);
-      scan.at[scan.count][0] = uint32_t(b), scan.at[scan.count][1] = uint32_t(e), ++scan.count;
-      return false;
-    });
-    if (!fits || end > UINT32_MAX) return nullptr;
-    return &scans_[scans_used_++];
-  }
-
-  // Hands each candidate from `pos` to `take(start, end)`, nearest end first, until it
-  // returns true (then true).
-  template <class Take>
-  bool scan_organization(size_t pos, size_t end, bool after_posts, const Take& take) const {
-    size_t b = pos, limit = std::min(end, b + r_.organization_max_chars + 1);
-    if (b < end && !may_start_organization(s_[b])) return false;
-    for (size_t p = b + 1; p < limit; ++p) {
-      if (after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
-        b = p;
-        limit = std::min(end, b + r_.organization_max_chars + 1);
-        continue;
-      }
-      if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
-      if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
-      if (p - 1 > b && is_break(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
-      if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
-      if (names_no_body(b, p)) continue;  // 党委 alone (城关镇　党委书记), 全县乡镇党委: no one body
-      if (take(b, p)) return true;
-    }
-    return false;
-  }
-
-  // s[b, e) names no one body: a bare party body (党委 of 城关镇　党委书记) or a group of
-  // bodies (全县乡镇党委). A later start after 、 may still name one.
-  bool names_no_body(size_t b, size_t e) const {
-    auto m = r_.organization_not_whole.longest_at(s_, b);
-    return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
-  }
-
-  bool may_start_organization(char32_t c) const {
-    const auto& extra = r_.organization_start_chars;
-    return extra.empty() || is_han(c) || is_ascii_alpha(c) || extra.find(c) != std::u32string::npos;
+    return orgs_.each(f.pos, end, it.after_posts, hand_on);
   }
 
   // A role word, with the posts held together with it (党组书记、局长, 书记、主任). Where
@@ -265,14 +311,22 @@ class HeadingMatcher {
       if (in_set(r_.name_extra_chars, s_[p])) return true;
     return false;
   }
-  bool is_break(size_t e) const { return std::find(breaks_.begin(), breaks_.end(), e) != breaks_.end(); }
+  bool is_break(size_t e) const { return breaks_.at(e); }
 
   // What may follow a name: white space, a separator, a markup break, the end, or
   // the next item of the pattern that is no white space (a bracket: 王大力（…）).
   bool name_boundary(size_t e, const Items& list, size_t k, size_t end) const {
     if (e >= end || is_space(s_[e]) || r_.separator_words.longest_at(s_, e) || is_break(e)) return true;
-    for (size_t n = k + 1; n < list.size(); ++n) {
+    return next_word_at(e, list, k + 1, end);
+  }
+
+  // Whether the items from list[n] on begin at `e` with a bracket, a literal or a year
+  // (optional white space and absent optional words passed over), as a name may end right
+  // before them. A second official's group is looked into: 王海燕、镇长　李　强 (its 、).
+  bool next_word_at(size_t e, const Items& list, size_t n, size_t end) const {
+    for (; n < list.size(); ++n) {
       const Item& it = list[n];
+      if (it.co_official) return next_word_at(e, it.items, 0, end);
       if (it.type == Item::Type::space && it.optional) continue;
       if (it.type == Item::Type::bracket) return in_set(it.open, s_[e]);
       // An optional word that is not there hands on to the item after it: 何秀兰述职报告
@@ -281,6 +335,29 @@ class HeadingMatcher {
       if ((it.type == Item::Type::literal || it.type == Item::Type::year) && !word && it.optional) continue;
       if (it.type == Item::Type::literal || it.type == Item::Type::year) return word;
       return false;
+    }
+    return false;
+  }
+
+  // A name spaced out (李　明) ends before a separator, a markup break or the end; or, in a
+  // heading of two officials, before the second one's post (李　明　办事处主任　刘　洋).
+  bool spaced_name_end(size_t q, const Items& list, size_t k, size_t end) const {
+    if (q >= end || r_.separator_words.longest_at(s_, q) || is_break(q)) return true;
+    return k + 1 < list.size() && list[k + 1].co_official && starts_post(list[k + 1].items, q, end);
+  }
+
+  // A second official's post may start at `q`: after the group's words (、，) and white
+  // space, its role item's body or role word is there.
+  bool starts_post(const Items& group, size_t q, size_t end) const {
+    for (const Item& it : group) {
+      if (it.type == Item::Type::literal) {
+        q += literal_at(it, q, end);
+      } else if (it.type == Item::Type::space) {
+        while (q < end && is_space(s_[q])) ++q;
+      } else {
+        auto body = it.type == Item::Type::role ? it.bodies.longest_at(s_, q) : Lexicon::Match{};
+        return it.type == Item::Type::role && q < end && role_word_at(s_, r_, body ? q + body.len : q);
+      }
     }
     return false;
   }
@@ -299,6 +376,10 @@ class HeadingMatcher {
   bool name(const Item& it, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, run = 0;
     if (i >= end || !is_han(s_[i])) return false;
+    // Where no post stands before the name, a surname leads it: 【桃源乡】赵丽：把支部… is a
+    // heading, 【青山镇】亮点：党建+电商 a label and its text.
+    const Lexicon& surnames = r_.name_line_surnames;
+    if (it.surnamed && !surnames.empty() && !surnames.longest_at(s_, i)) return false;
     // The item may hold fewer: a name after a colon (城关镇党委书记：李明) is at most three
     // characters, where four are a headline more often (城关镇党委书记：强基固本).
     size_t most = it.max ? std::min(it.max, r_.name_max) : r_.name_max;
@@ -308,10 +389,10 @@ class HeadingMatcher {
       if (len > most && !dotted(i, i + len)) continue;
       if (name_boundary(i + len, list, k, end) && take_name(i, i + len, f, next)) return true;
     }
-    return it.spaced && spaced_name(most, end, f, next);
+    return it.spaced && spaced_name(most, list, k, end, f, next);
   }
 
-  bool spaced_name(size_t most, size_t end, const Found& f, const Next& next) {
+  bool spaced_name(size_t most, const Items& list, size_t k, size_t end, const Found& f, const Next& next) {
     size_t i = f.pos, p = i, chars = 0, inner = 0;
     while (p < end && chars < most) {
       if (is_name_char(s_[p])) {
@@ -324,7 +405,7 @@ class HeadingMatcher {
       if (chars < r_.name_min || inner == 0) continue;
       size_t q = p;
       while (q < end && is_space(s_[q])) ++q;
-      if ((q >= end || r_.separator_words.longest_at(s_, q) || is_break(q)) && take_name(i, p, f, next)) return true;
+      if (spaced_name_end(q, list, k, end) && take_name(i, p, f, next)) return true;
     }
     return false;
   }
@@ -495,9 +576,8 @@ class HeadingMatcher {
   const Joined& j_;
   std::u32string_view s_;
   const StructureRules& r_;
-  std::vector<size_t> breaks_;
-  OrgScan scans_[4];  // see org_scan; the first scans_used_ are filled
-  size_t scans_used_ = 0;
+  MarkupBreaks breaks_;
+  OrgCandidates orgs_;  // after breaks_, which it reads
 };
 
 }  // namespace

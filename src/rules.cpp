@@ -571,6 +571,12 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
     } else if (key == "spaced") {
       only(t == T::name);
       item.spaced = v.boolean();
+    } else if (key == "surnamed") {
+      only(t == T::name);
+      item.surnamed = v.boolean();
+    } else if (key == "co_official") {
+      only(t == T::group);
+      item.co_official = v.boolean();
     } else if (key == "bodies") {
       only(t == T::role);
       add_words(item.bodies, v, 0);
@@ -621,7 +627,7 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "surnamed", "co_official", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
@@ -654,6 +660,8 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
   std::map<T, int> count;
   std::function<void(const std::vector<HeadingItem>&)> walk = [&](const std::vector<HeadingItem>& items) {
     for (size_t i = 0; i < items.size(); ++i) {
+      // A second official's post and name (co_official) are none of the unit's fields.
+      if (items[i].co_official) continue;
       ++count[items[i].type];
       bool role_next = i + 1 < items.size() && items[i + 1].type == T::role;
       bool spaced_role = i + 2 < items.size() && items[i + 1].type == T::space && !items[i + 1].optional &&
@@ -684,9 +692,15 @@ bool requires_item(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
 
 void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
   for (const Node& n : list.list()) {
-    n.keys({"name", "pattern", "produce", "headline", "table_row"});
+    n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above"});
     HeadingLayout layout;
     layout.name = n.at("name").str();
+    if (auto u = n.opt("unit_above")) {
+      u->keys({"name", "_doc", "sub_places", "sub_place_bodies"});
+      layout.unit_above.name = u->at("name").str();
+      add_words(layout.unit_above.sub_places, u->at("sub_places"), 0);
+      add_words(layout.unit_above.sub_place_bodies, u->at("sub_place_bodies"), 0);
+    }
     if (auto t = n.opt("table_row")) {
       if (t->str() != "lone") t->fail("\"table_row\" is \"lone\" (a table of one row)");
       layout.lone_table_row = true;

@@ -829,6 +829,9 @@ struct Walk {
   std::vector<UnknownHeading> unknown_headings;
   std::vector<UnknownHeading> suspected_headings;  // lines that read as headings inside marks no rule knows
   std::vector<UnknownHeading> plain_headings;      // plain lines shaped like a post and a name
+  std::vector<UnknownHeading> sub_labels;          // heading lines naming the unit above's place (unit_above)
+  std::string_view sub_label_rule;
+  std::u32string last_org;  // the organisation of the last unit taken, in the view
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
       : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
@@ -924,6 +927,8 @@ struct Walk {
   bool signature(size_t i);
   bool date_line(size_t j);
   void unit(size_t i);
+  bool unit_above_allows(size_t i) const;
+  void sub_label(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
   void headline_wrapped(UnitHeading& h, size_t& k);
@@ -947,6 +952,10 @@ struct Walk {
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit:
           if (fp.title_is_unit && i == fp.title_at) title(w.line(i));
+          if (!unit_above_allows(i)) {
+            sub_label(i);
+            break;
+          }
           name_below(i);
           if (!signature(i)) unit(i);
           break;
@@ -967,6 +976,10 @@ struct Walk {
     warn_headings(plain_headings, "heading_suspected",
                   "a line standing alone reads as a post and a name, but no heading rule takes it",
                   rules.structure.plain_heading.rule);
+    warn_headings(sub_labels, "heading_suspected",
+                  "a line reads as a unit heading, but names the place of the unit above (or a village or community "
+                  "under it): read as a sub-label of that unit",
+                  std::string(sub_label_rule));
   }
 
   void warn_headings(const std::vector<UnknownHeading>& lines_seen, const char* code, const std::string& what,
@@ -994,7 +1007,7 @@ const ParagraphText* Walk::headline_above() {
 void Walk::take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Produce how) {
   b.target().pop_back();
   h.rules.push_back(rules.structure.placement_name(how));
-  for (auto* list : {&unknown_headings, &suspected_headings, &plain_headings})
+  for (auto* list : {&unknown_headings, &suspected_headings, &plain_headings, &sub_labels})
     for (UnknownHeading& u : *list)
       if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
 }
@@ -1249,10 +1262,48 @@ void Walk::unit(size_t i) {
     h.headline = std::move(*bare);
     h.rules.push_back(rules.structure.headline_quotes_rule);
   }
+  if (const auto& above = c.unit->layout->unit_above; !above.name.empty()) h.rules.push_back(above.name);
+  last_org = view.substr(h.organization.start, h.organization.size());
   b.out.units.push_back(std::move(unit));
   b.where = Builder::Where::unit;
   b.interrupted_unit = false;
   b.add_body(c.unit->body);
+}
+
+// Whether a place ends in a village or a community (石桥村, 石桥村党支部: a party body of
+// sub_place_bodies after it), a place inside a town's.
+bool is_sub_place(std::u32string_view org, const HeadingLayout::UnitAbove& above) {
+  size_t e = org.size();
+  if (auto body = above.sub_place_bodies.longest_ending_at(org, e); body && body.len < e) e -= body.len;
+  return bool(above.sub_places.longest_ending_at(org, e));
+}
+
+// A layout with unit_above takes its line only under a unit of another place:
+// 【桃源乡】赵丽：把支部建在产业链上 under 河口镇党委's report is 桃源乡's (it was a paragraph of
+// the unit above, which took its figures, without a word), while 【石门镇】高招：小积分兑出大文明
+// inside 石门镇党委's report is a sub-label of it, 高 a surname's character (0ec9f18 read
+// such labels as units, and was reverted). Nor a village or a community under a unit that is
+// none (【石桥村】张华：… inside a town's report quotes one of its villages). With no unit above
+// (the first heading) the line is one.
+bool Walk::unit_above_allows(size_t i) const {
+  const Classified& c = w.kind(i);
+  if (!c.unit || !c.unit->layout || c.unit->layout->unit_above.name.empty() || last_org.empty()) return true;
+  const auto& above = c.unit->layout->unit_above;
+  Span org = c.unit->heading.organization;
+  std::u32string place(view.substr(org.start, org.size()));
+  if (place.empty() || last_org.find(place) != std::u32string::npos || place.find(last_org) != std::u32string::npos) return false;
+  return !is_sub_place(place, above) || is_sub_place(last_org, above);
+}
+
+// The line stays the unit's text, as a body line, and a warning names it with its span.
+void Walk::sub_label(size_t i) {
+  sub_label_rule = w.kind(i).unit->layout->unit_above.name;
+  w.kind(i).kind = Kind::body;
+  body(i);
+  const Line& line = w.line(i);
+  for (const UnknownHeading& u : suspected_headings)
+    if (u.span.start == line.span.start) return;  // warned of already
+  sub_labels.push_back({line.span, line.content});
 }
 
 // Year and region from the front matter: subtitle, title, the unlabelled text before

@@ -16,9 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// tests/data/gold-only: digests whose gold ../shared/tools/score.py cannot place (it finds a
+// unit by its organisation, role and name apart by white space only, and 【桃源乡】赵丽：…
+// has a mark between them), so score_samples.py does not read them: checked here only.
 std::vector<std::string> gold_files() {
   std::vector<std::string> out;
-  for (const char* dir : {"samples", "tests/data"}) {
+  for (const char* dir : {"samples", "tests/data", "tests/data/gold-only"}) {
     if (!fs::exists(source_path(dir))) continue;
     for (const auto& e : fs::directory_iterator(source_path(dir))) {
       std::string p = e.path().string();

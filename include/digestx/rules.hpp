@@ -218,6 +218,8 @@ struct HeadingItem {
   bool markup_break = false;   // space: the gap is where markup split the line (【城关镇】党委书记), white space or none after it
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
+  bool surnamed = false;       // name: led by a surname of two_line_heading's name_line (no post vouches for it)
+  bool co_official = false;    // group: a second official's post and name (…陈立新　办事处主任　刘　洋), kept out of the unit's fields
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
   std::u32string text;         // literal: this text,
   Lexicon words;               // or any one of these words (述职人, 汇报人); year: what follows the digits (年度, 年)
@@ -246,6 +248,14 @@ struct HeadingLayout {
   // "table_row": "lone": the line is a table row with no row right above or below it
   // (| 城北镇党委 | 书记 | 王强 | alone is a heading; the rows of a roster are not).
   bool lone_table_row = false;
+  // "unit_above": the line is a unit heading only when the unit above names another
+  // place (【桃源乡】赵丽：… under 河口镇's report), and a village or a community
+  // (sub_places, after a party body of sub_place_bodies) only under one; else it is a
+  // sub-label of the unit above (【石门镇】高招：… inside 石门镇's), its text, warned of.
+  struct UnitAbove {
+    std::string name;  // empty: the layout asks nothing of the unit above
+    Lexicon sub_places, sub_place_bodies;
+  } unit_above;
   // Computed at load: every match holds a role word (its role item is neither optional
   // nor inside an optional group), so a line holding none is not tried on it.
   bool needs_role_word = false;
