@@ -21,6 +21,27 @@ std::u32string panel_normal(std::string_view utf8, const PanelRules& rules) {
   return out;
 }
 
+namespace {
+
+// The length of the longest suffix of `suffixes` (longest first) at `at`, 0 for none.
+size_t suffix_at(std::u32string_view key, size_t at, const std::vector<std::u32string>& suffixes) {
+  for (const std::u32string& s : suffixes)
+    if (key.size() - at >= s.size() && key.compare(at, s.size(), s) == 0) return s.size();
+  return 0;
+}
+
+}  // namespace
+
+std::u32string_view place_of(std::u32string_view key, const std::vector<std::u32string>& suffixes) {
+  for (size_t i = 0; i < key.size(); ++i) {
+    size_t end = i + suffix_at(key, i, suffixes);
+    if (end == i) continue;
+    while (size_t more = end < key.size() ? suffix_at(key, end, suffixes) : 0) end += more;
+    return key.substr(0, end);
+  }
+  return {};
+}
+
 std::u32string org_key(std::string_view organization, std::string_view region, const PanelRules& rules) {
   std::u32string key = panel_normal(organization, rules);
   std::u32string place = panel_normal(region, rules);
@@ -106,6 +127,8 @@ double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRu
   // The place name leads and the kind of body ends a spelling: both must agree.
   if (s.size() < rules.variant_min_chars || s.front() != l.front()) return 0;
   if (!ends_alike(s, l, rules.variant_same_suffix) || !runs_through(s, l)) return 0;
+  // The place is the identity: 石桥铺镇党委 runs through 石桥镇党委 but is another town.
+  if (place_of(s, rules.place_suffixes) != place_of(l, rules.place_suffixes)) return 0;
   return double(s.size()) / double(l.size());
 }
 

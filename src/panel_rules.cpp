@@ -1,5 +1,6 @@
 // rules/panel.json: the thresholds and names of the panel's matching rules. Loaded by
 // `digestx panel` (and render) only; the extraction pipeline does not read it.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -76,6 +77,14 @@ std::vector<std::string> strings(const At& a) {
   return out;
 }
 
+// Folded strings, longest first (街道 before 道, when both are listed).
+std::vector<std::u32string> folded_longest_first(const At& a) {
+  std::vector<std::u32string> out;
+  for (const std::string& t : strings(a)) out.push_back(fold(from_utf8(t)));
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.size() > y.size(); });
+  return out;
+}
+
 }  // namespace
 
 PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
@@ -95,6 +104,7 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   r.variant_min_ratio = variant.at("min_ratio").number(0, 1);
   r.variant_min_chars = variant.at("min_chars").count();
   r.variant_same_suffix = variant.at("same_suffix_chars").count();
+  if (variant.has("place_suffixes")) r.place_suffixes = folded_longest_first(variant.at("place_suffixes"));
   At evidence = org.at("variant_by_plans");
   r.evidence_rule = evidence.at("name").text();
   r.evidence_min_ratio = evidence.at("min_ratio").number(0, 1);

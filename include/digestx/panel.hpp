@@ -34,6 +34,9 @@ struct PanelRules {
   double variant_min_ratio = 0.7;  // the shorter spelling's share of the longer one
   size_t variant_min_chars = 4;
   size_t variant_same_suffix = 2;  // last characters that must agree (工委, 党委, 区委)
+  // The place a spelling names runs to its first administrative-division suffix (镇, 乡,
+  // 街道, …): a variant must name the very same place (石桥铺镇 is not 石桥镇). Empty: off.
+  std::vector<std::u32string> place_suffixes;  // longest first
   // A shorter abbreviation (市住建局党组 / 市住房城乡建设局党组) joins only when the
   // plans of one are reported by the other a year later.
   std::string evidence_rule;
@@ -161,6 +164,9 @@ const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_vi
 double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
 // Two spellings of one organisation by their letters alone (variant_ratio >= min_ratio)?
 bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
+// The place a spelling (normal form) names: up to its first administrative-division
+// suffix and any run of them right after (新村镇党委: 新村镇); empty without one.
+std::u32string_view place_of(std::u32string_view key, const std::vector<std::u32string>& suffixes);
 // A name without its spaces (陈　光 -> 陈光), as rows and changes give it.
 std::string without_spaces(std::string_view utf8);
 // Dice coefficient of the two strings' characters (as multisets).
