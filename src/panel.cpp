@@ -91,30 +91,57 @@ const std::string* variant_rule(const std::vector<PanelDigest>& d, const Spellin
   return shared >= rules.evidence_min_plans ? &rules.evidence_rule : nullptr;
 }
 
+// What two spellings variant_ratio may join have in common: the region, the first
+// character, the place (石桥镇, never 石桥铺镇) and the last characters (党委). Only the
+// spellings of one bucket are compared, so a region of 16,000 towns is not 16,000².
+using Bucket = std::tuple<std::string, char32_t, std::u32string, std::u32string>;
+
+Bucket bucket_of(const Spelling& sp, const PanelRules& rules) {
+  std::u32string_view n = sp.normal;
+  std::u32string_view tail = n.substr(n.size() - std::min(n.size(), rules.variant_same_suffix));
+  return {sp.region, n.empty() ? U'\0' : n.front(), std::u32string(place_of(n, rules.place_suffixes)),
+          std::u32string(tail)};
+}
+
+// A year that every spelling of the bucket was seen in: no two of them can ever join.
+bool one_year_for_all(const Spellings& s, const std::vector<size_t>& bucket) {
+  std::set<int> common = s.all[bucket[0]].years;
+  for (size_t k = 1; k < bucket.size() && !common.empty(); ++k) {
+    std::set<int> both;
+    for (int y : s.all[bucket[k]].years)
+      if (common.count(y)) both.insert(y);
+    common.swap(both);
+  }
+  return !common.empty();
+}
+
 // Learns variants: two spellings of one region join when variant_rule holds, they
 // share a role, and their groups never meet in one digest nor in one year (a digest
-// that names both holds two organisations).
+// that names both holds two organisations). Groups never span buckets, so each bucket
+// is learned alone, its spellings in the order of s.index (region, spelling).
 void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const PanelRules& rules) {
   std::vector<std::set<size_t>> digests(s.all.size());
   std::vector<std::set<int>> years(s.all.size());
   for (size_t i = 0; i < s.all.size(); ++i) digests[i] = s.all[i].digests, years[i] = s.all[i].years;
-  // s.index is ordered by (region, spelling): the spellings of a region are adjacent.
-  std::vector<size_t> order;
-  for (const auto& [key, i] : s.index) order.push_back(i);
-  for (size_t x = 0; x < order.size(); ++x)
-    for (size_t y = x + 1; y < order.size() && s.all[order[y]].region == s.all[order[x]].region; ++y) {
-      size_t i = order[x], j = order[y];
-      const Spelling &a = s.all[i], &b = s.all[j];
-      if (!overlap(a.roles, b.roles)) continue;
-      size_t ga = s.find(i), gb = s.find(j);
-      if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
-      const std::string* rule = variant_rule(d, a, b, rules);
-      if (!rule) continue;
-      s.all[gb].group = ga;
-      s.all[j].rule = rule;
-      digests[ga].insert(digests[gb].begin(), digests[gb].end());
-      years[ga].insert(years[gb].begin(), years[gb].end());
-    }
+  std::map<Bucket, std::vector<size_t>> buckets;
+  for (const auto& [key, i] : s.index) buckets[bucket_of(s.all[i], rules)].push_back(i);
+  for (const auto& [key, order] : buckets) {
+    if (order.size() < 2 || one_year_for_all(s, order)) continue;
+    for (size_t x = 0; x < order.size(); ++x)
+      for (size_t y = x + 1; y < order.size(); ++y) {
+        size_t i = order[x], j = order[y];
+        const Spelling &a = s.all[i], &b = s.all[j];
+        if (!overlap(a.roles, b.roles)) continue;
+        size_t ga = s.find(i), gb = s.find(j);
+        if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
+        const std::string* rule = variant_rule(d, a, b, rules);
+        if (!rule) continue;
+        s.all[gb].group = ga;
+        s.all[j].rule = rule;
+        digests[ga].insert(digests[gb].begin(), digests[gb].end());
+        years[ga].insert(years[gb].begin(), years[gb].end());
+      }
+  }
 }
 
 // The key is the spelling written most often (the latest on a tie); the others are
