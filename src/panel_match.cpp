@@ -30,6 +30,10 @@ size_t suffix_at(std::u32string_view key, size_t at, const std::vector<std::u32s
   return 0;
 }
 
+bool ends_with(std::u32string_view s, std::u32string_view end) {
+  return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+}
+
 }  // namespace
 
 std::u32string_view place_of(std::u32string_view key, const std::vector<std::u32string>& suffixes) {
@@ -42,21 +46,38 @@ std::u32string_view place_of(std::u32string_view key, const std::vector<std::u32
   return {};
 }
 
+namespace {
+
+// What follows the region's name is a place of a lower level (城关镇 in 桐溪县城关镇党委),
+// not a body of the region (教育局 in 泸川县教育局党组, 农业农村局: 农村 is no place).
+bool names_place_below(std::u32string_view rest, const PanelRules& rules) {
+  const auto& suffixes = rules.place_suffixes.empty() ? rules.places_below_region : rules.place_suffixes;
+  std::u32string_view place = place_of(rest, suffixes);
+  for (const std::u32string& level : rules.places_below_region)
+    if (place.size() > level.size() && ends_with(place, level)) return true;
+  return false;
+}
+
+}  // namespace
+
 std::u32string org_key(std::string_view organization, std::string_view region, const PanelRules& rules) {
   std::u32string key = panel_normal(organization, rules);
   std::u32string place = panel_normal(region, rules);
-  // 泸川县教育局党组 in 泸川县's digest is its 县教育局党组: the region's level (县) stays.
-  if (!rules.region_prefix_rule.empty() && place.size() >= 2 && key.size() > place.size() &&
-      key.compare(0, place.size(), place) == 0)
-    key.erase(0, place.size() - 1);
-  // 中共石桥镇委员会 is 石桥镇党委 (中共X县委员会 is X县委).
+  // 中共石桥镇委员会 is 石桥镇党委 (中共X县委员会 is X县委). Before the region's name is
+  // looked for: 中共桐溪县城关镇委员会 names it after 中共.
   const std::u32string& prefix = rules.full_name_prefix;
   if (!rules.full_name_rule.empty() && key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0)
     for (const auto& [ending, short_form] : rules.full_name_endings)
-      if (key.size() > prefix.size() + ending.size() && key.compare(key.size() - ending.size(), ending.size(), ending) == 0) {
+      if (key.size() > prefix.size() + ending.size() && ends_with(key, ending)) {
         key = key.substr(prefix.size(), key.size() - prefix.size() - ending.size()) + short_form;
         break;
       }
+  // 泸川县教育局党组 in 泸川县's digest is its 县教育局党组: the region's level (县) stays;
+  // 桐溪县城关镇党委 in 桐溪县's digest is 城关镇党委: a town is named without its county.
+  if (!rules.region_prefix_rule.empty() && place.size() >= 2 && key.size() > place.size() &&
+      key.compare(0, place.size(), place) == 0)
+    key.erase(0, names_place_below(std::u32string_view(key).substr(place.size()), rules) ? place.size()
+                                                                                       : place.size() - 1);
   return key;
 }
 

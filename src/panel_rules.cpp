@@ -109,7 +109,11 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   r.evidence_rule = evidence.at("name").text();
   r.evidence_min_ratio = evidence.at("min_ratio").number(0, 1);
   r.evidence_min_plans = evidence.at("min_plans").count();
-  if (org.has("region_prefix")) r.region_prefix_rule = org.at("region_prefix").at("name").text();
+  if (org.has("region_prefix")) {
+    r.region_prefix_rule = org.at("region_prefix").at("name").text();
+    if (org.at("region_prefix").has("places_below"))
+      r.places_below_region = folded_longest_first(org.at("region_prefix").at("places_below"));
+  }
   if (org.has("full_name")) {
     At full = org.at("full_name");
     r.full_name_rule = full.at("name").text();

@@ -52,6 +52,9 @@ struct PanelRules {
   std::string region_prefix_rule;  // empty: off
   std::string full_name_rule;      // empty: off
   std::u32string full_name_prefix;  // 中共
+  // Levels below the region's: a place of one of them after the region's name is the
+  // body's own place (桐溪县城关镇党委 in 桐溪县's digest is 城关镇党委, not 县城关镇党委).
+  std::vector<std::u32string> places_below_region;
   std::vector<std::pair<std::u32string, std::u32string>> full_name_endings;  // 镇委员会 -> 镇党委
 };
 
