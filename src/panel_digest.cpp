@@ -79,7 +79,10 @@ PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const
 PanelDigest digest_for_panel(const Document& doc, const PanelRules& rules) {
   PanelDigest d;
   d.source = doc.source.path;
-  d.region = slice(doc.text, doc.region);
+  // The region as extract gives it: --region or the path's (--path-fields
+  // '{region}/{year}.txt') before the text's. Without it 石桥镇党委 of 桐溪县/2022.txt and
+  // of 柳江县/2023.txt were one organisation, with a change of secretary across counties.
+  d.region = region_of(doc);
   d.year = doc.report_year;
   for (size_t i = 0; i < doc.units.size(); ++i) {
     const Unit& u = doc.units[i];
