@@ -72,7 +72,7 @@ size_t plans_reported(const std::vector<PanelDigest>& d, const Spelling& a, cons
       if (!d[da].year || !d[db].year || *d[db].year != *d[da].year + 1) continue;
       for (const PanelFact& plan : d[da].units[ua].plans)
         for (const PanelFact& outcome : d[db].units[ub].outcomes)
-          if (plan.kind == outcome.kind && plan.unit == outcome.unit &&
+          if (plan.kind == outcome.kind && plan.unit == outcome.unit && !plan.subject.empty() &&
               panel_normal(plan.subject, rules) == panel_normal(outcome.subject, rules)) {
             ++n;
             break;

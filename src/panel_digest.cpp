@@ -26,8 +26,10 @@ void add_money(MoneySum& m, const Fact& f) {
   else m.overflow = true;
 }
 
+// A fact that may be a plan or an outcome. One without a subject may still be a plan
+// (开展防返贫监测排查4轮): it is listed unmatched (no_subject), never dropped unseen.
 bool can_link(const Fact& f, const PanelRules& rules) {
-  if (!f.value || f.subject.empty() || !f.year) return false;
+  if (!f.value || !f.year) return false;
   if (std::find(rules.linkable_kinds.begin(), rules.linkable_kinds.end(), f.kind) == rules.linkable_kinds.end())
     return false;
   std::string_view aspect = fact_aspect(f);
@@ -69,7 +71,7 @@ PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const
     bool plan = f.period == Period::this_year && doc.report_year && *f.year == *doc.report_year + 1;
     bool outcome = f.period == Period::last_year && doc.report_year && *f.year == *doc.report_year;
     if (plan) pu.plans.push_back(keep(doc, f));
-    if (outcome) pu.outcomes.push_back(keep(doc, f));
+    if (outcome && !f.subject.empty()) pu.outcomes.push_back(keep(doc, f));
   }
   return pu;
 }

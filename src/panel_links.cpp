@@ -75,6 +75,13 @@ PanelLink make_link(const Panel& p, size_t from_row, const Candidate& c, bool ti
   return l;
 }
 
+// Why a plan found no outcome in the next year's rows of its organisation: it has no
+// subject (开展防返贫监测排查4轮), or none of the outcomes matched.
+const char* why_unmatched(const PanelFact& plan) {
+  if (plan.subject.empty()) return "no_subject";
+  return "no_matching_outcome";
+}
+
 // The plans of one row against the outcomes of the rows of the next year.
 void link_row(Panel& p, size_t from_row, const std::vector<size_t>& to, const PanelRules& rules) {
   std::vector<Candidate> cands = candidates(p, p.rows[from_row], to, rules);
@@ -96,7 +103,7 @@ void link_row(Panel& p, size_t from_row, const std::vector<size_t>& to, const Pa
   p.links.insert(p.links.end(), links.begin(), links.end());
   const PanelRow& r = p.rows[from_row];
   for (size_t i = 0; i < planned.size(); ++i)
-    if (!planned[i]) p.unmatched_plans.push_back({r.org, {r.digest, r.unit, i}, "no_matching_outcome"});
+    if (!planned[i]) p.unmatched_plans.push_back({r.org, {r.digest, r.unit, i}, why_unmatched(a.plans[i])});
 }
 
 }  // namespace

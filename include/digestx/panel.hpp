@@ -131,7 +131,9 @@ struct PanelLink {
 struct UnmatchedPlan {
   size_t org = 0;
   PanelRef planned;
-  std::string reason;  // no_digest (no digest of that year given), no_row, no_matching_outcome
+  // no_digest (no digest of that year given), no_row, no_subject (the plan has none: it
+  // can link to nothing), no_matching_outcome
+  std::string reason;
 };
 
 struct SecretaryChange {
