@@ -216,7 +216,7 @@ void find_secretary_changes(Panel& p, const PanelRules& rules) {
     if (a.org != b.org || !ya || !yb || *ya == *yb) continue;
     std::u32string from = panel_normal(unit_of(p, a).name, rules), to = panel_normal(unit_of(p, b).name, rules);
     if (from.empty() || to.empty() || from == to) continue;
-    p.secretary_changes.push_back({a.org, i - 1, i, rules.same_name_rule});
+    p.secretary_changes.push_back({a.org, i - 1, i, rules.change_rule});
   }
 }
 

@@ -123,6 +123,7 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
       r.full_name_endings.emplace_back(fold(from_utf8(endings.item(i).item(0).text())), fold(from_utf8(endings.item(i).item(1).text())));
   }
   r.same_name_rule = root.at("name").at("name").text();
+  if (root.at("name").has("change")) r.change_rule = root.at("name").at("change").at("name").text();
   At subjects = root.at("subjects");
   for (size_t i = 0, n = subjects.size(); i < n; ++i) r.subject_rules.push_back(subject_rule(subjects.item(i)));
   At links = root.at("links");

@@ -100,7 +100,8 @@ def check_explain(binary, root):
     check(p["links"] and all(l.get("rule", "").startswith("subject.") for l in p["links"]), "--explain: every link names its rule")
     aliased = [row for row in p["rows"] if row["aliases"]]
     check(aliased and all(len(row["alias_rules"]) == len(row["aliases"]) for row in aliased), "--explain: alias rules")
-    check(all(c.get("rule") for c in p["secretary_changes"]), "--explain: secretary change rules")
+    check(p["secretary_changes"] and all(c.get("rule") == "name.differs" for c in p["secretary_changes"]),
+          "--explain: secretary changes are name.differs (not name.same_after_spacing)")
 
 
 def check_path_region(binary):

@@ -55,6 +55,7 @@ struct PanelRules {
   // Levels below the region's: a place of one of them after the region's name is the
   // body's own place (桐溪县城关镇党委 in 桐溪县's digest is 城关镇党委, not 县城关镇党委).
   std::vector<std::u32string> places_below_region;
+  std::string change_rule = "name.differs";  // a secretary change: the names differ
   std::vector<std::pair<std::u32string, std::u32string>> full_name_endings;  // 镇委员会 -> 镇党委
 };
 
