@@ -134,8 +134,16 @@ bool rule_holds(const SubjectRule& r, std::u32string_view a, std::u32string_view
 
 }  // namespace
 
+bool generic_subject(std::u32string_view subject, const PanelRules& rules) {
+  return !rules.generic_subject_rule.empty() &&
+         std::find(rules.generic_subjects.begin(), rules.generic_subjects.end(), subject) != rules.generic_subjects.end();
+}
+
 const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_view achieved, const PanelRules& rules) {
   if (planned.empty() || achieved.empty()) return nullptr;
+  // 投入资金150万元 and 发放困难党员慰问资金12万元, both cut to 资金, are two funds: a bare
+  // generic head says nothing of what the money is for (subject.generic_head).
+  if (generic_subject(planned, rules) || generic_subject(achieved, rules)) return nullptr;
   const SubjectRule* best = nullptr;
   for (const SubjectRule& r : rules.subject_rules)
     if ((!best || r.score > best->score) && rule_holds(r, planned, achieved)) best = &r;

@@ -126,6 +126,14 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   if (root.at("name").has("change")) r.change_rule = root.at("name").at("change").at("name").text();
   At subjects = root.at("subjects");
   for (size_t i = 0, n = subjects.size(); i < n; ++i) r.subject_rules.push_back(subject_rule(subjects.item(i)));
+  if (root.has("generic_subjects")) {
+    At generic = root.at("generic_subjects");
+    r.generic_subject_rule = generic.at("name").text();
+    for (const std::string& t : strings(generic.at("heads"))) r.generic_subjects.push_back(fold(from_utf8(t)));
+    r.generic_context_chars = generic.at("context_chars").count();
+    r.generic_rule.name = r.generic_subject_rule;
+    r.generic_rule.score = generic.at("score").number(0, 1);
+  }
   At links = root.at("links");
   r.linkable_kinds = strings(links.at("kinds"));
   r.unlinkable_aspects = strings(links.at("unlinkable_aspects"));

@@ -55,6 +55,13 @@ struct PanelRules {
   // Levels below the region's: a place of one of them after the region's name is the
   // body's own place (桐溪县城关镇党委 in 桐溪县's digest is 城关镇党委, not 县城关镇党委).
   std::vector<std::u32string> places_below_region;
+  // Subjects too generic to link alone (资金, 经费, 项目): a plan or outcome whose whole
+  // subject is one of them links only to the same head with the same characters right
+  // before it (建设资金 / 建设资金: generic_rule), never by the subject rules. Empty name: off.
+  std::string generic_subject_rule;
+  std::vector<std::u32string> generic_subjects;
+  size_t generic_context_chars = 2;
+  SubjectRule generic_rule;
   std::string change_rule = "name.differs";  // a secretary change: the names differ
   std::vector<std::pair<std::u32string, std::u32string>> full_name_endings;  // 镇委员会 -> 镇党委
 };
@@ -80,6 +87,7 @@ struct MoneySum {
 struct PanelFact {
   std::string text, subject, unit;
   std::string_view kind, qualifier, aspect;
+  std::string modifier;  // of a generic subject: the characters right before it (建设 of 安排建设资金)
   Decimal value;
   std::optional<Decimal> range_high;
   int year = 0;
@@ -133,7 +141,8 @@ struct UnmatchedPlan {
   size_t org = 0;
   PanelRef planned;
   // no_digest (no digest of that year given), no_row, no_subject (the plan has none: it
-  // can link to nothing), no_matching_outcome
+  // can link to nothing), generic_subject (its subject is a bare generic head: 资金),
+  // no_matching_outcome
   std::string reason;
 };
 
@@ -173,6 +182,8 @@ bool variant_spellings(std::u32string_view a, std::u32string_view b, const Panel
 // The place a spelling (normal form) names: up to its first administrative-division
 // suffix and any run of them right after (新村镇党委: 新村镇); empty without one.
 std::u32string_view place_of(std::u32string_view key, const std::vector<std::u32string>& suffixes);
+// A subject (normal form) that is only a generic head (资金, 经费)?
+bool generic_subject(std::u32string_view subject, const PanelRules& rules);
 // A name without its spaces (陈　光 -> 陈光), as rows and changes give it.
 std::string without_spaces(std::string_view utf8);
 // Dice coefficient of the two strings' characters (as multisets).
