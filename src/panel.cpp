@@ -115,10 +115,30 @@ bool one_year_for_all(const Spellings& s, const std::vector<size_t>& bucket) {
   return !common.empty();
 }
 
+// The positions of a bucket's spellings by their length.
+std::map<size_t, std::vector<size_t>> by_length(const Spellings& s, const std::vector<size_t>& order) {
+  std::map<size_t, std::vector<size_t>> out;
+  for (size_t y = 0; y < order.size(); ++y) out[s.all[order[y]].normal.size()].push_back(y);
+  return out;
+}
+
+// The positions after x of the spellings of another length than x's, in order: two
+// spellings of one length never run through each other (市金山局党组, 市玉山局党组), so a
+// bucket of 4,000 bureaus 市XYZ局党组 over two years compares none of them.
+std::vector<size_t> later_of_other_lengths(const std::map<size_t, std::vector<size_t>>& lengths, size_t length,
+                                           size_t x) {
+  std::vector<size_t> out;
+  for (const auto& [n, positions] : lengths)
+    if (n != length) out.insert(out.end(), std::upper_bound(positions.begin(), positions.end(), x), positions.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // Learns variants: two spellings of one region join when variant_rule holds, they
 // share a role, and their groups never meet in one digest nor in one year (a digest
 // that names both holds two organisations). Groups never span buckets, so each bucket
-// is learned alone, its spellings in the order of s.index (region, spelling).
+// is learned alone, its pairs in the order of s.index (region, spelling), those of one
+// length left out.
 void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const PanelRules& rules) {
   std::vector<std::set<size_t>> digests(s.all.size());
   std::vector<std::set<int>> years(s.all.size());
@@ -127,8 +147,9 @@ void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const Panel
   for (const auto& [key, i] : s.index) buckets[bucket_of(s.all[i], rules)].push_back(i);
   for (const auto& [key, order] : buckets) {
     if (order.size() < 2 || one_year_for_all(s, order)) continue;
-    for (size_t x = 0; x < order.size(); ++x)
-      for (size_t y = x + 1; y < order.size(); ++y) {
+    auto lengths = by_length(s, order);
+    for (size_t x = 0; x + 1 < order.size(); ++x)
+      for (size_t y : later_of_other_lengths(lengths, s.all[order[x]].normal.size(), x)) {
         size_t i = order[x], j = order[y];
         const Spelling &a = s.all[i], &b = s.all[j];
         if (!overlap(a.roles, b.roles)) continue;
