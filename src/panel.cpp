@@ -72,7 +72,7 @@ size_t plans_reported(const std::vector<PanelDigest>& d, const Spelling& a, cons
       if (!d[da].year || !d[db].year || *d[db].year != *d[da].year + 1) continue;
       for (const PanelFact& plan : d[da].units[ua].plans)
         for (const PanelFact& outcome : d[db].units[ub].outcomes)
-          if (plan.kind == outcome.kind && plan.unit == outcome.unit &&
+          if (plan.kind == outcome.kind && plan.unit == outcome.unit && !plan.subject.empty() &&
               panel_normal(plan.subject, rules) == panel_normal(outcome.subject, rules)) {
             ++n;
             break;
@@ -91,30 +91,78 @@ const std::string* variant_rule(const std::vector<PanelDigest>& d, const Spellin
   return shared >= rules.evidence_min_plans ? &rules.evidence_rule : nullptr;
 }
 
+// What two spellings variant_ratio may join have in common: the region, the first
+// character, the place (石桥镇, never 石桥铺镇) and the last characters (党委). Only the
+// spellings of one bucket are compared, so a region of 16,000 towns is not 16,000².
+using Bucket = std::tuple<std::string, char32_t, std::u32string, std::u32string>;
+
+Bucket bucket_of(const Spelling& sp, const PanelRules& rules) {
+  std::u32string_view n = sp.normal;
+  std::u32string_view tail = n.substr(n.size() - std::min(n.size(), rules.variant_same_suffix));
+  return {sp.region, n.empty() ? U'\0' : n.front(), std::u32string(place_of(n, rules.place_suffixes)),
+          std::u32string(tail)};
+}
+
+// A year that every spelling of the bucket was seen in: no two of them can ever join.
+bool one_year_for_all(const Spellings& s, const std::vector<size_t>& bucket) {
+  std::set<int> common = s.all[bucket[0]].years;
+  for (size_t k = 1; k < bucket.size() && !common.empty(); ++k) {
+    std::set<int> both;
+    for (int y : s.all[bucket[k]].years)
+      if (common.count(y)) both.insert(y);
+    common.swap(both);
+  }
+  return !common.empty();
+}
+
+// The positions of a bucket's spellings by their length.
+std::map<size_t, std::vector<size_t>> by_length(const Spellings& s, const std::vector<size_t>& order) {
+  std::map<size_t, std::vector<size_t>> out;
+  for (size_t y = 0; y < order.size(); ++y) out[s.all[order[y]].normal.size()].push_back(y);
+  return out;
+}
+
+// The positions after x of the spellings of another length than x's, in order: two
+// spellings of one length never run through each other (市金山局党组, 市玉山局党组), so a
+// bucket of 4,000 bureaus 市XYZ局党组 over two years compares none of them.
+std::vector<size_t> later_of_other_lengths(const std::map<size_t, std::vector<size_t>>& lengths, size_t length,
+                                           size_t x) {
+  std::vector<size_t> out;
+  for (const auto& [n, positions] : lengths)
+    if (n != length) out.insert(out.end(), std::upper_bound(positions.begin(), positions.end(), x), positions.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // Learns variants: two spellings of one region join when variant_rule holds, they
 // share a role, and their groups never meet in one digest nor in one year (a digest
-// that names both holds two organisations).
+// that names both holds two organisations). Groups never span buckets, so each bucket
+// is learned alone, its pairs in the order of s.index (region, spelling), those of one
+// length left out.
 void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const PanelRules& rules) {
   std::vector<std::set<size_t>> digests(s.all.size());
   std::vector<std::set<int>> years(s.all.size());
   for (size_t i = 0; i < s.all.size(); ++i) digests[i] = s.all[i].digests, years[i] = s.all[i].years;
-  // s.index is ordered by (region, spelling): the spellings of a region are adjacent.
-  std::vector<size_t> order;
-  for (const auto& [key, i] : s.index) order.push_back(i);
-  for (size_t x = 0; x < order.size(); ++x)
-    for (size_t y = x + 1; y < order.size() && s.all[order[y]].region == s.all[order[x]].region; ++y) {
-      size_t i = order[x], j = order[y];
-      const Spelling &a = s.all[i], &b = s.all[j];
-      if (!overlap(a.roles, b.roles)) continue;
-      size_t ga = s.find(i), gb = s.find(j);
-      if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
-      const std::string* rule = variant_rule(d, a, b, rules);
-      if (!rule) continue;
-      s.all[gb].group = ga;
-      s.all[j].rule = rule;
-      digests[ga].insert(digests[gb].begin(), digests[gb].end());
-      years[ga].insert(years[gb].begin(), years[gb].end());
-    }
+  std::map<Bucket, std::vector<size_t>> buckets;
+  for (const auto& [key, i] : s.index) buckets[bucket_of(s.all[i], rules)].push_back(i);
+  for (const auto& [key, order] : buckets) {
+    if (order.size() < 2 || one_year_for_all(s, order)) continue;
+    auto lengths = by_length(s, order);
+    for (size_t x = 0; x + 1 < order.size(); ++x)
+      for (size_t y : later_of_other_lengths(lengths, s.all[order[x]].normal.size(), x)) {
+        size_t i = order[x], j = order[y];
+        const Spelling &a = s.all[i], &b = s.all[j];
+        if (!overlap(a.roles, b.roles)) continue;
+        size_t ga = s.find(i), gb = s.find(j);
+        if (ga == gb || overlap(digests[ga], digests[gb]) || overlap(years[ga], years[gb])) continue;
+        const std::string* rule = variant_rule(d, a, b, rules);
+        if (!rule) continue;
+        s.all[gb].group = ga;
+        s.all[j].rule = rule;
+        digests[ga].insert(digests[gb].begin(), digests[gb].end());
+        years[ga].insert(years[gb].begin(), years[gb].end());
+      }
+  }
 }
 
 // The key is the spelling written most often (the latest on a tie); the others are
@@ -189,7 +237,7 @@ void find_secretary_changes(Panel& p, const PanelRules& rules) {
     if (a.org != b.org || !ya || !yb || *ya == *yb) continue;
     std::u32string from = panel_normal(unit_of(p, a).name, rules), to = panel_normal(unit_of(p, b).name, rules);
     if (from.empty() || to.empty() || from == to) continue;
-    p.secretary_changes.push_back({a.org, i - 1, i, rules.same_name_rule});
+    p.secretary_changes.push_back({a.org, i - 1, i, rules.change_rule});
   }
 }
 

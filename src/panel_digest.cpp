@@ -7,6 +7,7 @@
 #include "digestx/output.hpp"
 #include "digestx/panel.hpp"
 #include "digestx/pipeline.hpp"
+#include "digestx/utf.hpp"
 #include "registry_generated.hpp"
 
 namespace digestx {
@@ -26,8 +27,10 @@ void add_money(MoneySum& m, const Fact& f) {
   else m.overflow = true;
 }
 
+// A fact that may be a plan or an outcome. One without a subject may still be a plan
+// (开展防返贫监测排查4轮): it is listed unmatched (no_subject), never dropped unseen.
 bool can_link(const Fact& f, const PanelRules& rules) {
-  if (!f.value || f.subject.empty() || !f.year) return false;
+  if (!f.value || !f.year) return false;
   if (std::find(rules.linkable_kinds.begin(), rules.linkable_kinds.end(), f.kind) == rules.linkable_kinds.end())
     return false;
   std::string_view aspect = fact_aspect(f);
@@ -35,10 +38,20 @@ bool can_link(const Fact& f, const PanelRules& rules) {
          rules.unlinkable_aspects.end();
 }
 
-PanelFact keep(const Document& doc, const Fact& f) {
+// Of a generic subject (资金), the Han characters right before it in its clause, at
+// most n: 建设 of 安排建设资金600万元, 慰问 of 发放困难党员慰问资金12万元.
+std::string modifier(const Document& doc, const Fact& f, size_t n) {
+  uint32_t start = f.subject.front().start, from = start;
+  while (from > 0 && start - from < n && is_han(doc.text[from - 1])) --from;
+  return slice(doc.text, Span{from, start});
+}
+
+PanelFact keep(const Document& doc, const Fact& f, const PanelRules& rules) {
   PanelFact p;
   p.text = slice(doc.page.source(doc.text), doc.page.to_page(f.span));
   p.subject = slice(doc.text, f.subject);
+  if (!f.subject.empty() && generic_subject(panel_normal(p.subject, rules), rules))
+    p.modifier = modifier(doc, f, rules.generic_context_chars);
   p.unit = f.unit;
   p.kind = f.kind;
   p.qualifier = f.qualifier;
@@ -68,8 +81,8 @@ PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const
     // digest of Y a last_year fact of year Y.
     bool plan = f.period == Period::this_year && doc.report_year && *f.year == *doc.report_year + 1;
     bool outcome = f.period == Period::last_year && doc.report_year && *f.year == *doc.report_year;
-    if (plan) pu.plans.push_back(keep(doc, f));
-    if (outcome) pu.outcomes.push_back(keep(doc, f));
+    if (plan) pu.plans.push_back(keep(doc, f, rules));
+    if (outcome && !f.subject.empty()) pu.outcomes.push_back(keep(doc, f, rules));
   }
   return pu;
 }
@@ -79,7 +92,10 @@ PanelUnit unit_for_panel(const Document& doc, const Unit& u, size_t index, const
 PanelDigest digest_for_panel(const Document& doc, const PanelRules& rules) {
   PanelDigest d;
   d.source = doc.source.path;
-  d.region = slice(doc.text, doc.region);
+  // The region as extract gives it: --region or the path's (--path-fields
+  // '{region}/{year}.txt') before the text's. Without it 石桥镇党委 of 桐溪县/2022.txt and
+  // of 柳江县/2023.txt were one organisation, with a change of secretary across counties.
+  d.region = region_of(doc);
   d.year = doc.report_year;
   for (size_t i = 0; i < doc.units.size(); ++i) {
     const Unit& u = doc.units[i];

@@ -39,6 +39,15 @@ std::vector<std::u32string> subjects(const std::vector<PanelFact>& facts, const 
   return out;
 }
 
+// Two generic subjects (资金) that are one: the same head with the same characters right
+// before it (安排建设资金600万元 planned, 投入建设资金580万元 reported; not 投入资金150万元
+// and 发放困难党员慰问资金12万元).
+const SubjectRule* same_generic(const PanelFact& plan, const std::u32string& planned, const PanelFact& outcome,
+                                const std::u32string& achieved, const PanelRules& rules) {
+  if (planned != achieved || !generic_subject(planned, rules) || plan.modifier.empty()) return nullptr;
+  return panel_normal(plan.modifier, rules) == panel_normal(outcome.modifier, rules) ? &rules.generic_rule : nullptr;
+}
+
 std::vector<Candidate> candidates(const Panel& p, const PanelRow& from, const std::vector<size_t>& to,
                                   const PanelRules& rules) {
   const PanelUnit& a = p.digests[from.digest].units[from.unit];
@@ -51,6 +60,7 @@ std::vector<Candidate> candidates(const Panel& p, const PanelRow& from, const st
       for (size_t j = 0; j < b.outcomes.size(); ++j) {
         if (!comparable(a.plans[i], b.outcomes[j])) continue;
         const SubjectRule* rule = match_subjects(planned[i], achieved[j], rules);
+        if (!rule) rule = same_generic(a.plans[i], planned[i], b.outcomes[j], achieved[j], rules);
         if (rule) out.push_back({rule->score, distance(a.plans[i], b.outcomes[j]), i, r, j, rule});
       }
   }
@@ -75,6 +85,16 @@ PanelLink make_link(const Panel& p, size_t from_row, const Candidate& c, bool ti
   return l;
 }
 
+// Why a plan found no outcome in the next year's rows of its organisation: it has no
+// subject (开展防返贫监测排查4轮), a bare generic one (投入资金150万元: 资金, rule
+// subject.generic_head), or none of the outcomes matched.
+const char* why_unmatched(const PanelFact& plan, const PanelRules& rules) {
+  std::u32string subject = panel_normal(plan.subject, rules);
+  if (subject.empty()) return "no_subject";
+  if (generic_subject(subject, rules)) return "generic_subject";
+  return "no_matching_outcome";
+}
+
 // The plans of one row against the outcomes of the rows of the next year.
 void link_row(Panel& p, size_t from_row, const std::vector<size_t>& to, const PanelRules& rules) {
   std::vector<Candidate> cands = candidates(p, p.rows[from_row], to, rules);
@@ -96,7 +116,7 @@ void link_row(Panel& p, size_t from_row, const std::vector<size_t>& to, const Pa
   p.links.insert(p.links.end(), links.begin(), links.end());
   const PanelRow& r = p.rows[from_row];
   for (size_t i = 0; i < planned.size(); ++i)
-    if (!planned[i]) p.unmatched_plans.push_back({r.org, {r.digest, r.unit, i}, "no_matching_outcome"});
+    if (!planned[i]) p.unmatched_plans.push_back({r.org, {r.digest, r.unit, i}, why_unmatched(a.plans[i], rules)});
 }
 
 }  // namespace

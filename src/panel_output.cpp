@@ -148,7 +148,7 @@ void link(Json& j, const Panel& p, const PanelLink& l, const PanelOutputOptions&
 void unmatched(Json& j, const Panel& p, const UnmatchedPlan& u) {
   const PanelFact& planned = planned_fact(p, u.planned);
   org_fields(j, p, u.org);
-  j.key("subject").str(planned.subject).key("kind").str(planned.kind).key("unit").null_or(planned.unit);
+  j.key("subject").null_or(planned.subject).key("kind").str(planned.kind).key("unit").null_or(planned.unit);
   j.key("planned");
   fact(j, p, u.planned, planned);
   j.key("reason").str(u.reason);

@@ -1,5 +1,6 @@
 // rules/panel.json: the thresholds and names of the panel's matching rules. Loaded by
 // `digestx panel` (and render) only; the extraction pipeline does not read it.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -76,6 +77,14 @@ std::vector<std::string> strings(const At& a) {
   return out;
 }
 
+// Folded strings, longest first (街道 before 道, when both are listed).
+std::vector<std::u32string> folded_longest_first(const At& a) {
+  std::vector<std::u32string> out;
+  for (const std::string& t : strings(a)) out.push_back(fold(from_utf8(t)));
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.size() > y.size(); });
+  return out;
+}
+
 }  // namespace
 
 PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
@@ -95,11 +104,16 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   r.variant_min_ratio = variant.at("min_ratio").number(0, 1);
   r.variant_min_chars = variant.at("min_chars").count();
   r.variant_same_suffix = variant.at("same_suffix_chars").count();
+  if (variant.has("place_suffixes")) r.place_suffixes = folded_longest_first(variant.at("place_suffixes"));
   At evidence = org.at("variant_by_plans");
   r.evidence_rule = evidence.at("name").text();
   r.evidence_min_ratio = evidence.at("min_ratio").number(0, 1);
   r.evidence_min_plans = evidence.at("min_plans").count();
-  if (org.has("region_prefix")) r.region_prefix_rule = org.at("region_prefix").at("name").text();
+  if (org.has("region_prefix")) {
+    r.region_prefix_rule = org.at("region_prefix").at("name").text();
+    if (org.at("region_prefix").has("places_below"))
+      r.places_below_region = folded_longest_first(org.at("region_prefix").at("places_below"));
+  }
   if (org.has("full_name")) {
     At full = org.at("full_name");
     r.full_name_rule = full.at("name").text();
@@ -109,8 +123,17 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
       r.full_name_endings.emplace_back(fold(from_utf8(endings.item(i).item(0).text())), fold(from_utf8(endings.item(i).item(1).text())));
   }
   r.same_name_rule = root.at("name").at("name").text();
+  if (root.at("name").has("change")) r.change_rule = root.at("name").at("change").at("name").text();
   At subjects = root.at("subjects");
   for (size_t i = 0, n = subjects.size(); i < n; ++i) r.subject_rules.push_back(subject_rule(subjects.item(i)));
+  if (root.has("generic_subjects")) {
+    At generic = root.at("generic_subjects");
+    r.generic_subject_rule = generic.at("name").text();
+    for (const std::string& t : strings(generic.at("heads"))) r.generic_subjects.push_back(fold(from_utf8(t)));
+    r.generic_context_chars = generic.at("context_chars").count();
+    r.generic_rule.name = r.generic_subject_rule;
+    r.generic_rule.score = generic.at("score").number(0, 1);
+  }
   At links = root.at("links");
   r.linkable_kinds = strings(links.at("kinds"));
   r.unlinkable_aspects = strings(links.at("unlinkable_aspects"));

@@ -57,7 +57,7 @@ std::string_view kind_name(const std::string& k) {
   return "other";
 }
 
-// [text, value, kind, unit, subject]
+// [text, value, kind, unit, subject, modifier (optional: of a generic subject)]
 std::vector<PanelFact> facts_of(const nlohmann::json& list, int year) {
   std::vector<PanelFact> out;
   for (const auto& f : list) {
@@ -67,6 +67,7 @@ std::vector<PanelFact> facts_of(const nlohmann::json& list, int year) {
     p.kind = kind_name(f[2].get<std::string>());
     p.unit = f[3].get<std::string>();
     p.subject = f[4].get<std::string>();
+    if (f.size() > 5) p.modifier = f[5].get<std::string>();
     p.year = year;
     out.push_back(p);
   }

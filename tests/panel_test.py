@@ -100,7 +100,29 @@ def check_explain(binary, root):
     check(p["links"] and all(l.get("rule", "").startswith("subject.") for l in p["links"]), "--explain: every link names its rule")
     aliased = [row for row in p["rows"] if row["aliases"]]
     check(aliased and all(len(row["alias_rules"]) == len(row["aliases"]) for row in aliased), "--explain: alias rules")
-    check(all(c.get("rule") for c in p["secretary_changes"]), "--explain: secretary change rules")
+    check(p["secretary_changes"] and all(c.get("rule") == "name.differs" for c in p["secretary_changes"]),
+          "--explain: secretary changes are name.differs (not name.same_after_spacing)")
+
+
+def check_path_region(binary):
+    """--path-fields '{region}/{year}.txt' gives each row its region, as extract does: 石桥镇党委
+    of 桐溪县 and of 柳江县 (no region in the text) are two organisations, with no change of
+    secretary across counties (王立新 -> 韦刚 was made up)."""
+    folder = tempfile.mkdtemp()
+    texts = {("桐溪县", 2022): "### 石桥镇党委书记王立新：红色网格\n\n今年，石桥镇将发展党员30名。\n",
+             ("桐溪县", 2023): "### 石桥镇党委书记王立新：红色网格\n\n去年，石桥镇发展党员28名。\n",
+             ("柳江县", 2022): "### 石桥镇党委书记韦刚：边城新貌\n\n今年，石桥镇将发展党员15名。\n",
+             ("柳江县", 2023): "### 石桥镇党委书记韦刚：边城新貌\n\n去年，石桥镇发展党员12名。\n"}
+    for (region, year), text in texts.items():
+        os.makedirs(os.path.join(folder, region), exist_ok=True)
+        with open(os.path.join(folder, region, f"{year}.txt"), "w", encoding="utf-8") as f:
+            f.write(text)
+    r = run(binary, ["--path-fields", "{region}/{year}.txt", "."], folder)
+    panel = json.loads(r.stdout)
+    check(sorted({row["region"] for row in panel["rows"]}) == ["柳江县", "桐溪县"], "--path-fields: rows get the path's region")
+    check(panel["secretary_changes"] == [] and len(panel["links"]) == 2 and
+          all(l["planned"]["source"].split("/")[-2] == l["achieved"]["source"].split("/")[-2] for l in panel["links"]),
+          "--path-fields: no link nor change of secretary across regions")
 
 
 def check_cli(binary, root):
@@ -142,6 +164,7 @@ def check_cli(binary, root):
     check(r.returncode == 2 and b"panel.json" in r.stderr, "bad rules/panel.json: exit 2 naming the file")
     r = run(binary, ["-"], root, "没有数字的一段话。".encode())
     check(r.returncode == 1, f"no unit: exit 1 ({r.returncode})")
+    check_path_region(binary)
 
 
 def main():

@@ -4,7 +4,8 @@
   scaling_test.py BINARY [--sanitized] [--only SHAPE] [-v]
 
 For each shape below, a digest of size n and one of size 2n go through `digestx`
-(extract), `digestx numbers` and `digestx render`; the CPU time (user + system) of
+(extract), `digestx numbers` and `digestx render` (`digestx panel` for the shapes of
+SHAPE_COMMANDS); the CPU time (user + system) of
 the child, less that of a run on a one-line digest (the start-up: rules, ICU), must
 grow by at most 2 × 1.5 = 3 times. A quadratic stage gives 4, n log n about 2.1; a
 linear one was seen at up to 2.5 on a loaded machine (caches, page faults of the
@@ -81,11 +82,18 @@ SHAPES = {
     "invalid_bytes": ("UTF-8 with a bad byte in every line (decoding, warnings with spans)", 3000,
                       lambda n: (HEAD + unit_heading(0)).encode() + b"".join(
                           "去年,发放慰问金39.6万元".encode() + b"\xff" + "惠及党员3500名。\n".encode() for _ in range(n))),
+    "panel_organisations": ("many organisations of one region (panel: learning variant spellings)", 1500,
+                            lambda n: HEAD + "".join(
+                                f"### {HAN[i % 100]}{HAN[i // 100 % 100]}{HAN[i // 10000 % 100]}"
+                                f"{'镇党委' if i % 2 else '局党组'}书记王大力: 强基固本\n\n去年,新建驿站20家。今年,将新建驿站{i % 7 + 1}家。\n\n"
+                                for i in range(n))),
     "gb18030_traditional": ("GB18030 bytes of traditional characters (detection, conversion, view)", 5000,
                             lambda n: (HEAD + unit_heading(0) + "".join(
                                 "過去一年,發放慰問金３９.６萬元,惠及黨員３５００餘名。\n" for _ in range(n))).encode("gb18030")),
 }
-COMMANDS = {"extract": [], "numbers": ["numbers"], "render": ["render"]}
+COMMANDS = {"extract": [], "numbers": ["numbers"], "render": ["render"], "panel": ["panel", "-q"]}
+# The commands a shape is timed with, when not extract, numbers and render.
+SHAPE_COMMANDS = {"panel_organisations": ["panel"]}
 
 
 def cpu_of(argv):
@@ -139,7 +147,7 @@ def main():
         for name, (what, n0, make) in SHAPES.items():
             if only and name != only:
                 continue
-            for command in COMMANDS:
+            for command in SHAPE_COMMANDS.get(name, ["extract", "numbers", "render"]):
                 # The size at which the smaller run takes at least TARGET s of CPU beyond
                 # the start-up (each command has its own speed).
                 n = n0

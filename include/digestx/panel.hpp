@@ -34,6 +34,9 @@ struct PanelRules {
   double variant_min_ratio = 0.7;  // the shorter spelling's share of the longer one
   size_t variant_min_chars = 4;
   size_t variant_same_suffix = 2;  // last characters that must agree (工委, 党委, 区委)
+  // The place a spelling names runs to its first administrative-division suffix (镇, 乡,
+  // 街道, …): a variant must name the very same place (石桥铺镇 is not 石桥镇). Empty: off.
+  std::vector<std::u32string> place_suffixes;  // longest first
   // A shorter abbreviation (市住建局党组 / 市住房城乡建设局党组) joins only when the
   // plans of one are reported by the other a year later.
   std::string evidence_rule;
@@ -49,6 +52,17 @@ struct PanelRules {
   std::string region_prefix_rule;  // empty: off
   std::string full_name_rule;      // empty: off
   std::u32string full_name_prefix;  // 中共
+  // Levels below the region's: a place of one of them after the region's name is the
+  // body's own place (桐溪县城关镇党委 in 桐溪县's digest is 城关镇党委, not 县城关镇党委).
+  std::vector<std::u32string> places_below_region;
+  // Subjects too generic to link alone (资金, 经费, 项目): a plan or outcome whose whole
+  // subject is one of them links only to the same head with the same characters right
+  // before it (建设资金 / 建设资金: generic_rule), never by the subject rules. Empty name: off.
+  std::string generic_subject_rule;
+  std::vector<std::u32string> generic_subjects;
+  size_t generic_context_chars = 2;
+  SubjectRule generic_rule;
+  std::string change_rule = "name.differs";  // a secretary change: the names differ
   std::vector<std::pair<std::u32string, std::u32string>> full_name_endings;  // 镇委员会 -> 镇党委
 };
 
@@ -73,6 +87,7 @@ struct MoneySum {
 struct PanelFact {
   std::string text, subject, unit;
   std::string_view kind, qualifier, aspect;
+  std::string modifier;  // of a generic subject: the characters right before it (建设 of 安排建设资金)
   Decimal value;
   std::optional<Decimal> range_high;
   int year = 0;
@@ -125,7 +140,10 @@ struct PanelLink {
 struct UnmatchedPlan {
   size_t org = 0;
   PanelRef planned;
-  std::string reason;  // no_digest (no digest of that year given), no_row, no_matching_outcome
+  // no_digest (no digest of that year given), no_row, no_subject (the plan has none: it
+  // can link to nothing), generic_subject (its subject is a bare generic head: 资金),
+  // no_matching_outcome
+  std::string reason;
 };
 
 struct SecretaryChange {
@@ -161,6 +179,11 @@ const SubjectRule* match_subjects(std::u32string_view planned, std::u32string_vi
 double variant_ratio(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
 // Two spellings of one organisation by their letters alone (variant_ratio >= min_ratio)?
 bool variant_spellings(std::u32string_view a, std::u32string_view b, const PanelRules& rules);
+// The place a spelling (normal form) names: up to its first administrative-division
+// suffix and any run of them right after (新村镇党委: 新村镇); empty without one.
+std::u32string_view place_of(std::u32string_view key, const std::vector<std::u32string>& suffixes);
+// A subject (normal form) that is only a generic head (资金, 经费)?
+bool generic_subject(std::u32string_view subject, const PanelRules& rules);
 // A name without its spaces (陈　光 -> 陈光), as rows and changes give it.
 std::string without_spaces(std::string_view utf8);
 // Dice coefficient of the two strings' characters (as multisets).
