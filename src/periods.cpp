@@ -151,6 +151,13 @@ size_t opening_marker(std::u32string_view s, const PeriodRules& rules) {
   return 0;
 }
 
+// 力争到2025年, 截至2022年: an opener of other_year, then a year and its 年.
+bool opens_with_opener_year(std::u32string_view s, const PeriodRules& rules) {
+  auto opener = rules.other_year_openers.longest_at(s, 0);
+  if (!opener || rules.year_suffix.empty() || year_digits_at(s, opener.len) < 0) return false;
+  return s.substr(opener.len + 4, rules.year_suffix.size()) == rules.year_suffix;
+}
+
 bool opens_period_paragraph(std::u32string_view line, std::u32string_view before, const PeriodRules& rules) {
   if (rules.paragraph_opening_rule.empty() || before.empty()) return false;
   // The line first: few open with a marker, and each body line of an open paragraph asks.
@@ -213,8 +220,10 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0 || !is_break(c)) continue;
     std::u32string_view clause = s.substr(i + 1);
-    // Only a marker that opens the clause: 比前年增加120人次 is none.
-    if (!opening_marker(clause, rules)) continue;
+    // Only a marker that opens the clause: 比前年增加120人次 is none. A year after an
+    // opener of other_year opens it too: …，力争到2025年茶园面积达到1万亩 (a target of 2025
+    // was the plan's this_year, and the panel linked it as next year's plan).
+    if (!opening_marker(clause, rules) && !opens_with_opener_year(clause, rules)) continue;
     auto mark = find_period_marker(clause, report_year, rules, frame);
     // A clause of another year or of 前年 (…，2022年为9800万元, …，前年为…) has none, and a
     // digest's event (…，2024年1月建成投用) its year's; a full report's dated event
