@@ -106,7 +106,11 @@ class Recogniser {
       case FP::Item::year_word: w = word(q_.year_words, spaces, m.p); break;
       case FP::Item::month_word: w = word(q_.month_words, spaces, m.p); break;
       case FP::Item::after_month: w = word(q_.after_month, spaces, m.p); break;
-      case FP::Item::words: w = word(*it.words, spaces, m.p); break;
+      case FP::Item::words:
+        w = word(*it.words, spaces, m.p);
+        // 3年前三名: 前三名 is a rank, not the 前 of 三年前 (date.years_ago's unless).
+        if (w && it.unless && it.unless->longest_at(s_, m.p).len > w.len) w = {};
+        break;
       case FP::Item::day_word:
         w = word(q_.day_words, spaces, m.p);
         if (w && it.check == FP::Check::not_unit && t_.unit_at(m.p).len > w.len) w = {};  // 5日元

@@ -110,6 +110,8 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
     size_t start = b - k;
     auto m = x.set_phrases.longest_at(s, start);
     if (!m || start + m.len <= b) continue;
+    // 17×24米: a phrase that opens with a digit (7×24) opens no number inside another.
+    if (start > 0 && is_ascii_digit(s[start]) && is_ascii_digit(s[start - 1])) continue;
     auto ex = x.set_phrase_exceptions.longest_at(s, start);
     if (ex && ex.len >= m.len) continue;
     if (t_.q_.ordinal_prefixes.longest_ending_at(s, start)) continue;  // 第一批 is an ordinal

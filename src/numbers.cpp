@@ -40,6 +40,8 @@ class Scanner : public NumeralReader {
       auto ex = r_.not_numeral_exceptions.longest_at(s_, start);
       if (ex && ex.len >= m.len) continue;
       if (r_.ordinal_prefixes.longest_ending_at(s_, start)) continue;  // 第一批
+      // 27×24米: a word that opens with a digit (7×24) opens none inside a number.
+      if (start > 0 && is_ascii_digit(s_[start]) && is_ascii_digit(s_[start - 1])) continue;
       if (m.value == NumberRules::kSetPhrase && numeral_and_unit(start, m.len)) continue;  // 三家村 or 三家企业
       phrase_cover_end_ = start + m.len;
     }

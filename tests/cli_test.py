@@ -92,6 +92,9 @@ def main():
         ("numbers_quiet", ["numbers", "-q"], "误差±5%\n".encode(), 1, "lines1", r"^$"),
         ("render_quiet", ["render", "--quiet", "-"], "去年，组建突击队5支。".encode(), 0, "any", r"^$"),
         ("render_quiet_error", ["render", "-q", os.path.join(tmp, "nope.txt")], b"", 2, "empty", r"no such file"),
+        # The same digest twice: an organisation with several rows in a year, warned of, not under -q.
+        ("panel_warns", ["panel", SANYA, SANYA], b"", 0, "any", r"has several rows for 2022"),
+        ("panel_quiet", ["panel", "-q", SANYA, SANYA], b"", 0, "any", r"^$"),
         ("year_option", ["--year", "2019", "-"], "去年，组建突击队5支。".encode(), 0, "doc", r"^digestx: -: 1 no_unit_headings$"),
         # --strict: any warning makes the document an error record.
         ("strict", ["--strict", "-"], "去年，组建突击队5支。".encode(), 2, "empty", r"^digestx: -: --strict: 1 no_report_year"),

@@ -155,7 +155,8 @@ int run_panel(Options a, std::shared_ptr<const Rules> rules) {
   bool any_error = collect(job, progress);
   progress.finish();
   Panel panel = build_panel(std::move(job.collected.digests), panel_rules);
-  for (const std::string& w : panel.warnings) complain(w);
+  if (!a.quiet)  // -q: no warning lines (errors still), as in extract
+    for (const std::string& w : panel.warnings) complain(w);
   std::string out = format_panel(panel, a, sink.is_terminal());
   bool json = !a.render && (a.format == "json" || a.format == "jsonl");
   if (json && use_color(a.color, sink.is_terminal())) out = JsonColor().paint(out);
