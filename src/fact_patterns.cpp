@@ -239,14 +239,14 @@ class Composer : private Recogniser {
   // 第三、四季度, 第十二、十三届: the last place of a list led by 第 holds the word that says
   // what every place is; its exclusion (set.quarter) is the list's (quantities.json ordinal_list).
   std::string_view list_refusal() const {
-    if (q_.ordinal_list_rule.empty()) return {};
+    // Most figures lead no list after 第: that test first, before any set phrase is sought.
+    if (q_.ordinal_list_rule.empty() || !ordinal_list_led(i_)) return {};
     size_t last = list_last(i_);
     size_t tail = t_.numerals_[last].end;
     // 第三、四季度: the last place is a set phrase the numbers stage read as no numeral.
-    if (tail + 1 < s_.size() && t_.r_.subjects.list_separators.find(s_[tail]) != std::u32string::npos)
-      if (auto rule = z_.set_phrase_at(tail + 1); !rule.empty() && ordinal_list_led(i_)) return rule;
-    if (last == i_ || !ordinal_list_led(i_)) return {};
-    return z_.refusal(t_.numerals_[last]);
+    if (tail + 1 < s_.size() && t_.list_separator(s_[tail]))
+      if (auto rule = z_.set_phrase_at(tail + 1); !rule.empty()) return rule;
+    return last == i_ ? std::string_view() : z_.refusal(t_.numerals_[last]);
   }
 
   // 完成各项任务超过3⏎5个村: a line end between digits that the layout kept apart

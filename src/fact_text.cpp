@@ -30,7 +30,7 @@ FactText::FactText(const FactInput& in, const Rules& rules)
 
 bool FactText::list_joined(size_t k) const {
   const Numeral& a = numerals_[k - 1];
-  return a.end + 1 == numerals_[k].begin && r_.subjects.list_separators.find(s_[a.end]) != std::u32string::npos;
+  return a.end + 1 == numerals_[k].begin && list_separator(s_[a.end]);
 }
 
 bool FactText::list_member(const Numeral& n) const {

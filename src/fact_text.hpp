@@ -87,6 +87,8 @@ class FactText {
   // Whether the numerals k-1 and k stand in one list: one list separator between them and
   // nothing else (1、2、3).
   bool list_joined(size_t k) const;
+  // One of subjects.json list_separators (、和及与).
+  bool list_separator(char32_t c) const { return r_.subjects.list_separators.find(c) != std::u32string::npos; }
   // A figure that can stand in such a list: Arabic, plain, no year, code or range of its own.
   bool list_member(const Numeral& n) const;
   // The unit at p, unless a longer word that is not a unit starts there (支部, 个人),

@@ -144,18 +144,22 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
 
 // The length of the marker word or the year (2024年) that `s` opens with, 0 if none: what
 // opens a paragraph (paragraph_opening) or a clause (clause_marker).
+// The length of a year and its 年 (2024年) at p, 0 if none.
+size_t year_with_suffix_at(std::u32string_view s, size_t p, const PeriodRules& rules) {
+  if (rules.year_suffix.empty() || year_digits_at(s, p) < 0 || s.substr(p + 4, rules.year_suffix.size()) != rules.year_suffix)
+    return 0;
+  return 4 + rules.year_suffix.size();
+}
+
 size_t opening_marker(std::u32string_view s, const PeriodRules& rules) {
   if (auto m = rules.marker_words.longest_at(s, 0)) return m.len;
-  if (!rules.year_suffix.empty() && year_digits_at(s, 0) >= 0 && s.substr(4, rules.year_suffix.size()) == rules.year_suffix)
-    return 4 + rules.year_suffix.size();
-  return 0;
+  return year_with_suffix_at(s, 0, rules);
 }
 
 // 力争到2025年, 截至2022年: an opener of other_year, then a year and its 年.
 bool opens_with_opener_year(std::u32string_view s, const PeriodRules& rules) {
   auto opener = rules.other_year_openers.longest_at(s, 0);
-  if (!opener || rules.year_suffix.empty() || year_digits_at(s, opener.len) < 0) return false;
-  return s.substr(opener.len + 4, rules.year_suffix.size()) == rules.year_suffix;
+  return opener && year_with_suffix_at(s, opener.len, rules) > 0;
 }
 
 bool opens_period_paragraph(std::u32string_view line, std::u32string_view before, const PeriodRules& rules) {
