@@ -3,7 +3,7 @@
 #               labels, the summary's order, the totals' rule);
 #   OUT_CSS     the review page's colours by kind (.k-NAME), appended to review.css;
 #   OUT_SCHEMA  the JSON Schema: SCHEMA_IN with @KIND_ENUM@, @QUANTITY_KIND_ENUM@,
-#               @VALUE_NULL_KIND_ENUM@ and @ASPECT_ENUM@ replaced by JSON arrays.
+#               @VALUE_NULL_KIND_ENUM@, @ASPECT_ENUM@ and @STATUS_ENUM@ replaced by JSON arrays.
 # Run with cmake -P.
 file(READ ${KINDS_JSON} registry)
 string(JSON kind_count LENGTH "${registry}" kinds)
@@ -90,9 +90,21 @@ list(JOIN all_kinds ", " all_kinds)
 list(JOIN quantity_kinds ", " quantity_kinds)
 list(JOIN null_kinds ", " null_kinds)
 list(JOIN aspects ", " aspects)
+# The statuses of a figure that is no outcome (target, forecast): optional in kinds.json.
+set(statuses "")
+string(JSON status_count ERROR_VARIABLE no_statuses LENGTH "${registry}" statuses)
+if(NOT no_statuses)
+  math(EXPR last_status "${status_count} - 1")
+  foreach(i RANGE ${last_status})
+    string(JSON name GET "${registry}" statuses ${i} name)
+    list(APPEND statuses "\"${name}\"")
+  endforeach()
+endif()
+list(JOIN statuses ", " statuses)
 file(READ ${SCHEMA_IN} schema)
 string(REPLACE "\"@KIND_ENUM@\"" "[${all_kinds}]" schema "${schema}")
 string(REPLACE "\"@QUANTITY_KIND_ENUM@\"" "[${quantity_kinds}]" schema "${schema}")
 string(REPLACE "\"@VALUE_NULL_KIND_ENUM@\"" "[${null_kinds}]" schema "${schema}")
 string(REPLACE "\"@ASPECT_ENUM@\"" "[${aspects}, null]" schema "${schema}")
+string(REPLACE "\"@STATUS_ENUM@\"" "[${statuses}]" schema "${schema}")
 write_if_changed(${OUT_SCHEMA} "${schema}")

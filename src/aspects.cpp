@@ -104,10 +104,19 @@ class AroundFigure {
   uint32_t lists_ = 0;
 };
 
+// alone_in_clause: no quantity before the figure in its clause (新开工预计投资5亿元的项目12个:
+// 预计 foresees the 5亿元, not the 12 projects started).
+bool first_in_clause(const AspectInput& in, const KindRegistry& kinds) {
+  for (std::string_view k : in.kinds_before)
+    if (kinds.is_quantity(k)) return false;
+  return true;
+}
+
 // `kind` is the index of in.kind in the registry.
-bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const AspectRules& rules,
-          const QuantityRules& rules_q, AroundFigure& around) {
+bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const Rules& all, AroundFigure& around) {
+  const AspectRules& rules = all.aspects;
   if (kind >= c.for_kind.size() || !c.for_kind[kind]) return false;
+  if (c.alone_in_clause && !first_in_clause(in, all.kinds)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (c.ranges_only && !in.range) return false;
   if (c.where != Where::unit && !c.units.empty() && !listed(c.units, in.unit)) return false;
@@ -124,7 +133,7 @@ bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const A
     case Where::near: return near(in, c, clause);
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
-    case Where::per_unit: return per_unit(in, rules_q);
+    case Where::per_unit: return per_unit(in, all.quantities);
     case Where::column: return false;  // a table's column header: read by the table step (table_cells.cpp)
     case Where::after_count:
       for (std::string_view k : in.kinds_before)
@@ -156,9 +165,21 @@ AspectPick find_aspect(const AspectInput& in, const Rules& rules) {
   AroundFigure around(in, rules.aspects);
   size_t kind_index = size_t(kind - rules.kinds.kinds.data());
   for (const AspectRules::Cue& c : rules.aspects.cues)
-    if (fits(in, kind_index, c, rules.aspects, rules.quantities, around)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
+    if (fits(in, kind_index, c, rules, around)) return {rules.kinds.aspects[size_t(c.aspect)].name, c.name};
   if (kind->default_aspect < 0) return {};
   return {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
 }
+
+AspectPick find_status(const AspectInput& in, const Rules& rules) {
+  const KindInfo* kind = rules.kinds.kind(in.kind);
+  if (!kind || !kind->quantity) return {};
+  AroundFigure around(in, rules.aspects);
+  size_t kind_index = size_t(kind - rules.kinds.kinds.data());
+  for (const AspectRules::Cue& c : rules.aspects.status_cues)
+    if (fits(in, kind_index, c, rules, around)) return {rules.kinds.statuses[size_t(c.status)].name, c.name, &c};
+  return {};
+}
+
+bool status_holds(const AspectRules::Cue& cue, Period period) { return !(cue.not_in_plans && period == Period::this_year); }
 
 }  // namespace digestx

@@ -33,6 +33,8 @@ struct Draft {
   std::string_view unit_rule, qualifier_rule, kind_rule;  // names owned by the rules (or literals)
   std::string_view pattern_rule;  // the facts.json pattern that composed it
   std::string_view aspect, aspect_rule;  // owned by the rules
+  std::string_view status, status_rule;  // target, forecast (empty: an outcome); owned by the rules
+  const AspectRules::Cue* status_cue = nullptr;  // the cue behind `status`
   bool classifier = false;  // a measure word: the subject is looked for after it first
   // The whole this figure is a part of (其中…, …合计): [part_b, part_e) of that fact's text;
   // equal when none. Such a part never joins a total beside its whole.

@@ -216,7 +216,8 @@ class FactFinder : private facts::FactText {
 
   // ---------------------------------------------------------- aspects
 
-  // Each fact's aspect (amount, per_capita, rate, …) from the cues of aspects.json.
+  // Each fact's aspect (amount, per_capita, rate, …) and, when it is no outcome, its
+  // status (target, forecast) from the cues of aspects.json.
   void find_aspects() {
     size_t list_begin = 0;
     AspectInput in;  // one for all the facts: its list of kinds keeps its room
@@ -239,6 +240,10 @@ class FactFinder : private facts::FactText {
       AspectPick pick = find_aspect(in, r_);
       d.aspect = pick.aspect;
       d.aspect_rule = pick.rule;
+      AspectPick status = find_status(in, r_);
+      d.status = status.aspect;
+      d.status_rule = status.rule;
+      d.status_cue = status.cue;
     }
   }
 
@@ -342,6 +347,8 @@ class FactFinder : private facts::FactText {
     bool by_clause = false;
     f.period = period_at(d.nb, by_clause);
     f.year = year_of(f.period, in_.report_year);
+    bool status_holds = d.status_cue && digestx::status_holds(*d.status_cue, f.period);
+    if (status_holds) f.status = d.status;
     if (in_.explain) {
       FactRules& r = f.rules.mut();
       r.numeral.assign(d.numeral_rules.begin(), d.numeral_rules.end());
@@ -350,6 +357,7 @@ class FactFinder : private facts::FactText {
       r.subject = d.subject.rule;
       r.kind = d.kind_rule;
       r.aspect = d.aspect_rule;
+      if (status_holds) r.status = d.status_rule;
       r.pattern = d.pattern_rule;
       if (by_clause) r.period = r_.periods.clause_marker_rule;
       r.part = d.part_rule;

@@ -354,6 +354,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
   if (f.subject.empty()) j.null();
   else j.text(text, f.subject);
   j.optional_field("aspect", f.aspect);
+  if (!f.status.empty()) j.key("status").string(f.status);
   j.key("period");
   if (const char* p = period_name(f.period)) j.string(p);
   else j.null();
@@ -372,6 +373,7 @@ void write_fact(Json& j, std::u32string_view text, const Fact& f, const OutputOp
     j.optional_field("qualifier", r.qualifier);
     j.optional_field("subject", r.subject);
     j.optional_field("aspect", r.aspect);
+    if (!r.status.empty()) j.key("status").string(r.status);
     j.optional_field("pattern", r.pattern);
     j.optional_field("period", r.period);
     j.optional_field("part", r.part);

@@ -15,7 +15,7 @@ const char* const kFactColumns[] = {"source", "region", "report_year", "unit_ind
                                     "role",   "name",   "period",      "year",       "kind",
                                     "value",  "unit",   "qualifier",   "range_low",  "range_high",
                                     "subject", "aspect", "text",       "start",      "end",
-                                    "part_of_start", "part_of_end"};
+                                    "part_of_start", "part_of_end", "status"};
 const char* const kUnitColumns[] = {"source",  "region",  "report_year", "unit_index", "organization",
                                     "role",    "name",    "headline",    "heading",    "start",
                                     "end",     "paragraphs", "sentences", "facts"};
@@ -182,6 +182,7 @@ void fact_row(std::string& out, const Document& doc, const DocumentCells& d, con
     Span whole = doc.page.to_page(f.part_of);
     row.number(whole.start).number(whole.end);
   }
+  row.cell(f.status);  // target, forecast; empty for an outcome
   row.end();
 }
 

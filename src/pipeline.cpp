@@ -770,10 +770,12 @@ LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain,
 
 // The one answer to "may a total add this figure?" (contract, Totals): a kind that
 // rules/kinds.json marks totalled (money) and an aspect it marks summable (amount), and
-// no part of a whole beside it (part_of).
-// 人均可支配收入23977元 (per_capita) or 10万元以下的村 (threshold) never join a sum.
+// no part of a whole beside it (part_of), no target or forecast (status).
+// 人均可支配收入23977元 (per_capita) or 10万元以下的村 (threshold) never join a sum, nor
+// 年度目标任务62亿元 beside the 58.6亿元 done against it (target).
 bool counts_in_money_total(const Fact& f) {
   if (!f.value || !f.part_of.empty()) return false;  // 其中财政资金3000万元: inside its whole
+  if (!f.status.empty()) return false;
   bool kind_totalled = false, aspect_summable = false;
   for (const GeneratedKind& k : generated_kinds())
     if (f.kind == k.name) kind_totalled = k.totalled;

@@ -299,7 +299,7 @@ void write_toolbar(Section& s) {
 // A money total; `opens_group` draws the rule that starts the money columns.
 void money_cell(std::string& out, const MoneyTotal& m, bool opens_group = false) {
   std::string cls = std::string("num money") + (opens_group ? " first" : "");
-  if (m.facts == 0 && m.other_currency == 0 && m.other_aspects == 0) {
+  if (m.facts == 0 && m.other_currency == 0 && m.other_aspects == 0 && m.no_outcomes == 0) {
     cell(out, "—", (cls + " zero").c_str());
     return;
   }
@@ -316,6 +316,8 @@ void money_cell(std::string& out, const MoneyTotal& m, bool opens_group = false)
     out += "<small>" + std::to_string(m.other_aspects) + " not amounts, not added</small>";
   if (m.parts > 0)
     out += "<small>" + std::to_string(m.parts) + " parts of a sum already added</small>";
+  if (m.no_outcomes > 0)
+    out += "<small>" + std::to_string(m.no_outcomes) + " targets or forecasts, not added</small>";
   out += "</td>";
 }
 
@@ -616,6 +618,10 @@ FactSummary summarise(const std::vector<Fact>& facts) {
     }
     if (!f.part_of.empty()) {
       ++m.parts;
+      continue;
+    }
+    if (!f.status.empty()) {
+      ++m.no_outcomes;
       continue;
     }
     if (f.unit != "元") {

@@ -1209,7 +1209,15 @@ void load_numbers(const Node& root, NumberRules& r) {
 
 // kinds.json: the registry of kinds and aspects, loaded before every other file.
 void load_kinds(const Node& root, KindRegistry& r) {
-  root.keys({"kinds", "aspects"});
+  root.keys({"kinds", "aspects", "statuses"});
+  if (auto statuses = root.opt("statuses")) {
+    for (const Node& n : statuses->list()) {
+      n.keys({"name", "label"});
+      StatusInfo s{n.at("name").str(), n.at("label").str()};
+      if (r.status_index(s.name) >= 0) n.at("name").fail("status \"" + s.name + "\" declared twice");
+      r.statuses.push_back(std::move(s));
+    }
+  }
   for (const Node& n : root.at("aspects").list()) {
     n.keys({"name", "label", "summable"});
     AspectInfo a{n.at("name").str(), n.at("label").str(), n.at("summable").boolean()};
@@ -1684,15 +1692,19 @@ AspectRules::Where parse_where(const Node& n) {
   return named(n, names, "where must be clause, sentence, near, unit, follows, after_count, column or per_unit");
 }
 
-AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
+// A cue of `cues` gives an aspect, a cue of `status_cues` a status (`gives`: the key).
+AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds, const char* gives) {
   using Where = AspectRules::Where;
-  n.keys({"name", "aspect", "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units", "qualifiers",
-          "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds", "not_in_text", "not_in_clause",
-          "parts_of_whole", "ranges", "preceded_by"});
+  n.keys({"name", gives, "kinds", "where", "words", "max_gap", "not_after_cue", "not_before_cue", "units",
+          "qualifiers", "followed_by", "followed_by_han", "text_ends", "gap_chars", "after_kinds", "not_in_text",
+          "not_in_clause", "parts_of_whole", "ranges", "preceded_by", "alone_in_clause", "not_in_plans"});
   AspectRules::Cue c;
   c.name = n.at("name").str();
-  c.aspect = kinds.aspect_index(n.at("aspect").str());
-  if (c.aspect < 0) n.at("aspect").fail("unknown aspect \"" + n.at("aspect").str() + "\" (kinds.json declares the aspects)");
+  Node named = n.at(gives);
+  if (std::string_view(gives) == "status") c.status = kinds.status_index(named.str());
+  else c.aspect = kinds.aspect_index(named.str());
+  if (c.aspect < 0 && c.status < 0)
+    named.fail("unknown " + std::string(gives) + " \"" + named.str() + "\" (kinds.json declares them)");
   for (const Node& k : n.at("kinds").list()) c.kinds.push_back(known_kind(k, kinds));
   c.for_kind.assign(kinds.kinds.size(), false);
   for (const std::string& k : c.kinds) c.for_kind[size_t(kinds.kind(k) - kinds.kinds.data())] = true;
@@ -1719,6 +1731,8 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds) {
   if (auto w = n.opt("not_in_clause")) add_words(c.not_in_clause, *w, 0);
   if (auto w = n.opt("parts_of_whole")) add_words(c.parts_of_whole, *w, 0);
   if (auto r = n.opt("ranges")) c.ranges_only = r->boolean();
+  if (auto a = n.opt("alone_in_clause")) c.alone_in_clause = a->boolean();
+  if (auto p = n.opt("not_in_plans")) c.not_in_plans = p->boolean();
   if (c.where == Where::after_count)
     for (const Node& k : n.at("after_kinds").list()) c.after_kinds.push_back(known_kind(k, kinds));
   if (c.where == Where::follows) {
@@ -1742,18 +1756,24 @@ void index_first_chars(AspectRules& r) {
     bit = uint32_t(1) << (lists++ % 32);
     for (char32_t c : words.first_chars()) r.first_bits[size_t(lexicon_layout::char_hash(c) >> AspectRules::kFirstBitsShift)] |= bit;
   };
-  for (AspectRules::Cue& c : r.cues) {
-    if (c.where == Where::clause || c.where == Where::sentence) index(c.words, c.words_bit);
-    index(c.not_in_clause, c.not_in_clause_bit);
-  }
+  for (std::vector<AspectRules::Cue>* cues : {&r.cues, &r.status_cues})
+    for (AspectRules::Cue& c : *cues) {
+      if (c.where == Where::clause || c.where == Where::sentence) index(c.words, c.words_bit);
+      index(c.not_in_clause, c.not_in_clause_bit);
+    }
 }
 
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
-  root.keys({"clause_breaks", "cues"});
+  root.keys({"clause_breaks", "cues", "status_cues"});
   r.clause_breaks = root.at("clause_breaks").text();
   auto cues = root.at("cues").list(true);
   r.cues.reserve(cues.size());  // a cue holds nine lexicons: moved at each growth, they were 33 K instructions
-  for (const Node& n : cues) r.cues.push_back(load_aspect_cue(n, kinds));
+  for (const Node& n : cues) r.cues.push_back(load_aspect_cue(n, kinds, "aspect"));
+  if (auto status_cues = root.opt("status_cues")) {
+    auto list = status_cues->list(true);
+    r.status_cues.reserve(list.size());
+    for (const Node& n : list) r.status_cues.push_back(load_aspect_cue(n, kinds, "status"));
+  }
   index_first_chars(r);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "digestx/aspects.hpp"
 #include "digestx/view.hpp"
 
 namespace digestx {
@@ -147,9 +148,11 @@ bool generic_header(std::u32string_view header_view, const SubjectRules::TableCe
   return tc.generic_columns.longest_at(words, 0).len == words.size();
 }
 
-// The column cue (aspects.json where column) that fits a figure of `kind` under the header.
-const AspectRules::Cue* column_cue(std::u32string_view header_view, std::string_view kind, const Rules& rules) {
-  for (const AspectRules::Cue& c : rules.aspects.cues) {
+// The column cue (aspects.json where column) of `cues` that fits a figure of `kind` under
+// the header: of the aspects' cues (| 增长 |: change) or of the statuses' (| 年度目标 |: target).
+const AspectRules::Cue* column_cue(std::u32string_view header_view, std::string_view kind,
+                                   const std::vector<AspectRules::Cue>& cues) {
+  for (const AspectRules::Cue& c : cues) {
     if (c.where != AspectRules::Where::column) continue;
     bool kind_ok = false;
     for (const std::string& k : c.kinds) kind_ok = kind_ok || k == kind;
@@ -198,7 +201,8 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
   Span head = col < header.size() ? header[col] : Span{};
   std::u32string head_view = matching_view(text.substr(head.start, head.size()));
   const SubjectRules::TableCells& tc = rules.subjects.table_cells;
-  const AspectRules::Cue* cue = head.empty() ? nullptr : column_cue(head_view, f.kind, rules);
+  const AspectRules::Cue* cue = head.empty() ? nullptr : column_cue(head_view, f.kind, rules.aspects.cues);
+  const AspectRules::Cue* status = head.empty() ? nullptr : column_cue(head_view, f.kind, rules.aspects.status_cues);
   // A header that names no noun (a figure: the first row of a table set with white space) leaves it to the row.
   bool by_row = head.empty() || cue || generic_header(head_view, tc) || !names_a_noun(text, head);
   Span subject = by_row ? cells[0] : head;
@@ -212,6 +216,10 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
     if (cx.explain) f.rules.mut().aspect = cue->name;
   }
   date_cell(text, head_view, cells[0], cx, rules, f);
+  if (status && status_holds(*status, f.period)) {  // | 2024年目标 | in a plan: the plan itself
+    f.status = rules.kinds.statuses[size_t(status->status)].name;
+    if (cx.explain) f.rules.mut().status = status->name;
+  }
 }
 
 }  // namespace

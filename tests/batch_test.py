@@ -30,7 +30,7 @@ from testlib import WARNINGS_LINE, check, failures
 
 SAMPLES = ["sanya-2022", "wanning-2021", "haibin-2022-hant"]
 FACT_COLUMNS = ["source", "region", "report_year", "unit_index", "organization", "role", "name", "period", "year",
-                "kind", "value", "unit", "qualifier", "range_low", "range_high", "subject", "aspect", "text", "start", "end", "part_of_start", "part_of_end"]
+                "kind", "value", "unit", "qualifier", "range_low", "range_high", "subject", "aspect", "text", "start", "end", "part_of_start", "part_of_end", "status"]
 UNIT_COLUMNS = ["source", "region", "report_year", "unit_index", "organization", "role", "name", "headline",
                 "heading", "start", "end", "paragraphs", "sentences", "facts"]
 TOTAL = 300
@@ -160,7 +160,8 @@ def expected_fact_rows(doc):
             rows.append(base + u + [cell(f["period"]), cell(f["year"]), f["kind"], raw_number(f["value"]),
                                     cell(f["unit"]), cell(f["qualifier"]), raw_number(rng[0]), raw_number(rng[1]),
                                     cell(f["subject"]), cell(f.get("aspect")), f["text"], str(f["span"][0]), str(f["span"][1]),
-                                    str(f["part_of"][0]) if "part_of" in f else "", str(f["part_of"][1]) if "part_of" in f else ""])
+                                    str(f["part_of"][0]) if "part_of" in f else "", str(f["part_of"][1]) if "part_of" in f else "",
+                                    f.get("status", "")])
     return rows
 
 

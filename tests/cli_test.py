@@ -504,6 +504,21 @@ def summary(binary, tmp):
                      and f["period"] == "last_year" and f["aspect"] == "amount" and "part_of" not in f), Decimal(0))
         assert f"    last_year 2024: {money.normalize():f} 元" in out, (money, out)
     ok &= expect(binary, "summary_parts", ["--summary", parts], 0, r"^$", out_check=no_parts)
+    # 完成年度目标45万元的116.9%, 预计全年…可达58万元: a target and a forecast are never added.
+    report = os.path.join(ROOT, "tests", "data", "fr-village-secretary-shiqiao-2024.txt")
+    rfacts = [f for u in json.loads(subprocess.run([binary, report], capture_output=True).stdout)["units"]
+              for f in u["facts"]]
+
+    def no_targets(out):
+        from decimal import Decimal
+        statuses = sorted({f["status"] for f in rfacts if "status" in f})
+        assert statuses == ["forecast", "target"], statuses
+        assert "  no outcomes:      forecast " in out, out
+        money = sum((Decimal(str(f["value"])) for f in rfacts if f["kind"] == "money" and f["unit"] == "元"
+                     and f["period"] == "last_year" and f["aspect"] == "amount" and "part_of" not in f
+                     and "status" not in f), Decimal(0))
+        assert f"    last_year 2024: {money.normalize():f} 元" in out, (money, out)
+    ok &= expect(binary, "summary_statuses", ["--summary", report], 0, r"^$", out_check=no_targets)
     ok &= expect(binary, "summary_many", ["--summary", SANYA, WANNING], 0, r"2 documents, 0 failed",
                  out_check=lambda out: out.index("all 2 documents together: ") > out.index(WANNING))
     ok &= expect(binary, "summary_stdin", ["--summary"], 0, r"^$", stdin=open(SANYA, "rb").read(),

@@ -21,7 +21,11 @@ class FactTable : public testing::TestWithParam<Case> {};
 TEST_P(FactTable, Extracts) {
   const auto& c = GetParam().data;
   std::u32string text = from_utf8(c.at("in").get<std::string>());
-  LineAnalysis line = analyse_line(text, rules());
+  // A case that names a fact's status rule reads the line with --explain.
+  bool explain = false;
+  for (const auto& w : c.value("facts", nlohmann::json::array()))
+    explain = explain || (w.contains("rule") && w.at("rule").contains("status"));
+  LineAnalysis line = analyse_line(text, rules(), explain);
   std::vector<const Fact*> got;
   for (const Fact& f : line.facts)
     if (is_quantity(f.kind)) got.push_back(&f);
@@ -66,6 +70,12 @@ TEST_P(FactTable, Extracts) {
           << wtext;
     if (w.contains("aspect"))
       EXPECT_EQ(f->aspect, w.at("aspect").is_null() ? "" : w.at("aspect").get<std::string>()) << wtext;
+    if (w.contains("status"))  // target, forecast, or null (an outcome)
+      EXPECT_EQ(f->status, w.at("status").is_null() ? "" : w.at("status").get<std::string>()) << wtext;
+    if (w.contains("rule") && w.at("rule").contains("status")) {
+      ASSERT_TRUE(f->rules) << wtext;
+      EXPECT_EQ(f->rules->status, w.at("rule").at("status").get<std::string>()) << wtext;
+    }
     if (w.contains("part_of"))  // the text of the whole the figure lies in, or null
       EXPECT_EQ(f->part_of.empty() ? std::string("<null>") : slice(text, f->part_of),
                 w.at("part_of").is_null() ? "<null>" : w.at("part_of").get<std::string>())

@@ -69,7 +69,7 @@ TEST(OutputCsv, OneRowPerFactWithTheJsonValues) {
     auto rows = parse_csv(out, delimiter);
     ASSERT_EQ(rows.size(), 1 + count_facts(doc));
     EXPECT_EQ(rows[0].front(), "source");
-    EXPECT_EQ(rows[0].back(), "part_of_end");
+    EXPECT_EQ(rows[0].back(), "status");
     std::vector<std::pair<const Unit*, const Fact*>> facts;
     for (const auto& sb : doc.sidebars)
       for (const auto& f : sb.facts) facts.push_back({nullptr, &f});
@@ -88,6 +88,7 @@ TEST(OutputCsv, OneRowPerFactWithTheJsonValues) {
       EXPECT_EQ(row[16], std::string(f.aspect));
       EXPECT_EQ(row[17], slice(doc.text, f.span));
       EXPECT_EQ(row[18], std::to_string(f.span.start));
+      EXPECT_EQ(row.back(), std::string(f.status));
     }
   }
 }

@@ -112,6 +112,8 @@ TEST_P(TableCellsTable, ReadsHeaders) {
     if (w.contains("aspect_rule")) EXPECT_EQ(f.rules->aspect, w.at("aspect_rule").get<std::string>()) << wtext;
     if (w.contains("period")) EXPECT_EQ(period_name(f.period) ? period_name(f.period) : "<null>", expected(w, "period")) << wtext;
     if (w.contains("period_rule")) EXPECT_EQ(f.rules->period, w.at("period_rule").get<std::string>()) << wtext;
+    if (w.contains("status")) EXPECT_EQ(f.status.empty() ? "<null>" : std::string(f.status), expected(w, "status")) << wtext;
+    if (w.contains("status_rule")) EXPECT_EQ(f.rules->status, w.at("status_rule").get<std::string>()) << wtext;
   }
 }
 

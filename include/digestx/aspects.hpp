@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "digestx/rules.hpp"
+#include "digestx/span.hpp"
 
 namespace digestx {
 
@@ -31,9 +32,18 @@ struct AspectInput {
 struct AspectPick {
   std::string_view aspect;  // owned by the rules; empty = null
   std::string_view rule;    // the cue's name, or the kind's default_aspect rule (kind.KIND.default_aspect)
+  const AspectRules::Cue* cue = nullptr;  // the cue that fitted, if one did
 };
 
 AspectPick find_aspect(const AspectInput& in, const Rules& rules);
+
+// A figure's status when it is no outcome (target, forecast; aspects.json status_cues):
+// `aspect` holds the status, empty for an outcome.
+AspectPick find_status(const AspectInput& in, const Rules& rules);
+
+// Whether a status cue's status holds in a sentence of `period`: a cue with not_in_plans
+// gives none in the year planned (今年目标任务100亿元 is the plan itself, an amount).
+bool status_holds(const AspectRules::Cue& cue, Period period);
 
 // Where the clause holding position `pos` begins (after the last clause break).
 size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rules);

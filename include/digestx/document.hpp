@@ -22,6 +22,7 @@ struct Rules;
 struct FactRules {
   std::vector<std::string> numeral;
   std::string unit, qualifier, subject, kind, aspect;
+  std::string status;   // the aspects.json status cue that made it a target or a forecast
   std::string pattern;  // the facts.json pattern that composed the fact
   std::string period;   // a rule that dated the figure apart from its sentence (a clause, a table column)
   std::string part;     // the rule that made it a part of a whole (facts.json total.parts_after, total.sum_after)
@@ -39,6 +40,9 @@ struct Fact {
   Boxed<std::pair<Decimal, Decimal>> range;
   ShortPieces subject;  // empty = null
   std::string_view aspect;  // amount, per_capita, rate, change, threshold, cumulative, rank; empty = null
+  // Empty = an outcome. target or forecast (kinds.json statuses): 完成年度目标任务62亿元的94.5%
+  // (62亿元 is the goal), 预计全年可完成63亿元. No total adds it.
+  std::string_view status;
   Period period = Period::none;
   std::optional<int> year;
   bool joined = false;     // the figure's text runs across a line break the layout joined

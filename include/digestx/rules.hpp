@@ -967,9 +967,15 @@ struct AspectInfo {
   bool summable = false;  // totals may add it (amount)
 };
 
+// What a figure stands for when it is no outcome (kinds.json statuses): target, forecast.
+struct StatusInfo {
+  std::string name, label;
+};
+
 struct KindRegistry {
   std::vector<KindInfo> kinds;
   std::vector<AspectInfo> aspects;
+  std::vector<StatusInfo> statuses;
   // nullptr for a kind the registry does not declare.
   const KindInfo* kind(std::string_view name) const {
     for (const KindInfo& k : kinds)
@@ -979,6 +985,11 @@ struct KindRegistry {
   int aspect_index(std::string_view name) const {
     for (size_t i = 0; i < aspects.size(); ++i)
       if (aspects[i].name == name) return int(i);
+    return -1;
+  }
+  int status_index(std::string_view name) const {
+    for (size_t i = 0; i < statuses.size(); ++i)
+      if (statuses[i].name == name) return int(i);
     return -1;
   }
   // A quantity: a kind of the registry whose figures have a value.
@@ -993,7 +1004,8 @@ struct AspectRules {
   enum class Where { clause, sentence, near, unit, follows, after_count, column, per_unit };
   struct Cue {
     std::string name;
-    int aspect = -1;                // index into the registry's aspects
+    int aspect = -1;                // index into the registry's aspects (a cue of `cues`)
+    int status = -1;                // index into the registry's statuses (a cue of `status_cues`)
     std::vector<std::string> kinds; // the kinds it applies to
     // The same as flags by the registry's index of each kind, for lookups: comparing
     // the names was half of finding a figure's aspect (every cue asks, for every figure).
@@ -1014,6 +1026,8 @@ struct AspectRules {
     Lexicon text_ends;                    // follows: the figure's text ends with one of these
     std::vector<std::string> after_kinds; // after_count: a figure of one of these kinds before it in its clause
     bool ranges_only = false;             // any: only figures that are a range (3至5万元的小额诉讼案件)
+    bool alone_in_clause = false;         // any: only a figure with no quantity before it in its clause
+    bool not_in_plans = false;            // a status cue: none in a sentence of the year planned (this_year)
     Lexicon preceded_by;                  // follows: and a word right before the figure (在3至5万元的)
     // Its bit in first_bits for `words` (where clause or sentence) and not_in_clause;
     // 0 for a list it does not read over a stretch. Set by the loader only
@@ -1022,6 +1036,9 @@ struct AspectRules {
     uint32_t words_bit = 0, not_in_clause_bit = 0;
   };
   std::vector<Cue> cues;
+  // A figure that is no outcome (预计全年可完成63亿元: forecast), read as `cues` are: the first
+  // that fits gives its status, none leaves it an outcome.
+  std::vector<Cue> status_cues;
   std::u32string clause_breaks;
   // The word lists read over the stretch before a figure (a clause or sentence cue's
   // words, not_in_clause), by the characters their words start with: the bit of each

@@ -13,6 +13,7 @@ void count_fact(Stats& s, const Fact& f) {
   ++s.by_kind[std::string(f.kind)];
   std::string aspect = aspect_of(f);
   ++s.by_aspect[aspect.empty() ? "null" : aspect];
+  if (!f.status.empty()) ++s.by_status[std::string(f.status)];
   if (!counts_in_money_total(f) || f.unit != "元") return;
   std::string key = f.period == Period::none ? "no period" : period_name(f.period);
   if (f.year) key += " " + std::to_string(*f.year);
@@ -51,6 +52,7 @@ void add(Stats& total, const Stats& one) {
   total.facts += one.facts;
   for (const auto& [k, n] : one.by_kind) total.by_kind[k] += n;
   for (const auto& [k, n] : one.by_aspect) total.by_aspect[k] += n;
+  for (const auto& [k, n] : one.by_status) total.by_status[k] += n;
   for (const auto& [k, m] : one.money) {
     Stats::Money& t = total.money[k];
     t.facts += m.facts;
@@ -64,7 +66,8 @@ std::string format_stats(const Stats& s, const std::string& title) {
   std::string out = title + ": " + plural(s.units, "unit") + ", " + plural(s.facts, "fact") + "\n";
   out += "  facts by kind:    " + counts(s.by_kind) + "\n";
   out += "  facts by aspect:  " + counts(s.by_aspect) + "\n";
-  out += "  money by period (元, money facts of aspect amount, parts of a whole left out):";
+  if (!s.by_status.empty()) out += "  no outcomes:      " + counts(s.by_status) + " (never added)\n";
+  out += "  money by period (元, money facts of aspect amount, parts of a whole, targets and forecasts left out):";
   if (s.money.empty()) out += " none";
   for (const auto& [period, m] : s.money)
     out += "\n    " + period + ": " + (m.overflow ? std::string("too large to add") : m.yuan.str()) + " 元 (" +

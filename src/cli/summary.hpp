@@ -16,6 +16,7 @@ std::string aspect_of(const Fact& f);
 struct Stats {
   size_t documents = 0, units = 0, facts = 0;
   std::map<std::string, size_t> by_kind, by_aspect;
+  std::map<std::string, size_t> by_status;  // the figures that are no outcome: target, forecast
   struct Money {
     Decimal yuan;
     size_t facts = 0;
