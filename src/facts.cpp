@@ -237,13 +237,12 @@ class FactFinder : private facts::FactText {
       size_t clause = clause_begin(s_, d.b, r_.aspects);
       in.clause = clause;
       for (size_t m = k; m-- > 0 && drafts_[m].b >= clause;) in.kinds_before.push_back(drafts_[m].kind);
-      AspectPick pick = find_aspect(in, r_);
-      d.aspect = pick.aspect;
-      d.aspect_rule = pick.rule;
-      AspectPick status = find_status(in, r_);
-      d.status = status.aspect;
-      d.status_rule = status.rule;
-      d.status_cue = status.cue;
+      FigureAspects picks = find_aspect_and_status(in, r_);
+      d.aspect = picks.aspect.aspect;
+      d.aspect_rule = picks.aspect.rule;
+      d.status = picks.status.aspect;
+      d.status_rule = picks.status.rule;
+      d.status_cue = picks.status.cue;
     }
   }
 

@@ -35,11 +35,13 @@ struct AspectPick {
   const AspectRules::Cue* cue = nullptr;  // the cue that fitted, if one did
 };
 
-AspectPick find_aspect(const AspectInput& in, const Rules& rules);
-
-// A figure's status when it is no outcome (target, forecast; aspects.json status_cues):
-// `aspect` holds the status, empty for an outcome.
-AspectPick find_status(const AspectInput& in, const Rules& rules);
+// A figure's aspect (a cue of aspects.json, else its kind's default) and, when it is no
+// outcome, its status (target, forecast: a cue of status_cues; empty for an outcome),
+// read in one look at the words around it.
+struct FigureAspects {
+  AspectPick aspect, status;  // status.aspect holds the status's name
+};
+FigureAspects find_aspect_and_status(const AspectInput& in, const Rules& rules);
 
 // Whether a status cue's status holds in a sentence of `period`: a cue with not_in_plans
 // gives none in the year planned (今年目标任务100亿元 is the plan itself, an amount).
