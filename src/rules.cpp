@@ -1642,10 +1642,20 @@ FP::CombineRule load_combination(const Node& n) {
        "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"},
       {C::parts, {"FW"}, "parts takes [\"fact\", {\"words\": [...]}]"},
       {C::sum, {"WF"}, "sum takes [{\"words\": [...]}, \"fact\"]"}};
-  n.keys({"name", "pattern", "produce"});
+  n.keys({"name", "pattern", "produce", "parallel_clauses"});
   FP::CombineRule c;
   c.name = n.at("name").str();
   c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively, parts, sum)");
+  if (auto p = n.opt("parallel_clauses")) {
+    if (c.produce != C::parts) p->fail("parallel_clauses only for parts");
+    p->keys({"name", "breaks", "breaks_after_colon", "verbs", "max_lead_chars"});
+    auto& pc = c.parallel.emplace();
+    pc.name = p->at("name").str();
+    pc.breaks = p->at("breaks").text();
+    pc.breaks_after_colon = p->at("breaks_after_colon").text();
+    add_words(pc.verbs, p->at("verbs"), 0);
+    pc.max_lead_chars = size_t(p->at("max_lead_chars").integer(1, 200));
+  }
   std::string shape;
   for (const Node& item : n.at("pattern").list()) {
     c.items.push_back(parse_combine_item(item));

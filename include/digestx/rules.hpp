@@ -1099,10 +1099,22 @@ struct FactPatternRules {
     std::vector<std::string> qualifiers;  // fact: the qualifiers it may have (none: any)
     std::optional<Lexicon> words;         // words
   };
+  // parts only: the clauses after a break that go on a list of parts when they are
+  // parallel to its first (其中光伏电站收益18万元，农机服务收入12.4万元: a noun and a figure
+  // of the whole's unit), not when they hold a verb the first part's clause does not
+  // (其中市级补助18万元，撬动社会资本200万元: a new statement).
+  struct ParallelClauses {
+    std::string name;
+    std::u32string breaks;              // the breaks such a clause goes on over
+    std::u32string breaks_after_colon;  // the same after 其中：
+    Lexicon verbs;                      // words that open a new statement (撬动, 达到, 比)
+    size_t max_lead_chars = 0;          // a clause's words before its figure, at most: a noun's
+  };
   struct CombineRule {
     std::string name;
     std::vector<CombineItemRule> items;
     Combination produce = Combination::bounds;
+    std::optional<ParallelClauses> parallel;
   };
   std::vector<CombineRule> combinations;
   // The qualifier a numeral carries inside (十余万: more_than) given to its fact.
