@@ -1938,10 +1938,16 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
              "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade", "rated_activities"});
   if (auto rl = root.opt("respectively_lists")) {
-    rl->keys({"localizers", "owner_suffixes", "paired_owners"});
+    rl->keys({"localizers", "owner_suffixes", "paired_owners", "ordinal_lists"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
     add_words(r.respectively_owner_suffixes, rl->at("owner_suffixes"), 0);
     if (auto po = rl->opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
+    if (auto ol = rl->opt("ordinal_lists")) {
+      ol->keys({"name", "prefixes", "numerals"});
+      r.respectively_ordinal_rule = ol->at("name").str();
+      add_words(r.respectively_ordinal_prefixes, ol->at("prefixes"), 0);
+      r.respectively_ordinal_numerals = ol->at("numerals").text();
+    }
   }
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);

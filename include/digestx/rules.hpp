@@ -852,6 +852,11 @@ struct SubjectRules {
   // 城乡低保标准分别提高到860元和720元: one word that names as many owners as it has
   // characters (城乡: town and country); each figure measures the noun after it.
   Lexicon respectively_paired_owners;
+  // 第一、二、三产业增加值分别增长…: a list of places led by an ordinal prefix (第) before the
+  // head of the last noun; each place takes that head (第一产业增加值, 二产业增加值).
+  std::string respectively_ordinal_rule;
+  Lexicon respectively_ordinal_prefixes;
+  std::u32string respectively_ordinal_numerals;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
