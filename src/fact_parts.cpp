@@ -126,18 +126,26 @@ struct PartsList {
 
 // A clause after a break goes on the list when it is parallel to the first part's
 // (rules: facts.json total.parts_after parallel_clauses): the one clause right after the
-// part before it, a noun then a figure of the whole's measure, no verb the first part's
-// clause lacks. 其中光伏电站收益18万元，农机服务收入12.4万元, not ，撬动社会资本200万元.
+// part before it, a noun then an exact figure of the whole's measure and of the kinds
+// listed, no verb the first part's clause lacks. 其中光伏电站收益18万元，农机服务收入12.4万元,
+// not ，撬动社会资本200万元, nor ，单项合同额500万元以上 (a bound), nor 其中科级干部21人，移送
+// 司法机关7人 (a count: its verbs are too many to list).
 bool parallel_clause(const std::vector<Draft>& drafts, std::u32string_view text, const PartsList& l, const ListGap& g,
                      size_t p, size_t first_part, const KindRegistry& kinds) {
   if (!l.parallel || g.clauses != 1 || g.inner || first_part >= p) return false;
   const Draft& d = drafts[p];
-  if (!additive(d, kinds) || !same_measure(d, drafts[l.whole])) return false;
+  const auto& pc = *l.parallel;
+  auto listed = [](const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  if (!additive(d, kinds) || !same_measure(d, drafts[l.whole]) || !listed(pc.kinds, d.kind) || d.range ||
+      listed(pc.not_qualifiers, d.qualifier))
+    return false;
   size_t lead_b = g.clause_at, first_b = l.opens, first_e = drafts[first_part].b;
   while (lead_b < d.b && (text[lead_b] == U' ' || text[lead_b] == U'\u3000')) ++lead_b;
-  size_t most = l.parallel->max_lead_chars;
+  size_t most = pc.max_lead_chars;
   if (lead_b >= d.b || d.b - lead_b > most || first_e - first_b > most) return false;
-  return !new_verb(text, lead_b, d.b, first_b, first_e, l.parallel->verbs);
+  return !new_verb(text, lead_b, d.b, first_b, first_e, pc.verbs);
 }
 
 // The parts of drafts[w] from drafts[k] on, the list opening at `opens`: the figures of its

@@ -1114,6 +1114,8 @@ struct FactPatternRules {
     std::u32string breaks_after_colon;  // the same after 其中：
     Lexicon verbs;                      // words that open a new statement (撬动, 达到, 比)
     size_t max_lead_chars = 0;          // a clause's words before its figure, at most: a noun's
+    std::vector<std::string> kinds;     // the kinds of figure such a clause may hold (money)
+    std::vector<std::string> not_qualifiers;  // bounds (单项合同额500万元以上): no part
   };
   struct CombineRule {
     std::string name;
