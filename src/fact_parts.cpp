@@ -63,18 +63,26 @@ bool breaks_within(std::u32string_view text, size_t from, size_t to, std::u32str
 
 // Where a list of parts stops in the gap [from, to) before a figure, as read by mark_list.
 struct ListGap {
-  bool stops = false;  // the list ends in the gap
-  bool inner = false;  // the figure lies in a bracket a list of its own opened
+  bool stops = false;   // the list ends in the gap
+  bool inner = false;   // the figure lies in a bracket a list of its own opened
+  int clauses = 0;      // the breaks it goes on over (parallel_clauses): 其中A18万元，B12.4万元
+  size_t clause_at = 0;  // where the clause after the last of them begins
 };
 
-// The gap before a figure of the list: a clause break ends it; a closing bracket not opened
-// in the list ends it too (投入5000万元（其中财政资金3000万元）、撬动社会资本2000万元: the
-// 2000万 lies outside the bracket, and was a part); the words again (其中)
-// open a list of the figure before them: it ends this one, but when they open a bracket its
-// figures are skipped, breaks and all, up to its close (inner_depth: the depth of that
-// bracket, 0 when none is open).
-ListGap read_gap(std::u32string_view text, size_t from, size_t to, std::u32string_view breaks, const Lexicon& words,
-                 int& depth, int& inner_depth) {
+// The breaks of a list: those that end it, and those a parallel clause goes on over.
+struct ListBreaks {
+  std::u32string_view stops, goes_on;
+};
+
+// The gap before a figure of the list: a clause break ends it (one of goes_on opens a
+// clause the caller weighs); a closing bracket not opened in the list ends it too
+// (投入5000万元（其中财政资金3000万元）、撬动社会资本2000万元: the 2000万 lies outside the
+// bracket, and was a part); the words again (其中) open a list of the figure before them:
+// it ends this one, but when they open a bracket its figures are skipped, breaks and all,
+// up to its close (inner_depth: the depth of that bracket, 0 when none is open).
+ListGap read_gap(std::u32string_view text, size_t from, size_t to, ListBreaks breaks, const Lexicon& words, int& depth,
+                 int& inner_depth) {
+  ListGap g;
   for (size_t p = from; p < to; ++p) {
     char32_t c = text[p];
     if (kOpenBrackets.find(c) != std::u32string_view::npos) {
@@ -83,30 +91,88 @@ ListGap read_gap(std::u32string_view text, size_t from, size_t to, std::u32strin
     } else if (kCloseBrackets.find(c) != std::u32string_view::npos) {
       if (depth == 0) return {true, false};
       if (depth-- == inner_depth) inner_depth = 0;
-    } else if (inner_depth == 0 && (breaks.find(c) != std::u32string_view::npos || words.longest_at(text, p))) {
-      return {true, false};
+    } else if (inner_depth == 0) {
+      bool goes_on = breaks.goes_on.find(c) != std::u32string_view::npos;
+      if (goes_on && depth == 0) {
+        ++g.clauses;
+        g.clause_at = p + 1;
+      } else if (goes_on || breaks.stops.find(c) != std::u32string_view::npos || words.longest_at(text, p)) {
+        return {true, false};
+      }
     }
   }
-  return {false, inner_depth > 0};
+  g.inner = inner_depth > 0;
+  return g;
+}
+
+// Whether [b, e) holds a word of `verbs` that [fb, fe) does not: 撬动 in 撬动社会资本 after
+// 其中市级补助 (a new statement), not 达到 after 其中光伏电站收益达到 (a parallel one).
+bool new_verb(std::u32string_view text, size_t b, size_t e, size_t fb, size_t fe, const Lexicon& verbs) {
+  std::u32string_view first = text.substr(fb, fe - fb);
+  for (size_t p = b; p < e; ++p) {
+    auto m = verbs.longest_at(text, p);
+    if (m && p + m.len <= e && first.find(text.substr(p, m.len)) == std::u32string_view::npos) return true;
+  }
+  return false;
+}
+
+// The list a mark_list call reads: the whole, where the words open it, and for clauses
+// after a break (parallel_clauses) where its first part's clause began.
+struct PartsList {
+  size_t whole = 0, opens = 0;
+  ListBreaks breaks;
+  const FactPatternRules::ParallelClauses* parallel = nullptr;
+};
+
+// A clause after a break goes on the list when it is parallel to the first part's
+// (rules: facts.json total.parts_after parallel_clauses): the one clause right after the
+// part before it, a noun then an exact figure of the whole's measure and of the kinds
+// listed, no verb the first part's clause lacks. 其中光伏电站收益18万元，农机服务收入12.4万元,
+// not ，撬动社会资本200万元, nor ，单项合同额500万元以上 (a bound), nor 其中科级干部21人，移送
+// 司法机关7人 (a count: its verbs are too many to list).
+bool parallel_clause(const std::vector<Draft>& drafts, std::u32string_view text, const PartsList& l, const ListGap& g,
+                     size_t p, size_t first_part, const KindRegistry& kinds) {
+  if (!l.parallel || g.clauses != 1 || g.inner || first_part >= p) return false;
+  const Draft& d = drafts[p];
+  const auto& pc = *l.parallel;
+  auto listed = [](const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  if (!additive(d, kinds) || !same_measure(d, drafts[l.whole]) || !listed(pc.kinds, d.kind) || d.range ||
+      listed(pc.not_qualifiers, d.qualifier))
+    return false;
+  size_t lead_b = g.clause_at, first_b = l.opens, first_e = drafts[first_part].b;
+  while (lead_b < d.b && (text[lead_b] == U' ' || text[lead_b] == U'\u3000')) ++lead_b;
+  size_t most = pc.max_lead_chars;
+  if (lead_b >= d.b || d.b - lead_b > most || first_e - first_b > most) return false;
+  return !new_verb(text, lead_b, d.b, first_b, first_e, pc.verbs);
 }
 
 // The parts of drafts[w] from drafts[k] on, the list opening at `opens`: the figures of its
 // kind and unit in the clause the words open, with its list (其中财政资金3000万元、社会资本
-// 2000万元), while they come to no more than it; not a later clause (其中财政资金3000万元，
-// 撬动社会资本1000万元: outside the 5000万), nor the parts of a part (its own list).
-void mark_list(std::vector<Draft>& drafts, std::u32string_view text, size_t k, size_t w, size_t opens,
-               std::u32string_view breaks, const Lexicon& words, const KindRegistry& kinds, std::string_view rule) {
-  const Draft& whole = drafts[w];
+// 2000万元), and the parallel clauses after it, while they come to no more than it; not a
+// later clause of its own (其中财政资金3000万元，撬动社会资本1000万元: outside the 5000万),
+// nor the parts of a part (its own list).
+void mark_list(std::vector<Draft>& drafts, std::u32string_view text, size_t k, const PartsList& l, const Lexicon& words,
+               const KindRegistry& kinds, std::string_view rule) {
+  const Draft& whole = drafts[l.whole];
   Decimal sum = Decimal::of(0);
   int depth = 0, inner_depth = 0;
+  size_t first_part = drafts.size();
+  std::string_view named = rule;  // the rule parts from here on name
   for (size_t p = k; p < drafts.size() && p - k < kMaxPartsApart; ++p) {
-    ListGap g = read_gap(text, p == k ? opens : drafts[p - 1].e, drafts[p].b, breaks, words, depth, inner_depth);
+    ListGap g = read_gap(text, p == k ? l.opens : drafts[p - 1].e, drafts[p].b, l.breaks, words, depth, inner_depth);
     if (g.stops) break;
+    if (g.clauses > 0) {
+      if (!parallel_clause(drafts, text, l, g, p, first_part, kinds)) break;
+      named = l.parallel->name;
+    }
     if (g.inner || !additive(drafts[p], kinds) || !same_measure(drafts[p], whole)) continue;
     auto next = sum.add(*drafts[p].value);
     if (!next || *whole.value < *next) break;
     sum = *next;
-    make_part(drafts[p], whole, rule);
+    make_part(drafts[p], whole, named);
+    first_part = std::min(first_part, p);
   }
 }
 
@@ -133,10 +199,18 @@ void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, cons
     }
     if (w >= k || k - w > kMaxPartsApart || !whole_like(drafts[w], kinds)) continue;
     bool colon = word_end < drafts[k].b && (text[word_end] == U'：' || text[word_end] == U':');
+    PartsList l{w, word_end, {}, rule.parallel ? &*rule.parallel : nullptr};
     // The break right after the words opens the clause: 其中，财政资金…
-    size_t opens = word_end;
-    while (opens < drafts[k].b && clause_breaks.find(text[opens]) != std::u32string::npos) ++opens;
-    mark_list(drafts, text, k, w, opens, colon ? std::u32string_view(list_breaks) : clause_breaks, words, kinds, rule.name);
+    while (l.opens < drafts[k].b && clause_breaks.find(text[l.opens]) != std::u32string::npos) ++l.opens;
+    // The breaks a parallel clause goes on over end the list no more (，, and ； after 其中：).
+    std::u32string_view goes_on;
+    if (l.parallel) goes_on = colon ? l.parallel->breaks_after_colon : l.parallel->breaks;
+    std::u32string_view base = colon ? std::u32string_view(list_breaks) : clause_breaks;
+    std::u32string stops;
+    for (char32_t c : base)
+      if (goes_on.find(c) == std::u32string_view::npos) stops.push_back(c);
+    l.breaks = {stops, goes_on};
+    mark_list(drafts, text, k, l, words, kinds, rule.name);
   }
 }
 

@@ -1638,7 +1638,7 @@ char shape_letter(const FP::CombineItemRule& it) {
 
 // A combination rule: its production takes one shape of items, checked here so that
 // a rules edit that does not fit says so when the rules load.
-FP::CombineRule load_combination(const Node& n) {
+FP::CombineRule load_combination(const Node& n, const KindRegistry& kinds) {
   using C = FP::Combination;
   static const std::map<std::string, C> names = {
       {"fixed_figure", C::fixed_figure}, {"bounds", C::bounds}, {"respectively", C::respectively},
@@ -1650,10 +1650,25 @@ FP::CombineRule load_combination(const Node& n) {
        "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"},
       {C::parts, {"FW"}, "parts takes [\"fact\", {\"words\": [...]}]"},
       {C::sum, {"WF"}, "sum takes [{\"words\": [...]}, \"fact\"]"}};
-  n.keys({"name", "pattern", "produce"});
+  n.keys({"name", "pattern", "produce", "parallel_clauses"});
   FP::CombineRule c;
   c.name = n.at("name").str();
   c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively, parts, sum)");
+  if (auto p = n.opt("parallel_clauses")) {
+    if (c.produce != C::parts) p->fail("parallel_clauses only for parts");
+    p->keys({"name", "breaks", "breaks_after_colon", "verbs", "max_lead_chars", "kinds", "not_qualifiers"});
+    auto& pc = c.parallel.emplace();
+    pc.name = p->at("name").str();
+    pc.breaks = p->at("breaks").text();
+    pc.breaks_after_colon = p->at("breaks_after_colon").text();
+    add_words(pc.verbs, p->at("verbs"), 0);
+    pc.max_lead_chars = size_t(p->at("max_lead_chars").integer(1, 200));
+    for (const Node& k : p->at("kinds").list()) pc.kinds.push_back(known_kind(k, kinds));
+    for (const Node& q : p->at("not_qualifiers").list()) {
+      if (!kQualifiers.count(q.str())) q.fail("unknown qualifier \"" + q.str() + "\"");
+      pc.not_qualifiers.push_back(q.str());
+    }
+  }
   std::string shape;
   for (const Node& item : n.at("pattern").list()) {
     c.items.push_back(parse_combine_item(item));
@@ -1665,11 +1680,11 @@ FP::CombineRule load_combination(const Node& n) {
   return c;
 }
 
-void load_facts(const Node& root, FactPatternRules& r) {
+void load_facts(const Node& root, FactPatternRules& r, const KindRegistry& kinds) {
   root.keys({"patterns", "combinations", "inside_qualifier", "refusals"});
   for (const Node& n : root.at("patterns").list()) r.patterns.push_back(load_fact_pattern(n));
   if (auto cs = root.opt("combinations"))
-    for (const Node& n : cs->list()) r.combinations.push_back(load_combination(n));
+    for (const Node& n : cs->list()) r.combinations.push_back(load_combination(n, kinds));
   if (auto iq = root.opt("inside_qualifier")) {
     iq->keys({"name"});
     r.inside_qualifier_rule = iq->at("name").str();
@@ -1948,10 +1963,16 @@ void load_subjects(const Node& root, SubjectRules& r) {
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
              "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade", "rated_activities"});
   if (auto rl = root.opt("respectively_lists")) {
-    rl->keys({"localizers", "owner_suffixes", "paired_owners"});
+    rl->keys({"localizers", "owner_suffixes", "paired_owners", "ordinal_lists"});
     add_words(r.respectively_localizers, rl->at("localizers"), 0);
     add_words(r.respectively_owner_suffixes, rl->at("owner_suffixes"), 0);
     if (auto po = rl->opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
+    if (auto ol = rl->opt("ordinal_lists")) {
+      ol->keys({"name", "prefixes", "numerals"});
+      r.respectively_ordinal_rule = ol->at("name").str();
+      add_words(r.respectively_ordinal_prefixes, ol->at("prefixes"), 0);
+      r.respectively_ordinal_numerals = ol->at("numerals").text();
+    }
   }
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
@@ -2063,7 +2084,7 @@ const std::map<std::string, Loader>& loaders() {
       {"qualifiers.json", [](const Node& n, Rules& r) { load_qualifiers(n, r.qualifiers); }},
       {"exclusions.json", [](const Node& n, Rules& r) { load_exclusions(n, r.exclusions); }},
       {"subjects.json", [](const Node& n, Rules& r) { load_subjects(n, r.subjects); }},
-      {"facts.json", [](const Node& n, Rules& r) { load_facts(n, r.facts); }},
+      {"facts.json", [](const Node& n, Rules& r) { load_facts(n, r.facts, r.kinds); }},
   };
   return table;
 }

@@ -27,6 +27,8 @@ class RespectivelyLists {
                                 std::string_view rule) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
                       bool share_head) const;
+  size_t numerals_from(size_t b, size_t e) const;
+  bool pair_ordinals(std::vector<SubjectFigure>& figures, size_t k, std::vector<Range> items) const;
 
   const SubjectFinder& f_;
 };
@@ -60,7 +62,8 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
     if (!shared) shared = after_paired_owners(end, floor, counting, n);
     if (!shared) shared = one_measure(end, floor, counting);
     auto items = shared ? std::vector<Range>(n, *shared) : list_before(end, floor, counting);
-    if (items.empty() && pair_with_figures_before(figures, k, n, end, floor, rule)) {
+    if ((items.empty() && pair_with_figures_before(figures, k, n, end, floor, rule)) ||
+        (!shared && items.size() == n && pair_ordinals(figures, k, items))) {
       k = last;
       continue;
     }
@@ -194,6 +197,45 @@ bool RespectivelyLists::pair_with_figures_before(std::vector<SubjectFigure>& fig
   for (size_t i = 0; i < n; ++i) {
     figures[k + i].subject = figures[before[n - 1 - i]].subject;
     figures[k + i].subject.rule = rule;
+  }
+  return true;
+}
+
+// The end of the run of ordinal numerals (subjects.json respectively_lists ordinal_lists)
+// from b on, before e.
+size_t RespectivelyLists::numerals_from(size_t b, size_t e) const {
+  const auto& digits = f_.r_.respectively_ordinal_numerals;
+  while (b < e && digits.find(f_.in_.text[b]) != std::u32string::npos) ++b;
+  return b;
+}
+
+// 第一、二、三产业增加值分别增长5.1%、6.2%、7.3%: places led by an ordinal prefix before the
+// first, each place alone between separators, the last one followed by the head every
+// place takes (产业增加值): 第一产业增加值, 二产业增加值, 三产业增加值 (it gave 第一 and 二, the
+// places of unequal length). The first noun is cut to its prefix (全县第一 -> 第一). Not
+// 第一书记、驻村干部: a noun after the place.
+bool RespectivelyLists::pair_ordinals(std::vector<SubjectFigure>& figures, size_t k, std::vector<Range> items) const {
+  const auto& t = f_.in_.text;
+  const std::string& rule = f_.r_.respectively_ordinal_rule;
+  if (rule.empty() || items.size() < 2) return false;
+  // The first: a prefix right before a run of numerals that ends the noun.
+  size_t q = items[0].second;
+  while (q > items[0].first && numerals_from(q - 1, items[0].second) == items[0].second) --q;
+  auto prefix = f_.r_.respectively_ordinal_prefixes.longest_ending_at(t, q);
+  if (q == items[0].second || !prefix || q - prefix.len < items[0].first) return false;
+  items[0].first = q - prefix.len;
+  for (size_t i = 1; i + 1 < items.size(); ++i)
+    if (numerals_from(items[i].first, items[i].second) != items[i].second) return false;
+  const Range& last = items.back();
+  size_t head = numerals_from(last.first, last.second);
+  if (head == last.first || head == last.second) return false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    Subject& s = figures[k + i].subject;
+    s.rule = rule;
+    s.b = items[i].first;
+    s.e = i + 1 < items.size() ? items[i].second : last.second;
+    s.hb = s.he = 0;
+    if (i + 1 < items.size()) s.hb = head, s.he = last.second;
   }
   return true;
 }

@@ -127,6 +127,8 @@ TEST_P(CombinationTable, NamesTheRule) {
     if (w.contains("subject"))
       EXPECT_EQ(f.subject.empty() ? std::string() : slice(text, f.subject), text_or_null(w.at("subject"))) << wtext;
     if (w.contains("aspect")) EXPECT_EQ(f.aspect, text_or_null(w.at("aspect"))) << wtext;
+    if (w.contains("part_of"))  // the text of the whole the figure lies in, or null
+      EXPECT_EQ(f.part_of.empty() ? std::string() : slice(text, f.part_of), text_or_null(w.at("part_of"))) << wtext;
     if (w.contains("range")) {
       ASSERT_TRUE(f.range) << wtext;
       EXPECT_EQ(f.range->first.str(), w.at("range")[0].get<std::string>()) << wtext;
@@ -143,6 +145,7 @@ TEST_P(CombinationTable, NamesTheRule) {
     if (r.contains("kind")) EXPECT_EQ(f.rules->kind, r.at("kind").get<std::string>()) << wtext;
     if (r.contains("unit")) EXPECT_EQ(f.rules->unit, r.at("unit").get<std::string>()) << wtext;
     if (r.contains("aspect")) EXPECT_EQ(f.rules->aspect, r.at("aspect").get<std::string>()) << wtext;
+    if (r.contains("part")) EXPECT_EQ(f.rules->part, r.at("part").get<std::string>()) << wtext;
   }
 }
 

@@ -852,6 +852,11 @@ struct SubjectRules {
   // 城乡低保标准分别提高到860元和720元: one word that names as many owners as it has
   // characters (城乡: town and country); each figure measures the noun after it.
   Lexicon respectively_paired_owners;
+  // 第一、二、三产业增加值分别增长…: a list of places led by an ordinal prefix (第) before the
+  // head of the last noun; each place takes that head (第一产业增加值, 二产业增加值).
+  std::string respectively_ordinal_rule;
+  Lexicon respectively_ordinal_prefixes;
+  std::u32string respectively_ordinal_numerals;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
@@ -1116,10 +1121,24 @@ struct FactPatternRules {
     std::vector<std::string> qualifiers;  // fact: the qualifiers it may have (none: any)
     std::optional<Lexicon> words;         // words
   };
+  // parts only: the clauses after a break that go on a list of parts when they are
+  // parallel to its first (其中光伏电站收益18万元，农机服务收入12.4万元: a noun and a figure
+  // of the whole's unit), not when they hold a verb the first part's clause does not
+  // (其中市级补助18万元，撬动社会资本200万元: a new statement).
+  struct ParallelClauses {
+    std::string name;
+    std::u32string breaks;              // the breaks such a clause goes on over
+    std::u32string breaks_after_colon;  // the same after 其中：
+    Lexicon verbs;                      // words that open a new statement (撬动, 达到, 比)
+    size_t max_lead_chars = 0;          // a clause's words before its figure, at most: a noun's
+    std::vector<std::string> kinds;     // the kinds of figure such a clause may hold (money)
+    std::vector<std::string> not_qualifiers;  // bounds (单项合同额500万元以上): no part
+  };
   struct CombineRule {
     std::string name;
     std::vector<CombineItemRule> items;
     Combination produce = Combination::bounds;
+    std::optional<ParallelClauses> parallel;
   };
   std::vector<CombineRule> combinations;
   // The qualifier a numeral carries inside (十余万: more_than) given to its fact.
