@@ -95,7 +95,9 @@ class FactFinder : private facts::FactText {
       while (next_draft < drafts_.size() && drafts_[next_draft].e <= i) ++next_draft;
       bool overlaps = next_draft < drafts_.size() && drafts_[next_draft].b < i + m.len;
       auto blocked = q_.not_units.longest_at(s_, i);
-      if (overlaps || (blocked && blocked.len > m.len) || zones_.quoted(i, i + m.len) || zones_.in_url(i)) continue;
+      if (overlaps || (blocked && blocked.len > m.len) || blocked_from_before(i) || zones_.quoted(i, i + m.len) ||
+          zones_.in_url(i))
+        continue;
       const QuantityRules::Unit& u = q_.fixed[size_t(m.value)];
       Draft d;
       d.b = d.nb = i;
@@ -113,6 +115,15 @@ class FactFinder : private facts::FactText {
     if (found.empty()) return;
     drafts_.insert(drafts_.end(), found.begin(), found.end());
     std::stable_sort(drafts_.begin(), drafts_.end(), [](const Draft& a, const Draft& b) { return a.b < b.b; });
+  }
+
+  // A not_units word that starts before position i and runs into it: 上半年, 下半年, 每半年
+  // hold the fixed word 半年 (quantities.json duration.half_year), but are a half of the
+  // calendar year or a period, no span of half a year.
+  bool blocked_from_before(size_t i) const {
+    for (size_t k = 1; k <= i && k < q_.not_units.max_len(); ++k)
+      if (auto w = q_.not_units.longest_at(s_, i - k); w && w.len > k) return true;
+    return false;
   }
 
   // A fixed word's qualifiers, as any figure's (一半以上, 超过半数): without them 一半以上
