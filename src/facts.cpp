@@ -341,7 +341,7 @@ class FactFinder : private facts::FactText {
     if (d.part_e > d.part_b) f.part_of = j_.span(d.part_b, d.part_e);
     bool by_clause = false;
     f.period = period_at(d.nb, by_clause);
-    f.year = year_of(f.period, in_.report_year);
+    f.year = year_of(f.period, in_.report_year, in_.plan_year_offset);
     if (in_.explain) {
       FactRules& r = f.rules.mut();
       r.numeral.assign(d.numeral_rules.begin(), d.numeral_rules.end());

@@ -421,7 +421,7 @@ void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>
       else j.null();
       j.key("year");
       if (doc.report_year && s.period != Period::none)
-        j.integer(*doc.report_year + (s.period == Period::this_year ? 1 : 0));
+        j.integer(*doc.report_year + (s.period == Period::this_year ? doc.plan_year_offset : 0));
       else
         j.null();
       if (o.explain) {
@@ -554,7 +554,7 @@ void write_front(Json& j, const Document& doc) {
   if (doc.report_year) j.integer(*doc.report_year);
   else j.null();
   j.key("this_year");
-  if (doc.report_year) j.integer(*doc.report_year + 1);
+  if (doc.report_year) j.integer(*doc.report_year + doc.plan_year_offset);
   else j.null();
   j.end_object();
   j.key("genre").string(doc.genre);

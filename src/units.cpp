@@ -399,6 +399,8 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
       if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
       st.report_year = year_of_digits(m->group(1, status)) + rule.offset;
       st.year_rule = rule.name;
+      st.year_periods = rule.periods;
+      st.year_place = covering(place);
       return;
     }
   }
