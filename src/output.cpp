@@ -609,6 +609,11 @@ void write_warnings(Json& j, const std::vector<Warning>& warnings) {
     j.key("span");
     if (w.has_span) j.span(w.span);
     else j.null();
+    if (!w.spans.empty()) {
+      j.key("spans").begin_array();
+      for (Span sp : w.spans) j.span(sp);
+      j.end_array();
+    }
     j.end_object();
   }
   j.end_array();

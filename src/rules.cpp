@@ -756,6 +756,24 @@ StructureRules::YearRule load_year_rule(const Node& n) {
   return y;
 }
 
+// structure.json year_not_over: its year rules must be report_year rules (a misspelt name
+// would turn the check off without a word).
+void load_year_not_over(const Node& n, StructureRules& r) {
+  n.keys({"name", "year_rules", "furniture", "date_regex", "last_month", "review_months", "offset"});
+  auto& y = r.year_not_over;
+  y.name = n.at("name").str();
+  for (const Node& rule : n.at("year_rules").list()) {
+    y.year_rules.push_back(rule.str());
+    auto same = [&](const StructureRules::YearRule& yr) { return yr.name == y.year_rules.back(); };
+    if (std::none_of(r.report_year.begin(), r.report_year.end(), same)) rule.fail("no report_year rule of this name");
+  }
+  for (const Node& f : n.at("furniture").list()) y.furniture.push_back(f.str());
+  y.date = compile_pattern(n.at("date_regex"));
+  y.last_month = int(n.at("last_month").integer(1, 12));
+  y.review_months = int(n.at("review_months").integer(0, 12));
+  y.offset = int(n.at("offset").integer(-5, 5));
+}
+
 // The unknown-heading warning and the genres of structure.json.
 void load_heading_extras(const Node& root, StructureRules& r) {
   if (auto l = root.opt("headline_labels")) {
@@ -858,7 +876,7 @@ void load_headline(const Node& h, StructureRules& r) {
 }
 
 void load_structure(const Node& root, StructureRules& r) {
-  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
+  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "year_not_over", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
              "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading",
              "contents"});
@@ -882,6 +900,7 @@ void load_structure(const Node& root, StructureRules& r) {
     r.subtitles.push_back(std::move(s));
   }
   for (const Node& n : root.at("report_year").list()) r.report_year.push_back(load_year_rule(n));
+  if (auto y = root.opt("year_not_over")) load_year_not_over(*y, r);
   for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
   if (auto rc = root.opt("region_clauses")) {
     rc->keys({"marks"});

@@ -293,6 +293,14 @@ struct StructureRules {
     std::string periods;
   };
   std::vector<YearRule> report_year;
+  // A digest's report year not over at the page's date (临水市2024年度… dated 2024-01-19):
+  // warned; within review_months of that year the report year moves by offset.
+  struct YearNotOver {
+    std::string name;  // empty: off
+    std::vector<std::string> year_rules, furniture;
+    LazyRegex date;  // group 1 the year, group 2 the month
+    int last_month = 11, review_months = 3, offset = -1;
+  } year_not_over;
   std::vector<NamedRegex> region;
   // After these a clause of the front matter starts, where a region rule is tried.
   std::u32string region_clause_marks = U"，,。；;：:！？!?";
