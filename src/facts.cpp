@@ -356,7 +356,7 @@ class FactFinder : private facts::FactText {
     if (d.part_e > d.part_b) f.part_of = j_.span(d.part_b, d.part_e);
     bool by_clause = false;
     f.period = period_at(d.nb, by_clause);
-    f.year = year_of(f.period, in_.report_year);
+    f.year = year_of(f.period, in_.report_year, in_.plan_year_offset);
     bool status_holds = d.status_cue && digestx::status_holds(*d.status_cue, f.period);
     if (status_holds) f.status = d.status;
     if (in_.explain) {

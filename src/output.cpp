@@ -423,7 +423,7 @@ void write_paragraphs(Json& j, const Document& doc, const std::vector<Paragraph>
       else j.null();
       j.key("year");
       if (doc.report_year && s.period != Period::none)
-        j.integer(*doc.report_year + (s.period == Period::this_year ? 1 : 0));
+        j.integer(*doc.report_year + (s.period == Period::this_year ? doc.plan_year_offset : 0));
       else
         j.null();
       if (o.explain) {
@@ -556,7 +556,7 @@ void write_front(Json& j, const Document& doc) {
   if (doc.report_year) j.integer(*doc.report_year);
   else j.null();
   j.key("this_year");
-  if (doc.report_year) j.integer(*doc.report_year + 1);
+  if (doc.report_year) j.integer(*doc.report_year + doc.plan_year_offset);
   else j.null();
   j.end_object();
   j.key("genre").string(doc.genre);
@@ -611,6 +611,11 @@ void write_warnings(Json& j, const std::vector<Warning>& warnings) {
     j.key("span");
     if (w.has_span) j.span(w.span);
     else j.null();
+    if (!w.spans.empty()) {
+      j.key("spans").begin_array();
+      for (Span sp : w.spans) j.span(sp);
+      j.end_array();
+    }
     j.end_object();
   }
   j.end_array();

@@ -23,9 +23,22 @@ bool blocked(std::u32string_view s, size_t begin, size_t end, const PeriodRules&
   return bool(rules.not_after.longest_ending_at(s, begin)) || bool(rules.not_before.longest_at(s, end));
 }
 
+// A frame whose sentences before any marker have no period and whose this_year events
+// with a month date their own sentence (digest_event): a digest's, a half-year digest's.
+bool digest_like(PeriodFrame frame) { return frame == PeriodFrame::digest || frame == PeriodFrame::half_year; }
+
+// A marker that counts in this frame: 上半年, 下半年 only in a half-year digest (in a yearly
+// one 2024年上半年 is the year the running period or the year names).
+bool counts_in(const PeriodRules::Marker& marker, PeriodFrame frame) {
+  return !marker.half_year_only || frame == PeriodFrame::half_year;
+}
+
 // A marker word's period in the frame of the document.
 PeriodMark mark_of(const PeriodRules::Marker& marker, PeriodFrame frame) {
-  if (frame != PeriodFrame::full_report) return PeriodMark{marker.period, marker.name, true, marker.sentence_only};
+  if (frame == PeriodFrame::half_year && marker.half_year_given)
+    return PeriodMark{marker.half_year_period, marker.name, true, marker.half_year_sentence_only};
+  if (frame != PeriodFrame::full_report && frame != PeriodFrame::half_year)
+    return PeriodMark{marker.period, marker.name, true, marker.sentence_only};
   bool only = marker.full_report_sentence_only || (marker.sentence_only && !marker.full_report_given);
   return PeriodMark{marker.full_report_period, marker.name, true, only};
 }
@@ -40,7 +53,8 @@ std::optional<PeriodMark> lead_clause_marker(std::u32string_view s, const Period
     if (is_ascii_digit(c) || rules.lead_clause_not_in.find(c) != std::u32string::npos) return std::nullopt;
     if (is_open_quote(c) || rules.lead_clause_breaks.find(c) == std::u32string::npos) continue;
     auto m = rules.marker_words.longest_at(s, i + 1);
-    if (!m || blocked(s, i + 1, i + 1 + m.len, rules)) return std::nullopt;
+    if (!m || blocked(s, i + 1, i + 1 + m.len, rules) || !counts_in(rules.markers[size_t(m.value)], frame))
+      return std::nullopt;
     PeriodMark mark = mark_of(rules.markers[size_t(m.value)], frame);
     mark.rule = rules.lead_clause_rule;
     return mark;
@@ -106,11 +120,15 @@ std::optional<PeriodMark> year_mark(std::u32string_view s, size_t i, int report_
   size_t before_dash = i - 4 - (dash ? dash.len : 0);  // the year's end before the dash, if any
   if (dash && before_dash > 0 && (year_digit(s[before_dash - 1]) >= 0 || s[before_dash - 1] == rules.year_suffix[0]))
     return std::nullopt;
+  // A half-year digest's 2019年下半年，将…, 2019年底前建成…: the plan of its own year.
+  if (frame == PeriodFrame::half_year && *year == report_year && rules.half_year_plan_words.longest_at(s, after))
+    return PeriodMark{Period::this_year, rules.half_year_rule, true};
   if (const PeriodRules::Marker* marker = year_marker(*year, report_year, rules)) {
-    if (frame != PeriodFrame::digest && month_follows(s, after, rules))
+    if (!digest_like(frame) && month_follows(s, after, rules))
       return PeriodMark{marker->period, rules.dated_event_rule, true, true};
-    PeriodMark mark{marker->period, marker->name, true};
-    return frame == PeriodFrame::digest ? digest_event(mark, s, after, rules) : mark;
+    // mark_of: a half-year digest's 2020年 lies past its plan (in_half_year).
+    PeriodMark mark = mark_of(*marker, frame);
+    return digest_like(frame) ? digest_event(mark, s, after, rules) : mark;
   }
   if (opens_as_other_year(s, i - 4, after, *year, report_year, rules)) return PeriodMark{Period::none, rules.other_year_rule, true, true};
   return std::nullopt;
@@ -129,9 +147,9 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
       const PeriodRules::Marker& marker = rules.markers[size_t(m.value)];
-      if (!blocked(s, i, i + m.len, rules) && !inside_word(s, i, marker)) {
+      if (!blocked(s, i, i + m.len, rules) && !inside_word(s, i, marker) && counts_in(marker, frame)) {
         PeriodMark mark = mark_of(marker, frame);
-        return frame == PeriodFrame::digest ? digest_event(mark, s, i + m.len, rules) : mark;
+        return digest_like(frame) ? digest_event(mark, s, i + m.len, rules) : mark;
       }
     }
     // Year markers: "2022年" at the report year or an offset from it.
@@ -176,7 +194,8 @@ bool opens_period_paragraph(std::u32string_view line, std::u32string_view before
 std::optional<PeriodMark> header_period(std::u32string_view header, std::optional<int> report_year,
                                         const PeriodRules& rules, PeriodFrame frame) {
   if (rules.table_cell_rule.empty() || header.empty()) return std::nullopt;
-  if (auto m = rules.marker_words.longest_at(header, 0)) {
+  auto m = rules.marker_words.longest_at(header, 0);
+  if (m && counts_in(rules.markers[size_t(m.value)], frame)) {
     PeriodMark mark = mark_of(rules.markers[size_t(m.value)], frame);
     // 去年 of a full report: the year before its review; 去年同期 (not_before): a
     // comparison's base, of no period of its own.
@@ -234,7 +253,7 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     // (…，2024年1月…) dates nothing here.
     if (!mark) continue;
     bool of_no_period = mark->sentence_only && mark->period == Period::none;
-    bool event = mark->rule == rules.dated_event_rule && frame == PeriodFrame::digest;
+    bool event = mark->rule == rules.dated_event_rule && digest_like(frame);
     bool dates_clause = of_no_period || event || (!mark->sentence_only && mark->period != Period::none);
     if (!dates_clause) continue;
     mark->rule = rules.clause_marker_rule;
@@ -246,7 +265,7 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
 }
 
 PeriodMark start_period(const PeriodRules& rules, PeriodFrame frame) {
-  if (frame == PeriodFrame::digest) return {};
+  if (digest_like(frame)) return {};
   return PeriodMark{rules.full_report_start, rules.full_report_start_rule};
 }
 

@@ -108,6 +108,7 @@ struct StretchContext {
   bool with_periods = false;
   PeriodFrame frame = PeriodFrame::digest;
   std::optional<int> report_year;
+  int plan_year_offset = 1;  // Document::plan_year_offset
   bool explain = false;
   std::u32string unit_place;  // the unit's own place (桃坪乡 of 桃坪乡党委), matching view
   int unit_kind = -1;         // the kind of body it is (医院 of 第一人民医院党委), or -1
@@ -178,6 +179,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   fi.joined = &joined;
   fi.text = local_text;
   fi.report_year = cx.report_year;
+  fi.plan_year_offset = cx.plan_year_offset;
   fi.cut_figure_after = cut_figure_after(text, whole.end, rules.layout);
   fi.explain = cx.explain;
   fi.unit_place = cx.unit_place;
@@ -217,7 +219,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
     if (!f.subject.first.empty()) f.subject.first = shifted(f.subject.first, whole.start);
     if (!f.subject.second.empty()) f.subject.second = shifted(f.subject.second, whole.start);
   }
-  read_table_cells(text, found, rules, {cx.report_year, cx.frame, cx.with_periods, cx.explain});
+  read_table_cells(text, found, rules, {cx.report_year, cx.frame, cx.with_periods, cx.explain, cx.plan_year_offset});
   if (out.facts.empty()) out.facts = std::move(found);  // one paragraph: no second copy
   else for (Fact& f : found) out.facts.push_back(std::move(f));
   for (const Refusal& r : left_out) out.left_out.push_back({shifted(r.span, whole.start), r.rule});
@@ -346,6 +348,19 @@ void give_region(Document& doc, const std::string& region, const std::string& fr
 
 namespace {
 
+// A digest whose title's year rule reads a half-year review (structure.json year.half_year:
+// 兰溪区2019年上半年…述职摘登) takes periods.json period.half_year: written during its year,
+// its plan (下半年) of that year. Warned on the title: periods.this_year is then the report
+// year itself, where the contract's digest has the year after.
+void take_half_year(Document& doc, const Structure& st, const PeriodRules& pr) {
+  if (st.year_periods != "half_year" || pr.half_year_rule.empty() || doc.genre != "digest") return;
+  doc.periods_rule = pr.half_year_rule;
+  doc.plan_year_offset = pr.half_year_plan_year_offset;
+  std::string message = "a half-year review (" + st.year_rule + "): 今年以来/上半年 are the half under review, " +
+                        "下半年 the plan of the same year; periods.this_year is the report year (" + pr.half_year_rule + ")";
+  doc.warnings.push_back({"half_year_report", message, !st.year_place.empty(), st.year_place});
+}
+
 // The front matter of a document found by the structure stage: title, region, year,
 // genre, furniture and the structure's warnings.
 void take_front(Document& doc, Structure& st, const Rules& rules, const ExtractOptions& options) {
@@ -364,6 +379,7 @@ void take_front(Document& doc, Structure& st, const Rules& rules, const ExtractO
   doc.genre_rule = st.genre_rule;
   doc.furniture = std::move(st.furniture);
   doc.warnings.insert(doc.warnings.end(), st.warnings.begin(), st.warnings.end());
+  take_half_year(doc, st, rules.periods);
 }
 
 // periods.json full_report_given_after: a full report dated after the year it reviews,
@@ -395,12 +411,15 @@ bool given_after_year(const Document& doc, const Rules& rules) {
   return found || std::any_of(last.begin(), last.begin() + long(std::min(seen, n)), after);
 }
 
-StretchContext context_of(const Document& doc, const ExtractOptions& options) {
+StretchContext context_of(const Document& doc, const Rules& rules, const ExtractOptions& options) {
   StretchContext cx;
-  cx.frame = doc.genre != "full_report"   ? PeriodFrame::digest
-             : doc.periods_rule.empty() ? PeriodFrame::full_report
-                                        : PeriodFrame::full_report_after;
+  bool half_year = !doc.periods_rule.empty() && doc.periods_rule == rules.periods.half_year_rule;
+  cx.frame = half_year                   ? PeriodFrame::half_year
+             : doc.genre != "full_report" ? PeriodFrame::digest
+             : doc.periods_rule.empty()   ? PeriodFrame::full_report
+                                          : PeriodFrame::full_report_after;
   cx.report_year = doc.report_year;
+  cx.plan_year_offset = doc.plan_year_offset;
   cx.explain = options.explain;
   return cx;
 }
@@ -438,7 +457,7 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   }
   take_front(doc, st, rules, options);
   if (given_after_year(doc, rules)) doc.periods_rule = rules.periods.full_report_given_after_rule;
-  StretchContext cx = context_of(doc, options);
+  StretchContext cx = context_of(doc, rules, options);
   for (SidebarText& sb : st.sidebars) {
     // A label with no text of its own is no sidebar: 相关链接： over a list of other
     // articles that is all page furniture gave an empty sidebar at [0, 0).
@@ -469,8 +488,8 @@ Unit with_heading(UnitText& t, const std::vector<Span>& markup) {
   return u;
 }
 
-StretchContext unit_context(const Document& doc, const ExtractOptions& options) {
-  StretchContext cx = context_of(doc, options);
+StretchContext unit_context(const Document& doc, const Rules& rules, const ExtractOptions& options) {
+  StretchContext cx = context_of(doc, rules, options);
   cx.with_periods = true;
   return cx;
 }
@@ -490,7 +509,7 @@ void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, con
 // out to `too_large`, in the order of the units. The first fault goes up.
 void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Rules& rules,
                 const ExtractOptions& options, std::vector<Refusal>& too_large) {
-  StretchContext cx = unit_context(doc, options);
+  StretchContext cx = unit_context(doc, rules, options);
   std::vector<std::vector<Refusal>> too_large_in_unit(units.size());
   auto fill_one = [&](size_t k) { fill_unit(doc.text, units[k], out[k], k, cx, rules, options, too_large_in_unit[k]); };
   bool parallel = doc.text.size() >= kParallelChars;
@@ -651,7 +670,7 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
   }
   w->too_large.resize(n);
   w->failures.resize(n);
-  auto work = [this, w = w.get(), cx = unit_context(doc, options_)](size_t k) {
+  auto work = [this, w = w.get(), cx = unit_context(doc, *rules_, options_)](size_t k) {
     if (w->abandoned) return;
     try {
       fill_unit(doc.text, w->texts[k], w->units[k], w->first + k, cx, *rules_, options_, w->too_large[k]);

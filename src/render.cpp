@@ -12,6 +12,7 @@
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
 #include "digestx/panel.hpp"
+#include "digestx/periods.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "render_assets.hpp"
@@ -85,14 +86,13 @@ const char* period_key(Period p) {
   return name ? name : "none";
 }
 
-std::optional<int> period_year(Period p, std::optional<int> report_year) {
-  if (!report_year || p == Period::none) return std::nullopt;
-  return *report_year + (p == Period::this_year ? 1 : 0);
+std::optional<int> period_year(Period p, std::optional<int> report_year, int plan_offset) {
+  return year_of(p, report_year, plan_offset);
 }
 
-std::string period_label(Period p, std::optional<int> report_year) {
+std::string period_label(Period p, std::optional<int> report_year, int plan_offset) {
   std::string out = p == Period::last_year ? "last year" : p == Period::this_year ? "this year" : "no period";
-  if (auto y = period_year(p, report_year)) out += " " + std::to_string(*y);
+  if (auto y = period_year(p, report_year, plan_offset)) out += " " + std::to_string(*y);
   return out;
 }
 
@@ -215,7 +215,7 @@ void write_header(Section& s) {
   meta_item(out, "region", region_of(doc).empty() ? "unknown" : region_of(doc));
   meta_item(out, "report year",
             doc.report_year ? std::to_string(*doc.report_year) + " (last year " + std::to_string(*doc.report_year) +
-                                  ", this year " + std::to_string(*doc.report_year + 1) + ")"
+                                  ", this year " + std::to_string(*doc.report_year + doc.plan_year_offset) + ")"
                             : "unknown");
   meta_item(out, "units", std::to_string(doc.units.size()));
   meta_item(out, "facts", number_text(all_facts(doc)));
@@ -286,7 +286,7 @@ void write_toolbar(Section& s) {
   out += "</div><div class=\"filter\" data-filter=\"period\" role=\"group\" aria-label=\"period\"><span class=\"flabel\">period</span>";
   filter_button(out, "", "all", total, nullptr);
   for (Period p : {Period::last_year, Period::this_year, Period::none})
-    filter_button(out, period_key(p), period_label(p, s.doc.report_year), periods[size_t(p)],
+    filter_button(out, period_key(p), period_label(p, s.doc.report_year, s.doc.plan_year_offset), periods[size_t(p)],
                   (std::string("sw p-") + period_key(p)).c_str());
   out += "</div><output class=\"shown\">" + number_text(total) + " facts</output>";
   // Ways through the page, and the facts shown as a CSV file (made by the page's script).
@@ -371,8 +371,9 @@ void write_summary(Section& s) {
     append_html(out, kind_label(k));
     out += "</th>";
   }
-  out += "<th class=\"num money first\">" + period_label(Period::last_year, doc.report_year) + "</th><th class=\"num\">" +
-         period_label(Period::this_year, doc.report_year) + "</th></tr></thead>\n<tbody>\n";
+  out += "<th class=\"num money first\">" + period_label(Period::last_year, doc.report_year, doc.plan_year_offset) +
+         "</th><th class=\"num\">" + period_label(Period::this_year, doc.report_year, doc.plan_year_offset) +
+         "</th></tr></thead>\n<tbody>\n";
   for (const Block& b : s.blocks)
     if (b.unit) summary_row(out, s, b, summarise(b.unit->facts), kinds);
   out += "</tbody>";
@@ -403,7 +404,8 @@ void fact_row(std::string& out, const Section& s, const FactRef& r, size_t order
   out += '>';
   cell(out, std::to_string(order), "num", std::to_string(order));
   cell(out, r.where, "where", std::to_string(r.where_rank));
-  cell(out, period_label(f.period, s.doc.report_year), (std::string("p p-") + period_key(f.period)).c_str());
+  cell(out, period_label(f.period, s.doc.report_year, s.doc.plan_year_offset),
+       (std::string("p p-") + period_key(f.period)).c_str());
   out += "<td><i";
   attr(out, "class", "sw " + kind_class(f.kind));
   out += "></i>";

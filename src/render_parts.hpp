@@ -20,8 +20,8 @@ std::string kind_class(std::string_view kind);  // k-money: CSS colours by kind
 std::vector<std::string> kinds_in_order(std::vector<std::string> kinds);
 std::vector<std::string> all_kinds();  // every kind, in that order (the panel's table columns)
 const char* period_key(Period p);  // last_year, this_year, none
-std::optional<int> period_year(Period p, std::optional<int> report_year);
-std::string period_label(Period p, std::optional<int> report_year);  // "last year 2022"
+std::optional<int> period_year(Period p, std::optional<int> report_year, int plan_offset = 1);
+std::string period_label(Period p, std::optional<int> report_year, int plan_offset = 1);  // "last year 2022"
 std::string qualifier_label(std::string_view q);                  // "more than"
 std::string number_text(size_t n);                                   // "4,979"
 

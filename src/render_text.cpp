@@ -124,7 +124,7 @@ void open_sentence(std::string& out, const Section& s, const Sentence& sen) {
   if (sen.period_marked) {
     // Where a marker (去年, 今年…) sets the period: a small badge starts the stretch.
     cls += " mk";
-    auto y = period_year(sen.period, s.doc.report_year);
+    auto y = period_year(sen.period, s.doc.report_year, s.doc.plan_year_offset);
     attr(out, "data-badge", y ? std::to_string(*y) : period_label(sen.period, std::nullopt));
   }
   attr(out, "class", cls);

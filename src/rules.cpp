@@ -743,13 +743,35 @@ void load_heading_places(const Node& root, StructureRules& r) {
 
 // A report-year rule of structure.json: its regex captures the year, offset is added.
 StructureRules::YearRule load_year_rule(const Node& n) {
-  n.keys({"name", "regex", "offset", "first_paragraphs"});
+  n.keys({"name", "regex", "offset", "first_paragraphs", "periods"});
   StructureRules::YearRule y;
   y.name = n.at("name").str();
   y.pattern = compile_pattern(n.at("regex"));
   if (auto o = n.opt("offset")) y.offset = int(o->integer(-5, 5));
   if (auto f = n.opt("first_paragraphs")) y.first_places = size_t(f->integer(1, 1000));
+  if (auto p = n.opt("periods")) {
+    y.periods = p->str();
+    if (y.periods != "half_year") p->fail("periods must be \"half_year\"");
+  }
   return y;
+}
+
+// structure.json year_not_over: its year rules must be report_year rules (a misspelt name
+// would turn the check off without a word).
+void load_year_not_over(const Node& n, StructureRules& r) {
+  n.keys({"name", "year_rules", "furniture", "date_regex", "last_month", "review_months", "offset"});
+  auto& y = r.year_not_over;
+  y.name = n.at("name").str();
+  for (const Node& rule : n.at("year_rules").list()) {
+    y.year_rules.push_back(rule.str());
+    auto same = [&](const StructureRules::YearRule& yr) { return yr.name == y.year_rules.back(); };
+    if (std::none_of(r.report_year.begin(), r.report_year.end(), same)) rule.fail("no report_year rule of this name");
+  }
+  for (const Node& f : n.at("furniture").list()) y.furniture.push_back(f.str());
+  y.date = compile_pattern(n.at("date_regex"));
+  y.last_month = int(n.at("last_month").integer(1, 12));
+  y.review_months = int(n.at("review_months").integer(0, 12));
+  y.offset = int(n.at("offset").integer(-5, 5));
 }
 
 // The unknown-heading warning and the genres of structure.json.
@@ -854,7 +876,7 @@ void load_headline(const Node& h, StructureRules& r) {
 }
 
 void load_structure(const Node& root, StructureRules& r) {
-  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
+  root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "year_not_over", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
              "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading",
              "contents"});
@@ -878,6 +900,7 @@ void load_structure(const Node& root, StructureRules& r) {
     r.subtitles.push_back(std::move(s));
   }
   for (const Node& n : root.at("report_year").list()) r.report_year.push_back(load_year_rule(n));
+  if (auto y = root.opt("year_not_over")) load_year_not_over(*y, r);
   for (const Node& n : root.at("region").list()) r.region.push_back(compile_regex(n));
   if (auto rc = root.opt("region_clauses")) {
     rc->keys({"marks"});
@@ -942,26 +965,40 @@ void load_sentences(const Node& root, SentenceRules& r) {
   mark(r.ellipsis_continues, SentenceRules::kContinues);
 }
 
+// A marker of periods.json with its readings: in a digest (period), a full report
+// (in_full_report) and a half-year digest (in_half_year, else the full report's).
+PeriodRules::Marker load_marker(const Node& n) {
+  n.keys({"name", "text", "year_offset", "period", "in_full_report", "in_half_year", "half_year_only", "sentence_only",
+          "not_after_chars"});
+  PeriodRules::Marker m;
+  m.name = n.at("name").str();
+  m.period = n.at("period").str() == "none" ? Period::none : parse_period(n.at("period"));
+  m.full_report_period = m.period;
+  if (auto so = n.opt("sentence_only")) m.sentence_only = so->boolean();
+  if (auto na = n.opt("not_after_chars")) m.not_after_chars = na->text();
+  if (auto f = n.opt("in_full_report")) {
+    m.full_report_given = true;
+    m.full_report_sentence_only = f->str() == "sentence_only";
+    m.full_report_period = m.full_report_sentence_only ? Period::none : parse_period(*f);
+  }
+  if (auto h = n.opt("in_half_year")) {
+    m.half_year_given = true;
+    m.half_year_sentence_only = h->str() == "sentence_only";
+    m.half_year_period = m.half_year_sentence_only ? Period::none : parse_period(*h);
+  }
+  if (auto h = n.opt("half_year_only")) m.half_year_only = h->boolean();
+  if (auto t = n.opt("text")) m.text = t->text();
+  if (auto y = n.opt("year_offset")) m.year_offset = int(y->integer(-50, 50));
+  if (m.text.empty() == !m.year_offset) n.fail("a marker needs exactly one of \"text\" and \"year_offset\"");
+  return m;
+}
+
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
              "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker",
-             "table_cell", "other_year"});
+             "table_cell", "other_year", "half_year"});
   for (const Node& n : root.at("markers").list()) {
-    n.keys({"name", "text", "year_offset", "period", "in_full_report", "sentence_only", "not_after_chars"});
-    PeriodRules::Marker m;
-    m.name = n.at("name").str();
-    m.period = n.at("period").str() == "none" ? Period::none : parse_period(n.at("period"));
-    m.full_report_period = m.period;
-    if (auto so = n.opt("sentence_only")) m.sentence_only = so->boolean();
-    if (auto na = n.opt("not_after_chars")) m.not_after_chars = na->text();
-    if (auto f = n.opt("in_full_report")) {
-      m.full_report_given = true;
-      m.full_report_sentence_only = f->str() == "sentence_only";
-      m.full_report_period = m.full_report_sentence_only ? Period::none : parse_period(*f);
-    }
-    if (auto t = n.opt("text")) m.text = t->text();
-    if (auto y = n.opt("year_offset")) m.year_offset = int(y->integer(-50, 50));
-    if (m.text.empty() == !m.year_offset) n.fail("a marker needs exactly one of \"text\" and \"year_offset\"");
+    PeriodRules::Marker m = load_marker(n);
     if (!m.text.empty()) r.marker_words.add(m.text, int(r.markers.size()));
     r.markers.push_back(std::move(m));
   }
@@ -1009,6 +1046,12 @@ void load_periods(const Node& root, PeriodRules& r) {
     r.table_cell_rule = t->at("name").str();
     add_words(r.table_cell_year_words, t->at("year_words"), 0);
     r.table_cell_span_marks = t->at("span_marks").text();
+  }
+  if (auto h = root.opt("half_year")) {
+    h->keys({"name", "plan_year_offset", "report_year_plan_words"});
+    r.half_year_rule = h->at("name").str();
+    r.half_year_plan_year_offset = int(h->at("plan_year_offset").integer(0, 1));
+    add_words(r.half_year_plan_words, h->at("report_year_plan_words"), 0);
   }
   if (auto g = root.opt("full_report_given_after")) {
     g->keys({"name", "lines", "unless_words"});

@@ -178,7 +178,7 @@ void date_cell(std::u32string_view text, std::u32string_view head_view, Span lab
     mark = header_period(matching_view(text.substr(label.start, label.size())), cx.report_year, pr, cx.frame);
   if (!mark) return;
   f.period = mark->period;
-  f.year = year_of(f.period, cx.report_year);
+  f.year = year_of(f.period, cx.report_year, cx.plan_year_offset);
   if (cx.explain) f.rules.mut().period = mark->rule;
 }
 

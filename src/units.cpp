@@ -399,6 +399,8 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
       if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
       st.report_year = year_of_digits(m->group(1, status)) + rule.offset;
       st.year_rule = rule.name;
+      st.year_periods = rule.periods;
+      st.year_place = covering(place);
       return;
     }
   }
@@ -1320,6 +1322,56 @@ void read_front_matter(Structure& st, std::u32string_view view, const std::vecto
   find_region(st, view, places, rules);
 }
 
+// The year and month of the first date a line holds (structure.json year_not_over's
+// date_regex: 发布日期：2024-01-19, 来源：峰城日报　2017-01-13), if any.
+std::optional<std::pair<int, int>> year_month_of(std::u32string_view line, const LazyRegex& date, const std::string& rule,
+                                                 Structure& st) {
+  if (!date.may_match(line)) return std::nullopt;
+  icu::UnicodeString us = unicode_of(std::u32string(line));
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> m(date->matcher(us, status));
+  if (U_FAILURE(status) || !bounded_find(*m, rule, st)) return std::nullopt;
+  int month = 0;
+  icu::UnicodeString g = m->group(2, status);
+  for (int32_t i = 0; i < g.length(); ++i) month = month * 10 + (g.charAt(i) - u'0');
+  return std::make_pair(year_of_digits(m->group(1, status)), month);
+}
+
+// structure.json year_not_over: a digest's report year that is not over at the page's
+// date (临水市2024年度…述职评议摘登 over 发布日期：2024-01-19) reviews no year: its plans
+// (2024年，…将新增公办学位6000个) came out as done, without a word. Warned with both
+// places; dated early in that year, the digest reviews the year before (2023年，…新建).
+void check_year_not_over(Structure& st, std::u32string_view view, const Rules& rules) {
+  const auto& r = rules.structure.year_not_over;
+  auto named = [](const std::vector<std::string>& names, std::string_view n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  if (r.name.empty() || !st.report_year || st.genre != "digest" || !named(r.year_rules, st.year_rule)) return;
+  // The page's own date is its first dated furniture line (a list of other pages' dates
+  // further down is not its date).
+  for (const FurnitureLine& f : st.furniture) {
+    if (!named(r.furniture, f.rule)) continue;
+    auto date = year_month_of(view.substr(f.span.start, f.span.size()), r.date, r.name, st);
+    if (!date) continue;
+    int year = *st.report_year;
+    if (date->first > year || (date->first == year && date->second > r.last_month)) return;
+    bool moves = date->first == year && date->second <= r.review_months;
+    std::string dated = std::to_string(date->first) + "-" + std::to_string(date->second);
+    std::string message = "the report year " + std::to_string(year) + " (" + st.year_rule + ") is not over at the page's date " +
+                          dated + ": " +
+                          (moves ? "the year before, " + std::to_string(year + r.offset) + ", taken (" + r.name + ")"
+                                 : "kept; pass --year");
+    Warning w{"report_year_not_over", message, !st.year_place.empty(), st.year_place};
+    if (!st.year_place.empty()) w.spans = {st.year_place, f.span};
+    st.warnings.push_back(std::move(w));
+    if (moves) {
+      st.report_year = year + r.offset;
+      st.year_rule = r.name;
+    }
+    return;
+  }
+}
+
 // The report year given (--year, or the path), which wins over what the text states,
 // else a warning when the text states none.
 void apply_given_year(Structure& st, const Rules& rules, const StructureOptions& options) {
@@ -1485,6 +1537,7 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
   read_front_matter(st, view, front.paragraphs, rules);
   find_genre(st, view, rules.structure);
   find_body_year(st, view, front.paragraphs, rules);
+  if (!options.year) check_year_not_over(st, view, rules);  // a year given wins, unchecked
   apply_given_year(st, rules, options);
   if (st.units.empty()) {
     UnitText unit;

@@ -32,6 +32,7 @@ TEST_P(PeriodTable, Tags) {
   std::string frame_name = c.value("frame", "digest");
   PeriodFrame frame = frame_name == "full_report"         ? PeriodFrame::full_report
                       : frame_name == "full_report_after" ? PeriodFrame::full_report_after
+                      : frame_name == "half_year"         ? PeriodFrame::half_year
                                                           : PeriodFrame::digest;
   auto got = assign_periods(view, sentences, year, rules().periods, frame);
   ASSERT_EQ(got.size(), c.at("periods").size());

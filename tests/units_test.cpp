@@ -50,6 +50,9 @@ TEST_P(StructureTable, FindsUnits) {
     else EXPECT_EQ(doc.report_year.value_or(0), c.at("report_year").get<int>());
   }
   if (c.contains("year_rule")) EXPECT_EQ(doc.year_rule, c.at("year_rule").get<std::string>());  // --explain's
+  if (c.contains("periods_rule")) EXPECT_EQ(doc.periods_rule, c.at("periods_rule").get<std::string>());
+  if (c.contains("this_year"))  // the contract's periods.this_year
+    EXPECT_EQ(doc.report_year.value_or(0) + doc.plan_year_offset, c.at("this_year").get<int>());
   if (c.contains("sidebars")) {
     ASSERT_EQ(doc.sidebars.size(), c.at("sidebars").size());
     for (size_t i = 0; i < doc.sidebars.size(); ++i)

@@ -105,8 +105,12 @@ struct Document {
   std::string genre = "digest";  // or "full_report" (an official's whole report: its period frame)
   std::string genre_rule;        // the rule that found the genre; empty for a digest
   // periods.json full_report_given_after when a full report is dated after the year it
-  // reviews (its period words then read as a digest's); empty otherwise.
+  // reviews (its period words then read as a digest's), period.half_year for a digest of
+  // half-year reports (2019年上半年…述职摘登: written during its year); empty otherwise.
   std::string periods_rule;
+  // periods.this_year - report_year: 1 (a digest's plan is the year after), 0 in a
+  // half-year digest (periods.json period.half_year: 下半年，将… of 2019 itself).
+  int plan_year_offset = 1;
   using Furniture = FurnitureLine;
   std::vector<Furniture> furniture;  // page furniture left out of the text (shown by --explain)
   std::vector<Warning> warnings;

@@ -28,6 +28,7 @@ struct FactInput {
   std::vector<size_t> clause_starts;
   std::vector<Period> clause_periods;
   std::optional<int> report_year;
+  int plan_year_offset = 1;  // the plan's year - report_year (Document::plan_year_offset)
   // The line break right after the paragraph has digits on both sides: a figure the
   // layout kept apart may be cut there (layout.json numerals_apart, warned): 超过3⏎5个村.
   bool cut_figure_after = false;

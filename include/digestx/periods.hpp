@@ -27,7 +27,10 @@ struct PeriodMark {
 // unless it is dated after that year (full_report_after, periods.json
 // full_report_given_after: （2024年1月12日） under a 2023年度 report's byline), when its
 // words read as a digest's (今年 = the year planned) and its review still starts at once.
-enum class PeriodFrame { digest, full_report, full_report_after };
+// A digest of half-year reports (half_year, periods.json period.half_year: 兰溪区2019年
+// 上半年…述职摘登) is written during its year too: a full report's readings (or its own,
+// in_half_year), its plan (下半年) of the same year, no period before a marker.
+enum class PeriodFrame { digest, full_report, full_report_after, half_year };
 
 // The year of a line that is a date alone, as a full report's is given (（2024年1月12日）,
 // 2024年1月15日 under the signature): made only of structure.json dateline_chars, a year
@@ -76,9 +79,11 @@ std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vect
 // its own sentence only.
 PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mark);
 
-inline std::optional<int> year_of(Period p, std::optional<int> report_year) {
+// The calendar year of a period: the plan's is the year after the report year, or the
+// report year itself in a half-year digest (plan_offset 0: 下半年，将… of 2019年上半年).
+inline std::optional<int> year_of(Period p, std::optional<int> report_year, int plan_offset = 1) {
   if (!report_year || p == Period::none) return std::nullopt;
-  return p == Period::last_year ? *report_year : *report_year + 1;
+  return p == Period::last_year ? *report_year : *report_year + plan_offset;
 }
 
 }  // namespace digestx

@@ -288,8 +288,19 @@ struct StructureRules {
     // Tried on this many first places only (a full report's opening sentence
     // 2023年，在区委的坚强领导下，…, not a plan's 2024年，我将… further down); 0: all.
     size_t first_places = 0;
+    // The period frame the rule's match sets ("half_year": 2019年上半年…述职摘登 is
+    // written during the year it reviews); empty: the genre's.
+    std::string periods;
   };
   std::vector<YearRule> report_year;
+  // A digest's report year not over at the page's date (临水市2024年度… dated 2024-01-19):
+  // warned; within review_months of that year the report year moves by offset.
+  struct YearNotOver {
+    std::string name;  // empty: off
+    std::vector<std::string> year_rules, furniture;
+    LazyRegex date;  // group 1 the year, group 2 the month
+    int last_month = 11, review_months = 3, offset = -1;
+  } year_not_over;
   std::vector<NamedRegex> region;
   // After these a clause of the front matter starts, where a region rule is tried.
   std::u32string region_clause_marks = U"，,。；;：:！？!?";
@@ -443,6 +454,12 @@ struct PeriodRules {
     bool full_report_sentence_only = false;
     bool full_report_given = false;  // in_full_report stated: it alone says how a full report reads it
     bool sentence_only = false;  // in any frame unless in_full_report says (前年: none)
+    // In a half-year digest (period.half_year): its period there when stated, else the
+    // full report's reading (both are written during the year they review).
+    Period half_year_period = Period::none;
+    bool half_year_sentence_only = false;
+    bool half_year_given = false;
+    bool half_year_only = false;  // a marker in a half-year digest alone (上半年, 下半年)
     std::u32string not_after_chars;  // a character before it that makes it part of a word (目 of 目前年产值)
   };
   std::vector<Marker> markers;
@@ -485,6 +502,12 @@ struct PeriodRules {
   std::string table_cell_rule;            // empty: off (a cell has its sentence's period)
   Lexicon table_cell_year_words;          // what may follow the year's digits: 年, 年度
   std::u32string table_cell_span_marks;   // a span of years after them (2021—2023年): no one year
+  // A digest of half-year reports (兰溪区2019年上半年…述职摘登): in-year readings, its plan
+  // of the same year (plan_year_offset 0); the report year's 年 before one of the plan
+  // words (2019年下半年，将…) names the plan.
+  std::string half_year_rule;  // empty: off
+  int half_year_plan_year_offset = 0;
+  Lexicon half_year_plan_words;
   // A full report dated after the year it reviews reads its period words as a digest's.
   std::string full_report_given_after_rule;  // empty: off
   size_t full_report_given_after_lines = 0;  // how many lines of text, from the start and from the end, may hold the date

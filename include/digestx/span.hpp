@@ -64,6 +64,9 @@ struct Warning {
   std::string message;  // one line for humans
   bool has_span = false;
   Span span;
+  // A warning about two places that disagree names both (report_year_not_over: the
+  // title's 2024年度 and the dateline 发布日期：2024-01-19), span the first; else empty.
+  std::vector<Span> spans = {};
 };
 
 // A figure or numeral not taken, and the rule that refused it: --explain lists them

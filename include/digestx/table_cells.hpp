@@ -24,6 +24,7 @@ struct TableContext {
   PeriodFrame frame = PeriodFrame::digest;
   bool with_periods = false;  // a sidebar's figures have no period, dated header or not
   bool explain = false;
+  int plan_year_offset = 1;  // Document::plan_year_offset
 };
 
 // `text` is the whole decoded source; the facts' spans index it.

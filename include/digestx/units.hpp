@@ -87,6 +87,8 @@ struct Structure {
   std::string title_rule, subtitle_rule;
   std::optional<int> report_year;
   std::string year_rule;
+  std::string year_periods;  // the year rule's period frame (half_year), empty: the genre's
+  Span year_place;           // where the report year was read (the title, a lead), empty if nowhere
   Pieces region;  // as written
   std::string region_rule;
   std::vector<SidebarText> sidebars;
