@@ -1999,24 +1999,28 @@ void load_rated_activities(const Node& n, SubjectRules& r) {
   add_words(r.rated_heads, n.at("heads"), 0);
 }
 
+// subjects.json "respectively_lists": the words of 分别 lists (localizers, owners, and the
+// lists led by 第: 第一、二、三产业增加值分别增长…).
+void load_respectively_lists(const Node& rl, SubjectRules& r) {
+  rl.keys({"localizers", "owner_suffixes", "paired_owners", "ordinal_lists"});
+  add_words(r.respectively_localizers, rl.at("localizers"), 0);
+  add_words(r.respectively_owner_suffixes, rl.at("owner_suffixes"), 0);
+  if (auto po = rl.opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
+  if (auto ol = rl.opt("ordinal_lists")) {
+    ol->keys({"name", "prefixes", "numerals"});
+    r.respectively_ordinal_rule = ol->at("name").str();
+    add_words(r.respectively_ordinal_prefixes, ol->at("prefixes"), 0);
+    r.respectively_ordinal_numerals = ol->at("numerals").text();
+  }
+}
+
 void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
              "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
              "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade", "rated_activities"});
-  if (auto rl = root.opt("respectively_lists")) {
-    rl->keys({"localizers", "owner_suffixes", "paired_owners", "ordinal_lists"});
-    add_words(r.respectively_localizers, rl->at("localizers"), 0);
-    add_words(r.respectively_owner_suffixes, rl->at("owner_suffixes"), 0);
-    if (auto po = rl->opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
-    if (auto ol = rl->opt("ordinal_lists")) {
-      ol->keys({"name", "prefixes", "numerals"});
-      r.respectively_ordinal_rule = ol->at("name").str();
-      add_words(r.respectively_ordinal_prefixes, ol->at("prefixes"), 0);
-      r.respectively_ordinal_numerals = ol->at("numerals").text();
-    }
-  }
+  if (auto rl = root.opt("respectively_lists")) load_respectively_lists(*rl, r);
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
   if (auto tc = root.opt("table_cells")) load_table_cells(*tc, r.table_cells);
   if (auto na = root.opt("nouns_after")) load_named_words(*na, r.nouns_after);
