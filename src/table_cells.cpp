@@ -114,14 +114,21 @@ std::vector<Span> spaced_header_of(std::u32string_view text, Span line, size_t c
 
 // The header cells of the table holding the row `line` of `cells` cells: the row above
 // its divider (a pipe table), or the first of its run of rows (one set with white space).
-std::vector<Span> header_of(std::u32string_view text, Span line, size_t cells) {
+std::vector<Span> header_of(std::u32string_view text, Span line, size_t want) {
   Span row = trimmed(text, line);
-  if (!row.empty() && !is_bar(text[row.start])) return spaced_header_of(text, line, cells);
-  for (size_t up = 0; up < kMaxRowsUp && line.start >= 2; ++up) {
+  if (!row.empty() && !is_bar(text[row.start])) return spaced_header_of(text, line, want);
+  // A pipe table typed without its divider (| 指标 | 年度目标 | 完成情况 | over its rows): its
+  // first row of as many cells is the header, as in a table set with white space (the
+  // 年度目标 column was read as no column at all, and its goals were added to the total).
+  // Only a row that opens the run of rows, found within kMaxRowsUp, and of as many cells.
+  std::vector<Span> first_row;
+  for (size_t up = 0; up < kMaxRowsUp; ++up) {
+    if (line.start < 2) return first_row.size() == want ? first_row : std::vector<Span>();
     Span above = line_at(text, line.start - 1);
     std::vector<Span> cells = pipe_cells_of(text, above);
-    if (cells.empty()) return {};
+    if (cells.empty()) return first_row.size() == want ? first_row : std::vector<Span>();
     if (is_divider(text, cells)) return above.start >= 2 ? pipe_cells_of(text, line_at(text, above.start - 1)) : cells;
+    first_row = std::move(cells);
     line = above;
   }
   return {};
@@ -204,7 +211,8 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
   const AspectRules::Cue* cue = head.empty() ? nullptr : column_cue(head_view, f.kind, rules.aspects.cues);
   const AspectRules::Cue* status = head.empty() ? nullptr : column_cue(head_view, f.kind, rules.aspects.status_cues);
   // A header that names no noun (a figure: the first row of a table set with white space) leaves it to the row.
-  bool by_row = head.empty() || cue || generic_header(head_view, tc) || !names_a_noun(text, head);
+  // A header naming an aspect or a status (| 增长 |, | 年度目标 |) says what the figure is, not what it measures.
+  bool by_row = head.empty() || cue || status || generic_header(head_view, tc) || !names_a_noun(text, head);
   Span subject = by_row ? cells[0] : head;
   if (names_a_noun(text, subject)) {
     f.subject = ShortPieces();
