@@ -502,6 +502,7 @@ void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, con
   StretchContext unit_cx = cx;
   place_of_unit(text, u.organization, rules, unit_cx);
   fill(text, std::move(t.paragraphs), unit_cx, rules, u.paragraphs, {u.facts, too_large, u.refused});
+  mark_restated_cells(text, u.facts, rules, cx.explain);
 }
 
 // Fills out[k] from the paragraphs of units[k], in parallel for a large document, and

@@ -1724,13 +1724,19 @@ FP::CombineRule load_combination(const Node& n, const KindRegistry& kinds) {
 }
 
 void load_facts(const Node& root, FactPatternRules& r, const KindRegistry& kinds) {
-  root.keys({"patterns", "combinations", "inside_qualifier", "refusals"});
+  root.keys({"patterns", "combinations", "inside_qualifier", "restated_in_table", "refusals"});
   for (const Node& n : root.at("patterns").list()) r.patterns.push_back(load_fact_pattern(n));
   if (auto cs = root.opt("combinations"))
     for (const Node& n : cs->list()) r.combinations.push_back(load_combination(n, kinds));
   if (auto iq = root.opt("inside_qualifier")) {
     iq->keys({"name"});
     r.inside_qualifier_rule = iq->at("name").str();
+  }
+  if (auto rt = root.opt("restated_in_table")) {
+    rt->keys({"name", "kinds", "shared_chars"});
+    r.restated_in_table.name = rt->at("name").str();
+    for (const Node& k : rt->at("kinds").list()) r.restated_in_table.kinds.push_back(known_kind(k, kinds));
+    r.restated_in_table.shared_chars = size_t(rt->at("shared_chars").integer(1, 16));
   }
   Node ref = root.at("refusals");
   ref.keys({"bare_figure", "code", "year_as_duration", "unrepresentable"});

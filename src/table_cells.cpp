@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "digestx/aspects.hpp"
+#include "digestx/pipeline.hpp"
 #include "digestx/view.hpp"
 
 namespace digestx {
@@ -203,6 +204,7 @@ void read_cell(std::u32string_view text, Fact& f, const Rules& rules, const Tabl
   const std::vector<Span>& cells = row.cells;
   auto at = std::lower_bound(cells.begin(), cells.end(), f.span.start, [](Span c, uint32_t p) { return c.start < p; });
   if (at == cells.begin() || at == cells.end() || at->start != f.span.start || at->end != f.span.end) return;  // not alone in its cell, or the label itself
+  f.in_cell = true;
   size_t col = size_t(at - cells.begin());
   const std::vector<Span>& header = row.header;
   Span head = col < header.size() ? header[col] : Span{};
@@ -253,6 +255,59 @@ bool lone_table_row(std::u32string_view text, size_t pos) {
   bool row_above = line.start > 0 && !pipe_cells_of(text, line_at(text, line.start - 1)).empty();
   bool row_below = line.end < text.size() && !pipe_cells_of(text, line_at(text, line.end + 1)).empty();
   return !row_above && !row_below;
+}
+
+namespace {
+
+// A figure a total may add, of the rule's kinds: the cell and the prose figure it restates.
+bool restatable(const Fact& f, const FactPatternRules::RestatedInTable& r) {
+  return counts_in_money_total(f) && std::find(r.kinds.begin(), r.kinds.end(), f.kind) != r.kinds.end();
+}
+
+std::u32string subject_text(std::u32string_view text, const ShortPieces& s) {
+  std::u32string out;
+  for (Span p : {s.first, s.second})
+    if (!p.empty()) out.append(text.substr(p.start, p.size()));
+  return out;
+}
+
+// Whether two subjects name one thing: the shorter lies in the longer, or they share a
+// run of `run` characters (固定资产投资 and 全社会固定资产投资; 争取上级资金 and 上级资金; not
+// 人居环境整治资金 and 整合涉农资金, whose 资金 any sum of money may share).
+bool same_subject(const std::u32string& a, const std::u32string& b, size_t run) {
+  if (a.empty() || b.empty()) return false;
+  const std::u32string& shorter = a.size() <= b.size() ? a : b;
+  const std::u32string& longer = a.size() <= b.size() ? b : a;
+  size_t n = std::min(run, shorter.size());
+  for (size_t k = 0; k + n <= shorter.size(); ++k)
+    if (longer.find(shorter.substr(k, n)) != std::u32string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+void mark_restated_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain) {
+  const FactPatternRules::RestatedInTable& r = rules.facts.restated_in_table;
+  if (r.name.empty()) return;
+  std::vector<const Fact*> prose;  // by value: a unit of many cells looks each up once
+  for (const Fact& f : facts)
+    if (!f.in_cell && restatable(f, r)) prose.push_back(&f);
+  if (prose.empty()) return;
+  auto by_value = [](const Fact* a, const Fact* b) { return *a->value < *b->value; };
+  std::stable_sort(prose.begin(), prose.end(), by_value);
+  for (Fact& cell : facts) {
+    if (!cell.in_cell || !restatable(cell, r) || cell.subject.empty()) continue;
+    auto [lo, hi] = std::equal_range(prose.begin(), prose.end(), &cell, by_value);
+    std::u32string cell_subject = subject_text(text, cell.subject);
+    for (auto it = lo; it != hi; ++it) {
+      const Fact& said = **it;
+      if (said.unit != cell.unit || said.period != cell.period || said.year != cell.year) continue;
+      if (!same_subject(subject_text(text, said.subject), cell_subject, r.shared_chars)) continue;
+      cell.part_of = said.span;
+      if (explain) cell.rules.mut().part = r.name;
+      break;
+    }
+  }
 }
 
 }  // namespace digestx

@@ -519,6 +519,12 @@ def summary(binary, tmp):
                      and "status" not in f), Decimal(0))
         assert f"    last_year 2024: {money.normalize():f} 元" in out, (money, out)
     ok &= expect(binary, "summary_statuses", ["--summary", report], 0, r"^$", out_check=no_targets)
+    # | 固定资产投资 | 3.2亿元 | under prose that said 完成固定资产投资3.2亿元: one sum, added once.
+    # By hand: 3.2亿 + 4600万 + 860万 + the table's new 1.35亿, and 白溪乡's 580万 + 320万 + its
+    # table's 320万 (another thing) + 1500万 (902,800,000 with the restated cells).
+    restated = os.path.join(ROOT, "tests", "data", "restated-tables-heyuan-2024.txt")
+    ok &= expect(binary, "summary_restated", ["--summary", restated], 0, r"^$",
+                 out_check=lambda out: "    last_year 2024: 536800000 元 (8 facts)" in out)
     ok &= expect(binary, "summary_many", ["--summary", SANYA, WANNING], 0, r"2 documents, 0 failed",
                  out_check=lambda out: out.index("all 2 documents together: ") > out.index(WANNING))
     ok &= expect(binary, "summary_stdin", ["--summary"], 0, r"^$", stdin=open(SANYA, "rb").read(),

@@ -106,8 +106,11 @@ TEST_P(TableCellsTable, ReadsHeaders) {
     for (const auto& f : u.facts) got.push_back(&f);
   for (const auto& w : c.at("facts")) {
     std::string wtext = w.at("text");
-    auto it = std::find_if(got.begin(), got.end(), [&](const Fact* f) { return slice(doc.text, f->span) == wtext; });
-    ASSERT_NE(it, got.end()) << "no fact " << wtext;
+    // The nth fact of that text (0-based; the first when not given): a cell restating the prose.
+    int nth = w.value("nth", 0), seen = 0;
+    auto it = std::find_if(got.begin(), got.end(),
+                           [&](const Fact* f) { return slice(doc.text, f->span) == wtext && seen++ == nth; });
+    ASSERT_NE(it, got.end()) << "no fact " << wtext << " #" << nth;
     const Fact& f = **it;
     if (w.contains("subject")) EXPECT_EQ(field(doc.text, Pieces(f.subject)), expected(w, "subject")) << wtext;
     if (w.contains("aspect")) EXPECT_EQ(std::string(f.aspect), expected(w, "aspect")) << wtext;
@@ -117,6 +120,9 @@ TEST_P(TableCellsTable, ReadsHeaders) {
     if (w.contains("period_rule")) EXPECT_EQ(f.rules->period, w.at("period_rule").get<std::string>()) << wtext;
     if (w.contains("status")) EXPECT_EQ(f.status.empty() ? "<null>" : std::string(f.status), expected(w, "status")) << wtext;
     if (w.contains("status_rule")) EXPECT_EQ(f.rules->status, w.at("status_rule").get<std::string>()) << wtext;
+    if (w.contains("part_of"))  // the text of the figure it restates or lies in, or null
+      EXPECT_EQ(f.part_of.empty() ? "<null>" : slice(doc.text, f.part_of), expected(w, "part_of")) << wtext;
+    if (w.contains("part_rule")) EXPECT_EQ(f.rules->part, w.at("part_rule").get<std::string>()) << wtext;
   }
 }
 

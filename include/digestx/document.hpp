@@ -46,6 +46,7 @@ struct Fact {
   Period period = Period::none;
   std::optional<int> year;
   bool joined = false;     // the figure's text runs across a line break the layout joined
+  bool in_cell = false;    // alone in a table's cell (table_cells.hpp): it may restate the prose
   // Empty = null. The whole this figure is a part of, by that fact's span: 投入资金5000万元，
   // 其中财政资金3000万元 (the 3000万 is inside the 5000万, never added to it).
   Span part_of;

@@ -1166,6 +1166,15 @@ struct FactPatternRules {
   std::vector<CombineRule> combinations;
   // The qualifier a numeral carries inside (十余万: more_than) given to its fact.
   std::string inside_qualifier_rule;
+  // A figure alone in a table's cell that states again a figure of its unit's prose
+  // (完成固定资产投资3.2亿元 … | 固定资产投资 | 3.2亿元 |): a part of it (Fact::part_of),
+  // so that no total adds one sum twice. Empty name: not looked for.
+  struct RestatedInTable {
+    std::string name;
+    std::vector<std::string> kinds;  // of figures a total adds (money)
+    size_t shared_chars = 3;  // a run the two subjects share, or the whole of the shorter one
+  };
+  RestatedInTable restated_in_table;
 
   // Refusals the code decides, named here so that --explain can say why a numeral was
   // not taken: a bare figure without qualifier or range, a code (0898), a year read

@@ -30,6 +30,12 @@ struct TableContext {
 // `text` is the whole decoded source; the facts' spans index it.
 void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, const TableContext& cx);
 
+// Once a unit's facts are all found (rules: facts.json restated_in_table): a figure alone
+// in a cell that states again a figure of the unit's prose, of the same value, unit,
+// period and subject, becomes a part of it (part_of: its span), so that no total adds
+// one sum twice (青石镇完成固定资产投资3.2亿元… then | 固定资产投资 | 3.2亿元 |).
+void mark_restated_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain);
+
 // Whether the line holding `pos` is a table row (| a | b |) with no row right above or
 // below it: a table of one row, as a heading set in cells stands (| 城北镇党委 | 书记 | 王强 |),
 // where a roster's rows stand together.
