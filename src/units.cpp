@@ -785,6 +785,38 @@ bool post_gap_name(std::u32string_view s, size_t b, size_t e, size_t max_name, c
   return true;
 }
 
+// Whether s[b, e) is a place, a gap, a name and a gap before the post, as some rosters set
+// a heading no rule reads (县交通运输局　欧阳志刚　局长): Chinese characters only in the place
+// and the name (up to one character more than plain_line max_name_chars: 欧阳志刚), the
+// post ending as posts do (posts held together joined by 、: 党组书记、局长).
+bool place_name_post(std::u32string_view s, size_t b, size_t e, const StructureRules& rules) {
+  const auto& ph = rules.plain_heading;
+  if (e == b || ph.post_endings.find(s[e - 1]) == std::u32string::npos) return false;
+  size_t post = e;
+  while (post > b && (is_han(s[post - 1]) || s[post - 1] == U'、')) --post;
+  size_t gap = post;
+  while (gap > b && is_space(s[gap - 1])) --gap;
+  size_t name = gap;
+  while (name > b && is_han(s[name - 1])) --name;
+  if (gap == post || gap - name < ph.min_name_chars || gap - name > ph.max_name_chars + 1) return false;
+  size_t place = name;
+  while (place > b && is_space(s[place - 1])) --place;
+  if (place == name || place == b) return false;
+  for (size_t k = b; k < place; ++k)
+    if (!is_han(s[k])) return false;
+  return true;
+}
+
+// Where a last bracket holding Chinese characters only opens at the end of s[b, e)
+// (局长　袁广田(县农业局): the body after the name), or npos.
+size_t bracketed_tail(std::u32string_view s, size_t b, size_t e) {
+  if (e - b < 3 || s[e - 1] != U')') return std::u32string::npos;
+  size_t open = e - 1;
+  while (open > b && is_han(s[open - 1])) --open;
+  if (open == b || open == e - 1 || s[open - 1] != U'(') return std::u32string::npos;
+  return open - 1;
+}
+
 // A plain line that reads as a post and a name after a gap, which no heading rule takes
 // (县气象台台长 李四: a post or a body no rule knows): its text stays with the unit before,
 // and a warning names it. The post is Chinese characters only and ends as a post does
@@ -805,6 +837,14 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   while (e > b && is_space(s[e - 1])) --e;
   size_t most = rules.unknown_heading_max_chars;
   if (e - b <= most && post_gap_name(s, b, e, ph.max_name_chars, rules)) return true;
+  // The same two other ways round (a unit's text merged into the one above, without a
+  // word): 局长　袁广田（县农业局）, 县交通运输局　欧阳志刚　局长.
+  if (size_t open = bracketed_tail(s, b, e); e - b <= most && open != std::u32string::npos) {
+    size_t name_end = open;
+    while (name_end > b && is_space(s[name_end - 1])) --name_end;
+    if (post_gap_name(s, b, name_end, ph.max_name_chars + 1, rules)) return true;
+  }
+  if (e - b <= most && place_name_post(s, b, e, rules)) return true;
   if (ph.gap_marks.empty() || end - b > most) return false;
   if (post_gap_name(s, b, end, ph.max_name_chars + 1, rules)) return true;
   // 城关镇党委书记：李明　建强城乡网格: a name after the colon, then white space and a headline.
@@ -962,8 +1002,12 @@ struct Walk {
           if (!signature(i)) unit(i);
           break;
         case Kind::body:
-          if (two_line_heading(i)) unit(i);
-          else body(i);
+          if (two_line_heading(i)) {
+            name_below(i);  // 县统计局 over 党组书记、局长 over 何晓光: three lines
+            unit(i);
+          } else {
+            body(i);
+          }
           break;
       }
     }
@@ -1086,7 +1130,12 @@ std::optional<HeadingParse> Walk::two_line_parse(size_t i, size_t j) {
   if (w.kind(j).kind != Kind::body || !w.line(j).enumerator.empty()) return std::nullopt;
   if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(j), st)) return std::nullopt;
   Pieces both = without_enumerator(view, w.line(i));
-  const Pieces& below = w.line(j).content;
+  // The lines between that the heading took already: 县统计局 over 党组书记、局长 (two lines,
+  // one heading with no name) over 何晓光, the name (name_below).
+  for (size_t k = i + 1; k < j; ++k)
+    if (w.consumed(k) && !w.line(k).blank)
+      for (size_t p = 0; p < w.line(k).content.size(); ++p) both.push_back(w.line(k).content[p]);
+  Pieces below = w.line(j).content;
   both.insert(both.end(), below.begin(), below.end());
   return parse_heading_line(view, both, st);
 }
@@ -1119,15 +1168,17 @@ bool Walk::stands_alone(size_t j) { return !w.has(j + 1) || w.kind(j + 1).kind =
 void Walk::name_below(size_t i) {
   const Classified& c = w.kind(i);
   if (!c.unit || !c.unit->heading.name.empty() || !c.unit->body.empty() || !w.has(i + 1)) return;
-  size_t j = i + 1;
+  size_t first = i + 1;  // after the lines the heading took (县统计局 over 党组书记、局长)
+  while (w.has(first) && w.consumed(first) && !w.line(first).blank) ++first;
+  size_t j = first;
   while (w.has(j) && w.kind(j).kind == Kind::blank && !w.consumed(j)) ++j;
-  if (!w.has(j) || (j > i + 1 && !stands_alone(j))) return;
+  if (!w.has(j) || (j > first && !stands_alone(j))) return;
   const Line& below = w.line(j);
   if (below.blank || below.content.empty()) return;
   Span line_below = covering(below.content);
   // Or, right under the post, the name, a separator and the headline (龙潭镇党委书记 over
   // 杨　帆：让“金扁担”挑起乡村振兴: the name was lost, and the headline began with it).
-  bool with_headline = j == i + 1 && line_below.size() > rules.structure.plain_heading.max_name_chars;
+  bool with_headline = j == first && line_below.size() > rules.structure.plain_heading.max_name_chars;
   if (line_below.size() > rules.structure.plain_heading.max_name_chars && !with_headline) return;
   auto parsed = two_line_parse(i, j);
   if (!parsed || !parsed->body.empty()) return;
