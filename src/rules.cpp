@@ -802,6 +802,13 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     add_words(r.contents_labels, c->at("labels"), 0);
     r.contents_min_entries = size_t(c->at("min_entries").integer(2, 100));
   }
+  if (auto o = root.opt("outline_resumes")) {
+    o->keys({"name", "numerals", "marks_after", "marks_around"});
+    r.outline_resumes_rule = o->at("name").str();
+    r.outline_numerals = o->at("numerals").text();
+    r.outline_marks_after = o->at("marks_after").text();
+    r.outline_marks_around = o->at("marks_around").text();
+  }
   if (auto c = root.opt("continued_heading")) {
     c->keys({"name", "notes", "open", "close"});
     r.continued_heading_rule = c->at("name").str();
@@ -878,7 +885,7 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "year_not_over", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading",
+             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading", "outline_resumes",
              "contents"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {

@@ -874,6 +874,8 @@ struct Walk {
   std::vector<UnknownHeading> sub_labels;          // heading lines naming the unit above's place (unit_above)
   std::string_view sub_label_rule;
   std::u32string last_org;  // the organisation of the last unit taken, in the view
+  int outline = 0;  // the last item of the current unit's outline (二 of 二、存在的问题), 0: none
+  bool sidebar_outline = false;  // the current sidebar numbers items of its own (附：一、…二、…)
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
       : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
@@ -907,6 +909,7 @@ struct Walk {
     sb.rule = std::string(c.rule);
     b.out.sidebars.push_back(std::move(sb));
     b.where = Builder::Where::sidebar;
+    sidebar_outline = false;
     b.add_body(c.rest);
   }
 
@@ -915,9 +918,7 @@ struct Walk {
   // is listed with the unit's for --explain), not a sidebar.
   void comment_in_unit(size_t i) {
     b.close();
-    auto& rules_of_unit = b.out.units.back().heading.rules;
-    std::string_view rule = w.kind(i).rule;
-    if (std::find(rules_of_unit.begin(), rules_of_unit.end(), rule) == rules_of_unit.end()) rules_of_unit.push_back(rule);
+    note_unit_rule(w.kind(i).rule);
     body(i);
   }
 
@@ -934,13 +935,19 @@ struct Walk {
 
   void body(size_t i) {
     const Line& line = w.line(i);
-    // A sidebar that interrupted a unit ends where the report takes up its periods again.
-    if (b.where == Builder::Where::sidebar && b.interrupted_unit && b.open_finished &&
-        b.starts_with_period_marker(line.content)) {
+    // A sidebar that interrupted a unit ends where the report takes up its periods again,
+    // or its outline (一、履职情况 … 附：… 二、存在的问题: structure.json outline_resumes).
+    int item = outline_item(line);
+    bool resumes = outline > 0 && item == outline + 1 && !sidebar_outline;
+    if (b.where == Builder::Where::sidebar && item > 0 && !resumes) sidebar_outline = true;
+    if (b.where == Builder::Where::sidebar && b.interrupted_unit &&
+        (resumes || (b.open_finished && b.starts_with_period_marker(line.content)))) {
       b.close();
       b.where = Builder::Where::unit;
       b.interrupted_unit = false;
+      if (resumes) note_unit_rule(rules.structure.outline_resumes_rule);
     }
+    if (b.where == Builder::Where::unit && item > 0) outline = item;
     if (!line.enumerator.empty() || b.opens_period(line.content)) b.close();  // a list item starts a paragraph
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
@@ -950,6 +957,36 @@ struct Walk {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
       b.close();
     }
+  }
+
+  // The value of a line's list mark when it is one of an outline's (二、, (二)): 0 if none.
+  int outline_item(const Line& line) const {
+    const StructureRules& st = rules.structure;
+    if (st.outline_resumes_rule.empty() || line.enumerator.empty()) return 0;
+    std::u32string_view mark = view.substr(line.enumerator.start, line.enumerator.size());
+    bool around = !mark.empty() && st.outline_marks_around.find(mark.front()) != std::u32string::npos;
+    if (around) mark.remove_prefix(1);
+    if (mark.empty() || (around ? st.outline_marks_around : st.outline_marks_after).find(mark.back()) == std::u32string::npos)
+      return 0;
+    mark.remove_suffix(1);
+    int value = 0, digit = 0;
+    for (char32_t c : mark) {
+      size_t k = st.outline_numerals.find(c);
+      if (k == std::u32string::npos) return 0;
+      if (k == 9) {  // 十: 十 10, 十二 12, 二十 20
+        value += (digit ? digit : 1) * 10;
+        digit = 0;
+      } else {
+        digit = int(k) + 1;
+      }
+    }
+    return value + digit;
+  }
+
+  void note_unit_rule(std::string_view rule) {
+    if (b.out.units.empty()) return;
+    auto& rules_of_unit = b.out.units.back().heading.rules;
+    if (std::find(rules_of_unit.begin(), rules_of_unit.end(), rule) == rules_of_unit.end()) rules_of_unit.push_back(rule);
   }
 
   void warn_numerals_apart(size_t i) {
@@ -1317,6 +1354,7 @@ void Walk::unit(size_t i) {
   }
   if (const auto& above = c.unit->layout->unit_above; !above.name.empty()) h.rules.push_back(above.name);
   last_org = view.substr(h.organization.start, h.organization.size());
+  outline = 0;
   b.out.units.push_back(std::move(unit));
   b.where = Builder::Where::unit;
   b.interrupted_unit = false;

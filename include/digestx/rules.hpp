@@ -417,6 +417,10 @@ struct StructureRules {
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   // A heading repeated after a page break with a mark of continuation (…局长　何敏（续）)
   // goes on with the unit above when it names the same organisation and official.
+  // A sidebar interrupting a unit ends at the next item of the unit's outline (一、… 附：…
+  // 二、…): structure.json outline_resumes. Empty rule: off.
+  std::string outline_resumes_rule;
+  std::u32string outline_numerals, outline_marks_after, outline_marks_around;
   std::string continued_heading_rule;       // empty: off
   std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   // A table of contents before the units (structure.json contents): a run of at least
