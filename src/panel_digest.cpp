@@ -33,6 +33,11 @@ bool can_link(const Fact& f, const PanelRules& rules) {
   if (!f.value || !f.year) return false;
   if (std::find(rules.linkable_kinds.begin(), rules.linkable_kinds.end(), f.kind) == rules.linkable_kinds.end())
     return false;
+  // 对照年初确定的新增高标准农田1万亩的目标，全年新增9800亩: the 1万亩 (a target) was linked to
+  // the plan 新增高标准农田1万亩 at ratio 1, a shortfall reported as met.
+  if (!f.status.empty() && std::find(rules.unlinkable_statuses.begin(), rules.unlinkable_statuses.end(), f.status) !=
+                               rules.unlinkable_statuses.end())
+    return false;
   std::string_view aspect = fact_aspect(f);
   return std::find(rules.unlinkable_aspects.begin(), rules.unlinkable_aspects.end(), aspect) ==
          rules.unlinkable_aspects.end();

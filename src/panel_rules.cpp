@@ -137,6 +137,7 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   At links = root.at("links");
   r.linkable_kinds = strings(links.at("kinds"));
   r.unlinkable_aspects = strings(links.at("unlinkable_aspects"));
+  if (links.has("unlinkable_statuses")) r.unlinkable_statuses = strings(links.at("unlinkable_statuses"));
   r.tie_rule = links.at("tie").at("name").text();
   return r;
 }

@@ -125,6 +125,23 @@ def check_path_region(binary):
           "--path-fields: no link nor change of secretary across regions")
 
 
+def check_no_targets(binary):
+    """A target or a forecast is neither plan nor outcome (panel.json unlinkable_statuses): the
+    goal 1万亩 restated beside the 9800亩 done was linked to the plan of 1万亩 at ratio 1, a
+    shortfall reported as met; the 9800亩 is the outcome. Both ways: the bare 目标 before a
+    clause break (status.target.before_bare_name) and 的目标 (status.target.before_name)."""
+    for wording in ("1万亩目标，全年新增高标准农田9800亩", "1万亩的目标，全年新增高标准农田9800亩"):
+        folder = tempfile.mkdtemp()
+        texts = {2019: "### 石桥镇党委书记刘建平：让土地生金\n\n今年，石桥镇将新增高标准农田1万亩。\n",
+                 2020: f"### 石桥镇党委书记刘建平：让土地生金\n\n去年，石桥镇对照年初确定的新增高标准农田{wording}。\n"}
+        for year, text in texts.items():
+            with open(os.path.join(folder, f"fengyan-{year}.txt"), "w", encoding="utf-8") as f:
+                f.write(text)
+        panel = json.loads(run(binary, ["--format", "json", "--path-fields", "fengyan-{year}.txt", "."], folder).stdout)
+        got = [(l["planned"]["text"], l["achieved"]["text"]) for l in panel["links"]]
+        check(got == [("1万亩", "9800亩")], f"a target is no outcome ({wording}): {got}")
+
+
 def check_cli(binary, root):
     r = run(binary, ["--format", "json", "tests/data/panel/"], root)
     panel = json.loads(r.stdout)
@@ -165,6 +182,7 @@ def check_cli(binary, root):
     r = run(binary, ["-"], root, "没有数字的一段话。".encode())
     check(r.returncode == 1, f"no unit: exit 1 ({r.returncode})")
     check_path_region(binary)
+    check_no_targets(binary)
 
 
 def main():

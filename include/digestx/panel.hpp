@@ -45,6 +45,7 @@ struct PanelRules {
   std::vector<SubjectRule> subject_rules;
   std::vector<std::string> linkable_kinds;      // kinds a plan can have (count, money, …)
   std::vector<std::string> unlinkable_aspects;  // threshold, rank, …: never plans
+  std::vector<std::string> unlinkable_statuses;  // target, forecast: never plans nor outcomes
   std::string tie_rule;  // among equal subject scores, the outcome closest to the plan
   // One key for spellings of one body (org_key): a body named with its digest's region
   // (泸川县教育局党组 in 泸川县's digest) as with the region's level alone (县教育局党组), and
