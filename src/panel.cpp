@@ -165,6 +165,86 @@ void learn_variants(Spellings& s, const std::vector<PanelDigest>& d, const Panel
   }
 }
 
+// A body's spelling with its renames undone (organization renamed: 县卫生计生局党委 as
+// 县卫生健康委员会党委, 县卫健委党委 too) and a township's level as the level it became
+// (organization upgraded: 桃坪乡党委 as 桃坪镇党委). `upgraded` says whether the level changed.
+std::u32string renamed_form(std::u32string n, const PanelRules& rules, bool& upgraded) {
+  for (const auto& group : rules.renamed_groups)
+    for (size_t k = 1; k < group.size(); ++k)
+      if (size_t at = n.find(group[k]); at != std::u32string::npos) {
+        n.replace(at, group[k].size(), group[0]);
+        break;
+      }
+  upgraded = false;
+  size_t place = place_of(n, rules.place_suffixes).size();
+  for (const auto& [from, to] : rules.upgrades)
+    if (place > from.size() && n.compare(place - from.size(), from.size(), from) == 0) {
+      n.replace(place - from.size(), from.size(), to);
+      upgraded = true;
+      break;
+    }
+  return n;
+}
+
+// The digests and the years of a spelling's group.
+std::pair<std::set<size_t>, std::set<int>> group_seen(Spellings& s, size_t root) {
+  std::pair<std::set<size_t>, std::set<int>> out;
+  for (size_t i = 0; i < s.all.size(); ++i)
+    if (s.find(i) == root) {
+      out.first.insert(s.all[i].digests.begin(), s.all[i].digests.end());
+      out.second.insert(s.all[i].years.begin(), s.all[i].years.end());
+    }
+  return out;
+}
+
+// Whether two sets of roles share a post, posts held together taken one by one: a
+// renamed body's head is 书记、局长 before and 书记、主任 or 书记 after.
+bool posts_meet(const std::set<std::u32string>& a, const std::set<std::u32string>& b) {
+  auto posts = [](const std::set<std::u32string>& roles) {
+    std::set<std::u32string> out;
+    for (const std::u32string& r : roles)
+      for (size_t from = 0; from <= r.size();) {
+        size_t to = std::min(r.find(U'、', from), r.size());
+        if (to > from) out.insert(r.substr(from, to - from));
+        from = to + 1;
+      }
+    return out;
+  };
+  return overlap(posts(a), posts(b));
+}
+
+// Joins spellings that name one body across a rename or an upgrade, as learn_variants
+// joins variants: a shared role, never both in one digest or one year; an upgrade only
+// forward in time (桃坪乡 in 2018, 桃坪镇 from 2019: never a town made a township again).
+// Before, 县卫生计生局党委, 县卫生健康委员会党委 and 县卫健委党委 were three organisations
+// and 桃坪乡党委, 桃坪镇党委 two, their plans no_row and the new secretaries missed.
+void learn_renames(Spellings& s, const PanelRules& rules) {
+  if (rules.renamed_rule.empty() && rules.upgraded_rule.empty()) return;
+  std::map<std::pair<std::string, std::u32string>, std::vector<std::pair<size_t, bool>>> by_form;
+  for (size_t i = 0; i < s.all.size(); ++i) {
+    bool upgraded = false;
+    std::u32string form = renamed_form(s.all[i].normal, rules, upgraded);
+    by_form[{s.all[i].region, std::move(form)}].push_back({i, upgraded});
+  }
+  for (const auto& [form, members] : by_form)
+    for (size_t x = 1; x < members.size(); ++x) {
+      auto [i, i_lower] = members[0];
+      auto [j, j_lower] = members[x];
+      size_t gi = s.find(i), gj = s.find(j);
+      if (gi == gj || !posts_meet(s.all[i].roles, s.all[j].roles)) continue;
+      auto [di, yi] = group_seen(s, gi);
+      auto [dj, yj] = group_seen(s, gj);
+      if (overlap(di, dj) || overlap(yi, yj) || yi.empty() || yj.empty()) continue;
+      bool level_changed = i_lower != j_lower;
+      if (level_changed && (i_lower ? *yi.rbegin() > *yj.begin() : *yj.rbegin() > *yi.begin())) continue;
+      const std::string* rule = level_changed ? &rules.upgraded_rule : &rules.renamed_rule;
+      if (rule->empty()) continue;
+      s.all[gj].group = gi;
+      s.all[j].rule = rule;
+      if (!s.all[i].rule) s.all[i].rule = rule;  // whichever of the two becomes the key, the alias names it
+    }
+}
+
 // The key is the spelling written most often (the latest on a tie); the others are
 // its aliases, each with the rule that joined it.
 PanelOrg make_org(Spellings& s, const std::vector<size_t>& members, const PanelRules& rules) {
@@ -192,6 +272,7 @@ PanelOrg make_org(Spellings& s, const std::vector<size_t>& members, const PanelR
 std::map<std::pair<std::string, std::u32string>, size_t> key_orgs(Panel& p, const PanelRules& rules) {
   Spellings s = collect_spellings(p.digests, rules);
   learn_variants(s, p.digests, rules);
+  learn_renames(s, rules);
   std::map<size_t, std::vector<size_t>> groups;
   for (size_t i = 0; i < s.all.size(); ++i) groups[s.find(i)].push_back(i);
   std::vector<std::pair<PanelOrg, const std::vector<size_t>*>> made;

@@ -109,6 +109,25 @@ PanelRules parse_panel_rules(const std::string& text, const std::string& file) {
   r.evidence_rule = evidence.at("name").text();
   r.evidence_min_ratio = evidence.at("min_ratio").number(0, 1);
   r.evidence_min_plans = evidence.at("min_plans").count();
+  if (org.has("renamed")) {
+    At renamed = org.at("renamed");
+    r.renamed_rule = renamed.at("name").text();
+    At groups = renamed.at("groups");
+    for (size_t i = 0, n = groups.size(); i < n; ++i) {
+      std::vector<std::u32string> names;
+      for (const std::string& t : strings(groups.item(i))) names.push_back(panel_normal(t, r));
+      // Longest first: 卫生和计划生育委员会 is replaced whole, not its 卫生 part.
+      std::stable_sort(names.begin() + 1, names.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+      r.renamed_groups.push_back(std::move(names));
+    }
+  }
+  if (org.has("upgraded")) {
+    At upgraded = org.at("upgraded");
+    r.upgraded_rule = upgraded.at("name").text();
+    At levels = upgraded.at("levels");
+    for (size_t i = 0, n = levels.size(); i < n; ++i)
+      r.upgrades.emplace_back(panel_normal(levels.item(i).item(0).text(), r), panel_normal(levels.item(i).item(1).text(), r));
+  }
   if (org.has("region_prefix")) {
     r.region_prefix_rule = org.at("region_prefix").at("name").text();
     if (org.at("region_prefix").has("places_below"))

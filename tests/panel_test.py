@@ -191,6 +191,8 @@ def main():
         score(binary, root)
     elif what == "heldout":  # links only: the region of its bureau digest is not extracted (null)
         score(binary, root, "panel-heldout", ())
+    elif what == "fengyan":  # a new reader's archive: renamed bodies, a township made a town, three layouts
+        score(binary, root, "panel-fengyan")
     else:
         check_cli(binary, root)
     print(f"{len(FAILURES)} failed" if FAILURES else "all passed")

@@ -47,6 +47,12 @@ struct PanelRules {
   std::vector<std::string> unlinkable_aspects;  // threshold, rank, …: never plans
   std::vector<std::string> unlinkable_statuses;  // target, forecast: never plans nor outcomes
   std::string tie_rule;  // among equal subject scores, the outcome closest to the plan
+  // A body renamed between two digests (organization renamed): the names of one body over
+  // its reforms (卫生计生局, 卫生健康委员会, 卫健委), each group's first the canonical one, and
+  // a township made a town (桃坪乡党委, then 桃坪镇党委: upgrades, the earlier level first).
+  std::string renamed_rule, upgraded_rule;  // empty: off
+  std::vector<std::vector<std::u32string>> renamed_groups;
+  std::vector<std::pair<std::u32string, std::u32string>> upgrades;  // (乡, 镇)
   // One key for spellings of one body (org_key): a body named with its digest's region
   // (泸川县教育局党组 in 泸川县's digest) as with the region's level alone (县教育局党组), and
   // a party committee's full name (中共石桥镇委员会) as its short one (石桥镇党委).
