@@ -15,6 +15,7 @@
 #include "digestx/periods.hpp"
 #include "digestx/sentences.hpp"
 #include "digestx/subjects.hpp"
+#include "digestx/aspects.hpp"
 #include "digestx/table_cells.hpp"
 #include "digestx/units.hpp"
 #include "digestx/utf.hpp"
@@ -213,6 +214,12 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   }
   std::vector<Fact> found = find_facts(fi, rules);
   for (Fact& f : found) {
+    // 由上年的2740万元增长到3260万元: the 2740万元 is last year's level, no outcome (its
+    // period stays its sentence's, as the contract dates a figure).
+    if (f.status.empty() && rules.kinds.is_quantity(f.kind) && baseline_figure(local_view, f.span.start, rules.aspects)) {
+      f.status = rules.kinds.statuses[size_t(rules.aspects.baseline_status)].name;
+      if (cx.explain) f.rules.mut().status = rules.aspects.baseline_rule;
+    }
     f.joined = crosses_break(local_text, f.span);
     f.span = shifted(f.span, whole.start);
     if (!f.part_of.empty()) f.part_of = shifted(f.part_of, whole.start);

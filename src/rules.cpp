@@ -1835,7 +1835,7 @@ void index_first_chars(AspectRules& r) {
 }
 
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
-  root.keys({"clause_breaks", "cues", "status_cues"});
+  root.keys({"clause_breaks", "cues", "status_cues", "baseline"});
   r.clause_breaks = root.at("clause_breaks").text();
   auto cues = root.at("cues").list(true);
   r.cues.reserve(cues.size());  // a cue holds nine lexicons: moved at each growth, they were 33 K instructions
@@ -1844,6 +1844,16 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     auto list = status_cues->list(true);
     r.status_cues.reserve(list.size());
     for (const Node& n : list) r.status_cues.push_back(load_aspect_cue(n, kinds, "status"));
+  }
+  if (auto b = root.opt("baseline")) {
+    b->keys({"name", "status", "openers", "times", "year_suffixes", "joiner"});
+    r.baseline_rule = b->at("name").str();
+    r.baseline_status = kinds.status_index(b->at("status").str());
+    if (r.baseline_status < 0) b->at("status").fail("unknown status \"" + b->at("status").str() + "\" (kinds.json statuses)");
+    add_words(r.baseline_openers, b->at("openers"), 0);
+    add_words(r.baseline_times, b->at("times"), 0);
+    r.baseline_year_suffixes = b->at("year_suffixes").text();
+    r.baseline_joiner = b->at("joiner").text();
   }
   index_first_chars(r);
 }

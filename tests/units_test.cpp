@@ -127,6 +127,8 @@ TEST_P(TableCellsTable, ReadsHeaders) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, TableCellsTable, testing::ValuesIn(load_table("table_cells.json")), case_name);
+// The same runner over statuses given once a figure is found (tests/tables/figure_status.json).
+INSTANTIATE_TEST_SUITE_P(FigureStatus, TableCellsTable, testing::ValuesIn(load_table("figure_status.json")), case_name);
 
 }  // namespace
 }  // namespace digestx::test

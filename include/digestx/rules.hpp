@@ -1071,6 +1071,12 @@ struct AspectRules {
   // A figure that is no outcome (预计全年可完成63亿元: forecast), read as `cues` are: the first
   // that fits gives its status, none leaves it an outcome.
   std::vector<Cue> status_cues;
+  // A figure a change starts from at another time (由上年的2740万元增长到…): aspects.json
+  // baseline, the status it gives. Empty rule: off.
+  std::string baseline_rule;
+  int baseline_status = -1;  // index into KindRegistry::statuses
+  Lexicon baseline_openers, baseline_times;
+  std::u32string baseline_year_suffixes, baseline_joiner;
   std::u32string clause_breaks;
   // The word lists read over the stretch before a figure (a clause or sentence cue's
   // words, not_in_clause), by the characters their words start with: the bit of each
