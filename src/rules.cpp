@@ -1740,10 +1740,10 @@ void load_facts(const Node& root, FactPatternRules& r, const KindRegistry& kinds
     r.inside_qualifier_rule = iq->at("name").str();
   }
   if (auto rt = root.opt("restated_in_table")) {
-    rt->keys({"name", "kinds", "shared_chars"});
+    rt->keys({"name", "kinds", "min_chars"});
     r.restated_in_table.name = rt->at("name").str();
     for (const Node& k : rt->at("kinds").list()) r.restated_in_table.kinds.push_back(known_kind(k, kinds));
-    r.restated_in_table.shared_chars = size_t(rt->at("shared_chars").integer(1, 16));
+    r.restated_in_table.min_chars = size_t(rt->at("min_chars").integer(1, 16));
   }
   Node ref = root.at("refusals");
   ref.keys({"bare_figure", "code", "year_as_duration", "unrepresentable"});

@@ -271,17 +271,51 @@ std::u32string subject_text(std::u32string_view text, const ShortPieces& s) {
   return out;
 }
 
-// Whether two subjects name one thing: the shorter lies in the longer, or they share a
-// run of `run` characters (固定资产投资 and 全社会固定资产投资; 争取上级资金 and 上级资金; not
-// 人居环境整治资金 and 整合涉农资金, whose 资金 any sum of money may share).
-bool same_subject(const std::u32string& a, const std::u32string& b, size_t run) {
-  if (a.empty() || b.empty()) return false;
-  const std::u32string& shorter = a.size() <= b.size() ? a : b;
-  const std::u32string& longer = a.size() <= b.size() ? b : a;
-  size_t n = std::min(run, shorter.size());
-  for (size_t k = 0; k + n <= shorter.size(); ++k)
-    if (longer.find(shorter.substr(k, n)) != std::u32string::npos) return true;
-  return false;
+// How well a row's label names what a prose figure measures: 2 the same words, 1 the
+// shorter (min_chars at least) lying in the longer (固定资产投资 in 全社会固定资产投资, 上级资金
+// in 争取上级资金), 0 none: not 创业奖补资金 for 就业奖补资金 (they share 奖补资金: another
+// fund), nor 资金 alone.
+int naming(const std::u32string& label, const std::u32string& said, size_t min_chars) {
+  if (label.empty() || said.empty()) return 0;
+  if (label == said) return 2;
+  const std::u32string& shorter = label.size() <= said.size() ? label : said;
+  const std::u32string& longer = label.size() <= said.size() ? said : label;
+  return shorter.size() >= min_chars && longer.find(shorter) != std::u32string::npos ? 1 : 0;
+}
+
+// The label of the row holding a cell (its first cell), empty when the cell is the label.
+std::u32string row_label(std::u32string_view text, const Fact& cell) {
+  std::vector<Span> cells = cells_of(text, line_at(text, cell.span.start));
+  if (cells.empty()) return {};
+  Span label = trimmed(text, cells[0]);
+  if (label.end > cell.span.start) return {};
+  return std::u32string(text.substr(label.start, label.size()));
+}
+
+// A cell and a prose figure it may restate, and how well the row's label names it.
+struct Restating {
+  int score;
+  size_t cell, said;
+};
+
+// The pairs of a unit's facts: cells against prose figures of the same value, unit and
+// period whose subject the row's label names. `prose`: the prose figures by value.
+std::vector<Restating> restating_pairs(std::u32string_view text, const std::vector<Fact>& facts,
+                                       const std::vector<size_t>& prose, const FactPatternRules::RestatedInTable& r) {
+  std::vector<Restating> pairs;
+  for (size_t c = 0; c < facts.size(); ++c) {
+    const Fact& cell = facts[c];
+    if (!cell.in_cell || !restatable(cell, r)) continue;
+    std::u32string label = row_label(text, cell);
+    auto lo = std::lower_bound(prose.begin(), prose.end(), c,
+                               [&](size_t p, size_t x) { return *facts[p].value < *facts[x].value; });
+    for (auto it = lo; it != prose.end() && !(*cell.value < *facts[*it].value); ++it) {
+      const Fact& said = facts[*it];
+      if (said.unit != cell.unit || said.period != cell.period || said.year != cell.year) continue;
+      if (int score = naming(label, subject_text(text, said.subject), r.min_chars)) pairs.push_back({score, c, *it});
+    }
+  }
+  return pairs;
 }
 
 }  // namespace
@@ -290,24 +324,21 @@ void mark_restated_cells(std::u32string_view text, std::vector<Fact>& facts, con
   const FactPatternRules::RestatedInTable& r = rules.facts.restated_in_table;
   // Most units hold no table: nothing is looked at (the check per fact was 1% of a run).
   if (r.name.empty() || std::none_of(facts.begin(), facts.end(), [](const Fact& f) { return f.in_cell; })) return;
-  std::vector<const Fact*> prose;  // by value: a unit of many cells looks each up once
-  for (const Fact& f : facts)
-    if (!f.in_cell && restatable(f, r)) prose.push_back(&f);
+  std::vector<size_t> prose;
+  for (size_t k = 0; k < facts.size(); ++k)
+    if (!facts[k].in_cell && restatable(facts[k], r)) prose.push_back(k);
   if (prose.empty()) return;
-  auto by_value = [](const Fact* a, const Fact* b) { return *a->value < *b->value; };
-  std::stable_sort(prose.begin(), prose.end(), by_value);
-  for (Fact& cell : facts) {
-    if (!cell.in_cell || !restatable(cell, r) || cell.subject.empty()) continue;
-    auto [lo, hi] = std::equal_range(prose.begin(), prose.end(), &cell, by_value);
-    std::u32string cell_subject = subject_text(text, cell.subject);
-    for (auto it = lo; it != hi; ++it) {
-      const Fact& said = **it;
-      if (said.unit != cell.unit || said.period != cell.period || said.year != cell.year) continue;
-      if (!same_subject(subject_text(text, said.subject), cell_subject, r.shared_chars)) continue;
-      cell.part_of = said.span;
-      if (explain) cell.rules.mut().part = r.name;
-      break;
-    }
+  std::stable_sort(prose.begin(), prose.end(), [&](size_t a, size_t b) { return *facts[a].value < *facts[b].value; });
+  // The best pairs first, each figure restated once (| 就业奖补资金 | 300万元 | and | 创业奖补资金 |
+  // 300万元 | under 发放就业奖补资金300万元: the 就业 row's).
+  std::vector<Restating> pairs = restating_pairs(text, facts, prose, r);
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Restating& a, const Restating& b) { return a.score > b.score; });
+  std::vector<bool> used(facts.size(), false);
+  for (const Restating& p : pairs) {
+    if (used[p.cell] || used[p.said]) continue;
+    used[p.cell] = used[p.said] = true;
+    facts[p.cell].part_of = facts[p.said].span;
+    if (explain) facts[p.cell].rules.mut().part = r.name;
   }
 }
 

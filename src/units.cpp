@@ -909,7 +909,7 @@ struct Walk {
     sb.rule = std::string(c.rule);
     b.out.sidebars.push_back(std::move(sb));
     b.where = Builder::Where::sidebar;
-    sidebar_outline = false;
+    sidebar_outline = numbers_items(c.rest);  // 附：重点项目清单　一、产业项目 (review8)
     b.add_body(c.rest);
   }
 
@@ -981,6 +981,18 @@ struct Walk {
       }
     }
     return value + digit;
+  }
+
+  // Whether text holds an item mark of an outline (一、 of 附：重点项目清单　一、产业项目).
+  bool numbers_items(const Pieces& text) const {
+    const StructureRules& st = rules.structure;
+    if (st.outline_resumes_rule.empty()) return false;
+    for (Span p : text)
+      for (uint32_t k = p.start; k + 1 < p.end; ++k)
+        if (st.outline_numerals.find(view[k]) != std::u32string::npos &&
+            st.outline_marks_after.find(view[k + 1]) != std::u32string::npos)
+          return true;
+    return false;
   }
 
   void note_unit_rule(std::string_view rule) {

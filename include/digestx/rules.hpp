@@ -1182,7 +1182,7 @@ struct FactPatternRules {
   struct RestatedInTable {
     std::string name;
     std::vector<std::string> kinds;  // of figures a total adds (money)
-    size_t shared_chars = 3;  // a run the two subjects share, or the whole of the shorter one
+    size_t min_chars = 3;  // the shorter of the row's label and the prose's subject, lying in the longer
   };
   RestatedInTable restated_in_table;
 
