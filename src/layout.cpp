@@ -1,5 +1,6 @@
 #include "digestx/layout.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "digestx/bounded_regex.hpp"
@@ -183,7 +184,8 @@ bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us
 // needs): all of them at once as one alternation first cost ICU about 60,000
 // instructions a line that passed the filters, 13% of a run, for the rules filtered
 // out too.
-std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms) {
+std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms,
+                                bool at_top) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return {};
   bool ends_sentence = rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos;
   if (ends_sentence && !rules.furniture_any_sentence_end) return {};
@@ -205,6 +207,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   auto candidate = [&](size_t k) {
     const std::u32string& needs = rules.furniture_contains[k];
     if (ends_sentence && !rules.furniture_sentence_end[k]) return false;
+    if (rules.furniture_page_top[k] && !at_top) return false;
     return (needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs)) &&
            rules.furniture[k].pattern.may_match(body);
   };
@@ -358,6 +361,83 @@ void mark_tail(Line& line, const LayoutRules& rules, std::string_view& tail) {
 
 bool is_text_line(const Line& line) { return !line.blank && line.furniture.empty(); }
 
+// Furniture at the end (or the start) of a text line, cut off its words: a newspaper's
+// copy jumps to another page inside a line (全年接待游客（下转第4版）), and the jump
+// marker was glued to the paragraph. Only the rule's own characters at the line's edge
+// run ICU.
+void cut_edge(std::u32string_view view, Line& line, const LayoutRules& rules, Matchers& ms) {
+  if (line.content.empty() || !line.enumerator.empty()) return;
+  Span all = covering(line.content);
+  std::u32string_view text = view.substr(all.start, all.size());
+  for (size_t k = 0; k < rules.furniture_edge.size(); ++k) {
+    bool end = in_set(rules.furniture_edge_ends[k], text.back()), start = in_set(rules.furniture_edge_starts[k], text.front());
+    if ((!end && !start) || !rules.furniture_edge[k].pattern.may_match(text)) continue;
+    icu::UnicodeString us = unicode_of(text);
+    std::unique_ptr<icu::RegexMatcher>& m = ms.at(k);
+    if (!bounded(m, us, false)) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    uint32_t b = uint32_t(us.countChar32(0, m->start(status))), e = uint32_t(us.countChar32(0, m->end(status)));
+    if (U_FAILURE(status) || (b > 0 && e < text.size()) || (b == 0 && e == text.size())) continue;
+    line.edge = {all.start + b, all.start + e};
+    line.edge_furniture = rules.furniture_edge[k].name;
+    Span words = b > 0 ? Span{all.start, all.start + b} : Span{all.start + e, all.end};
+    trim(view, words);
+    auto clip = [&](Span& p) {
+      p = {std::max(p.start, words.start), std::min(p.end, words.end)};
+      if (p.start >= p.end) p = {};
+    };
+    clip(line.content.first);
+    clip(line.content.second);
+    if (line.content.first.empty()) std::swap(line.content.first, line.content.second);
+    if (b > 0 && line.body.end == all.end) line.body.end = words.end;
+    if (b == 0 && line.body.start == all.start) line.body.start = words.start;
+    return;
+  }
+}
+
+// Where a heading glued to the end of a paragraph starts (…新建杨梅冷库2座。■官桥镇党委书记
+// 孙德明: the copy joined two lines, and two units were one): a heading's mark right after
+// a sentence end, then a short tail that ends no sentence. npos: none.
+size_t glued_heading_at(std::u32string_view view, size_t pos, size_t end, const LayoutRules::GluedHeading& g) {
+  if (g.name.empty() || end - pos < 3) return std::string::npos;
+  size_t from = end > pos + g.max_chars + 1 ? end - g.max_chars - 1 : pos + 1;
+  for (size_t k = from; k < end; ++k) {
+    if (!in_set(g.marks, view[k])) continue;
+    size_t b = k;
+    while (b > pos && is_space(view[b - 1])) --b;
+    if (b == pos || !in_set(g.after, view[b - 1])) continue;
+    bool han = false, clean = true;
+    for (size_t i = k + 1; i < end && clean; ++i) {
+      clean = !in_set(g.not_holding, view[i]) && !in_set(g.marks, view[i]);
+      han = han || is_han(view[i]);
+    }
+    if (clean && han) return k;
+  }
+  return std::string::npos;
+}
+
+// The lines right below a furniture line of a rule with list_below (点击排行 over
+// 1　全县新增城镇就业岗位3200个, 本版其他新闻： over its headlines), up to a blank line,
+// each short and not ending like a sentence: the list's entries. `list` is that rule
+// while its list runs; a line that is no entry ends it.
+void mark_list(std::u32string_view view, Line& line, const LayoutRules& rules, std::string_view& list, size_t& max) {
+  if (line.blank) {
+    list = {};
+    return;
+  }
+  if (!list.empty() && line.furniture.empty()) {
+    bool ends_sentence = in_set(rules.furniture_not_ending, view[line.body.end - 1]);
+    if (line.body.size() <= max && !ends_sentence) line.furniture = list;
+    else list = {};
+    return;
+  }
+  for (size_t k = 0; k < rules.furniture.size(); ++k)
+    if (rules.furniture_list_below[k] > 0 && line.furniture == rules.furniture[k].name) {
+      list = line.furniture;
+      max = rules.furniture_list_below[k];
+    }
+}
+
 // The line right above a furniture line whose rule takes it (line_above): short,
 // standing alone (a blank line, furniture or nothing above it), no clause mark. 白河发布
 // over 2025-01-22 18:30 发表于陕西 is the account's name, not the page's title.
@@ -429,15 +509,29 @@ struct LineStream::State {
   const LayoutRules& rules;
   size_t pos = 0, changed = 0;
   bool at_end = false;
-  Matchers furniture, complete;
+  std::vector<NamedRegex> header_rule;  // the running header's title regex, as Matchers take it
+  Matchers furniture, complete, edge, header;
   std::string_view tail;  // the tail rule once a line of it was met
+  std::string_view list;  // the list_below rule whose list runs
+  size_t list_max = 0;
+  size_t text_lines = 0;        // lines of text met so far (the first is the title's)
+  std::u32string first_text;    // the words of the first of them
+  std::vector<std::u32string> beside_numbers;  // short lines met beside a page number line
+  size_t jump_at = std::string::npos;  // the pending line of the last jump onward, if any
   std::vector<Line> pending;
   // Of the pending lines: how many were looked at, the last one that no run of fixed
   // width goes through (none: npos), and how many are final (up to such a line with
   // a text line after it).
   size_t scanned = 0, apart = std::string::npos, ready = 0;
   State(std::u32string_view v, const FoldChanges& c, const LayoutRules& r)
-      : view(v), changes(c), rules(r), furniture(r.furniture), complete(r.complete_patterns) {}
+      : view(v),
+        changes(c),
+        rules(r),
+        header_rule(1, r.running_header.title),
+        furniture(r.furniture),
+        complete(r.complete_patterns),
+        edge(r.furniture_edge),
+        header(header_rule) {}
 
   // The next stretch of lines, each with its furniture (and the page's tail) marked.
   void read_stretch() {
@@ -445,11 +539,14 @@ struct LineStream::State {
     while (!at_end && (pos < stop || pos == 0)) {
       size_t end = pos;
       while (end < n && !is_line_break(view[end])) ++end;
-      Line line = line_at(view, changes, changed, pos, end, rules);
-      if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture);
-      if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
-      mark_tail(line, rules, tail);
-      pending.push_back(std::move(line));
+      size_t glued = glued_heading_at(view, pos, end, rules.glued_heading);
+      if (glued != std::string::npos) {
+        add_line(pos, glued);
+        add_line(glued, end);
+        pending.back().markup_rules.push_back(rules.glued_heading.name);
+      } else {
+        add_line(pos, end);
+      }
       // CRLF counts as one break.
       if (end < n) pos = end + ((view[end] == '\r' && end + 1 < n && view[end + 1] == '\n') ? 2 : 1);
       if (end >= n || pos == n) at_end = true;
@@ -464,6 +561,94 @@ struct LineStream::State {
     // it: 标题 over 200,000 blank lines held them all until the end (85 MB for 600 KB).
     if (pending.size() >= kMaxPendingLines && apart != std::string::npos) ready = std::max(ready, apart + 1);
     if (at_end) ready = pending.size();
+  }
+
+  // The line [from, to) laid out and marked, added to the pending lines.
+  void add_line(size_t from, size_t to) {
+    Line line = line_at(view, changes, changed, from, to, rules);
+    if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, text_lines == 0);
+    if (is_text_line(line)) cut_edge(view, line, rules, edge);
+    if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
+    mark_list(view, line, rules, list, list_max);
+    mark_tail(line, rules, tail);
+    mark_running_header(line);
+    mark_jump(line);
+    if (is_text_line(line) && text_lines++ == 0) first_text = words(line);
+    pending.push_back(std::move(line));
+  }
+
+  std::u32string words(const Line& line) const {
+    std::u32string w;
+    for (size_t k = 0; k < line.content.size(); ++k) w += view.substr(line.content[k].start, line.content[k].size());
+    return w;
+  }
+
+  // The nearest line above the one to come that is not blank (nullptr: none pending).
+  Line* above() {
+    size_t j = pending.size();
+    while (j > 0 && pending[j - 1].blank) --j;
+    return j > 0 ? &pending[j - 1] : nullptr;
+  }
+
+  // A PDF's running header, the digest's title over each page beside its number
+  // (…社保补贴合计86 / — 2 — / 澜川区2021年度述职报告摘编 / 0万元。): glued into the
+  // paragraph it gave 0万元 and subjects like 度述职报告摘编. A short line beside a page
+  // number line is the header when it reads as a digest's title (running_header regex),
+  // is the document's first line of text (never that line itself), or was met beside
+  // another page number line; then those earlier lines are the header too.
+  void mark_running_header(Line& line) {
+    const LayoutRules::RunningHeader& rh = rules.running_header;
+    if (rh.name.empty() || line.blank) return;
+    Line* up = above();
+    if (!up) return;
+    if (line.furniture == rh.beside && is_text_line(*up) && text_lines > 1) running_header(*up);
+    else if (is_text_line(line) && up->furniture == rh.beside && text_lines > 0) running_header(line);
+  }
+
+  void running_header(Line& line) {
+    const LayoutRules::RunningHeader& rh = rules.running_header;
+    if (line.content.empty() || line.body.size() > rh.max_chars) return;
+    std::u32string w = words(line);
+    for (char32_t c : w)
+      if (in_set(rh.not_holding, c)) return;
+    bool seen = std::find(beside_numbers.begin(), beside_numbers.end(), w) != beside_numbers.end();
+    if (!seen && beside_numbers.size() < kMaxHeaders) beside_numbers.push_back(w);
+    bool title = rh.title.pattern.may_match(w) && bounded(header.at(0), unicode_of(w), true);
+    if (!seen && !title && w != first_text) return;
+    line.furniture = rh.name;
+    if (!seen) return;
+    for (Line& earlier : pending)
+      if (is_text_line(earlier) && earlier.body.size() <= rh.max_chars && words(earlier) == w) earlier.furniture = rh.name;
+  }
+  static constexpr size_t kMaxHeaders = 16;
+
+  // A newspaper's copy that jumps to another page (全年接待游客（下转第4版）) and comes back
+  // (（上接第3版） / 32.6万人次…): the lines between are the page's other copy (本版其他
+  // 新闻：…, the paper's masthead, the next page's line), not the unit's text, which
+  // runs on after the jump back. With no jump back within max_lines, nothing is skipped.
+  void mark_jump(const Line& line) {
+    const LayoutRules::JumpedLines& jl = rules.jumped_lines;
+    if (jl.name.empty()) return;
+    bool whole = !line.furniture.empty() && is_marker(line.furniture);
+    Span m = whole ? line.body : is_marker(line.edge_furniture) ? line.edge : Span{};
+    if (jump_at != std::string::npos && pending.size() - jump_at > jl.max_lines) jump_at = std::string::npos;
+    if (m.empty()) return;
+    std::u32string_view t = view.substr(m.start, m.size());
+    while (!t.empty() && (is_space(t.front()) || t.front() == U'(' || t.front() == U'（')) t.remove_prefix(1);
+    bool back = false;
+    for (const std::u32string& w : jl.from_words) back = back || t.substr(0, w.size()) == w;
+    if (!back) {
+      jump_at = pending.size();
+      return;
+    }
+    if (jump_at == std::string::npos) return;
+    for (size_t i = jump_at + 1; i < pending.size(); ++i)
+      if (!pending[i].blank) pending[i].furniture = jl.name;
+    jump_at = std::string::npos;
+  }
+  bool is_marker(std::string_view rule) const {
+    const auto& ms = rules.jumped_lines.markers;
+    return !rule.empty() && std::find(ms.begin(), ms.end(), rule) != ms.end();
   }
 
   // Widths and completeness of the ready lines, moved to the end of `out`.
@@ -484,6 +669,7 @@ struct LineStream::State {
     pending.erase(pending.begin(), pending.begin() + long(std::min(count, pending.size())));
     scanned -= count;
     apart = apart == std::string::npos || apart < count ? std::string::npos : apart - count;
+    jump_at = jump_at == std::string::npos || jump_at < count ? std::string::npos : jump_at - count;
     ready = 0;
   }
 };
@@ -498,6 +684,18 @@ bool LineStream::next(std::vector<Line>& out) {
   while (s_->ready == 0 && !s_->at_end) s_->read_stretch();
   s_->finish(out);
   return true;
+}
+
+// A paragraph runs on across the line of such a rule: within_paragraph (a page number),
+// a PDF's running header, a jump marker in a line, the lines a copy jumps over.
+bool LayoutRules::furniture_within(std::string_view rule) const {
+  if (rule.empty()) return false;
+  if (rule == running_header.name || rule == jumped_lines.name) return true;
+  for (const NamedRegex& e : furniture_edge)
+    if (e.name == rule) return true;
+  for (size_t k = 0; k < furniture.size(); ++k)
+    if (furniture[k].name == rule) return furniture_within_paragraph[k];
+  return false;
 }
 
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {

@@ -346,15 +346,48 @@ void add_words(Lexicon& lex, const Node& words, int value) {
 
 // ------------------------------------------------------------ per file
 
+// Furniture at a line's edge, a PDF's running header and the lines a newspaper's copy
+// jumps over (layout.json furniture: edge_rules, running_header, jumped_lines).
+void load_furniture_extras(const Node& f, LayoutRules& r) {
+  if (auto edge = f.opt("edge_rules"))
+    for (const Node& n : edge->list()) {
+      n.keys({"name", "regex", "ends_with", "starts_with"});
+      r.furniture_edge.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
+      r.furniture_edge_ends.push_back(n.at("ends_with").text());
+      r.furniture_edge_starts.push_back(n.at("starts_with").text());
+    }
+  if (auto rh = f.opt("running_header")) {
+    rh->keys({"name", "beside", "max_chars", "not_holding", "regex"});
+    r.running_header.name = rh->at("name").str();
+    r.running_header.beside = rh->at("beside").str();
+    r.running_header.max_chars = size_t(rh->at("max_chars").integer(1, 200));
+    r.running_header.not_holding = rh->at("not_holding").text();
+    r.running_header.title = {r.running_header.name, compile_pattern(rh->at("regex"))};
+  }
+  if (auto jl = f.opt("jumped_lines")) {
+    jl->keys({"name", "markers", "from_words", "max_lines"});
+    r.jumped_lines.name = jl->at("name").str();
+    for (const Node& m : jl->at("markers").list()) r.jumped_lines.markers.push_back(m.str());
+    for (const Node& w : jl->at("from_words").list()) r.jumped_lines.from_words.push_back(w.text());
+    r.jumped_lines.max_lines = size_t(jl->at("max_lines").integer(1, 1000));
+  }
+}
+
 // Page furniture and complete lines (layout.json "furniture", "complete_line").
 void load_line_rules(const Node& root, LayoutRules& r) {
   if (auto f = root.opt("furniture")) {
-    f->keys({"max_chars", "not_ending_with", "rules"});
+    f->keys({"max_chars", "not_ending_with", "rules", "edge_rules", "running_header", "jumped_lines"});
     r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
     if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end"});
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end", "list_below", "page_top"});
+      r.furniture_list_below.push_back(0);
+      if (auto lb = n.opt("list_below")) {
+        lb->keys({"max_chars"});
+        r.furniture_list_below.back() = size_t(lb->at("max_chars").integer(1, 200));
+      }
+      r.furniture_page_top.push_back(n.opt("page_top") && n.at("page_top").boolean());
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
       r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
@@ -377,6 +410,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       } else
         r.furniture_first_any.add(r.furniture_first.back());
     }
+    load_furniture_extras(*f, r);
   }
   auto c = root.opt("complete_line");
   if (!c) return;
@@ -453,8 +487,16 @@ void load_markup(const Node& n, LayoutRules::Markup& m) {
 
 void load_layout(const Node& root, LayoutRules& r) {
   root.keys({"markdown_heading", "bullets", "wrappers", "enumerators", "furniture", "complete_line", "paragraph_indent",
-             "html_page"});
+             "html_page", "glued_heading"});
   load_line_rules(root, r);
+  if (auto g = root.opt("glued_heading")) {
+    g->keys({"name", "marks", "after", "not_holding", "max_chars"});
+    r.glued_heading.name = g->at("name").str();
+    r.glued_heading.marks = g->at("marks").text();
+    r.glued_heading.after = g->at("after").text();
+    r.glued_heading.not_holding = g->at("not_holding").text();
+    r.glued_heading.max_chars = size_t(g->at("max_chars").integer(1, 200));
+  }
   if (auto html = root.opt("html_page")) load_markup(*html, r.markup);
   if (auto pi = root.opt("paragraph_indent")) {
     pi->keys({"name", "min_columns"});

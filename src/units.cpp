@@ -923,13 +923,10 @@ struct Walk {
   }
 
   // Page furniture: kept out of the text, and ends the paragraph before it, but for a
-  // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…).
+  // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…), and the others
+  // of LayoutRules::furniture_within (a running header, the lines a copy jumps over).
   void furniture(const Line& line, const Classified& c) {
-    const LayoutRules& lr = rules.layout;
-    bool within = false;
-    for (size_t k = 0; k < lr.furniture.size(); ++k)
-      if (lr.furniture[k].name == c.rule) within = lr.furniture_within_paragraph[k];
-    if (!within) b.close();
+    if (!rules.layout.furniture_within(c.rule)) b.close();
     b.out.furniture.push_back({line.span, c.rule});
   }
 
@@ -953,6 +950,7 @@ struct Walk {
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
     b.add_body(line.content);
+    if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
     if (!line.complete.empty() && !b.open_finished) {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
       b.close();

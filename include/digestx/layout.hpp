@@ -26,6 +26,8 @@ struct Line {
   Span enumerator;       // a leading list mark such as 一、 or (1), inside content; empty if none
   std::vector<std::string_view> markup_rules;  // names of the rules that removed markup (owned by the rules)
   std::string_view furniture;  // the rule that found page furniture (发布时间:…); empty if none
+  Span edge;                   // furniture at the end or start of a text line (（下转第4版）), out of content
+  std::string_view edge_furniture;  // the rule that found it; empty if none
   std::string_view complete;   // the rule that ends the paragraph after this line without a sentence end
   uint32_t columns = 0;        // display width from the start of the line (a Chinese character 2, a digit 1)
   bool table_gaps = false;     // a tab, a | or two spaces inside it: a table's row, set at no fixed width

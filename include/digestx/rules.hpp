@@ -179,6 +179,49 @@ struct LayoutRules {
     std::u32string not_holding;
   };
   std::vector<LineAbove> furniture_line_above;
+  // k-th: the lines right below the k-th rule's line (no blank line between), each at
+  // most max_chars long and not ending like a sentence, are its list (点击排行 over
+  // 1　全县新增城镇就业岗位3200个); 0: none
+  std::vector<size_t> furniture_list_below;
+  // k-th: the k-th rule takes a line only before the first line of text (a site's name,
+  // 柏溪县人民政府门户网站, over its breadcrumb: below, 县融媒体中心 may be a heading's place)
+  std::vector<bool> furniture_page_top;
+  // Furniture at the end or the start of a text line, cut off its words (全年接待游客（下转
+  // 第4版）): `ends_with` / `starts_with`, the characters such a line ends / starts with.
+  std::vector<NamedRegex> furniture_edge;
+  std::vector<std::u32string> furniture_edge_ends, furniture_edge_starts;
+  // A PDF's running header: a short line beside a page number line (beside: its rule)
+  // that reads as a digest's title (title), is the document's first line of text, or is
+  // seen beside another page number line. Empty name: off.
+  struct RunningHeader {
+    std::string name, beside;
+    size_t max_chars = 0;
+    std::u32string not_holding;
+    NamedRegex title;
+  };
+  RunningHeader running_header;
+  // The lines between a jump onward (（下转第4版）, a line of one of `markers`) and the next
+  // jump back (（上接第3版）, its marker opening with one of from_words) within max_lines:
+  // the page's other copy. Empty name: off.
+  struct JumpedLines {
+    std::string name;
+    std::vector<std::string> markers;
+    std::vector<std::u32string> from_words;
+    size_t max_lines = 0;
+  };
+  JumpedLines jumped_lines;
+  // A heading glued to the end of a paragraph after a bullet mark (…新建杨梅冷库2座。■官桥镇
+  // 党委书记　孙德明): the line is two, split before the mark. The mark right after one of
+  // `after`, no sentence end (not_holding) and at most max_chars after it. Empty name: off.
+  struct GluedHeading {
+    std::string name;
+    std::u32string marks, after, not_holding;
+    size_t max_chars = 0;
+  };
+  GluedHeading glued_heading;
+  // Whether a paragraph runs on across a furniture line of this rule (within_paragraph,
+  // the running header, the jumped lines).
+  bool furniture_within(std::string_view rule) const;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
