@@ -116,8 +116,13 @@ ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const La
   return out;
 }
 
-// A leading list mark: 一、 (一) 1. ①
-Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+// A leading list mark: 一、 (一) 1. ①; its end, and the enumerator that reads it.
+struct EnumeratorMatch {
+  uint32_t end = 0;
+  const LayoutRules::Enumerator* rule = nullptr;
+};
+
+EnumeratorMatch match_enumerator(std::u32string_view view, Span s, const LayoutRules& rules) {
   for (const auto& e : rules.enumerators) {
     uint32_t p = s.start;
     if (!e.open.empty()) {
@@ -139,12 +144,18 @@ Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutR
         uint32_t end = p + uint32_t(c.size());
         if (end >= s.end) break;  // nothing after the mark: not a list item
         if (e.not_followed_by.find(view[end]) != std::u32string::npos) break;  // 12.6万元
-        line.markup_rules.push_back(e.name);
-        return {s.start, end};
+        return {end, &e};
       }
     }
   }
   return {};
+}
+
+Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+  EnumeratorMatch m = match_enumerator(view, s, rules);
+  if (!m.rule) return {};
+  line.markup_rules.push_back(m.rule->name);
+  return {s.start, m.end};
 }
 
 // A matcher of a rule's pattern, made on first use (the built-in patterns compile then:
@@ -696,6 +707,14 @@ bool LayoutRules::furniture_within(std::string_view rule) const {
   for (size_t k = 0; k < furniture.size(); ++k)
     if (furniture[k].name == rule) return furniture_within_paragraph[k];
   return false;
+}
+
+size_t enumerator_length(std::u32string_view s, const LayoutRules& rules) {
+  size_t k = 0;
+  while (k < s.size() && is_space(s[k])) ++k;
+  if (k == s.size() || s.size() > UINT32_MAX) return 0;
+  EnumeratorMatch m = match_enumerator(s, Span{uint32_t(k), uint32_t(s.size())}, rules);
+  return m.rule ? m.end : 0;
 }
 
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {

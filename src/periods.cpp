@@ -1,6 +1,7 @@
 #include "digestx/periods.hpp"
 
 #include "digestx/joined.hpp"
+#include "digestx/layout.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -277,14 +278,55 @@ PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mar
   return out;
 }
 
+namespace {
+
+// An item of a list: 二是建成…, 其三…, （二）新增…, 3. … (introduced_list's words, the
+// layout's list marks).
+bool opens_item(std::u32string_view s, const PeriodRules& rules, const LayoutRules* layout) {
+  size_t k = 0;
+  while (k < s.size() && is_space(s[k])) ++k;
+  if (rules.introduced_list_openers.longest_at(s, k)) return true;
+  return layout && enumerator_length(s, *layout) > 0;
+}
+
+// A sentence that introduces a list: it ends in one of the marks (2025年，…三个目标：),
+// or the list begins after the last of them (…三个目标：一是…1000万元。); not
+// 2025年，计划完成以下任务：新建… (no item follows).
+bool introduces_list(std::u32string_view s, const PeriodRules& rules, const LayoutRules* layout) {
+  size_t end = s.size();
+  while (end > 0 && is_space(s[end - 1])) --end;
+  size_t mark = s.substr(0, end).find_last_of(rules.introduced_list_marks);
+  if (mark == std::u32string_view::npos) return false;
+  return mark + 1 == end || opens_item(s.substr(mark + 1, end - mark - 1), rules, layout);
+}
+
+}  // namespace
+
+PeriodMark next_period(PeriodRun& run, std::u32string_view sentence, const std::optional<PeriodMark>& mark,
+                       const PeriodRules& rules, const LayoutRules* layout) {
+  if (run.list && !mark && opens_item(sentence, rules, layout)) {
+    PeriodMark lent = *run.list;
+    lent.rule = rules.introduced_list_rule;
+    lent.marked = false;
+    return lent;
+  }
+  run.list.reset();
+  PeriodMark out = next_period(run.current, mark);
+  // Only a period of its own sentence is lent: any other runs on to the items anyway.
+  if (!rules.introduced_list_rule.empty() && mark && mark->sentence_only && introduces_list(sentence, rules, layout))
+    run.list = out;
+  return out;
+}
+
 std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
-                                       std::optional<int> report_year, const PeriodRules& rules, PeriodFrame frame) {
+                                       std::optional<int> report_year, const PeriodRules& rules, PeriodFrame frame,
+                                       const LayoutRules* layout) {
   std::vector<PeriodMark> out;
   out.reserve(sentences.size());
-  PeriodMark current = start_period(rules, frame);
+  PeriodRun run{start_period(rules, frame), std::nullopt};
   for (const auto& sentence : sentences) {
     Joined j = Joined::of(view, sentence.pieces);
-    out.push_back(next_period(current, find_period_marker(j.chars(), report_year, rules, frame)));
+    out.push_back(next_period(run, j.chars(), find_period_marker(j.chars(), report_year, rules, frame), rules, layout));
   }
   return out;
 }

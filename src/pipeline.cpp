@@ -169,7 +169,7 @@ bool cut_figure_after(std::u32string_view text, size_t end, const LayoutRules& l
 }
 
 void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchContext& cx, const Rules& rules,
-                  PeriodMark& current, Paragraph& para, FactsOut out) {
+                  PeriodRun& run, Paragraph& para, FactsOut out) {
   Span whole = covering(pieces);
   std::u32string_view local_text = text.substr(whole.start, whole.size());
   std::u32string local_view = matching_view(local_text);
@@ -197,10 +197,11 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   for (SentenceText& st : sentences) {
     // Where the sentence starts in the joined stretch.
     while (offset < joined.size() && joined.source(offset) != st.pieces.front().start) ++offset;
-    PeriodMark here = current;
+    PeriodMark here = run.current;
     if (cx.with_periods) {
       Joined sj = Joined::of(local_view, st.pieces);
-      here = next_period(current, find_period_marker(sj.chars(), cx.report_year, rules.periods, cx.frame));
+      auto mark = find_period_marker(sj.chars(), cx.report_year, rules.periods, cx.frame);
+      here = next_period(run, sj.chars(), mark, rules.periods, &rules.layout);
       mark_clauses(sj.chars(), offset, here.period, cx, rules, fi);
     }
     bool marked = cx.with_periods && !here.rule.empty() && here.marked;
@@ -255,14 +256,14 @@ void append_facts(std::vector<Fact>& facts, std::vector<Fact>&& found, size_t do
 // on across the paragraphs of a unit; sidebars are not reports and have none.
 void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const StretchContext& cx, const Rules& rules,
           std::vector<Paragraph>& paragraphs, FactsOut out) {
-  PeriodMark current = start_period(rules.periods, cx.frame);
+  PeriodRun run{start_period(rules.periods, cx.frame), std::nullopt};
   size_t total = 0, done = 0;  // characters of the paragraphs, and of those filled so far
   for (const ParagraphText& paragraph : in) total += covering(paragraph.pieces).size();
   for (ParagraphText& paragraph : in) {
     Paragraph para;
     auto fill_one = [&](const Pieces& stretch) {
       std::vector<Fact> found;
-      fill_stretch(text, stretch, cx, rules, current, para, {found, out.left_out, out.refused});
+      fill_stretch(text, stretch, cx, rules, run, para, {found, out.left_out, out.refused});
       done += covering(stretch).size();
       append_facts(out.facts, std::move(found), done, total);
     };

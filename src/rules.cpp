@@ -1045,7 +1045,7 @@ PeriodRules::Marker load_marker(const Node& n) {
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
              "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker",
-             "table_cell", "other_year", "half_year"});
+             "table_cell", "other_year", "half_year", "introduced_list"});
   for (const Node& n : root.at("markers").list()) {
     PeriodRules::Marker m = load_marker(n);
     if (!m.text.empty()) r.marker_words.add(m.text, int(r.markers.size()));
@@ -1089,6 +1089,13 @@ void load_periods(const Node& root, PeriodRules& r) {
     add_words(r.other_year_openers, o->at("openers"), 0);
     if (auto nb = o->opt("not_before")) add_words(r.other_year_not_before, *nb, 0);
     r.other_year_max_years = int(o->at("max_years").integer(0, 200));
+  }
+  if (auto l = root.opt("introduced_list")) {
+    l->keys({"name", "_doc", "marks", "item_openers"});
+    r.introduced_list_rule = l->at("name").str();
+    r.introduced_list_marks = l->at("marks").text();
+    if (r.introduced_list_marks.empty()) l->at("marks").fail("marks must not be empty");
+    add_words(r.introduced_list_openers, l->at("item_openers"), 0);
   }
   if (auto t = root.opt("table_cell")) {
     t->keys({"name", "year_words", "span_marks"});

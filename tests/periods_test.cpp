@@ -34,7 +34,7 @@ TEST_P(PeriodTable, Tags) {
                       : frame_name == "full_report_after" ? PeriodFrame::full_report_after
                       : frame_name == "half_year"         ? PeriodFrame::half_year
                                                           : PeriodFrame::digest;
-  auto got = assign_periods(view, sentences, year, rules().periods, frame);
+  auto got = assign_periods(view, sentences, year, rules().periods, frame, &rules().layout);
   ASSERT_EQ(got.size(), c.at("periods").size());
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_EQ(period_name(got[i].period) ? period_name(got[i].period) : "null",

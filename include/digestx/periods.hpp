@@ -72,12 +72,22 @@ PeriodMark start_period(const PeriodRules& rules, PeriodFrame frame);
 
 std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vector<SentenceText>& sentences,
                                        std::optional<int> report_year, const PeriodRules& rules,
-                                       PeriodFrame frame = PeriodFrame::digest);
+                                       PeriodFrame frame = PeriodFrame::digest, const LayoutRules* layout = nullptr);
 
 // The period of the sentence after `mark` (found in it, or nullopt), with `current` the
 // period running on from the sentences before, which the mark updates unless it dates
 // its own sentence only.
 PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mark);
+// The period running on through a unit's sentences, and the one a sentence dated on its
+// own lends to the items of a list it introduces (periods.json introduced_list).
+struct PeriodRun {
+  PeriodMark current;
+  std::optional<PeriodMark> list;  // while that list's items may go on
+};
+// The same for `sentence` (in the matching view), the run updated: `layout` gives the
+// list marks an item may open with besides introduced_list's words (nullptr: words only).
+PeriodMark next_period(PeriodRun& run, std::u32string_view sentence, const std::optional<PeriodMark>& mark,
+                       const PeriodRules& rules, const LayoutRules* layout);
 
 // The calendar year of a period: the plan's is the year after the report year, or the
 // report year itself in a half-year digest (plan_offset 0: 下半年，将… of 2019年上半年).

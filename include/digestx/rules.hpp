@@ -539,6 +539,12 @@ struct PeriodRules {
   Lexicon other_year_openers;   // what may stand before it at the sentence's start: 到, 截至
   Lexicon other_year_not_before;  // what after its 年 makes it no date of the sentence: 建成的, 成立的
   int other_year_max_years = 50;  // how far from the report year a year may lie (1000年以上 is none)
+  // A sentence dated on its own (another year, 明年 in a digest) that introduces a list
+  // (2025年，东坪镇将实现三个目标：) lends its period to the items after it, each a sentence
+  // of its own (二是建成美丽乡村示范村5个。 was the plan's of the sentences before).
+  std::string introduced_list_rule;      // empty: off
+  std::u32string introduced_list_marks;  // what ends an introduction: ：
+  Lexicon introduced_list_openers;       // words opening an item: 一是, 其二 (and layout.json's enumerators)
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
   std::string paragraph_opening_rule;     // empty: off
