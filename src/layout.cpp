@@ -709,12 +709,12 @@ bool LayoutRules::furniture_within(std::string_view rule) const {
   return false;
 }
 
-size_t enumerator_length(std::u32string_view s, const LayoutRules& rules) {
+int enumerator_kind(std::u32string_view s, const LayoutRules& rules) {
   size_t k = 0;
   while (k < s.size() && is_space(s[k])) ++k;
-  if (k == s.size() || s.size() > UINT32_MAX) return 0;
+  if (k == s.size() || s.size() > UINT32_MAX) return -1;
   EnumeratorMatch m = match_enumerator(s, Span{uint32_t(k), uint32_t(s.size())}, rules);
-  return m.rule ? m.end : 0;
+  return m.rule ? int(m.rule - rules.enumerators.data()) : -1;
 }
 
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules) {

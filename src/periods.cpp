@@ -280,41 +280,72 @@ PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mar
 
 namespace {
 
-// An item of a list: 二是建成…, 其三…, （二）新增…, 3. … (introduced_list's words, the
-// layout's list marks).
-bool opens_item(std::u32string_view s, const PeriodRules& rules, const LayoutRules* layout) {
+// The kind of item of a list that `s` opens with: 二是建成…, 其三…, 第二，… (introduced_list's
+// words: 0), （二）新增…, 3. … (a layout list mark: 1 + its enumerator's index); -1: none.
+int item_kind(std::u32string_view s, const PeriodRules& rules, const LayoutRules* layout) {
   size_t k = 0;
   while (k < s.size() && is_space(s[k])) ++k;
-  if (rules.introduced_list_openers.longest_at(s, k)) return true;
-  return layout && enumerator_length(s, *layout) > 0;
+  if (rules.introduced_list_openers.longest_at(s, k)) return 0;
+  int e = layout ? enumerator_kind(s, *layout) : -1;
+  return e < 0 ? -1 : 1 + e;
 }
 
-// A sentence that introduces a list: it ends in one of the marks (2025年，…三个目标：),
-// or the list begins after the last of them (…三个目标：一是…1000万元。); not
-// 2025年，计划完成以下任务：新建… (no item follows).
-bool introduces_list(std::u32string_view s, const PeriodRules& rules, const LayoutRules* layout) {
+// Whether a sentence introduces a list, and of which kind of item: it ends in one of the
+// marks (2025年，…三个目标：, the kind not known yet: kAnyItem), or the list begins after the
+// last of them (…三个目标：一是…1000万元。, its kind); not 2025年，计划完成以下任务：新建…
+// (no item follows).
+constexpr int kAnyItem = -2;
+
+// An item that is a heading of items below it: short, no digit (（一）产业发展。), so a list
+// of another kind may follow within it (an item of words, 三是建强阵地。, heads none: 二、存在
+//的问题 after it is the report's next section).
+bool sub_heading(std::u32string_view s) {
+  constexpr size_t kMaxChars = 12;
+  if (s.size() > kMaxChars) return false;
+  for (char32_t c : s)
+    if (is_ascii_digit(c)) return false;
+  return true;
+}
+std::optional<int> introduces_list(std::u32string_view s, const PeriodRules& rules, const LayoutRules* layout) {
   size_t end = s.size();
   while (end > 0 && is_space(s[end - 1])) --end;
   size_t mark = s.substr(0, end).find_last_of(rules.introduced_list_marks);
-  if (mark == std::u32string_view::npos) return false;
-  return mark + 1 == end || opens_item(s.substr(mark + 1, end - mark - 1), rules, layout);
+  if (mark == std::u32string_view::npos) return std::nullopt;
+  if (mark + 1 == end) return kAnyItem;
+  int kind = item_kind(s.substr(mark + 1, end - mark - 1), rules, layout);
+  return kind < 0 ? std::nullopt : std::optional<int>(kind);
 }
 
 }  // namespace
 
 PeriodMark next_period(PeriodRun& run, std::u32string_view sentence, const std::optional<PeriodMark>& mark,
                        const PeriodRules& rules, const LayoutRules* layout) {
-  if (run.list && !mark && opens_item(sentence, rules, layout)) {
-    PeriodMark lent = *run.list;
-    lent.rule = rules.introduced_list_rule;
-    lent.marked = false;
-    return lent;
+  // Items go on in the kind of the first: after 一是…三是… within the sentence, the
+  // report's own （二）夯实基层基础… and 二、存在的问题 are no items of it.
+  if (run.list && !mark) {
+    int kind = item_kind(sentence, rules, layout);
+    bool nested = run.list_kind > 0 && run.sub_heading && kind >= 0 && run.inner_kind == kAnyItem;
+    if (nested) run.inner_kind = kind;  // （一）产业发展。 over 1.新建产业园1个：a list within
+    if (kind >= 0 && (run.list_kind == kAnyItem || kind == run.list_kind || kind == run.inner_kind)) {
+      if (run.list_kind == kAnyItem) run.list_kind = kind;
+      run.sub_heading = kind == run.list_kind && sub_heading(sentence);
+      PeriodMark lent = *run.list;
+      lent.rule = rules.introduced_list_rule;
+      lent.marked = false;
+      return lent;
+    }
   }
   run.list.reset();
   PeriodMark out = next_period(run.current, mark);
   // Only a period of its own sentence is lent: any other runs on to the items anyway.
-  if (!rules.introduced_list_rule.empty() && mark && mark->sentence_only && introduces_list(sentence, rules, layout))
-    run.list = out;
+  if (!rules.introduced_list_rule.empty() && mark && mark->sentence_only) {
+    if (auto kind = introduces_list(sentence, rules, layout)) {
+      run.list = out;
+      run.list_kind = *kind;
+      run.inner_kind = kAnyItem;
+      run.sub_heading = false;
+    }
+  }
   return out;
 }
 
@@ -323,7 +354,7 @@ std::vector<PeriodMark> assign_periods(std::u32string_view view, const std::vect
                                        const LayoutRules* layout) {
   std::vector<PeriodMark> out;
   out.reserve(sentences.size());
-  PeriodRun run{start_period(rules, frame), std::nullopt};
+  PeriodRun run{start_period(rules, frame), std::nullopt, 0, 0, false};
   for (const auto& sentence : sentences) {
     Joined j = Joined::of(view, sentence.pieces);
     out.push_back(next_period(run, j.chars(), find_period_marker(j.chars(), report_year, rules, frame), rules, layout));

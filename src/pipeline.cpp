@@ -256,7 +256,7 @@ void append_facts(std::vector<Fact>& facts, std::vector<Fact>&& found, size_t do
 // on across the paragraphs of a unit; sidebars are not reports and have none.
 void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const StretchContext& cx, const Rules& rules,
           std::vector<Paragraph>& paragraphs, FactsOut out) {
-  PeriodRun run{start_period(rules.periods, cx.frame), std::nullopt};
+  PeriodRun run{start_period(rules.periods, cx.frame), std::nullopt, 0, 0, false};
   size_t total = 0, done = 0;  // characters of the paragraphs, and of those filled so far
   for (const ParagraphText& paragraph : in) total += covering(paragraph.pieces).size();
   for (ParagraphText& paragraph : in) {

@@ -59,8 +59,8 @@ class LineStream {
 Layout layout(std::u32string_view text, std::u32string_view view, const LayoutRules& rules);
 // The same from the view alone and what folding changed (the text folded in place).
 Layout layout(std::u32string_view view, const FoldChanges& changes, const LayoutRules& rules);
-// Where the list mark that `s` opens with ends (一、 (一) 1. ①: layout.json enumerators,
-// after white space), 0 if it opens with none.
-size_t enumerator_length(std::u32string_view s, const LayoutRules& rules);
+// Which of layout.json's enumerators reads the list mark that `s` opens with (一、 (一)
+// 1. ①, after white space): its index, -1 if none.
+int enumerator_kind(std::u32string_view s, const LayoutRules& rules);
 
 }  // namespace digestx

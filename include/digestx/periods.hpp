@@ -83,6 +83,9 @@ PeriodMark next_period(PeriodMark& current, const std::optional<PeriodMark>& mar
 struct PeriodRun {
   PeriodMark current;
   std::optional<PeriodMark> list;  // while that list's items may go on
+  int list_kind = 0;               // the kind of its items (periods.cpp item_kind), once known
+  int inner_kind = 0;              // of the items of a list within one of them, once met
+  bool sub_heading = false;        // the last item was a heading of items below it
 };
 // The same for `sentence` (in the matching view), the run updated: `layout` gives the
 // list marks an item may open with besides introduced_list's words (nullptr: words only).

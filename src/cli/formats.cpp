@@ -1,4 +1,5 @@
 #include "formats.hpp"
+#include <algorithm>
 
 namespace digestx::cli {
 
@@ -58,6 +59,7 @@ namespace {
 // Output bytes per character of text, a little over what compact JSON of a dense digest
 // takes (16.5 on bench's big.txt, 11 to 15 on the samples; facts-csv 7).
 constexpr size_t kOutputBytesPerChar = 20;
+constexpr size_t kMaxReserve = size_t(32) << 20;
 
 void format_into(std::string& out, const Document& doc, const Framing& f, const Flush& flush,
                  const UnitStream* units = nullptr) {
@@ -83,7 +85,9 @@ std::string format_document(const Document& doc, const Framing& f) {
   // was copied four times over into fresh pages (a fifth of the run's time in memmove
   // and its page faults). Pages never written are never touched, so a generous guess
   // costs address space only.
-  out.reserve(kOutputBytesPerChar * doc.text.size() + kFlushBytes / 16);
+  // At most kMaxReserve: a 50 MB record of ASCII text (records are not streamed) asked
+  // for 1 GB, refused under a mapper's limit of virtual memory (bad_alloc).
+  out.reserve(std::min(kOutputBytesPerChar * doc.text.size() + kFlushBytes / 16, kMaxReserve));
   format_into(out, doc, f, {});
   return out;
 }
