@@ -2074,10 +2074,11 @@ void load_rated_activities(const Node& n, SubjectRules& r) {
 // subjects.json "respectively_lists": the words of 分别 lists (localizers, owners, and the
 // lists led by 第: 第一、二、三产业增加值分别增长…).
 void load_respectively_lists(const Node& rl, SubjectRules& r) {
-  rl.keys({"localizers", "owner_suffixes", "paired_owners", "ordinal_lists"});
+  rl.keys({"localizers", "owner_suffixes", "paired_owners", "heads", "ordinal_lists"});
   add_words(r.respectively_localizers, rl.at("localizers"), 0);
   add_words(r.respectively_owner_suffixes, rl.at("owner_suffixes"), 0);
   if (auto po = rl.opt("paired_owners")) add_words(r.respectively_paired_owners, *po, 0);
+  if (auto h = rl.opt("heads")) add_words(r.respectively_heads, *h, 0);
   if (auto ol = rl.opt("ordinal_lists")) {
     ol->keys({"name", "prefixes", "numerals"});
     r.respectively_ordinal_rule = ol->at("name").str();

@@ -27,6 +27,7 @@ class RespectivelyLists {
                                 std::string_view rule) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
                       bool share_head) const;
+  std::optional<size_t> head_word_in(const std::vector<Range>& items, size_t b, size_t e) const;
   size_t numerals_from(size_t b, size_t e) const;
   bool pair_ordinals(std::vector<SubjectFigure>& figures, size_t k, std::vector<Range> items) const;
 
@@ -240,8 +241,8 @@ bool RespectivelyLists::pair_ordinals(std::vector<SubjectFigure>& figures, size_
   return true;
 }
 
-// The i-th figure gets the i-th noun and the head of the last one when the others
-// are shorter (一产 + 增加值), when share_head; with no pairing (items null) it gets no subject.
+// The i-th figure gets the i-th noun and the head of the last one (一产 + 增加值, 茶叶 +
+// 种植面积), when share_head; with no pairing (items null) it gets no subject.
 void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
                                        bool share_head) const {
   s.rule = rule;
@@ -259,14 +260,39 @@ void RespectivelyLists::pair_with_item(Subject& s, const std::vector<Range>* ite
   // suffix (户) ends a whole noun, it shares no head (not 低保户家庭).
   char32_t last = f_.in_.text[s.e - 1];
   bool complete = last == f_.in_.text[lastn.second - 1] || f_.r_.noun_suffixes.find(last) != std::u32string::npos;
-  // 茶叶、中药材、蔬菜种植面积: nouns of different lengths leave no telling where the last
-  // one's head begins (not 中药材植面积); each figure keeps its own noun.
+  if (!share_head || i + 1 >= items->size() || complete || lastlen <= 1) return;
+  // Where no head word tells where the last noun's head begins, the length of the others
+  // does, when they are all as long and the last noun's modifier ends in the same character
+  // (一产、二产、三产增加值; 男性和女性技术员): 茶叶、中药材种植 gave 茶叶材种植, 家庭农场、农民专业合作社
+  // gave 家庭农场合作社; each figure keeps its own noun.
   bool uniform = std::all_of(items->begin(), items->end() - 1,
                              [&](const Range& r) { return r.second - r.first == other; });
-  if (share_head && uniform && i + 1 < items->size() && other > 0 && lastlen > other && mine == other && !complete) {
-    s.hb = lastn.first + other;
+  auto head = head_word_in(*items, s.b, s.e);
+  if (!head && uniform && other > 0 && lastlen > other && mine == other &&
+      f_.in_.text[lastn.first + other - 1] == last)
+    head = lastn.first + other;
+  if (head) {
+    s.hb = *head;
     s.he = lastn.second;
   }
+}
+
+// Where the head that the nouns of a list share begins in the last noun, by the first word
+// after its first character that begins one (subjects.json respectively_lists heads, and
+// phrase_starts: 人均, 平均): 茶叶、中药材种植面积 -> 种植面积, where the length of 茶叶 cut 中药
+// off and gave 茶叶材种植面积. None where the noun [b, e) holds a head word itself: 粮食播种面积、
+// 总产量 is no 粮食播种面积产量.
+std::optional<size_t> RespectivelyLists::head_word_in(const std::vector<Range>& items, size_t b, size_t e) const {
+  const auto& t = f_.in_.text;
+  auto starts = [&](size_t q) {
+    return f_.r_.respectively_heads.longest_at(t, q) || f_.r_.phrase_starts.longest_at(t, q);
+  };
+  for (size_t q = b + 1; q < e; ++q)
+    if (starts(q)) return std::nullopt;
+  const Range& last = items.back();
+  for (size_t q = last.first + 1; q < last.second; ++q)
+    if (starts(q)) return q;
+  return std::nullopt;
 }
 
 }  // namespace digestx

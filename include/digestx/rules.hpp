@@ -928,6 +928,8 @@ struct SubjectRules {
   // 城乡低保标准分别提高到860元和720元: one word that names as many owners as it has
   // characters (城乡: town and country); each figure measures the noun after it.
   Lexicon respectively_paired_owners;
+  // 茶叶、中药材种植面积分别为…: words that begin the head the nouns of a list share (种植).
+  Lexicon respectively_heads;
   // 第一、二、三产业增加值分别增长…: a list of places led by an ordinal prefix (第) before the
   // head of the last noun; each place takes that head (第一产业增加值, 二产业增加值).
   std::string respectively_ordinal_rule;
