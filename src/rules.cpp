@@ -774,8 +774,9 @@ void load_heading_places(const Node& root, StructureRules& r) {
     r.placements.push_back({n.at("name").str(), parse_placement(n.at("produce"))});
   }
   for (const Node& n : root.at("heading_leads").list(true)) {
-    n.keys({"name", "chars", "headline"});
-    r.leads.push_back({n.at("name").str(), n.at("chars").text(), parse_placement(n.at("headline"))});
+    n.keys({"name", "chars", "headline", "words"});
+    r.leads.push_back({n.at("name").str(), n.at("chars").text(), parse_placement(n.at("headline")), {}});
+    if (auto words = n.opt("words")) add_words(r.leads.back().words, *words, 0);
   }
   for (const Node& n : root.at("titles").list(true)) {
     n.keys({"name", "produce"});

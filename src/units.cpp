@@ -148,6 +148,8 @@ ShortPieces after_lead(std::u32string_view view, const ShortPieces& content, con
     while (p < s.size() && (in_set(l.chars, s[p]) || (p > 0 && is_space(s[p])))) ++p;
     if (p == 0) continue;
     if (p == s.size()) return content;
+    // ——记青山镇党委书记马骏 under its headline: 记 is the byline's, not the organisation's.
+    if (auto word = l.words.longest_at(s, p); word && p + word.len < s.size() && is_han(s[p + word.len])) p += word.len;
     lead = &l;
     return j.pieces(p, s.size());
   }

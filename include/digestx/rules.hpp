@@ -397,6 +397,7 @@ struct StructureRules {
     std::string name;
     std::u32string chars;
     HeadlinePlacement::Produce headline = HeadlinePlacement::Produce::paragraph_above;
+    Lexicon words;  // a byline's word after the dashes, no part of the heading (——记…)
   };
   std::vector<Lead> leads;
   // Where the title is, tried in order until one places it.
