@@ -466,6 +466,9 @@ struct StructureRules {
   std::string outline_resumes_rule;
   std::u32string outline_numerals, outline_marks_after, outline_marks_around;
   std::string continued_heading_rule;       // empty: off
+  // Sections signed at the end (structure.json signed_sections): empty rule: off.
+  std::string signed_sections_rule;
+  size_t signed_sections_lookahead = 0;  // lines looked at for the next signature
   std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   // A table of contents before the units (structure.json contents): a run of at least
   // contents_min_entries heading lines with nothing between them, the first named again
