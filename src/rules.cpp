@@ -774,8 +774,9 @@ void load_heading_places(const Node& root, StructureRules& r) {
     r.placements.push_back({n.at("name").str(), parse_placement(n.at("produce"))});
   }
   for (const Node& n : root.at("heading_leads").list(true)) {
-    n.keys({"name", "chars", "headline"});
-    r.leads.push_back({n.at("name").str(), n.at("chars").text(), parse_placement(n.at("headline"))});
+    n.keys({"name", "chars", "headline", "words"});
+    r.leads.push_back({n.at("name").str(), n.at("chars").text(), parse_placement(n.at("headline")), {}});
+    if (auto words = n.opt("words")) add_words(r.leads.back().words, *words, 0);
   }
   for (const Node& n : root.at("titles").list(true)) {
     n.keys({"name", "produce"});
@@ -850,6 +851,11 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     r.outline_numerals = o->at("numerals").text();
     r.outline_marks_after = o->at("marks_after").text();
     r.outline_marks_around = o->at("marks_around").text();
+  }
+  if (auto s = root.opt("signed_sections")) {
+    s->keys({"name", "lookahead_lines"});
+    r.signed_sections_rule = s->at("name").str();
+    r.signed_sections_lookahead = size_t(s->at("lookahead_lines").integer(2, 100000));
   }
   if (auto c = root.opt("continued_heading")) {
     c->keys({"name", "notes", "open", "close"});
@@ -927,7 +933,7 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "year_not_over", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading", "outline_resumes",
+             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading", "outline_resumes", "signed_sections",
              "contents"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {

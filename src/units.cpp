@@ -148,6 +148,8 @@ ShortPieces after_lead(std::u32string_view view, const ShortPieces& content, con
     while (p < s.size() && (in_set(l.chars, s[p]) || (p > 0 && is_space(s[p])))) ++p;
     if (p == 0) continue;
     if (p == s.size()) return content;
+    // ——记青山镇党委书记马骏 under its headline: 记 is the byline's, not the organisation's.
+    if (auto word = l.words.longest_at(s, p); word && p + word.len < s.size() && is_han(s[p + word.len])) p += word.len;
     lead = &l;
     return j.pieces(p, s.size());
   }
@@ -253,16 +255,19 @@ struct Builder {
   const Rules& rules;
   Structure out;
   SidebarText front;       // unlabelled text before the first unit
-  enum class Where { front, sidebar, unit } where = Where::front;
+  // pending: the text of a section signed at the end, until its signature (signed_sections)
+  enum class Where { front, sidebar, unit, pending } where = Where::front;
   bool interrupted_unit = false;  // the current sidebar interrupted a unit
   ParagraphText open;
   bool open_finished = true;
   size_t open_run = 0;  // characters of the open paragraph after its last sentence terminator
+  std::vector<ParagraphText> pending;  // Where::pending's paragraphs
 
   std::vector<ParagraphText>& target() {
     switch (where) {
       case Where::sidebar: return out.sidebars.back().paragraphs;
       case Where::unit: return out.units.back().paragraphs;
+      case Where::pending: return pending;
       default: return front.paragraphs;
     }
   }
@@ -1015,6 +1020,11 @@ struct Walk {
   void name_below(size_t i);
   bool signature(size_t i);
   bool date_line(size_t j);
+  bool closes_section(size_t i);
+  bool signs_section(size_t i);
+  size_t section_headline(std::vector<ParagraphText>& from, bool split) const;
+  void signed_unit(size_t i);
+  void flush_pending();
   void unit(size_t i);
   bool unit_above_allows(size_t i) const;
   void sub_label(size_t i);
@@ -1045,6 +1055,11 @@ struct Walk {
             sub_label(i);
             break;
           }
+          if (signs_section(i)) {
+            signed_unit(i);
+            break;
+          }
+          flush_pending();
           name_below(i);
           if (!signature(i)) unit(i);
           break;
@@ -1059,6 +1074,7 @@ struct Walk {
       }
     }
     b.close();
+    flush_pending();
     warn_unknown_headings();
   }
 
@@ -1291,6 +1307,98 @@ bool Walk::signature(size_t i) {
     report.rules.push_back(sig.name);
   }
   return true;
+}
+
+// structure.json signed_sections: sections signed at the end (建强支部堡垒 / 去年，青山镇… /
+// 青山镇党委书记　马骏, a blank line after). Read as headings that open units, each signature
+// took the next section's text and figures, the first section was front matter and the
+// last unit empty, without a word.
+
+// The heading line at `i` may close a section: it holds no headline, text ending a
+// sentence stands right above it (no blank line between), a blank line or the end after it.
+bool Walk::closes_section(size_t i) {
+  const Classified& c = w.kind(i);
+  if (!c.unit || !c.unit->body.empty() || !c.unit->heading.headline.empty() || i == 0) return false;
+  const Line& above = w.line(i - 1);
+  if (above.blank || w.kind(i - 1).kind != Kind::body) return false;
+  if (!ends_sentence(Joined::of(view, above.content).chars(), rules.structure)) return false;
+  return !w.has(i + 1) || w.line(i + 1).blank;
+}
+
+// Whether the heading at `i` signs the section above it. Once a section was signed, the
+// next one must be too, opening with its headline; the first only when the next heading
+// closes its section the same way (a digest whose headings all stand under the text).
+bool Walk::signs_section(size_t i) {
+  const StructureRules& st = rules.structure;
+  if (st.signed_sections_rule.empty() || !closes_section(i)) return false;
+  // The first section is read as front matter or into a sidebar before it (编者按：…).
+  bool pending = b.where == Builder::Where::pending;
+  if (!pending && (b.where == Builder::Where::unit || !b.out.units.empty())) return false;
+  b.close();
+  auto& section = b.target();
+  size_t first = section_headline(section, false);
+  if (first == std::string::npos || (pending && first != 0)) return false;
+  if (first + 1 == section.size() && section[first].pieces.size() == 1) return false;  // a headline and no text
+  if (pending) return true;
+  for (size_t j = i + 1; w.has(j) && j - i <= st.signed_sections_lookahead; ++j)
+    if (w.kind(j).kind == Kind::unit) return closes_section(j);
+  return false;
+}
+
+// The index of the last paragraph of `from` that is a headline (one short line), npos if
+// none. A headline joined to the text under it (党建引领产业兴 over 白沙乡整合…, no sentence
+// end between) is split off first.
+size_t Walk::section_headline(std::vector<ParagraphText>& from, bool split) const {
+  auto headline = [&](const Pieces& p) { return p.size() == 1 && headline_like(view, p, rules); };
+  for (size_t k = from.size(); k-- > 0;) {
+    if (headline(from[k].pieces)) return k;
+    if (from[k].pieces.size() > 1 && headline({from[k].pieces.front()})) {
+      if (!split) return k;  // only looked at: the text stays as it is unless signed
+      ParagraphText rest;
+      rest.pieces.assign(from[k].pieces.begin() + 1, from[k].pieces.end());
+      from[k].pieces.resize(1);
+      from.insert(from.begin() + long(k) + 1, std::move(rest));
+      return k;
+    }
+  }
+  return std::string::npos;
+}
+
+// The unit of a signature: the section above it, its first paragraph the headline; the
+// text after it waits for the next signature.
+void Walk::signed_unit(size_t i) {
+  std::vector<ParagraphText>& from = b.target();
+  size_t first = section_headline(from, true);  // found by signs_section
+  const Classified& c = w.kind(i);
+  UnitText unit;
+  unit.has_heading = true;
+  unit.heading = c.unit->heading;
+  unit.heading.heading = {heading_extent(view, w.line(i))};
+  if (c.lead) unit.heading.rules.push_back(c.lead->name);
+  unit.heading.rules.push_back(rules.structure.signed_sections_rule);
+  unit.heading.headline = from[first].pieces;
+  unit.paragraphs.assign(std::make_move_iterator(from.begin() + long(first) + 1), std::make_move_iterator(from.end()));
+  from.erase(from.begin() + long(first), from.end());
+  last_org = view.substr(unit.heading.organization.start, unit.heading.organization.size());
+  outline = 0;
+  b.out.units.push_back(std::move(unit));
+  b.where = Builder::Where::pending;
+  b.interrupted_unit = false;
+}
+
+// Text after the last signature, or before a heading that signs nothing, stays with the
+// last unit (as it did), warned of.
+void Walk::flush_pending() {
+  if (b.where != Builder::Where::pending) return;
+  b.close();
+  b.where = Builder::Where::unit;
+  if (b.pending.empty()) return;
+  Span at = covering(b.pending.front().pieces);
+  auto& to = b.out.units.back().paragraphs;
+  to.insert(to.end(), std::make_move_iterator(b.pending.begin()), std::make_move_iterator(b.pending.end()));
+  b.pending.clear();
+  b.out.warnings.push_back({"heading_suspected", "text after a section signed at the end has no signature of its own ("
+                            + rules.structure.signed_sections_rule + "): it stays with the unit above", true, at});
 }
 
 // One placement of the headline; `k` is the first line after the heading and the

@@ -397,6 +397,7 @@ struct StructureRules {
     std::string name;
     std::u32string chars;
     HeadlinePlacement::Produce headline = HeadlinePlacement::Produce::paragraph_above;
+    Lexicon words;  // a byline's word after the dashes, no part of the heading (——记…)
   };
   std::vector<Lead> leads;
   // Where the title is, tried in order until one places it.
@@ -465,6 +466,9 @@ struct StructureRules {
   std::string outline_resumes_rule;
   std::u32string outline_numerals, outline_marks_after, outline_marks_around;
   std::string continued_heading_rule;       // empty: off
+  // Sections signed at the end (structure.json signed_sections): empty rule: off.
+  std::string signed_sections_rule;
+  size_t signed_sections_lookahead = 0;  // lines looked at for the next signature
   std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   // A table of contents before the units (structure.json contents): a run of at least
   // contents_min_entries heading lines with nothing between them, the first named again
