@@ -27,7 +27,7 @@ struct MoneyTotal {
   size_t facts = 0;
   size_t other_aspects = 0;   // money facts of an aspect that is not summed (per_capita, threshold…)
   size_t parts = 0;           // amounts inside a whole beside them (其中…), counted once, in the whole
-  size_t no_outcomes = 0;     // targets and forecasts (年度目标任务62亿元, 预计全年可完成63亿元)
+  size_t no_outcomes = 0;     // figures with a status: targets, forecasts, baselines, balances (年度目标任务62亿元, 预计全年可完成63亿元)
   bool approximate = false;   // a summand has a qualifier (余, 近, 约…) or is a range's low end
   bool overflow = false;      // the sum does not fit; yuan is meaningless then
   size_t other_currency = 0;  // money facts in 美元, 港元… left out of `yuan`

@@ -67,7 +67,9 @@ std::string format_stats(const Stats& s, const std::string& title) {
   out += "  facts by kind:    " + counts(s.by_kind) + "\n";
   out += "  facts by aspect:  " + counts(s.by_aspect) + "\n";
   if (!s.by_status.empty()) out += "  no outcomes:      " + counts(s.by_status) + " (never added)\n";
-  out += "  money by period (元, money facts of aspect amount, parts of a whole, targets and forecasts left out):";
+  // Every status (targets, forecasts, baselines, balances: kinds.json) is no outcome of the year:
+  // named by the line above, so this one need not list them again and fall behind kinds.json.
+  out += "  money by period (元, money facts of aspect amount; parts of a whole and figures with a status left out):";
   if (s.money.empty()) out += " none";
   for (const auto& [period, m] : s.money)
     out += "\n    " + period + ": " + (m.overflow ? std::string("too large to add") : m.yuan.str()) + " 元 (" +
