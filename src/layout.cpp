@@ -21,14 +21,20 @@ void trim(std::u32string_view view, Span& s) {
   while (s.end > s.start && is_space(view[s.end - 1])) --s.end;
 }
 
+// Whether a character outside ASCII..U+10FF and the Chinese block U+2E80..U+A4CF is
+// wide (Hangul, compatibility ideographs, full-width forms…): apart, so that the tests
+// of the common cases inline where the columns of each character are counted.
+bool wide_elsewhere(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
+}
+
 // Display columns of a character: 2 for the wide ones (Chinese characters, full-width
 // forms and punctuation), 1 for the rest; a tab is 4.
-uint32_t columns_of(char32_t c) {
+inline uint32_t columns_of(char32_t c) {
   if (c < 0x1100) return c == '\t' ? 4 : 1;  // Latin, digits, punctuation: one test
-  bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
-              (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-              (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
-  return wide ? 2 : 1;
+  if (c >= 0x2E80 && c <= 0xA4CF) return 2;   // Chinese characters and punctuation: two
+  return wide_elsewhere(c) ? 2 : 1;
 }
 
 // The width of a line from its first character (indent included) to its end, and the
@@ -40,11 +46,13 @@ void measure(std::u32string_view view, const FoldChanges& changes, size_t& chang
              const LayoutRules& rules) {
   uint32_t indent = 0, all = 0;
   bool gaps = false;
-  for (size_t k = from; k < line.span.end; ++k) {
+  size_t k = from;
+  for (; k < line.span.start; ++k) indent += columns_of(view[k]);
+  all = indent;
+  for (; k < line.span.end; ++k) {
     char32_t c = view[k];
     all += columns_of(c);
-    if (k < line.span.start) indent += columns_of(c);
-    else if (k + 1 < line.span.end && (c == '\t' || c == '|' || (c == ' ' && view[k + 1] == ' '))) gaps = true;
+    if (c <= U'|' && k + 1 < line.span.end && (c == '\t' || c == '|' || (c == ' ' && view[k + 1] == ' '))) gaps = true;
   }
   line.table_gaps = gaps;
   for (; changed < changes.at.size() && changes.at[changed] < line.span.end; ++changed) {
@@ -153,7 +161,25 @@ EnumeratorMatch match_enumerator(std::u32string_view view, Span s, const LayoutR
   return {};
 }
 
-Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+// The characters a list mark may start with (an open's first, or a numeral of an
+// enumerator with no open), by their value modulo 1024, built once per document: most
+// lines start with none, and each enumerator was tried on each of them.
+struct EnumeratorStarts {
+  std::bitset<1024> chars;
+  explicit EnumeratorStarts(const LayoutRules& rules) {
+    for (const auto& e : rules.enumerators) {
+      for (const auto& o : e.open)
+        if (!o.empty()) chars.set(o.front() & 1023);
+      if (e.open.empty())
+        for (char32_t c : e.numerals) chars.set(c & 1023);
+    }
+  }
+  bool may_start(std::u32string_view view, Span s) const { return !s.empty() && chars[view[s.start] & 1023]; }
+};
+
+Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules,
+                     const EnumeratorStarts& starts) {
+  if (!starts.may_start(view, s)) return {};
   EnumeratorMatch m = match_enumerator(view, s, rules);
   if (!m.rule) return {};
   line.markup_rules.push_back(m.rule->name);
@@ -369,11 +395,12 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
   std::u32string_view tail_text = view.substr(tail.start, tail.size());
-  icu::UnicodeString us = unicode_of(tail_text);
+  std::optional<icu::UnicodeString> us;  // made for the first rule that runs ICU (most lines: none)
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
     if (rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
     if (!rules.complete_patterns[k].pattern.may_match(tail_text)) continue;
-    if (bounded(ms.at(k), us, false)) return rules.complete_patterns[k].name;
+    if (!us) us = unicode_of(tail_text);
+    if (bounded(ms.at(k), *us, false)) return rules.complete_patterns[k].name;
   }
   return {};
 }
@@ -563,7 +590,7 @@ constexpr size_t kMaxPendingLines = 4096;
 
 // A line's own layout: span, marks, enumerator and width (nothing that looks at other lines).
 Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& changed, size_t pos, size_t end,
-             const LayoutRules& rules) {
+             const LayoutRules& rules, const EnumeratorStarts& starts) {
   Line line;
   line.span = {uint32_t(pos), uint32_t(end)};
   trim(view, line.span);
@@ -573,7 +600,7 @@ Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& chang
     strip_prefixes(view, s, line, rules);
     line.body = s;
     line.content = s.empty() ? ShortPieces() : strip_wrapper(view, s, line, rules);
-    if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
+    if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules, starts);
     if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
   }
   measure(view, changes, changed, pos, line, rules);
@@ -597,6 +624,7 @@ struct LineStream::State {
   bool at_end = false;
   CharBounds glued_marks;               // the range of the glued heading's marks
   FurnitureFilter furniture_filter;
+  EnumeratorStarts enumerator_starts;
   std::vector<NamedRegex> header_rule;  // the running header's title regex, as Matchers take it
   Matchers furniture, complete, edge, header;
   std::string_view tail;  // the tail rule once a line of it was met
@@ -617,6 +645,7 @@ struct LineStream::State {
         rules(r),
         glued_marks(r.glued_heading.marks),
         furniture_filter(r),
+        enumerator_starts(r),
         header_rule(1, r.running_header.title),
         furniture(r.furniture),
         complete(r.complete_patterns),
@@ -655,7 +684,7 @@ struct LineStream::State {
 
   // The line [from, to) laid out and marked, added to the pending lines.
   void add_line(size_t from, size_t to) {
-    Line line = line_at(view, changes, changed, from, to, rules);
+    Line line = line_at(view, changes, changed, from, to, rules, enumerator_starts);
     if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, text_lines == 0);
     if (is_text_line(line)) cut_edge(view, line, rules, edge);
     if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
