@@ -96,6 +96,7 @@ class MarkupBreaks {
       if (j.source(i) != j.source(i - 1) + 1) breaks_.push_back(i);
   }
   bool at(size_t e) const { return std::find(breaks_.begin(), breaks_.end(), e) != breaks_.end(); }
+  bool none() const { return breaks_.empty(); }
 
  private:
   std::vector<size_t> breaks_;
@@ -201,6 +202,7 @@ class HeadingMatcher {
 
   std::optional<HeadingParse> parse(const HeadingLayout& layout) {
     if (!layout.pattern.empty() && layout.pattern[0].type == Item::Type::headline && !may_hold(layout)) return std::nullopt;
+    if (breaks_.none() && needs_markup_break(layout)) return std::nullopt;
     Found found;
     auto at_end = [&](const Found& f) {
       if (f.pos != s_.size()) return false;
@@ -216,6 +218,15 @@ class HeadingMatcher {
   }
 
  private:
+  // A layout with a gap where markup split the line (【桃源乡】赵丽：…) is not tried on a
+  // line that markup did not split, as most are: the items before the gap were matched
+  // on each line, every candidate organisation of the line handed on to fail at the gap.
+  static bool needs_markup_break(const HeadingLayout& layout) {
+    for (const Item& it : layout.pattern)
+      if (!it.optional && it.type == Item::Type::space && it.markup_break) return true;
+    return false;
+  }
+
   // A layout that starts with a headline (tried at every length) and needs a bracket or
   // a literal is not tried on a line without it: most lines are text, and this runs
   // on every line.

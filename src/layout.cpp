@@ -1,9 +1,12 @@
 #include "digestx/layout.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <memory>
+#include <optional>
 
 #include "digestx/bounded_regex.hpp"
+#include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
 
 namespace digestx {
@@ -19,14 +22,20 @@ void trim(std::u32string_view view, Span& s) {
   while (s.end > s.start && is_space(view[s.end - 1])) --s.end;
 }
 
+// Whether a character outside ASCII..U+10FF and the Chinese block U+2E80..U+A4CF is
+// wide (Hangul, compatibility ideographs, full-width forms…): apart, so that the tests
+// of the common cases inline where the columns of each character are counted.
+bool wide_elsewhere(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
+}
+
 // Display columns of a character: 2 for the wide ones (Chinese characters, full-width
 // forms and punctuation), 1 for the rest; a tab is 4.
-uint32_t columns_of(char32_t c) {
+inline uint32_t columns_of(char32_t c) {
   if (c < 0x1100) return c == '\t' ? 4 : 1;  // Latin, digits, punctuation: one test
-  bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
-              (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-              (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
-  return wide ? 2 : 1;
+  if (c >= 0x2E80 && c <= 0xA4CF) return 2;   // Chinese characters and punctuation: two
+  return wide_elsewhere(c) ? 2 : 1;
 }
 
 // The width of a line from its first character (indent included) to its end, and the
@@ -38,11 +47,13 @@ void measure(std::u32string_view view, const FoldChanges& changes, size_t& chang
              const LayoutRules& rules) {
   uint32_t indent = 0, all = 0;
   bool gaps = false;
-  for (size_t k = from; k < line.span.end; ++k) {
+  size_t k = from;
+  for (; k < line.span.start; ++k) indent += columns_of(view[k]);
+  all = indent;
+  for (; k < line.span.end; ++k) {
     char32_t c = view[k];
     all += columns_of(c);
-    if (k < line.span.start) indent += columns_of(c);
-    else if (k + 1 < line.span.end && (c == '\t' || c == '|' || (c == ' ' && view[k + 1] == ' '))) gaps = true;
+    if (c <= U'|' && k + 1 < line.span.end && (c == '\t' || c == '|' || (c == ' ' && view[k + 1] == ' '))) gaps = true;
   }
   line.table_gaps = gaps;
   for (; changed < changes.at.size() && changes.at[changed] < line.span.end; ++changed) {
@@ -151,7 +162,25 @@ EnumeratorMatch match_enumerator(std::u32string_view view, Span s, const LayoutR
   return {};
 }
 
-Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+// The characters a list mark may start with (an open's first, or a numeral of an
+// enumerator with no open), by their value modulo 1024, built once per document: most
+// lines start with none, and each enumerator was tried on each of them.
+struct EnumeratorStarts {
+  std::bitset<1024> chars;
+  explicit EnumeratorStarts(const LayoutRules& rules) {
+    for (const auto& e : rules.enumerators) {
+      for (const auto& o : e.open)
+        if (!o.empty()) chars.set(o.front() & 1023);
+      if (e.open.empty())
+        for (char32_t c : e.numerals) chars.set(c & 1023);
+    }
+  }
+  bool may_start(std::u32string_view view, Span s) const { return !s.empty() && chars[view[s.start] & 1023]; }
+};
+
+Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutRules& rules,
+                     const EnumeratorStarts& starts) {
+  if (!starts.may_start(view, s)) return {};
   EnumeratorMatch m = match_enumerator(view, s, rules);
   if (!m.rule) return {};
   line.markup_rules.push_back(m.rule->name);
@@ -190,44 +219,118 @@ bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us
   return run == RegexRun::hit;
 }
 
+// What the furniture rules filter a line by, built once per document from the rules:
+// the rules in their order, those a line may meet by its first character alone (no
+// contains), those that take a line ending like a sentence; and the characters of all
+// the rules' contains by their value modulo 1024 (a Chinese character falls on one of
+// them 1 time in 40, against 1 in 3 for the rules' 64 bits).
+struct FurnitureFilter {
+  std::vector<uint32_t> all, by_first, sentence_end;
+  std::bitset<1024> contained;
+  const FirstChars& first_any;
+  std::bitset<1024> first_bits;  // the ranges of first_any, by value modulo 1024
+  explicit FurnitureFilter(const LayoutRules& rules) : first_any(rules.furniture_first_any) {
+    for (uint32_t k = 0; k < rules.furniture.size(); ++k) {
+      all.push_back(k);
+      if (rules.furniture_contains[k].empty()) by_first.push_back(k);
+      if (rules.furniture_sentence_end[k]) sentence_end.push_back(k);
+    }
+    for (char32_t c : rules.furniture_contains_any) contained.set(c & 1023);
+    for (const auto& [lo, hi] : first_any.ranges) {
+      if (hi - lo >= 1023) first_bits.set();
+      for (char32_t c = lo; c <= hi && !first_bits.all(); ++c) first_bits.set(c & 1023);
+    }
+  }
+  // first_any.may_start(c), most characters answered by one bit: the rules' ranges of
+  // first characters were searched one by one on each line. Out of the ranges only \s
+  // or \d may take a character, and a Chinese ideograph (U+4E00..U+9FFF) is neither.
+  bool may_start_any(char32_t c) const {
+    if (first_any.any || first_bits[c & 1023]) return first_any.may_start(c);
+    if (c >= 0x4E00 && c <= 0x9FFF) return false;
+    return (first_any.space && FirstChars::is_regex_space(c)) || (first_any.digit && FirstChars::is_regex_digit(c));
+  }
+};
+
+// The distinct characters of a line that some furniture rule's contains lists (most
+// lines hold none, a few one or two: 2023-02-16 18:30 the date's - and :), found in one
+// pass over the line on first need. Each rule searched the whole line for its own
+// characters instead (line × list, rule after rule), about 2% of a run.
+class ContainedChars {
+ public:
+  ContainedChars(std::u32string_view line, const LayoutRules& rules, const FurnitureFilter& filter)
+      : line_(line), rules_(rules), filter_(filter) {}
+  bool any() {
+    scan();
+    return count_ > 0 || overflow_;
+  }
+  // Whether the line holds one of `chars`, all of them among the rules' contains.
+  bool one_of(std::u32string_view chars) {
+    if (chars.empty()) return false;
+    scan();
+    if (overflow_) return line_.find_first_of(chars) != std::u32string_view::npos;
+    for (size_t i = 0; i < count_; ++i)
+      if (in_set(chars, held_[i])) return true;
+    return false;
+  }
+
+ private:
+  void scan() {
+    if (scanned_) return;
+    scanned_ = true;
+    for (char32_t c : line_) {
+      if (!filter_.contained[c & 1023] || !in_set(rules_.furniture_contains_any, c)) continue;
+      if (std::find(held_, held_ + count_, c) != held_ + count_) continue;
+      if (count_ == kMaxHeld) {
+        overflow_ = true;  // a line of many such characters: searched as before
+        return;
+      }
+      held_[count_++] = c;
+    }
+  }
+  static constexpr size_t kMaxHeld = 16;
+  std::u32string_view line_;
+  const LayoutRules& rules_;
+  const FurnitureFilter& filter_;
+  char32_t held_[kMaxHeld] = {};
+  size_t count_ = 0;
+  bool scanned_ = false, overflow_ = false;
+};
+
 // Page furniture: the first rule whose regex covers the whole line, if any. Only the
 // rules the line may match are run (its first character, the characters the rule
 // needs): all of them at once as one alternation first cost ICU about 60,000
 // instructions a line that passed the filters, 13% of a run, for the rules filtered
 // out too.
-std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules, Matchers& ms,
-                                bool at_top) {
+std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules,
+                                const FurnitureFilter& filter, Matchers& ms, bool at_top) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return {};
   bool ends_sentence = rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos;
   if (ends_sentence && !rules.furniture_any_sentence_end) return {};
   char32_t first = view[line.body.start];
   std::u32string_view body = view.substr(line.body.start, line.body.size());
-  auto holds = [&](std::u32string_view chars) {
-    return !chars.empty() && body.find_first_of(chars) != std::u32string_view::npos;
-  };
+  ContainedChars held(body, rules, filter);
   // Most lines: no ICU at all (no rule's first character, nor its words, nor the
   // characters its pattern needs: 发放慰问金… starts as 发布时间 does, without its 时间).
-  auto holds_any = [&] {
-    for (char32_t c : body)
-      if (rules.may_be_furniture_char(c) && in_set(rules.furniture_contains_any, c)) return true;
-    return false;
-  };
   // A line that ends like a sentence is tried only on the rules that take one (sentence_end),
-  // by their own tests: the scan of holds_any on each such line was 1.7% of a run.
-  if (!ends_sentence && !rules.furniture_first_any.may_start(first) && !holds_any()) return {};
+  // by their own tests: the scan of the line on each such line was 1.7% of a run.
+  if (!ends_sentence && !filter.may_start_any(first) && !held.any()) return {};
   auto candidate = [&](size_t k) {
     const std::u32string& needs = rules.furniture_contains[k];
     if (ends_sentence && !rules.furniture_sentence_end[k]) return false;
     if (rules.furniture_page_top[k] && !at_top) return false;
-    return (needs.empty() ? rules.furniture_first[k].may_start(first) : holds(needs)) &&
+    return (needs.empty() ? rules.furniture_first[k].may_start(first) : held.one_of(needs)) &&
            rules.furniture[k].pattern.may_match(body);
   };
-  size_t k = 0;
-  while (k < rules.furniture.size() && !candidate(k)) ++k;
-  if (k == rules.furniture.size()) return {};
-  icu::UnicodeString us = unicode_of(body);
-  for (; k < rules.furniture.size(); ++k)
-    if (candidate(k) && bounded(ms.at(k), us, true)) return rules.furniture[k].name;
+  // Only the rules the line may meet, in their order: a line that ends like a sentence,
+  // the sentence_end ones; a line holding none of the contains characters, those with
+  // none (each of the 37 rules asked in turn was 2% of a run).
+  const std::vector<uint32_t>& order = ends_sentence ? filter.sentence_end : held.any() ? filter.all : filter.by_first;
+  std::optional<icu::UnicodeString> us;
+  for (uint32_t k : order) {
+    if (!candidate(k)) continue;
+    if (!us) us = unicode_of(body);
+    if (bounded(ms.at(k), *us, true)) return rules.furniture[k].name;
+  }
   return {};
 }
 
@@ -307,11 +410,12 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
   std::u32string_view tail_text = view.substr(tail.start, tail.size());
-  icu::UnicodeString us = unicode_of(tail_text);
+  std::optional<icu::UnicodeString> us;  // made for the first rule that runs ICU (most lines: none)
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
     if (rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
     if (!rules.complete_patterns[k].pattern.may_match(tail_text)) continue;
-    if (bounded(ms.at(k), us, false)) return rules.complete_patterns[k].name;
+    if (!us) us = unicode_of(tail_text);
+    if (bounded(ms.at(k), *us, false)) return rules.complete_patterns[k].name;
   }
   return {};
 }
@@ -409,11 +513,23 @@ void cut_edge(std::u32string_view view, Line& line, const LayoutRules& rules, Ma
 // Where a heading glued to the end of a paragraph starts (…新建杨梅冷库2座。■官桥镇党委书记
 // 孙德明: the copy joined two lines, and two units were one): a heading's mark right after
 // a sentence end, then a short tail that ends no sentence. npos: none.
-size_t glued_heading_at(std::u32string_view view, size_t pos, size_t end, const LayoutRules::GluedHeading& g) {
+// The least and the greatest character of a set: one test rules out the characters
+// outside that range (the glued heading's marks ■□◆… are none of a line's Chinese, and
+// searching them for each of a line's last 31 characters was 1.2% of a run).
+struct CharBounds {
+  char32_t least = U'\U0010FFFF' + 1, greatest = 0;  // empty set: nothing in range
+  explicit CharBounds(std::u32string_view set) {
+    for (char32_t c : set) least = std::min(least, c), greatest = std::max(greatest, c);
+  }
+  bool may_hold(char32_t c) const { return c >= least && c <= greatest; }
+};
+
+size_t glued_heading_at(std::u32string_view view, size_t pos, size_t end, const LayoutRules::GluedHeading& g,
+                        const CharBounds& marks) {
   if (g.name.empty() || end - pos < 3) return std::string::npos;
   size_t from = end > pos + g.max_chars + 1 ? end - g.max_chars - 1 : pos + 1;
   for (size_t k = from; k < end; ++k) {
-    if (!in_set(g.marks, view[k])) continue;
+    if (!marks.may_hold(view[k]) || !in_set(g.marks, view[k])) continue;
     size_t b = k;
     while (b > pos && is_space(view[b - 1])) --b;
     if (b == pos || !in_set(g.after, view[b - 1])) continue;
@@ -442,6 +558,7 @@ void mark_list(std::u32string_view view, Line& line, const LayoutRules& rules, s
     else list = {};
     return;
   }
+  if (line.furniture.empty()) return;  // text: no rule's list opens below it
   for (size_t k = 0; k < rules.furniture.size(); ++k)
     if (rules.furniture_list_below[k] > 0 && line.furniture == rules.furniture[k].name) {
       list = line.furniture;
@@ -488,7 +605,7 @@ constexpr size_t kMaxPendingLines = 4096;
 
 // A line's own layout: span, marks, enumerator and width (nothing that looks at other lines).
 Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& changed, size_t pos, size_t end,
-             const LayoutRules& rules) {
+             const LayoutRules& rules, const EnumeratorStarts& starts) {
   Line line;
   line.span = {uint32_t(pos), uint32_t(end)};
   trim(view, line.span);
@@ -498,7 +615,7 @@ Line line_at(std::u32string_view view, const FoldChanges& changes, size_t& chang
     strip_prefixes(view, s, line, rules);
     line.body = s;
     line.content = s.empty() ? ShortPieces() : strip_wrapper(view, s, line, rules);
-    if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules);
+    if (!line.content.empty()) line.enumerator = find_enumerator(view, line.content.first, line, rules, starts);
     if (line.content.empty()) line.blank = true;  // markup only, e.g. a lone "###"
   }
   measure(view, changes, changed, pos, line, rules);
@@ -520,6 +637,9 @@ struct LineStream::State {
   const LayoutRules& rules;
   size_t pos = 0, changed = 0;
   bool at_end = false;
+  CharBounds glued_marks;               // the range of the glued heading's marks
+  FurnitureFilter furniture_filter;
+  EnumeratorStarts enumerator_starts;
   std::vector<NamedRegex> header_rule;  // the running header's title regex, as Matchers take it
   Matchers furniture, complete, edge, header;
   std::string_view tail;  // the tail rule once a line of it was met
@@ -538,6 +658,9 @@ struct LineStream::State {
       : view(v),
         changes(c),
         rules(r),
+        glued_marks(r.glued_heading.marks),
+        furniture_filter(r),
+        enumerator_starts(r),
         header_rule(1, r.running_header.title),
         furniture(r.furniture),
         complete(r.complete_patterns),
@@ -550,7 +673,7 @@ struct LineStream::State {
     while (!at_end && (pos < stop || pos == 0)) {
       size_t end = pos;
       while (end < n && !is_line_break(view[end])) ++end;
-      size_t glued = glued_heading_at(view, pos, end, rules.glued_heading);
+      size_t glued = glued_heading_at(view, pos, end, rules.glued_heading, glued_marks);
       if (glued != std::string::npos) {
         add_line(pos, glued);
         add_line(glued, end);
@@ -576,8 +699,8 @@ struct LineStream::State {
 
   // The line [from, to) laid out and marked, added to the pending lines.
   void add_line(size_t from, size_t to) {
-    Line line = line_at(view, changes, changed, from, to, rules);
-    if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture, text_lines == 0);
+    Line line = line_at(view, changes, changed, from, to, rules, enumerator_starts);
+    if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, text_lines == 0);
     if (is_text_line(line)) cut_edge(view, line, rules, edge);
     if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
     mark_list(view, line, rules, list, list_max);
