@@ -270,11 +270,11 @@ class Composer : private Recogniser {
   // line stays (5个).
   bool split_by_break(const Numeral& n) const { return t_.in_.cut_figure_after && n.end == s_.size(); }
 
-  // nullopt: the pattern does not match here.
+  // nullopt: the pattern does not match here. The anchor's check was made by run (on the
+  // figure as read, which the items before the anchor leave as it is).
   std::optional<Outcome> try_pattern(const FP::Pattern& p, Matched& m) const {
     for (size_t k = p.anchor; k-- > 0;)
       if (!match_before(p.items[k], m) && !p.items[k].optional) return std::nullopt;
-    if (!numeral_fits(p.items[p.anchor].check, m.n, nullptr)) return std::nullopt;
     if (p.items[p.anchor].check == FP::Check::parts_per) {
       m.per = true;
       m.b = m.n.per_begin;
