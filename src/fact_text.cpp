@@ -145,6 +145,12 @@ const Numeral* FactText::numeral_at(size_t p) const {
 }
 
 Lexicon::Match FactText::unit_at(size_t p) const {
+  UnitMemo& memo = unit_memo_[p % kUnitMemoSize];
+  if (memo.p != p) memo = {p, find_unit_at(p)};
+  return memo.m;
+}
+
+Lexicon::Match FactText::find_unit_at(size_t p) const {
   auto u = word_at(q_.unit_words, p);
   if (!u) return u;
   auto blocked = word_at(q_.not_units, p);

@@ -7,6 +7,8 @@
 namespace digestx::facts {
 
 ExclusionZones::ExclusionZones(const FactText& t) : t_(t) {
+  if (!t_.numerals_.empty())
+    for (char32_t c : t_.x_.version_before_chars) version_before_max_ = std::max(version_before_max_, c);
   find_quote_zones();
   find_url_zones();
   find_institution_names();
@@ -62,9 +64,13 @@ void ExclusionZones::find_quote_zones() {
   const ExclusionRules& x = t_.x_;
   std::u32string_view s = t_.s_;
   std::vector<std::pair<size_t, size_t>> stack;  // (quote rule index, position)
+  const std::vector<bool>& quote_chars = x.quote_chars;
+  const size_t known = quote_chars.size();
   for (size_t i = 0; i < s.size(); ++i) {
+    // Most characters are no quote mark: passed in a loop of their own.
+    while (i < s.size() && s[i] < known && !quote_chars[s[i]]) ++i;
+    if (i == s.size()) break;
     char32_t c = s[i];
-    if (c < x.quote_chars.size() && !x.quote_chars[c]) continue;
     for (size_t k = 0; k < x.quotes.size(); ++k) {
       const auto& q = x.quotes[k];
       if (c != q.open && c != q.close) continue;
@@ -134,7 +140,9 @@ bool ExclusionZones::is_version(const Numeral& n) const {
   std::u32string_view s = t_.s_;
   size_t b = n.begin, e = n.end;
   bool indicator = b > 0 && x.version_not_after.longest_ending_at(s, b);  // GDP412.6亿元
-  if (b > 0 && !indicator && x.version_before_chars.find(s[b - 1]) != std::u32string::npos) return true;
+  if (b > 0 && !indicator && s[b - 1] <= version_before_max_ &&
+      x.version_before_chars.find(s[b - 1]) != std::u32string::npos)
+    return true;
   // 5G is a name, 168cm a length.
   if (x.version_latin_glued && e < s.size() && is_ascii_alpha(s[e]) && n.arabic && !t_.unit_at(e)) return true;
   if (x.version_after_words.longest_at(s, e)) return true;

@@ -300,9 +300,11 @@ Lexicon::Match Lexicon::longest_at_in(std::u32string_view text, size_t pos, cons
     }
     return {};
   }
+  // Every word of the bucket starts with its character, text[pos]: compared from the second on.
   for (uint32_t k = 0; k < b.list_count; ++k) {
     const Word& w = view_.words[list[k]];
-    if (w.len <= text.size() - pos && same_chars(text.data() + pos, view_.chars + w.at, w.len)) return {w.len, w.value};
+    if (w.len <= text.size() - pos && same_chars(text.data() + pos + 1, view_.chars + w.at + 1, w.len - 1))
+      return {w.len, w.value};
   }
   return {};
 }
@@ -318,9 +320,10 @@ Lexicon::Match Lexicon::longest_ending_at_in(std::u32string_view text, size_t en
     }
     return {};
   }
+  // Every word of the bucket ends with its character, text[end - 1]: compared but for it.
   for (uint32_t k = 0; k < b.list_count; ++k) {
     const Word& w = view_.words[list[k]];
-    if (w.len <= end && same_chars(text.data() + end - w.len, view_.chars + w.at, w.len)) return {w.len, w.value};
+    if (w.len <= end && same_chars(text.data() + end - w.len, view_.chars + w.at, w.len - 1)) return {w.len, w.value};
   }
   return {};
 }
@@ -368,7 +371,7 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
   }
   for (uint32_t k = 0; k < b->list_count; ++k) {  // longest first
     std::u32string_view w = text_of(view_.words[view_.lists[b->list_at + k]]);
-    size_t p = pos, gaps = 0, i = 0;
+    size_t p = pos + 1, gaps = 0, i = 1;  // its first character is text[pos]
     while (i < w.size() && p < text.size()) {
       if (text[p] == w[i]) {
         ++p;
@@ -404,7 +407,7 @@ Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_
   }
   for (uint32_t k = 0; k < b->list_count; ++k) {  // longest first
     std::u32string_view w = text_of(view_.words[view_.lists[b->list_at + k]]);
-    size_t p = end, gaps = 0, i = w.size();
+    size_t p = end - 1, gaps = 0, i = w.size() - 1;  // its last character is text[end - 1]
     while (i > 0 && p > 0) {
       if (text[p - 1] == w[i - 1]) {
         --p;

@@ -265,31 +265,23 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
     }
     return d;
   }
-  // Approximation markers inside (十余万) carry a qualifier and no value.
-  Tokens plain;
-  for (const auto& k : toks) {
-    if (k.type == Token::Type::approx) {
-      n.qualifier = r_.approx[size_t(k.approx_index)].qualifier;
-      n.rules.push_back(r_.approx[size_t(k.approx_index)].name);
-    } else {
-      plain.push_back(k);
+  // Approximation markers inside (十余万) carry a qualifier and no value. The tokens
+  // are copied only when one is left out or two are merged (most numerals: neither).
+  TokenSpan plain = toks;
+  Tokens plain_tokens;
+  if (std::any_of(toks.begin(), toks.end(), [](const Token& k) { return k.type == Token::Type::approx; })) {
+    for (const auto& k : toks) {
+      if (k.type == Token::Type::approx) {
+        n.qualifier = r_.approx[size_t(k.approx_index)].qualifier;
+        n.rules.push_back(r_.approx[size_t(k.approx_index)].name);
+      } else {
+        plain_tokens.push_back(k);
+      }
     }
+    plain = plain_tokens;
   }
-  // 两三, 五六百: two consecutive digits are a range.
-  Tokens merged;
-  for (size_t i = 0; i < plain.size(); ++i) {
-    if (i + 1 < plain.size() && chinese_digit(plain[i]) && chinese_digit(plain[i + 1]) &&
-        consecutive(plain[i], plain[i + 1])) {
-      Token p = plain[i];
-      p.type = Token::Type::pair;
-      p.high = plain[i + 1].value;
-      p.end = plain[i + 1].end;
-      merged.push_back(p);
-      ++i;
-      continue;
-    }
-    merged.push_back(plain[i]);
-  }
+  Tokens merged_tokens;
+  TokenSpan merged = merge_pairs(plain, merged_tokens);
   bool ranged = std::any_of(merged.begin(), merged.end(), [](const Token& k) {
     return k.type == Token::Type::pair || k.type == Token::Type::ji;
   });
@@ -312,6 +304,29 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
     }
   }
   return n;
+}
+
+TokenSpan NumeralReader::merge_pairs(TokenSpan plain, Tokens& merged) const {
+  auto pair_at = [&](size_t i) {
+    return i + 1 < plain.size() && chinese_digit(plain[i]) && chinese_digit(plain[i + 1]) &&
+           consecutive(plain[i], plain[i + 1]);
+  };
+  size_t first_pair = 0;
+  while (first_pair < plain.size() && !pair_at(first_pair)) ++first_pair;
+  if (first_pair == plain.size()) return plain;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    if (pair_at(i)) {
+      Token p = plain[i];
+      p.type = Token::Type::pair;
+      p.high = plain[i + 1].value;
+      p.end = plain[i + 1].end;
+      merged.push_back(p);
+      ++i;
+      continue;
+    }
+    merged.push_back(plain[i]);
+  }
+  return merged;
 }
 
 std::optional<Core> NumeralReader::core_at(size_t i, size_t* next) const {

@@ -222,6 +222,9 @@ class NumeralReader : public TokenReader {
   std::optional<Numeral> digit_string(TokenSpan toks, size_t b, size_t e) const;
   void add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) const;
   std::optional<Numeral> evaluate(TokenSpan toks) const;
+  // 两三, 五六百: two consecutive digits are a range, one token. `plain` with each such
+  // pair merged, into `merged` when there is one (most numerals: `plain` itself, uncopied).
+  TokenSpan merge_pairs(TokenSpan plain, Tokens& merged) const;
   // The numeral at i without sign or fraction, or nullopt; `next` receives where
   // scanning goes on when there is none.
   std::optional<Core> core_at(size_t i, size_t* next) const;
