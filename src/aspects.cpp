@@ -70,38 +70,65 @@ size_t with_whole(const AspectInput& in, const AspectRules::Cue& c, size_t claus
 
 // What the cues of one figure read around it, each found once: where the clause
 // holding the figure begins (every cue of aspects.json asked for it again, 8% of a
-// run's instructions, each a look-back of up to kMaxClauseChars), and which word lists
-// may have a word starting in a stretch before it (the clause cues all ask about the
-// same stretch: one pass over it rules out most lists, see AspectRules::first_bits).
+// run's instructions, each a look-back of up to kMaxClauseChars), and where in the
+// stretch before it a word of each list may start (AspectRules::first_bits). Every
+// stretch a cue reads ends at the figure (its clause, the clause before a clause of
+// parts, its sentence): the positions whose character starts a word of some list are
+// noted once, going back from the figure as far as a cue asks, and a list then tries
+// only those (each list scanning its whole stretch, for every figure, was two thirds of
+// finding aspects).
 class AroundFigure {
  public:
-  AroundFigure(const AspectInput& in, const AspectRules& rules) : in_(in), rules_(rules) {}
+  AroundFigure(const AspectInput& in, const AspectRules& rules) : in_(in), rules_(rules), reached_(in.begin) {}
   size_t clause_begin() {
     if (!clause_known_) clause_ = in_.clause != AspectInput::kUnknown ? in_.clause : digestx::clause_begin(in_.text, in_.begin, rules_);
     clause_known_ = true;
     return clause_;
   }
-  // words.occurs_within(in.text, from, to), for the list of `bit`.
-  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
-    return (lists_starting_in(from, to) & bit) && words.occurs_within(in_.text, from, to);
-  }
+  // words.occurs_within(in.text, from, to), for the list of `bit` (0: a list the
+  // loader did not index, an empty one: most cues have no not_in_clause).
+  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) { return bit && occurs_noted(words, bit, from, to); }
 
  private:
-  uint32_t lists_starting_in(size_t from, size_t to) {
-    if (from != from_ || to != to_) {
-      lists_ = 0;
-      for (size_t p = from; p < to; ++p) lists_ |= rules_.lists_starting_with(in_.text[p]);
-      from_ = from;
-      to_ = to;
-    }
-    return lists_;
+  [[gnu::noinline]] bool occurs_noted(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
+    if (to != in_.begin || to > in_.text.size() || to > UINT32_MAX || (from < to && to - from > kMaxStarts))
+      return occurs_anywhere(words, bit, from, to);
+    reach(from);
+    if (!(lists_ & bit)) return false;
+    for (size_t k = 0; k < starts_count_ && starts_[k].pos >= from; ++k)
+      if (starts_[k].lists & bit)
+        if (Lexicon::Match m = words.longest_at(in_.text, starts_[k].pos); m && starts_[k].pos + m.len <= to) return true;
+    return false;
+  }
+  // The longest stretch noted: a cue reads at most a sentence's kMaxSentenceChars, or a
+  // clause and the one before it (2 * kMaxClauseChars + 1).
+  static constexpr size_t kMaxStarts = 256;
+  struct Start {
+    uint32_t pos;    // a position of the text (going back from the figure)
+    uint32_t lists;  // the bits of the lists that have a word starting with its character
+  };
+  // Notes the positions of [from, reached_) whose character starts a word of a list.
+  void reach(size_t from) {
+    for (; reached_ > from; --reached_)
+      if (uint32_t lists = rules_.lists_starting_with(in_.text[reached_ - 1])) {
+        starts_[starts_count_++] = {uint32_t(reached_ - 1), lists};
+        lists_ |= lists;
+      }
+  }
+  // A stretch that does not end at the figure (none of aspects.json's), read as it is.
+  bool occurs_anywhere(const Lexicon& words, uint32_t bit, size_t from, size_t to) const {
+    uint32_t lists = 0;
+    for (size_t p = from; p < to; ++p) lists |= rules_.lists_starting_with(in_.text[p]);
+    return (lists & bit) && words.occurs_within(in_.text, from, to);
   }
   const AspectInput& in_;
   const AspectRules& rules_;
   size_t clause_ = 0;
   bool clause_known_ = false;
-  size_t from_ = 0, to_ = 0;  // the stretch lists_ is of (none yet: empty)
-  uint32_t lists_ = 0;
+  size_t reached_;         // the stretch [reached_, in.begin) is noted in starts_
+  uint32_t lists_ = 0;     // the bits of all its starts
+  size_t starts_count_ = 0;
+  Start starts_[kMaxStarts];  // nearest the figure first
 };
 
 // alone_in_clause: no quantity before the figure in its clause (新开工预计投资5亿元的项目12个:
@@ -112,12 +139,11 @@ bool first_in_clause(const AspectInput& in, const KindRegistry& kinds) {
   return true;
 }
 
-// `kind` is the index of in.kind in the registry.
+// Whether cue `c`, which applies to the figure's kind, fits it.
 // Inlined in first_fitting (a call per cue and figure was a third of finding aspects).
-[[gnu::always_inline]] inline bool fits(const AspectInput& in, size_t kind, const AspectRules::Cue& c, const Rules& all,
+[[gnu::always_inline]] inline bool fits(const AspectInput& in, const AspectRules::Cue& c, const Rules& all,
                                        AroundFigure& around) {
   const AspectRules& rules = all.aspects;
-  if (kind >= c.for_kind.size() || !c.for_kind[kind]) return false;
   if (c.alone_in_clause && !first_in_clause(in, all.kinds)) return false;
   if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
   if (c.ranges_only && !in.range) return false;
@@ -164,11 +190,20 @@ size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rul
 namespace {
 
 // The first of `cues` that fits the figure (one loop for the aspects' and the statuses'
-// cues, so that `fits` is inlined once), nullptr if none does.
-[[gnu::noinline]] const AspectRules::Cue* first_fitting(const std::vector<AspectRules::Cue>& cues, const AspectInput& in, size_t kind,
-                                      const Rules& rules, AroundFigure& around) {
+// cues, so that `fits` is inlined once), nullptr if none does. `kind` is the index of
+// in.kind in the registry; `by_kind`, the cues of each kind (AspectRules::cues_by_kind).
+[[gnu::noinline]] const AspectRules::Cue* first_fitting(const std::vector<AspectRules::Cue>& cues,
+                                                        const std::vector<std::vector<uint16_t>>& by_kind,
+                                                        const AspectInput& in, size_t kind, const Rules& rules,
+                                                        AroundFigure& around) {
+  if (kind < by_kind.size()) {
+    for (uint16_t i : by_kind[kind])
+      if (fits(in, cues[i], rules, around)) return &cues[i];
+    return nullptr;
+  }
+  if (!by_kind.empty()) return nullptr;  // indexed, and no cue is of this kind
   for (const AspectRules::Cue& c : cues)
-    if (fits(in, kind, c, rules, around)) return &c;
+    if (kind < c.for_kind.size() && c.for_kind[kind] && fits(in, c, rules, around)) return &c;
   return nullptr;
 }
 
@@ -180,11 +215,11 @@ FigureAspects find_aspect_and_status(const AspectInput& in, const Rules& rules) 
   AroundFigure around(in, rules.aspects);  // both read the same clause
   size_t kind_index = size_t(kind - rules.kinds.kinds.data());
   FigureAspects out;
-  if (const AspectRules::Cue* c = first_fitting(rules.aspects.cues, in, kind_index, rules, around))
+  if (const AspectRules::Cue* c = first_fitting(rules.aspects.cues, rules.aspects.cues_by_kind, in, kind_index, rules, around))
     out.aspect = {rules.kinds.aspects[size_t(c->aspect)].name, c->name, c};
   else if (kind->default_aspect >= 0)
     out.aspect = {rules.kinds.aspects[size_t(kind->default_aspect)].name, kind->default_aspect_rule};
-  if (const AspectRules::Cue* c = first_fitting(rules.aspects.status_cues, in, kind_index, rules, around))
+  if (const AspectRules::Cue* c = first_fitting(rules.aspects.status_cues, rules.aspects.status_cues_by_kind, in, kind_index, rules, around))
     out.status = {rules.kinds.statuses[size_t(c->status)].name, c->name, c};
   return out;
 }

@@ -32,6 +32,44 @@ char* write_escape(char* o, unsigned c) {
   return o + 6;
 }
 
+// One code point of source text as escaped UTF-8 at `o` (at most 6 bytes); returns
+// the end. A lone surrogate, or no code point at all, is U+FFFD.
+[[gnu::always_inline]] inline char* put_json_char(char* o, char32_t c) {
+  if (c >= 0x800 && c < 0xD800) {  // most of CJK: first
+    o[0] = char(0xE0 | (c >> 12));
+    o[1] = char(0x80 | ((c >> 6) & 0x3F));
+    o[2] = char(0x80 | (c & 0x3F));
+    return o + 3;
+  }
+  if (c < 0x80) {
+    if (!needs_escape(c)) *o++ = char(c);
+    else o = write_escape(o, c);
+    return o;
+  }
+  if (c < 0x800) {
+    o[0] = char(0xC0 | (c >> 6));
+    o[1] = char(0x80 | (c & 0x3F));
+    return o + 2;
+  }
+  if (c < 0x10000 && (c < 0xD800 || c > 0xDFFF)) {
+    o[0] = char(0xE0 | (c >> 12));
+    o[1] = char(0x80 | ((c >> 6) & 0x3F));
+    o[2] = char(0x80 | (c & 0x3F));
+    return o + 3;
+  }
+  if (c >= 0x10000 && c < 0x110000) {
+    o[0] = char(0xF0 | (c >> 18));
+    o[1] = char(0x80 | ((c >> 12) & 0x3F));
+    o[2] = char(0x80 | ((c >> 6) & 0x3F));
+    o[3] = char(0x80 | (c & 0x3F));
+    return o + 4;
+  }
+  o[0] = char(0xEF);
+  o[1] = char(0xBF);
+  o[2] = char(0xBD);
+  return o + 3;
+}
+
 // A JSON string of source text, straight from code points to escaped UTF-8 through a
 // small buffer: the hot path of the output (paragraph and sentence texts).
 class TextWriter {
@@ -50,38 +88,7 @@ class TextWriter {
       if (n_ + 64 > sizeof buf_) spill();
       size_t end = std::min(s.size(), i + (sizeof buf_ - n_) / 6);
       char* o = buf_ + n_;
-      for (; i < end; ++i) {
-        char32_t c = s[i];
-        if (c >= 0x800 && c < 0xD800) {  // most of CJK: first
-          o[0] = char(0xE0 | (c >> 12));
-          o[1] = char(0x80 | ((c >> 6) & 0x3F));
-          o[2] = char(0x80 | (c & 0x3F));
-          o += 3;
-        } else if (c < 0x80) {
-          if (!needs_escape(c)) *o++ = char(c);
-          else o = write_escape(o, c);
-        } else if (c < 0x800) {
-          o[0] = char(0xC0 | (c >> 6));
-          o[1] = char(0x80 | (c & 0x3F));
-          o += 2;
-        } else if (c < 0x10000 && (c < 0xD800 || c > 0xDFFF)) {
-          o[0] = char(0xE0 | (c >> 12));
-          o[1] = char(0x80 | ((c >> 6) & 0x3F));
-          o[2] = char(0x80 | (c & 0x3F));
-          o += 3;
-        } else if (c >= 0x10000 && c < 0x110000) {
-          o[0] = char(0xF0 | (c >> 18));
-          o[1] = char(0x80 | ((c >> 12) & 0x3F));
-          o[2] = char(0x80 | ((c >> 6) & 0x3F));
-          o[3] = char(0x80 | (c & 0x3F));
-          o += 4;
-        } else {  // a lone surrogate or no code point at all: U+FFFD
-          o[0] = char(0xEF);
-          o[1] = char(0xBF);
-          o[2] = char(0xBD);
-          o += 3;
-        }
-      }
+      for (; i < end; ++i) o = put_json_char(o, s[i]);
       n_ = size_t(o - buf_);
     }
   }
@@ -139,9 +146,24 @@ class Json {
   // Keys are the contract's names: plain ASCII, no escaping needed; literals, whose
   // length is known at compile time (no strlen for each of a document's hundreds of
   // thousands of keys).
+  // Inline, the key's bytes copied by a move of known size: a call per key, with a copy
+  // of unknown length, was a quarter of writing a fact.
   template <size_t N>
   Json& key(const char (&k)[N]) {
-    return key(std::string_view(k, N - 1));
+    constexpr size_t n = N - 1;
+    if (pretty_ || n + 8 > 64) return key(std::string_view(k, n));
+    char* o = room(n + 4);
+    if (after_key_) after_key_ = false;
+    else if (depth_ > 0 && !first_) *o++ = ',';
+    if (depth_ > 0) first_ = false;
+    *o++ = '"';
+    std::memcpy(o, k, n);
+    o += n;
+    *o++ = '"';
+    *o++ = ':';
+    n_ = size_t(o - buf_);
+    after_key_ = true;
+    return *this;
   }
   Json& key(std::string_view k) {
     size_t n = k.size();
@@ -171,26 +193,30 @@ class Json {
   }
   // The source text of pieces (or one span) as a JSON string.
   void text(std::u32string_view source, const Pieces& pieces) {
-    separator();
-    spill();
-    TextWriter w(out_, flush_);
+    size_t chars = 0;
     for (const Span& p : pieces)
-      if (p.end <= source.size()) w.add(source.substr(p.start, p.size()));
+      if (p.end <= source.size()) chars += p.size();
+    text_parts(chars, [&](auto&& put) {
+      for (const Span& p : pieces)
+        if (p.end <= source.size()) put(source.substr(p.start, p.size()));
+    });
   }
   // A fact's subject: written from its two spans, not made into Pieces (an allocation
   // per fact).
   void text(std::u32string_view source, const ShortPieces& pieces) {
-    separator();
-    spill();
-    TextWriter w(out_, flush_);
+    size_t chars = 0;
     for (const Span& p : {pieces.first, pieces.second})
-      if (!p.empty() && p.end <= source.size()) w.add(source.substr(p.start, p.size()));
+      if (!p.empty() && p.end <= source.size()) chars += p.size();
+    text_parts(chars, [&](auto&& put) {
+      for (const Span& p : {pieces.first, pieces.second})
+        if (!p.empty() && p.end <= source.size()) put(source.substr(p.start, p.size()));
+    });
   }
   void text(std::u32string_view source, Span span) {
-    separator();
-    spill();
-    TextWriter w(out_, flush_);
-    if (span.end <= source.size() && span.start < span.end) w.add(source.substr(span.start, span.size()));
+    bool inside = span.end <= source.size() && span.start < span.end;
+    text_parts(inside ? span.size() : 0, [&](auto&& put) {
+      if (inside) put(source.substr(span.start, span.size()));
+    });
   }
   void null() {
     separator();
@@ -248,6 +274,28 @@ class Json {
   }
 
  private:
+  // Source text of `chars` characters in all as a JSON string; for_each(put) calls
+  // put(part) for each of its parts. A short one (a fact's text, its subject) goes
+  // straight into the buffer; a long one through TextWriter, which hands a full output
+  // on. Through TextWriter, each text was two appends to the output.
+  static constexpr size_t kShortText = 256;
+  template <class ForEach>
+  void text_parts(size_t chars, const ForEach& for_each) {
+    separator();
+    if (chars <= kShortText) {
+      char* o = room(chars * 6 + 2);
+      *o++ = '"';
+      for_each([&](std::u32string_view part) {
+        for (char32_t c : part) o = put_json_char(o, c);
+      });
+      *o++ = '"';
+      n_ = size_t(o - buf_);
+      return;
+    }
+    spill();
+    TextWriter w(out_, flush_);
+    for_each([&](std::u32string_view part) { w.add(part); });
+  }
   void spill() {
     out_.append(buf_, n_);
     n_ = 0;
@@ -268,6 +316,24 @@ class Json {
     n_ += s.size();
   }
   void json_string(std::string_view s) {
+    // ASCII (a kind, an aspect, a period's name), the usual case: valid UTF-8 as it is,
+    // escaped while copied; any other byte starts again below, from the same place.
+    if (s.size() <= sizeof buf_ / 16) {
+      char* o = room(s.size() * 6 + 2);
+      *o++ = '"';
+      size_t i = 0;
+      for (; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) break;
+        if (needs_escape(c)) o = write_escape(o, c);
+        else *o++ = char(c);
+      }
+      if (i == s.size()) {
+        *o++ = '"';
+        n_ = size_t(o - buf_);
+        return;
+      }
+    }
     std::string fixed;  // JSON is UTF-8: a file name's stray 0xFF becomes U+FFFD
     if (!is_valid_utf8(s)) s = fixed = valid_utf8(s);
     if (s.size() > sizeof buf_ / 16) {  // long: escaped straight into the output

@@ -1889,6 +1889,21 @@ void index_first_chars(AspectRules& r) {
     }
 }
 
+// AspectRules::cues_by_kind and status_cues_by_kind.
+void index_kinds(AspectRules& r, size_t kind_count) {
+  auto index = [kind_count](const std::vector<AspectRules::Cue>& cues, std::vector<std::vector<uint16_t>>& by_kind) {
+    by_kind.assign(kind_count, {});
+    for (size_t i = 0; i < cues.size(); ++i) {
+      if (cues[i].where == AspectRules::Where::column) continue;
+      for (size_t k = 0; k < kind_count && k < cues[i].for_kind.size(); ++k)
+        if (cues[i].for_kind[k]) by_kind[k].push_back(uint16_t(i));
+    }
+  };
+  if (r.cues.size() > UINT16_MAX || r.status_cues.size() > UINT16_MAX) return;  // left empty: every cue is tried
+  index(r.cues, r.cues_by_kind);
+  index(r.status_cues, r.status_cues_by_kind);
+}
+
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
   root.keys({"clause_breaks", "cues", "status_cues", "baseline"});
   r.clause_breaks = root.at("clause_breaks").text();
@@ -1911,6 +1926,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     r.baseline_joiner = b->at("joiner").text();
   }
   index_first_chars(r);
+  index_kinds(r, kinds.kinds.size());
 }
 
 // subjects.json "table_cells": the picks of a figure alone in a table's cell.

@@ -12,6 +12,7 @@
 #include "../src/lexicon_tables.hpp"
 #include "../src/gen/rule_patterns.hpp"
 #include "../src/regex_prefilter.hpp"
+#include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "table.hpp"
@@ -304,6 +305,67 @@ TEST(Lexicon, AWordAddedAgainTakesItsNewValue) {
   EXPECT_EQ(lex.longest_at(s, 1).value, 1);
   EXPECT_EQ(lex.longest_at(s, 2).value, 2);
   EXPECT_EQ(lex.longest_ending_at(s, 3).len, 2u);
+}
+
+}  // namespace
+}  // namespace digestx::test
+
+namespace digestx::test {
+namespace {
+
+// AspectRules::cues_by_kind (status_cues_by_kind): each kind's cues, in the order of
+// aspects.json, but the column cues (read by the table step).
+TEST(AspectsIndex, CuesByKindHoldEachKindsCuesInOrder) {
+  const AspectRules& a = rules().aspects;
+  for (auto [cues, by_kind] : {std::pair{&a.cues, &a.cues_by_kind}, std::pair{&a.status_cues, &a.status_cues_by_kind}}) {
+    ASSERT_EQ(by_kind->size(), rules().kinds.kinds.size());
+    for (size_t k = 0; k < by_kind->size(); ++k) {
+      std::vector<uint16_t> want;
+      for (size_t i = 0; i < cues->size(); ++i)
+        if ((*cues)[i].for_kind[k] && (*cues)[i].where != AspectRules::Where::column) want.push_back(uint16_t(i));
+      EXPECT_EQ((*by_kind)[k], want) << rules().kinds.kinds[k].name;
+    }
+  }
+}
+
+// The figures' aspects and statuses are those of trying every cue on every figure, each
+// word list over its whole stretch: the same rules without the kinds' index nor the
+// first characters' bits give the same, on every line of the samples and on a table
+// of cues positive and negative.
+TEST(AspectsIndex, SameAspectsAsEveryCueTried) {
+  Rules plain = rules();
+  plain.aspects.cues_by_kind.clear();
+  plain.aspects.status_cues_by_kind.clear();
+  plain.aspects.first_bits.clear();
+  std::vector<std::u32string> lines = {
+      U"全年地区生产总值同比增长13.8%，较上年增长了一倍", U"减税降费3.2亿元", U"森林覆盖率提高到95%",
+      U"同比分别增长5.0%和6.8%", U"累计投入党建经费186万元，其中街道财政列支120万元、争取上级补助66万元",
+      U"“十三五”期间，全县累计完成投资500亿元，年均增长12%", U"预计全年可完成63亿元", U"今年目标任务100亿元",
+      U"人均纯收入达23977元", U"10万元以下的村有3个", U"在3至5万元的小额诉讼案件", U"给予3至5万元的奖励",
+      U"PM2.5浓度28微克/立方米", U"新开工预计投资5亿元的项目12个", U"全镇收入突破500万元", U"3200余人的",
+      U"由上年的2740万元增长到3260万元", U"排名第3位", U"新增8条", U"百吨以上渔船20艘"};
+  for (const char* sample : {"samples/sanya-2022.txt", "samples/wanning-2021.txt"}) {
+    std::u32string text = from_utf8(read_file(source_path(sample)));
+    for (size_t from = 0; from < text.size();) {
+      size_t end = text.find(U'\n', from);
+      if (end == std::u32string::npos) end = text.size();
+      lines.push_back(text.substr(from, end - from));
+      from = end + 1;
+    }
+  }
+  size_t facts = 0;
+  for (const std::u32string& line : lines) {
+    LineAnalysis indexed = analyse_line(line, rules(), true), tried = analyse_line(line, plain, true);
+    ASSERT_EQ(indexed.facts.size(), tried.facts.size()) << to_utf8(line);
+    for (size_t i = 0; i < indexed.facts.size(); ++i, ++facts) {
+      const Fact &a = indexed.facts[i], &b = tried.facts[i];
+      EXPECT_EQ(a.aspect, b.aspect) << to_utf8(line);
+      EXPECT_EQ(a.status, b.status) << to_utf8(line);
+      ASSERT_EQ(bool(a.rules), bool(b.rules));
+      if (a.rules) EXPECT_EQ(a.rules->aspect, b.rules->aspect) << to_utf8(line);
+    }
+  }
+  EXPECT_GT(facts, 100u);
 }
 
 }  // namespace
