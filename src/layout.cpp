@@ -510,9 +510,37 @@ void cut_edge(std::u32string_view view, Line& line, const LayoutRules& rules, Ma
   }
 }
 
-// Where a heading glued to the end of a paragraph starts (…新建杨梅冷库2座。■官桥镇党委书记
-// 孙德明: the copy joined two lines, and two units were one): a heading's mark right after
-// a sentence end, then a short tail that ends no sentence. npos: none.
+// Where a signature in brackets glued to the end of a paragraph starts (…配备专职网格员84名。
+// （石门镇党委书记　周丽）: the sections signed at the end were one unit, without a word):
+// brackets closing the line, opened right after a sentence end, holding no sentence mark,
+// no other bracket and one of the post's words (not （记者　王磊　摄）). Not on a line set as a
+// heading (### 南平镇划分网格86个，覆盖全镇。（南平镇党委书记 林海）: a headline and its byline,
+// whose sentence keeps it from being one). npos: none.
+size_t glued_bracket_at(std::u32string_view view, size_t pos, size_t end, const LayoutRules& rules) {
+  const LayoutRules::GluedHeading& g = rules.glued_heading;
+  size_t first = pos;
+  while (first < end && is_space(view[first])) ++first;
+  if (first < end && view[first] == rules.markdown_char) return std::string::npos;
+  while (end > pos && is_space(view[end - 1])) --end;
+  if (g.open.empty() || end - pos < 4) return std::string::npos;
+  size_t c = g.close.find(view[end - 1]);
+  if (c == std::u32string::npos) return std::string::npos;
+  size_t from = end > pos + g.max_chars + 2 ? end - g.max_chars - 2 : pos + 1;
+  for (size_t k = end - 1; k-- > from;) {
+    if (in_set(g.not_holding, view[k]) || in_set(g.close, view[k])) return std::string::npos;
+    if (!in_set(g.open, view[k])) continue;
+    if (view[k] != g.open[c]) return std::string::npos;
+    size_t b = k;
+    while (b > pos && is_space(view[b - 1])) --b;
+    if (b == pos || !in_set(g.after, view[b - 1])) return std::string::npos;
+    std::u32string_view inside = view.substr(k + 1, end - 1 - (k + 1));
+    for (const auto& word : g.holding)
+      if (inside.find(word) != std::u32string_view::npos) return k;
+    return std::string::npos;
+  }
+  return std::string::npos;
+}
+
 // The least and the greatest character of a set: one test rules out the characters
 // outside that range (the glued heading's marks ■□◆… are none of a line's Chinese, and
 // searching them for each of a line's last 31 characters was 1.2% of a run).
@@ -524,6 +552,9 @@ struct CharBounds {
   bool may_hold(char32_t c) const { return c >= least && c <= greatest; }
 };
 
+// Where a heading glued to the end of a paragraph starts (…新建杨梅冷库2座。■官桥镇党委书记
+// 孙德明: the copy joined two lines, and two units were one): a heading's mark right after
+// a sentence end, then a short tail that ends no sentence. npos: none.
 size_t glued_heading_at(std::u32string_view view, size_t pos, size_t end, const LayoutRules::GluedHeading& g,
                         const CharBounds& marks) {
   if (g.name.empty() || end - pos < 3) return std::string::npos;
@@ -674,6 +705,7 @@ struct LineStream::State {
       size_t end = pos;
       while (end < n && !is_line_break(view[end])) ++end;
       size_t glued = glued_heading_at(view, pos, end, rules.glued_heading, glued_marks);
+      if (glued == std::string::npos) glued = glued_bracket_at(view, pos, end, rules);
       if (glued != std::string::npos) {
         add_line(pos, glued);
         add_line(glued, end);

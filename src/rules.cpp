@@ -490,7 +490,15 @@ void load_layout(const Node& root, LayoutRules& r) {
              "html_page", "glued_heading"});
   load_line_rules(root, r);
   if (auto g = root.opt("glued_heading")) {
-    g->keys({"name", "marks", "after", "not_holding", "max_chars"});
+    g->keys({"name", "marks", "after", "not_holding", "max_chars", "brackets"});
+    if (auto br = g->opt("brackets")) {
+      br->keys({"_doc", "open", "close", "holding"});
+      r.glued_heading.open = br->at("open").text();
+      r.glued_heading.close = br->at("close").text();
+      if (r.glued_heading.open.size() != r.glued_heading.close.size())
+        br->fail("\"open\" and \"close\" pair one closing bracket with each opening one");
+      for (const Node& w : br->at("holding").list()) r.glued_heading.holding.push_back(w.text());
+    }
     r.glued_heading.name = g->at("name").str();
     r.glued_heading.marks = g->at("marks").text();
     r.glued_heading.after = g->at("after").text();
@@ -734,12 +742,17 @@ bool requires_item(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
 
 void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
   for (const Node& n : list.list()) {
-    n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above"});
+    n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above", "signature_only"});
     HeadingLayout layout;
+    if (auto so = n.opt("signature_only")) layout.signature_only = so->boolean();
     layout.name = n.at("name").str();
     if (auto u = n.opt("unit_above")) {
-      u->keys({"name", "_doc", "sub_places", "sub_place_bodies"});
+      u->keys({"name", "_doc", "sub_places", "sub_place_bodies", "other_place"});
       layout.unit_above.name = u->at("name").str();
+      if (auto o = u->opt("other_place")) {
+        if (o->str() != "warn") o->fail("\"other_place\" is \"warn\" (the line is warned of, never a heading)");
+        layout.unit_above.warn_other_place = true;
+      }
       add_words(layout.unit_above.sub_places, u->at("sub_places"), 0);
       add_words(layout.unit_above.sub_place_bodies, u->at("sub_place_bodies"), 0);
     }

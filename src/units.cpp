@@ -878,6 +878,10 @@ struct Walk {
   std::vector<UnknownHeading> plain_headings;      // plain lines shaped like a post and a name
   std::vector<UnknownHeading> sub_labels;          // heading lines naming the unit above's place (unit_above)
   std::string_view sub_label_rule;
+  std::vector<UnknownHeading> other_place_labels;  // a place's label, no official (unit_above other_place)
+  std::string_view other_place_rule;
+  std::vector<UnknownHeading> unsigned_signatures;  // a signature_only layout's line that signs no section
+  std::string_view unsigned_signature_rule;
   std::u32string last_org;  // the organisation of the last unit taken, in the view
   int outline = 0;  // the last item of the current unit's outline (二 of 二、存在的问题), 0: none
   bool sidebar_outline = false;  // the current sidebar numbers items of its own (附：一、…二、…)
@@ -1028,6 +1032,8 @@ struct Walk {
   void unit(size_t i);
   bool unit_above_allows(size_t i) const;
   void sub_label(size_t i);
+  void other_place_label(size_t i);
+  void unsigned_signature(size_t i);
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
   void headline_wrapped(UnitHeading& h, size_t& k);
@@ -1051,12 +1057,20 @@ struct Walk {
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit:
           if (fp.title_is_unit && i == fp.title_at) title(w.line(i));
+          if (w.kind(i).unit->layout && w.kind(i).unit->layout->unit_above.warn_other_place) {
+            other_place_label(i);
+            break;
+          }
           if (!unit_above_allows(i)) {
             sub_label(i);
             break;
           }
           if (signs_section(i)) {
             signed_unit(i);
+            break;
+          }
+          if (w.kind(i).unit->layout && w.kind(i).unit->layout->signature_only) {
+            unsigned_signature(i);
             break;
           }
           flush_pending();
@@ -1089,6 +1103,14 @@ struct Walk {
                   "a line reads as a unit heading, but names the place of the unit above (or a village or community "
                   "under it): read as a sub-label of that unit",
                   std::string(sub_label_rule));
+    warn_headings(other_place_labels, "heading_suspected",
+                  "a line opens what may be the report of another place than the unit above's, but names no "
+                  "official: not read as a heading",
+                  std::string(other_place_rule));
+    warn_headings(unsigned_signatures, "heading_suspected",
+                  "a post and a name in brackets read as a section's signature, but no section is signed so "
+                  "here: not read as a heading",
+                  std::string(unsigned_signature_rule));
   }
 
   void warn_headings(const std::vector<UnknownHeading>& lines_seen, const char* code, const std::string& what,
@@ -1116,7 +1138,8 @@ const ParagraphText* Walk::headline_above() {
 void Walk::take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Produce how) {
   b.target().pop_back();
   h.rules.push_back(rules.structure.placement_name(how));
-  for (auto* list : {&unknown_headings, &suspected_headings, &plain_headings, &sub_labels})
+  for (auto* list : {&unknown_headings, &suspected_headings, &plain_headings, &sub_labels, &other_place_labels,
+                     &unsigned_signatures})
     for (UnknownHeading& u : *list)
       if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
 }
@@ -1513,6 +1536,36 @@ void Walk::sub_label(size_t i) {
   for (const UnknownHeading& u : suspected_headings)
     if (u.span.start == line.span.start) return;  // warned of already
   sub_labels.push_back({line.span, line.content});
+}
+
+// A layout that names a place and no official (unit_above other_place: 【石门镇】高招：把支部
+// 建在产业链上) is never a heading: 0ec9f18 read such labels as units and was reverted. Under
+// a unit of another place (白沙乡党委's report) it may open 石门镇's report, or quote it:
+// the line stays the unit's text and a warning names it, where it was merged into the unit
+// above without a word; under its own place's unit (or a village's under its town's) it
+// is that unit's sub-label, with no word. With no unit above it is warned of too.
+void Walk::other_place_label(size_t i) {
+  const bool other = unit_above_allows(i);
+  other_place_rule = w.kind(i).unit->layout->unit_above.name;
+  w.kind(i).kind = Kind::body;
+  body(i);
+  if (!other) return;
+  const Line& line = w.line(i);
+  other_place_labels.push_back({line.span, line.content});
+}
+
+// A signature_only layout's line that signs no section (structure.signed_sections): a post
+// and a name in brackets closing a paragraph of an ordinary report (…42个。（县委书记点评）, split
+// from it by layout.json glued_heading brackets) is no byline; it stays the unit's text,
+// warned of, where a unit of 县委, its official 点评, took the figures after it.
+void Walk::unsigned_signature(size_t i) {
+  unsigned_signature_rule = w.kind(i).unit->layout->name;
+  w.kind(i).kind = Kind::body;
+  body(i);
+  const Line& line = w.line(i);
+  for (const UnknownHeading& u : suspected_headings)
+    if (u.span.start == line.span.start) return;  // warned of already (structure.unknown_heading)
+  unsigned_signatures.push_back({line.span, line.content});
 }
 
 // Year and region from the front matter: subtitle, title, the unlabelled text before

@@ -217,6 +217,10 @@ struct LayoutRules {
     std::string name;
     std::u32string marks, after, not_holding;
     size_t max_chars = 0;
+    // "brackets": a signature in brackets closing the line (…84名。（石门镇党委书记　周丽）):
+    // open[k] pairs with close[k]; the bracket holds one of `holding` (a post's word).
+    std::u32string open, close;
+    std::vector<std::u32string> holding;
   };
   GluedHeading glued_heading;
   // Whether a paragraph runs on across a furniture line of this rule (within_paragraph,
@@ -291,6 +295,10 @@ struct HeadingLayout {
   // "table_row": "lone": the line is a table row with no row right above or below it
   // (| 城北镇党委 | 书记 | 王强 | alone is a heading; the rows of a roster are not).
   bool lone_table_row = false;
+  // "signature_only": the line is a heading only as the signature of a section signed at
+  // the end (structure.signed_sections: （青山镇党委书记　马骏） under its section); else it
+  // stays text, warned of (（县委书记点评） closing a paragraph names no official).
+  bool signature_only = false;
   // "unit_above": the line is a unit heading only when the unit above names another
   // place (【桃源乡】赵丽：… under 河口镇's report), and a village or a community
   // (sub_places, after a party body of sub_place_bodies) only under one; else it is a
@@ -298,6 +306,10 @@ struct HeadingLayout {
   struct UnitAbove {
     std::string name;  // empty: the layout asks nothing of the unit above
     Lexicon sub_places, sub_place_bodies;
+    // "other_place": "warn": the line is never a unit heading (it names no official:
+    // 【石门镇】高招：把支部建在产业链上); under a unit of another place it is warned of, under
+    // its own place's unit it is that unit's text, with no word.
+    bool warn_other_place = false;
   } unit_above;
   // Computed at load: every match holds a role word (its role item is neither optional
   // nor inside an optional group), so a line holding none is not tried on it.
