@@ -510,10 +510,33 @@ void cut_edge(std::u32string_view view, Line& line, const LayoutRules& rules, Ma
   }
 }
 
+// Whether a bracket's content is a signature: a post's word, white space, then a name of two
+// to four characters closing it, spaced or not (石门镇党委书记　周丽, 县委常委、白沙乡党委书记　周　丽).
+// A note that only names a post is none: …1.2万亩。（摘自县长工作报告） or （数据来源：县统计局局长
+// 办公室） were split off as signatures, and the figures before them went to the sidebar or
+// to the next official, without a word.
+bool signs_with_name(std::u32string_view inside, const LayoutRules::GluedHeading& g) {
+  size_t e = inside.size();
+  while (e > 0 && is_space(inside[e - 1])) --e;
+  for (const auto& word : g.holding) {
+    for (size_t at = inside.find(word); at != std::u32string_view::npos; at = inside.find(word, at + 1)) {
+      size_t p = at + word.size();
+      if (p >= e || !is_space(inside[p])) continue;
+      size_t name = 0;
+      for (; p < e; ++p) {
+        if (is_han(inside[p])) ++name;
+        else if (!is_space(inside[p])) break;
+      }
+      if (p == e && name >= 2 && name <= 4) return true;
+    }
+  }
+  return false;
+}
+
 // Where a signature in brackets glued to the end of a paragraph starts (…配备专职网格员84名。
 // （石门镇党委书记　周丽）: the sections signed at the end were one unit, without a word):
 // brackets closing the line, opened right after a sentence end, holding no sentence mark,
-// no other bracket and one of the post's words (not （记者　王磊　摄）). Not on a line set as a
+// no other bracket, and a post's word and a name (signs_with_name; not （记者　王磊　摄）). Not on a line set as a
 // heading (### 南平镇划分网格86个，覆盖全镇。（南平镇党委书记 林海）: a headline and its byline,
 // whose sentence keeps it from being one). npos: none.
 size_t glued_bracket_at(std::u32string_view view, size_t pos, size_t end, const LayoutRules& rules) {
@@ -533,10 +556,7 @@ size_t glued_bracket_at(std::u32string_view view, size_t pos, size_t end, const 
     size_t b = k;
     while (b > pos && is_space(view[b - 1])) --b;
     if (b == pos || !in_set(g.after, view[b - 1])) return std::string::npos;
-    std::u32string_view inside = view.substr(k + 1, end - 1 - (k + 1));
-    for (const auto& word : g.holding)
-      if (inside.find(word) != std::u32string_view::npos) return k;
-    return std::string::npos;
+    return signs_with_name(view.substr(k + 1, end - 1 - (k + 1)), g) ? k : std::string::npos;
   }
   return std::string::npos;
 }
