@@ -178,7 +178,7 @@ class Json {
       else if (depth_ > 0 && !first_) *o++ = ',';
       if (depth_ > 0) first_ = false;
       *o++ = '"';
-      std::memcpy(o, k.data(), n);
+      if (n) std::memcpy(o, k.data(), n);  // an empty view may hold no pointer: UB for memcpy
       o += n;
       *o++ = '"';
       *o++ = ':';
@@ -312,7 +312,7 @@ class Json {
       out_ += s;
       return;
     }
-    std::memcpy(room(s.size()), s.data(), s.size());
+    if (!s.empty()) std::memcpy(room(s.size()), s.data(), s.size());  // an empty view may hold no pointer
     n_ += s.size();
   }
   void json_string(std::string_view s) {

@@ -102,7 +102,7 @@ class Row {
     }
     char* o = room(2 * v.size() + 2);
     if (!needs_quotes(v)) {
-      std::memcpy(o, v.data(), v.size());
+      if (!v.empty()) std::memcpy(o, v.data(), v.size());  // an empty view may hold no pointer: UB for memcpy
       n_ += v.size();
       return *this;
     }
@@ -121,7 +121,7 @@ class Row {
       spill();
       out_ += cells;
     } else {
-      std::memcpy(room(cells.size()), cells.data(), cells.size());
+      if (!cells.empty()) std::memcpy(room(cells.size()), cells.data(), cells.size());
       n_ += cells.size();
     }
     first_ = false;
@@ -136,7 +136,7 @@ class Row {
   Row& year(const std::optional<int>& y) { return y ? number(*y) : raw({}); }
   void end() {
     std::string_view newline(o_.newline);
-    std::memcpy(room(newline.size()), newline.data(), newline.size());
+    if (!newline.empty()) std::memcpy(room(newline.size()), newline.data(), newline.size());
     n_ += newline.size();
     spill();
   }
