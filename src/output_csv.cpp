@@ -7,6 +7,7 @@
 
 #include "digestx/output.hpp"
 #include "digestx/utf.hpp"
+#include "out_buffer.hpp"
 
 namespace digestx {
 
@@ -22,33 +23,13 @@ const char* const kUnitColumns[] = {"source",  "region",  "report_year", "unit_i
                                     "end",     "paragraphs", "sentences", "facts"};
 
 // One code point as UTF-8 at `o`, a quote doubled (the cell is quoted then), U+FFFD
-// for what is no code point (as append_utf8); returns the bytes written (at most 4).
-size_t put_utf8(char* o, char32_t c) {
+// for what is no code point (as append_utf8); returns the end (at most 4 bytes on).
+inline char* put_csv_char(char* o, char32_t c) {
   if (c == '"') {
     o[0] = o[1] = '"';
-    return 2;
+    return o + 2;
   }
-  if (c < 0x80) {
-    o[0] = char(c);
-    return 1;
-  }
-  if (c < 0x800) {
-    o[0] = char(0xC0 | (c >> 6));
-    o[1] = char(0x80 | (c & 0x3F));
-    return 2;
-  }
-  if (c >= 0x10000 && c < 0x110000) {
-    o[0] = char(0xF0 | (c >> 18));
-    o[1] = char(0x80 | ((c >> 12) & 0x3F));
-    o[2] = char(0x80 | ((c >> 6) & 0x3F));
-    o[3] = char(0x80 | (c & 0x3F));
-    return 4;
-  }
-  if ((c >= 0xD800 && c <= 0xDFFF) || c >= 0x110000) c = 0xFFFD;
-  o[0] = char(0xE0 | (c >> 12));
-  o[1] = char(0x80 | ((c >> 6) & 0x3F));
-  o[2] = char(0x80 | (c & 0x3F));
-  return 3;
+  return put_utf8_at(o, c);
 }
 
 // Builds one record cell by cell; empty strings are the null cells. Text cells go
@@ -60,8 +41,7 @@ size_t put_utf8(char* o, char32_t c) {
 // third of writing a fact's row.
 class Row {
  public:
-  Row(std::string& out, const CsvOptions& o) : out_(out), o_(o) {}
-  ~Row() { spill(); }
+  Row(std::string& out, const CsvOptions& o) : buf_(out), o_(o) {}
   Row(const Row&) = delete;
   Row& operator=(const Row&) = delete;
   Row& cell(std::string_view v) {
@@ -96,34 +76,27 @@ class Row {
   Row& raw(std::string_view v) {
     separate();
     if (v.size() > kRawMax) {  // long: quoted straight into the output
-      spill();
-      append_csv_cell(out_, v, o_.delimiter);
+      buf_.spill();
+      append_csv_cell(buf_.out(), v, o_.delimiter);
       return *this;
     }
-    char* o = room(2 * v.size() + 2);
     if (!needs_quotes(v)) {
-      if (!v.empty()) std::memcpy(o, v.data(), v.size());  // an empty view may hold no pointer: UB for memcpy
-      n_ += v.size();
+      buf_.append(v);
       return *this;
     }
+    char* o = buf_.room(2 * v.size() + 2);
     *o++ = '"';
     for (char ch : v) {
       if (ch == '"') *o++ = '"';
       *o++ = ch;
     }
     *o++ = '"';
-    n_ = size_t(o - buf_);
+    buf_.commit(o);
     return *this;
   }
   // Cells written before, as they were (the columns every row of a unit starts with).
   Row& written(std::string_view cells) {
-    if (cells.size() > sizeof buf_ / 2) {
-      spill();
-      out_ += cells;
-    } else {
-      if (!cells.empty()) std::memcpy(room(cells.size()), cells.data(), cells.size());
-      n_ += cells.size();
-    }
+    buf_.append(cells);
     first_ = false;
     return *this;
   }
@@ -135,10 +108,8 @@ class Row {
   Row& decimal(const std::optional<Decimal>& d) { return raw(d ? d->str() : std::string()); }
   Row& year(const std::optional<int>& y) { return y ? number(*y) : raw({}); }
   void end() {
-    std::string_view newline(o_.newline);
-    if (!newline.empty()) std::memcpy(room(newline.size()), newline.data(), newline.size());
-    n_ += newline.size();
-    spill();
+    buf_.append(o_.newline);
+    buf_.spill();
   }
 
  private:
@@ -149,38 +120,23 @@ class Row {
     return false;
   }
   void separate() {
-    if (!first_) *room(1) = o_.delimiter, ++n_;
+    if (!first_) buf_.put(o_.delimiter);
     first_ = false;
-  }
-  void spill() {
-    out_.append(buf_, n_);
-    n_ = 0;
-  }
-  // Room for `k` more bytes (k at most half the buffer) at the end of the buffer.
-  char* room(size_t k) {
-    if (n_ + k > sizeof buf_) spill();
-    return buf_ + n_;
   }
   // Code points as UTF-8 (U+FFFD for what is none, as append_utf8), quotes doubled.
   void append_csv_text(const std::u32string_view* parts, size_t count, bool quote, bool prefix) {
-    char* o = room(2);
+    char* o = buf_.room(2);
     if (quote) *o++ = '"';
     if (prefix) *o++ = '\'';
-    n_ = size_t(o - buf_);
-    for (size_t k = 0; k < count; ++k) {
-      for (char32_t c : parts[k]) {
-        if (n_ + 8 > sizeof buf_) spill();
-        n_ += put_utf8(buf_ + n_, c);
-      }
-    }
-    if (quote) *room(1) = '"', ++n_;
+    buf_.commit(o);
+    for (size_t k = 0; k < count; ++k)
+      for (char32_t c : parts[k]) buf_.commit(put_csv_char(buf_.room(4), c));
+    if (quote) buf_.put('"');
   }
 
-  std::string& out_;
+  OutBuffer<2048> buf_;  // the row's cells on their way to the output
   const CsvOptions& o_;
   bool first_ = true;
-  char buf_[2048];
-  size_t n_ = 0;
 };
 
 template <size_t N>

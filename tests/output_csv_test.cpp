@@ -4,6 +4,7 @@
 
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
+#include "../src/out_buffer.hpp"
 #include "digestx/utf.hpp"
 #include "table.hpp"
 
@@ -120,6 +121,48 @@ TEST(OutputCsv, OneRowPerUnitAndAnIdColumnInRecordsMode) {
   EXPECT_EQ(rows[1][0], "rec-7");
   EXPECT_EQ(rows[1][5], "海棠区委");
   EXPECT_EQ(rows[1].back(), std::to_string(doc.units[0].facts.size()));
+}
+
+// The writers' shared encoder against append_utf8, on each range of code points and on
+// what is none (a lone surrogate, past U+10FFFF: U+FFFD).
+TEST(OutBuffer, Utf8LikeAppendUtf8) {
+  for (char32_t c : {U'\0', U'A', U'\x7F', U'\x80', U'\x7FF', U'\x800', U'中', U'\xD7FF', char32_t(0xD800),
+                     char32_t(0xDFFF), U'\xE000', U'\xFFFD', U'\xFFFF', U'\x10000', U'\x1F600', U'\x10FFFF',
+                     char32_t(0x110000), char32_t(0xFFFFFFFF)}) {
+    std::string want;
+    append_utf8(want, c);
+    char buf[8];
+    EXPECT_EQ(std::string(buf, put_utf8_at(buf, c)), want) << uint32_t(c);
+  }
+}
+
+// Whatever goes through the buffer comes out in order, whole, once: short and long
+// strings, single bytes, room/commit across the buffer's end, and an empty view with
+// no pointer (memcpy from it is undefined: UBSan).
+TEST(OutBuffer, WritesInOrder) {
+  std::string out, want;
+  {
+    OutBuffer<64> b(out);
+    b.append(std::string_view());
+    for (int i = 0; i < 40; ++i) {
+      std::string s(size_t(i % 7), char('a' + i % 26));
+      b.append(s);
+      want += s;
+      b.put('|');
+      want += '|';
+      char* o = b.room(5);
+      for (char ch : std::string("12345")) *o++ = ch;
+      b.commit(o);
+      want += "12345";
+      if (i % 10 == 0) {
+        std::string long_one(100, 'L');  // over a quarter of the buffer: straight through
+        b.append(long_one);
+        want += long_one;
+      }
+    }
+    EXPECT_LE(b.pending(), decltype(b)::capacity);
+  }
+  EXPECT_EQ(out, want);
 }
 
 }  // namespace
