@@ -123,14 +123,22 @@ void decode_utf8_piece(Utf8Result& r, size_t& m_io, std::string_view s, size_t b
     if (i >= n) break;
     // The common case, well-formed three-byte characters (all of CJK) one after the
     // other: leads E1..EC and EE..EF take any continuation bytes.
-    while (i + 2 < n) {
-      unsigned char b = p[i];
-      if (!(((b >= 0xE1 && b <= 0xEC) || b >= 0xEE) && b <= 0xEF) || (p[i + 1] & 0xC0) != 0x80 ||
-          (p[i + 2] & 0xC0) != 0x80)
-        break;
-      put(char32_t(b & 0x0F) << 12 | char32_t(p[i + 1] & 0x3F) << 6 | char32_t(p[i + 2] & 0x3F));
-      ++multibyte;
-      i += 3;
+    // Tested as unsigned differences, the two continuation bytes at once (x ^ 0x80 is
+    // under 0x40 exactly for 0x80..0xBF): the range tests as written took 18
+    // instructions a character, a third of decoding.
+    auto cjk_at = [p](size_t k) {
+      unsigned b = p[k];
+      return b - 0xE1u <= 0xEEu - 0xE1u + 1 && b != 0xED && (unsigned(p[k + 1] ^ 0x80) | unsigned(p[k + 2] ^ 0x80)) < 0x40;
+    };
+    auto cjk_value = [p](size_t k) {
+      return char32_t(p[k] & 0x0F) << 12 | char32_t(p[k + 1] & 0x3F) << 6 | char32_t(p[k + 2] & 0x3F);
+    };
+    if (m + (n - i) / 3 <= room) {  // the usual case (text sized beforehand): no room test a character
+      size_t from = m;
+      for (; i + 2 < n && cjk_at(i); i += 3) out[m++] = cjk_value(i);
+      multibyte += m - from;
+    } else {
+      for (; i + 2 < n && cjk_at(i); i += 3, ++multibyte) put(cjk_value(i));
     }
     if (i >= n || p[i] < 0x80) continue;
     Sequence seq = read_multibyte(p, i, n);
