@@ -123,13 +123,7 @@ void decode_utf8_piece(Utf8Result& r, size_t& m_io, std::string_view s, size_t b
     if (i >= n) break;
     // The common case, well-formed three-byte characters (all of CJK) one after the
     // other: leads E1..EC and EE..EF take any continuation bytes.
-    // Tested as unsigned differences, the two continuation bytes at once (x ^ 0x80 is
-    // under 0x40 exactly for 0x80..0xBF): the range tests as written took 18
-    // instructions a character, a third of decoding.
-    auto cjk_at = [p](size_t k) {
-      unsigned b = p[k];
-      return b - 0xE1u <= 0xEEu - 0xE1u + 1 && b != 0xED && (unsigned(p[k + 1] ^ 0x80) | unsigned(p[k + 2] ^ 0x80)) < 0x40;
-    };
+    auto cjk_at = [p](size_t k) { return is_plain_three_byte(p + k); };
     auto cjk_value = [p](size_t k) {
       return char32_t(p[k] & 0x0F) << 12 | char32_t(p[k + 1] & 0x3F) << 6 | char32_t(p[k + 2] & 0x3F);
     };

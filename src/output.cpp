@@ -264,17 +264,27 @@ class Json {
   void put(char c) { buf_.put(c); }
   void put(std::string_view s) { buf_.append(s); }
   void json_string(std::string_view s) {
-    // ASCII (a kind, an aspect, a period's name), the usual case: valid UTF-8 as it is,
-    // escaped while copied; any other byte starts again below, from the same place.
+    // ASCII (a kind, an aspect, a period's name) and three-byte characters (a unit, an
+    // organisation, a name), the usual case: valid UTF-8 as they are, escaped while
+    // copied; any other byte starts again below, from the same place. (Non-ASCII went
+    // through is_valid_utf8 and a second copy: 230 instructions a string.)
     if (s.size() <= buf_.capacity / 16) {
       char* o = room(s.size() * 6 + 2);
       *o++ = '"';
       size_t i = 0;
-      for (; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) break;
-        if (needs_escape(c)) o = write_escape(o, c);
-        else *o++ = char(c);
+      const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+      while (i < s.size()) {
+        unsigned c = u[i];
+        if (c < 0x80) {
+          o = needs_escape(c) ? write_escape(o, c) : (*o = char(c), o + 1);
+          ++i;
+        } else if (i + 2 < s.size() && is_plain_three_byte(u + i)) {  // a unit (万元), a name
+          std::memcpy(o, u + i, 3);
+          o += 3;
+          i += 3;
+        } else {
+          break;
+        }
       }
       if (i == s.size()) {
         *o++ = '"';
