@@ -56,10 +56,6 @@ size_t SubjectFinder::sentence_end(size_t pos) const {
   return it == starts.end() ? in_.text.size() : *it;
 }
 
-bool SubjectFinder::boundary(char32_t c) const {
-  return subject_boundary(r_, c);
-}
-
 // Where the unit of a counted figure starting at p ends, or 0.
 size_t SubjectFinder::counted_unit_end(size_t p) const {
   auto it = std::lower_bound(in_.counted.begin(), in_.counted.end(), std::make_pair(p, size_t(0)));
@@ -413,10 +409,10 @@ bool SubjectFinder::hard_stop_before(size_t q) const {
   const auto& s = in_.text;
   auto h = r_.hard_stops.longest_ending_at(s, q);
   if (!h) return false;
-  auto v = r_.stops_before.longest_ending_at(s, q);
-  if (v && v.len > h.len) return false;
+  // The character test first: it refuses as the verb lookup would, and costs less.
   if (h.len == 1 && r_.single_char_stops_before.find(s[q - 1]) == std::u32string::npos) return false;
-  return true;
+  auto v = r_.stops_before.longest_ending_at(s, q);
+  return !(v && v.len > h.len);
 }
 
 // Digits of a name noted at pos (开通24小时自助服务区: 24, refused as a time in a name).
@@ -440,12 +436,17 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   bool verb = false, clause = false;
   auto fwd = after(e, hi, &clause);
   bool bracketed = bracketed_figure(b, e);
-  auto back = before(bracketed ? b - 1 : b, lo, &verb, classifier);
-  bool share_whole = owners.extend_over_share(back, lo, classifier);
   bool fwd_ok = fwd.second > fwd.first;
+  // A count with a noun after it (101个网格) takes that noun, or the one past a level
+  // (past_level): the phrase before it is never picked, so it is not read (it was a
+  // quarter of the figures and 13 M instructions on the 2 MB slice). Left empty, it
+  // equals no pick: those lie after the figure.
+  bool back_read = !(classifier && fwd_ok);
+  auto back = back_read ? before(bracketed ? b - 1 : b, lo, &verb, classifier) : Range{b, b};
+  bool share_whole = back_read && owners.extend_over_share(back, lo, classifier);
   // 签约约3000人, 审结12103件: a count's phrase that is only what the counted do (stops_after)
   // names no noun; null, never the verb (picks.lone_deed).
-  bool deed = classifier && lone_deed(back);
+  bool deed = classifier && back_read && lone_deed(back);
   bool back_ok = back.second > back.first && !(fwd_ok && bare_verb(back)) && !deed;
   bool fwd_after_de = e < in_.text.size() && in_.text[e] == r_.head_marker;
   Range pick{0, 0};

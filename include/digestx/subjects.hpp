@@ -101,7 +101,7 @@ class SubjectFinder {
 
   size_t sentence_begin(size_t pos) const;
   size_t sentence_end(size_t pos) const;
-  bool boundary(char32_t c) const;
+  bool boundary(char32_t c) const { return subject_boundary(r_, c); }  // inline: read at every step of a phrase
   bool figure_starts_at(size_t p) const;
   size_t counted_unit_end(size_t p) const;
   size_t closing_quote(size_t open, size_t limit) const;
