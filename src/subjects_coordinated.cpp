@@ -29,9 +29,9 @@ void SubjectFinder::share_coordinated_bodies(Subject& s, size_t figure_end, size
   CoordinatedHeads(*this).bodies_after(s, figure_end, hi);
 }
 
-void SubjectFinder::share_modifiers_before(Subject& s, size_t lo, bool count, size_t figure_end) const {
+void SubjectFinder::share_modifiers_before(Subject& s, Range sentence, bool count, size_t figure_end) const {
   const auto& t = in_.text;
-  size_t hi = sentence_end(lo);
+  auto [lo, hi] = sentence;
   bool figure_list = figure_end + 1 < hi && r_.list_separators.find(t[figure_end]) != std::u32string::npos &&
                      figure_starts_at(figure_end + 1);
   CoordinatedHeads(*this).modifiers_before(s, lo, count, figure_list);
