@@ -29,9 +29,9 @@ void SubjectFinder::share_coordinated_bodies(Subject& s, size_t figure_end, size
   CoordinatedHeads(*this).bodies_after(s, figure_end, hi);
 }
 
-void SubjectFinder::share_modifiers_before(Subject& s, size_t lo, bool count, size_t figure_end) const {
+void SubjectFinder::share_modifiers_before(Subject& s, Range sentence, bool count, size_t figure_end) const {
   const auto& t = in_.text;
-  size_t hi = sentence_end(lo);
+  auto [lo, hi] = sentence;
   bool figure_list = figure_end + 1 < hi && r_.list_separators.find(t[figure_end]) != std::u32string::npos &&
                      figure_starts_at(figure_end + 1);
   CoordinatedHeads(*this).modifiers_before(s, lo, count, figure_list);
@@ -48,11 +48,15 @@ void SubjectFinder::share_coordinated_head(Subject& s, size_t figure_end, size_t
 // 新建中小学和幼儿园12所: before a count, nouns coordinated with the last one share the
 // count as well (中小学和幼儿园; 第一书记和驻村工作队员326人次; 学校、卫生院、养老院12所).
 void CoordinatedHeads::modifiers_before(Subject& s, size_t lo, bool count, bool figure_list) const {
-  // Not when the last one is a clause (为合作社、家庭农场免费代理记账680余户次).
-  if (s.empty() || holds_verb(f_.r_.stops_after, s.b, s.e)) return;
+  if (s.empty()) return;
   for (int guard = 0; guard < 4; ++guard) {
     auto b = item_before(s.b, lo, count, s.e, figure_list);
     if (!b) return;
+    // Not when the last one is a clause (为合作社、家庭农场免费代理记账680余户次). Asked
+    // only once a coordinated item is found (item_before reads and changes nothing):
+    // most phrases have no coordinator before them, and this scan of the whole phrase
+    // was 9.4 M of the 13.4 M instructions of this step on the 2 MB slice.
+    if (guard == 0 && holds_verb(f_.r_.stops_after, s.b, s.e)) return;
     s.b = *b;
     s.rule = f_.r_.coordinated_rule;
   }

@@ -13,7 +13,7 @@ namespace digestx {
 class SubjectEdges {
  public:
   explicit SubjectEdges(const SubjectFinder& finder) : f_(finder), t_(finder.in_.text), r_(finder.r_) {}
-  void finish(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
+  void finish(Subject& s, size_t b, size_t e, SubjectFinder::Range sentence, bool from_back, bool classifier) const;
   std::optional<SubjectFinder::Range> purpose(size_t b, size_t e, size_t hi) const;
 
  private:
@@ -40,8 +40,8 @@ class SubjectEdges {
   const SubjectRules& r_;
 };
 
-void SubjectFinder::trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
-  SubjectEdges(*this).finish(s, b, e, from_back, classifier);
+void SubjectFinder::trim_edges(Subject& s, size_t b, size_t e, Range sentence, bool from_back, bool classifier) const {
+  SubjectEdges(*this).finish(s, b, e, sentence, from_back, classifier);
 }
 
 std::optional<SubjectFinder::Range> SubjectFinder::purpose_after(size_t b, size_t e, size_t hi) const {
@@ -55,8 +55,9 @@ bool verb_as_modifier(const SubjectRules& r, std::u32string_view text, size_t q)
   return bool(r.stops_before.longest_ending_at(text, p)) || bool(r.verbs_before_figure.longest_ending_at(text, p));
 }
 
-void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const {
-  size_t lo = f_.sentence_begin(b), hi = f_.sentence_end(b), phrase_end = s.e;
+void SubjectEdges::finish(Subject& s, size_t b, size_t e, SubjectFinder::Range sentence, bool from_back,
+                          bool classifier) const {
+  size_t hi = sentence.second, phrase_end = s.e;
   drop_unit_place(s);
   drop_level_span(s);
   if (from_back) f_.drop_trailing_slogan(s, b);
@@ -69,7 +70,7 @@ void SubjectEdges::finish(Subject& s, size_t b, size_t e, bool from_back, bool c
   trim_end(s, b, e, from_back, classifier);
   if (classifier) owner_of_work(s, b, e, phrase_end, from_back);
   if (!from_back) f_.drop_bound_body(s, e);
-  if (from_back) f_.share_modifiers_before(s, lo, classifier, e);
+  if (from_back) f_.share_modifiers_before(s, sentence, classifier, e);
   if (classifier) {
     f_.share_coordinated_head(s, e, hi);
     f_.share_coordinated_bodies(s, e, hi);
@@ -242,7 +243,9 @@ void SubjectEdges::trim_end(Subject& s, size_t b, size_t e, bool from_back, bool
   if (s.empty() || s.he > s.hb) return;
   if (from_back) {
     auto v = r_.verbs_after_noun.longest_ending_at(t_, s.e);
-    auto noun = r_.nouns.longest_ending_at(t_, s.e);
+    // The noun is looked up only after a verb: most phrases end in a noun, which the
+    // filter passes, and the lookup was most of this step's cost.
+    auto noun = v && s.e - v.len >= s.b + 2 ? r_.nouns.longest_ending_at(t_, s.e) : Lexicon::Match{};
     if (v && s.e - v.len >= s.b + 2 && !(noun && noun.len > v.len)) {
       s.e -= v.len;
       s.rule = r_.edges.trailing_rule;

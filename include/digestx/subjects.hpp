@@ -101,7 +101,7 @@ class SubjectFinder {
 
   size_t sentence_begin(size_t pos) const;
   size_t sentence_end(size_t pos) const;
-  bool boundary(char32_t c) const;
+  bool boundary(char32_t c) const { return subject_boundary(r_, c); }  // inline: read at every step of a phrase
   bool figure_starts_at(size_t p) const;
   size_t counted_unit_end(size_t p) const;
   size_t closing_quote(size_t open, size_t limit) const;
@@ -132,12 +132,14 @@ class SubjectFinder {
   void drop_recipient(Subject& s) const;
   void drop_trailing_slogan(Subject& s, size_t figure_b) const;
   void drop_bound_body(Subject& s, size_t figure_end) const;
-  void trim_edges(Subject& s, size_t b, size_t e, bool from_back, bool classifier) const;
+  // `sentence`: [sentence_begin(b), sentence_end(b)), which find() has at hand (looked up
+  // again here, it was three binary searches a figure).
+  void trim_edges(Subject& s, size_t b, size_t e, Range sentence, bool from_back, bool classifier) const;
   std::optional<Range> purpose_after(size_t b, size_t e, size_t hi) const;
   void share_coordinated_head(Subject& s, size_t figure_end, size_t hi) const;
   // `figure_end`: where the figure ends (a list of figures after it pairs the nouns, no
   // short noun of a 、 list shares the head: 城市、农村低保标准提高到780元、620元).
-  void share_modifiers_before(Subject& s, size_t lo, bool count, size_t figure_end) const;
+  void share_modifiers_before(Subject& s, Range sentence, bool count, size_t figure_end) const;
   void share_coordinated_bodies(Subject& s, size_t figure_end, size_t hi) const;
 
   SubjectInput in_;
