@@ -82,7 +82,9 @@ Decimal Decimal::normalized() const {
   return Decimal(m, s);
 }
 
-bool Decimal::is_integer() const { return normalized().scale_ == 0; }
+// A whole number's scale is 0 (most figures: 3500余名, 2022年): no normalising then
+// (83,000 calls per 2 MB, each an __int128 copy or more).
+bool Decimal::is_integer() const { return scale_ == 0 || normalized().scale_ == 0; }
 
 std::optional<Decimal> Decimal::add(const Decimal& o) const {
   Int a, b;
