@@ -296,6 +296,23 @@ class ContainedChars {
   bool scanned_ = false, overflow_ = false;
 };
 
+// Whether a line a caption rule covers has a caption's shape (layout.json furniture
+// caption): a bullet leads it (▲ 官桥镇投资2600万元建成的…中心。（记者　王磊　摄）), or it is set
+// flush, short, of one sentence and few clauses. A paragraph closed by a credit, 　　去年，
+// 莲塘镇新建…6个，选派…12名，发放…39.6万元，惠及3500余名党员。（记者　王磊　摄）, was
+// dropped whole as a caption, its figures with it, without a word: it is text (the
+// credit is cut off its end by furniture.credit_in_line).
+bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRules::CaptionShape& shape) {
+  if (shape.max_chars == 0 || line.bulleted) return true;
+  if (line.indented || line.body.size() > shape.max_chars) return false;
+  size_t sentences = 0, clauses = 0;
+  for (uint32_t k = line.body.start; k < line.body.end; ++k) {
+    sentences += in_set(shape.sentence_ends, view[k]);
+    clauses += in_set(shape.clause_marks, view[k]);
+  }
+  return sentences <= shape.max_sentences && clauses <= shape.max_clauses;
+}
+
 // Page furniture: the first rule whose regex covers the whole line, if any. Only the
 // rules the line may match are run (its first character, the characters the rule
 // needs): all of them at once as one alternation first cost ICU about 60,000
@@ -329,7 +346,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   for (uint32_t k : order) {
     if (!candidate(k)) continue;
     if (!us) us = unicode_of(body);
-    if (bounded(ms.at(k), *us, true)) return rules.furniture[k].name;
+    if (bounded(ms.at(k), *us, true) && caption_shaped(view, line, rules.furniture_caption[k])) return rules.furniture[k].name;
   }
   return {};
 }

@@ -381,13 +381,23 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
     r.furniture_first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end", "list_below", "page_top"});
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end", "list_below", "page_top", "caption"});
       r.furniture_list_below.push_back(0);
       if (auto lb = n.opt("list_below")) {
         lb->keys({"max_chars"});
         r.furniture_list_below.back() = size_t(lb->at("max_chars").integer(1, 200));
       }
       r.furniture_page_top.push_back(n.opt("page_top") && n.at("page_top").boolean());
+      r.furniture_caption.emplace_back();
+      if (auto cap = n.opt("caption")) {
+        cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks"});
+        LayoutRules::CaptionShape& c = r.furniture_caption.back();
+        c.max_chars = size_t(cap->at("max_chars").integer(1, 200));
+        c.max_sentences = size_t(cap->at("max_sentences").integer(0, 20));
+        c.max_clauses = size_t(cap->at("max_clauses").integer(0, 20));
+        c.sentence_ends = cap->at("sentence_ends").text();
+        c.clause_marks = cap->at("clause_marks").text();
+      }
       r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
       r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
       r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
@@ -716,7 +726,11 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
       bool role_next = i + 1 < items.size() && items[i + 1].type == T::role;
       bool spaced_role = i + 2 < items.size() && items[i + 1].type == T::space && !items[i + 1].optional &&
                          items[i + 2].type == T::role && !items[i + 2].bodies.empty();
-      if (items[i].type == T::organization && !role_next && !spaced_role)
+      // Or a field label between them, the role naming its bodies (石门镇 over 述职人：党委书记　周丽).
+      size_t j = i + 1;
+      while (j < items.size() && (items[j].type == T::space || items[j].type == T::literal)) ++j;
+      bool labelled_role = j > i + 1 && j < items.size() && items[j].type == T::role && !items[j].bodies.empty();
+      if (items[i].type == T::organization && !role_next && !spaced_role && !labelled_role)
         n.fail("the role must follow the organization (or white space, when the role names its bodies)");
       walk(items[i].items);
     }
@@ -878,6 +892,11 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     for (const Node& m : named_word_list(c->at("notes"), word_lists ? &*word_lists : nullptr).list())
       r.continued_marks.push_back(open + m.text() + close);
   }
+  if (auto so = root.opt("same_official")) {
+    so->keys({"name", "_doc", "labels"});
+    r.same_official_rule = so->at("name").str();
+    for (const Node& l : so->at("labels").list()) r.same_official_labels.push_back(l.text());
+  }
   if (auto t = root.opt("two_line_heading")) {
     t->keys({"name", "max_chars", "name_line"});
     r.two_line_heading_rule = t->at("name").str();
@@ -946,7 +965,7 @@ void load_headline(const Node& h, StructureRules& r) {
 void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "year_not_over", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
-             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading", "outline_resumes", "signed_sections",
+             "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading", "same_official", "outline_resumes", "signed_sections",
              "contents"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {

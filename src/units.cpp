@@ -1017,6 +1017,8 @@ struct Walk {
                               + std::string(rules.layout.numerals_apart_rule) + ")", true, at});
   }
 
+  bool headline_open_above(size_t i) const;
+  bool labelled_heading(size_t i) const;
   std::optional<HeadingParse> two_line_parse(size_t i, size_t j);
   void take_two_lines(size_t i, HeadingParse parsed, size_t j);
   bool stands_alone(size_t j);
@@ -1206,13 +1208,24 @@ bool heading_half(std::u32string_view view, const Line& line, const StructureRul
   return words.size() <= rules.two_line_heading_max_chars && !ends_sentence(words.chars(), rules);
 }
 
+// Whether the open paragraph is only the line right above line i, and reads as a headline
+// (a headline set over a heading of two lines: 党建引领“网格”变“网络” over 石门镇党委 over
+// 述职人：周丽). It ends no sentence, so the heading's lines were taken for its sentence
+// going on, and the section merged into the unit above without a word.
+bool Walk::headline_open_above(size_t i) const {
+  if (i == 0 || b.open_finished || b.open.pieces.size() != 1 || w.kind(i - 1).kind != Kind::body) return false;
+  if (w.line(i - 1).content.size() != 1 || covering(b.open.pieces) != covering(w.line(i - 1).content)) return false;
+  return headline_like(view, b.open.pieces, rules);
+}
+
 // Two body lines, the second right under the first, that read as one heading together
 // (structure.json two_line_heading): line i becomes the unit heading, line j (i + 1, or
 // a name after blank lines: name_below) is consumed. Not when the text above is a
 // paragraph the page broke (its sentence goes on).
 std::optional<HeadingParse> Walk::two_line_parse(size_t i, size_t j) {
   const StructureRules& st = rules.structure;
-  if (st.two_line_heading_rule.empty() || !b.open_finished || !w.has(j) || w.consumed(j)) return std::nullopt;
+  if (st.two_line_heading_rule.empty() || (!b.open_finished && !headline_open_above(i)) || !w.has(j) || w.consumed(j))
+    return std::nullopt;
   if (w.kind(j).kind != Kind::body || !w.line(j).enumerator.empty()) return std::nullopt;
   if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(j), st)) return std::nullopt;
   Pieces both = without_enumerator(view, w.line(i));
@@ -1237,6 +1250,7 @@ void Walk::take_two_lines(size_t i, HeadingParse parsed, size_t j) {
 bool Walk::two_line_heading(size_t i) {
   auto parsed = two_line_parse(i, i + 1);
   if (!parsed) return false;
+  b.close();  // a headline above (headline_open_above): a paragraph of its own, for line_above
   take_two_lines(i, std::move(*parsed), i + 1);
   return true;
 }
@@ -1446,25 +1460,56 @@ std::u32string without_spaces(std::u32string s) {
 // and names the organisation and official of the last unit (市行政审批服务局党组书记、局长
 // 何敏（续） after a page break: a second unit of the bureau with the headline （续）, its
 // plans split from its outcomes, without a word). White space aside (何　敏 is 何敏).
-bool continues_last_unit(std::u32string_view view, const UnitHeading& h, const Pieces& line, Builder& b) {
+// The rule that makes the heading go on with the unit above, or empty: one closed by a mark
+// of continuation (continued_heading), or, with no mark, one that restates the official of
+// the unit above inside the report (same_official): 述职人：林海燕（白沙乡党委书记） under
+// 白沙乡党委书记　林海燕, or 东关街道党工委 over 述职人：赵明 under 东关街道党工委书记　赵　明,
+// opened a second unit of the same official, whose sentences lost their period (去年),
+// without a word. The same name, and the same organisation or one holding the other
+// (白沙乡 in 白沙乡党委); a namesake of another place is another official.
+std::string_view continues_last_unit(std::u32string_view view, const UnitHeading& h, const Pieces& line, bool labelled,
+                                     Builder& b) {
   const StructureRules& st = b.rules.structure;
-  if (st.continued_heading_rule.empty() || b.out.units.empty() || h.organization.empty() || h.name.empty()) return false;
-  std::u32string s = without_spaces(text_of(view, line));
-  bool marked = std::any_of(st.continued_marks.begin(), st.continued_marks.end(), [&](const std::u32string& m) {
-    return s.size() >= m.size() && s.compare(s.size() - m.size(), m.size(), m) == 0;
-  });
+  if (b.out.units.empty() || h.organization.empty() || h.name.empty()) return {};
   const UnitHeading& last = b.out.units.back().heading;
-  auto same = [&](Span a, Span z) { return !z.empty() && without_spaces(text_of(view, {a})) == without_spaces(text_of(view, {z})); };
-  return marked && same(h.organization, last.organization) && same(h.name, last.name);
+  auto words = [&](Span a) { return without_spaces(text_of(view, {a})); };
+  if (last.name.empty() || last.organization.empty() || words(h.name) != words(last.name)) return {};
+  std::u32string org = words(h.organization), last_org = words(last.organization);
+  if (!st.continued_heading_rule.empty() && org == last_org) {
+    std::u32string s = without_spaces(text_of(view, line));
+    bool marked = std::any_of(st.continued_marks.begin(), st.continued_marks.end(), [&](const std::u32string& m) {
+      return s.size() >= m.size() && s.compare(s.size() - m.size(), m.size(), m) == 0;
+    });
+    if (marked) return st.continued_heading_rule;
+  }
+  bool same_org = org.find(last_org) != std::u32string::npos || last_org.find(org) != std::u32string::npos;
+  return same_org && labelled ? std::string_view(st.same_official_rule) : std::string_view();
+}
+
+// Whether the heading at line i, with the lines it took below it, holds a field label
+// naming the speaker (structure.json same_official labels: 述职人：林海燕（…）, 石门镇党委 over
+// 述职人：周丽). Only such a label restates the official inside the report: a byline repeated
+// bare (中共河口乡委员会书记　李文 over a second full report of his) opens a unit, as before.
+bool Walk::labelled_heading(size_t i) const {
+  const StructureRules& st = rules.structure;
+  if (st.same_official_labels.empty()) return false;
+  for (size_t k = i; w.has(k) && (k == i || (w.consumed(k) && !w.line(k).blank)); ++k) {
+    std::u32string words = text_of(view, w.line(k).content);
+    for (const std::u32string& label : st.same_official_labels)
+      if (words.find(label) != std::u32string::npos) return true;
+  }
+  return false;
 }
 
 void Walk::unit(size_t i) {
   Classified& c = w.kind(i);
   b.close();
-  if (continues_last_unit(view, c.unit->heading, {heading_extent(view, w.line(i))}, b)) {
+  if (std::string_view go_on = continues_last_unit(view, c.unit->heading, {heading_extent(view, w.line(i))},
+                                                   labelled_heading(i), b);
+      !go_on.empty()) {
     auto& rules_of_last = b.out.units.back().heading.rules;
-    if (std::find(rules_of_last.begin(), rules_of_last.end(), rules.structure.continued_heading_rule) == rules_of_last.end())
-      rules_of_last.push_back(rules.structure.continued_heading_rule);
+    if (std::find(rules_of_last.begin(), rules_of_last.end(), go_on) == rules_of_last.end())
+      rules_of_last.emplace_back(go_on);
     b.where = Builder::Where::unit;
     b.interrupted_unit = false;
     b.add_body(c.unit->body);

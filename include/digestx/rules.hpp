@@ -186,6 +186,16 @@ struct LayoutRules {
   // k-th: the k-th rule takes a line only before the first line of text (a site's name,
   // 柏溪县人民政府门户网站, over its breadcrumb: below, 县融媒体中心 may be a heading's place)
   std::vector<bool> furniture_page_top;
+  // k-th: what a line the k-th rule covers must look like, unless a bullet leads it
+  // (▲…), to be a photo's caption: set flush (a paragraph is set in), holding at most
+  // max_sentences sentence ends and max_clauses clause marks, at most max_chars long.
+  // Else it is a paragraph closed by a credit (…惠及3500余名党员。（记者　王磊　摄）) and
+  // stays text. max_chars 0: no such test.
+  struct CaptionShape {
+    size_t max_chars = 0, max_sentences = 0, max_clauses = 0;
+    std::u32string sentence_ends, clause_marks;
+  };
+  std::vector<CaptionShape> furniture_caption;
   // Furniture at the end or the start of a text line, cut off its words (全年接待游客（下转
   // 第4版）): `ends_with` / `starts_with`, the characters such a line ends / starts with.
   std::vector<NamedRegex> furniture_edge;
@@ -478,6 +488,11 @@ struct StructureRules {
   std::string outline_resumes_rule;
   std::u32string outline_numerals, outline_marks_after, outline_marks_around;
   std::string continued_heading_rule;       // empty: off
+  // A heading that names the organisation and the official of the unit above, with no
+  // mark of continuation, inside that official's report (述职人：林海燕（白沙乡党委书记） under
+  // 白沙乡党委书记　林海燕): a sub-label, its text goes on with the unit. Empty: off.
+  std::string same_official_rule;
+  std::vector<std::u32string> same_official_labels;  // the field labels such a heading holds (述职人)
   // Sections signed at the end (structure.json signed_sections): empty rule: off.
   std::string signed_sections_rule;
   size_t signed_sections_lookahead = 0;  // lines looked at for the next signature
