@@ -18,7 +18,7 @@ class RespectivelyLists {
  private:
   using Range = SubjectFinder::Range;
   size_t list_end(const std::vector<SubjectFigure>& figures, size_t k) const;
-  bool all_nouns(const std::vector<Range>& items, bool counting) const;
+  std::vector<Range> nouns_before(size_t b, size_t floor, bool counting) const;
   bool measures_named(const std::vector<SubjectFigure>& figures, size_t k, const std::vector<Range>& items,
                       const std::vector<Subject>& paired) const;
   std::optional<size_t> words_before(size_t figure, const Lexicon& words, bool copulas_between) const;
@@ -28,6 +28,7 @@ class RespectivelyLists {
   std::optional<Range> one_measure(size_t end, size_t floor, bool counting) const;
   size_t clause_start_before(size_t end) const;
   std::vector<Range> list_before(size_t end, size_t floor, bool counting) const;
+  void cut_owner(Range& first, std::vector<Range>::const_iterator b, std::vector<Range>::const_iterator e) const;
   bool pair_with_figures_before(std::vector<SubjectFigure>& figures, size_t k, size_t n, size_t end, size_t floor,
                                 std::string_view rule) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
@@ -97,10 +98,8 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
 // order though no 分别 is written (12 党支部, 35 党小组; the finder gave both 党支部、党小组, and
 // 新建党群服务中心、便民服务站3个、10个 gave 3个 便民服务站); 文化广场、农家书屋、篮球场5个、8个, three
 // nouns before two figures, gives them none: null beats a wrong one. Only at least two
-// quantities after at least two nouns, each noun read whole as the finder reads a phrase and
-// no verb: 新建、改造背街小巷12、8条 is a list of verbs (the figures keep 背街小巷), 街道、社区两级
-// 分别设立党员志愿服务队18支、67支 a clause. One figure after a list shares it, as the finder
-// reads it (学校、卫生院、养老院6所); figures an earlier list rule paired keep their subjects.
+// quantities after at least two nouns (nouns_before). One figure after a list shares it, as
+// the finder reads it (学校、卫生院、养老院6所); figures an earlier list rule paired keep theirs.
 void RespectivelyLists::split_implied(std::vector<SubjectFigure>& figures, std::string_view rule) const {
   const auto& t = f_.in_.text;
   for (size_t k = 0; k < figures.size(); ++k) {
@@ -113,14 +112,9 @@ void RespectivelyLists::split_implied(std::vector<SubjectFigure>& figures, std::
       continue;
     }
     bool counting = figures[k].counted;
-    auto items = list_before(b, floor, counting);
+    auto items = nouns_before(b, floor, counting);
     size_t n = last - k + 1;
-    // 创建和美乡村、美丽庭院12个、300户: the piece before the first separator must be a noun
-    // too (创建 is a verb: the list read 美乡村, 美丽庭院).
-    bool whole = !items.empty() && (items.front().first == floor ||
-                                    f_.r_.list_separators.find(t[items.front().first - 1]) == std::u32string::npos);
-    if (items.size() < 2 || !whole || items.back().second != b || !all_nouns(items, counting) ||
-        (items.size() == n && pair_ordinals(figures, k, items))) {
+    if (items.size() < 2 || (items.size() == n && pair_ordinals(figures, k, items))) {
       k = last;
       continue;
     }
@@ -133,9 +127,42 @@ void RespectivelyLists::split_implied(std::vector<SubjectFigure>& figures, std::
       k = last;
       continue;
     }
+    // 建成村、社区党群服务中心12个、5个: a level alone (subjects.json level_spans levels) that
+    // shares no head owns the last noun's head, it is not what the figure counts (it gave
+    // 12个 村): that figure gets none.
+    for (size_t i = 0; i + 1 < n && items.size() == n; ++i)
+      if (paired[i].e == paired[i].b + 1 && paired[i].he <= paired[i].hb &&
+          f_.r_.levels.find(t[paired[i].b]) != std::u32string::npos)
+        paired[i].e = paired[i].b;
     for (size_t i = 0; i < n; ++i) figures[k + i].subject = paired[i];
     k = last;
   }
+}
+
+// The nouns of a list ending at b, left to right, each the noun phrase the finder reads there
+// (no verb right before the figure): whole between two separators; the first one back to
+// where the finder's phrase begins (澄江镇新建党支部、党小组: 党支部), or after the verb that
+// ends a list of verbs (新建、提升养老服务站、老年食堂: 养老服务站). None when a piece reads no
+// noun ending at its separator (创建和美乡村、美丽庭院: 创建 is a verb), nor with one noun
+// (新建、改造背街小巷12、8条: 背街小巷, the figures share it; 街道、社区两级分别设立党员志愿服务队).
+std::vector<RespectivelyLists::Range> RespectivelyLists::nouns_before(size_t b, size_t floor, bool counting) const {
+  const auto& t = f_.in_.text;
+  const auto& seps = f_.r_.list_separators;
+  auto separator = [&](size_t q) { return seps.find(t[q]) != std::u32string::npos; };
+  std::vector<Range> items;
+  for (size_t e = b; e > floor;) {
+    size_t q = e;  // the piece: back to a separator, letters only, as list_before reads it
+    while (q > floor && e - q < 40 && !separator(q - 1) && (is_han(t[q - 1]) || is_ascii_alpha(t[q - 1]))) --q;
+    bool sep = q > floor && separator(q - 1);
+    bool verb = false;
+    auto noun = f_.before(e, sep ? q : floor, &verb, counting);
+    if (verb || noun.second != e || noun.first >= e) return {};
+    items.insert(items.begin(), noun);
+    if (!sep || noun.first != q) break;  // the list's first noun
+    e = q - 1;
+  }
+  if (!items.empty()) cut_owner(items.front(), items.begin() + 1, items.end());
+  return items;
 }
 
 // A figure with no measure word (money, area, a rate) measures something of its noun, which
@@ -152,17 +179,6 @@ bool RespectivelyLists::measures_named(const std::vector<SubjectFigure>& figures
   };
   for (size_t i = 0; i + 1 < items.size(); ++i)
     if (!figures[k + i].counted && paired[i].he <= paired[i].hb && !holds_head(items[i])) return false;
-  return true;
-}
-
-// Every item of a list is a noun as the finder reads one, whole: no verb before its end and
-// no stop inside it (改造背街小巷 reads 背街小巷: 改造 is a verb).
-bool RespectivelyLists::all_nouns(const std::vector<Range>& items, bool counting) const {
-  for (const Range& item : items) {
-    bool verb = false;
-    auto noun = f_.before(item.second, item.first, &verb, counting);
-    if (verb || noun != item) return false;
-  }
   return true;
 }
 
@@ -256,18 +272,23 @@ std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end,
   if (items.empty()) return items;
   bool verb = false;
   auto first = f_.before(e, floor, &verb, counting);
-  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产, where what is cut off
-  // ends in a place that owns the list (困难群众 before 残疾人、… stays whole).
-  if (items.size() >= 2) {
-    size_t len = items.front().second - items.front().first;
-    bool alike = true;
-    for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
-    size_t cut = first.second - len;
-    if (alike && first.second - first.first > len && f_.r_.respectively_owner_suffixes.longest_ending_at(t, cut))
-      first.first = cut;
-  }
+  cut_owner(first, items.begin(), items.end());
   if (first.second > first.first) items.insert(items.begin(), first);
   return items;
+}
+
+// Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产, where what is cut off ends in
+// a place that owns the list (困难群众 before 残疾人、… stays whole). [b, e): the nouns after it.
+void RespectivelyLists::cut_owner(Range& first, std::vector<Range>::const_iterator b,
+                                  std::vector<Range>::const_iterator e) const {
+  if (e - b < 2) return;
+  size_t len = b->second - b->first;
+  bool alike = true;
+  for (auto it = b; it + 1 < e; ++it) alike = alike && it->second - it->first == len;
+  size_t cut = first.second - len;
+  if (alike && first.second - first.first > len &&
+      f_.r_.respectively_owner_suffixes.longest_ending_at(f_.in_.text, cut))
+    first.first = cut;
 }
 
 // No noun list before the words, but a clause of figures with their own subjects:
