@@ -393,8 +393,8 @@ Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars,
   return exact;
 }
 
-Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
-  if (pos >= text.size() || !may_hold(view_.first, text[pos])) return {};
+// text[pos] passed the filter (longest_at_spaced).
+Lexicon::Match Lexicon::longest_at_spaced_slow(std::u32string_view text, size_t pos, size_t max_gap) const {
   const Bucket* b = bucket(view_.first, text[pos]);
   if (!b) return {};
   if (b->word_count > kSortedMax) {
@@ -429,8 +429,8 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
   return {};
 }
 
-Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
-  if (end == 0 || end > text.size() || !may_hold(view_.last, text[end - 1])) return {};
+// text[end - 1] passed the filter (longest_ending_at_spaced).
+Lexicon::Match Lexicon::longest_ending_at_spaced_slow(std::u32string_view text, size_t end, size_t max_gap) const {
   const Bucket* b = bucket(view_.last, text[end - 1]);
   if (!b) return {};
   if (b->word_count > kSortedMax) {

@@ -162,8 +162,16 @@ class Lexicon {
   }
   // The same, with white space in the text allowed inside the word ("百 分 之"), at
   // most `max_gap` spaces in all; the word must start (end) with a non-space.
-  Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const;
-  Match longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const;
+  // Inline fast paths as above: the qualifiers' lists are looked up on each side of
+  // every figure (qualifiers_around), most of them ending with no character there.
+  Match longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
+    if (pos >= text.size() || !may_hold(view_.first, text[pos])) return {};
+    return longest_at_spaced_slow(text, pos, max_gap);
+  }
+  Match longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
+    if (end == 0 || end > text.size() || !may_hold(view_.last, text[end - 1])) return {};
+    return longest_ending_at_spaced_slow(text, end, max_gap);
+  }
   bool contains(std::u32string_view word) const { return find(word) >= 0; }
   // Whether one of the words stands wholly inside [from, to) of the text: a cue in the
   // clause before a figure (人均纯收入达23977元), a word that is no name (述职).
@@ -225,6 +233,8 @@ class Lexicon {
   std::u32string_view text_of(const lexicon_layout::Word& w) const { return {view_.chars + w.at, w.len}; }
   Match longest_at_slow(std::u32string_view text, size_t pos) const;
   Match longest_ending_at_slow(std::u32string_view text, size_t end) const;
+  Match longest_at_spaced_slow(std::u32string_view text, size_t pos, size_t max_gap) const;
+  Match longest_ending_at_spaced_slow(std::u32string_view text, size_t end, size_t max_gap) const;
   Match longest_at_in(std::u32string_view text, size_t pos, const lexicon_layout::Bucket& b) const;
   Match longest_ending_at_in(std::u32string_view text, size_t end, const lexicon_layout::Bucket& b) const;
   Match probe_spaced(const lexicon_layout::Bucket& b, std::u32string_view chars, const std::vector<size_t>& at,
