@@ -112,7 +112,10 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
   const ExclusionRules& x = t_.x_;
   std::u32string_view s = t_.s_;
   size_t max = x.set_phrases.max_len();
-  for (size_t k = 0; k <= max && k <= b; ++k) {
+  // Only the starts that put s[b] at a place some phrase holds it (CharPlaces): a
+  // phrase that covers b holds s[b] there.
+  const uint64_t places = b < s.size() ? x.set_phrases.char_places().places(s[b]) : ~uint64_t(0);
+  for (size_t k = CharPlaces::next(places, 0); k <= max && k <= b; k = CharPlaces::next(places, k + 1)) {
     size_t start = b - k;
     auto m = x.set_phrases.longest_at(s, start);
     if (!m || start + m.len <= b) continue;
@@ -125,7 +128,9 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
   }
   // Period markers hold numerals too (一年来, 过去一年): they are not quantities.
   const Lexicon& markers = t_.r_.periods.marker_words;
-  for (size_t k = 0; k <= markers.max_len() && k <= b; ++k) {
+  const uint64_t marker_places = b < s.size() ? markers.char_places().places(s[b]) : ~uint64_t(0);
+  for (size_t k = CharPlaces::next(marker_places, 0); k <= markers.max_len() && k <= b;
+       k = CharPlaces::next(marker_places, k + 1)) {
     auto m = markers.longest_at(s, b - k);
     if (m && b - k + m.len > b) return t_.r_.periods.markers[size_t(m.value)].name;
   }

@@ -123,7 +123,12 @@ Lexicon::Lexicon(const Lexicon& other)
 }
 
 Lexicon::Lexicon(Lexicon&& other) noexcept
-    : own_(std::move(other.own_)), image_(other.image_), view_(other.view_), sequence_(other.sequence_), slot_(other.slot_) {
+    : own_(std::move(other.own_)),
+      image_(other.image_),
+      view_(other.view_),
+      sequence_(other.sequence_),
+      slot_(other.slot_),
+      places_(other.places_.exchange(nullptr)) {
   other.image_ = Image{};
   other.view_ = View();
   other.sequence_ = 0;
@@ -135,10 +140,44 @@ Lexicon& Lexicon::operator=(Lexicon other) noexcept {
   std::swap(view_, other.view_);
   std::swap(sequence_, other.sequence_);
   std::swap(slot_, other.slot_);
+  places_.store(other.places_.exchange(places_.load()));
   return *this;
 }
 
-Lexicon::~Lexicon() = default;
+Lexicon::~Lexicon() { drop_places(); }
+
+void Lexicon::drop_places() { delete places_.exchange(nullptr); }
+
+const CharPlaces& Lexicon::char_places() const {
+  if (const CharPlaces* built = places_.load(std::memory_order_acquire)) return *built;
+  size_t chars = 0;
+  for (size_t i = 0; i < view_.word_count; ++i) chars += view_.words[i].len;
+  auto made = std::make_unique<CharPlaces>(chars);
+  for (size_t i = 0; i < view_.word_count; ++i) made->add(text_of(view_.words[i]));
+  const CharPlaces* expected = nullptr;
+  // Two threads may build it at once: the first one's is kept, the other's freed.
+  if (places_.compare_exchange_strong(expected, made.get(), std::memory_order_acq_rel)) return *made.release();
+  return *expected;
+}
+
+CharPlaces::CharPlaces(size_t chars) {
+  if (chars == 0) return;
+  // More slots than characters: an empty one ends every probe. The distinct characters
+  // are fewer (一 in most set phrases), so the table stays sparse without doubling.
+  size_t size = 2;
+  while (size <= chars) size *= 2;
+  slots_.resize(size);
+  mask_ = size - 1;
+}
+
+void CharPlaces::add(std::u32string_view word) {
+  for (size_t k = 0; k < word.size(); ++k) {
+    size_t s = size_t(hash(word[k])) & mask_;
+    while (slots_[s].places != 0 && slots_[s].c != word[k]) s = (s + 1) & mask_;
+    slots_[s].c = word[k];
+    slots_[s].places |= uint64_t(1) << (k < 63 ? k : 63);
+  }
+}
 
 Lexicon::View Lexicon::view_of(const Pool& pool, const Image& image) {
   View v;
@@ -160,6 +199,7 @@ Lexicon::View Lexicon::view_of(const Pool& pool, const Image& image) {
 }
 
 void Lexicon::attach(const Pool& pool, const Image& image) {
+  drop_places();
   own_.reset();
   image_ = image;
   view_ = view_of(pool, image);
@@ -217,6 +257,7 @@ void Lexicon::put(std::u32string_view word, int value) {
 }
 
 void Lexicon::end_change() {
+  drop_places();
   Arrays& a = *own_;
   a.lists.clear();
   a.buckets.clear();
@@ -352,8 +393,8 @@ Lexicon::Match Lexicon::probe_spaced(const Bucket& b, std::u32string_view chars,
   return exact;
 }
 
-Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, size_t max_gap) const {
-  if (pos >= text.size() || !may_hold(view_.first, text[pos])) return {};
+// text[pos] passed the filter (longest_at_spaced).
+Lexicon::Match Lexicon::longest_at_spaced_slow(std::u32string_view text, size_t pos, size_t max_gap) const {
   const Bucket* b = bucket(view_.first, text[pos]);
   if (!b) return {};
   if (b->word_count > kSortedMax) {
@@ -388,8 +429,8 @@ Lexicon::Match Lexicon::longest_at_spaced(std::u32string_view text, size_t pos, 
   return {};
 }
 
-Lexicon::Match Lexicon::longest_ending_at_spaced(std::u32string_view text, size_t end, size_t max_gap) const {
-  if (end == 0 || end > text.size() || !may_hold(view_.last, text[end - 1])) return {};
+// text[end - 1] passed the filter (longest_ending_at_spaced).
+Lexicon::Match Lexicon::longest_ending_at_spaced_slow(std::u32string_view text, size_t end, size_t max_gap) const {
   const Bucket* b = bucket(view_.last, text[end - 1]);
   if (!b) return {};
   if (b->word_count > kSortedMax) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <tuple>
 #include <nlohmann/json.hpp>
 #include <unicode/regex.h>
 
@@ -294,6 +295,79 @@ TEST(Lexicon, ChangedAfterLoadingKeepsItsWords) {
   EXPECT_TRUE(default_rules()->subjects.nouns.in_place());
   std::vector<char32_t> firsts = default_rules()->subjects.nouns.first_chars();
   EXPECT_EQ(nouns.first_chars().size(), firsts.size() + 1);
+}
+
+// CharPlaces: where each character stands in the words. Table: words, then characters
+// with the places expected (bit k: the (k+1)-th character of some word).
+TEST(CharPlaces, PlacesOfEachCharacter) {
+  struct Row {
+    std::vector<std::u32string> words;
+    std::vector<std::pair<char32_t, uint64_t>> places;
+  };
+  const std::vector<Row> table = {
+      {{}, {{U'一', 0}, {U'a', 0}}},
+      {{U"一站式"}, {{U'一', 0b1}, {U'站', 0b10}, {U'式', 0b100}, {U'二', 0}}},
+      {{U"一站式", U"十五分钟生活圈", U"两学一做"},
+       {{U'一', 0b101}, {U'五', 0b10}, {U'圈', 1u << 6}, {U'做', 0b1000}, {U'3', 0}}},
+      {{U"一一一"}, {{U'一', 0b111}}},
+      {{U"\U00020000村", U"村\U00020000"}, {{U'\U00020000', 0b11}, {U'村', 0b11}, {U'\U0010FFFF', 0}}},
+      // Past the 63rd place all places are bit 63.
+      {{std::u32string(70, U'长') + U"尾"}, {{U'长', ~uint64_t(0)}, {U'尾', uint64_t(1) << 63}}},
+  };
+  for (size_t r = 0; r < table.size(); ++r) {
+    Lexicon lex;
+    for (size_t w = 0; w < table[r].words.size(); ++w) lex.add(table[r].words[w], int(w));
+    for (auto [c, want] : table[r].places) EXPECT_EQ(lex.char_places().places(c), want) << "row " << r << " char " << uint32_t(c);
+  }
+}
+
+TEST(CharPlaces, NextPlaceFromEachStart) {
+  const std::vector<std::tuple<uint64_t, size_t, size_t>> table = {
+      {0, 0, CharPlaces::kNone},       {0b1, 0, 0},  {0b1, 1, CharPlaces::kNone}, {0b1010, 0, 1},
+      {0b1010, 2, 3},                   {0b1010, 4, CharPlaces::kNone},             {uint64_t(1) << 63, 0, 63},
+      {uint64_t(1) << 63, 70, 70},      {0b1, 70, CharPlaces::kNone},              {~uint64_t(0), 62, 62},
+  };
+  for (auto [places, k, want] : table) EXPECT_EQ(CharPlaces::next(places, k), want) << places << " from " << k;
+}
+
+// The promise set_phrase_rule relies on: a start whose place for the character at b is
+// not among its places holds no word covering b. Checked against every start on texts
+// with and without the words, on the built-in set phrases and a small list.
+TEST(CharPlaces, NoWordCoversAPositionAtAPlaceNotListed) {
+  Lexicon small;
+  small.add(std::vector<std::u32string>{U"一站式", U"十五分钟生活圈", U"两学一做", U"一", U"7×24"}, 1);
+  const std::vector<const Lexicon*> lexicons = {&small, &rules().exclusions.set_phrases, &rules().periods.marker_words};
+  const std::vector<std::u32string> texts = {U"建成一站式服务中心3个", U"打造十五分钟生活圈12个", U"开展两学一做学习教育",
+                                             U"提供7×24小时服务", U"一年来，全镇新增就业岗位1200个", U"无关的文字"};
+  for (const Lexicon* lex : lexicons)
+    for (const std::u32string& text : texts)
+      for (size_t b = 0; b < text.size(); ++b) {
+        uint64_t places = lex->char_places().places(text[b]);
+        for (size_t k = 0; k <= b && k <= lex->max_len(); ++k) {
+          auto m = lex->longest_at(text, b - k);
+          bool covers = m && b - k + m.len > b;
+          if (covers) EXPECT_TRUE(CharPlaces::at(places, k)) << to_utf8(text) << " at " << b << " place " << k;
+          bool listed = CharPlaces::at(places, k);
+          size_t next = CharPlaces::next(places, k);
+          EXPECT_EQ(listed, next == k);
+        }
+      }
+}
+
+// The places follow the words: a copy, a word added, a lexicon moved or assigned.
+TEST(CharPlaces, FollowTheWordsThroughChanges) {
+  Lexicon lex;
+  lex.add(U"一站式", 1);
+  EXPECT_EQ(lex.char_places().places(U'式'), 0b100u);
+  Lexicon copied(lex);
+  lex.add(U"式样", 2);
+  EXPECT_EQ(lex.char_places().places(U'式'), 0b101u);
+  EXPECT_EQ(copied.char_places().places(U'式'), 0b100u);
+  Lexicon moved(std::move(lex));
+  EXPECT_EQ(moved.char_places().places(U'样'), 0b10u);
+  copied = moved;
+  EXPECT_EQ(copied.char_places().places(U'样'), 0b10u);
+  EXPECT_TRUE(CharPlaces::at(default_rules()->exclusions.set_phrases.char_places().places(U'一'), 0));  // 一站式
 }
 
 // A word that comes again takes its new value and keeps its place.
