@@ -1456,24 +1456,37 @@ std::u32string without_spaces(std::u32string s) {
   return s;
 }
 
-// structure.json continued_heading: the heading line ends with a mark of continuation
-// and names the organisation and official of the last unit (市行政审批服务局党组书记、局长
-// 何敏（续） after a page break: a second unit of the bureau with the headline （续）, its
-// plans split from its outcomes, without a word). White space aside (何　敏 is 何敏).
-// The rule that makes the heading go on with the unit above, or empty: one closed by a mark
-// of continuation (continued_heading), or, with no mark, one that restates the official of
-// the unit above inside the report (same_official): 述职人：林海燕（白沙乡党委书记） under
-// 白沙乡党委书记　林海燕, or 东关街道党工委 over 述职人：赵明 under 东关街道党工委书记　赵　明,
-// opened a second unit of the same official, whose sentences lost their period (去年),
-// without a word. The same name, and the same organisation or one holding the other
-// (白沙乡 in 白沙乡党委); a namesake of another place is another official.
-std::string_view continues_last_unit(std::u32string_view view, const UnitHeading& h, const Pieces& line, bool labelled,
-                                     Builder& b) {
+// Characters of `a` and `z` alike, white space aside (何　敏 is 何敏), compared in place:
+// every unit heading asks, and two strings made for it cost more than the rest.
+bool same_words(std::u32string_view view, Span a, Span z) {
+  size_t i = a.start, j = z.start;
+  for (;;) {
+    while (i < a.end && is_space(view[i])) ++i;
+    while (j < z.end && is_space(view[j])) ++j;
+    if (i == a.end || j == z.end) return i == a.end && j == z.end;
+    if (view[i++] != view[j++]) return false;
+  }
+}
+
+// The rule that makes a heading go on with the unit above, or empty. One closed by a mark
+// of continuation that names the organisation and official of the last unit
+// (structure.json continued_heading: 市行政审批服务局党组书记、局长何敏（续） after a page
+// break was a second unit of the bureau with the headline （续）, its plans split from its
+// outcomes, without a word). Or, with no mark, one that restates the official of the unit
+// above inside the report, with a field label (same_official; `labelled` asks, only once
+// the names match): 述职人：林海燕（白沙乡党委书记） under 白沙乡党委书记　林海燕, or 东关街道党工委
+// over 述职人：赵明 under 东关街道党工委书记　赵　明, opened a second unit of the same official,
+// whose sentences lost their period (去年), without a word. The same name, and the same
+// organisation or one holding the other (白沙乡 in 白沙乡党委); a namesake of another place
+// is another official.
+template <class Labelled>
+std::string_view continues_last_unit(std::u32string_view view, const UnitHeading& h, const Pieces& line,
+                                     const Labelled& labelled, Builder& b) {
   const StructureRules& st = b.rules.structure;
   if (b.out.units.empty() || h.organization.empty() || h.name.empty()) return {};
   const UnitHeading& last = b.out.units.back().heading;
+  if (last.name.empty() || last.organization.empty() || !same_words(view, h.name, last.name)) return {};
   auto words = [&](Span a) { return without_spaces(text_of(view, {a})); };
-  if (last.name.empty() || last.organization.empty() || words(h.name) != words(last.name)) return {};
   std::u32string org = words(h.organization), last_org = words(last.organization);
   if (!st.continued_heading_rule.empty() && org == last_org) {
     std::u32string s = without_spaces(text_of(view, line));
@@ -1483,7 +1496,7 @@ std::string_view continues_last_unit(std::u32string_view view, const UnitHeading
     if (marked) return st.continued_heading_rule;
   }
   bool same_org = org.find(last_org) != std::u32string::npos || last_org.find(org) != std::u32string::npos;
-  return same_org && labelled ? std::string_view(st.same_official_rule) : std::string_view();
+  return same_org && labelled() ? std::string_view(st.same_official_rule) : std::string_view();
 }
 
 // Whether the heading at line i, with the lines it took below it, holds a field label
@@ -1505,7 +1518,7 @@ void Walk::unit(size_t i) {
   Classified& c = w.kind(i);
   b.close();
   if (std::string_view go_on = continues_last_unit(view, c.unit->heading, {heading_extent(view, w.line(i))},
-                                                   labelled_heading(i), b);
+                                                   [&] { return labelled_heading(i); }, b);
       !go_on.empty()) {
     auto& rules_of_last = b.out.units.back().heading.rules;
     if (std::find(rules_of_last.begin(), rules_of_last.end(), go_on) == rules_of_last.end())
