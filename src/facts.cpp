@@ -219,8 +219,6 @@ class FactFinder : private facts::FactText {
   void split_respectively(size_t k) {
     const auto& rules = r_.facts.combinations;
     const FP::CombineRule& rule = rules[k];
-    const Lexicon* words = rule.items.size() > 2 ? &*rule.items[1].words : nullptr;
-    if (!words && !holds_figure_list()) return;
     std::vector<SubjectFigure> figures;
     figures.reserve(drafts_.size());
     for (const Draft& d : drafts_) {
@@ -228,21 +226,9 @@ class FactFinder : private facts::FactText {
       figures.back().listed = paired_by_list(d.subject.rule, k);
     }
     bool copulas_between = rule.items.size() == 4;  // [noun_list, words, copulas, fact_list]
+    const Lexicon* words = rule.items.size() > 2 ? &*rule.items[1].words : nullptr;
     subjects_->split_respectively(figures, words, copulas_between, rule.name);
     for (size_t i = 0; i < drafts_.size(); ++i) drafts_[i].subject = figures[i].subject;
-  }
-
-  // Whether two figures stand side by side in a list (12个、35个: one separator between
-  // them), as [noun_list, fact_list] needs (RespectivelyLists::list_end): most paragraphs
-  // hold none, and copying their figures out and back for it cost 10 M instructions per
-  // 2 MB.
-  bool holds_figure_list() const {
-    const std::u32string& seps = r_.subjects.list_separators;
-    for (size_t k = 0; k + 1 < drafts_.size(); ++k)
-      if (drafts_[k + 1].b == drafts_[k].e + 1 && drafts_[k].e < s_.size() &&
-          seps.find(s_[drafts_[k].e]) != std::u32string::npos)
-        return true;
-    return false;
   }
 
   // A subject an earlier list rule (of the combinations before the k-th, or the ordinal
