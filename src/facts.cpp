@@ -70,7 +70,7 @@ class FactFinder : private facts::FactText {
     for (size_t k = 0; k < rules.size(); ++k) {
       switch (rules[k].produce) {
         case FP::Combination::fixed_figure: add_fixed_words(rules[k].name); break;
-        case FP::Combination::respectively: split_respectively(k); break;
+        case FP::Combination::respectively: split_respectively(rules[k]); break;
         case FP::Combination::parts: mark_parts_after(drafts_, s_, rules[k], r_.aspects.clause_breaks, r_.kinds); break;
         case FP::Combination::sum: mark_sum_after(drafts_, s_, rules[k], r_.aspects.clause_breaks, r_.kinds); break;
         case FP::Combination::bounds: {
@@ -215,32 +215,14 @@ class FactFinder : private facts::FactText {
   }
 
   // respectively: 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元 (SubjectFinder
-  // reads the lists); [noun_list, fact_list], no words: 新建党支部、党小组12个、35个.
-  void split_respectively(size_t k) {
-    const auto& rules = r_.facts.combinations;
-    const FP::CombineRule& rule = rules[k];
+  // reads the lists).
+  void split_respectively(const FP::CombineRule& rule) {
     std::vector<SubjectFigure> figures;
     figures.reserve(drafts_.size());
-    for (const Draft& d : drafts_) {
-      figures.push_back({d.b, d.e, d.subject, r_.kinds.is_quantity(d.kind), d.classifier});
-      figures.back().listed = paired_by_list(d.subject.rule, k);
-    }
+    for (const Draft& d : drafts_) figures.push_back({d.b, d.e, d.subject, r_.kinds.is_quantity(d.kind), d.classifier});
     bool copulas_between = rule.items.size() == 4;  // [noun_list, words, copulas, fact_list]
-    const Lexicon* words = rule.items.size() > 2 ? &*rule.items[1].words : nullptr;
-    subjects_->split_respectively(figures, words, copulas_between, rule.name);
-    for (size_t i = 0; i < drafts_.size(); ++i) drafts_[i].subject = figures[i].subject;
-  }
-
-  // A subject an earlier list rule (of the combinations before the k-th, or the ordinal
-  // lists) gave: 党员、群众分别1200名、3.5万人 is subject.respectively's, whatever a later
-  // rule would read before the figures.
-  bool paired_by_list(std::string_view subject_rule, size_t k) const {
-    if (subject_rule.empty()) return false;
-    if (subject_rule == r_.subjects.respectively_ordinal_rule) return true;
-    const auto& rules = r_.facts.combinations;
-    for (size_t j = 0; j < k; ++j)
-      if (rules[j].produce == FP::Combination::respectively && rules[j].name == subject_rule) return true;
-    return false;
+    subjects_->split_respectively(figures, *rule.items[1].words, copulas_between, rule.name);
+    for (size_t k = 0; k < drafts_.size(); ++k) drafts_[k].subject = figures[k].subject;
   }
 
   // ---------------------------------------------------------- aspects

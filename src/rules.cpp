@@ -1783,9 +1783,8 @@ FP::CombineRule load_combination(const Node& n, const KindRegistry& kinds) {
   static const CombineShape shapes[] = {
       {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
       {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
-      {C::respectively, {"NWL", "NWCL", "NL"},
-       "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"], or "
-       "[\"noun_list\", \"fact_list\"] (the nouns right before the figures)"},
+      {C::respectively, {"NWL", "NWCL"},
+       "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"},
       {C::parts, {"FW"}, "parts takes [\"fact\", {\"words\": [...]}]"},
       {C::sum, {"WF"}, "sum takes [{\"words\": [...]}, \"fact\"]"}};
   n.keys({"name", "pattern", "produce", "parallel_clauses"});

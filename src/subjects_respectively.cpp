@@ -13,14 +13,9 @@ class RespectivelyLists {
   explicit RespectivelyLists(const SubjectFinder& finder) : f_(finder) {}
   void split(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
              std::string_view rule) const;
-  void split_implied(std::vector<SubjectFigure>& figures, std::string_view rule) const;
 
  private:
   using Range = SubjectFinder::Range;
-  size_t list_end(const std::vector<SubjectFigure>& figures, size_t k) const;
-  std::vector<Range> nouns_before(size_t b, size_t floor, bool counting) const;
-  bool measures_named(const std::vector<SubjectFigure>& figures, size_t k, const std::vector<Range>& items,
-                      const std::vector<Subject>& paired) const;
   std::optional<size_t> words_before(size_t figure, const Lexicon& words, bool copulas_between) const;
   std::optional<Range> after_paired_owners(size_t end, size_t floor, bool counting, size_t n) const;
   // `counting`: the list's figures count with a measure word (SubjectFinder::verb_pair_at).
@@ -28,7 +23,6 @@ class RespectivelyLists {
   std::optional<Range> one_measure(size_t end, size_t floor, bool counting) const;
   size_t clause_start_before(size_t end) const;
   std::vector<Range> list_before(size_t end, size_t floor, bool counting) const;
-  void cut_owner(Range& first, std::vector<Range>::const_iterator b, std::vector<Range>::const_iterator e) const;
   bool pair_with_figures_before(std::vector<SubjectFigure>& figures, size_t k, size_t n, size_t end, size_t floor,
                                 std::string_view rule) const;
   void pair_with_item(Subject& s, const std::vector<Range>* items, size_t i, std::string_view rule,
@@ -40,23 +34,9 @@ class RespectivelyLists {
   const SubjectFinder& f_;
 };
 
-void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, const Lexicon* words,
+void SubjectFinder::split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words,
                                        bool copulas_between, std::string_view rule) const {
-  if (words)
-    RespectivelyLists(*this).split(figures, *words, copulas_between, rule);
-  else
-    RespectivelyLists(*this).split_implied(figures, rule);
-}
-
-// The last figure of the list that starts with the k-th: 8.08亿元、2.08亿元、6.68亿元, one
-// list separator between each and the next.
-size_t RespectivelyLists::list_end(const std::vector<SubjectFigure>& figures, size_t k) const {
-  const auto& t = f_.in_.text;
-  size_t last = k;
-  while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
-         f_.r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
-    ++last;
-  return last;
+  RespectivelyLists(*this).split(figures, words, copulas_between, rule);
 }
 
 void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
@@ -66,7 +46,10 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
   for (size_t k = 0; k < figures.size(); ++k) {
     auto words_start = words_before(figures[k].b, words, copulas_between);
     if (!words_start) continue;
-    size_t last = list_end(figures, k);  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
+    size_t last = k;  // the figures of the list: 8.08亿元、2.08亿元、6.68亿元
+    while (last + 1 < figures.size() && figures[last + 1].b == figures[last].e + 1 &&
+           f_.r_.list_separators.find(t[figures[last].e]) != std::u32string::npos)
+      ++last;
     size_t end = clause_start_before(*words_start), floor = f_.sentence_begin(figures[k].b);
     // 困难群众、残疾人和退役军人中分别有…: the list ends before its localizer.
     if (auto loc = f_.r_.respectively_localizers.longest_ending_at(t, end); loc && end - loc.len > floor)
@@ -92,94 +75,6 @@ void RespectivelyLists::split(std::vector<SubjectFigure>& figures, const Lexicon
       pair_with_item(figures[k + i].subject, items.size() == n ? &items : nullptr, i, rule, alike);
     k = last;
   }
-}
-
-// 新建党支部、党小组12个、35个: a list of nouns right before a list of figures pairs them in
-// order though no 分别 is written (12 党支部, 35 党小组; the finder gave both 党支部、党小组, and
-// 新建党群服务中心、便民服务站3个、10个 gave 3个 便民服务站); 文化广场、农家书屋、篮球场5个、8个, three
-// nouns before two figures, gives them none: null beats a wrong one. Only at least two
-// quantities after at least two nouns (nouns_before). One figure after a list shares it, as
-// the finder reads it (学校、卫生院、养老院6所); figures an earlier list rule paired keep theirs.
-void RespectivelyLists::split_implied(std::vector<SubjectFigure>& figures, std::string_view rule) const {
-  const auto& t = f_.in_.text;
-  for (size_t k = 0; k < figures.size(); ++k) {
-    size_t last = list_end(figures, k);
-    size_t b = figures[k].b, floor = f_.sentence_begin(b);
-    bool free = std::all_of(figures.begin() + long(k), figures.begin() + long(last) + 1,
-                            [](const SubjectFigure& f) { return f.quantity && !f.listed; });
-    if (last == k || !free || b <= floor || f_.boundary(t[b - 1])) {
-      k = last;
-      continue;
-    }
-    bool counting = figures[k].counted;
-    auto items = nouns_before(b, floor, counting);
-    size_t n = last - k + 1;
-    if (items.size() < 2 || (items.size() == n && pair_ordinals(figures, k, items))) {
-      k = last;
-      continue;
-    }
-    bool alike = std::all_of(figures.begin() + long(k), figures.begin() + long(last) + 1,
-                             [&](const SubjectFigure& f) { return f.counted == counting; });
-    std::vector<Subject> paired(n);
-    for (size_t i = 0; i < n; ++i)
-      pair_with_item(paired[i], items.size() == n ? &items : nullptr, i, rule, alike);
-    if (items.size() == n && !measures_named(figures, k, items, paired)) {
-      k = last;
-      continue;
-    }
-    // 建成村、社区党群服务中心12个、5个: a level alone (subjects.json level_spans levels) that
-    // shares no head owns the last noun's head, it is not what the figure counts (it gave
-    // 12个 村): that figure gets none.
-    for (size_t i = 0; i + 1 < n && items.size() == n; ++i)
-      if (paired[i].e == paired[i].b + 1 && paired[i].he <= paired[i].hb &&
-          f_.r_.levels.find(t[paired[i].b]) != std::u32string::npos)
-        paired[i].e = paired[i].b;
-    for (size_t i = 0; i < n; ++i) figures[k + i].subject = paired[i];
-    k = last;
-  }
-}
-
-// The nouns of a list ending at b, left to right, each the noun phrase the finder reads there
-// (no verb right before the figure): whole between two separators; the first one back to
-// where the finder's phrase begins (澄江镇新建党支部、党小组: 党支部), or after the verb that
-// ends a list of verbs (新建、提升养老服务站、老年食堂: 养老服务站). None when a piece reads no
-// noun ending at its separator (创建和美乡村、美丽庭院: 创建 is a verb), nor with one noun
-// (新建、改造背街小巷12、8条: 背街小巷, the figures share it; 街道、社区两级分别设立党员志愿服务队).
-std::vector<RespectivelyLists::Range> RespectivelyLists::nouns_before(size_t b, size_t floor, bool counting) const {
-  const auto& t = f_.in_.text;
-  const auto& seps = f_.r_.list_separators;
-  auto separator = [&](size_t q) { return seps.find(t[q]) != std::u32string::npos; };
-  std::vector<Range> items;
-  for (size_t e = b; e > floor;) {
-    size_t q = e;  // the piece: back to a separator, letters only, as list_before reads it
-    while (q > floor && e - q < 40 && !separator(q - 1) && (is_han(t[q - 1]) || is_ascii_alpha(t[q - 1]))) --q;
-    bool sep = q > floor && separator(q - 1);
-    bool verb = false;
-    auto noun = f_.before(e, sep ? q : floor, &verb, counting);
-    if (verb || noun.second != e || noun.first >= e) return {};
-    items.insert(items.begin(), noun);
-    if (!sep || noun.first != q) break;  // the list's first noun
-    e = q - 1;
-  }
-  if (!items.empty()) cut_owner(items.front(), items.begin() + 1, items.end());
-  return items;
-}
-
-// A figure with no measure word (money, area, a rate) measures something of its noun, which
-// the noun must name: a head shared with the last noun (中央、省级资金1200万元、800万元: 中央资金)
-// or a head word of its own (粮食播种面积、总产量3.6万亩、1.52万吨: 播种面积; 完成投资、营收…: 投资).
-// 党员、群众满意率98%、95% gave 98% the subject 党员: such a list is left as the finder read it.
-bool RespectivelyLists::measures_named(const std::vector<SubjectFigure>& figures, size_t k,
-                                       const std::vector<Range>& items, const std::vector<Subject>& paired) const {
-  const auto& t = f_.in_.text;
-  auto holds_head = [&](const Range& r) {
-    for (size_t q = r.first; q < r.second; ++q)
-      if (f_.r_.respectively_heads.longest_at(t, q) || f_.r_.phrase_starts.longest_at(t, q)) return true;
-    return false;
-  };
-  for (size_t i = 0; i + 1 < items.size(); ++i)
-    if (!figures[k + i].counted && paired[i].he <= paired[i].hb && !holds_head(items[i])) return false;
-  return true;
 }
 
 // Where the list's words start, when they end right before the figure or before a run of
@@ -272,23 +167,18 @@ std::vector<RespectivelyLists::Range> RespectivelyLists::list_before(size_t end,
   if (items.empty()) return items;
   bool verb = false;
   auto first = f_.before(e, floor, &verb, counting);
-  cut_owner(first, items.begin(), items.end());
+  // Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产, where what is cut off
+  // ends in a place that owns the list (困难群众 before 残疾人、… stays whole).
+  if (items.size() >= 2) {
+    size_t len = items.front().second - items.front().first;
+    bool alike = true;
+    for (size_t i = 0; i + 1 < items.size(); ++i) alike = alike && items[i].second - items[i].first == len;
+    size_t cut = first.second - len;
+    if (alike && first.second - first.first > len && f_.r_.respectively_owner_suffixes.longest_ending_at(t, cut))
+      first.first = cut;
+  }
   if (first.second > first.first) items.insert(items.begin(), first);
   return items;
-}
-
-// Parallel nouns are alike: 东山镇一产 before 二产、三产… is 一产, where what is cut off ends in
-// a place that owns the list (困难群众 before 残疾人、… stays whole). [b, e): the nouns after it.
-void RespectivelyLists::cut_owner(Range& first, std::vector<Range>::const_iterator b,
-                                  std::vector<Range>::const_iterator e) const {
-  if (e - b < 2) return;
-  size_t len = b->second - b->first;
-  bool alike = true;
-  for (auto it = b; it + 1 < e; ++it) alike = alike && it->second - it->first == len;
-  size_t cut = first.second - len;
-  if (alike && first.second - first.first > len &&
-      f_.r_.respectively_owner_suffixes.longest_ending_at(f_.in_.text, cut))
-    first.first = cut;
 }
 
 // No noun list before the words, but a clause of figures with their own subjects:

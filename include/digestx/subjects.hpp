@@ -29,7 +29,6 @@ struct SubjectFigure {
   Subject subject;
   bool quantity = true;  // false: a date or a name (2018年), which no 分别 list pairs with
   bool counted = false;  // it counts with a measure word (find's `classifier`)
-  bool listed = false;   // an earlier list rule gave its subject (分别为…): no later one reads it again
 };
 
 struct SubjectInput {
@@ -83,9 +82,8 @@ class SubjectFinder {
   // 一产、二产、三产增加值分别为8.08亿元、2.08亿元、6.68亿元: the k-th figure of the list
   // after one of `words` gets the k-th noun of the list before it, and `rule` as the
   // subject's rule. `copulas_between`: copulas may stand between the words and the
-  // figures (分别提高到每人每月780元、620元). `figures` left to right. No `words` (null): the
-  // nouns stand right before the figures (新建党支部、党小组12个、35个), see split_implied.
-  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon* words, bool copulas_between,
+  // figures (分别提高到每人每月780元、620元). `figures` left to right.
+  void split_respectively(std::vector<SubjectFigure>& figures, const Lexicon& words, bool copulas_between,
                           std::string_view rule) const;
 
  private:
