@@ -297,14 +297,16 @@ class ContainedChars {
 };
 
 // Whether a line a caption rule covers has a caption's shape (layout.json furniture
-// caption): a bullet leads it (▲ 官桥镇投资2600万元建成的…中心。（记者　王磊　摄）), or it is set
-// flush, short, of one sentence and few clauses. A paragraph closed by a credit, 　　去年，
+// caption): a bullet leads it (▲ 官桥镇投资2600万元建成的…中心。（记者　王磊　摄）), or it is
+// short, of one sentence and few clauses. A paragraph closed by a credit, 　　去年，
 // 莲塘镇新建…6个，选派…12名，发放…39.6万元，惠及3500余名党员。（记者　王磊　摄）, was
 // dropped whole as a caption, its figures with it, without a word: it is text (the
-// credit is cut off its end by furniture.credit_in_line).
+// credit is cut off its end by furniture.credit_in_line). Set in or flush alike: pages
+// set captions in as they set paragraphs (　　白沙乡投资2600万元建成的农产品冷链物流中心。
+// （记者　王磊　摄） read as text counted the body's 2600万元 twice).
 bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRules::CaptionShape& shape) {
   if (shape.max_chars == 0 || line.bulleted) return true;
-  if (line.indented || line.body.size() > shape.max_chars) return false;
+  if (line.body.size() > shape.max_chars) return false;
   size_t sentences = 0, clauses = 0;
   for (uint32_t k = line.body.start; k < line.body.end; ++k) {
     sentences += in_set(shape.sentence_ends, view[k]);
