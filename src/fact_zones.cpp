@@ -108,13 +108,20 @@ std::string_view ExclusionZones::quote_rule(size_t b, size_t e) const {
   return e <= z.close ? std::string_view(t_.x_.quotes[z.rule].name) : std::string_view();
 }
 
+namespace {
+// The places at which s[b] stands in the words of `list` (CharPlaces): a word that covers b
+// starts at b - k for one of them, so only those starts are looked up (39.6万元's 3 stands
+// in no set phrase). Every place when b is past the text.
+uint64_t places_of(const Lexicon& list, std::u32string_view s, size_t b) {
+  return b < s.size() ? list.char_places().places(s[b]) : ~uint64_t(0);
+}
+}  // namespace
+
 std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
   const ExclusionRules& x = t_.x_;
   std::u32string_view s = t_.s_;
   size_t max = x.set_phrases.max_len();
-  // Only the starts that put s[b] at a place some phrase holds it (CharPlaces): a
-  // phrase that covers b holds s[b] there.
-  const uint64_t places = b < s.size() ? x.set_phrases.char_places().places(s[b]) : ~uint64_t(0);
+  const uint64_t places = places_of(x.set_phrases, s, b);
   for (size_t k = CharPlaces::next(places, 0); k <= max && k <= b; k = CharPlaces::next(places, k + 1)) {
     size_t start = b - k;
     auto m = x.set_phrases.longest_at(s, start);
@@ -128,7 +135,7 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
   }
   // Period markers hold numerals too (一年来, 过去一年): they are not quantities.
   const Lexicon& markers = t_.r_.periods.marker_words;
-  const uint64_t marker_places = b < s.size() ? markers.char_places().places(s[b]) : ~uint64_t(0);
+  const uint64_t marker_places = places_of(markers, s, b);
   for (size_t k = CharPlaces::next(marker_places, 0); k <= markers.max_len() && k <= b;
        k = CharPlaces::next(marker_places, k + 1)) {
     auto m = markers.longest_at(s, b - k);
