@@ -604,6 +604,20 @@ Node named_word_list(const Node& name, const Node* word_lists) {
   return word_lists->at(name.string_ref());
 }
 
+// Words given in place, as the name of one of `word_lists` ("words": "speaker_labels"),
+// or as several names ({"lists": ["post_notes", "continued_notes"]}): one list of
+// speaker labels (述职人, 汇报人…) serves every layout that reads one.
+void add_listed_words(Lexicon& words, const Node& v, const Node* word_lists) {
+  if (v.is_string()) {
+    add_words(words, named_word_list(v, word_lists), 0);
+  } else if (v.has("lists")) {
+    v.keys({"lists"});
+    for (const Node& name : v.at("lists").list()) add_words(words, named_word_list(name, word_lists), 0);
+  } else {
+    add_words(words, v, 0);
+  }
+}
+
 // The options of one item; each is allowed on the items it means something to.
 // `word_lists`: structure.json word_lists, which a "words" option may name instead of
 // listing them (one list of post notes for two places of a layout).
@@ -639,20 +653,13 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
       item.co_official = v.boolean();
     } else if (key == "bodies") {
       only(t == T::role);
-      add_words(item.bodies, v, 0);
+      add_listed_words(item.bodies, v, word_lists);
     } else if (key == "text") {
       only(t == T::literal);
       item.text = v.text();
     } else if (key == "words") {
       only(t == T::literal || t == T::year);
-      if (v.is_string()) {
-        add_words(item.words, named_word_list(v, word_lists), 0);
-      } else if (v.has("lists")) {  // {"lists": ["post_notes", "continued_notes"]}
-        v.keys({"lists"});
-        for (const Node& name : v.at("lists").list()) add_words(item.words, named_word_list(name, word_lists), 0);
-      } else {
-        add_words(item.words, v, 0);
-      }
+      add_listed_words(item.words, v, word_lists);
     } else if (key == "ending") {
       only(t == T::literal);
       item.ending = v.boolean();
@@ -895,7 +902,10 @@ void load_heading_extras(const Node& root, StructureRules& r) {
   if (auto so = root.opt("same_official")) {
     so->keys({"name", "_doc", "labels"});
     r.same_official_rule = so->at("name").str();
-    for (const Node& l : so->at("labels").list()) r.same_official_labels.push_back(l.text());
+    auto word_lists = root.opt("word_lists");  // "labels": "speaker_labels", the layouts' list
+    const Node& labels = so->at("labels");
+    for (const Node& l : (labels.is_string() ? named_word_list(labels, word_lists ? &*word_lists : nullptr) : labels).list())
+      r.same_official_labels.push_back(l.text());
   }
   if (auto t = root.opt("two_line_heading")) {
     t->keys({"name", "max_chars", "name_line"});
