@@ -635,11 +635,7 @@ class LineHolds {
   size_t found_ = 0, next_ = 0;  // role words found before next_
 };
 
-}  // namespace
-
-std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
-                                               const StructureRules& rules) {
-  Joined j = Joined::of(view, content);
+std::optional<HeadingParse> parse_joined(std::u32string_view view, const Joined& j, const StructureRules& rules) {
   LineHolds holds(j.chars(), rules);
   HeadingMatcher matcher(view, j, rules);
   for (const HeadingLayout& layout : rules.layouts) {
@@ -647,6 +643,18 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
     if (auto h = matcher.parse(layout)) return h;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
+                                               const StructureRules& rules) {
+  return parse_joined(view, Joined::of(view, content), rules);
+}
+
+std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const ShortPieces& content,
+                                               const StructureRules& rules) {
+  return parse_joined(view, Joined::of(view, content), rules);
 }
 
 }  // namespace digestx
