@@ -591,21 +591,70 @@ class HeadingMatcher {
   OrgCandidates orgs_;  // after breaks_, which it reads
 };
 
+// What a line holds that layouts need (HeadingLayout::role_words_needed, words_needed),
+// looked at once for all of them: a layout is tried only on a line that may hold what
+// each of its matches holds. Most lines are text, and most of them hold a role word
+// somewhere (书记 of 支部书记): each was tried on every layout, 述职人 or 同志 looked for
+// after every organisation the line may start with.
+class LineHolds {
+ public:
+  LineHolds(std::u32string_view s, const StructureRules& rules) : s_(s), rules_(rules) {
+    for (char32_t c : s) bits_[(c >> 6) & 15] |= uint64_t(1) << (c & 63);
+  }
+
+  bool may_match(const HeadingLayout& layout) {
+    if (layout.role_words_needed > role_words(layout.role_words_needed)) return false;
+    std::u32string_view lists = layout.words_needed;  // laid out as HeadingLayout says
+    for (size_t p = 0; p < lists.size();) {
+      size_t end = p + 1 + 2 * lists[p];
+      bool held = false;
+      for (p += 1; p < end && !held; p += 2) held = has(lists[p]) && has(lists[p + 1]);
+      if (!held) return false;
+      p = end;
+    }
+    return true;
+  }
+
+ private:
+  // Whether the line may hold c: by its value modulo 1024 (another character may stand
+  // for it: then the layout is tried).
+  bool has(char32_t c) const { return (bits_[(c >> 6) & 15] >> (c & 63)) & 1; }
+
+  // The role words (书记, 局长…) at distinct starts of the line, counted up to `need`: a
+  // role item matches one or nothing, and the second official's post of a heading of
+  // two starts after the first's.
+  size_t role_words(size_t need) {
+    for (; found_ < need && next_ < s_.size(); ++next_)
+      if (auto m = rules_.role_words.longest_at(s_, next_); m && next_ + m.len <= s_.size()) ++found_;
+    return found_;
+  }
+
+  std::u32string_view s_;
+  const StructureRules& rules_;
+  uint64_t bits_[16] = {};
+  size_t found_ = 0, next_ = 0;  // role words found before next_
+};
+
+std::optional<HeadingParse> parse_joined(std::u32string_view view, const Joined& j, const StructureRules& rules) {
+  LineHolds holds(j.chars(), rules);
+  HeadingMatcher matcher(view, j, rules);
+  for (const HeadingLayout& layout : rules.layouts) {
+    if (!holds.may_match(layout)) continue;
+    if (auto h = matcher.parse(layout)) return h;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules) {
-  Joined j = Joined::of(view, content);
-  // A role item matches a role word (书记, 局长…) or nothing: a line holding no role word,
-  // as most body paragraphs, is tried only on layouts whose role may be absent. Trying
-  // every layout on each paragraph was 7% of a run on big.txt.
-  const bool role_word = rules.role_words.occurs_within(j.chars(), 0, j.size());
-  HeadingMatcher matcher(view, j, rules);
-  for (const HeadingLayout& layout : rules.layouts) {
-    if (layout.needs_role_word && !role_word) continue;
-    if (auto h = matcher.parse(layout)) return h;
-  }
-  return std::nullopt;
+  return parse_joined(view, Joined::of(view, content), rules);
+}
+
+std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const ShortPieces& content,
+                                               const StructureRules& rules) {
+  return parse_joined(view, Joined::of(view, content), rules);
 }
 
 }  // namespace digestx

@@ -761,6 +761,56 @@ bool requires_item(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
   return false;
 }
 
+// How many role items every match of `items` holds (as requires_item reads them).
+size_t required_count(const std::vector<HeadingItem>& items, HeadingItem::Type t) {
+  size_t n = 0;
+  for (const HeadingItem& it : items) {
+    if (it.optional) continue;
+    if (it.type == t) ++n;
+    if (it.type == HeadingItem::Type::bracket || it.type == HeadingItem::Type::group) n += required_count(it.items, t);
+  }
+  return n;
+}
+
+// One list of HeadingLayout::words_needed appended to `out`: of `count` words, word(k)
+// the k-th, the distinct pairs of their first two characters (of a word of one, twice).
+template <class Word>
+void add_word_list(size_t count, const Word& word, std::u32string& out) {
+  size_t at = out.size();
+  if (out.capacity() < 32) out.reserve(32);  // a layout's lists at once (most hold fewer than 32 characters)
+  out += char32_t(0);
+  for (size_t k = 0; k < count; ++k) {
+    std::u32string_view w = word(k);
+    if (w.empty()) continue;
+    char32_t pair[2] = {w[0], w.size() > 1 ? w[1] : w[0]};
+    bool known = false;
+    for (size_t p = at + 1; p < out.size() && !known; p += 2) known = out[p] == pair[0] && out[p + 1] == pair[1];
+    if (known) continue;
+    out.push_back(pair[0]);
+    out.push_back(pair[1]);
+    ++out[at];
+  }
+  if (out[at] == 0) out.resize(at);  // no word to hold (the item never matches): nothing asked
+}
+
+// The words of which every match of `items` holds one, for each literal item (its text
+// or its words) and bracket (its opening marks, its closing marks) that is required (as
+// requires_item reads it), appended to `out` as HeadingLayout::words_needed lays them out.
+void add_required_words(const std::vector<HeadingItem>& items, std::u32string& out) {
+  for (const HeadingItem& it : items) {
+    if (it.optional) continue;
+    if (it.type == HeadingItem::Type::literal && !it.words.empty()) {
+      add_word_list(it.words.word_count(), [&](size_t k) { return it.words.word(k); }, out);
+    } else if (it.type == HeadingItem::Type::literal) {
+      add_word_list(1, [&](size_t) { return std::u32string_view(it.text); }, out);
+    } else if (it.type == HeadingItem::Type::bracket) {
+      add_word_list(it.open.size(), [&](size_t k) { return std::u32string_view(it.open).substr(k, 1); }, out);
+      add_word_list(it.close.size(), [&](size_t k) { return std::u32string_view(it.close).substr(k, 1); }, out);
+    }
+    if (it.type == HeadingItem::Type::bracket || it.type == HeadingItem::Type::group) add_required_words(it.items, out);
+  }
+}
+
 void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
   for (const Node& n : list.list()) {
     n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above", "signature_only"});
@@ -785,6 +835,8 @@ void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
     layout.pattern = load_pattern(n.at("pattern"), word_lists);
     check_unit_pattern(n.at("pattern"), layout.pattern);
     layout.needs_role_word = requires_item(layout.pattern, HeadingItem::Type::role);
+    layout.role_words_needed = required_count(layout.pattern, HeadingItem::Type::role);
+    add_required_words(layout.pattern, layout.words_needed);
     for (const Node& h : n.at("headline").list(true)) layout.headline.push_back(parse_placement(h));
     r.layouts.push_back(std::move(layout));
   }

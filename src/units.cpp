@@ -62,6 +62,14 @@ ShortPieces without_enumerator(std::u32string_view view, const Line& line) {
   return out;
 }
 
+// A line's span as the one piece it is: Joined reads it so with no Pieces made (two
+// tests of every body line made one each).
+ShortPieces whole_line(const Line& line) {
+  ShortPieces one;
+  one.first = line.span;
+  return one;
+}
+
 std::u32string text_of(std::u32string_view view, const Pieces& pieces) { return std::u32string(Joined::of(view, pieces).chars()); }
 std::u32string text_of(std::u32string_view view, const ShortPieces& pieces) {
   return std::u32string(Joined::of(view, pieces).chars());
@@ -760,7 +768,7 @@ constexpr size_t kSuspectedLeadChars = 12;
 
 bool suspected_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
   if (rules.unknown_heading_rule.empty()) return false;
-  Joined j = Joined::of(view, Pieces{line.span});
+  Joined j = Joined::of(view, whole_line(line));
   std::u32string_view s = j.chars();
   if (s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
   size_t e = s.size();
@@ -831,7 +839,7 @@ size_t bracketed_tail(std::u32string_view s, size_t b, size_t e) {
 bool plain_line_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
   const auto& ph = rules.plain_heading;
   if (ph.rule.empty() || line.heading_level != 0 || !line.enumerator.empty()) return false;
-  Joined j = Joined::of(view, Pieces{line.span});
+  Joined j = Joined::of(view, whole_line(line));
   std::u32string_view s = j.chars();
   auto edge = [&](char32_t c) { return is_space(c) || ph.gap_marks.find(c) != std::u32string::npos; };
   size_t b = 0, end = s.size();

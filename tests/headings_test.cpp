@@ -1,5 +1,8 @@
 #include "digestx/headings.hpp"
 
+#include <filesystem>
+#include <stdexcept>
+
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
 #include "table.hpp"
@@ -51,6 +54,77 @@ TEST_P(HeadingLayoutTable, ReadsTheLine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, HeadingLayoutTable, testing::ValuesIn(load_table("heading_layouts.json")), case_name);
+
+const HeadingLayout& layout_named(const StructureRules& st, const std::string& name) {
+  for (const HeadingLayout& l : st.layouts)
+    if (l.name == name) return l;
+  throw std::runtime_error("no layout " + name);
+}
+
+// What every match of a layout holds, read from its pattern at load: role words (two for
+// two officials), the first two characters of the words of its required literals
+// (同志), a bracket's marks; nothing for an optional item. The same from --rules.
+TEST(HeadingLayoutNeeds, ReadFromThePattern) {
+  const StructureRules& st = rules().structure;
+  EXPECT_EQ(layout_named(st, "heading.post_name").role_words_needed, 1u);
+  EXPECT_EQ(layout_named(st, "heading.post_name").words_needed, U"");
+  EXPECT_EQ(layout_named(st, "heading.post_name_co_official").role_words_needed, 2u);
+  EXPECT_EQ(layout_named(st, "heading.post_name_comrade").words_needed, std::u32string(U"\x01同志"));
+  EXPECT_EQ(layout_named(st, "heading.post_bracketed_name").words_needed, std::u32string(U"\x02(([[\x02))]]"));
+  EXPECT_EQ(layout_named(st, "heading.place_labelled_name").role_words_needed, 0u);
+  EXPECT_NE(layout_named(st, "heading.place_labelled_name").words_needed.find(U"述职"), std::u32string::npos);
+  auto run_time = compile_rules(embedded_rules_files());
+  ASSERT_EQ(run_time->structure.layouts.size(), st.layouts.size());
+  for (size_t k = 0; k < st.layouts.size(); ++k) {
+    EXPECT_EQ(run_time->structure.layouts[k].role_words_needed, st.layouts[k].role_words_needed) << st.layouts[k].name;
+    EXPECT_EQ(run_time->structure.layouts[k].words_needed, st.layouts[k].words_needed) << st.layouts[k].name;
+  }
+}
+
+// A layout is passed over only on lines it cannot read: the same headings as with every
+// layout tried on every line (that holds a role word where one is needed), on every
+// line of the samples and test inputs and on lines of each layout, positive and negative.
+TEST(HeadingLayoutNeeds, SameHeadingsAsEveryLayoutTried) {
+  Rules plain = rules();
+  for (HeadingLayout& l : plain.structure.layouts) {
+    l.words_needed.clear();
+    l.role_words_needed = l.needs_role_word ? 1 : 0;
+  }
+  std::vector<std::u32string> lines = {
+      U"石门镇党委　述职人：周丽", U"石门镇　述职人：党委书记　周丽", U"述职人：城北镇党委书记　周建华",
+      U"城关镇党委书记李明同志", U"城关镇党委书记李明同志指出，全镇新建小区党支部4个",
+      U"滨江街道党工委书记　陈立新　办事处主任　刘　洋", U"青石镇党委书记　王海燕、镇长　李　强",
+      U"城关镇党委书记（李明）", U"县教育局党组书记、局长（王五）：办好人民满意的教育", U"城关镇党委书记：李明",
+      U"以党建引领数字经济跑出加速度——区工业和信息化局党组书记、局长　林志强", U"| 城北镇党委 | 书记 | 王强 |",
+      U"城关镇党委书记李明述职摘要", U"青山乡党委书记 王海燕 述职报告（摘要）", U"王大力（海棠区委书记）：强基固本",
+      U"织密网格强治理（南岭区南平镇党委书记 林海）", U"支部书记带头，全镇新建党支部4个。"};
+  for (const char* dir : {"samples", "tests/data"}) {
+    for (const auto& e : std::filesystem::directory_iterator(source_path(dir))) {
+      if (e.path().extension() != ".txt") continue;
+      std::u32string text = from_utf8(read_file(e.path().string()));
+      for (size_t from = 0; from < text.size();) {
+        size_t end = std::min(text.find(U'\n', from), text.size());
+        lines.push_back(text.substr(from, end - from));
+        from = end + 1;
+      }
+    }
+  }
+  size_t headings = 0;
+  for (const std::u32string& line : lines) {
+    std::u32string view = matching_view(line);
+    Pieces all{Span{0, uint32_t(line.size())}};
+    auto filtered = parse_heading_line(view, all, rules().structure), tried = parse_heading_line(view, all, plain.structure);
+    ASSERT_EQ(bool(filtered), bool(tried)) << to_utf8(line);
+    if (!filtered) continue;
+    ++headings;
+    EXPECT_EQ(filtered->layout->name, tried->layout->name) << to_utf8(line);
+    EXPECT_EQ(field(line, filtered->heading.organization), field(line, tried->heading.organization)) << to_utf8(line);
+    EXPECT_EQ(field(line, filtered->heading.role), field(line, tried->heading.role)) << to_utf8(line);
+    EXPECT_EQ(field(line, filtered->heading.name), field(line, tried->heading.name)) << to_utf8(line);
+    EXPECT_EQ(field(line, filtered->heading.headline), field(line, tried->heading.headline)) << to_utf8(line);
+  }
+  EXPECT_GT(headings, 100u);
+}
 
 }  // namespace
 }  // namespace digestx::test

@@ -23,5 +23,9 @@ struct HeadingParse {
 // The heading of a unit in one line of content (markup removed), or nullopt.
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const Pieces& content,
                                                const StructureRules& rules);
+// The same of a line's content as it is laid out (one or two pieces): no Pieces made
+// for each line that the structure stage classifies.
+std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const ShortPieces& content,
+                                               const StructureRules& rules);
 
 }  // namespace digestx

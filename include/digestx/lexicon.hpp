@@ -185,6 +185,9 @@ class Lexicon {
   size_t max_len() const { return view_.max_len; }
   // The characters that words start with.
   std::vector<char32_t> first_chars() const;
+  // The k-th of its words, in no order (valid while the lexicon is not changed).
+  size_t word_count() const { return view_.word_count; }
+  std::u32string_view word(size_t k) const { return text_of(view_.words[k]); }
   // Where the characters stand in the words (see CharPlaces): built on first use, by
   // whichever thread asks first, so that a run that never asks pays nothing.
   const CharPlaces& char_places() const;

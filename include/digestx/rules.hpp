@@ -324,6 +324,16 @@ struct HeadingLayout {
   // Computed at load: every match holds a role word (its role item is neither optional
   // nor inside an optional group), so a line holding none is not tried on it.
   bool needs_role_word = false;
+  // Computed at load, as needs_role_word: role words every match holds at distinct
+  // starts (two in a heading of two officials), and lists of words of each of which it
+  // holds one (a literal item's words or text, a bracket's opening marks, its closing
+  // ones). A line without them is not tried on the layout: 述职人 of a labelled heading,
+  // the genre's 述职报告, 同志 were looked for after every organisation of every line.
+  // The lists one after another in one string (made at every start), each as its number
+  // of pairs, then the pairs: the first two characters of its words (述职, 发言; of a
+  // word of one, twice), the least a line holding one of the words holds.
+  size_t role_words_needed = 0;
+  std::u32string words_needed;
 };
 
 struct StructureRules {
