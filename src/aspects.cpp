@@ -178,8 +178,9 @@ size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rul
   size_t floor = end > kMaxClauseChars ? end - kMaxClauseChars : 0;
   // The low six bits of each break character, as a filter: most characters of a
   // clause pass none of them, and are not searched for in the list.
-  uint64_t may_break = 0;
-  for (char32_t b : rules.clause_breaks) may_break |= uint64_t(1) << (b & 63);
+  uint64_t may_break = rules.clause_break_bits;
+  if (!may_break)
+    for (char32_t b : rules.clause_breaks) may_break |= uint64_t(1) << (b & 63);
   for (size_t p = end; p > floor; --p) {
     char32_t c = text[p - 1];
     if (((may_break >> (c & 63)) & 1) && rules.clause_breaks.find(c) != std::u32string::npos) return p;

@@ -7,7 +7,8 @@
 namespace digestx::facts {
 
 ExclusionZones::ExclusionZones(const FactText& t) : t_(t) {
-  if (!t_.numerals_.empty())
+  version_before_max_ = t_.x_.version_before_max;
+  if (!version_before_max_ && !t_.numerals_.empty())
     for (char32_t c : t_.x_.version_before_chars) version_before_max_ = std::max(version_before_max_, c);
   find_quote_zones();
   find_url_zones();

@@ -1620,6 +1620,8 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   v.keys({"name", "before_chars", "after_words", "latin_glued", "not_after"});
   r.version_rule = v.at("name").str();
   r.version_before_chars = v.at("before_chars").text();
+  r.version_before_max = 0;
+  for (char32_t c : r.version_before_chars) r.version_before_max = std::max(r.version_before_max, c);
   add_words(r.version_after_words, v.at("after_words"), 0);
   if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
@@ -1939,6 +1941,8 @@ void index_kinds(AspectRules& r, size_t kind_count) {
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
   root.keys({"clause_breaks", "cues", "status_cues", "baseline"});
   r.clause_breaks = root.at("clause_breaks").text();
+  r.clause_break_bits = 0;
+  for (char32_t b : r.clause_breaks) r.clause_break_bits |= uint64_t(1) << (b & 63);
   auto cues = root.at("cues").list(true);
   r.cues.reserve(cues.size());  // a cue holds nine lexicons: moved at each growth, they were 33 K instructions
   for (const Node& n : cues) r.cues.push_back(load_aspect_cue(n, kinds, "aspect"));
