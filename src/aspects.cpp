@@ -87,7 +87,12 @@ class AroundFigure {
   }
   // words.occurs_within(in.text, from, to), for the list of `bit` (0: a list the
   // loader did not index, an empty one: most cues have no not_in_clause).
-  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) { return bit && occurs_noted(words, bit, from, to); }
+  // Inline, the answer of a list none of whose words starts in the stretch noted already
+  // (most lists once a cue before has noted the clause): no call (340,000 per 2 MB).
+  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
+    if (!bit || (to == in_.begin && from >= reached_ && !(lists_ & bit))) return false;
+    return occurs_noted(words, bit, from, to);
+  }
 
  private:
   [[gnu::noinline]] bool occurs_noted(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
