@@ -201,7 +201,14 @@ void ExclusionZones::find_url_zones() {
   const ExclusionRules& x = t_.x_;
   std::u32string_view s = t_.s_;
   if (x.url_starts.empty()) return;
+  const char32_t first_max = x.url_first_max ? x.url_first_max : char32_t(~0u);
   for (size_t i = 0; i < s.size();) {
+    // Most characters (Han) are past every address's first character: 9 M instructions
+    // per 2 MB of text when each was looked up.
+    if (s[i] > first_max) {
+      ++i;
+      continue;
+    }
     auto m = x.url_starts.longest_at(s, i);
     if (!m) {
       ++i;

@@ -1626,6 +1626,8 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
+  r.url_first_max = 0;
+  for (char32_t c : r.url_starts.first_chars()) r.url_first_max = std::max(r.url_first_max, c);
   if (auto u = root.opt("unit_labels")) {
     u->keys({"name", "words", "magnitudes"});
     r.unit_label_rule = u->at("name").str();

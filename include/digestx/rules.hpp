@@ -881,6 +881,10 @@ struct ExclusionRules {
   Lexicon unit_label_words;     // 单位 (before a colon)
   std::u32string unit_label_magnitudes;  // 十百千万亿: what the numeral after it is made of
   Lexicon url_starts;
+  // The largest first character of url_starts (ASCII: http://, www.), set by the loader:
+  // a character past it starts none, and is passed without a lookup (0: every character
+  // is looked up).
+  char32_t url_first_max = 0;
   std::string version_rule;
   std::u32string version_before_chars;
   // The largest of version_before_chars: set by the loader (0: found per paragraph).
