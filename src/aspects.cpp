@@ -87,7 +87,12 @@ class AroundFigure {
   }
   // words.occurs_within(in.text, from, to), for the list of `bit` (0: a list the
   // loader did not index, an empty one: most cues have no not_in_clause).
-  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) { return bit && occurs_noted(words, bit, from, to); }
+  // Inline, the answer of a list none of whose words starts in the stretch noted already
+  // (most lists once a cue before has noted the clause): no call (340,000 per 2 MB).
+  bool occurs(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
+    if (!bit || (to == in_.begin && from >= reached_ && !(lists_ & bit))) return false;
+    return occurs_noted(words, bit, from, to);
+  }
 
  private:
   [[gnu::noinline]] bool occurs_noted(const Lexicon& words, uint32_t bit, size_t from, size_t to) {
@@ -178,8 +183,9 @@ size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rul
   size_t floor = end > kMaxClauseChars ? end - kMaxClauseChars : 0;
   // The low six bits of each break character, as a filter: most characters of a
   // clause pass none of them, and are not searched for in the list.
-  uint64_t may_break = 0;
-  for (char32_t b : rules.clause_breaks) may_break |= uint64_t(1) << (b & 63);
+  uint64_t may_break = rules.clause_break_bits;
+  if (!may_break)
+    for (char32_t b : rules.clause_breaks) may_break |= uint64_t(1) << (b & 63);
   for (size_t p = end; p > floor; --p) {
     char32_t c = text[p - 1];
     if (((may_break >> (c & 63)) & 1) && rules.clause_breaks.find(c) != std::u32string::npos) return p;

@@ -72,6 +72,19 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
 }
 
 Decimal Decimal::normalized() const {
+  if (scale_ == 0) return *this;
+  // Most mantissas fit 64 bits: their trailing zeros are divided out there (a division
+  // of __int128 is a library call).
+  if (mantissa_ <= Int(INT64_MAX) && mantissa_ >= Int(INT64_MIN)) {
+    int64_t m = int64_t(mantissa_);
+    int s = scale_;
+    while (s > 0 && m % 10 == 0) {
+      m /= 10;
+      --s;
+    }
+    if (m == 0) s = 0;
+    return Decimal(m, s);
+  }
   Int m = mantissa_;
   int s = scale_;
   while (s > 0 && m % 10 == 0) {
@@ -212,7 +225,7 @@ std::string Decimal::str() const {
 
 double Decimal::to_double() const { return std::strtod(str().c_str(), nullptr); }
 
-std::optional<long long> Decimal::to_int64() const {
+std::optional<long long> Decimal::to_int64_scaled() const {
   Decimal d = normalized();
   if (d.scale_ != 0) return std::nullopt;
   if (d.mantissa_ > Int(INT64_MAX) || d.mantissa_ < Int(INT64_MIN)) return std::nullopt;

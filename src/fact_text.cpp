@@ -4,6 +4,13 @@
 
 namespace digestx::facts {
 
+// The memos of the paragraphs read on this thread. A FactText is made and read on one
+// thread (find_facts).
+FactText::Memos& FactText::thread_memos() {
+  static thread_local Memos memos;
+  return memos;
+}
+
 FactText::FactText(const FactInput& in, const Rules& rules)
     : in_(in),
       j_(*in.joined),
@@ -11,7 +18,9 @@ FactText::FactText(const FactInput& in, const Rules& rules)
       r_(rules),
       q_(rules.quantities),
       x_(rules.exclusions),
-      numerals_(in.numerals ? *in.numerals : own_numerals_) {
+      numerals_(in.numerals ? *in.numerals : own_numerals_),
+      memos_(thread_memos()),
+      memo_tag_(++memos_.last_tag) {
   if (!in.numerals) {
     // The source characters, aligned with the view: full-width digits tell ４，５６５ apart.
     std::vector<Refusal> left_out;
@@ -55,13 +64,13 @@ void FactText::read_lists() const {
 }
 
 Lexicon::Match FactText::word_at(const Lexicon& lex, size_t p) const {
-  WordMemo& memo = word_memo_[(p * 0x9E3779B1u ^ (reinterpret_cast<uintptr_t>(&lex) >> 4)) % kWordMemoSize];
-  if (memo.lex == &lex && memo.p == p) return memo.m;
+  WordMemo& memo = memos_.words[(p * 0x9E3779B1u ^ (reinterpret_cast<uintptr_t>(&lex) >> 4)) % kWordMemoSize];
+  if (memo.text == memo_tag_ && memo.lex == &lex && memo.p == p) return memo.m;
   Lexicon::Match out;
   size_t q = skip_spaces(p);
   if (q < s_.size() && !is_space(s_[q]))
     if (auto m = lex.longest_at_spaced(s_, q, kMaxGap)) out = {uint32_t(q + m.len - p), m.value};
-  memo = {&lex, p, out};
+  memo = {memo_tag_, &lex, p, out};
   return out;
 }
 
@@ -145,8 +154,11 @@ const Numeral* FactText::numeral_at(size_t p) const {
 }
 
 Lexicon::Match FactText::unit_at(size_t p) const {
-  UnitMemo& memo = unit_memo_[p % kUnitMemoSize];
-  if (memo.p != p) memo = {p, find_unit_at(p)};
+  UnitMemo& memo = memos_.units[p % kUnitMemoSize];
+  if (memo.text != memo_tag_ || memo.p != p) {
+    Lexicon::Match m = find_unit_at(p);  // may fill other memos' entries, never this one
+    memo = {memo_tag_, p, m};
+  }
   return memo.m;
 }
 

@@ -1682,10 +1682,14 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   v.keys({"name", "before_chars", "after_words", "latin_glued", "not_after"});
   r.version_rule = v.at("name").str();
   r.version_before_chars = v.at("before_chars").text();
+  r.version_before_max = 0;
+  for (char32_t c : r.version_before_chars) r.version_before_max = std::max(r.version_before_max, c);
   add_words(r.version_after_words, v.at("after_words"), 0);
   if (auto na = v.opt("not_after")) add_words(r.version_not_after, *na, 0);
   r.version_latin_glued = v.at("latin_glued").boolean();
   if (auto u = root.opt("urls")) r.url_rule = load_named_words(*u, r.url_starts);
+  r.url_first_max = 0;
+  for (char32_t c : r.url_starts.first_chars()) r.url_first_max = std::max(r.url_first_max, c);
   if (auto u = root.opt("unit_labels")) {
     u->keys({"name", "words", "magnitudes"});
     r.unit_label_rule = u->at("name").str();
@@ -2001,6 +2005,8 @@ void index_kinds(AspectRules& r, size_t kind_count) {
 void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
   root.keys({"clause_breaks", "cues", "status_cues", "baseline"});
   r.clause_breaks = root.at("clause_breaks").text();
+  r.clause_break_bits = 0;
+  for (char32_t b : r.clause_breaks) r.clause_break_bits |= uint64_t(1) << (b & 63);
   auto cues = root.at("cues").list(true);
   r.cues.reserve(cues.size());  // a cue holds nine lexicons: moved at each growth, they were 33 K instructions
   for (const Node& n : cues) r.cues.push_back(load_aspect_cue(n, kinds, "aspect"));

@@ -47,5 +47,37 @@ TEST(Decimal, ComparesAcrossScales) {
   EXPECT_GT(D("-1"), D("-2"));
 }
 
+// to_int64 reads a whole number of scale 0 inline and normalises any other first; the
+// normalising divides in 64 bits when the mantissa fits them, in 128 bits otherwise.
+TEST(Decimal, ToInt64OnEachSideOf64Bits) {
+  struct Row {
+    std::string in;
+    std::optional<long long> out;
+  };
+  const Row rows[] = {
+      {"0", 0},
+      {"12", 12},
+      {"-12", -12},
+      {"12.000", 12},
+      {"12.5", std::nullopt},
+      {"0.000", 0},
+      {"9223372036854775807", INT64_MAX},
+      {"-9223372036854775808", INT64_MIN},
+      {"9223372036854775808", std::nullopt},
+      {"-9223372036854775809", std::nullopt},
+      {"9223372036854775807.000", INT64_MAX},
+      {"92233720368547758070.0", std::nullopt},
+      {"123456789012345678901234567890.0000", std::nullopt},
+      {"1234567890123456789.0000000000", 1234567890123456789LL},
+  };
+  for (const Row& r : rows) EXPECT_EQ(D(r.in).to_int64(), r.out) << r.in;
+  // Normalising keeps the value and drops trailing zeros, on both sides of 64 bits.
+  EXPECT_EQ(D("1.2300").str(), "1.23");
+  EXPECT_EQ(D("-1.2300").str(), "-1.23");
+  EXPECT_EQ(D("12345678901234567890123.4500").str(), "12345678901234567890123.45");
+  EXPECT_TRUE(D("12345678901234567890123.000").is_integer());
+  EXPECT_FALSE(D("12345678901234567890123.001").is_integer());
+}
+
 }  // namespace
 }  // namespace digestx::test

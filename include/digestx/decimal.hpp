@@ -48,12 +48,18 @@ class Decimal {
   // Plain decimal notation without exponent or trailing zeros: "174000", "0.333333".
   std::string str() const;
   double to_double() const;
-  // The integer value when it fits in int64 and has no fraction.
-  std::optional<long long> to_int64() const;
+  // The integer value when it fits in int64 and has no fraction. Inline for a whole
+  // number (most figures, scale 0): the fact patterns ask it of a figure for each
+  // month or day check (180,000 calls per 2 MB of text, 10 M instructions as a call).
+  std::optional<long long> to_int64() const {
+    if (scale_ == 0 && mantissa_ <= Int(INT64_MAX) && mantissa_ >= Int(INT64_MIN)) return static_cast<long long>(mantissa_);
+    return to_int64_scaled();
+  }
 
  private:
   Decimal(Int m, int s) : mantissa_(m), scale_(s) {}
   Decimal normalized() const;
+  std::optional<long long> to_int64_scaled() const;
   Int mantissa_ = 0;
   int scale_ = 0;  // >= 0 digits after the point
 };
