@@ -63,7 +63,7 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     for (const Refusal& r : line.left_out) {
       if (++left_out > kMaxLeftOutMessages || o.quiet) continue;  // -q: errors only, as extract
       Span s = r.span;
-      NumberRules::LeftOutReason why = rules->numbers.left_out_reason(r.rule);
+      NumberRules::LeftOutReason why = left_out_reason(*rules, r.rule);
       complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
                std::to_string(s.end) + "): " + why.code + ": " + why.message);
     }
