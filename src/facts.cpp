@@ -272,14 +272,20 @@ class FactFinder : private facts::FactText {
     const Draft& last = drafts_[e - 1];
     bool alike = true;
     for (size_t i = k; i < e; ++i) alike = alike && drafts_[i].kind == last.kind && drafts_[i].unit == last.unit;
+    const auto& seps = r_.subjects.list_separators;
+    auto noun_list = [&](const Subject& s) {
+      return std::any_of(s_.begin() + s.b, s_.begin() + s.e, [&](char32_t c) { return seps.find(c) != std::u32string::npos; });
+    };
     if (alike && last.classifier && !last.subject.empty() && last.subject.b >= last.e) {
+      // Only a figure with no noun of its own, or with the nouns side by side: 组建党员
+      // 突击队54支、32支青年突击队 keeps 54支 党员突击队 (it got 青年突击队, without a word).
       for (size_t i = k; i + 1 < e; ++i) {
+        if (!drafts_[i].subject.empty() && !noun_list(drafts_[i].subject)) continue;
         drafts_[i].subject = last.subject;
         drafts_[i].subject.rule = rule.name;
       }
       return;
     }
-    const auto& seps = r_.subjects.list_separators;
     auto warn = [&](const Draft& d) {
       if (in_.left_out) in_.left_out->push_back({j_.span(d.b, d.e), rule.name});
     };
@@ -292,7 +298,7 @@ class FactFinder : private facts::FactText {
         s = Subject{};
         s.rule = rule.name;
         warn(drafts_[i]);
-      } else if (std::any_of(s_.begin() + s.b, s_.begin() + s.e, [&](char32_t c) { return seps.find(c) != std::u32string::npos; })) {
+      } else if (noun_list(s)) {
         warn(drafts_[i]);  // the nouns together (党员、青年志愿服务队 of 12支): true, not precise
       }
     }
