@@ -537,63 +537,6 @@ void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Ru
   for (const auto& spans : too_large_in_unit) too_large.insert(too_large.end(), spans.begin(), spans.end());
 }
 
-// The digits of a figure in [b, e) of text (ASCII or full width, a point inside), not a
-// date's (2024年, 1月21日), each as a run: what a caption states.
-std::vector<std::u32string_view> figure_digits(std::u32string_view text, size_t b, size_t e) {
-  auto digit = [](char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); };
-  std::vector<std::u32string_view> runs;
-  for (size_t k = b; k < e;) {
-    if (!digit(text[k])) { ++k; continue; }
-    size_t j = k;
-    while (j < e && (digit(text[j]) || ((text[j] == U'.' || text[j] == U'．') && j + 1 < e && digit(text[j + 1])))) ++j;
-    if (j >= e || std::u32string_view(U"年月日时号").find(text[j]) == std::u32string_view::npos)
-      runs.push_back(text.substr(k, j - k));
-    k = j;
-  }
-  return runs;
-}
-
-// A caption without a bullet that a caption rule left out (layout.json warn_figures) with
-// figures no fact of its unit states is warned, its span named: 　　全年开展“红色物业”进
-// 小区活动86场，服务群众1.2万人次。（记者　刘洋　摄） has a caption's shape and went out
-// with its figures without a word. One that states again its unit's figure (白沙乡投资
-// 2600万元建成的… under …2600万元…) is not.
-void warn_dropped_captions(Document& doc, const Rules& rules) {
-  const LayoutRules& layout = rules.layout;
-  auto warned_rule = [&](std::string_view rule) {
-    for (size_t k = 0; k < layout.furniture.size(); ++k)
-      if (layout.furniture[k].name == rule) return layout.furniture_caption[k].warn_figures;
-    return false;
-  };
-  auto bulleted = [&](char32_t c) {
-    for (const auto& b : layout.bullets)
-      if (b.chars.find(c) != std::u32string::npos) return true;
-    return false;
-  };
-  std::u32string_view text = doc.text;
-  for (const FurnitureLine& line : doc.furniture) {
-    if (line.span.empty() || !warned_rule(line.rule) || bulleted(text[line.span.start])) continue;
-    const Unit* unit = nullptr;  // the last unit that starts before the caption
-    for (const Unit& u : doc.units) {
-      Span at = !u.heading.empty() ? covering(u.heading) : !u.paragraphs.empty() ? covering(u.paragraphs[0].pieces) : Span{};
-      if (!at.empty() && at.start <= line.span.start) unit = &u;
-    }
-    if (!unit) continue;
-    bool unstated = false;
-    for (std::u32string_view run : figure_digits(text, line.span.start, line.span.end)) {
-      bool stated = std::any_of(unit->facts.begin(), unit->facts.end(), [&](const Fact& f) {
-        return text.substr(f.span.start, f.span.size()).find(run) != std::u32string_view::npos;
-      });
-      unstated = unstated || !stated;
-    }
-    if (unstated)
-      doc.warnings.push_back({"caption_dropped",
-                              "a line closed by a photo credit was left out as a caption (" + std::string(line.rule) +
-                                  ") with figures its unit states nowhere else: if it is the report's own text, they are missing",
-                              true, line.span});
-  }
-}
-
 }  // namespace
 
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
@@ -610,7 +553,6 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   for (UnitText& t : units) doc.units.push_back(with_heading(t, doc.markup));
   fill_units(doc, units, doc.units.data(), rules, options, too_large);
   warn_left_out(too_large, rules, doc.warnings);
-  warn_dropped_captions(doc, rules);
   return doc;
 }
 

@@ -391,7 +391,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       r.furniture_caption.emplace_back();
       if (auto cap = n.opt("caption")) {
         cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks",
-                   "flush_under_set_in", "warn_figures"});
+                   "flush_under_set_in"});
         LayoutRules::CaptionShape& c = r.furniture_caption.back();
         if (auto fl = cap->opt("flush_under_set_in")) {
           fl->keys({"_doc", "max_chars", "max_sentences", "max_clauses"});
@@ -399,7 +399,6 @@ void load_line_rules(const Node& root, LayoutRules& r) {
           c.flush_max_sentences = size_t(fl->at("max_sentences").integer(0, 20));
           c.flush_max_clauses = size_t(fl->at("max_clauses").integer(0, 20));
         }
-        if (auto wf = cap->opt("warn_figures")) c.warn_figures = wf->boolean();
         c.max_chars = size_t(cap->at("max_chars").integer(1, 200));
         c.max_sentences = size_t(cap->at("max_sentences").integer(0, 20));
         c.max_clauses = size_t(cap->at("max_clauses").integer(0, 20));

@@ -196,9 +196,6 @@ struct LayoutRules {
     std::u32string sentence_ends, clause_marks;
     // A line set flush right under a text line set in: a caption up to these (0: as above).
     size_t flush_max_chars = 0, flush_max_sentences = 0, flush_max_clauses = 0;
-    // Such a caption left out with figures its unit states nowhere else is warned
-    // (caption_dropped, its span): it may be the report's own paragraph.
-    bool warn_figures = false;
   };
   std::vector<CaptionShape> furniture_caption;
   // Furniture at the end or the start of a text line, cut off its words (全年接待游客（下转
