@@ -655,6 +655,9 @@ struct NumberRules {
   // the rule named. One answer for the document's warnings and `digestx numbers`.
   struct LeftOutReason {
     std::string code, message;
+    // The figure is kept, only its subject withheld (subject_unpaired): never counted
+    // among figures left out.
+    bool kept = false;
   };
   LeftOutReason left_out_reason(std::string_view rule_name) const;
   std::string negative_rule;
