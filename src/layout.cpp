@@ -304,14 +304,21 @@ class ContainedChars {
 // credit is cut off its end by furniture.credit_in_line). Set in or flush alike: pages
 // set captions in as they set paragraphs (　　白沙乡投资2600万元建成的农产品冷链物流中心。
 // （记者　王磊　摄） read as text counted the body's 2600万元 twice).
-bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRules::CaptionShape& shape) {
+// A line set flush right under a paragraph set in (flush_under_set_in) may be longer:
+// 河湾乡投资1800万元建成的农产品冷链物流中心。该中心年储藏能力5000吨，辐射周边12个村。
+// （通讯员　张敏　摄） under 　　去年，河湾乡投资1800万元建成… was text, its 1800万元 counted
+// twice (--summary), without a word.
+bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRules::CaptionShape& shape,
+                    bool flush_under_set_in) {
   if (shape.max_chars == 0 || line.bulleted) return true;
-  if (line.body.size() > shape.max_chars) return false;
+  bool flush = flush_under_set_in && !line.indented && shape.flush_max_chars > 0;
+  if (line.body.size() > (flush ? shape.flush_max_chars : shape.max_chars)) return false;
   size_t sentences = 0, clauses = 0;
   for (uint32_t k = line.body.start; k < line.body.end; ++k) {
     sentences += in_set(shape.sentence_ends, view[k]);
     clauses += in_set(shape.clause_marks, view[k]);
   }
+  if (flush) return sentences <= shape.flush_max_sentences && clauses <= shape.flush_max_clauses;
   return sentences <= shape.max_sentences && clauses <= shape.max_clauses;
 }
 
@@ -321,7 +328,7 @@ bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRule
 // instructions a line that passed the filters, 13% of a run, for the rules filtered
 // out too.
 std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules,
-                                const FurnitureFilter& filter, Matchers& ms, bool at_top) {
+                                const FurnitureFilter& filter, Matchers& ms, bool at_top, bool flush_under_set_in) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return {};
   bool ends_sentence = rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos;
   if (ends_sentence && !rules.furniture_any_sentence_end) return {};
@@ -348,7 +355,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   for (uint32_t k : order) {
     if (!candidate(k)) continue;
     if (!us) us = unicode_of(body);
-    if (bounded(ms.at(k), *us, true) && caption_shaped(view, line, rules.furniture_caption[k])) return rules.furniture[k].name;
+    if (bounded(ms.at(k), *us, true) && caption_shaped(view, line, rules.furniture_caption[k], flush_under_set_in)) return rules.furniture[k].name;
   }
   return {};
 }
@@ -771,7 +778,11 @@ struct LineStream::State {
   // The line [from, to) laid out and marked, added to the pending lines.
   void add_line(size_t from, size_t to) {
     Line line = line_at(view, changes, changed, from, to, rules, enumerator_starts);
-    if (!line.blank) line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, text_lines == 0);
+    if (!line.blank) {
+      const Line* a = above();
+      bool flush_under_set_in = a && a->indented && is_text_line(*a);
+      line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, text_lines == 0, flush_under_set_in);
+    }
     if (is_text_line(line)) cut_edge(view, line, rules, edge);
     if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
     mark_list(view, line, rules, list, list_max);

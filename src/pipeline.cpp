@@ -24,6 +24,15 @@
 
 namespace digestx {
 
+// A figure kept whose subject a facts.json rule left out (subject.list_unpaired: 3个 of
+// 新建党群服务中心、便民服务站3个、10个) is told as a figure left out is, by the rule's code
+// and message.
+NumberRules::LeftOutReason left_out_reason(const Rules& rules, std::string_view rule) {
+  for (const FactPatternRules::CombineRule& c : rules.facts.combinations)
+    if (!c.warning.empty() && c.name == rule) return {"subject_unpaired", c.warning + " (" + c.name + ")", true};
+  return rules.numbers.left_out_reason(rule);
+}
+
 namespace {
 
 Span shifted(Span s, uint32_t by) { return {s.start + by, s.end + by}; }
@@ -290,23 +299,28 @@ void warn_joined(Document& doc, const std::vector<Fact>& facts) {
 // 40-digit codes must not give a million warnings).
 constexpr size_t kMaxFigureWarnings = 100;
 
-void warn_left_out(const std::vector<Refusal>& left_out, const NumberRules& numbers, std::vector<Warning>& warnings) {
-  std::vector<std::pair<std::string, size_t>> counts;  // per code, in order of first sight
-  auto count_of = [&](const std::string& code) -> size_t& {
-    for (auto& c : counts)
-      if (c.first == code) return c.second;
-    return counts.emplace_back(code, 0).second;
+void warn_left_out(const std::vector<Refusal>& left_out, const Rules& rules, std::vector<Warning>& warnings) {
+  struct Count {
+    std::string code;
+    size_t count;
+    bool kept;  // figures kept, their subject withheld (subject_unpaired)
   };
+  std::vector<Count> counts;  // per code, in order of first sight
   for (const Refusal& r : left_out) {
-    NumberRules::LeftOutReason why = numbers.left_out_reason(r.rule);
-    if (++count_of(why.code) > kMaxFigureWarnings) continue;
+    NumberRules::LeftOutReason why = left_out_reason(rules, r.rule);
+    auto c = std::find_if(counts.begin(), counts.end(), [&](const Count& n) { return n.code == why.code; });
+    if (c == counts.end()) c = counts.insert(counts.end(), {why.code, 0, why.kept});
+    if (++c->count > kMaxFigureWarnings) continue;
     warnings.push_back({why.code, std::move(why.message), true, r.span});
   }
-  for (const auto& [code, count] : counts)
-    if (count > kMaxFigureWarnings)
-      warnings.push_back({code,
-                          std::to_string(count - kMaxFigureWarnings) +
-                              " more figures left out for the same reason (only the first " +
+  // 140 figures of lists kept, their subjects withheld: "40 more figures kept with their
+  // subject withheld", never "left out" (they were counted as left out).
+  for (const Count& c : counts)
+    if (c.count > kMaxFigureWarnings)
+      warnings.push_back({c.code,
+                          std::to_string(c.count - kMaxFigureWarnings) +
+                              (c.kept ? " more figures kept with their subject withheld for the same reason (only the first "
+                                      : " more figures left out for the same reason (only the first ") +
                               std::to_string(kMaxFigureWarnings) + " are listed)",
                           false, {}});
 }
@@ -543,7 +557,7 @@ Document extract_text(std::u32string text, SourceInfo source, const Rules& rules
   doc.units.reserve(units.size());
   for (UnitText& t : units) doc.units.push_back(with_heading(t, doc.markup));
   fill_units(doc, units, doc.units.data(), rules, options, too_large);
-  warn_left_out(too_large, rules.numbers, doc.warnings);
+  warn_left_out(too_large, rules, doc.warnings);
   return doc;
 }
 
@@ -752,7 +766,7 @@ void StreamedDocument::release(size_t i) {
 void StreamedDocument::finish() {
   if (finished_) return;
   finished_ = true;
-  warn_left_out(too_large_, rules_->numbers, doc.warnings);
+  warn_left_out(too_large_, *rules_, doc.warnings);
   doc.warnings.insert(doc.warnings.end(), trailing_warnings.begin(), trailing_warnings.end());
   std::vector<Refusal>().swap(too_large_);
 }

@@ -390,8 +390,15 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       r.furniture_page_top.push_back(n.opt("page_top") && n.at("page_top").boolean());
       r.furniture_caption.emplace_back();
       if (auto cap = n.opt("caption")) {
-        cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks"});
+        cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks",
+                   "flush_under_set_in"});
         LayoutRules::CaptionShape& c = r.furniture_caption.back();
+        if (auto fl = cap->opt("flush_under_set_in")) {
+          fl->keys({"_doc", "max_chars", "max_sentences", "max_clauses"});
+          c.flush_max_chars = size_t(fl->at("max_chars").integer(1, 200));
+          c.flush_max_sentences = size_t(fl->at("max_sentences").integer(0, 20));
+          c.flush_max_clauses = size_t(fl->at("max_clauses").integer(0, 20));
+        }
         c.max_chars = size_t(cap->at("max_chars").integer(1, 200));
         c.max_sentences = size_t(cap->at("max_sentences").integer(0, 20));
         c.max_clauses = size_t(cap->at("max_clauses").integer(0, 20));
@@ -1845,18 +1852,23 @@ FP::CombineRule load_combination(const Node& n, const KindRegistry& kinds) {
   using C = FP::Combination;
   static const std::map<std::string, C> names = {
       {"fixed_figure", C::fixed_figure}, {"bounds", C::bounds}, {"respectively", C::respectively},
-      {"parts", C::parts}, {"sum", C::sum}};
+      {"parts", C::parts}, {"sum", C::sum}, {"unpaired", C::unpaired}};
   static const CombineShape shapes[] = {
       {C::fixed_figure, {"X"}, "fixed_figure takes [\"fixed_word\"]"},
       {C::bounds, {"FF", "FwF", "FWF"}, "bounds takes [{\"fact\": [...]}, {\"words\": [...]} (may be optional), {\"fact\": [...]}]"},
       {C::respectively, {"NWL", "NWCL"},
        "respectively takes [\"noun_list\", {\"words\": [...]}, \"copulas\" (may be left out), \"fact_list\"]"},
       {C::parts, {"FW"}, "parts takes [\"fact\", {\"words\": [...]}]"},
-      {C::sum, {"WF"}, "sum takes [{\"words\": [...]}, \"fact\"]"}};
-  n.keys({"name", "pattern", "produce", "parallel_clauses"});
+      {C::sum, {"WF"}, "sum takes [{\"words\": [...]}, \"fact\"]"},
+      {C::unpaired, {"L"}, "unpaired takes [\"fact_list\"]"}};
+  n.keys({"name", "pattern", "produce", "parallel_clauses", "warning"});
   FP::CombineRule c;
   c.name = n.at("name").str();
-  c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively, parts, sum)");
+  c.produce = named(n.at("produce"), names, "unknown production (fixed_figure, bounds, respectively, parts, sum, unpaired)");
+  if (auto w = n.opt("warning")) {
+    if (c.produce != C::unpaired) w->fail("warning only for unpaired");
+    c.warning = w->str();
+  }
   if (auto p = n.opt("parallel_clauses")) {
     if (c.produce != C::parts) p->fail("parallel_clauses only for parts");
     p->keys({"name", "breaks", "breaks_after_colon", "verbs", "max_lead_chars", "kinds", "not_qualifiers"});

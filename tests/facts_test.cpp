@@ -127,6 +127,11 @@ TEST_P(CombinationTable, NamesTheRule) {
     if (w.contains("subject"))
       EXPECT_EQ(f.subject.empty() ? std::string() : slice(text, f.subject), text_or_null(w.at("subject"))) << wtext;
     if (w.contains("aspect")) EXPECT_EQ(f.aspect, text_or_null(w.at("aspect"))) << wtext;
+    if (w.contains("warned")) {  // a warning names the figure's span (subject.list_unpaired)
+      bool warned = std::any_of(line.left_out.begin(), line.left_out.end(),
+                                [&](const Refusal& r) { return r.span.start == f.span.start && r.span.end == f.span.end; });
+      EXPECT_EQ(warned, w.at("warned").get<bool>()) << wtext;
+    }
     if (w.contains("part_of"))  // the text of the whole the figure lies in, or null
       EXPECT_EQ(f.part_of.empty() ? std::string() : slice(text, f.part_of), text_or_null(w.at("part_of"))) << wtext;
     if (w.contains("range")) {

@@ -20,6 +20,23 @@ const char* kDigest =
     "# 标题\n\n## ——某市2022年度书记述职报告摘登\n\n### 海棠区委书记鲁正兰: 开拓\n\n"
     "去年,海棠区监测舆情信息17.4万余条，办结率94.93%。今年,将推进\"引号\\和\t制表\"工作。";
 
+// Past 100 subject_unpaired warnings the count of the rest says the figures were kept,
+// their subjects withheld: it said "left out", and they were in the output.
+TEST(Output, WithheldSubjectsOverflowKept) {
+  std::string text = "2024年度述职摘登\n\n■城关镇党委书记　张三\n\n";
+  for (int k = 0; k < 120; ++k)
+    text += "　　去年，新建党群服务中心、便民服务站" + std::to_string(k + 3) + "个、" + std::to_string(k + 10) + "个。\n";
+  auto j = run(text);
+  size_t warned = 0;
+  std::string last;
+  for (const auto& w : j["warnings"])
+    if (w["code"] == "subject_unpaired") ++warned, last = w["message"];
+  EXPECT_EQ(warned, 101u);
+  EXPECT_EQ(last.rfind("20 more figures kept with their subject withheld", 0), 0u) << last;
+  EXPECT_EQ(last.find("left out"), std::string::npos) << last;
+  EXPECT_EQ(j["units"][0]["facts"].size(), 240u);
+}
+
 TEST(Output, ContractFields) {
   auto j = run(kDigest);
   EXPECT_EQ(j["format"], "digestx/1");

@@ -128,6 +128,9 @@ struct LineAnalysis {
   std::vector<Refusal> left_out;
   std::vector<Refusal> refused;       // explain: numerals not taken, with the refusing rule
 };
+// Why a figure of `left_out` is warned: its code and message (figure_damaged, …; a
+// subject left out by facts.json subject.list_unpaired: subject_unpaired).
+NumberRules::LeftOutReason left_out_reason(const Rules& rules, std::string_view rule);
 // `organization`: the unit whose text the line is (桃坪乡党委), for its own place.
 LineAnalysis analyse_line(std::u32string line, const Rules& rules, bool explain = false,
                           std::u32string_view organization = {});

@@ -194,6 +194,8 @@ struct LayoutRules {
   struct CaptionShape {
     size_t max_chars = 0, max_sentences = 0, max_clauses = 0;
     std::u32string sentence_ends, clause_marks;
+    // A line set flush right under a text line set in: a caption up to these (0: as above).
+    size_t flush_max_chars = 0, flush_max_sentences = 0, flush_max_clauses = 0;
   };
   std::vector<CaptionShape> furniture_caption;
   // Furniture at the end or the start of a text line, cut off its words (全年接待游客（下转
@@ -663,6 +665,9 @@ struct NumberRules {
   // the rule named. One answer for the document's warnings and `digestx numbers`.
   struct LeftOutReason {
     std::string code, message;
+    // The figure is kept, only its subject withheld (subject_unpaired): never counted
+    // among figures left out.
+    bool kept = false;
   };
   LeftOutReason left_out_reason(std::string_view rule_name) const;
   std::string negative_rule;
@@ -1253,7 +1258,7 @@ struct FactPatternRules {
   // and its figures (城市、农村低保标准分别提高到每人每月780元、620元: 提高到每人每月).
   // Each production takes one shape of items.
   enum class CombineItem : uint8_t { fact, words, fixed_word, noun_list, fact_list, copulas };
-  enum class Combination : uint8_t { fixed_figure, bounds, respectively, parts, sum };
+  enum class Combination : uint8_t { fixed_figure, bounds, respectively, parts, sum, unpaired };
   struct CombineItemRule {
     CombineItem item = CombineItem::fact;
     bool optional = false;
@@ -1278,6 +1283,7 @@ struct FactPatternRules {
     std::vector<CombineItemRule> items;
     Combination produce = Combination::bounds;
     std::optional<ParallelClauses> parallel;
+    std::string warning;  // unpaired only: the message of the warning on a subject left out
   };
   std::vector<CombineRule> combinations;
   // The qualifier a numeral carries inside (十余万: more_than) given to its fact.

@@ -52,6 +52,7 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   OutputOptions oo;
   oo.explain = explain;
   size_t found = 0, line_number = 0, left_out = 0;
+  size_t more_left_out = 0, more_withheld = 0;  // past kMaxLeftOutMessages: figures lost, subjects withheld
   std::string out;
   for_each_line(text, [&](std::u32string_view text_line) {
     LineAnalysis line = analyse_line(std::u32string(text_line), *rules, explain);
@@ -61,9 +62,10 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
     // (2,3000名), is missing from the line's numbers: say where, and why, for the first
     // kMaxLeftOutMessages of them.
     for (const Refusal& r : line.left_out) {
-      if (++left_out > kMaxLeftOutMessages || o.quiet) continue;  // -q: errors only, as extract
+      NumberRules::LeftOutReason why = left_out_reason(*rules, r.rule);
+      if (++left_out > kMaxLeftOutMessages) ++(why.kept ? more_withheld : more_left_out);
+      if (left_out > kMaxLeftOutMessages || o.quiet) continue;  // -q: errors only, as extract
       Span s = r.span;
-      NumberRules::LeftOutReason why = rules->numbers.left_out_reason(r.rule);
       complain(input + ": line " + std::to_string(line_number) + ", characters [" + std::to_string(s.start) + ", " +
                std::to_string(s.end) + "): " + why.code + ": " + why.message);
     }
@@ -76,8 +78,11 @@ int run_numbers(Options o, std::shared_ptr<const Rules> rules) {
   });
   put(out);
   sink.commit();
-  if (left_out > kMaxLeftOutMessages && !o.quiet)
-    complain(input + ": " + std::to_string(left_out - kMaxLeftOutMessages) + " more figures left out (unrepresentable or damaged)");
+  // A figure of a list kept, its subject withheld (subject_unpaired), is no figure left out.
+  if (more_left_out > 0 && !o.quiet)
+    complain(input + ": " + std::to_string(more_left_out) + " more figures left out (unrepresentable or damaged)");
+  if (more_withheld > 0 && !o.quiet)
+    complain(input + ": " + std::to_string(more_withheld) + " more figures kept with their subject withheld (subject_unpaired)");
   return found > 0 ? 0 : 1;
 }
 
