@@ -150,9 +150,29 @@ Lexicon::Match FactText::unit_at(size_t p) const {
   return memo.m;
 }
 
+// A unit with a cue (quantities.json `cued`) is one here only in its context: 得分96.5分 is
+// a score, 9时30分, 3分28秒 and a 分 with no word of a score in its sentence are not
+// (电价每千瓦时降低2分 is a price): their figure stays bare, refused, as before.
+bool FactText::cue_fits(const QuantityRules::Unit::Cue& cue, size_t p, size_t len) const {
+  if (p == 0 || (cue.arabic_only && !is_ascii_digit(s_[p - 1]))) return false;
+  if (p + len < s_.size() && cue.not_before_chars.find(s_[p + len]) != std::u32string::npos) return false;
+  size_t b = p;  // the figure's first character: digits and their point or commas
+  while (b > 0 && (is_ascii_digit(s_[b - 1]) || s_[b - 1] == '.' || s_[b - 1] == ',')) --b;
+  if (b > 0 && cue.not_after_chars.find(s_[b - 1]) != std::u32string::npos) return false;
+  constexpr size_t kMaxSentence = 400;
+  size_t start = b;
+  while (start > 0 && b - start < kMaxSentence && cue.sentence_breaks.find(s_[start - 1]) == std::u32string::npos) --start;
+  for (size_t k = start; k < b; ++k)
+    if (auto w = cue.words.longest_at(s_, k); w && k + w.len <= b) return true;
+  return false;
+}
+
 Lexicon::Match FactText::find_unit_at(size_t p) const {
   auto u = word_at(q_.unit_words, p);
-  if (!u) return u;
+  if (!u) {
+    u = word_at(q_.cued_unit_words, p);
+    if (!u || !cue_fits(*q_.units[size_t(u.value)].cued, p, u.len)) return {};
+  }
   auto blocked = word_at(q_.not_units, p);
   // 个人 blocks 个 (先进个人), unless a noun starts inside it after the unit and runs past
   // it (quantities.json not_unit_overlaps): 5个人民法庭 is 5个 + 人民法庭.
