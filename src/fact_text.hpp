@@ -162,7 +162,7 @@ class FactText {
   static constexpr size_t kUnitMemoSize = 16;
   mutable std::array<UnitMemo, kUnitMemoSize> unit_memo_{};
   Lexicon::Match find_unit_at(size_t p) const;
-  bool cue_fits(const QuantityRules::Unit::Cue& cue, size_t p, size_t len) const;
+  bool cue_fits(const QuantityRules::Unit::Cue& cue, size_t p, size_t len, bool chain) const;
   void read_lists() const;
   mutable std::vector<ListLinks> list_links_;
 };

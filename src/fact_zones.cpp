@@ -52,11 +52,15 @@ bool ExclusionZones::campaign_name(const Numeral& n) const {
   if (c.name.empty() || n.end != n.begin + 1 || !in_set(c.numerals, s[n.begin])) return false;
   if (!quote_rule(n.begin, n.end).empty()) return false;  // “万人助万企”: a quoted name, kind name
   if (n.begin > 0 && in_set(c.not_after_chars, s[n.begin - 1])) return false;
+  // A verb that launches a campaign right before it (开展, 实施) for a name closed by 活动,
+  // 行动…: 组织百名党员参加植树活动, 选派千名干部下基层开展帮扶活动 count the people who
+  // took part (review of probe 12b). A second bare numeral pairs without one (组织千名干部进万家).
+  const bool launched = bool(c.after_verbs.longest_ending_at(s, n.begin));
   auto unit = c.units.longest_at(s, n.end);
   if (!unit) return false;
   for (size_t k = n.end + unit.len; k < s.size() && k <= n.end + unit.len + c.max_chars; ++k) {
-    if (in_set(c.breaks, s[k])) return false;
-    if (c.words.longest_at(s, k)) return true;
+    if (in_set(c.breaks, s[k]) || c.not_between.longest_at(s, k)) return false;
+    if (c.words.longest_at(s, k)) return launched;
     // 千名干部进万家: a second bare 百/千/万 answers the first (not 增收万元, 2万户).
     if (c.paired && in_set(c.numerals, s[k]) && !t_.r_.numbers.info(s[k - 1]) && !is_ascii_digit(s[k - 1]) &&
         (k + 1 >= s.size() || !c.not_paired_before.longest_at(s, k + 1)))
@@ -171,7 +175,9 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
   // rule's counted_after (召开3次全会: three plenaries held, a count).
   if (auto m = x.set_phrases.longest_at(s, e); m && !t_.r_.numbers.info(s[e]) && !is_ascii_digit(s[e])) {
     const Lexicon& counted = *x.set_phrase_counted_after[size_t(m.value)];
-    if (!counted.empty() && counted.longest_ending_at(s, b)) return {};
+    // ... unless the session's work follows (召开三次全会精神宣讲会: a meeting on its spirit).
+    const Lexicon& named = *x.set_phrase_named_before[size_t(m.value)];
+    if (!counted.empty() && counted.longest_ending_at(s, b) && !named.longest_at(s, e + m.len)) return {};
     return x.set_phrase_rules[size_t(m.value)];
   }
   return {};

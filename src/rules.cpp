@@ -1436,12 +1436,17 @@ QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   }
   if (auto a = n.opt("add")) u.add = a->decimal();
   if (auto c = n.opt("cued")) {
-    c->keys({"arabic_only", "not_after_chars", "not_before_chars", "sentence_breaks", "words"});
+    c->keys({"_doc", "arabic_only", "not_after_chars", "not_before_chars", "sentence_breaks", "clause_breaks", "words", "han_after",
+             "after_scored_clause", "max_chars"});
     auto cue = std::make_shared<QuantityRules::Unit::Cue>();
     cue->arabic_only = c->at("arabic_only").boolean();
     cue->not_after_chars = c->at("not_after_chars").text();
     cue->not_before_chars = c->at("not_before_chars").text();
     cue->sentence_breaks = c->at("sentence_breaks").text();
+    cue->clause_breaks = c->at("clause_breaks").text();
+    add_words(cue->han_after, c->at("han_after"), 0);
+    cue->after_scored_clause = c->at("after_scored_clause").boolean();
+    cue->max_chars = size_t(c->at("max_chars").integer(1, 10000));
     add_words(cue->words, c->at("words"), 0);
     u.cued = std::move(cue);
   }
@@ -1597,7 +1602,10 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "unit_prefix", "indefinite_one",
              "place_names", "versions", "urls", "institution_names", "unit_labels", "campaign_names"});
   if (auto c = root.opt("campaign_names")) {
-    c->keys({"name", "numerals", "units", "not_after_chars", "words", "max_chars", "breaks", "paired", "not_paired_before"});
+    c->keys({"name", "_doc", "_paired", "_after_verbs", "numerals", "units", "not_after_chars", "words", "max_chars", "breaks", "paired",
+             "not_paired_before", "after_verbs", "not_between"});
+    add_words(r.campaign.after_verbs, c->at("after_verbs"), 0);
+    add_words(r.campaign.not_between, c->at("not_between"), 0);
     r.campaign.paired = c->at("paired").boolean();
     add_words(r.campaign.not_paired_before, c->at("not_paired_before"), 0);
     r.campaign.name = c->at("name").str();
@@ -1628,7 +1636,7 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
   for (const Node& n : root.at("set_phrases").list()) {
-    n.keys({"name", "words", "in_a_name", "counted_after"});
+    n.keys({"name", "_doc", "words", "in_a_name", "counted_after", "named_before"});
     add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
     r.set_phrase_rules.push_back(n.at("name").str());
     auto in_name = n.opt("in_a_name");
@@ -1636,6 +1644,9 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
     auto counted = std::make_shared<Lexicon>();
     if (auto c = n.opt("counted_after")) add_words(*counted, *c, 0);
     r.set_phrase_counted_after.push_back(std::move(counted));
+    auto named = std::make_shared<Lexicon>();
+    if (auto c = n.opt("named_before")) add_words(*named, *c, 0);
+    r.set_phrase_named_before.push_back(std::move(named));
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);

@@ -759,7 +759,11 @@ struct QuantityRules {
       std::u32string not_after_chars;   // right before the figure: 9时30分
       std::u32string not_before_chars;  // right after the word: 3分28秒
       std::u32string sentence_breaks;   // where the sentence the cue is looked for in starts
-      Lexicon words;                    // one of them in that sentence, before the figure
+      std::u32string clause_breaks;     // where the figure's own clause starts (the cue is looked for in it)
+      Lexicon words;                    // one of them in that clause, before the figure
+      Lexicon han_after;                // a Han character right after the word must start one of these (分以上; not 分钱, 分场)
+      bool after_scored_clause = false; // or the clause before ends in a cued figure whose clause holds a word
+      size_t max_chars = 400;           // the look-back for the clause, at most
     };
     std::shared_ptr<const Cue> cued;
   };
@@ -873,6 +877,8 @@ struct ExclusionRules {
   // holding (counted_after): 召开3次全会 counts three plenaries, 十四届三次全会 names one.
   // Each rule's words; an empty lexicon for a rule without them.
   std::vector<std::shared_ptr<const Lexicon>> set_phrase_counted_after;
+  // Not counted when one of these follows the phrase: 召开三次全会精神宣讲会 names the session.
+  std::vector<std::shared_ptr<const Lexicon>> set_phrase_named_before;
   Lexicon set_phrases;  // value: index into set_phrase_rules
   bool refuses_inside_a_name(std::string_view rule) const {
     for (size_t k = 0; k < set_phrase_rules.size(); ++k)
@@ -908,6 +914,8 @@ struct ExclusionRules {
     size_t max_chars = 0;
     bool paired = false;         // a second bare 百/千/万 in the window closes it too: 千名干部进万家
     Lexicon not_paired_before;   // …but not one before these: 增收万元
+    Lexicon after_verbs;   // one of them right before the numeral (开展百名…, 实施千名…)
+    Lexicon not_between;   // none of them between the measure word and the closing word (参加, 走访)
   };
   CampaignNames campaign;
   Lexicon unit_label_words;     // 单位 (before a colon)
