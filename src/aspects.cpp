@@ -163,7 +163,9 @@ bool first_in_clause(const AspectInput& in, const KindRegistry& kinds) {
     case Where::sentence:
       return around.occurs(c.words, c.words_bit,
                            std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0), in.begin);
-    case Where::near: return near(in, c, clause);
+    // followed_by, where given, must stand right after the figure too: 前移2个位次
+    // (aspect.change.rank_places), not 前进2个村.
+    case Where::near: return near(in, c, clause) && (c.followed_by.empty() || c.followed_by.longest_at(in.text, in.end));
     case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
     case Where::follows: return follows(in, c);
     case Where::per_unit: return per_unit(in, all.quantities);

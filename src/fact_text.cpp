@@ -162,9 +162,36 @@ Lexicon::Match FactText::unit_at(size_t p) const {
   return memo.m;
 }
 
+// A unit with a cue (quantities.json `cued`) is one here only in its context: 得分96.5分 is
+// a score; 9时30分, 3分28秒, 1分钱, 5分场 and a 分 with no word of a score in its own clause
+// are not (经评估，电价每千瓦时下调3分 is a price: 评估 is no word of a score, and it stands
+// in another clause). Their figure stays bare, refused, as before. `chain`: the clause
+// before may lend its cue when it ends in a score itself (综合得分93.8分，较上年提高4.6分).
+bool FactText::cue_fits(const QuantityRules::Unit::Cue& cue, size_t p, size_t len, bool chain) const {
+  if (p == 0 || (cue.arabic_only && !is_ascii_digit(s_[p - 1]))) return false;
+  if (p + len < s_.size() && cue.not_before_chars.find(s_[p + len]) != std::u32string::npos) return false;
+  if (p + len < s_.size() && is_han(s_[p + len]) && !cue.han_after.longest_at(s_, p + len)) return false;
+  size_t b = p;  // the figure's first character: digits and their point or commas
+  while (b > 0 && (is_ascii_digit(s_[b - 1]) || s_[b - 1] == '.' || s_[b - 1] == ',')) --b;
+  if (b > 0 && cue.not_after_chars.find(s_[b - 1]) != std::u32string::npos) return false;
+  size_t start = b;
+  while (start > 0 && b - start < cue.max_chars && cue.clause_breaks.find(s_[start - 1]) == std::u32string::npos) --start;
+  for (size_t k = start; k < b; ++k)
+    if (auto w = cue.words.longest_at(s_, k); w && k + w.len <= b) return true;
+  // The clause before ends in the same unit after digits, itself a score by its own clause.
+  if (!chain || !cue.after_scored_clause || start < len + 2) return false;
+  if (cue.sentence_breaks.find(s_[start - 1]) != std::u32string::npos) return false;
+  size_t q = start - 1 - len;
+  if (s_.compare(q, len, s_, p, len) != 0) return false;
+  return cue_fits(cue, q, len, false);
+}
+
 Lexicon::Match FactText::find_unit_at(size_t p) const {
   auto u = word_at(q_.unit_words, p);
-  if (!u) return u;
+  if (!u) {
+    u = word_at(q_.cued_unit_words, p);
+    if (!u || !cue_fits(*q_.units[size_t(u.value)].cued, p, u.len, true)) return {};
+  }
   auto blocked = word_at(q_.not_units, p);
   // 个人 blocks 个 (先进个人), unless a noun starts inside it after the unit and runs past
   // it (quantities.json not_unit_overlaps): 5个人民法庭 is 5个 + 人民法庭.

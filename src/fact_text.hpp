@@ -173,6 +173,7 @@ class FactText {
   Memos& memos_;
   uint64_t memo_tag_;
   Lexicon::Match find_unit_at(size_t p) const;
+  bool cue_fits(const QuantityRules::Unit::Cue& cue, size_t p, size_t len, bool chain) const;
   void read_lists() const;
   mutable std::vector<ListLinks> list_links_;
 };
@@ -209,6 +210,7 @@ class ExclusionZones {
   std::string_view set_phrase_rule(size_t b, size_t e) const;
   bool is_version(const Numeral& n) const;
   bool unit_label_before(const Numeral& n) const;
+  bool campaign_name(const Numeral& n) const;
   static const Zone* zone_at(const std::vector<Zone>& zones, size_t pos);
 
   const FactText& t_;

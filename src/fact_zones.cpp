@@ -20,7 +20,9 @@ std::string_view ExclusionZones::refusal(const Numeral& n) const {
   if (zone_at(urls_, n.begin)) return x.url_rule;
   if (unit_label_before(n)) return x.unit_label_rule;
   if (const Zone* z = zone_at(institutions_, n.begin)) return x.institution_names[z->rule].name;
-  return set_phrase_rule(n.begin, n.end);
+  if (auto set = set_phrase_rule(n.begin, n.end); !set.empty()) return set;
+  if (campaign_name(n)) return x.campaign.name;
+  return {};
 }
 
 // exclusions.json unit_labels: a numeral of magnitudes alone (千, 百万) right after a unit
@@ -38,6 +40,34 @@ bool ExclusionZones::unit_label_before(const Numeral& n) const {
   --p;
   while (p > 0 && is_space(s[p - 1])) --p;
   return bool(x.unit_label_words.longest_ending_at(s, p));
+}
+
+// exclusions.json campaign_names: a bare 百, 千 or 万 (no digit, no 一 before it) and a
+// measure word opening the name of a campaign, unquoted, that a word of campaigns closes
+// further on in its clause: 开展百名书记讲党课活动, 实施千名党员进万家行动 (they came out as
+// counts of 100 and 1000 people, summable, without a word). Not after a bound (上千名党员
+// 参与活动: more than a thousand) nor where no such word follows (选派百名干部驻村 stays a count).
+bool ExclusionZones::campaign_name(const Numeral& n) const {
+  const auto& c = t_.x_.campaign;
+  const std::u32string_view s = t_.s_;
+  if (c.name.empty() || n.end != n.begin + 1 || !in_set(c.numerals, s[n.begin])) return false;
+  if (!quote_rule(n.begin, n.end).empty()) return false;  // “万人助万企”: a quoted name, kind name
+  if (n.begin > 0 && in_set(c.not_after_chars, s[n.begin - 1])) return false;
+  // A verb that launches a campaign right before it (开展, 实施) for a name closed by 活动,
+  // 行动…: 组织百名党员参加植树活动, 选派千名干部下基层开展帮扶活动 count the people who
+  // took part (review of probe 12b). A second bare numeral pairs without one (组织千名干部进万家).
+  const bool launched = bool(c.after_verbs.longest_ending_at(s, n.begin));
+  auto unit = c.units.longest_at(s, n.end);
+  if (!unit) return false;
+  for (size_t k = n.end + unit.len; k < s.size() && k <= n.end + unit.len + c.max_chars; ++k) {
+    if (in_set(c.breaks, s[k]) || c.not_between.longest_at(s, k)) return false;
+    if (c.words.longest_at(s, k)) return launched;
+    // 千名干部进万家: a second bare 百/千/万 answers the first (not 增收万元, 2万户).
+    if (c.paired && in_set(c.numerals, s[k]) && !t_.r_.numbers.info(s[k - 1]) && !is_ascii_digit(s[k - 1]) &&
+        (k + 1 >= s.size() || !c.not_paired_before.longest_at(s, k + 1)))
+      return true;
+  }
+  return false;
 }
 
 std::string_view ExclusionZones::name_rule(const Numeral& n, size_t b) const {
@@ -142,9 +172,15 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
     auto m = markers.longest_at(s, b - k);
     if (m && b - k + m.len > b) return t_.r_.periods.markers[size_t(m.value)].name;
   }
-  // A name that starts right after the numeral: 十五分钟生活圈.
-  if (auto m = x.set_phrases.longest_at(s, e); m && !t_.r_.numbers.info(s[e]) && !is_ascii_digit(s[e]))
+  // A name that starts right after the numeral: 十五分钟生活圈; not after a verb of its
+  // rule's counted_after (召开3次全会: three plenaries held, a count).
+  if (auto m = x.set_phrases.longest_at(s, e); m && !t_.r_.numbers.info(s[e]) && !is_ascii_digit(s[e])) {
+    const Lexicon& counted = *x.set_phrase_counted_after[size_t(m.value)];
+    // ... unless the session's work follows (召开三次全会精神宣讲会: a meeting on its spirit).
+    const Lexicon& named = *x.set_phrase_named_before[size_t(m.value)];
+    if (!counted.empty() && counted.longest_ending_at(s, b) && !named.longest_at(s, e + m.len)) return {};
     return x.set_phrase_rules[size_t(m.value)];
+  }
   return {};
 }
 

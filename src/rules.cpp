@@ -1328,6 +1328,20 @@ void load_ambiguous_sign(const Node& root, NumberRules& r) {
   load("from_bottom", r.from_bottom);
 }
 
+// A ratio (师生比1:12): left out with a warning, as the contract has no kind for it.
+void load_ratio(const Node& root, NumberRules& r) {
+  auto n = root.opt("ratio");
+  if (!n) return;
+  n->keys({"_doc", "name", "warning", "chars", "clause_breaks", "words", "after_words"});
+  r.ratio.name = n->at("name").str();
+  r.ratio.warning = n->at("warning").str();
+  r.ratio.code = "figure_unrepresentable";
+  r.ratio.chars = n->at("chars").text();
+  r.ratio.not_after = n->at("clause_breaks").text();
+  add_words(r.ratio.words, n->at("words"), 0);
+  add_words(r.ratio.after_words, n->at("after_words"), 0);
+}
+
 // The spaced decimal point (12. 5%) and the kinds of damaged figures (2,3000名, 76 4%,
 // 1O0万元, 12。5%): optional, a rules directory without them reads as before.
 void load_damage_rules(const Node& root, NumberRules& r) {
@@ -1356,13 +1370,14 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   load("dotted_chain", r.damaged_dotted_chain);
   load("list_comma", r.damaged_list_comma);
   load_ambiguous_sign(root, r);
+  load_ratio(root, r);
 }
 
 void load_numbers(const Node& root, NumberRules& r) {
   root.keys({"digits", "small_units", "big_units", "tens", "decimal_point", "arabic", "negative", "approximate_inside",
              "approximate_digit", "leading_only", "never_alone", "half", "dozen", "exponent", "latin_multipliers", "fraction",
              "two_digits", "single_character", "not_numerals", "bare_big_unit", "digit_string", "approximate_range",
-             "spaced_point", "damaged", "ambiguous_sign"});
+             "spaced_point", "damaged", "ambiguous_sign", "ratio"});
   load_numeral_chars(root, r);
   Node ar = root.at("arabic");
   ar.keys({"name", "decimal_points", "thousands_separators", "fullwidth_separators", "space_separators", "max_digits"});
@@ -1467,7 +1482,7 @@ const std::set<std::string> kQualifiers = {"more_than", "nearly", "about", "at_l
 
 QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value", "multiply_if_below", "decimal_after",
-          "value", "qualifier", "add"});
+          "value", "qualifier", "add", "cued"});
   QuantityRules::Unit u;
   u.name = n.at("name").str();
   u.kind = known_kind(n.at("kind"), kinds);
@@ -1489,6 +1504,21 @@ QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
     u.qualifier = q->str();
   }
   if (auto a = n.opt("add")) u.add = a->decimal();
+  if (auto c = n.opt("cued")) {
+    c->keys({"_doc", "arabic_only", "not_after_chars", "not_before_chars", "sentence_breaks", "clause_breaks", "words", "han_after",
+             "after_scored_clause", "max_chars"});
+    auto cue = std::make_shared<QuantityRules::Unit::Cue>();
+    cue->arabic_only = c->at("arabic_only").boolean();
+    cue->not_after_chars = c->at("not_after_chars").text();
+    cue->not_before_chars = c->at("not_before_chars").text();
+    cue->sentence_breaks = c->at("sentence_breaks").text();
+    cue->clause_breaks = c->at("clause_breaks").text();
+    add_words(cue->han_after, c->at("han_after"), 0);
+    cue->after_scored_clause = c->at("after_scored_clause").boolean();
+    cue->max_chars = size_t(c->at("max_chars").integer(1, 10000));
+    add_words(cue->words, c->at("words"), 0);
+    u.cued = std::move(cue);
+  }
   return u;
 }
 
@@ -1503,7 +1533,9 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
              "parts_per", "money_parts", "fixed", "between", "shared_multiplier", "list_unit", "ordinal_list", "per_unit", "not_unit_overlaps",
              "decimal_after_not_before"});
   for (const Node& n : root.at("units").list()) {
-    add_words(r.unit_words, n.at("words"), int(r.units.size()));
+    // A unit with a cue (分) stays out of unit_words, which the numbers stage reads too
+    // (一分部署, 百分百 are no figures before a unit).
+    add_words(n.opt("cued") ? r.cued_unit_words : r.unit_words, n.at("words"), int(r.units.size()));
     r.units.push_back(load_unit(n, kinds));
   }
   for (const Node& n : root.at("prefixes").list()) {
@@ -1637,7 +1669,22 @@ char32_t single_char(const Node& n) {
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
   root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "unit_prefix", "indefinite_one",
-             "place_names", "versions", "urls", "institution_names", "unit_labels"});
+             "place_names", "versions", "urls", "institution_names", "unit_labels", "campaign_names"});
+  if (auto c = root.opt("campaign_names")) {
+    c->keys({"name", "_doc", "_paired", "_after_verbs", "numerals", "units", "not_after_chars", "words", "max_chars", "breaks", "paired",
+             "not_paired_before", "after_verbs", "not_between"});
+    add_words(r.campaign.after_verbs, c->at("after_verbs"), 0);
+    add_words(r.campaign.not_between, c->at("not_between"), 0);
+    r.campaign.paired = c->at("paired").boolean();
+    add_words(r.campaign.not_paired_before, c->at("not_paired_before"), 0);
+    r.campaign.name = c->at("name").str();
+    r.campaign.numerals = c->at("numerals").text();
+    add_words(r.campaign.units, c->at("units"), 0);
+    r.campaign.not_after_chars = c->at("not_after_chars").text();
+    add_words(r.campaign.words, c->at("words"), 0);
+    r.campaign.max_chars = size_t(c->at("max_chars").integer(1, 64));
+    r.campaign.breaks = c->at("breaks").text();
+  }
   if (auto names = root.opt("institution_names")) {
     for (const Node& n : names->list()) {
       n.keys({"name", "units", "bare_units", "words", "max_chars"});
@@ -1658,11 +1705,17 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
   for (const Node& n : root.at("set_phrases").list()) {
-    n.keys({"name", "words", "in_a_name"});
+    n.keys({"name", "_doc", "words", "in_a_name", "counted_after", "named_before"});
     add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
     r.set_phrase_rules.push_back(n.at("name").str());
     auto in_name = n.opt("in_a_name");
     r.set_phrase_in_a_name.push_back(in_name && in_name->boolean());
+    auto counted = std::make_shared<Lexicon>();
+    if (auto c = n.opt("counted_after")) add_words(*counted, *c, 0);
+    r.set_phrase_counted_after.push_back(std::move(counted));
+    auto named = std::make_shared<Lexicon>();
+    if (auto c = n.opt("named_before")) add_words(*named, *c, 0);
+    r.set_phrase_named_before.push_back(std::move(named));
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);
@@ -1953,6 +2006,8 @@ AspectRules::Cue load_aspect_cue(const Node& n, const KindRegistry& kinds, const
   }
   if (auto w = n.opt("not_after_cue")) add_words(c.not_after_cue, *w, 0);
   if (auto w = n.opt("not_before_cue")) add_words(c.not_before_cue, *w, 0);
+  // A near cue may ask for words right after the figure too (前移2个位次).
+  if (auto f = n.opt("followed_by"); f && c.where == Where::near) add_words(c.followed_by, *f, 0);
   // where unit: the units read; any other where: a limit to figures of these units
   // (每月召开党员大会2次: 次 per month is a frequency, 每月督查15个村 counts a set).
   if (c.where == Where::unit || n.opt("units"))

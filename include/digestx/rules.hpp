@@ -644,7 +644,7 @@ struct NumberRules {
   struct DamageRule {
     std::string name, warning, code = "figure_damaged";
     std::u32string chars, chars_before, not_after;
-    Lexicon words;
+    Lexicon words, after_words;
   };
   DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain,
       damaged_list_comma;
@@ -653,10 +653,15 @@ struct NumberRules {
   // (同比下降-1.2%: fell 1.2%, or fell by -1.2%, a rise?).
   DamageRule tolerance, negative_after_decrease;
   DamageRule from_bottom;  // 排名倒数第二: a rank counted from the last, which a rank's value cannot say
+  // 师生比1:12: a ratio, left out with a warning (figure_unrepresentable); `chars` its
+  // colons, `words` the words of a ratio before it in its clause (`not_after` ends the
+  // clause), `after_words` right after it (按1:1比例配套).
+  DamageRule ratio;
   // The damage rule of that name, or nullptr.
   const DamageRule* damage_rule(std::string_view name) const {
     for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop,
-                                 &damaged_dotted_chain, &damaged_list_comma, &tolerance, &negative_after_decrease, &from_bottom})
+                                 &damaged_dotted_chain, &damaged_list_comma, &tolerance, &negative_after_decrease, &from_bottom,
+                                 &ratio})
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
   }
@@ -761,9 +766,25 @@ struct QuantityRules {
     // gives the figure, and what it adds to it (0.5).
     std::string qualifier;
     std::optional<Decimal> add;
+    // A word that is a unit only in context (quantities.json `cued`): 分 is a score
+    // (综合考核得分96.5分) right after Arabic digits and with a cue word before it in its
+    // sentence; not a time (9时30分, 3分28秒) nor a price in fen (电价每千瓦时降低2分).
+    struct Cue {
+      bool arabic_only = false;
+      std::u32string not_after_chars;   // right before the figure: 9时30分
+      std::u32string not_before_chars;  // right after the word: 3分28秒
+      std::u32string sentence_breaks;   // where the sentence the cue is looked for in starts
+      std::u32string clause_breaks;     // where the figure's own clause starts (the cue is looked for in it)
+      Lexicon words;                    // one of them in that clause, before the figure
+      Lexicon han_after;                // a Han character right after the word must start one of these (分以上; not 分钱, 分场)
+      bool after_scored_clause = false; // or the clause before ends in a cued figure whose clause holds a word
+      size_t max_chars = 400;           // the look-back for the clause, at most
+    };
+    std::shared_ptr<const Cue> cued;
   };
   std::vector<Unit> units;
   Lexicon unit_words;  // value: index into units
+  Lexicon cued_unit_words;  // the words of units with a cue, looked up when no other unit stands there
   std::vector<Unit> prefixes;
   Lexicon prefix_words;  // value: index into prefixes
   // 百分之五, 千分之五 (numerals with a per_power): kind and unit, and the power of ten
@@ -867,6 +888,12 @@ struct ExclusionRules {
   // Per rule: its numeral is part of a name the noun phrase read back from a later
   // figure goes on over (开通24小时自助服务区3个 -> 24小时自助服务区).
   std::vector<bool> set_phrase_in_a_name;
+  // A set phrase that starts right after its numeral names nothing after a verb of
+  // holding (counted_after): 召开3次全会 counts three plenaries, 十四届三次全会 names one.
+  // Each rule's words; an empty lexicon for a rule without them.
+  std::vector<std::shared_ptr<const Lexicon>> set_phrase_counted_after;
+  // Not counted when one of these follows the phrase: 召开三次全会精神宣讲会 names the session.
+  std::vector<std::shared_ptr<const Lexicon>> set_phrase_named_before;
   Lexicon set_phrases;  // value: index into set_phrase_rules
   bool refuses_inside_a_name(std::string_view rule) const {
     for (size_t k = 0; k < set_phrase_rules.size(); ++k)
@@ -893,6 +920,19 @@ struct ExclusionRules {
   std::u32string every_after;
   std::string url_rule;  // numerals inside web addresses are no quantities
   std::string unit_label_rule;  // 金额单位：千元: what a table's bare figures count in, no figure
+  // A campaign named by a bare 百, 千 or 万 and a measure word, unquoted: 开展百名书记讲党课活动,
+  // 实施千名党员进万家行动 (exclusions.json campaign_names): no count of 100 or 1000.
+  struct CampaignNames {
+    std::string name;
+    std::u32string numerals, not_after_chars, breaks;
+    Lexicon units, words;
+    size_t max_chars = 0;
+    bool paired = false;         // a second bare 百/千/万 in the window closes it too: 千名干部进万家
+    Lexicon not_paired_before;   // …but not one before these: 增收万元
+    Lexicon after_verbs;   // one of them right before the numeral (开展百名…, 实施千名…)
+    Lexicon not_between;   // none of them between the measure word and the closing word (参加, 走访)
+  };
+  CampaignNames campaign;
   Lexicon unit_label_words;     // 单位 (before a colon)
   std::u32string unit_label_magnitudes;  // 十百千万亿: what the numeral after it is made of
   Lexicon url_starts;
