@@ -373,62 +373,9 @@ void load_furniture_extras(const Node& f, LayoutRules& r) {
   }
 }
 
-// Page furniture and complete lines (layout.json "furniture", "complete_line").
-void load_line_rules(const Node& root, LayoutRules& r) {
-  if (auto f = root.opt("furniture")) {
-    f->keys({"max_chars", "not_ending_with", "rules", "edge_rules", "running_header", "jumped_lines"});
-    r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
-    if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
-    r.furniture_first_any.any = false;
-    for (const Node& n : f->at("rules").list()) {
-      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end", "list_below", "page_top", "caption"});
-      r.furniture_list_below.push_back(0);
-      if (auto lb = n.opt("list_below")) {
-        lb->keys({"max_chars"});
-        r.furniture_list_below.back() = size_t(lb->at("max_chars").integer(1, 200));
-      }
-      r.furniture_page_top.push_back(n.opt("page_top") && n.at("page_top").boolean());
-      r.furniture_caption.emplace_back();
-      if (auto cap = n.opt("caption")) {
-        cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks",
-                   "flush_under_set_in"});
-        LayoutRules::CaptionShape& c = r.furniture_caption.back();
-        if (auto fl = cap->opt("flush_under_set_in")) {
-          fl->keys({"_doc", "max_chars", "max_sentences", "max_clauses"});
-          c.flush_max_chars = size_t(fl->at("max_chars").integer(1, 200));
-          c.flush_max_sentences = size_t(fl->at("max_sentences").integer(0, 20));
-          c.flush_max_clauses = size_t(fl->at("max_clauses").integer(0, 20));
-        }
-        c.max_chars = size_t(cap->at("max_chars").integer(1, 200));
-        c.max_sentences = size_t(cap->at("max_sentences").integer(0, 20));
-        c.max_clauses = size_t(cap->at("max_clauses").integer(0, 20));
-        c.sentence_ends = cap->at("sentence_ends").text();
-        c.clause_marks = cap->at("clause_marks").text();
-      }
-      r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
-      r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
-      r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
-      r.furniture_sentence_end.push_back(n.opt("sentence_end") && n.at("sentence_end").boolean());
-      r.furniture_any_sentence_end = r.furniture_any_sentence_end || r.furniture_sentence_end.back();
-      r.furniture_line_above.emplace_back();
-      if (auto above = n.opt("line_above")) {
-        above->keys({"max_chars", "not_holding"});
-        r.furniture_line_above.back().max_chars = size_t(above->at("max_chars").integer(1, 100));
-        r.furniture_line_above.back().not_holding = above->at("not_holding").text();
-      }
-      const generated::Prefilter* built_in = built_in_prefilter(n.at("regex").string_ref());
-      r.furniture_first.push_back(built_in ? prefilter_set(built_in->first) : first_chars(n.at("regex").text()));
-      r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
-      // A rule that names the characters its lines hold is tried on the lines that hold
-      // one (its first character may be any); the others keep the first-character test.
-      if (!r.furniture_contains.back().empty()) {
-        r.furniture_contains_any += r.furniture_contains.back();
-        for (char32_t c : r.furniture_contains.back()) r.furniture_contains_bits |= uint64_t(1) << (c & 63);
-      } else
-        r.furniture_first_any.add(r.furniture_first.back());
-    }
-    load_furniture_extras(*f, r);
-  }
+// Lines that are complete as they stand (layout.json "complete_line"): a section
+// heading, an enumerated line, a table row; joined to the next they made one line.
+void load_complete_lines(const Node& root, LayoutRules& r) {
   auto c = root.opt("complete_line");
   if (!c) return;
   c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label",
@@ -475,6 +422,72 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     r.fixed_width.tolerance_columns = size_t(fw->at("tolerance_columns").integer(0, 100));
     r.fixed_width.share_percent = size_t(fw->at("share_percent").integer(1, 100));
   }
+}
+
+// Page furniture and complete lines (layout.json "furniture", "complete_line").
+// A furniture rule's caption shape (layout.json "caption"), if it has one: 　　白沙乡投资
+// 2600万元建成的农产品冷链物流中心。（记者　王磊　摄） is a caption by its length,
+// sentences and clauses, set in or flush.
+void load_caption_shape(const Node& n, LayoutRules& r) {
+  r.furniture_caption.emplace_back();
+  if (auto cap = n.opt("caption")) {
+    cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks",
+               "flush_under_set_in"});
+    LayoutRules::CaptionShape& c = r.furniture_caption.back();
+    if (auto fl = cap->opt("flush_under_set_in")) {
+      fl->keys({"_doc", "max_chars", "max_sentences", "max_clauses"});
+      c.flush_max_chars = size_t(fl->at("max_chars").integer(1, 200));
+      c.flush_max_sentences = size_t(fl->at("max_sentences").integer(0, 20));
+      c.flush_max_clauses = size_t(fl->at("max_clauses").integer(0, 20));
+    }
+    c.max_chars = size_t(cap->at("max_chars").integer(1, 200));
+    c.max_sentences = size_t(cap->at("max_sentences").integer(0, 20));
+    c.max_clauses = size_t(cap->at("max_clauses").integer(0, 20));
+    c.sentence_ends = cap->at("sentence_ends").text();
+    c.clause_marks = cap->at("clause_marks").text();
+  }
+}
+
+void load_line_rules(const Node& root, LayoutRules& r) {
+  if (auto f = root.opt("furniture")) {
+    f->keys({"max_chars", "not_ending_with", "rules", "edge_rules", "running_header", "jumped_lines"});
+    r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
+    if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
+    r.furniture_first_any.any = false;
+    for (const Node& n : f->at("rules").list()) {
+      n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end", "list_below", "page_top", "caption"});
+      r.furniture_list_below.push_back(0);
+      if (auto lb = n.opt("list_below")) {
+        lb->keys({"max_chars"});
+        r.furniture_list_below.back() = size_t(lb->at("max_chars").integer(1, 200));
+      }
+      r.furniture_page_top.push_back(n.opt("page_top") && n.at("page_top").boolean());
+      load_caption_shape(n, r);
+      r.furniture.push_back({n.at("name").str(), compile_pattern(n.at("regex"))});
+      r.furniture_tail.push_back(n.opt("tail") && n.at("tail").boolean());
+      r.furniture_within_paragraph.push_back(n.opt("within_paragraph") && n.at("within_paragraph").boolean());
+      r.furniture_sentence_end.push_back(n.opt("sentence_end") && n.at("sentence_end").boolean());
+      r.furniture_any_sentence_end = r.furniture_any_sentence_end || r.furniture_sentence_end.back();
+      r.furniture_line_above.emplace_back();
+      if (auto above = n.opt("line_above")) {
+        above->keys({"max_chars", "not_holding"});
+        r.furniture_line_above.back().max_chars = size_t(above->at("max_chars").integer(1, 100));
+        r.furniture_line_above.back().not_holding = above->at("not_holding").text();
+      }
+      const generated::Prefilter* built_in = built_in_prefilter(n.at("regex").string_ref());
+      r.furniture_first.push_back(built_in ? prefilter_set(built_in->first) : first_chars(n.at("regex").text()));
+      r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
+      // A rule that names the characters its lines hold is tried on the lines that hold
+      // one (its first character may be any); the others keep the first-character test.
+      if (!r.furniture_contains.back().empty()) {
+        r.furniture_contains_any += r.furniture_contains.back();
+        for (char32_t c : r.furniture_contains.back()) r.furniture_contains_bits |= uint64_t(1) << (c & 63);
+      } else
+        r.furniture_first_any.add(r.furniture_first.back());
+    }
+    load_furniture_extras(*f, r);
+  }
+  load_complete_lines(root, r);
 }
 
 // An HTML page's markup (layout.json "html_page"): tag names are matched lower-cased.
