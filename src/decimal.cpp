@@ -1,6 +1,7 @@
 #include "digestx/decimal.hpp"
 
 #include <cstdlib>
+#include <utility>
 
 namespace digestx {
 
@@ -71,27 +72,27 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
   return Decimal(m, scale).normalized();
 }
 
+namespace {
+// The trailing zeros of m * 10^-s divided out (a zero's scale is 0), in M's width.
+template <class M>
+std::pair<M, int> without_trailing_zeros(M m, int s) {
+  while (s > 0 && m % 10 == 0) {
+    m /= 10;
+    --s;
+  }
+  return {m, m == 0 ? 0 : s};
+}
+}  // namespace
+
 Decimal Decimal::normalized() const {
   if (scale_ == 0) return *this;
   // Most mantissas fit 64 bits: their trailing zeros are divided out there (a division
   // of __int128 is a library call).
   if (mantissa_ <= Int(INT64_MAX) && mantissa_ >= Int(INT64_MIN)) {
-    int64_t m = int64_t(mantissa_);
-    int s = scale_;
-    while (s > 0 && m % 10 == 0) {
-      m /= 10;
-      --s;
-    }
-    if (m == 0) s = 0;
+    auto [m, s] = without_trailing_zeros(int64_t(mantissa_), scale_);
     return Decimal(m, s);
   }
-  Int m = mantissa_;
-  int s = scale_;
-  while (s > 0 && m % 10 == 0) {
-    m /= 10;
-    --s;
-  }
-  if (m == 0) s = 0;
+  auto [m, s] = without_trailing_zeros(mantissa_, scale_);
   return Decimal(m, s);
 }
 
