@@ -241,6 +241,11 @@ void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, cons
 // its kind and unit right before it when they add up to it exactly.
 void mark_sum_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
                     std::u32string_view clause_breaks, const KindRegistry& kinds);
+// facts.json unpaired: the figures of a list side by side without 分别 take no noun they
+// cannot be told to count (src/fact_lists.cpp); `warned`: the drafts whose subject is
+// left out, or kept as the nouns together, to be warned of as subject_unpaired.
+void unpair_lists(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
+                  const Rules& rules, std::vector<size_t>& warned);
 // Once aspects are known: a part stays one only of a whole that totals add (aspect amount),
 // itself an amount, of the whole's period (period_of: the period of a figure at a position).
 void keep_parts_of_summed(std::vector<Draft>& drafts, const KindRegistry& kinds,

@@ -73,7 +73,13 @@ class FactFinder : private facts::FactText {
         case FP::Combination::respectively: split_respectively(rules[k]); break;
         case FP::Combination::parts: mark_parts_after(drafts_, s_, rules[k], r_.aspects.clause_breaks, r_.kinds); break;
         case FP::Combination::sum: mark_sum_after(drafts_, s_, rules[k], r_.aspects.clause_breaks, r_.kinds); break;
-        case FP::Combination::unpaired: unpair_lists(rules[k]); break;
+        case FP::Combination::unpaired: {
+          std::vector<size_t> warned;
+          unpair_lists(drafts_, s_, rules[k], r_, warned);
+          if (in_.left_out)
+            for (size_t i : warned) in_.left_out->push_back({j_.span(drafts_[i].b, drafts_[i].e), rules[k].name});
+          break;
+        }
         case FP::Combination::bounds: {
           size_t e = k + 1;
           while (e < rules.size() && rules[e].produce == FP::Combination::bounds) ++e;
@@ -224,84 +230,6 @@ class FactFinder : private facts::FactText {
     bool copulas_between = rule.items.size() == 4;  // [noun_list, words, copulas, fact_list]
     subjects_->split_respectively(figures, *rule.items[1].words, copulas_between, rule.name);
     for (size_t k = 0; k < drafts_.size(); ++k) drafts_[k].subject = figures[k].subject;
-  }
-
-  // unpaired (facts.json subject.list_unpaired): figures side by side in a list (3个、10个)
-  // take no noun they cannot be told to count. Without 分别 the subject finder reads the
-  // noun right before the list for each figure, so after nouns side by side the first
-  // figures got the last noun: 新建党群服务中心、便民服务站3个、10个 gave 3个 便民服务站,
-  // 地区生产总值、财政收入12.5亿元、8600万元 gave 12.5亿元 财政收入, without a word. A pairing
-  // rule (fix11d) was reverted for the wrong subjects it made (公办幼儿园、民办幼儿园学位
-  // 1200个、800个: 1200个 公办幼儿园), so such a figure's subject is left out, warned.
-  void unpair_lists(const FP::CombineRule& rule) {
-    for (size_t k = 0; k < drafts_.size();) {
-      size_t e = k + 1;
-      while (e < drafts_.size() && figure_list_goes_on(e)) ++e;
-      if (e - k >= 2 && !paired_respectively(k, e)) unpair_list(rule, k, e);
-      k = e;
-    }
-  }
-
-  // The k-th quantity follows the one before it with one list separator between (12个、
-  // 35个; 126件、98%: of any kind).
-  bool figure_list_goes_on(size_t k) const {
-    const Draft& a = drafts_[k - 1];
-    const Draft& b = drafts_[k];
-    return a.e + 1 == b.b && r_.kinds.is_quantity(a.kind) && r_.kinds.is_quantity(b.kind) &&
-           r_.subjects.list_separators.find(s_[a.e]) != std::u32string::npos;
-  }
-
-  // A 分别 production gave the list its subjects (or refused them): left as it is.
-  bool paired_respectively(size_t k, size_t e) const {
-    for (const FP::CombineRule& c : r_.facts.combinations) {
-      if (c.produce != FP::Combination::respectively) continue;
-      for (size_t i = k; i < e; ++i)
-        if (drafts_[i].subject.rule.substr(0, c.name.size()) == c.name) return true;
-    }
-    return false;
-  }
-
-  // The list [k, e). All of one kind and unit, counts with a measure word, and the last
-  // one's noun read after it (东村、西村12个、35个党员活动室): that noun is every figure's, as a unit written once
-  // is (12、8条); 12个 was 东村、西村. Else a figure loses a noun read before the list when
-  // it is not the last and the noun has another before it (the separator right before
-  // it: 便民服务站 of 党群服务中心、便民服务站3个、10个), or when its kind is not the
-  // first figure's (受理、办结群众诉求126件、98%: 98% was 群众诉求). A figure keeps the nouns
-  // read together (党员、青年志愿服务队 of 12支、8支), warned too.
-  void unpair_list(const FP::CombineRule& rule, size_t k, size_t e) {
-    const Draft& last = drafts_[e - 1];
-    bool alike = true;
-    for (size_t i = k; i < e; ++i) alike = alike && drafts_[i].kind == last.kind && drafts_[i].unit == last.unit;
-    const auto& seps = r_.subjects.list_separators;
-    auto noun_list = [&](const Subject& s) {
-      return std::any_of(s_.begin() + s.b, s_.begin() + s.e, [&](char32_t c) { return seps.find(c) != std::u32string::npos; });
-    };
-    if (alike && last.classifier && !last.subject.empty() && last.subject.b >= last.e) {
-      // Only a figure with no noun of its own, or with the nouns side by side: 组建党员
-      // 突击队54支、32支青年突击队 keeps 54支 党员突击队 (it got 青年突击队, without a word).
-      for (size_t i = k; i + 1 < e; ++i) {
-        if (!drafts_[i].subject.empty() && !noun_list(drafts_[i].subject)) continue;
-        drafts_[i].subject = last.subject;
-        drafts_[i].subject.rule = rule.name;
-      }
-      return;
-    }
-    auto warn = [&](const Draft& d) {
-      if (in_.left_out) in_.left_out->push_back({j_.span(d.b, d.e), rule.name});
-    };
-    for (size_t i = k; i < e; ++i) {
-      Subject& s = drafts_[i].subject;
-      if (s.empty() || s.e > drafts_[k].b) continue;
-      bool noun_before = i + 1 < e && s.b > 0 && seps.find(s_[s.b - 1]) != std::u32string::npos;
-      bool other_kind = drafts_[i].kind != drafts_[k].kind;
-      if (noun_before || other_kind) {
-        s = Subject{};
-        s.rule = rule.name;
-        warn(drafts_[i]);
-      } else if (noun_list(s)) {
-        warn(drafts_[i]);  // the nouns together (党员、青年志愿服务队 of 12支): true, not precise
-      }
-    }
   }
 
   // ---------------------------------------------------------- aspects
