@@ -257,7 +257,10 @@ class Composer : private Recogniser {
     // Each check's answer for the figure, read once: the patterns ask a few checks over
     // and over (170,000 readings of the value per 2 MB of text). 0: not read yet.
     int8_t fits[kCheckCount] = {};
-    for (const FP::Pattern& p : t_.r_.facts.patterns) {
+    const std::vector<FP::Pattern>& patterns = t_.r_.facts.patterns;
+    uint64_t gated_in = patterns_let_through(t_.r_.facts.gates, s_, n.begin, n.end);
+    for (size_t k = next_pattern(gated_in, 0); k < patterns.size(); k = next_pattern(gated_in, k + 1)) {
+      const FP::Pattern& p = patterns[k];
       // Most numerals are no year, month or fraction: the anchor's check first, before
       // anything is copied.
       FP::Check check = p.items[p.anchor].check;
@@ -275,6 +278,14 @@ class Composer : private Recogniser {
   }
 
  private:
+  // The first pattern from k on that may match: the next one `gated_in` lets through, any
+  // past the 64th.
+  static size_t next_pattern(uint64_t gated_in, size_t k) {
+    if (k >= 64) return k;
+    uint64_t rest = gated_in >> k;
+    return rest ? k + size_t(__builtin_ctzll(rest)) : 64;
+  }
+
   // 第三、四季度, 第十二、十三届: the last place of a list led by 第 holds the word that says
   // what every place is; its exclusion (set.quarter) is the list's (quantities.json ordinal_list).
   std::string_view list_refusal() const {
@@ -858,6 +869,23 @@ void Composer::qualify(Matched& m, Draft& d) const {
 }
 
 }  // namespace
+
+// The characters stand where the composer looks the items up: right before the figure
+// (longest_ending_at), before its spaces (FactText::word_ending_at), right after it
+// (longest_at) or after its spaces (FactText::word_at).
+uint64_t patterns_let_through(const FactPatternRules::PatternGates& gates, std::u32string_view s, size_t b, size_t e) {
+  using Gates = FactPatternRules::PatternGates;
+  uint64_t out = gates.ungated;
+  if (b > 0) out |= gates.let_through(Gates::before, s[b - 1]);
+  size_t q = b;
+  while (q > 0 && is_space(s[q - 1]) && b - q < FactText::kMaxGap) --q;
+  if (q > 0 && !is_space(s[q - 1])) out |= gates.let_through(Gates::before_spaced, s[q - 1]);
+  if (e < s.size()) out |= gates.let_through(Gates::after, s[e]);
+  q = e;
+  while (q < s.size() && is_space(s[q]) && q - e < FactText::kMaxGap) ++q;
+  if (q < s.size() && !is_space(s[q])) out |= gates.let_through(Gates::after_spaced, s[q]);
+  return out;
+}
 
 Composed compose_fact(const FactText& t, const ExclusionZones& zones, size_t i, size_t consumed_until) {
   return Composer(t, zones, i, consumed_until).run();

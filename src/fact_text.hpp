@@ -231,6 +231,10 @@ struct Composed {
   std::string_view refusal;  // when no fact: the rule that refused it
 };
 Composed compose_fact(const FactText& t, const ExclusionZones& zones, size_t i, size_t consumed_until);
+// The first 64 patterns of facts.json that the characters next to the figure [b, e) of s
+// let through (FactPatternRules::gates): bit k for pattern k. compose_fact tries those
+// alone (and any past the 64th): the others cannot match there.
+uint64_t patterns_let_through(const FactPatternRules::PatternGates& gates, std::u32string_view s, size_t b, size_t e);
 
 // facts.json parts: the figures in the clause after the rule's words (其中) that have the
 // kind and unit of the nearest figure before them are its parts, in order, while together

@@ -301,13 +301,20 @@ void Lexicon::merge(const Lexicon& other, int value) {
   end_change();
 }
 
-std::vector<char32_t> Lexicon::first_chars() const {
+namespace {
+// The characters of a side's table (first or last characters of the words).
+template <class SideView>
+std::vector<char32_t> side_chars(const SideView& side) {
   std::vector<char32_t> out;
-  if (empty()) return out;
-  for (size_t s = 0; s <= view_.first.mask; ++s)
-    if (view_.first.slots[s].word_count) out.push_back(view_.first.slots[s].c);
+  for (size_t s = 0; s <= side.mask; ++s)
+    if (side.slots[s].word_count) out.push_back(side.slots[s].c);
   return out;
 }
+}  // namespace
+
+std::vector<char32_t> Lexicon::first_chars() const { return empty() ? std::vector<char32_t>() : side_chars(view_.first); }
+
+std::vector<char32_t> Lexicon::last_chars() const { return empty() ? std::vector<char32_t>() : side_chars(view_.last); }
 
 int64_t Lexicon::find(std::u32string_view word) const {
   if (view_.index_size == 0) return -1;

@@ -2391,6 +2391,93 @@ void link_numbers(Rules& r) {
   for (char32_t c : n.negative_words.first_chars()) mark(c);
 }
 
+// The characters an item next to the figure must have at its side of it, as the
+// composer looks the item up (src/fact_patterns.cpp, match_before and match_after): false
+// when the item is not told by one character (a numeral, a range, a qualifier).
+using Gates = FP::PatternGates;
+bool item_before_chars(const FP::PatternItem& it, const Rules& r, Gates::Side& side, std::vector<char32_t>& chars) {
+  switch (it.item) {
+    case FP::Item::ordinal_prefix:  // longest_ending_at the figure's start
+      side = Gates::before;
+      chars = r.quantities.ordinal_prefixes.last_chars();
+      return true;
+    case FP::Item::ordinal_list_prefix:  // 第1、2: the figure is not its list's first one
+      side = Gates::before;
+      chars.assign(r.subjects.list_separators.begin(), r.subjects.list_separators.end());
+      return true;
+    case FP::Item::currency_prefix:  // FactText::word_ending_at
+      side = Gates::before_spaced;
+      chars = r.quantities.prefix_words.last_chars();
+      return true;
+    case FP::Item::words:
+      side = Gates::before_spaced;
+      chars = it.words->last_chars();
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool item_after_chars(const FP::PatternItem& it, bool spaces, const Rules& r, Gates::Side& side,
+                      std::vector<char32_t>& chars) {
+  const QuantityRules& q = r.quantities;
+  side = spaces ? Gates::after_spaced : Gates::after;
+  const Lexicon* words = nullptr;
+  switch (it.item) {
+    case FP::Item::unit:  // FactText::unit_at, spaces skipped whatever the pattern says
+      side = Gates::after_spaced;
+      if (it.words) {
+        chars = it.words->first_chars();
+        return true;
+      }
+      chars = q.unit_words.first_chars();
+      for (char32_t c : q.cued_unit_words.first_chars()) chars.push_back(c);
+      return true;
+    case FP::Item::range_connector: words = &q.range_connectors; break;
+    case FP::Item::year_word: words = &q.year_words; break;
+    case FP::Item::month_word: words = &q.month_words; break;
+    case FP::Item::after_month: words = &q.after_month; break;
+    case FP::Item::day_word: words = &q.day_words; break;
+    case FP::Item::words: words = &*it.words; break;
+    default: return false;
+  }
+  chars = words->first_chars();
+  return true;
+}
+
+// facts.json patterns: the gates of the first 64 (FactPatternRules::gates). A pattern is
+// gated by its required item right before the figure, the first the composer matches;
+// else, for a date, by its required item right after it (a quantity first reads the
+// figure's own end, 5千米, and may be refused on it whatever follows: no gate).
+void link_fact_patterns(Rules& r) {
+  FP& f = r.facts;
+  f.gates = Gates();
+  std::vector<std::pair<char32_t, uint64_t>> by_char[Gates::kSides];
+  for (size_t k = 0; k < f.patterns.size() && k < 64; ++k) {
+    const FP::Pattern& p = f.patterns[k];
+    uint64_t bit = uint64_t(1) << k;
+    Gates::Side side = Gates::before;
+    std::vector<char32_t> chars;
+    bool gated = p.anchor > 0 && !p.items[p.anchor - 1].optional && item_before_chars(p.items[p.anchor - 1], r, side, chars);
+    if (!gated && p.produce == FP::Production::date && p.anchor + 1 < p.items.size() && !p.items[p.anchor + 1].optional)
+      gated = item_after_chars(p.items[p.anchor + 1], p.spaces, r, side, chars);
+    if (!gated) {
+      f.gates.ungated |= bit;
+      continue;
+    }
+    for (char32_t c : chars) by_char[side].push_back({c, bit});
+  }
+  for (int side = 0; side < Gates::kSides; ++side) {  // one entry a character, its patterns together
+    auto& entries = by_char[side];
+    std::sort(entries.begin(), entries.end());
+    auto& table = f.gates.by_char[side];
+    for (const auto& [c, bit] : entries) {
+      if (table.empty() || table.back().first != c) table.push_back({c, 0});
+      table.back().second |= bit;
+    }
+  }
+}
+
 using Loader = std::function<void(const Node&, Rules&)>;
 
 const std::map<std::string, Loader>& loaders() {
@@ -2502,6 +2589,7 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
   for (const auto& [name, loader] : loaders())
     if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
   link_numbers(*rules);
+  link_fact_patterns(*rules);
   rules->fingerprint = std::move(fingerprint);
   return rules;
 }

@@ -1,10 +1,13 @@
 #include "digestx/facts.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
+#include "../src/fact_text.hpp"
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
+#include "digestx/view.hpp"
 #include "table.hpp"
 
 namespace digestx::test {
@@ -224,6 +227,89 @@ TEST(DocumentRules, LineAnalysisKeepsItsRules) {
   ASSERT_EQ(line.facts.size(), 1u);
   EXPECT_EQ(line.facts[0].kind, "money");
   EXPECT_EQ(line.facts[0].qualifier, "more_than");
+}
+
+// The patterns a figure tries (facts.json patterns, FactPatternRules::gates): those the
+// characters next to it let through, and not the others (tests/tables/fact_gates.json).
+class FactGateTable : public testing::TestWithParam<Case> {};
+
+TEST_P(FactGateTable, LetsThroughThePatternsThatCanMatch) {
+  const auto& c = GetParam().data;
+  std::u32string view = matching_view(from_utf8(c.at("in").get<std::string>()));
+  std::u32string figure = matching_view(from_utf8(c.at("figure").get<std::string>()));
+  size_t b = view.find(figure);
+  ASSERT_NE(b, std::u32string::npos);
+  const auto& patterns = rules().facts.patterns;
+  uint64_t let_through = facts::patterns_let_through(rules().facts.gates, view, b, b + figure.size());
+  auto tried = [&](const std::string& name) {
+    for (size_t k = 0; k < patterns.size(); ++k)
+      if (patterns[k].name == name) return k >= 64 || ((let_through >> k) & 1) != 0;
+    ADD_FAILURE() << "no pattern " << name;
+    return false;
+  };
+  for (const auto& name : c.at("tried")) EXPECT_TRUE(tried(name.get<std::string>())) << name;
+  for (const auto& name : c.at("not_tried")) EXPECT_FALSE(tried(name.get<std::string>())) << name;
+}
+INSTANTIATE_TEST_SUITE_P(Table, FactGateTable, testing::ValuesIn(load_table("fact_gates.json")), case_name);
+
+// The facts and refusals are those of trying every pattern on every figure: the same
+// rules without the gates give the same, with --explain (the patterns and rules named),
+// on every line of the samples and test inputs and on a table of lines where a gated
+// item stands next to the figure or does not, with spaces and without.
+TEST(FactGates, SameFactsAsEveryPatternTried) {
+  Rules plain = rules();
+  plain.facts.gates = FactPatternRules::PatternGates();
+  plain.facts.gates.ungated = ~uint64_t(0);
+  ASSERT_NE(rules().facts.gates.ungated, plain.facts.gates.ungated);  // some patterns are gated
+  // The rules read at run time (--rules) are gated alike.
+  std::shared_ptr<const Rules> compiled = compile_rules(embedded_rules_files());
+  EXPECT_EQ(compiled->facts.gates.ungated, rules().facts.gates.ungated);
+  for (int side = 0; side < FactPatternRules::PatternGates::kSides; ++side)
+    EXPECT_EQ(compiled->facts.gates.by_char[side], rules().facts.gates.by_char[side]) << side;
+  std::vector<std::u32string> lines = {
+      U"排名第3名", U"排名第 3 名", U"人民币50万元", U"人民币  50万元，￥300，$5", U"进入全省前10位，排名前五",
+      U"近三年全县财政收入年均增长8%", U"工期近2年", U"第1、2、3名", U"第三、四季度", U"发放慰问金39.6万元",
+      U"比三年前增加了1200户", U"比5 年前增加了1200户", U"三年来，五年以来", U"2022年", U"2023—2025年",
+      U"1至9月", U"3—5月份", U"3月13日", U"3 月13日", U"12-15日", U"5日元", U"今后五年", U"前两个月",
+      U"百分之八十五", U"三分之一", U"50元6角三分", U"分别增长3.5、8.2和6.1%", U"第一书记", U"超过80"};
+  for (const char* dir : {"samples", "tests/data"}) {
+    for (const auto& e : std::filesystem::directory_iterator(source_path(dir))) {
+      if (e.path().extension() != ".txt") continue;
+      std::u32string text = from_utf8(read_file(e.path().string()));
+      for (size_t from = 0; from < text.size();) {
+        size_t end = std::min(text.find(U'\n', from), text.size());
+        lines.push_back(text.substr(from, end - from));
+        from = end + 1;
+      }
+    }
+  }
+  size_t facts = 0, refused = 0;
+  auto same_refusals = [](const std::vector<Refusal>& a, const std::vector<Refusal>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (a[i].span != b[i].span || a[i].rule != b[i].rule) return false;
+    return true;
+  };
+  for (const std::u32string& line : lines) {
+    LineAnalysis gated = analyse_line(line, rules(), true), tried = analyse_line(line, plain, true);
+    ASSERT_EQ(gated.facts.size(), tried.facts.size()) << to_utf8(line);
+    EXPECT_TRUE(same_refusals(gated.refused, tried.refused)) << to_utf8(line);
+    EXPECT_TRUE(same_refusals(gated.left_out, tried.left_out)) << to_utf8(line);
+    refused += gated.refused.size();
+    for (size_t i = 0; i < gated.facts.size(); ++i, ++facts) {
+      const Fact &a = gated.facts[i], &b = tried.facts[i];
+      EXPECT_EQ(a.span, b.span) << to_utf8(line);
+      EXPECT_EQ(a.kind, b.kind) << to_utf8(line);
+      EXPECT_EQ(a.value, b.value) << to_utf8(line);
+      EXPECT_EQ(a.unit, b.unit) << to_utf8(line);
+      EXPECT_EQ(a.qualifier, b.qualifier) << to_utf8(line);
+      ASSERT_TRUE(a.rules && b.rules) << to_utf8(line);
+      EXPECT_EQ(a.rules->pattern, b.rules->pattern) << to_utf8(line);
+      EXPECT_EQ(a.rules->numeral, b.rules->numeral) << to_utf8(line);
+    }
+  }
+  EXPECT_GT(facts, 1000u);
+  EXPECT_GT(refused, 100u);
 }
 
 }  // namespace

@@ -297,6 +297,27 @@ TEST(Lexicon, ChangedAfterLoadingKeepsItsWords) {
   EXPECT_EQ(nouns.first_chars().size(), firsts.size() + 1);
 }
 
+// The characters the words start and end with, each once: built in place and at run
+// time alike (the facts patterns' gates are worked out from them).
+TEST(Lexicon, FirstAndLastCharacters) {
+  Lexicon lex;
+  EXPECT_TRUE(lex.first_chars().empty());
+  EXPECT_TRUE(lex.last_chars().empty());
+  lex.add(std::vector<std::u32string>{U"人民币", U"美元", U"￥", U"港币", U"元"}, 0);
+  auto sorted = [](std::vector<char32_t> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(sorted(lex.first_chars()), sorted({U'人', U'美', U'￥', U'港', U'元'}));
+  EXPECT_EQ(sorted(lex.last_chars()), sorted({U'币', U'元', U'￥'}));
+  std::shared_ptr<const Rules> compiled = compile_rules(embedded_rules_files());
+  const Lexicon& built_in = default_rules()->quantities.ordinal_prefixes;
+  const Lexicon& run_time = compiled->quantities.ordinal_prefixes;
+  ASSERT_FALSE(built_in.empty());
+  EXPECT_EQ(sorted(built_in.last_chars()), sorted(run_time.last_chars()));
+  EXPECT_EQ(sorted(built_in.first_chars()), sorted(run_time.first_chars()));
+}
+
 // CharPlaces: where each character stands in the words. Table: words, then characters
 // with the places expected (bit k: the (k+1)-th character of some word).
 TEST(CharPlaces, PlacesOfEachCharacter) {

@@ -183,8 +183,9 @@ class Lexicon {
   }
   bool empty() const { return view_.word_count == 0; }
   size_t max_len() const { return view_.max_len; }
-  // The characters that words start with.
+  // The characters that words start with, and those they end with (in no order).
   std::vector<char32_t> first_chars() const;
+  std::vector<char32_t> last_chars() const;
   // The k-th of its words, in no order (valid while the lexicon is not changed).
   size_t word_count() const { return view_.word_count; }
   std::u32string_view word(size_t k) const { return text_of(view_.words[k]); }
