@@ -67,7 +67,7 @@ struct Outcome {
 };
 
 Outcome refused(std::string_view rule) { return {false, {std::nullopt, rule}}; }
-Outcome made(Draft d) { return {false, {std::move(d), {}}}; }
+Outcome made(Draft&& d) { return {false, {std::move(d), {}}}; }
 
 bool is_quantity_production(FP::Production p) { return p != FP::Production::date; }
 

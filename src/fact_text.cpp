@@ -63,7 +63,7 @@ void FactText::read_lists() const {
   }
 }
 
-Lexicon::Match FactText::word_at(const Lexicon& lex, size_t p) const {
+Lexicon::Match FactText::word_at_memo(const Lexicon& lex, size_t p) const {
   WordMemo& memo = memos_.words[(p * 0x9E3779B1u ^ (reinterpret_cast<uintptr_t>(&lex) >> 4)) % kWordMemoSize];
   if (memo.text == memo_tag_ && memo.lex == &lex && memo.p == p) return memo.m;
   Lexicon::Match out;
@@ -74,7 +74,7 @@ Lexicon::Match FactText::word_at(const Lexicon& lex, size_t p) const {
   return out;
 }
 
-Lexicon::Match FactText::word_ending_at(const Lexicon& lex, size_t e) const {
+Lexicon::Match FactText::word_ending_after_spaces(const Lexicon& lex, size_t e) const {
   size_t q = e;
   while (q > 0 && is_space(s_[q - 1]) && e - q < kMaxGap) --q;
   if (q == 0 || is_space(s_[q - 1])) return {};

@@ -58,9 +58,17 @@ class FactText {
   }
   // The longest word of `lex` at p, spaces before and inside it skipped; the length
   // counts them.
-  Lexicon::Match word_at(const Lexicon& lex, size_t p) const;
+  // Inline: most lookups next to a figure meet a character no word of the list starts
+  // (ends) with, and leave before the memo or the spaces (230,000 of each per 2 MB of text).
+  Lexicon::Match word_at(const Lexicon& lex, size_t p) const {
+    if (p < s_.size() && !is_space(s_[p]) && !lex.may_start_with(s_[p])) return {};
+    return word_at_memo(lex, p);
+  }
   // The longest word of `lex` ending at e, likewise.
-  Lexicon::Match word_ending_at(const Lexicon& lex, size_t e) const;
+  Lexicon::Match word_ending_at(const Lexicon& lex, size_t e) const {
+    if (e > 0 && !is_space(s_[e - 1])) return lex.longest_ending_at_spaced(s_, e, kMaxGap);
+    return word_ending_after_spaces(lex, e);
+  }
   // The numeral starting at p (spaces skipped), or nullptr.
   const Numeral* numeral_at(size_t p) const;
   // Frees the numerals found here once no draft reads them: a paragraph of a million
@@ -172,6 +180,8 @@ class FactText {
   static Memos& thread_memos();
   Memos& memos_;
   uint64_t memo_tag_;
+  Lexicon::Match word_at_memo(const Lexicon& lex, size_t p) const;
+  Lexicon::Match word_ending_after_spaces(const Lexicon& lex, size_t e) const;
   Lexicon::Match find_unit_at(size_t p) const;
   bool cue_fits(const QuantityRules::Unit::Cue& cue, size_t p, size_t len, bool chain) const;
   void read_lists() const;

@@ -2474,6 +2474,8 @@ void link_fact_patterns(Rules& r) {
     for (const auto& [c, bit] : entries) {
       if (table.empty() || table.back().first != c) table.push_back({c, 0});
       table.back().second |= bit;
+      size_t filter_bit = Gates::filter_bit(c);
+      f.gates.filter[side][filter_bit >> 6] |= uint64_t(1) << (filter_bit & 63);
     }
   }
 }

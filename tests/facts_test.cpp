@@ -265,7 +265,10 @@ TEST(FactGates, SameFactsAsEveryPatternTried) {
   std::shared_ptr<const Rules> compiled = compile_rules(embedded_rules_files());
   EXPECT_EQ(compiled->facts.gates.ungated, rules().facts.gates.ungated);
   for (int side = 0; side < FactPatternRules::PatternGates::kSides; ++side)
+  {
     EXPECT_EQ(compiled->facts.gates.by_char[side], rules().facts.gates.by_char[side]) << side;
+    for (int w = 0; w < 4; ++w) EXPECT_EQ(compiled->facts.gates.filter[side][w], rules().facts.gates.filter[side][w]) << side;
+  }
   std::vector<std::u32string> lines = {
       U"排名第3名", U"排名第 3 名", U"人民币50万元", U"人民币  50万元，￥300，$5", U"进入全省前10位，排名前五",
       U"近三年全县财政收入年均增长8%", U"工期近2年", U"第1、2、3名", U"第三、四季度", U"发放慰问金39.6万元",

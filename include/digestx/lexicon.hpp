@@ -172,6 +172,10 @@ class Lexicon {
     if (end == 0 || end > text.size() || !may_hold(view_.last, text[end - 1])) return {};
     return longest_ending_at_spaced_slow(text, end, max_gap);
   }
+  // False when no word starts (ends) with c: one bit of a filter, so that a caller with
+  // more to do before a lookup (a memo, spaces to skip) can leave at once.
+  bool may_start_with(char32_t c) const { return may_hold(view_.first, c); }
+  bool may_end_with(char32_t c) const { return may_hold(view_.last, c); }
   bool contains(std::u32string_view word) const { return find(word) >= 0; }
   // Whether one of the words stands wholly inside [from, to) of the text: a cue in the
   // clause before a figure (人均纯收入达23977元), a word that is no name (述职).

@@ -1307,7 +1307,13 @@ struct FactPatternRules {
     // By side, sorted by character: the patterns (bit k: pattern k) that the character
     // there lets through.
     std::vector<std::pair<char32_t, uint64_t>> by_char[kSides];
+    // By side, a hashed bit filter of those characters: most characters next to a figure
+    // are none of them, and are let go without a search.
+    uint64_t filter[kSides][4] = {};
+    static size_t filter_bit(char32_t c) { return size_t((uint64_t(c) * 0x9E3779B97F4A7C15ull) >> 56); }
     uint64_t let_through(Side side, char32_t c) const {
+      size_t bit = filter_bit(c);
+      if (!((filter[side][bit >> 6] >> (bit & 63)) & 1)) return 0;
       const auto& table = by_char[side];
       auto it = std::lower_bound(table.begin(), table.end(), c, [](const auto& e, char32_t x) { return e.first < x; });
       return it != table.end() && it->first == c ? it->second : 0;
