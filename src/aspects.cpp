@@ -14,6 +14,13 @@ bool listed(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// The same, refused at once when the name's bit is not among those of the names
+// (AspectRules::name_bit; 0: no bits noted). Inline: most cues are refused so.
+[[gnu::always_inline]] inline bool listed(const std::vector<std::string>& names, uint64_t bits, std::string_view name,
+                                          uint64_t bit) {
+  return (bits == 0 || (bits & bit)) && listed(names, name);
+}
+
 // A cue word ending at most max_gap characters before the figure, the gap all of
 // gap_chars (同比增长13.8%, 较上年增长了一倍; not 减税降费3.2亿元), and not a level reached
 // (提高到95%: not_after_cue) nor things added (新增8条: not_before_cue). A figure in a
@@ -79,7 +86,17 @@ size_t with_whole(const AspectInput& in, const AspectRules::Cue& c, size_t claus
 // finding aspects).
 class AroundFigure {
  public:
-  AroundFigure(const AspectInput& in, const AspectRules& rules) : in_(in), rules_(rules), reached_(in.begin) {}
+  AroundFigure(const AspectInput& in, const AspectRules& rules)
+      : in_(in), rules_(rules), reached_(in.begin), unit_bit(AspectRules::name_bit(in.unit)),
+        qualifier_bit(AspectRules::name_bit(in.qualifier)) {
+    size_t first = std::min(in.list_begin, in.begin);  // where near() reads back from
+    if (first > 0 && first <= in.text.size()) before_bit = AspectRules::char_bit(in.text[first - 1]);
+  }
+  // The figure's unit and qualifier by AspectRules::name_bit, and the character before it
+  // (before its list) by AspectRules::char_bit (0 at the start of the text), for the
+  // cues' filters.
+  const uint64_t unit_bit, qualifier_bit;
+  uint64_t before_bit = 0;
   size_t clause_begin() {
     if (!clause_known_) clause_ = in_.clause != AspectInput::kUnknown ? in_.clause : digestx::clause_begin(in_.text, in_.begin, rules_);
     clause_known_ = true;
@@ -149,24 +166,28 @@ bool first_in_clause(const AspectInput& in, const KindRegistry& kinds) {
 [[gnu::always_inline]] inline bool fits(const AspectInput& in, const AspectRules::Cue& c, const Rules& all,
                                        AroundFigure& around) {
   const AspectRules& rules = all.aspects;
+  // No word of a near cue ends right before the figure, nor may a gap begin there.
+  if (c.where == Where::near && c.near_bits && !(c.near_bits & around.before_bit)) return false;
   if (c.alone_in_clause && !first_in_clause(in, all.kinds)) return false;
-  if (!c.qualifiers.empty() && !listed(c.qualifiers, in.qualifier)) return false;
+  if (!c.qualifiers.empty() && !listed(c.qualifiers, c.qualifier_bits, in.qualifier, around.qualifier_bit)) return false;
   if (c.ranges_only && !in.range) return false;
-  if (c.where != Where::unit && !c.units.empty() && !listed(c.units, in.unit)) return false;
+  if (c.where != Where::unit && !c.units.empty() && !listed(c.units, c.unit_bits, in.unit, around.unit_bit)) return false;
   if (c.not_in_text.occurs_within(in.text, in.begin, in.end)) return false;
   // Where the clause begins, looked for only by the cues that read it.
   bool reads_clause = c.where == Where::clause || c.where == Where::near || !c.not_in_clause.empty();
   size_t clause = reads_clause ? around.clause_begin() : in.begin;
   if (around.occurs(c.not_in_clause, c.not_in_clause_bit, clause, in.begin)) return false;
   switch (c.where) {
-    case Where::clause: return around.occurs(c.words, c.words_bit, with_whole(in, c, clause, rules), in.begin);
+    case Where::clause:
+      return around.occurs(c.words, c.words_bit, c.parts_of_whole.empty() ? clause : with_whole(in, c, clause, rules),
+                           in.begin);
     case Where::sentence:
       return around.occurs(c.words, c.words_bit,
                            std::max(in.sentence, in.begin > kMaxSentenceChars ? in.begin - kMaxSentenceChars : 0), in.begin);
     // followed_by, where given, must stand right after the figure too: 前移2个位次
     // (aspect.change.rank_places), not 前进2个村.
     case Where::near: return near(in, c, clause) && (c.followed_by.empty() || c.followed_by.longest_at(in.text, in.end));
-    case Where::unit: return !in.unit.empty() && listed(c.units, in.unit);
+    case Where::unit: return !in.unit.empty() && listed(c.units, c.unit_bits, in.unit, around.unit_bit);
     case Where::follows: return follows(in, c);
     case Where::per_unit: return per_unit(in, all.quantities);
     case Where::column: return false;  // a table's column header: read by the table step (table_cells.cpp)

@@ -2067,6 +2067,22 @@ void index_first_chars(AspectRules& r) {
     }
 }
 
+// AspectRules::Cue's unit_bits, qualifier_bits and near_bits.
+void index_cue_filters(AspectRules& r) {
+  for (std::vector<AspectRules::Cue>* cues : {&r.cues, &r.status_cues})
+    for (AspectRules::Cue& c : *cues) {
+      c.unit_bits = c.qualifier_bits = c.near_bits = 0;
+      for (const std::string& u : c.units) c.unit_bits |= AspectRules::name_bit(u);
+      for (const std::string& q : c.qualifiers) c.qualifier_bits |= AspectRules::name_bit(q);
+      if (c.where != AspectRules::Where::near) continue;
+      for (size_t k = 0; k < c.words.word_count(); ++k)
+        if (std::u32string_view w = c.words.word(k); !w.empty()) c.near_bits |= AspectRules::char_bit(w.back());
+      if (c.max_gap > 0)
+        for (char32_t g : c.gap_chars) c.near_bits |= AspectRules::char_bit(g);
+      if (c.near_bits == 0) c.near_bits = ~uint64_t(0);  // no word: never filtered (0 means unset)
+    }
+}
+
 // AspectRules::cues_by_kind and status_cues_by_kind.
 void index_kinds(AspectRules& r, size_t kind_count) {
   auto index = [kind_count](const std::vector<AspectRules::Cue>& cues, std::vector<std::vector<uint16_t>>& by_kind) {
@@ -2106,6 +2122,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     r.baseline_joiner = b->at("joiner").text();
   }
   index_first_chars(r);
+  index_cue_filters(r);
   index_kinds(r, kinds.kinds.size());
 }
 

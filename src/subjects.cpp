@@ -431,7 +431,10 @@ bool SubjectFinder::ends_a_fact(size_t q) const {
 }
 
 Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_view kind) const {
-  size_t lo = sentence_begin(b), hi = sentence_end(b);
+  // sentence_begin(b) and sentence_end(b), from one search.
+  const auto& starts = *in_.sentence_starts;
+  auto next = std::upper_bound(starts.begin(), starts.end(), b);
+  size_t lo = next == starts.begin() ? 0 : *(next - 1), hi = next == starts.end() ? in_.text.size() : *next;
   SubjectOwners owners(*this);
   bool verb = false, clause = false;
   // The phrase after the figure, read when first asked: a figure without a measure word

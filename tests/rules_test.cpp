@@ -1,5 +1,6 @@
 #include "digestx/rules.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -423,22 +424,71 @@ TEST(AspectsIndex, CuesByKindHoldEachKindsCuesInOrder) {
   }
 }
 
+// A cue's filters (Cue::unit_bits, qualifier_bits, near_bits) hold the bit of each
+// name it lists and of each character a near cue may read right before the figure (the
+// last character of a word, a gap character), so that they refuse no figure the full
+// reading would take; and they do refuse: most names and characters of a table that the
+// cue does not list.
+TEST(AspectsIndex, CueFiltersHoldEveryNameAndCharacterTheyMayMeet) {
+  const AspectRules& a = rules().aspects;
+  std::vector<std::string> names = {"元", "万元", "亿元", "个", "人", "%", "岁", "位", "分", "小时", "at_least", "at_most",
+                                    "about", "over", "under", "微克/立方米", "公斤", "次", "户", ""};
+  std::u32string chars = U"长增加达为是了约近到至高低年位率产均1a，、 的";
+  size_t refused = 0, tried = 0;
+  for (const std::vector<AspectRules::Cue>* cues : {&a.cues, &a.status_cues})
+    for (const AspectRules::Cue& c : *cues) {
+      for (const std::string& u : c.units) EXPECT_TRUE(c.unit_bits & AspectRules::name_bit(u)) << c.name << " " << u;
+      for (const std::string& q : c.qualifiers) EXPECT_TRUE(c.qualifier_bits & AspectRules::name_bit(q)) << c.name << " " << q;
+      EXPECT_EQ(c.unit_bits != 0, !c.units.empty()) << c.name;
+      EXPECT_EQ(c.qualifier_bits != 0, !c.qualifiers.empty()) << c.name;
+      EXPECT_EQ(c.near_bits != 0, c.where == AspectRules::Where::near) << c.name;
+      for (const std::string& n : names) {
+        bool listed = std::find(c.units.begin(), c.units.end(), n) != c.units.end();
+        if (c.units.empty() || listed) continue;
+        ++tried;
+        refused += !(c.unit_bits & AspectRules::name_bit(n));
+      }
+      if (c.where != AspectRules::Where::near) continue;
+      for (size_t k = 0; k < c.words.word_count(); ++k)
+        EXPECT_TRUE(c.near_bits & AspectRules::char_bit(c.words.word(k).back())) << c.name;
+      if (c.max_gap > 0)
+        for (char32_t g : c.gap_chars) EXPECT_TRUE(c.near_bits & AspectRules::char_bit(g)) << c.name;
+      for (char32_t ch : chars) {
+        std::u32string one(1, ch);
+        bool ends_word = false;
+        for (size_t k = 0; k < c.words.word_count(); ++k) ends_word |= c.words.word(k).back() == ch;
+        if (ends_word || (c.max_gap > 0 && c.gap_chars.find(ch) != std::u32string::npos)) continue;
+        ++tried;
+        refused += !(c.near_bits & AspectRules::char_bit(ch));
+      }
+    }
+  EXPECT_GT(refused * 2, tried) << refused << " of " << tried;
+}
+
 // The figures' aspects and statuses are those of trying every cue on every figure, each
-// word list over its whole stretch: the same rules without the kinds' index nor the
-// first characters' bits give the same, on every line of the samples and on a table
-// of cues positive and negative.
+// word list over its whole stretch: the same rules without the kinds' index, the
+// first characters' bits nor the cues' filters give the same, on every line of the
+// samples and on a table of cues positive and negative.
 TEST(AspectsIndex, SameAspectsAsEveryCueTried) {
   Rules plain = rules();
   plain.aspects.cues_by_kind.clear();
   plain.aspects.status_cues_by_kind.clear();
   plain.aspects.first_bits.clear();
+  for (std::vector<AspectRules::Cue>* cues : {&plain.aspects.cues, &plain.aspects.status_cues})
+    for (AspectRules::Cue& c : *cues) c.unit_bits = c.qualifier_bits = c.near_bits = 0;
   std::vector<std::u32string> lines = {
       U"全年地区生产总值同比增长13.8%，较上年增长了一倍", U"减税降费3.2亿元", U"森林覆盖率提高到95%",
       U"同比分别增长5.0%和6.8%", U"累计投入党建经费186万元，其中街道财政列支120万元、争取上级补助66万元",
       U"“十三五”期间，全县累计完成投资500亿元，年均增长12%", U"预计全年可完成63亿元", U"今年目标任务100亿元",
       U"人均纯收入达23977元", U"10万元以下的村有3个", U"在3至5万元的小额诉讼案件", U"给予3至5万元的奖励",
       U"PM2.5浓度28微克/立方米", U"新开工预计投资5亿元的项目12个", U"全镇收入突破500万元", U"3200余人的",
-      U"由上年的2740万元增长到3260万元", U"排名第3位", U"新增8条", U"百吨以上渔船20艘"};
+      U"由上年的2740万元增长到3260万元", U"排名第3位", U"新增8条", U"百吨以上渔船20艘",
+      U"班子平均年龄下降3.2岁", U"平均年龄降至38.5岁", U"较上年前移3位", U"慰问前进社区3位老党员",
+      U"比上年前移2个位次", U"前进2个村", U"比全县平均水平高1.2个百分点", U"楼高30米", U"综合考核得分高出平均分2.5分",
+      U"三公经费支出控制在800万元以内", U"三公经费控制在800万元", U"债务限额为48亿元", U"各项存款余额826.4亿元",
+      U"亩产450公斤", U"平均亩产达到458公斤", U"村医每月补助800元", U"每月补助困难群众20万元", U"工业产值降幅为1.2%",
+      U"同比增长 8%", U"35岁以下青年党员", U"每户年增收超过2000元", U"力争每个村集体经济收入突破30万元",
+      U"完成年度目标任务62亿元的94.5%", U"新增就业目标为1200人", U"物业费平均收缴率提高到91%", U"同比+8.5%"};
   for (const char* sample : {"samples/sanya-2022.txt", "samples/wanning-2021.txt"}) {
     std::u32string text = from_utf8(read_file(source_path(sample)));
     for (size_t from = 0; from < text.size();) {

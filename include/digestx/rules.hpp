@@ -1210,7 +1210,23 @@ struct AspectRules {
     // (index_first_chars): a cue made otherwise with such a list and a bit of 0 would
     // never find its words.
     uint32_t words_bit = 0, not_in_clause_bit = 0;
+    // Filters that refuse most cues of a figure's kind at once (set by the loader,
+    // index_cue_filters; 0: none, every cue read in full). unit_bits and
+    // qualifier_bits: the name_bit of each of units and qualifiers (a figure's unit
+    // matched against each name in turn was a tenth of finding aspects). near_bits: a
+    // near cue's char_bit of the characters its words end with and of gap_chars: the
+    // character right before the figure (its list) must be one of them, or no word ends
+    // within max_gap (most near cues of a figure were read in full for nothing).
+    uint64_t unit_bits = 0, qualifier_bits = 0, near_bits = 0;
   };
+  // The bit of a name (a unit, a qualifier) in Cue::unit_bits and qualifier_bits.
+  static uint64_t name_bit(std::string_view name) {
+    size_t h = name.size() * 31;
+    if (!name.empty()) h += size_t(uint8_t(name.front())) + size_t(uint8_t(name.back())) * 7;
+    return uint64_t(1) << (h & 63);
+  }
+  // The bit of a character in Cue::near_bits.
+  static uint64_t char_bit(char32_t c) { return uint64_t(1) << (lexicon_layout::char_hash(c) >> 58); }
   std::vector<Cue> cues;
   // A figure that is no outcome (预计全年可完成63亿元: forecast), read as `cues` are: the first
   // that fits gives its status, none leaves it an outcome.
