@@ -3,6 +3,8 @@
 #include <unicode/regex.h>
 
 #include <filesystem>
+#include <string_view>
+#include <vector>
 #include <sstream>
 
 #include "digestx/bounded_regex.hpp"
@@ -148,6 +150,31 @@ TEST(Layout, MeasuresTheSourceWhenFoldedInPlace) {
     EXPECT_EQ(l.lines[i].span.start, expected.lines[i].span.start);
   }
   EXPECT_EQ(l.lines[0].columns, 28u);  // 14 wide characters, the two ideographic spaces included
+}
+
+// The furniture rules' answers are remembered by the line's text for the rest of the
+// document (FurnitureMemo): a page's lines laid out after other pages are marked as on
+// the page alone, where the same text stands elsewhere too, and where its place decides
+// (a caption set flush under a paragraph set in may be longer, 河湾乡…图为中心内景。).
+TEST(Layout, FurnitureOfARepeatedLineIsTheSameAsOnItsPageAlone) {
+  const std::u32string caption = U"河湾乡投资1800万元建成的农产品冷链物流中心。图为中心内景。（通讯员　张敏　摄）";
+  const std::vector<std::u32string> pages = {
+      U"　　去年，河湾乡投资1800万元建成农产品冷链物流中心1座。\n" + caption + U"\n\n来源：白云县融媒体中心\n责任编辑：周敏",
+      U"河湾乡新建冷库3座。\n" + caption + U"\n来源：白云县融媒体中心\n（鹭洲区委组织部　供稿）",
+      U"来源：白云县融媒体中心\n　　全年新建党群服务驿站12个。\n" + caption + U"\n责任编辑：周敏\n（鹭洲区委组织部　供稿）",
+  };
+  std::u32string all;
+  std::vector<std::string_view> expected;
+  for (const std::u32string& page : pages) {
+    all += (all.empty() ? U"" : U"\n") + page;
+    for (const Line& line : layout(page, matching_view(page), rules().layout).lines) expected.push_back(line.furniture);
+  }
+  Layout l = layout(all, matching_view(all), rules().layout);
+  ASSERT_EQ(l.lines.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(l.lines[i].furniture, expected[i]) << "line " << i;
+  // The caption's two places read apart: it is a caption under the paragraph set in only.
+  EXPECT_EQ(expected[1], "furniture.photo_caption_credit");
+  EXPECT_EQ(expected[6], "");
 }
 
 class RegexFirstTable : public testing::TestWithParam<Case> {};
