@@ -197,6 +197,15 @@ TEST_P(RegexRequiredTable, ReadsWhatEveryMatchHolds) {
   EXPECT_EQ(needs.empty(), c.value("none", false));
   for (const auto& t : c.value("may", nlohmann::json::array())) EXPECT_TRUE(holds_in_order(needs, from_utf8(t.get<std::string>()))) << t;
   for (const auto& t : c.value("never", nlohmann::json::array())) EXPECT_FALSE(holds_in_order(needs, from_utf8(t.get<std::string>()))) << t;
+  // The bit tables answer as the sets do, on the table's texts and each of their characters.
+  NeedsInOrder quick(needs);
+  for (const char* key : {"may", "never"})
+    for (const auto& t : c.value(key, nlohmann::json::array())) {
+      std::u32string text = from_utf8(t.get<std::string>());
+      EXPECT_EQ(quick.held_by(text), holds_in_order(needs, text)) << t;
+      for (size_t i = 0; i < text.size(); ++i)
+        EXPECT_EQ(quick.held_by(text.substr(i, 1)), holds_in_order(needs, text.substr(i, 1))) << t << " at " << i;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, RegexRequiredTable, testing::ValuesIn(load_table("regex_required.json")), case_name);
