@@ -4,6 +4,7 @@
 #include <bitset>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "digestx/bounded_regex.hpp"
 #include "digestx/regex_first.hpp"
@@ -322,13 +323,59 @@ bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRule
   return sentences <= shape.max_sentences && clauses <= shape.max_clauses;
 }
 
+// ICU's answers of the furniture rules (whether a rule's pattern covers the line) on
+// the lines met so far in the document, by the line's text: a page's furniture comes
+// back on every page (来源：…, 责任编辑：…, — 2 —), and four of five runs of ICU on a
+// digest were of a rule on a text it had run on before. The answers of the first
+// 64 rules are kept, for at most kMaxLines texts. One per document (LineStream):
+// never shared between threads.
+class FurnitureMemo {
+ public:
+  struct Answers {
+    uint64_t known = 0, hits = 0;  // by the rule's index: answered, and covered
+  };
+  // The answers kept for `text`, a place for them when there is room, else nullptr.
+  Answers* answers_of(std::u32string_view text) {
+    key_.assign(text.data(), text.size());
+    auto it = answers_.find(key_);
+    if (it != answers_.end()) return &it->second;
+    if (answers_.size() >= kMaxLines) return nullptr;
+    return &answers_[key_];
+  }
+  static uint64_t bit_of(size_t rule) { return rule < 64 ? uint64_t(1) << rule : 0; }
+
+ private:
+  static constexpr size_t kMaxLines = 1024;
+  std::unordered_map<std::u32string, Answers> answers_;
+  std::u32string key_;  // reused: a lookup allocates nothing once it is long enough
+};
+
+// Whether rule k's pattern covers the whole line (`us`, made on first need, is its
+// text for ICU): answered from the memo when the rule ran on the same text before.
+bool covers_line(size_t k, std::u32string_view body, Matchers& ms, FurnitureMemo& memo,
+                 FurnitureMemo::Answers*& answers, std::optional<icu::UnicodeString>& us) {
+  std::unique_ptr<icu::RegexMatcher>& m = ms.at(k);
+  if (!m) return false;  // no pattern, or out of time on an earlier line: dropped
+  uint64_t bit = FurnitureMemo::bit_of(k);
+  if (!answers) answers = memo.answers_of(body);
+  if (answers && (answers->known & bit)) return (answers->hits & bit) != 0;
+  if (!us) us = unicode_of(body);
+  bool hit = bounded(m, *us, true);
+  if (answers && m) {  // a run out of time dropped the rule: nothing to remember
+    answers->known |= bit;
+    if (hit) answers->hits |= bit;
+  }
+  return hit;
+}
+
 // Page furniture: the first rule whose regex covers the whole line, if any. Only the
 // rules the line may match are run (its first character, the characters the rule
 // needs): all of them at once as one alternation first cost ICU about 60,000
 // instructions a line that passed the filters, 13% of a run, for the rules filtered
 // out too.
 std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules,
-                                const FurnitureFilter& filter, Matchers& ms, bool at_top, bool flush_under_set_in) {
+                                const FurnitureFilter& filter, Matchers& ms, FurnitureMemo& memo, bool at_top,
+                                bool flush_under_set_in) {
   if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return {};
   bool ends_sentence = rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos;
   if (ends_sentence && !rules.furniture_any_sentence_end) return {};
@@ -352,10 +399,11 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   // none (each of the 37 rules asked in turn was 2% of a run).
   const std::vector<uint32_t>& order = ends_sentence ? filter.sentence_end : held.any() ? filter.all : filter.by_first;
   std::optional<icu::UnicodeString> us;
+  FurnitureMemo::Answers* answers = nullptr;
   for (uint32_t k : order) {
     if (!candidate(k)) continue;
-    if (!us) us = unicode_of(body);
-    if (bounded(ms.at(k), *us, true) && caption_shaped(view, line, rules.furniture_caption[k], flush_under_set_in)) return rules.furniture[k].name;
+    if (covers_line(k, body, ms, memo, answers, us) && caption_shaped(view, line, rules.furniture_caption[k], flush_under_set_in))
+      return rules.furniture[k].name;
   }
   return {};
 }
@@ -719,6 +767,7 @@ struct LineStream::State {
   EnumeratorStarts enumerator_starts;
   std::vector<NamedRegex> header_rule;  // the running header's title regex, as Matchers take it
   Matchers furniture, complete, edge, header;
+  FurnitureMemo furniture_memo;
   std::string_view tail;  // the tail rule once a line of it was met
   std::string_view list;  // the list_below rule whose list runs
   size_t list_max = 0;
@@ -781,7 +830,8 @@ struct LineStream::State {
     if (!line.blank) {
       const Line* a = above();
       bool flush_under_set_in = a && a->indented && is_text_line(*a);
-      line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, text_lines == 0, flush_under_set_in);
+      line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, furniture_memo, text_lines == 0,
+                                      flush_under_set_in);
     }
     if (is_text_line(line)) cut_edge(view, line, rules, edge);
     if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);

@@ -8,15 +8,28 @@
 
 namespace digestx {
 
+namespace {
+
+// Neither white space nor a digit, without asking ICU: ASCII's visible characters but
+// the digits, and the Chinese ones after the ideographic space (U+3001..U+9FFF), which
+// most texts are made of.
+bool plain_char(char32_t c) { return (c > ' ' && c < 0x7F && (c < '0' || c > '9')) || (c > 0x3000 && c <= 0x9FFF); }
+
+}  // namespace
+
 bool FirstChars::is_regex_space(char32_t c) {
   // ICU's \s is [\t\n\f\r\p{Z}] (WhiteSpace in its tables); either, to be safe.
   if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') return true;
+  if (plain_char(c)) return false;
   int8_t type = u_charType(UChar32(c));
   return u_isUWhiteSpace(UChar32(c)) || type == U_SPACE_SEPARATOR || type == U_LINE_SEPARATOR ||
          type == U_PARAGRAPH_SEPARATOR;
 }
 
-bool FirstChars::is_regex_digit(char32_t c) { return u_isdigit(UChar32(c)); }
+bool FirstChars::is_regex_digit(char32_t c) {
+  if (c >= '0' && c <= '9') return true;
+  return !plain_char(c) && u_isdigit(UChar32(c));
+}
 
 void FirstChars::add(const FirstChars& other) {
   any = any || other.any;

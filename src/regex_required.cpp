@@ -99,4 +99,27 @@ bool holds_in_order(const std::vector<FirstChars>& needs, std::u32string_view te
   return true;
 }
 
+NeedsInOrder::NeedsInOrder(std::vector<FirstChars> needs) {
+  sets_.resize(needs.size());
+  for (size_t k = 0; k < needs.size(); ++k) {
+    Set& set = sets_[k];
+    for (const auto& [lo, hi] : needs[k].ranges) {
+      if (hi - lo >= 1023) set.bits.set();
+      else
+        for (char32_t c = lo; c <= hi; ++c) set.bits.set(c & 1023);
+    }
+    set.chars = std::move(needs[k]);
+  }
+}
+
+bool NeedsInOrder::held_by(std::u32string_view text) const {
+  size_t i = 0;
+  for (const Set& set : sets_) {
+    while (i < text.size() && !set.may_start(text[i])) ++i;
+    if (i == text.size()) return false;
+    ++i;
+  }
+  return true;
+}
+
 }  // namespace digestx

@@ -70,7 +70,7 @@ struct LazyRegex::State {
   std::unique_ptr<icu::RegexPattern> pattern;
   UErrorCode status = U_ZERO_ERROR;
   std::once_flag needs_once;
-  std::vector<FirstChars> needs;  // see required_chars
+  NeedsInOrder needs;  // see required_chars
   void compile() {
     std::call_once(once, [this] {
       UParseError perr;
@@ -95,9 +95,9 @@ bool LazyRegex::may_match(std::u32string_view text) const {
   if (!state_) return false;
   std::call_once(state_->needs_once, [this] {
     const generated::Prefilter* built_in = built_in_prefilter(state_->source);
-    state_->needs = built_in ? prefilter_needs(*built_in) : required_chars(from_utf8(state_->source));
+    state_->needs = NeedsInOrder(built_in ? prefilter_needs(*built_in) : required_chars(from_utf8(state_->source)));
   });
-  return holds_in_order(state_->needs, text);
+  return state_->needs.held_by(text);
 }
 
 UErrorCode LazyRegex::status() const {

@@ -3,6 +3,8 @@
 #include <unicode/regex.h>
 
 #include <filesystem>
+#include <string_view>
+#include <vector>
 #include <sstream>
 
 #include "digestx/bounded_regex.hpp"
@@ -150,6 +152,31 @@ TEST(Layout, MeasuresTheSourceWhenFoldedInPlace) {
   EXPECT_EQ(l.lines[0].columns, 28u);  // 14 wide characters, the two ideographic spaces included
 }
 
+// The furniture rules' answers are remembered by the line's text for the rest of the
+// document (FurnitureMemo): a page's lines laid out after other pages are marked as on
+// the page alone, where the same text stands elsewhere too, and where its place decides
+// (a caption set flush under a paragraph set in may be longer, 河湾乡…图为中心内景。).
+TEST(Layout, FurnitureOfARepeatedLineIsTheSameAsOnItsPageAlone) {
+  const std::u32string caption = U"河湾乡投资1800万元建成的农产品冷链物流中心。图为中心内景。（通讯员　张敏　摄）";
+  const std::vector<std::u32string> pages = {
+      U"　　去年，河湾乡投资1800万元建成农产品冷链物流中心1座。\n" + caption + U"\n\n来源：白云县融媒体中心\n责任编辑：周敏",
+      U"河湾乡新建冷库3座。\n" + caption + U"\n来源：白云县融媒体中心\n（鹭洲区委组织部　供稿）",
+      U"来源：白云县融媒体中心\n　　全年新建党群服务驿站12个。\n" + caption + U"\n责任编辑：周敏\n（鹭洲区委组织部　供稿）",
+  };
+  std::u32string all;
+  std::vector<std::string_view> expected;
+  for (const std::u32string& page : pages) {
+    all += (all.empty() ? U"" : U"\n") + page;
+    for (const Line& line : layout(page, matching_view(page), rules().layout).lines) expected.push_back(line.furniture);
+  }
+  Layout l = layout(all, matching_view(all), rules().layout);
+  ASSERT_EQ(l.lines.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(l.lines[i].furniture, expected[i]) << "line " << i;
+  // The caption's two places read apart: it is a caption under the paragraph set in only.
+  EXPECT_EQ(expected[1], "furniture.photo_caption_credit");
+  EXPECT_EQ(expected[6], "");
+}
+
 class RegexFirstTable : public testing::TestWithParam<Case> {};
 
 TEST_P(RegexFirstTable, ReadsWhatAMatchStartsWith) {
@@ -170,6 +197,15 @@ TEST_P(RegexRequiredTable, ReadsWhatEveryMatchHolds) {
   EXPECT_EQ(needs.empty(), c.value("none", false));
   for (const auto& t : c.value("may", nlohmann::json::array())) EXPECT_TRUE(holds_in_order(needs, from_utf8(t.get<std::string>()))) << t;
   for (const auto& t : c.value("never", nlohmann::json::array())) EXPECT_FALSE(holds_in_order(needs, from_utf8(t.get<std::string>()))) << t;
+  // The bit tables answer as the sets do, on the table's texts and each of their characters.
+  NeedsInOrder quick(needs);
+  for (const char* key : {"may", "never"})
+    for (const auto& t : c.value(key, nlohmann::json::array())) {
+      std::u32string text = from_utf8(t.get<std::string>());
+      EXPECT_EQ(quick.held_by(text), holds_in_order(needs, text)) << t;
+      for (size_t i = 0; i < text.size(); ++i)
+        EXPECT_EQ(quick.held_by(text.substr(i, 1)), holds_in_order(needs, text.substr(i, 1))) << t << " at " << i;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, RegexRequiredTable, testing::ValuesIn(load_table("regex_required.json")), case_name);
