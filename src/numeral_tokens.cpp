@@ -1,6 +1,7 @@
 // Step 1 of reading a numeral: the characters at a position become tokens (digits,
 // units, Arabic numbers, 点 fractions, 余/多 marks), collected while the local grammar
 // of numerals holds. Plain data out: a Tokens buffer.
+#include "figure_digits.hpp"
 #include "numeral_scan.hpp"
 
 namespace digestx::numerals {
@@ -114,17 +115,17 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
   t.type = Token::Type::num;
   t.arabic = true;
   t.begin = uint32_t(i);
-  std::string ascii;
+  FigureDigits ascii;  // no string per figure: 60,000 figures per 2 MB
   bool chain = i >= 2 && is_point(i - 1) && digit_at(i - 2);
   if (is_point(i)) {
     // .5, -.5; not ...9 or 2.5.5
     if (!digit_at(i + 1) || (i > 0 && (digit_at(i - 1) || is_point(i - 1)))) return std::nullopt;
-    ascii = "0";
+    ascii.push('0');
   } else {
-    while (p < n && is_ascii_digit(s_[p])) ascii += char(s_[p++]);
+    while (p < n && is_ascii_digit(s_[p])) ascii.push(char(s_[p++]));
     if (p - i <= 3) {
       while (p < n && separator_at(p, i)) {
-        for (size_t k = p + 1; k < p + 4; ++k) ascii += char(s_[k]);
+        for (size_t k = p + 1; k < p + 4; ++k) ascii.push(char(s_[k]));
         p += 4;
         t.separators = true;
       }
@@ -139,8 +140,8 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
     size_t q = fraction;
     while (q < n && is_ascii_digit(s_[q])) ++q;
     if (!(is_point(q) && digit_at(q + 1))) {
-      ascii += '.';
-      for (size_t k = fraction; k < q; ++k) ascii += char(s_[k]);
+      ascii.push('.');
+      for (size_t k = fraction; k < q; ++k) ascii.push(char(s_[k]));
       t.point = true;
       t.spaced_point = fraction != p + 1;
       p = q;
@@ -148,7 +149,7 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
   }
   t.end = uint32_t(p);
   if (p == i) return std::nullopt;
-  auto v = Decimal::parse(ascii);
+  auto v = ascii.value();
   if (!v || size_t(t.arabic_digits) > r_.arabic_max_digits) {
     t.overflow = true;  // too long to hold: the caller skips it
     return t;

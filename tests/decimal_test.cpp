@@ -1,5 +1,6 @@
 #include "digestx/decimal.hpp"
 
+#include "../src/figure_digits.hpp"
 #include "table.hpp"
 
 namespace digestx::test {
@@ -20,6 +21,19 @@ TEST_P(DecimalTable, Computes) {
   std::optional<Decimal> got;
   if (op == "parse") {
     got = Decimal::parse(c.at("a").get<std::string>());
+  } else if (op == "figure") {
+    // FigureDigits, TokenReader::arabic's reader, gives what Decimal::parse gives, scale included.
+    std::string text = c.at("a");
+    numerals::FigureDigits figure;
+    for (char ch : text) figure.push(ch);
+    got = figure.value();
+    auto parsed = Decimal::parse(text);
+    ASSERT_EQ(got.has_value(), parsed.has_value()) << text;
+    if (got) {
+      EXPECT_EQ(got->str(), parsed->str()) << text;
+      EXPECT_EQ(got->scale(), parsed->scale()) << text;
+    }
+    EXPECT_EQ(figure.size(), text.size());
   } else if (op == "mul") {
     got = D(c.at("a")).mul(D(c.at("b")));
   } else if (op == "add") {
