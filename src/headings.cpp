@@ -624,8 +624,10 @@ class LineHolds {
   // role item matches one or nothing, and the second official's post of a heading of
   // two starts after the first's.
   size_t role_words(size_t need) {
-    for (; found_ < need && next_ < s_.size(); ++next_)
+    for (; found_ < need && next_ < s_.size(); ++next_) {
+      if (!rules_.role_word_starts.may_start_at(s_, next_)) continue;  // most positions of a line
       if (auto m = rules_.role_words.longest_at(s_, next_); m && next_ + m.len <= s_.size()) ++found_;
+    }
     return found_;
   }
 

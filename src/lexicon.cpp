@@ -518,4 +518,15 @@ Arrays LexiconSequence::tables(std::vector<Image>& images) const {
   return out;
 }
 
+WordStarts::WordStarts(const Lexicon& words) {
+  for (size_t k = 0; k < words.word_count(); ++k) {
+    std::u32string_view w = words.word(k);
+    if (w.empty()) continue;
+    if (w.size() == 1)
+      bits_[w[0] & 63] = ~uint64_t(0);
+    else
+      bits_[w[0] & 63] |= uint64_t(1) << (w[1] & 63);
+  }
+}
+
 }  // namespace digestx

@@ -1089,6 +1089,7 @@ void load_structure(const Node& root, StructureRules& r) {
     (held_only ? r.held_only_role_words : r.role_words).add(n.at("word").text(), int(r.roles.size()));
     r.roles.push_back({n.at("name").str(), n.at("word").text()});
   }
+  r.role_word_starts = WordStarts(r.role_words);
   if (auto a = root.opt("acting_roles")) {
     a->keys({"name", "prefixes"});
     r.acting_role_rule = a->at("name").str();

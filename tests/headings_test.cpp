@@ -90,6 +90,7 @@ TEST(HeadingLayoutNeeds, SameHeadingsAsEveryLayoutTried) {
     l.words_needed.clear();
     l.role_words_needed = l.needs_role_word ? 1 : 0;
   }
+  plain.structure.role_word_starts = WordStarts();  // every position looked up
   std::vector<std::u32string> lines = {
       U"石门镇党委　述职人：周丽", U"石门镇　述职人：党委书记　周丽", U"述职人：城北镇党委书记　周建华",
       U"城关镇党委书记李明同志", U"城关镇党委书记李明同志指出，全镇新建小区党支部4个",
@@ -124,6 +125,41 @@ TEST(HeadingLayoutNeeds, SameHeadingsAsEveryLayoutTried) {
     EXPECT_EQ(field(line, filtered->heading.headline), field(line, tried->heading.headline)) << to_utf8(line);
   }
   EXPECT_GT(headings, 100u);
+}
+
+// The role words' pre-test (WordStarts) passes over no position where a role word starts:
+// at every position of a table of lines it answers yes wherever the lexicon finds a word,
+// built in or from --rules; and no where a role word's first character starts another
+// word (主要, 一是, 市场, 县域). A word of one character is found at the end of a line too.
+TEST(RoleWordStarts, AnswersAsTheFullScan) {
+  auto run_time = compile_rules(embedded_rules_files());
+  const std::vector<std::u32string> lines = {
+      U"城关镇党委书记李明同志", U"县教育局党组书记、局长（王五）", U"区工业和信息化局党组书记、局长　林志强",
+      U"主要做法：一是抓班子", U"市场主体增长，县域经济发展", U"滨江街道党工委书记　陈立新　办事处主任　刘　洋", U"书"};
+  size_t found = 0;
+  for (const StructureRules* st : {&rules().structure, &run_time->structure}) {
+    for (const std::u32string& line : lines) {
+      std::u32string view = matching_view(line);
+      for (size_t p = 0; p < view.size(); ++p) {
+        if (!st->role_words.longest_at(view, p)) continue;
+        ++found;
+        EXPECT_TRUE(st->role_word_starts.may_start_at(view, p)) << to_utf8(line) << " at " << p;
+      }
+    }
+    for (const char32_t* no_role : {U"主要", U"一是", U"市场", U"县域", U"书"})
+      EXPECT_FALSE(st->role_word_starts.may_start_at(matching_view(no_role), 0)) << to_utf8(no_role);
+  }
+  EXPECT_GE(found, 14u);
+  Lexicon words;
+  words.add(U"书记", 0);
+  words.add(U"长", 1);
+  WordStarts starts(words);
+  EXPECT_TRUE(starts.may_start_at(U"党委书记", 2));
+  EXPECT_FALSE(starts.may_start_at(U"党委书记", 3));
+  EXPECT_TRUE(starts.may_start_at(U"镇长", 1));  // the last character: a word of one
+  EXPECT_TRUE(starts.may_start_at(U"长期", 0));
+  EXPECT_FALSE(starts.may_start_at(U"书法", 0));
+  EXPECT_TRUE(WordStarts().may_start_at(U"书法", 0));  // one that knows no words says yes
 }
 
 }  // namespace

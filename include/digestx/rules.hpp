@@ -387,6 +387,7 @@ struct StructureRules {
   std::string year_option_rule, region_option_rule, region_path_rule;
   std::vector<Named> roles;
   Lexicon role_words;  // value: index into roles
+  WordStarts role_word_starts;  // of role_words, made at load: the heading layouts' line scan (LineHolds)
   Lexicon held_only_role_words;  // roles read only after 、 (a rank: 书记、一级调研员); value: index into roles
   // Words that make any role word an acting post (代理书记, 代镇长): the role is the whole
   // post as written, and --explain names this rule besides the role word's.
