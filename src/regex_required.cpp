@@ -89,14 +89,23 @@ std::vector<FirstChars> required_chars(std::u32string_view pattern) {
   return tree ? needs_of(*tree) : Needs{};
 }
 
-bool holds_in_order(const std::vector<FirstChars>& needs, std::u32string_view text) {
+namespace {
+// Whether `text` holds a character of each set, in order; a set is anything with
+// may_start (FirstChars, or NeedsInOrder's Set with its bit table in front).
+template <class Sets>
+bool each_in_order(const Sets& sets, std::u32string_view text) {
   size_t i = 0;
-  for (const FirstChars& set : needs) {
+  for (const auto& set : sets) {
     while (i < text.size() && !set.may_start(text[i])) ++i;
     if (i == text.size()) return false;
     ++i;
   }
   return true;
+}
+}  // namespace
+
+bool holds_in_order(const std::vector<FirstChars>& needs, std::u32string_view text) {
+  return each_in_order(needs, text);
 }
 
 NeedsInOrder::NeedsInOrder(std::vector<FirstChars> needs) {
@@ -112,14 +121,6 @@ NeedsInOrder::NeedsInOrder(std::vector<FirstChars> needs) {
   }
 }
 
-bool NeedsInOrder::held_by(std::u32string_view text) const {
-  size_t i = 0;
-  for (const Set& set : sets_) {
-    while (i < text.size() && !set.may_start(text[i])) ++i;
-    if (i == text.size()) return false;
-    ++i;
-  }
-  return true;
-}
+bool NeedsInOrder::held_by(std::u32string_view text) const { return each_in_order(sets_, text); }
 
 }  // namespace digestx

@@ -275,17 +275,7 @@ TEST(FactGates, SameFactsAsEveryPatternTried) {
       U"比三年前增加了1200户", U"比5 年前增加了1200户", U"三年来，五年以来", U"2022年", U"2023—2025年",
       U"1至9月", U"3—5月份", U"3月13日", U"3 月13日", U"12-15日", U"5日元", U"今后五年", U"前两个月",
       U"百分之八十五", U"三分之一", U"50元6角三分", U"分别增长3.5、8.2和6.1%", U"第一书记", U"超过80"};
-  for (const char* dir : {"samples", "tests/data"}) {
-    for (const auto& e : std::filesystem::directory_iterator(source_path(dir))) {
-      if (e.path().extension() != ".txt") continue;
-      std::u32string text = from_utf8(read_file(e.path().string()));
-      for (size_t from = 0; from < text.size();) {
-        size_t end = std::min(text.find(U'\n', from), text.size());
-        lines.push_back(text.substr(from, end - from));
-        from = end + 1;
-      }
-    }
-  }
+  add_lines_of_test_inputs(lines);
   size_t facts = 0, refused = 0;
   auto same_refusals = [](const std::vector<Refusal>& a, const std::vector<Refusal>& b) {
     if (a.size() != b.size()) return false;

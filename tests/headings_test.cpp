@@ -99,17 +99,7 @@ TEST(HeadingLayoutNeeds, SameHeadingsAsEveryLayoutTried) {
       U"以党建引领数字经济跑出加速度——区工业和信息化局党组书记、局长　林志强", U"| 城北镇党委 | 书记 | 王强 |",
       U"城关镇党委书记李明述职摘要", U"青山乡党委书记 王海燕 述职报告（摘要）", U"王大力（海棠区委书记）：强基固本",
       U"织密网格强治理（南岭区南平镇党委书记 林海）", U"支部书记带头，全镇新建党支部4个。"};
-  for (const char* dir : {"samples", "tests/data"}) {
-    for (const auto& e : std::filesystem::directory_iterator(source_path(dir))) {
-      if (e.path().extension() != ".txt") continue;
-      std::u32string text = from_utf8(read_file(e.path().string()));
-      for (size_t from = 0; from < text.size();) {
-        size_t end = std::min(text.find(U'\n', from), text.size());
-        lines.push_back(text.substr(from, end - from));
-        from = end + 1;
-      }
-    }
-  }
+  add_lines_of_test_inputs(lines);
   size_t headings = 0;
   for (const std::u32string& line : lines) {
     std::u32string view = matching_view(line);

@@ -1,8 +1,12 @@
 #include "table.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "digestx/utf.hpp"
 
 namespace digestx::test {
 
@@ -14,6 +18,20 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+void add_lines_of_test_inputs(std::vector<std::u32string>& lines) {
+  for (const char* dir : {"samples", "tests/data"}) {
+    for (const auto& e : std::filesystem::directory_iterator(source_path(dir))) {
+      if (e.path().extension() != ".txt") continue;
+      std::u32string text = from_utf8(read_file(e.path().string()));
+      for (size_t from = 0; from < text.size();) {
+        size_t end = std::min(text.find(U'\n', from), text.size());
+        lines.push_back(text.substr(from, end - from));
+        from = end + 1;
+      }
+    }
+  }
 }
 
 std::vector<Case> load_table(const std::string& name) {
