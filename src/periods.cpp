@@ -51,8 +51,8 @@ std::optional<PeriodMark> lead_clause_marker(std::u32string_view s, const Period
   size_t limit = std::min(s.size(), rules.lead_clause_max_offset);
   for (size_t i = 0; i < limit; ++i) {
     char32_t c = s[i];
-    if (is_ascii_digit(c) || rules.lead_clause_not_in.find(c) != std::u32string::npos) return std::nullopt;
-    if (is_open_quote(c) || rules.lead_clause_breaks.find(c) == std::u32string::npos) continue;
+    if (is_ascii_digit(c) || rules.lead_clause_not_in.has(c)) return std::nullopt;
+    if (is_open_quote(c) || !rules.lead_clause_breaks.has(c)) continue;
     auto m = rules.marker_words.longest_at(s, i + 1);
     if (!m || blocked(s, i + 1, i + 1 + m.len, rules) || !counts_in(rules.markers[size_t(m.value)], frame))
       return std::nullopt;
@@ -233,7 +233,7 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
                                      PeriodFrame frame) {
   std::vector<ClauseMark> out;
   if (rules.clause_marker_rule.empty()) return out;
-  auto is_break = [&](char32_t c) { return in_set(rules.clause_marker_breaks, c); };
+  auto is_break = [&](char32_t c) { return rules.clause_marker_breaks.has(c); };
   int quote_depth = 0;  // inside quotes (“去年干得好，今年更要好”) nothing marks
   for (size_t i = 0; i + 1 < s.size(); ++i) {
     // Clause breaks are marks, never ideographs: most characters of a sentence are ruled

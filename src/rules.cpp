@@ -1177,8 +1177,8 @@ void load_periods(const Node& root, PeriodRules& r) {
     l->keys({"name", "_doc", "max_offset", "clause_breaks", "not_in_lead"});
     r.lead_clause_rule = l->at("name").str();
     r.lead_clause_max_offset = size_t(l->at("max_offset").integer(0, 1000));
-    r.lead_clause_breaks = l->at("clause_breaks").text();
-    r.lead_clause_not_in = l->at("not_in_lead").text();
+    r.lead_clause_breaks = CharSet(l->at("clause_breaks").text());
+    r.lead_clause_not_in = CharSet(l->at("not_in_lead").text());
   }
   add_words(r.not_after, root.at("not_after"), 0);
   add_words(r.not_before, root.at("not_before"), 0);
@@ -1202,7 +1202,7 @@ void load_periods(const Node& root, PeriodRules& r) {
   if (auto c = root.opt("clause_marker")) {
     c->keys({"name", "clause_breaks"});
     r.clause_marker_rule = c->at("name").str();
-    r.clause_marker_breaks = c->at("clause_breaks").text();
+    r.clause_marker_breaks = CharSet(c->at("clause_breaks").text());
   }
   if (auto o = root.opt("other_year")) {
     o->keys({"name", "openers", "max_years", "not_before"});

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "digestx/char_set.hpp"
 #include "digestx/decimal.hpp"
 #include "digestx/lexicon.hpp"
 #include "digestx/regex_first.hpp"
@@ -561,7 +562,7 @@ struct PeriodRules {
   // (龙潭村把红色资源和乡村旅游结合起来，去年接待游客8.6万人次): up to this offset.
   std::string lead_clause_rule;
   size_t lead_clause_max_offset = 0;  // 0: off
-  std::u32string lead_clause_breaks, lead_clause_not_in;
+  CharSet lead_clause_breaks, lead_clause_not_in;
   Lexicon not_after, not_before;
   std::u32string year_suffix;
   Lexicon year_not_before;
@@ -594,7 +595,7 @@ struct PeriodRules {
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
   std::string paragraph_opening_rule;     // empty: off
   std::string clause_marker_rule;         // empty: off (one period per sentence)
-  std::u32string clause_marker_breaks;    // what ends the clause before: ，；
+  CharSet clause_marker_breaks;           // what ends the clause before: ，；
   // A table cell under a column header (or beside a row label) opening with a year or a
   // marker word takes that header's period: | 指标 | 2022年 | 2023年 |.
   std::string table_cell_rule;            // empty: off (a cell has its sentence's period)
