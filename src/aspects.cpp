@@ -54,7 +54,7 @@ bool follows(const AspectInput& in, const AspectRules::Cue& c) {
 // per_unit, read with the unit by the fact finder).
 bool per_unit(const AspectInput& in, const QuantityRules& q) {
   for (size_t k = in.begin; k + 1 < in.end; ++k)
-    if (q.per_unit_separators.find(in.text[k]) != std::u32string::npos && q.per_unit_denominators.longest_at(in.text, k + 1))
+    if (q.per_unit_separators.has(in.text[k]) && q.per_unit_denominators.longest_at(in.text, k + 1))
       return true;
   return false;
 }

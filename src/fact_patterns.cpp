@@ -475,7 +475,7 @@ bool Recogniser::match_list_unit(Matched& m) const {
   // 12、15元/斤: a unit per another is read from the fact's own text (aspect per_capita),
   // which the first figure's would not hold; it stays out.
   bool per_unit = false;
-  for (size_t c = p; c < p + u.len; ++c) per_unit = per_unit || q_.per_unit_separators.find(s_[c]) != std::u32string::npos;
+  for (size_t c = p; c < p + u.len; ++c) per_unit = per_unit || q_.per_unit_separators.has(s_[c]);
   // 10000与20000间: a range's closer, not a unit (fact.bare reads the range).
   if (t_.word_at(q_.between_closers, p).len >= u.len) return false;
   if (per_unit || std::find(q_.list_unit_kinds.begin(), q_.list_unit_kinds.end(), unit.kind) == q_.list_unit_kinds.end() ||

@@ -202,7 +202,7 @@ Lexicon::Match FactText::find_unit_at(size_t p) const {
   size_t end = p + u.len;
   if (is_ascii_alpha(s_[end - 1]) && end < s_.size() && is_ascii_alpha(s_[end])) return {};
   // A unit per another (quantities.json per_unit): 28微克/立方米 is one unit, not 28微克.
-  if (end + 1 < s_.size() && q_.per_unit_separators.find(s_[end]) != std::u32string::npos)
+  if (end + 1 < s_.size() && q_.per_unit_separators.has(s_[end]))
     if (auto d = q_.per_unit_denominators.longest_at(s_, end + 1)) {
       size_t e = end + 1 + d.len;
       if (!(is_ascii_alpha(s_[e - 1]) && e < s_.size() && is_ascii_alpha(s_[e]))) u.len += 1 + d.len;

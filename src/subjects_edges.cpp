@@ -179,7 +179,7 @@ void SubjectEdges::trim_start(Subject& s, bool from_back) const {
     s.rule = r_.phrase_start_rule;
     break;
   }
-  while (s.e > s.b + 1 && r_.never_first.find(t_[s.b]) != std::u32string::npos) {
+  while (s.e > s.b + 1 && r_.never_first.has(t_[s.b])) {
     ++s.b;
     s.rule = r_.phrase_start_rule;
   }
@@ -311,7 +311,7 @@ void SubjectEdges::count_owner(Subject& s, size_t b, size_t figure_end, size_t h
 const SubjectRules::OwnersOfWork::Group* SubjectEdges::owners_counted(size_t b, size_t e) const {
   for (const auto& group : r_.owners_of_work.groups)
     for (size_t k = b; k < e; ++k)
-      if (group.measure_words.find(t_[k]) != std::u32string::npos) return &group;
+      if (group.measure_words.has(t_[k])) return &group;
   return nullptr;
 }
 

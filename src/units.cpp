@@ -786,7 +786,7 @@ bool suspected_heading(std::u32string_view view, const Line& line, const Structu
 // 张三) and gaps (the cells of a table row, 城关镇 | 党委书记) that end as a post does.
 bool post_gap_name(std::u32string_view s, size_t b, size_t e, size_t max_name, const StructureRules& rules) {
   const auto& ph = rules.plain_heading;
-  auto gap = [&](char32_t c) { return is_space(c) || ph.gap_marks.find(c) != std::u32string::npos; };
+  auto gap = [&](char32_t c) { return is_space(c) || ph.gap_marks.has(c); };
   size_t name = e;
   while (name > b && is_han(s[name - 1])) --name;
   if (e - name < ph.min_name_chars || e - name > max_name) return false;
@@ -794,7 +794,7 @@ bool post_gap_name(std::u32string_view s, size_t b, size_t e, size_t max_name, c
   while (post > b && gap(s[post - 1])) --post;
   if (post == name || post == b || ph.post_endings.find(s[post - 1]) == std::u32string::npos) return false;
   for (size_t k = b; k < post; ++k)
-    if (!is_han(s[k]) && !gap(s[k]) && rules.organization_title_separators.find(s[k]) == std::u32string::npos) return false;
+    if (!is_han(s[k]) && !gap(s[k]) && !rules.organization_title_separators.has(s[k])) return false;
   return true;
 }
 
@@ -841,7 +841,7 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   if (ph.rule.empty() || line.heading_level != 0 || !line.enumerator.empty()) return false;
   Joined j = Joined::of(view, whole_line(line));
   std::u32string_view s = j.chars();
-  auto edge = [&](char32_t c) { return is_space(c) || ph.gap_marks.find(c) != std::u32string::npos; };
+  auto edge = [&](char32_t c) { return is_space(c) || ph.gap_marks.has(c); };
   size_t b = 0, end = s.size();
   while (b < end && edge(s[b])) ++b;
   while (end > b && edge(s[end - 1])) --end;

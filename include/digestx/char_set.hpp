@@ -33,4 +33,6 @@ class CharSet {
   uint64_t bits_[16] = {};
 };
 
+inline bool in_set(const CharSet& set, char32_t c) { return set.has(c); }
+
 }  // namespace digestx

@@ -275,7 +275,7 @@ struct HeadingItem {
   Type type = Type::literal;
   bool optional = false;
   size_t max = 0;              // space, name: at most this many characters (0: any)
-  std::u32string marks;        // space: the gap is one of these marks with white space around it (a cell bar |)
+  CharSet marks;               // space: the gap is one of these marks with white space around it (a cell bar |)
   bool markup_break = false;   // space: the gap is where markup split the line (【城关镇】党委书记), white space or none after it
   bool after_posts = false;    // organization: may follow other posts and 、 (县委常委、嘉积镇党委书记)
   bool spaced = false;         // name: may be spaced out by the typesetter (樊　木)
@@ -285,7 +285,7 @@ struct HeadingItem {
   std::u32string text;         // literal: this text,
   Lexicon words;               // or any one of these words (述职人, 汇报人); year: what follows the digits (年度, 年)
   bool ending = false;         // literal: the rest of its bracket, ending with one of the words (主持党委全面工作)
-  std::u32string not_holding;  // literal (ending): marks the rest may not hold (a clause's: ，。：)
+  CharSet not_holding;         // literal (ending): marks the rest may not hold (a clause's: ，。：)
   std::u32string open, close;  // bracket: pairs, k-th with k-th
   size_t max_chars = 0;        // bracket: what it holds, at most (0: any)
   bool sentence_is_paragraph = false;  // headline: a sentence there is the unit's first paragraph, not a refusal
@@ -397,12 +397,12 @@ struct StructureRules {
   std::string organization_rule;
   Lexicon organization_suffixes;
   size_t organization_max_chars = 30;
-  std::u32string organization_forbidden;
+  CharSet organization_forbidden;
   // Besides Chinese characters and ASCII letters, what an organisation may begin with
   // (“两新”工委); an ornament never: >>南坪乡党委 read as the organisation. Empty: anything.
   std::u32string organization_start_chars;
   // Digits inside a body's name end it before these (12个乡镇党委: a count, no body).
-  std::u32string organization_digits_not_before;
+  CharSet organization_digits_not_before;
   // Bare party bodies that name no body on their own: 党委 in 城关镇　党委书记 is no
   // organisation (the place before it is no person's name).
   Lexicon organization_not_whole;
@@ -410,14 +410,14 @@ struct StructureRules {
   Lexicon organization_not_starting;
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
-  std::u32string organization_title_separators;
+  CharSet organization_title_separators;
   // A post held together after 、 may name its own body first, in at most this many
   // characters (纪委书记、县监委主任); 0: only a bare role word (书记、局长).
   size_t organization_held_post_body_chars = 0;
   std::string person_name_rule;
   size_t name_min = 2, name_max = 4, name_max_spaces = 2;
   size_t name_max_dotted = 4;  // a name with an extra char inside (阿依古丽·买买提) may run this long
-  std::u32string name_extra_chars;
+  CharSet name_extra_chars;
   Lexicon name_not_words;  // a "name" holding one of these is no name (述职摘登)
   // A "name" of three or more characters ending in one of these is a place or a body
   // (城关镇, 县教育局 in 县教育局　党组书记), no person's name.
@@ -456,7 +456,7 @@ struct StructureRules {
     size_t min_name_chars = 2, max_name_chars = 3;
     // Marks that may stand between the post and the name besides white space, and
     // around the line: a table row (| 城关镇 | 党委书记 | 李明 |), a colon (城关镇党委书记：强基固本).
-    std::u32string gap_marks;
+    CharSet gap_marks;
   } plain_heading;
   // A heading set over two short lines (县住建局 / 局长 王五): read as one when neither
   // line is a heading alone and both together are.
@@ -838,7 +838,7 @@ struct QuantityRules {
   // 28微克/立方米, 5万吨/日, 1200元/人: a unit per another, read with its unit (the
   // denominator after one of the separators); the figure is a level, never summed.
   std::string per_unit_rule;
-  std::u32string per_unit_separators;
+  CharSet per_unit_separators;
   Lexicon per_unit_denominators;
   std::string date_rule;
   Lexicon year_words, month_words, day_words, after_month;
@@ -979,7 +979,7 @@ struct SubjectRules {
   Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)
   std::string phrase_start_rule;   // 人均, 按期: the subject begins at them; 型: never its first character
   Lexicon phrase_starts;
-  std::u32string never_first;
+  CharSet never_first;
   std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
   std::u32string coordinators;
   Lexicon coordinated_examples;
@@ -1074,7 +1074,7 @@ struct SubjectRules {
   // object of a work counts the owner (重点企业); 所 counts schools and nothing else.
   struct OwnersOfWork {
     struct Group {
-      std::u32string measure_words;  // 家
+      CharSet measure_words;  // 家
       Lexicon words;                 // 企业, 合作社
       bool only_these = false;       // the measure word counts nothing else: no work needed
     };
