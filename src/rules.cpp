@@ -480,7 +480,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
       // A rule that names the characters its lines hold is tried on the lines that hold
       // one (its first character may be any); the others keep the first-character test.
       if (!r.furniture_contains.back().empty()) {
-        r.furniture_contains_any += r.furniture_contains.back();
+        r.furniture_contains_any = r.furniture_contains_any.chars() + r.furniture_contains.back();
         for (char32_t c : r.furniture_contains.back()) r.furniture_contains_bits |= uint64_t(1) << (c & 63);
       } else
         r.furniture_first_any.add(r.furniture_first.back());
@@ -550,7 +550,7 @@ void load_layout(const Node& root, LayoutRules& r) {
   r.markdown_max_level = int(md.at("max_level").integer(1, 12));
   for (const Node& b : root.at("bullets").list()) {
     b.keys({"name", "chars", "needs_space"});
-    LayoutRules::Bullet bullet{b.at("name").str(), b.at("chars").text(), false};
+    LayoutRules::Bullet bullet{b.at("name").str(), CharSet(b.at("chars").text()), false};
     if (auto ns = b.opt("needs_space")) bullet.needs_space = ns->boolean();
     r.bullets.push_back(std::move(bullet));
   }
@@ -881,7 +881,7 @@ void load_heading_places(const Node& root, StructureRules& r) {
   }
   for (const Node& n : root.at("heading_leads").list(true)) {
     n.keys({"name", "chars", "headline", "words"});
-    r.leads.push_back({n.at("name").str(), n.at("chars").text(), parse_placement(n.at("headline")), {}});
+    r.leads.push_back({n.at("name").str(), CharSet(n.at("chars").text()), parse_placement(n.at("headline")), {}});
     if (auto words = n.opt("words")) add_words(r.leads.back().words, *words, 0);
   }
   for (const Node& n : root.at("titles").list(true)) {
@@ -1249,7 +1249,7 @@ void load_periods(const Node& root, PeriodRules& r) {
 std::string load_named_words(const Node& n, Lexicon& lex);
 
 // An optional {"name", "chars"} section of numbers.json: a named class of characters.
-void load_char_class(const Node& root, const char* key, std::string& rule, std::u32string& chars) {
+void load_char_class(const Node& root, const char* key, std::string& rule, CharSet& chars) {
   auto n = root.opt(key);
   if (!n) return;
   n->keys({"name", "chars"});

@@ -131,7 +131,7 @@ struct LayoutRules {
   int markdown_max_level = 6;
   struct Bullet {
     std::string name;
-    std::u32string chars;
+    CharSet chars;
     bool needs_space = false;
   };
   std::vector<Bullet> bullets;
@@ -143,9 +143,9 @@ struct LayoutRules {
   struct Enumerator {
     std::string name;
     std::vector<std::u32string> open, close, after;
-    std::u32string numerals;
+    CharSet numerals;
     int max_numerals = 1;
-    std::u32string not_followed_by;  // 12.6万元 is a decimal, not item 12 of a list
+    CharSet not_followed_by;  // 12.6万元 is a decimal, not item 12 of a list
   };
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
@@ -155,14 +155,14 @@ struct LayoutRules {
   // k-th: characters one of which a line the k-th rule covers holds, its prefilter
   // instead of the first characters (滹阳组工　2023-02-16 18:30: the date's -/.); empty: none
   std::vector<std::u32string> furniture_contains;
-  std::u32string furniture_contains_any;    // all of them
+  CharSet furniture_contains_any;    // all of them
   // Bit c % 64 set for each c of furniture_contains_any: most characters of a line are
   // ruled out by one test (the search of every line in the 25 characters was about
   // 1% of a run).
   uint64_t furniture_contains_bits = 0;
   bool may_be_furniture_char(char32_t c) const { return (furniture_contains_bits >> (c & 63)) & 1; }
   size_t furniture_max_chars = 120;
-  std::u32string furniture_not_ending;  // a line ending with one of these is text (…。)
+  CharSet furniture_not_ending;  // a line ending with one of these is text (…。)
   // k-th: the k-th rule's line starts the page's tail (网友评论 over readers' comments):
   // every line after it is furniture of the same rule
   std::vector<bool> furniture_tail;
@@ -178,7 +178,7 @@ struct LayoutRules {
   // 白河发布, over 2025-01-22 18:30 发表于陕西); max_chars 0: none
   struct LineAbove {
     size_t max_chars = 0;
-    std::u32string not_holding;
+    CharSet not_holding;
   };
   std::vector<LineAbove> furniture_line_above;
   // k-th: the lines right below the k-th rule's line (no blank line between), each at
@@ -195,7 +195,7 @@ struct LayoutRules {
   // stays text. max_chars 0: no such test.
   struct CaptionShape {
     size_t max_chars = 0, max_sentences = 0, max_clauses = 0;
-    std::u32string sentence_ends, clause_marks;
+    CharSet sentence_ends, clause_marks;
     // A line set flush right under a text line set in: a caption up to these (0: as above).
     size_t flush_max_chars = 0, flush_max_sentences = 0, flush_max_clauses = 0;
   };
@@ -210,7 +210,7 @@ struct LayoutRules {
   struct RunningHeader {
     std::string name, beside;
     size_t max_chars = 0;
-    std::u32string not_holding;
+    CharSet not_holding;
     NamedRegex title;
   };
   RunningHeader running_header;
@@ -229,7 +229,7 @@ struct LayoutRules {
   // `after`, no sentence end (not_holding) and at most max_chars after it. Empty name: off.
   struct GluedHeading {
     std::string name;
-    std::u32string marks, after, not_holding;
+    CharSet marks, after, not_holding;
     size_t max_chars = 0;
     // "brackets": a signature in brackets closing the line (…84名。（石门镇党委书记　周丽）):
     // open[k] pairs with close[k]; the bracket holds one of `holding` (a post's word).
@@ -249,16 +249,16 @@ struct LayoutRules {
   size_t section_heading_max_chars = 30;
   // A sentence end inside the line before more words: a run-in heading and its text
   // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
-  std::u32string section_heading_not_holding;
-  std::u32string numerals_apart_chars;
-  std::u32string numerals_apart_zero;            // a next line opening with it (not 0.5) continues: 15 / 00亩
-  std::u32string numerals_apart_decimal_points;  // a line ending in one, the next starting with one: never joined
+  CharSet section_heading_not_holding;
+  CharSet numerals_apart_chars;
+  CharSet numerals_apart_zero;            // a next line opening with it (not 0.5) continues: 15 / 00亩
+  CharSet numerals_apart_decimal_points;  // a line ending in one, the next starting with one: never joined
   // A line that is a figure and its label (1.86亿元　党建与学科建设专项投入, a 数说 box):
   // complete, and so is the line above it. Empty name: off.
   struct FigureLabel {
     std::string name;
     size_t max_unit_chars = 4, max_label_chars = 20;
-    std::u32string not_in_label;
+    CharSet not_in_label;
   } figure_label;
   // A page set at a fixed width (from a PDF) breaks figures too: its full lines join.
   struct FixedWidth {
@@ -400,7 +400,7 @@ struct StructureRules {
   CharSet organization_forbidden;
   // Besides Chinese characters and ASCII letters, what an organisation may begin with
   // (“两新”工委); an ornament never: >>南坪乡党委 read as the organisation. Empty: anything.
-  std::u32string organization_start_chars;
+  CharSet organization_start_chars;
   // Digits inside a body's name end it before these (12个乡镇党委: a count, no body).
   CharSet organization_digits_not_before;
   // Bare party bodies that name no body on their own: 党委 in 城关镇　党委书记 is no
@@ -432,7 +432,7 @@ struct StructureRules {
   // headline above it).
   struct Lead {
     std::string name;
-    std::u32string chars;
+    CharSet chars;
     HeadlinePlacement::Produce headline = HeadlinePlacement::Produce::paragraph_above;
     Lexicon words;  // a byline's word after the dashes, no part of the heading (——记…)
   };
@@ -452,7 +452,7 @@ struct StructureRules {
   // 李四: a post no rule knows): warned of as a suspected heading. Empty rule: not tried.
   struct PlainHeading {
     std::string rule;
-    std::u32string post_endings;  // the last character of a post (长 记 任 …)
+    CharSet post_endings;  // the last character of a post (长 记 任 …)
     size_t min_name_chars = 2, max_name_chars = 3;
     // Marks that may stand between the post and the name besides white space, and
     // around the line: a table row (| 城关镇 | 党委书记 | 李明 |), a colon (城关镇党委书记：强基固本).
@@ -489,11 +489,11 @@ struct StructureRules {
   std::string headline_commas_rule;
   // A line that opens the way a sentence does (2025年，… 一年来，…) is no headline.
   NamedRegex headline_sentence_opening;
-  std::u32string sentence_end;
-  std::u32string title_inner_marks;  // a page's title may hold these before its end: 年终述职丨听！白河县…这样说
-  std::u32string headline_final_marks;  // a headline with no digit may end in one: 让乡村美起来！
-  std::u32string dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
-  std::u32string address_end;     // a line ending in one of these addresses or introduces: 各位代表：
+  CharSet sentence_end;
+  CharSet title_inner_marks;  // a page's title may hold these before its end: 年终述职丨听！白河县…这样说
+  CharSet headline_final_marks;  // a headline with no digit may end in one: 让乡村美起来！
+  CharSet dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
+  CharSet address_end;     // a line ending in one of these addresses or introduces: 各位代表：
   std::string headline_quotes_rule;  // “以高质量党建引领‘双一流’建设”: a headline wholly in one quotation loses its quotes
   std::string headline_label_rule;  // a headline's field label that is not part of it (述职主题：…)
   // A heading repeated after a page break with a mark of continuation (…局长　何敏（续）)
@@ -501,7 +501,7 @@ struct StructureRules {
   // A sidebar interrupting a unit ends at the next item of the unit's outline (一、… 附：…
   // 二、…): structure.json outline_resumes. Empty rule: off.
   std::string outline_resumes_rule;
-  std::u32string outline_numerals, outline_marks_after, outline_marks_around;
+  CharSet outline_numerals, outline_marks_after, outline_marks_around;
   std::string continued_heading_rule;       // empty: off
   // A heading that names the organisation and the official of the unit above, with no
   // mark of continuation, inside that official's report (述职人：林海燕（白沙乡党委书记） under
@@ -520,7 +520,7 @@ struct StructureRules {
   size_t contents_min_entries = 2;
   Lexicon contents_labels;
   Lexicon headline_labels;
-  std::u32string headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
+  CharSet headline_lead_marks;  // and the dashes that lead it in (——以“党建+”激活…)
 };
 
 struct SentenceRules {
@@ -553,7 +553,7 @@ struct PeriodRules {
     bool half_year_sentence_only = false;
     bool half_year_given = false;
     bool half_year_only = false;  // a marker in a half-year digest alone (上半年, 下半年)
-    std::u32string not_after_chars;  // a character before it that makes it part of a word (目 of 目前年产值)
+    CharSet not_after_chars;  // a character before it that makes it part of a word (目 of 目前年产值)
   };
   std::vector<Marker> markers;
   Lexicon marker_words;  // value: index into markers
@@ -573,7 +573,7 @@ struct PeriodRules {
   // In a full report, a year with a month after it dates one event, its own sentence
   // only: （2025年1月10日） under the title, 2021年3月，我调任… (not a period of the rest).
   std::string dated_event_rule;
-  std::u32string dated_event_month_chars;  // what may stand between 年 and 月: 1-10, 十二
+  CharSet dated_event_month_chars;  // what may stand between 年 and 月: 1-10, 十二
   size_t dated_event_month_chars_max = 6;   // and how many of them at most (1-10 is 4)
   std::u32string dated_event_month;        // 月
   // A digest's sentence dated by a this_year marker and a month (今年1月，街道获评…) is an
@@ -589,7 +589,7 @@ struct PeriodRules {
   // (2025年，东坪镇将实现三个目标：) lends its period to the items after it, each a sentence
   // of its own (二是建成美丽乡村示范村5个。 was the plan's of the sentences before).
   std::string introduced_list_rule;      // empty: off
-  std::u32string introduced_list_marks;  // what ends an introduction: ：
+  CharSet introduced_list_marks;  // what ends an introduction: ：
   Lexicon introduced_list_openers;       // words opening an item: 一是, 其二 (and layout.json's enumerators)
   // A line opening with a marker and a clause break starts a paragraph though the one
   // before ends no sentence (a list item or a table row without 。, then 今年，…).
@@ -600,7 +600,7 @@ struct PeriodRules {
   // marker word takes that header's period: | 指标 | 2022年 | 2023年 |.
   std::string table_cell_rule;            // empty: off (a cell has its sentence's period)
   Lexicon table_cell_year_words;          // what may follow the year's digits: 年, 年度
-  std::u32string table_cell_span_marks;   // a span of years after them (2021—2023年): no one year
+  CharSet table_cell_span_marks;   // a span of years after them (2021—2023年): no one year
   // A digest of half-year reports (兰溪区2019年上半年…述职摘登): in-year readings, its plan
   // of the same year (plan_year_offset 0); the report year's 年 before one of the plan
   // words (2019年下半年，将…) names the plan.
@@ -611,8 +611,8 @@ struct PeriodRules {
   std::string full_report_given_after_rule;  // empty: off
   size_t full_report_given_after_lines = 0;  // how many lines of text, from the start and from the end, may hold the date
   std::vector<std::u32string> full_report_given_after_unless;  // words of a text written during its year: 今年以来, 明年
-  std::u32string paragraph_opening_then;  // what follows the marker: ，,
-  std::u32string paragraph_opening_not_after;  // the text before ends in one: a clause goes on
+  CharSet paragraph_opening_then;  // what follows the marker: ，,
+  CharSet paragraph_opening_not_after;  // the text before ends in one: a clause goes on
   Lexicon paragraph_opening_not_after_words;   // or in one of these (截至, 到): they take what follows
 };
 
@@ -628,16 +628,16 @@ struct NumberRules {
       std::vector<CharInfo, ZeroedAllocator<CharInfo>>(0x10000);  // BMP; numerals are all in it
   std::u32string alphabet;  // the characters of chars whose type is not none
   std::vector<std::string> rule_names;
-  std::u32string decimal_digit_chars;  // Chinese digits allowed after 点
+  CharSet decimal_digit_chars;  // Chinese digits allowed after 点
   std::string arabic_rule;
-  std::u32string arabic_points, thousands_separators;
-  std::u32string fullwidth_separators;  // separators only between full-width digits: ４，５６５
-  std::u32string space_separators;      // white space between groups of three: 5 000万元, 1 200名
+  CharSet arabic_points, thousands_separators;
+  CharSet fullwidth_separators;  // separators only between full-width digits: ４，５６５
+  CharSet space_separators;      // white space between groups of three: 5 000万元, 1 200名
   size_t arabic_max_digits = 36;
   // 增长12. 5%, 投资1 . 5亿元, 12 .5%: a point with white space around it, inside one
   // number of running text (the integer glued to the word before it), is a decimal point.
   std::string spaced_point_rule;
-  std::u32string spaced_points;
+  CharSet spaced_points;
   // Figures whose digits copying damaged, left out whole with a warning and their span,
   // never read in part (新增就业2,3000名 was 3000名, without a word). `chars`: the
   // characters the damage is made of; `chars_before`: those it may start with;
@@ -646,7 +646,7 @@ struct NumberRules {
   // cannot be told); `words`: the words before the figure that make it ambiguous.
   struct DamageRule {
     std::string name, warning, code = "figure_damaged";
-    std::u32string chars, chars_before, not_after;
+    CharSet chars, chars_before, not_after;
     Lexicon words, after_words;
   };
   DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain,
@@ -691,7 +691,7 @@ struct NumberRules {
   std::string digit_string_rule, approximate_range_rule;
   // 几: an unknown digit, 十几 = [11, 19], 几十 = [10, 90].
   std::string ji_rule;
-  std::u32string ji_chars;
+  CharSet ji_chars;
   // 亿元以上项目: a big unit alone before a unit word and one of these bounds is 1 of it
   // (100000000 元), not after the words of not_after (数亿元以上 is no 1亿).
   std::string bare_big_rule;
@@ -702,19 +702,19 @@ struct NumberRules {
   // 两: a digit before a unit or on its own, never the last digit of a longer numeral
   // (两万两 is 20000 and the weight unit 两).
   std::string leading_only_rule;
-  std::u32string leading_only;
+  CharSet leading_only;
   // Financial characters that are ordinary words on their own: 队伍, 大陆, 收拾, 放肆.
-  std::u32string never_alone;
+  CharSet never_alone;
   // 半 before a unit: 半百 = 50.
   std::string half_rule;
-  std::u32string half_chars;
+  CharSet half_chars;
   // A dozen after a numeral: 十打 = 120; not where the word goes on as another (打造).
   std::string dozen_rule;
   Lexicon dozen_words;  // value: the multiplier
   Lexicon dozen_not;
   // 2e5, 2.7890e-1, 2^5.
   std::string exponent_rule;
-  std::u32string exponent_chars, power_chars;
+  CharSet exponent_chars, power_chars;
   int max_exponent = 30;
   // 40k, -2.5 M.
   std::string multiplier_rule;
@@ -774,10 +774,10 @@ struct QuantityRules {
     // sentence; not a time (9时30分, 3分28秒) nor a price in fen (电价每千瓦时降低2分).
     struct Cue {
       bool arabic_only = false;
-      std::u32string not_after_chars;   // right before the figure: 9时30分
-      std::u32string not_before_chars;  // right after the word: 3分28秒
-      std::u32string sentence_breaks;   // where the sentence the cue is looked for in starts
-      std::u32string clause_breaks;     // where the figure's own clause starts (the cue is looked for in it)
+      CharSet not_after_chars;   // right before the figure: 9时30分
+      CharSet not_before_chars;  // right after the word: 3分28秒
+      CharSet sentence_breaks;   // where the sentence the cue is looked for in starts
+      CharSet clause_breaks;     // where the figure's own clause starts (the cue is looked for in it)
       Lexicon words;                    // one of them in that clause, before the figure
       Lexicon han_after;                // a Han character right after the word must start one of these (分以上; not 分钱, 分场)
       bool after_scored_clause = false; // or the clause before ends in a cued figure whose clause holds a word
@@ -850,7 +850,7 @@ struct QualifierRules {
     std::string name, qualifier;
     // Only before a numeral that begins with one of these (上百人, 上千人次: 上 before a
     // bare 百/千/万/亿; never 上一年, 线上12场); empty: before any.
-    std::u32string numeral_starts;
+    CharSet numeral_starts;
     Lexicon units;  // after_unit words with "units": the figure's unit must end with one of them
   };
   std::vector<Entry> entries;
@@ -874,7 +874,7 @@ struct QualifierRules {
     std::string name, qualifier;
     Lexicon words, through;
     size_t max_chars = 0;
-    std::u32string breaks;
+    CharSet breaks;
   };
   std::vector<Reach> reach;
 };
@@ -918,16 +918,16 @@ struct ExclusionRules {
   Lexicon place_units, place_suffixes;
   std::string indefinite_rule;  // 一支(队伍), 一批: an article, not a count
   Lexicon indefinite_numerals, indefinite_units;
-  std::u32string indefinite_counted_before;  // 变电站一座。: after its noun, ending the clause, it is a count
+  CharSet indefinite_counted_before;  // 变电站一座。: after its noun, ending the clause, it is a count
   std::string every_rule;                    // 每一栋楼、每一户居民: "every", never a count
-  std::u32string every_after;
+  CharSet every_after;
   std::string url_rule;  // numerals inside web addresses are no quantities
   std::string unit_label_rule;  // 金额单位：千元: what a table's bare figures count in, no figure
   // A campaign named by a bare 百, 千 or 万 and a measure word, unquoted: 开展百名书记讲党课活动,
   // 实施千名党员进万家行动 (exclusions.json campaign_names): no count of 100 or 1000.
   struct CampaignNames {
     std::string name;
-    std::u32string numerals, not_after_chars, breaks;
+    CharSet numerals, not_after_chars, breaks;
     Lexicon units, words;
     size_t max_chars = 0;
     bool paired = false;         // a second bare 百/千/万 in the window closes it too: 千名干部进万家
@@ -937,14 +937,14 @@ struct ExclusionRules {
   };
   CampaignNames campaign;
   Lexicon unit_label_words;     // 单位 (before a colon)
-  std::u32string unit_label_magnitudes;  // 十百千万亿: what the numeral after it is made of
+  CharSet unit_label_magnitudes;  // 十百千万亿: what the numeral after it is made of
   Lexicon url_starts;
   // The largest first character of url_starts (ASCII: http://, www.), set by the loader:
   // a character past it starts none, and is passed without a lookup (0: every character
   // is looked up).
   char32_t url_first_max = 0;
   std::string version_rule;
-  std::u32string version_before_chars;
+  CharSet version_before_chars;
   // The largest of version_before_chars: set by the loader (0: found per paragraph).
   char32_t version_before_max = 0;
   Lexicon version_after_words;
@@ -957,10 +957,10 @@ struct SubjectRules {
   size_t max_after = 10, max_before = 10;
   size_t max_before_reach = 0;  // a phrase cut inside a word at max_before may reach this far
   size_t max_after_quote = 1;  // 村“两委”干部, “红色物业”覆盖率: the head a quoted name before it modifies
-  std::u32string boundary_chars;
+  CharSet boundary_chars;
   std::vector<bool> is_boundary = std::vector<bool>(0x10000, false);  // the BMP ones of boundary_chars, for lookups
   Lexicon hard_stops;           // end a noun phrase on either side, always
-  std::u32string single_char_stops_before;  // the one-character hard stops that also end a phrase
+  CharSet single_char_stops_before;  // the one-character hard stops that also end a phrase
                                             // before the figure (others start words: 就业, 在职)
   Lexicon stops_after;          // end a noun phrase after the figure once it has begun
   Lexicon verbs_after_noun;     // nouns elsewhere, verbs once a noun stands before them (干部驻村)
@@ -974,17 +974,17 @@ struct SubjectRules {
   // part of the noun; its rule is named when the subject holds one.
   Lexicon rated_activities, rated_heads;
   std::string rated_activity_rule;
-  std::u32string noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
+  CharSet noun_suffixes; // a verb right before one of these is part of a noun: 办结率, 慰问金
   char32_t head_marker = U'的';
   Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)
   std::string phrase_start_rule;   // 人均, 按期: the subject begins at them; 型: never its first character
   Lexicon phrase_starts;
   CharSet never_first;
   std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
-  std::u32string coordinators;
+  CharSet coordinators;
   Lexicon coordinated_examples;
   Lexicon shared_modifiers;                 // 中央和省级衔接资金: modifiers before a noun that share it
-  std::u32string shared_modifier_endings;   // 市级和县级…: a modifier ending in 级
+  CharSet shared_modifier_endings;   // 市级和县级…: a modifier ending in 级
   size_t coordinated_max_modifier = 4;  // 市级, 国家级: a modifier is short    // 白超队等3个市级和镇海等8个区级…: examples before the next count
   size_t coordinated_max_noun = 6;      // 中小学和幼儿园12所: nouns before a count share it
   size_t coordinated_max_listed = 0;    // 红枣、核桃线上销售额: short nouns in a 、 list before a sum share its head (0: off)
@@ -997,7 +997,7 @@ struct SubjectRules {
     std::string trailing_rule;  // 吸纳群众就业620人: verbs_after_noun end the phrase before the figure
     std::string work_rule;      // 完成5G基站建设46座: the count counts 5G基站
     Lexicon works;
-    std::u32string event_units;  // 开展环境整治12次: a count of events keeps the work
+    CharSet event_units;  // 开展环境整治12次: a count of events keeps the work
     std::string attribute_rule;  // 2个社区党群服务中心面积不足200平方米
     Lexicon attributes;
     std::string purpose_rule;  // 投入3.6亿元实施农村饮水安全巩固提升工程
@@ -1029,7 +1029,7 @@ struct SubjectRules {
   // head of the last noun; each place takes that head (第一产业增加值, 二产业增加值).
   std::string respectively_ordinal_rule;
   Lexicon respectively_ordinal_prefixes;
-  std::u32string respectively_ordinal_numerals;
+  CharSet respectively_ordinal_numerals;
   std::string share_rule;  // 入股农户占全村农户的三分之二: the share's subject is before 占
   Lexicon share_words;
   // 桃坪乡集体经济收入5万元以下 in 桃坪乡党委's report: the unit's own place (and a body of
@@ -1050,7 +1050,7 @@ struct SubjectRules {
   // 县乡村三级矛盾纠纷调解组织: the levels a noun spans (places, then 三级) are no part of it.
   std::string level_span_rule;
   Lexicon level_spans;       // 两级, 三级
-  std::u32string levels;     // the places that may stand before them (县乡村)
+  CharSet levels;     // the places that may stand before them (县乡村)
   std::string count_verb_rule;
   Lexicon count_verbs;
   // 社区医生为近500人提供免费体检: a count right after 为 (for) and before a verb counts the
@@ -1081,7 +1081,7 @@ struct SubjectRules {
     std::string rule;
     std::vector<Group> groups;
   } owners_of_work;
-  std::u32string list_separators;  // between the nouns of a list and between its figures (一产、二产)
+  CharSet list_separators;  // between the nouns of a list and between its figures (一产、二产)
   // Where the subject was found: after the figure (101个网格), after it and 的, before it
   // (党员突击队54支), inherited from the figure before (由5个增加到12个).
   std::string after_rule, after_de_rule, before_rule, inherited_rule;
@@ -1114,7 +1114,7 @@ struct SubjectRules {
   // clause_ends, or goes on with one of continuations (以上, 左右: the figure's own words).
   struct InheritedClauseSubject {
     std::string rule;  // empty: off
-    std::u32string clause_ends;
+    CharSet clause_ends;
     Lexicon continuations;
   } inherited_clause_subject;
   std::vector<std::pair<char32_t, char32_t>> quote_pairs;
@@ -1191,7 +1191,7 @@ struct AspectRules {
     Where where = Where::clause;
     Lexicon words;                  // clause, sentence, near, column (a table column's header: 增长)
     size_t max_gap = 0;             // near: characters between the cue and the figure,
-    std::u32string gap_chars;       // all of these (增长了一倍)
+    CharSet gap_chars;       // all of these (增长了一倍)
     Lexicon not_after_cue, not_before_cue;
     std::vector<std::string> units;       // unit: the fact's normalised unit; any other: only figures of these units
     std::vector<std::string> qualifiers;  // any: only figures with one of these (empty: any)
@@ -1244,7 +1244,7 @@ struct AspectRules {
   int baseline_status = -1;  // index into KindRegistry::statuses
   Lexicon baseline_openers, baseline_times;
   std::u32string baseline_year_suffixes, baseline_joiner;
-  std::u32string clause_breaks;
+  CharSet clause_breaks;
   // The low six bits of each of clause_breaks, as a filter (clause_begin): set by the
   // loader; 0: made from clause_breaks on each call (34,000 calls per 2 MB of text).
   uint64_t clause_break_bits = 0;
@@ -1360,8 +1360,8 @@ struct FactPatternRules {
   // (其中市级补助18万元，撬动社会资本200万元: a new statement).
   struct ParallelClauses {
     std::string name;
-    std::u32string breaks;              // the breaks such a clause goes on over
-    std::u32string breaks_after_colon;  // the same after 其中：
+    CharSet breaks;              // the breaks such a clause goes on over
+    CharSet breaks_after_colon;  // the same after 其中：
     Lexicon verbs;                      // words that open a new statement (撬动, 达到, 比)
     size_t max_lead_chars = 0;          // a clause's words before its figure, at most: a noun's
     std::vector<std::string> kinds;     // the kinds of figure such a clause may hold (money)
