@@ -15,6 +15,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "digestx/char_set.hpp"
 #include "digestx/numbers.hpp"
 #include "digestx/utf.hpp"
 
@@ -100,6 +101,7 @@ class Tokens {
 };
 
 inline bool in(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
+inline bool in(const CharSet& set, char32_t c) { return set.has(c); }
 inline bool is_unit(const Token& t) { return t.type == Token::Type::small || t.type == Token::Type::big; }
 inline bool is_fullwidth_digit(char32_t c) { return c >= 0xFF10 && c <= 0xFF19; }
 
