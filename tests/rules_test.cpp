@@ -515,3 +515,45 @@ TEST(AspectsIndex, SameAspectsAsEveryCueTried) {
 
 }  // namespace
 }  // namespace digestx::test
+
+namespace digestx::test {
+namespace {
+
+// CharSet answers as a search of its string: has and find, for members, non-members whose
+// low bits are a member's, and every character of the samples and test digests.
+void expect_as_string(const CharSet& set, const std::u32string& chars, std::u32string_view asked) {
+  for (char32_t c : asked) {
+    EXPECT_EQ(set.find(c), chars.find(c)) << to_utf8(std::u32string(1, c));
+    EXPECT_EQ(set.has(c), chars.find(c) != std::u32string::npos) << to_utf8(std::u32string(1, c));
+  }
+}
+
+class CharSetTable : public testing::TestWithParam<Case> {};
+
+TEST_P(CharSetTable, AnswersAsItsString) {
+  const auto& c = GetParam().data;
+  std::u32string chars = from_utf8(c.at("set").get<std::string>());
+  CharSet set(chars);
+  EXPECT_EQ(std::u32string(std::u32string_view(set)), chars);
+  for (char32_t in : from_utf8(c.at("in").get<std::string>())) EXPECT_TRUE(set.has(in));
+  for (char32_t out : from_utf8(c.at("out").get<std::string>())) EXPECT_FALSE(set.has(out));
+  expect_as_string(set, chars, from_utf8(c.at("in").get<std::string>() + c.at("out").get<std::string>()));
+  if (!c.contains("reassigned")) return;
+  set = from_utf8(c.at("reassigned").get<std::string>());
+  for (char32_t in : from_utf8(c.at("in_after").get<std::string>())) EXPECT_TRUE(set.has(in));
+  for (char32_t out : from_utf8(c.at("out_after").get<std::string>())) EXPECT_FALSE(set.has(out));
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, CharSetTable, testing::ValuesIn(load_table("char_set.json")), case_name);
+
+TEST(CharSet, SameAnswersAsTheRulesStringsOnTestInputs) {
+  std::vector<std::u32string> lines;
+  add_lines_of_test_inputs(lines);
+  const Rules& r = rules();
+  for (const CharSet* set : {&r.subjects.list_separators, &r.subjects.noun_suffixes, &r.periods.lead_clause_not_in,
+                             &r.periods.clause_marker_breaks, &r.structure.name_extra_chars})
+    for (const std::u32string& line : lines) expect_as_string(*set, set->chars(), line);
+}
+
+}  // namespace
+}  // namespace digestx::test
