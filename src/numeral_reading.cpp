@@ -285,7 +285,11 @@ bool NumeralReader::evaluate(TokenSpan toks, Numeral& n) const {
     return k.type == Token::Type::pair || k.type == Token::Type::ji;
   });
   bool overflow = false;
-  auto stated = eval_range(merged, 0, merged.size(), Mode::stated, overflow);
+  // One number token (3500, 12.5, 七: two numerals in three) is its own value, what the
+  // sum of eval_range gives for it (0 + a normalised Decimal), without the sum.
+  bool lone_number = merged.size() == 1 && merged[0].type == Token::Type::num;
+  auto stated = lone_number ? std::optional<Decimal>(merged[0].value)
+                            : eval_range(merged, 0, merged.size(), Mode::stated, overflow);
   if (!stated) {
     if (!overflow) return false;
     n.unrepresentable = true;  // no shorter reading: 一亿亿亿亿亿 is not 一亿亿亿
