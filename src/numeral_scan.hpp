@@ -212,6 +212,7 @@ class TokenReader : public NumeralText {
   std::optional<Damage> damaged_dotted_chain(size_t i, size_t p) const;
   std::optional<Damage> damaged_run(size_t i, size_t p, bool first) const;
   bool may_be_damaged(size_t i, size_t p) const;
+  bool damage_may_follow(size_t p) const;
   std::optional<Damage> ratio_at(size_t i, size_t p) const;
   bool spaced_point_glued(size_t i) const;
 };
