@@ -134,7 +134,7 @@ bool TokenReader::arabic(size_t i, Token& t) const {
   // The fraction after a point: 12.5, or in running text 12. 5 and 1 . 5 (spaced_fraction_at).
   size_t fraction = 0;
   if (!chain && is_point(p) && digit_at(p + 1)) fraction = p + 1;
-  if (!chain && !fraction && p > i && !t.separators) fraction = spaced_fraction_at(i, p);
+  if (!chain && !fraction && p > i && !t.separators && damage_may_follow(p)) fraction = spaced_fraction_at(i, p);
   if (fraction) {
     size_t q = fraction;
     while (q < n && is_ascii_digit(s_[q])) ++q;

@@ -2379,8 +2379,8 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
 }
 
-// NumberRules::damage_may_follow: every character that the damage rules, the ratio or
-// the units after a run of digits look at right after it (TokenReader::damage_at).
+// NumberRules::damage_may_follow: every character that the damage rules, the ratio and
+// the spaced point look at right after a run of digits (TokenReader::damage_at).
 void mark_damage_may_follow(NumberRules& n) {
   auto mark = [&n](std::u32string_view chars) {
     for (char32_t c : chars)
@@ -2390,8 +2390,6 @@ void mark_damage_may_follow(NumberRules& n) {
   for (const auto* rule : {&n.damaged_grouping, &n.damaged_inner_space, &n.damaged_letters, &n.damaged_stop,
                            &n.damaged_dotted_chain, &n.damaged_list_comma})
     mark(rule->chars);
-  for (char32_t c : n.alphabet)  // 3万2,3000人: the damage after a unit
-    if (n.unit_info(c)) mark(std::u32string_view(&c, 1));
 }
 
 // What the numeral recogniser needs to know from the other files: the words after
