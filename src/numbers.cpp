@@ -55,29 +55,30 @@ class Scanner : public NumeralReader {
     return u && u.len == len - 1;
   }
 
-  // A signed numeral, fraction or mixed number at i; `next` receives where to go on
-  // when there is none.
-  std::optional<Numeral> parse_at(size_t i, size_t* next) const {
+  // A signed numeral, fraction or mixed number at i, into `c.n` (`c` a default Core);
+  // `next` receives where to go on when there is none.
+  bool parse_at(size_t i, size_t* next, Core& c) const {
     size_t sign = sign_at(i);
-    auto c = core_at(i + sign, next);
-    if (!c) return std::nullopt;
-    if (c->n.unrepresentable) {
-      c->n.begin = uint32_t(i);
-      return c->n;
+    if (!core_at(i + sign, next, c)) return false;
+    Numeral& n = c.n;
+    if (n.unrepresentable) {
+      n.begin = uint32_t(i);
+      return true;
     }
-    if (auto f = fraction_after(*c, i, sign > 0)) return f;
+    if (auto f = fraction_after(c, i, sign > 0)) {
+      n = std::move(*f);
+      return true;
+    }
     // Units with no digit are no numeral (百分点, 千万不要) except before a unit word
     // (百吨, 千人), also after an approximation mark (百余个, 万余人次); 十 and 十万
     // are numerals.
-    if (c->units_only && !c->starts_with_ten && !r_.unit_words.longest_at(s_, c->n.end) &&
-        !approx_then_unit(c->n.end)) {
-      *next = c->n.end;
-      return std::nullopt;
+    if (c.units_only && !c.starts_with_ten && !r_.unit_words.longest_at(s_, n.end) && !approx_then_unit(n.end)) {
+      *next = n.end;
+      return false;
     }
-    Numeral n = std::move(c->n);
-    if (auto m = mixed_after(n, c->arabic_integer)) n = std::move(*m);
+    if (auto m = mixed_after(n, c.arabic_integer)) n = std::move(*m);
     if (sign) negate(n, i);
-    return n;
+    return true;
   }
 
   // A figure whose sign no reader can tell, with the words that make it so: a tolerance
@@ -189,12 +190,13 @@ class Scanner : public NumeralReader {
     if (slash) after = den.n.end + 1;
     size_t sign = slash ? 0 : sign_at(after);
     size_t ignored = 0;
-    auto num = core_at(after + sign, &ignored);
-    if (!num || (slash && !num->arabic_integer && !num->n.unrepresentable && !per_power_of_ten(*num))) return std::nullopt;
-    if (slash && !den.arabic_integer && !per_power_of_ten(*num)) return std::nullopt;  // 8.6/7 is no rate
-    if (num->n.unrepresentable) return unrepresentable_fraction(den, begin, num->n.end);
-    if (num->units_only && !num->starts_with_ten && !den.units_only) return std::nullopt;
-    Numeral n = num->n;
+    Core num;
+    if (!core_at(after + sign, &ignored, num)) return std::nullopt;
+    if (slash && !num.arabic_integer && !num.n.unrepresentable && !per_power_of_ten(num)) return std::nullopt;
+    if (slash && !den.arabic_integer && !per_power_of_ten(num)) return std::nullopt;  // 8.6/7 is no rate
+    if (num.n.unrepresentable) return unrepresentable_fraction(den, begin, num.n.end);
+    if (num.units_only && !num.starts_with_ten && !den.units_only) return std::nullopt;
+    Numeral n = num.n;
     if (sign) negate(n, after);
     // 百分之五, 千分之五, 百万分之五: the numerator counts parts per 10^k.
     if (!slash && den.units_only && den.units_power >= 2 && !negative) {
@@ -203,7 +205,7 @@ class Scanner : public NumeralReader {
       n.rules.push_back(r_.fraction_rule);
       return n;
     }
-    if (num->units_only && !num->starts_with_ten) return std::nullopt;
+    if (num.units_only && !num.starts_with_ten) return std::nullopt;
     Decimal d = negative ? den.n.value.negated() : den.n.value;
     // 三分之一 names the denominator first, 1/3 the numerator.
     auto q = slash ? d.div(n.value, kFractionDigits) : n.value.div(d, kFractionDigits);
@@ -237,11 +239,11 @@ class Scanner : public NumeralReader {
       return std::nullopt;
     }
     size_t ignored = 0;
-    auto den = core_at(start, &ignored);
-    if (!den) return std::nullopt;
-    auto frac = fraction_after(*den, start, false);
+    Core den;
+    if (!core_at(start, &ignored, den)) return std::nullopt;
+    auto frac = fraction_after(den, start, false);
     if (!frac || frac->form != Numeral::Form::fraction || frac->value.negative()) return std::nullopt;
-    if (start == p && !slash_at(*den, start)) return std::nullopt;  // the space form is for a/b only
+    if (start == p && !slash_at(den, start)) return std::nullopt;  // the space form is for a/b only
     auto sum = frac->unrepresentable ? std::nullopt : whole.value.add(frac->value);
     Numeral m = whole;
     m.end = frac->end;
@@ -295,26 +297,27 @@ std::vector<Numeral> find_numerals(std::u32string_view s, const NumberRules& r, 
       continue;
     }
     size_t next = i + 1;
-    auto num = sc.parse_at(i, &next);
-    if (!num) {
+    Core core;
+    if (!sc.parse_at(i, &next, core)) {
       i = std::max(next, i + 1);
       continue;
     }
-    if (num->unrepresentable) {  // left out, never cut down to a part that fits
-      if (left_out) left_out->push_back({{num->begin, std::max(num->end, num->begin + 1)}, {}});
-      i = std::max<size_t>(num->end, i + 1);
+    const Numeral& num = core.n;
+    if (num.unrepresentable) {  // left out, never cut down to a part that fits
+      if (left_out) left_out->push_back({{num.begin, std::max(num.end, num.begin + 1)}, {}});
+      i = std::max<size_t>(num.end, i + 1);
       continue;
     }
-    if (!sc.single_ok(*num)) {
-      i = num->begin + 1;
+    if (!sc.single_ok(num)) {
+      i = num.begin + 1;
       continue;
     }
-    i = std::max<size_t>(num->end, i + 1);
-    if (auto d = sc.ambiguous_sign(*num)) {  // 误差±5%, 同比下降-1.2%: left out, never a bare 5 or -1.2
+    i = std::max<size_t>(num.end, i + 1);
+    if (auto d = sc.ambiguous_sign(num)) {  // 误差±5%, 同比下降-1.2%: left out, never a bare 5 or -1.2
       if (left_out) left_out->push_back({{uint32_t(d->b), uint32_t(d->e)}, d->rule->name});
       continue;
     }
-    out.push_back(std::move(*num));
+    out.push_back(std::move(core.n));
   }
   return out;
 }

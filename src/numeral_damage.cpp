@@ -23,9 +23,21 @@ size_t TokenReader::decimals_end(size_t p) const {
   return is_point(p) && digit_at(p + 1) ? digit_run_end(p + 1) : p;
 }
 
+// Whether the character at p, after a run of digits, may start damage, a ratio or a
+// spaced point (the rules' own tests need one of these).
+bool TokenReader::damage_may_follow(size_t p) const {
+  if (p >= s_.size()) return false;
+  char32_t c = s_[p];
+  return c >= r_.damage_may_follow.size() || r_.damage_may_follow[c] || is_space(c);
+}
+
 std::optional<Damage> TokenReader::damage_at(size_t i) const {
   if (!digit_at(i) || (i > 0 && digit_at(i - 1))) return std::nullopt;
   size_t p = digit_run_end(i);
+  // Most figures end at a character that no rule looks at, nor a unit before more digits
+  // (the loop below): 2022年, 3500余名, 100万元.
+  bool letter_before = i > 0 && in(r_.damaged_letters.chars_before, s_[i - 1]);
+  if (!letter_before && !damage_may_follow(p) && !(unit_char_at(p) && digit_at(p + 1))) return std::nullopt;
   if (auto d = ratio_at(i, p)) return d;
   if (auto d = damaged_run(i, p, true)) return d;
   // 新增就业3万2,3000人: the digits after a unit character belong to the same figure, so

@@ -241,11 +241,10 @@ void NumeralReader::add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) co
   }
 }
 
-std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
+bool NumeralReader::evaluate(TokenSpan toks, Numeral& n) const {
   // 零 alone (清零, 零容忍) says nothing.
   if (std::all_of(toks.begin(), toks.end(), [](const Token& k) { return k.type == Token::Type::zero; }))
-    return std::nullopt;
-  Numeral n;
+    return false;
   n.begin = toks.front().begin;
   n.end = toks.back().end;
   for (const auto& k : toks) {
@@ -259,11 +258,11 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
   // 二〇二二, 一九九一: three digits or more are read one by one.
   if (toks.size() >= 3 && std::all_of(toks.begin(), toks.end(), chinese_digit)) {
     auto d = digit_string(toks, 0, toks.size());
-    if (d) {
-      d->rules = n.rules;
-      if (!r_.digit_string_rule.empty()) d->rules.push_back(r_.digit_string_rule);
-    }
-    return d;
+    if (!d) return false;
+    d->rules = n.rules;
+    if (!r_.digit_string_rule.empty()) d->rules.push_back(r_.digit_string_rule);
+    n = std::move(*d);
+    return true;
   }
   // Approximation markers inside (十余万) carry a qualifier and no value. The tokens
   // are copied only when one is left out or two are merged (most numerals: neither).
@@ -286,11 +285,15 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
     return k.type == Token::Type::pair || k.type == Token::Type::ji;
   });
   bool overflow = false;
-  auto stated = eval_range(merged, 0, merged.size(), Mode::stated, overflow);
+  // One number token (3500, 12.5, 七: two numerals in three) is its own value, what the
+  // sum of eval_range gives for it (0 + a normalised Decimal), without the sum.
+  bool lone_number = merged.size() == 1 && merged[0].type == Token::Type::num;
+  auto stated = lone_number ? std::optional<Decimal>(merged[0].value)
+                            : eval_range(merged, 0, merged.size(), Mode::stated, overflow);
   if (!stated) {
-    if (!overflow) return std::nullopt;
+    if (!overflow) return false;
     n.unrepresentable = true;  // no shorter reading: 一亿亿亿亿亿 is not 一亿亿亿
-    return n;
+    return true;
   }
   n.value = *stated;
   if (ranged) {
@@ -303,7 +306,7 @@ std::optional<Numeral> NumeralReader::evaluate(TokenSpan toks) const {
       if (!r_.approximate_range_rule.empty()) n.rules.push_back(r_.approximate_range_rule);
     }
   }
-  return n;
+  return true;
 }
 
 TokenSpan NumeralReader::merge_pairs(TokenSpan plain, Tokens& merged) const {
@@ -329,10 +332,11 @@ TokenSpan NumeralReader::merge_pairs(TokenSpan plain, Tokens& merged) const {
   return merged;
 }
 
-std::optional<Core> NumeralReader::core_at(size_t i, size_t* next) const {
+bool NumeralReader::core_at(size_t i, size_t* next, Core& c) const {
   if (auto bare = bare_big_unit(i)) {
     *next = bare->n.end;
-    return bare;
+    c = std::move(*bare);
+    return true;
   }
   bool too_long = false, overflow = false;
   size_t run_end = i + 1;
@@ -340,27 +344,27 @@ std::optional<Core> NumeralReader::core_at(size_t i, size_t* next) const {
   collect(i, toks, &too_long, &run_end, &overflow);
   if (too_long) {
     *next = std::max(run_end, i + 1);
-    if (!overflow) return std::nullopt;
-    return unrepresentable(i, *next);  // 40 digits: a figure, too long to hold
+    if (!overflow) return false;
+    unrepresentable(i, *next, c);  // 40 digits: a figure, too long to hold
+    return true;
   }
   if (toks.empty()) {
     *next = i + 1;
-    return std::nullopt;
+    return false;
   }
   // 百分之, 万分之, 百万分之: units alone before 分之 are a power of ten.
-  if (std::all_of(toks.begin(), toks.end(), is_unit) && infix_end(toks.back().end)) return units_alone(toks, next);
+  if (std::all_of(toks.begin(), toks.end(), is_unit) && infix_end(toks.back().end)) return units_alone(toks, next, c);
   if (toks.front().type == Token::Type::big) {  // 万宁: no numeral starts with a big unit
     *next = toks.front().end;
-    return std::nullopt;
+    return false;
   }
   cut_leading_only(toks);
-  Core c;
   Reading first = digit_pairs(toks, c.n, next);
-  if (first == Reading::none) return std::nullopt;
+  if (first == Reading::none) return false;
   size_t used = toks.size();
   if (first == Reading::open && !longest_prefix(toks, c.n, used)) {
     *next = i + 1;
-    return std::nullopt;
+    return false;
   }
   if (used > 0 && used <= toks.size()) {
     c.units_only = std::all_of(toks.begin(), toks.begin() + used, is_unit);
@@ -375,26 +379,28 @@ std::optional<Core> NumeralReader::core_at(size_t i, size_t* next) const {
   }
   dozen_after(c.n);
   *next = c.n.end;
-  return c;
+  return true;
 }
 
-std::optional<Core> NumeralReader::units_alone(const Tokens& toks, size_t* next) const {
-  Core c;
-  c.units_only = true;
-  for (const Token& t : toks) c.units_power += t.power;
-  c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
-  auto v = Decimal::of(1).shift(c.units_power);
+bool NumeralReader::units_alone(const Tokens& toks, size_t* next, Core& c) const {
+  int power = 0;
+  for (const Token& t : toks) power += t.power;
+  auto v = Decimal::of(1).shift(power);
   if (!v) {
     *next = toks.back().end;
-    return unrepresentable(toks.front().begin, *next);
+    unrepresentable(toks.front().begin, *next, c);
+    return true;
   }
+  c.units_only = true;
+  c.units_power = power;
+  c.starts_with_ten = toks[0].type == Token::Type::small && toks[0].power == 1;
   c.n.begin = toks.front().begin;
   c.n.end = toks.back().end;
   c.n.value = *v;
   c.n.chinese = true;
   add_rules(c.n, toks, 0, toks.size());
   *next = c.n.end;
-  return c;
+  return true;
 }
 
 NumeralReader::Reading NumeralReader::digit_pairs(Tokens& toks, Numeral& n, size_t* next) const {
@@ -418,8 +424,8 @@ NumeralReader::Reading NumeralReader::digit_pairs(Tokens& toks, Numeral& n, size
     return Reading::open;
   size_t q = skip_spaces(toks[0].end, 1);
   if (q > toks[0].end && q + 1 <= s_.size() && is_ascii_digit(s_[q]) && !digit_at(q + 1) && two_digit_word_at(q + 1)) {
-    if (auto second = arabic(q)) {
-      toks.push_back(*second);
+    if (arabic(q, toks.read_slot())) {
+      toks.keep_read();
       if (auto d = digit_string(toks, 0, 2)) {
         n = *d;
         return Reading::read;
@@ -434,22 +440,18 @@ bool NumeralReader::longest_prefix(const Tokens& toks, Numeral& n, size_t& used)
   used = toks.size();
   while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
   for (size_t tries = 0; used > 0; ++tries) {
-    if (auto read = evaluate(toks.prefix(used))) {
-      n = std::move(*read);
-      return true;
-    }
+    if (tries > 0) n = Numeral();  // what the longer reading left
+    if (evaluate(toks.prefix(used), n)) return true;
     used = tries + 1 < kMaxBackoff ? used - 1 : std::min<size_t>(used - 1, 1);
     while (used > 0 && toks[used - 1].type == Token::Type::approx) --used;
   }
   return false;
 }
 
-std::optional<Core> NumeralReader::unrepresentable(size_t b, size_t e) {
-  Core c;
+void NumeralReader::unrepresentable(size_t b, size_t e, Core& c) {
   c.n.begin = uint32_t(b);
   c.n.end = uint32_t(e);
   c.n.unrepresentable = true;
-  return c;
 }
 
 void NumeralReader::exponent_after(Numeral& n) const {
@@ -507,9 +509,10 @@ void NumeralReader::multiplier_after(Numeral& n) const {
 }
 
 void NumeralReader::dozen_after(Numeral& n) const {
-  if (r_.dozen_words.empty() || n.unrepresentable || n.low || n.digit_string || !n.value.is_integer()) return;
+  // The word first: most numerals have none after them (40,000 calls of is_integer less).
   auto m = r_.dozen_words.longest_at(s_, n.end);
-  if (!m || r_.dozen_not.longest_at(s_, n.end)) return;
+  if (!m || n.unrepresentable || n.low || n.digit_string || !n.value.is_integer()) return;
+  if (r_.dozen_not.longest_at(s_, n.end)) return;
   auto v = n.value.mul(Decimal::of(m.value));
   n.end += m.len;
   if (!v) {

@@ -79,6 +79,13 @@ class Tokens {
     new (buf_ + size_ * sizeof(Token)) Token(t);
     ++size_;
   }
+  // The next token is read in place, into the slot after the last (a default Token),
+  // and kept by keep_read(): returned through std::optional it was copied three times.
+  Token& read_slot() {
+    if (size_ == kCapacity) throw std::logic_error("more numeral tokens than kMaxTokens + 1");
+    return *new (buf_ + size_ * sizeof(Token)) Token();
+  }
+  void keep_read() { ++size_; }
   void pop_back() { --size_; }
   void shrink_to(size_t n) { size_ = std::min(n, size_); }
   void clear() { size_ = 0; }
@@ -174,15 +181,16 @@ class TokenReader : public NumeralText {
   // A thousands separator at p followed by exactly three digits: 1,234 and ４，５６５.
   bool separator_at(size_t p, size_t start) const;
   bool space_group_at(size_t p, size_t start) const;
+  // The readers of one token fill `t`, a default Token, and say whether there is one.
   // Arabic number at i: digits, thousands separators, decimal point; ".5" too. In a
   // dotted chain (2222.2222.22222, 2022.3.15) every part is an integer.
-  std::optional<Token> arabic(size_t i) const;
+  bool arabic(size_t i, Token& t) const;
   // Chinese decimal digits after 点 (spaces allowed: 四百 点 五, 十点 五).
-  std::optional<Token> point_digits(size_t i, int rule) const;
-  // One token at i (no white space skipping), or nullopt.
-  std::optional<Token> token(size_t i, bool started) const;
-  // The next token after `p`, white space allowed in between; nullopt if none.
-  std::optional<Token> token_after_spaces(size_t p, TokenSpan toks) const;
+  bool point_digits(size_t i, int rule, Token& t) const;
+  // One token at i (no white space skipping).
+  bool token(size_t i, bool started, Token& t) const;
+  // The next token after `p`, white space allowed in between.
+  bool token_after_spaces(size_t p, TokenSpan toks, Token& t) const;
   // The tokens of the numeral starting at i, into `toks`. `too_long` is set (and
   // `run_end` to where the run of numeral characters ends, `toks` left empty) when
   // there are more than a numeral can hold.
@@ -206,6 +214,7 @@ class TokenReader : public NumeralText {
   std::optional<Damage> damaged_dotted_chain(size_t i, size_t p) const;
   std::optional<Damage> damaged_run(size_t i, size_t p, bool first) const;
   bool may_be_damaged(size_t i, size_t p) const;
+  bool damage_may_follow(size_t p) const;
   std::optional<Damage> ratio_at(size_t i, size_t p) const;
   bool spaced_point_glued(size_t i) const;
 };
@@ -225,15 +234,17 @@ class NumeralReader : public TokenReader {
   // Reads tokens [b, e) digit by digit: 二〇二二, 七五(折).
   std::optional<Numeral> digit_string(TokenSpan toks, size_t b, size_t e) const;
   void add_rules(Numeral& n, TokenSpan toks, size_t b, size_t e) const;
-  std::optional<Numeral> evaluate(TokenSpan toks) const;
+  // The numeral `toks` spell, into `n` (a default Numeral): false if they spell none.
+  bool evaluate(TokenSpan toks, Numeral& n) const;
   // 两三, 五六百: two consecutive digits are a range, one token. `plain` with each such
   // pair merged, into `merged` when there is one (most numerals: `plain` itself, uncopied).
   TokenSpan merge_pairs(TokenSpan plain, Tokens& merged) const;
-  // The numeral at i without sign or fraction, or nullopt; `next` receives where
-  // scanning goes on when there is none.
-  std::optional<Core> core_at(size_t i, size_t* next) const;
+  // The numeral at i without sign or fraction, into `c` (a default Core: filled in
+  // place, a Numeral is 288 bytes), or false; `next` receives where scanning goes on
+  // when there is none.
+  bool core_at(size_t i, size_t* next, Core& c) const;
   // Units with no digit before 分之 (百分之, 万分之): a power of ten.
-  std::optional<Core> units_alone(const Tokens& toks, size_t* next) const;
+  bool units_alone(const Tokens& toks, size_t* next, Core& c) const;
   // What the leading digits say: read as a two-digit number (`n` set), no numeral
   // here (`next` set), or open (the grammar decides).
   enum class Reading { read, none, open };
@@ -247,7 +258,7 @@ class NumeralReader : public TokenReader {
   // (then to the first token alone). The prefixes are views of `toks`, never copies.
   bool longest_prefix(const Tokens& toks, Numeral& n, size_t& used) const;
   // A figure whose value cannot be held, over [b, e): find_numerals reports it.
-  static std::optional<Core> unrepresentable(size_t b, size_t e);
+  static void unrepresentable(size_t b, size_t e, Core& c);
   // 2e5, 1.2E+05, 2^5, 2^-1 after an Arabic number.
   void exponent_after(Numeral& n) const;
   // 40k, -2.5 M: a Latin multiplier after an Arabic number.

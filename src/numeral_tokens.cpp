@@ -109,9 +109,8 @@ bool TokenReader::space_group_at(size_t p, size_t start) const {
   return true;  // 共 1 200 人参加: the unit after a space
 }
 
-std::optional<Token> TokenReader::arabic(size_t i) const {
+bool TokenReader::arabic(size_t i, Token& t) const {
   size_t n = s_.size(), p = i;
-  Token t;
   t.type = Token::Type::num;
   t.arabic = true;
   t.begin = uint32_t(i);
@@ -119,7 +118,7 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
   bool chain = i >= 2 && is_point(i - 1) && digit_at(i - 2);
   if (is_point(i)) {
     // .5, -.5; not ...9 or 2.5.5
-    if (!digit_at(i + 1) || (i > 0 && (digit_at(i - 1) || is_point(i - 1)))) return std::nullopt;
+    if (!digit_at(i + 1) || (i > 0 && (digit_at(i - 1) || is_point(i - 1)))) return false;
     ascii.push('0');
   } else {
     while (p < n && is_ascii_digit(s_[p])) ascii.push(char(s_[p++]));
@@ -135,7 +134,7 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
   // The fraction after a point: 12.5, or in running text 12. 5 and 1 . 5 (spaced_fraction_at).
   size_t fraction = 0;
   if (!chain && is_point(p) && digit_at(p + 1)) fraction = p + 1;
-  if (!chain && !fraction && p > i && !t.separators) fraction = spaced_fraction_at(i, p);
+  if (!chain && !fraction && p > i && !t.separators && damage_may_follow(p)) fraction = spaced_fraction_at(i, p);
   if (fraction) {
     size_t q = fraction;
     while (q < n && is_ascii_digit(s_[q])) ++q;
@@ -148,18 +147,18 @@ std::optional<Token> TokenReader::arabic(size_t i) const {
     }
   }
   t.end = uint32_t(p);
-  if (p == i) return std::nullopt;
+  if (p == i) return false;
   auto v = ascii.value();
   if (!v || size_t(t.arabic_digits) > r_.arabic_max_digits) {
     t.overflow = true;  // too long to hold: the caller skips it
-    return t;
+    return true;
   }
   t.value = *v;
   t.single_digit = ascii.size() == 1;
-  return t;
+  return true;
 }
 
-std::optional<Token> TokenReader::point_digits(size_t i, int rule) const {
+bool TokenReader::point_digits(size_t i, int rule, Token& t) const {
   size_t p = skip_spaces(i + 1, kMaxInnerSpaces), n = s_.size();
   auto decimal_digit = [&](size_t k) { return k < n && in(r_.decimal_digit_chars, s_[k]); };
   std::string ascii = "0.";
@@ -171,23 +170,21 @@ std::optional<Token> TokenReader::point_digits(size_t i, int rule) const {
     size_t r = skip_spaces(q, 1);
     if (r > q && decimal_digit(r)) q = r;
   }
-  if (q == p) return std::nullopt;
-  Token t;
+  if (q == p) return false;
+  auto v = Decimal::parse(ascii);
+  if (!v) return false;
   t.type = Token::Type::point_digits;
   t.begin = uint32_t(i);
   t.end = uint32_t(q);
   t.rule = rule;
-  auto v = Decimal::parse(ascii);
-  if (!v) return std::nullopt;
   t.value = *v;
-  return t;
+  return true;
 }
 
-std::optional<Token> TokenReader::token(size_t i, bool started) const {
-  if (i >= s_.size()) return std::nullopt;
+bool TokenReader::token(size_t i, bool started, Token& t) const {
+  if (i >= s_.size()) return false;
   char32_t c = s_[i];
-  if (is_ascii_digit(c) || (!started && is_point(i))) return arabic(i);
-  Token t;
+  if (is_ascii_digit(c) || (!started && is_point(i))) return arabic(i, t);
   t.begin = uint32_t(i);
   t.end = uint32_t(i + 1);
   if (const auto* info = r_.info(c)) {
@@ -203,59 +200,58 @@ std::optional<Token> TokenReader::token(size_t i, bool started) const {
           t.single_digit = true;
           t.leading_only = in(r_.leading_only, c);
         }
-        return t;
+        return true;
       case CharType::small_unit:
         t.type = Token::Type::small;
         t.power = info->value;
-        return t;
+        return true;
       case CharType::big_unit:
         t.type = Token::Type::big;
         t.power = info->value;
-        return t;
+        return true;
       case CharType::tens:
         // 廿五 = 25: like 二十 followed by a digit.
         t.type = Token::Type::tens;
         t.value = Decimal::of(info->value);
         t.power = 1;
-        return t;
+        return true;
       case CharType::point:
-        if (!started) return std::nullopt;
-        return point_digits(i, info->rule);
+        return started && point_digits(i, info->rule, t);
       default:
-        return std::nullopt;
+        return false;
     }
   }
   if (in(r_.ji_chars, c) && (started || unit_char_at(i + 1))) {
     t.type = Token::Type::ji;
     t.single_digit = true;
-    return t;
+    return true;
   }
   // 半百 = 50: half of the unit after it.
   if (!started && in(r_.half_chars, c) && unit_char_at(i + 1)) {
     t.type = Token::Type::num;
     t.value = *Decimal::parse("0.5");
     t.rule = -3;
-    return t;
+    return true;
   }
   if (started) {
     if (auto m = r_.approx_inside.longest_at(s_, i)) {
       t.type = Token::Type::approx;
       t.end = uint32_t(i + m.len);
       t.approx_index = m.value;
-      return t;
+      return true;
     }
   }
-  return std::nullopt;
+  return false;
 }
 
-std::optional<Token> TokenReader::token_after_spaces(size_t p, TokenSpan toks) const {
-  auto t = token(p, !toks.empty());
-  if (t || toks.empty()) return t;
+bool TokenReader::token_after_spaces(size_t p, TokenSpan toks, Token& t) const {
+  if (token(p, !toks.empty(), t)) return true;
+  if (toks.empty()) return false;
   size_t q = skip_spaces(p, kMaxInnerSpaces);
-  if (q == p) return std::nullopt;
-  t = token(q, true);
-  if (t && toks.back().arabic && t->arabic) return std::nullopt;  // "1, 234" are three numbers
-  return t;
+  if (q == p) return false;
+  t = Token();  // a failed reading may leave its marks
+  // "1, 234" are three numbers
+  return token(q, true, t) && !(toks.back().arabic && t.arabic);
 }
 
 void TokenReader::collect(size_t i, Tokens& toks, bool* too_long, size_t* run_end, bool* overflow) const {
@@ -263,32 +259,32 @@ void TokenReader::collect(size_t i, Tokens& toks, bool* too_long, size_t* run_en
   LocalGrammar grammar;
   size_t p = i;
   while (p < s_.size()) {
-    auto t = token_after_spaces(p, toks);
-    if (!t) break;
-    if (t->overflow) {
+    Token& t = toks.read_slot();
+    if (!token_after_spaces(p, toks, t)) break;
+    if (t.overflow) {
       *too_long = true;
       *overflow = true;
-      *run_end = t->end;
+      *run_end = t.end;
       toks.clear();
       return;
     }
     if (!toks.empty()) {
       const Token& last = toks.back();
       // Two numbers never join; nor does an Arabic number follow a Chinese digit.
-      if (t->type == Token::Type::num && last.type == Token::Type::num && (t->arabic || last.arabic)) break;
+      if (t.type == Token::Type::num && last.type == Token::Type::num && (t.arabic || last.arabic)) break;
       // 余/多 only between a numeral and a unit: 十余万, 五百 余万.
-      if (t->type == Token::Type::approx) {
-        auto next = token_after_spaces(t->end, toks);
-        if (!next || !is_unit(*next)) break;
+      if (t.type == Token::Type::approx) {
+        Token next;
+        if (!token_after_spaces(t.end, toks, next) || !is_unit(next)) break;
       }
     }
-    if (!grammar.accepts(*t)) break;
-    grammar.push(*t);
-    toks.push_back(*t);
-    p = t->end;
+    if (!grammar.accepts(t)) break;
+    grammar.push(t);
+    toks.keep_read();
+    p = t.end;
     if (toks.size() > kMaxTokens) {
       *too_long = true;
-      while (auto more = token_after_spaces(p, toks)) p = std::max<size_t>(more->end, p + 1);
+      for (Token more; token_after_spaces(p, toks, more); more = Token()) p = std::max<size_t>(more.end, p + 1);
       *run_end = p;
       toks.clear();
       return;

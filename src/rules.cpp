@@ -2379,6 +2379,19 @@ void load_subjects(const Node& root, SubjectRules& r) {
   }
 }
 
+// NumberRules::damage_may_follow: every character that the damage rules, the ratio and
+// the spaced point look at right after a run of digits (TokenReader::damage_at).
+void mark_damage_may_follow(NumberRules& n) {
+  auto mark = [&n](std::u32string_view chars) {
+    for (char32_t c : chars)
+      if (c < n.damage_may_follow.size()) n.damage_may_follow[c] = true;
+  };
+  for (const auto* chars : {&n.arabic_points, &n.spaced_points, &n.space_separators, &n.ratio.chars}) mark(*chars);
+  for (const auto* rule : {&n.damaged_grouping, &n.damaged_inner_space, &n.damaged_letters, &n.damaged_stop,
+                           &n.damaged_dotted_chain, &n.damaged_list_comma})
+    mark(rule->chars);
+}
+
 // What the numeral recogniser needs to know from the other files: the words after
 // which a one-character numeral is a numeral (units, range connectors, qualifiers),
 // the set phrases that hold no numeral, and the ordinal prefixes.
@@ -2407,6 +2420,7 @@ void link_numbers(Rules& r) {
   for (char32_t c : n.ji_chars) mark(c);
   for (char32_t c : n.half_chars) mark(c);
   for (char32_t c : n.negative_words.first_chars()) mark(c);
+  mark_damage_may_follow(n);
 }
 
 // The characters an item next to the figure must have at its side of it, as the
