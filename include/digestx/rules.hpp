@@ -426,6 +426,9 @@ struct StructureRules {
   // Heading layouts: each a named pattern of typed items (heading_layouts of
   // structure.json), tried in order on every line; the first that covers the line wins.
   std::vector<HeadingLayout> layouts;
+  // The most role words a layout needs (HeadingLayout::role_words_needed): a line's are
+  // counted up to this many, once for all layouts.
+  size_t layout_role_words_most = 0;
   std::vector<HeadlinePlacement> placements;  // where a headline may stand, by production
   // What may lead a heading line and says where its headline is (——海棠区委书记鲁正兰,
   // headline above it).
