@@ -1,6 +1,7 @@
 #include "digestx/headings.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <cstdint>
 #include <iterator>
 
@@ -139,6 +140,8 @@ class OrgCandidates {
     for (size_t k = 0; k < scans_used_; ++k)
       if (scans_[k].pos == pos && scans_[k].end == end && scans_[k].after_posts == after_posts) return &scans_[k];
     if (scans_used_ == std::size(scans_)) return nullptr;
+    if (scans_used_ == 0)  // before the line's first scan: scan_organization runs after org_scan
+      for (char32_t c : r_.organization_forbidden) forbidden_.set(c & 1023);
     OrgScan& scan = scans_[scans_used_];
     scan.pos = pos, scan.end = end, scan.after_posts = after_posts, scan.count = 0;
     bool fits = true;
@@ -163,7 +166,7 @@ class OrgCandidates {
         limit = std::min(end, b + r_.organization_max_chars + 1);
         continue;
       }
-      if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
+      if (ends_organization(s_[p - 1])) break;
       if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
       if (p - 1 > b && breaks_.at(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
@@ -180,6 +183,14 @@ class OrgCandidates {
     return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
   }
 
+  // A forbidden character or white space. The forbidden ones (，。：…) were searched one by
+  // one at each character of each scan, most of them Chinese ideographs, which are no
+  // white space: their bits by value modulo 1024 rule most characters out.
+  bool ends_organization(char32_t c) const {
+    if (forbidden_[c & 1023] && in_set(r_.organization_forbidden, c)) return true;
+    return !(c >= 0x4E00 && c <= 0x9FFF) && is_space(c);
+  }
+
   bool may_start_organization(char32_t c) const {
     const auto& extra = r_.organization_start_chars;
     return extra.empty() || is_han(c) || is_ascii_alpha(c) || extra.find(c) != std::u32string::npos;
@@ -188,6 +199,7 @@ class OrgCandidates {
   std::u32string_view s_;
   const StructureRules& r_;
   const MarkupBreaks& breaks_;
+  std::bitset<1024> forbidden_;  // see ends_organization; made on the first org_scan
   OrgScan scans_[4];  // see org_scan; the first scans_used_ are filled
   size_t scans_used_ = 0;
 };
@@ -567,6 +579,7 @@ class HeadingMatcher {
     h.organization = j_.span(f.org_b, f.org_e);
     h.role = j_.span(f.role_b, f.role_e);
     h.name = j_.span(f.name_b, f.name_e);
+    h.rules.reserve(6);  // all the rules named below at once: pushed one by one, it grew twice
     h.rules = {layout.name, r_.organization_rule};
     // An optional role, absent (城关镇 李明), names no rule: roles[-1] was read (ASan).
     if (f.acting) h.rules.push_back(r_.acting_role_rule);
