@@ -212,9 +212,14 @@ class HeadingMatcher {
   HeadingMatcher(std::u32string_view view, const Joined& j, const StructureRules& rules)
       : view_(view), j_(j), s_(j.chars()), r_(rules), breaks_(j), orgs_(s_, rules, breaks_) {}
 
+  // A layout with a gap where markup split the line (【桃源乡】赵丽：…) is not tried on a
+  // line that markup did not split, as most are: the items before the gap were matched
+  // on each line, every candidate organisation of the line handed on to fail at the gap.
+  // Asked before the words the layout needs (place_marked_label_headline's 23 labels).
+  bool lacks_markup_break(const HeadingLayout& layout) const { return layout.needs_markup_break && breaks_.none(); }
+
   std::optional<HeadingParse> parse(const HeadingLayout& layout) {
     if (!layout.pattern.empty() && layout.pattern[0].type == Item::Type::headline && !may_hold(layout)) return std::nullopt;
-    if (breaks_.none() && needs_markup_break(layout)) return std::nullopt;
     Found found;
     auto at_end = [&](const Found& f) {
       if (f.pos != s_.size()) return false;
@@ -230,15 +235,6 @@ class HeadingMatcher {
   }
 
  private:
-  // A layout with a gap where markup split the line (【桃源乡】赵丽：…) is not tried on a
-  // line that markup did not split, as most are: the items before the gap were matched
-  // on each line, every candidate organisation of the line handed on to fail at the gap.
-  static bool needs_markup_break(const HeadingLayout& layout) {
-    for (const Item& it : layout.pattern)
-      if (!it.optional && it.type == Item::Type::space && it.markup_break) return true;
-    return false;
-  }
-
   // A layout that starts with a headline (tried at every length) and needs a bracket or
   // a literal is not tried on a line without it: most lines are text, and this runs
   // on every line.
@@ -653,7 +649,7 @@ std::optional<HeadingParse> parse_joined(std::u32string_view view, const Joined&
   LineHolds holds(j.chars(), rules);
   HeadingMatcher matcher(view, j, rules);
   for (const HeadingLayout& layout : rules.layouts) {
-    if (!holds.may_match(layout)) continue;
+    if (matcher.lacks_markup_break(layout) || !holds.may_match(layout)) continue;
     if (auto h = matcher.parse(layout)) return h;
   }
   return std::nullopt;

@@ -337,6 +337,9 @@ struct HeadingLayout {
   // word of one, twice), the least a line holding one of the words holds.
   size_t role_words_needed = 0;
   std::u32string words_needed;
+  // Computed at load: a gap of the pattern is where markup split the line (【桃源乡】赵丽：…),
+  // so that the layout is not tried on a line that markup did not split, as most are.
+  bool needs_markup_break = false;
 };
 
 struct StructureRules {
