@@ -1,6 +1,7 @@
 #include "digestx/headings.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <cstdint>
 #include <iterator>
 
@@ -139,6 +140,8 @@ class OrgCandidates {
     for (size_t k = 0; k < scans_used_; ++k)
       if (scans_[k].pos == pos && scans_[k].end == end && scans_[k].after_posts == after_posts) return &scans_[k];
     if (scans_used_ == std::size(scans_)) return nullptr;
+    if (scans_used_ == 0)  // before the line's first scan: scan_organization runs after org_scan
+      for (char32_t c : r_.organization_forbidden) forbidden_.set(c & 1023);
     OrgScan& scan = scans_[scans_used_];
     scan.pos = pos, scan.end = end, scan.after_posts = after_posts, scan.count = 0;
     bool fits = true;
@@ -163,7 +166,7 @@ class OrgCandidates {
         limit = std::min(end, b + r_.organization_max_chars + 1);
         continue;
       }
-      if (in_set(r_.organization_forbidden, s_[p - 1]) || is_space(s_[p - 1])) break;
+      if (ends_organization(s_[p - 1])) break;
       if (is_ascii_digit(s_[p - 1]) && (p >= end || in_set(r_.organization_digits_not_before, s_[p]))) break;
       if (p - 1 > b && breaks_.at(p - 1)) break;  // never across markup: 【述职人】南坪乡党委
       if (p == b || !r_.organization_suffixes.longest_ending_at(s_, p)) continue;
@@ -180,6 +183,14 @@ class OrgCandidates {
     return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
   }
 
+  // A forbidden character or white space. The forbidden ones (，。：…) were searched one by
+  // one at each character of each scan, most of them Chinese ideographs, which are no
+  // white space: their bits by value modulo 1024 rule most characters out.
+  bool ends_organization(char32_t c) const {
+    if (forbidden_[c & 1023] && in_set(r_.organization_forbidden, c)) return true;
+    return !(c >= 0x4E00 && c <= 0x9FFF) && is_space(c);
+  }
+
   bool may_start_organization(char32_t c) const {
     const auto& extra = r_.organization_start_chars;
     return extra.empty() || is_han(c) || is_ascii_alpha(c) || extra.find(c) != std::u32string::npos;
@@ -188,6 +199,7 @@ class OrgCandidates {
   std::u32string_view s_;
   const StructureRules& r_;
   const MarkupBreaks& breaks_;
+  std::bitset<1024> forbidden_;  // see ends_organization; made on the first org_scan
   OrgScan scans_[4];  // see org_scan; the first scans_used_ are filled
   size_t scans_used_ = 0;
 };
@@ -200,9 +212,14 @@ class HeadingMatcher {
   HeadingMatcher(std::u32string_view view, const Joined& j, const StructureRules& rules)
       : view_(view), j_(j), s_(j.chars()), r_(rules), breaks_(j), orgs_(s_, rules, breaks_) {}
 
+  // A layout with a gap where markup split the line (【桃源乡】赵丽：…) is not tried on a
+  // line that markup did not split, as most are: the items before the gap were matched
+  // on each line, every candidate organisation of the line handed on to fail at the gap.
+  // Asked before the words the layout needs (place_marked_label_headline's 23 labels).
+  bool lacks_markup_break(const HeadingLayout& layout) const { return layout.needs_markup_break && breaks_.none(); }
+
   std::optional<HeadingParse> parse(const HeadingLayout& layout) {
     if (!layout.pattern.empty() && layout.pattern[0].type == Item::Type::headline && !may_hold(layout)) return std::nullopt;
-    if (breaks_.none() && needs_markup_break(layout)) return std::nullopt;
     Found found;
     auto at_end = [&](const Found& f) {
       if (f.pos != s_.size()) return false;
@@ -218,15 +235,6 @@ class HeadingMatcher {
   }
 
  private:
-  // A layout with a gap where markup split the line (【桃源乡】赵丽：…) is not tried on a
-  // line that markup did not split, as most are: the items before the gap were matched
-  // on each line, every candidate organisation of the line handed on to fail at the gap.
-  static bool needs_markup_break(const HeadingLayout& layout) {
-    for (const Item& it : layout.pattern)
-      if (!it.optional && it.type == Item::Type::space && it.markup_break) return true;
-    return false;
-  }
-
   // A layout that starts with a headline (tried at every length) and needs a bracket or
   // a literal is not tried on a line without it: most lines are text, and this runs
   // on every line.
@@ -567,6 +575,7 @@ class HeadingMatcher {
     h.organization = j_.span(f.org_b, f.org_e);
     h.role = j_.span(f.role_b, f.role_e);
     h.name = j_.span(f.name_b, f.name_e);
+    h.rules.reserve(6);  // all the rules named below at once: pushed one by one, it grew twice
     h.rules = {layout.name, r_.organization_rule};
     // An optional role, absent (城关镇 李明), names no rule: roles[-1] was read (ASan).
     if (f.acting) h.rules.push_back(r_.acting_role_rule);
@@ -598,12 +607,22 @@ class HeadingMatcher {
 // after every organisation the line may start with.
 class LineHolds {
  public:
-  LineHolds(std::u32string_view s, const StructureRules& rules) : s_(s), rules_(rules) {
-    for (char32_t c : s) bits_[(c >> 6) & 15] |= uint64_t(1) << (c & 63);
+  // One pass over the line for both: its characters' bits and its role words, counted
+  // up to the most a layout needs (StructureRules::layout_role_words_most). Counted in
+  // a second pass on demand, the role words walked the line's characters again: a
+  // tenth of the heading layouts' cost, most lines being text.
+  LineHolds(std::u32string_view s, const StructureRules& rules) {
+    size_t most = rules.layout_role_words_most;
+    for (size_t p = 0; p < s.size(); ++p) {
+      char32_t c = s[p];
+      bits_[(c >> 6) & 15] |= uint64_t(1) << (c & 63);
+      if (role_words_ < most && rules.role_word_starts.may_start_at(s, p) && rules.role_words.longest_at(s, p))
+        ++role_words_;  // most positions of a line start no role word
+    }
   }
 
-  bool may_match(const HeadingLayout& layout) {
-    if (layout.role_words_needed > role_words(layout.role_words_needed)) return false;
+  bool may_match(const HeadingLayout& layout) const {
+    if (layout.role_words_needed > role_words_) return false;
     std::u32string_view lists = layout.words_needed;  // laid out as HeadingLayout says
     for (size_t p = 0; p < lists.size();) {
       size_t end = p + 1 + 2 * lists[p];
@@ -620,28 +639,17 @@ class LineHolds {
   // for it: then the layout is tried).
   bool has(char32_t c) const { return (bits_[(c >> 6) & 15] >> (c & 63)) & 1; }
 
-  // The role words (书记, 局长…) at distinct starts of the line, counted up to `need`: a
-  // role item matches one or nothing, and the second official's post of a heading of
-  // two starts after the first's.
-  size_t role_words(size_t need) {
-    for (; found_ < need && next_ < s_.size(); ++next_) {
-      if (!rules_.role_word_starts.may_start_at(s_, next_)) continue;  // most positions of a line
-      if (auto m = rules_.role_words.longest_at(s_, next_); m && next_ + m.len <= s_.size()) ++found_;
-    }
-    return found_;
-  }
-
-  std::u32string_view s_;
-  const StructureRules& rules_;
   uint64_t bits_[16] = {};
-  size_t found_ = 0, next_ = 0;  // role words found before next_
+  // The role words (书记, 局长…) at distinct starts of the line: a role item matches one
+  // or nothing, and the second official's post of a heading of two starts after the first's.
+  size_t role_words_ = 0;
 };
 
 std::optional<HeadingParse> parse_joined(std::u32string_view view, const Joined& j, const StructureRules& rules) {
   LineHolds holds(j.chars(), rules);
   HeadingMatcher matcher(view, j, rules);
   for (const HeadingLayout& layout : rules.layouts) {
-    if (!holds.may_match(layout)) continue;
+    if (matcher.lacks_markup_break(layout) || !holds.may_match(layout)) continue;
     if (auto h = matcher.parse(layout)) return h;
   }
   return std::nullopt;

@@ -857,6 +857,9 @@ void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
     layout.needs_role_word = requires_item(layout.pattern, HeadingItem::Type::role);
     layout.role_words_needed = required_count(layout.pattern, HeadingItem::Type::role);
     add_required_words(layout.pattern, layout.words_needed);
+    r.layout_role_words_most = std::max(r.layout_role_words_most, layout.role_words_needed);
+    for (const HeadingItem& it : layout.pattern)
+      if (!it.optional && it.type == HeadingItem::Type::space && it.markup_break) layout.needs_markup_break = true;
     for (const Node& h : n.at("headline").list(true)) layout.headline.push_back(parse_placement(h));
     r.layouts.push_back(std::move(layout));
   }

@@ -338,6 +338,9 @@ struct HeadingLayout {
   // word of one, twice), the least a line holding one of the words holds.
   size_t role_words_needed = 0;
   std::u32string words_needed;
+  // Computed at load: a gap of the pattern is where markup split the line (【桃源乡】赵丽：…),
+  // so that the layout is not tried on a line that markup did not split, as most are.
+  bool needs_markup_break = false;
 };
 
 struct StructureRules {
@@ -427,6 +430,9 @@ struct StructureRules {
   // Heading layouts: each a named pattern of typed items (heading_layouts of
   // structure.json), tried in order on every line; the first that covers the line wins.
   std::vector<HeadingLayout> layouts;
+  // The most role words a layout needs (HeadingLayout::role_words_needed): a line's are
+  // counted up to this many, once for all layouts.
+  size_t layout_role_words_most = 0;
   std::vector<HeadlinePlacement> placements;  // where a headline may stand, by production
   // What may lead a heading line and says where its headline is (——海棠区委书记鲁正兰,
   // headline above it).
