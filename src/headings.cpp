@@ -1,7 +1,6 @@
 #include "digestx/headings.hpp"
 
 #include <algorithm>
-#include <bitset>
 #include <cstdint>
 #include <iterator>
 
@@ -140,8 +139,6 @@ class OrgCandidates {
     for (size_t k = 0; k < scans_used_; ++k)
       if (scans_[k].pos == pos && scans_[k].end == end && scans_[k].after_posts == after_posts) return &scans_[k];
     if (scans_used_ == std::size(scans_)) return nullptr;
-    if (scans_used_ == 0)  // before the line's first scan: scan_organization runs after org_scan
-      for (char32_t c : r_.organization_forbidden) forbidden_.set(c & 1023);
     OrgScan& scan = scans_[scans_used_];
     scan.pos = pos, scan.end = end, scan.after_posts = after_posts, scan.count = 0;
     bool fits = true;
@@ -183,12 +180,10 @@ class OrgCandidates {
     return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
   }
 
-  // A forbidden character or white space. The forbidden ones (，。：…) were searched one by
-  // one at each character of each scan, most of them Chinese ideographs, which are no
-  // white space: their bits by value modulo 1024 rule most characters out.
+  // A forbidden character (，。：…: a CharSet, most characters ruled out by one test) or
+  // white space, which a Chinese ideograph, most characters of a scan, is not.
   bool ends_organization(char32_t c) const {
-    if (forbidden_[c & 1023] && in_set(r_.organization_forbidden, c)) return true;
-    return !(c >= 0x4E00 && c <= 0x9FFF) && is_space(c);
+    return in_set(r_.organization_forbidden, c) || (!(c >= 0x4E00 && c <= 0x9FFF) && is_space(c));
   }
 
   bool may_start_organization(char32_t c) const {
@@ -199,7 +194,6 @@ class OrgCandidates {
   std::u32string_view s_;
   const StructureRules& r_;
   const MarkupBreaks& breaks_;
-  std::bitset<1024> forbidden_;  // see ends_organization; made on the first org_scan
   OrgScan scans_[4];  // see org_scan; the first scans_used_ are filled
   size_t scans_used_ = 0;
 };
