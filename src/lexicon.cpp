@@ -128,7 +128,8 @@ Lexicon::Lexicon(Lexicon&& other) noexcept
       view_(other.view_),
       sequence_(other.sequence_),
       slot_(other.slot_),
-      places_(other.places_.exchange(nullptr)) {
+      places_(other.places_.exchange(nullptr)),
+      pairs_(other.pairs_.exchange(nullptr)) {
   other.image_ = Image{};
   other.view_ = View();
   other.sequence_ = 0;
@@ -141,12 +142,34 @@ Lexicon& Lexicon::operator=(Lexicon other) noexcept {
   std::swap(sequence_, other.sequence_);
   std::swap(slot_, other.slot_);
   places_.store(other.places_.exchange(places_.load()));
+  pairs_.store(other.pairs_.exchange(pairs_.load()));
   return *this;
 }
 
 Lexicon::~Lexicon() { drop_places(); }
 
-void Lexicon::drop_places() { delete places_.exchange(nullptr); }
+struct Lexicon::PairTests {
+  WordStarts starts;
+  WordEnds ends;
+};
+
+void Lexicon::drop_places() {
+  delete places_.exchange(nullptr);
+  delete pairs_.exchange(nullptr);
+}
+
+inline const Lexicon::PairTests& Lexicon::pair_tests() const {
+  if (const PairTests* built = pairs_.load(std::memory_order_acquire)) return *built;
+  return build_pair_tests();
+}
+
+const Lexicon::PairTests& Lexicon::build_pair_tests() const {
+  auto made = std::make_unique<PairTests>(PairTests{WordStarts(*this), WordEnds(*this)});
+  const PairTests* expected = nullptr;
+  // As char_places: of two threads building them at once, the first one's are kept.
+  if (pairs_.compare_exchange_strong(expected, made.get(), std::memory_order_acq_rel)) return *made.release();
+  return *expected;
+}
 
 const CharPlaces& Lexicon::char_places() const {
   if (const CharPlaces* built = places_.load(std::memory_order_acquire)) return *built;
@@ -328,11 +351,13 @@ int64_t Lexicon::find(std::u32string_view word) const {
 }
 
 Lexicon::Match Lexicon::longest_at_slow(std::u32string_view text, size_t pos) const {
+  if (!pair_tests().starts.may_start_at(text, pos)) return {};
   const Bucket* b = bucket(view_.first, text[pos]);
   return b ? longest_at_in(text, pos, *b) : Match{};
 }
 
 Lexicon::Match Lexicon::longest_ending_at_slow(std::u32string_view text, size_t end) const {
+  if (!pair_tests().ends.may_end_at(text, end)) return {};
   const Bucket* b = bucket(view_.last, text[end - 1]);
   return b ? longest_ending_at_in(text, end, *b) : Match{};
 }
@@ -526,6 +551,17 @@ WordStarts::WordStarts(const Lexicon& words) {
       bits_[w[0] & 63] = ~uint64_t(0);
     else
       bits_[w[0] & 63] |= uint64_t(1) << (w[1] & 63);
+  }
+}
+
+WordEnds::WordEnds(const Lexicon& words) {
+  for (size_t k = 0; k < words.word_count(); ++k) {
+    std::u32string_view w = words.word(k);
+    if (w.empty()) continue;
+    if (w.size() == 1)
+      bits_[w.back() & 63] = ~uint64_t(0);
+    else
+      bits_[w.back() & 63] |= uint64_t(1) << (w[w.size() - 2] & 63);
   }
 }
 

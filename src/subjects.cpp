@@ -298,7 +298,9 @@ SubjectFinder::Range SubjectFinder::phrase_before(size_t p, size_t floor, size_t
       continue;
     }
     if (c == r_.head_marker) break;
-    if (hard_stop_before(q)) break;
+    // The filter first, inline: most characters end no hard stop (hard_stop_before was
+    // called 124,000 times on the 2 MB slice, 92,000 of them for nothing).
+    if (r_.hard_stops.may_end_with(c) && hard_stop_before(q)) break;
     // A verb before noun suffixes makes a noun (办结率, 慰问金, 服务站点), not before the
     // first character of a longer noun (配备网格员: 格 is no suffix).
     if (count >= 1 && r_.stops_before.longest_ending_at(s, q) && !suffixes_only(r_, s, q, p) &&
@@ -398,8 +400,10 @@ bool SubjectFinder::closes_bracketed_figure(size_t k) const {
 }
 
 bool SubjectFinder::holds_rated_activity(const Range& r) const {
+  // The filter first, inline: most characters end no activity (rated_activity_at was
+  // called 95,000 times here on the 2 MB slice, nearly all for nothing).
   for (size_t k = r.first + 1; k < r.second; ++k)
-    if (rated_activity_at(k, r.second)) return true;
+    if (r_.rated_activities.may_end_with(in_.text[k - 1]) && rated_activity_at(k, r.second)) return true;
   return false;
 }
 

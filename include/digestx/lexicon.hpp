@@ -262,6 +262,15 @@ class Lexicon {
   uint32_t slot_ = kNoSlot;  // its place there
   // char_places() once built (owned); dropped on each change of the words.
   mutable std::atomic<const CharPlaces*> places_{nullptr};
+  // The pre-tests of the slow lookups (a WordStarts and a WordEnds of the words), built
+  // on first use like char_places: many positions that pass the one-character filter
+  // hold no word (the nouns 政务服务 and 目标任务 end in 务, the 务 of 义务 ends none), and
+  // two characters refuse them before the bucket's words are compared (64% of the lookups
+  // at a start and 35% of those at an end on the 2 MB slice).
+  struct PairTests;
+  mutable std::atomic<const PairTests*> pairs_{nullptr};
+  const PairTests& pair_tests() const;  // inline in lexicon.cpp: read by every slow lookup
+  const PairTests& build_pair_tests() const;
   void drop_places();
 };
 
@@ -285,6 +294,24 @@ class WordStarts {
 
  private:
   std::array<uint64_t, 64> bits_{};  // row: the first character's low bits; bit: the second's
+};
+
+// The same for the last two characters of the words, for the lookups of the words ending
+// at a position (Lexicon::longest_ending_at).
+class WordEnds {
+ public:
+  WordEnds() { bits_.fill(~uint64_t(0)); }  // knows no words: every position may end one
+  explicit WordEnds(const Lexicon& words);
+  // False when no word of the lexicon ends at text[end - 1] (0 < end <= text.size()). A
+  // word of one character sets its last character's whole row; the start of the text
+  // stands as 0 before it.
+  bool may_end_at(std::u32string_view text, size_t end) const {
+    char32_t before = end >= 2 ? text[end - 2] : 0;
+    return (bits_[text[end - 1] & 63] >> (before & 63)) & 1;
+  }
+
+ private:
+  std::array<uint64_t, 64> bits_{};  // row: the last character's low bits; bit: the one before it
 };
 
 }  // namespace digestx
