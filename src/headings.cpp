@@ -183,7 +183,7 @@ class OrgCandidates {
   // A forbidden character (，。：…: a CharSet, most characters ruled out by one test) or
   // white space, which a Chinese ideograph, most characters of a scan, is not.
   bool ends_organization(char32_t c) const {
-    return in_set(r_.organization_forbidden, c) || (!(c >= 0x4E00 && c <= 0x9FFF) && is_space(c));
+    return in_set(r_.organization_forbidden, c) || (!is_han(c) && is_space(c));
   }
 
   bool may_start_organization(char32_t c) const {

@@ -655,7 +655,7 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
       item.max = size_t(v.integer(1, 100));
     } else if (key == "marks") {
       only(t == T::space);
-      item.marks = CharSet(v.text());
+      item.marks = v.text();
     } else if (key == "markup_break") {
       only(t == T::space);
       item.markup_break = v.boolean();
@@ -685,7 +685,7 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
       item.ending = v.boolean();
     } else if (key == "not_holding") {
       only(t == T::literal);
-      item.not_holding = CharSet(v.text());
+      item.not_holding = v.text();
     } else if (key == "open" || key == "close") {
       only(t == T::bracket);
       (key == "open" ? item.open : item.close) = v.text();
@@ -944,7 +944,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
       r.plain_heading.post_endings = p->at("post_endings").text();
       r.plain_heading.min_name_chars = size_t(p->at("min_name_chars").integer(1, 10));
       r.plain_heading.max_name_chars = size_t(p->at("max_name_chars").integer(1, 10));
-      if (auto g = p->opt("gap_marks")) r.plain_heading.gap_marks = CharSet(g->text());
+      if (auto g = p->opt("gap_marks")) r.plain_heading.gap_marks = g->text();
     }
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
@@ -1015,10 +1015,10 @@ void load_organization(const Node& org, StructureRules& r) {
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
-  r.organization_forbidden = CharSet(org.at("forbidden_chars").text());
-  if (auto sep = org.opt("title_separators")) r.organization_title_separators = CharSet(sep->text());
+  r.organization_forbidden = org.at("forbidden_chars").text();
+  if (auto sep = org.opt("title_separators")) r.organization_title_separators = sep->text();
   if (auto st = org.opt("start_chars")) r.organization_start_chars = st->text();
-  if (auto d = org.opt("digits_not_before")) r.organization_digits_not_before = CharSet(d->text());
+  if (auto d = org.opt("digits_not_before")) r.organization_digits_not_before = d->text();
   if (auto w = org.opt("not_whole")) add_words(r.organization_not_whole, *w, 0);
   if (auto w = org.opt("not_starting")) add_words(r.organization_not_starting, *w, 0);
   if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
@@ -1106,7 +1106,7 @@ void load_structure(const Node& root, StructureRules& r) {
   r.name_max = size_t(pn.at("max_chars").integer(int64_t(r.name_min), 20));
   r.name_max_dotted = r.name_max;
   if (auto d = pn.opt("max_chars_dotted")) r.name_max_dotted = size_t(d->integer(int64_t(r.name_max), 20));
-  r.name_extra_chars = CharSet(pn.at("extra_chars").text(true));
+  r.name_extra_chars = pn.at("extra_chars").text(true);
   r.name_max_spaces = size_t(pn.at("max_spaces").integer(0, 10));
   add_words(r.name_not_words, pn.at("not_words"), 0);
   if (auto e = pn.opt("not_endings")) add_words(r.name_not_endings, *e, 0);
@@ -1180,8 +1180,8 @@ void load_periods(const Node& root, PeriodRules& r) {
     l->keys({"name", "_doc", "max_offset", "clause_breaks", "not_in_lead"});
     r.lead_clause_rule = l->at("name").str();
     r.lead_clause_max_offset = size_t(l->at("max_offset").integer(0, 1000));
-    r.lead_clause_breaks = CharSet(l->at("clause_breaks").text());
-    r.lead_clause_not_in = CharSet(l->at("not_in_lead").text());
+    r.lead_clause_breaks = l->at("clause_breaks").text();
+    r.lead_clause_not_in = l->at("not_in_lead").text();
   }
   add_words(r.not_after, root.at("not_after"), 0);
   add_words(r.not_before, root.at("not_before"), 0);
@@ -1205,7 +1205,7 @@ void load_periods(const Node& root, PeriodRules& r) {
   if (auto c = root.opt("clause_marker")) {
     c->keys({"name", "clause_breaks"});
     r.clause_marker_rule = c->at("name").str();
-    r.clause_marker_breaks = CharSet(c->at("clause_breaks").text());
+    r.clause_marker_breaks = c->at("clause_breaks").text();
   }
   if (auto o = root.opt("other_year")) {
     o->keys({"name", "openers", "max_years", "not_before"});
@@ -1580,7 +1580,7 @@ void load_quantities(const Node& root, QuantityRules& r, const KindRegistry& kin
   if (auto pu = root.opt("per_unit")) {
     pu->keys({"name", "separators", "denominators"});
     r.per_unit_rule = pu->at("name").str();
-    r.per_unit_separators = CharSet(pu->at("separators").text());
+    r.per_unit_separators = pu->at("separators").text();
     add_words(r.per_unit_denominators, pu->at("denominators"), 0);
   }
   Node d = root.at("dates");
@@ -2196,7 +2196,7 @@ void load_owners_of_work(const Node& n, SubjectRules::OwnersOfWork& r) {
   for (const Node& g : n.at("owners").list()) {
     g.keys({"measure_words", "words", "only_these"});
     auto& group = r.groups.emplace_back();
-    group.measure_words = CharSet(g.at("measure_words").text());
+    group.measure_words = g.at("measure_words").text();
     add_words(group.words, g.at("words"), 0);
     if (auto only = g.opt("only_these")) group.only_these = only->boolean();
   }
@@ -2331,7 +2331,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
     ps->keys({"name", "words", "never_first"});
     r.phrase_start_rule = ps->at("name").str();
     add_words(r.phrase_starts, ps->at("words"), 0);
-    r.never_first = CharSet(ps->at("never_first").text());
+    r.never_first = ps->at("never_first").text();
   }
   if (auto ch = root.opt("coordinated_heads")) {
     ch->keys({"name", "coordinators", "examples_before_count", "max_modifier_chars", "max_noun_chars", "max_listed_modifier_chars", "shared_modifiers",
