@@ -150,7 +150,9 @@ Result run_file(const Batch& b, size_t i) {
   std::string code, message;
   try {
     if (!in.error.empty()) throw InputError("unreadable", in.error);
-    ReadInput input = read_input_decoding(in.path, b.args.max_bytes, b.extract.decode);
+    DecodeOptions decode = b.extract.decode;
+    decode.post = post_shared;  // the halves of a large file on the batch's workers
+    ReadInput input = read_input_decoding(in.path, b.args.max_bytes, decode);
     r.bytes = input.size;
     bool large = input.size >= kDeferBytes;
     ExtractOptions options = b.extract;
