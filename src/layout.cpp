@@ -224,31 +224,18 @@ bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us
 // the rules in their order, those a line may meet by its first character alone (no
 // contains), those that take a line ending like a sentence; and the characters of all
 // the rules' contains by their value modulo 1024 (a Chinese character falls on one of
-// them 1 time in 40, against 1 in 3 for the rules' 64 bits).
+// them 1 time in 40, against 1 in 3 for the rules' 64 bits). The first characters are
+// the rules' own filters (LayoutRules::furniture_first_any, furniture_first).
 struct FurnitureFilter {
   std::vector<uint32_t> all, by_first, sentence_end;
   std::bitset<1024> contained;
-  const FirstChars& first_any;
-  std::bitset<1024> first_bits;  // the ranges of first_any, by value modulo 1024
-  explicit FurnitureFilter(const LayoutRules& rules) : first_any(rules.furniture_first_any) {
+  explicit FurnitureFilter(const LayoutRules& rules) {
     for (uint32_t k = 0; k < rules.furniture.size(); ++k) {
       all.push_back(k);
       if (rules.furniture_contains[k].empty()) by_first.push_back(k);
       if (rules.furniture_sentence_end[k]) sentence_end.push_back(k);
     }
     for (char32_t c : rules.furniture_contains_any) contained.set(c & 1023);
-    for (const auto& [lo, hi] : first_any.ranges) {
-      if (hi - lo >= 1023) first_bits.set();
-      for (char32_t c = lo; c <= hi && !first_bits.all(); ++c) first_bits.set(c & 1023);
-    }
-  }
-  // first_any.may_start(c), most characters answered by one bit: the rules' ranges of
-  // first characters were searched one by one on each line. Out of the ranges only \s
-  // or \d may take a character, and a Chinese ideograph (U+4E00..U+9FFF) is neither.
-  bool may_start_any(char32_t c) const {
-    if (first_any.any || first_bits[c & 1023]) return first_any.may_start(c);
-    if (c >= 0x4E00 && c <= 0x9FFF) return false;
-    return (first_any.space && FirstChars::is_regex_space(c)) || (first_any.digit && FirstChars::is_regex_digit(c));
   }
 };
 
@@ -386,7 +373,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   // characters its pattern needs: 发放慰问金… starts as 发布时间 does, without its 时间).
   // A line that ends like a sentence is tried only on the rules that take one (sentence_end),
   // by their own tests: the scan of the line on each such line was 1.7% of a run.
-  if (!ends_sentence && !filter.may_start_any(first) && !held.any()) return {};
+  if (!ends_sentence && !rules.furniture_first_any.may_start(first) && !held.any()) return {};
   auto candidate = [&](size_t k) {
     const std::u32string& needs = rules.furniture_contains[k];
     if (ends_sentence && !rules.furniture_sentence_end[k]) return false;
@@ -849,6 +836,20 @@ struct LineStream::State {
     return w;
   }
 
+  // Whether the words of `line` are `w`, read in place: the header's earlier lines are
+  // looked for among the short lines pending (about 200 of them for each header line
+  // of the bench slice), and the string made of each line's words was half the cost
+  // of the running header.
+  bool words_are(const Line& line, std::u32string_view w) const {
+    size_t at = 0;
+    for (size_t k = 0; k < line.content.size(); ++k) {
+      std::u32string_view piece = view.substr(line.content[k].start, line.content[k].size());
+      if (w.substr(at, piece.size()) != piece) return false;
+      at += piece.size();
+    }
+    return at == w.size();
+  }
+
   // The nearest line above the one to come that is not blank (nullptr: none pending).
   Line* above() {
     size_t j = pending.size();
@@ -884,7 +885,7 @@ struct LineStream::State {
     line.furniture = rh.name;
     if (!seen) return;
     for (Line& earlier : pending)
-      if (is_text_line(earlier) && earlier.body.size() <= rh.max_chars && words(earlier) == w) earlier.furniture = rh.name;
+      if (is_text_line(earlier) && earlier.body.size() <= rh.max_chars && words_are(earlier, w)) earlier.furniture = rh.name;
   }
   static constexpr size_t kMaxHeaders = 16;
 

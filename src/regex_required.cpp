@@ -108,17 +108,18 @@ bool holds_in_order(const std::vector<FirstChars>& needs, std::u32string_view te
   return each_in_order(needs, text);
 }
 
-NeedsInOrder::NeedsInOrder(std::vector<FirstChars> needs) {
-  sets_.resize(needs.size());
-  for (size_t k = 0; k < needs.size(); ++k) {
-    Set& set = sets_[k];
-    for (const auto& [lo, hi] : needs[k].ranges) {
-      if (hi - lo >= 1023) set.bits.set();
-      else
-        for (char32_t c = lo; c <= hi; ++c) set.bits.set(c & 1023);
-    }
-    set.chars = std::move(needs[k]);
+FirstCharsFilter::FirstCharsFilter(FirstChars set) {
+  for (const auto& [lo, hi] : set.ranges) {
+    if (hi - lo >= 1023) bits.set();
+    else
+      for (char32_t c = lo; c <= hi; ++c) bits.set(c & 1023);
   }
+  chars = std::move(set);
+}
+
+NeedsInOrder::NeedsInOrder(std::vector<FirstChars> needs) {
+  sets_.reserve(needs.size());
+  for (FirstChars& set : needs) sets_.emplace_back(std::move(set));
 }
 
 bool NeedsInOrder::held_by(std::u32string_view text) const { return each_in_order(sets_, text); }

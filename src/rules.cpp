@@ -453,7 +453,8 @@ void load_line_rules(const Node& root, LayoutRules& r) {
     f->keys({"max_chars", "not_ending_with", "rules", "edge_rules", "running_header", "jumped_lines"});
     r.furniture_max_chars = size_t(f->at("max_chars").integer(1, 10000));
     if (auto ne = f->opt("not_ending_with")) r.furniture_not_ending = ne->text();
-    r.furniture_first_any.any = false;
+    FirstChars first_any;  // of the rules without contains
+    first_any.any = false;
     for (const Node& n : f->at("rules").list()) {
       n.keys({"name", "regex", "contains", "tail", "within_paragraph", "line_above", "sentence_end", "list_below", "page_top", "caption"});
       r.furniture_list_below.push_back(0);
@@ -475,7 +476,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
         r.furniture_line_above.back().not_holding = above->at("not_holding").text();
       }
       const generated::Prefilter* built_in = built_in_prefilter(n.at("regex").string_ref());
-      r.furniture_first.push_back(built_in ? prefilter_set(built_in->first) : first_chars(n.at("regex").text()));
+      r.furniture_first.emplace_back(built_in ? prefilter_set(built_in->first) : first_chars(n.at("regex").text()));
       r.furniture_contains.push_back(n.opt("contains") ? n.at("contains").text() : std::u32string());
       // A rule that names the characters its lines hold is tried on the lines that hold
       // one (its first character may be any); the others keep the first-character test.
@@ -483,8 +484,9 @@ void load_line_rules(const Node& root, LayoutRules& r) {
         r.furniture_contains_any = r.furniture_contains_any.chars() + r.furniture_contains.back();
         for (char32_t c : r.furniture_contains.back()) r.furniture_contains_bits |= uint64_t(1) << (c & 63);
       } else
-        r.furniture_first_any.add(r.furniture_first.back());
+        first_any.add(r.furniture_first.back().chars);
     }
+    r.furniture_first_any = FirstCharsFilter(std::move(first_any));
     load_furniture_extras(*f, r);
   }
   load_complete_lines(root, r);

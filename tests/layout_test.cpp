@@ -267,8 +267,26 @@ TEST(Layout, EveryFurnitureRuleHasAPrefilter) {
   ASSERT_EQ(r.furniture_first.size(), r.furniture.size());
   ASSERT_EQ(r.furniture_contains.size(), r.furniture.size());
   for (size_t k = 0; k < r.furniture.size(); ++k)
-    EXPECT_TRUE(!r.furniture_first[k].any || !r.furniture_contains[k].empty()) << r.furniture[k].name;
+    EXPECT_TRUE(!r.furniture_first[k].chars.any || !r.furniture_contains[k].empty()) << r.furniture[k].name;
   EXPECT_FALSE(r.furniture_first_any.may_start(U'全'));
+}
+
+// The furniture rules' first characters as filters (by bits) answer as the sets they
+// hold, on every character of the test inputs and on the characters around the bits'
+// wrap (1024 apart) of each range's ends.
+TEST(Layout, FirstCharsFiltersSameAnswersOnTestInputs) {
+  std::vector<std::u32string> lines;
+  add_lines_of_test_inputs(lines);
+  const LayoutRules& r = rules().layout;
+  std::vector<const FirstCharsFilter*> filters{&r.furniture_first_any};
+  for (const FirstCharsFilter& f : r.furniture_first) filters.push_back(&f);
+  for (const FirstCharsFilter* f : filters) {
+    std::u32string asked = U" \t\u3000\u00A00123456789０";
+    for (const auto& [lo, hi] : f->chars.ranges)
+      for (char32_t c : {lo, hi, char32_t(lo + 1024), char32_t(hi + 1024), char32_t(lo ^ 1024)}) asked += c;
+    for (const std::u32string& line : lines) asked += line;
+    for (char32_t c : asked) ASSERT_EQ(f->may_start(c), f->chars.may_start(c)) << uint32_t(c);
+  }
 }
 
 }  // namespace

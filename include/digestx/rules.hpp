@@ -150,8 +150,8 @@ struct LayoutRules {
   std::vector<Enumerator> enumerators;
   // Whole lines that belong to the page, not the text (首页 > …, 发布时间:, 责任编辑:).
   std::vector<NamedRegex> furniture;
-  std::vector<FirstChars> furniture_first;  // k-th: what a line the k-th rule covers starts with
-  FirstChars furniture_first_any;           // what a line any of them covers starts with
+  std::vector<FirstCharsFilter> furniture_first;  // k-th: what a line the k-th rule covers starts with
+  FirstCharsFilter furniture_first_any;           // what a line any of them covers starts with
   // k-th: characters one of which a line the k-th rule covers holds, its prefilter
   // instead of the first characters (滹阳组工　2023-02-16 18:30: the date's -/.); empty: none
   std::vector<std::u32string> furniture_contains;
