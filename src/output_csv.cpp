@@ -100,10 +100,14 @@ class Row {
     first_ = false;
     return *this;
   }
+  // A whole number is digits and a sign, never quoted (the delimiter is ',' or tab):
+  // written straight into the buffer. Through raw(), checked for quotes and copied, a
+  // fact's year, start and end were 20 M instructions per 2 MB of text.
   Row& number(long long v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return raw(std::string_view(buf, size_t(r.ptr - buf)));
+    separate();
+    char* o = buf_.room(24);
+    buf_.commit(std::to_chars(o, o + 24, v).ptr);
+    return *this;
   }
   Row& decimal(const std::optional<Decimal>& d) { return raw(d ? d->str() : std::string()); }
   Row& year(const std::optional<int>& y) { return y ? number(*y) : raw({}); }
