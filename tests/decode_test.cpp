@@ -18,18 +18,6 @@
 namespace digestx::test {
 namespace {
 
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    if (hex[i] == ' ') {
-      --i;
-      continue;
-    }
-    out += char(std::stoi(hex.substr(i, 2), nullptr, 16));
-  }
-  return out;
-}
-
 std::string encode(const std::string& utf8, const std::string& encoding) {
   UErrorCode status = U_ZERO_ERROR;
   std::string out(utf8.size() * 4 + 16, '\0');

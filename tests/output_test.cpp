@@ -1,5 +1,7 @@
 #include "digestx/output.hpp"
 
+#include <sstream>
+
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
 #include "table.hpp"
@@ -101,6 +103,51 @@ TEST(Output, ErrorRecord) {
   EXPECT_EQ(j["error"]["code"], "not_found");
   EXPECT_EQ(j["source"]["path"], "missing.txt");
 }
+
+// JSON strings (tests/tables/json_strings.json): "out" is what stands between the quotes,
+// for the input repeated `repeat` times (long strings take other paths). UTF-8 strings
+// (a kind, a unit, a message, a file name's bytes) are checked through append_json_string
+// and the writer (an error record's message); code points of source text through the
+// writer's text (a numeral of write_line spanning the whole line).
+class JsonStringTable : public testing::TestWithParam<Case> {};
+
+std::string repeated(const std::string& s, size_t times) {
+  std::string out;
+  for (size_t k = 0; k < times; ++k) out += s;
+  return out;
+}
+
+std::u32string code_points(const std::string& hex) {
+  std::u32string out;
+  std::istringstream in(hex);
+  for (std::string one; in >> one;) out += char32_t(std::stoul(one, nullptr, 16));
+  return out;
+}
+
+TEST_P(JsonStringTable, Escaped) {
+  const auto& c = GetParam().data;
+  size_t times = c.value("repeat", 1);
+  std::string expect = "\"" + repeated(c.at("out").get<std::string>(), times) + "\"";
+  if (c.contains("code_points")) {
+    LineAnalysis line;
+    line.text = code_points(c.at("code_points").get<std::string>());
+    for (std::u32string one = line.text; line.text.size() < one.size() * times;) line.text += one;
+    line.numerals.push_back(Numeral{0, uint32_t(line.text.size())});
+    std::string out;
+    write_line(out, line, {});
+    EXPECT_EQ(out.substr(0, expect.size() + 21), "{\"numbers\":[{\"text\":" + expect + ",");
+    return;
+  }
+  std::string in = repeated(c.contains("hex") ? from_hex(c.at("hex")) : c.at("in").get<std::string>(), times);
+  std::string out;
+  append_json_string(out, in);
+  EXPECT_EQ(out, expect);
+  std::string record;
+  write_error(record, {"in.txt", "", false, 0}, "code", in, {});
+  EXPECT_NE(record.find("\"message\":" + expect + "}"), std::string::npos) << record;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, JsonStringTable, testing::ValuesIn(load_table("json_strings.json")), case_name);
 
 TEST(Output, EscapesControlCharacters) {
   std::string out;

@@ -10,6 +10,18 @@
 
 namespace digestx::test {
 
+std::string from_hex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    if (hex[i] == ' ') {
+      --i;
+      continue;
+    }
+    out += char(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  return out;
+}
+
 std::string source_path(const std::string& relative) { return std::string(DIGESTX_SOURCE_DIR) + "/" + relative; }
 
 std::string read_file(const std::string& path) {

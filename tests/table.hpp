@@ -21,6 +21,8 @@ struct Case {
 std::vector<Case> load_table(const std::string& name);
 std::string source_path(const std::string& relative);
 std::string read_file(const std::string& path);
+// Bytes written as hex digits in a table ("E5 8E", "FF31"): what no JSON string holds.
+std::string from_hex(const std::string& hex);
 // Every line of the .txt files of the samples and test digests, appended to `lines`: the
 // inputs on which a shortcut (gates, word-start tables) is checked against the full search.
 void add_lines_of_test_inputs(std::vector<std::u32string>& lines);
