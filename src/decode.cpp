@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <numeric>
 
 #include "digestx/utf.hpp"
 
@@ -93,45 +92,27 @@ inline Sequence read_multibyte(const unsigned char* p, size_t i, size_t n) {
   return {c, k, k == len};
 }
 
-// Where decode_utf8_piece writes its code points: data[m..room). A text decoded one
-// piece after another (`grow` set) is resized when full: only stray continuation bytes
-// (each a U+FFFD) need more than the count of its sequences. A piece decoded beside
-// another (decode_utf8_halves) has a fixed slot of the text: when it would need more
-// (damage, or a file that grew since it was counted) it stops, `full` set.
-struct CodePoints {
-  char32_t* data = nullptr;
-  size_t room = 0;
-  std::u32string* grow = nullptr;
-  bool full = false;
-};
-
-CodePoints into_text(std::u32string& text) { return {&text[0], text.size(), &text, false}; }
-
-// Decodes `s` into `to` from code point `m` on; `base` is the byte offset of s[0] in the
-// input, for the warnings of `r` (whose counts it adds to). `s` must end where no
-// sequence is cut (see piece_end): pieces decoded one after the other then give what
-// the whole would give.
-void decode_utf8_piece(Utf8Result& r, CodePoints& to, size_t& m_io, std::string_view s, size_t base) {
+// Decodes `s` into r.text from code point `m` on (r.text sized beforehand, grown if
+// stray continuation bytes need more room); `base` is the byte offset of s[0] in the
+// input, for the warnings. `s` must end where no sequence is cut (see piece_end):
+// pieces decoded one after the other then give what the whole would give.
+void decode_utf8_piece(Utf8Result& r, size_t& m_io, std::string_view s, size_t base) {
+  std::u32string& text = r.text;
   // Counters in locals, not in `r`: a store through a size_t& would make the compiler
   // reload the string's size after every character.
-  char32_t* out = to.data;
-  size_t m = m_io, room = to.room, controls = 0, multibyte = 0;
-  bool full = false;
+  char32_t* out = &text[0];
+  size_t m = m_io, room = text.size(), controls = 0, multibyte = 0;
   auto put = [&](char32_t c) {
     if (m == room) {
-      if (!to.grow) {
-        full = true;
-        return;
-      }
-      to.grow->resize(room + room / 8 + 16);
-      out = to.data = &(*to.grow)[0];
-      room = to.room = to.grow->size();
+      text.resize(room + room / 8 + 16);
+      out = &text[0];
+      room = text.size();
     }
     out[m++] = c;
   };
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
-  while (i < n && !full) {
+  while (i < n) {
     // ASCII run fast path; control bytes are counted here, where every byte below
     // 0x80 passes (they tell a binary file).
     while (i < n && p[i] < 0x80) {
@@ -151,7 +132,7 @@ void decode_utf8_piece(Utf8Result& r, CodePoints& to, size_t& m_io, std::string_
       for (; i + 2 < n && cjk_at(i); i += 3) out[m++] = cjk_value(i);
       multibyte += m - from;
     } else {
-      for (; i + 2 < n && cjk_at(i) && !full; i += 3, ++multibyte) put(cjk_value(i));
+      for (; i + 2 < n && cjk_at(i); i += 3, ++multibyte) put(cjk_value(i));
     }
     if (i >= n || p[i] < 0x80) continue;
     Sequence seq = read_multibyte(p, i, n);
@@ -164,7 +145,6 @@ void decode_utf8_piece(Utf8Result& r, CodePoints& to, size_t& m_io, std::string_
     }
     i += seq.bytes;
   }
-  to.full = to.full || full;
   r.controls += controls;
   r.multibyte += multibyte;
   m_io = m;
@@ -182,8 +162,7 @@ Utf8Result decode_utf8(std::string_view s) {
   // place; only stray continuation bytes (each a U+FFFD) can need more room.
   r.text.resize(s.size() - continuation_bytes(s) + 16);
   size_t m = 0;
-  CodePoints to = into_text(r.text);
-  decode_utf8_piece(r, to, m, s, 0);
+  decode_utf8_piece(r, m, s, 0);
   finish_utf8(r, m);
   return r;
 }
@@ -499,97 +478,36 @@ size_t read_full(const ReadAt& read_at, std::string& buf, size_t from, size_t of
   return got;
 }
 
-// The code points that the UTF-8 bytes from `offset` on start (bytes that continue no
-// sequence), for each kChunkBytes of them.
-std::vector<size_t> count_starts(const ReadAt& read_at, std::string& buf, size_t offset) {
-  std::vector<size_t> starts;
+// Code points the UTF-8 bytes from `offset` on start (bytes that continue no sequence).
+size_t count_starts(const ReadAt& read_at, std::string& buf, size_t offset) {
+  size_t starts = 0;
   for (;;) {
     size_t n = read_full(read_at, buf, 0, offset);
     if (n == 0) return starts;
-    starts.push_back(n - continuation_bytes(std::string_view(buf.data(), n)));
+    starts += n - continuation_bytes(std::string_view(buf.data(), n));
     offset += n;
   }
 }
 
-// The bytes [offset, stop) of the input decoded into `to` from code point `m` on, a
-// buffer at a time (each cut by piece_end); stops at the first undecodable sequence when
-// `stop_at_invalid`, and when `to` is full. Returns where the bytes ended; the warnings'
-// byte offsets count from `start`, as decode_utf8's do.
-size_t decode_range(const ReadAt& read_at, size_t offset, size_t stop, size_t start, bool stop_at_invalid,
-                    Utf8Result& r, CodePoints& to, size_t& m) {
-  ReadAt bounded = [&](char* buf, size_t n, size_t at) -> size_t {
-    return at >= stop ? 0 : read_at(buf, std::min(n, stop - at), at);
-  };
+// The UTF-8 bytes from `offset` on, decoded a piece at a time (each cut by piece_end);
+// stops at the first undecodable sequence when `stop_at_invalid`. `end` is where the
+// bytes ended; the warnings' byte offsets count from `offset`, as decode_utf8's do.
+Utf8Result decode_utf8_chunked(const ReadAt& read_at, size_t offset, bool stop_at_invalid, size_t& end) {
   std::string buf(kChunkBytes, '\0');
-  size_t carry = 0;
+  Utf8Result r;
+  r.text.resize(count_starts(read_at, buf, offset) + 16);
+  size_t m = 0, carry = 0, start = offset;
   for (;;) {
-    size_t n = read_full(bounded, buf, carry, offset + carry);
+    size_t n = read_full(read_at, buf, carry, offset + carry);
     const auto* p = reinterpret_cast<const unsigned char*>(buf.data());
     size_t cut = n == carry ? n : piece_end(p, n);  // nothing more read: the rest is the last piece
-    decode_utf8_piece(r, to, m, std::string_view(buf.data(), cut), offset - start);
+    decode_utf8_piece(r, m, std::string_view(buf.data(), cut), offset - start);  // as decode_utf8 counts
     offset += cut;
-    if (n == carry || (stop_at_invalid && r.invalid > 0) || to.full) return offset;
+    if (n == carry || (stop_at_invalid && r.invalid > 0)) break;
     carry = n - cut;
     std::memmove(&buf[0], buf.data() + cut, carry);
   }
-}
-
-// The bytes from `offset` on decoded in two pieces at once (`post`), each into its own
-// slot of the text, as many code points as its chunks start (`starts`): the first piece
-// ends where the first sequence from the middle chunk boundary on begins. Only clean
-// UTF-8 read as it was counted fills both slots exactly; damage, or a file that changed
-// since, gives nullopt, and the caller decodes it again in one piece.
-std::optional<Utf8Result> decode_utf8_halves(const ReadAt& read_at, size_t offset, const std::vector<size_t>& starts,
-                                             const PostWork& post, size_t& end) {
-  size_t half = starts.size() / 2;
-  size_t cut = offset + half * kChunkBytes;
-  std::string head(4, '\0');  // a sequence across the boundary goes with the first piece
-  size_t got = read_full(read_at, head, 0, cut), skip = 0;
-  while (skip < got && (static_cast<unsigned char>(head[skip]) & 0xC0) == 0x80) ++skip;
-  if (skip == got) return std::nullopt;
-  cut += skip;
-  size_t first = std::accumulate(starts.begin(), starts.begin() + long(half), size_t(0));
-  size_t all = std::accumulate(starts.begin() + long(half), starts.end(), first);
-  Utf8Result r;
-  r.text.resize(all);
-  struct Piece {
-    size_t from, stop, m, expected, end = 0;
-    Utf8Result counts;
-    CodePoints to;
-  };
-  char32_t* text = &r.text[0];
-  Piece pieces[2] = {{offset, cut, 0, first, 0, {}, {text, first}}, {cut, SIZE_MAX, first, all, 0, {}, {text, all}}};
-  post(2, [&](size_t k) {
-    Piece& p = pieces[k];
-    p.end = decode_range(read_at, p.from, p.stop, p.from, true, p.counts, p.to, p.m);
-  })();
-  for (const Piece& p : pieces) {
-    if (p.counts.invalid > 0 || p.to.full || p.m != p.expected) return std::nullopt;
-    r.controls += p.counts.controls;
-    r.multibyte += p.counts.multibyte;
-  }
-  if (pieces[0].end != cut) return std::nullopt;
-  end = pieces[1].end;
-  return r;
-}
-
-// The UTF-8 bytes from `offset` on, decoded (in two pieces at once when `post` is set and
-// they are long enough); stops at the first undecodable sequence when `stop_at_invalid`.
-// `end` is where the bytes ended; the warnings' byte offsets count from `offset`.
-Utf8Result decode_utf8_chunked(const ReadAt& read_at, size_t offset, bool stop_at_invalid, const PostWork& post,
-                               size_t& end) {
-  std::vector<size_t> starts;
-  {
-    std::string buf(kChunkBytes, '\0');
-    starts = count_starts(read_at, buf, offset);
-  }
-  if (post && starts.size() >= 2)
-    if (std::optional<Utf8Result> r = decode_utf8_halves(read_at, offset, starts, post, end)) return std::move(*r);
-  Utf8Result r;
-  r.text.resize(std::accumulate(starts.begin(), starts.end(), size_t(0)) + 16);
-  size_t m = 0;
-  CodePoints to = into_text(r.text);
-  end = decode_range(read_at, offset, SIZE_MAX, offset, stop_at_invalid, r, to, m);
+  end = offset;
   finish_utf8(r, m);
   return r;
 }
@@ -685,7 +603,7 @@ std::optional<Decoded> decode_chunked(const ReadAt& read_at, const DecodeOptions
   bool bom = starts_with(head, "\xEF\xBB\xBF", 3);
   if (!bom && has_bom(head)) return std::nullopt;
   std::string().swap(head);
-  Utf8Result u = decode_utf8_chunked(read_at, bom ? 3 : 0, !bom, options.post, bytes);
+  Utf8Result u = decode_utf8_chunked(read_at, bom ? 3 : 0, !bom, bytes);
   if (!holds_text(u.text)) return std::nullopt;  // decode() says which error
   Decoded d;
   d.text = std::move(u.text);

@@ -3,14 +3,8 @@
 #include <unicode/ucnv.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <exception>
-#include <functional>
-#include <memory>
 #include <optional>
-#include <thread>
-#include <vector>
 
 #include "digestx/utf.hpp"
 #include "table.hpp"
@@ -104,39 +98,14 @@ namespace digestx::test {
 namespace {
 
 // decode_chunked over bytes held in memory, read at most `step` bytes at a time.
-std::optional<Decoded> chunked(const std::string& bytes, size_t& size, size_t step = size_t(1) << 20,
-                               const DecodeOptions& options = {}) {
+std::optional<Decoded> chunked(const std::string& bytes, size_t& size, size_t step = size_t(1) << 20) {
   ReadAt read_at = [&](char* buf, size_t n, size_t offset) -> size_t {
     if (offset >= bytes.size()) return 0;
     size_t got = std::min({n, step, bytes.size() - offset});
     std::memcpy(buf, bytes.data() + offset, got);
     return got;
   };
-  return decode_chunked(read_at, options, size);
-}
-
-// Options that hand decode_chunked's pieces to threads of their own, counting the posts.
-DecodeOptions on_threads(std::atomic<int>& posts) {
-  DecodeOptions o;
-  o.post = [&posts](size_t n, std::function<void(size_t)> work) -> std::function<void()> {
-    ++posts;
-    auto errors = std::make_shared<std::vector<std::exception_ptr>>(n);
-    auto threads = std::make_shared<std::vector<std::thread>>();
-    for (size_t i = 0; i < n; ++i)
-      threads->emplace_back([work, errors, i] {
-        try {
-          work(i);
-        } catch (...) {
-          (*errors)[i] = std::current_exception();
-        }
-      });
-    return [threads, errors] {
-      for (std::thread& t : *threads) t.join();
-      for (const auto& e : *errors)
-        if (e) std::rethrow_exception(e);
-    };
-  };
-  return o;
+  return decode_chunked(read_at, {}, size);
 }
 
 // Over 1 MiB of 汉 (three bytes), é (two) and 😀 (four) shifted by `shift` ASCII bytes,
@@ -185,58 +154,6 @@ TEST(DecodeChunked, LeavesEverythingElseToDecode) {
   DecodeOptions gb;
   gb.encoding = "GB18030";
   EXPECT_FALSE(decode_chunked(none, gb, size));
-}
-
-// A large file's two halves decoded at once give what one piece gives, wherever the
-// middle falls in a sequence; damage (kept after a BOM) is decoded again in one piece.
-TEST(DecodeChunked, HalvesOnTwoThreadsGiveWhatOnePieceGives) {
-  for (size_t shift = 0; shift < 5; ++shift) {
-    std::string clean = mixed(shift, "");
-    std::atomic<int> posts{0};
-    size_t size = 0;
-    auto d = chunked(clean, size, size_t(1) << 20, on_threads(posts));
-    ASSERT_TRUE(d) << shift;
-    EXPECT_EQ(posts, 1);
-    EXPECT_EQ(size, clean.size());
-    EXPECT_TRUE(d->text == decode(clean).text) << shift;
-    std::string bommed = "\xEF\xBB\xBF" + mixed(shift, "\x80\x80\x80\x80\xE6\x89\xF0\x9F");
-    auto b = chunked(bommed, size, 4093, on_threads(posts));
-    Decoded whole = decode(bommed);
-    ASSERT_TRUE(b) << shift;
-    EXPECT_TRUE(b->text == whole.text) << shift;
-    EXPECT_EQ(b->invalid, whole.invalid);
-    ASSERT_EQ(b->warnings.size(), whole.warnings.size());
-    EXPECT_FALSE(chunked(mixed(shift, "\xFF"), size, size_t(1) << 20, on_threads(posts)));
-  }
-}
-
-// A file that grows or shrinks between the count of its code points and their decoding
-// (another program writing it) leaves no piece writing past its slot or a gap between
-// them: it is decoded again in one piece, as the bytes read then are.
-TEST(DecodeChunked, HalvesOfAFileChangedAfterItsCountAreDecodedAgain) {
-  std::string before = mixed(1, "");
-  std::string grown = before + std::string(5000, 'x') + "汉字\n";
-  std::string shrunk = before.substr(0, before.rfind('\n', before.size() - 300000) + 1);
-  for (const std::string* after : {&grown, &shrunk}) {
-    std::atomic<bool> counted{false};  // the first pass reached the end: later reads see the change
-    ReadAt read_at = [&](char* buf, size_t n, size_t offset) -> size_t {
-      const std::string& bytes = counted ? *after : before;
-      if (offset >= bytes.size()) {
-        counted = true;
-        return 0;
-      }
-      size_t got = std::min(n, bytes.size() - offset);
-      std::memcpy(buf, bytes.data() + offset, got);
-      return got;
-    };
-    std::atomic<int> posts{0};
-    size_t size = 0;
-    auto d = decode_chunked(read_at, on_threads(posts), size);
-    ASSERT_TRUE(d);
-    EXPECT_EQ(posts, 1);
-    EXPECT_EQ(size, after->size());
-    EXPECT_TRUE(d->text == decode(*after).text);
-  }
 }
 
 }  // namespace digestx::test

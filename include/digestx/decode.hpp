@@ -10,17 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "digestx/post_work.hpp"
 #include "digestx/span.hpp"
 
 namespace digestx {
 
 struct DecodeOptions {
   std::string encoding;  // empty or "auto": detect; otherwise an ICU converter name
-  // When set, decode_chunked decodes a large file in two pieces at once on the threads
-  // it hands them to (the second core was idle for the 0.1 s that the 20 MB big.txt of
-  // bench/ took to read and decode before its structure was looked for).
-  PostWork post;
 };
 
 struct Decoded {

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "digestx/layout.hpp"
-#include "digestx/post_work.hpp"
 #include "digestx/rules.hpp"
 #include "digestx/span.hpp"
 
@@ -99,6 +98,10 @@ struct Structure {
   std::string genre_rule;        // the genre rule that decided; empty for a digest
   std::vector<Warning> warnings;
 };
+
+// Starts work(0..n-1) on other threads and returns at once the function that ends it:
+// runs what no thread took yet, waits for the rest, rethrows the first exception.
+using PostWork = std::function<std::function<void()>(size_t n, std::function<void(size_t)> work)>;
 
 struct StructureOptions {
   std::optional<int> year;  // --year: overrides what the text states

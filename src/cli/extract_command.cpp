@@ -150,9 +150,7 @@ Result run_file(const Batch& b, size_t i) {
   std::string code, message;
   try {
     if (!in.error.empty()) throw InputError("unreadable", in.error);
-    DecodeOptions decode = b.extract.decode;
-    decode.post = post_shared;  // the halves of a large file on the batch's workers
-    ReadInput input = read_input_decoding(in.path, b.args.max_bytes, decode);
+    ReadInput input = read_input_decoding(in.path, b.args.max_bytes, b.extract.decode);
     r.bytes = input.size;
     bool large = input.size >= kDeferBytes;
     ExtractOptions options = b.extract;
