@@ -16,6 +16,8 @@
 
 #include <sys/mman.h>
 
+#include "../huge_pages.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -24,8 +26,7 @@
 namespace digestx::cli {
 namespace {
 
-constexpr size_t kHugePage = size_t(2) << 20;
-constexpr size_t kArenaBytes = 2 * kHugePage;  // twice what the built-in rules use
+constexpr size_t kArenaBytes = 2 * kHugePageBytes;  // twice what the built-in rules use
 
 // Written once, by the first scope, before any thread it starts; read by every delete.
 std::atomic<char*> g_begin{nullptr};
@@ -37,11 +38,11 @@ thread_local bool t_in_scope = false;
 // Maps the arena on first use; false when it cannot be mapped.
 bool map_arena() {
   if (g_begin.load(std::memory_order_relaxed)) return true;
-  void* m = ::mmap(nullptr, kArenaBytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+  void* m = ::mmap(nullptr, kArenaBytes + kHugePageBytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (m == MAP_FAILED) return false;
-  auto* aligned = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(m) + kHugePage - 1) & ~(kHugePage - 1));
-  ::madvise(aligned, kArenaBytes, MADV_HUGEPAGE);  // advice: failing it costs only the faults
+  char* aligned = huge_page_above(m);  // the first allocations on the huge page
+  advise_huge_pages(aligned, kArenaBytes);
   g_next = aligned;
   g_end.store(aligned + kArenaBytes, std::memory_order_relaxed);
   g_begin.store(aligned, std::memory_order_release);
