@@ -35,8 +35,10 @@ char* g_next = nullptr;                 // touched only by the thread holding th
 std::atomic<bool> g_scope_open{false};  // one scope at a time in the process
 thread_local bool t_in_scope = false;
 
+// (maybe_unused: the sanitizer builds keep their own operator new, and call none of
+// map_arena, allocate and release.)
 // Maps the arena on first use; false when it cannot be mapped.
-bool map_arena() {
+[[maybe_unused]] bool map_arena() {
   if (g_begin.load(std::memory_order_relaxed)) return true;
   void* m = ::mmap(nullptr, kArenaBytes + kHugePageBytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -58,7 +60,7 @@ void* from_arena(size_t n) {
   return p;
 }
 
-void* allocate(size_t n) {
+[[maybe_unused]] void* allocate(size_t n) {
   if (t_in_scope) {
     if (void* p = from_arena(n)) return p;
   }
@@ -75,7 +77,7 @@ bool in_arena(const void* p) {
   return c >= g_begin.load(std::memory_order_acquire) && c < g_end.load(std::memory_order_relaxed);
 }
 
-void release(void* p) noexcept {
+[[maybe_unused]] void release(void* p) noexcept {
   if (!in_arena(p)) std::free(p);
 }
 
@@ -106,9 +108,8 @@ bool RulesArena::holds(const void* p) { return p && in_arena(p); }
 }  // namespace digestx::cli
 
 #ifndef DIGESTX_PLAIN_NEW
-// The replaceable forms that libstdc++ does not route through these: the nothrow,
-// sized and array forms call them; the aligned forms keep aligned_alloc and free,
-// and never see the arena.
+// The plain, array and sized forms. libstdc++'s nothrow forms call these; its aligned
+// forms keep aligned_alloc and free, and never see the arena.
 void* operator new(size_t n) { return digestx::cli::allocate(n); }
 void* operator new[](size_t n) { return digestx::cli::allocate(n); }
 void operator delete(void* p) noexcept { digestx::cli::release(p); }
