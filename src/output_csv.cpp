@@ -267,6 +267,56 @@ void maybe_flush(std::string& out, const Flush& flush) {
 
 }  // namespace
 
+namespace {
+
+// The fact rows of unit `index` (none when it has no facts).
+void unit_fact_rows(std::string& out, const Document& doc, const DocumentCells& d, const Unit& u, size_t index,
+                    const CsvOptions& o, const Flush& flush) {
+  if (u.facts.empty()) return;
+  std::string cells = unit_cells(doc, d, &u, index, o);
+  for (const Fact& f : u.facts) {
+    fact_row(out, doc, cells, f, o);
+    maybe_flush(out, flush);
+  }
+}
+
+// The row of unit `index`.
+void unit_row(std::string& out, const Document& doc, const DocumentCells& d, const Unit& u, size_t index,
+              const CsvOptions& o) {
+  size_t sentences = 0;
+  for (const Paragraph& p : u.paragraphs) sentences += p.sentences.size();
+  Row row(out, o);
+  start_row(row, d, o);
+  row.number((long long)index);
+  row.cell(field_slice(doc.text, u.organization)).cell(field_slice(doc.text, u.role)).cell(field_slice(doc.text, u.name));
+  row.cell(slice(doc.text, u.headline)).cell(slice(doc.text, u.heading));
+  if (u.heading.empty()) row.null().null();
+  else {
+    Span heading = doc.page.to_page(covering(u.heading));
+    row.number(heading.start).number(heading.end);
+  }
+  row.number((long long)u.paragraphs.size()).number((long long)sentences).number((long long)u.facts.size());
+  row.end();
+}
+
+// Each unit of `doc` through `write` (or as written ahead), its buffer handed to
+// `flush` between units.
+template <class WriteUnit>
+void each_unit(std::string& out, const Document& doc, const Flush& flush, const UnitStream* units,
+               const WriteUnit& write) {
+  for (size_t i = 0; i < unit_count(doc, units); ++i) {
+    if (units) units->before(i);
+    const std::string* ahead = units && units->written ? units->written(i) : nullptr;
+    if (ahead) out += *ahead;
+    else write(unit_at(doc, units, i), i);
+    if (units) units->after(i);
+    maybe_flush(out, flush);
+  }
+  if (units) units->finish();
+}
+
+}  // namespace
+
 void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush,
                       const UnitStream* units) {
   DocumentCells d = document_cells(doc);
@@ -279,43 +329,23 @@ void write_facts_rows(std::string& out, const Document& doc, const CsvOptions& o
         maybe_flush(out, flush);
       }
   }
-  for (size_t i = 0; i < unit_count(doc, units); ++i) {
-    if (units) units->before(i);
-    const Unit& u = unit_at(doc, units, i);
-    std::string cells = u.facts.empty() ? std::string() : unit_cells(doc, d, &u, i, o);
-    for (const Fact& f : u.facts) {
-      fact_row(out, doc, cells, f, o);
-      maybe_flush(out, flush);
-    }
-    if (units) units->after(i);
-  }
-  if (units) units->finish();
+  each_unit(out, doc, flush, units, [&](const Unit& u, size_t i) { unit_fact_rows(out, doc, d, u, i, o, flush); });
 }
 
 void write_units_rows(std::string& out, const Document& doc, const CsvOptions& o, const Flush& flush,
                       const UnitStream* units) {
   DocumentCells d = document_cells(doc);
-  for (size_t i = 0; i < unit_count(doc, units); ++i) {
-    if (units) units->before(i);
-    const Unit& u = unit_at(doc, units, i);
-    size_t sentences = 0;
-    for (const Paragraph& p : u.paragraphs) sentences += p.sentences.size();
-    Row row(out, o);
-    start_row(row, d, o);
-    row.number((long long)i);
-    row.cell(field_slice(doc.text, u.organization)).cell(field_slice(doc.text, u.role)).cell(field_slice(doc.text, u.name));
-    row.cell(slice(doc.text, u.headline)).cell(slice(doc.text, u.heading));
-    if (u.heading.empty()) row.null().null();
-    else {
-      Span heading = doc.page.to_page(covering(u.heading));
-      row.number(heading.start).number(heading.end);
-    }
-    row.number((long long)u.paragraphs.size()).number((long long)sentences).number((long long)u.facts.size());
-    row.end();
-    if (units) units->after(i);
-    maybe_flush(out, flush);
-  }
-  if (units) units->finish();
+  each_unit(out, doc, flush, units, [&](const Unit& u, size_t i) { unit_row(out, doc, d, u, i, o); });
+}
+
+UnitWriter facts_rows_ahead(const Document& doc, const CsvOptions& o) {
+  return [&doc, o, d = document_cells(doc)](std::string& out, const Unit& u, size_t i) {
+    unit_fact_rows(out, doc, d, u, i, o, {});
+  };
+}
+
+UnitWriter unit_row_ahead(const Document& doc, const CsvOptions& o) {
+  return [&doc, o, d = document_cells(doc)](std::string& out, const Unit& u, size_t i) { unit_row(out, doc, d, u, i, o); };
 }
 
 }  // namespace digestx

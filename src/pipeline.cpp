@@ -286,10 +286,13 @@ void fill(std::u32string_view text, std::vector<ParagraphText>&& in, const Stret
 }
 
 // A warning for each figure read across a line break, so that a reader can check it.
+Warning joined_warning(const Fact& f) {
+  return {"figure_joined", "a figure read across a line break (layout joined the lines)", true, f.span};
+}
+
 void warn_joined(Document& doc, const std::vector<Fact>& facts) {
   for (const Fact& f : facts)
-    if (f.joined)
-      doc.warnings.push_back({"figure_joined", "a figure read across a line break (layout joined the lines)", true, f.span});
+    if (f.joined) doc.warnings.push_back(joined_warning(f));
 }
 
 // Figures left out, as warnings with their spans: those whose value cannot be
@@ -658,9 +661,40 @@ struct StreamedDocument::Window {
   std::vector<Unit> units;
   std::vector<std::vector<Refusal>> too_large;  // each unit's figures left out
   std::vector<std::string> failures;         // what went wrong in each (empty: nothing)
+  // Written ahead (a UnitWriter given): each unit's text, the warnings of its facts
+  // read across line breaks and their count; the unit itself is freed once written.
+  std::vector<std::string> written;
+  std::vector<std::vector<Warning>> joined;
+  std::vector<size_t> fact_counts;
   std::atomic<bool> abandoned{false};        // the document goes unwritten: fill no more
   std::function<void()> join;                // ends the fill (see ExtractOptions::post)
 };
+
+namespace {
+
+// A unit that failed while streaming is written without facts: half of a unit's
+// facts could be wrong ones.
+void clear_failed(Unit& u) {
+  std::vector<Paragraph>().swap(u.paragraphs);
+  std::vector<Fact>().swap(u.facts);
+  std::vector<Refusal>().swap(u.refused);
+}
+
+}  // namespace
+
+// After unit k of `w` is filled (or failed): written, on the thread that filled it,
+// and freed there (a unit freed by the writer's thread went back to another thread's
+// heap, under its lock: malloc and free were 13% of a run on two threads, 8% on one),
+// what the document's writer needs of it kept.
+void StreamedDocument::write_ahead(Window& w, size_t k, const UnitWriter& write) {
+  Unit& u = w.units[k];
+  for (const Fact& f : u.facts)
+    if (f.joined) w.joined[k].push_back(joined_warning(f));
+  if (!w.failures[k].empty()) clear_failed(u);
+  w.fact_counts[k] = u.facts.size();
+  write(w.written[k], u, w.first + k);
+  u = Unit();
+}
 
 StreamedDocument::StreamedDocument(StreamedDocument&&) noexcept = default;
 
@@ -693,6 +727,11 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
   }
   w->too_large.resize(n);
   w->failures.resize(n);
+  if (write_ahead_) {
+    w->written.resize(n);
+    w->joined.resize(n);
+    w->fact_counts.resize(n);
+  }
   auto work = [this, w = w.get(), cx = unit_context(doc, *rules_, options_)](size_t k) {
     if (w->abandoned) return;
     try {
@@ -700,6 +739,7 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
     } catch (const std::exception& e) {
       w->failures[k] = e.what();
     }
+    if (write_ahead_) write_ahead(*w, k, write_ahead_);
   };
   bool parallel = doc.text.size() >= kParallelChars;
   if (parallel && options_.post) {
@@ -718,13 +758,19 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
 void StreamedDocument::take_window(std::unique_ptr<Window> w) {
   w->join();
   size_t n = w->units.size();
-  for (const Unit& u : w->units) warn_joined(doc, u.facts);
+  bool ahead = !w->written.empty();
+  if (ahead) {
+    for (auto& joined : w->joined) doc.warnings.insert(doc.warnings.end(), joined.begin(), joined.end());
+  } else {
+    for (const Unit& u : w->units) warn_joined(doc, u.facts);
+  }
   for (const auto& spans : w->too_large) too_large_.insert(too_large_.end(), spans.begin(), spans.end());
   window_ = std::move(w->units);
+  window_written_ = std::move(w->written);
   window_first_ = w->first;
   for (size_t k = 0; k < n; ++k) {
     if (!w->failures[k].empty()) drop_failed(w->first + k, w->spans[k], w->failures[k]);
-    facts_ += window_[k].facts.size();
+    facts_ += ahead ? w->fact_counts[k] : window_[k].facts.size();
   }
   filled_ = w->first + n;
 }
@@ -761,6 +807,7 @@ void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what
 
 void StreamedDocument::release(size_t i) {
   window_[i - window_first_] = Unit();
+  if (!window_written_.empty()) std::string().swap(window_written_[i - window_first_]);
 }
 
 void StreamedDocument::finish() {
@@ -771,12 +818,18 @@ void StreamedDocument::finish() {
   std::vector<Refusal>().swap(too_large_);
 }
 
-UnitStream StreamedDocument::stream() {
+UnitStream StreamedDocument::stream(UnitWriter write_ahead) {
+  write_ahead_ = std::move(write_ahead);
   UnitStream s;
   s.before = [this](size_t i) { fill_up_to(i); };
   s.after = [this](size_t i) { release(i); };
   s.count = count_;
   s.unit = [this](size_t i) -> const Unit& { return window_[i - window_first_]; };
+  if (write_ahead_) {
+    s.written = [this](size_t i) -> const std::string* {
+      return window_written_.empty() ? nullptr : &window_written_[i - window_first_];
+    };
+  }
   s.finish = [this] { finish(); };
   return s;
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "digestx/output.hpp"
+#include "digestx/output_csv.hpp"
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
 #include "table.hpp"
@@ -279,6 +280,63 @@ TEST(Documents, StreamedFillAheadKeepsFaults) {
   ASSERT_GT(nlohmann::json::parse(in_turn)["units"].size(), 1000u);
   EXPECT_EQ(written(true, size_t(-1)), in_turn);
   EXPECT_THROW(written(true, 1500), int);
+}
+
+// Units written ahead, by the thread that filled each (StreamedDocument::stream with
+// a UnitWriter), give the bytes the writer gives writing them itself, in every
+// format: compact, pretty and explained JSON, fact and unit rows. The document has
+// figures read across line breaks (their figure_joined warnings come from the
+// threads) and two units that fail (written without facts, warned of in place).
+TEST(Documents, UnitsWrittenAheadWriteTheSameBytes) {
+  std::string pdf = read_file(source_path("tests/data/jiangbei-pdf-2022.txt"));
+  std::string digest = read_file(source_path("samples/sanya-2022.txt"));
+  std::string bytes;
+  while (bytes.size() < 1500000) bytes += digest + "\n\n" + pdf + "\n\n";
+  SourceInfo source;
+  source.path = "many.txt";
+  struct Format {
+    const char* name;
+    std::function<void(std::string&, const Document&, const UnitStream*)> write;
+    std::function<UnitWriter(const Document&)> ahead;
+  };
+  OutputOptions pretty{true, false}, explain{false, true};
+  CsvOptions csv;
+  std::vector<Format> formats = {
+      {"json", [](std::string& out, const Document& d, const UnitStream* u) { write_document(out, d, {}, {}, u); },
+       [](const Document& d) { return UnitWriter([&d](std::string& out, const Unit& u, size_t i) { write_unit_ahead(out, d, u, i, {}); }); }},
+      {"pretty", [&](std::string& out, const Document& d, const UnitStream* u) { write_document(out, d, pretty, {}, u); },
+       [&](const Document& d) { return UnitWriter([&d, &pretty](std::string& out, const Unit& u, size_t i) { write_unit_ahead(out, d, u, i, pretty); }); }},
+      {"explain", [&](std::string& out, const Document& d, const UnitStream* u) { write_document(out, d, explain, {}, u); },
+       [&](const Document& d) { return UnitWriter([&d, &explain](std::string& out, const Unit& u, size_t i) { write_unit_ahead(out, d, u, i, explain); }); }},
+      {"facts", [&](std::string& out, const Document& d, const UnitStream* u) { write_facts_rows(out, d, csv, {}, u); },
+       [&](const Document& d) { return facts_rows_ahead(d, csv); }},
+      {"units", [&](std::string& out, const Document& d, const UnitStream* u) { write_units_rows(out, d, csv, {}, u); },
+       [&](const Document& d) { return unit_row_ahead(d, csv); }},
+  };
+  for (const Format& f : formats) {
+    for (bool ahead_thread : {false, true}) {
+      auto written = [&](bool write_ahead) {
+        ExtractOptions eo;
+        eo.explain = std::string(f.name) == "explain";
+        if (ahead_thread) eo.post = thread_post();
+        eo.before_unit = [](size_t unit) {
+          if (unit == 5 || unit == 300) throw std::runtime_error("injected");
+        };
+        StreamedDocument streamed = extract_streamed(std::string(bytes), source, rules(), eo);
+        UnitStream hooks = streamed.stream(write_ahead ? f.ahead(streamed.doc) : UnitWriter());
+        std::string out;
+        f.write(out, streamed.doc, &hooks);
+        EXPECT_EQ(streamed.failed_units(), 2u);
+        for (const Warning& w : streamed.doc.warnings) out += w.code + "\n";
+        return std::make_pair(out, streamed.facts());
+      };
+      auto plain = written(false);
+      auto ahead = written(true);
+      EXPECT_NE(plain.first.find("figure_joined"), std::string::npos);
+      EXPECT_EQ(ahead.second, plain.second) << f.name;
+      EXPECT_TRUE(ahead.first == plain.first) << f.name << (ahead_thread ? ", filled ahead" : ", in turn");
+    }
+  }
 }
 
 }  // namespace

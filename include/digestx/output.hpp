@@ -27,12 +27,25 @@ constexpr size_t kFlushBytes = size_t(1) << 20;
 // When `unit` is set, the document's units are not in doc.units (a large document's
 // would all be there at once) but `count` units given one at a time, each valid from
 // before(i) to after(i).
+// When `written` is set and gives a unit's text, that unit was written ahead (see
+// UnitWriter) and its text is taken as it is; nullptr: the writer writes unit(i).
 struct UnitStream {
   std::function<void(size_t)> before, after;
   std::function<void()> finish;
   size_t count = 0;
   std::function<const Unit&(size_t)> unit;
+  std::function<const std::string*(size_t)> written;
 };
+
+// Appends unit `index` of a document as the document's writer would write it in its
+// place, so that the threads that fill a large document's units write them too (the
+// writer then only copies): given to StreamedDocument::stream by the caller, who
+// knows the format (write_unit_ahead, facts_rows_ahead, unit_row_ahead).
+using UnitWriter = std::function<void(std::string& out, const Unit& unit, size_t index)>;
+
+// The JSON of unit `index` of `doc` in its place in write_document's "units" (its
+// comma and, pretty, its indent included).
+void write_unit_ahead(std::string& out, const Document& doc, const Unit& unit, size_t index, const OutputOptions& options);
 
 // The number of units of `doc` and unit i, from `units` when it gives them.
 inline size_t unit_count(const Document& doc, const UnitStream* units) {

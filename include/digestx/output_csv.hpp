@@ -35,6 +35,11 @@ void write_units_header(std::string& out, const CsvOptions& options);
 void write_units_rows(std::string& out, const Document& doc, const CsvOptions& options, const Flush& flush = {},
                       const UnitStream* units = nullptr);
 
+// What write_facts_rows and write_units_rows write for one unit of `doc` (which
+// must outlive them), for the threads that fill a large document (see UnitWriter).
+UnitWriter facts_rows_ahead(const Document& doc, const CsvOptions& options);
+UnitWriter unit_row_ahead(const Document& doc, const CsvOptions& options);
+
 // One cell, quoted when it holds the delimiter, a quote, CR or LF (quotes doubled).
 void append_csv_cell(std::string& out, std::string_view value, char delimiter);
 // Whether a spreadsheet may take a text cell for a formula (see neutralise_formulas).

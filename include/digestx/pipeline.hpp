@@ -68,8 +68,10 @@ class StreamedDocument {
   ~StreamedDocument();
   Document doc;
   std::vector<Warning> trailing_warnings;  // the caller's notes (a path's fields), last
-  // The hooks point at this object: it must not move once they are taken.
-  UnitStream stream();
+  // The hooks point at this object: it must not move once they are taken. Given a
+  // UnitWriter, each unit is written by the thread that filled it, right after, and
+  // freed there (the writer copies the text: UnitStream::written).
+  UnitStream stream(UnitWriter write_ahead = {});
   // Facts of the sidebars and of the units filled so far (all, once written).
   size_t facts() const { return facts_; }
   // Units digestx failed on while streaming (each left without facts, with a
@@ -90,6 +92,7 @@ class StreamedDocument {
   void take_window(std::unique_ptr<Window> w);
   void fill_up_to(size_t i);
   static Span text_of(const UnitText& u);
+  static void write_ahead(Window& w, size_t k, const UnitWriter& write);
   void drop_failed(size_t i, Span where, const std::string& what);
   void release(size_t i);
   void finish();
@@ -97,6 +100,8 @@ class StreamedDocument {
   ExtractOptions options_;
   UnitList units_;  // the headings and paragraphs of the units not yet filled
   std::vector<Unit> window_;     // the units being written, from window_first_ on
+  std::vector<std::string> window_written_;  // their text, when written ahead
+  UnitWriter write_ahead_;
   size_t window_first_ = 0;
   std::unique_ptr<Window> ahead_;  // the window after them, being filled
   std::vector<Refusal> too_large_;  // figures left out so far (unrepresentable, damaged), warned of at the end

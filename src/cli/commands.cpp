@@ -10,6 +10,7 @@
 #include "digestx/panel.hpp"
 #include "generate.hpp"
 #include "io.hpp"
+#include "rules_arena.hpp"
 
 namespace digestx::cli {
 
@@ -45,6 +46,7 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
     // --version names the built-in rules by their fingerprint, known at build time:
     // compiling them would be most of its run. Rules given with --rules are compiled
     // (a broken file is an error there too).
+    RulesArena arena;  // they live until the process ends: no page faults one at a time
     if (!o.version || !o.rules_dir.empty()) rules = o.rules_dir.empty() ? default_rules() : load_rules_dir(o.rules_dir);
     // A broken panel.json fails here, before any work, for the commands that read it.
     if (command.id == kRender || command.id == kPanel) load_panel_rules(o.rules_dir);

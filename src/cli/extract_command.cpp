@@ -357,7 +357,7 @@ class Writer {
   // of its warnings are known once it is.
   void stream(Result& r) {
     separate();
-    UnitStream units = r.deferred->stream();
+    UnitStream units = r.deferred->stream(unit_writer(r.deferred->doc, b_.framing));
     stream_document(r.deferred->doc, b_.framing, [&](std::string& chunk) {
       put(chunk);
       chunk.clear();

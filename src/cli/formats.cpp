@@ -99,6 +99,16 @@ void stream_document(const Document& doc, const Framing& f, const Flush& flush, 
   if (!out.empty()) flush(out);
 }
 
+UnitWriter unit_writer(const Document& doc, const Framing& f) {
+  switch (f.format) {
+    case Format::json:
+    case Format::jsonl:
+      return [&doc, o = f.json](std::string& out, const Unit& u, size_t i) { write_unit_ahead(out, doc, u, i, o); };
+    case Format::units_csv: return unit_row_ahead(doc, f.csv);
+    default: return facts_rows_ahead(doc, f.csv);
+  }
+}
+
 std::string format_error(const SourceInfo& source, const std::string& id, const std::string& code,
                          const std::string& message, const Framing& f) {
   std::string out;

@@ -39,6 +39,9 @@ std::string format_document(const Document& doc, const Framing& f);
 // The same, written in pieces of about kFlushBytes through `flush` (a large document),
 // its units filled and freed as they are written when `units` is given.
 void stream_document(const Document& doc, const Framing& f, const Flush& flush, const UnitStream* units = nullptr);
+// What the format writes for one unit of `doc` in its place, for the threads that
+// fill a large document's units (StreamedDocument::stream).
+UnitWriter unit_writer(const Document& doc, const Framing& f);
 std::string format_error(const SourceInfo& source, const std::string& id, const std::string& code,
                          const std::string& message, const Framing& f);
 
