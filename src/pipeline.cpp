@@ -661,8 +661,10 @@ struct StreamedDocument::Window {
   std::vector<Unit> units;
   std::vector<std::vector<Refusal>> too_large;  // each unit's figures left out
   std::vector<std::string> failures;         // what went wrong in each (empty: nothing)
-  // Written ahead (a UnitWriter given): each unit's text, the warnings of its facts
-  // read across line breaks and their count; the unit itself is freed once written.
+  // Written ahead (a UnitWriter given, see kWriteAheadChars): whether each unit was,
+  // its text, the warnings of its facts read across line breaks and their count; the
+  // unit itself is freed once written.
+  std::vector<char> ahead;
   std::vector<std::string> written;
   std::vector<std::vector<Warning>> joined;
   std::vector<size_t> fact_counts;
@@ -687,6 +689,8 @@ void clear_failed(Unit& u) {
 // heap, under its lock: malloc and free were 13% of a run on two threads, 8% on one),
 // what the document's writer needs of it kept.
 void StreamedDocument::write_ahead(Window& w, size_t k, const UnitWriter& write) {
+  if (w.spans[k].end - w.spans[k].start > kWriteAheadChars) return;
+  w.ahead[k] = true;
   Unit& u = w.units[k];
   for (const Fact& f : u.facts)
     if (f.joined) w.joined[k].push_back(joined_warning(f));
@@ -728,6 +732,7 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
   w->too_large.resize(n);
   w->failures.resize(n);
   if (write_ahead_) {
+    w->ahead.resize(n);
     w->written.resize(n);
     w->joined.resize(n);
     w->fact_counts.resize(n);
@@ -758,11 +763,11 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
 void StreamedDocument::take_window(std::unique_ptr<Window> w) {
   w->join();
   size_t n = w->units.size();
-  bool ahead = !w->written.empty();
-  if (ahead) {
-    for (auto& joined : w->joined) doc.warnings.insert(doc.warnings.end(), joined.begin(), joined.end());
-  } else {
-    for (const Unit& u : w->units) warn_joined(doc, u.facts);
+  window_ahead_ = std::move(w->ahead);
+  auto ahead = [this](size_t k) { return !window_ahead_.empty() && window_ahead_[k]; };
+  for (size_t k = 0; k < n; ++k) {
+    if (ahead(k)) doc.warnings.insert(doc.warnings.end(), w->joined[k].begin(), w->joined[k].end());
+    else warn_joined(doc, w->units[k].facts);
   }
   for (const auto& spans : w->too_large) too_large_.insert(too_large_.end(), spans.begin(), spans.end());
   window_ = std::move(w->units);
@@ -770,7 +775,7 @@ void StreamedDocument::take_window(std::unique_ptr<Window> w) {
   window_first_ = w->first;
   for (size_t k = 0; k < n; ++k) {
     if (!w->failures[k].empty()) drop_failed(w->first + k, w->spans[k], w->failures[k]);
-    facts_ += ahead ? w->fact_counts[k] : window_[k].facts.size();
+    facts_ += ahead(k) ? w->fact_counts[k] : window_[k].facts.size();
   }
   filled_ = w->first + n;
 }
@@ -796,10 +801,7 @@ Span StreamedDocument::text_of(const UnitText& u) {
 // A unit digestx failed on while streaming: the units before it are written already,
 // so it is written without facts (a half-read unit could hold wrong ones) and said so.
 void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what) {
-  Unit& u = window_[i - window_first_];
-  std::vector<Paragraph>().swap(u.paragraphs);
-  std::vector<Fact>().swap(u.facts);
-  std::vector<Refusal>().swap(u.refused);
+  clear_failed(window_[i - window_first_]);
   Warning w{"unit_failed", "digestx failed on this unit (" + what + "); its facts are left out", !where.empty(), where};
   doc.warnings.push_back(std::move(w));
   ++failed_units_;
@@ -827,7 +829,8 @@ UnitStream StreamedDocument::stream(UnitWriter write_ahead) {
   s.unit = [this](size_t i) -> const Unit& { return window_[i - window_first_]; };
   if (write_ahead_) {
     s.written = [this](size_t i) -> const std::string* {
-      return window_written_.empty() ? nullptr : &window_written_[i - window_first_];
+      size_t k = i - window_first_;
+      return k < window_ahead_.size() && window_ahead_[k] ? &window_written_[k] : nullptr;
     };
   }
   s.finish = [this] { finish(); };

@@ -286,12 +286,17 @@ TEST(Documents, StreamedFillAheadKeepsFaults) {
 // a UnitWriter), give the bytes the writer gives writing them itself, in every
 // format: compact, pretty and explained JSON, fact and unit rows. The document has
 // figures read across line breaks (their figure_joined warnings come from the
-// threads) and two units that fail (written without facts, warned of in place).
+// threads), two units that fail (written without facts, warned of in place) and one
+// unit too large to be written ahead (the writer writes it, in pieces).
 TEST(Documents, UnitsWrittenAheadWriteTheSameBytes) {
   std::string pdf = read_file(source_path("tests/data/jiangbei-pdf-2022.txt"));
   std::string digest = read_file(source_path("samples/sanya-2022.txt"));
   std::string bytes;
-  while (bytes.size() < 1500000) bytes += digest + "\n\n" + pdf + "\n\n";
+  while (bytes.size() < 600000) bytes += digest + "\n\n" + pdf + "\n\n";
+  bytes += "### 吉阳区委书记孙德震：着力构建吉阳“大党建”体系\n\n";
+  for (size_t chars = 0; chars <= StreamedDocument::kWriteAheadChars; chars += 24)
+    bytes += "去年全区完成固定资产投资12.5亿元，增长5%。\n";
+  while (bytes.size() < 1800000) bytes += "\n" + digest + "\n\n" + pdf + "\n";
   SourceInfo source;
   source.path = "many.txt";
   struct Format {
@@ -324,9 +329,18 @@ TEST(Documents, UnitsWrittenAheadWriteTheSameBytes) {
         };
         StreamedDocument streamed = extract_streamed(std::string(bytes), source, rules(), eo);
         UnitStream hooks = streamed.stream(write_ahead ? f.ahead(streamed.doc) : UnitWriter());
+        size_t left_to_writer = 0;
+        if (hooks.written) {
+          hooks.written = [&left_to_writer, given = hooks.written](size_t i) {
+            const std::string* text = given(i);
+            left_to_writer += text == nullptr;
+            return text;
+          };
+        }
         std::string out;
         f.write(out, streamed.doc, &hooks);
         EXPECT_EQ(streamed.failed_units(), 2u);
+        EXPECT_EQ(left_to_writer, write_ahead ? 1u : 0u) << f.name;
         for (const Warning& w : streamed.doc.warnings) out += w.code + "\n";
         return std::make_pair(out, streamed.facts());
       };
