@@ -801,7 +801,7 @@ void write_document(std::string& out, const Document& doc, const OutputOptions& 
   j.key("units").begin_array();
   for (size_t i = 0; i < unit_count(doc, units); ++i) {
     if (units) units->before(i);
-    const std::string* ahead = units && units->written ? units->written(i) : nullptr;
+    const std::string* ahead = written_at(units, i);
     if (ahead) j.unit_written_ahead(*ahead);
     else write_unit(j, doc, unit_at(doc, units, i), i, o);
     if (units) units->after(i);

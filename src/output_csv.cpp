@@ -306,7 +306,7 @@ void each_unit(std::string& out, const Document& doc, const Flush& flush, const 
                const WriteUnit& write) {
   for (size_t i = 0; i < unit_count(doc, units); ++i) {
     if (units) units->before(i);
-    const std::string* ahead = units && units->written ? units->written(i) : nullptr;
+    const std::string* ahead = written_at(units, i);
     if (ahead) out += *ahead;
     else write(unit_at(doc, units, i), i);
     if (units) units->after(i);

@@ -661,13 +661,13 @@ struct StreamedDocument::Window {
   std::vector<Unit> units;
   std::vector<std::vector<Refusal>> too_large;  // each unit's figures left out
   std::vector<std::string> failures;         // what went wrong in each (empty: nothing)
-  // Written ahead (a UnitWriter given, see kWriteAheadChars): whether each unit was,
-  // its text, the warnings of its facts read across line breaks and their count; the
-  // unit itself is freed once written.
-  std::vector<char> ahead;
-  std::vector<std::string> written;
+  // What the writer needs of each unit once filled (finish_unit): the warnings of its
+  // facts read across line breaks and their count; and, written ahead (a UnitWriter
+  // given, see kWriteAheadChars), whether it was and its text (the unit freed then).
   std::vector<std::vector<Warning>> joined;
   std::vector<size_t> fact_counts;
+  std::vector<char> ahead;
+  std::vector<std::string> written;
   std::atomic<bool> abandoned{false};        // the document goes unwritten: fill no more
   std::function<void()> join;                // ends the fill (see ExtractOptions::post)
 };
@@ -684,18 +684,18 @@ void clear_failed(Unit& u) {
 
 }  // namespace
 
-// After unit k of `w` is filled (or failed): written, on the thread that filled it,
+// After unit k of `w` is filled (or failed), on the thread that filled it: what the
+// writer needs of it noted, a failed one cleared, and, given `write`, the unit written
 // and freed there (a unit freed by the writer's thread went back to another thread's
-// heap, under its lock: malloc and free were 13% of a run on two threads, 8% on one),
-// what the document's writer needs of it kept.
-void StreamedDocument::write_ahead(Window& w, size_t k, const UnitWriter& write) {
-  if (w.spans[k].end - w.spans[k].start > kWriteAheadChars) return;
-  w.ahead[k] = true;
+// heap, under its lock: malloc and free were 13% of a run on two threads, 8% on one).
+void StreamedDocument::finish_unit(Window& w, size_t k, const UnitWriter& write) {
   Unit& u = w.units[k];
   for (const Fact& f : u.facts)
     if (f.joined) w.joined[k].push_back(joined_warning(f));
   if (!w.failures[k].empty()) clear_failed(u);
   w.fact_counts[k] = u.facts.size();
+  if (!write || w.spans[k].end - w.spans[k].start > kWriteAheadChars) return;
+  w.ahead[k] = true;
   write(w.written[k], u, w.first + k);
   u = Unit();
 }
@@ -731,12 +731,10 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
   }
   w->too_large.resize(n);
   w->failures.resize(n);
-  if (write_ahead_) {
-    w->ahead.resize(n);
-    w->written.resize(n);
-    w->joined.resize(n);
-    w->fact_counts.resize(n);
-  }
+  w->joined.resize(n);
+  w->fact_counts.resize(n);
+  w->ahead.resize(n);
+  if (write_ahead_) w->written.resize(n);
   auto work = [this, w = w.get(), cx = unit_context(doc, *rules_, options_)](size_t k) {
     if (w->abandoned) return;
     try {
@@ -744,7 +742,7 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
     } catch (const std::exception& e) {
       w->failures[k] = e.what();
     }
-    if (write_ahead_) write_ahead(*w, k, write_ahead_);
+    finish_unit(*w, k, write_ahead_);
   };
   bool parallel = doc.text.size() >= kParallelChars;
   if (parallel && options_.post) {
@@ -763,19 +761,15 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
 void StreamedDocument::take_window(std::unique_ptr<Window> w) {
   w->join();
   size_t n = w->units.size();
-  window_ahead_ = std::move(w->ahead);
-  auto ahead = [this](size_t k) { return !window_ahead_.empty() && window_ahead_[k]; };
-  for (size_t k = 0; k < n; ++k) {
-    if (ahead(k)) doc.warnings.insert(doc.warnings.end(), w->joined[k].begin(), w->joined[k].end());
-    else warn_joined(doc, w->units[k].facts);
-  }
+  for (const auto& joined : w->joined) doc.warnings.insert(doc.warnings.end(), joined.begin(), joined.end());
   for (const auto& spans : w->too_large) too_large_.insert(too_large_.end(), spans.begin(), spans.end());
   window_ = std::move(w->units);
+  window_ahead_ = std::move(w->ahead);
   window_written_ = std::move(w->written);
   window_first_ = w->first;
   for (size_t k = 0; k < n; ++k) {
-    if (!w->failures[k].empty()) drop_failed(w->first + k, w->spans[k], w->failures[k]);
-    facts_ += ahead(k) ? w->fact_counts[k] : window_[k].facts.size();
+    if (!w->failures[k].empty()) drop_failed(w->spans[k], w->failures[k]);
+    facts_ += w->fact_counts[k];
   }
   filled_ = w->first + n;
 }
@@ -799,9 +793,9 @@ Span StreamedDocument::text_of(const UnitText& u) {
 }
 
 // A unit digestx failed on while streaming: the units before it are written already,
-// so it is written without facts (a half-read unit could hold wrong ones) and said so.
-void StreamedDocument::drop_failed(size_t i, Span where, const std::string& what) {
-  clear_failed(window_[i - window_first_]);
+// so it is written without facts (a half-read unit could hold wrong ones; finish_unit
+// cleared it) and said so.
+void StreamedDocument::drop_failed(Span where, const std::string& what) {
   Warning w{"unit_failed", "digestx failed on this unit (" + what + "); its facts are left out", !where.empty(), where};
   doc.warnings.push_back(std::move(w));
   ++failed_units_;

@@ -54,6 +54,10 @@ inline size_t unit_count(const Document& doc, const UnitStream* units) {
 inline const Unit& unit_at(const Document& doc, const UnitStream* units, size_t i) {
   return units && units->unit ? units->unit(i) : doc.units[i];
 }
+// Unit i's text when `units` wrote it ahead, nullptr when the writer writes it.
+inline const std::string* written_at(const UnitStream* units, size_t i) {
+  return units && units->written ? units->written(i) : nullptr;
+}
 
 // Appends the document's JSON (no trailing newline), handing the buffer to `flush`
 // (when given) whenever it passes kFlushBytes.

@@ -96,8 +96,8 @@ class StreamedDocument {
   void take_window(std::unique_ptr<Window> w);
   void fill_up_to(size_t i);
   static Span text_of(const UnitText& u);
-  static void write_ahead(Window& w, size_t k, const UnitWriter& write);
-  void drop_failed(size_t i, Span where, const std::string& what);
+  static void finish_unit(Window& w, size_t k, const UnitWriter& write);
+  void drop_failed(Span where, const std::string& what);
   void release(size_t i);
   void finish();
   const Rules* rules_;
