@@ -1132,7 +1132,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
   r.ellipsis_continues = root.at("ellipsis_continues").text(true);
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
-      if (c < r.classes.size()) r.classes[c] |= bit;
+      if (c < CharTable<uint8_t>::kEnd) r.classes.at(c) |= bit;
   };
   mark(r.terminators, SentenceRules::kTerminator);
   mark(r.ellipsis, SentenceRules::kEllipsis);
@@ -1279,7 +1279,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
         std::u32string c = fold(from_utf8(ch));
         if (c.size() != 1 || c[0] >= 0x10000) val.fail("expected a single character of the BMP as key");
         add_to_alphabet(c[0]);
-        r.chars[c[0]] = {type, int(val.integer(lo, hi)), rule};
+        r.chars.at(c[0]) = {type, int(val.integer(lo, hi)), rule};
       }
     }
   };
@@ -1294,7 +1294,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
   for (char32_t c : dp.at("chars").text()) {
     if (c >= 0x10000) dp.at("chars").fail("expected characters of the BMP");
     add_to_alphabet(c);
-    r.chars[c] = {NumberRules::CharType::point, 0, rule};
+    r.chars.at(c) = {NumberRules::CharType::point, 0, rule};
   }
   r.decimal_digit_chars = dp.at("digit_chars").text();
 }

@@ -555,5 +555,38 @@ TEST(CharSet, SameAnswersAsTheRulesStringsOnTestInputs) {
     for (const std::u32string& line : lines) expect_as_string(*set, set->chars(), line);
 }
 
+class CharTableTable : public testing::TestWithParam<Case> {};
+
+TEST_P(CharTableTable, ReadsWhatWasSetAndZeroElsewhere) {
+  const auto& c = GetParam().data;
+  CharTable<int> table;
+  for (const auto& set : c.at("set")) table.at(from_utf8(set[0].get<std::string>()).at(0)) = set[1].get<int>();
+  for (const auto& read : c.at("read")) {
+    char32_t ch = from_utf8(read[0].get<std::string>()).at(0);
+    EXPECT_EQ(table[ch], read[1].get<int>()) << "U+" << std::hex << uint32_t(ch);
+  }
+  EXPECT_EQ(table.blocks(), c.at("blocks").get<size_t>());
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, CharTableTable, testing::ValuesIn(load_table("char_table.json")), case_name);
+
+// The built-in rules' tables answer as the strings they were filled from, at every
+// character of the BMP and past it.
+TEST(CharTable, BuiltInTablesAnswerAsTheRulesStrings) {
+  const Rules& r = rules();
+  const SentenceRules& s = r.sentences;
+  for (char32_t c = 0; c < 0x10100; ++c) {
+    bool numeral = c < 0x10000 && r.numbers.alphabet.find(c) != std::u32string::npos;
+    ASSERT_EQ(r.numbers.info(c) != nullptr, numeral) << "U+" << std::hex << uint32_t(c);
+    auto in = [c](const std::u32string& chars) { return c < 0x10000 && chars.find(c) != std::u32string::npos; };
+    uint8_t want = (in(s.terminators) ? SentenceRules::kTerminator : 0) | (in(s.ellipsis) ? SentenceRules::kEllipsis : 0) |
+                   (in(s.closers) ? SentenceRules::kCloser : 0) | (in(s.ellipsis_continues) ? SentenceRules::kContinues : 0);
+    ASSERT_EQ(s.class_of(c), want) << "U+" << std::hex << uint32_t(c);
+  }
+  EXPECT_EQ(r.numbers.info(U'万')->type, NumberRules::CharType::big_unit);
+  EXPECT_EQ(r.numbers.info(U'万')->value, 4);
+  EXPECT_EQ(r.numbers.info(U'七')->value, 7);
+}
+
 }  // namespace
 }  // namespace digestx::test

@@ -4,9 +4,7 @@
 #pragma once
 
 #include <algorithm>
-#include <cstdlib>
 #include <deque>
-#include <new>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "digestx/char_set.hpp"
+#include "digestx/char_table.hpp"
 #include "digestx/decimal.hpp"
 #include "digestx/lexicon.hpp"
 #include "digestx/regex_first.hpp"
@@ -83,35 +82,6 @@ class LazyRegex {
 struct NamedRegex {
   std::string name;
   LazyRegex pattern;
-};
-
-// Memory from calloc, left as calloc gives it: a table of 65,536 entries whose default
-// value is all zero bytes (NumberRules::chars, 768 KiB) is then pages that the kernel
-// maps zeroed when first touched, not 192 pages written at every start (a tenth of the
-// page faults of a run on a one-line file). Value-initialising an element writes
-// nothing: only for types whose value-initialised state is all zero bytes.
-template <class T>
-struct ZeroedAllocator {
-  using value_type = T;
-  ZeroedAllocator() = default;
-  template <class U>
-  ZeroedAllocator(const ZeroedAllocator<U>&) {}
-  T* allocate(size_t n) {
-    void* p = std::calloc(n, sizeof(T));
-    if (!p) throw std::bad_alloc();
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t) { std::free(p); }
-  template <class U>
-  void construct(U*) {}  // calloc's zeros are the value
-  template <class U, class... A>
-  void construct(U* p, A&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<A>(args)...);
-  }
-  template <class U>
-  bool operator==(const ZeroedAllocator<U>&) const { return true; }
-  template <class U>
-  bool operator!=(const ZeroedAllocator<U>&) const { return false; }
 };
 
 struct LayoutRules {
@@ -530,12 +500,11 @@ struct StructureRules {
 };
 
 struct SentenceRules {
-  // What a character is to the splitter, one byte per BMP character (filled at load),
-  // zero bytes from calloc (see ZeroedAllocator): writing its 64 KiB of zeros was 65 K
-  // instructions of every start.
+  // What a character is to the splitter, a byte of these bits per BMP character
+  // (filled at load; see CharTable).
   enum : uint8_t { kTerminator = 1, kEllipsis = 2, kCloser = 4, kContinues = 8 };
-  std::vector<uint8_t, ZeroedAllocator<uint8_t>> classes = std::vector<uint8_t, ZeroedAllocator<uint8_t>>(0x10000);
-  uint8_t class_of(char32_t c) const { return c < classes.size() ? classes[c] : 0; }
+  CharTable<uint8_t> classes;
+  uint8_t class_of(char32_t c) const { return classes[c]; }
   std::string rule;
   std::u32string terminators, ellipsis, closers;
   std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
@@ -624,14 +593,13 @@ struct PeriodRules {
 
 struct NumberRules {
   enum class CharType : uint8_t { none, digit, small_unit, big_unit, tens, point };
-  // All zero bytes by default (see ZeroedAllocator); a character of type none has no rule.
+  // A character of type none has no rule.
   struct CharInfo {
     CharType type = CharType::none;
     int value = 0;  // digit value, power of ten for units, value for tens
     int rule = 0;   // index into rule_names
   };
-  std::vector<CharInfo, ZeroedAllocator<CharInfo>> chars =
-      std::vector<CharInfo, ZeroedAllocator<CharInfo>>(0x10000);  // BMP; numerals are all in it
+  CharTable<CharInfo> chars;  // the BMP: numerals are all in it
   std::u32string alphabet;  // the characters of chars whose type is not none
   std::vector<std::string> rule_names;
   CharSet decimal_digit_chars;  // Chinese digits allowed after 点
@@ -754,8 +722,8 @@ struct NumberRules {
                              // (三家, 一批) is left to the facts stage (三家村, 三家企业)
 
   const CharInfo* info(char32_t c) const {
-    if (c >= chars.size() || chars[c].type == CharType::none) return nullptr;
-    return &chars[c];
+    const CharInfo& i = chars[c];
+    return i.type == CharType::none ? nullptr : &i;
   }
   // A unit character (十百千 or 万亿), its power of ten in `value`; nullptr for any other.
   const CharInfo* unit_info(char32_t c) const {
