@@ -10,8 +10,9 @@
 // file, and a page fault costs as much as 10,000 instructions on a virtual machine.
 //
 // Here the BMP is 256 blocks of 256 characters. A block is stored once one of its
-// characters is set (the numerals fill about twenty); the others read one shared block
-// of zero values. A lookup is two loads from a table small enough to stay in the cache.
+// characters is set (the numerals fill fewer than twenty); the others read one shared block
+// of zero values. A lookup reads the block's place, then the value: a few loads from
+// tables small enough to stay in the cache (the flat table read one).
 // T: a type whose value-initialised state is its zero value (CharInfo, uint8_t).
 
 #include <array>
