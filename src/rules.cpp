@@ -1132,7 +1132,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
   r.ellipsis_continues = root.at("ellipsis_continues").text(true);
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
-      if (c < CharTable<uint8_t>::kEnd) r.classes.at(c) |= bit;
+      if (c < r.classes.kEnd) r.classes.at(c) |= bit;
   };
   mark(r.terminators, SentenceRules::kTerminator);
   mark(r.ellipsis, SentenceRules::kEllipsis);
@@ -1277,7 +1277,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
       r.rule_names.push_back(n.at("name").str());
       for (auto& [ch, val] : n.at("chars").items()) {
         std::u32string c = fold(from_utf8(ch));
-        if (c.size() != 1 || c[0] >= 0x10000) val.fail("expected a single character of the BMP as key");
+        if (c.size() != 1 || c[0] >= r.chars.kEnd) val.fail("expected a single character of the BMP as key");
         add_to_alphabet(c[0]);
         r.chars.at(c[0]) = {type, int(val.integer(lo, hi)), rule};
       }
@@ -1292,7 +1292,7 @@ void load_numeral_chars(const Node& root, NumberRules& r) {
   int rule = int(r.rule_names.size());
   r.rule_names.push_back(dp.at("name").str());
   for (char32_t c : dp.at("chars").text()) {
-    if (c >= 0x10000) dp.at("chars").fail("expected characters of the BMP");
+    if (c >= r.chars.kEnd) dp.at("chars").fail("expected characters of the BMP");
     add_to_alphabet(c);
     r.chars.at(c) = {NumberRules::CharType::point, 0, rule};
   }
