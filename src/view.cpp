@@ -32,27 +32,31 @@ bool holds_circle(std::u32string_view v) {
 // year as a circle: 二○一九年度, 二○二○年. A run of Chinese digits and circles that starts
 // with a digit, holds at least two digits and is at least three long reads the circles as
 // 〇; a circle elsewhere (a bullet: ○ 城关镇…, ○一、…) stays itself.
+// Only circles change, so the runs are looked for around each circle: walking the text
+// a Chinese digit at a time cost 20 instructions a character of any text that holds a
+// circle (1.4% of a run on the bench slice, whose 760,000 characters hold one).
 void fold_circle_zeros(std::u32string& v, FoldChanges* changes = nullptr) {
-  // Only circles change: most texts (and every word of the rules) hold none, and
-  // looking for Chinese digits in each was 4% of a run's start.
+  // Most texts (and every word of the rules) hold none.
   if (!holds_circle(v)) return;
-  for (size_t i = 0; i < v.size();) {
-    if (!is_chinese_digit(v[i])) {
-      ++i;
-      continue;
+  auto in_run = [](char32_t c) { return is_chinese_digit(c) || is_circle(c); };
+  size_t read_to = 0;  // where the last run read ends
+  for (size_t c = 0; c < v.size(); ++c) {
+    if (!is_circle(v[c]) || c < read_to) continue;
+    size_t start = c, end = c + 1;
+    while (start > read_to && in_run(v[start - 1])) --start;
+    while (end < v.size() && in_run(v[end])) ++end;
+    read_to = end;
+    while (start < end && !is_chinese_digit(v[start])) ++start;  // ○二○一九: from 二
+    size_t digits = size_t(std::count_if(v.begin() + long(start), v.begin() + long(end), is_chinese_digit));
+    if (end - start < 3 || digits < 2) continue;
+    for (size_t k = start; k < end; ++k) {
+      if (!is_circle(v[k])) continue;
+      if (changes) {
+        changes->at.push_back(uint32_t(k));
+        changes->was.push_back(v[k]);
+      }
+      v[k] = U'〇';
     }
-    size_t e = i, digits = 0;
-    for (; e < v.size() && (is_chinese_digit(v[e]) || is_circle(v[e])); ++e) digits += is_chinese_digit(v[e]);
-    if (e - i >= 3 && digits >= 2)
-      for (size_t k = i; k < e; ++k)
-        if (is_circle(v[k])) {
-          if (changes) {
-            changes->at.push_back(uint32_t(k));
-            changes->was.push_back(v[k]);
-          }
-          v[k] = U'〇';
-        }
-    i = e;
   }
 }
 
