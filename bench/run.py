@@ -13,6 +13,10 @@ Reports, for the corpus of make_corpus.py (built if missing, in bench/corpus):
   ceiling of -j 2        two digestx -j 1 processes side by side, each on half of big.txt
                          (cut at a line end) or of small/: the speed-up two cores give
                          work that shares nothing, against which -j 2's is read
+  -j 2's split           beside each two-core row, its CPU time against -j 1's and the
+                         cores it kept busy (CPU / wall): the speed-up is their ratio, so
+                         a shortfall shows as extra CPU (threads or cores slowing each
+                         other) or as a core left waiting (a stage on one thread)
   startup                digestx on a one-line file and `digestx --version` beside
                          /bin/true: the median of 200 runs of each, in turn
                          (--startup-only: these rows alone, no corpus needed)
@@ -30,29 +34,50 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def cpu_seconds():
+    """User and system seconds of the children waited for so far (a side_by_side's two
+    processes included: its shell waits for them)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(cmd, repeat):
-    best, rss = None, 0
+    """Best wall time over `repeat` runs, peak RSS (KB), and the CPU seconds of the best run."""
+    best, rss, best_cpu = None, 0, None
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        cpu = cpu_seconds()
         t = time.perf_counter()
         with open(os.devnull, "wb") as null:
             rc = subprocess.run(cmd, stdout=null, stderr=subprocess.DEVNULL).returncode
         dt = time.perf_counter() - t
+        cpu = cpu_seconds() - cpu
         if rc not in (0, 1):
             sys.exit(f"{' '.join(cmd)}: exit {rc}")
-        best = dt if best is None else min(best, dt)
+        if best is None or dt < best:
+            best, best_cpu = dt, cpu
         rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return best, rss
+    return best, rss, best_cpu
 
 
 def interleaved(cmds, repeat):
-    """Best wall time of each command over `repeat` rounds of all of them in turn."""
-    best = [None] * len(cmds)
+    """Best wall time of each command over `repeat` rounds of all of them in turn, and the
+    CPU seconds of that round."""
+    best, cpu = [None] * len(cmds), [None] * len(cmds)
     for _ in range(repeat):
         for i, cmd in enumerate(cmds):
-            dt, _ = timed(cmd, 1)
-            best[i] = dt if best[i] is None else min(best[i], dt)
-    return best
+            dt, _, c = timed(cmd, 1)
+            if best[i] is None or dt < best[i]:
+                best[i], cpu[i] = dt, c
+    return best, cpu
+
+
+def split_of(wall, cpu, wall_1, cpu_1):
+    """A run on two cores against the -j 1 run: the throughput it gains is the CPU time
+    it spends (against -j 1's) and the cores it keeps busy. Extra CPU at the same work is
+    what the threads cost each other (and the machine's cores each other: read the
+    ceiling's); fewer than 2 cores busy is the time one thread waited."""
+    return f"CPU {cpu / cpu_1:.2f}x -j 1's, {cpu / wall:.2f} cores busy"
 
 
 def warm(path):
@@ -153,24 +178,26 @@ def main():
     # machine falls on all of them; each figure is the best round.
     half1, half2 = halves_of(big)
     dx = lambda j, *paths: [a.digestx, "-j", str(j), "--format", "jsonl", *paths]
-    cat_big, iconv_big, wc_big, dx_big, dx_big2, dx_halves = interleaved(
+    walls, cpus = interleaved(
         [["cat", big], ["iconv", "-f", "UTF-8", "-t", "UTF-32LE", big], ["wc", "-m", big],
          dx(1, big), dx(2, big), side_by_side(dx(1, half1), dx(1, half2))], a.repeat)
+    cat_big, iconv_big, wc_big, dx_big, dx_big2, dx_halves = walls
+    split_big = lambda k: split_of(walls[k], cpus[k], dx_big, cpus[3])
     rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
     rows.append(("big.txt cat (floor: reading)", cat_big, mb(big) / cat_big, f"{cat_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt iconv (floor: decoding)", iconv_big, mb(big) / iconv_big, f"{iconv_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt wc -m", wc_big, mb(big) / wc_big, ""))
     rows.append(("big.txt digestx -j 1", dx_big, mb(big) / dx_big, f"{dx_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt digestx -j 2", dx_big2, mb(big) / dx_big2,
-                 f"{dx_big2 / wc_big:.2f}x wc -m; -j 2 = {dx_big / dx_big2:.2f}x the throughput of -j 1"))
+                 f"{dx_big2 / wc_big:.2f}x wc -m; -j 2 = {dx_big / dx_big2:.2f}x the throughput of -j 1 ({split_big(4)})"))
     rows.append(("big.txt halves, 2 x -j 1 at once", dx_halves, mb(big) / dx_halves,
-                 f"ceiling of -j 2: {dx_big / dx_halves:.2f}x the throughput of -j 1"))
+                 f"ceiling of -j 2: {dx_big / dx_halves:.2f}x the throughput of -j 1 ({split_big(5)})"))
     bar_rss = 4 * size_of(big) / 1024 + 64 * 1024
     rss_note = f"peak RSS {rss / 1024:.0f} MiB (bar {bar_rss / 1024:.0f} MiB)" if rss else ""
 
     if not a.no_huge and os.path.exists(huge):
         warm(huge)
-        dx_huge, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", huge], min(a.repeat, 2))
+        dx_huge, _, _ = timed([a.digestx, "-j", "1", "--format", "jsonl", huge], min(a.repeat, 2))
         rows.append(("huge.txt digestx -j 1", dx_huge, mb(huge) / dx_huge,
                      f"{dx_huge / dx_big:.2f}x big.txt for {size_of(huge) / size_of(big):.1f}x the bytes"))
         huge_rss = peak_rss([a.digestx, "-j", "2", "--format", "jsonl", huge])
@@ -179,14 +206,17 @@ def main():
             rss_note += f"; huge.txt -j 2: peak RSS {huge_rss / 1024:.0f} MiB (bar {bar / 1024:.0f} MiB)"
 
     half = len(files) // 2
-    wc_small, j1, j2, j1_halves = interleaved(
+    walls, cpus = interleaved(
         [["wc", "-m"] + files, dx(1, small), dx(2, small),
          side_by_side(dx(1, *files[:half]), dx(1, *files[half:]))], a.repeat)
+    wc_small, j1, j2, j1_halves = walls
+    split_small = lambda k: split_of(walls[k], cpus[k], j1, cpus[1])
     rows.append((f"small/ ({len(files)} files) wc -m", wc_small, mb(small) / wc_small, ""))
     rows.append(("small/ digestx -j 1", j1, mb(small) / j1, f"{j1 / wc_small:.2f}x wc -m"))
-    rows.append(("small/ digestx -j 2", j2, mb(small) / j2, f"-j 2 = {j1 / j2:.2f}x the throughput of -j 1"))
+    rows.append(("small/ digestx -j 2", j2, mb(small) / j2,
+                 f"-j 2 = {j1 / j2:.2f}x the throughput of -j 1 ({split_small(2)})"))
     rows.append(("small/ halves, 2 x -j 1 at once", j1_halves, mb(small) / j1_halves,
-                 f"ceiling of -j 2: {j1 / j1_halves:.2f}x the throughput of -j 1"))
+                 f"ceiling of -j 2: {j1 / j1_halves:.2f}x the throughput of -j 1 ({split_small(3)})"))
 
     rows += startup_rows(a.digestx)
     print_rows(rows)
