@@ -39,13 +39,13 @@ void fold_circle_zeros(std::u32string& v, FoldChanges* changes = nullptr) {
   // Most texts (and every word of the rules) hold none.
   if (!holds_circle(v)) return;
   auto in_run = [](char32_t c) { return is_chinese_digit(c) || is_circle(c); };
-  size_t read_to = 0;  // where the last run read ends
   for (size_t c = 0; c < v.size(); ++c) {
-    if (!is_circle(v[c]) || c < read_to) continue;
+    if (!is_circle(v[c])) continue;
+    // The run around it; the one before ended at a character outside any run.
     size_t start = c, end = c + 1;
-    while (start > read_to && in_run(v[start - 1])) --start;
+    while (start > 0 && in_run(v[start - 1])) --start;
     while (end < v.size() && in_run(v[end])) ++end;
-    read_to = end;
+    c = end - 1;  // the run's other circles are read with it
     while (start < end && !is_chinese_digit(v[start])) ++start;  // ○二○一九: from 二
     size_t digits = size_t(std::count_if(v.begin() + long(start), v.begin() + long(end), is_chinese_digit));
     if (end - start < 3 || digits < 2) continue;
