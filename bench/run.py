@@ -72,7 +72,7 @@ def interleaved(cmds, repeat):
     return best, cpu
 
 
-def split_of(wall, cpu, wall_1, cpu_1):
+def split_of(wall, cpu, cpu_1):
     """A run on two cores against the -j 1 run: the throughput it gains is the CPU time
     it spends (against -j 1's) and the cores it keeps busy. Extra CPU at the same work is
     what the threads cost each other (and the machine's cores each other: read the
@@ -182,7 +182,7 @@ def main():
         [["cat", big], ["iconv", "-f", "UTF-8", "-t", "UTF-32LE", big], ["wc", "-m", big],
          dx(1, big), dx(2, big), side_by_side(dx(1, half1), dx(1, half2))], a.repeat)
     cat_big, iconv_big, wc_big, dx_big, dx_big2, dx_halves = walls
-    split_big = lambda k: split_of(walls[k], cpus[k], dx_big, cpus[3])
+    split_big = lambda k: split_of(walls[k], cpus[k], cpus[3])
     rss = peak_rss([a.digestx, "-j", "1", "--format", "jsonl", big])
     rows.append(("big.txt cat (floor: reading)", cat_big, mb(big) / cat_big, f"{cat_big / wc_big:.2f}x wc -m"))
     rows.append(("big.txt iconv (floor: decoding)", iconv_big, mb(big) / iconv_big, f"{iconv_big / wc_big:.2f}x wc -m"))
@@ -210,7 +210,7 @@ def main():
         [["wc", "-m"] + files, dx(1, small), dx(2, small),
          side_by_side(dx(1, *files[:half]), dx(1, *files[half:]))], a.repeat)
     wc_small, j1, j2, j1_halves = walls
-    split_small = lambda k: split_of(walls[k], cpus[k], j1, cpus[1])
+    split_small = lambda k: split_of(walls[k], cpus[k], cpus[1])
     rows.append((f"small/ ({len(files)} files) wc -m", wc_small, mb(small) / wc_small, ""))
     rows.append(("small/ digestx -j 1", j1, mb(small) / j1, f"{j1 / wc_small:.2f}x wc -m"))
     rows.append(("small/ digestx -j 2", j2, mb(small) / j2,
