@@ -453,10 +453,11 @@ StretchContext context_of(const Document& doc, const Rules& rules, const Extract
 
 namespace {
 
-// The document up to its units: structure, front matter and sidebars filled; the
-// units' headings and paragraphs wait in `units` (with_heading, fill_units).
+// The document up to its units: structure and front matter found; the sidebars'
+// paragraphs wait in `sidebars` (fill_sidebars), the units' headings and paragraphs in
+// `units` (with_heading, fill_units).
 Document prepare(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
-                 bool streamed, UnitList& units, std::vector<Refusal>& too_large) {
+                 bool streamed, UnitList& units, std::vector<SidebarText>& sidebars) {
   // Spans are 32-bit code point offsets: a longer text (--max-bytes raised past 4 GiB)
   // would get spans that wrap around.
   if (text.size() > kMaxChars)
@@ -482,8 +483,17 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   }
   take_front(doc, st, rules, options);
   if (given_after_year(doc, rules)) doc.periods_rule = rules.periods.full_report_given_after_rule;
+  units = std::move(st.units);
+  sidebars = std::move(st.sidebars);
+  return doc;
+}
+
+// Fills the sidebars of `doc` from their paragraphs, and adds the figures they left
+// out to `too_large`.
+void fill_sidebars(Document& doc, std::vector<SidebarText>& sidebars, const Rules& rules, const ExtractOptions& options,
+                   std::vector<Refusal>& too_large) {
   StretchContext cx = context_of(doc, rules, options);
-  for (SidebarText& sb : st.sidebars) {
+  for (SidebarText& sb : sidebars) {
     // A label with no text of its own is no sidebar: 相关链接： over a list of other
     // articles that is all page furniture gave an empty sidebar at [0, 0).
     if (sb.paragraphs.empty()) continue;
@@ -494,8 +504,6 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
     warn_joined(doc, out.facts);
     doc.sidebars.push_back(std::move(out));
   }
-  units = std::move(st.units);
-  return doc;
 }
 
 // A unit of the document with its heading (taken from `t`), its paragraphs yet to fill.
@@ -550,8 +558,10 @@ void fill_units(Document& doc, std::vector<UnitText>& units, Unit* out, const Ru
 Document extract_text(std::u32string text, SourceInfo source, const Rules& rules, const ExtractOptions& options,
                       std::vector<Span> markup, PageMap page) {
   UnitList list;
+  std::vector<SidebarText> sidebars;
   std::vector<Refusal> too_large;
-  Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, too_large);
+  Document doc = prepare(std::move(text), std::move(source), rules, options, false, list, sidebars);
+  fill_sidebars(doc, sidebars, rules, options, too_large);
   doc.markup = std::move(markup);
   doc.page = std::move(page);
   std::vector<UnitText> units;
@@ -640,11 +650,18 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
   PageMap page;
   std::vector<Span> markup = admit(d, bytes, source, rules, page);
   StreamedDocument out(rules, options);
-  out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, out.too_large_);
+  std::vector<SidebarText> sidebars;
+  out.doc = prepare(std::move(d.text), std::move(source), rules, options, true, out.units_, sidebars);
   out.doc.markup = std::move(markup);
   out.doc.page = std::move(page);
-  out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   out.count_ = out.units_.size();
+  // The first window of units is posted to the batch's idle threads before this one
+  // fills the sidebars and the writer writes them: on big.txt (2,229 sidebars) at -j 2
+  // the second thread waited 40-50 ms here. Its units are written by the writer, not
+  // ahead: no UnitWriter is given before stream().
+  if (out.count_ > 0 && options.post && out.doc.text.size() >= kParallelChars) out.ahead_ = out.start_window(0);
+  fill_sidebars(out.doc, sidebars, rules, options, out.too_large_);
+  out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();
   return out;
 }
@@ -735,20 +752,24 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
   w->fact_counts.resize(n);
   w->ahead.resize(n);
   if (write_ahead_) w->written.resize(n);
-  auto work = [this, w = w.get(), cx = unit_context(doc, *rules_, options_)](size_t k) {
+  // Nothing of `this` is captured: the first window may be started before the document
+  // is returned, moved (a large text's buffer moves with it: the view stays good) and
+  // given a writer.
+  auto work = [w = w.get(), text = std::u32string_view(doc.text), cx = unit_context(doc, *rules_, options_),
+               rules = rules_, options = options_, write = write_ahead_](size_t k) {
     if (w->abandoned) return;
     try {
-      fill_unit(doc.text, w->texts[k], w->units[k], w->first + k, cx, *rules_, options_, w->too_large[k]);
+      fill_unit(text, w->texts[k], w->units[k], w->first + k, cx, *rules, options, w->too_large[k]);
     } catch (const std::exception& e) {
       w->failures[k] = e.what();
     }
-    finish_unit(*w, k, write_ahead_);
+    finish_unit(*w, k, write);
   };
   bool parallel = doc.text.size() >= kParallelChars;
   if (parallel && options_.post) {
     w->join = options_.post(n, std::move(work));
   } else if (parallel && options_.parallel) {
-    w->join = [this, n, work = std::move(work)] { options_.parallel(n, work); };
+    w->join = [n, run = options_.parallel, work = std::move(work)] { run(n, work); };
   } else {
     size_t threads = parallel ? options_.threads : 1;
     w->join = [n, threads, work = std::move(work)] { run_each(n, threads, work); };

@@ -284,6 +284,8 @@ def main():
         check_memory_is_bounded(binary, tmp, project)
         check_interrupted_output_dir(binary, tmp)
 
+        check_large_inputs_cut_off(binary, tmp, project)
+
         # A reader that goes away: quiet, whatever the workers are doing.
         p = subprocess.Popen([binary, "-j", "2", "--format", "jsonl"] + args, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
@@ -359,6 +361,30 @@ def check_memory_is_bounded(binary, tmp, project):
     small = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl"] + few)
     big = peak_memory_kb(binary, ["-j", "2", "--format", "jsonl", many])
     check(big < small + 10240, f"memory: {big} KB for 1200 files, {small} KB for 12")
+
+
+def check_large_inputs_cut_off(binary, tmp, project):
+    """Two large inputs, the reader gone at the start of the first: the second, found
+    meanwhile, has its first window of units posted to the workers and is never written.
+    Dropped after the pool's list of posted work, it joined them through freed memory
+    (the sanitizer builds report it)."""
+    sample = open(os.path.join(project, "samples", "sanya-2022.txt"), "rb").read()
+    large = []
+    for name in ("large1.txt", "large2.txt"):  # past the 4 MiB from which units are streamed
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as fh:
+            fh.write(sample * ((5 << 20) // len(sample) + 1))
+        large.append(path)
+    for attempt in range(3):  # a thread sanitizer build caught it about one run in three
+        p = subprocess.Popen([binary, "-j", "2", "--format", "jsonl"] + large, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        # Gone before the second input's units are all taken: its structure is found on
+        # the other worker meanwhile, and once the output fails no worker takes them.
+        p.stdout.read(1 << 16)
+        p.stdout.close()
+        err = p.stderr.read().decode()
+        rc = p.wait(timeout=120)
+        check(rc == 0 and err == "", f"large inputs cut off ({attempt}): exit {rc}, stderr {err[-400:]!r}")
 
 
 def check_interrupted_output_dir(binary, tmp):

@@ -31,6 +31,14 @@ struct Units {
 class Ordered {
  public:
   Ordered(const PoolJob& job, size_t window, size_t workers) : job_(job), slots_(window), active_(workers) {}
+  // A result never emitted (the output failed: a broken pipe) may hold a streamed
+  // document whose first window of units was posted here when it was found: dropping
+  // it joins them, which reads units_ and state_. Dropped first, while those stand.
+  ~Ordered() {
+    for (auto& slot : slots_) slot.reset();
+  }
+  Ordered(const Ordered&) = delete;
+  Ordered& operator=(const Ordered&) = delete;
 
   void work() {
     Task payload;
