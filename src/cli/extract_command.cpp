@@ -59,6 +59,8 @@ constexpr size_t kDeferBytes = size_t(4) << 20;
 class LargeSlot {
  public:
   static constexpr size_t kSlots = 2;
+  // `last`: the index of the last input that takes a slot (npos: none).
+  explicit LargeSlot(size_t last) : last_(last) {}
   // The worker waiting for a slot runs units of the large inputs in flight meanwhile.
   bool admit(size_t index, uint64_t bytes) {
     if (bytes < kDeferBytes) return true;
@@ -80,8 +82,10 @@ class LargeSlot {
     wake_workers();
     // The document's memory, freed on every worker's malloc arena, goes back to the
     // system: else each of the -j arenas keeps its high-water mark (303 MB rather
-    // than 73 MB for the eight files above at -j 8, one at a time).
-    ::malloc_trim(0);
+    // than 73 MB for the eight files above at -j 8, one at a time). Not after the last
+    // large input: no other one will need it, and trimming took the writer 20-40 ms
+    // (300 madvise calls) at the end of big.txt, with the other threads idle.
+    if (index < last_) ::malloc_trim(0);
   }
   // Gives the slot back whatever happens in the writer (a broken pipe included).
   struct Release {
@@ -91,9 +95,18 @@ class LargeSlot {
   };
 
  private:
+  const size_t last_;
   std::mutex mutex_;
   std::vector<size_t> holders_;
 };
+
+// The index of the last input that takes a LargeSlot (by its size on disk, as
+// admit reads it); npos when none does.
+size_t last_large(const std::vector<Input>& inputs) {
+  for (size_t i = inputs.size(); i-- > 0;)
+    if (inputs[i].bytes >= kDeferBytes) return i;
+  return std::string::npos;
+}
 
 size_t cores() {
   cpu_set_t set;
@@ -408,7 +421,7 @@ size_t default_workers(const Batch& b, bool records) {
 // largest file rather than -j copies of it.
 void run_batch(const Batch& b, Writer& writer, Progress& progress, bool records) {
   RecordReader reader(b.args.inputs, b.args.max_bytes);
-  LargeSlot large;
+  LargeSlot large(records ? std::string::npos : last_large(b.inputs));
   PoolJob job;
   job.next = [&](size_t i, Task& task) {
     return records ? next_task(reader, task) : i < b.inputs.size() && large.admit(i, b.inputs[i].bytes);
