@@ -1,9 +1,13 @@
 #include "digestx/units.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "digestx/boxed.hpp"
 #include "digestx/bounded_regex.hpp"
@@ -465,9 +469,15 @@ void classify_lines(std::u32string_view view, const std::vector<Line>& lines, co
 }
 
 // The lines of a stream laid out a stretch ahead of the walk, on another thread
-// (StructureOptions::post), while this one classifies and walks the stretch before:
-// of the structure stage of big.txt the layout is about half, the classification and
-// the walk a quarter each. One stretch at a time is in the making: the stream is used
+// (StructureOptions::post), while this one walks the stretch before. Of the structure
+// stage of big.txt the layout is about two fifths, the classification a quarter and
+// the walk a third: with all of the classification on the walk's thread, the layout's
+// thread waited a third of the stage. So the thread that lays a stretch out goes on to
+// classify its lines, a chunk at a time, until the walk comes for the stretch; then it
+// lays out the next one, and the walk classifies the chunks left. Whoever comes first
+// lays a stretch out, so the walk never waits for a thread busy elsewhere; nor does it
+// wait for its own stretch through the pool's join, which would run the next stretch's
+// layout on the walk's thread. One stretch at a time is laid out: the stream is used
 // by one thread at a time.
 class ReadAhead {
  public:
@@ -476,44 +486,110 @@ class ReadAhead {
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
   ~ReadAhead() {
-    // The walk failed: the stretch in the making is waited for, its fault no longer matters.
-    if (!ahead_) return;
-    try {
-      ahead_->join();
-    } catch (...) {
+    // The walk failed: a stretch not begun is not laid out; one begun is waited for.
+    if (ahead_) ahead_->taken.exchange(true);
+    for (Stretch* s : {done_.get(), ahead_.get()}) {
+      try {
+        if (s) s->join();
+      } catch (...) {
+      }
     }
   }
 
   // The next stretch's lines (the one laid out ahead) and their kinds, the one after
   // it started.
   bool next(std::vector<Line>& lines, std::vector<Classified>& kinds) {
+    if (done_) done_->join();  // long returned: its chunks were all done
+    done_.reset();
     if (!ahead_) start();
     std::unique_ptr<Stretch> got = std::move(ahead_);
-    got->join();
-    if (!got->any) return false;
-    start();
-    classify_lines(view_, got->lines, rules_, kinds);
-    lines.insert(lines.end(), std::make_move_iterator(got->lines.begin()), std::make_move_iterator(got->lines.end()));
+    Stretch& s = *got;
+    if (!s.taken.exchange(true)) lay_out(s);
+    bool laid_out_well = s.wait([&] { return s.laid_out; });
+    s.walk_here = true;  // its layout's thread takes no more of its chunks
+    if (s.any && laid_out_well) start();
+    classify_chunks(s, true);
+    s.wait([&] { return s.chunks_done == s.chunks; });
+    done_ = std::move(got);
+    if (s.error) std::rethrow_exception(s.error);
+    if (!s.any) return false;
+    if (kinds.empty()) kinds.swap(s.kinds);
+    else kinds.insert(kinds.end(), std::make_move_iterator(s.kinds.begin()), std::make_move_iterator(s.kinds.end()));
+    lines.insert(lines.end(), std::make_move_iterator(s.lines.begin()), std::make_move_iterator(s.lines.end()));
     return true;
   }
 
  private:
+  // Lines classified at a time: a stretch of big.txt is about 2,800 lines.
+  static constexpr size_t kClassifyChunk = 64;
   struct Stretch {
     std::vector<Line> lines;
-    bool any = false;  // false: the stream had no more lines
-    std::function<void()> join;
+    std::vector<Classified> kinds;  // of lines, each set by the thread that took its chunk
+    bool any = false;               // false: the stream had no more lines
+    std::atomic<bool> taken{false};      // its layout begun, by the posted work or the walk
+    std::atomic<bool> walk_here{false};  // the walk came for it: the posted work stops
+    std::atomic<size_t> next_chunk{0};
+    std::mutex m;  // guards the four below
+    std::condition_variable changed;
+    bool laid_out = false;
+    size_t chunks = 0, chunks_done = 0;
+    std::exception_ptr error;  // the first fault of its layout or classification
+    std::function<void()> join;  // ends the posted work
+    // Waits until ready(); whether no fault was met so far (a chunk on another thread
+    // may still meet one).
+    template <class Ready>
+    bool wait(const Ready& ready) {
+      std::unique_lock<std::mutex> lock(m);
+      changed.wait(lock, ready);
+      return !error;
+    }
+    void fail(std::exception_ptr e) {
+      std::lock_guard<std::mutex> lock(m);
+      if (!error) error = e;
+    }
   };
   void start() {
     ahead_ = std::make_unique<Stretch>();
     ahead_->join = post_(1, [this, s = ahead_.get()](size_t) {
-      s->any = stream_.next(s->lines);
+      if (s->taken.exchange(true)) return;
+      lay_out(*s);
+      classify_chunks(*s, false);
     });
+  }
+  // A fault is kept for the walk, which waits for this to end in any case.
+  void lay_out(Stretch& s) {
+    size_t chunks = 0;
+    try {
+      s.any = stream_.next(s.lines);
+      s.kinds.resize(s.lines.size());
+      chunks = (s.lines.size() + kClassifyChunk - 1) / kClassifyChunk;
+    } catch (...) {
+      s.fail(std::current_exception());
+    }
+    std::lock_guard<std::mutex> lock(s.m);
+    s.chunks = chunks;
+    s.laid_out = true;
+    s.changed.notify_all();
+  }
+  // Classifies chunks of s until none is left (or, off the walk's thread, the walk came).
+  void classify_chunks(Stretch& s, bool by_walk) {
+    for (size_t c; (by_walk || !s.walk_here) && (c = s.next_chunk.fetch_add(1)) < s.chunks;) {
+      try {
+        size_t end = std::min(s.lines.size(), (c + 1) * kClassifyChunk);
+        for (size_t i = c * kClassifyChunk; i < end; ++i) s.kinds[i] = classify(view_, s.lines[i], rules_);
+      } catch (...) {
+        s.fail(std::current_exception());
+      }
+      std::lock_guard<std::mutex> lock(s.m);
+      if (++s.chunks_done == s.chunks) s.changed.notify_all();
+    }
   }
   std::u32string_view view_;
   LineStream& stream_;
   const Rules& rules_;
   PostWork post_;
   std::unique_ptr<Stretch> ahead_;
+  std::unique_ptr<Stretch> done_;  // the stretch last handed to the walk, its posted work not yet joined
 };
 
 // The lines of the text with their kinds, laid out and classified a stretch at a time
