@@ -461,11 +461,18 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
 
 // ------------------------------------------------------------ title and subtitle
 
+// The kinds of lines[0..n) into kinds[0..n): the one place classify is called from, so
+// that it is inlined (called from two, it was not: 0.6% more instructions on one thread).
+void classify_range(std::u32string_view view, const Line* lines, size_t n, const Rules& rules, Classified* kinds) {
+  for (size_t i = 0; i < n; ++i) kinds[i] = classify(view, lines[i], rules);
+}
+
 // The kinds of `lines`, appended to `kinds`.
 void classify_lines(std::u32string_view view, const std::vector<Line>& lines, const Rules& rules,
                     std::vector<Classified>& kinds) {
-  kinds.reserve(kinds.size() + lines.size());
-  for (const Line& l : lines) kinds.push_back(classify(view, l, rules));
+  size_t first = kinds.size();
+  kinds.resize(first + lines.size());
+  classify_range(view, lines.data(), lines.size(), rules, kinds.data() + first);
 }
 
 // The lines of a stream laid out a stretch ahead of the walk, on another thread
@@ -575,8 +582,8 @@ class ReadAhead {
   void classify_chunks(Stretch& s, bool by_walk) {
     for (size_t c; (by_walk || !s.walk_here) && (c = s.next_chunk.fetch_add(1)) < s.chunks;) {
       try {
-        size_t end = std::min(s.lines.size(), (c + 1) * kClassifyChunk);
-        for (size_t i = c * kClassifyChunk; i < end; ++i) s.kinds[i] = classify(view_, s.lines[i], rules_);
+        size_t from = c * kClassifyChunk, end = std::min(s.lines.size(), from + kClassifyChunk);
+        classify_range(view_, s.lines.data() + from, end - from, rules_, s.kinds.data() + from);
       } catch (...) {
         s.fail(std::current_exception());
       }
