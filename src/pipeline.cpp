@@ -659,7 +659,7 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
   // fills the sidebars and the writer writes them: on big.txt (2,229 sidebars) at -j 2
   // the second thread waited 40-50 ms here. Its units are written by the writer, not
   // ahead: no UnitWriter is given before stream().
-  if (out.count_ > 0 && options.post && out.doc.text.size() >= kParallelChars) out.ahead_ = out.start_window(0);
+  if (out.count_ > 0 && out.posts_windows()) out.ahead_ = out.start_window(0);
   fill_sidebars(out.doc, sidebars, rules, options, out.too_large_);
   out.doc.warnings.insert(out.doc.warnings.begin(), d.warnings.begin(), d.warnings.end());
   for (const Sidebar& sb : out.doc.sidebars) out.facts_ += sb.facts.size();
@@ -668,6 +668,8 @@ StreamedDocument extract_streamed(Decoded d, size_t bytes, SourceInfo source, co
 
 StreamedDocument::StreamedDocument(const Rules& rules, const ExtractOptions& options)
     : rules_(&rules), options_(options) {}
+
+bool StreamedDocument::posts_windows() const { return options_.post && doc.text.size() >= kParallelChars; }
 
 // One window of a streamed document's units: taken from its list of units, filled
 // (on the batch's threads when posted), then written and freed one by one.
@@ -766,7 +768,7 @@ std::unique_ptr<StreamedDocument::Window> StreamedDocument::start_window(size_t 
     finish_unit(*w, k, write);
   };
   bool parallel = doc.text.size() >= kParallelChars;
-  if (parallel && options_.post) {
+  if (posts_windows()) {
     w->join = options_.post(n, std::move(work));
   } else if (parallel && options_.parallel) {
     w->join = [n, run = options_.parallel, work = std::move(work)] { run(n, work); };

@@ -494,7 +494,7 @@ class ReadAhead {
   ReadAhead& operator=(const ReadAhead&) = delete;
   ~ReadAhead() {
     // The walk failed: a stretch not begun is not laid out; one begun is waited for.
-    if (ahead_) ahead_->taken.exchange(true);
+    if (ahead_) ahead_->taken = true;
     for (Stretch* s : {done_.get(), ahead_.get()}) {
       try {
         if (s) s->join();

@@ -92,6 +92,9 @@ class StreamedDocument {
   // windows at most.
   static constexpr size_t kWindowChars = size_t(1) << 18;
   struct Window;
+  // Whether its windows of units go to the batch's threads (options.post, a large
+  // text) rather than being filled when joined.
+  bool posts_windows() const;
   std::unique_ptr<Window> start_window(size_t first);
   void take_window(std::unique_ptr<Window> w);
   void fill_up_to(size_t i);

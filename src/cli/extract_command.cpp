@@ -61,9 +61,11 @@ class LargeSlot {
   static constexpr size_t kSlots = 2;
   // `last`: the index of the last input that takes a slot (npos: none).
   explicit LargeSlot(size_t last) : last_(last) {}
+  // Whether an input of this size on disk takes a slot.
+  static bool takes_slot(uint64_t bytes) { return bytes >= kDeferBytes; }
   // The worker waiting for a slot runs units of the large inputs in flight meanwhile.
   bool admit(size_t index, uint64_t bytes) {
-    if (bytes < kDeferBytes) return true;
+    if (!takes_slot(bytes)) return true;
     wait_helping([&] {
       std::lock_guard<std::mutex> lock(mutex_);
       return holders_.size() < kSlots;
@@ -100,11 +102,11 @@ class LargeSlot {
   std::vector<size_t> holders_;
 };
 
-// The index of the last input that takes a LargeSlot (by its size on disk, as
-// admit reads it); npos when none does.
+// The index of the last input that takes a LargeSlot; npos when none does (records
+// mode has no inputs of its own: its records are never large).
 size_t last_large(const std::vector<Input>& inputs) {
   for (size_t i = inputs.size(); i-- > 0;)
-    if (inputs[i].bytes >= kDeferBytes) return i;
+    if (LargeSlot::takes_slot(inputs[i].bytes)) return i;
   return std::string::npos;
 }
 
@@ -421,7 +423,7 @@ size_t default_workers(const Batch& b, bool records) {
 // largest file rather than -j copies of it.
 void run_batch(const Batch& b, Writer& writer, Progress& progress, bool records) {
   RecordReader reader(b.args.inputs, b.args.max_bytes);
-  LargeSlot large(records ? std::string::npos : last_large(b.inputs));
+  LargeSlot large(last_large(b.inputs));
   PoolJob job;
   job.next = [&](size_t i, Task& task) {
     return records ? next_task(reader, task) : i < b.inputs.size() && large.admit(i, b.inputs[i].bytes);
