@@ -6,7 +6,6 @@
 #include <optional>
 #include <unordered_map>
 
-#include "digestx/bounded_regex.hpp"
 #include "digestx/regex_first.hpp"
 #include "digestx/utf.hpp"
 
@@ -188,37 +187,21 @@ Span find_enumerator(std::u32string_view view, Span s, Line& line, const LayoutR
   return {s.start, m.end};
 }
 
-// A matcher of a rule's pattern, made on first use (the built-in patterns compile then:
-// most documents never reach most rules) and kept for all lines (making them per line
-// costs more than matching). Null once it failed or timed out.
-std::unique_ptr<icu::RegexMatcher> matcher_of(const LazyRegex& pattern) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> m(pattern.get() ? pattern->matcher(status) : nullptr);
-  if (U_FAILURE(status)) m.reset();
-  return m;
-}
-
+// A list of line rules for one document: a rule whose regex runs out of its steps is
+// dropped for the rest of the document (it would on every line again).
 struct Matchers {
   const std::vector<NamedRegex>& rules;
-  std::vector<std::unique_ptr<icu::RegexMatcher>> of;
-  std::vector<bool> made;
-  explicit Matchers(const std::vector<NamedRegex>& rules) : rules(rules), of(rules.size()), made(rules.size(), false) {}
-  std::unique_ptr<icu::RegexMatcher>& at(size_t k) {
-    if (!made[k]) of[k] = matcher_of(rules[k].pattern);
-    made[k] = true;
-    return of[k];
+  std::vector<bool> dropped;
+  explicit Matchers(const std::vector<NamedRegex>& rules) : rules(rules), dropped(rules.size(), false) {}
+  bool live(size_t k) const { return !dropped[k] && rules[k].pattern; }
+  // Whether rule k's regex matches `text` (all of it, or somewhere: `mode`).
+  bool hit(size_t k, std::u32string_view text, RegexMode mode, rx::Groups* groups = nullptr) {
+    if (!live(k)) return false;
+    RegexRun run = rules[k].pattern.run(text, mode, groups);
+    if (run == RegexRun::timed_out) dropped[k] = true;
+    return run == RegexRun::hit;
   }
 };
-
-// A line rule's regex under the time limit; one that runs out of time is dropped for
-// the rest of the document (it would on every line again).
-bool bounded(std::unique_ptr<icu::RegexMatcher>& m, const icu::UnicodeString& us, bool whole) {
-  if (!m) return false;
-  m->reset(us);
-  RegexRun run = run_bounded(*m, whole);
-  if (run == RegexRun::timed_out) m.reset();
-  return run == RegexRun::hit;
-}
 
 // What the furniture rules filter a line by, built once per document from the rules:
 // the rules in their order, those a line may meet by its first character alone (no
@@ -337,18 +320,16 @@ class FurnitureMemo {
   std::u32string key_;  // reused: a lookup allocates nothing once it is long enough
 };
 
-// Whether rule k's pattern covers the whole line (`us`, made on first need, is its
-// text for ICU): answered from the memo when the rule ran on the same text before.
+// Whether rule k's pattern covers the whole line: answered from the memo when the rule
+// ran on the same text before.
 bool covers_line(size_t k, std::u32string_view body, Matchers& ms, FurnitureMemo& memo,
-                 FurnitureMemo::Answers*& answers, std::optional<icu::UnicodeString>& us) {
-  std::unique_ptr<icu::RegexMatcher>& m = ms.at(k);
-  if (!m) return false;  // no pattern, or out of time on an earlier line: dropped
+                 FurnitureMemo::Answers*& answers) {
+  if (!ms.live(k)) return false;  // no pattern, or out of time on an earlier line: dropped
   uint64_t bit = FurnitureMemo::bit_of(k);
   if (!answers) answers = memo.answers_of(body);
   if (answers && (answers->known & bit)) return (answers->hits & bit) != 0;
-  if (!us) us = unicode_of(body);
-  bool hit = bounded(m, *us, true);
-  if (answers && m) {  // a run out of time dropped the rule: nothing to remember
+  bool hit = ms.hit(k, body, RegexMode::whole);
+  if (answers && ms.live(k)) {  // a run out of time dropped the rule: nothing to remember
     answers->known |= bit;
     if (hit) answers->hits |= bit;
   }
@@ -385,11 +366,10 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   // the sentence_end ones; a line holding none of the contains characters, those with
   // none (each of the 37 rules asked in turn was 2% of a run).
   const std::vector<uint32_t>& order = ends_sentence ? filter.sentence_end : held.any() ? filter.all : filter.by_first;
-  std::optional<icu::UnicodeString> us;
   FurnitureMemo::Answers* answers = nullptr;
   for (uint32_t k : order) {
     if (!candidate(k)) continue;
-    if (covers_line(k, body, ms, memo, answers, us) && caption_shaped(view, line, rules.furniture_caption[k], flush_under_set_in))
+    if (covers_line(k, body, ms, memo, answers) && caption_shaped(view, line, rules.furniture_caption[k], flush_under_set_in))
       return rules.furniture[k].name;
   }
   return {};
@@ -471,12 +451,10 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   if (last.empty()) return {};
   Span tail{last.end - std::min<uint32_t>(last.size(), 32), last.end};
   std::u32string_view tail_text = view.substr(tail.start, tail.size());
-  std::optional<icu::UnicodeString> us;  // made for the first rule that runs ICU (most lines: none)
   for (size_t k = 0; k < rules.complete_patterns.size(); ++k) {
     if (rules.complete_ends[k].find(view[last.end - 1]) == std::u32string::npos) continue;
     if (!rules.complete_patterns[k].pattern.may_match(tail_text)) continue;
-    if (!us) us = unicode_of(tail_text);
-    if (bounded(ms.at(k), *us, false)) return rules.complete_patterns[k].name;
+    if (ms.hit(k, tail_text, RegexMode::search)) return rules.complete_patterns[k].name;
   }
   return {};
 }
@@ -548,12 +526,10 @@ void cut_edge(std::u32string_view view, Line& line, const LayoutRules& rules, Ma
   for (size_t k = 0; k < rules.furniture_edge.size(); ++k) {
     bool end = in_set(rules.furniture_edge_ends[k], text.back()), start = in_set(rules.furniture_edge_starts[k], text.front());
     if ((!end && !start) || !rules.furniture_edge[k].pattern.may_match(text)) continue;
-    icu::UnicodeString us = unicode_of(text);
-    std::unique_ptr<icu::RegexMatcher>& m = ms.at(k);
-    if (!bounded(m, us, false)) continue;
-    UErrorCode status = U_ZERO_ERROR;
-    uint32_t b = uint32_t(us.countChar32(0, m->start(status))), e = uint32_t(us.countChar32(0, m->end(status)));
-    if (U_FAILURE(status) || (b > 0 && e < text.size()) || (b == 0 && e == text.size())) continue;
+    rx::Groups found;
+    if (!ms.hit(k, text, RegexMode::search, &found)) continue;
+    uint32_t b = uint32_t(found.start(0)), e = uint32_t(found.end(0));
+    if ((b > 0 && e < text.size()) || (b == 0 && e == text.size())) continue;
     line.edge = {all.start + b, all.start + e};
     line.edge_furniture = rules.furniture_edge[k].name;
     Span words = b > 0 ? Span{all.start, all.start + b} : Span{all.start + e, all.end};
@@ -880,7 +856,7 @@ struct LineStream::State {
       if (in_set(rh.not_holding, c)) return;
     bool seen = std::find(beside_numbers.begin(), beside_numbers.end(), w) != beside_numbers.end();
     if (!seen && beside_numbers.size() < kMaxHeaders) beside_numbers.push_back(w);
-    bool title = rh.title.pattern.may_match(w) && bounded(header.at(0), unicode_of(w), true);
+    bool title = rh.title.pattern.may_match(w) && header.hit(0, w, RegexMode::whole);
     if (!seen && !title && w != first_text) return;
     line.furniture = rh.name;
     if (!seen) return;

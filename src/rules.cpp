@@ -64,31 +64,81 @@ std::string with_han_ranges(const std::string& pattern) {
 
 }  // namespace
 
+// ICU counts its time limit in steps of its engine of 10,000 operations each (roughly
+// milliseconds); a plain pattern takes about one step per ten thousand characters, so
+// the limit grows with the text. digestx's matcher is given as many of its own steps.
+constexpr int64_t kRegexBaseSteps = 300;
+constexpr uint64_t kOwnStepsPerIcuStep = 10000;
+
 struct LazyRegex::State {
   std::string source;
   std::once_flag once;
-  std::unique_ptr<icu::RegexPattern> pattern;
+  std::shared_ptr<const rx::Program> own;      // null: the pattern runs on ICU
+  std::unique_ptr<icu::RegexPattern> pattern;  // ICU's, made where `own` is null or to check
   UErrorCode status = U_ZERO_ERROR;
+  std::once_flag icu_once;
   std::once_flag needs_once;
   NeedsInOrder needs;  // see required_chars
+
   void compile() {
-    std::call_once(once, [this] {
+    std::call_once(once, [this] { own = rx::compile(from_utf8(with_han_ranges(source))); });
+  }
+  const icu::RegexPattern* icu_pattern() {
+    std::call_once(icu_once, [this] {
       UParseError perr;
       pattern.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(with_han_ranges(source)), 0, perr, status));
       if (U_FAILURE(status)) pattern.reset();
     });
+    return pattern.get();
   }
 };
 
-LazyRegex::LazyRegex(std::string source, bool compile_now) : state_(std::make_shared<State>()) {
-  state_->source = std::move(source);
-  if (compile_now) state_->compile();
+namespace {
+
+RegexRun run_on_icu(const icu::RegexPattern& pattern, std::u32string_view text, RegexMode mode, rx::Groups* groups) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(text.data()), int32_t(text.size()));
+  std::unique_ptr<icu::RegexMatcher> m(pattern.matcher(us, status));
+  if (U_FAILURE(status)) return RegexRun::miss;
+  m->setTimeLimit(int32_t(kRegexBaseSteps + int64_t(text.size()) / 100), status);
+  bool hit = mode == RegexMode::whole ? m->matches(status) : mode == RegexMode::prefix ? m->lookingAt(status) : m->find(0, status);
+  if (status == U_REGEX_TIME_OUT) return RegexRun::timed_out;
+  if (!hit || U_FAILURE(status)) return RegexRun::miss;
+  if (groups) {
+    groups->at.assign(2 * (size_t(m->groupCount()) + 1), -1);
+    for (int32_t g = 0; g <= m->groupCount(); ++g) {
+      int32_t b = m->start(g, status), e = m->end(g, status);
+      if (U_FAILURE(status) || b < 0) continue;
+      groups->at[2 * size_t(g)] = us.countChar32(0, b);
+      groups->at[2 * size_t(g) + 1] = us.countChar32(0, e);
+    }
+  }
+  return RegexRun::hit;
 }
 
-const icu::RegexPattern* LazyRegex::get() const {
-  if (!state_) return nullptr;
+}  // namespace
+
+LazyRegex::LazyRegex(std::string source, bool check_now) : state_(std::make_shared<State>()) {
+  state_->source = std::move(source);
+  if (check_now) state_->icu_pattern();
+}
+
+RegexRun LazyRegex::run(std::u32string_view text, RegexMode mode, rx::Groups* groups) const {
+  if (!state_) return RegexRun::miss;
   state_->compile();
-  return state_->pattern.get();
+  if (state_->own) {
+    uint64_t steps = uint64_t(kRegexBaseSteps + int64_t(text.size()) / 100) * kOwnStepsPerIcuStep;
+    rx::Outcome o = rx::run(*state_->own, text, mode, steps, groups);
+    return o == rx::Outcome::hit ? RegexRun::hit : o == rx::Outcome::miss ? RegexRun::miss : RegexRun::timed_out;
+  }
+  const icu::RegexPattern* p = state_->icu_pattern();
+  return p ? run_on_icu(*p, text, mode, groups) : RegexRun::miss;
+}
+
+bool LazyRegex::runs_own() const {
+  if (!state_) return false;
+  state_->compile();
+  return state_->own != nullptr;
 }
 
 bool LazyRegex::may_match(std::u32string_view text) const {
@@ -102,8 +152,15 @@ bool LazyRegex::may_match(std::u32string_view text) const {
 
 UErrorCode LazyRegex::status() const {
   if (!state_) return U_ZERO_ERROR;
-  state_->compile();
+  state_->icu_pattern();
   return state_->status;
+}
+
+size_t LazyRegex::group_count() const {
+  if (!state_ || !state_->icu_pattern()) return 0;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> probe(state_->pattern->matcher(status));
+  return U_SUCCESS(status) ? size_t(probe->groupCount()) : 0;
 }
 
 namespace {
@@ -320,8 +377,7 @@ LazyRegex compile_pattern(const Node& re) {
   if (loading_built_in) return out;
   UErrorCode status = out.status();
   if (U_FAILURE(status)) re.fail(std::string("invalid ICU regular expression: ") + u_errorName(status));
-  std::unique_ptr<icu::RegexMatcher> probe(out->matcher(status));
-  if (U_FAILURE(status) || probe->groupCount() < 1) re.fail("the regular expression needs one capture group");
+  if (out.group_count() < 1) re.fail("the regular expression needs one capture group");
   return out;
 }
 

@@ -10,7 +10,6 @@
 #include <mutex>
 
 #include "digestx/boxed.hpp"
-#include "digestx/bounded_regex.hpp"
 #include "digestx/headings.hpp"
 #include "digestx/joined.hpp"
 #include "digestx/periods.hpp"
@@ -332,11 +331,7 @@ bool reads_as_sentence(const std::u32string& s, const StructureRules& st) {
   size_t commas = size_t(std::count_if(s.begin(), s.end(), [](char32_t c) { return c == U'，' || c == ','; }));
   if (!st.headline_commas_rule.empty() && commas > st.headline_max_commas) return true;
   const LazyRegex& opening = st.headline_sentence_opening.pattern;
-  if (!opening || !opening.may_match(s)) return false;
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString us = unicode_of(s);
-  std::unique_ptr<icu::RegexMatcher> m(opening->matcher(us, status));
-  return U_SUCCESS(status) && m->lookingAt(status) && U_SUCCESS(status);
+  return opening && opening.may_match(s) && opening.run(s, RegexMode::prefix) == RegexRun::hit;
 }
 
 // `inner_marks`: marks the line may hold before its end (a title's 听！ in
@@ -385,19 +380,26 @@ std::u32string without_quoted(std::u32string_view s, const ExclusionRules& ex) {
 
 // The year a rule's group captured (2023, 二〇二三): its digits read as year_digit reads
 // them, whatever their number.
-int year_of_digits(const icu::UnicodeString& g) {
+int year_of_digits(std::u32string_view g) {
   int year = 0;
-  for (int32_t i = 0; i < g.length(); i = g.moveIndex32(i, 1)) year = year * 10 + std::max(year_digit(char32_t(g.char32At(i))), 0);
+  for (char32_t c : g) year = year * 10 + std::max(year_digit(c), 0);
   return year;
+}
+
+// The text of group g of a match in `text` (empty where the group did not match).
+std::u32string_view group_text(std::u32string_view text, const rx::Groups& found, size_t g) {
+  if (found.start(g) < 0) return {};
+  return text.substr(size_t(found.start(g)), size_t(found.end(g) - found.start(g)));
 }
 
 // A rule's regular expression searched under the time limit: a search that runs out
 // is a miss, with a warning that names the rule (once per document).
-bool bounded_find(icu::RegexMatcher& m, const std::string& rule, Structure& st) {
+bool bounded_find(const LazyRegex& re, std::u32string_view text, const std::string& rule, Structure& st,
+                  rx::Groups* found = nullptr) {
   std::string message = "the regular expression of rule " + rule + " ran out of time and was skipped";
   auto said = [&] { return std::any_of(st.warnings.begin(), st.warnings.end(), [&](const Warning& w) { return w.message == message; }); };
   if (said()) return false;  // once per document: the next place would take as long
-  RegexRun run = run_bounded(m, false);
+  RegexRun run = re.run(text, RegexMode::search, found);
   if (run == RegexRun::timed_out) st.warnings.push_back({"rule_timed_out", message, false, {}});
   return run == RegexRun::hit;
 }
@@ -409,12 +411,9 @@ void find_year(Structure& st, std::u32string_view view, const std::vector<Pieces
     for (const Pieces& place : places) {
       if (rule.first_places && tried++ == rule.first_places) break;
       std::u32string text = without_quoted(text_of(view, place), rules.exclusions);
-      if (!rule.pattern.may_match(text)) continue;
-      icu::UnicodeString us = unicode_of(text);
-      UErrorCode status = U_ZERO_ERROR;
-      std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-      if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
-      st.report_year = year_of_digits(m->group(1, status)) + rule.offset;
+      rx::Groups found;
+      if (!rule.pattern.may_match(text) || !bounded_find(rule.pattern, text, rule.name, st, &found)) continue;
+      st.report_year = year_of_digits(group_text(text, found, 1)) + rule.offset;
       st.year_rule = rule.name;
       st.year_periods = rule.periods;
       st.year_place = covering(place);
@@ -442,15 +441,11 @@ void find_region(Structure& st, std::u32string_view view, const std::vector<Piec
       // A region heads its clause: a window of the clause's first characters is enough, and
       // copying the rest of the text at every comma would be quadratic in its length.
       std::u32string_view window = std::u32string_view(masked).substr(from, kRegionWindowChars);
-      icu::UnicodeString us = unicode_of(window);
       for (const auto& rule : rules.structure.region) {
-        if (!rule.pattern.may_match(window)) continue;
-        UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::RegexMatcher> m(rule.pattern->matcher(us, status));
-        if (U_FAILURE(status) || !bounded_find(*m, rule.name, st)) continue;
-        int32_t b = m->start(1, status), e = m->end(1, status);
-        if (U_FAILURE(status) || b < 0) continue;
-        size_t cb = from + size_t(us.countChar32(0, b)), ce = from + size_t(us.countChar32(0, e));
+        rx::Groups found;
+        if (!rule.pattern.may_match(window) || !bounded_find(rule.pattern, window, rule.name, st, &found)) continue;
+        if (found.start(1) < 0) continue;
+        size_t cb = from + size_t(found.start(1)), ce = from + size_t(found.end(1));
         st.region = j.pieces(cb, ce);
         st.region_rule = rule.name;
         return;
@@ -728,22 +723,11 @@ bool ends_paragraph(const LineList& lines, size_t i) {
   return i + 1 >= lines.size() || lines[i + 1].blank || !lines[i + 1].furniture.empty() || !lines[i].complete.empty();
 }
 
-// A matcher of genre g's title regex over the title (`text`, as `title`), or nullptr
-// where the regex's prefilter rules a match out.
-std::unique_ptr<icu::RegexMatcher> genre_title_matcher(const StructureRules::Genre& g, std::u32string_view text,
-                                                       const icu::UnicodeString& title) {
-  if (!g.title.may_match(text)) return nullptr;
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> m(g.title->matcher(title, status));
-  return U_SUCCESS(status) ? std::move(m) : nullptr;
-}
-
 // Whether the text names a genre of structure.json genres by its title regex
 // (2023年度抓基层党建工作述职报告: an official's full report).
 bool names_a_genre(std::u32string_view text, const StructureRules& rules) {
-  icu::UnicodeString title = unicode_of(std::u32string(text));
   for (const auto& g : rules.genres)
-    if (auto m = genre_title_matcher(g, text, title); m && run_bounded(*m, false) == RegexRun::hit) return true;
+    if (g.title.may_match(text) && g.title.run(text, RegexMode::search) == RegexRun::hit) return true;
   return false;
 }
 
@@ -1388,11 +1372,7 @@ void Walk::name_below(size_t i) {
 bool Walk::date_line(size_t j) {
   const LazyRegex& date = rules.structure.signature.pattern;
   std::u32string s = text_of(view, w.line(j).content);
-  if (!date.may_match(s)) return false;
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString us = unicode_of(s);
-  std::unique_ptr<icu::RegexMatcher> m(date->matcher(us, status));
-  return U_SUCCESS(status) && run_bounded(*m, true) == RegexRun::hit;
+  return date.may_match(s) && date.run(s, RegexMode::whole) == RegexRun::hit;
 }
 
 // A full report closed by its byline again, as a signature: 城南镇党委书记 (or with the
@@ -1735,15 +1715,11 @@ void read_front_matter(Structure& st, std::u32string_view view, const std::vecto
 // date_regex: 发布日期：2024-01-19, 来源：峰城日报　2017-01-13), if any.
 std::optional<std::pair<int, int>> year_month_of(std::u32string_view line, const LazyRegex& date, const std::string& rule,
                                                  Structure& st) {
-  if (!date.may_match(line)) return std::nullopt;
-  icu::UnicodeString us = unicode_of(std::u32string(line));
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> m(date->matcher(us, status));
-  if (U_FAILURE(status) || !bounded_find(*m, rule, st)) return std::nullopt;
+  rx::Groups found;
+  if (!date.may_match(line) || !bounded_find(date, line, rule, st, &found)) return std::nullopt;
   int month = 0;
-  icu::UnicodeString g = m->group(2, status);
-  for (int32_t i = 0; i < g.length(); ++i) month = month * 10 + (g.charAt(i) - u'0');
-  return std::make_pair(year_of_digits(m->group(1, status)), month);
+  for (char32_t c : group_text(line, found, 2)) month = month * 10 + int(c - U'0');
+  return std::make_pair(year_of_digits(group_text(line, found, 1)), month);
 }
 
 // structure.json year_not_over: a digest's report year that is not over at the page's
@@ -1825,11 +1801,9 @@ void find_genre(Structure& st, std::u32string_view view, const StructureRules& r
   st.genre = "digest";
   if (st.title.empty()) return;
   std::u32string title_text = text_of(view, st.title);
-  icu::UnicodeString title = unicode_of(title_text);
   for (const auto& g : rules.genres) {
     if (st.units.size() > g.max_units || (g.no_subtitle && !st.subtitle.empty())) continue;
-    auto m = genre_title_matcher(g, title_text, title);
-    if (!m || !bounded_find(*m, g.name, st)) continue;
+    if (!g.title.may_match(title_text) || !bounded_find(g.title, title_text, g.name, st)) continue;
     st.genre = g.genre;
     st.genre_rule = g.name;
     return;

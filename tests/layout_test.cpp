@@ -7,7 +7,6 @@
 #include <vector>
 #include <sstream>
 
-#include "digestx/bounded_regex.hpp"
 #include "digestx/markup.hpp"
 #include "digestx/output.hpp"
 #include "digestx/pipeline.hpp"
@@ -243,7 +242,7 @@ TEST(Layout, EveryMatchOfABuiltInPatternHoldsItsNeeds) {
     ASSERT_TRUE(U_SUCCESS(status)) << p;
     std::vector<FirstChars> needs = required_chars(from_utf8(p));
     for (const std::u32string& line : lines) {
-      icu::UnicodeString us = unicode_of(line);
+      icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(line.data()), int32_t(line.size()));
       std::unique_ptr<icu::RegexMatcher> m(re->matcher(us, status));
       if (!m->find()) continue;
       ++hits;

@@ -164,11 +164,7 @@ TEST(Rules, BuiltInPrefiltersAreTheRunTimeOnes) {
   EXPECT_EQ(built_in_prefilter("(never a built-in pattern)"), nullptr);
 }
 
-bool matches(const LazyRegex& re, const char* text) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> m(re->matcher(icu::UnicodeString::fromUTF8(text), status));
-  return U_SUCCESS(status) && m->matches(status);
-}
+bool matches(const LazyRegex& re, const char* text) { return re.run(from_utf8(text), RegexMode::whole) == RegexRun::hit; }
 
 // \p{Han} is compiled as the explicit ranges written at build time (the same set), also
 // in a class and negated; an escaped backslash before p{Han}, or \Q…\E, is literal text.

@@ -17,15 +17,12 @@
 #include "digestx/char_table.hpp"
 #include "digestx/decimal.hpp"
 #include "digestx/lexicon.hpp"
+#include "digestx/regex_engine.hpp"
 #include "digestx/regex_first.hpp"
 #include "digestx/span.hpp"
 
 #include <unicode/utypes.h>
 #include <unicode/uversion.h>
-
-U_NAMESPACE_BEGIN
-class RegexPattern;
-U_NAMESPACE_END
 
 namespace digestx {
 
@@ -53,21 +50,38 @@ class RulesError : public std::runtime_error {
   std::string file_, pointer_;
 };
 
-// An ICU regular expression of the rules. The built-in rules compile theirs on first
-// use (once, whichever thread asks first): a run on a one-line file evaluates few of
-// them, and compiling all of them was a third of its startup. Rules read with --rules
-// compile theirs at load, so that a bad one is an error naming its file and entry (the
-// built-in ones are compiled that way by the test suite). Copies share the pattern.
+// What a run of a rule's regular expression gave; timed_out: it ran out of its steps
+// (a pattern that backtracks catastrophically, --rules with "(\\d+)+x" on a long line,
+// must not hang the run). What to do then is the caller's (drop the rule for the
+// document, warn once).
+enum class RegexRun { hit, miss, timed_out };
+
+// search: the first match from the text's start; whole: a match of all the text;
+// prefix: a match at its start.
+using RegexMode = rx::Anchor;
+
+// A regular expression of the rules (ICU's syntax). The built-in rules compile theirs on
+// first use (once, whichever thread asks first): a run on a one-line file evaluates few
+// of them. A pattern runs on digestx's own matcher (include/digestx/regex_engine.hpp),
+// which takes every built-in pattern and most others; one it does not take runs on ICU's
+// engine. Rules read with --rules are checked by ICU at load, so that a bad one is an
+// error naming its file and entry (the built-in ones are checked that way by the test
+// suite). Copies share the pattern.
 class LazyRegex {
  public:
   LazyRegex() = default;
-  // `source`: the pattern in UTF-8; `compile_now`: compile it here, else on first use.
-  LazyRegex(std::string source, bool compile_now);
-  // The compiled pattern (nullptr when it does not compile, which compile_now rules out).
-  const icu::RegexPattern* get() const;
-  const icu::RegexPattern* operator->() const { return get(); }
-  // U_ZERO_ERROR, or why the pattern does not compile.
+  // `source`: the pattern in UTF-8; `check_now`: compile it with ICU here (a --rules
+  // pattern: ICU's syntax is the contract), else compile on first use.
+  LazyRegex(std::string source, bool check_now);
+  // Runs the pattern on `text` under a limit of steps that grows with the text; `groups`,
+  // when given, receives where each group matched (characters of `text`).
+  RegexRun run(std::u32string_view text, RegexMode mode, rx::Groups* groups = nullptr) const;
+  // U_ZERO_ERROR, or why ICU does not compile the pattern.
   UErrorCode status() const;
+  // Capture groups (group 0 aside), as ICU counts them; 0 when it does not compile.
+  size_t group_count() const;
+  // Whether the pattern runs on digestx's own matcher (tests).
+  bool runs_own() const;
   // False when `text` cannot hold a match (it lacks characters the pattern needs, see
   // required_chars): the caller then neither compiles nor runs the pattern.
   bool may_match(std::u32string_view text) const;
