@@ -253,7 +253,7 @@ class Compiler {
 class Machine {
  public:
   Machine(const Program& p, std::u32string_view text, uint64_t max_steps)
-      : caps(2 * (p.groups + 1), -1), p_(p), text_(text), n_(int32_t(text.size())), max_steps_(max_steps) {}
+      : caps(2 * (p.groups + 1), -1), p_(p), text_(text), n_(int32_t(text.size())), limit_(int32_t(text.size())), max_steps_(max_steps) {}
 
   std::vector<int32_t> caps;
   bool out_of_steps = false, overflow = false;
@@ -268,8 +268,8 @@ class Machine {
       const Inst& i = p_.code[pc];
       bool ok = true;
       switch (i.op) {
-        case Inst::kChar: ok = pos < n_ && text_[size_t(pos)] == i.c; pos += ok, pc += ok; break;
-        case Inst::kSet: ok = pos < n_ && p_.sets[i.x].has(text_[size_t(pos)]); pos += ok, pc += ok; break;
+        case Inst::kChar: ok = pos < limit_ && text_[size_t(pos)] == i.c; pos += ok, pc += ok; break;
+        case Inst::kSet: ok = pos < limit_ && p_.sets[i.x].has(text_[size_t(pos)]); pos += ok, pc += ok; break;
         case Inst::kSplit:
           push({i.y, pos, -1});
           pc = i.x;
@@ -312,6 +312,7 @@ class Machine {
   const Program& p_;
   std::u32string_view text_;
   int32_t n_;
+  int32_t limit_;  // characters at or after it are not read (see sub)
   uint64_t max_steps_, steps_ = 0;
   std::vector<Frame> stack_;
 
@@ -358,12 +359,20 @@ class Machine {
     if (i.saves) saved = caps;
     int32_t end = -1;
     bool hit = false;
+    // As ICU: a lookbehind's body reads no character at or after where it looks back
+    // from (an atomic part of it cannot take one and keep it: (?<!a?+) on "a"), and tries
+    // its shortest length first (which decides its captures: (?<=(1)?)a on "1a" leaves
+    // group 1 unset); a lookahead sees the whole text, inside a lookbehind too.
+    int32_t saved_limit = limit_;
     if (!i.behind) {
+      if (i.op == Inst::kLook) limit_ = n_;
       hit = exec(pc + 1, pos, -1, end);
     } else {
-      for (int32_t len = std::min(int32_t(i.z), pos); len >= int32_t(i.y) && !hit; --len)
+      limit_ = pos;
+      for (int32_t len = int32_t(i.y); len <= std::min(int32_t(i.z), pos) && !hit; ++len)
         hit = exec(pc + 1, pos - len, pos, end);
     }
+    limit_ = saved_limit;
     if (out_of_steps || overflow) return false;
     if (i.op == Inst::kLook && i.flag) {
       if (i.saves) caps = saved;

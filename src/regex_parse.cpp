@@ -213,7 +213,7 @@ class Parser {
   std::optional<char32_t> hex_braced() {
     if (!at('{')) return std::nullopt;
     size_t close = p_.find('}', i_);
-    if (close == std::u32string_view::npos || close == i_ + 1 || close > i_ + 9) return std::nullopt;
+    if (close == std::u32string_view::npos || close == i_ + 1 || close > i_ + 8) return std::nullopt;
     char32_t c = 0;
     for (size_t k = i_ + 1; k < close; ++k) {
       int v = hex_value(p_[k]);
@@ -244,7 +244,9 @@ class Parser {
     std::optional<char32_t> named = control_escape(c);
     if (!named && c == 'u') named = hex4();
     if (!named && c == 'x') named = hex_braced();
-    if (!named) return std::nullopt;
+    // ICU joins \uD83D\uDE00 into one character, and a lone half matches half of one
+    // in its UTF-16 text: left to ICU.
+    if (!named || (*named >= 0xD800 && *named <= 0xDFFF)) return std::nullopt;
     s.ranges.push_back({*named, *named});
     return s;
   }
@@ -271,7 +273,8 @@ class Parser {
     if (out.negated) ++i_;
     if (at(']')) return give_up();
     while (!unknown_ && !at(']')) {
-      if (i_ >= p_.size() || ((at('&') || at('-')) && i_ + 1 < p_.size() && p_[i_ + 1] == p_[i_])) return give_up();
+      // & is intersection in ICU ([[ab]&[b]c]), -- and -[ difference: all left to ICU.
+      if (i_ >= p_.size() || at('&') || (at('-') && i_ + 1 < p_.size() && (p_[i_ + 1] == '-' || p_[i_ + 1] == '['))) return give_up();
       if (at('[')) {
         ++i_;
         if (at('^')) return give_up();
