@@ -46,6 +46,10 @@ void FirstChars::add(const FirstChars& other) {
     std::inplace_merge(ranges.begin(), mid, ranges.end());
   else
     std::sort(ranges.begin(), ranges.end());
+  join_sorted_ranges(ranges);
+}
+
+void join_sorted_ranges(std::vector<std::pair<char32_t, char32_t>>& ranges) {
   size_t kept = 0;
   for (size_t i = 0; i < ranges.size(); ++i) {
     if (kept > 0 && ranges[i].first <= ranges[kept - 1].second + 1) {
@@ -55,6 +59,18 @@ void FirstChars::add(const FirstChars& other) {
     ranges[kept++] = ranges[i];
   }
   ranges.resize(kept);
+}
+
+std::optional<char32_t> control_escape(char32_t c) {
+  switch (c) {
+    case 't': return U'\t';
+    case 'n': return U'\n';
+    case 'r': return U'\r';
+    case 'f': return U'\f';
+    case 'e': return char32_t(0x1B);
+    case 'a': return char32_t(0x07);
+    default: return std::nullopt;
+  }
 }
 
 namespace {

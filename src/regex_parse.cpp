@@ -1,5 +1,7 @@
 #include "regex_program.hpp"
 
+#include "digestx/regex_first.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -13,17 +15,6 @@ int hex_value(char32_t h) {
   return h >= '0' && h <= '9' ? int(h - '0') : h >= 'a' && h <= 'f' ? int(h - 'a' + 10) : h >= 'A' && h <= 'F' ? int(h - 'A' + 10) : -1;
 }
 
-std::optional<char32_t> control_escape(char32_t c) {
-  switch (c) {
-    case 't': return U'\t';
-    case 'n': return U'\n';
-    case 'r': return U'\r';
-    case 'f': return U'\f';
-    case 'e': return char32_t(0x1B);
-    case 'a': return char32_t(0x07);
-    default: return std::nullopt;
-  }
-}
 
 // Reads a pattern into its tree, exactly or not at all: anything it does not know
 // makes the whole pattern unknown (LazyRegex then gives it to ICU).
@@ -329,15 +320,7 @@ void Set::add(const Set& other) {
 
 void Set::normalise() {
   std::sort(ranges.begin(), ranges.end());
-  size_t kept = 0;
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    if (kept > 0 && ranges[i].first <= ranges[kept - 1].second + 1) {
-      ranges[kept - 1].second = std::max(ranges[kept - 1].second, ranges[i].second);
-      continue;
-    }
-    ranges[kept++] = ranges[i];
-  }
-  ranges.resize(kept);
+  join_sorted_ranges(ranges);
 }
 
 std::optional<Ast> parse(std::u32string_view pattern, size_t& groups) {

@@ -32,19 +32,6 @@ Node zero_width() {
   return n;
 }
 
-// \t and its kind: the character they name.
-std::optional<char32_t> control_escape(char32_t c) {
-  switch (c) {
-    case 't': return U'\t';
-    case 'n': return U'\n';
-    case 'r': return U'\r';
-    case 'f': return U'\f';
-    case 'e': return char32_t(0x1B);
-    case 'a': return char32_t(0x07);
-    default: return std::nullopt;
-  }
-}
-
 class Reader {
  public:
   explicit Reader(std::u32string_view p) : p_(p) {}

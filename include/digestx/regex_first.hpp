@@ -7,9 +7,17 @@
 #include <bitset>
 #include <string_view>
 #include <utility>
+#include <optional>
 #include <vector>
 
 namespace digestx {
+
+// \t and its kind in a pattern: the character they name (one list for both readers of
+// the rules' patterns, src/regex_tree.cpp and src/regex_parse.cpp).
+std::optional<char32_t> control_escape(char32_t c);
+
+// Sorted inclusive ranges with those that overlap or touch joined into one.
+void join_sorted_ranges(std::vector<std::pair<char32_t, char32_t>>& ranges);
 
 struct FirstChars {
   bool any = true;  // unknown, or the pattern matches the empty string: every line may match
