@@ -108,6 +108,21 @@ First first_of(const Ast& a) {
   }
 }
 
+// Whether a class may match a character beyond U+FFFF (\d may: there are such digits).
+bool may_be_astral(const Set& s) {
+  if (s.negated || s.not_space || s.not_digit || s.digit) return true;
+  return std::any_of(s.ranges.begin(), s.ranges.end(), [](const auto& r) { return r.second > 0xFFFF; });
+}
+
+// Whether `a` repeats something that may match a character beyond U+FFFF. In a
+// lookbehind ICU bounds such a body in UTF-16 units and misses where this matcher
+// matches ((?<=(?:\p{Han}|、){2})海棠区 over 海𠮷海棠区): such a lookbehind is left to ICU.
+bool repeats_astral(const Ast& a, bool in_repeat = false) {
+  if (a.kind == Ast::kSet) return in_repeat && may_be_astral(a.set);
+  bool repeated = in_repeat || a.kind == Ast::kRepeat;
+  return std::any_of(a.kids.begin(), a.kids.end(), [&](const Ast& k) { return repeats_astral(k, repeated); });
+}
+
 class Compiler {
  public:
   explicit Compiler(Program& p) : p_(p) {}
@@ -191,7 +206,7 @@ class Compiler {
     i.flag = negated;
     if (behind) {
       auto [lo, hi] = lengths(body);
-      if (hi < 0) {
+      if (hi < 0 || repeats_astral(body)) {
         ok = false;  // ICU needs a bounded lookbehind too
         return;
       }
@@ -221,6 +236,7 @@ class Compiler {
     }
     bool lazy = a.greed == Ast::kLazy;
     for (int k = 0; k < a.min; ++k) emit(body);
+    if (a.max == kUnbounded && !lazy && body.kind == Ast::kSet) return star(body.set);
     if (a.max == kUnbounded) {
       uint32_t loop = here();
       push({Inst::kSplit});
@@ -238,6 +254,16 @@ class Compiler {
       emit(body);
     }
     for (size_t k = 0; k < splits.size(); ++k) choose(splits[k], splits[k] + 1, here(), lazy);
+  }
+
+  // A greedy loop of one class (.* \s* [^。]*): one choice for all its characters, given
+  // back one at a time, as ICU does; a choice a character overflowed the stack of
+  // choices on a line of 524,288 characters, where ICU matched.
+  void star(const Set& s) {
+    Inst i{Inst::kStar};
+    i.x = uint32_t(p_.sets.size());
+    p_.sets.push_back(s);
+    push(i);
   }
 
   // A split that takes `more` first (greedy) or `done` first (lazy).
@@ -270,6 +296,14 @@ class Machine {
       switch (i.op) {
         case Inst::kChar: ok = pos < limit_ && text_[size_t(pos)] == i.c; pos += ok, pc += ok; break;
         case Inst::kSet: ok = pos < limit_ && p_.sets[i.x].has(text_[size_t(pos)]); pos += ok, pc += ok; break;
+        case Inst::kStar: {
+          int32_t from = pos;
+          while (pos < limit_ && p_.sets[i.x].has(text_[size_t(pos)])) ++pos;
+          steps_ += uint64_t(pos - from);
+          if (pos > from) push({pc + 1, pos, kGiveBack, from});
+          ++pc;
+          break;
+        }
         case Inst::kSplit:
           push({i.y, pos, -1});
           pc = i.x;
@@ -304,9 +338,11 @@ class Machine {
  private:
   struct Frame {
     uint32_t pc;
-    int32_t pos;   // a choice: where to try again; an undo: the value to put back
-    int32_t slot;  // -1: a choice; else the capture slot to put `pos` back into
+    int32_t pos;       // a choice: where to try again; an undo: the value to put back
+    int32_t slot;      // -1: a choice; kGiveBack: a kStar's; else the capture slot to put `pos` back into
+    int32_t from = 0;  // kGiveBack: where the loop started (it gives back down to there)
   };
+  static constexpr int32_t kGiveBack = -2;
   static constexpr size_t kMaxFrames = size_t(1) << 19;  // 8 MiB, as ICU's stack limit
 
   const Program& p_;
@@ -335,6 +371,11 @@ class Machine {
         caps[size_t(f.slot)] = f.pos;
         continue;
       }
+      if (f.slot == kGiveBack) {
+        if (++steps_ > max_steps_) out_of_steps = true;
+        --f.pos;  // one character fewer for the loop
+        if (f.pos > f.from) stack_.push_back(f);
+      }
       pc = f.pc;
       pos = f.pos;
       return true;
@@ -356,7 +397,10 @@ class Machine {
   // lookaround's.
   bool sub(const Inst& i, uint32_t pc, int32_t& pos) {
     std::vector<int32_t> saved;
-    if (i.saves) saved = caps;
+    if (i.saves) {
+      saved = caps;  // work that grows with the groups: counted, so the limit bounds the time
+      steps_ += 2 * caps.size();
+    }
     int32_t end = -1;
     bool hit = false;
     // As ICU: a lookbehind's body reads no character at or after where it looks back

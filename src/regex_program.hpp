@@ -60,13 +60,13 @@ struct Ast {
 std::optional<Ast> parse(std::u32string_view pattern, size_t& groups);
 
 struct Inst {
-  enum Op : uint8_t { kChar, kSet, kSplit, kJmp, kSave, kBol, kEol, kLook, kAtomic, kMatch };
+  enum Op : uint8_t { kChar, kSet, kStar, kSplit, kJmp, kSave, kBol, kEol, kLook, kAtomic, kMatch };
   Op op;
   bool flag = false;   // kLook: negated
   bool behind = false; // kLook
   bool saves = false;  // kLook/kAtomic: its body sets capture groups
   char32_t c = 0;      // kChar
-  uint32_t x = 0;      // kSet: the set; kSplit: first choice; kJmp: target; kSave: slot; kLook/kAtomic: after its body (which starts next)
+  uint32_t x = 0;      // kSet, kStar: the set; kSplit: first choice; kJmp: target; kSave: slot; kLook/kAtomic: after its body (which starts next)
   uint32_t y = 0;      // kSplit: second choice; kLook behind: the body's least length
   uint32_t z = 0;      // kLook behind: the body's greatest length
 };
