@@ -452,8 +452,6 @@ std::shared_ptr<const Program> compile(std::u32string_view pattern) {
   return p;
 }
 
-size_t group_count(const Program& program) { return program.groups; }
-
 Outcome run(const Program& program, std::u32string_view text, Anchor anchor, uint64_t max_steps, Groups* groups) {
   if (text.size() > size_t(INT32_MAX)) return Outcome::miss;  // as ICU, whose offsets are 32 bits
   Machine m(program, text, max_steps);

@@ -95,12 +95,13 @@ struct LazyRegex::State {
 
 namespace {
 
-RegexRun run_on_icu(const icu::RegexPattern& pattern, std::u32string_view text, RegexMode mode, rx::Groups* groups) {
+RegexRun run_on_icu(const icu::RegexPattern& pattern, std::u32string_view text, RegexMode mode, int64_t icu_steps,
+                    rx::Groups* groups) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString us = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(text.data()), int32_t(text.size()));
   std::unique_ptr<icu::RegexMatcher> m(pattern.matcher(us, status));
   if (U_FAILURE(status)) return RegexRun::miss;
-  m->setTimeLimit(int32_t(kRegexBaseSteps + int64_t(text.size()) / 100), status);
+  m->setTimeLimit(int32_t(icu_steps), status);
   bool hit = mode == RegexMode::whole ? m->matches(status) : mode == RegexMode::prefix ? m->lookingAt(status) : m->find(0, status);
   if (status == U_REGEX_TIME_OUT) return RegexRun::timed_out;
   if (!hit || U_FAILURE(status)) return RegexRun::miss;
@@ -126,13 +127,13 @@ LazyRegex::LazyRegex(std::string source, bool check_now) : state_(std::make_shar
 RegexRun LazyRegex::run(std::u32string_view text, RegexMode mode, rx::Groups* groups) const {
   if (!state_) return RegexRun::miss;
   state_->compile();
+  int64_t icu_steps = kRegexBaseSteps + int64_t(text.size()) / 100;
   if (state_->own) {
-    uint64_t steps = uint64_t(kRegexBaseSteps + int64_t(text.size()) / 100) * kOwnStepsPerIcuStep;
-    rx::Outcome o = rx::run(*state_->own, text, mode, steps, groups);
+    rx::Outcome o = rx::run(*state_->own, text, mode, uint64_t(icu_steps) * kOwnStepsPerIcuStep, groups);
     return o == rx::Outcome::hit ? RegexRun::hit : o == rx::Outcome::miss ? RegexRun::miss : RegexRun::timed_out;
   }
   const icu::RegexPattern* p = state_->icu_pattern();
-  return p ? run_on_icu(*p, text, mode, groups) : RegexRun::miss;
+  return p ? run_on_icu(*p, text, mode, icu_steps, groups) : RegexRun::miss;
 }
 
 bool LazyRegex::runs_own() const {

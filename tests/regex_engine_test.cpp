@@ -20,6 +20,7 @@ namespace digestx {
 namespace {
 
 using test::Case;
+using test::case_name;
 using test::load_table;
 
 icu::UnicodeString utf16_of(std::u32string_view s) {
@@ -153,13 +154,6 @@ TEST_P(RegexEngineTable, Case) {
   ASSERT_TRUE(icu);
   EXPECT_EQ(icu_answer(*icu, text, mode), want) << "ICU, " << pattern;
   EXPECT_EQ(own_answer(re, text, mode), want) << pattern;
-}
-
-std::string case_name(const testing::TestParamInfo<Case>& info) {
-  std::string out = info.param.group + "_" + std::to_string(info.param.index);
-  for (char& ch : out)
-    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, RegexEngineTable, testing::ValuesIn(load_table("regex_engine.json")), case_name);

@@ -41,9 +41,6 @@ std::shared_ptr<const Program> compile(std::u32string_view pattern);
 // long line) a miss, as ICU's engine gives at its own limits.
 Outcome run(const Program& program, std::u32string_view text, Anchor anchor, uint64_t max_steps, Groups* groups);
 
-// The number of capture groups, group 0 aside.
-size_t group_count(const Program& program);
-
 // ICU's \s, \d and a line's end (what . does not match), exactly.
 bool is_space(char32_t c);
 bool is_digit(char32_t c);
