@@ -1,0 +1,68 @@
+#include "block_cache.hpp"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace digestx::cli {
+
+// Gives a thread's blocks back to free when the thread ends (its thread_local objects
+// are destroyed; one made after this one is destroyed first, and what it deletes is
+// still kept, then given back here).
+struct BlockCacheCloser {
+  ~BlockCacheCloser() { BlockCache::close_for_thread(); }
+};
+
+bool BlockCache::open_for_thread() noexcept {
+  if (lists_.closed) return false;
+  // The main thread's blocks are left to the end of the process: giving them back one
+  // by one at exit would only cost time (the issue: "no freeing ... at exit").
+  if (::gettid() != ::getpid()) {
+    static thread_local BlockCacheCloser closer;
+    (void)closer;
+  }
+  lists_.open = true;
+  return true;
+}
+
+void BlockCache::close_for_thread() noexcept {
+  Lists& l = lists_;
+  l.closed = true;
+  for (size_t c = 0; c < kSizes; ++c) {
+    while (void* p = l.head[c]) {
+      l.head[c] = *static_cast<void**>(p);
+      std::free(p);
+    }
+    l.count[c] = 0;
+  }
+  l.bytes = 0;
+}
+
+bool BlockCache::keep(void* p, size_t requested) noexcept {
+  Lists& l = lists_;
+  if (!l.open && !open_for_thread()) return false;
+  size_t c;
+  if (requested) {
+    if (requested > kLargest) return false;
+    c = size_of_request(requested);
+  } else {
+    size_t usable = malloc_usable_size(p);
+    if (usable > kLargest || usable < 24) return false;
+    c = ((usable + 8) >> 4) - 2;
+  }
+  if (l.count[c] >= kPerSize || l.bytes + block_bytes(c) > kMostBytes) return false;
+  *static_cast<void**>(p) = l.head[c];
+  l.head[c] = p;
+  ++l.count[c];
+  l.bytes += block_bytes(c);
+  return true;
+}
+
+size_t BlockCache::blocks() noexcept {
+  size_t n = 0;
+  for (size_t c = 0; c < kSizes; ++c) n += lists_.count[c];
+  return n;
+}
+
+}  // namespace digestx::cli

@@ -1,0 +1,151 @@
+// The command line's cache of freed blocks (src/cli/block_cache.hpp): what a thread
+// deletes it keeps, up to its limits, and hands back on that thread's next new of the
+// same malloc size; a thread that ends gives its blocks back to free.
+#include <gtest/gtest.h>
+
+#include <malloc.h>
+
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/block_cache.hpp"
+#include "cli/rules_arena.hpp"
+
+using digestx::cli::BlockCache;
+using digestx::cli::RulesArena;
+
+namespace {
+
+#define SKIP_WITHOUT_OWN_NEW() \
+  if (!RulesArena::enabled()) GTEST_SKIP() << "sanitizer build: operator new is the sanitizer's"
+
+// Runs `body` on a thread of its own: its cache starts empty (the test runner's main
+// thread has kept blocks of every size by now, up to the limits).
+template <class Body>
+void on_fresh_thread(Body body) {
+  std::thread t(body);
+  t.join();
+}
+
+// Each row: a request, a second request, and whether a block freed after the first
+// serves the second (malloc's chunk: request + 8 rounded up to 16, at least 32).
+struct SizesCase {
+  size_t first, second;
+  bool reused;
+};
+const SizesCase kSizes[] = {
+    {1, 24, true},       // both in the smallest chunk (32)
+    {24, 25, false},     // 32 and 48
+    {40, 33, true},      // both 48
+    {100, 100, true},
+    {1020, 1032, true},  // the largest kept, 1040
+    {1032, 1033, false}, // 1033: larger than BlockCache::kLargest, malloc's alone
+};
+
+TEST(BlockCache, AFreedBlockServesTheNextNewOfItsMallocSize) {
+  SKIP_WITHOUT_OWN_NEW();
+  on_fresh_thread([] {
+    for (const SizesCase& c : kSizes) {
+      SCOPED_TRACE(std::to_string(c.first) + " then " + std::to_string(c.second));
+      char* a = static_cast<char*>(::operator new(c.first));
+      ::operator delete(a, c.first);  // sized: kept by the request's size
+      char* b = static_cast<char*>(::operator new(c.second));
+      EXPECT_EQ(a == b, c.reused);
+      EXPECT_GE(malloc_usable_size(b), c.second);
+      b[c.second - 1] = 'x';  // all of it writable
+      ::operator delete(b, c.second);
+    }
+  });
+}
+
+TEST(BlockCache, ALargerBlockIsNotKept) {
+  SKIP_WITHOUT_OWN_NEW();
+  on_fresh_thread([] {
+    ::operator delete(::operator new(BlockCache::kLargest), BlockCache::kLargest);
+    EXPECT_EQ(BlockCache::blocks(), 1u);
+    ::operator delete(::operator new(BlockCache::kLargest + 1));
+    ::operator delete(::operator new(5000), 5000);
+    EXPECT_EQ(BlockCache::blocks(), 1u);
+  });
+}
+
+TEST(BlockCache, SizedAndUnsizedDeletesKeepTheSame) {
+  SKIP_WITHOUT_OWN_NEW();
+  on_fresh_thread([] {
+    auto* s = new std::string(300, 'x');  // its text and the string: sized deletes
+    delete s;
+    EXPECT_EQ(BlockCache::blocks(), 2u);
+    // Unsized: kept by malloc_usable_size, which may be more than was asked for (malloc
+    // hands out a whole free chunk when what is left of it would be too small).
+    void* plain = ::operator new(77);
+    size_t usable = malloc_usable_size(plain);
+    ::operator delete(plain);
+    EXPECT_EQ(BlockCache::blocks(), 3u);
+    EXPECT_EQ(::operator new(usable), plain);
+    ::operator delete(plain, usable);
+  });
+}
+
+TEST(BlockCache, KeepsNoMoreThanItsLimitOfASize) {
+  SKIP_WITHOUT_OWN_NEW();
+  on_fresh_thread([] {
+    std::vector<void*> blocks;
+    for (uint32_t k = 0; k < BlockCache::kPerSize + 100; ++k) blocks.push_back(::operator new(200));
+    size_t before = BlockCache::blocks();  // the vector's own, as it grew (none of 200 bytes)
+    for (void* p : blocks) ::operator delete(p, 200);
+    EXPECT_EQ(BlockCache::blocks() - before, BlockCache::kPerSize);
+    EXPECT_LE(BlockCache::bytes(), BlockCache::kMostBytes);
+  });
+}
+
+TEST(BlockCache, KeepsNoMoreThanItsBytes) {
+  SKIP_WITHOUT_OWN_NEW();
+  on_fresh_thread([] {
+    std::vector<void*> blocks;
+    // Blocks of 700 to 1,004 bytes, more than kMostBytes of them in all, spread over
+    // sizes so that no one size reaches kPerSize.
+    size_t want = BlockCache::kMostBytes / 700 + 500;
+    for (size_t k = 0; k < want; ++k) blocks.push_back(::operator new(700 + 16 * (k % 20)));
+    for (void* p : blocks) ::operator delete(p);
+    EXPECT_LE(BlockCache::bytes(), BlockCache::kMostBytes);
+    EXPECT_GT(BlockCache::bytes(), BlockCache::kMostBytes - 2048);
+    EXPECT_LT(BlockCache::blocks(), want);
+  });
+}
+
+TEST(BlockCache, BlocksFreedOnAnotherThreadServeThatThread) {
+  SKIP_WITHOUT_OWN_NEW();
+  void* from_main = ::operator new(200);
+  void* again = nullptr;
+  std::thread t([&] {
+    ::operator delete(from_main);
+    again = ::operator new(200);
+    ::operator delete(again);
+  });
+  t.join();
+  EXPECT_EQ(again, from_main);
+}
+
+TEST(BlockCache, AnEndingThreadGivesItsBlocksBack) {
+  SKIP_WITHOUT_OWN_NEW();
+  // The arena's statistics: what a thread kept and did not give back would stay in use.
+  // Run once to settle, then a second time to compare.
+  auto run = [] {
+    on_fresh_thread([] {
+      std::vector<std::string*> strings;
+      for (int k = 0; k < 20000; ++k) strings.push_back(new std::string(100 + k % 200, 'y'));
+      for (std::string* s : strings) delete s;
+      EXPECT_GT(BlockCache::bytes(), BlockCache::kMostBytes / 2);
+    });
+  };
+  run();
+  size_t in_use = mallinfo2().uordblks;
+  for (int k = 0; k < 5; ++k) run();
+  // Five threads' cached blocks (megabytes each) would show; a few kilobytes of
+  // the threads' own bookkeeping may not come back at once.
+  EXPECT_LT(mallinfo2().uordblks, in_use + (size_t(256) << 10));
+}
+
+}  // namespace
