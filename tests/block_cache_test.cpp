@@ -5,7 +5,11 @@
 
 #include <malloc.h>
 
+#include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,6 +150,70 @@ TEST(BlockCache, AnEndingThreadGivesItsBlocksBack) {
   // Five threads' cached blocks (megabytes each) would show; a few kilobytes of
   // the threads' own bookkeeping may not come back at once.
   EXPECT_LT(mallinfo2().uordblks, in_use + (size_t(256) << 10));
+}
+
+// Threads allocating blocks of random sizes, writing a signature over all of each,
+// and freeing them in random order, half of them on another thread (handed over
+// through a shared pile): a block handed out twice, or kept while still in use, shows
+// as a signature overwritten before its delete.
+TEST(BlockCache, BlocksSurviveAllocatingAndFreeingAcrossThreads) {
+  struct Block {
+    unsigned char* p;
+    size_t n;
+    unsigned char mark;
+  };
+  std::mutex pile_mutex;
+  std::vector<Block> pile;  // blocks handed to whichever thread takes them
+  std::atomic<int> damaged{0};
+  auto check_and_free = [&](const Block& b) {
+    for (size_t k = 0; k < b.n; ++k)
+      if (b.p[k] != b.mark) {
+        ++damaged;
+        break;
+      }
+    if (b.n % 2)
+      ::operator delete(b.p);
+    else
+      ::operator delete(b.p, b.n);
+  };
+  auto work = [&](unsigned seed) {
+    std::mt19937 rng(seed);
+    std::vector<Block> live;
+    for (int op = 0; op < 100000; ++op) {
+      if (live.size() < 500 && rng() % 3 != 0) {
+        size_t n = 1 + rng() % (BlockCache::kLargest + 100);
+        auto mark = static_cast<unsigned char>(rng());
+        auto* p = static_cast<unsigned char*>(::operator new(n));
+        std::memset(p, mark, n);
+        live.push_back({p, n, mark});
+      } else if (!live.empty()) {
+        size_t i = rng() % live.size();
+        Block b = live[i];
+        live[i] = live.back();
+        live.pop_back();
+        if (rng() % 2) {
+          std::lock_guard<std::mutex> lock(pile_mutex);
+          pile.push_back(b);
+          continue;
+        }
+        check_and_free(b);
+      }
+      if (op % 64 == 0) {
+        std::vector<Block> taken;
+        {
+          std::lock_guard<std::mutex> lock(pile_mutex);
+          taken.swap(pile);
+        }
+        for (const Block& b : taken) check_and_free(b);
+      }
+    }
+    for (const Block& b : live) check_and_free(b);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < 4; ++t) threads.emplace_back(work, 17 + t);
+  for (std::thread& t : threads) t.join();
+  for (const Block& b : pile) check_and_free(b);
+  EXPECT_EQ(damaged.load(), 0);
 }
 
 }  // namespace

@@ -39,23 +39,10 @@ void BlockCache::close_for_thread() noexcept {
   l.bytes = 0;
 }
 
-bool BlockCache::keep(void* p, size_t requested) noexcept {
-  Lists& l = lists_;
-  if (!l.open && !open_for_thread()) return false;
-  size_t c;
-  if (requested) {
-    if (requested > kLargest) return false;
-    c = size_of_request(requested);
-  } else {
-    size_t usable = malloc_usable_size(p);
-    if (usable > kLargest || usable < 24) return false;
-    c = ((usable + 8) >> 4) - 2;
-  }
-  if (l.count[c] >= kPerSize || l.bytes + block_bytes(c) > kMostBytes) return false;
-  *static_cast<void**>(p) = l.head[c];
-  l.head[c] = p;
-  ++l.count[c];
-  l.bytes += block_bytes(c);
+bool BlockCache::size_of_block(void* p, size_t& list) noexcept {
+  size_t usable = malloc_usable_size(p);
+  if (usable > kLargest || usable < 24) return false;
+  list = ((usable + 8) >> 4) - 2;
   return true;
 }
 

@@ -47,7 +47,23 @@ class BlockCache {
   // Keeps malloc's block p for this thread; false when it is not kept (larger than
   // kLargest, its list or the thread's cache full, the thread ending): the caller frees it.
   // `requested`, where the caller knows it (sized delete), saves asking malloc.
-  static bool keep(void* p, size_t requested = 0) noexcept;
+  static bool keep(void* p, size_t requested = 0) noexcept {
+    Lists& l = lists_;
+    if (!l.open && !open_for_thread()) return false;
+    size_t c;
+    if (requested) {
+      if (requested > kLargest) return false;
+      c = size_of_request(requested);
+    } else if (!size_of_block(p, c)) {
+      return false;
+    }
+    if (l.count[c] >= kPerSize || l.bytes + block_bytes(c) > kMostBytes) return false;
+    *static_cast<void**>(p) = l.head[c];
+    l.head[c] = p;
+    ++l.count[c];
+    l.bytes += block_bytes(c);
+    return true;
+  }
 
   // This thread's kept blocks, and their bytes (for the tests).
   static size_t blocks() noexcept;
@@ -67,6 +83,8 @@ class BlockCache {
   // to 16, at least 32.
   static size_t size_of_request(size_t n) noexcept { return n + 8 < 32 ? 0 : ((n + 8 + 15) >> 4) - 2; }
   static size_t block_bytes(size_t list) noexcept { return 16 * (list + 2) - 8; }
+  // The list of malloc's block p by its usable size; false when it is larger than kLargest.
+  static bool size_of_block(void* p, size_t& list) noexcept;
   static bool open_for_thread() noexcept;
   static void close_for_thread() noexcept;
   friend struct BlockCacheCloser;
