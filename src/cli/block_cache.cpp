@@ -29,6 +29,7 @@ bool BlockCache::open_for_thread() noexcept {
 void BlockCache::close_for_thread() noexcept {
   Lists& l = lists_;
   l.closed = true;
+  l.open = false;  // keep() asks open_for_thread again, which now says no
   for (size_t c = 0; c < kSizes; ++c) {
     while (void* p = l.head[c]) {
       l.head[c] = *static_cast<void**>(p);
