@@ -124,7 +124,9 @@ TEST(BlockCache, BlocksFreedOnAnotherThreadServeThatThread) {
   void* from_main = ::operator new(200);
   void* again = nullptr;
   std::thread t([&] {
-    ::operator delete(from_main);
+    // Sized: kept by the request's size. Unsized, it goes by malloc_usable_size, which
+    // may be more than 200 (malloc's, or a kept block's, whole chunk): another list.
+    ::operator delete(from_main, 200);
     again = ::operator new(200);
     ::operator delete(again);
   });

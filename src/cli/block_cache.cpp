@@ -15,21 +15,20 @@ struct BlockCacheCloser {
 };
 
 bool BlockCache::open_for_thread() noexcept {
-  if (lists_.closed) return false;
+  if (lists_.state == kClosed) return false;
   // The main thread's blocks are left to the end of the process: giving them back one
   // by one at exit would only cost time (the issue: "no freeing ... at exit").
   if (::gettid() != ::getpid()) {
     static thread_local BlockCacheCloser closer;
     (void)closer;
   }
-  lists_.open = true;
+  lists_.state = kOpen;
   return true;
 }
 
 void BlockCache::close_for_thread() noexcept {
   Lists& l = lists_;
-  l.closed = true;
-  l.open = false;  // keep() asks open_for_thread again, which now says no
+  l.state = kClosed;  // keep() asks open_for_thread, which now says no
   for (size_t c = 0; c < kSizes; ++c) {
     while (void* p = l.head[c]) {
       l.head[c] = *static_cast<void**>(p);
@@ -40,11 +39,10 @@ void BlockCache::close_for_thread() noexcept {
   l.bytes = 0;
 }
 
-bool BlockCache::size_of_block(void* p, size_t& list) noexcept {
+size_t BlockCache::list_of_block(void* p) noexcept {
   size_t usable = malloc_usable_size(p);
-  if (usable > kLargest || usable < 24) return false;
-  list = ((usable + 8) >> 4) - 2;
-  return true;
+  if (usable > kLargest || usable < 24) return kSizes;
+  return ((usable + 8) >> 4) - 2;
 }
 
 size_t BlockCache::blocks() noexcept {
