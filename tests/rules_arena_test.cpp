@@ -74,4 +74,62 @@ TEST(RulesArena, OnlyTheScopesThreadAndOnlyOneScope) {
   EXPECT_TRUE(RulesArena::holds(own.get()));
 }
 
+// After the rules, the rest of the arena's first huge page is lent to the thread that
+// asks (use_rest_of_page, the command line's main thread): its allocations of up to 64
+// KiB come from it until it is used up, then from malloc for good, and the arena is free
+// for a scope again. No other thread is lent it, nor opens a scope meanwhile. On its own
+// thread: the test's main thread must not be left holding the rest.
+TEST(RulesArena, TheRestOfThePageIsLentToOneThreadUntilUsedUp) {
+  if (!RulesArena::enabled()) GTEST_SKIP() << "sanitizer build: operator new is the sanitizer's";
+  // Once a process (--gtest_repeat): it uses up the arena's first huge page, and the
+  // other tests' scopes share the second.
+  static bool ran = false;
+  if (ran) GTEST_SKIP() << "once a process: the arena's first page is used up";
+  ran = true;
+  bool page_full = false;
+  std::thread lent([&page_full] {
+    std::unique_ptr<std::string> rules;
+    {
+      RulesArena arena;
+      rules = std::make_unique<std::string>(100, 'r');
+    }
+    ASSERT_TRUE(RulesArena::holds(rules->data()));
+    RulesArena::use_rest_of_page();
+    // Kept until the end: a block freed here would come back from the thread's cache.
+    std::vector<std::unique_ptr<char[]>> blocks;
+    blocks.push_back(std::make_unique<char[]>(1000));
+    const char* first = blocks.back().get();
+    if (!RulesArena::holds(first)) {  // earlier tests' scopes filled the first page
+      page_full = true;
+      return;
+    }
+    auto large = std::make_unique<char[]>(100 << 10);  // over 64 KiB: malloc's, the rest goes on
+    EXPECT_FALSE(RulesArena::holds(large.get()));
+    std::unique_ptr<int> other_block;
+    std::thread other([&] {
+      RulesArena scope;  // not opened: the rest is lent
+      other_block = std::make_unique<int>(4);
+    });
+    other.join();
+    EXPECT_FALSE(RulesArena::holds(other_block.get()));
+    // Used up where the huge page ends: every block lent lies in the page of the first.
+    size_t lent_blocks = 0;
+    for (;;) {
+      blocks.push_back(std::make_unique<char[]>(1000));
+      const char* b = blocks.back().get();
+      if (!RulesArena::holds(b)) break;
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(b) >> 21, reinterpret_cast<uintptr_t>(first) >> 21);
+      ASSERT_LT(++lent_blocks, 2200u);  // 2 MiB of 1,000-byte blocks at most
+    }
+    blocks.push_back(std::make_unique<char[]>(1000));
+    EXPECT_FALSE(RulesArena::holds(blocks.back().get()));
+    EXPECT_EQ(first[0], '\0');  // value-initialised, and still there
+    RulesArena again;  // the arena is free for a scope once more
+    auto in_scope = std::make_unique<int>(5);
+    EXPECT_TRUE(RulesArena::holds(in_scope.get()));
+  });
+  lent.join();
+  if (page_full) GTEST_SKIP() << "the arena's first page was used up by earlier scopes";
+}
+
 }  // namespace

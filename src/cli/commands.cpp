@@ -59,6 +59,7 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
     std::cout << version_text(rules ? rules->fingerprint : std::string(embedded_rules_fingerprint()));
     return 0;
   }
+  RulesArena::use_rest_of_page();
   // Like jq and ripgrep: no input but a pipe reads the pipe; on a terminal it would
   // wait for typing, so a short usage instead.
   bool records = command.id == kExtract && o.input == "jsonl";

@@ -37,6 +37,12 @@ std::atomic<char*> g_end{nullptr};
 char* g_next = nullptr;                 // touched only by the thread holding the scope
 std::atomic<bool> g_scope_open{false};  // one scope at a time in the process
 thread_local bool t_in_scope = false;
+// The rest of the arena's first huge page, lent to one thread (use_rest_of_page),
+// which holds g_scope_open while it lasts.
+char* g_rest_end = nullptr;
+thread_local bool t_in_rest = false;
+// The largest allocation served from that rest: a big buffer would use it up at once.
+constexpr size_t kRestLargest = 64 << 10;
 
 // (maybe_unused: the sanitizer builds keep their own operator new, and call none of
 // map_arena, allocate and release.)
@@ -54,20 +60,34 @@ thread_local bool t_in_scope = false;
   return true;
 }
 
-// `n` bytes from the arena, aligned as operator new must; nullptr when they do not fit.
-void* from_arena(size_t n) {
+// `n` bytes from the arena below `end`, aligned as operator new must; nullptr when
+// they do not fit.
+void* from_arena(size_t n, const char* end) {
   size_t rounded = (n + __STDCPP_DEFAULT_NEW_ALIGNMENT__ - 1) & ~size_t(__STDCPP_DEFAULT_NEW_ALIGNMENT__ - 1);
-  if (rounded < n || size_t(g_end.load(std::memory_order_relaxed) - g_next) < rounded) return nullptr;
+  if (rounded < n || size_t(end - g_next) < rounded) return nullptr;
   void* p = g_next;
   g_next += rounded;
   return p;
 }
 
+// `n` bytes from the rest of the rules' huge page; once a small request no longer fits,
+// the rest is used up and the arena free for another scope.
+void* from_rest(size_t n) {
+  if (n > kRestLargest) return nullptr;
+  if (void* p = from_arena(n, g_rest_end)) return p;
+  t_in_rest = false;
+  g_scope_open.store(false, std::memory_order_release);
+  return nullptr;
+}
+
 [[maybe_unused]] void* allocate(size_t n) {
   if (t_in_scope) {
-    if (void* p = from_arena(n)) return p;
+    if (void* p = from_arena(n, g_end.load(std::memory_order_relaxed))) return p;
   }
   if (void* p = BlockCache::take(n)) return p;
+  if (t_in_rest) {
+    if (void* p = from_rest(n)) return p;
+  }
   for (;;) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     std::new_handler handler = std::get_new_handler();
@@ -93,6 +113,7 @@ bool in_arena(const void* p) {
 RulesArena::RulesArena() {}
 RulesArena::~RulesArena() {}
 bool RulesArena::enabled() { return false; }
+void RulesArena::use_rest_of_page() {}
 #else
 RulesArena::RulesArena() {
   bool was_open = g_scope_open.exchange(true);
@@ -107,6 +128,20 @@ RulesArena::~RulesArena() {
   g_scope_open.store(false);
 }
 bool RulesArena::enabled() { return true; }
+
+void RulesArena::use_rest_of_page() {
+  if (t_in_rest || t_in_scope || !g_begin.load(std::memory_order_acquire)) return;
+  if (g_scope_open.exchange(true)) return;  // another thread's scope bumps through it now
+  // The first huge page only: where the built-in rules end. (Rules given with --rules
+  // may fill it; then nothing is lent.)
+  char* end = g_begin.load(std::memory_order_relaxed) + kHugePageBytes;
+  if (g_next >= end) {
+    g_scope_open.store(false);
+    return;
+  }
+  g_rest_end = end;
+  t_in_rest = true;
+}
 #endif
 
 bool RulesArena::holds(const void* p) { return p && in_arena(p); }
