@@ -157,3 +157,170 @@ TEST(DecodeChunked, LeavesEverythingElseToDecode) {
 }
 
 }  // namespace digestx::test
+
+namespace digestx::test {
+
+namespace {
+
+// What decoding UTF-8 must give, byte by byte as the Unicode standard says it (each
+// maximal invalid subpart one U+FFFD): the reference for the decoder's block paths.
+struct Reference {
+  std::u32string text;
+  std::vector<std::pair<size_t, size_t>> bad;  // (byte offset, code point index)
+  size_t controls = 0, multibyte = 0;
+};
+
+Reference reference_utf8(std::string_view s) {
+  Reference r;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char b = p[i];
+    if (b < 0x80) {
+      r.controls += b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f' && b != 0x1B;
+      r.text.push_back(b);
+      ++i;
+      continue;
+    }
+    size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80, hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+    char32_t c = len == 2 ? b & 0x1F : len == 3 ? b & 0x0F : b & 0x07;
+    size_t k = 1;
+    for (; k < len && i + k < n && p[i + k] >= lo && p[i + k] <= hi; ++k, lo = 0x80, hi = 0xBF) c = c << 6 | (p[i + k] & 0x3F);
+    if (len != 0 && k == len) {
+      r.text.push_back(c);
+      ++r.multibyte;
+    } else {
+      r.bad.emplace_back(i, r.text.size());
+      r.text.push_back(0xFFFD);
+    }
+    i += k;
+  }
+  return r;
+}
+
+// decode() of UTF-8 after a BOM keeps its damage: the text and each replacement's
+// warning (byte offset after the BOM, code point) as the reference has them.
+void expect_as_reference(const std::string& bytes, const std::string& what) {
+  if (bytes.empty()) return;  // a BOM alone is an error of its own
+  Reference want = reference_utf8(bytes);
+  Decoded d = decode("\xEF\xBB\xBF" + bytes);
+  ASSERT_TRUE(d.text == want.text) << what;
+  EXPECT_EQ(d.invalid, want.bad.size()) << what;
+  size_t listed = 0;
+  for (const Warning& w : d.warnings) {
+    if (!w.has_span) continue;
+    ASSERT_LT(listed, want.bad.size()) << what;
+    auto [byte, cp] = want.bad[listed++];
+    EXPECT_NE(w.message.find("byte offset " + std::to_string(byte + 3) + " "), std::string::npos) << what << w.message;
+    EXPECT_EQ(w.span.start, cp) << what;
+  }
+  EXPECT_EQ(listed, std::min<size_t>(want.bad.size(), 20)) << what;
+}
+
+// The edges of the decoder's blocks (four three-byte characters, twelve bytes, read
+// sixteen at a time): what stops a run of plain characters, each put inside one.
+struct RunBreak {
+  const char* name;
+  std::string bytes;
+};
+
+const RunBreak kRunBreaks[] = {
+    {"none", ""},
+    {"lowest_and_highest_plain", "\xE1\x80\x80\xEF\xBF\xBF\xEC\xBF\xBF\xEE\x80\x80"},
+    {"lead_E0", "\xE0\xA0\x80"},
+    {"lead_E0_overlong", "\xE0\x80\x80"},
+    {"lead_ED", "\xED\x9F\xBF"},
+    {"lead_ED_surrogate", "\xED\xA0\x80"},
+    {"lead_F0", "\xF0\x9F\x98\x80"},
+    {"lead_F0_cut", "\xF0\x9F"},
+    {"lead_F4_beyond", "\xF4\x90\x80\x80"},
+    {"two_bytes", "\xC3\xA9"},
+    {"stray_continuation", "\x80"},
+    {"stray_continuations", "\xBF\x80\xBF"},
+    {"cut_three_byte", "\xE6\x89"},
+    {"lead_without_continuation", "\xE6"},
+    {"byte_FF", "\xFF"},
+    {"overlong_C0", "\xC0\xAF"},
+    {"ascii", "a1"},
+    {"control_in_ascii", "ab\x01" "cd"},
+    {"controls_and_line_ends", "\x1F\n\x1B\r\t\f\x7F\x02"},
+};
+
+void PrintTo(const RunBreak& b, std::ostream* os) { *os << b.name; }
+
+class DecodeBlocks : public testing::TestWithParam<RunBreak> {};
+
+// Each break after 0 to 15 ASCII bytes and 0 to 5 characters, so that it falls at
+// every offset of a block and of the sixteen bytes read; then more characters, and
+// the input's end (a cut sequence last, as a piece may end) right after the break too.
+TEST_P(DecodeBlocks, GiveWhatTheReferenceGives) {
+  const RunBreak& b = GetParam();
+  for (size_t shift = 0; shift < 16; ++shift) {
+    for (size_t before = 0; before <= 5; ++before) {
+      std::string head = std::string(shift, 'a');
+      for (size_t k = 0; k < before; ++k) head += "汉";
+      std::string what = std::string(b.name) + " shift " + std::to_string(shift) + " after " + std::to_string(before);
+      expect_as_reference(head + b.bytes + "字字字字字字字x", what);
+      expect_as_reference(head + b.bytes, what + " at the end");
+      expect_as_reference(head + b.bytes + "字" + b.bytes + "字字字字" + b.bytes, what + " twice");
+    }
+  }
+}
+
+// A control byte anywhere in a run of ASCII or of characters is counted (a text of
+// more than 5% of them is binary, and the error says how many).
+TEST_P(DecodeBlocks, CountControlBytes) {
+  const RunBreak& b = GetParam();
+  std::string bytes = "a";
+  for (size_t shift = 0; shift < 16; ++shift) bytes += std::string(shift, 'b') + "\x01" + "汉字字" + b.bytes + "\x02字";
+  size_t controls = reference_utf8(bytes).controls;
+  ASSERT_GT(controls * 20, bytes.size());
+  try {
+    decode(bytes);
+    FAIL() << b.name;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.code(), "binary") << e.what();
+    EXPECT_NE(std::string(e.what()).find("(" + std::to_string(controls) + " control bytes)"), std::string::npos) << e.what();
+  }
+}
+
+// Pieces cut (at 1 MiB) anywhere in and around a break give what the whole gives.
+TEST_P(DecodeBlocks, PiecesGiveWhatTheWholeGives) {
+  const RunBreak& b = GetParam();
+  std::string filler;
+  while (filler.size() < (size_t(1) << 20)) filler += "汉字汉字汉字汉字数123，";
+  for (size_t back = 0; back <= 13; ++back) {
+    std::string bytes = "\xEF\xBB\xBF" + filler.substr(0, (size_t(1) << 20) - back) + "字字" + b.bytes + "汉字字字字字汉字字字字字";
+    size_t size = 0;
+    auto d = chunked(bytes, size);
+    Decoded whole = decode(bytes);
+    ASSERT_TRUE(d) << b.name << " " << back;
+    EXPECT_TRUE(d->text == whole.text) << b.name << " " << back;
+    EXPECT_EQ(d->invalid, whole.invalid) << b.name << " " << back;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Breaks, DecodeBlocks, testing::ValuesIn(kRunBreaks),
+                         [](const testing::TestParamInfo<RunBreak>& info) { return std::string(info.param.name); });
+
+// Damaged UTF-8 stays UTF-8 while its well-formed multibyte characters (counted in
+// blocks) are at least twice its bad sequences: 20 characters bear 10, not 11.
+TEST(DecodeBlocks, CountMultibyteCharacters) {
+  std::string good;
+  for (size_t k = 0; k < 20; ++k) good += k % 7 == 3 ? "ab汉" : "字";
+  auto damaged = [&](size_t bad) {
+    std::string s = good;
+    for (size_t k = 0; k < bad; ++k) s += k % 2 ? "\xFF" : "x\xFF";
+    return s;
+  };
+  EXPECT_EQ(decode(damaged(10)).encoding, "UTF-8");
+  try {
+    EXPECT_NE(decode(damaged(11)).encoding, "UTF-8");
+  } catch (const InputError&) {
+  }
+}
+
+}  // namespace
+
+}  // namespace digestx::test
