@@ -78,7 +78,8 @@ TEST(RulesArena, OnlyTheScopesThreadAndOnlyOneScope) {
 // asks (use_rest_of_page, the command line's main thread): its allocations of up to 64
 // KiB come from it until it is used up, then from malloc for good, and the arena is free
 // for a scope again. No other thread is lent it, nor opens a scope meanwhile. On its own
-// thread: the test's main thread must not be left holding the rest.
+// thread, which uses the rest up: the test's main thread must not be left holding it.
+// new(0) there returns a pointer of its own (it returned the next allocation's).
 TEST(RulesArena, TheRestOfThePageIsLentToOneThreadUntilUsedUp) {
   if (!RulesArena::enabled()) GTEST_SKIP() << "sanitizer build: operator new is the sanitizer's";
   // Once a process (--gtest_repeat): it uses up the arena's first huge page, and the
@@ -103,6 +104,11 @@ TEST(RulesArena, TheRestOfThePageIsLentToOneThreadUntilUsedUp) {
       page_full = true;
       return;
     }
+    char* empty = new char[0];
+    auto after_empty = std::make_unique<char[]>(8);
+    EXPECT_TRUE(RulesArena::holds(empty));
+    EXPECT_NE(static_cast<void*>(empty), static_cast<void*>(after_empty.get()));
+    delete[] empty;
     auto large = std::make_unique<char[]>(100 << 10);  // over 64 KiB: malloc's, the rest goes on
     EXPECT_FALSE(RulesArena::holds(large.get()));
     std::unique_ptr<int> other_block;

@@ -10,7 +10,9 @@
 // What is freed in the arena stays where it is (1,066 of the 9,000 allocations, the
 // load's temporaries); an allocation that does not fit in what is left goes to malloc,
 // as does every allocation outside a scope and on every other thread, after the
-// thread's cache of freed blocks (block_cache.hpp). Only this file
+// thread's cache of freed blocks (block_cache.hpp). Once the rules are compiled, the
+// rest of the first huge page is lent to the main thread (use_rest_of_page): it is
+// resident already. Only this file
 // replaces the global operator new and delete, and only in the command-line tool and
 // its tests (the library does not); the sanitizer builds keep their own.
 #include "rules_arena.hpp"
@@ -34,7 +36,7 @@ constexpr size_t kArenaBytes = 2 * kHugePageBytes;  // twice what the built-in r
 // Written once, by the first scope, before any thread it starts; read by every delete.
 std::atomic<char*> g_begin{nullptr};
 std::atomic<char*> g_end{nullptr};
-char* g_next = nullptr;                 // touched only by the thread holding the scope
+char* g_next = nullptr;                 // touched only by the thread holding g_scope_open
 std::atomic<bool> g_scope_open{false};  // one scope at a time in the process
 thread_local bool t_in_scope = false;
 // The rest of the arena's first huge page, lent to one thread (use_rest_of_page),
@@ -61,8 +63,9 @@ constexpr size_t kRestLargest = 64 << 10;
 }
 
 // `n` bytes from the arena below `end`, aligned as operator new must; nullptr when
-// they do not fit.
+// they do not fit. new(0) takes a byte too: each new returns a pointer of its own.
 void* from_arena(size_t n, const char* end) {
+  if (n == 0) n = 1;
   size_t rounded = (n + __STDCPP_DEFAULT_NEW_ALIGNMENT__ - 1) & ~size_t(__STDCPP_DEFAULT_NEW_ALIGNMENT__ - 1);
   if (rounded < n || size_t(end - g_next) < rounded) return nullptr;
   void* p = g_next;

@@ -20,7 +20,9 @@ class RulesArena {
   // freed blocks) comes from the rest of the arena's first huge page, where the
   // built-in rules end, until that is used up: the page is resident already, and the
   // heap grew a 4 KiB page, a fault, at a time. Nothing when the arena is not mapped,
-  // a scope is open, another thread has the rest, or the rules filled the page.
+  // a scope is open, another thread has the rest, or the rules filled the page. For the
+  // main thread: a thread that ends holding the rest keeps every later scope closed.
+  // (The sanitizer builds keep their own operator new: no sanitizer runs this.)
   static void use_rest_of_page();
 
  private:
