@@ -24,45 +24,13 @@
 #include "json_tree.hpp"
 #include "lexicon_sequence.hpp"
 #include "lexicon_tables.hpp"
+#include "regex_han.hpp"
 #include "regex_prefilter.hpp"
+#include "regex_programs.hpp"
 
 namespace digestx {
 
 // ---------------------------------------------------------------- LazyRegex
-
-namespace generated {
-extern const char kHanSetPattern[];  // [\x{2E80}-\x{2E99}…]: ICU's \p{Han}, written at build time
-}
-
-namespace {
-
-// The pattern with \p{Han} written as the explicit set of the same characters, which
-// ICU compiles a thousand times faster (市|县 after \p{Han}{1,12}? in the region rules).
-// Escapes are copied as they are (\\p{Han} is a backslash and text), and so is what
-// \Q…\E quotes.
-std::string with_han_ranges(const std::string& pattern) {
-  static const std::string han = "\\p{Han}";
-  std::string out;
-  for (size_t i = 0; i < pattern.size();) {
-    if (pattern[i] != '\\' || i + 1 == pattern.size()) {
-      out += pattern[i++];
-    } else if (pattern.compare(i, han.size(), han) == 0) {
-      out += generated::kHanSetPattern;
-      i += han.size();
-    } else if (pattern[i + 1] == 'Q') {
-      size_t end = pattern.find("\\E", i + 2);
-      end = end == std::string::npos ? pattern.size() : end + 2;
-      out.append(pattern, i, end - i);
-      i = end;
-    } else {
-      out.append(pattern, i, 2);
-      i += 2;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 // ICU counts its time limit in steps of its engine of 10,000 operations each (roughly
 // milliseconds); a plain pattern takes about one step per ten thousand characters, so
@@ -80,8 +48,12 @@ struct LazyRegex::State {
   std::once_flag needs_once;
   NeedsInOrder needs;  // see required_chars
 
+  // A built-in pattern's program was compiled at build time (regex_programs.hpp).
   void compile() {
-    std::call_once(once, [this] { own = rx::compile(from_utf8(with_han_ranges(source))); });
+    std::call_once(once, [this] {
+      if (auto built = built_in_program(source)) own = std::move(*built);
+      else own = rx::compile(from_utf8(with_han_ranges(source)));
+    });
   }
   const icu::RegexPattern* icu_pattern() {
     std::call_once(icu_once, [this] {

@@ -13,7 +13,9 @@
 #include "../src/lexicon_sequence.hpp"
 #include "../src/lexicon_tables.hpp"
 #include "../src/gen/rule_patterns.hpp"
+#include "../src/regex_han.hpp"
 #include "../src/regex_prefilter.hpp"
+#include "../src/regex_programs.hpp"
 #include "digestx/pipeline.hpp"
 #include "digestx/utf.hpp"
 #include "digestx/view.hpp"
@@ -162,6 +164,52 @@ TEST(Rules, BuiltInPrefiltersAreTheRunTimeOnes) {
     for (const std::string& p : patterns) EXPECT_NE(built_in_prefilter(p), nullptr) << f.name << ": " << p;
   }
   EXPECT_EQ(built_in_prefilter("(never a built-in pattern)"), nullptr);
+}
+
+bool same_set(const rx::Set& a, const rx::Set& b) {
+  return a.ranges == b.ranges && a.space == b.space && a.not_space == b.not_space && a.digit == b.digit &&
+         a.not_digit == b.not_digit && a.line_end == b.line_end && a.negated == b.negated;
+}
+
+bool same_inst(const rx::Inst& a, const rx::Inst& b) {
+  return a.op == b.op && a.flag == b.flag && a.behind == b.behind && a.saves == b.saves && a.c == b.c && a.x == b.x &&
+         a.y == b.y && a.z == b.z;
+}
+
+// The programs of the built-in patterns, compiled at build time, are what rx::compile
+// makes of the pattern at run time (as it does for --rules), instruction by instruction
+// and set by set, and every built-in pattern has one: LazyRegex runs them in place of
+// compiling (the matcher-against-ICU tests of regex_engine_test.cpp run them too).
+TEST(Rules, BuiltInProgramsAreTheRunTimeOnes) {
+  ASSERT_GT(generated::kCompiledPatternCount, 50u);
+  std::string previous;
+  for (size_t k = 0; k < generated::kCompiledPatternCount; ++k) {
+    const generated::CompiledPattern& p = generated::kCompiledPatterns[k];
+    std::string source(generated::kPatternSources + p.source_at, p.source_len);
+    if (k > 0) EXPECT_LT(previous, source) << "not sorted at " << k;
+    previous = source;
+    std::optional<std::shared_ptr<const rx::Program>> built = built_in_program(source);
+    ASSERT_TRUE(built.has_value()) << source;
+    std::shared_ptr<const rx::Program> compiled = rx::compile(from_utf8(with_han_ranges(source)));
+    ASSERT_EQ(bool(*built), bool(compiled)) << source;
+    if (!compiled) continue;
+    const rx::Program& b = **built;
+    ASSERT_EQ(b.code.size(), compiled->code.size()) << source;
+    for (size_t i = 0; i < b.code.size(); ++i) EXPECT_TRUE(same_inst(b.code[i], compiled->code[i])) << source << " inst " << i;
+    ASSERT_EQ(b.sets.size(), compiled->sets.size()) << source;
+    for (size_t i = 0; i < b.sets.size(); ++i) EXPECT_TRUE(same_set(b.sets[i], compiled->sets[i])) << source << " set " << i;
+    EXPECT_EQ(b.groups, compiled->groups) << source;
+    EXPECT_EQ(b.anchored, compiled->anchored) << source;
+    ASSERT_EQ(b.first.has_value(), compiled->first.has_value()) << source;
+    if (b.first) EXPECT_TRUE(same_set(*b.first, *compiled->first)) << source;
+  }
+  for (const RulesFile& f : embedded_rules_files()) {
+    std::vector<std::string> patterns;
+    digestx::collect_patterns(nlohmann::json::parse(f.text), "", patterns);
+    for (const std::string& p : patterns) EXPECT_TRUE(built_in_program(p).has_value()) << f.name << ": " << p;
+  }
+  EXPECT_FALSE(built_in_program("(never a built-in pattern)").has_value());
+  EXPECT_FALSE(built_in_program("").has_value());
 }
 
 bool matches(const LazyRegex& re, const char* text) { return re.run(from_utf8(text), RegexMode::whole) == RegexRun::hit; }

@@ -5,7 +5,6 @@
 // the very functions the loader would call at every start.
 //   usage: regex_prefilter_gen OUTPUT.cpp FILE.json...
 #include <cstdio>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,8 +16,6 @@
 #include "gen/rule_patterns.hpp"
 
 namespace {
-
-using nlohmann::json;
 
 struct Tables {
   std::vector<std::pair<char32_t, char32_t>> ranges;
@@ -39,25 +36,15 @@ int main(int argc, char** argv) {
   std::vector<digestx::gen::InputFile> inputs =
       digestx::gen::read_inputs(argc, argv, 2, "regex_prefilter_gen OUTPUT.cpp FILE.json...");
   if (inputs.empty()) return 2;
-  std::vector<std::string> sources;
-  for (const digestx::gen::InputFile& f : inputs) {
-    try {
-      json doc = json::parse(f.text);
-      digestx::collect_patterns(doc, "", sources);
-    } catch (const json::exception& e) {
-      std::fprintf(stderr, "regex_prefilter_gen: %s: %s\n", f.path.c_str(), e.what());
-      return 2;
-    }
-  }
-  std::map<std::string, int> unique;  // sorted bytewise, as the lookup searches
-  for (const std::string& s : sources) unique[s] = 0;
+  std::optional<std::set<std::string>> unique = digestx::gen::distinct_patterns(inputs, "regex_prefilter_gen");
+  if (!unique) return 2;
   std::FILE* out = digestx::gen::open_output(argv[1], "regex_prefilter_gen.cpp", "rules/*.json");
   if (!out) return 2;
   std::fprintf(out, "#include \"regex_prefilter.hpp\"\n\nnamespace digestx::generated {\n\n");
   // The sets and ranges in the order of the entries, written after them.
   Tables w;
   std::fprintf(out, "extern const Prefilter kPrefilters[] = {\n");
-  for (const auto& [source, unused] : unique) {
+  for (const std::string& source : *unique) {
     std::u32string text = digestx::from_utf8(source);
     size_t first = w.add(digestx::first_chars(digestx::fold(text)));
     std::vector<digestx::FirstChars> needs = digestx::required_chars(text);
@@ -67,7 +54,7 @@ int main(int argc, char** argv) {
     digestx::gen::write_literal(out, source);
     std::fprintf(out, ", %zu, %zu, %zu, %zu},\n", source.size(), first, needs_at, needs.size());
   }
-  std::fprintf(out, "    {\"\", 0, 0, 0, 0}};\nextern const size_t kPrefilterCount = %zu;\n\n", unique.size());
+  std::fprintf(out, "    {\"\", 0, 0, 0, 0}};\nextern const size_t kPrefilterCount = %zu;\n\n", unique->size());
   std::fprintf(out, "extern const PrefilterSet kPrefilterSets[] = {\n");
   for (const std::string& s : w.sets) std::fprintf(out, "    %s,\n", s.c_str());
   std::fprintf(out, "    {true, false, false, 0, 0}};\n\nextern const char32_t kPrefilterRanges[][2] = {\n");
