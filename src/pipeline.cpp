@@ -347,9 +347,8 @@ void run_each(size_t n, size_t threads, const std::function<void(size_t)>& work)
       next.store(n);
     }
   };
-  std::vector<std::thread> helpers;
   if (threads > 1) prepare_for_threads();
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(loop);
+  std::vector<std::thread> helpers = start_threads(threads - 1, loop);  // fewer where the system gives fewer
   loop();
   for (std::thread& t : helpers) t.join();
   if (failure) std::rethrow_exception(failure);

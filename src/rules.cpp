@@ -2744,14 +2744,15 @@ std::string read_rules_file(const std::string& path) {
   };
   if (uint64_t(st.st_size) > kMaxRulesFileBytes) throw too_large();
   std::string text;
-  char buf[1 << 16];
+  constexpr size_t kChunk = size_t(1) << 16;  // on the heap, as read_fd's (ulimit -s 64)
+  std::unique_ptr<char[]> buf(new char[kChunk]);
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd, buf.get(), kChunk);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) throw RulesError(path, "", std::string("cannot be read: ") + std::strerror(errno));
     if (n == 0) break;
     if (text.size() + size_t(n) > kMaxRulesFileBytes) throw too_large();
-    text.append(buf, size_t(n));
+    text.append(buf.get(), size_t(n));
   }
   return text;
 }

@@ -1,5 +1,13 @@
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <system_error>
 
 #include <unicode/regex.h>
 #include <unicode/ucnv.h>
@@ -58,6 +66,53 @@ void set_up_icu() {
 void prepare_for_threads() {
   static std::once_flag once;
   std::call_once(once, set_up_icu);
+}
+
+namespace {
+
+// A thread's reservation of address space beside its stack: glibc gives each thread
+// that allocates a heap of its own, reserved 64 MiB at a time on 64-bit systems
+// (HEAP_MAX_SIZE).
+constexpr size_t kThreadHeapBytes = size_t(64) << 20;
+
+// How many threads fit in half of the address space left under a limit (ulimit -v;
+// SIZE_MAX without one), each its stack's whole reserved size (8 MiB by default) and
+// its heap: threads that took all the room left none for the work, whose documents then
+// failed with bad_alloc (-j 40 under ulimit -v 300000: up to 12 of 40).
+size_t threads_that_fit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return SIZE_MAX;
+  long pages = 0;
+  std::ifstream("/proc/self/statm") >> pages;
+  size_t stack = 0;
+  pthread_attr_t attr;
+  if (::pthread_getattr_default_np(&attr) == 0) {
+    ::pthread_attr_getstacksize(&attr, &stack);
+    ::pthread_attr_destroy(&attr);
+  }
+  size_t used = size_t(pages > 0 ? pages : 0) * size_t(::sysconf(_SC_PAGESIZE));
+  if (stack == 0 || used >= limit.rlim_cur) return 0;
+  return (size_t(limit.rlim_cur) - used) / 2 / (stack + kThreadHeapBytes);
+}
+
+}  // namespace
+
+std::vector<std::thread> start_threads(size_t count, const std::function<void()>& body) {
+  count = std::min(count, threads_that_fit());
+  std::vector<std::thread> started;
+  try {
+    started.reserve(count);
+  } catch (const std::bad_alloc&) {
+    return started;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    try {
+      started.emplace_back(body);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  return started;
 }
 
 }  // namespace digestx

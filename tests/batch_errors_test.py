@@ -7,7 +7,8 @@ numbers is parsed in bounded memory; a missing file, a directory or a closed std
 among the inputs; duplicate "id" or "text" members. Files: an unreadable folder
 inside a walk; a link to a folder (noted); a broken pipe after a failure; error
 records with their bytes; a page that cannot be written in a render batch;
---max-bytes -1; --pretty --compact; a 245-byte file name under --output-dir.
+--max-bytes -1; --pretty --compact; a 245-byte file name under --output-dir; worker
+threads the system will not start (an address-space limit).
 
 usage: batch_errors_test.py DIGESTX_BINARY PROJECT_DIR
 (DIGESTX_SANITIZED=1 in the environment skips the memory bar, which would measure
@@ -15,6 +16,7 @@ the sanitizer.)
 """
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -184,6 +186,46 @@ def case_options(binary, tmp, sample_path, sample):
     check(code == 0 and os.path.isfile(os.path.join(out_dir, name[:-4] + ".json")), f"15 245-byte name: {code} {err!r}")
 
 
+def limited_run(binary, args, limit_bytes):
+    """digestx under an address-space limit (ulimit -v): exit status, stdout, stderr."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+    p = subprocess.run([binary, *args], capture_output=True, timeout=300, preexec_fn=limit)
+    return p.returncode, p.stdout, p.stderr
+
+
+def case_threads_refused(binary, tmp, sample):
+    """16. Workers the system will not start (no room for their stacks under ulimit -v,
+    a container's limit of processes): the batch is done by those that did start, with
+    the output of -j 1; it died of SIGABRT (std::thread threw with others joinable).
+    A large file whose started workers' stacks leave too little memory for its text
+    fails alone, with its error (exit 2), never a signal. And a stack of 64 KiB (ulimit
+    -s 64) is enough to read a file or a pipe."""
+    if os.environ.get("DIGESTX_SANITIZED") == "1":
+        return  # the sanitizers' run-times need the address space taken away here
+    src = os.path.join(tmp, "threads-in")
+    for i in range(40):
+        write(os.path.join(src, f"{i:02d}.txt"), sample)
+    big = os.path.join(tmp, "threads-big.txt")
+    write(big, sample * (4 * 1024 * 1024 // len(sample) + 1))  # streamed: its units on the workers
+    for args, limit_kib, may_fail in ((["-j", "40", "--format", "jsonl", src], 300000, False),
+                                      (["-j", "64", "--format", "jsonl", big], 400000, True)):
+        want = run(binary, ["-j", "1", *args[2:]])
+        code, out, err = limited_run(binary, args, limit_kib * 1024)
+        done = code == want[0] == 0 and out == want[1]
+        failed_alone = may_fail and code == 2 and big.encode() in err
+        check((done or failed_alone) and b"terminate" not in err,
+              f"16 {' '.join(args[:2])} under ulimit -v {limit_kib}: {code} {err[-300:]!r}")
+    # A stack of 64 KiB (ulimit -s 64): reading a file or a pipe took a 64 KiB buffer on it.
+    sample_path = os.path.join(src, "00.txt")
+    want = run(binary, [sample_path])
+    for args, stdin in (([sample_path], None), ([], sample)):
+        p = subprocess.run([binary, *args], input=stdin, capture_output=True, timeout=120,
+                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_STACK, (64 << 10, 64 << 10)))
+        same = p.stdout == want[1] if args else p.returncode == 0 and b'"facts"' in p.stdout
+        check(p.returncode == want[0] == 0 and same, f"16 ulimit -s 64 {'file' if args else 'stdin'}: {p.returncode}")
+
+
 def main():
     binary, project = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     sample_path = os.path.join(project, "samples", "sanya-2022.txt")
@@ -201,6 +243,7 @@ def main():
         case_error_bytes(binary, tmp)
         case_render_batch(binary, tmp, sample)
         case_options(binary, tmp, sample_path, sample)
+        case_threads_refused(binary, tmp, sample)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:

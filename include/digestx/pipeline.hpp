@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "digestx/decode.hpp"
@@ -153,6 +154,14 @@ size_t count_facts(const Document& doc);
 // Sets up the data ICU shares between threads before any worker thread starts
 // (src/threads_ready.cpp says why); called once by whoever starts the workers.
 void prepare_for_threads();
+
+// Up to `count` threads running `body`, as many as the system gives: the first that
+// cannot be started (no memory for its stack under `ulimit -v`, a container's limit of
+// processes) ends the starting, and the work is shared by those that run, the calling
+// thread among them. std::thread's constructor throws then, and the threads started
+// before it, destroyed joinable as that unwound, called std::terminate: `ulimit -v
+// 300000; digestx -j 40 *.txt` died of SIGABRT.
+std::vector<std::thread> start_threads(size_t count, const std::function<void()>& body);
 
 // The one rule of what a money total adds (the contract's "Totals"): money facts of
 // aspect amount, never per-capita figures, rates, changes, thresholds or cumulative

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "digestx/decode.hpp"
 #include "digestx/utf.hpp"
@@ -48,9 +49,12 @@ std::string read_fd(int fd, size_t max_bytes) {
     }
     data.resize(got);
   }
-  char buf[1 << 16];
+  // On the heap: 64 KiB on the stack made the frame of every read too deep for a stack
+  // limit of 64 KiB (ulimit -s 64: SIGSEGV before a byte was read).
+  constexpr size_t kChunk = size_t(1) << 16;
+  std::unique_ptr<char[]> buf(new char[kChunk]);
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd, buf.get(), kChunk);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -60,7 +64,7 @@ std::string read_fd(int fd, size_t max_bytes) {
     if (n == 0) break;
     if (data.size() + size_t(n) > max_bytes)
       throw InputError("too_large", "is larger than --max-bytes (" + std::to_string(max_bytes) + " bytes)");
-    data.append(buf, size_t(n));
+    data.append(buf.get(), size_t(n));
   }
   return data;
 }

@@ -40,6 +40,15 @@ class Ordered {
   Ordered(const Ordered&) = delete;
   Ordered& operator=(const Ordered&) = delete;
 
+  // Workers counted in active_ that never started (start_threads): none of them
+  // will come past the last task.
+  void not_started(size_t n) {
+    if (n == 0) return;
+    std::lock_guard<std::mutex> state(state_);
+    active_ -= n;
+    room_.notify_all();
+  }
+
   void work() {
     Task payload;
     for (;;) {
@@ -252,9 +261,10 @@ void run_ordered(const PoolJob& job, size_t jobs, size_t window) {
     state.work();
     current = nullptr;
   };
-  // The calling thread is one of the workers.
-  std::vector<std::thread> workers;
-  for (size_t i = 1; i < jobs; ++i) workers.emplace_back(worker);
+  // The calling thread is one of the workers; those the system would not start are
+  // not waited for.
+  std::vector<std::thread> workers = start_threads(jobs - 1, worker);
+  state.not_started(jobs - 1 - workers.size());
   worker();
   for (auto& w : workers) w.join();
   state.finish();
