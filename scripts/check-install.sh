@@ -34,6 +34,12 @@ out=$(cd "$work" && "$root/usr/bin/digestx" "$OLDPWD/samples/sanya-2022.txt" --f
 printf "%s\n" "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["units"] and d["digestx"]["rules"].startswith("sha256:")' \
   || fail "the installed digestx gave no document"
 "$root/usr/bin/digestx" --version | grep -q '^rules sha256:' || fail "--version names no rules"
+# The built-in rules' snapshot (written into the binary after the link) survives the
+# packaging, when the build made one.
+if grep -q '^embedded' "$build/digestx.rules-snapshot.txt" 2>/dev/null; then
+  "$root/usr/bin/digestx" --version | grep -q '^built-in rules precompiled$' \
+    || fail "the installed digestx compiles its rules at each start: the packages lost the snapshot"
+fi
 for f in usr/share/digestx/digestx.schema.json usr/share/doc/digestx/format.md \
          usr/share/bash-completion/completions/digestx usr/share/zsh/vendor-completions/_digestx \
          usr/share/fish/vendor_completions.d/digestx.fish usr/include/digestx/pipeline.hpp \

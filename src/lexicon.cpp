@@ -515,6 +515,8 @@ LexiconSequence::~LexiconSequence() { current_sequence = previous_; }
 
 LexiconSequence* LexiconSequence::current() { return current_sequence; }
 
+void LexiconSequence::number_next(uint32_t id) { sequences_begun = id - 1; }
+
 bool LexiconSequence::holds(const Lexicon& lexicon) const { return lexicon.sequence_ == id_; }
 
 void LexiconSequence::enter(Lexicon& lexicon) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "digestx/lexicon.hpp"
@@ -32,6 +33,11 @@ class LexiconSequence {
   // Lexicons copied after their first change. The k-th lexicon is one object: a copy
   // changed apart would leave its changes to the original's tables.
   size_t copies() const { return copies_; }
+  // The next sequence begun is numbered `id`. For the snapshot of the built-in rules
+  // (src/cli/rules_snapshot.cpp): its two compiles must give their lexicons the same
+  // number, and one that no sequence begun later in a run reaches (kSnapshotId).
+  static void number_next(uint32_t id);
+  static constexpr uint32_t kSnapshotId = UINT32_MAX;
 
  private:
   friend class Lexicon;

@@ -3,6 +3,9 @@
 // malloc's, and deleting either kind is safe at any time.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -136,6 +139,53 @@ TEST(RulesArena, TheRestOfThePageIsLentToOneThreadUntilUsedUp) {
   });
   lent.join();
   if (page_full) GTEST_SKIP() << "the arena's first page was used up by earlier scopes";
+}
+
+}  // namespace
+
+namespace {
+
+// What the snapshot of the built-in rules uses (src/cli/rules_snapshot.cpp), in a
+// child: it moves the process's arena. Recording, a freed block is zeroed and a kept
+// one left as it was; a fresh arena 4 GiB on is empty; adopt gives the zeros at the
+// start of a fresh arena to an open scope only, and what is allocated next comes after.
+TEST(RulesArena, RecordsClearsMovesAndAdoptsForTheSnapshot) {
+  if (!RulesArena::enabled()) GTEST_SKIP() << "sanitizer build: operator new is the sanitizer's";
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    { RulesArena first; }  // maps the arena, if no test before did
+    if (!RulesArena::move_for_snapshot(size_t(1) << 32) || RulesArena::used() != 0) _exit(10);
+    {
+      RulesArena scope;
+      if (!scope.open()) _exit(11);
+      RulesArena::record_allocations();
+      auto* kept = new std::string(100, 'k');
+      auto* freed = new std::vector<char>(200, 'f');
+      const char* buffer = freed->data();
+      delete freed;
+      for (int i = 0; i < 200; ++i)
+        if (buffer[i] != 0) _exit(12);
+      if (*kept != std::string(100, 'k')) _exit(13);
+      if (RulesArena::adopt(16) != nullptr) _exit(14);  // something was allocated already
+    }
+    if (!RulesArena::move_for_snapshot(size_t(1) << 32)) _exit(15);
+    if (RulesArena::adopt(16) != nullptr) _exit(16);  // no scope open
+    {
+      RulesArena scope;
+      char* got = RulesArena::adopt(4096);
+      if (got != RulesArena::begin() || RulesArena::used() != 4096) _exit(17);
+      for (int i = 0; i < 4096; ++i)
+        if (got[i] != 0) _exit(18);
+      auto* next = new int(5);
+      if (reinterpret_cast<char*>(next) < got + 4096 || !RulesArena::holds(next)) _exit(19);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the step that failed: see the _exit codes";
 }
 
 }  // namespace

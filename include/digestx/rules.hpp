@@ -1406,8 +1406,15 @@ struct Rules : std::enable_shared_from_this<Rules> {
   std::string fingerprint;
 };
 
-// The rules compiled into the binary.
+// The rules compiled into the binary, made once and kept until the process ends.
 std::shared_ptr<const Rules> default_rules();
+// The built-in rules compiled anew at each call (default_rules keeps the first).
+std::shared_ptr<const Rules> compile_default_rules();
+// Where default_rules first looks for the built-in rules: the command line's snapshot
+// of them, made at build time (src/cli/rules_snapshot.cpp), which gives null when it
+// cannot be used; then default_rules compiles them. Set before the first default_rules.
+using BuiltInRulesSource = std::shared_ptr<const Rules> (*)();
+void set_built_in_rules_source(BuiltInRulesSource source);
 // The largest rules file read (the built-in ones are a few KiB; 80,000 set phrases
 // are about 2 MiB).
 constexpr size_t kMaxRulesFileBytes = size_t(32) << 20;

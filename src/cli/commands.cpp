@@ -11,6 +11,7 @@
 #include "generate.hpp"
 #include "io.hpp"
 #include "rules_arena.hpp"
+#include "rules_snapshot.hpp"
 
 namespace digestx::cli {
 
@@ -56,7 +57,7 @@ int run_command(const CommandSpec& command, std::vector<std::string> args) {
   }
   if (o.version) {
     require_stdout();
-    std::cout << version_text(rules ? rules->fingerprint : std::string(embedded_rules_fingerprint()));
+    std::cout << version_text(rules ? rules->fingerprint : std::string(embedded_rules_fingerprint()), snapshot_usable());
     return 0;
   }
   RulesArena::use_rest_of_page();

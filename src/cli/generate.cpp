@@ -274,8 +274,9 @@ std::string usage_text() {
   return u.str();
 }
 
-std::string version_text(const std::string& rules_fingerprint) {
-  return std::string("digestx ") + DIGESTX_VERSION + "\nrules " + rules_fingerprint + "\n";
+std::string version_text(const std::string& rules_fingerprint, bool precompiled) {
+  return std::string("digestx ") + DIGESTX_VERSION + "\nrules " + rules_fingerprint + "\nbuilt-in rules " +
+         (precompiled ? "precompiled" : "compiled at each start") + "\n";
 }
 
 int run_generate(const std::vector<std::string>& args) {

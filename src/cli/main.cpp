@@ -10,6 +10,7 @@
 #include "generate.hpp"
 #include "io.hpp"
 #include "options.hpp"
+#include "rules_snapshot.hpp"
 
 int main(int argc, char** argv) {
   using namespace digestx::cli;
@@ -27,6 +28,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (!args.empty() && args[0] == "__generate") return run_generate({args.begin() + 1, args.end()});
+    // The build's (cmake/embed_rules_snapshot.cmake): the compiled rules dumped.
+    if (args.size() == 3 && args[0] == "__rules-snapshot") return write_rules_snapshot(args[1], args[2]);
+    digestx::set_built_in_rules_source(rules_from_snapshot);
     return run_command(*command, args);
   } catch (const BrokenPipe&) {
     // Quiet, but an input that failed before the reader went away still counts.

@@ -155,7 +155,7 @@ const std::vector<OptionSpec>& option_table() {
        "Running", {}, nullptr, DIGESTX_BIND(app.add_flag(s.names, o.quiet, s.help))},
       {"--progress", nullptr, "A progress line on stderr even when it is not a terminal", kExtract | kPanel, "Running",
        {}, nullptr, DIGESTX_BIND(app.add_flag(s.names, o.progress, s.help))},
-      {"-V,--version", nullptr, "Print the version and the fingerprint of the rules, then exit", kAll, "Running", {},
+      {"-V,--version", nullptr, "Print the version, the fingerprint of the rules and whether the built-in ones are precompiled, then exit", kAll, "Running", {},
        nullptr, DIGESTX_BIND(app.add_flag(s.names, o.version, s.help))},
   };
   return options;

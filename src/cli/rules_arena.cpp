@@ -26,6 +26,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 namespace digestx::cli {
@@ -45,6 +46,32 @@ char* g_rest_end = nullptr;
 thread_local bool t_in_rest = false;
 // The largest allocation served from that rest: a big buffer would use it up at once.
 constexpr size_t kRestLargest = 64 << 10;
+
+// Where each allocation starts, one bit per kStep bytes of the arena, noted only while
+// the build dumps the rules (record_allocations): a freed block runs from its start to
+// the next. (In .bss: untouched, and no page, in every other run.)
+constexpr size_t kStep = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+uint64_t g_starts[kArenaBytes / kStep / 64];
+bool g_recording = false;
+
+void note_start(const char* p) {
+  size_t bit = size_t(p - g_begin.load(std::memory_order_relaxed)) / kStep;
+  g_starts[bit / 64] |= uint64_t(1) << (bit % 64);
+}
+
+bool starts_at(size_t bit) { return (g_starts[bit / 64] >> (bit % 64)) & 1; }
+
+// Zeroes the freed block at `p`: up to the next allocation, or to what is in use. A
+// block allocated before the recording began is left alone (its end is not known).
+void clear_block(char* p) {
+  char* begin = g_begin.load(std::memory_order_relaxed);
+  size_t bit = size_t(p - begin) / kStep, end = size_t(g_next - begin) / kStep;
+  if (p < begin || p >= g_next || !starts_at(bit)) return;
+  size_t next = bit + 1;
+  while (next < end && !starts_at(next)) ++next;
+  g_starts[bit / 64] &= ~(uint64_t(1) << (bit % 64));
+  std::memset(p, 0, (next - bit) * kStep);
+}
 
 // (maybe_unused: the sanitizer builds keep their own operator new, and call none of
 // map_arena, allocate and release.)
@@ -69,6 +96,7 @@ void* from_arena(size_t n, const char* end) {
   size_t rounded = (n + __STDCPP_DEFAULT_NEW_ALIGNMENT__ - 1) & ~size_t(__STDCPP_DEFAULT_NEW_ALIGNMENT__ - 1);
   if (rounded < n || size_t(end - g_next) < rounded) return nullptr;
   void* p = g_next;
+  if (g_recording) note_start(g_next);
   g_next += rounded;
   return p;
 }
@@ -106,6 +134,7 @@ bool in_arena(const void* p) {
 
 // `requested`: the size given to a sized delete, 0 when not known.
 [[maybe_unused]] void release(void* p, size_t requested) noexcept {
+  if (p && g_recording && in_arena(p)) clear_block(static_cast<char*>(p));
   if (!p || in_arena(p)) return;
   if (!BlockCache::keep(p, requested)) std::free(p);
 }
@@ -117,6 +146,9 @@ RulesArena::RulesArena() {}
 RulesArena::~RulesArena() {}
 bool RulesArena::enabled() { return false; }
 void RulesArena::use_rest_of_page() {}
+void RulesArena::record_allocations() {}
+char* RulesArena::adopt(size_t) { return nullptr; }
+bool RulesArena::move_for_snapshot(size_t) { return false; }
 #else
 RulesArena::RulesArena() {
   bool was_open = g_scope_open.exchange(true);
@@ -145,7 +177,38 @@ void RulesArena::use_rest_of_page() {
   g_rest_end = end;
   t_in_rest = true;
 }
+
+void RulesArena::record_allocations() { g_recording = t_in_scope; }
+
+// Nothing was allocated in the arena since it was mapped: its pages are as mmap gave them.
+char* RulesArena::adopt(size_t n) {
+  char* begin = g_begin.load(std::memory_order_relaxed);
+  if (!t_in_scope || g_next != begin || n > kArenaBytes) return nullptr;
+  g_next = begin + ((n + kStep - 1) & ~(kStep - 1));
+  return begin;
+}
+
+bool RulesArena::move_for_snapshot(size_t distance) {
+  char* begin = g_begin.load(std::memory_order_relaxed);
+  if (!begin || g_scope_open.load()) return false;
+  char* want = begin + distance;
+  void* m = ::mmap(want, kArenaBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+                   -1, 0);
+  if (m == MAP_FAILED) return false;
+  if (m != want) {  // a kernel older than 4.17 takes the address as a hint
+    ::munmap(m, kArenaBytes);
+    return false;
+  }
+  g_next = want;
+  g_end.store(want + kArenaBytes, std::memory_order_relaxed);
+  g_begin.store(want, std::memory_order_release);
+  std::memset(g_starts, 0, sizeof g_starts);
+  return true;
+}
 #endif
+
+char* RulesArena::begin() { return g_begin.load(std::memory_order_acquire); }
+size_t RulesArena::used() { return g_next ? size_t(g_next - begin()) : 0; }
 
 bool RulesArena::holds(const void* p) { return p && in_arena(p); }
 
