@@ -42,7 +42,10 @@ class RulesArena {
   static char* adopt(std::size_t n);
   // For the snapshot's second compile: a new, empty arena `distance` bytes after the
   // current one (which stays mapped), while no scope is open; false when that place is
-  // taken or the arena was never mapped.
+  // taken or the arena was never mapped. What the old arena holds must then never be
+  // deleted: it is no longer the arena, and delete would hand it to free (the dump
+  // keeps both compiles' rules until it exits, and a crash there only fails the build's
+  // snapshot).
   static bool move_for_snapshot(std::size_t distance);
 
  private:
