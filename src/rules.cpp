@@ -1538,6 +1538,13 @@ QuantityRules::Unit load_unit(const Node& n, const KindRegistry& kinds) {
   n.keys({"name", "words", "kind", "unit", "multiply_by", "divide_by", "max_value", "multiply_if_below", "decimal_after",
           "value", "qualifier", "add", "cued"});
   QuantityRules::Unit u;
+  // Each empty std::optional<Decimal> all zeros, the padding after its flag too: it was
+  // left as the stack had it, pointers among it, and the build's snapshot of the rules
+  // (src/rules_snapshot_format.hpp) takes a word pointing at what an earlier compile
+  // made for state the compiles share. (Trivially copyable: zeros are an empty one.)
+  static_assert(std::is_trivially_copyable_v<std::optional<Decimal>>, "zeros must be an empty optional");
+  for (std::optional<Decimal>* empty : {&u.multiply_by, &u.divide_by, &u.max_value, &u.multiply_if_below, &u.value, &u.add})
+    std::memset(static_cast<void*>(empty), 0, sizeof *empty);
   u.name = n.at("name").str();
   u.kind = known_kind(n.at("kind"), kinds);
   Node unit = n.at("unit");

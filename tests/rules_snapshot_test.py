@@ -23,15 +23,15 @@ import tempfile
 
 from testlib import check, failures
 
-HEADER = struct.Struct("<8sII64s10Q")  # rules_snapshot_format.hpp's Header
+HEADER = struct.Struct("<8sII64s12Q")  # rules_snapshot_format.hpp's Header
 BYTES_AT = 256
 MAGIC = b"DXRULES1"
 SECTION = ".digestx.rules"
 SECTION_BYTES = 1 << 20  # rules_snapshot_format.hpp's kSectionBytes
 
 
-FIELDS = ["image_base", "image_end", "writable_begin", "arena_base", "bytes", "root", "runs", "run_bytes",
-          "image_fixups", "arena_fixups"]
+FIELDS = ["image_base", "image_end", "writable_begin", "arena_base", "shared_begin", "shared_end", "bytes", "root",
+          "runs", "run_bytes", "image_fixups", "arena_fixups"]
 
 
 def field_at(name):
@@ -40,17 +40,17 @@ def field_at(name):
 
 
 def header(**fields):
-    h = dict(version=1, build_id=b"\x11" * 20, image_base=0x7F0000000000, image_end=0x7F0000100000,
-             writable_begin=0x7F00000F0000, arena_base=0x7E0000000000, bytes=0, root=0, runs=0, run_bytes=0,
+    h = dict(version=2, build_id=b"\x11" * 20, image_base=0x7F0000000000, image_end=0x7F0000100000,
+             writable_begin=0x7F00000F0000, arena_base=0x7E0000000000, shared_begin=0x7D0000000000,
+             shared_end=0x7D0000100000, bytes=0, root=0, runs=0, run_bytes=0,
              image_fixups=0, arena_fixups=0)
     h.update(fields)
     return h
 
 
 def pack_header(h):
-    return HEADER.pack(MAGIC, h["version"], len(h["build_id"]), h["build_id"], h["image_base"], h["image_end"],
-                       h["writable_begin"], h["arena_base"], h["bytes"], h["root"], h["runs"], h["run_bytes"],
-                       h["image_fixups"], h["arena_fixups"]).ljust(BYTES_AT, b"\0")
+    return HEADER.pack(MAGIC, h["version"], len(h["build_id"]), h["build_id"],
+                       *(h[name] for name in FIELDS)).ljust(BYTES_AT, b"\0")
 
 
 def unpack_header(data):
@@ -95,6 +95,7 @@ WORD_CASES = [
     ("the arena's end", 0x7E0000000000 + 8 * 8, 0x7E0000000000 + 8 * 8 + MOVE, "arena"),
     ("the high half of an arena pointer in padding", 0x7E0000003001, 0x7E0000003001 + MOVE, "leftover"),
     ("a pointer into writable data", WRITABLE, WRITABLE, "refused"),
+    ("a pointer at what the compile before left (a static)", 0x7D0000000100, 0x7D0000000100, "refused"),
     ("a heap pointer, elsewhere the second time", 0x555555560000, 0x555555570000, "refused"),
     ("a number that changed", 7, 8, "refused"),
 ]

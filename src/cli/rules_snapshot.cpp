@@ -265,15 +265,25 @@ bool write_dump(const std::string& path, const Capture& c, std::string& error) {
 }  // namespace
 
 int write_rules_snapshot(const std::string& first, const std::string& second) {
-  // Once outside the arena first: what the loader makes once a process (its tables of
-  // loaders, function statics) is then on the heap, in neither compile.
-  compile_default_rules();
+  // Once before the two: what the loader makes once a process (its tables of loaders,
+  // function statics) is made here, in an arena of its own, and a word of the two
+  // compiles that points there is state they share, not theirs (the packer refuses it).
+  uint64_t shared_begin = 0, shared_end = 0;
+  {
+    RulesArena arena;
+    if (!arena.open() || RulesArena::used() != 0) {
+      complain("__rules-snapshot: the rules arena is not available in this build");
+      return 2;
+    }
+    compile_default_rules();
+    shared_begin = address(RulesArena::begin()), shared_end = shared_begin + RulesArena::used();
+  }
   Capture runs[2];
   for (int run = 0; run < 2; ++run) {
-    // The second compile in an arena 4 GiB on: its pointers into the arena differ from
-    // the first's by that much, and their low halves do not.
-    if (run == 1 && !RulesArena::move_for_snapshot(size_t(1) << 32)) {
-      complain("__rules-snapshot: no second arena could be mapped");
+    // Each compile in an arena 4 GiB on: the second's pointers into its arena differ
+    // from the first's by that much, and their low halves do not.
+    if (!RulesArena::move_for_snapshot(size_t(1) << 32)) {
+      complain("__rules-snapshot: no fresh arena could be mapped");
       return 2;
     }
     scrub_stack();
@@ -285,6 +295,7 @@ int write_rules_snapshot(const std::string& first, const std::string& second) {
     }
   }
   std::string error;
+  for (Capture& c : runs) c.header.shared_begin = shared_begin, c.header.shared_end = shared_end;
   if (!write_dump(first, runs[0], error) || !write_dump(second, runs[1], error)) {
     complain("__rules-snapshot: " + error);
     return 2;
