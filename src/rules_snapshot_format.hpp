@@ -6,11 +6,11 @@
 // one-line file. The compiled rules are objects in the command line's rules arena
 // (src/cli/rules_arena.cpp), and only there, so the arena's bytes are the rules. The
 // build runs the linked binary once (`digestx __rules-snapshot FIRST SECOND`), which
-// compiles them twice, in arenas 4 GiB apart: a word that holds a pointer into the
-// arena differs by the arena's move, and one that points into the image falls in it.
-// The packer (src/gen/rules_snapshot_pack.cpp) keeps the bytes and the places of those
-// pointers; a start copies the bytes into its fresh arena and adds its own moves to
-// those places.
+// compiles them three times (the first only to make what every compile shares), the
+// last two in arenas 4 GiB apart: a word that holds a pointer into the arena differs by
+// the arena's move, and one that points into the image falls in it. The packer
+// (src/gen/rules_snapshot_pack.cpp) keeps the bytes and the places of those pointers;
+// a start copies the bytes into its fresh arena and adds its own moves to those places.
 #pragma once
 
 #include <cstddef>

@@ -3,11 +3,8 @@
 #include "rules_snapshot.hpp"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <link.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <string_view>
 
@@ -151,17 +148,6 @@ bool usable(const unsigned char* section, const ss::Header& h, const Image& me) 
   return true;
 }
 
-// Writes all `n` bytes at `p` to `fd`.
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t k = ::write(fd, p, n);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return false;
-    p += k, n -= size_t(k);
-  }
-  return true;
-}
-
 // The section's header, and whether it describes a usable snapshot of this binary.
 bool usable_header(ss::Header& h, Image& me) {
   const unsigned char* section = section_bytes();
@@ -248,58 +234,43 @@ struct Capture {
   asm volatile("" : : "r"(below) : "memory");
 }
 
-bool write_dump(const std::string& path, const Capture& c, std::string& error) {
+// The dump of one compile: its header, then its bytes (written as __generate writes).
+void write_dump(const std::string& path, const Capture& c) {
   std::string head(ss::kBytesAt, '\0');
   std::memcpy(head.data(), &c.header, sizeof c.header);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
-    return false;
-  }
-  bool ok = write_all(fd, head.data(), head.size()) && write_all(fd, c.bytes.data(), c.bytes.size());
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) error = path + ": cannot be written";
-  return ok;
+  Sink out(path);
+  out.write(head);
+  out.write(c.bytes);
+  out.commit();
 }
 
 }  // namespace
 
 int write_rules_snapshot(const std::string& first, const std::string& second) {
-  // Once before the two: what the loader makes once a process (its tables of loaders,
-  // function statics) is made here, in an arena of its own, and a word of the two
-  // compiles that points there is state they share, not theirs (the packer refuses it).
-  uint64_t shared_begin = 0, shared_end = 0;
-  {
-    RulesArena arena;
-    if (!arena.open() || RulesArena::used() != 0) {
-      complain("__rules-snapshot: the rules arena is not available in this build");
-      return 2;
-    }
-    compile_default_rules();
-    shared_begin = address(RulesArena::begin()), shared_end = shared_begin + RulesArena::used();
-  }
-  Capture runs[2];
-  for (int run = 0; run < 2; ++run) {
-    // Each compile in an arena 4 GiB on: the second's pointers into its arena differ
-    // from the first's by that much, and their low halves do not.
-    if (!RulesArena::move_for_snapshot(size_t(1) << 32)) {
+  // Three compiles, the first in the arena as first mapped, each other in an arena 4 GiB
+  // on: the third's pointers into its arena differ from the second's by that much, and
+  // their low halves do not. The first is not dumped: what the loader makes once a
+  // process (its tables of loaders, function statics) is made there, and a word of the
+  // other two pointing into its arena is state they share, not theirs (the packer
+  // refuses it).
+  Capture compiles[3];
+  for (int k = 0; k < 3; ++k) {
+    if (k > 0 && !RulesArena::move_for_snapshot(size_t(1) << 32)) {
       complain("__rules-snapshot: no fresh arena could be mapped");
       return 2;
     }
     scrub_stack();
-    Capture captured = capture();  // one place in this frame for both, not runs[run]
-    runs[run] = std::move(captured);
-    if (!runs[run].error.empty()) {
-      complain("__rules-snapshot: " + runs[run].error);
+    Capture captured = capture();  // one place in this frame for all, not compiles[k]
+    compiles[k] = std::move(captured);
+    if (!compiles[k].error.empty()) {
+      complain("__rules-snapshot: " + compiles[k].error);
       return 2;
     }
   }
-  std::string error;
-  for (Capture& c : runs) c.header.shared_begin = shared_begin, c.header.shared_end = shared_end;
-  if (!write_dump(first, runs[0], error) || !write_dump(second, runs[1], error)) {
-    complain("__rules-snapshot: " + error);
-    return 2;
-  }
+  const ss::Header& shared = compiles[0].header;
+  for (Capture& c : compiles) c.header.shared_begin = shared.arena_base, c.header.shared_end = shared.arena_base + shared.bytes;
+  write_dump(first, compiles[1]);
+  write_dump(second, compiles[2]);
   return 0;
 }
 

@@ -18,9 +18,10 @@ std::shared_ptr<const Rules> rules_from_snapshot();
 bool snapshot_usable();
 
 // `digestx __rules-snapshot FIRST SECOND`, run by the build on the linked binary:
-// compiles the built-in rules twice, each time in a fresh arena at another address and
-// from the same zeroed stack, and writes each arena's bytes with where the image and the
-// arena were (src/gen/rules_snapshot_pack.cpp compares the two). Exit 0, or 2.
+// compiles the built-in rules three times, each time in a fresh arena at another
+// address and from the same zeroed stack, and writes the last two arenas' bytes with
+// where the image and the arenas were (src/gen/rules_snapshot_pack.cpp compares the
+// two). Exit 0, or 2 (an output that cannot be written throws, as __generate's).
 int write_rules_snapshot(const std::string& first, const std::string& second);
 
 }  // namespace digestx::cli
