@@ -267,6 +267,11 @@ class ContainedChars {
   bool scanned_ = false, overflow_ = false;
 };
 
+// A line set flush right under a paragraph set in: the page tells its captions apart so.
+bool set_flush_under_text(const Line& line, const LayoutRules::CaptionShape& shape, bool flush_under_set_in) {
+  return flush_under_set_in && !line.indented && shape.flush_max_chars > 0;
+}
+
 // Whether a line a caption rule covers has a caption's shape (layout.json furniture
 // caption): a bullet leads it (▲ 官桥镇投资2600万元建成的…中心。（记者　王磊　摄）), or it is
 // short, of one sentence and few clauses. A paragraph closed by a credit, 　　去年，
@@ -282,7 +287,7 @@ class ContainedChars {
 bool caption_shaped(std::u32string_view view, const Line& line, const LayoutRules::CaptionShape& shape,
                     bool flush_under_set_in) {
   if (shape.max_chars == 0 || line.bulleted) return true;
-  bool flush = flush_under_set_in && !line.indented && shape.flush_max_chars > 0;
+  bool flush = set_flush_under_text(line, shape, flush_under_set_in);
   if (line.body.size() > (flush ? shape.flush_max_chars : shape.max_chars)) return false;
   size_t sentences = 0, clauses = 0;
   for (uint32_t k = line.body.start; k < line.body.end; ++k) {
@@ -336,17 +341,28 @@ bool covers_line(size_t k, std::u32string_view body, Matchers& ms, FurnitureMemo
   return hit;
 }
 
-// Page furniture: the first rule whose regex covers the whole line, if any. Only the
-// rules the line may match are run (its first character, the characters the rule
-// needs): all of them at once as one alternation first cost ICU about 60,000
-// instructions a line that passed the filters, 13% of a run, for the rules filtered
-// out too.
-std::string_view furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules,
-                                const FurnitureFilter& filter, Matchers& ms, FurnitureMemo& memo, bool at_top,
-                                bool flush_under_set_in) {
-  if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return {};
+// Whether a caption rule took the line by its shape alone (caption_shaped: no bullet, not
+// set flush under text set in), and the rule asks for such a line to be checked
+// (warn_code): 　　全年开展“红色物业”进小区活动86场，服务群众1.2万人次。（记者　刘洋　摄）
+// is one sentence set in as the text is, a caption or the report's own paragraph.
+bool doubtful_caption(const Line& line, const LayoutRules::CaptionShape& shape, bool flush_under_set_in) {
+  return !shape.warn_code.empty() && shape.max_chars > 0 && !line.bulleted &&
+         !set_flush_under_text(line, shape, flush_under_set_in);
+}
+
+constexpr size_t kNoRule = SIZE_MAX;
+
+// Page furniture: the index of the first rule whose regex covers the whole line, or
+// kNoRule. Only the rules the line may match are run (its first character, the
+// characters the rule needs): all of them at once as one alternation first cost ICU
+// about 60,000 instructions a line that passed the filters, 13% of a run, for the rules
+// filtered out too.
+size_t furniture_rule(std::u32string_view view, const Line& line, const LayoutRules& rules,
+                      const FurnitureFilter& filter, Matchers& ms, FurnitureMemo& memo, bool at_top,
+                      bool flush_under_set_in) {
+  if (line.blank || line.body.size() > rules.furniture_max_chars || rules.furniture.empty()) return kNoRule;
   bool ends_sentence = rules.furniture_not_ending.find(view[line.body.end - 1]) != std::u32string::npos;
-  if (ends_sentence && !rules.furniture_any_sentence_end) return {};
+  if (ends_sentence && !rules.furniture_any_sentence_end) return kNoRule;
   char32_t first = view[line.body.start];
   std::u32string_view body = view.substr(line.body.start, line.body.size());
   ContainedChars held(body, rules, filter);
@@ -354,7 +370,7 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   // characters its pattern needs: 发放慰问金… starts as 发布时间 does, without its 时间).
   // A line that ends like a sentence is tried only on the rules that take one (sentence_end),
   // by their own tests: the scan of the line on each such line was 1.7% of a run.
-  if (!ends_sentence && !rules.furniture_first_any.may_start(first) && !held.any()) return {};
+  if (!ends_sentence && !rules.furniture_first_any.may_start(first) && !held.any()) return kNoRule;
   auto candidate = [&](size_t k) {
     const std::u32string& needs = rules.furniture_contains[k];
     if (ends_sentence && !rules.furniture_sentence_end[k]) return false;
@@ -370,9 +386,9 @@ std::string_view furniture_rule(std::u32string_view view, const Line& line, cons
   for (uint32_t k : order) {
     if (!candidate(k)) continue;
     if (covers_line(k, body, ms, memo, answers) && caption_shaped(view, line, rules.furniture_caption[k], flush_under_set_in))
-      return rules.furniture[k].name;
+      return k;
   }
-  return {};
+  return kNoRule;
 }
 
 // A sentence end inside the line with words after it (（一）医疗资源扩容提质。一年来，全市
@@ -793,8 +809,12 @@ struct LineStream::State {
     if (!line.blank) {
       const Line* a = above();
       bool flush_under_set_in = a && a->indented && is_text_line(*a);
-      line.furniture = furniture_rule(view, line, rules, furniture_filter, furniture, furniture_memo, text_lines == 0,
-                                      flush_under_set_in);
+      size_t k = furniture_rule(view, line, rules, furniture_filter, furniture, furniture_memo, text_lines == 0,
+                                flush_under_set_in);
+      if (k != kNoRule) {
+        line.furniture = rules.furniture[k].name;
+        line.doubtful_caption = doubtful_caption(line, rules.furniture_caption[k], flush_under_set_in);
+      }
     }
     if (is_text_line(line)) cut_edge(view, line, rules, edge);
     if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "digestx/facts.hpp"
 #include "digestx/joined.hpp"
@@ -29,7 +30,15 @@ namespace digestx {
 // and message.
 NumberRules::LeftOutReason left_out_reason(const Rules& rules, std::string_view rule) {
   for (const FactPatternRules::CombineRule& c : rules.facts.combinations)
-    if (!c.warning.empty() && c.name == rule) return {"subject_unpaired", c.warning + " (" + c.name + ")", true};
+    if (!c.warning.empty() && c.name == rule)
+      return {"subject_unpaired", c.warning + " (" + c.name + ")", true, "figures kept with their subject withheld"};
+  // A line left out as a caption by its shape alone, with figures its unit states nowhere
+  // else (layout.json furniture caption warn_figures): caption_dropped.
+  const LayoutRules& layout = rules.layout;
+  for (size_t k = 0; k < layout.furniture.size() && k < layout.furniture_caption.size(); ++k)
+    if (!layout.furniture_caption[k].warn_code.empty() && layout.furniture[k].name == rule)
+      return {layout.furniture_caption[k].warn_code, layout.furniture_caption[k].warning + " (" + std::string(rule) + ")",
+              false, "lines with figures left out as captions"};
   return rules.numbers.left_out_reason(rule);
 }
 
@@ -306,13 +315,13 @@ void warn_left_out(const std::vector<Refusal>& left_out, const Rules& rules, std
   struct Count {
     std::string code;
     size_t count;
-    bool kept;  // figures kept, their subject withheld (subject_unpaired)
+    std::string counted;  // what the warnings are of (LeftOutReason::counted)
   };
   std::vector<Count> counts;  // per code, in order of first sight
   for (const Refusal& r : left_out) {
     NumberRules::LeftOutReason why = left_out_reason(rules, r.rule);
     auto c = std::find_if(counts.begin(), counts.end(), [&](const Count& n) { return n.code == why.code; });
-    if (c == counts.end()) c = counts.insert(counts.end(), {why.code, 0, why.kept});
+    if (c == counts.end()) c = counts.insert(counts.end(), {why.code, 0, why.counted});
     if (++c->count > kMaxFigureWarnings) continue;
     warnings.push_back({why.code, std::move(why.message), true, r.span});
   }
@@ -321,10 +330,9 @@ void warn_left_out(const std::vector<Refusal>& left_out, const Rules& rules, std
   for (const Count& c : counts)
     if (c.count > kMaxFigureWarnings)
       warnings.push_back({c.code,
-                          std::to_string(c.count - kMaxFigureWarnings) +
-                              (c.kept ? " more figures kept with their subject withheld for the same reason (only the first "
-                                      : " more figures left out for the same reason (only the first ") +
-                              std::to_string(kMaxFigureWarnings) + " are listed)",
+                          std::to_string(c.count - kMaxFigureWarnings) + " more " + c.counted +
+                              " for the same reason (only the first " + std::to_string(kMaxFigureWarnings) +
+                              " are listed)",
                           false, {}});
 }
 
@@ -526,6 +534,55 @@ StretchContext unit_context(const Document& doc, const Rules& rules, const Extra
   return cx;
 }
 
+// What a quantity states, to tell whether a caption states it again: its kind, value
+// (or range) and unit. 0.26亿元 states 2600万元.
+struct Stated {
+  std::string_view kind;
+  Decimal low, high;
+  std::string unit;
+  bool operator<(const Stated& o) const {
+    return std::tie(kind, low, high, unit) < std::tie(o.kind, o.low, o.high, o.unit);
+  }
+};
+
+std::optional<Stated> stated(const Fact& f, const Rules& rules) {
+  if (!rules.kinds.is_quantity(f.kind)) return std::nullopt;
+  if (f.value) return Stated{f.kind, *f.value, *f.value, f.unit};
+  if (f.range) return Stated{f.kind, f.range->first, f.range->second, f.unit};
+  return std::nullopt;
+}
+
+// The lines of a unit left out as captions by their shape alone (UnitText::captions),
+// each read as a stretch of text would be: one with a quantity its unit's facts do not
+// state is told in `left_out` by its rule (caption_dropped, the line's span): 　　全年开展
+// “红色物业”进小区活动86场，服务群众1.2万人次。（记者　刘洋　摄） may be the report's own
+// paragraph. A caption stating the unit's figure again (白沙乡投资2600万元建成的…中心。
+// under …投资2600万元…) is not told; a date (1月21日) or a place in a photo (左2) is no
+// quantity. The unit's facts are sorted once: a file of many captions in one large unit
+// stays linear.
+void check_captions(std::u32string_view text, const std::vector<Refusal>& captions, const StretchContext& cx,
+                    const Rules& rules, const std::vector<Fact>& facts, std::vector<Refusal>& left_out) {
+  if (captions.empty()) return;
+  std::vector<Stated> unit_states;
+  for (const Fact& f : facts)
+    if (auto s = stated(f, rules)) unit_states.push_back(std::move(*s));
+  std::sort(unit_states.begin(), unit_states.end());
+  StretchContext caption_cx = cx;
+  caption_cx.explain = false;
+  for (const Refusal& caption : captions) {
+    PeriodRun run{start_period(rules.periods, cx.frame), std::nullopt, 0, 0, false};
+    Paragraph scratch;
+    std::vector<Fact> found;
+    std::vector<Refusal> unused_left_out, unused_refused;
+    fill_stretch(text, Pieces{caption.span}, caption_cx, rules, run, scratch, {found, unused_left_out, unused_refused});
+    bool new_figure = std::any_of(found.begin(), found.end(), [&](const Fact& f) {
+      std::optional<Stated> s = stated(f, rules);
+      return s && !std::binary_search(unit_states.begin(), unit_states.end(), *s);
+    });
+    if (new_figure) left_out.push_back(caption);
+  }
+}
+
 // Fills `u` from the paragraphs of `t`, unit `index` of the document whose text is
 // `text`, and adds the figures it left out to `too_large`.
 void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, const StretchContext& cx,
@@ -535,6 +592,7 @@ void fill_unit(std::u32string_view text, UnitText& t, Unit& u, size_t index, con
   place_of_unit(text, u.organization, rules, unit_cx);
   fill(text, std::move(t.paragraphs), unit_cx, rules, u.paragraphs, {u.facts, too_large, u.refused});
   mark_restated_cells(text, u.facts, rules, cx.explain);
+  check_captions(text, t.captions, unit_cx, rules, u.facts, too_large);
 }
 
 // Fills out[k] from the paragraphs of units[k], in parallel for a large document, and

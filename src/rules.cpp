@@ -461,8 +461,13 @@ void load_caption_shape(const Node& n, LayoutRules& r) {
   r.furniture_caption.emplace_back();
   if (auto cap = n.opt("caption")) {
     cap->keys({"_doc", "max_chars", "max_sentences", "max_clauses", "sentence_ends", "clause_marks",
-               "flush_under_set_in"});
+               "flush_under_set_in", "warn_figures"});
     LayoutRules::CaptionShape& c = r.furniture_caption.back();
+    if (auto w = cap->opt("warn_figures")) {
+      w->keys({"_doc", "code", "warning"});
+      c.warn_code = w->at("code").str();
+      c.warning = w->at("warning").str();
+    }
     if (auto fl = cap->opt("flush_under_set_in")) {
       fl->keys({"_doc", "max_chars", "max_sentences", "max_clauses"});
       c.flush_max_chars = size_t(fl->at("max_chars").integer(1, 200));
@@ -993,9 +998,10 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     r.outline_marks_around = o->at("marks_around").text();
   }
   if (auto s = root.opt("signed_sections")) {
-    s->keys({"name", "lookahead_lines"});
+    s->keys({"name", "lookahead_lines", "furniture_between_lines"});
     r.signed_sections_rule = s->at("name").str();
     r.signed_sections_lookahead = size_t(s->at("lookahead_lines").integer(2, 100000));
+    if (auto between = s->opt("furniture_between_lines")) r.signed_sections_furniture_between = size_t(between->integer(0, 16));
   }
   if (auto c = root.opt("continued_heading")) {
     c->keys({"name", "notes", "open", "close"});

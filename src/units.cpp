@@ -273,6 +273,10 @@ struct Builder {
   bool open_finished = true;
   size_t open_run = 0;  // characters of the open paragraph after its last sentence terminator
   std::vector<ParagraphText> pending;  // Where::pending's paragraphs
+  // Captions taken by their shape alone outside a unit (UnitText::captions): in the
+  // text of a section signed at the end (signed_unit), or before it (the first
+  // section is read as front matter until its signature).
+  std::vector<Refusal> loose_captions;
 
   std::vector<ParagraphText>& target() {
     switch (where) {
@@ -1009,9 +1013,16 @@ struct Walk {
   // Page furniture: kept out of the text, and ends the paragraph before it, but for a
   // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…), and the others
   // of LayoutRules::furniture_within (a running header, the lines a copy jumps over).
+  // A caption taken by its shape alone within a unit's report is kept beside the unit,
+  // its figures checked once the unit's are found (caption_dropped); outside a unit it
+  // waits for a signature that may make its section one.
   void furniture(const Line& line, const Classified& c) {
     if (!rules.layout.furniture_within(c.rule)) b.close();
     b.out.furniture.push_back({line.span, c.rule});
+    if (!line.doubtful_caption || line.content.empty()) return;
+    Refusal caption{covering(line.content), c.rule};
+    if (b.where == Builder::Where::unit) b.out.units.back().captions.push_back(caption);
+    else b.loose_captions.push_back(caption);
   }
 
   void body(size_t i) {
@@ -1121,7 +1132,10 @@ struct Walk {
 
   void run() {
     for (size_t i = 0; w.has(i); ++i) {
-      w.forget_before(i > 0 ? i - 1 : 0);  // the line before is looked at (headline_line_above)
+      // The line before is looked at (headline_line_above), and those past page
+      // furniture above a signature (closes_section).
+      size_t back = 1 + rules.structure.signed_sections_furniture_between;
+      w.forget_before(i > back ? i - back : 0);
       if (w.consumed(i)) continue;
       switch (w.kind(i).kind) {
         case Kind::blank: break;
@@ -1427,8 +1441,14 @@ bool Walk::signature(size_t i) {
 bool Walk::closes_section(size_t i) {
   const Classified& c = w.kind(i);
   if (!c.unit || !c.unit->body.empty() || !c.unit->heading.headline.empty() || i == 0) return false;
-  const Line& above = w.line(i - 1);
-  if (above.blank || w.kind(i - 1).kind != Kind::body) return false;
+  // Page furniture between the text and its signature is passed over: a photo's caption,
+  // …新建村级活动场所6个。 / 全年开展“邻里节”活动45场。（记者　赵阳　摄） / 青山镇党委书记　马骏,
+  // made the signatures headings of the sections after them, each unit the next one's
+  // figures, without a word.
+  size_t k = i - 1;
+  while (k > 0 && i - k <= rules.structure.signed_sections_furniture_between && w.kind(k).kind == Kind::furniture) --k;
+  const Line& above = w.line(k);
+  if (above.blank || w.kind(k).kind != Kind::body) return false;
   if (!ends_sentence(Joined::of(view, above.content).chars(), rules.structure)) return false;
   return !w.has(i + 1) || w.line(i + 1).blank;
 }
@@ -1486,6 +1506,11 @@ void Walk::signed_unit(size_t i) {
   unit.heading.rules.push_back(rules.structure.signed_sections_rule);
   unit.heading.headline = from[first].pieces;
   unit.paragraphs.assign(std::make_move_iterator(from.begin() + long(first) + 1), std::make_move_iterator(from.end()));
+  // The captions of the section (from its headline on) are the unit's; any before are
+  // front matter's or the sidebar's.
+  for (const Refusal& caption : b.loose_captions)
+    if (caption.span.start >= unit.heading.headline.front().start) unit.captions.push_back(caption);
+  b.loose_captions.clear();
   from.erase(from.begin() + long(first), from.end());
   last_org = view.substr(unit.heading.organization.start, unit.heading.organization.size());
   outline = 0;
@@ -1500,6 +1525,9 @@ void Walk::flush_pending() {
   if (b.where != Builder::Where::pending) return;
   b.close();
   b.where = Builder::Where::unit;
+  auto& captions = b.out.units.back().captions;
+  captions.insert(captions.end(), b.loose_captions.begin(), b.loose_captions.end());
+  b.loose_captions.clear();
   if (b.pending.empty()) return;
   Span at = covering(b.pending.front().pieces);
   auto& to = b.out.units.back().paragraphs;
@@ -1963,6 +1991,8 @@ void UnitList::pack(UnitText& unit) {
     spans_.insert(spans_.end(), para.pieces.begin(), para.pieces.end());
   }
   rules_.insert(rules_.end(), h.rules.begin(), h.rules.end());
+  p.captions = uint32_t(unit.captions.size());
+  captions_.insert(captions_.end(), unit.captions.begin(), unit.captions.end());
   packed_.push_back(p);
   unit = UnitText();
 }
@@ -2000,6 +2030,8 @@ UnitText UnitList::pop_front() {
   }
   h.rules.assign(rules_.begin(), rules_.begin() + long(p.rules));
   rules_.erase(rules_.begin(), rules_.begin() + long(p.rules));
+  unit.captions.assign(captions_.begin(), captions_.begin() + long(p.captions));
+  captions_.erase(captions_.begin(), captions_.begin() + long(p.captions));
   packed_.pop_front();
   return unit;
 }

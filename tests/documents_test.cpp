@@ -119,6 +119,9 @@ TEST_P(Documents, MatchGold) {
         std::cout << where << ": " << gt << " known defect: " << g["known_defect"].get<std::string>() << "\n";
         continue;
       }
+      // Or a caption_dropped warning names the line that holds it: a line closed by a
+      // credit, left out as a caption by its shape alone (…活动86场，服务群众1.2万人次。
+      // （记者　刘洋　摄）), its figures stated nowhere else in the unit.
       if (!found && g.value("left_out", false)) {
         bool warned = false;
         for (const auto& w : d["warnings"]) {
@@ -126,6 +129,7 @@ TEST_P(Documents, MatchGold) {
           size_t b = w["span"][0], e = w["span"][1];
           std::string figure = e > b ? to_utf8(text.substr(b, e - b)) : std::string();
           if (w["code"] == "figure_damaged") warned = warned || (!figure.empty() && gt.compare(0, figure.size(), figure) == 0);
+          if (w["code"] == "caption_dropped") warned = warned || figure.find(gt) != std::string::npos;
         }
         EXPECT_TRUE(warned) << where << ": " << gt << " left out without a warning";
         continue;
@@ -144,6 +148,18 @@ TEST_P(Documents, MatchGold) {
     }
   };
   for (size_t i = 0; i < gold["units"].size(); ++i) check_block(gold["units"][i], d["units"][i], "unit " + std::to_string(i));
+  // A caption_dropped warning names a line holding a figure the gold has left out (no
+  // caption restating its unit's figure, nor one of a date alone, is warned).
+  for (const auto& w : d["warnings"]) {
+    if (w["code"] != "caption_dropped" || w["span"].is_null()) continue;
+    size_t b = w["span"][0], e = w["span"][1];
+    std::string line = to_utf8(text.substr(b, e - b));
+    bool holds_left_out = false;
+    for (const auto& u : gold["units"])
+      for (const auto& g : u.value("facts", nlohmann::json::array()))
+        holds_left_out = holds_left_out || (g.value("left_out", false) && line.find(g["text"].get<std::string>()) != std::string::npos);
+    EXPECT_TRUE(holds_left_out) << "caption_dropped on a line without a figure left out: " << line;
+  }
   const auto& gsb = gold.value("sidebars", nlohmann::json::array());
   for (size_t i = 0; i < gsb.size(); ++i) {
     ASSERT_LT(i, d["sidebars"].size());
@@ -187,11 +203,16 @@ TEST(Documents, StreamedWritesTheSameBytes) {
   std::string digest = read_file(source_path("samples/sanya-2022.txt"));
   std::string bytes = "去年发放补贴1234567890123456789012345678901234567890元。\n\n";
   while (bytes.size() < 3500000) bytes += digest + "\n\n";
-  bytes += "### 吉阳区委书记孙德震：\n去年发放补贴1234567890123456789012345678901234567890元。\n";
+  // …and a line closed by a credit, left out as a caption, whose figures its unit states
+  // nowhere else (caption_dropped, told on both paths alike).
+  bytes += "### 吉阳区委书记孙德震：\n去年发放补贴1234567890123456789012345678901234567890元。\n"
+           "　　全年开展“邻里节”活动45场，参与居民1.5万人次。（记者　赵阳　摄）\n";
   SourceInfo source;
   source.path = "many.txt";
   Warning note{"year_overridden", "a note from the caller", false, {}};
   Document whole = extract(bytes, source, rules());
+  EXPECT_TRUE(std::any_of(whole.warnings.begin(), whole.warnings.end(),
+                          [](const Warning& w) { return w.code == "caption_dropped"; }));
   whole.warnings.push_back(note);
   std::string expected;
   write_document(expected, whole, OutputOptions{});

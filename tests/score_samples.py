@@ -91,6 +91,12 @@ def main():
             with open(gold, encoding="utf-8") as fh:
                 gold_data = json.load(fh)
             src = os.path.join(base, gold_data["sample"])
+            # score.py reads a unit's facts from its heading on: a digest whose reports are
+            # signed at the end (the heading under the text) cannot be scored by it, and
+            # says so; documents_test.cpp checks it against its gold fact by fact.
+            if "score_py_skipped" in gold_data:
+                print(f"{folder}/{name}: not scored by score.py: {gold_data['score_py_skipped']}")
+                continue
             with tempfile.NamedTemporaryFile("w+", suffix=".json", delete=False) as out:
                 run = subprocess.run([binary, src, "--format", "json"], stdout=out, stderr=subprocess.PIPE, timeout=60)
             if run.returncode not in (0, 1):

@@ -26,6 +26,9 @@ struct Line {
   Span enumerator;       // a leading list mark such as 一、 or (1), inside content; empty if none
   std::vector<std::string_view> markup_rules;  // names of the rules that removed markup (owned by the rules)
   std::string_view furniture;  // the rule that found page furniture (发布时间:…); empty if none
+  // Left out as a caption by its shape alone, no bullet and not set flush under text
+  // set in (LayoutRules::CaptionShape warn_code): it may be the report's own paragraph.
+  bool doubtful_caption = false;
   Span edge;                   // furniture at the end or start of a text line (（下转第4版）), out of content
   std::string_view edge_furniture;  // the rule that found it; empty if none
   std::string_view complete;   // the rule that ends the paragraph after this line without a sentence end

@@ -182,6 +182,11 @@ struct LayoutRules {
     CharSet sentence_ends, clause_marks;
     // A line set flush right under a text line set in: a caption up to these (0: as above).
     size_t flush_max_chars = 0, flush_max_sentences = 0, flush_max_clauses = 0;
+    // A caption taken by its shape alone (no bullet, not set flush under text set in)
+    // with figures its unit states nowhere else is warned with this code and message
+    // (empty: never): 　　全年开展…活动86场，服务群众1.2万人次。（记者　刘洋　摄） may be the
+    // report's own paragraph, its figures then missing.
+    std::string warn_code, warning;
   };
   std::vector<CaptionShape> furniture_caption;
   // Furniture at the end or the start of a text line, cut off its words (全年接待游客（下转
@@ -501,6 +506,9 @@ struct StructureRules {
   // Sections signed at the end (structure.json signed_sections): empty rule: off.
   std::string signed_sections_rule;
   size_t signed_sections_lookahead = 0;  // lines looked at for the next signature
+  // Lines of page furniture passed over between a section's text and its signature (a
+  // photo's caption): at most this many.
+  size_t signed_sections_furniture_between = 0;
   std::vector<std::u32string> continued_marks;  // （续）, （接上）: how the heading line ends
   // A table of contents before the units (structure.json contents): a run of at least
   // contents_min_entries heading lines with nothing between them, the first named again
@@ -664,6 +672,8 @@ struct NumberRules {
     // The figure is kept, only its subject withheld (subject_unpaired): never counted
     // among figures left out.
     bool kept = false;
+    // What a count of the warnings past the first hundred counts ("40 more figures left out").
+    std::string counted = "figures left out";
   };
   LeftOutReason left_out_reason(std::string_view rule_name) const;
   std::string negative_rule;

@@ -33,6 +33,9 @@ struct UnitText {
   bool has_heading = false;
   UnitHeading heading;
   std::vector<ParagraphText> paragraphs;
+  // Lines of the unit left out as captions by their shape alone (Line::doubtful_caption)
+  // and the rule that took each: their figures are checked against the unit's facts.
+  std::vector<Refusal> captions;
 };
 
 // The units of a document as the structure stage finds them, handed on first to last.
@@ -62,6 +65,7 @@ class UnitList {
     uint32_t heading = 0, headline = 0;  // pieces of each, at the front of spans_
     size_t paragraphs = 0;               // their piece counts at the front of piece_counts_
     uint32_t rules = 0;                  // names at the front of rules_
+    uint32_t captions = 0;               // at the front of captions_
     bool has_heading = false;
   };
   void pack(UnitText& unit);
@@ -70,6 +74,7 @@ class UnitList {
   std::deque<Span> spans_;  // the pieces of each packed unit: heading, headline, paragraphs
   std::deque<uint32_t> piece_counts_;  // pieces of each paragraph
   std::deque<std::string_view> rules_;
+  std::deque<Refusal> captions_;
   std::optional<UnitText> open_;
   std::deque<UnitText> unpacked_;  // the complete units, when not packing
   bool packing_ = true;
