@@ -495,45 +495,6 @@ Document prepare(std::u32string text, SourceInfo source, const Rules& rules, con
   return doc;
 }
 
-// Fills the sidebars of `doc` from their paragraphs, and adds the figures they left
-// out to `too_large`.
-void fill_sidebars(Document& doc, std::vector<SidebarText>& sidebars, const Rules& rules, const ExtractOptions& options,
-                   std::vector<Refusal>& too_large) {
-  StretchContext cx = context_of(doc, rules, options);
-  for (SidebarText& sb : sidebars) {
-    // A label with no text of its own is no sidebar: 相关链接： over a list of other
-    // articles that is all page furniture gave an empty sidebar at [0, 0).
-    if (sb.paragraphs.empty()) continue;
-    Sidebar out;
-    out.label = sb.label;
-    out.rule = sb.rule;
-    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, {out.facts, too_large, out.refused});
-    warn_joined(doc, out.facts);
-    doc.sidebars.push_back(std::move(out));
-  }
-}
-
-// A unit of the document with its heading (taken from `t`), its paragraphs yet to fill.
-Unit with_heading(UnitText& t, const std::vector<Span>& markup) {
-  UnitHeading& h = t.heading;
-  Unit u;
-  u.has_heading = t.has_heading;
-  u.heading = std::move(h.heading);
-  keep_clear_of_markup(u.heading, markup, h.organization.empty() ? h.name : h.organization);
-  u.organization = h.organization;
-  u.role = h.role;
-  u.name = h.name;
-  u.headline = std::move(h.headline);
-  u.rules = std::move(h.rules);
-  return u;
-}
-
-StretchContext unit_context(const Document& doc, const Rules& rules, const ExtractOptions& options) {
-  StretchContext cx = context_of(doc, rules, options);
-  cx.with_periods = true;
-  return cx;
-}
-
 // What a quantity states, to tell whether a caption states it again: its kind, value
 // (or range) and unit. 0.26亿元 states 2600万元.
 struct Stated {
@@ -552,9 +513,10 @@ std::optional<Stated> stated(const Fact& f, const Rules& rules) {
   return std::nullopt;
 }
 
-// The lines of a unit left out as captions by their shape alone (UnitText::captions),
-// each read as a stretch of text would be: one with a quantity its unit's facts do not
-// state is told in `left_out` by its rule (caption_dropped, the line's span): 　　全年开展
+// The lines of a unit or sidebar left out as captions by their shape alone
+// (UnitText::captions), each read as a stretch of text would be: one with a quantity
+// its unit's (sidebar's) facts do not state is told in `left_out` by its rule
+// (caption_dropped, the line's span): 　　全年开展
 // “红色物业”进小区活动86场，服务群众1.2万人次。（记者　刘洋　摄） may be the report's own
 // paragraph. A caption stating the unit's figure again (白沙乡投资2600万元建成的…中心。
 // under …投资2600万元…) is not told; a date (1月21日) or a place in a photo (左2) is no
@@ -581,6 +543,49 @@ void check_captions(std::u32string_view text, const std::vector<Refusal>& captio
     });
     if (new_figure) left_out.push_back(caption);
   }
+}
+
+// Fills the sidebars of `doc` from their paragraphs, and adds the figures they left
+// out to `too_large`.
+void fill_sidebars(Document& doc, std::vector<SidebarText>& sidebars, const Rules& rules, const ExtractOptions& options,
+                   std::vector<Refusal>& too_large) {
+  StretchContext cx = context_of(doc, rules, options);
+  for (SidebarText& sb : sidebars) {
+    // A label with no text of its own is no sidebar: 相关链接： over a list of other
+    // articles that is all page furniture gave an empty sidebar at [0, 0).
+    if (sb.paragraphs.empty()) {
+      check_captions(doc.text, sb.captions, cx, rules, {}, too_large);
+      continue;
+    }
+    Sidebar out;
+    out.label = sb.label;
+    out.rule = sb.rule;
+    fill(doc.text, std::move(sb.paragraphs), cx, rules, out.paragraphs, {out.facts, too_large, out.refused});
+    check_captions(doc.text, sb.captions, cx, rules, out.facts, too_large);
+    warn_joined(doc, out.facts);
+    doc.sidebars.push_back(std::move(out));
+  }
+}
+
+// A unit of the document with its heading (taken from `t`), its paragraphs yet to fill.
+Unit with_heading(UnitText& t, const std::vector<Span>& markup) {
+  UnitHeading& h = t.heading;
+  Unit u;
+  u.has_heading = t.has_heading;
+  u.heading = std::move(h.heading);
+  keep_clear_of_markup(u.heading, markup, h.organization.empty() ? h.name : h.organization);
+  u.organization = h.organization;
+  u.role = h.role;
+  u.name = h.name;
+  u.headline = std::move(h.headline);
+  u.rules = std::move(h.rules);
+  return u;
+}
+
+StretchContext unit_context(const Document& doc, const Rules& rules, const ExtractOptions& options) {
+  StretchContext cx = context_of(doc, rules, options);
+  cx.with_periods = true;
+  return cx;
 }
 
 // Fills `u` from the paragraphs of `t`, unit `index` of the document whose text is

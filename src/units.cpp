@@ -273,10 +273,8 @@ struct Builder {
   bool open_finished = true;
   size_t open_run = 0;  // characters of the open paragraph after its last sentence terminator
   std::vector<ParagraphText> pending;  // Where::pending's paragraphs
-  // Captions taken by their shape alone outside a unit (UnitText::captions): in the
-  // text of a section signed at the end (signed_unit), or before it (the first
-  // section is read as front matter until its signature).
-  std::vector<Refusal> loose_captions;
+  // Captions taken by their shape alone (UnitText::captions) in Where::pending's text.
+  std::vector<Refusal> pending_captions;
 
   std::vector<ParagraphText>& target() {
     switch (where) {
@@ -284,6 +282,15 @@ struct Builder {
       case Where::unit: return out.units.back().paragraphs;
       case Where::pending: return pending;
       default: return front.paragraphs;
+    }
+  }
+  // Where a caption taken by its shape alone goes: beside the text it stands in.
+  std::vector<Refusal>& target_captions() {
+    switch (where) {
+      case Where::sidebar: return out.sidebars.back().captions;
+      case Where::unit: return out.units.back().captions;
+      case Where::pending: return pending_captions;
+      default: return front.captions;
     }
   }
   void close() {
@@ -1013,16 +1020,12 @@ struct Walk {
   // Page furniture: kept out of the text, and ends the paragraph before it, but for a
   // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…), and the others
   // of LayoutRules::furniture_within (a running header, the lines a copy jumps over).
-  // A caption taken by its shape alone within a unit's report is kept beside the unit,
-  // its figures checked once the unit's are found (caption_dropped); outside a unit it
-  // waits for a signature that may make its section one.
+  // A caption taken by its shape alone is kept beside the unit or sidebar it stands in,
+  // its figures checked once theirs are found (caption_dropped).
   void furniture(const Line& line, const Classified& c) {
     if (!rules.layout.furniture_within(c.rule)) b.close();
     b.out.furniture.push_back({line.span, c.rule});
-    if (!line.doubtful_caption || line.content.empty()) return;
-    Refusal caption{covering(line.content), c.rule};
-    if (b.where == Builder::Where::unit) b.out.units.back().captions.push_back(caption);
-    else b.loose_captions.push_back(caption);
+    if (line.doubtful_caption && !line.content.empty()) b.target_captions().push_back({covering(line.content), c.rule});
   }
 
   void body(size_t i) {
@@ -1506,11 +1509,15 @@ void Walk::signed_unit(size_t i) {
   unit.heading.rules.push_back(rules.structure.signed_sections_rule);
   unit.heading.headline = from[first].pieces;
   unit.paragraphs.assign(std::make_move_iterator(from.begin() + long(first) + 1), std::make_move_iterator(from.end()));
-  // The captions of the section (from its headline on) are the unit's; any before are
-  // front matter's or the sidebar's.
-  for (const Refusal& caption : b.loose_captions)
-    if (caption.span.start >= unit.heading.headline.front().start) unit.captions.push_back(caption);
-  b.loose_captions.clear();
+  // The captions of the section (from its headline on) are the unit's; any before stay
+  // the front matter's or the sidebar's.
+  std::vector<Refusal>& captions = b.target_captions();
+  uint32_t section_start = unit.heading.headline.front().start;
+  for (const Refusal& caption : captions)
+    if (caption.span.start >= section_start) unit.captions.push_back(caption);
+  captions.erase(std::remove_if(captions.begin(), captions.end(),
+                                [&](const Refusal& c) { return c.span.start >= section_start; }),
+                 captions.end());
   from.erase(from.begin() + long(first), from.end());
   last_org = view.substr(unit.heading.organization.start, unit.heading.organization.size());
   outline = 0;
@@ -1526,8 +1533,8 @@ void Walk::flush_pending() {
   b.close();
   b.where = Builder::Where::unit;
   auto& captions = b.out.units.back().captions;
-  captions.insert(captions.end(), b.loose_captions.begin(), b.loose_captions.end());
-  b.loose_captions.clear();
+  captions.insert(captions.end(), b.pending_captions.begin(), b.pending_captions.end());
+  b.pending_captions.clear();
   if (b.pending.empty()) return;
   Span at = covering(b.pending.front().pieces);
   auto& to = b.out.units.back().paragraphs;
@@ -1953,13 +1960,16 @@ Structure walk_units(std::u32string_view view, LineWindow::Source source, const 
   if (st.units.empty()) {
     UnitText unit;
     unit.paragraphs = std::move(front.paragraphs);
+    unit.captions = std::move(front.captions);
     st.units.push_back(std::move(unit));
     st.warnings.push_back({"no_unit_headings", "no unit heading found; the whole text is one unit", false, {}});
-  } else if (!front.paragraphs.empty()) {
-    // Unlabelled front matter goes after the labelled sidebars, which keep their order.
+  } else if (!front.paragraphs.empty() || !front.captions.empty()) {
+    // Unlabelled front matter goes after the labelled sidebars, which keep their order
+    // (with no text but a caption's line, only to check that line: fill_sidebars).
     SidebarText lead;
     lead.rule = rules.structure.front_matter_rule;
     lead.paragraphs = std::move(front.paragraphs);
+    lead.captions = std::move(front.captions);
     st.sidebars.push_back(std::move(lead));
   }
   return std::move(st);

@@ -84,6 +84,7 @@ struct SidebarText {
   Span label;  // empty for unlabelled front matter
   std::string rule;
   std::vector<ParagraphText> paragraphs;
+  std::vector<Refusal> captions;  // as UnitText::captions
 };
 
 struct Structure {
