@@ -961,6 +961,12 @@ bool LayoutRules::furniture_within(std::string_view rule) const {
   return false;
 }
 
+const LayoutRules::CaptionShape* LayoutRules::caption_warned(std::string_view rule) const {
+  for (size_t k = 0; k < furniture.size() && k < furniture_caption.size(); ++k)
+    if (furniture[k].name == rule) return furniture_caption[k].warn_code.empty() ? nullptr : &furniture_caption[k];
+  return nullptr;
+}
+
 int enumerator_kind(std::u32string_view s, const LayoutRules& rules) {
   size_t k = 0;
   while (k < s.size() && is_space(s[k])) ++k;

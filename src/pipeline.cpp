@@ -34,11 +34,9 @@ NumberRules::LeftOutReason left_out_reason(const Rules& rules, std::string_view 
       return {"subject_unpaired", c.warning + " (" + c.name + ")", true, "figures kept with their subject withheld"};
   // A line left out as a caption by its shape alone, with figures its unit states nowhere
   // else (layout.json furniture caption warn_figures): caption_dropped.
-  const LayoutRules& layout = rules.layout;
-  for (size_t k = 0; k < layout.furniture.size() && k < layout.furniture_caption.size(); ++k)
-    if (!layout.furniture_caption[k].warn_code.empty() && layout.furniture[k].name == rule)
-      return {layout.furniture_caption[k].warn_code, layout.furniture_caption[k].warning + " (" + std::string(rule) + ")",
-              false, "lines with figures left out as captions"};
+  if (const LayoutRules::CaptionShape* shape = rules.layout.caption_warned(rule))
+    return {shape->warn_code, shape->warning + " (" + std::string(rule) + ")", false,
+            "lines with figures left out as captions"};
   return rules.numbers.left_out_reason(rule);
 }
 

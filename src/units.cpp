@@ -1021,11 +1021,14 @@ struct Walk {
   // page number that a paragraph runs on across (二 / — 2 — / 是基层医疗…), and the others
   // of LayoutRules::furniture_within (a running header, the lines a copy jumps over).
   // A caption taken by its shape alone is kept beside the unit or sidebar it stands in,
-  // its figures checked once theirs are found (caption_dropped).
+  // its figures checked once theirs are found (caption_dropped). Only while its caption
+  // rule still names it: a caption among the lines a copy jumps over (下转第4版 … 上接第3版)
+  // or under 网友评论 is another article's or a reader's, and was told as figure_damaged.
   void furniture(const Line& line, const Classified& c) {
     if (!rules.layout.furniture_within(c.rule)) b.close();
     b.out.furniture.push_back({line.span, c.rule});
-    if (line.doubtful_caption && !line.content.empty()) b.target_captions().push_back({covering(line.content), c.rule});
+    if (line.doubtful_caption && !line.content.empty() && rules.layout.caption_warned(c.rule))
+      b.target_captions().push_back({covering(line.content), c.rule});
   }
 
   void body(size_t i) {
@@ -1116,6 +1119,7 @@ struct Walk {
   bool signature(size_t i);
   bool date_line(size_t j);
   bool closes_section(size_t i);
+  void take_section_captions(UnitText& unit);
   bool signs_section(size_t i);
   size_t section_headline(std::vector<ParagraphText>& from, bool split) const;
   void signed_unit(size_t i);
@@ -1509,21 +1513,32 @@ void Walk::signed_unit(size_t i) {
   unit.heading.rules.push_back(rules.structure.signed_sections_rule);
   unit.heading.headline = from[first].pieces;
   unit.paragraphs.assign(std::make_move_iterator(from.begin() + long(first) + 1), std::make_move_iterator(from.end()));
-  // The captions of the section (from its headline on) are the unit's; any before stay
-  // the front matter's or the sidebar's.
-  std::vector<Refusal>& captions = b.target_captions();
-  uint32_t section_start = unit.heading.headline.front().start;
-  for (const Refusal& caption : captions)
-    if (caption.span.start >= section_start) unit.captions.push_back(caption);
-  captions.erase(std::remove_if(captions.begin(), captions.end(),
-                                [&](const Refusal& c) { return c.span.start >= section_start; }),
-                 captions.end());
+  take_section_captions(unit);
   from.erase(from.begin() + long(first), from.end());
   last_org = view.substr(unit.heading.organization.start, unit.heading.organization.size());
   outline = 0;
   b.out.units.push_back(std::move(unit));
   b.where = Builder::Where::pending;
   b.interrupted_unit = false;
+}
+
+// The captions of the section a signature closes (from its headline on) are its unit's.
+// Any before it stay the front matter's or the sidebar's; between the last signature and
+// this headline they go to the unit above, the nearest (a caption between two sections
+// was checked against the last unit of the document, each signature going over all of
+// them again).
+void Walk::take_section_captions(UnitText& unit) {
+  std::vector<Refusal>& captions = b.target_captions();
+  uint32_t section_start = unit.heading.headline.front().start;
+  auto before = std::stable_partition(captions.begin(), captions.end(),
+                                      [&](const Refusal& c) { return c.span.start < section_start; });
+  unit.captions.assign(before, captions.end());
+  captions.erase(before, captions.end());
+  if (b.where == Builder::Where::pending && !b.out.units.empty()) {
+    auto& above = b.out.units.back().captions;
+    above.insert(above.end(), captions.begin(), captions.end());
+    captions.clear();
+  }
 }
 
 // Text after the last signature, or before a heading that signs nothing, stays with the

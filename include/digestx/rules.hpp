@@ -229,6 +229,9 @@ struct LayoutRules {
   // Whether a paragraph runs on across a furniture line of this rule (within_paragraph,
   // the running header, the jumped lines).
   bool furniture_within(std::string_view rule) const;
+  // The caption shape of the furniture rule named `rule` when it asks for the figures of
+  // a caption taken by its shape alone to be checked (warn_code), else nullptr.
+  const CaptionShape* caption_warned(std::string_view rule) const;
   // Lines complete without a sentence end (a time, a table cell), matched at the line's end.
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
