@@ -586,6 +586,35 @@ bool signs_with_name(std::u32string_view inside, const LayoutRules::GluedHeading
   return false;
 }
 
+// Whether the text of the line before `b` (from `pos`) ends a sentence: with one of the
+// rule's sentence ends, or with brackets closed after one (…新建杨梅冷库2座。（记者　刘洋　摄）
+// ■官桥镇党委书记　孙德明, …3个。（数据截至12月底）■…) or closing a credit (▲石岭乡新建的茶叶
+// 加工厂（通讯员　李军　摄）■沙河街道…): a copy joined the heading to a paragraph closed so,
+// and the two units were one, without a word. The brackets hold no sentence end and no
+// other bracket, and at most after_brackets_max characters.
+bool ends_sentence_before(std::u32string_view view, size_t pos, size_t b, const LayoutRules::GluedHeading& g) {
+  while (b > pos && is_space(view[b - 1])) --b;
+  if (b == pos) return false;
+  if (in_set(g.after, view[b - 1])) return true;
+  size_t c = g.after_brackets_max == 0 ? std::u32string::npos : g.close.find(view[b - 1]);
+  if (c == std::u32string::npos) return false;
+  size_t lo = b - 1 > pos + g.after_brackets_max ? b - 2 - g.after_brackets_max : pos;
+  for (size_t k = b - 1; k-- > lo;) {
+    if (in_set(g.after, view[k]) || in_set(g.close, view[k])) return false;
+    if (!in_set(g.open, view[k])) continue;
+    if (view[k] != g.open[c]) return false;
+    size_t e = b - 1;
+    while (e > k + 1 && is_space(view[e - 1])) --e;
+    std::u32string_view inside = view.substr(k + 1, e - (k + 1));
+    for (const auto& end : g.credit_ends)
+      if (inside.size() > end.size() && inside.substr(inside.size() - end.size()) == end) return true;
+    size_t before = k;
+    while (before > pos && is_space(view[before - 1])) --before;
+    return before > pos && in_set(g.after, view[before - 1]);
+  }
+  return false;
+}
+
 // Where a signature in brackets glued to the end of a paragraph starts (…配备专职网格员84名。
 // （石门镇党委书记　周丽）: the sections signed at the end were one unit, without a word):
 // brackets closing the line, opened right after a sentence end, holding no sentence mark,
@@ -606,9 +635,7 @@ size_t glued_bracket_at(std::u32string_view view, size_t pos, size_t end, const 
     if (in_set(g.not_holding, view[k]) || in_set(g.close, view[k])) return std::string::npos;
     if (!in_set(g.open, view[k])) continue;
     if (view[k] != g.open[c]) return std::string::npos;
-    size_t b = k;
-    while (b > pos && is_space(view[b - 1])) --b;
-    if (b == pos || !in_set(g.after, view[b - 1])) return std::string::npos;
+    if (!ends_sentence_before(view, pos, k, g)) return std::string::npos;
     return signs_with_name(view.substr(k + 1, end - 1 - (k + 1)), g) ? k : std::string::npos;
   }
   return std::string::npos;
@@ -634,9 +661,7 @@ size_t glued_heading_at(std::u32string_view view, size_t pos, size_t end, const 
   size_t from = end > pos + g.max_chars + 1 ? end - g.max_chars - 1 : pos + 1;
   for (size_t k = from; k < end; ++k) {
     if (!marks.may_hold(view[k]) || !in_set(g.marks, view[k])) continue;
-    size_t b = k;
-    while (b > pos && is_space(view[b - 1])) --b;
-    if (b == pos || !in_set(g.after, view[b - 1])) continue;
+    if (!ends_sentence_before(view, pos, k, g)) continue;
     bool han = false, clean = true;
     for (size_t i = k + 1; i < end && clean; ++i) {
       clean = !in_set(g.not_holding, view[i]) && !in_set(g.marks, view[i]);

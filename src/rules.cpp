@@ -556,7 +556,7 @@ void load_layout(const Node& root, LayoutRules& r) {
              "html_page", "glued_heading"});
   load_line_rules(root, r);
   if (auto g = root.opt("glued_heading")) {
-    g->keys({"name", "marks", "after", "not_holding", "max_chars", "brackets"});
+    g->keys({"name", "marks", "after", "not_holding", "max_chars", "brackets", "after_brackets"});
     if (auto br = g->opt("brackets")) {
       br->keys({"_doc", "open", "close", "holding"});
       r.glued_heading.open = br->at("open").text();
@@ -564,6 +564,12 @@ void load_layout(const Node& root, LayoutRules& r) {
       if (r.glued_heading.open.size() != r.glued_heading.close.size())
         br->fail("\"open\" and \"close\" pair one closing bracket with each opening one");
       for (const Node& w : br->at("holding").list()) r.glued_heading.holding.push_back(w.text());
+    }
+    if (auto ab = g->opt("after_brackets")) {
+      ab->keys({"_doc", "max_chars", "credit_ends"});
+      if (r.glued_heading.open.empty()) ab->fail("\"after_brackets\" reads the brackets of \"brackets\"");
+      r.glued_heading.after_brackets_max = size_t(ab->at("max_chars").integer(1, 200));
+      for (const Node& w : ab->at("credit_ends").list()) r.glued_heading.credit_ends.push_back(w.text());
     }
     r.glued_heading.name = g->at("name").str();
     r.glued_heading.marks = g->at("marks").text();

@@ -224,6 +224,13 @@ struct LayoutRules {
     // open[k] pairs with close[k]; the bracket holds one of `holding` (a post's word).
     std::u32string open, close;
     std::vector<std::u32string> holding;
+    // "after_brackets": brackets closed right before the mark (or the signature's opening
+    // bracket) end a sentence too when they follow a sentence end (…2座。（记者　刘洋　摄）
+    // ■官桥镇党委书记…, …3个。（数据截至12月底）■…) or close a credit (▲…加工厂（通讯员　李军　摄）
+    // ■…): at most after_brackets_max characters inside, none of them a sentence end or a
+    // bracket. 0: off (such a heading was text of the unit above, without a word).
+    size_t after_brackets_max = 0;
+    std::vector<std::u32string> credit_ends;  // a credit's last words: 摄, 供图
   };
   GluedHeading glued_heading;
   // Whether a paragraph runs on across a furniture line of this rule (within_paragraph,
