@@ -977,7 +977,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     if (auto m = l->opt("lead_marks")) r.headline_lead_marks = m->text();
   }
   if (auto u = root.opt("unknown_heading")) {
-    u->keys({"name", "max_chars", "plain_line"});
+    u->keys({"name", "max_chars", "plain_line", "marked_line"});
     r.unknown_heading_rule = u->at("name").str();
     r.unknown_heading_max_chars = size_t(u->at("max_chars").integer(1, 1000));
     if (auto p = u->opt("plain_line")) {
@@ -987,6 +987,10 @@ void load_heading_extras(const Node& root, StructureRules& r) {
       r.plain_heading.min_name_chars = size_t(p->at("min_name_chars").integer(1, 10));
       r.plain_heading.max_name_chars = size_t(p->at("max_name_chars").integer(1, 10));
       if (auto g = p->opt("gap_marks")) r.plain_heading.gap_marks = g->text();
+    }
+    if (auto m = u->opt("marked_line")) {
+      m->keys({"name"});
+      r.marked_line_rule = m->at("name").str();
     }
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);

@@ -917,7 +917,11 @@ size_t bracketed_tail(std::u32string_view s, size_t b, size_t e) {
 bool plain_line_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
   const auto& ph = rules.plain_heading;
   if (ph.rule.empty() || line.heading_level != 0 || !line.enumerator.empty()) return false;
-  Joined j = Joined::of(view, whole_line(line));
+  // A bulleted line is read after its bullet: ■县供电公司党委书记、经理　林芳 was merged into
+  // the unit above without a word, the same line without ■ warned of.
+  ShortPieces words = whole_line(line);
+  if (line.bulleted) words.first = line.body;
+  Joined j = Joined::of(view, words);
   std::u32string_view s = j.chars();
   auto edge = [&](char32_t c) { return is_space(c) || ph.gap_marks.has(c); };
   size_t b = 0, end = s.size();
@@ -945,6 +949,18 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   return cut < end && post_gap_name(s, b, cut, ph.max_name_chars + 1, rules);
 }
 
+// A bulleted line that may be a unit heading no rule reads (structure.json unknown_heading
+// marked_line): short, ending no sentence, naming a post (■官桥镇党委书记　孙德明建强红色引擎,
+// ■宝日希勒苏木党委书记　额尔敦巴雅尔). Whether its bullet is the unit headings' own is
+// decided once the document's headings are known (Walk::warn_unknown_headings).
+bool marked_post_line(std::u32string_view view, const Line& line, const StructureRules& rules) {
+  if (rules.marked_line_rule.empty() || !line.bulleted || !line.enumerator.empty()) return false;
+  Joined j = Joined::of(view, line.content);
+  std::u32string_view s = j.chars();
+  if (s.empty() || s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
+  return rules.role_words.occurs_within(s, 0, s.size());
+}
+
 // A line that looked like a heading (or read as one inside marks no rule knows) and
 // matched no rule, warned of at the end unless it became the headline of the unit below.
 struct UnknownHeading {
@@ -968,6 +984,8 @@ struct Walk {
   std::string_view other_place_rule;
   std::vector<UnknownHeading> unsigned_signatures;  // a signature_only layout's line that signs no section
   std::string_view unsigned_signature_rule;
+  std::vector<UnknownHeading> marked_lines;  // bulleted lines naming a post (marked_post_line)
+  std::u32string heading_marks;              // the bullets of the lines read as unit headings
   std::u32string last_org;  // the organisation of the last unit taken, in the view
   int outline = 0;  // the last item of the current unit's outline (二 of 二、存在的问题), 0: none
   bool sidebar_outline = false;  // the current sidebar numbers items of its own (附：一、…二、…)
@@ -1050,6 +1068,7 @@ struct Walk {
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
+    else if (marked_post_line(view, line, rules.structure)) marked_lines.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
     if (!line.complete.empty() && !b.open_finished) {
@@ -1154,6 +1173,7 @@ struct Walk {
           break;
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit:
+          note_heading_mark(w.line(i));
           if (fp.title_is_unit && i == fp.title_at) title(w.line(i));
           if (w.kind(i).unit->layout && w.kind(i).unit->layout->unit_above.warn_other_place) {
             other_place_label(i);
@@ -1209,6 +1229,18 @@ struct Walk {
                   "a post and a name in brackets read as a section's signature, but no section is signed so "
                   "here: not read as a heading",
                   std::string(unsigned_signature_rule));
+    auto other_mark = [&](const UnknownHeading& u) { return heading_marks.find(view[u.span.start]) == std::u32string::npos; };
+    marked_lines.erase(std::remove_if(marked_lines.begin(), marked_lines.end(), other_mark), marked_lines.end());
+    warn_headings(marked_lines, "heading_suspected",
+                  "a line set with the unit headings' mark names a post, but no heading rule takes it",
+                  rules.structure.marked_line_rule);
+  }
+
+  // The bullet of a line read as a unit heading (■ of ■梅塘镇党委书记　黄文斌).
+  void note_heading_mark(const Line& line) {
+    if (!line.bulleted || line.span.empty()) return;
+    char32_t mark = view[line.span.start];
+    if (heading_marks.find(mark) == std::u32string::npos) heading_marks.push_back(mark);
   }
 
   void warn_headings(const std::vector<UnknownHeading>& lines_seen, const char* code, const std::string& what,
@@ -1237,7 +1269,7 @@ void Walk::take_headline_above(UnitHeading& h, Span where, HeadlinePlacement::Pr
   b.target().pop_back();
   h.rules.push_back(rules.structure.placement_name(how));
   for (auto* list : {&unknown_headings, &suspected_headings, &plain_headings, &sub_labels, &other_place_labels,
-                     &unsigned_signatures})
+                     &unsigned_signatures, &marked_lines})
     for (UnknownHeading& u : *list)
       if (u.span.start <= where.start && where.end <= u.span.end) u.headline = true;
 }

@@ -463,6 +463,9 @@ struct StructureRules {
     // around the line: a table row (| 城关镇 | 党委书记 | 李明 |), a colon (城关镇党委书记：强基固本).
     CharSet gap_marks;
   } plain_heading;
+  // A line set with the mark of the document's unit headings (■…) that names a post but
+  // that no heading rule takes: warned of as a suspected heading. Empty: not tried.
+  std::string marked_line_rule;
   // A heading set over two short lines (县住建局 / 局长 王五): read as one when neither
   // line is a heading alone and both together are.
   std::string two_line_heading_rule;
