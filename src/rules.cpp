@@ -1074,7 +1074,13 @@ void load_organization(const Node& org, StructureRules& r) {
 // What a headline may be (structure.json "headline").
 void load_headline(const Node& h, StructureRules& r) {
   h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes", "clause_commas",
-          "sentence_opening", "title_inner_marks", "final_marks"});
+          "sentence_opening", "title_inner_marks", "final_marks", "quoted_speech"});
+  if (auto q = h.opt("quoted_speech")) {
+    q->keys({"name", "open", "close"});
+    r.quoted_speech_rule = q->at("name").str();
+    r.quoted_speech_open = q->at("open").text();
+    r.quoted_speech_close = q->at("close").text();
+  }
   if (auto m = h.opt("title_inner_marks")) r.title_inner_marks = m->text();
   if (auto m = h.opt("final_marks")) r.headline_final_marks = m->text();
   if (auto c = h.opt("clause_commas")) {
