@@ -1781,8 +1781,9 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
     }
   }
   for (const Node& n : root.at("quotes").list()) {
-    n.keys({"name", "open", "close"});
+    n.keys({"name", "open", "close", "speech_ends"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
+    if (auto e = n.opt("speech_ends")) r.quotes.back().speech_ends = e->text();
     for (char32_t c : {r.quotes.back().open, r.quotes.back().close})
       if (c < r.quote_chars.size()) r.quote_chars[c] = true;
   }

@@ -904,6 +904,9 @@ struct ExclusionRules {
   struct Quote {
     std::string name;
     char32_t open = 0, close = 0;
+    // A quote holding one of these before its close is what someone said, no name: its
+    // figures are read (“村里新建冷库2座，大家都很高兴。”). Empty: every such quote is a name.
+    std::u32string speech_ends;
   };
   std::vector<Quote> quotes;
   std::vector<bool> quote_chars = std::vector<bool>(0x10000, false);  // BMP characters that open or close a quote
