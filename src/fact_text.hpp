@@ -213,7 +213,6 @@ class ExclusionZones {
     size_t rule;         // index of the rule that made it
   };
   void find_quote_zones();
-  bool speech(const ExclusionRules::Quote& q, size_t open, size_t close) const;
   void find_url_zones();
   void find_institution_names();
   size_t institution_word_end(const ExclusionRules::InstitutionName& rule, size_t p) const;

@@ -91,16 +91,6 @@ const ExclusionZones::Zone* ExclusionZones::zone_at(const std::vector<Zone>& zon
   return it != zones.begin() && pos < (it - 1)->close ? &*(it - 1) : nullptr;
 }
 
-// Whether the quote s[open, close] holds a sentence end (quote.double speech_ends): what
-// someone said, 石桥村党支部书记王大明：“村里新建冷库2座，大家都很高兴。”, whose 2座 was read
-// as a name's digits and left out without a word. A name or a slogan ends no sentence.
-bool ExclusionZones::speech(const ExclusionRules::Quote& q, size_t open, size_t close) const {
-  if (q.speech_ends.empty()) return false;
-  for (size_t p = open + 1; p < close; ++p)
-    if (q.speech_ends.find(t_.s_[p]) != std::u32string::npos) return true;
-  return false;
-}
-
 void ExclusionZones::find_quote_zones() {
   const ExclusionRules& x = t_.x_;
   std::u32string_view s = t_.s_;
@@ -119,8 +109,7 @@ void ExclusionZones::find_quote_zones() {
       if (c == q.close) {
         for (size_t m = stack.size(); m-- > 0;) {
           if (stack[m].first != k) continue;
-          if (i - stack[m].second <= x.max_quote_chars && !speech(q, stack[m].second, i))
-            zones_.push_back({stack[m].second, i, k});
+          if (i - stack[m].second <= x.max_quote_chars) zones_.push_back({stack[m].second, i, k});
           stack.resize(m);
           closes = true;
           break;

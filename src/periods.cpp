@@ -11,16 +11,6 @@ namespace {
 bool is_open_quote(char32_t c) { return c == U'“' || c == U'《' || c == U'「' || c == U'『' || c == U'‘'; }
 bool is_close_quote(char32_t c) { return c == U'”' || c == U'》' || c == U'」' || c == U'』' || c == U'’'; }
 
-// Whether the quote opened at s[open] is what someone said, whose markers date the
-// sentence: it does not close within the sentence, or closes right after its full stop
-// (孙德明：“今年，我们将新建党群服务驿站3个。” was dated by the sentence before it, last
-// year, its 今年 passed over as a name's). A name's quote closes inside the sentence.
-bool quotes_speech(std::u32string_view s, size_t open) {
-  for (size_t j = open + 1; j < s.size(); ++j)
-    if (is_close_quote(s[j])) return s[j - 1] == U'。';
-  return true;
-}
-
 // A four-digit year ending at `end` (exclusive), Arabic or Chinese digits, not the end
 // of a longer number (12023年 is no year).
 std::optional<int> year_ending_at(std::u32string_view s, size_t end) {
@@ -153,7 +143,7 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
   int quote_depth = 0;
   for (size_t i = 0; i < limit; ++i) {
     char32_t c = s[i];
-    if (is_open_quote(c) && !quotes_speech(s, i)) ++quote_depth;
+    if (is_open_quote(c)) ++quote_depth;
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
@@ -250,12 +240,10 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     // out by one test (find_first_of's search of the set per character was 1%).
     char32_t c = s[i];
     if (is_han(c)) continue;
-    if (is_open_quote(c) && !quotes_speech(s, i)) ++quote_depth;
+    if (is_open_quote(c)) ++quote_depth;
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0 || !is_break(c)) continue;
-    // What someone said opens the clause after its quote mark: 孙德明：“今年，我们将…。”
-    size_t from = i + 1 < s.size() && is_open_quote(s[i + 1]) && quotes_speech(s, i + 1) ? i + 2 : i + 1;
-    std::u32string_view clause = s.substr(from);
+    std::u32string_view clause = s.substr(i + 1);
     // Only a marker that opens the clause: 比前年增加120人次 is none. A year after an
     // opener of other_year opens it too: …，力争到2025年茶园面积达到1万亩 (a target of 2025
     // was the plan's this_year, and the panel linked it as next year's plan).

@@ -1074,13 +1074,7 @@ void load_organization(const Node& org, StructureRules& r) {
 // What a headline may be (structure.json "headline").
 void load_headline(const Node& h, StructureRules& r) {
   h.keys({"max_chars", "max_lines", "sentence_end", "dateline_chars", "address_end", "enclosing_quotes", "clause_commas",
-          "sentence_opening", "title_inner_marks", "final_marks", "quoted_speech"});
-  if (auto q = h.opt("quoted_speech")) {
-    q->keys({"name", "open", "close"});
-    r.quoted_speech_rule = q->at("name").str();
-    r.quoted_speech_open = q->at("open").text();
-    r.quoted_speech_close = q->at("close").text();
-  }
+          "sentence_opening", "title_inner_marks", "final_marks"});
   if (auto m = h.opt("title_inner_marks")) r.title_inner_marks = m->text();
   if (auto m = h.opt("final_marks")) r.headline_final_marks = m->text();
   if (auto c = h.opt("clause_commas")) {
@@ -1781,9 +1775,8 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
     }
   }
   for (const Node& n : root.at("quotes").list()) {
-    n.keys({"name", "open", "close", "speech_ends"});
+    n.keys({"name", "open", "close"});
     r.quotes.push_back({n.at("name").str(), single_char(n.at("open")), single_char(n.at("close"))});
-    if (auto e = n.opt("speech_ends")) r.quotes.back().speech_ends = e->text();
     for (char32_t c : {r.quotes.back().open, r.quotes.back().close})
       if (c < r.quote_chars.size()) r.quote_chars[c] = true;
   }

@@ -167,18 +167,6 @@ ShortPieces after_lead(std::u32string_view view, const ShortPieces& content, con
   return content;
 }
 
-// A post, a name and a quoted sentence with no mark before them is what an official said
-// inside a report (石桥村党支部书记王大明：“村里新建冷库2座，大家都很高兴。”), no heading; a
-// marked line (■城关镇党委书记 李明：“…”) may be a digest's unit that quotes its official.
-// Kept out of classify (noinline), which runs on every line: inlined, it grew classify
-// past inlining into its caller (+0.5% instructions on a 2 MB slice).
-[[gnu::noinline]] bool said_in_report(std::u32string_view view, const Line& line, bool lead, const HeadingParse& h,
-                                      const StructureRules& rules) {
-  if (lead || line.bulleted || line.wrapped || line.heading_level > 0 || !line.enumerator.empty()) return false;
-  std::u32string_view said = Joined::of(view, h.body).chars();
-  return quoted_speech(said, 0, said.size(), rules);
-}
-
 Classified classify(std::u32string_view view, const Line& line, const Rules& rules) {
   Classified c;
   if (line.blank) return c;
@@ -193,9 +181,7 @@ Classified classify(std::u32string_view view, const Line& line, const Rules& rul
   ShortPieces content = without_enumerator(view, line);
   const StructureRules::Lead* lead = nullptr;
   ShortPieces heading = after_lead(view, content, rules.structure, lead);
-  auto h = parse_heading_line(view, heading, rules.structure);
-  if (h && !h->body.empty() && said_in_report(view, line, lead != nullptr, *h, rules.structure)) h.reset();
-  if (h) {
+  if (auto h = parse_heading_line(view, heading, rules.structure)) {
     c.kind = Kind::unit;
     c.unit = std::move(*h);
     c.lead = lead;
@@ -943,7 +929,6 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   while (end > b && edge(s[end - 1])) --end;
   // 交警支队政委 张建国：守护平安路: the headline after the colon (the view folds ： to :).
   size_t e = std::min(s.find(U':', b), end);
-  if (e < end && quoted_speech(s, e, end, rules)) return false;  // 王大明：“村里新建冷库2座。”: what he said
   while (e > b && is_space(s[e - 1])) --e;
   size_t most = rules.unknown_heading_max_chars;
   if (e - b <= most && post_gap_name(s, b, e, ph.max_name_chars, rules)) return true;

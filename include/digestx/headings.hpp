@@ -11,7 +11,6 @@
 #include "digestx/rules.hpp"
 #include "digestx/span.hpp"
 #include "digestx/units.hpp"
-#include "digestx/utf.hpp"
 
 namespace digestx {
 
@@ -28,18 +27,5 @@ std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const P
 // for each line that the structure stage classifies.
 std::optional<HeadingParse> parse_heading_line(std::u32string_view view, const ShortPieces& content,
                                                const StructureRules& rules);
-
-// Whether s[b, e) is one quoted sentence, what an official said (“村里新建冷库2座，大家都很
-// 高兴。”): the text after a post, a name and a colon that is such is no unit's first
-// paragraph (structure.json headline quoted_speech), nor a suspected heading's.
-// A colon before it and white space are passed over (the colon may be the heading's
-// separator, or the headline's first character when no separator was taken).
-inline bool quoted_speech(std::u32string_view s, size_t b, size_t e, const StructureRules& rules) {
-  if (rules.quoted_speech_rule.empty()) return false;
-  while (b < e && (s[b] == ':' || s[b] == U'：' || is_space(s[b]))) ++b;
-  if (e < b + 3) return false;
-  return in_set(rules.quoted_speech_open, s[b]) && in_set(rules.quoted_speech_close, s[e - 1]) &&
-         in_set(rules.sentence_end, s[e - 2]);
-}
 
 }  // namespace digestx

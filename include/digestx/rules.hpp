@@ -491,11 +491,6 @@ struct StructureRules {
   };
   std::vector<Genre> genres;
   size_t headline_max_chars = 48, headline_max_lines = 3;
-  // What an official said, quoted after the post, the name and a colon (石桥村党支部书记
-  // 王大明：“村里新建冷库2座，大家都很高兴。”): no heading with its first paragraph. Empty
-  // rule: not tried. See quoted_speech() in headings.hpp.
-  std::string quoted_speech_rule;
-  CharSet quoted_speech_open, quoted_speech_close;
   // A line with more clause commas than this is a sentence the page broke, no headline
   // (2025年，新登记经营主体6820户，同比增长9.4%，总量突破 over a blank line).
   size_t headline_max_commas = 1;
@@ -904,9 +899,6 @@ struct ExclusionRules {
   struct Quote {
     std::string name;
     char32_t open = 0, close = 0;
-    // A quote holding one of these before its close is what someone said, no name: its
-    // figures are read (“村里新建冷库2座，大家都很高兴。”). Empty: every such quote is a name.
-    std::u32string speech_ends;
   };
   std::vector<Quote> quotes;
   std::vector<bool> quote_chars = std::vector<bool>(0x10000, false);  // BMP characters that open or close a quote
