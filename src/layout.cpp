@@ -603,11 +603,10 @@ bool ends_sentence_before(std::u32string_view view, size_t pos, size_t b, const 
     if (in_set(g.after, view[k]) || in_set(g.close, view[k])) return false;
     if (!in_set(g.open, view[k])) continue;
     if (view[k] != g.open[c]) return false;
-    size_t e = b - 1;
-    while (e > k + 1 && is_space(view[e - 1])) --e;
-    std::u32string_view inside = view.substr(k + 1, e - (k + 1));
+    Span inside{uint32_t(k + 1), uint32_t(b - 1)};
+    trim(view, inside);
     for (const auto& end : g.credit_ends)
-      if (inside.size() > end.size() && inside.substr(inside.size() - end.size()) == end) return true;
+      if (inside.size() > end.size() && starts_with_at(view, inside.end - end.size(), inside.end, end)) return true;
     size_t before = k;
     while (before > pos && is_space(view[before - 1])) --before;
     return before > pos && in_set(g.after, view[before - 1]);
@@ -617,7 +616,7 @@ bool ends_sentence_before(std::u32string_view view, size_t pos, size_t b, const 
 
 // Where a signature in brackets glued to the end of a paragraph starts (…配备专职网格员84名。
 // （石门镇党委书记　周丽）: the sections signed at the end were one unit, without a word):
-// brackets closing the line, opened right after a sentence end, holding no sentence mark,
+// brackets closing the line, opened right after a sentence end (ends_sentence_before), holding no sentence mark,
 // no other bracket, and a post's word and a name (signs_with_name; not （记者　王磊　摄）). Not on a line set as a
 // heading (### 南平镇划分网格86个，覆盖全镇。（南平镇党委书记 林海）: a headline and its byline,
 // whose sentence keeps it from being one). npos: none.
