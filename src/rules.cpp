@@ -407,8 +407,14 @@ void load_furniture_extras(const Node& f, LayoutRules& r) {
 void load_complete_lines(const Node& root, LayoutRules& r) {
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label",
-           "spaced_rows"});
+  c->keys({"rules", "section_heading", "bulleted_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width",
+           "figure_label", "spaced_rows"});
+  if (auto bh = c->opt("bulleted_heading")) {
+    bh->keys({"name", "_doc", "max_chars", "not_holding"});
+    r.bulleted_heading.name = bh->at("name").str();
+    r.bulleted_heading.max_chars = size_t(bh->at("max_chars").integer(1, 200));
+    r.bulleted_heading.not_holding = bh->at("not_holding").text();
+  }
   if (auto sr = c->opt("spaced_rows")) {
     sr->keys({"name"});
     r.spaced_rows_rule = sr->at("name").str();

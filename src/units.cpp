@@ -844,6 +844,15 @@ bool heading_like(std::u32string_view view, const Line& line, const StructureRul
 // merged silently. Tried from the line's start and after each mark in its first characters.
 constexpr size_t kSuspectedLeadChars = 12;
 
+// Led by words no body starts with (organization.not_starting), a line heads no unit:
+// ■点评人　县委书记　王强 is the head of a comment on the report above, not a heading once
+// 点评人 is set aside (each of the checks below warned of it as a suspected heading).
+bool led_by_no_body(std::u32string_view s, const StructureRules& rules) {
+  size_t p = 0;
+  while (p < s.size() && !is_han(s[p])) ++p;
+  return bool(rules.organization_not_starting.longest_at(s, p));
+}
+
 bool suspected_heading(std::u32string_view view, const Line& line, const StructureRules& rules) {
   if (rules.unknown_heading_rule.empty()) return false;
   Joined j = Joined::of(view, whole_line(line));
@@ -851,6 +860,7 @@ bool suspected_heading(std::u32string_view view, const Line& line, const Structu
   if (s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
   size_t e = s.size();
   while (e > 0 && !is_han(s[e - 1])) --e;
+  if (led_by_no_body(s, rules)) return false;
   for (size_t b = 0; b < e && b <= kSuspectedLeadChars; ++b) {
     if (!is_han(s[b]) || (b > 0 && is_han(s[b - 1]))) continue;  // a start right after a mark
     if ((b > 0 || e < s.size()) && parse_heading_line(view, j.pieces(b, e), rules)) return true;
@@ -931,6 +941,7 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   size_t e = std::min(s.find(U':', b), end);
   while (e > b && is_space(s[e - 1])) --e;
   size_t most = rules.unknown_heading_max_chars;
+  if (led_by_no_body(s, rules)) return false;
   if (e - b <= most && post_gap_name(s, b, e, ph.max_name_chars, rules)) return true;
   // The same two other ways round (a unit's text merged into the one above, without a
   // word): 局长　袁广田（县农业局）, 县交通运输局　欧阳志刚　局长.
@@ -953,12 +964,33 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
 // marked_line): short, ending no sentence, naming a post (■官桥镇党委书记　孙德明建强红色引擎,
 // ■宝日希勒苏木党委书记　额尔敦巴雅尔). Whether its bullet is the unit headings' own is
 // decided once the document's headings are known (Walk::warn_unknown_headings).
+// A name follows the line's last post: apart from it by white space or a separator
+// (■官桥镇党委书记——孙德明, ■宝日希勒苏木党委书记　额尔敦巴雅尔), or glued to it when a surname
+// leads (■官桥镇党委书记孙德明建强红色引擎). No name: a sub-heading that ends in the post
+// (■选好配强村党组织书记), a word led by it (■书记项目　杨梅冷链物流中心), a quote after it
+// (■村党组织书记　“头雁”领航), a comment's label (■县委书记点评): those were warned of, wrongly.
+bool name_after_last_post(std::u32string_view s, const StructureRules& rules) {
+  size_t post_end = 0;
+  for (size_t p = 0; p < s.size(); ++p)
+    if (auto m = rules.role_words.longest_at(s, p)) post_end = std::max(post_end, p + m.len);
+  if (post_end == 0) return false;
+  size_t p = post_end;
+  while (p < s.size()) {
+    if (is_space(s[p])) { ++p; continue; }
+    auto sep = rules.separator_words.longest_at(s, p);
+    if (!sep) break;
+    p += sep.len;
+  }
+  if (p >= s.size() || !is_han(s[p]) || rules.name_not_words.longest_at(s, p)) return false;
+  return p > post_end || rules.name_line_surnames.longest_at(s, p);
+}
+
 bool marked_post_line(std::u32string_view view, const Line& line, const StructureRules& rules) {
   if (rules.marked_line_rule.empty() || !line.bulleted || !line.enumerator.empty()) return false;
   Joined j = Joined::of(view, line.content);
   std::u32string_view s = j.chars();
   if (s.empty() || s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
-  return rules.role_words.occurs_within(s, 0, s.size());
+  return !led_by_no_body(s, rules) && name_after_last_post(s, rules);
 }
 
 // A line that looked like a heading (or read as one inside marks no rule knows) and
