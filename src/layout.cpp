@@ -423,18 +423,6 @@ bool figure_label_line(std::u32string_view view, const Line& line, const LayoutR
   return all.end - label >= 2 && all.end - label <= fl.max_label_chars;
 }
 
-// ■县委书记点评, ■书记项目　杨梅冷链物流中心: a bulleted line, short, with no clause or
-// sentence mark, heads what follows (layout.json bulleted_heading); joined to the next
-// line it was read as that sentence's first words (县委书记点评梅塘镇党建引领…).
-bool bulleted_heading_line(std::u32string_view view, const Line& line, const LayoutRules::BulletedHeading& bh) {
-  if (bh.name.empty() || !line.bulleted || !line.enumerator.empty() || line.content.empty()) return false;
-  Span all = covering(line.content);
-  if (all.size() > bh.max_chars) return false;
-  for (uint32_t k = all.start; k < all.end; ++k)
-    if (bh.not_holding.has(view[k])) return false;
-  return true;
-}
-
 // 不少于15 / 00亩: the next line opens with a 0 that no figure opens with (not 0.5), so it
 // continues the figure at the end of the line before (layout.json numerals_apart).
 bool continues_figure(std::u32string_view view, const Line& next, const LayoutRules& rules) {
@@ -463,7 +451,6 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
   if (!line.enumerator.empty() && covering(line.content).size() <= rules.section_heading_max_chars &&
       !holds_sentence_end(view, line, rules))
     return rules.section_heading_rule;
-  if (bulleted_heading_line(view, line, rules.bulleted_heading)) return rules.bulleted_heading.name;
   if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
   // Two rows of a table set with white space (一般公共预算收入　　17.1亿元　　18.6亿元 over
   // 民生支出　　29.8亿元　　32.5亿元): joined, the 18.6亿元 took the row below's label for

@@ -407,14 +407,8 @@ void load_furniture_extras(const Node& f, LayoutRules& r) {
 void load_complete_lines(const Node& root, LayoutRules& r) {
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "bulleted_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width",
-           "figure_label", "spaced_rows"});
-  if (auto bh = c->opt("bulleted_heading")) {
-    bh->keys({"name", "_doc", "max_chars", "not_holding"});
-    r.bulleted_heading.name = bh->at("name").str();
-    r.bulleted_heading.max_chars = size_t(bh->at("max_chars").integer(1, 200));
-    r.bulleted_heading.not_holding = bh->at("not_holding").text();
-  }
+  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label",
+           "spaced_rows"});
   if (auto sr = c->opt("spaced_rows")) {
     sr->keys({"name"});
     r.spaced_rows_rule = sr->at("name").str();
@@ -995,8 +989,10 @@ void load_heading_extras(const Node& root, StructureRules& r) {
       if (auto g = p->opt("gap_marks")) r.plain_heading.gap_marks = g->text();
     }
     if (auto m = u->opt("marked_line")) {
-      m->keys({"name"});
+      m->keys({"name", "_doc", "place_endings", "_not_place_endings", "not_place_endings"});
       r.marked_line_rule = m->at("name").str();
+      if (auto e = m->opt("place_endings")) add_words(r.marked_line_place_endings, *e, 0);
+      if (auto e = m->opt("not_place_endings")) add_words(r.marked_line_not_place_endings, *e, 0);
     }
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);

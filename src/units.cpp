@@ -964,33 +964,58 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
 // marked_line): short, ending no sentence, naming a post (■官桥镇党委书记　孙德明建强红色引擎,
 // ■宝日希勒苏木党委书记　额尔敦巴雅尔). Whether its bullet is the unit headings' own is
 // decided once the document's headings are known (Walk::warn_unknown_headings).
-// A name follows the line's last post: apart from it by white space or a separator
-// (■官桥镇党委书记——孙德明, ■宝日希勒苏木党委书记　额尔敦巴雅尔), or glued to it when a surname
-// leads (■官桥镇党委书记孙德明建强红色引擎). No name: a sub-heading that ends in the post
-// (■选好配强村党组织书记), a word led by it (■书记项目　杨梅冷链物流中心), a quote after it
-// (■村党组织书记　“头雁”领航), a comment's label (■县委书记点评): those were warned of, wrongly.
-bool name_after_last_post(std::u32string_view s, const StructureRules& rules) {
-  size_t post_end = 0;
+// The shapes of a sub-heading that names a post but no official after it, each warned of
+// as a suspected heading before: the post with nothing before it (■书记项目　杨梅冷链物流中心,
+// ■书记带头　党员跟进), a comment's label after it (■县委书记点评: a word no name holds), a
+// quotation with words after it (■村党组织书记　“头雁”领航). Anything else after a post may
+// be a name no rule reads (■…副县长扎西多吉, ■…副县长－孙德明, ■…副县长（挂职）　孙德明): warned.
+bool names_no_official(std::u32string_view s, const Rules& rules) {
+  const StructureRules& st = rules.structure;
+  size_t first_post = s.size(), post_end = 0;
   for (size_t p = 0; p < s.size(); ++p)
-    if (auto m = rules.role_words.longest_at(s, p)) post_end = std::max(post_end, p + m.len);
-  if (post_end == 0) return false;
+    if (auto m = st.role_words.longest_at(s, p)) {
+      first_post = std::min(first_post, p);
+      post_end = std::max(post_end, p + m.len);
+    }
+  if (first_post == 0) return true;
   size_t p = post_end;
   while (p < s.size()) {
     if (is_space(s[p])) { ++p; continue; }
-    auto sep = rules.separator_words.longest_at(s, p);
+    auto sep = st.separator_words.longest_at(s, p);
     if (!sep) break;
     p += sep.len;
   }
-  if (p >= s.size() || !is_han(s[p]) || rules.name_not_words.longest_at(s, p)) return false;
-  return p > post_end || rules.name_line_surnames.longest_at(s, p);
+  if (p >= s.size()) return false;
+  if (st.name_not_words.longest_at(s, p)) return true;
+  for (const ExclusionRules::Quote& q : rules.exclusions.quotes)
+    if (s[p] == q.open) {
+      size_t close = s.find(q.close, p + 1);
+      return close != std::u32string_view::npos && close + 1 < s.size();
+    }
+  return false;
 }
 
-bool marked_post_line(std::u32string_view view, const Line& line, const StructureRules& rules) {
+// A place alone (■官桥镇 over its headline): the whole line a place's name, ending as one
+// (marked_line place_endings: 镇, 街道…; not a body's, ■党群服务中心 is a sub-heading). Its report
+// was merged into the unit above without a word, its figures the other official's. Naming
+// no official, it opens no unit (0ec9f18 read such lines as units).
+bool place_alone(std::u32string_view s, const StructureRules& rules) {
+  if (s.size() < 2 || s.size() > rules.organization_max_chars) return false;
+  for (char32_t c : s)
+    if (!is_han(c)) return false;
+  auto ending = rules.marked_line_place_endings.longest_ending_at(s, s.size());
+  return ending && ending.len < s.size() && !rules.marked_line_not_place_endings.longest_ending_at(s, s.size());
+}
+
+bool marked_post_line(std::u32string_view view, const Line& line, const Rules& all) {
+  const StructureRules& rules = all.structure;
   if (rules.marked_line_rule.empty() || !line.bulleted || !line.enumerator.empty()) return false;
   Joined j = Joined::of(view, line.content);
   std::u32string_view s = j.chars();
-  if (s.empty() || s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules)) return false;
-  return !led_by_no_body(s, rules) && name_after_last_post(s, rules);
+  if (s.empty() || s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules) || led_by_no_body(s, rules))
+    return false;
+  if (rules.role_words.occurs_within(s, 0, s.size())) return !names_no_official(s, all);
+  return place_alone(s, rules);
 }
 
 // A line that looked like a heading (or read as one inside marks no rule knows) and
@@ -1100,7 +1125,7 @@ struct Walk {
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
-    else if (marked_post_line(view, line, rules.structure)) marked_lines.push_back({line.span, line.content});
+    else if (marked_post_line(view, line, rules)) marked_lines.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
     if (!line.complete.empty() && !b.open_finished) {
@@ -1264,7 +1289,8 @@ struct Walk {
     auto other_mark = [&](const UnknownHeading& u) { return heading_marks.find(view[u.span.start]) == std::u32string::npos; };
     marked_lines.erase(std::remove_if(marked_lines.begin(), marked_lines.end(), other_mark), marked_lines.end());
     warn_headings(marked_lines, "heading_suspected",
-                  "a line set with the unit headings' mark names a post, but no heading rule takes it",
+                  "a line set with the unit headings' mark names a post and a name, or a place alone, but no heading "
+                  "rule takes it",
                   rules.structure.marked_line_rule);
   }
 

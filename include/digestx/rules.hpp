@@ -249,14 +249,6 @@ struct LayoutRules {
   // A sentence end inside the line before more words: a run-in heading and its text
   // (（一）医疗资源扩容提质。一年来，全市新增医疗 / 床位860张), not a heading alone.
   CharSet section_heading_not_holding;
-  // A short bulleted line with no clause inside is a sub-heading, complete as it stands
-  // (■县委书记点评 over 梅塘镇党建引领…, ■书记项目　杨梅冷链物流中心 over 投资1200万元):
-  // glued to the next line it became that sentence's subject. Empty name: off.
-  struct BulletedHeading {
-    std::string name;
-    size_t max_chars = 0;
-    CharSet not_holding;
-  } bulleted_heading;
   CharSet numerals_apart_chars;
   CharSet numerals_apart_zero;            // a next line opening with it (not 0.5) continues: 15 / 00亩
   CharSet numerals_apart_decimal_points;  // a line ending in one, the next starting with one: never joined
@@ -474,6 +466,8 @@ struct StructureRules {
   // A line set with the mark of the document's unit headings (■…) that names a post but
   // that no heading rule takes: warned of as a suspected heading. Empty: not tried.
   std::string marked_line_rule;
+  Lexicon marked_line_place_endings;      // a marked line that is a place alone ends so (■官桥镇)
+  Lexicon marked_line_not_place_endings;  // …but not so: ■特色小镇, ■美丽乡村 head sub-sections
   // A heading set over two short lines (县住建局 / 局长 王五): read as one when neither
   // line is a heading alone and both together are.
   std::string two_line_heading_rule;
