@@ -201,6 +201,14 @@ bool ExclusionZones::is_version(const Numeral& n) const {
   return false;
 }
 
+// 2024 of 2024届毕业生: four Arabic digits of a year (19xx, 20xx), nothing else in the numeral.
+bool year_digits(std::u32string_view s, const Numeral& n) {
+  if (n.end - n.begin != 4 || n.end > s.size()) return false;
+  for (uint32_t k = n.begin; k < n.end; ++k)
+    if (!is_ascii_digit(s[k])) return false;
+  return (s[n.begin] == '1' && s[n.begin + 1] == '9') || (s[n.begin] == '2' && s[n.begin + 1] == '0');
+}
+
 // Session and edition numbers inside the names of meetings and events
 // (exclusions.json institution_names): 第十二届全省少数民族传统体育运动会,
 // 十四届人大一次会议. A bare 一次 counts only right after such a name.
@@ -210,13 +218,15 @@ void ExclusionZones::find_institution_names() {
     const auto& rule = rules[r];
     for (const Numeral& n : t_.numerals_) {
       auto unit = rule.units.longest_at(t_.s_, n.end);
-      if (!unit) continue;
+      if (!unit || (rule.year_only && !year_digits(t_.s_, n))) continue;
       auto di = t_.q_.ordinal_prefixes.longest_ending_at(t_.s_, n.begin);
       bool bare_ok = bool(rule.bare_units.longest_at(t_.s_, n.end));
       bool after_name = !institutions_.empty() && institutions_.back().close == n.begin;
       if (!di && !bare_ok && !after_name) continue;
+      // A class (2024届) names no more than itself: the noun after it is what a figure
+      // after counts (2024届高校毕业生320名: 320名's subject 高校毕业生).
       if (size_t end = institution_word_end(rule, n.end + unit.len))
-        institutions_.push_back({di ? n.begin - di.len : n.begin, end, r});
+        institutions_.push_back({di ? n.begin - di.len : n.begin, rule.year_only ? n.end + unit.len : end, r});
     }
   }
   std::sort(institutions_.begin(), institutions_.end(), [](const Zone& a, const Zone& b) { return a.open < b.open; });

@@ -101,7 +101,7 @@ void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutR
 
 // Removes a wrapper such as **…** or 【…】 at the start of the line; the close may
 // sit mid-line ("**海棠区委书记鲁正兰：**开拓…"), which splits the content in two.
-ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules) {
+ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules, int depth = 0) {
   ShortPieces out;
   for (const auto& w : rules.wrappers) {
     if (!starts_with_at(view, s.start, s.end, w.open)) continue;
@@ -119,6 +119,10 @@ ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const La
     // follows it. Given as {nothing, text}, the line was taken for markup only and its
     // text lost.
     if (first.empty()) std::swap(first, second);
+    // One wrapper around the whole line may hold another at its start: **【石门县委书记　罗建平】
+    // 以党建引领县域经济争先进位** (bold around the bracketed heading and its headline) was no
+    // heading, and the digest's three reports were one unit. Read as 【…】… is.
+    if (second.empty() && depth == 0) return strip_wrapper(view, first, line, rules, 1);
     out.first = first;
     if (!second.empty()) out.second = second;
     return out;

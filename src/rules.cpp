@@ -996,6 +996,12 @@ void load_heading_extras(const Node& root, StructureRules& r) {
     }
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
+  if (auto t = root.opt("title_column_tag")) {
+    t->keys({"name", "_doc", "max_chars", "wrappers"});
+    r.title_column_tag.name = t->at("name").str();
+    r.title_column_tag.max_chars = size_t(t->at("max_chars").integer(1, 40));
+    for (const Node& w : t->at("wrappers").list()) r.title_column_tag.wrappers.push_back(w.str());
+  }
   if (auto c = root.opt("contents")) {
     c->keys({"name", "labels", "min_entries"});
     r.contents_rule = c->at("name").str();
@@ -1100,7 +1106,7 @@ void load_structure(const Node& root, StructureRules& r) {
   root.keys({"sidebar_labels", "front_matter", "subtitle", "report_year", "year_not_over", "region_clauses", "region", "roles", "acting_roles", "organization", "person_name", "separators",
              "headline", "headline_labels", "heading_layouts", "headline_placements", "heading_leads", "titles",
              "unknown_heading", "two_line_heading", "signature", "genres", "given", "word_lists", "continued_heading", "same_official", "outline_resumes", "signed_sections",
-             "contents"});
+             "contents", "title_column_tag"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
     n.keys({"name", "label", "in_unit"});
@@ -1766,13 +1772,14 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   if (auto names = root.opt("institution_names")) {
     for (const Node& n : names->list()) {
-      n.keys({"name", "units", "bare_units", "words", "max_chars"});
+      n.keys({"name", "_doc", "units", "bare_units", "words", "max_chars", "year_only"});
       ExclusionRules::InstitutionName in;
       in.name = n.at("name").str();
       add_words(in.units, n.at("units"), 0);
       if (auto b = n.opt("bare_units")) add_words(in.bare_units, *b, 0);
       add_words(in.words, n.at("words"), 0);
       in.max_chars = size_t(n.at("max_chars").integer(1, 64));
+      if (auto y = n.opt("year_only")) in.year_only = y->boolean();
       r.institution_names.push_back(std::move(in));
     }
   }

@@ -1059,9 +1059,22 @@ struct Walk {
     Structure& st = b.out;
     if (!st.title.empty()) st.title_breaks.push_back(st.title.size());
     Pieces words = line.content;
+    if (column_tag(line)) {
+      b.out.furniture.push_back({line.content.first, rules.structure.title_column_tag.name});
+      words = Pieces{line.content.second};
+    }
     st.title.insert(st.title.end(), words.begin(), words.end());
     st.title_rule = fp.title_rule;
     leave_sidebar();
+  }
+
+  // 【述职摘登】 before the title: a short piece in brackets (structure.json title_column_tag)
+  // at the start of the line, the title after it.
+  bool column_tag(const Line& line) const {
+    const auto& tag = rules.structure.title_column_tag;
+    if (tag.name.empty() || line.content.second.empty() || line.content.first.size() > tag.max_chars) return false;
+    if (line.content.first.start >= line.content.second.start || line.markup_rules.size() != 1) return false;
+    return std::find(tag.wrappers.begin(), tag.wrappers.end(), line.markup_rules[0]) != tag.wrappers.end();
   }
 
   void subtitle(const Classified& c) {

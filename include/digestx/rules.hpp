@@ -529,6 +529,13 @@ struct StructureRules {
   // contents_min_entries heading lines with nothing between them, the first named again
   // by the first heading after the run; a label line above it (本期导读) is one of
   // contents_labels. Empty rule: off.
+  // A column's tag in brackets before the title (【述职摘登】澧江市2024年度…摘登): no part of
+  // it, left out as furniture (the region was 述职摘登澧江市). Empty name: off.
+  struct TitleColumnTag {
+    std::string name;
+    size_t max_chars = 0;
+    std::vector<std::string> wrappers;  // the layout's wrapper rules a tag is set in
+  } title_column_tag;
   std::string contents_rule;
   size_t contents_min_entries = 2;
   Lexicon contents_labels;
@@ -927,6 +934,7 @@ struct ExclusionRules {
     std::string name;
     Lexicon units, bare_units, words;
     size_t max_chars = 16;
+    bool year_only = false;  // the numeral is a year's four digits (2024届毕业生), no count
   };
   std::vector<InstitutionName> institution_names;
   std::string title_ordinal_rule;
