@@ -99,6 +99,18 @@ void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutR
   }
 }
 
+// Whether the span opens with a wrapper closed later whose inner text holds at least
+// min_chars characters (【石门县委书记　罗建平】, not the label 【数说】).
+bool nested_long_enough(std::u32string_view view, Span s, const LayoutRules& rules, size_t min_chars) {
+  for (const auto& w : rules.wrappers) {
+    if (!starts_with_at(view, s.start, s.end, w.open)) continue;
+    uint32_t inner = s.start + uint32_t(w.open.size());
+    size_t close = view.substr(inner, s.end - inner).find(w.close);
+    return close != std::u32string_view::npos && close >= min_chars;
+  }
+  return false;
+}
+
 // Removes a wrapper such as **…** or 【…】 at the start of the line; the close may
 // sit mid-line ("**海棠区委书记鲁正兰：**开拓…"), which splits the content in two.
 ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules, int depth = 0) {
@@ -121,8 +133,10 @@ ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const La
     if (first.empty()) std::swap(first, second);
     // One wrapper around the whole line may hold another at its start: **【石门县委书记　罗建平】
     // 以党建引领县域经济争先进位** (bold around the bracketed heading and its headline) was no
-    // heading, and the digest's three reports were one unit. Read as 【…】… is.
-    if (second.empty() && depth == 0) return strip_wrapper(view, first, line, rules, 1);
+    // heading, and the digest's three reports were one unit. Read as 【…】… is, unless the
+    // inner one is a label (**【数说】126个网格**: layout.json nested_min_chars).
+    if (second.empty() && depth == 0 && w.nested_min_chars > 0 && nested_long_enough(view, first, rules, w.nested_min_chars))
+      return strip_wrapper(view, first, line, rules, 1);
     out.first = first;
     if (!second.empty()) out.second = second;
     return out;

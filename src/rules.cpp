@@ -597,8 +597,9 @@ void load_layout(const Node& root, LayoutRules& r) {
     r.bullets.push_back(std::move(bullet));
   }
   for (const Node& w : root.at("wrappers").list()) {
-    w.keys({"name", "open", "close"});
+    w.keys({"name", "_doc", "open", "close", "_nested_min_chars", "nested_min_chars"});
     r.wrappers.push_back({w.at("name").str(), w.at("open").text(), w.at("close").text()});
+    if (auto n = w.opt("nested_min_chars")) r.wrappers.back().nested_min_chars = size_t(n->integer(1, 100));
   }
   for (const Node& e : root.at("enumerators").list()) {
     e.keys({"name", "open", "numerals", "max_numerals", "close", "after", "not_followed_by"});
@@ -997,7 +998,8 @@ void load_heading_extras(const Node& root, StructureRules& r) {
   }
   if (auto s = root.opt("signature")) r.signature = compile_regex(*s);
   if (auto t = root.opt("title_column_tag")) {
-    t->keys({"name", "_doc", "max_chars", "wrappers"});
+    t->keys({"name", "_doc", "max_chars", "wrappers", "not_holding"});
+    if (auto nh = t->opt("not_holding")) r.title_column_tag.not_holding = nh->text();
     r.title_column_tag.name = t->at("name").str();
     r.title_column_tag.max_chars = size_t(t->at("max_chars").integer(1, 40));
     for (const Node& w : t->at("wrappers").list()) r.title_column_tag.wrappers.push_back(w.str());
@@ -2274,7 +2276,7 @@ void load_owners_of_work(const Node& n, SubjectRules::OwnersOfWork& r) {
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
   pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "inherited_clause_subject", "after_clause", "after_clause_max_chars",
-           "after_clause_verbs", "share_whole", "verb_pair", "verb_pair_ends", "figure_label", "bracketed_figure", "lone_deed"});
+           "after_clause_verbs", "after_clause_not_after", "share_whole", "verb_pair", "verb_pair_ends", "figure_label", "bracketed_figure", "lone_deed"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
   r.before_rule = pk.at("before").str();
@@ -2282,6 +2284,7 @@ void load_picks(const Node& pk, SubjectRules& r) {
   if (auto ac = pk.opt("after_clause")) r.after_clause_rule = ac->str();
   if (auto am = pk.opt("after_clause_max_chars")) r.after_clause_max = size_t(am->integer(1, 20));
   if (auto av = pk.opt("after_clause_verbs")) add_words(r.after_clause_verbs, *av, 0);
+  if (auto an = pk.opt("after_clause_not_after")) add_words(r.after_clause_not_after, *an, 0);
   if (auto sw = pk.opt("share_whole")) r.share_whole_rule = sw->str();
   if (auto vp = pk.opt("verb_pair")) r.verb_pair_rule = vp->str();
   if (auto ve = pk.opt("verb_pair_ends")) add_words(r.verb_pair_ends, *ve, 0);

@@ -88,14 +88,17 @@ size_t SubjectFinder::opening_quote(size_t close, size_t floor) const {
   return 0;
 }
 
-SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit, bool* clause) const {
+SubjectFinder::Range SubjectFinder::after(size_t p, size_t limit, bool* clause, size_t figure_begin) const {
   const auto& s = in_.text;
   // 5万吨级泊位: the grade word goes with the figure; the noun after it is the subject.
   if (auto grade = r_.grade_words.longest_at(s, p); grade && p + grade.len < limit) p += grade.len;
   auto direct = phrase_after(p, limit);
   // 问责8名履职不力的干警: the phrase stops inside a clause that goes on to a 的; the
   // count counts the head noun after it (picks.after_clause).
-  if (clause && direct.second > direct.first && direct.second < limit && s[direct.second] != r_.head_marker) {
+  // 由38名党员组成的志愿服务队: what is made up of the members comes after the 的; the
+  // count is the members' (picks.after_clause_not_after).
+  bool members = figure_begin > 0 && r_.after_clause_not_after.longest_ending_at(s, figure_begin);
+  if (clause && !members && direct.second > direct.first && direct.second < limit && s[direct.second] != r_.head_marker) {
     if (auto head = head_after_clause(direct.second, limit, p)) {
       *clause = true;
       return *head;
@@ -446,7 +449,7 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
   // 2 MB slice). It lies after the figure, so it equals no other pick but a purpose.
   std::optional<Range> fwd_read;
   auto fwd = [&]() -> const Range& {
-    if (!fwd_read) fwd_read = after(e, hi, &clause);
+    if (!fwd_read) fwd_read = after(e, hi, &clause, b);
     return *fwd_read;
   };
   auto fwd_ok = [&] { return fwd().second > fwd().first; };

@@ -966,9 +966,10 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
 // decided once the document's headings are known (Walk::warn_unknown_headings).
 // The shapes of a sub-heading that names a post but no official after it, each warned of
 // as a suspected heading before: the post with nothing before it (■书记项目　杨梅冷链物流中心,
-// ■书记带头　党员跟进), a comment's label after it (■县委书记点评: a word no name holds), a
+// ■书记带头　党员跟进), a comment's label after it (■县委书记点评: structure.json sidebar_labels), a
 // quotation with words after it (■村党组织书记　“头雁”领航). Anything else after a post may
-// be a name no rule reads (■…副县长扎西多吉, ■…副县长－孙德明, ■…副县长（挂职）　孙德明): warned.
+// be a name no rule reads (■…副县长扎西多吉, ■…副县长－孙德明, ■…副县长（挂职）　孙德明) or a
+// genre (■官桥镇党委书记述职摘要): warned. A comment's label is a sidebar label (点评, 短评).
 bool names_no_official(std::u32string_view s, const Rules& rules) {
   const StructureRules& st = rules.structure;
   size_t first_post = s.size(), post_end = 0;
@@ -986,11 +987,14 @@ bool names_no_official(std::u32string_view s, const Rules& rules) {
     p += sep.len;
   }
   if (p >= s.size()) return false;
-  if (st.name_not_words.longest_at(s, p)) return true;
+  for (const StructureRules::SidebarLabel& label : st.sidebar_labels)
+    if (!label.text.empty() && s.substr(p).substr(0, label.text.size()) == label.text) return true;
   for (const ExclusionRules::Quote& q : rules.exclusions.quotes)
     if (s[p] == q.open) {
       size_t close = s.find(q.close, p + 1);
-      return close != std::u32string_view::npos && close + 1 < s.size();
+      // ■村党组织书记　“头雁”领航, not ■官桥镇党委书记　“90后”孙德明 (a name after the quote).
+      return close != std::u32string_view::npos && close + 1 < s.size() &&
+             !st.name_line_surnames.longest_at(s, close + 1);
     }
   return false;
 }
@@ -1009,13 +1013,12 @@ bool place_alone(std::u32string_view s, const StructureRules& rules) {
 
 bool marked_post_line(std::u32string_view view, const Line& line, const Rules& all) {
   const StructureRules& rules = all.structure;
-  if (rules.marked_line_rule.empty() || !line.bulleted || !line.enumerator.empty()) return false;
+  if (rules.marked_line_rule.empty() || !(line.bulleted || line.wrapped) || !line.enumerator.empty()) return false;
   Joined j = Joined::of(view, line.content);
   std::u32string_view s = j.chars();
   if (s.empty() || s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules) || led_by_no_body(s, rules))
     return false;
-  if (rules.role_words.occurs_within(s, 0, s.size())) return !names_no_official(s, all);
-  return place_alone(s, rules);
+  return rules.role_words.occurs_within(s, 0, s.size()) && !names_no_official(s, all);
 }
 
 // A line that looked like a heading (or read as one inside marks no rule knows) and
@@ -1073,8 +1076,10 @@ struct Walk {
   bool column_tag(const Line& line) const {
     const auto& tag = rules.structure.title_column_tag;
     if (tag.name.empty() || line.content.second.empty() || line.content.first.size() > tag.max_chars) return false;
-    if (line.content.first.start >= line.content.second.start || line.markup_rules.size() != 1) return false;
-    return std::find(tag.wrappers.begin(), tag.wrappers.end(), line.markup_rules[0]) != tag.wrappers.end();
+    if (line.content.first.start >= line.content.second.start || line.markup_rules.empty()) return false;
+    for (uint32_t k = line.content.first.start; k < line.content.first.end; ++k)
+      if (tag.not_holding.has(view[k])) return false;  // 【2024年度】, 【青山县】: the title's own words
+    return std::find(tag.wrappers.begin(), tag.wrappers.end(), line.markup_rules.back()) != tag.wrappers.end();
   }
 
   void subtitle(const Classified& c) {
@@ -1138,13 +1143,27 @@ struct Walk {
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
-    else if (marked_post_line(view, line, rules)) marked_lines.push_back({line.span, line.content});
+    else if (marked_post_line(view, line, rules) || marked_place_line(i)) marked_lines.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
     if (!line.complete.empty() && !b.open_finished) {
       if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
       b.close();
     }
+  }
+
+  // ■官桥镇 over its headline (建强红色引擎): a place alone heads a report only with a short
+  // line under it that ends no sentence; over a paragraph (■文明村 over 全村…) it is a
+  // sub-heading, and so are ■工业强县, ■示范区 whatever stands under them.
+  bool marked_place_line(size_t i) {
+    const Line& line = w.line(i);
+    if (rules.structure.marked_line_rule.empty() || !line.bulleted || !line.enumerator.empty()) return false;
+    Joined j = Joined::of(view, line.content);
+    if (!place_alone(j.chars(), rules.structure) || !w.has(i + 1)) return false;
+    const Line& below = w.line(i + 1);
+    if (below.blank || below.content.empty() || below.bulleted) return false;
+    Joined text = Joined::of(view, below.content);
+    return text.chars().size() <= rules.structure.headline_max_chars && !ends_sentence(text.chars(), rules.structure);
   }
 
   // The value of a line's list mark when it is one of an outline's (二、, (二)): 0 if none.
@@ -1307,9 +1326,11 @@ struct Walk {
                   rules.structure.marked_line_rule);
   }
 
-  // The bullet of a line read as a unit heading (■ of ■梅塘镇党委书记　黄文斌).
+  // The bullet of a line read as a unit heading (■ of ■梅塘镇党委书记　黄文斌), or the opening
+  // of its markup (【 of 【梅塘镇党委书记　黄文斌】让…, * of **…**): a line set so that names a
+  // post and a name no rule reads was merged into the unit above without a word.
   void note_heading_mark(const Line& line) {
-    if (!line.bulleted || line.span.empty()) return;
+    if (!(line.bulleted || line.wrapped) || line.span.empty()) return;
     char32_t mark = view[line.span.start];
     if (heading_marks.find(mark) == std::u32string::npos) heading_marks.push_back(mark);
   }

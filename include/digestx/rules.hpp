@@ -122,6 +122,7 @@ struct LayoutRules {
   struct Wrapper {
     std::string name;
     std::u32string open, close;
+    size_t nested_min_chars = 0;  // around a whole line, another wrapper this long at its start is read (0: never)
   };
   std::vector<Wrapper> wrappers;
   struct Enumerator {
@@ -535,6 +536,7 @@ struct StructureRules {
     std::string name;
     size_t max_chars = 0;
     std::vector<std::string> wrappers;  // the layout's wrapper rules a tag is set in
+    CharSet not_holding;                 // a year's or a place's characters: the title's own words
   } title_column_tag;
   std::string contents_rule;
   size_t contents_min_entries = 2;
@@ -1125,6 +1127,7 @@ struct SubjectRules {
   std::string after_clause_rule;  // 问责8名履职不力的干警: the head after the clause's 的 (empty: off)
   size_t after_clause_max = 6;    // a longer clause has a verb of its own (…全面落实…的院长负责制)
   Lexicon after_clause_verbs;     // 12名违反规定的党员: verbs that make the words before 的 a clause
+  Lexicon after_clause_not_after; // 由38名党员组成的志愿服务队: before the figure, its noun is the members'
   std::string share_whole_rule;   // 研发投入占营业收入比重: the owner before 占 belongs to the phrase
   std::string verb_pair_rule;     // 安全隐患排查整治46次: two verbs in a row name one piece of work
   Lexicon verb_pair_ends;         // the second verb of such a pair (整治, 化解), not 提供服务

@@ -106,7 +106,7 @@ class SubjectFinder {
   size_t counted_unit_end(size_t p) const;
   size_t closing_quote(size_t open, size_t limit) const;
   size_t opening_quote(size_t close, size_t floor) const;
-  Range after(size_t p, size_t limit, bool* clause = nullptr) const;
+  Range after(size_t p, size_t limit, bool* clause = nullptr, size_t figure_begin = 0) const;
   std::optional<Range> head_after_clause(size_t q, size_t limit, size_t p) const;
   // `counting` in what follows: the figure counts with a measure word (find's classifier);
   // only then do two verbs in a row name one piece of work (排查整治46次, never 完成投资).
