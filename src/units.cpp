@@ -1127,12 +1127,15 @@ struct Walk {
   void body(size_t i) {
     const Line& line = w.line(i);
     // A sidebar that interrupted a unit ends where the report takes up its periods again,
-    // or its outline (一、履职情况 … 附：… 二、存在的问题: structure.json outline_resumes).
+    // or its outline (一、履职情况 … 附：… 二、存在的问题: structure.json outline_resumes). A box
+    // on one line ends no sentence (【数说】全镇新增就业岗位1500个 over 今年，梅塘镇将新增合作社8家。):
+    // a line that opens a period paragraph (opens_period) takes up the report as well; the
+    // plan was the box's, its period null.
     int item = outline_item(line);
     bool resumes = outline > 0 && item == outline + 1 && !sidebar_outline;
     if (b.where == Builder::Where::sidebar && item > 0 && !resumes) sidebar_outline = true;
     if (b.where == Builder::Where::sidebar && b.interrupted_unit &&
-        (resumes || (b.open_finished && b.starts_with_period_marker(line.content)))) {
+        (resumes || ((b.open_finished || b.opens_period(line.content)) && b.starts_with_period_marker(line.content)))) {
       b.close();
       b.where = Builder::Where::unit;
       b.interrupted_unit = false;
