@@ -470,6 +470,9 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
       !holds_sentence_end(view, line, rules))
     return rules.section_heading_rule;
   if (next && !next->enumerator.empty()) return rules.next_enumerated_rule;
+  // A bullet opens an item of its own (▶综合网格：56个 over ▶群众诉求办结率：98.2% were one
+  // sentence); a paragraph the page broke goes on without one.
+  if (next && next->bulleted && !rules.next_bulleted_rule.empty()) return rules.next_bulleted_rule;
   // Two rows of a table set with white space (一般公共预算收入　　17.1亿元　　18.6亿元 over
   // 民生支出　　29.8亿元　　32.5亿元): joined, the 18.6亿元 took the row below's label for
   // its subject. Both lines hold a table's gaps.

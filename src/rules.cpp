@@ -407,8 +407,12 @@ void load_furniture_extras(const Node& f, LayoutRules& r) {
 void load_complete_lines(const Node& root, LayoutRules& r) {
   auto c = root.opt("complete_line");
   if (!c) return;
-  c->keys({"rules", "section_heading", "next_enumerated", "before_indent", "numerals_apart", "fixed_width", "figure_label",
-           "spaced_rows"});
+  c->keys({"rules", "section_heading", "next_enumerated", "next_bulleted", "before_indent", "numerals_apart", "fixed_width",
+           "figure_label", "spaced_rows"});
+  if (auto nb = c->opt("next_bulleted")) {
+    nb->keys({"name", "_doc"});
+    r.next_bulleted_rule = nb->at("name").str();
+  }
   if (auto sr = c->opt("spaced_rows")) {
     sr->keys({"name"});
     r.spaced_rows_rule = sr->at("name").str();

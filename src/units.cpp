@@ -1149,10 +1149,18 @@ struct Walk {
     else if (marked_post_line(view, line, rules) || marked_place_line(i)) marked_lines.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
-    if (!line.complete.empty() && !b.open_finished) {
-      if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
-      b.close();
-    }
+    close_if_complete(i);
+  }
+
+  // A line complete as it stands (layout.json complete_line) ends its paragraph: 完成任务3 /
+  // 5个村 is never 35个. A sidebar's label line too, and one wholly in brackets always
+  // (【数说2024】 over 35名　新发展党员 read 202435名).
+  void close_if_complete(size_t i) {
+    const Line& line = w.line(i);
+    bool box_title = w.kind(i).kind == Kind::sidebar && line.wrapped && line.content.second.empty();
+    if ((line.complete.empty() && !box_title) || b.open_finished) return;
+    if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
+    b.close();
   }
 
   // ■官桥镇 over its headline (建强红色引擎): a place alone heads a report only with a short
@@ -1262,6 +1270,7 @@ struct Walk {
         case Kind::sidebar:
           if (w.kind(i).in_unit && b.where == Builder::Where::unit) comment_in_unit(i);
           else sidebar(w.kind(i));
+          close_if_complete(i);
           break;
         case Kind::furniture: furniture(w.line(i), w.kind(i)); break;
         case Kind::unit:

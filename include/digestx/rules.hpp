@@ -244,6 +244,7 @@ struct LayoutRules {
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
+  std::string next_bulleted_rule;  // a line over a bulleted one (▶综合网格：56个 / ▶群众诉求…): empty = off
   std::string spaced_rows_rule;  // two rows of a table set with white space, one over the other: empty = off
   std::string before_indent_rule;  // empty: an indent ends no paragraph
   size_t section_heading_max_chars = 30;
