@@ -99,49 +99,55 @@ void strip_prefixes(std::u32string_view view, Span& s, Line& line, const LayoutR
   }
 }
 
-// Whether the span opens with a wrapper closed later whose inner text holds at least
-// min_chars characters (【石门县委书记　罗建平】, not the label 【数说】).
-bool nested_long_enough(std::u32string_view view, Span s, const LayoutRules& rules, size_t min_chars) {
+// The wrapper the span opens with and closes later (**…**, 【…】): the text inside it and
+// what follows its close, untrimmed. None when no wrapper opens it, or its close is
+// missing or right after its opening.
+struct WrapperMatch {
+  const LayoutRules::Wrapper* wrapper = nullptr;
+  Span inside, after;
+};
+
+WrapperMatch match_wrapper(std::u32string_view view, Span s, const LayoutRules& rules) {
   for (const auto& w : rules.wrappers) {
     if (!starts_with_at(view, s.start, s.end, w.open)) continue;
     uint32_t inner = s.start + uint32_t(w.open.size());
     size_t close = view.substr(inner, s.end - inner).find(w.close);
-    return close != std::u32string_view::npos && close >= min_chars;
+    if (close == std::u32string_view::npos || close == 0) continue;
+    Span inside{inner, inner + uint32_t(close)};
+    return {&w, inside, {inside.end + uint32_t(w.close.size()), s.end}};
   }
-  return false;
+  return {};
 }
 
 // Removes a wrapper such as **…** or 【…】 at the start of the line; the close may
 // sit mid-line ("**海棠区委书记鲁正兰：**开拓…"), which splits the content in two.
 ShortPieces strip_wrapper(std::u32string_view view, Span s, Line& line, const LayoutRules& rules, int depth = 0) {
   ShortPieces out;
-  for (const auto& w : rules.wrappers) {
-    if (!starts_with_at(view, s.start, s.end, w.open)) continue;
-    uint32_t inner = s.start + uint32_t(w.open.size());
-    std::u32string_view rest = view.substr(inner, s.end - inner);
-    size_t close = rest.find(w.close);
-    if (close == std::u32string_view::npos || close == 0) continue;
-    Span first{inner, inner + uint32_t(close)};
-    Span second{first.end + uint32_t(w.close.size()), s.end};
-    trim(view, first);
-    trim(view, second);
-    line.wrapped = true;
-    line.markup_rules.push_back(w.name);
-    // A wrapper around white space alone (**　**全年新增城镇就业3500人): the text is what
-    // follows it. Given as {nothing, text}, the line was taken for markup only and its
-    // text lost.
-    if (first.empty()) std::swap(first, second);
-    // One wrapper around the whole line may hold another at its start: **【石门县委书记　罗建平】
-    // 以党建引领县域经济争先进位** (bold around the bracketed heading and its headline) was no
-    // heading, and the digest's three reports were one unit. Read as 【…】… is, unless the
-    // inner one is a label (**【数说】126个网格**: layout.json nested_min_chars).
-    if (second.empty() && depth == 0 && w.nested_min_chars > 0 && nested_long_enough(view, first, rules, w.nested_min_chars))
-      return strip_wrapper(view, first, line, rules, 1);
-    out.first = first;
-    if (!second.empty()) out.second = second;
+  WrapperMatch m = match_wrapper(view, s, rules);
+  if (!m.wrapper) {
+    out.first = s;
     return out;
   }
-  out.first = s;
+  Span first = m.inside, second = m.after;
+  trim(view, first);
+  trim(view, second);
+  line.wrapped = true;
+  line.markup_rules.push_back(m.wrapper->name);
+  // A wrapper around white space alone (**　**全年新增城镇就业3500人): the text is what
+  // follows it. Given as {nothing, text}, the line was taken for markup only and its
+  // text lost.
+  if (first.empty()) std::swap(first, second);
+  // One wrapper around the whole line may hold another at its start: **【石门县委书记　罗建平】
+  // 以党建引领县域经济争先进位** (bold around the bracketed heading and its headline) was no
+  // heading, and the digest's three reports were one unit. Read as 【…】… is, unless the
+  // inner one is a label (**【数说】126个网格**: layout.json nested_min_chars).
+  if (second.empty() && depth == 0 && m.wrapper->nested_min_chars > 0) {
+    WrapperMatch nested = match_wrapper(view, first, rules);
+    if (nested.wrapper && nested.inside.size() >= m.wrapper->nested_min_chars)
+      return strip_wrapper(view, first, line, rules, 1);
+  }
+  out.first = first;
+  if (!second.empty()) out.second = second;
   return out;
 }
 

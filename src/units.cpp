@@ -960,17 +960,13 @@ bool plain_line_heading(std::u32string_view view, const Line& line, const Struct
   return cut < end && post_gap_name(s, b, cut, ph.max_name_chars + 1, rules);
 }
 
-// A bulleted line that may be a unit heading no rule reads (structure.json unknown_heading
-// marked_line): short, ending no sentence, naming a post (■官桥镇党委书记　孙德明建强红色引擎,
-// ■宝日希勒苏木党委书记　额尔敦巴雅尔). Whether its bullet is the unit headings' own is
-// decided once the document's headings are known (Walk::warn_unknown_headings).
 // The shapes of a sub-heading that names a post but no official after it, each warned of
 // as a suspected heading before: the post with nothing before it (■书记项目　杨梅冷链物流中心,
 // ■书记带头　党员跟进), a comment's label after it (■县委书记点评: structure.json sidebar_labels), a
-// quotation with words after it (■村党组织书记　“头雁”领航). Anything else after a post may
-// be a name no rule reads (■…副县长扎西多吉, ■…副县长－孙德明, ■…副县长（挂职）　孙德明) or a
-// genre (■官桥镇党委书记述职摘要): warned. A comment's label is a sidebar label (点评, 短评).
-bool names_no_official(std::u32string_view s, const Rules& rules) {
+// quotation with words after it (■村党组织书记　“头雁”领航). Anything else after the last post
+// may be a name no rule reads (■…副县长扎西多吉, ■…副县长－孙德明, ■…副县长（挂职）　孙德明)
+// or a genre (■官桥镇党委书记述职摘要). False when no post is named at all.
+bool post_may_name_official(std::u32string_view s, const Rules& rules) {
   const StructureRules& st = rules.structure;
   size_t first_post = s.size(), post_end = 0;
   for (size_t p = 0; p < s.size(); ++p)
@@ -978,7 +974,7 @@ bool names_no_official(std::u32string_view s, const Rules& rules) {
       first_post = std::min(first_post, p);
       post_end = std::max(post_end, p + m.len);
     }
-  if (first_post == 0) return true;
+  if (post_end == 0 || first_post == 0) return false;
   size_t p = post_end;
   while (p < s.size()) {
     if (is_space(s[p])) { ++p; continue; }
@@ -986,17 +982,17 @@ bool names_no_official(std::u32string_view s, const Rules& rules) {
     if (!sep) break;
     p += sep.len;
   }
-  if (p >= s.size()) return false;
+  if (p >= s.size()) return true;
   for (const StructureRules::SidebarLabel& label : st.sidebar_labels)
-    if (!label.text.empty() && s.substr(p).substr(0, label.text.size()) == label.text) return true;
+    if (!label.text.empty() && s.compare(p, label.text.size(), label.text) == 0) return false;
   for (const ExclusionRules::Quote& q : rules.exclusions.quotes)
     if (s[p] == q.open) {
       size_t close = s.find(q.close, p + 1);
       // ■村党组织书记　“头雁”领航, not ■官桥镇党委书记　“90后”孙德明 (a name after the quote).
-      return close != std::u32string_view::npos && close + 1 < s.size() &&
-             !st.name_line_surnames.longest_at(s, close + 1);
+      return close == std::u32string_view::npos || close + 1 >= s.size() ||
+             st.name_line_surnames.longest_at(s, close + 1);
     }
-  return false;
+  return true;
 }
 
 // A place alone (■官桥镇 over its headline): the whole line a place's name, ending as one
@@ -1011,14 +1007,16 @@ bool place_alone(std::u32string_view s, const StructureRules& rules) {
   return ending && ending.len < s.size() && !rules.marked_line_not_place_endings.longest_ending_at(s, s.size());
 }
 
-bool marked_post_line(std::u32string_view view, const Line& line, const Rules& all) {
+// The text of a bulleted line (or one in markup) that may be a unit heading no rule reads
+// (structure.json unknown_heading marked_line): short, ending no sentence, naming a post
+// and what may be an official (■官桥镇党委书记　孙德明建强红色引擎, ■宝日希勒苏木党委书记
+// 额尔敦巴雅尔). Whether its mark is the unit headings' own is decided once the document's
+// headings are known (Walk::warn_unknown_headings).
+bool marked_post_line(std::u32string_view s, const Rules& all) {
   const StructureRules& rules = all.structure;
-  if (rules.marked_line_rule.empty() || !(line.bulleted || line.wrapped) || !line.enumerator.empty()) return false;
-  Joined j = Joined::of(view, line.content);
-  std::u32string_view s = j.chars();
   if (s.empty() || s.size() > rules.unknown_heading_max_chars || ends_sentence(s, rules) || led_by_no_body(s, rules))
     return false;
-  return rules.role_words.occurs_within(s, 0, s.size()) && !names_no_official(s, all);
+  return post_may_name_official(s, all);
 }
 
 // A line that looked like a heading (or read as one inside marks no rule knows) and
@@ -1044,7 +1042,7 @@ struct Walk {
   std::string_view other_place_rule;
   std::vector<UnknownHeading> unsigned_signatures;  // a signature_only layout's line that signs no section
   std::string_view unsigned_signature_rule;
-  std::vector<UnknownHeading> marked_lines;  // bulleted lines naming a post (marked_post_line)
+  std::vector<UnknownHeading> marked_lines;  // bulleted or marked-up lines naming a post, or a place (marked_line)
   std::u32string heading_marks;              // the bullets of the lines read as unit headings
   std::u32string last_org;  // the organisation of the last unit taken, in the view
   int outline = 0;  // the last item of the current unit's outline (二 of 二、存在的问题), 0: none
@@ -1146,7 +1144,7 @@ struct Walk {
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
-    else if (marked_post_line(view, line, rules) || marked_place_line(i)) marked_lines.push_back({line.span, line.content});
+    else if (marked_line(i)) marked_lines.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
     close_if_complete(i);
@@ -1163,14 +1161,19 @@ struct Walk {
     b.close();
   }
 
-  // ■官桥镇 over its headline (建强红色引擎): a place alone heads a report only with a short
-  // line under it that ends no sentence; over a paragraph (■文明村 over 全村…) it is a
-  // sub-heading, and so are ■工业强县, ■示范区 whatever stands under them.
-  bool marked_place_line(size_t i) {
+  // A line set with a bullet or in markup that may be a unit heading no rule reads
+  // (structure.json unknown_heading marked_line): a post and what may be an official
+  // (marked_post_line), or, bulleted, a place alone over a headline: ■官桥镇 over 建强红色引擎
+  // heads a report only with a short line under it that ends no sentence; over a paragraph
+  // (■文明村 over 全村…) it is a sub-heading, and so are ■工业强县, ■示范区 whatever stands
+  // under them.
+  bool marked_line(size_t i) {
     const Line& line = w.line(i);
-    if (rules.structure.marked_line_rule.empty() || !line.bulleted || !line.enumerator.empty()) return false;
+    if (rules.structure.marked_line_rule.empty() || !(line.bulleted || line.wrapped) || !line.enumerator.empty())
+      return false;
     Joined j = Joined::of(view, line.content);
-    if (!place_alone(j.chars(), rules.structure) || !w.has(i + 1)) return false;
+    if (marked_post_line(j.chars(), rules)) return true;
+    if (!line.bulleted || !place_alone(j.chars(), rules.structure) || !w.has(i + 1)) return false;
     const Line& below = w.line(i + 1);
     if (below.blank || below.content.empty() || below.bulleted) return false;
     Joined text = Joined::of(view, below.content);
