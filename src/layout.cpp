@@ -56,6 +56,7 @@ void measure(std::u32string_view view, const FoldChanges& changes, size_t& chang
     if (c <= U'|' && k + 1 < line.span.end && (c == '\t' || c == '|' || (c == ' ' && view[k + 1] == ' '))) gaps = true;
   }
   line.table_gaps = gaps;
+  line.chars = uint32_t(line.span.end - from);
   for (; changed < changes.at.size() && changes.at[changed] < line.span.end; ++changed) {
     uint32_t k = changes.at[changed];
     uint32_t was = columns_of(changes.was[changed]), is = columns_of(view[k]);
@@ -63,6 +64,7 @@ void measure(std::u32string_view view, const FoldChanges& changes, size_t& chang
     if (k < line.span.start) indent += was - is;
   }
   line.columns = all;
+  line.indent = indent;
   line.indented = !line.blank && !rules.paragraph_indent_rule.empty() && indent >= rules.paragraph_indent_columns;
 }
 
@@ -442,8 +444,16 @@ bool figure_label_line(std::u32string_view view, const Line& line, const LayoutR
   if (k == all.end || !is_space(view[k]) || k - unit > fl.max_unit_chars) return false;
   while (k < all.end && is_space(view[k])) ++k;
   uint32_t label = k;
-  for (; k < all.end; ++k)
-    if (is_ascii_digit(view[k]) || is_space(view[k]) || fl.not_in_label.find(view[k]) != std::u32string::npos) return false;
+  if (k < all.end && is_ascii_digit(view[k])) return false;
+  // 18个　集体经济收入超10万元的村: a figure inside the label is its own, in a clause
+  // ending in 的 (not 56个　综合网格配备网格员600名: two items).
+  uint32_t last_digit = 0, last_de = 0;
+  for (; k < all.end; ++k) {
+    if (is_space(view[k]) || fl.not_in_label.find(view[k]) != std::u32string::npos) return false;
+    if (is_ascii_digit(view[k])) last_digit = k + 1;
+    if (view[k] == U'的') last_de = k + 1;
+  }
+  if (last_digit > last_de) return false;
   return all.end - label >= 2 && all.end - label <= fl.max_label_chars;
 }
 
@@ -505,29 +515,54 @@ std::string_view complete_rule(std::u32string_view view, const Line& line, const
 // A line that may belong to a page set at a fixed width: text, no table gaps in it.
 bool measurable(const Line& line) { return !line.blank && line.furniture.empty() && !line.table_gaps; }
 
-// The lines of the run [b, e) as wide as most of its lines (all but its last, which
-// ends the paragraph short): the page's fixed width broke them.
-void mark_run_width(std::vector<Line>& lines, size_t b, size_t e, bool run_ends, const LayoutRules::FixedWidth& fw) {
-  if (e - b < fw.min_lines) return;
-  size_t last = run_ends ? e - 1 : e;  // the lines that may be full
+// The width most of the lines [b, last) share, to `tolerance`, in the measure `width`
+// gives, and how many share it.
+template <class Width>
+std::pair<size_t, size_t> common_width(const std::vector<Line>& lines, size_t b, size_t last, size_t tolerance, Width width) {
   size_t best_width = 0, best_count = 0;
   for (size_t i = b; i < last; ++i) {
     size_t count = 0;
     for (size_t k = b; k < last; ++k)
-      if (lines[k].columns + fw.tolerance_columns >= lines[i].columns && lines[k].columns <= lines[i].columns + fw.tolerance_columns)
-        ++count;
-    if (count > best_count || (count == best_count && lines[i].columns > best_width))
-      best_width = lines[i].columns, best_count = count;
+      if (width(lines[k]) + tolerance >= width(lines[i]) && width(lines[k]) <= width(lines[i]) + tolerance) ++count;
+    if (count > best_count || (count == best_count && width(lines[i]) > best_width))
+      best_width = width(lines[i]), best_count = count;
   }
-  if (best_width < fw.min_columns || best_count * 100 < (last - b) * fw.share_percent) return;
+  return {best_width, best_count};
+}
+
+// The lines of the run [b, e) as wide as most of its lines (all but its last, which
+// ends the paragraph short): the page's fixed width broke them. Measured in display
+// columns (a PDF's page: a digit is half as wide as a Chinese character), else in
+// characters (text wrapped at a count of them, digits and all). Equal counts of
+// characters come by chance more often (第3 over 12个村…, two list items of 16): so many
+// lines of exactly that count, and most of them ending inside a sentence.
+void mark_run_width(std::u32string_view view, std::vector<Line>& lines, size_t b, size_t e, bool run_ends,
+                    const LayoutRules::FixedWidth& fw) {
+  if (e - b < fw.min_lines) return;
+  size_t last = run_ends ? e - 1 : e;  // the lines that may be full
+  auto columns = [](const Line& l) { return size_t(l.columns); };
+  auto [width, count] = common_width(lines, b, last, fw.tolerance_columns, columns);
+  if (width >= fw.min_columns && count * 100 >= (last - b) * fw.share_percent) {
+    for (size_t i = b; i < last; ++i) lines[i].full_width = lines[i].columns + fw.tolerance_columns >= width;
+    return;
+  }
+  if (fw.min_chars == 0) return;
+  auto chars = [](const Line& l) { return size_t(l.chars); };
+  std::tie(width, count) = common_width(lines, b, last, fw.tolerance_chars, chars);
+  if (width < fw.min_chars || count < fw.min_char_lines || count * 100 < (last - b) * fw.share_percent) return;
+  size_t open = 0;  // full lines that end inside a sentence
   for (size_t i = b; i < last; ++i)
-    lines[i].full_width = lines[i].columns + fw.tolerance_columns >= best_width;
+    if (lines[i].chars + fw.tolerance_chars >= width && !lines[i].span.empty() &&
+        !in_set(fw.sentence_ends, view[lines[i].span.end - 1]))
+      ++open;
+  if (open * 2 < count) return;
+  for (size_t i = b; i < last; ++i) lines[i].full_width = lines[i].chars + fw.tolerance_chars >= width;
 }
 
 // Runs of text lines (no blank line between) of the fixed width a PDF is set at.
 // A run of hundreds of lines is measured in windows, so that the time stays linear.
 // Only the lines from `first` on are looked at (a run never goes through the line before).
-void mark_fixed_width(std::vector<Line>& lines, size_t first, const LayoutRules& rules) {
+void mark_fixed_width(std::u32string_view view, std::vector<Line>& lines, size_t first, const LayoutRules& rules) {
   constexpr size_t kWindow = 24;
   if (rules.fixed_width.name.empty()) return;
   std::vector<bool> text(lines.size() - first);
@@ -539,7 +574,7 @@ void mark_fixed_width(std::vector<Line>& lines, size_t first, const LayoutRules&
     }
     size_t e = b;
     while (e < lines.size() && e - b < kWindow && text[e - first]) ++e;
-    mark_run_width(lines, b, e, e == lines.size() || !text[e - first], rules.fixed_width);
+    mark_run_width(view, lines, b, e, e == lines.size() || !text[e - first], rules.fixed_width);
     b = e;
   }
 }
@@ -973,7 +1008,7 @@ struct LineStream::State {
       if (is_text_line(pending[i])) next = &pending[i];
     if (count == pending.size() && out.empty()) out.swap(pending);  // all of them (no run ever ended): no copy
     else out.insert(out.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + long(count)));
-    mark_fixed_width(out, first, rules);
+    mark_fixed_width(view, out, first, rules);
     for (size_t i = out.size(); i-- > first;) {
       Line& line = out[i];
       if (!is_text_line(line)) continue;  // furniture ends paragraphs anyway

@@ -43,9 +43,20 @@ class Scanner : public NumeralReader {
       // 27×24米: a word that opens with a digit (7×24) opens none inside a number.
       if (start > 0 && is_ascii_digit(s_[start]) && is_ascii_digit(s_[start - 1])) continue;
       if (m.value == NumberRules::kSetPhrase && numeral_and_unit(start, m.len)) continue;  // 三家村 or 三家企业
+      if (vague_power_after(start + m.len)) continue;
       phrase_cover_end_ = start + m.len;
     }
     return phrase_cover_end_ > i ? phrase_cover_end_ : 0;
+  }
+
+  // Whether a count noun's 数 ending at `end` is the unknown digit of 数十, 数千 (再培育致富
+  // 带头人数十名, 带动农户数千户 read 人数 and 户数, then an exact 十名 and 千户): a lone
+  // 十, 百, 千 or 万 follows it, and no numeral after that (人数十二户 is 12 户).
+  bool vague_power_after(size_t end) const {
+    if (end == 0 || end + 1 > s_.size() || !in(r_.ji_chars, s_[end - 1])) return false;
+    const auto* power = r_.info(s_[end]);
+    if (!power || (power->type != CharType::small_unit && power->type != CharType::big_unit)) return false;
+    return end + 1 >= s_.size() || !r_.info(s_[end + 1]);
   }
 
   // Whether [b, b + len) is one numeral character and a unit word (三家, 一批).

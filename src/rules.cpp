@@ -448,12 +448,16 @@ void load_complete_lines(const Node& root, LayoutRules& r) {
   if (auto z = na.opt("continued_by_zero")) r.numerals_apart_zero = z->text();
   if (auto d = na.opt("decimal_points")) r.numerals_apart_decimal_points = d->text();
   if (auto fw = c->opt("fixed_width")) {
-    fw->keys({"name", "min_lines", "min_columns", "tolerance_columns", "share_percent"});
+    fw->keys({"name", "min_lines", "min_columns", "tolerance_columns", "share_percent", "min_chars", "tolerance_chars", "min_char_lines", "sentence_ends"});
     r.fixed_width.name = fw->at("name").str();
     r.fixed_width.min_lines = size_t(fw->at("min_lines").integer(2, 1000));
     r.fixed_width.min_columns = size_t(fw->at("min_columns").integer(1, 10000));
     r.fixed_width.tolerance_columns = size_t(fw->at("tolerance_columns").integer(0, 100));
     r.fixed_width.share_percent = size_t(fw->at("share_percent").integer(1, 100));
+    if (auto mc = fw->opt("min_chars")) r.fixed_width.min_chars = size_t(mc->integer(1, 10000));
+    if (auto tc = fw->opt("tolerance_chars")) r.fixed_width.tolerance_chars = size_t(tc->integer(0, 100));
+    if (auto ml = fw->opt("min_char_lines")) r.fixed_width.min_char_lines = size_t(ml->integer(2, 1000));
+    if (auto se = fw->opt("sentence_ends")) r.fixed_width.sentence_ends = se->text();
   }
 }
 
@@ -1115,9 +1119,12 @@ void load_structure(const Node& root, StructureRules& r) {
              "contents", "title_column_tag"});
   load_heading_extras(root, r);
   for (const Node& n : root.at("sidebar_labels").list()) {
-    n.keys({"name", "label", "in_unit"});
+    n.keys({"name", "label", "in_unit", "box_line_max_chars", "box_notes"});
     bool in_unit = n.opt("in_unit") && n.at("in_unit").boolean();
-    r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text(), in_unit});
+    size_t box = n.opt("box_line_max_chars") ? size_t(n.at("box_line_max_chars").integer(1, 200)) : 0;
+    r.sidebar_labels.push_back({n.at("name").str(), n.at("label").text(), in_unit, box, {}});
+    if (auto notes = n.opt("box_notes"))
+      for (const Node& w : notes->list()) r.sidebar_labels.back().box_notes.push_back(w.text());
   }
   if (auto fm = root.opt("front_matter")) {
     fm->keys({"name"});
@@ -1778,10 +1785,11 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   if (auto names = root.opt("institution_names")) {
     for (const Node& n : names->list()) {
-      n.keys({"name", "_doc", "units", "bare_units", "words", "max_chars", "year_only"});
+      n.keys({"name", "_doc", "units", "bare_units", "words", "max_chars", "year_only", "ordinal_only"});
       ExclusionRules::InstitutionName in;
       in.name = n.at("name").str();
-      add_words(in.units, n.at("units"), 0);
+      if (auto o = n.opt("ordinal_only")) in.ordinal_only = o->boolean();
+      if (!in.ordinal_only) add_words(in.units, n.at("units"), 0);
       if (auto b = n.opt("bare_units")) add_words(in.bare_units, *b, 0);
       add_words(in.words, n.at("words"), 0);
       in.max_chars = size_t(n.at("max_chars").integer(1, 64));
@@ -2280,7 +2288,7 @@ void load_owners_of_work(const Node& n, SubjectRules::OwnersOfWork& r) {
 // Where a subject was found, as --explain names it (subjects.json "picks").
 void load_picks(const Node& pk, SubjectRules& r) {
   pk.keys({"after", "after_de", "before", "inherited", "inherited_rates", "inherited_clause_subject", "after_clause", "after_clause_max_chars",
-           "after_clause_verbs", "after_clause_not_after", "share_whole", "verb_pair", "verb_pair_ends", "figure_label", "bracketed_figure", "lone_deed"});
+           "after_clause_verbs", "after_clause_not_after", "share_whole", "verb_pair", "verb_pair_ends", "figure_label", "colon_label", "bracketed_figure", "lone_deed"});
   r.after_rule = pk.at("after").str();
   r.after_de_rule = pk.at("after_de").str();
   r.before_rule = pk.at("before").str();
@@ -2297,6 +2305,7 @@ void load_picks(const Node& pk, SubjectRules& r) {
     r.figure_label_rule = fl->at("name").str();
     r.figure_label_max = size_t(fl->at("max_chars").integer(1, 60));
   }
+  if (auto cl = pk.opt("colon_label")) r.colon_label_rule = cl->str();
   if (auto ld = pk.opt("lone_deed")) r.lone_deed_rule = ld->str();
   if (auto bf = pk.opt("bracketed_figure")) {
     bf->keys({"name", "open", "close"});

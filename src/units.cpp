@@ -1047,6 +1047,9 @@ struct Walk {
   std::u32string last_org;  // the organisation of the last unit taken, in the view
   int outline = 0;  // the last item of the current unit's outline (二 of 二、存在的问题), 0: none
   bool sidebar_outline = false;  // the current sidebar numbers items of its own (附：一、…二、…)
+  size_t box_line_max = 0;       // the current sidebar's box_line_max_chars (0: it holds prose)
+  std::string_view box_rule;     // and its rule (owned by the rules)
+  const std::vector<std::u32string>* box_notes = nullptr;  // and the openings of its notes
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
       : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
@@ -1096,7 +1099,28 @@ struct Walk {
     b.out.sidebars.push_back(std::move(sb));
     b.where = Builder::Where::sidebar;
     sidebar_outline = numbers_items(c.rest);  // 附：重点项目清单　一、产业项目 (review8)
+    box_line_max = 0;
+    for (const auto& label : rules.structure.sidebar_labels)
+      if (label.name == c.rule) box_line_max = label.box_line_max_chars, box_rule = label.name, box_notes = &label.box_notes;
     b.add_body(c.rest);
+  }
+
+  // Whether line i is prose after a box of figure lines that interrupted a unit
+  // (structure.json box_line_max_chars): longer than a box's line, holding a clause mark,
+  // and after a blank line or set in. 【数说2024】 … 2860万元　整合涉农资金, a blank line,
+  // 　　依托“党支部+合作社+农户”模式，全镇整合涉农资金2860万元…: the report again.
+  bool prose_after_box(size_t i) const {
+    const Line& line = w.line(i);
+    if (box_line_max == 0 || b.where != Builder::Where::sidebar || !b.interrupted_unit || !b.open_finished) return false;
+    if (!line.indented && !(i > 0 && w.line(i - 1).blank)) return false;
+    if (line.bulleted || line.wrapped || line.content.empty() || is_ascii_digit(view[line.content.first.start])) return false;
+    Joined j = Joined::of(view, line.content);
+    std::u32string_view t = j.chars();
+    if (t.size() <= box_line_max) return false;
+    for (const std::u32string& note : *box_notes)
+      if (t.substr(0, note.size()) == note) return false;
+    return t.find_first_of(rules.structure.sentence_end) != std::u32string_view::npos ||
+           t.find_first_of(U"，,；;") != std::u32string_view::npos;
   }
 
   // 点评：桃源镇产业党建抓得实… after 桃源镇党委书记's report comments on that report: its
@@ -1132,12 +1156,15 @@ struct Walk {
     int item = outline_item(line);
     bool resumes = outline > 0 && item == outline + 1 && !sidebar_outline;
     if (b.where == Builder::Where::sidebar && item > 0 && !resumes) sidebar_outline = true;
+    bool prose = prose_after_box(i);
     if (b.where == Builder::Where::sidebar && b.interrupted_unit &&
-        (resumes || ((b.open_finished || b.opens_period(line.content)) && b.starts_with_period_marker(line.content)))) {
+        (resumes || ((b.open_finished || b.opens_period(line.content)) && b.starts_with_period_marker(line.content)) ||
+         prose)) {
       b.close();
       b.where = Builder::Where::unit;
       b.interrupted_unit = false;
       if (resumes) note_unit_rule(rules.structure.outline_resumes_rule);
+      else if (prose) note_unit_rule(box_rule);  // its box_line_max_chars ended the box
     }
     if (b.where == Builder::Where::unit && item > 0) outline = item;
     if (!line.enumerator.empty() || b.opens_period(line.content)) b.close();  // a list item starts a paragraph
@@ -1157,7 +1184,8 @@ struct Walk {
     const Line& line = w.line(i);
     bool box_title = w.kind(i).kind == Kind::sidebar && line.wrapped && line.content.second.empty();
     if ((line.complete.empty() && !box_title) || b.open_finished) return;
-    if (line.complete == rules.layout.numerals_apart_rule) warn_numerals_apart(i);
+    // 【数说2024】 over 35名: the brackets part the figures for sure, no doubt to tell of.
+    if (line.complete == rules.layout.numerals_apart_rule && !box_title) warn_numerals_apart(i);
     b.close();
   }
 
@@ -1254,6 +1282,7 @@ struct Walk {
   void place_headline(HeadlinePlacement::Produce how, size_t i, UnitHeading& h, size_t& k);
   void headline_paragraph_above(UnitHeading& h);
   void headline_wrapped(UnitHeading& h, size_t& k);
+  bool set_in_less_than_next(size_t k);
   void headline_own_line(size_t k, UnitHeading& h);
   void headline_line_above(size_t i, UnitHeading& h);
   const ParagraphText* headline_above();
@@ -1399,9 +1428,12 @@ void Walk::headline_wrapped(UnitHeading& h, size_t& k) {
   size_t extra = 0;
   // A line set in under a heading that has its headline (…许文涛：做实网格 服务到家 over
   // 　　2022年，长桥街道将…) starts the text; set in under one without (■ 城关镇党委书记
-  // 韩立新 over 　　“小网格”撬动“大治理”) it is the headline.
+  // 韩立新 over 　　“小网格”撬动“大治理”) it is the headline, and so is one set in less
+  // than the paragraph under it, a title's second line centred (…吴国庆：以案促改促治 over
+  // 　做深“后半篇文章” over 　　2024年，…).
   while (w.has(k) && w.kind(k).kind == Kind::body && extra < rules.structure.headline_max_lines &&
-         !(w.line(k).indented && !h.headline.empty()) && headline_like(view, w.line(k).content, rules)) {
+         !(w.line(k).indented && !h.headline.empty() && !set_in_less_than_next(k)) &&
+         headline_like(view, w.line(k).content, rules)) {
     Pieces words = w.line(k).content;
     h.headline.insert(h.headline.end(), words.begin(), words.end());
     h.heading.push_back(heading_extent(view, w.line(k)));
@@ -1409,6 +1441,21 @@ void Walk::headline_wrapped(UnitHeading& h, size_t& k) {
     ++extra;
   }
   if (extra > 0) h.rules.push_back(rules.structure.placement_name(HeadlinePlacement::Produce::wrapped));
+}
+
+// Whether line k is a title's centred second line: set in less than the text line right
+// under it, which is set in, under a line as wide as that one (the title ran out of room:
+// …吴国庆：以案促改促治 over 　做深“后半篇文章” over 　　2024年，…), with no number and no
+// list mark (under a short headline, 　一、强化政治引领, 　全镇发展党员35名, 　2024年工作回顾
+// begin the text).
+bool Walk::set_in_less_than_next(size_t k) {
+  if (k == 0 || !w.has(k + 1) || w.kind(k + 1).kind != Kind::body) return false;
+  const Line &line = w.line(k), &above = w.line(k - 1), &next = w.line(k + 1);
+  if (!next.indented || line.indent >= next.indent || !line.enumerator.empty() || above.columns < next.columns) return false;
+  Span words = covering(line.content);
+  for (uint32_t i = words.start; i < words.end; ++i)
+    if (is_ascii_digit(view[i])) return false;
+  return true;
 }
 
 // Or standing alone after a blank line.

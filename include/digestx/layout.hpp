@@ -33,6 +33,8 @@ struct Line {
   std::string_view edge_furniture;  // the rule that found it; empty if none
   std::string_view complete;   // the rule that ends the paragraph after this line without a sentence end
   uint32_t columns = 0;        // display width from the start of the line (a Chinese character 2, a digit 1)
+  uint32_t chars = 0;          // characters from the start of the line (white space set in included)
+  uint32_t indent = 0;         // display width of the white space it is set in by
   bool table_gaps = false;     // a tab, a | or two spaces inside it: a table's row, set at no fixed width
   bool indented = false;       // set in by white space (　　2022年，…): starts a paragraph
   bool full_width = false;     // as wide as the fixed width the page is set at: the layout broke it

@@ -265,6 +265,10 @@ struct LayoutRules {
   struct FixedWidth {
     std::string name;
     size_t min_lines = 3, min_columns = 30, tolerance_columns = 2, share_percent = 66;
+    // Text wrapped at a count of characters, digits counting as many as Chinese ones
+    // (0: not looked for): 　　2024年，县纪委监委共受理信访举报41 over 2件次，立案…, 22 each.
+    size_t min_chars = 0, tolerance_chars = 0, min_char_lines = 4;
+    std::u32string sentence_ends;  // a full line ending in one of these ends a sentence
   } fixed_width;
   std::string paragraph_indent_rule;  // a line set in by white space starts a paragraph
   size_t paragraph_indent_columns = 2;
@@ -355,6 +359,12 @@ struct StructureRules {
     // The label comments on the report it follows (点评：… after a secretary's report):
     // inside a unit it leads a paragraph of that unit, not a sidebar.
     bool in_unit = false;
+    // A box of figure lines (【数说】 over 35名　新发展党员): its lines are at most this
+    // long; inside a unit, a longer line with a clause mark after a blank line or set
+    // in is the report's prose again. 0: the sidebar holds prose.
+    size_t box_line_max_chars = 0;
+    // Nor a line opening with one of these: the box's note (注：数据截至2024年12月31日，…).
+    std::vector<std::u32string> box_notes;
   };
   std::vector<SidebarLabel> sidebar_labels;
   std::string front_matter_rule;  // the sidebar of unlabelled text before the first unit
@@ -938,6 +948,8 @@ struct ExclusionRules {
     Lexicon units, bare_units, words;
     size_t max_chars = 16;
     bool year_only = false;  // the numeral is a year's four digits (2024届毕业生), no count
+    // No unit: the name runs on from an ordinal's numeral itself (第一人民医院, 第二中学).
+    bool ordinal_only = false;
   };
   std::vector<InstitutionName> institution_names;
   std::string title_ordinal_rule;
@@ -1118,6 +1130,9 @@ struct SubjectRules {
   // label running to the sentence's end names what it measures (empty: off)
   std::string figure_label_rule;
   size_t figure_label_max = 20;
+  // ▶综合网格：56个, 党员人数：1260名: a label, a colon, then the figure to the sentence's
+  // end: the label names what it measures (empty: off; at most figure_label_max).
+  std::string colon_label_rule;
   // 新成立小区党支部（18个）: a figure alone in brackets measures the noun before the
   // opening bracket (empty rule: off); open[k] pairs with close[k].
   struct BracketedFigure {

@@ -114,6 +114,7 @@ class SubjectFinder {
   bool ends_in_verb_pair(const Range& r, bool counting) const;
   Range phrase_after(size_t p, size_t limit) const;
   std::optional<Range> figure_label(size_t b, size_t e, size_t lo, size_t hi) const;
+  std::optional<Range> colon_label(size_t b, size_t e, size_t lo, size_t hi, bool counting) const;
   Range before(size_t p, size_t floor, bool* verb, bool counting) const;
   Range phrase_before(size_t p, size_t floor, size_t limit, bool* cut_mid, bool counting) const;
   bool bare_verb(const Range& r) const;
