@@ -248,12 +248,22 @@ void read_table_cells(std::u32string_view text, std::vector<Fact>& facts, const 
   }
 }
 
+// A row of cells parted by bars: | 城关镇 | 党委书记 | 李明 |, or with none at its ends,
+// 县教育局 | 局长 | 陈国华 (two bars at least: 城关镇丨周海波 is a name after a place).
+bool bar_row(std::u32string_view text, Span line) {
+  if (!pipe_cells_of(text, line).empty()) return true;
+  Span s = trimmed(text, line);
+  int bars = 0;
+  for (uint32_t k = s.start; k < s.end; ++k) bars += is_bar(text[k]);
+  return bars >= 2;
+}
+
 bool lone_table_row(std::u32string_view text, size_t pos) {
   if (pos >= text.size()) return false;
   Span line = line_at(text, pos);
-  if (pipe_cells_of(text, line).empty()) return false;
-  bool row_above = line.start > 0 && !pipe_cells_of(text, line_at(text, line.start - 1)).empty();
-  bool row_below = line.end < text.size() && !pipe_cells_of(text, line_at(text, line.end + 1)).empty();
+  if (!bar_row(text, line)) return false;
+  bool row_above = line.start > 0 && bar_row(text, line_at(text, line.start - 1));
+  bool row_below = line.end < text.size() && bar_row(text, line_at(text, line.end + 1));
   return !row_above && !row_below;
 }
 
