@@ -293,8 +293,13 @@ class FactFinder : private facts::FactText {
     si.sentence_starts = &in_.sentence_starts;
     si.unit_place = in_.unit_place;
     si.unit_kind = in_.unit_kind;
-    for (const Numeral& n : numerals_)
-      if (auto u = unit_at(n.end)) si.counted.emplace_back(n.begin, n.end + u.len);
+    for (const Numeral& n : numerals_) {
+      // 一千二百余名: a qualifier between the numeral and the unit (分4期轮训村干部一千二百余名
+      // gave 4期 the subject 轮训村干部一千二百余名).
+      size_t p = n.end;
+      if (auto a = word_at(r_.qualifiers.after_numeral, p); a && unit_at(p + a.len)) p += a.len;
+      if (auto u = unit_at(p)) si.counted.emplace_back(n.begin, p + u.len);
+    }
     std::sort(si.counted.begin(), si.counted.end());
     return si;
   }

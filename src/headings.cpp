@@ -158,7 +158,7 @@ class OrgCandidates {
     size_t b = pos, limit = std::min(end, b + r_.organization_max_chars + 1);
     if (b < end && !may_start_organization(s_[b])) return false;
     for (size_t p = b + 1; p < limit; ++p) {
-      if (after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1) {
+      if (after_posts && in_set(r_.organization_title_separators, s_[p - 1]) && p - b > 1 && held_post(b, p - 1)) {
         b = p;
         limit = std::min(end, b + r_.organization_max_chars + 1);
         continue;
@@ -171,6 +171,16 @@ class OrgCandidates {
       if (take(b, p)) return true;
     }
     return false;
+  }
+
+  // Whether s[b, e), before a separator, is a post held besides (县委常委 of 县委常委、白石镇
+  // 党委书记: it ends in a role word or a word of organization held_posts), not a body
+  // that shares the post (白石镇、黄土镇党委书记, 县委办、县政府办主任: both are the organisation).
+  bool held_post(size_t b, size_t e) const {
+    if (r_.organization_held_posts.empty()) return true;
+    auto role = r_.role_words.longest_ending_at(s_, e);
+    auto post = r_.organization_held_posts.longest_ending_at(s_, e);
+    return (role && role.len <= e - b) || (post && post.len <= e - b);
   }
 
   // s[b, e) names no one body: a bare party body (党委 of 城关镇　党委书记) or a group of

@@ -1076,7 +1076,7 @@ void load_heading_extras(const Node& root, StructureRules& r) {
 
 void load_organization(const Node& org, StructureRules& r) {
   org.keys({"name", "suffixes", "max_chars", "forbidden_chars", "title_separators", "start_chars", "held_post_body_chars",
-             "digits_not_before", "not_whole", "not_starting"});
+             "digits_not_before", "not_whole", "not_starting", "held_posts"});
   r.organization_rule = org.at("name").str();
   add_words(r.organization_suffixes, org.at("suffixes"), 0);
   r.organization_max_chars = size_t(org.at("max_chars").integer(1, 200));
@@ -1086,6 +1086,7 @@ void load_organization(const Node& org, StructureRules& r) {
   if (auto d = org.opt("digits_not_before")) r.organization_digits_not_before = d->text();
   if (auto w = org.opt("not_whole")) add_words(r.organization_not_whole, *w, 0);
   if (auto w = org.opt("not_starting")) add_words(r.organization_not_starting, *w, 0);
+  if (auto w = org.opt("held_posts")) add_words(r.organization_held_posts, *w, 0);
   if (auto body = org.opt("held_post_body_chars")) r.organization_held_post_body_chars = size_t(body->integer(0, 12));
 }
 

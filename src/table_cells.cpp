@@ -258,12 +258,25 @@ bool bar_row(std::u32string_view text, Span line) {
   return bars >= 2;
 }
 
+// The nearest line above (up) or below `line` that is not blank, or an empty span.
+Span text_line_beside(std::u32string_view text, Span line, bool up) {
+  for (int k = 0; k < 3; ++k) {
+    if (up ? line.start == 0 : line.end >= text.size()) return {};
+    line = line_at(text, up ? line.start - 1 : line.end + 1);
+    if (!trimmed(text, line).empty()) return line;
+  }
+  return {};
+}
+
+// Rows of a roster may stand a blank line apart (本期述职人员名单 over 城关镇 | 党委书记 |
+// 周海波, a blank line, 白石镇 | 党委书记 | 马俊: each was a unit of its own, empty).
 bool lone_table_row(std::u32string_view text, size_t pos) {
   if (pos >= text.size()) return false;
   Span line = line_at(text, pos);
   if (!bar_row(text, line)) return false;
-  bool row_above = line.start > 0 && bar_row(text, line_at(text, line.start - 1));
-  bool row_below = line.end < text.size() && bar_row(text, line_at(text, line.end + 1));
+  Span above = text_line_beside(text, line, true), below = text_line_beside(text, line, false);
+  bool row_above = !above.empty() && bar_row(text, above);
+  bool row_below = !below.empty() && bar_row(text, below);
   return !row_above && !row_below;
 }
 

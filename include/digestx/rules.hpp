@@ -425,6 +425,9 @@ struct StructureRules {
   // Between two posts held together (县委常委、嘉积镇党委书记): the organisation is the
   // one after the last of them.
   CharSet organization_title_separators;
+  // What a post held besides ends in, before a separator (县委常委、白石镇党委书记), besides
+  // the role words; empty: any words before a separator are a post held besides.
+  Lexicon organization_held_posts;
   // A post held together after 、 may name its own body first, in at most this many
   // characters (纪委书记、县监委主任); 0: only a bare role word (书记、局长).
   size_t organization_held_post_body_chars = 0;
