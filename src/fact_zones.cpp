@@ -217,14 +217,15 @@ void ExclusionZones::find_institution_names() {
   for (size_t r = 0; r < rules.size(); ++r) {
     const auto& rule = rules[r];
     for (const Numeral& n : t_.numerals_) {
-      auto unit = rule.units.longest_at(t_.s_, n.end);
-      auto di = t_.q_.ordinal_prefixes.longest_ending_at(t_.s_, n.begin);
       if (rule.ordinal_only) {  // 县第一人民医院, 第二中学: the ordinal names the institution
-        if (!di) continue;
-        if (size_t end = institution_word_end(rule, n.end)) institutions_.push_back({n.begin - di.len, end, r});
+        if (!rule.words.longest_at(t_.s_, n.end)) continue;  // the name first: most numerals have none
+        auto di = t_.q_.ordinal_prefixes.longest_ending_at(t_.s_, n.begin);
+        if (size_t end = di ? institution_word_end(rule, n.end) : 0) institutions_.push_back({n.begin - di.len, end, r});
         continue;
       }
+      auto unit = rule.units.longest_at(t_.s_, n.end);
       if (!unit || (rule.year_only && !year_digits(t_.s_, n))) continue;
+      auto di = t_.q_.ordinal_prefixes.longest_ending_at(t_.s_, n.begin);
       bool bare_ok = bool(rule.bare_units.longest_at(t_.s_, n.end));
       bool after_name = !institutions_.empty() && institutions_.back().close == n.begin;
       if (!di && !bare_ok && !after_name) continue;

@@ -627,6 +627,8 @@ class LineHolds {
 
   bool may_match(const HeadingLayout& layout) const {
     if (layout.role_words_needed > role_words_) return false;
+    // A heading set in cells is not tried on a line with no bar, as most lines are.
+    if (layout.lone_table_row && !has(U'|') && !has(U'｜')) return false;
     std::u32string_view lists = layout.words_needed;  // laid out as HeadingLayout says
     for (size_t p = 0; p < lists.size();) {
       size_t end = p + 1 + 2 * lists[p];
