@@ -87,8 +87,8 @@ size_t with_whole(const AspectInput& in, const AspectRules::Cue& c, size_t claus
 class AroundFigure {
  public:
   AroundFigure(const AspectInput& in, const AspectRules& rules)
-      : in_(in), rules_(rules), reached_(in.begin), unit_bit(AspectRules::name_bit(in.unit)),
-        qualifier_bit(AspectRules::name_bit(in.qualifier)) {
+      : unit_bit(AspectRules::name_bit(in.unit)), qualifier_bit(AspectRules::name_bit(in.qualifier)),
+        in_(in), rules_(rules), reached_(in.begin) {
     size_t first = std::min(in.list_begin, in.begin);  // where near() reads back from
     if (first > 0 && first <= in.text.size()) before_bit = AspectRules::char_bit(in.text[first - 1]);
   }

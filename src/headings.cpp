@@ -307,7 +307,11 @@ class HeadingMatcher {
   // the item names bodies, one may open the role (城关镇　党委书记　李明: the place stands
   // apart, the party body goes with the post), tried before the role word alone.
   bool role(const Item& it, size_t end, const Found& f, const Next& next) {
-    if (auto body = it.bodies.longest_at(s_, f.pos); body && role_from(f.pos + body.len, end, f, next)) return true;
+    if (auto body = it.bodies.longest_at(s_, f.pos)) {
+      Found after_body = f;
+      after_body.pos += body.len;
+      if (role_from(f.pos + body.len, end, it.drop_body ? after_body : f, next)) return true;
+    }
     return role_from(f.pos, end, f, next);
   }
 

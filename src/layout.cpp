@@ -758,16 +758,26 @@ void mark_list(std::u32string_view view, Line& line, const LayoutRules& rules, s
 
 // The line right above a furniture line whose rule takes it (line_above): short,
 // standing alone (a blank line, furniture or nothing above it), no clause mark. 白河发布
-// over 2025-01-22 18:30 发表于陕西 is the account's name, not the page's title.
-void mark_line_above(std::u32string_view view, std::vector<Line>& pending, std::string_view rule,
+// over 2025-01-22 18:30 发表于陕西 is the account's name, not the page's title. Across a
+// blank line only when the furniture line names it again: 松原发布, blank, 原创 作者 松原发布
+// 2024-01-16 08:30 发表于吉林 (the name was the title, and the title the subtitle).
+void mark_line_above(std::u32string_view view, std::vector<Line>& pending, const Line& line,
                      const LayoutRules& rules) {
   size_t k = 0;
-  while (k < rules.furniture.size() && rules.furniture[k].name != rule) ++k;
+  while (k < rules.furniture.size() && rules.furniture[k].name != line.furniture) ++k;
   if (k == rules.furniture.size() || pending.empty()) return;
   const LayoutRules::LineAbove& takes = rules.furniture_line_above[k];
-  Line& above = pending.back();
+  size_t at = pending.size() - 1;
+  if (pending[at].blank && at > 0) {
+    const Line& named = pending[at - 1];
+    std::u32string_view name = view.substr(named.body.start, named.body.end - named.body.start);
+    std::u32string_view here = view.substr(line.body.start, line.body.end - line.body.start);
+    if (named.blank || name.empty() || here.find(name) == std::u32string_view::npos) return;
+    --at;
+  }
+  Line& above = pending[at];
   if (takes.max_chars == 0 || above.blank || !above.furniture.empty() || above.body.size() > takes.max_chars) return;
-  if (pending.size() > 1 && is_text_line(pending[pending.size() - 2])) return;
+  if (at > 0 && is_text_line(pending[at - 1])) return;
   for (size_t i = above.body.start; i < above.body.end; ++i)
     if (takes.not_holding.find(view[i]) != std::u32string::npos) return;
   above.furniture = rules.furniture[k].name;
@@ -903,7 +913,7 @@ struct LineStream::State {
       }
     }
     if (is_text_line(line)) cut_edge(view, line, rules, edge);
-    if (!line.furniture.empty()) mark_line_above(view, pending, line.furniture, rules);
+    if (!line.furniture.empty()) mark_line_above(view, pending, line, rules);
     mark_list(view, line, rules, list, list_max);
     mark_tail(line, rules, tail);
     mark_running_header(line);

@@ -725,6 +725,9 @@ void load_item_options(const Node& n, HeadingItem& item, const Node* word_lists)
     } else if (key == "bodies") {
       only(t == T::role);
       add_listed_words(item.bodies, v, word_lists);
+    } else if (key == "drop_body") {
+      only(t == T::role);
+      item.drop_body = v.boolean();
     } else if (key == "text") {
       only(t == T::literal);
       item.text = v.text();
@@ -765,7 +768,7 @@ HeadingItem load_item(const Node& n, const Node* word_lists) {
       n.fail("this item needs its options: write it as an object");
     return item;
   }
-  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "surnamed", "co_official", "bodies", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
+  n.keys({"item", "optional", "max", "marks", "markup_break", "after_posts", "spaced", "surnamed", "co_official", "bodies", "drop_body", "text", "words", "ending", "not_holding", "open", "close", "max_chars", "sentence",
           "pattern"});
   item.type = parse_item_type(n.at("item"));
   load_item_options(n, item, word_lists);
@@ -804,10 +807,16 @@ void check_unit_pattern(const Node& n, const std::vector<HeadingItem>& pattern) 
       bool role_next = i + 1 < items.size() && items[i + 1].type == T::role;
       bool spaced_role = i + 2 < items.size() && items[i + 1].type == T::space && !items[i + 1].optional &&
                          items[i + 2].type == T::role && !items[i + 2].bodies.empty();
-      // Or a field label between them, the role naming its bodies (石门镇 over 述职人：党委书记　周丽).
+      // Or a field label between them, the role naming its bodies (石门镇 over 述职人：党委书记　周丽),
+      // or the label and the name, the role in brackets after it (a form's fields: 述职单位：
+      // 石桥镇党委 over 述职人：王建国（镇党委书记）).
       size_t j = i + 1;
-      while (j < items.size() && (items[j].type == T::space || items[j].type == T::literal)) ++j;
-      bool labelled_role = j > i + 1 && j < items.size() && items[j].type == T::role && !items[j].bodies.empty();
+      while (j < items.size() && (items[j].type == T::space || items[j].type == T::literal || items[j].type == T::name))
+        ++j;
+      auto role_with_bodies = [](const HeadingItem& it) { return it.type == T::role && !it.bodies.empty(); };
+      bool labelled_role = j > i + 1 && j < items.size() &&
+                           (role_with_bodies(items[j]) || (items[j].type == T::bracket && !items[j].items.empty() &&
+                                                           role_with_bodies(items[j].items.front())));
       if (items[i].type == T::organization && !role_next && !spaced_role && !labelled_role)
         n.fail("the role must follow the organization (or white space, when the role names its bodies)");
       walk(items[i].items);
@@ -884,9 +893,10 @@ void add_required_words(const std::vector<HeadingItem>& items, std::u32string& o
 
 void load_layouts(const Node& list, StructureRules& r, const Node* word_lists) {
   for (const Node& n : list.list()) {
-    n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above", "signature_only"});
+    n.keys({"name", "pattern", "produce", "headline", "table_row", "unit_above", "signature_only", "over_heading"});
     HeadingLayout layout;
     if (auto so = n.opt("signature_only")) layout.signature_only = so->boolean();
+    if (auto oh = n.opt("over_heading")) layout.over_heading = oh->boolean();
     layout.name = n.at("name").str();
     if (auto u = n.opt("unit_above")) {
       u->keys({"name", "_doc", "sub_places", "sub_place_bodies", "other_place"});

@@ -1052,7 +1052,7 @@ struct Walk {
   const std::vector<std::u32string>* box_notes = nullptr;  // and the openings of its notes
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
-      : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true} {}
+      : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true, 0, {}, {}} {}
 
   void leave_sidebar() {
     if (b.where == Builder::Where::sidebar) b.where = Builder::Where::front;
@@ -1508,7 +1508,11 @@ std::optional<HeadingParse> Walk::two_line_parse(size_t i, size_t j) {
   const StructureRules& st = rules.structure;
   if (st.two_line_heading_rule.empty() || (!b.open_finished && !headline_open_above(i)) || !w.has(j) || w.consumed(j))
     return std::nullopt;
-  if (w.kind(j).kind != Kind::body || !w.line(j).enumerator.empty()) return std::nullopt;
+  // Line j may be a heading by itself, for a layout that says so (over_heading): 述职单位：
+  // 青龙县石桥镇党委 over 述职人：镇党委书记　李红 (alone, the second read 镇党委 for the
+  // organisation, and the first was text of the unit above, a sentence of its plans).
+  Kind below_kind = w.kind(j).kind;
+  if ((below_kind != Kind::body && below_kind != Kind::unit) || !w.line(j).enumerator.empty()) return std::nullopt;
   if (!heading_half(view, w.line(i), st) || !heading_half(view, w.line(j), st)) return std::nullopt;
   Pieces both = without_enumerator(view, w.line(i));
   // The lines between that the heading took already: 县统计局 over 党组书记、局长 (two lines,
@@ -1518,7 +1522,9 @@ std::optional<HeadingParse> Walk::two_line_parse(size_t i, size_t j) {
       for (size_t p = 0; p < w.line(k).content.size(); ++p) both.push_back(w.line(k).content[p]);
   Pieces below = w.line(j).content;
   both.insert(both.end(), below.begin(), below.end());
-  return parse_heading_line(view, both, st);
+  auto parsed = parse_heading_line(view, both, st);
+  if (parsed && below_kind == Kind::unit && !(parsed->layout && parsed->layout->over_heading)) return std::nullopt;
+  return parsed;
 }
 
 void Walk::take_two_lines(size_t i, HeadingParse parsed, size_t j) {

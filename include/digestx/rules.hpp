@@ -287,6 +287,7 @@ struct HeadingItem {
   bool surnamed = false;       // name: led by a surname of two_line_heading's name_line (no post vouches for it)
   bool co_official = false;    // group: a second official's post and name (…陈立新　办事处主任　刘　洋), kept out of the unit's fields
   Lexicon bodies;              // role: a body's word that may open it (城关镇　党委书记　李明)
+  bool drop_body = false;      // role: its body is the organisation's, said again, and no part of the role (述职单位：石桥镇党委 over 述职人：王建国（镇党委书记）: 书记)
   std::u32string text;         // literal: this text,
   Lexicon words;               // or any one of these words (述职人, 汇报人); year: what follows the digits (年度, 年)
   bool ending = false;         // literal: the rest of its bracket, ending with one of the words (主持党委全面工作)
@@ -318,6 +319,9 @@ struct HeadingLayout {
   // the end (structure.signed_sections: （青山镇党委书记　马骏） under its section); else it
   // stays text, warned of (（县委书记点评） closing a paragraph names no official).
   bool signature_only = false;
+  // "over_heading": two lines the layout reads together may be it even when the second is
+  // a heading by itself (述职单位：青龙县石桥镇党委 over 述职人：镇党委书记　李红, alone 镇党委's).
+  bool over_heading = false;
   // "unit_above": the line is a unit heading only when the unit above names another
   // place (【桃源乡】赵丽：… under 河口镇's report), and a village or a community
   // (sub_places, after a party body of sub_place_bodies) only under one; else it is a
