@@ -2327,9 +2327,10 @@ void load_picks(const Node& pk, SubjectRules& r) {
       bf->at("close").fail("close must have one bracket for each of open");
   }
   if (auto ir = pk.opt("inherited_rates")) {
-    ir->keys({"name", "endings", "kinds"});
+    ir->keys({"name", "endings", "not_endings", "kinds"});
     r.inherited_rates.rule = ir->at("name").str();
     add_words(r.inherited_rates.endings, ir->at("endings"), 0);
+    if (auto ne = ir->opt("not_endings")) add_words(r.inherited_rates.not_endings, *ne, 0);
     for (const Node& k : ir->at("kinds").list()) r.inherited_rates.kinds.push_back(k.str());
   }
   if (auto cs = pk.opt("inherited_clause_subject")) {

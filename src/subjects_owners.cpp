@@ -137,6 +137,7 @@ bool SubjectOwners::opens_clause(size_t figure_end, size_t sentence_end) const {
 bool SubjectOwners::passes_on(Range subject, std::string_view kind) const {
   const auto& ir = f_.r_.inherited_rates;
   if (ir.rule.empty() || !ir.endings.longest_ending_at(f_.in_.text, subject.second)) return true;
+  if (ir.not_endings.longest_ending_at(f_.in_.text, subject.second)) return true;  // 劳动生产率: money
   return std::find(ir.kinds.begin(), ir.kinds.end(), kind) != ir.kinds.end();
 }
 

@@ -1167,13 +1167,17 @@ struct Walk {
       else if (prose) note_unit_rule(box_rule);  // its box_line_max_chars ended the box
     }
     if (b.where == Builder::Where::unit && item > 0) outline = item;
-    if (!line.enumerator.empty() || b.opens_period(line.content)) b.close();  // a list item starts a paragraph
+    // A markdown heading no rule reads is a paragraph of its own: ## 东城区　区委书记　王建华 was
+    // glued to the text under it, and **去年**，… no longer opened its sentence (period null).
+    bool own_block = line.heading_level > 0;
+    if (!line.enumerator.empty() || own_block || b.opens_period(line.content)) b.close();  // a list item starts a paragraph
     if (heading_like(view, line, rules.structure)) unknown_headings.push_back({line.span, line.content});
     else if (suspected_heading(view, line, rules.structure)) suspected_headings.push_back({line.span, line.content});
     else if (plain_line_heading(view, line, rules.structure)) plain_headings.push_back({line.span, line.content});
     else if (marked_line(i)) marked_lines.push_back({line.span, line.content});
     b.add_body(line.content);
     if (!line.edge_furniture.empty()) b.out.furniture.push_back({line.edge, line.edge_furniture});
+    if (own_block) b.close();
     close_if_complete(i);
   }
 
@@ -1466,7 +1470,16 @@ void Walk::headline_own_line(size_t k, UnitHeading& h) {
                 (!w.has(m + 1) || w.kind(m + 1).kind == Kind::blank);
   if (!single || !headline_like(view, w.line(m).content, rules)) return;
   h.headline = w.line(m).content;
-  h.heading.push_back(heading_extent(view, w.line(m)));
+  // A markdown headline (### 以“红色网格”撬动基层治理大变革 under ## 东城区　区委书记　王建华) is
+  // in the heading with its marks: they stand inside the heading's span, which covers both
+  // lines, and the span's text must give the heading back (it lacked the ###).
+  Span extent = heading_extent(view, w.line(m));
+  if (const Line& below = w.line(m); below.heading_level > 0) {
+    size_t from = below.span.start;
+    while (from < extent.start && is_space(view[from])) ++from;
+    extent.start = uint32_t(from);
+  }
+  h.heading.push_back(extent);
   h.rules.push_back(rules.structure.placement_name(HeadlinePlacement::Produce::own_line));
   w.consume(m);
 }

@@ -1159,6 +1159,7 @@ struct SubjectRules {
   struct InheritedRates {
     std::string rule;      // names the refusal in the tables; empty: any figure inherits
     Lexicon endings;       // 率, 比重, 占比, 比例
+    Lexicon not_endings;   // words ending so that are no rate (劳动生产率: money per worker)
     std::vector<std::string> kinds;  // percent, percentage_point, …
   } inherited_rates;
   // A figure that opens a clause after a comma, words of its own after it, inherits no
