@@ -138,21 +138,65 @@ bool is_html_page(std::u32string_view text, const LayoutRules::Markup& rules) {
   return false;
 }
 
+// Whether another cell of the row opens after `from`, before the row or a table inside
+// it begins or ends (looked for within kCellLookahead characters): a row of one cell is a
+// page layout's box (<tr><td>当前位置：首页 >> …</td></tr>, a cell holding the article),
+// no table's row.
+constexpr size_t kCellLookahead = 4096;
+bool row_goes_on(std::u32string_view page, size_t from, const LayoutRules::Markup& rules) {
+  size_t limit = std::min(page.size(), from + kCellLookahead);
+  for (size_t i = from; i < limit; ++i) {
+    if (page[i] != '<') continue;
+    size_t k = i + 1;
+    bool closing = k < limit && page[k] == '/';
+    if (closing) ++k;
+    std::u32string name;
+    while (k < limit && name.size() < 8 && ((page[k] >= 'a' && page[k] <= 'z') || (page[k] >= 'A' && page[k] <= 'Z') ||
+                                            (page[k] >= '0' && page[k] <= '9')))
+      name += lower(page[k++]);
+    if (name == U"tr" || name == U"table") return false;
+    if (!closing && listed(rules.cell_tags, name)) return true;
+  }
+  return false;
+}
+
 MarkupCount read_page(std::u32string& text, const LayoutRules::Markup& rules, PageMap& map) {
   MarkupCount count;
   Missing missing;
   map.page = text;
   std::u32string_view page(map.page);
   size_t w = 0;  // the text is written over the page's copy in place: never ahead of i
+  size_t cells_in_row = 0;
   for (size_t i = 0; i < page.size();) {
     if (page[i] == '<') {
       Tag tag = tag_at(page, i, rules.max_tag_chars, missing);
       if (tag.end != std::u32string::npos) {
         size_t end = markup_end(page, tag, rules, missing);
-        bool block = listed(rules.block_tags, tag.name);
-        count.tags.push_back({uint32_t(w), uint32_t(w + block)});
+        // A table's cell opens with a bar and its row on a new line, with no blank line after
+        // it: a pipe table's rows, under their header (read as blocks, the cells of
+        // <tr><td>茶叶品牌</td><td>6个</td><td>9个</td></tr> were one paragraph, each figure's
+        // subject the next row's label, and the 2024年目标 column the report year's).
+        bool row = listed(rules.row_tags, tag.name);
+        if (row) cells_in_row = 0;
+        bool cell = !tag.closing && listed(rules.cell_tags, tag.name) &&
+                    (cells_in_row > 0 || row_goes_on(page, end, rules));
+        if (cell) ++cells_in_row;
+        // A row opens a line only where none is open: </tr>\n<tr> is no blank line.
+        size_t back = w;
+        while (row && back > 0 && (text[back - 1] == ' ' || text[back - 1] == '\t')) --back;
+        bool line_open = back == 0 || text[back - 1] == U'\n';
+        bool block = !cell && (row ? !tag.closing && !line_open : listed(rules.block_tags, tag.name));
+        // A page's main heading is set as markdown's (<h1>: "# "), so that it is the title
+        // as a markdown page's is (the nav menu's first item, 首页, was the title).
+        std::u32string_view marks;
+        for (const auto& [name, written] : rules.heading_marks)
+          if (block && !tag.closing && name == tag.name) marks = written;
+        size_t width = size_t(block || cell) + marks.size();
+        count.tags.push_back({uint32_t(w), uint32_t(w + width)});
         if (block) text[w++] = U'\n';
-        map.leave_out(uint32_t(w), uint32_t(end - i - block));
+        if (cell) text[w++] = U'|';
+        for (char32_t c : marks) text[w++] = c;
+        map.leave_out(uint32_t(w), uint32_t(end - i - width));
         i = end;
         continue;
       }

@@ -536,7 +536,7 @@ void load_line_rules(const Node& root, LayoutRules& r) {
 
 // An HTML page's markup (layout.json "html_page"): tag names are matched lower-cased.
 void load_markup(const Node& n, LayoutRules::Markup& m) {
-  n.keys({"name", "starts_with", "block_tags", "hidden_tags", "entities", "max_tag_chars"});
+  n.keys({"name", "starts_with", "block_tags", "cell_tags", "row_tags", "heading_marks", "hidden_tags", "entities", "max_tag_chars"});
   m.name = n.at("name").str();
   auto lowered = [](const Node& list) {
     std::vector<std::u32string> out;
@@ -550,6 +550,18 @@ void load_markup(const Node& n, LayoutRules::Markup& m) {
   };
   m.starts = lowered(n.at("starts_with"));
   m.block_tags = lowered(n.at("block_tags"));
+  if (auto cells = n.opt("cell_tags")) m.cell_tags = lowered(*cells);
+  if (auto rows = n.opt("row_tags")) m.row_tags = lowered(*rows);
+  if (auto hm = n.opt("heading_marks")) {
+    for (const auto& [name, marks] : hm->items()) {
+      std::u32string t = from_utf8(name), written = marks.text(true);
+      for (char32_t& c : t)
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+      // The tag's own characters hold the line break and the marks: <h1> has four.
+      if (written.size() + 1 > t.size() + 2) marks.fail("more marks than the tag <" + to_utf8(t) + "> has characters");
+      m.heading_marks.emplace_back(std::move(t), std::move(written));
+    }
+  }
   m.hidden_tags = lowered(n.at("hidden_tags"));
   for (const auto& [name, value] : n.at("entities").items()) {
     std::u32string c = from_utf8(value.string_ref());  // unfolded: written into the text as it is (“, not ")

@@ -57,9 +57,15 @@ TEST_P(MarkupTable, ReadsAPagesText) {
   PageMap map;
   read_page(blanked, m, map);
   ASSERT_EQ(map.page, text);
+  // A character written for markup stands on its tag (a heading's marks, "# " for <h1>,
+  // on the tag's own characters) or its entity.
+  auto in_tag = [&](size_t at) {
+    size_t open = text.rfind(U'<', at), close = at == 0 ? std::u32string::npos : text.rfind(U'>', at - 1);
+    return open != std::u32string::npos && (close == std::u32string::npos || close < open);
+  };
   for (uint32_t k = 0; k < blanked.size(); ++k)
     if (blanked[k] == text[map.page_at(k)]) continue;
-    else EXPECT_TRUE(text[map.page_at(k)] == '<' || text[map.page_at(k)] == '&') << k;
+    else EXPECT_TRUE(in_tag(map.page_at(k)) || text[map.page_at(k)] == '&') << k;
   std::vector<std::string> lines;
   std::string line;
   for (char32_t ch : blanked + U"\n") {

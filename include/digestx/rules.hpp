@@ -105,8 +105,11 @@ struct LayoutRules {
     std::string name;
     std::vector<std::u32string> starts;      // the page's first characters, lower case (<!doctype html)
     std::vector<std::u32string> block_tags;  // a line break where one begins (p, div, br, h1)
+    std::vector<std::u32string> cell_tags;   // a bar where one opens (td, th: a table's cells)
+    std::vector<std::u32string> row_tags;    // a line break where one opens, none where it closes (tr)
     std::vector<std::u32string> hidden_tags; // their content is no text (script, style, head)
     std::vector<std::pair<std::u32string, char32_t>> entities;  // nbsp → U+00A0
+    std::vector<std::pair<std::u32string, std::u32string>> heading_marks;  // h1 → "# ": a markdown heading's marks after the line break
     size_t max_tag_chars = 2000;             // a '<' with no '>' within this many is text
   };
   Markup markup;
