@@ -2423,7 +2423,7 @@ void load_subjects(const Node& root, SubjectRules& r) {
   root.keys({"max_chars_after", "max_chars_before", "max_chars_before_reach", "boundary_chars", "hard_stops", "stops_after", "verbs_after_noun", "stops_before",
              "verbs_before_figure", "copulas", "nouns", "noun_suffixes", "single_char_stops_before", "head_marker",
              "quote_pairs", "list_separators", "picks", "phrase_starts", "coordinated_heads", "nouns_after", "count_owners",
-             "share_of", "max_chars_after_quote", "past_a_threshold", "table_cells", "edges", "respectively_lists",
+             "share_of", "max_chars_after_quote", "past_a_threshold", "bound_forward", "table_cells", "edges", "respectively_lists",
              "verbs_before_object", "unit_places", "verbs_after_count", "beneficiaries", "pivot_counts", "level_spans", "owners_of_work", "grade", "rated_activities"});
   if (auto rl = root.opt("respectively_lists")) load_respectively_lists(*rl, r);
   if (auto ed = root.opt("edges")) load_subject_edges(*ed, r.edges);
@@ -2436,10 +2436,15 @@ void load_subjects(const Node& root, SubjectRules& r) {
     add_words(r.threshold_words, pt->at("words"), 0);
     if (auto levels = pt->opt("levels")) add_words(r.threshold_levels, *levels, 0);
   }
+  if (auto bf = root.opt("bound_forward")) {
+    bf->keys({"name"});
+    r.bound_forward_rule = bf->at("name").str();
+  }
   if (auto ps = root.opt("phrase_starts")) {
-    ps->keys({"name", "words", "never_first"});
+    ps->keys({"name", "words", "never_first", "verb_modifiers"});
     r.phrase_start_rule = ps->at("name").str();
     add_words(r.phrase_starts, ps->at("words"), 0);
+    if (auto vm = ps->opt("verb_modifiers")) add_words(r.phrase_start_verb_modifiers, *vm, 0);
     r.never_first = ps->at("never_first").text();
   }
   if (auto ch = root.opt("coordinated_heads")) {

@@ -523,6 +523,9 @@ Subject SubjectFinder::find(size_t b, size_t e, bool classifier, std::string_vie
     pick = *purpose, s.rule = r_.edges.purpose_rule;
   } else if (r_.grade_words.longest_at(in_.text, e) && fwd_ok()) {
     pick = fwd(), s.rule = r_.grade_rule;  // 10万吨级航道整治工程: the class of the noun after
+  } else if (!r_.bound_forward_rule.empty() && r_.threshold_words.longest_ending_at(in_.text, e) && fwd_ok() &&
+             fwd().first == e) {
+    pick = fwd(), s.rule = r_.bound_forward_rule;  // 力争年内发展35岁以下党员: 党员, not 年内发展
   } else {
     if (back_ok) pick = back, s.rule = r_.before_rule;
     else if (fwd_ok()) pick = fwd(), s.rule = r_.after_rule;

@@ -174,9 +174,16 @@ void SubjectEdges::trim_start(Subject& s, bool from_back) const {
     break;
   }
   for (size_t k = s.e; k-- > s.b + 1;) {
-    if (!r_.phrase_starts.longest_at(t_, k)) continue;
-    s.b = k;
+    auto start = r_.phrase_starts.longest_at(t_, k);
+    if (!start) continue;
     s.rule = r_.phrase_start_rule;
+    // A per-unit word with nothing after it modifies the verb, not a noun (verb_modifiers):
+    // 村级集体经济收入平均达到15万元 -> 村级集体经济收入 (it gave 平均).
+    if (k + start.len >= s.e && r_.phrase_start_verb_modifiers.longest_at(t_, k).len == start.len) {
+      s.e = k;
+      continue;
+    }
+    s.b = k;
     break;
   }
   while (s.e > s.b + 1 && r_.never_first.has(t_[s.b])) {

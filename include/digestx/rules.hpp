@@ -1030,6 +1030,7 @@ struct SubjectRules {
   Lexicon nouns_after;             // nouns only after the figure (36名发展党员; 发展党员6名 is a verb)
   std::string phrase_start_rule;   // 人均, 按期: the subject begins at them; 型: never its first character
   Lexicon phrase_starts;
+  Lexicon phrase_start_verb_modifiers;  // of phrase_starts, those that with nothing after them modify the verb (平均达到)
   CharSet never_first;
   std::string coordinated_rule;    // 3个市级和8个区级示范村: modifiers share the last head
   CharSet coordinators;
@@ -1116,6 +1117,7 @@ struct SubjectRules {
   Lexicon object_verbs;             // such verbs; also stops_before
   std::string past_threshold_rule;  // 2.3万名60岁以上老年人: the count's noun is past the age bound
   Lexicon threshold_words;          // the bound's words after its figure (以上, 以下)
+  std::string bound_forward_rule;   // 发展35岁以下党员: a bound right before its noun bounds that noun (not 年内发展)
   Lexicon threshold_levels;         // 11家二级以上公立医院: a level standing for the figure (二级, 县级)
   std::string count_owner_rule;    // 12个村集体经济收入超过20万元: the count counts 村
   Lexicon count_owners;
