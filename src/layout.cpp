@@ -445,15 +445,9 @@ bool figure_label_line(std::u32string_view view, const Line& line, const LayoutR
   while (k < all.end && is_space(view[k])) ++k;
   uint32_t label = k;
   if (k < all.end && is_ascii_digit(view[k])) return false;
-  // 18个　集体经济收入超10万元的村: a figure inside the label is its own, in a clause
-  // ending in 的 (not 56个　综合网格配备网格员600名: two items).
-  uint32_t last_digit = 0, last_de = 0;
-  for (; k < all.end; ++k) {
+  for (; k < all.end; ++k)
     if (is_space(view[k]) || fl.not_in_label.find(view[k]) != std::u32string::npos) return false;
-    if (is_ascii_digit(view[k])) last_digit = k + 1;
-    if (view[k] == U'的') last_de = k + 1;
-  }
-  if (last_digit > last_de) return false;
+  if (digit_after_last(view, label, all.end, U'的')) return false;  // 18个　集体经济收入超10万元的村
   return all.end - label >= 2 && all.end - label <= fl.max_label_chars;
 }
 

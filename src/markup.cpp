@@ -138,24 +138,20 @@ bool is_html_page(std::u32string_view text, const LayoutRules::Markup& rules) {
   return false;
 }
 
-// Whether another cell of the row opens after `from`, before the row or a table inside
-// it begins or ends (looked for within kCellLookahead characters): a row of one cell is a
-// page layout's box (<tr><td>当前位置：首页 >> …</td></tr>, a cell holding the article),
-// no table's row.
+// Whether another cell of the row opens after `from`, before a row or a table begins or
+// ends (looked for within kCellLookahead characters): a row of one cell is a page
+// layout's box (<tr><td>当前位置：首页 >> …</td></tr>, a cell holding the article), no
+// table's row.
 constexpr size_t kCellLookahead = 4096;
-bool row_goes_on(std::u32string_view page, size_t from, const LayoutRules::Markup& rules) {
+bool row_goes_on(std::u32string_view page, size_t from, const LayoutRules::Markup& rules, Missing& missing) {
   size_t limit = std::min(page.size(), from + kCellLookahead);
   for (size_t i = from; i < limit; ++i) {
     if (page[i] != '<') continue;
-    size_t k = i + 1;
-    bool closing = k < limit && page[k] == '/';
-    if (closing) ++k;
-    std::u32string name;
-    while (k < limit && name.size() < 8 && ((page[k] >= 'a' && page[k] <= 'z') || (page[k] >= 'A' && page[k] <= 'Z') ||
-                                            (page[k] >= '0' && page[k] <= '9')))
-      name += lower(page[k++]);
-    if (name == U"tr" || name == U"table") return false;
-    if (!closing && listed(rules.cell_tags, name)) return true;
+    Tag tag = tag_at(page, i, rules.max_tag_chars, missing);
+    if (tag.end == std::u32string::npos) continue;
+    if (listed(rules.row_tags, tag.name) || tag.name == U"table") return false;
+    if (!tag.closing && listed(rules.cell_tags, tag.name)) return true;
+    i = tag.end - 1;
   }
   return false;
 }
@@ -179,7 +175,7 @@ MarkupCount read_page(std::u32string& text, const LayoutRules::Markup& rules, Pa
         bool row = listed(rules.row_tags, tag.name);
         if (row) cells_in_row = 0;
         bool cell = !tag.closing && listed(rules.cell_tags, tag.name) &&
-                    (cells_in_row > 0 || row_goes_on(page, end, rules));
+                    (cells_in_row > 0 || row_goes_on(page, end, rules, missing));
         if (cell) ++cells_in_row;
         // A row opens a line only where none is open: </tr>\n<tr> is no blank line.
         size_t back = w;

@@ -538,14 +538,14 @@ void load_line_rules(const Node& root, LayoutRules& r) {
 void load_markup(const Node& n, LayoutRules::Markup& m) {
   n.keys({"name", "starts_with", "block_tags", "cell_tags", "row_tags", "heading_marks", "hidden_tags", "entities", "max_tag_chars"});
   m.name = n.at("name").str();
-  auto lowered = [](const Node& list) {
+  auto lower_name = [](std::u32string t) {
+    for (char32_t& c : t)
+      if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    return t;
+  };
+  auto lowered = [&](const Node& list) {
     std::vector<std::u32string> out;
-    for (const Node& x : list.list()) {
-      std::u32string t = x.text(true);
-      for (char32_t& c : t)
-        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-      out.push_back(std::move(t));
-    }
+    for (const Node& x : list.list()) out.push_back(lower_name(x.text(true)));
     return out;
   };
   m.starts = lowered(n.at("starts_with"));
@@ -554,9 +554,7 @@ void load_markup(const Node& n, LayoutRules::Markup& m) {
   if (auto rows = n.opt("row_tags")) m.row_tags = lowered(*rows);
   if (auto hm = n.opt("heading_marks")) {
     for (const auto& [name, marks] : hm->items()) {
-      std::u32string t = from_utf8(name), written = marks.text(true);
-      for (char32_t& c : t)
-        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+      std::u32string t = lower_name(from_utf8(name)), written = marks.text(true);
       // The tag's own characters hold the line break and the marks: <h1> has four.
       if (written.size() + 1 > t.size() + 2) marks.fail("more marks than the tag <" + to_utf8(t) + "> has characters");
       m.heading_marks.emplace_back(std::move(t), std::move(written));

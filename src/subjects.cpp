@@ -232,15 +232,9 @@ std::optional<SubjectFinder::Range> SubjectFinder::figure_label(size_t b, size_t
   while (k < hi && is_space(s[k]) && s[k] != '\n') ++k;
   size_t label = k;
   if (k < hi && is_ascii_digit(s[k])) return std::nullopt;
-  // 18个　集体经济收入超10万元的村: a figure inside the label is its own, in a clause that
-  // ends in 的 before the head noun; 56个　综合网格配备网格员600名 and 8个　省级示范村3个
-  // are two items, not one label.
-  size_t last_digit = 0, last_de = 0;
-  for (; k < hi && !boundary(s[k]); ++k) {
-    if (is_ascii_digit(s[k])) last_digit = k + 1;
-    if (s[k] == r_.head_marker) last_de = k + 1;
-  }
-  if (last_digit > last_de) return std::nullopt;
+  while (k < hi && !boundary(s[k])) ++k;
+  // 8个　省级示范村3个: two items, not one label (digit_after_last).
+  if (digit_after_last(s, label, k, r_.head_marker)) return std::nullopt;
   size_t end = k;
   while (k < hi && is_space(s[k])) ++k;
   if (k != hi || end - label < 2 || end - label > r_.figure_label_max) return std::nullopt;

@@ -1047,9 +1047,8 @@ struct Walk {
   std::u32string last_org;  // the organisation of the last unit taken, in the view
   int outline = 0;  // the last item of the current unit's outline (二 of 二、存在的问题), 0: none
   bool sidebar_outline = false;  // the current sidebar numbers items of its own (附：一、…二、…)
-  size_t box_line_max = 0;       // the current sidebar's box_line_max_chars (0: it holds prose)
-  std::string_view box_rule;     // and its rule (owned by the rules)
-  const std::vector<std::u32string>* box_notes = nullptr;  // and the openings of its notes
+  // The current sidebar's label when it is a box of figure lines (box_line_max_chars).
+  const StructureRules::SidebarLabel* box = nullptr;
 
   Walk(std::u32string_view v, LineWindow& lines, const Rules& r, const FrontPlaces& f)
       : view(v), w(lines), rules(r), fp(f), b{v, r, {}, {}, Builder::Where::front, false, {}, true, 0, {}, {}} {}
@@ -1099,9 +1098,9 @@ struct Walk {
     b.out.sidebars.push_back(std::move(sb));
     b.where = Builder::Where::sidebar;
     sidebar_outline = numbers_items(c.rest);  // 附：重点项目清单　一、产业项目 (review8)
-    box_line_max = 0;
+    box = nullptr;
     for (const auto& label : rules.structure.sidebar_labels)
-      if (label.name == c.rule) box_line_max = label.box_line_max_chars, box_rule = label.name, box_notes = &label.box_notes;
+      if (label.name == c.rule && label.box_line_max_chars > 0) box = &label;
     b.add_body(c.rest);
   }
 
@@ -1111,13 +1110,13 @@ struct Walk {
   // 　　依托“党支部+合作社+农户”模式，全镇整合涉农资金2860万元…: the report again.
   bool prose_after_box(size_t i) const {
     const Line& line = w.line(i);
-    if (box_line_max == 0 || b.where != Builder::Where::sidebar || !b.interrupted_unit || !b.open_finished) return false;
+    if (!box || b.where != Builder::Where::sidebar || !b.interrupted_unit || !b.open_finished) return false;
     if (!line.indented && !(i > 0 && w.line(i - 1).blank)) return false;
     if (line.bulleted || line.wrapped || line.content.empty() || is_ascii_digit(view[line.content.first.start])) return false;
     Joined j = Joined::of(view, line.content);
     std::u32string_view t = j.chars();
-    if (t.size() <= box_line_max) return false;
-    for (const std::u32string& note : *box_notes)
+    if (t.size() <= box->box_line_max_chars) return false;
+    for (const std::u32string& note : box->box_notes)
       if (t.substr(0, note.size()) == note) return false;
     return t.find_first_of(rules.structure.sentence_end) != std::u32string_view::npos ||
            t.find_first_of(U"，,；;") != std::u32string_view::npos;
@@ -1164,7 +1163,7 @@ struct Walk {
       b.where = Builder::Where::unit;
       b.interrupted_unit = false;
       if (resumes) note_unit_rule(rules.structure.outline_resumes_rule);
-      else if (prose) note_unit_rule(box_rule);  // its box_line_max_chars ended the box
+      else if (prose) note_unit_rule(box->name);  // its box_line_max_chars ended the box
     }
     if (b.where == Builder::Where::unit && item > 0) outline = item;
     // A markdown heading no rule reads is a paragraph of its own: ## 东城区　区委书记　王建华 was

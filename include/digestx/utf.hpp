@@ -48,6 +48,18 @@ inline bool is_line_break(char32_t c) {
 
 inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
 
+// Whether an ASCII digit stands in s[b, e) after the last `marker` (or with none): a
+// figure's label may hold a figure of its own only in a clause closed by 的 before its
+// head noun (18个　集体经济收入超10万元的村), while 56个　综合网格配备网格员600名 is two
+// items. Asked by the layout (a line of figure and label) and the subject (the label).
+inline bool digit_after_last(std::u32string_view s, size_t b, size_t e, char32_t marker) {
+  for (size_t k = e; k-- > b;) {
+    if (s[k] == marker) return false;
+    if (is_ascii_digit(s[k])) return true;
+  }
+  return false;
+}
+
 // The value of one digit of a written calendar year, -1 if `c` is none: ASCII 0-9, 〇 or
 // 零, 一 to 九. Typed text mixes them (二0二四年, with a digit zero), so a year's digits
 // may too. (The matching view has already made 二○二四's circle a 〇.)
