@@ -26,6 +26,10 @@ inline void fill_folded_table(char32_t* table, const char32_t (*pairs)[2], size_
   // +2.1 and +2.0 without a word, while 3–5个 is a range as 3-5个 is. Not the em dash
   // of 2023—2025年, which is never a sign.
   for (char32_t c : {char32_t(0x2012), char32_t(0x2013), char32_t(0x2212), char32_t(0xFE63)}) table[c] = '-';
+  // The horizontal bar (U+2015) is the em dash of pages converted from GB2312, whose
+  // 破折号 some tables map to it: 市医保局党组书记、局长吴敏――守好人民群众“看病钱” was no
+  // heading (only —— separates), and its report went into the unit above without a word.
+  table[0x2015] = 0x2014;
 }
 
 namespace generated {

@@ -185,9 +185,14 @@ class OrgCandidates {
 
   // s[b, e) names no one body: a bare party body (党委 of 城关镇　党委书记) or a group of
   // bodies (全县乡镇党委). A later start after 、 may still name one.
+  // A post that opens with a body's name is no organisation either: 理事会 of 理事会主任, a
+  // board's chair held after the party post (江州市供销合作总社 over 党组书记、理事会主任　钱戊
+  // gave the organisation 理事会, the company's name the headline).
   bool names_no_body(size_t b, size_t e) const {
     auto m = r_.organization_not_whole.longest_at(s_, b);
-    return (m && b + m.len == e) || bool(r_.organization_not_starting.longest_at(s_, b));
+    if (m && b + m.len == e) return true;
+    if (auto post = r_.role_words.longest_at(s_, b); post && b + post.len > e) return true;
+    return bool(r_.organization_not_starting.longest_at(s_, b));
   }
 
   // A forbidden character (，。：…: a CharSet, most characters ruled out by one test) or

@@ -447,7 +447,7 @@ bool figure_label_line(std::u32string_view view, const Line& line, const LayoutR
   if (k < all.end && is_ascii_digit(view[k])) return false;
   for (; k < all.end; ++k)
     if (is_space(view[k]) || fl.not_in_label.find(view[k]) != std::u32string::npos) return false;
-  if (digit_after_last(view, label, all.end, U'的')) return false;  // 18个　集体经济收入超10万元的村
+  if (digit_after_last(view, label, all.end, fl.head_marker)) return false;  // 18个　集体经济收入超10万元的村
   return all.end - label >= 2 && all.end - label <= fl.max_label_chars;
 }
 

@@ -326,6 +326,12 @@ class Node::Elements {
   Node array_;
 };
 
+char32_t single_char(const Node& n) {
+  std::u32string s = n.text();
+  if (s.size() != 1) n.fail("expected a single character");
+  return s[0];
+}
+
 Node::Elements Node::list(bool allow_empty) const {
   if (node().type != JsonTreeNode::array) fail("expected an array");
   if (node().count == 0 && !allow_empty) fail("empty list");
@@ -418,11 +424,12 @@ void load_complete_lines(const Node& root, LayoutRules& r) {
     r.spaced_rows_rule = sr->at("name").str();
   }
   if (auto fl = c->opt("figure_label")) {
-    fl->keys({"name", "max_unit_chars", "max_label_chars", "not_in_label"});
+    fl->keys({"name", "max_unit_chars", "max_label_chars", "not_in_label", "head_marker"});
     r.figure_label.name = fl->at("name").str();
     r.figure_label.max_unit_chars = size_t(fl->at("max_unit_chars").integer(0, 10));
     r.figure_label.max_label_chars = size_t(fl->at("max_label_chars").integer(1, 60));
     r.figure_label.not_in_label = fl->at("not_in_label").text();
+    r.figure_label.head_marker = single_char(fl->at("head_marker"));
   }
   for (const Node& n : c->at("rules").list()) {
     n.keys({"name", "regex", "ends_with"});
@@ -1778,12 +1785,6 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
       r.reach.push_back(std::move(reach));
     }
   }
-}
-
-char32_t single_char(const Node& n) {
-  std::u32string s = n.text();
-  if (s.size() != 1) n.fail("expected a single character");
-  return s[0];
 }
 
 void load_exclusions(const Node& root, ExclusionRules& r) {

@@ -52,7 +52,9 @@ bool verb_as_modifier(const SubjectRules& r, std::u32string_view text, size_t q)
   auto v = r.edges.modifier_verbs.longest_ending_at(text, q);
   if (!v || !r.edges.modifier_heads.longest_at(text, q)) return false;
   size_t p = q - v.len;
-  return bool(r.stops_before.longest_ending_at(text, p)) || bool(r.verbs_before_figure.longest_ending_at(text, p));
+  // After examples closed by 等 too: 开展“春风行动”等招聘活动210场 -> 招聘活动 (it was 活动).
+  return bool(r.stops_before.longest_ending_at(text, p)) || bool(r.verbs_before_figure.longest_ending_at(text, p)) ||
+         bool(r.coordinated_examples.longest_ending_at(text, p));
 }
 
 void SubjectEdges::finish(Subject& s, size_t b, size_t e, SubjectFinder::Range sentence, bool from_back,
