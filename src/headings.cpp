@@ -191,7 +191,8 @@ class OrgCandidates {
   bool names_no_body(size_t b, size_t e) const {
     auto m = r_.organization_not_whole.longest_at(s_, b);
     if (m && b + m.len == e) return true;
-    if (auto post = r_.role_words.longest_at(s_, b); post && b + post.len > e) return true;
+    if (r_.role_word_starts.may_start_at(s_, b))  // the pre-test first, as LineHolds asks it
+      if (auto post = r_.role_words.longest_at(s_, b); post && b + post.len > e) return true;
     return bool(r_.organization_not_starting.longest_at(s_, b));
   }
 

@@ -424,12 +424,11 @@ void load_complete_lines(const Node& root, LayoutRules& r) {
     r.spaced_rows_rule = sr->at("name").str();
   }
   if (auto fl = c->opt("figure_label")) {
-    fl->keys({"name", "max_unit_chars", "max_label_chars", "not_in_label", "head_marker"});
+    fl->keys({"name", "max_unit_chars", "max_label_chars", "not_in_label"});
     r.figure_label.name = fl->at("name").str();
     r.figure_label.max_unit_chars = size_t(fl->at("max_unit_chars").integer(0, 10));
     r.figure_label.max_label_chars = size_t(fl->at("max_label_chars").integer(1, 60));
     r.figure_label.not_in_label = fl->at("not_in_label").text();
-    r.figure_label.head_marker = single_char(fl->at("head_marker"));
   }
   for (const Node& n : c->at("rules").list()) {
     n.keys({"name", "regex", "ends_with"});
@@ -2740,6 +2739,9 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
     if (!seen.count(name)) throw RulesError(name, "", "missing rules file");
   link_numbers(*rules);
   link_fact_patterns(*rules);
+  // A figure's label may hold a digit before the subjects' head marker only (超10万元的村):
+  // one marker, subjects.json's, for the layout's figure lines too.
+  rules->layout.figure_label.head_marker = rules->subjects.head_marker;
   rules->fingerprint = std::move(fingerprint);
   return rules;
 }

@@ -263,7 +263,7 @@ struct LayoutRules {
     std::string name;
     size_t max_unit_chars = 4, max_label_chars = 20;
     CharSet not_in_label;
-    char32_t head_marker = 0;  // a digit in the label only before it (超10万元的村)
+    char32_t head_marker = 0;  // subjects.json head_marker (linked at load): a digit only before it
   } figure_label;
   // A page set at a fixed width (from a PDF) breaks figures too: its full lines join.
   struct FixedWidth {
