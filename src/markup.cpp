@@ -199,6 +199,9 @@ MarkupCount read_page(std::u32string& text, const LayoutRules::Markup& rules, Pa
     } else if (page[i] == '&') {
       size_t end = 0;
       if (char32_t c = entity_at(page, i, rules, end)) {
+        // The entity's character is no character of the page: a heading's span stops
+        // before it (城关街道党工委书记&nbsp;&nbsp;李明辉 gives back 城关街道党工委书记).
+        count.tags.push_back({uint32_t(w), uint32_t(w + 1)});
         text[w++] = c;
         map.leave_out(uint32_t(w), uint32_t(end - i - 1));
         ++count.entities;
@@ -222,17 +225,18 @@ bool tag_between(const std::vector<Span>& tags, uint32_t from, uint32_t to) {
   return it != tags.end() && it->start <= to;
 }
 
-// The heading's pieces cut where a tag stands inside one: 城西镇党委书记　李<span>刚</span>
-// is one line of the text, but the page's slice of it holds markup.
+// The heading's pieces cut where a tag stands inside one, leaving out what the markup
+// became in the text (an entity's character): 城西镇党委书记　李<span>刚</span> and
+// 城西镇党委书记&nbsp;李刚 are one line of the text, but the page's slice of it holds markup.
 Pieces cut_at_markup(const Pieces& heading, const std::vector<Span>& tags) {
   Pieces cut;
   for (Span piece : heading) {
-    auto it = std::upper_bound(tags.begin(), tags.end(), piece.start, [](uint32_t at, const Span& t) { return at < t.start; });
+    auto it = std::lower_bound(tags.begin(), tags.end(), piece.start, [](const Span& t, uint32_t at) { return t.start < at; });
     for (; it != tags.end() && it->start < piece.end; ++it) {
-      cut.push_back({piece.start, it->start});
-      piece.start = it->start;
+      if (it->start > piece.start) cut.push_back({piece.start, it->start});
+      piece.start = std::max(piece.start, std::min(it->end, piece.end));
     }
-    cut.push_back(piece);
+    if (!piece.empty()) cut.push_back(piece);
   }
   return cut;
 }

@@ -15,8 +15,8 @@
 namespace digestx {
 
 struct MarkupCount {
-  std::vector<Span> tags;  // where the tags and comments stood in the text, in order: a block
-                           // tag's line break, or no width
+  std::vector<Span> tags;  // where the tags, comments and entities stood in the text, in
+                           // order: a block tag's line break, an entity's character, or no width
   size_t entities = 0;     // &nbsp; &ldquo; &#12345; … each read as its character
 };
 
