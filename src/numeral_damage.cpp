@@ -65,8 +65,11 @@ std::optional<Damage> TokenReader::ratio_at(size_t i, size_t p) const {
   if (i >= 2 && in(rule.chars, s_[i - 1]) && digit_at(i - 2)) return std::nullopt;
   if (rule.after_words.longest_at(s_, e)) return Damage{i, e, &rule};
   constexpr size_t kMaxClause = 24;
-  for (size_t k = i; k > 0 && i - k < kMaxClause && !in(rule.not_after, s_[k - 1]); --k)
+  // ... or before it, after the word (分别增收1,200万元和1,500万元: the second).
+  for (size_t k = i; k > 0 && i - k < kMaxClause && !in(rule.not_after, s_[k - 1]); --k) {
     if (rule.words.longest_ending_at(s_, k)) return Damage{i, e, &rule};
+    if (k < i && digit_at(k - 1)) return std::nullopt;
+  }
   return std::nullopt;
 }
 
@@ -110,8 +113,26 @@ std::optional<Damage> TokenReader::damaged_grouping(size_t i, size_t p) const {
     groups_thousands = groups_thousands && g - (q + 1) == 3;
     q = g;
   }
-  if (groups_thousands) return std::nullopt;
+  if (groups_thousands) return respectively_commas(i, decimals_end(q));
   return Damage{i, decimals_end(q), &rule};
+}
+
+// 分别完成投资1,200,850,960万元: commas that group thousands [i, e) after a word of
+// respectively in the clause (a list run together, or thousands?).
+std::optional<Damage> TokenReader::respectively_commas(size_t i, size_t e) const {
+  const auto& rule = r_.respectively_commas;
+  constexpr size_t kMaxClause = 40;
+  if (rule.name.empty()) return std::nullopt;
+  // Another figure in the clause after it (分别增收1,200万元和1,500万元): the list is
+  // there, and the commas group thousands.
+  for (size_t k = e; k < s_.size() && k - e < kMaxClause && !in(rule.not_after, s_[k]); ++k)
+    if (digit_at(k)) return std::nullopt;
+  // ... or before it, after the word (分别增收1,200万元和1,500万元: the second).
+  for (size_t k = i; k > 0 && i - k < kMaxClause && !in(rule.not_after, s_[k - 1]); --k) {
+    if (rule.words.longest_ending_at(s_, k)) return Damage{i, e, &rule};
+    if (k < i && digit_at(k - 1)) return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 // 1O0万元, 2l5户: a letter between digits; 改造l2个: l or I alone before digits. Not in

@@ -207,6 +207,7 @@ class TokenReader : public NumeralText {
   size_t separators_end(size_t p) const;
   size_t decimals_end(size_t p) const;  // past .5 at p, if any
   std::optional<Damage> damaged_grouping(size_t i, size_t p) const;
+  std::optional<Damage> respectively_commas(size_t i, size_t e) const;
   std::optional<Damage> damaged_letters(size_t i, size_t p) const;
   std::optional<Damage> damaged_inner_space(size_t i, size_t p) const;
   std::optional<Damage> damaged_stop(size_t i, size_t p) const;

@@ -112,9 +112,29 @@ bool opens_as_other_year(std::u32string_view s, size_t year_begin, size_t after,
 
 // A year marker ending at i (its 年 at i): the report year, the one after, or another
 // year opening the sentence; nullopt for none of them.
+// The length of 度 and the clause break after a year opening the sentence at i - 4
+// (periods.json year_degree_opening: 2023年度，…), 0 if it is not so.
+size_t degree_opening(std::u32string_view s, size_t i, size_t after, const PeriodRules& rules) {
+  size_t n = rules.year_degree_suffix.size();
+  if (rules.year_degree_rule.empty() || n == 0 || i != 4 || s.compare(after, n, rules.year_degree_suffix) != 0)
+    return 0;
+  return after + n < s.size() && in_set(rules.year_degree_then, s[after + n]) ? n : 0;
+}
+
 std::optional<PeriodMark> year_mark(std::u32string_view s, size_t i, int report_year, const PeriodRules& rules, PeriodFrame frame) {
   auto year = year_ending_at(s, i);
   size_t after = i + rules.year_suffix.size();
+  size_t degree = year ? degree_opening(s, i, after, rules) : 0;
+  if (degree > 0) {
+    const PeriodRules::Marker* marker = year_marker(*year, report_year, rules);
+    if (!marker)  // another year (2022年度，… in a 2023 digest): as other_year reads it
+      return std::abs(*year - report_year) > rules.other_year_max_years
+                 ? std::nullopt
+                 : std::optional<PeriodMark>(PeriodMark{Period::none, rules.year_degree_rule, true, true});
+    PeriodMark mark = mark_of(*marker, frame);
+    mark.rule = rules.year_degree_rule;
+    return mark;
+  }
   if (!year || rules.year_not_before.longest_at(s, after) || blocked(s, i - 4, after, rules)) return std::nullopt;
   // "2022—2025年" is a span of years, not a marker; 到2025年 is one year.
   Lexicon::Match dash = i >= 5 ? rules.year_not_before.longest_ending_at(s, i - 4) : Lexicon::Match{};

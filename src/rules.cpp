@@ -1217,12 +1217,13 @@ void load_structure(const Node& root, StructureRules& r) {
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
-  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues"});
+  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops"});
   r.rule = root.at("name").str();
   r.terminators = root.at("terminators").text();
   r.ellipsis = root.at("ellipsis").text(true);
   r.closers = root.at("closers").text(true);
   r.ellipsis_continues = root.at("ellipsis_continues").text(true);
+  if (auto soft = root.opt("soft_stops")) r.soft_stops = soft->text(true);
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
       if (c < r.classes.kEnd) r.classes.at(c) |= bit;
@@ -1231,6 +1232,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
   mark(r.ellipsis, SentenceRules::kEllipsis);
   mark(r.closers, SentenceRules::kCloser);
   mark(r.ellipsis_continues, SentenceRules::kContinues);
+  mark(r.soft_stops, SentenceRules::kSoftStop);
 }
 
 // A marker of periods.json with its readings: in a digest (period), a full report
@@ -1264,7 +1266,7 @@ PeriodRules::Marker load_marker(const Node& n) {
 void load_periods(const Node& root, PeriodRules& r) {
   root.keys({"markers", "max_offset", "lead_clause", "not_after", "not_before", "year_suffix", "year_not_before",
              "full_report_start", "dated_event", "paragraph_opening", "full_report_given_after", "clause_marker",
-             "table_cell", "other_year", "half_year", "introduced_list"});
+             "table_cell", "other_year", "half_year", "introduced_list", "year_degree_opening"});
   for (const Node& n : root.at("markers").list()) {
     PeriodRules::Marker m = load_marker(n);
     if (!m.text.empty()) r.marker_words.add(m.text, int(r.markers.size()));
@@ -1282,6 +1284,12 @@ void load_periods(const Node& root, PeriodRules& r) {
   add_words(r.not_before, root.at("not_before"), 0);
   r.year_suffix = root.at("year_suffix").text();
   add_words(r.year_not_before, root.at("year_not_before"), 0);
+  if (auto d = root.opt("year_degree_opening")) {
+    d->keys({"name", "_doc", "suffix", "then"});
+    r.year_degree_rule = d->at("name").str();
+    r.year_degree_suffix = d->at("suffix").text();
+    r.year_degree_then = d->at("then").text();
+  }
   if (auto f = root.opt("full_report_start")) {
     f->keys({"name", "_doc", "period"});
     r.full_report_start_rule = f->at("name").str();
@@ -1470,16 +1478,21 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   }
   auto n = root.opt("damaged");
   if (!n) return;
-  n->keys({"grouping", "inner_space", "letters", "stop", "dotted_chain", "list_comma"});
+  n->keys({"grouping", "inner_space", "letters", "stop", "dotted_chain", "list_comma", "respectively"});
   auto load = [&](const char* key, NumberRules::DamageRule& d) {
     auto k = n->opt(key);
     if (!k) return;
-    k->keys({"name", "warning", "chars", "chars_before", "not_after"});
+    k->keys({"name", "warning", "chars", "chars_before", "not_after", "words", "code"});
     d.name = k->at("name").str();
     d.warning = k->at("warning").str();
     if (auto c = k->opt("chars")) d.chars = c->text(true);
     if (auto c = k->opt("chars_before")) d.chars_before = c->text(true);
     if (auto c = k->opt("not_after")) d.not_after = c->text(true);
+    if (auto w = k->opt("words")) add_words(d.words, *w, 0);
+    if (auto c = k->opt("code")) {
+      d.code = c->str();
+      if (d.code != "figure_damaged" && d.code != "figure_ambiguous") c->fail("code must be figure_damaged or figure_ambiguous");
+    }
   };
   load("grouping", r.damaged_grouping);
   load("inner_space", r.damaged_inner_space);
@@ -1487,6 +1500,7 @@ void load_damage_rules(const Node& root, NumberRules& r) {
   load("stop", r.damaged_stop);
   load("dotted_chain", r.damaged_dotted_chain);
   load("list_comma", r.damaged_list_comma);
+  load("respectively", r.respectively_commas);
   load_ambiguous_sign(root, r);
   load_ratio(root, r);
 }
@@ -2742,6 +2756,8 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
   // A figure's label may hold a digit before the subjects' head marker only (超10万元的村):
   // one marker, subjects.json's, for the layout's figure lines too.
   rules->layout.figure_label.head_marker = rules->subjects.head_marker;
+  // A paragraph ending in a soft stop (…5家.) is finished as one ending in 。 is.
+  rules->structure.soft_stops = rules->sentences.soft_stops;
   rules->fingerprint = std::move(fingerprint);
   return rules;
 }

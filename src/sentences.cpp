@@ -27,7 +27,7 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
   for (size_t i = 0; i < n; ++i) {
     uint8_t cls = rules.class_of(s[i]);
     if (cls == 0) continue;
-    bool ends = cls & R::kTerminator;
+    bool ends = (cls & R::kTerminator) || ((cls & R::kSoftStop) && rules.soft_stop_ends(s, i));
     if (!ends && (cls & R::kEllipsis)) {
       // "……" ends a sentence only where something new starts after it.
       while (i + 1 < n && is(s[i + 1], R::kEllipsis)) ++i;
@@ -36,12 +36,20 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
     }
     if (!ends) continue;
     size_t end = i + 1;
-    while (end < n && is(s[end], R::kTerminator | R::kCloser)) ++end;
+    while (end < n && is(s[end], R::kTerminator | R::kCloser | R::kSoftStop)) ++end;
     emit(end);
     i = end - 1;
   }
   if (begin < n) emit(n);
   return out;
+}
+
+bool SentenceRules::soft_stop_ends(std::u32string_view s, size_t i) const {
+  if (i == 0 || i >= s.size()) return false;
+  char32_t before = s[i - 1];
+  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before);
+  bool before_word = i + 1 == s.size() || !(is_ascii_digit(s[i + 1]) || is_ascii_alpha(s[i + 1]));
+  return after_word && before_word;
 }
 
 }  // namespace digestx

@@ -36,7 +36,10 @@ bool ends_sentence(std::u32string_view s, const StructureRules& rules) {
   while (i > 0 && (is_closing(s[i - 1]) || is_space(s[i - 1]))) --i;
   if (i == 0) return false;
   char32_t c = s[i - 1];
-  return in_set(rules.sentence_end, c) || c == U'…';
+  // A soft stop after a Chinese character (…新建党群服务站5个.): ASCII text's full stop.
+  bool soft = i >= 2 && !is_ascii_digit(s[i - 2]) && !is_ascii_alpha(s[i - 2]) && !is_space(s[i - 2]) &&
+              rules.soft_stops.find(c) != std::u32string::npos;
+  return in_set(rules.sentence_end, c) || c == U'…' || soft;
 }
 
 bool has_text(std::u32string_view s) {

@@ -624,7 +624,8 @@ TEST(CharTable, BuiltInTablesAnswerAsTheRulesStrings) {
     ASSERT_EQ(r.numbers.info(c) != nullptr, numeral) << "U+" << std::hex << uint32_t(c);
     auto in = [c](const std::u32string& chars) { return c < 0x10000 && chars.find(c) != std::u32string::npos; };
     uint8_t want = (in(s.terminators) ? SentenceRules::kTerminator : 0) | (in(s.ellipsis) ? SentenceRules::kEllipsis : 0) |
-                   (in(s.closers) ? SentenceRules::kCloser : 0) | (in(s.ellipsis_continues) ? SentenceRules::kContinues : 0);
+                   (in(s.closers) ? SentenceRules::kCloser : 0) | (in(s.ellipsis_continues) ? SentenceRules::kContinues : 0) |
+                   (in(s.soft_stops) ? SentenceRules::kSoftStop : 0);
     ASSERT_EQ(s.class_of(c), want) << "U+" << std::hex << uint32_t(c);
   }
   EXPECT_EQ(r.numbers.info(U'万')->type, NumberRules::CharType::big_unit);

@@ -523,6 +523,7 @@ struct StructureRules {
   // A line that opens the way a sentence does (2025年，… 一年来，…) is no headline.
   NamedRegex headline_sentence_opening;
   CharSet sentence_end;
+  std::u32string soft_stops;  // sentences.json's, linked at load: a line ending 5个. ends a sentence
   CharSet title_inner_marks;  // a page's title may hold these before its end: 年终述职丨听！白河县…这样说
   CharSet headline_final_marks;  // a headline with no digit may end in one: 让乡村美起来！
   CharSet dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
@@ -570,12 +571,16 @@ struct StructureRules {
 struct SentenceRules {
   // What a character is to the splitter, a byte of these bits per BMP character
   // (filled at load; see CharTable).
-  enum : uint8_t { kTerminator = 1, kEllipsis = 2, kCloser = 4, kContinues = 8 };
+  enum : uint8_t { kTerminator = 1, kEllipsis = 2, kCloser = 4, kContinues = 8, kSoftStop = 16 };
   CharTable<uint8_t> classes;
   uint8_t class_of(char32_t c) const { return classes[c]; }
   std::string rule;
   std::u32string terminators, ellipsis, closers;
   std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
+  std::u32string soft_stops;          // ends a sentence between words only (5个.今年; not 1.2亿元)
+  // Whether the soft stop at s[i] ends a sentence: after no ASCII letter, digit or white
+  // space (5个. 12.5%. 办好”.), before no ASCII letter or digit.
+  bool soft_stop_ends(std::u32string_view s, size_t i) const;
 };
 
 struct PeriodRules {
@@ -609,6 +614,10 @@ struct PeriodRules {
   Lexicon not_after, not_before;
   std::u32string year_suffix;
   Lexicon year_not_before;
+  // A year and 度 opening the sentence before a clause break (2023年度，…): the year alone.
+  std::string year_degree_rule;  // empty: off
+  std::u32string year_degree_suffix;
+  CharSet year_degree_then;
   // A full report reviews its year from its first sentence: the period before any
   // marker (一、履职尽责情况 / 全年完成交通固定资产投资8.6亿元: the year under review).
   std::string full_report_start_rule;
@@ -693,6 +702,9 @@ struct NumberRules {
   };
   DamageRule damaged_grouping, damaged_inner_space, damaged_letters, damaged_stop, damaged_dotted_chain,
       damaged_list_comma;
+  // 分别完成投资1,200,850,960万元: commas grouping thousands after a word of respectively
+  // (`words`, in the clause: `not_after` ends it) may part a list; left out (figure_ambiguous).
+  DamageRule respectively_commas;
   // Figures read whole but with a sign no reader can trust, left out with a warning:
   // a tolerance (误差控制在±5%以内 is no 5%) and a minus sign after a word of decrease
   // (同比下降-1.2%: fell 1.2%, or fell by -1.2%, a rise?).
@@ -705,7 +717,8 @@ struct NumberRules {
   // The damage rule of that name, or nullptr.
   const DamageRule* damage_rule(std::string_view name) const {
     for (const DamageRule* d : {&damaged_grouping, &damaged_inner_space, &damaged_letters, &damaged_stop,
-                                 &damaged_dotted_chain, &damaged_list_comma, &tolerance, &negative_after_decrease, &from_bottom,
+                                 &damaged_dotted_chain, &damaged_list_comma, &respectively_commas, &tolerance,
+                                 &negative_after_decrease, &from_bottom,
                                  &ratio})
       if (!d->name.empty() && d->name == name) return d;
     return nullptr;
