@@ -1159,8 +1159,12 @@ struct Walk {
     bool resumes = outline > 0 && item == outline + 1 && !sidebar_outline;
     if (b.where == Builder::Where::sidebar && item > 0 && !resumes) sidebar_outline = true;
     bool prose = prose_after_box(i);
+    // Not the sidebar's first paragraph: ■核心提示 over 去年，全县共投入党建经费5000万元 is the
+    // box's text (it was the unit above's, the county's 5000万元 its own, without a word).
+    bool box_has_text = b.where == Builder::Where::sidebar && (!b.open.pieces.empty() || !b.target().empty());
     if (b.where == Builder::Where::sidebar && b.interrupted_unit &&
-        (resumes || ((b.open_finished || b.opens_period(line.content)) && b.starts_with_period_marker(line.content)) ||
+        (resumes ||
+         (box_has_text && (b.open_finished || b.opens_period(line.content)) && b.starts_with_period_marker(line.content)) ||
          prose)) {
       b.close();
       b.where = Builder::Where::unit;
