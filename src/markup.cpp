@@ -202,6 +202,7 @@ MarkupCount read_page(std::u32string& text, const LayoutRules::Markup& rules, Pa
         // The entity's character is no character of the page: a heading's span stops
         // before it (城关街道党工委书记&nbsp;&nbsp;李明辉 gives back 城关街道党工委书记).
         count.tags.push_back({uint32_t(w), uint32_t(w + 1)});
+        map.entity(uint32_t(w), uint32_t(end - i - 1));
         text[w++] = c;
         map.leave_out(uint32_t(w), uint32_t(end - i - 1));
         ++count.entities;

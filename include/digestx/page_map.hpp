@@ -18,6 +18,10 @@ struct PageMap {
   std::u32string page;          // the page as decoded, markup and all; empty: the text is the input
   std::vector<uint32_t> at;     // where in the text each run of left-out characters stood, ascending
   std::vector<uint32_t> shift;  // how many characters were left out up to and including that run
+  // The text's characters that an entity gave (&#23478; for 家), ascending, and how many
+  // characters of the page each entity holds past its first: a span ending in one ends
+  // after the whole entity (27&#23478;, not 27&).
+  std::vector<uint32_t> entity_at, entity_tail;
 
   bool empty() const { return page.empty(); }
 
@@ -42,12 +46,22 @@ struct PageMap {
     return it == at.begin() ? k : k + shift[size_t(it - at.begin()) - 1];
   }
 
+  // The text's character k came from an entity of `tail` + 1 characters of the page.
+  void entity(uint32_t k, uint32_t tail) {
+    entity_at.push_back(k);
+    entity_tail.push_back(tail);
+  }
+
   // The page's span of a span of the text: from its first character to just after its
-  // last, so the markup around it stays out and the markup inside it is in.
+  // last (the whole of it, where an entity gave it), so the markup around it stays out
+  // and the markup inside it is in.
   Span to_page(Span s) const {
     if (empty()) return s;
     if (s.end <= s.start) return {page_at(s.start), page_at(s.start)};
-    return {page_at(s.start), page_at(s.end - 1) + 1};
+    uint32_t last = s.end - 1, tail = 0;
+    auto it = std::lower_bound(entity_at.begin(), entity_at.end(), last);
+    if (it != entity_at.end() && *it == last) tail = entity_tail[size_t(it - entity_at.begin())];
+    return {page_at(s.start), page_at(last) + 1 + tail};
   }
 };
 
