@@ -161,6 +161,7 @@ std::string_view ExclusionZones::set_phrase_rule(size_t b, size_t e) const {
     if (start > 0 && is_ascii_digit(s[start]) && is_ascii_digit(s[start - 1])) continue;
     auto ex = x.set_phrase_exceptions.longest_at(s, start);
     if (ex && ex.len >= m.len) continue;
+    if (x.set_phrase_bounds.voided(s, start, m.len, size_t(m.value))) continue;
     if (t_.q_.ordinal_prefixes.longest_ending_at(s, start)) continue;  // 第一批 is an ordinal
     return x.set_phrase_rules[size_t(m.value)];
   }

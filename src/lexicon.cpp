@@ -324,6 +324,15 @@ void Lexicon::merge(const Lexicon& other, int value) {
   end_change();
 }
 
+void Lexicon::merge_offset(const Lexicon& other, int offset) {
+  if (!begin_change()) return;
+  for (size_t i = 0; i < other.view_.word_count; ++i) {
+    std::u32string_view w = other.text_of(other.view_.words[i]);
+    if (!contains(w)) put(w, other.view_.words[i].value + offset);
+  }
+  end_change();
+}
+
 namespace {
 // The characters of a side's table (first or last characters of the words).
 template <class SideView>

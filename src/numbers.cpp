@@ -23,7 +23,10 @@ class Scanner : public NumeralReader {
     if (is_ascii_digit(c)) return true;
     // A big unit starts a numeral only as a denominator: 万分之三.
     if (const auto* info = r_.info(c)) return info->type != CharType::point;
-    if (in(r_.arabic_points, c)) return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]);
+    // .5 is a decimal, but not after a word: 5个.2024年 and 5个.12个村 hold a full stop
+    // (they read 0.2024 年 and 0.12个).
+    if (in(r_.arabic_points, c))
+      return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]) && (i == 0 || (!is_han(s_[i - 1]) && s_[i - 1] != '%'));
     if (in(r_.ji_chars, c) || in(r_.half_chars, c)) return true;
     return bool(r_.negative_words.longest_at(s_, i));
   }
@@ -42,7 +45,10 @@ class Scanner : public NumeralReader {
       if (r_.ordinal_prefixes.longest_ending_at(s_, start)) continue;  // 第一批
       // 27×24米: a word that opens with a digit (7×24) opens none inside a number.
       if (start > 0 && is_ascii_digit(s_[start]) && is_ascii_digit(s_[start - 1])) continue;
-      if (m.value == NumberRules::kSetPhrase && numeral_and_unit(start, m.len)) continue;  // 三家村 or 三家企业
+      bool set_phrase = m.value >= NumberRules::kSetPhrase;
+      if (set_phrase && numeral_and_unit(start, m.len)) continue;  // 三家村 or 三家企业
+      // 近千万元村集体资产: a bound before it, or the noun going on past it.
+      if (set_phrase && r_.set_phrase_bounds.voided(s_, start, m.len, size_t(m.value - NumberRules::kSetPhrase))) continue;
       if (vague_power_after(start + m.len)) continue;
       phrase_cover_end_ = start + m.len;
     }

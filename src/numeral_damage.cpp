@@ -123,6 +123,9 @@ std::optional<Damage> TokenReader::respectively_commas(size_t i, size_t e) const
   const auto& rule = r_.respectively_commas;
   constexpr size_t kMaxClause = 40;
   if (rule.name.empty()) return std::nullopt;
+  // A group opening with 0 is no item of a list (分别奖励1,000元): thousands.
+  for (size_t k = i; k + 1 < e; ++k)
+    if (in(rule.chars, s_[k]) && s_[k + 1] == '0') return std::nullopt;
   // Another figure in the clause after it (分别增收1,200万元和1,500万元): the list is
   // there, and the commas group thousands.
   for (size_t k = e; k < s_.size() && k - e < kMaxClause && !in(rule.not_after, s_[k]); ++k)

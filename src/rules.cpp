@@ -1217,13 +1217,14 @@ void load_structure(const Node& root, StructureRules& r) {
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
-  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops"});
+  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after"});
   r.rule = root.at("name").str();
   r.terminators = root.at("terminators").text();
   r.ellipsis = root.at("ellipsis").text(true);
   r.closers = root.at("closers").text(true);
   r.ellipsis_continues = root.at("ellipsis_continues").text(true);
   if (auto soft = root.opt("soft_stops")) r.soft_stops = soft->text(true);
+  if (auto no = root.opt("soft_stop_not_after")) r.soft_stop_not_after = no->text(true);
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
       if (c < r.classes.kEnd) r.classes.at(c) |= bit;
@@ -1840,7 +1841,7 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
   for (const Node& n : root.at("set_phrases").list()) {
-    n.keys({"name", "_doc", "words", "in_a_name", "counted_after", "named_before"});
+    n.keys({"name", "_doc", "words", "in_a_name", "counted_after", "named_before", "not_after_chars", "not_before"});
     add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
     r.set_phrase_rules.push_back(n.at("name").str());
     auto in_name = n.opt("in_a_name");
@@ -1851,6 +1852,10 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
     auto named = std::make_shared<Lexicon>();
     if (auto c = n.opt("named_before")) add_words(*named, *c, 0);
     r.set_phrase_named_before.push_back(std::move(named));
+    r.set_phrase_bounds.not_after.push_back(n.opt("not_after_chars") ? n.at("not_after_chars").text() : std::u32string());
+    auto not_before = std::make_shared<Lexicon>();
+    if (auto c = n.opt("not_before")) add_words(*not_before, *c, 0);
+    r.set_phrase_bounds.not_before.push_back(std::move(not_before));
   }
   add_words(r.set_phrase_exceptions, root.at("set_phrase_exceptions"), 0);
   r.title_ordinal_rule = load_named_words(root.at("title_ordinals"), r.title_ordinals);
@@ -2531,7 +2536,8 @@ void link_numbers(Rules& r) {
   n.single_followers.merge(r.quantities.range_connectors, 0);
   n.single_followers.merge(r.qualifiers.after_numeral, 0);
   n.single_followers.merge(r.qualifiers.after_unit, 0);
-  n.not_numerals.merge(r.exclusions.set_phrases, NumberRules::kSetPhrase);
+  n.not_numerals.merge_offset(r.exclusions.set_phrases, NumberRules::kSetPhrase);  // kSetPhrase + its rule
+  n.set_phrase_bounds = r.exclusions.set_phrase_bounds;
   n.not_numeral_exceptions.merge(r.exclusions.set_phrase_exceptions, 0);
   n.ordinal_prefixes.merge(r.quantities.ordinal_prefixes, 0);
   n.unit_words.merge(r.quantities.unit_words, 0);

@@ -27,7 +27,16 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
   for (size_t i = 0; i < n; ++i) {
     uint8_t cls = rules.class_of(s[i]);
     if (cls == 0) continue;
-    bool ends = (cls & R::kTerminator) || ((cls & R::kSoftStop) && rules.soft_stop_ends(s, i));
+    bool ends = cls & R::kTerminator;
+    if (!ends && (cls & R::kSoftStop) && i + 1 < n && is(s[i + 1], R::kSoftStop)) {
+      // "..." as "……": it ends a sentence only where something new starts after it
+      // (桥梁、涵洞...等项目36个 is one sentence).
+      while (i + 1 < n && is(s[i + 1], R::kSoftStop)) ++i;
+      ends = i + 1 < n && !is(s[i + 1], R::kCloser | R::kTerminator | R::kContinues);
+      if (!ends) continue;
+    } else if (!ends && (cls & R::kSoftStop)) {
+      ends = rules.soft_stop_ends(s, i);
+    }
     if (!ends && (cls & R::kEllipsis)) {
       // "……" ends a sentence only where something new starts after it.
       while (i + 1 < n && is(s[i + 1], R::kEllipsis)) ++i;
@@ -47,8 +56,11 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
 bool SentenceRules::soft_stop_ends(std::u32string_view s, size_t i) const {
   if (i == 0 || i >= s.size()) return false;
   char32_t before = s[i - 1];
-  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before);
-  bool before_word = i + 1 == s.size() || !(is_ascii_digit(s[i + 1]) || is_ascii_alpha(s[i + 1]));
+  // Not after a numeral of a list (一.新建党群服务中心5个，二.改造危房36户).
+  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before) &&
+                    soft_stop_not_after.find(before) == std::u32string::npos;
+  // A digit may follow (5个.2024年,青石镇将…): a decimal point stands after a digit.
+  bool before_word = i + 1 == s.size() || !is_ascii_alpha(s[i + 1]);
   return after_word && before_word;
 }
 

@@ -30,14 +30,16 @@ bool is_closing(char32_t c) {
          c == '\'';
 }
 
-// Ends a sentence: 。！？ etc., possibly followed by closing quotes or brackets.
-bool ends_sentence(std::u32string_view s, const StructureRules& rules) {
+// Ends a sentence: 。！？ etc., possibly followed by closing quotes or brackets; with
+// `soft`, an ASCII full stop after a word too (…新建党群服务站5个.: a paragraph's end). Not
+// for the tests of headings: 三.红星镇党委书记　李明. is still a line to warn of.
+bool ends_sentence(std::u32string_view s, const StructureRules& rules, bool soft_stops = false) {
   size_t i = s.size();
   while (i > 0 && (is_closing(s[i - 1]) || is_space(s[i - 1]))) --i;
   if (i == 0) return false;
   char32_t c = s[i - 1];
   // A soft stop after a Chinese character (…新建党群服务站5个.): ASCII text's full stop.
-  bool soft = i >= 2 && !is_ascii_digit(s[i - 2]) && !is_ascii_alpha(s[i - 2]) && !is_space(s[i - 2]) &&
+  bool soft = soft_stops && i >= 2 && !is_ascii_digit(s[i - 2]) && !is_ascii_alpha(s[i - 2]) && !is_space(s[i - 2]) &&
               rules.soft_stops.find(c) != std::u32string::npos;
   return in_set(rules.sentence_end, c) || c == U'…' || soft;
 }
@@ -320,7 +322,7 @@ struct Builder {
     // paragraph was closed), and ends_sentence skips closers back into it only to find
     // that. Joining the whole open paragraph per line was quadratic on a table of
     // 40,000 rows without a 。 ("海棠区第N网格 发放慰问金 39.6万元 惠及党员3500名").
-    open_finished = ends_sentence(line.chars(), rules.structure);
+    open_finished = ends_sentence(line.chars(), rules.structure, true);
     size_t last_end = line.chars().find_last_of(rules.structure.sentence_end);
     open_run = last_end == std::u32string_view::npos ? open_run + line.size() : line.size() - last_end - 1;
   }

@@ -148,6 +148,8 @@ class Lexicon {
   void add(const std::vector<std::u32string>& words, int value);
   // Adds the words of `other` that it does not hold yet, with the payload `value`.
   void merge(const Lexicon& other, int value);
+  // The same, each word's value its value in `other` plus `offset`.
+  void merge_offset(const Lexicon& other, int offset);
   // False when the rules loading on this thread take this lexicon from the tables
   // written at build time (see LexiconSequence): its words need not even be read.
   bool wants_words();

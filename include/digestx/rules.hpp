@@ -578,8 +578,9 @@ struct SentenceRules {
   std::u32string terminators, ellipsis, closers;
   std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
   std::u32string soft_stops;          // ends a sentence between words only (5个.今年; not 1.2亿元)
+  std::u32string soft_stop_not_after;  // nor after these: a list's numeral (一.新建…)
   // Whether the soft stop at s[i] ends a sentence: after no ASCII letter, digit or white
-  // space (5个. 12.5%. 办好”.), before no ASCII letter or digit.
+  // space (5个. 12.5%. 办好”.) nor soft_stop_not_after, before no ASCII letter.
   bool soft_stop_ends(std::u32string_view s, size_t i) const;
 };
 
@@ -666,6 +667,20 @@ struct PeriodRules {
   CharSet paragraph_opening_then;  // what follows the marker: ，,
   CharSet paragraph_opening_not_after;  // the text before ends in one: a clause goes on
   Lexicon paragraph_opening_not_after_words;   // or in one of these (截至, 到): they take what follows
+};
+
+// exclusions.json set_phrases: per rule, no phrase after one of its not_after_chars
+// (近千万元村集体资产: 近 bounds a figure) nor before one of its not_before words (千万元村
+// of 千万元村集体资产: 村集体 is the noun). One check for the numerals and the facts.
+struct SetPhraseBounds {
+  std::vector<std::u32string> not_after;
+  std::vector<std::shared_ptr<const Lexicon>> not_before;
+  // Whether the phrase of `rule` at [start, start + len) of s is none here.
+  bool voided(std::u32string_view s, size_t start, size_t len, size_t rule) const {
+    if (rule >= not_after.size()) return false;
+    if (start > 0 && not_after[rule].find(s[start - 1]) != std::u32string::npos) return true;
+    return bool(not_before[rule]->longest_at(s, start + len));
+  }
 };
 
 struct NumberRules {
@@ -798,7 +813,9 @@ struct NumberRules {
   // phrases of exclusions.json (with its exceptions); not after an ordinal prefix
   // (第一批 is an ordinal).
   std::string not_numeral_rule;
-  Lexicon not_numerals, not_numeral_exceptions;  // value: 0, or kSetPhrase for exclusions.json's
+  Lexicon not_numerals, not_numeral_exceptions;  // value: 0, or kSetPhrase + the rule for exclusions.json's
+  // exclusions.json's set phrases' bounds, linked at load (not_numerals' value minus kSetPhrase: the rule).
+  SetPhraseBounds set_phrase_bounds;
   static constexpr int kSetPhrase = 1;
   Lexicon ordinal_prefixes;  // from quantities.json: a lone digit after 第 is a numeral
   Lexicon unit_words;        // from quantities.json: a set phrase that is a numeral and a unit
@@ -959,6 +976,7 @@ struct ExclusionRules {
   std::vector<std::shared_ptr<const Lexicon>> set_phrase_counted_after;
   // Not counted when one of these follows the phrase: 召开三次全会精神宣讲会 names the session.
   std::vector<std::shared_ptr<const Lexicon>> set_phrase_named_before;
+  SetPhraseBounds set_phrase_bounds;
   Lexicon set_phrases;  // value: index into set_phrase_rules
   bool refuses_inside_a_name(std::string_view rule) const {
     for (size_t k = 0; k < set_phrase_rules.size(); ++k)
