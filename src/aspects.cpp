@@ -255,17 +255,21 @@ FigureAspects find_aspect_and_status(const AspectInput& in, const Rules& rules) 
 
 bool status_holds(const AspectRules::Cue& cue, Period period) { return !(cue.not_in_plans && period == Period::this_year); }
 
-bool baseline_figure(std::u32string_view view, size_t begin, const AspectRules& rules) {
+bool baseline_figure(std::u32string_view view, size_t begin, size_t end, const AspectRules& rules) {
+  // 从120万元增加到150万元: the level the change starts from, right after the opener.
+  if (!rules.baseline_rule.empty() && end <= view.size() && rules.baseline_openers.longest_ending_at(view, begin) &&
+      rules.baseline_reached_by.longest_at(view, end))
+    return true;
   const std::u32string& joiner = rules.baseline_joiner;
   if (rules.baseline_rule.empty() || joiner.empty() || begin < joiner.size() || begin > view.size() ||
       view.compare(begin - joiner.size(), joiner.size(), joiner) != 0)
     return false;
-  size_t end = begin - joiner.size();  // where the time ends
-  size_t time_start = end;
-  if (auto m = rules.baseline_times.longest_ending_at(view, end)) {
-    time_start = end - m.len;
+  size_t time_end = begin - joiner.size();  // where the time ends
+  size_t time_start = time_end;
+  if (auto m = rules.baseline_times.longest_ending_at(view, time_end)) {
+    time_start = time_end - m.len;
   } else {  // a year: 2005年, 2022年底
-    size_t p = end;
+    size_t p = time_end;
     if (p > 0 && rules.baseline_year_suffixes.find(view[p - 1]) != std::u32string::npos) --p;
     if (p == 0 || view[p - 1] != U'年') return false;
     size_t digits = --p;

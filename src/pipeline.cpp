@@ -250,7 +250,7 @@ void fill_stretch(std::u32string_view text, const Pieces& pieces, const StretchC
   for (Fact& f : found) {
     // 由上年的2740万元增长到3260万元: the 2740万元 is last year's level, no outcome (its
     // period stays its sentence's, as the contract dates a figure).
-    if (f.status.empty() && rules.kinds.is_quantity(f.kind) && baseline_figure(local_view, f.span.start, rules.aspects)) {
+    if (f.status.empty() && rules.kinds.is_quantity(f.kind) && baseline_figure(local_view, f.span.start, f.span.end, rules.aspects)) {
       f.status = rules.kinds.statuses[size_t(rules.aspects.baseline_status)].name;
       if (cx.explain) f.rules.mut().status = rules.aspects.baseline_rule;
     }

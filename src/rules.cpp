@@ -2239,7 +2239,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     for (const Node& n : list) r.status_cues.push_back(load_aspect_cue(n, kinds, "status"));
   }
   if (auto b = root.opt("baseline")) {
-    b->keys({"name", "status", "openers", "times", "year_suffixes", "joiner"});
+    b->keys({"name", "status", "openers", "times", "year_suffixes", "joiner", "reached_by"});
     r.baseline_rule = b->at("name").str();
     r.baseline_status = kinds.status_index(b->at("status").str());
     if (r.baseline_status < 0) b->at("status").fail("unknown status \"" + b->at("status").str() + "\" (kinds.json statuses)");
@@ -2247,6 +2247,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     add_words(r.baseline_times, b->at("times"), 0);
     r.baseline_year_suffixes = b->at("year_suffixes").text();
     r.baseline_joiner = b->at("joiner").text();
+    if (auto reached = b->opt("reached_by")) add_words(r.baseline_reached_by, *reached, 0);
   }
   index_first_chars(r);
   index_cue_filters(r);

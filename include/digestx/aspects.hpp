@@ -53,6 +53,6 @@ size_t clause_begin(std::u32string_view text, size_t pos, const AspectRules& rul
 // Whether the figure starting at `begin` of `view` (a matching view) is the one a change
 // starts from at another time (aspects.json baseline: 由上年的2740万元增长到3260万元, 由2005年的
 // 1180万元…): a level of that time, no outcome of the year (status baseline).
-bool baseline_figure(std::u32string_view view, size_t begin, const AspectRules& rules);
+bool baseline_figure(std::u32string_view view, size_t begin, size_t end, const AspectRules& rules);
 
 }  // namespace digestx

@@ -1333,6 +1333,7 @@ struct AspectRules {
   std::string baseline_rule;
   int baseline_status = -1;  // index into KindRegistry::statuses
   Lexicon baseline_openers, baseline_times;
+  Lexicon baseline_reached_by;  // 从120万元增加到150万元: after the figure, the level it goes on to
   std::u32string baseline_year_suffixes, baseline_joiner;
   CharSet clause_breaks;
   // The low six bits of each of clause_breaks, as a filter (clause_begin): set by the
