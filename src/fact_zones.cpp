@@ -109,7 +109,11 @@ void ExclusionZones::find_quote_zones() {
       if (c == q.close) {
         for (size_t m = stack.size(); m-- > 0;) {
           if (stack[m].first != k) continue;
-          if (i - stack[m].second <= x.max_quote_chars) zones_.push_back({stack[m].second, i, k});
+          // A quote holding a clause break is speech, not a name: “去年，城关镇推动38个住宅
+          //小区成立党支部，…” (its figures were names, their units cut off).
+          size_t open = stack[m].second;
+          bool speech = s.substr(open + 1, i - open - 1).find_first_of(x.speech_marks) != std::u32string_view::npos;
+          if (i - open <= x.max_quote_chars && !speech) zones_.push_back({open, i, k});
           stack.resize(m);
           closes = true;
           break;

@@ -23,12 +23,21 @@ class Scanner : public NumeralReader {
     if (is_ascii_digit(c)) return true;
     // A big unit starts a numeral only as a denominator: 万分之三.
     if (const auto* info = r_.info(c)) return info->type != CharType::point;
-    // .5 is a decimal, but not after a word: 5个.2024年 and 5个.12个村 hold a full stop
-    // (they read 0.2024 年 and 0.12个).
+    // .5 is a decimal, but not after a word where . ends sentences: 5个.2024年 and
+    // 5个.12个村 hold a full stop (they read 0.2024 年 and 0.12个); 增长.5%。 is 0.5%.
     if (in(r_.arabic_points, c))
-      return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]) && (i == 0 || (!is_han(s_[i - 1]) && s_[i - 1] != '%'));
+      return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]) &&
+             (i == 0 || (!is_han(s_[i - 1]) && s_[i - 1] != '%') || !soft_stops_live());
     if (in(r_.ji_chars, c) || in(r_.half_chars, c)) return true;
     return bool(r_.negative_words.longest_at(s_, i));
+  }
+
+  // Whether the text's ASCII full stops end sentences (sentences.json soft_stops_unless),
+  // asked once, at its first point after a word.
+  bool soft_stops_live() const {
+    if (soft_live_ < 0)
+      soft_live_ = !r_.soft_stops.empty() && s_.find_first_of(r_.soft_stops_unless) == std::u32string_view::npos;
+    return soft_live_ > 0;
   }
 
   // The end of a not-numeral word (一切, 十四五, 四川) covering i, or 0. Called with
@@ -277,6 +286,7 @@ class Scanner : public NumeralReader {
   }
 
   size_t phrase_cursor_ = 0, phrase_cover_end_ = 0;
+  mutable int soft_live_ = -1;  // soft_stops_live: -1 not asked yet
 };
 
 }  // namespace

@@ -126,15 +126,25 @@ std::optional<Damage> TokenReader::respectively_commas(size_t i, size_t e) const
   // A group opening with 0 is no item of a list (分别奖励1,000元): thousands.
   for (size_t k = i; k + 1 < e; ++k)
     if (in(rule.chars, s_[k]) && s_[k + 1] == '0') return std::nullopt;
-  // Another figure in the clause after it (分别增收1,200万元和1,500万元): the list is
-  // there, and the commas group thousands.
-  for (size_t k = e; k < s_.size() && k - e < kMaxClause && !in(rule.not_after, s_[k]); ++k)
+  // Another figure in the clause after it (分别增收1,200万元和1,500万元), or the next item
+  // right after its break (分别为1,260万元，1,580万元): the list is there, and the commas
+  // group thousands.
+  for (size_t k = e; k < s_.size() && k - e < kMaxClause; ++k) {
     if (digit_at(k)) return std::nullopt;
-  // ... or before it, after the word (分别增收1,200万元和1,500万元: the second).
+    if (!in(rule.not_after, s_[k])) continue;
+    size_t next = k + 1;
+    while (next < s_.size() && is_space(s_[next])) ++next;
+    if (digit_at(next)) return std::nullopt;
+    break;
+  }
+  // ... or a figure before it in its clause (分别增收1,200万元和1,500万元: the second;
+  // 3个村分别奖励2,500元: a count of those the word shares among).
+  bool word = false;
   for (size_t k = i; k > 0 && i - k < kMaxClause && !in(rule.not_after, s_[k - 1]); --k) {
-    if (rule.words.longest_ending_at(s_, k)) return Damage{i, e, &rule};
+    word = word || rule.words.longest_ending_at(s_, k);
     if (k < i && digit_at(k - 1)) return std::nullopt;
   }
+  if (word) return Damage{i, e, &rule};
   return std::nullopt;
 }
 

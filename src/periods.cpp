@@ -163,13 +163,17 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
   int quote_depth = 0;
   for (size_t i = 0; i < limit; ++i) {
     char32_t c = s[i];
-    if (is_open_quote(c)) ++quote_depth;
+    // A sentence opening with a quote is someone's speech (“去年，城关镇推动…。”王强说):
+    // its markers count; not a book's title (《2024年…实施方案》).
+    if (is_open_quote(c) && (i > 0 || c == U'《')) ++quote_depth;
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
       const PeriodRules::Marker& marker = rules.markers[size_t(m.value)];
       if (!blocked(s, i, i + m.len, rules) && !inside_word(s, i, marker) && counts_in(marker, frame)) {
         PeriodMark mark = mark_of(marker, frame);
+        if (marker.plan_period && digest_like(frame) && rules.dated_event_plan_words.occurs_within(s, 0, s.size()))
+          mark.period = *marker.plan_period;
         return digest_like(frame) ? digest_event(mark, s, i + m.len, rules) : mark;
       }
     }

@@ -1217,7 +1217,7 @@ void load_structure(const Node& root, StructureRules& r) {
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
-  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after"});
+  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after", "soft_stops_unless"});
   r.rule = root.at("name").str();
   r.terminators = root.at("terminators").text();
   r.ellipsis = root.at("ellipsis").text(true);
@@ -1225,6 +1225,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
   r.ellipsis_continues = root.at("ellipsis_continues").text(true);
   if (auto soft = root.opt("soft_stops")) r.soft_stops = soft->text(true);
   if (auto no = root.opt("soft_stop_not_after")) r.soft_stop_not_after = no->text(true);
+  if (auto un = root.opt("soft_stops_unless")) r.soft_stops_unless = un->text(true);
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
       if (c < r.classes.kEnd) r.classes.at(c) |= bit;
@@ -1240,11 +1241,12 @@ void load_sentences(const Node& root, SentenceRules& r) {
 // (in_full_report) and a half-year digest (in_half_year, else the full report's).
 PeriodRules::Marker load_marker(const Node& n) {
   n.keys({"name", "text", "year_offset", "period", "in_full_report", "in_half_year", "half_year_only", "sentence_only",
-          "not_after_chars"});
+          "not_after_chars", "plan_period"});
   PeriodRules::Marker m;
   m.name = n.at("name").str();
   m.period = n.at("period").str() == "none" ? Period::none : parse_period(n.at("period"));
   m.full_report_period = m.period;
+  if (auto plan = n.opt("plan_period")) m.plan_period = parse_period(*plan);
   if (auto so = n.opt("sentence_only")) m.sentence_only = so->boolean();
   if (auto na = n.opt("not_after_chars")) m.not_after_chars = na->text();
   if (auto f = n.opt("in_full_report")) {
@@ -1802,7 +1804,7 @@ void load_qualifiers(const Node& root, QualifierRules& r) {
 }
 
 void load_exclusions(const Node& root, ExclusionRules& r) {
-  root.keys({"quotes", "max_quote_chars", "set_phrases", "set_phrase_exceptions", "title_ordinals", "unit_prefix", "indefinite_one",
+  root.keys({"quotes", "max_quote_chars", "speech_marks", "set_phrases", "set_phrase_exceptions", "title_ordinals", "unit_prefix", "indefinite_one",
              "place_names", "versions", "urls", "institution_names", "unit_labels", "campaign_names"});
   if (auto c = root.opt("campaign_names")) {
     c->keys({"name", "_doc", "_paired", "_after_verbs", "numerals", "units", "not_after_chars", "words", "max_chars", "breaks", "paired",
@@ -1840,6 +1842,7 @@ void load_exclusions(const Node& root, ExclusionRules& r) {
       if (c < r.quote_chars.size()) r.quote_chars[c] = true;
   }
   r.max_quote_chars = size_t(root.at("max_quote_chars").integer(1, 10000));
+  if (auto sp = root.opt("speech_marks")) r.speech_marks = sp->text(true);
   for (const Node& n : root.at("set_phrases").list()) {
     n.keys({"name", "_doc", "words", "in_a_name", "counted_after", "named_before", "not_after_chars", "not_before"});
     add_words(r.set_phrases, n.at("words"), int(r.set_phrase_rules.size()));
@@ -2765,6 +2768,9 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
   rules->layout.figure_label.head_marker = rules->subjects.head_marker;
   // A paragraph ending in a soft stop (…5家.) is finished as one ending in 。 is.
   rules->structure.soft_stops = rules->sentences.soft_stops;
+  rules->structure.soft_stops_unless = rules->sentences.soft_stops_unless;
+  rules->numbers.soft_stops = rules->sentences.soft_stops;
+  rules->numbers.soft_stops_unless = rules->sentences.soft_stops_unless;
   rules->fingerprint = std::move(fingerprint);
   return rules;
 }

@@ -23,11 +23,13 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
     begin = end;
   };
   using R = SentenceRules;
+  bool soft_live = rules.soft_stops_live(s);  // 打造“青山.好茶”品牌。: no soft stop
   auto is = [&rules](char32_t c, uint8_t what) { return (rules.class_of(c) & what) != 0; };
   for (size_t i = 0; i < n; ++i) {
     uint8_t cls = rules.class_of(s[i]);
     if (cls == 0) continue;
     bool ends = cls & R::kTerminator;
+    if (!ends && (cls & R::kSoftStop) && !soft_live) continue;
     if (!ends && (cls & R::kSoftStop) && i + 1 < n && is(s[i + 1], R::kSoftStop)) {
       // "..." as "……": it ends a sentence only where something new starts after it
       // (桥梁、涵洞...等项目36个 is one sentence).
@@ -56,9 +58,12 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
 bool SentenceRules::soft_stop_ends(std::u32string_view s, size_t i) const {
   if (i == 0 || i >= s.size()) return false;
   char32_t before = s[i - 1];
-  // Not after a numeral of a list (一.新建党群服务中心5个，二.改造危房36户).
-  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before) &&
-                    soft_stop_not_after.find(before) == std::u32string::npos;
+  // Not after a numeral of a list opening a clause (一.新建党群服务中心5个,二.改造危房36户;
+  // 之一.今年 and 第一.今年 end their sentences).
+  size_t numerals = i;
+  while (numerals > 0 && soft_stop_not_after.find(s[numerals - 1]) != std::u32string::npos) --numerals;
+  bool list_numeral = numerals < i && (numerals == 0 || !is_han(s[numerals - 1]));
+  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before) && !list_numeral;
   // A digit may follow (5个.2024年,青石镇将…): a decimal point stands after a digit.
   bool before_word = i + 1 == s.size() || !is_ascii_alpha(s[i + 1]);
   return after_word && before_word;

@@ -322,7 +322,8 @@ struct Builder {
     // paragraph was closed), and ends_sentence skips closers back into it only to find
     // that. Joining the whole open paragraph per line was quadratic on a table of
     // 40,000 rows without a 。 ("海棠区第N网格 发放慰问金 39.6万元 惠及党员3500名").
-    open_finished = ends_sentence(line.chars(), rules.structure, true);
+    open_finished = ends_sentence(line.chars(), rules.structure,
+                                  line.chars().find_first_of(rules.structure.soft_stops_unless) == std::u32string_view::npos);
     size_t last_end = line.chars().find_last_of(rules.structure.sentence_end);
     open_run = last_end == std::u32string_view::npos ? open_run + line.size() : line.size() - last_end - 1;
   }

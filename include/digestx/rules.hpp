@@ -524,6 +524,7 @@ struct StructureRules {
   NamedRegex headline_sentence_opening;
   CharSet sentence_end;
   std::u32string soft_stops;  // sentences.json's, linked at load: a line ending 5个. ends a sentence
+  std::u32string soft_stops_unless;  // ... unless it holds one of these (。)
   CharSet title_inner_marks;  // a page's title may hold these before its end: 年终述职丨听！白河县…这样说
   CharSet headline_final_marks;  // a headline with no digit may end in one: 让乡村美起来！
   CharSet dateline_chars;  // a line of these alone is a date, no headline: （2023年12月28日）
@@ -579,6 +580,11 @@ struct SentenceRules {
   std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
   std::u32string soft_stops;          // ends a sentence between words only (5个.今年; not 1.2亿元)
   std::u32string soft_stop_not_after;  // nor after these: a list's numeral (一.新建…)
+  std::u32string soft_stops_unless;    // a paragraph holding one of these (。) has no soft stops
+  // Whether a paragraph (or stretch) `s` is one whose soft stops end sentences.
+  bool soft_stops_live(std::u32string_view s) const {
+    return !soft_stops.empty() && s.find_first_of(soft_stops_unless) == std::u32string_view::npos;
+  }
   // Whether the soft stop at s[i] ends a sentence: after no ASCII letter, digit or white
   // space (5个. 12.5%. 办好”.) nor soft_stop_not_after, before no ASCII letter.
   bool soft_stop_ends(std::u32string_view s, size_t i) const;
@@ -603,6 +609,9 @@ struct PeriodRules {
     bool half_year_given = false;
     bool half_year_only = false;  // a marker in a half-year digest alone (上半年, 下半年)
     CharSet not_after_chars;  // a character before it that makes it part of a word (目 of 目前年产值)
+    // In a digest's sentence holding a plan word (dated_event_plan_words), its period
+    // there (本年度，全乡计划新建…: the year planned; 本年度，共化解… the year reviewed).
+    std::optional<Period> plan_period;
   };
   std::vector<Marker> markers;
   Lexicon marker_words;  // value: index into markers
@@ -814,6 +823,10 @@ struct NumberRules {
   // (第一批 is an ordinal).
   std::string not_numeral_rule;
   Lexicon not_numerals, not_numeral_exceptions;  // value: 0, or kSetPhrase + the rule for exclusions.json's
+  // sentences.json's soft stops, linked at load: a point after a word opens no decimal in
+  // a stretch whose soft stops end sentences (5个.12个村), but does in one holding 。
+  // (增长.5%).
+  std::u32string soft_stops, soft_stops_unless;
   // exclusions.json's set phrases' bounds, linked at load (not_numerals' value minus kSetPhrase: the rule).
   SetPhraseBounds set_phrase_bounds;
   static constexpr int kSetPhrase = 1;
@@ -966,6 +979,7 @@ struct ExclusionRules {
   std::vector<Quote> quotes;
   std::vector<bool> quote_chars = std::vector<bool>(0x10000, false);  // BMP characters that open or close a quote
   size_t max_quote_chars = 80;
+  std::u32string speech_marks;  // a quote holding one of these is speech: its figures are read
   std::vector<std::string> set_phrase_rules;
   // Per rule: its numeral is part of a name the noun phrase read back from a later
   // figure goes on over (开通24小时自助服务区3个 -> 24小时自助服务区).
