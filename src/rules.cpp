@@ -2101,10 +2101,15 @@ void load_facts(const Node& root, FactPatternRules& r, const KindRegistry& kinds
     r.inside_qualifier_rule = iq->at("name").str();
   }
   if (auto rt = root.opt("restated_in_table")) {
-    rt->keys({"name", "kinds", "min_chars"});
+    rt->keys({"name", "kinds", "min_chars", "bullet_line"});
     r.restated_in_table.name = rt->at("name").str();
     for (const Node& k : rt->at("kinds").list()) r.restated_in_table.kinds.push_back(known_kind(k, kinds));
     r.restated_in_table.min_chars = size_t(rt->at("min_chars").integer(1, 16));
+    if (auto bl = rt->opt("bullet_line")) {
+      bl->keys({"_doc", "name", "max_chars"});
+      r.restated_in_table.bullet_name = bl->at("name").str();
+      r.restated_in_table.bullet_max_chars = size_t(bl->at("max_chars").integer(1, 200));
+    }
   }
   Node ref = root.at("refusals");
   ref.keys({"bare_figure", "code", "year_as_duration", "unrepresentable"});

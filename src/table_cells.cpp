@@ -321,21 +321,45 @@ struct Restating {
   size_t cell, said;
 };
 
-// The pairs of a unit's facts: cells against prose figures of the same value, unit and
-// period whose subject the row's label names. `prose`: the prose figures by value.
+// Whether the figure stands in a short line opening with a bullet (●投入资金300万元 ●新建道路
+// 12公里): the line's text without the bullet, else empty.
+std::u32string bullet_line(std::u32string_view text, const Fact& f, const Rules& rules) {
+  const FactPatternRules::RestatedInTable& r = rules.facts.restated_in_table;
+  if (r.bullet_name.empty() || f.in_cell) return {};
+  Span line = trimmed(text, line_at(text, f.span.start));
+  if (line.empty() || line.size() > r.bullet_max_chars) return {};
+  for (const LayoutRules::Bullet& b : rules.layout.bullets)
+    if (!b.needs_space && b.chars.has(text[line.start]))
+      return std::u32string(text.substr(line.start + 1, line.size() - 1));
+  return {};
+}
+
+// How a restating figure's line names a prose figure: a cell by its row's label (naming),
+// a bullet line by holding the prose figure's subject (投入资金300万元 holds 资金).
+int line_names(const std::u32string& label, bool bullet, const std::u32string& said, size_t min_chars) {
+  if (!bullet) return naming(label, said, min_chars);
+  return said.size() >= 2 && label.find(said) != std::u32string::npos ? 2 : 0;
+}
+
+// The pairs of a unit's facts: cells (and bullet lines) against prose figures of the same
+// value, unit and period whose subject the row's label (the line) names. `prose`: the
+// prose figures by value; `lines`: each fact's bullet line, empty for none.
 std::vector<Restating> restating_pairs(std::u32string_view text, const std::vector<Fact>& facts,
-                                       const std::vector<size_t>& prose, const FactPatternRules::RestatedInTable& r) {
+                                       const std::vector<size_t>& prose, const std::vector<std::u32string>& lines,
+                                       const FactPatternRules::RestatedInTable& r) {
   std::vector<Restating> pairs;
   for (size_t c = 0; c < facts.size(); ++c) {
     const Fact& cell = facts[c];
-    if (!cell.in_cell || !restatable(cell, r)) continue;
-    std::u32string label = row_label(text, cell);
+    bool bullet = !lines[c].empty();
+    if (!(cell.in_cell || bullet) || !restatable(cell, r)) continue;
+    std::u32string label = bullet ? lines[c] : row_label(text, cell);
     auto lo = std::lower_bound(prose.begin(), prose.end(), c,
                                [&](size_t p, size_t x) { return *facts[p].value < *facts[x].value; });
     for (auto it = lo; it != prose.end() && !(*cell.value < *facts[*it].value); ++it) {
       const Fact& said = facts[*it];
       if (said.unit != cell.unit || said.period != cell.period || said.year != cell.year) continue;
-      if (int score = naming(label, subject_text(text, said.subject), r.min_chars)) pairs.push_back({score, c, *it});
+      if (int score = line_names(label, bullet, subject_text(text, said.subject), r.min_chars))
+        pairs.push_back({score, c, *it});
     }
   }
   return pairs;
@@ -345,23 +369,31 @@ std::vector<Restating> restating_pairs(std::u32string_view text, const std::vect
 
 void mark_restated_cells(std::u32string_view text, std::vector<Fact>& facts, const Rules& rules, bool explain) {
   const FactPatternRules::RestatedInTable& r = rules.facts.restated_in_table;
-  // Most units hold no table: nothing is looked at (the check per fact was 1% of a run).
-  if (r.name.empty() || std::none_of(facts.begin(), facts.end(), [](const Fact& f) { return f.in_cell; })) return;
+  if (r.name.empty()) return;
+  // Most units hold no table and no bullet line: nothing more is looked at (the check per
+  // fact was 1% of a run).
+  std::vector<std::u32string> lines(facts.size());
+  bool any = false;
+  for (size_t k = 0; k < facts.size(); ++k) {
+    if (facts[k].in_cell) any = true;
+    else if (restatable(facts[k], r)) any = !(lines[k] = bullet_line(text, facts[k], rules)).empty() || any;
+  }
+  if (!any) return;
   std::vector<size_t> prose;
   for (size_t k = 0; k < facts.size(); ++k)
-    if (!facts[k].in_cell && restatable(facts[k], r)) prose.push_back(k);
+    if (!facts[k].in_cell && lines[k].empty() && restatable(facts[k], r)) prose.push_back(k);
   if (prose.empty()) return;
   std::stable_sort(prose.begin(), prose.end(), [&](size_t a, size_t b) { return *facts[a].value < *facts[b].value; });
   // The best pairs first, each figure restated once (| 就业奖补资金 | 300万元 | and | 创业奖补资金 |
   // 300万元 | under 发放就业奖补资金300万元: the 就业 row's).
-  std::vector<Restating> pairs = restating_pairs(text, facts, prose, r);
+  std::vector<Restating> pairs = restating_pairs(text, facts, prose, lines, r);
   std::stable_sort(pairs.begin(), pairs.end(), [](const Restating& a, const Restating& b) { return a.score > b.score; });
   std::vector<bool> used(facts.size(), false);
   for (const Restating& p : pairs) {
     if (used[p.cell] || used[p.said]) continue;
     used[p.cell] = used[p.said] = true;
     facts[p.cell].part_of = facts[p.said].span;
-    if (explain) facts[p.cell].rules.mut().part = r.name;
+    if (explain) facts[p.cell].rules.mut().part = lines[p.cell].empty() ? r.name : r.bullet_name;
   }
 }
 

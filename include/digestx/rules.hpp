@@ -1489,6 +1489,10 @@ struct FactPatternRules {
     std::string name;
     std::vector<std::string> kinds;  // of figures a total adds (money)
     size_t min_chars = 3;  // the shorter of the row's label and the prose's subject, lying in the longer
+    // A short line opening with a bullet (layout.json bullets) restates the prose as a
+    // table's cell does: ●投入资金300万元 under 去年，全乡投入资金300万元. Empty: off.
+    std::string bullet_name;
+    size_t bullet_max_chars = 40;
   };
   RestatedInTable restated_in_table;
 
