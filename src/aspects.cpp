@@ -257,9 +257,13 @@ bool status_holds(const AspectRules::Cue& cue, Period period) { return !(cue.not
 
 bool baseline_figure(std::u32string_view view, size_t begin, size_t end, const AspectRules& rules) {
   // 从120万元增加到150万元: the level the change starts from, right after the opener.
-  if (!rules.baseline_rule.empty() && end <= view.size() && rules.baseline_openers.longest_ending_at(view, begin) &&
-      rules.baseline_reached_by.longest_at(view, end))
-    return true;
+  if (!rules.baseline_rule.empty() && end <= view.size() && rules.baseline_openers.longest_ending_at(view, begin)) {
+    // A noun may stand between (从2个村扩大到8个村).
+    for (size_t at = end; at <= view.size() && at - end <= rules.baseline_reached_max_gap; ++at) {
+      if (rules.baseline_reached_by.longest_at(view, at)) return true;
+      if (at == view.size() || !is_han(view[at])) break;
+    }
+  }
   const std::u32string& joiner = rules.baseline_joiner;
   if (rules.baseline_rule.empty() || joiner.empty() || begin < joiner.size() || begin > view.size() ||
       view.compare(begin - joiner.size(), joiner.size(), joiner) != 0)

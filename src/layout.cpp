@@ -465,10 +465,14 @@ bool continues_figure(std::u32string_view view, const Line& next, const LayoutRu
 // next line that holds text (nullptr at the end): a time or a table cell at its end,
 // a short section heading (一、主要工作及成效), a list item or an indented line after it,
 // or a numeral on either side of the break (完成任务3 / 5个村 is never 35个).
-std::string_view complete_rule(std::u32string_view view, const Line& line, const Line* next, const LayoutRules& rules,
-                               Matchers& ms) {
+std::string_view complete_rule(std::u32string_view view, const Line& line, const Line* next, bool blank_before_next,
+                               const LayoutRules& rules, Matchers& ms) {
   if (line.content.empty()) return {};
   Span last = line.content.second.empty() ? line.content.first : line.content.second;
+  // 300万元— over 500万元: a range the page broke goes on (complete_line range_dash).
+  if (next && !blank_before_next && !last.empty() && !next->content.empty() && !rules.range_dash_rule.empty() &&
+      rules.range_dashes.find(view[last.end - 1]) != std::u32string::npos && is_ascii_digit(view[next->content.first.start]))
+    return {};
   if (next && !next->content.empty() && !last.empty() && !line.full_width) {
     char32_t before = view[last.end - 1], after = view[next->content.first.start];
     if (rules.numerals_apart_chars.find(before) != std::u32string::npos &&
@@ -1008,16 +1012,23 @@ struct LineStream::State {
   void finish(std::vector<Line>& out) {
     size_t count = ready, first = out.size();
     const Line* next = nullptr;
-    for (size_t i = count; i < pending.size() && !next; ++i)
+    bool blank_before_next = false;  // a blank line between a line and the next text line
+    for (size_t i = count; i < pending.size() && !next; ++i) {
       if (is_text_line(pending[i])) next = &pending[i];
+      else blank_before_next = blank_before_next || pending[i].blank;
+    }
     if (count == pending.size() && out.empty()) out.swap(pending);  // all of them (no run ever ended): no copy
     else out.insert(out.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + long(count)));
     mark_fixed_width(view, out, first, rules);
     for (size_t i = out.size(); i-- > first;) {
       Line& line = out[i];
-      if (!is_text_line(line)) continue;  // furniture ends paragraphs anyway
-      line.complete = complete_rule(view, line, next, rules, complete);
+      if (!is_text_line(line)) {  // furniture ends paragraphs anyway
+        blank_before_next = blank_before_next || line.blank;
+        continue;
+      }
+      line.complete = complete_rule(view, line, next, blank_before_next, rules, complete);
       next = &line;
+      blank_before_next = false;
     }
     pending.erase(pending.begin(), pending.begin() + long(std::min(count, pending.size())));
     scanned -= count;

@@ -26,10 +26,18 @@ class Scanner : public NumeralReader {
     // .5 is a decimal, but not after a word where . ends sentences: 5个.2024年 and
     // 5个.12个村 hold a full stop (they read 0.2024 年 and 0.12个); 增长.5%。 is 0.5%.
     if (in(r_.arabic_points, c))
-      return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]) &&
+      return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]) && !year_after(i + 1) &&
              (i == 0 || (!is_han(s_[i - 1]) && s_[i - 1] != '%') || !soft_stops_live());
     if (in(r_.ji_chars, c) || in(r_.half_chars, c)) return true;
     return bool(r_.negative_words.longest_at(s_, i));
+  }
+
+  // Whether four digits and 年 stand at k: a year, never the decimals of a point (.2024年).
+  bool year_after(size_t k) const {
+    if (k + 4 >= s_.size() || s_[k + 4] != U'年') return false;
+    for (size_t d = k; d < k + 4; ++d)
+      if (!is_ascii_digit(s_[d])) return false;
+    return true;
   }
 
   // Whether the text's ASCII full stops end sentences (sentences.json soft_stops_unless),

@@ -11,6 +11,26 @@ namespace {
 bool is_open_quote(char32_t c) { return c == U'“' || c == U'《' || c == U'「' || c == U'『' || c == U'‘'; }
 bool is_close_quote(char32_t c) { return c == U'”' || c == U'》' || c == U'」' || c == U'』' || c == U'’'; }
 
+// Whether the quote opening at `open` is speech whose markers count (exclusions.json
+// speech_marks): its words end in a clause break or a sentence end (“去年，城关镇推动…
+// 93%。”王强说; “去年，我们新建示范村3个，”), and it holds one marker at most (“去年…，
+// 今年要全面发力。” dates nothing); never a book's title, nor a slogan (“今年栽苗，明年挂
+// 果，后年增收”).
+bool speech_quote(std::u32string_view s, size_t open, const PeriodRules& rules) {
+  if (open >= s.size() || s[open] == U'《' || rules.speech_marks.empty()) return false;
+  size_t close = open + 1;
+  while (close < s.size() && !is_close_quote(s[close])) ++close;
+  if (close >= s.size() || close < open + 2 || rules.speech_marks.find(s[close - 1]) == std::u32string::npos)
+    return false;
+  size_t markers = 0;
+  for (size_t k = open + 1; k < close && markers < 2; ++k)
+    if (auto m = rules.marker_words.longest_at(s, k)) {
+      ++markers;
+      k += m.len - 1;
+    }
+  return markers < 2;
+}
+
 // A four-digit year ending at `end` (exclusive), Arabic or Chinese digits, not the end
 // of a longer number (12023年 is no year).
 std::optional<int> year_ending_at(std::u32string_view s, size_t end) {
@@ -163,9 +183,9 @@ std::optional<PeriodMark> find_period_marker(std::u32string_view s, std::optiona
   int quote_depth = 0;
   for (size_t i = 0; i < limit; ++i) {
     char32_t c = s[i];
-    // A sentence opening with a quote is someone's speech (“去年，城关镇推动…。”王强说):
-    // its markers count; not a book's title (《2024年…实施方案》).
-    if (is_open_quote(c) && (i > 0 || c == U'《')) ++quote_depth;
+    // A sentence opening with speech (“去年，城关镇推动…。”王强说): its markers count;
+    // not a book's title (《2024年…实施方案》) nor a slogan.
+    if (is_open_quote(c) && !(i == 0 && speech_quote(s, i, rules))) ++quote_depth;
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0) continue;
     if (auto m = rules.marker_words.longest_at(s, i)) {
@@ -264,10 +284,13 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     // out by one test (find_first_of's search of the set per character was 1%).
     char32_t c = s[i];
     if (is_han(c)) continue;
-    if (is_open_quote(c)) ++quote_depth;
+    // Speech is read as text (…”王海燕说，“今年，我们将再建示范村5个…。”).
+    if (is_open_quote(c) && !speech_quote(s, i, rules)) ++quote_depth;
     if (is_close_quote(c) && quote_depth > 0) --quote_depth;
     if (quote_depth > 0 || !is_break(c)) continue;
     std::u32string_view clause = s.substr(i + 1);
+    bool speech = !clause.empty() && is_open_quote(clause[0]) && speech_quote(s, i + 1, rules);
+    if (speech) clause = clause.substr(1);
     // Only a marker that opens the clause: 比前年增加120人次 is none. A year after an
     // opener of other_year opens it too: …，力争到2025年茶园面积达到1万亩 (a target of 2025
     // was the plan's this_year, and the panel linked it as next year's plan).
@@ -284,6 +307,13 @@ std::vector<ClauseMark> clause_marks(std::u32string_view s, std::optional<int> r
     mark->rule = rules.clause_marker_rule;
     size_t end = i + 1;
     while (end < s.size() && !is_break(s[end])) ++end;
+    // Speech opening with the marker is dated by it to its end (…”王海燕说，“今年，我们将
+    // 再建示范村5个，争取上级资金500万元。”).
+    if (speech)
+      for (end = i + 2; end < s.size() && !is_close_quote(s[end]);) ++end;
+    // A marker set off by its own break (…，今年，将新增网格5个): its clause is the next.
+    else if (end < s.size() && end - (i + 1) <= opening_marker(clause, rules))
+      for (++end; end < s.size() && !is_break(s[end]);) ++end;
     out.push_back({i + 1, end, *mark});
   }
   return out;

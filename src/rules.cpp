@@ -414,7 +414,12 @@ void load_complete_lines(const Node& root, LayoutRules& r) {
   auto c = root.opt("complete_line");
   if (!c) return;
   c->keys({"rules", "section_heading", "next_enumerated", "next_bulleted", "before_indent", "numerals_apart", "fixed_width",
-           "figure_label", "spaced_rows"});
+           "figure_label", "spaced_rows", "range_dash"});
+  if (auto rd = c->opt("range_dash")) {
+    rd->keys({"name", "_doc", "dashes"});
+    r.range_dash_rule = rd->at("name").str();
+    r.range_dashes = rd->at("dashes").text();
+  }
   if (auto nb = c->opt("next_bulleted")) {
     nb->keys({"name", "_doc"});
     r.next_bulleted_rule = nb->at("name").str();
@@ -1217,7 +1222,7 @@ void load_structure(const Node& root, StructureRules& r) {
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
-  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after", "soft_stops_unless"});
+  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after", "soft_stops_unless", "soft_stop_openers"});
   r.rule = root.at("name").str();
   r.terminators = root.at("terminators").text();
   r.ellipsis = root.at("ellipsis").text(true);
@@ -1226,6 +1231,7 @@ void load_sentences(const Node& root, SentenceRules& r) {
   if (auto soft = root.opt("soft_stops")) r.soft_stops = soft->text(true);
   if (auto no = root.opt("soft_stop_not_after")) r.soft_stop_not_after = no->text(true);
   if (auto un = root.opt("soft_stops_unless")) r.soft_stops_unless = un->text(true);
+  if (auto op = root.opt("soft_stop_openers")) add_words(r.soft_stop_openers, *op, 0);
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
       if (c < r.classes.kEnd) r.classes.at(c) |= bit;
@@ -2247,7 +2253,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     for (const Node& n : list) r.status_cues.push_back(load_aspect_cue(n, kinds, "status"));
   }
   if (auto b = root.opt("baseline")) {
-    b->keys({"name", "status", "openers", "times", "year_suffixes", "joiner", "reached_by"});
+    b->keys({"name", "status", "openers", "times", "year_suffixes", "joiner", "reached_by", "reached_max_gap"});
     r.baseline_rule = b->at("name").str();
     r.baseline_status = kinds.status_index(b->at("status").str());
     if (r.baseline_status < 0) b->at("status").fail("unknown status \"" + b->at("status").str() + "\" (kinds.json statuses)");
@@ -2256,6 +2262,7 @@ void load_aspects(const Node& root, AspectRules& r, const KindRegistry& kinds) {
     r.baseline_year_suffixes = b->at("year_suffixes").text();
     r.baseline_joiner = b->at("joiner").text();
     if (auto reached = b->opt("reached_by")) add_words(r.baseline_reached_by, *reached, 0);
+    if (auto gap = b->opt("reached_max_gap")) r.baseline_reached_max_gap = size_t(gap->integer(0, 16));
   }
   index_first_chars(r);
   index_cue_filters(r);
@@ -2774,6 +2781,7 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
   // A paragraph ending in a soft stop (…5家.) is finished as one ending in 。 is.
   rules->structure.soft_stops = rules->sentences.soft_stops;
   rules->structure.soft_stops_unless = rules->sentences.soft_stops_unless;
+  rules->periods.speech_marks = rules->exclusions.speech_marks;
   rules->numbers.soft_stops = rules->sentences.soft_stops;
   rules->numbers.soft_stops_unless = rules->sentences.soft_stops_unless;
   rules->fingerprint = std::move(fingerprint);

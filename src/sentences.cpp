@@ -29,7 +29,7 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
     uint8_t cls = rules.class_of(s[i]);
     if (cls == 0) continue;
     bool ends = cls & R::kTerminator;
-    if (!ends && (cls & R::kSoftStop) && !soft_live) continue;
+    if (!ends && (cls & R::kSoftStop) && !soft_live && !rules.soft_stop_opens(s, i)) continue;
     if (!ends && (cls & R::kSoftStop) && i + 1 < n && is(s[i + 1], R::kSoftStop)) {
       // "..." as "……": it ends a sentence only where something new starts after it
       // (桥梁、涵洞...等项目36个 is one sentence).
@@ -53,6 +53,14 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
   }
   if (begin < n) emit(n);
   return out;
+}
+
+bool SentenceRules::soft_stop_opens(std::u32string_view s, size_t i) const {
+  if (i == 0 || i + 1 >= s.size() || is_ascii_digit(s[i - 1]) || is_ascii_alpha(s[i - 1])) return false;
+  size_t k = i + 1;
+  bool year = k + 4 < s.size() && is_ascii_digit(s[k]) && is_ascii_digit(s[k + 1]) && is_ascii_digit(s[k + 2]) &&
+              is_ascii_digit(s[k + 3]) && s[k + 4] == U'年';
+  return year || bool(soft_stop_openers.longest_at(s, k));
 }
 
 bool SentenceRules::soft_stop_ends(std::u32string_view s, size_t i) const {

@@ -247,6 +247,10 @@ struct LayoutRules {
   std::vector<NamedRegex> complete_patterns;
   std::vector<std::u32string> complete_ends;  // k-th: the characters the k-th pattern's line ends with
   std::string section_heading_rule, next_enumerated_rule, numerals_apart_rule;
+  // 300万元— over 500万元, no blank line between: a range the page broke goes on into the
+  // next line's digits (complete_line range_dash). Empty rule: off.
+  std::string range_dash_rule;
+  std::u32string range_dashes;
   std::string next_bulleted_rule;  // a line over a bulleted one (▶综合网格：56个 / ▶群众诉求…): empty = off
   std::string spaced_rows_rule;  // two rows of a table set with white space, one over the other: empty = off
   std::string before_indent_rule;  // empty: an indent ends no paragraph
@@ -580,7 +584,8 @@ struct SentenceRules {
   std::u32string ellipsis_continues;  // after …… these mean the sentence goes on (……等)
   std::u32string soft_stops;          // ends a sentence between words only (5个.今年; not 1.2亿元)
   std::u32string soft_stop_not_after;  // nor after these: a list's numeral (一.新建…)
-  std::u32string soft_stops_unless;    // a paragraph holding one of these (。) has no soft stops
+  std::u32string soft_stops_unless;    // a paragraph holding one of these (。) has no soft stops,
+  Lexicon soft_stop_openers;           // except before one of these or a year (5个.2024年，…)
   // Whether a paragraph (or stretch) `s` is one whose soft stops end sentences.
   bool soft_stops_live(std::u32string_view s) const {
     return !soft_stops.empty() && s.find_first_of(soft_stops_unless) == std::u32string_view::npos;
@@ -588,6 +593,9 @@ struct SentenceRules {
   // Whether the soft stop at s[i] ends a sentence: after no ASCII letter, digit or white
   // space (5个. 12.5%. 办好”.) nor soft_stop_not_after, before no ASCII letter.
   bool soft_stop_ends(std::u32string_view s, size_t i) const;
+  // Whether the soft stop at s[i], after a word, stands before a year or one of
+  // soft_stop_openers (5个.2024年，全乡将…): a sentence's end even in a paragraph of 。.
+  bool soft_stop_opens(std::u32string_view s, size_t i) const;
 };
 
 struct PeriodRules {
@@ -624,6 +632,9 @@ struct PeriodRules {
   Lexicon not_after, not_before;
   std::u32string year_suffix;
   Lexicon year_not_before;
+  // exclusions.json's speech_marks, linked at load: a quote whose words end in one is
+  // speech (“去年，…93%。”王强说), its markers read.
+  std::u32string speech_marks;
   // A year and 度 opening the sentence before a clause break (2023年度，…): the year alone.
   std::string year_degree_rule;  // empty: off
   std::u32string year_degree_suffix;
@@ -1348,6 +1359,7 @@ struct AspectRules {
   int baseline_status = -1;  // index into KindRegistry::statuses
   Lexicon baseline_openers, baseline_times;
   Lexicon baseline_reached_by;  // 从120万元增加到150万元: after the figure, the level it goes on to
+  size_t baseline_reached_max_gap = 0;  // Chinese characters between: 从2个村扩大到8个村
   std::u32string baseline_year_suffixes, baseline_joiner;
   CharSet clause_breaks;
   // The low six bits of each of clause_breaks, as a filter (clause_begin): set by the
