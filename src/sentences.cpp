@@ -23,12 +23,15 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
     begin = end;
   };
   using R = SentenceRules;
-  bool soft_live = rules.soft_stops_live(s);  // 打造“青山.好茶”品牌。: no soft stop
+  int soft_live = -1;  // asked at the first soft stop (打造“青山.好茶”品牌。: none is live)
   auto is = [&rules](char32_t c, uint8_t what) { return (rules.class_of(c) & what) != 0; };
   for (size_t i = 0; i < n; ++i) {
     uint8_t cls = rules.class_of(s[i]);
     if (cls == 0) continue;
     bool ends = cls & R::kTerminator;
+    // Most points are decimals (1.2亿元): passed before any look around.
+    if (!ends && (cls & R::kSoftStop) && i > 0 && (is_ascii_digit(s[i - 1]) || is_ascii_alpha(s[i - 1]))) continue;
+    if (!ends && (cls & R::kSoftStop) && soft_live < 0) soft_live = rules.soft_stops_live(s);
     if (!ends && (cls & R::kSoftStop) && !soft_live && !rules.soft_stop_opens(s, i)) continue;
     if (!ends && (cls & R::kSoftStop) && i + 1 < n && is(s[i + 1], R::kSoftStop)) {
       // "..." as "……": it ends a sentence only where something new starts after it

@@ -326,7 +326,15 @@ struct Restating {
 std::u32string bullet_line(std::u32string_view text, const Fact& f, const Rules& rules) {
   const FactPatternRules::RestatedInTable& r = rules.facts.restated_in_table;
   if (r.bullet_name.empty() || f.in_cell) return {};
-  Span line = trimmed(text, line_at(text, f.span.start));
+  // Only a short line: a look back of max_chars at most finds its start (a paragraph's
+  // line is hundreds of characters long, and each of its figures asked).
+  size_t b = f.span.start, limit = r.bullet_max_chars + 8;
+  while (b > 0 && text[b - 1] != U'\n' && f.span.start - b <= limit) --b;
+  if (f.span.start - b > limit) return {};
+  size_t e = f.span.start;
+  while (e < text.size() && text[e] != U'\n' && e - b <= limit) ++e;
+  if (e - b > limit) return {};
+  Span line = trimmed(text, Span{uint32_t(b), uint32_t(e)});
   if (line.empty() || line.size() > r.bullet_max_chars) return {};
   for (const LayoutRules::Bullet& b : rules.layout.bullets)
     if (!b.needs_space && b.chars.has(text[line.start]))
