@@ -27,7 +27,8 @@ class Scanner : public NumeralReader {
     // 5个.12个村 hold a full stop (they read 0.2024 年 and 0.12个); 增长.5%。 is 0.5%.
     if (in(r_.arabic_points, c))
       return i + 1 < s_.size() && is_ascii_digit(s_[i + 1]) && !year_after(i + 1) &&
-             (i == 0 || (!is_han(s_[i - 1]) && s_[i - 1] != '%') || !soft_stops_live());
+             (i == 0 || (!is_han(s_[i - 1]) && s_[i - 1] != '%') || !soft_stops_live() ||
+              (r_.decimal_after_words && r_.decimal_after_words->longest_ending_at(s_, i)));
     if (in(r_.ji_chars, c) || in(r_.half_chars, c)) return true;
     return bool(r_.negative_words.longest_at(s_, i));
   }

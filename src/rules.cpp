@@ -1222,7 +1222,7 @@ void load_structure(const Node& root, StructureRules& r) {
 }
 
 void load_sentences(const Node& root, SentenceRules& r) {
-  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after", "soft_stops_unless", "soft_stop_openers"});
+  root.keys({"name", "terminators", "ellipsis", "closers", "ellipsis_continues", "soft_stops", "soft_stop_not_after", "soft_stops_unless", "soft_stop_openers", "decimal_after_words"});
   r.rule = root.at("name").str();
   r.terminators = root.at("terminators").text();
   r.ellipsis = root.at("ellipsis").text(true);
@@ -1232,6 +1232,11 @@ void load_sentences(const Node& root, SentenceRules& r) {
   if (auto no = root.opt("soft_stop_not_after")) r.soft_stop_not_after = no->text(true);
   if (auto un = root.opt("soft_stops_unless")) r.soft_stops_unless = un->text(true);
   if (auto op = root.opt("soft_stop_openers")) add_words(r.soft_stop_openers, *op, 0);
+  if (auto dw = root.opt("decimal_after_words")) {
+    auto words = std::make_shared<Lexicon>();
+    add_words(*words, *dw, 0);
+    r.decimal_after_words = std::move(words);
+  }
   auto mark = [&r](const std::u32string& chars, uint8_t bit) {
     for (char32_t c : chars)
       if (c < r.classes.kEnd) r.classes.at(c) |= bit;
@@ -2784,6 +2789,7 @@ std::shared_ptr<const Rules> finish(std::shared_ptr<Rules> rules, const std::set
   rules->periods.speech_marks = rules->exclusions.speech_marks;
   rules->numbers.soft_stops = rules->sentences.soft_stops;
   rules->numbers.soft_stops_unless = rules->sentences.soft_stops_unless;
+  rules->numbers.decimal_after_words = rules->sentences.decimal_after_words;
   rules->fingerprint = std::move(fingerprint);
   return rules;
 }

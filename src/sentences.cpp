@@ -60,6 +60,7 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
 
 bool SentenceRules::soft_stop_opens(std::u32string_view s, size_t i) const {
   if (i == 0 || i + 1 >= s.size() || is_ascii_digit(s[i - 1]) || is_ascii_alpha(s[i - 1])) return false;
+  if (is_ascii_digit(s[i + 1]) && decimal_after_words->longest_ending_at(s, i)) return false;  // 增长.5%
   size_t k = i + 1;
   bool year = k + 4 < s.size() && is_ascii_digit(s[k]) && is_ascii_digit(s[k + 1]) && is_ascii_digit(s[k + 2]) &&
               is_ascii_digit(s[k + 3]) && s[k + 4] == U'年';
@@ -74,7 +75,8 @@ bool SentenceRules::soft_stop_ends(std::u32string_view s, size_t i) const {
   size_t numerals = i;
   while (numerals > 0 && soft_stop_not_after.find(s[numerals - 1]) != std::u32string::npos) --numerals;
   bool list_numeral = numerals < i && (numerals == 0 || !is_han(s[numerals - 1]));
-  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before) && !list_numeral;
+  bool after_word = !is_ascii_digit(before) && !is_ascii_alpha(before) && !is_space(before) && !list_numeral &&
+                    !(i + 1 < s.size() && is_ascii_digit(s[i + 1]) && decimal_after_words->longest_ending_at(s, i));
   // A digit may follow (5个.2024年,青石镇将…): a decimal point stands after a digit.
   bool before_word = i + 1 == s.size() || !is_ascii_alpha(s[i + 1]);
   return after_word && before_word;

@@ -586,6 +586,8 @@ struct SentenceRules {
   std::u32string soft_stop_not_after;  // nor after these: a list's numeral (一.新建…)
   std::u32string soft_stops_unless;    // a paragraph holding one of these (。) has no soft stops,
   Lexicon soft_stop_openers;           // except before one of these or a year (5个.2024年，…)
+  // A point after one of these is a decimal's (增长.5%); shared with NumberRules.
+  std::shared_ptr<const Lexicon> decimal_after_words = std::make_shared<Lexicon>();
   // Whether a paragraph (or stretch) `s` is one whose soft stops end sentences.
   bool soft_stops_live(std::u32string_view s) const {
     return !soft_stops.empty() && s.find_first_of(soft_stops_unless) == std::u32string_view::npos;
@@ -838,6 +840,7 @@ struct NumberRules {
   // a stretch whose soft stops end sentences (5个.12个村), but does in one holding 。
   // (增长.5%).
   std::u32string soft_stops, soft_stops_unless;
+  std::shared_ptr<const Lexicon> decimal_after_words;  // sentences.json's, linked at load: 增长.5% is 0.5%
   // exclusions.json's set phrases' bounds, linked at load (not_numerals' value minus kSetPhrase: the rule).
   SetPhraseBounds set_phrase_bounds;
   static constexpr int kSetPhrase = 1;
