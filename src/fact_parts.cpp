@@ -176,14 +176,14 @@ void mark_list(std::vector<Draft>& drafts, std::u32string_view text, size_t k, c
   }
 }
 
-}  // namespace
-
-// Whether a figure of the list opening at drafts[k] (to its sentence's end, kMaxPartsApart
-// figures at most) has the measure of `whole`.
+// Whether a sentence ends between `from` and `to` (the sentence terminators of
+// sentences.json, written here as the splitter has them).
 bool sentence_end_between(std::u32string_view text, size_t from, size_t to) {
   return from < to && text.substr(from, to - from).find_first_of(U"。；;！？!?") != std::u32string_view::npos;
 }
 
+// Whether a figure of the list opening at drafts[k] (to its sentence's end, kMaxPartsApart
+// figures at most) has the measure of `whole`.
 bool measure_in_list(const std::vector<Draft>& drafts, std::u32string_view text, size_t k, const Draft& whole) {
   for (size_t p = k; p < drafts.size() && p - k < kMaxPartsApart; ++p) {
     if (p > k && sentence_end_between(text, drafts[p - 1].e, drafts[p].b)) break;
@@ -191,6 +191,8 @@ bool measure_in_list(const std::vector<Draft>& drafts, std::u32string_view text,
   }
   return false;
 }
+
+}  // namespace
 
 void mark_parts_after(std::vector<Draft>& drafts, std::u32string_view text, const FactPatternRules::CombineRule& rule,
                       std::u32string_view clause_breaks, const KindRegistry& kinds) {

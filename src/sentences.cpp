@@ -29,18 +29,20 @@ std::vector<SentenceText> split_sentences(std::u32string_view view, const Paragr
     uint8_t cls = rules.class_of(s[i]);
     if (cls == 0) continue;
     bool ends = cls & R::kTerminator;
-    // Most points are decimals (1.2亿元): passed before any look around.
-    if (!ends && (cls & R::kSoftStop) && i > 0 && (is_ascii_digit(s[i - 1]) || is_ascii_alpha(s[i - 1]))) continue;
-    if (!ends && (cls & R::kSoftStop) && soft_live < 0) soft_live = rules.soft_stops_live(s);
-    if (!ends && (cls & R::kSoftStop) && !soft_live && !rules.soft_stop_opens(s, i)) continue;
-    if (!ends && (cls & R::kSoftStop) && i + 1 < n && is(s[i + 1], R::kSoftStop)) {
-      // "..." as "……": it ends a sentence only where something new starts after it
-      // (桥梁、涵洞...等项目36个 is one sentence).
-      while (i + 1 < n && is(s[i + 1], R::kSoftStop)) ++i;
-      ends = i + 1 < n && !is(s[i + 1], R::kCloser | R::kTerminator | R::kContinues);
-      if (!ends) continue;
-    } else if (!ends && (cls & R::kSoftStop)) {
-      ends = rules.soft_stop_ends(s, i);
+    if (!ends && (cls & R::kSoftStop)) {
+      // Most points are decimals (1.2亿元): passed before any look around.
+      if (i > 0 && (is_ascii_digit(s[i - 1]) || is_ascii_alpha(s[i - 1]))) continue;
+      if (soft_live < 0) soft_live = rules.soft_stops_live(s);
+      if (!soft_live && !rules.soft_stop_opens(s, i)) continue;
+      if (i + 1 < n && is(s[i + 1], R::kSoftStop)) {
+        // "..." as "……": it ends a sentence only where something new starts after it
+        // (桥梁、涵洞...等项目36个 is one sentence).
+        while (i + 1 < n && is(s[i + 1], R::kSoftStop)) ++i;
+        ends = i + 1 < n && !is(s[i + 1], R::kCloser | R::kTerminator | R::kContinues);
+        if (!ends) continue;
+      } else {
+        ends = rules.soft_stop_ends(s, i);
+      }
     }
     if (!ends && (cls & R::kEllipsis)) {
       // "……" ends a sentence only where something new starts after it.

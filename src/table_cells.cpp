@@ -380,13 +380,19 @@ void mark_restated_cells(std::u32string_view text, std::vector<Fact>& facts, con
   if (r.name.empty()) return;
   // Most units hold no table and no bullet line: nothing more is looked at (the check per
   // fact was 1% of a run).
-  std::vector<std::u32string> lines(facts.size());
+  std::vector<std::u32string> lines;  // sized at the first bullet line: most units have none
   bool any = false;
   for (size_t k = 0; k < facts.size(); ++k) {
     if (facts[k].in_cell) any = true;
-    else if (restatable(facts[k], r)) any = !(lines[k] = bullet_line(text, facts[k], rules)).empty() || any;
+    if (facts[k].in_cell || !restatable(facts[k], r)) continue;
+    std::u32string line = bullet_line(text, facts[k], rules);
+    if (line.empty()) continue;
+    if (lines.empty()) lines.resize(facts.size());
+    lines[k] = std::move(line);
+    any = true;
   }
   if (!any) return;
+  if (lines.empty()) lines.resize(facts.size());
   std::vector<size_t> prose;
   for (size_t k = 0; k < facts.size(); ++k)
     if (!facts[k].in_cell && lines[k].empty() && restatable(facts[k], r)) prose.push_back(k);
